@@ -1,0 +1,157 @@
+/*
+ * hvr.h: the C ABI of hvr, a Hyper-V to Azure replication engine.
+ *
+ * Conventions (docs/c-api.md says the same at more length):
+ *
+ *  - Names. Everything starts with hvr_ / HVR_. Types are hvr_<thing>, functions
+ *    hvr_<thing>_<verb>.
+ *  - Handles. Objects are opaque handles with a create/destroy (or open/close) pair.
+ *    Destroy functions accept NULL and never fail. After destroy returns, no callback
+ *    registered through that handle is invoked again.
+ *  - Status. Every function that can fail returns hvr_status: HVR_OK (0) or an error
+ *    code. After a failure, hvr_last_error_message() explains it on the same thread
+ *    until the next failing call on that thread. Output parameters are written only on
+ *    success.
+ *  - Error classes. hvr_status_class() says what to do about an error: retry it
+ *    (recoverable), stop and ask an administrator (non-recoverable), or resynchronise
+ *    (change tracking can no longer be trusted).
+ *  - Strings. All strings are UTF-8 and NUL-terminated. Strings passed in are copied
+ *    when needed; the caller keeps ownership. Strings returned as `const char *` are
+ *    owned by the library and stay valid as documented at each function (static
+ *    strings for the life of the process; hvr_last_error_message until the next call
+ *    that fails on the same thread).
+ *  - Growing structs. Structs that may gain fields start with `size_t struct_size`;
+ *    set it to sizeof(the struct) before passing it in. The library reads and writes
+ *    only the fields that fit, so old callers keep working with new libraries.
+ *  - Options are handles with setters, so options can be added without breaking the
+ *    ABI.
+ *  - Time is int64_t seconds since the Unix epoch (UTC) unless a name says otherwise;
+ *    durations are int64_t seconds.
+ *  - Threads. Functions on different handles may be called from any threads at once.
+ *    A handle may be used from one thread at a time unless its section says
+ *    "thread-safe". No function keeps global state beyond the per-thread error message.
+ *  - Exceptions never cross this ABI.
+ */
+#ifndef HVR_H_
+#define HVR_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#if defined(HVR_BUILDING_LIBRARY)
+#define HVR_API __declspec(dllexport)
+#else
+#define HVR_API __declspec(dllimport)
+#endif
+#else
+#define HVR_API __attribute__((visibility("default")))
+#endif
+
+/* ------------------------------------------------------------------------------------
+ * Status codes and error classes
+ * ---------------------------------------------------------------------------------- */
+
+/* The numeric values are stable: codes may be added, never renumbered. */
+typedef enum hvr_status {
+  HVR_OK = 0,
+  HVR_INVALID_ARGUMENT = 1,
+  HVR_NOT_FOUND = 2,              /* VM, disk, blob or file not found */
+  HVR_BROKEN_CHAIN = 3,           /* a differencing disk's parent is missing or changed */
+  HVR_INVALID_REPLICA_STATE = 4,  /* the replica is not in the state the operation needs */
+  HVR_AUTH_FAILED = 5,            /* authentication or authorisation failure */
+  HVR_CORRUPT_DATA = 6,           /* bad format or checksum */
+  HVR_LOG_NOT_CLOSED = 7,         /* a replica log was not closed properly */
+  HVR_LOG_CHAIN_GAP = 8,          /* replica logs do not follow one another */
+  HVR_UNTRACKED_MODIFICATION = 9, /* the disk was written while not tracked */
+  HVR_NETWORK = 10,
+  HVR_TIMEOUT = 11,
+  HVR_THROTTLED = 12,             /* storage asked us to slow down (HTTP 503/500) */
+  HVR_LOW_DISK_SPACE = 13,
+  HVR_LOW_MEMORY = 14,
+  HVR_CANCELLED = 15,
+  HVR_CONFLICT = 16,              /* e.g. a lease held by another agent */
+  HVR_IO = 17,                    /* local I/O failure */
+  HVR_UNSUPPORTED = 18,           /* valid input using a feature hvr does not support */
+  HVR_INTERNAL = 19,              /* a bug in hvr: please report it */
+  HVR_RESYNC_REQUIRED = 20        /* tracking broke for another reason; resynchronise */
+} hvr_status;
+
+typedef enum hvr_error_class {
+  HVR_CLASS_NONE = 0,            /* HVR_OK */
+  HVR_CLASS_RECOVERABLE = 1,     /* retried by the retry policy */
+  HVR_CLASS_NON_RECOVERABLE = 2, /* never retried; health becomes critical */
+  HVR_CLASS_RESYNC_REQUIRED = 3  /* resynchronise instead of retrying */
+} hvr_error_class;
+
+/* The class of a status. Unknown values are non-recoverable. */
+HVR_API hvr_error_class hvr_status_class(hvr_status status);
+
+/* 1 when the status is recoverable (retry it), else 0. */
+HVR_API int hvr_status_is_recoverable(hvr_status status);
+
+/* A stable lower-case name, e.g. "broken_chain". Static string; never NULL. */
+HVR_API const char *hvr_status_name(hvr_status status);
+
+/* The message of the last failed call on this thread ("" if none). Valid until the
+ * next failing call on this thread. Never NULL. */
+HVR_API const char *hvr_last_error_message(void);
+
+/* ------------------------------------------------------------------------------------
+ * Version
+ * ---------------------------------------------------------------------------------- */
+
+/* The library version, e.g. "0.1.0". Static string. */
+HVR_API const char *hvr_version(void);
+
+/* The ABI version, the number in the SONAME (libhvr.so.N). */
+HVR_API int hvr_abi_version(void);
+
+/* ------------------------------------------------------------------------------------
+ * Retry policy (REQUIREMENTS.md §6, docs/retry-policy.md)
+ *
+ * After a failure at t0, retry n (0-based) runs at the first replication tick
+ * t0 + k*interval (k >= 1) not earlier than t0 + offset(n) and later than the previous
+ * attempt. Default offsets: 1, 2, 4, 8, 10 minutes, then every 30 minutes.
+ * A policy is immutable once created and is thread-safe.
+ * ---------------------------------------------------------------------------------- */
+
+typedef struct hvr_retry_policy hvr_retry_policy;
+
+/* Creates a policy with the default schedule. */
+HVR_API hvr_status hvr_retry_policy_create(hvr_retry_policy **out);
+
+/* Creates a policy with `count` back-off offsets in seconds (strictly increasing,
+ * positive) and a steady interval in seconds for after the last one. */
+HVR_API hvr_status hvr_retry_policy_create_custom(const int64_t *backoff_seconds, size_t count,
+                                                  int64_t steady_interval_seconds,
+                                                  hvr_retry_policy **out);
+
+HVR_API void hvr_retry_policy_destroy(hvr_retry_policy *policy);
+
+typedef enum hvr_retry_action {
+  HVR_RETRY_AT = 0,   /* retry at *out_when */
+  HVR_RETRY_GIVE_UP = 1, /* non-recoverable: an administrator must act */
+  HVR_RETRY_RESYNC = 2   /* resynchronise instead */
+} hvr_retry_action;
+
+/* The decision after a run of failures: the first failed attempt started at
+ * `first_failure`, `retries` failed attempts followed it, the latest starting at
+ * `last_attempt`, and it failed with `last_error`. `interval_seconds` is the
+ * replication interval (> 0). Writes the action and, for HVR_RETRY_AT, the time. */
+HVR_API hvr_status hvr_retry_policy_next_attempt(const hvr_retry_policy *policy,
+                                                 int64_t first_failure, int64_t last_attempt,
+                                                 int retries, hvr_status last_error,
+                                                 int64_t interval_seconds,
+                                                 hvr_retry_action *out_action,
+                                                 int64_t *out_when);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* HVR_H_ */

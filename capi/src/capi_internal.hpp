@@ -1,0 +1,45 @@
+// Shared plumbing of the C ABI: turning hvr::Error and C++ exceptions into hvr_status and
+// the thread-local error message. Every exported function body runs inside Guard().
+#pragma once
+
+#include <new>
+#include <string>
+#include <utility>
+
+#include "hvr.h"
+#include "hvr/error.hpp"
+
+namespace hvr::capi {
+
+// Records the message for hvr_last_error_message() and returns the matching status.
+hvr_status Fail(const Error& error);
+hvr_status Fail(hvr_status status, std::string message);
+
+inline hvr_status ToStatus(Code code) { return static_cast<hvr_status>(static_cast<int>(code)); }
+inline Code ToCode(hvr_status status) { return static_cast<Code>(static_cast<int>(status)); }
+
+// Returns Fail(...) for a NULL pointer argument, naming it, else HVR_OK.
+hvr_status RequireNonNull(const void* pointer, const char* function, const char* argument);
+
+// Runs `body` (returning hvr_status) so that no exception escapes into C.
+template <typename Body>
+hvr_status Guard(const char* function, Body&& body) noexcept {
+  try {
+    return std::forward<Body>(body)();
+  } catch (const std::bad_alloc&) {
+    return Fail(HVR_LOW_MEMORY, std::string(function) + ": out of memory");
+  } catch (const std::exception& e) {
+    return Fail(HVR_INTERNAL, std::string(function) + ": " + e.what());
+  } catch (...) {
+    return Fail(HVR_INTERNAL, std::string(function) + ": unknown exception");
+  }
+}
+
+// Propagates a failed hvr_status from inside a Guard body.
+#define HVR_CAPI_CHECK(expr)              \
+  do {                                    \
+    const hvr_status hvr_capi_s_ = (expr); \
+    if (hvr_capi_s_ != HVR_OK) return hvr_capi_s_; \
+  } while (0)
+
+}  // namespace hvr::capi

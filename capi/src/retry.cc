@@ -1,0 +1,96 @@
+#include <chrono>
+#include <vector>
+
+#include "capi_internal.hpp"
+#include "hvr/retry.hpp"
+
+struct hvr_retry_policy {
+  hvr::RetryPolicy policy;
+};
+
+namespace {
+
+using hvr::capi::Fail;
+using hvr::capi::Guard;
+using hvr::capi::RequireNonNull;
+
+hvr::TimePoint FromUnixSeconds(int64_t seconds) {
+  return hvr::TimePoint(std::chrono::seconds(seconds));
+}
+
+int64_t ToUnixSeconds(hvr::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+extern "C" {
+
+hvr_status hvr_retry_policy_create(hvr_retry_policy** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    *out = new hvr_retry_policy{hvr::RetryPolicy()};
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_retry_policy_create_custom(const int64_t* backoff_seconds, size_t count,
+                                          int64_t steady_interval_seconds,
+                                          hvr_retry_policy** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    if (count > 0) HVR_CAPI_CHECK(RequireNonNull(backoff_seconds, __func__, "backoff_seconds"));
+    hvr::RetrySchedule schedule;
+    schedule.backoff.clear();
+    for (size_t i = 0; i < count; ++i) schedule.backoff.emplace_back(backoff_seconds[i]);
+    schedule.steady_interval = std::chrono::seconds(steady_interval_seconds);
+    auto policy = hvr::RetryPolicy::Create(std::move(schedule));
+    if (!policy) return Fail(policy.error());
+    *out = new hvr_retry_policy{std::move(policy).value()};
+    return HVR_OK;
+  });
+}
+
+void hvr_retry_policy_destroy(hvr_retry_policy* policy) { delete policy; }
+
+hvr_status hvr_retry_policy_next_attempt(const hvr_retry_policy* policy, int64_t first_failure,
+                                         int64_t last_attempt, int retries,
+                                         hvr_status last_error, int64_t interval_seconds,
+                                         hvr_retry_action* out_action, int64_t* out_when) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(policy, __func__, "policy"));
+    HVR_CAPI_CHECK(RequireNonNull(out_action, __func__, "out_action"));
+    HVR_CAPI_CHECK(RequireNonNull(out_when, __func__, "out_when"));
+    if (interval_seconds <= 0) {
+      return Fail(HVR_INVALID_ARGUMENT, "hvr_retry_policy_next_attempt: interval_seconds must be positive");
+    }
+    if (retries < 0 || last_attempt < first_failure) {
+      return Fail(HVR_INVALID_ARGUMENT,
+                  "hvr_retry_policy_next_attempt: retries must be >= 0 and last_attempt >= first_failure");
+    }
+    if (static_cast<int>(last_error) <= 0 || static_cast<int>(last_error) >= hvr::kCodeCount) {
+      return Fail(HVR_INVALID_ARGUMENT, "hvr_retry_policy_next_attempt: last_error is not an error status");
+    }
+    hvr::FailureHistory history{FromUnixSeconds(first_failure), FromUnixSeconds(last_attempt),
+                                retries, hvr::Error(hvr::capi::ToCode(last_error), {})};
+    const hvr::RetryDecision decision =
+        policy->policy.Next(history, std::chrono::seconds(interval_seconds));
+    switch (decision.action) {
+      case hvr::RetryAction::kRetry:
+        *out_action = HVR_RETRY_AT;
+        *out_when = ToUnixSeconds(decision.at);
+        break;
+      case hvr::RetryAction::kGiveUp:
+        *out_action = HVR_RETRY_GIVE_UP;
+        *out_when = 0;
+        break;
+      case hvr::RetryAction::kResync:
+        *out_action = HVR_RETRY_RESYNC;
+        *out_when = 0;
+        break;
+    }
+    return HVR_OK;
+  });
+}
+
+}  // extern "C"

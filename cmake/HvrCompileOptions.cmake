@@ -1,0 +1,20 @@
+# Warnings, sanitizers and fuzzing instrumentation, applied to every target of the project.
+
+add_compile_options(-Wall -Wextra -Wshadow -Wno-unused-parameter "$<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor>")
+if(HVR_WERROR)
+  add_compile_options(-Werror)
+endif()
+
+if(HVR_SANITIZE)
+  set(hvr_sanitize_flags -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_compile_options(${hvr_sanitize_flags})
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+if(HVR_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "HVR_FUZZ needs clang (libFuzzer)")
+  endif()
+  # Coverage instrumentation everywhere; only fuzz executables link the libFuzzer main.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

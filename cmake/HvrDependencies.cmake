@@ -1,0 +1,13 @@
+# Everything comes from Debian 12 packages (scripts/install-deps.sh); nothing is vendored.
+find_package(Boost 1.81 REQUIRED COMPONENTS json url program_options)
+find_package(OpenSSL 3 REQUIRED)
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+
+# Links what the library itself needs; the same list serves the shared and static library.
+function(hvr_link_library_dependencies target scope)
+  target_link_libraries(${target} ${scope}
+    Boost::json Boost::url OpenSSL::SSL OpenSSL::Crypto PkgConfig::XXHASH Threads::Threads)
+  target_compile_definitions(${target} ${scope} BOOST_ASIO_NO_DEPRECATED)
+endfunction()

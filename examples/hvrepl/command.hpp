@@ -1,0 +1,29 @@
+// The command table of hvrepl: `hvrepl GROUP VERB args...` or `hvrepl VERB args...`.
+// Each command group lives in its own file and contributes a list of Commands.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hvr/error.hpp"
+
+namespace hvrepl {
+
+struct Command {
+  std::vector<std::string> words;  // e.g. {"hrl", "inspect"}
+  std::string usage;               // arguments after the words, e.g. "LOG [--json]"
+  std::string summary;             // one line for `hvrepl help`
+  // Receives the arguments after the words; returns the process exit code.
+  std::function<int(const std::vector<std::string>& args)> run;
+};
+
+// Each command group file defines one of these.
+std::vector<Command> VersionCommands();
+
+// Prints "hvrepl: <error>" to stderr and returns the exit code for that error class:
+// 1 for non-recoverable, 2 for usage, 3 for recoverable (retry may help), 4 for resync.
+int ReportError(const hvr::Error& error);
+int UsageError(const std::string& message);
+
+}  // namespace hvrepl
