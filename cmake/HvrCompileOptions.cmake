@@ -9,6 +9,10 @@ if(HVR_SANITIZE)
   set(hvr_sanitize_flags -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_compile_options(${hvr_sanitize_flags})
   add_link_options(-fsanitize=address,undefined)
+  if(CMAKE_C_COMPILER_ID MATCHES "Clang")
+    # C programs linking libhvr need the C++ part of UBSan's runtime (vptr checks).
+    add_link_options("$<$<LINK_LANGUAGE:C>:-fsanitize-link-c++-runtime;-lstdc++>")
+  endif()
 endif()
 
 if(HVR_FUZZ)

@@ -30,6 +30,8 @@
  *  - Threads. Functions on different handles may be called from any threads at once.
  *    A handle may be used from one thread at a time unless its section says
  *    "thread-safe". No function keeps global state beyond the per-thread error message.
+ *  - Enums are int-sized (each ends with a *_MAX_ENUM_ value that is never used) and new
+ *    values may be added, so code receiving them keeps a default case.
  *  - Exceptions never cross this ABI.
  */
 #ifndef HVR_H_
@@ -78,14 +80,16 @@ typedef enum hvr_status {
   HVR_IO = 17,                    /* local I/O failure */
   HVR_UNSUPPORTED = 18,           /* valid input using a feature hvr does not support */
   HVR_INTERNAL = 19,              /* a bug in hvr: please report it */
-  HVR_RESYNC_REQUIRED = 20        /* tracking broke for another reason; resynchronise */
+  HVR_RESYNC_REQUIRED = 20,       /* tracking broke for another reason; resynchronise */
+  HVR_STATUS_MAX_ENUM_ = 0x7fffffff /* keeps the type int-sized and any code valid */
 } hvr_status;
 
 typedef enum hvr_error_class {
   HVR_CLASS_NONE = 0,            /* HVR_OK */
   HVR_CLASS_RECOVERABLE = 1,     /* retried by the retry policy */
   HVR_CLASS_NON_RECOVERABLE = 2, /* never retried; health becomes critical */
-  HVR_CLASS_RESYNC_REQUIRED = 3  /* resynchronise instead of retrying */
+  HVR_CLASS_RESYNC_REQUIRED = 3, /* resynchronise instead of retrying */
+  HVR_CLASS_MAX_ENUM_ = 0x7fffffff
 } hvr_error_class;
 
 /* The class of a status. Unknown values are non-recoverable. */
@@ -136,7 +140,8 @@ HVR_API void hvr_retry_policy_destroy(hvr_retry_policy *policy);
 typedef enum hvr_retry_action {
   HVR_RETRY_AT = 0,   /* retry at *out_when */
   HVR_RETRY_GIVE_UP = 1, /* non-recoverable: an administrator must act */
-  HVR_RETRY_RESYNC = 2   /* resynchronise instead */
+  HVR_RETRY_RESYNC = 2,  /* resynchronise instead */
+  HVR_RETRY_MAX_ENUM_ = 0x7fffffff
 } hvr_retry_action;
 
 /* The decision after a run of failures: the first failed attempt started at

@@ -5,6 +5,7 @@ set -euo pipefail
 build=$1
 source=$2
 cc=$3
+flags=${4:-}  # extra compile and link flags, e.g. sanitizers
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -19,7 +20,8 @@ soname=$(objdump -p "$lib/libhvr.so" | awk '/SONAME/ {print $2}')
 
 # 1. CMake package.
 cmake -S "$source/examples/embed" -B "$work/cmake-build" -G Ninja \
-  -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+  -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_C_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
 cmake --build "$work/cmake-build" >/dev/null
 LD_LIBRARY_PATH="$lib" "$work/cmake-build/embed" "$work/run-cmake"
 
@@ -27,6 +29,6 @@ LD_LIBRARY_PATH="$lib" "$work/cmake-build/embed" "$work/run-cmake"
 PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --exists hvr
 # shellcheck disable=SC2046
 "$cc" -std=c99 -pedantic -Wall -Werror -o "$work/embed-pc" "$source/examples/embed/embed.c" \
-  $(PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --cflags --libs hvr) $(echo "${CFLAGS_EXTRA:-}")
+  $(PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --cflags --libs hvr) $flags
 LD_LIBRARY_PATH="$lib" "$work/embed-pc" "$work/run-pc"
 echo "installed package: SONAME $soname, find_package and pkg-config consumers run"

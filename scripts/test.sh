@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds the default (gcc,
+# RelWithDebInfo) and asan (clang, AddressSanitizer + UndefinedBehaviorSanitizer, libFuzzer)
+# presets, runs every test in both, and prints a summary.
+#
+#   scripts/test.sh              both presets
+#   scripts/test.sh default      one preset
+# Environment: HVR_FUZZ_SECONDS (default 20) is how long each fuzzer runs under asan.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root" || exit 1
+"$root/scripts/install-deps.sh" || { echo "install-deps failed"; exit 1; }
+
+presets=("$@")
+((${#presets[@]})) || presets=(default asan)
+jobs=$(nproc)
+
+total_passed=0
+total_failed=0
+summary=()
+for preset in "${presets[@]}"; do
+  echo "=== $preset: configure and build"
+  if ! cmake --preset "$preset" -DHVR_FUZZ_SECONDS="${HVR_FUZZ_SECONDS:-20}" >/dev/null; then
+    summary+=("$preset: configure failed")
+    total_failed=$((total_failed + 1))
+    continue
+  fi
+  if ! cmake --build --preset "$preset" -j "$jobs"; then
+    summary+=("$preset: build failed")
+    total_failed=$((total_failed + 1))
+    continue
+  fi
+  echo "=== $preset: test"
+  log="build/$preset/ctest.log"
+  ctest --preset "$preset" -j "$jobs" 2>&1 | tee "$log"
+  line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
+  if [[ -z "$line" ]]; then
+    summary+=("$preset: ctest did not finish")
+    total_failed=$((total_failed + 1))
+    continue
+  fi
+  failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+  count=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")
+  total_passed=$((total_passed + count - failed))
+  total_failed=$((total_failed + failed))
+  summary+=("$preset: $((count - failed)) passed, $failed failed")
+done
+
+echo
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "${total_passed} passed, ${total_failed} failed"
+((total_failed == 0))
