@@ -155,6 +155,41 @@ HVR_API hvr_status hvr_retry_policy_next_attempt(const hvr_retry_policy *policy,
                                                  hvr_retry_action *out_action,
                                                  int64_t *out_when);
 
+/* ------------------------------------------------------------------------------------
+ * Cancellation, progress, logs and library-allocated strings
+ * ---------------------------------------------------------------------------------- */
+
+/* A cancellation token for long calls. Thread-safe: hvr_cancel_token_cancel may be
+ * called from any thread while calls that were given the token run elsewhere; they
+ * return HVR_CANCELLED at the next point where stopping leaves nothing half done. A
+ * token may serve many calls; it cannot be reset. */
+typedef struct hvr_cancel_token hvr_cancel_token;
+
+HVR_API hvr_status hvr_cancel_token_create(hvr_cancel_token **out);
+HVR_API void hvr_cancel_token_cancel(hvr_cancel_token *token);
+/* 1 once cancelled, else 0 (also for NULL). */
+HVR_API int hvr_cancel_token_is_cancelled(const hvr_cancel_token *token);
+HVR_API void hvr_cancel_token_destroy(hvr_cancel_token *token);
+
+/* Progress of a long call: `done` of `total` units (bytes unless the call says
+ * otherwise). May run on a library thread, never on two threads at once for one call. */
+typedef void (*hvr_progress_fn)(void *user_data, uint64_t done, uint64_t total);
+
+typedef enum hvr_log_level {
+  HVR_LOG_DEBUG = 0,
+  HVR_LOG_INFO = 1,
+  HVR_LOG_WARNING = 2,
+  HVR_LOG_ERROR = 3,
+  HVR_LOG_LEVEL_MAX_ENUM_ = 0x7fffffff
+} hvr_log_level;
+
+/* One log line; `message` is valid only during the call and never contains secrets. */
+typedef void (*hvr_log_fn)(void *user_data, hvr_log_level level, const char *message);
+
+/* Frees a string the library allocated for the caller (documented at each call that
+ * returns one, e.g. JSON documents). Accepts NULL. */
+HVR_API void hvr_string_free(char *string);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

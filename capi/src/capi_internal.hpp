@@ -4,12 +4,26 @@
 
 #include <new>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "hvr.h"
+#include "hvr/cancel.hpp"
 #include "hvr/error.hpp"
 
+struct hvr_cancel_token {
+  hvr::CancelToken token;
+};
+
 namespace hvr::capi {
+
+// The C++ token behind a C token; NULL stays NULL ("never cancelled").
+inline const CancelToken* TokenOf(const hvr_cancel_token* token) {
+  return token ? &token->token : nullptr;
+}
+
+// A copy of `text` the caller frees with hvr_string_free().
+char* CopyString(std::string_view text);
 
 // Records the message for hvr_last_error_message() and returns the matching status.
 hvr_status Fail(const Error& error);
