@@ -33,7 +33,8 @@ struct ChunkOptions {
   // Chunk size in bytes; 0 means kDefaultChunkSize, or the manifest's when a manifest
   // takes part (a different non-zero value is then an error).
   uint32_t chunk_size = 0;
-  // Worker threads; 0 means one per core. Memory is about threads x 4 MiB per disk read.
+  // Worker threads; 0 means one per core. Each holds one read buffer per disk it reads,
+  // of 1 MiB or one chunk if larger: that, not the disk size, bounds the memory used.
   unsigned threads = 0;
   // Bytes of disk address space done, of the total; at most about a thousand calls.
   ProgressFn progress;

@@ -19,7 +19,7 @@ Status HashSpans(const DiskReader& disk, const AllocationMap& map,
   for (const ChunkSpan& span : spans) total += SpanBytes(span, chunk_size, disk_size).length;
   ProgressMeter progress(options.progress, total);
   const unsigned workers = WorkerCount(options.threads, spans.size());
-  SliceBuffers buffers(workers, 1);
+  SliceBuffers buffers(chunk_size, workers, 1);
 
   return ParallelFor(spans.size(), workers, options.cancel, what,
                      [&](uint64_t item, unsigned worker) -> Status {

@@ -20,7 +20,7 @@ std::vector<ChunkSpan> SpansOf(std::vector<ChunkSpan> intervals, uint32_t chunk_
       merged.push_back(s);
     }
   }
-  const uint64_t per_slice = kSliceSize / chunk_size;
+  const uint64_t per_slice = SliceSize(chunk_size) / chunk_size;
   std::vector<ChunkSpan> spans;
   for (const ChunkSpan& m : merged) {
     // Cut at slice-aligned chunk indices, so whole-disk work reads aligned slices.
@@ -56,7 +56,7 @@ Status CheckChunkSizeMatches(const ChunkOptions& options, const Manifest& manife
 Result<std::span<uint8_t>> SliceBuffers::Get(unsigned worker, unsigned role) {
   auto& slot = buffers_[static_cast<size_t>(worker) * roles_ + role];
   if (!slot) {
-    HVR_ASSIGN_OR_RETURN(AlignedBuffer buffer, AlignedBuffer::Allocate(kSliceSize));
+    HVR_ASSIGN_OR_RETURN(AlignedBuffer buffer, AlignedBuffer::Allocate(size_));
     slot.emplace(std::move(buffer));
   }
   return slot->span();

@@ -1,5 +1,5 @@
 // How hashing and diffing cut their work: spans of whole chunks of at most one slice
-// (4 MiB, a large aligned read), and a read buffer per worker.
+// (a large aligned read), and a read buffer per worker.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +12,14 @@
 
 namespace hvr {
 
-// Bytes read at once: a multiple of every chunk size, large enough that per-read costs
-// vanish, small enough that threads x slice stays a few tens of MiB.
-inline constexpr uint64_t kSliceSize = kMaxChunkSize;
+// Bytes read at once: 1 MiB, or one chunk when chunks are larger. Large enough that
+// per-read costs vanish; small enough that a slice is still in the core's cache when it
+// is hashed right after the read (docs/chunk-diff.md measures this), and that memory
+// stays at about threads x 1 MiB.
+inline constexpr uint64_t kMinSliceSize = 1u << 20;
+inline uint64_t SliceSize(uint32_t chunk_size) {
+  return chunk_size > kMinSliceSize ? chunk_size : kMinSliceSize;
+}
 
 // Chunk indices [first, last).
 struct ChunkSpan {
@@ -36,14 +41,17 @@ Result<uint32_t> ChosenChunkSize(const ChunkOptions& options);
 // Ok when `options` leaves the chunk size to `manifest` or asks for the same one.
 Status CheckChunkSizeMatches(const ChunkOptions& options, const Manifest& manifest);
 
-// Read buffers, one per worker and role (source, target), allocated on first use.
+// Read buffers of one slice, one per worker and role (source, target), allocated on
+// first use.
 class SliceBuffers {
  public:
-  SliceBuffers(unsigned workers, unsigned roles) : roles_(roles), buffers_(workers * roles) {}
-  // A slice-sized buffer; workers call this for their own id only.
+  SliceBuffers(uint32_t chunk_size, unsigned workers, unsigned roles)
+      : size_(SliceSize(chunk_size)), roles_(roles), buffers_(workers * roles) {}
+  // Workers call this for their own id only.
   Result<std::span<uint8_t>> Get(unsigned worker, unsigned role);
 
  private:
+  uint64_t size_;
   unsigned roles_;
   std::vector<std::optional<AlignedBuffer>> buffers_;
 };

@@ -51,7 +51,7 @@ Result<DiffResult> RunDiff(const DiffGeometry& geometry, const ChunkOptions& opt
   result.target_size = geometry.target_size;
   const std::vector<ChunkSpan> spans = SlicesOf(geometry.chunk_count(), geometry.chunk_size);
   const unsigned workers = WorkerCount(options.threads, spans.size());
-  SliceBuffers buffers(workers, roles);
+  SliceBuffers buffers(geometry.chunk_size, workers, roles);
   RunAssembler assembler(on_run, result.runs);
   ProgressMeter progress(options.progress, geometry.span());
 

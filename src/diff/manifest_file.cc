@@ -39,7 +39,7 @@ constexpr Field kChunkSizeField{20, "ChunkSize"};
 constexpr Field kDiskSizeField{24, "DiskSize"};
 constexpr Field kChunkCountField{32, "ChunkCount"};
 constexpr Field kTableChecksumField{40, "TableChecksum"};
-// 48..55 reserved, zero in version 1.
+constexpr Field kReservedField{48, "Reserved"};  // 8 bytes, zero in version 1
 // Every version keeps Magic, Version and this checksum over the first 64 bytes where they
 // are, so a damaged header is told apart from one a newer version wrote.
 constexpr Field kHeaderChecksumField{56, "HeaderChecksum"};
@@ -124,6 +124,9 @@ Result<Header> DecodeHeader(std::span<const uint8_t> bytes, uint64_t file_size,
   if (algorithm != static_cast<uint32_t>(HashAlgorithm::kXxh3_128)) {
     return HeaderError(Code::kUnsupported, where, kAlgorithmField, "1 (xxh3-128)",
                        std::to_string(algorithm));
+  }
+  if (const uint64_t reserved = LoadLE<uint64_t>(p + kReservedField.offset); reserved != 0) {
+    return HeaderError(Code::kCorruptData, where, kReservedField, "0", Hex64(reserved));
   }
   Header header;
   header.chunk_size = LoadLE<uint32_t>(p + kChunkSizeField.offset);

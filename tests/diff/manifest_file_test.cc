@@ -152,6 +152,7 @@ TEST(ManifestFileTest, FieldsAreCheckedEvenWithAValidChecksum) {
   ExpectMessage(edit(16, uint32_t{9}), Code::kUnsupported, {"Algorithm (offset 16)", "found 9"});
   ExpectMessage(edit(20, uint32_t{3000}), Code::kCorruptData, {"ChunkSize (offset 20)", "found 3000"});
   ExpectMessage(edit(32, uint64_t{40}), Code::kCorruptData, {"ChunkCount (offset 32) expected 41", "found 40"});
+  ExpectMessage(edit(48, uint64_t{1}), Code::kCorruptData, {"Reserved (offset 48) expected 0"});
 }
 
 TEST(ManifestFileTest, ExpectationsNameTheField) {
