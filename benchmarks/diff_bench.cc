@@ -2,9 +2,11 @@
 //  - hashing in-memory data in chunks against one raw XXH3-128 call over the same buffer,
 //    in the same run (BM_HashVsRawXxh3 reports the ratio itself);
 //  - building a manifest and diffing a disk against one, against merely reading the disk
-//    with the same threads and slices (the resync case must run at the speed of reading).
+//    with the same threads and slices (the resync case must run at the speed of reading),
+//    from the page cache and from storage (cold=1: the image is evicted before each pass).
 #include <benchmark/benchmark.h>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -102,6 +104,16 @@ class DiskImage {
   }
   const hvr::DiskReader& disk() const { return *disk_; }
   const hvr::Manifest& manifest() const { return manifest_; }
+
+  // Drops the image from the page cache (this file only), so the next pass reads the
+  // storage itself.
+  void Evict() const {
+    auto file = hvr::File::Open(path_, hvr::File::Mode::kRead);
+    if (!file.ok() || ::fdatasync(file->fd()) != 0 ||
+        ::posix_fadvise(file->fd(), 0, 0, POSIX_FADV_DONTNEED) != 0) {
+      std::abort();
+    }
+  }
   ~DiskImage() { std::remove(path_.c_str()); }
 
  private:
@@ -126,6 +138,14 @@ class DiskImage {
   hvr::Manifest manifest_ = *hvr::Manifest::Zeros(0, hvr::kDefaultChunkSize);
 };
 
+// Arg 0: threads; arg 1: 1 to start every pass from storage instead of the page cache.
+void PrepareCache(benchmark::State& state) {
+  if (state.range(1) == 0) return;
+  state.PauseTiming();
+  DiskImage::Get().Evict();
+  state.ResumeTiming();
+}
+
 hvr::ChunkOptions Threads(const benchmark::State& state) {
   hvr::ChunkOptions options;
   options.threads = static_cast<unsigned>(state.range(0));
@@ -143,6 +163,7 @@ void BM_ReadDisk(benchmark::State& state) {
   const auto spans = hvr::SlicesOf(DiskImage::Get().manifest().chunk_count(), hvr::kDefaultChunkSize);
   const unsigned workers = hvr::WorkerCount(static_cast<unsigned>(state.range(0)), spans.size());
   for (auto _ : state) {
+    PrepareCache(state);
     hvr::SliceBuffers buffers(hvr::kDefaultChunkSize, workers, 1);
     const hvr::Status s = hvr::ParallelFor(spans.size(), workers, nullptr, "read",
                                            [&](uint64_t item, unsigned worker) -> hvr::Status {
@@ -155,21 +176,30 @@ void BM_ReadDisk(benchmark::State& state) {
   }
   SetDiskBytes(state);
 }
-BENCHMARK(BM_ReadDisk)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ReadDisk)->ArgsProduct({{1, 2}, {0, 1}})->ArgNames({"threads", "cold"})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_BuildManifest(benchmark::State& state) {
   const auto& disk = DiskImage::Get().disk();
-  for (auto _ : state) benchmark::DoNotOptimize(hvr::BuildManifest(disk, Threads(state)));
+  for (auto _ : state) {
+    PrepareCache(state);
+    benchmark::DoNotOptimize(hvr::BuildManifest(disk, Threads(state)));
+  }
   SetDiskBytes(state);
 }
-BENCHMARK(BM_BuildManifest)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_BuildManifest)->ArgsProduct({{1, 2}, {0, 1}})->ArgNames({"threads", "cold"})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_DiffDiskVsManifest(benchmark::State& state) {
   const auto& image = DiskImage::Get();
-  for (auto _ : state) benchmark::DoNotOptimize(hvr::Diff(image.disk(), image.manifest(), Threads(state)));
+  for (auto _ : state) {
+    PrepareCache(state);
+    benchmark::DoNotOptimize(hvr::Diff(image.disk(), image.manifest(), Threads(state)));
+  }
   SetDiskBytes(state);
 }
-BENCHMARK(BM_DiffDiskVsManifest)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_DiffDiskVsManifest)->ArgsProduct({{1, 2}, {0, 1}})->ArgNames({"threads", "cold"})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_DiffManifests(benchmark::State& state) {
   const auto& m = DiskImage::Get().manifest();

@@ -193,8 +193,8 @@ HVR_API void hvr_string_free(char *string);
 /* ------------------------------------------------------------------------------------
  * Chunk-diff: manifests and diffs (docs/chunk-diff.md)
  *
- * A disk is cut into fixed-size chunks (a power of two from 4 KiB to 4 MiB, default
- * 256 KiB); a manifest holds one 128-bit XXH3 hash per chunk. A diff says how to turn a
+ * A disk is cut into fixed-size chunks (a power of two from 4 KiB to 4 MiB); a manifest
+ * holds one 128-bit XXH3 hash per chunk (256 KiB chunks by default: 128 MiB per 2 TiB). A diff says how to turn a
  * target into a source: runs of bytes to send, to clear (the source reads zeros there),
  * or to cut off (the target is longer than the source). Disks are given by path (raw,
  * VHD or VHDX, detected by content).
@@ -208,7 +208,8 @@ typedef struct hvr_chunk_options hvr_chunk_options;
 
 HVR_API hvr_status hvr_chunk_options_create(hvr_chunk_options **out);
 HVR_API void hvr_chunk_options_destroy(hvr_chunk_options *options);
-/* 0 (the default) means 256 KiB, or the manifest's chunk size when a manifest takes part. */
+/* 0 (the default) means 256 KiB for a manifest build, the manifest's chunk size when a
+ * manifest takes part, and 4 KiB for a diff of two disks (which keeps nothing per chunk). */
 HVR_API hvr_status hvr_chunk_options_set_chunk_size(hvr_chunk_options *options, uint32_t chunk_size);
 /* 0 (the default) means one per core. Each thread holds about 1 MiB per disk it reads. */
 HVR_API hvr_status hvr_chunk_options_set_threads(hvr_chunk_options *options, uint32_t threads);
@@ -286,7 +287,7 @@ HVR_API hvr_status hvr_manifest_invalidate(hvr_manifest *manifest, uint64_t offs
 
 typedef struct hvr_diff hvr_diff;
 
-/* Disk vs disk: compares bytes. */
+/* Disk vs disk: compares bytes, in 4 KiB chunks unless the options say otherwise. */
 HVR_API hvr_status hvr_diff_disks(const char *source_path, const char *target_path,
                                   const hvr_chunk_options *options, hvr_diff **out);
 /* Disk vs manifest (resynchronisation): reads only the source. */

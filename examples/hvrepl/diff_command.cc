@@ -49,7 +49,9 @@ std::string ReadChunkOptions(const po::variables_map& vm, hvr::ChunkOptions& opt
 
 void AddChunkOptions(po::options_description& desc) {
   desc.add_options()
-      ("chunk-size", po::value<std::string>(), "chunk size: a power of two from 4K to 4M (default 256K)")
+      ("chunk-size", po::value<std::string>(),
+       "a power of two from 4K to 4M; default 256K for manifests, the manifest's when one "
+       "is given, 4K for two disks")
       ("threads", po::value<unsigned>()->default_value(0), "worker threads (0: one per core)");
 }
 

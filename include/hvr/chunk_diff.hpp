@@ -30,8 +30,10 @@
 namespace hvr {
 
 struct ChunkOptions {
-  // Chunk size in bytes; 0 means kDefaultChunkSize, or the manifest's when a manifest
-  // takes part (a different non-zero value is then an error).
+  // Chunk size in bytes. 0 means: kDefaultChunkSize when building a manifest; the
+  // manifest's when one takes part (a different non-zero value is then an error);
+  // kMinChunkSize for disk vs disk, which keeps nothing per chunk, so the finest
+  // granularity (the least to send) costs nothing.
   uint32_t chunk_size = 0;
   // Worker threads; 0 means one per core. Each holds one read buffer per disk it reads,
   // of 1 MiB or one chunk if larger: that, not the disk size, bounds the memory used.
@@ -94,7 +96,8 @@ struct DiffResult {
 // failure it returns stops the diff with that error.
 using RunFn = std::function<Status(const DiffRun& run)>;
 
-// Disk vs disk: reads both and compares bytes (exact; no hash is involved).
+// Disk vs disk: reads both and compares bytes (exact; no hash is involved), by default in
+// 4 KiB chunks.
 Result<DiffResult> Diff(const DiskReader& source, const DiskReader& target,
                         const ChunkOptions& options = {}, const RunFn& on_run = {});
 

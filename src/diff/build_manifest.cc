@@ -44,7 +44,7 @@ Status HashSpans(const DiskReader& disk, const AllocationMap& map,
 }  // namespace
 
 Result<Manifest> BuildManifest(const DiskReader& disk, const ChunkOptions& options) {
-  HVR_ASSIGN_OR_RETURN(const uint32_t chunk_size, ChosenChunkSize(options));
+  HVR_ASSIGN_OR_RETURN(const uint32_t chunk_size, ChosenChunkSize(options, kDefaultChunkSize));
   HVR_ASSIGN_OR_RETURN(Manifest manifest, Manifest::Zeros(disk.info().virtual_size, chunk_size));
   HVR_ASSIGN_OR_RETURN(const AllocationMap map, AllocationMap::Of(disk));
   HVR_RETURN_IF_ERROR(HashSpans(disk, map, SlicesOf(manifest.chunk_count(), chunk_size), manifest,

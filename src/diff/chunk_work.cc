@@ -39,8 +39,8 @@ ByteRange SpanBytes(const ChunkSpan& span, uint32_t chunk_size, uint64_t size) {
   return {begin, end - begin};
 }
 
-Result<uint32_t> ChosenChunkSize(const ChunkOptions& options) {
-  const uint32_t chunk_size = options.chunk_size != 0 ? options.chunk_size : kDefaultChunkSize;
+Result<uint32_t> ChosenChunkSize(const ChunkOptions& options, uint32_t fallback) {
+  const uint32_t chunk_size = options.chunk_size != 0 ? options.chunk_size : fallback;
   HVR_RETURN_IF_ERROR(ValidateChunkSize(chunk_size));
   return chunk_size;
 }

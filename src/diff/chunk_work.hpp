@@ -36,8 +36,8 @@ std::vector<ChunkSpan> SpansOf(std::vector<ChunkSpan> intervals, uint32_t chunk_
 // The byte range of a span clipped to `size` (empty when the span starts past it).
 ByteRange SpanBytes(const ChunkSpan& span, uint32_t chunk_size, uint64_t size);
 
-// The chunk size `options` asks for when nothing fixes it, validated.
-Result<uint32_t> ChosenChunkSize(const ChunkOptions& options);
+// The chunk size `options` asks for, or `fallback`, validated.
+Result<uint32_t> ChosenChunkSize(const ChunkOptions& options, uint32_t fallback);
 // Ok when `options` leaves the chunk size to `manifest` or asks for the same one.
 Status CheckChunkSizeMatches(const ChunkOptions& options, const Manifest& manifest);
 

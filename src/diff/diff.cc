@@ -89,7 +89,7 @@ const char* DiffKindName(DiffKind kind) {
 
 Result<DiffResult> Diff(const DiskReader& source, const DiskReader& target,
                         const ChunkOptions& options, const RunFn& on_run) {
-  HVR_ASSIGN_OR_RETURN(const uint32_t chunk_size, ChosenChunkSize(options));
+  HVR_ASSIGN_OR_RETURN(const uint32_t chunk_size, ChosenChunkSize(options, kMinChunkSize));
   const DiffGeometry geometry{chunk_size, source.info().virtual_size, target.info().virtual_size};
   HVR_ASSIGN_OR_RETURN(const AllocationMap source_map, AllocationMap::Of(source));
   HVR_ASSIGN_OR_RETURN(const AllocationMap target_map, AllocationMap::Of(target));

@@ -130,6 +130,13 @@ TEST(DiffTest, ScatteredFourKiBWrites) {
   while (blocks.size() < 42) blocks.insert(rng() % (kBaseSize / k4K));
   for (uint64_t block : blocks) images.Change(block * k4K, k4K);
   ExpectAllDiffsMatch(images);
+
+  // Two disks are compared in 4 KiB chunks unless told otherwise: exactly the blocks.
+  const auto r = Diff(*Open(images.source), *Open(images.target));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->chunk_size, kMinChunkSize);
+  EXPECT_EQ(r->totals.differing_chunks, blocks.size());
+  EXPECT_EQ(r->totals.data_bytes, blocks.size() * k4K);
 }
 
 TEST(DiffTest, SmallWritesAcrossChunkBoundaries) {

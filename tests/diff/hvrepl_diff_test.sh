@@ -28,13 +28,14 @@ expect '"disk_size":3145728,"chunk_size":262144,"chunks":12,"zero_chunks":0' "$o
 runs='"runs":[{"offset":0,"length":262144,"kind":"data"},{"offset":1048576,"length":262144,"kind":"zero"}]'
 for pair in "source.raw target.raw" "source.raw target.hvrm" "source.hvrm target.hvrm" "source.hvrm target.raw"; do
   # shellcheck disable=SC2086
-  out=$("$hvrepl" diff $pair --json)
+  out=$("$hvrepl" diff $pair --json --chunk-size 256K)
   expect '"identical":false' "$out"
   expect '"differing_chunks":2,"runs":2,"bytes_to_send":262144' "$out"
   expect "$runs" "$out"
 done
 
-out=$("$hvrepl" diff source.raw target.raw --chunk-size 4K)
+# Two disks: 4 KiB chunks unless told otherwise.
+out=$("$hvrepl" diff source.raw target.raw)
 expect "chunks  768 of 4096 bytes, 65 differ, in 2 runs" "$out"
 expect "send    4096 bytes; clear 262144 bytes" "$out"
 expect "            8192            4096  data" "$out"
