@@ -1,5 +1,6 @@
 // hvrepl manifest build | manifest show | diff: chunk manifests and the differences
 // between disks and manifests (docs/chunk-diff.md).
+#include <boost/json.hpp>
 #include <boost/program_options.hpp>
 
 #include <chrono>
@@ -173,10 +174,14 @@ int ManifestShow(const std::vector<std::string>& args) {
   if (!m.ok()) return ReportError(m.error());
   const auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
   if (vm["json"].as<bool>()) {
-    std::printf("{\"disk_size\":%llu,\"chunk_size\":%u,\"chunks\":%llu,\"zero_chunks\":%llu,"
-                "\"unknown_chunks\":%llu,\"algorithm\":\"%s\"}\n",
-                u(m->disk_size()), m->chunk_size(), u(m->chunk_count()), u(m->zero_chunk_count()),
-                u(m->unknown_chunk_count()), hvr::HashAlgorithmName(m->algorithm()));
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"disk_size", m->disk_size()},
+                     {"chunk_size", m->chunk_size()},
+                     {"chunks", m->chunk_count()},
+                     {"zero_chunks", m->zero_chunk_count()},
+                     {"unknown_chunks", m->unknown_chunk_count()},
+                     {"algorithm", hvr::HashAlgorithmName(m->algorithm())}})
+              << "\n";
   } else {
     std::printf("%s\n  disk size   %llu bytes\n  chunk size  %u bytes\n  chunks      %llu "
                 "(%llu zero, %llu unknown)\n  algorithm   %s\n",

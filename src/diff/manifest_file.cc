@@ -213,7 +213,7 @@ std::string EncodeManifest(const Manifest& manifest) {
 Result<Manifest> DecodeManifest(std::span<const uint8_t> bytes, const std::string& where) {
   HVR_ASSIGN_OR_RETURN(const Header header, DecodeHeader(bytes, bytes.size(), where));
   HVR_ASSIGN_OR_RETURN(std::vector<ChunkHash> table, AllocateTable(header, where));
-  std::memcpy(table.data(), bytes.data() + kHeaderSize, table.size() * kEntrySize);
+  if (!table.empty()) std::memcpy(table.data(), bytes.data() + kHeaderSize, table.size() * kEntrySize);
   return Finish(header, std::move(table), {}, where);
 }
 
