@@ -85,7 +85,12 @@ hvr_status CopyOut(const T& full, T* out, const char* function) {
   return HVR_OK;
 }
 
-hvr::Result<std::unique_ptr<hvr::DiskReader>> Open(const char* path) { return hvr::OpenDisk(path); }
+// Hands a new manifest handle to the caller, or records the failure.
+hvr_status Output(hvr::Result<hvr::Manifest> manifest, hvr_manifest** out) {
+  if (!manifest.ok()) return Fail(manifest.error());
+  *out = new hvr_manifest{std::move(manifest).value()};
+  return HVR_OK;
+}
 
 hvr_status Finish(hvr::Result<hvr::DiffResult> result, hvr_diff** out) {
   if (!result.ok()) return Fail(result.error());
@@ -167,22 +172,18 @@ hvr_status hvr_manifest_build(const char* disk_path, const hvr_chunk_options* op
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(disk_path, __func__, "disk_path"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    auto disk = Open(disk_path);
+    auto disk = hvr::OpenDisk(disk_path);
     if (!disk.ok()) return Fail(disk.error());
     auto manifest = hvr::BuildManifest(**disk, ToCxx(options));
     if (!manifest.ok()) return Fail(manifest.error().WithContext(disk_path));
-    *out = new hvr_manifest{std::move(manifest).value()};
-    return HVR_OK;
+    return Output(std::move(manifest), out);
   });
 }
 
 hvr_status hvr_manifest_create_zeros(uint64_t disk_size, uint32_t chunk_size, hvr_manifest** out) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    auto manifest = hvr::Manifest::Zeros(disk_size, chunk_size);
-    if (!manifest.ok()) return Fail(manifest.error());
-    *out = new hvr_manifest{std::move(manifest).value()};
-    return HVR_OK;
+    return Output(hvr::Manifest::Zeros(disk_size, chunk_size), out);
   });
 }
 
@@ -190,10 +191,7 @@ hvr_status hvr_manifest_load(const char* path, hvr_manifest** out) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(path, __func__, "path"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    auto manifest = hvr::LoadManifest(path);
-    if (!manifest.ok()) return Fail(manifest.error());
-    *out = new hvr_manifest{std::move(manifest).value()};
-    return HVR_OK;
+    return Output(hvr::LoadManifest(path), out);
   });
 }
 
@@ -229,7 +227,7 @@ hvr_status hvr_manifest_update(hvr_manifest* manifest, const char* disk_path,
     std::vector<hvr::ByteRange> changed;
     changed.reserve(count);
     for (size_t i = 0; i < count; ++i) changed.push_back({ranges[i].offset, ranges[i].length});
-    auto disk = Open(disk_path);
+    auto disk = hvr::OpenDisk(disk_path);
     if (!disk.ok()) return Fail(disk.error());
     const hvr::Status updated = hvr::UpdateManifest(manifest->manifest, **disk, changed, ToCxx(options));
     return updated.ok() ? HVR_OK : Fail(updated.error().WithContext(disk_path));
@@ -250,9 +248,9 @@ hvr_status hvr_diff_disks(const char* source_path, const char* target_path,
     HVR_CAPI_CHECK(RequireNonNull(source_path, __func__, "source_path"));
     HVR_CAPI_CHECK(RequireNonNull(target_path, __func__, "target_path"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    auto source = Open(source_path);
+    auto source = hvr::OpenDisk(source_path);
     if (!source.ok()) return Fail(source.error());
-    auto target = Open(target_path);
+    auto target = hvr::OpenDisk(target_path);
     if (!target.ok()) return Fail(target.error());
     return Finish(hvr::Diff(**source, **target, ToCxx(options), RunCallback(options)), out);
   });
@@ -264,7 +262,7 @@ hvr_status hvr_diff_disk_manifest(const char* source_path, const hvr_manifest* t
     HVR_CAPI_CHECK(RequireNonNull(source_path, __func__, "source_path"));
     HVR_CAPI_CHECK(RequireNonNull(target, __func__, "target"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    auto source = Open(source_path);
+    auto source = hvr::OpenDisk(source_path);
     if (!source.ok()) return Fail(source.error());
     return Finish(hvr::Diff(**source, target->manifest, ToCxx(options), RunCallback(options)), out);
   });
