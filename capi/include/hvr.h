@@ -293,7 +293,8 @@ HVR_API hvr_status hvr_diff_disks(const char *source_path, const char *target_pa
 /* Disk vs manifest (resynchronisation): reads only the source. */
 HVR_API hvr_status hvr_diff_disk_manifest(const char *source_path, const hvr_manifest *target,
                                           const hvr_chunk_options *options, hvr_diff **out);
-/* Manifest vs manifest: both must have the same chunk size. */
+/* Manifest vs manifest: both must have the same chunk size. Of `options` (may be NULL) only
+ * the run callback applies: comparing hashes needs no threads and is quick. */
 HVR_API hvr_status hvr_diff_manifests(const hvr_manifest *source, const hvr_manifest *target,
                                       const hvr_chunk_options *options, hvr_diff **out);
 HVR_API void hvr_diff_destroy(hvr_diff *diff);

@@ -49,7 +49,8 @@ Result<Manifest> BuildManifest(const DiskReader& disk, const ChunkOptions& optio
 // Makes `manifest` follow its disk after writes: re-hashes, from `disk` (the replica's new
 // content), exactly the chunks that the `changed` ranges touch, and nothing else. When
 // the disk's size differs from the manifest's, the manifest is resized and the chunks
-// whose extent changed are hashed too. The result equals BuildManifest(disk). On failure
+// whose extent changed are hashed too. If the manifest matched the disk outside those
+// ranges, the result equals BuildManifest(disk) and costs only their chunks. On failure
 // the touched chunks are left unknown, so no diff trusts them. `options.chunk_size` must
 // be 0 or the manifest's.
 Status UpdateManifest(Manifest& manifest, const DiskReader& disk,
