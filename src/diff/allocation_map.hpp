@@ -24,8 +24,6 @@ class AllocationMap {
   // disk, everything else zero-filled without reading.
   Status Read(const DiskReader& disk, const ByteRange& range, std::span<uint8_t> out) const;
 
-  const std::vector<ByteRange>& ranges() const { return ranges_; }
-
  private:
   explicit AllocationMap(std::vector<ByteRange> ranges) : ranges_(std::move(ranges)) {}
   // The first range that ends after `offset`.
