@@ -3,12 +3,14 @@
 //    in the same run (BM_HashVsRawXxh3 reports the ratio itself);
 //  - building a manifest and diffing a disk against one, against merely reading the disk
 //    with the same threads and slices (the resync case must run at the speed of reading),
-//    from the page cache and from storage (cold=1: the image is evicted before each pass).
+//    from the page cache and from storage (cold=1: the image is evicted before each pass),
+//    and paired, pass by pass, in BM_ResyncVsReadCold.
 #include <benchmark/benchmark.h>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
@@ -165,20 +167,24 @@ void SetDiskBytes(benchmark::State& state) {
 }
 
 // The baseline: reading the whole disk in the slices and threads the diff uses.
-void BM_ReadDisk(benchmark::State& state) {
+hvr::Status ReadWholeDisk(unsigned threads) {
   const auto& disk = DiskImage::Get().disk();
   const auto spans = hvr::SlicesOf(DiskImage::Get().manifest().chunk_count(), hvr::kDefaultChunkSize);
-  const unsigned workers = hvr::WorkerCount(static_cast<unsigned>(state.range(0)), spans.size());
+  const unsigned workers = hvr::WorkerCount(threads, spans.size());
+  hvr::SliceBuffers buffers(hvr::kDefaultChunkSize, workers, 1);
+  return hvr::ParallelFor(spans.size(), workers, nullptr, "read",
+                          [&](uint64_t item, unsigned worker) -> hvr::Status {
+    const auto bytes = hvr::SpanBytes(spans[item], hvr::kDefaultChunkSize, disk.info().virtual_size);
+    auto buffer = buffers.Get(worker, 0);
+    if (!buffer.ok()) return buffer.error();
+    return disk.Read(bytes.offset, buffer->first(bytes.length));
+  });
+}
+
+void BM_ReadDisk(benchmark::State& state) {
   for (auto _ : state) {
     PrepareCache(state);
-    hvr::SliceBuffers buffers(hvr::kDefaultChunkSize, workers, 1);
-    const hvr::Status s = hvr::ParallelFor(spans.size(), workers, nullptr, "read",
-                                           [&](uint64_t item, unsigned worker) -> hvr::Status {
-      const auto bytes = hvr::SpanBytes(spans[item], hvr::kDefaultChunkSize, disk.info().virtual_size);
-      auto buffer = buffers.Get(worker, 0);
-      if (!buffer.ok()) return buffer.error();
-      return disk.Read(bytes.offset, buffer->first(bytes.length));
-    });
+    const hvr::Status s = ReadWholeDisk(static_cast<unsigned>(state.range(0)));
     if (!s.ok()) state.SkipWithError(s.error().message().c_str());
   }
   SetDiskBytes(state);
@@ -206,6 +212,37 @@ void BM_DiffDiskVsManifest(benchmark::State& state) {
   SetDiskBytes(state);
 }
 BENCHMARK(BM_DiffDiskVsManifest)->ArgsProduct({{1, 2}, {0, 1}})->ArgNames({"threads", "cold"})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The resync case side by side with plain reading: each iteration reads the disk, then
+// diffs it against its manifest, both from storage (evicted first) with the same threads.
+// "ratio" is reading time over diff time (1.0: the diff runs at the speed of reading).
+void BM_ResyncVsReadCold(benchmark::State& state) {
+  using Clock = std::chrono::steady_clock;
+  const auto& image = DiskImage::Get();
+  const auto threads = static_cast<unsigned>(state.range(0));
+  hvr::ChunkOptions options;
+  options.threads = threads;
+  double read = 0;
+  double diff = 0;
+  for (auto _ : state) {
+    image.Evict();
+    const auto t0 = Clock::now();
+    if (!ReadWholeDisk(threads).ok()) state.SkipWithError("read failed");
+    const auto t1 = Clock::now();
+    image.Evict();
+    const auto t2 = Clock::now();
+    if (!hvr::Diff(image.disk(), image.manifest(), options).ok()) state.SkipWithError("diff failed");
+    const auto t3 = Clock::now();
+    read += std::chrono::duration<double>(t1 - t0).count();
+    diff += std::chrono::duration<double>(t3 - t2).count();
+  }
+  const double bytes = static_cast<double>(state.iterations() * image.disk().info().virtual_size);
+  state.counters["ratio"] = read / diff;
+  state.counters["read_GiBps"] = bytes / read / (1 << 30);
+  state.counters["diff_GiBps"] = bytes / diff / (1 << 30);
+}
+BENCHMARK(BM_ResyncVsReadCold)->Arg(1)->Arg(2)->ArgName("threads")->Iterations(8)
     ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Two disks with the same content (the image against itself): every chunk is read on
