@@ -57,9 +57,10 @@ class RunAssembler {
   Result<DiffTotals> Finish();
 
  private:
-  Status TakeItem(const ItemRuns& found);  // the next item in order; with mu_ held
-  Status Take(const DiffRun& run);        // with mu_ held
-  Status Emit(const DiffRun& run);  // with mu_ held
+  // All three run with mu_ held.
+  Status TakeItem(const ItemRuns& found);  // the next item in order
+  Status Take(const DiffRun& run);
+  Status Emit(const DiffRun& run);
 
   const RunFn& on_run_;
   std::vector<DiffRun>& kept_;
