@@ -190,6 +190,136 @@ typedef void (*hvr_log_fn)(void *user_data, hvr_log_level level, const char *mes
  * returns one, e.g. JSON documents). Accepts NULL. */
 HVR_API void hvr_string_free(char *string);
 
+/* ------------------------------------------------------------------------------------
+ * Chunk-diff: manifests and diffs (docs/chunk-diff.md)
+ *
+ * A disk is cut into fixed-size chunks (a power of two from 4 KiB to 4 MiB); a manifest
+ * holds one 128-bit XXH3 hash per chunk (256 KiB chunks by default: 128 MiB per 2 TiB). A diff says how to turn a
+ * target into a source: runs of bytes to send, to clear (the source reads zeros there),
+ * or to cut off (the target is longer than the source). Disks are given by path (raw,
+ * VHD or VHDX, detected by content).
+ *
+ * Manifests, diffs and options are used from one thread at a time; the calls that take
+ * them run their own worker threads inside and return when those have stopped.
+ * ---------------------------------------------------------------------------------- */
+
+/* How chunk work runs: chunk size, threads, progress, cancellation, a run callback. */
+typedef struct hvr_chunk_options hvr_chunk_options;
+
+HVR_API hvr_status hvr_chunk_options_create(hvr_chunk_options **out);
+HVR_API void hvr_chunk_options_destroy(hvr_chunk_options *options);
+/* 0 (the default) means 256 KiB for a manifest build, the manifest's chunk size when a
+ * manifest takes part, and 4 KiB for a diff of two disks (which keeps nothing per chunk). */
+HVR_API hvr_status hvr_chunk_options_set_chunk_size(hvr_chunk_options *options, uint32_t chunk_size);
+/* 0 (the default) means one per core. Each thread holds about 1 MiB per disk it reads. */
+HVR_API hvr_status hvr_chunk_options_set_threads(hvr_chunk_options *options, uint32_t threads);
+/* Bytes of disk done of the total, about a thousand times per call. NULL removes it. */
+HVR_API hvr_status hvr_chunk_options_set_progress(hvr_chunk_options *options, hvr_progress_fn fn,
+                                                  void *user_data);
+/* The token must outlive the calls that use these options. NULL removes it. */
+HVR_API hvr_status hvr_chunk_options_set_cancel_token(hvr_chunk_options *options,
+                                                      hvr_cancel_token *token);
+
+typedef enum hvr_diff_kind {
+  HVR_DIFF_DATA = 0,            /* send the source's bytes */
+  HVR_DIFF_ZERO = 1,            /* the source reads zeros: clear instead of sending */
+  HVR_DIFF_PAST_SOURCE_END = 2, /* only the target has these bytes: cut them off */
+  HVR_DIFF_KIND_MAX_ENUM_ = 0x7fffffff
+} hvr_diff_kind;
+
+/* One run of differing bytes. Fixed layout (it comes in arrays): it never grows. */
+typedef struct hvr_diff_run {
+  uint64_t offset;
+  uint64_t length;
+  hvr_diff_kind kind;
+} hvr_diff_run;
+
+/* Receives each run of a diff in disk order as soon as it is final, instead of the diff
+ * keeping it: memory then stays bounded whatever the number of runs. Called from worker
+ * threads, one call at a time; it may block. Returning anything but HVR_OK stops the diff,
+ * which returns that status. `run` is valid during the call only. */
+typedef hvr_status (*hvr_diff_run_fn)(void *user_data, const hvr_diff_run *run);
+
+/* NULL removes it. Only the diff calls use it. */
+HVR_API hvr_status hvr_chunk_options_set_run_callback(hvr_chunk_options *options,
+                                                      hvr_diff_run_fn fn, void *user_data);
+
+typedef struct hvr_manifest hvr_manifest;
+
+/* Hashes every chunk of the disk at `disk_path`. `options` may be NULL (defaults). */
+HVR_API hvr_status hvr_manifest_build(const char *disk_path, const hvr_chunk_options *options,
+                                      hvr_manifest **out);
+/* The manifest of a disk of `disk_size` bytes that reads as zeros (a new replica). */
+HVR_API hvr_status hvr_manifest_create_zeros(uint64_t disk_size, uint32_t chunk_size,
+                                             hvr_manifest **out);
+/* Reads a manifest file, checking its checksums; HVR_CORRUPT_DATA names what is wrong. */
+HVR_API hvr_status hvr_manifest_load(const char *path, hvr_manifest **out);
+/* Writes atomically: a crash leaves the old file or the new one. */
+HVR_API hvr_status hvr_manifest_save(const hvr_manifest *manifest, const char *path);
+HVR_API void hvr_manifest_destroy(hvr_manifest *manifest);
+
+typedef struct hvr_manifest_info {
+  size_t struct_size;
+  uint64_t disk_size;
+  uint32_t chunk_size;
+  uint64_t chunk_count;
+  uint64_t zero_chunks;
+  uint64_t unknown_chunks; /* invalidated and not hashed since: they always differ */
+} hvr_manifest_info;
+
+HVR_API hvr_status hvr_manifest_get_info(const hvr_manifest *manifest, hvr_manifest_info *out);
+
+typedef struct hvr_changed_range {
+  uint64_t offset;
+  uint64_t length;
+} hvr_changed_range;
+
+/* After writes to the disk at `disk_path` (the replica), re-hashes exactly the chunks the
+ * `count` ranges touch, following a resize too; the result equals a fresh build. On
+ * failure the touched chunks are left unknown, so no diff trusts them. */
+HVR_API hvr_status hvr_manifest_update(hvr_manifest *manifest, const char *disk_path,
+                                       const hvr_changed_range *ranges, size_t count,
+                                       const hvr_chunk_options *options);
+/* Marks the chunks a range touches unknown (before writing them, so a crash in between
+ * costs a resend, never data). */
+HVR_API hvr_status hvr_manifest_invalidate(hvr_manifest *manifest, uint64_t offset,
+                                           uint64_t length);
+
+typedef struct hvr_diff hvr_diff;
+
+/* Disk vs disk: compares bytes, in 4 KiB chunks unless the options say otherwise. */
+HVR_API hvr_status hvr_diff_disks(const char *source_path, const char *target_path,
+                                  const hvr_chunk_options *options, hvr_diff **out);
+/* Disk vs manifest (resynchronisation): reads only the source. */
+HVR_API hvr_status hvr_diff_disk_manifest(const char *source_path, const hvr_manifest *target,
+                                          const hvr_chunk_options *options, hvr_diff **out);
+/* Manifest vs manifest: both must have the same chunk size. Of `options` (may be NULL) only
+ * the run callback applies: comparing hashes needs no threads and is quick. */
+HVR_API hvr_status hvr_diff_manifests(const hvr_manifest *source, const hvr_manifest *target,
+                                      const hvr_chunk_options *options, hvr_diff **out);
+HVR_API void hvr_diff_destroy(hvr_diff *diff);
+
+typedef struct hvr_diff_totals {
+  size_t struct_size;
+  uint32_t chunk_size;
+  uint64_t source_size;
+  uint64_t target_size;
+  uint64_t chunks;           /* chunk positions compared (of the longer side) */
+  uint64_t differing_chunks; /* 0: identical */
+  uint64_t runs;
+  uint64_t data_bytes;       /* to send */
+  uint64_t zero_bytes;       /* to clear */
+  uint64_t past_source_end_bytes;
+} hvr_diff_totals;
+
+HVR_API hvr_status hvr_diff_get_totals(const hvr_diff *diff, hvr_diff_totals *out);
+/* The runs in disk order, owned by `diff` and valid until it is destroyed; none when a run
+ * callback received them. */
+HVR_API hvr_status hvr_diff_get_runs(const hvr_diff *diff, const hvr_diff_run **out_runs,
+                                     size_t *out_count);
+/* The diff as JSON (runs and totals); free it with hvr_string_free(). */
+HVR_API hvr_status hvr_diff_to_json(const hvr_diff *diff, char **out_json);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -203,11 +203,19 @@ Status SyncDirectory(const std::string& path) {
 }
 
 Status WriteFileAtomically(const std::string& path, std::string_view content) {
+  return WriteFileAtomically(path, std::span<const std::string_view>(&content, 1));
+}
+
+Status WriteFileAtomically(const std::string& path, std::span<const std::string_view> pieces) {
   const std::string temp = path + ".tmp";
   {
     HVR_ASSIGN_OR_RETURN(File file, File::Open(temp, File::Mode::kCreateOrTruncate));
-    HVR_RETURN_IF_ERROR(file.WriteAt(
-        0, std::span(reinterpret_cast<const uint8_t*>(content.data()), content.size())));
+    uint64_t offset = 0;
+    for (const std::string_view piece : pieces) {
+      HVR_RETURN_IF_ERROR(file.WriteAt(
+          offset, std::span(reinterpret_cast<const uint8_t*>(piece.data()), piece.size())));
+      offset += piece.size();
+    }
     if (::fsync(file.fd()) != 0) return ErrnoError(errno, "fsync " + temp);
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {

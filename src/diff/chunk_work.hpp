@@ -1,0 +1,59 @@
+// How hashing and diffing cut their work: spans of whole chunks of at most one slice
+// (a large aligned read), and a read buffer per worker.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "diff/aligned_buffer.hpp"
+#include "hvr/chunk_diff.hpp"
+
+namespace hvr {
+
+// Bytes read at once: 1 MiB, or one chunk when chunks are larger. Large enough that
+// per-read costs vanish; small enough that a slice is still in the core's cache when it
+// is hashed right after the read (docs/chunk-diff.md measures this), and that memory
+// stays at about threads x 1 MiB.
+inline constexpr uint64_t kMinSliceSize = 1u << 20;
+inline uint64_t SliceSize(uint32_t chunk_size) {
+  return chunk_size > kMinSliceSize ? chunk_size : kMinSliceSize;
+}
+
+// Chunk indices [first, last).
+struct ChunkSpan {
+  uint64_t first = 0;
+  uint64_t last = 0;
+};
+
+// [0, chunk_count) cut into slices.
+std::vector<ChunkSpan> SlicesOf(uint64_t chunk_count, uint32_t chunk_size);
+
+// `intervals` sorted, merged where they touch, and cut so no span exceeds a slice.
+std::vector<ChunkSpan> SpansOf(std::vector<ChunkSpan> intervals, uint32_t chunk_size);
+
+// The byte range of a span clipped to `size` (empty when the span starts past it).
+ByteRange SpanBytes(const ChunkSpan& span, uint32_t chunk_size, uint64_t size);
+
+// The chunk size `options` asks for, or `fallback`, validated.
+Result<uint32_t> ChosenChunkSize(const ChunkOptions& options, uint32_t fallback);
+// Ok when `options` leaves the chunk size to `manifest` or asks for the same one.
+Status CheckChunkSizeMatches(const ChunkOptions& options, const Manifest& manifest);
+
+// Read buffers of one slice, one per worker and role (source, target), allocated on
+// first use.
+class SliceBuffers {
+ public:
+  SliceBuffers(uint32_t chunk_size, unsigned workers, unsigned roles)
+      : size_(SliceSize(chunk_size)), roles_(roles), buffers_(workers * roles) {}
+  // Workers call this for their own id only.
+  Result<std::span<uint8_t>> Get(unsigned worker, unsigned role);
+
+ private:
+  uint64_t size_;
+  unsigned roles_;
+  std::vector<std::optional<AlignedBuffer>> buffers_;
+};
+
+}  // namespace hvr
