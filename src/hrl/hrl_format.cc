@@ -76,6 +76,20 @@ Error Corrupt(const std::string& where, const std::string& field, const std::str
                where + ": " + field + " expected " + expected + ", found " + found);
 }
 
+Status CheckComplete(const HrlHeader& header) {
+  const std::string where = Where(header.path, "log header", 0);
+  if (!header.closed()) {
+    return Error(Code::kLogNotClosed,
+                 where + ": EOLLocation is 0: the log was not closed properly, so the writes it "
+                         "holds cannot be trusted to be complete");
+  }
+  if (header.error_code != 0) {
+    return Error(Code::kResyncRequired, where + ": ErrorCode is " + std::to_string(header.error_code) +
+                                            ": its writer recorded a failure, so the log cannot be trusted");
+  }
+  return Ok();
+}
+
 std::array<uint8_t, kHeaderSize> EncodeHeader(const HrlHeader& header) {
   std::array<uint8_t, kHeaderSize> out{};
   uint8_t* p = out.data();

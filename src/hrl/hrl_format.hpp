@@ -38,6 +38,10 @@ Error Corrupt(const std::string& where, const std::string& field, const std::str
 
 inline constexpr size_t kHeaderChecksumOffset = 40;
 
+// Whether the log a header belongs to can be trusted to hold all its writes: it was
+// closed (kLogNotClosed otherwise) and its writer recorded no error (kResyncRequired).
+Status CheckComplete(const HrlHeader& header);
+
 // Encodes `header` with a freshly computed Checksum (header.checksum is ignored).
 std::array<uint8_t, kHeaderSize> EncodeHeader(const HrlHeader& header);
 

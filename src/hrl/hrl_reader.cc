@@ -269,16 +269,7 @@ Result<HrlReader> HrlReader::Open(const std::string& path, uint64_t disk_virtual
   HVR_ASSIGN_OR_RETURN(HrlHeader header, ReadHeader(file, path));
   HVR_ASSIGN_OR_RETURN(const uint64_t file_size, file.Size());
   const std::string header_where = Where(path, "log header", 0);
-  if (!header.closed()) {
-    return Error(Code::kLogNotClosed,
-                 header_where + ": EOLLocation is 0: the log was not closed properly, so the "
-                                "writes it holds cannot be trusted to be complete");
-  }
-  if (header.error_code != 0) {
-    return Error(Code::kResyncRequired,
-                 header_where + ": ErrorCode is " + std::to_string(header.error_code) +
-                     ": its writer recorded a failure, so the log cannot be trusted");
-  }
+  HVR_RETURN_IF_ERROR(hrl::CheckComplete(header));
   const uint64_t min_eol = hrl::kHeaderSize + uint64_t{header.metadata_size};
   if (header.eol_location < min_eol || header.eol_location > file_size) {
     return Corrupt(header_where, "EOLLocation",
