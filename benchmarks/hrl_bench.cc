@@ -1,4 +1,5 @@
-// HRL benchmarks (figures in docs/benchmarks.md):
+// HRL benchmarks (figures in docs/benchmarks.md; benchmarks/compare_hrl_verify.sh prints
+// the verify / plain read ratio):
 //  - reading and verifying a 1 GiB log of 4 KiB writes from page cache, beside a plain
 //    sequential read of the same file in the same run (target: at least half of it);
 //  - adding random 4 KiB writes over a 1 TiB disk into the extent map (target: 5 million
@@ -43,6 +44,86 @@ const std::vector<uint64_t>& RandomOffsets() {
   }();
   return offsets;
 }
+
+// The 1 GiB log: 4 KiB writes at random offsets, random data, written once per run
+// (then in page cache) and removed at exit.
+class BigLog {
+ public:
+  static const BigLog& Get() {
+    static const BigLog log;
+    return log;
+  }
+  const std::string& path() const { return path_; }
+  uint64_t size() const { return size_; }
+  uint64_t entries() const { return entries_; }
+
+ private:
+  BigLog() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string folder = std::string(tmp && *tmp ? tmp : "/tmp") + "/hvr-hrl-bench-XXXXXX";
+    if (::mkdtemp(folder.data()) == nullptr) std::abort();
+    folder_ = folder;
+    path_ = folder + "/big.hrl";
+    auto writer = hvr::HrlWriter::Create(path_);
+    if (!writer.ok()) std::abort();
+    const std::vector<uint8_t> random = Bytes(1 << 20, 3);
+    const auto& offsets = RandomOffsets();
+    constexpr uint64_t kLogData = uint64_t{1} << 30;
+    for (uint64_t i = 0; i * kWrite < kLogData; ++i) {
+      const auto data = std::span(random).subspan((i * 4099) % (random.size() - kWrite), kWrite);
+      if (!writer->Append(offsets[i % offsets.size()], data).ok()) std::abort();
+    }
+    if (!writer->Close().ok()) std::abort();
+    size_ = writer->header().eol_location;
+    entries_ = writer->entry_count();
+  }
+  ~BigLog() { std::filesystem::remove_all(folder_); }
+
+  std::string folder_;
+  std::string path_;
+  uint64_t size_ = 0;
+  uint64_t entries_ = 0;
+};
+
+// The reference: the same file read front to back in 1 MiB preads, nothing else.
+void BM_PlainSequentialRead(benchmark::State& state) {
+  const BigLog& log = BigLog::Get();
+  const int fd = ::open(log.path().c_str(), O_RDONLY | O_CLOEXEC);
+  std::vector<uint8_t> buffer(1 << 20);
+  for (auto _ : state) {
+    for (uint64_t at = 0; at < log.size(); at += buffer.size()) {
+      if (::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(at)) <= 0) std::abort();
+    }
+    benchmark::DoNotOptimize(buffer.data());
+  }
+  ::close(fd);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * log.size()));
+}
+BENCHMARK(BM_PlainSequentialRead)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2);
+
+// Open, walk and verify every checksum (header, metadata, entries, data) of the log,
+// as CoalesceLogs does; or also copy each entry's data out into a 4 KiB buffer.
+void BM_VerifyLog(benchmark::State& state) {
+  const BigLog& log = BigLog::Get();
+  const bool copy_out = state.range(0) != 0;
+  std::vector<uint8_t> buffer(kWrite);
+  for (auto _ : state) {
+    auto reader = hvr::HrlReader::Open(log.path(), kTiB);
+    if (!reader.ok()) std::abort();
+    hvr::HrlEntry entry;
+    uint64_t entries = 0;
+    for (;;) {
+      auto more = reader->Next(entry);
+      if (!more.ok()) std::abort();
+      if (!*more) break;
+      if (copy_out && !reader->ReadData(buffer).ok()) std::abort();
+      ++entries;
+    }
+    if (entries != log.entries()) std::abort();
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * log.size()));
+}
+BENCHMARK(BM_VerifyLog)->Arg(0)->Arg(1)->ArgName("copy_out")->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2);
 
 // Random 4 KiB writes referring to a log (as CoalesceLogs adds them), `writes` per map,
 // then the map's final compaction (ChangedBytes). `reused`: one map, cleared between

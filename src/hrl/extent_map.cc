@@ -174,8 +174,10 @@ struct ExtentMap::Impl {
     Resolve(pending, batch);
     Overlay(resolved, batch, merged);
     resolved.swap(merged);
+    // The next batch is as long as this one at least: grow once, not by doubling.
+    const size_t batch_size = pending.size();
     pending.clear();
-    pending.reserve(std::max(kMinBatch, resolved.size()));  // grown once, not by doubling
+    pending.reserve(std::min(std::max(kMinBatch, resolved.size()), 2 * batch_size));
     pending_copied = 0;
     ReclaimBuffers();
     changed = 0;

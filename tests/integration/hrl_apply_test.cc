@@ -37,7 +37,7 @@ Output Shell(const std::string& command, bool stdout_only = false) {
   return run;
 }
 
-std::string Hvrepl() { return std::string(std::getenv("HVR_BINARY_DIR")) + "/examples/hvrepl/hvrepl"; }
+std::string Hvrepl() { return HVREPL_PATH; }  // set by CMake
 
 struct Scenario {
   TempDir dir;
