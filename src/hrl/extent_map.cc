@@ -41,6 +41,13 @@ Piece Slice(const Piece& p, uint64_t from, uint64_t to) {
 
 // Appends `p`, joining it to the last piece when it continues it on disk and in its
 // source alike (sequential writes become one extent).
+// Makes room for `need` pieces. Lists grow to twice what is needed, so the next, larger
+// compaction fits too: memory reserved but not yet written costs nothing, while every
+// reallocation writes a fresh copy (and, in a fresh process, faults in its pages).
+void Reserve(std::vector<Piece>& list, size_t need) {
+  if (list.capacity() < need) list.reserve(2 * need);
+}
+
 inline void Emit(std::vector<Piece>& out, const Piece& p) {
   if (!out.empty()) {
     Piece& last = out.back();
@@ -57,7 +64,7 @@ inline void Emit(std::vector<Piece>& out, const Piece& p) {
 // Pieces that overlap nothing (most, for random writes) skip the heap.
 void Resolve(const std::vector<Piece>& sorted, std::vector<Piece>& out) {
   out.clear();
-  out.reserve(sorted.size());
+  Reserve(out, sorted.size());
   const auto older = [&](size_t a, size_t b) { return sorted[a].seq < sorted[b].seq; };
   std::priority_queue<size_t, std::vector<size_t>, decltype(older)> live(older);
   const size_t n = sorted.size();
@@ -86,7 +93,7 @@ void Resolve(const std::vector<Piece>& sorted, std::vector<Piece>& out) {
 // overlap. Runs of `older` that `newer` does not touch are copied whole.
 void Overlay(std::vector<Piece>& older, const std::vector<Piece>& newer, std::vector<Piece>& out) {
   out.clear();
-  out.reserve(older.size() + newer.size());
+  Reserve(out, older.size() + newer.size());
   size_t r = 0;
   const auto copy_until = [&](uint64_t offset) {  // older pieces that start before `offset`
     const size_t from = r;
@@ -174,10 +181,10 @@ struct ExtentMap::Impl {
     Resolve(pending, batch);
     Overlay(resolved, batch, merged);
     resolved.swap(merged);
-    // The next batch is as long as this one at least: grow once, not by doubling.
+    // The next batch is as long as this one at least.
     const size_t batch_size = pending.size();
     pending.clear();
-    pending.reserve(std::min(std::max(kMinBatch, resolved.size()), 2 * batch_size));
+    Reserve(pending, std::min(std::max(kMinBatch, resolved.size()), batch_size));
     pending_copied = 0;
     ReclaimBuffers();
     changed = 0;

@@ -175,10 +175,10 @@ void EncodeMetadataHeader(const MetadataHeader& header, std::span<uint8_t, kMeta
 }
 
 Result<MetadataHeader> DecodeMetadataHeader(std::span<const uint8_t, kMetadataHeaderSize> bytes,
-                                            const std::string& where) {
+                                            const WhereFn& where) {
   const uint32_t stored = LoadLE<uint32_t>(bytes.data() + kMetadataChecksum);
   const uint32_t computed = ChecksumExcludingField(bytes, kMetadataChecksum);
-  if (stored != computed) return Corrupt(where, "Checksum", Hex32(computed), Hex32(stored));
+  if (stored != computed) return Corrupt(where(), "Checksum", Hex32(computed), Hex32(stored));
   MetadataHeader header;
   header.previous_metadata_location = LoadLE<uint64_t>(bytes.data() + kPreviousMetadataLocation);
   header.valid_metadata_entries = LoadLE<uint32_t>(bytes.data() + kValidMetadataEntries);
@@ -196,15 +196,15 @@ void EncodeEntry(const MetadataEntry& entry, std::span<uint8_t, kEntrySize> out)
   StoreLE<uint32_t>(p + kEntryChecksum, ChecksumExcludingField(out, kEntryChecksum));
 }
 
-Result<MetadataEntry> DecodeEntry(std::span<const uint8_t, kEntrySize> bytes, const std::string& where) {
+Result<MetadataEntry> DecodeEntry(std::span<const uint8_t, kEntrySize> bytes, const WhereFn& where) {
   const uint8_t* p = bytes.data();
   const uint32_t stored = LoadLE<uint32_t>(p + kEntryChecksum);
   const uint32_t computed = ChecksumExcludingField(bytes, kEntryChecksum);
-  if (stored != computed) return Corrupt(where, "Checksum", Hex32(computed), Hex32(stored));
+  if (stored != computed) return Corrupt(where(), "Checksum", Hex32(computed), Hex32(stored));
   MetadataEntry entry;
   entry.meta_operation = p[kMetaOperation];
   if (entry.meta_operation != kMetaOperationWrite) {
-    return Corrupt(where, "MetaOperation", "1 (write)", std::to_string(entry.meta_operation));
+    return Corrupt(where(), "MetaOperation", "1 (write)", std::to_string(entry.meta_operation));
   }
   entry.byte_offset = LoadLE<uint64_t>(p + kByteOffset);
   entry.data_length = LoadLE<uint32_t>(p + kDataLength);

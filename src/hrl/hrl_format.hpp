@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -32,6 +33,10 @@ inline uint32_t EntryCapacity(uint32_t metadata_size) {
 // "<file>: what at offset N", the prefix of every message about one structure.
 std::string Where(const std::string& path, const std::string& what, uint64_t offset);
 
+// Says where a structure is, for messages; called only when something is wrong, so
+// readers build no strings for the millions of entries that are fine.
+using WhereFn = std::function<std::string()>;
+
 // kCorruptData "<where>: <field> expected <expected>, found <found>".
 Error Corrupt(const std::string& where, const std::string& field, const std::string& expected,
               const std::string& found);
@@ -58,7 +63,7 @@ struct MetadataHeader {
 void EncodeMetadataHeader(const MetadataHeader& header, std::span<uint8_t, kMetadataHeaderSize> out);
 // Checks the metadata header's checksum. `where` names the block.
 Result<MetadataHeader> DecodeMetadataHeader(std::span<const uint8_t, kMetadataHeaderSize> bytes,
-                                            const std::string& where);
+                                            const WhereFn& where);
 
 struct MetadataEntry {
   uint64_t byte_offset = 0;
@@ -70,6 +75,6 @@ struct MetadataEntry {
 
 void EncodeEntry(const MetadataEntry& entry, std::span<uint8_t, kEntrySize> out);
 // Checks the entry's checksum and its MetaOperation. `where` names the entry.
-Result<MetadataEntry> DecodeEntry(std::span<const uint8_t, kEntrySize> bytes, const std::string& where);
+Result<MetadataEntry> DecodeEntry(std::span<const uint8_t, kEntrySize> bytes, const WhereFn& where);
 
 }  // namespace hvr::hrl

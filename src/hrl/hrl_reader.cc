@@ -80,17 +80,17 @@ struct HrlReader::Impl {
 
   // The first pass: one metadata header, checked, and the block before it.
   Result<hrl::MetadataIndex::Step> Step(uint64_t location) {
-    const std::string where = BlockWhere(location);
     std::array<uint8_t, hrl::kMetadataHeaderSize> bytes;
     HVR_RETURN_IF_ERROR(file.ReadAt(location, bytes));
-    HVR_ASSIGN_OR_RETURN(const hrl::MetadataHeader mh, hrl::DecodeMetadataHeader(bytes, where));
-    return CheckedStep(location, mh, where);
+    HVR_ASSIGN_OR_RETURN(const hrl::MetadataHeader mh,
+                         hrl::DecodeMetadataHeader(bytes, [&] { return BlockWhere(location); }));
+    return CheckedStep(location, mh);
   }
 
-  Result<hrl::MetadataIndex::Step> CheckedStep(uint64_t location, const hrl::MetadataHeader& mh,
-                                               const std::string& where) const {
+  Result<hrl::MetadataIndex::Step> CheckedStep(uint64_t location, const hrl::MetadataHeader& mh) const {
+    const auto where = [&] { return BlockWhere(location); };
     if (mh.valid_metadata_entries > entry_capacity) {
-      return Corrupt(where, "ValidMetadataEntries",
+      return Corrupt(where(), "ValidMetadataEntries",
                      "at most " + std::to_string(entry_capacity) + " (what a " +
                          std::to_string(header.metadata_size) + "-byte block holds)",
                      std::to_string(mh.valid_metadata_entries));
@@ -100,13 +100,13 @@ struct HrlReader::Impl {
     // Blocks do not overlap, so the previous one starts at least a block earlier; this
     // also makes every walk strictly backward, so a chain cannot loop.
     if (back < header.metadata_size) {
-      return Corrupt(where, "PreviousMetadataLocation",
+      return Corrupt(where(), "PreviousMetadataLocation",
                      "0 or at least " + std::to_string(header.metadata_size) +
                          " (a block before this one)",
                      std::to_string(back) + " (which overlaps this block or points forward)");
     }
     if (back > location - hrl::kHeaderSize) {
-      return Corrupt(where, "PreviousMetadataLocation",
+      return Corrupt(where(), "PreviousMetadataLocation",
                      "at most " + std::to_string(location - hrl::kHeaderSize) +
                          " (a block after the log header)",
                      std::to_string(back) + " (which points before the log header or out of the file)");
@@ -115,15 +115,14 @@ struct HrlReader::Impl {
   }
 
   Status LoadBlock(uint64_t location) {
-    const std::string where = BlockWhere(location);
     HVR_RETURN_IF_ERROR(file.ReadAt(location, block));
-    HVR_ASSIGN_OR_RETURN(
-        const hrl::MetadataHeader mh,
-        hrl::DecodeMetadataHeader(std::span(block).first<hrl::kMetadataHeaderSize>(), where));
-    HVR_ASSIGN_OR_RETURN(const hrl::MetadataIndex::Step step, CheckedStep(location, mh, where));
+    HVR_ASSIGN_OR_RETURN(const hrl::MetadataHeader mh,
+                         hrl::DecodeMetadataHeader(std::span(block).first<hrl::kMetadataHeaderSize>(),
+                                                   [&] { return BlockWhere(location); }));
+    HVR_ASSIGN_OR_RETURN(const hrl::MetadataIndex::Step step, CheckedStep(location, mh));
     const bool first = !have_block;
     if (step.previous != (first ? 0 : previous_block)) {
-      return Corrupt(where, "PreviousMetadataLocation",
+      return Corrupt(BlockWhere(location), "PreviousMetadataLocation",
                      "a pointer to offset " + std::to_string(first ? 0 : previous_block) +
                          " as on the first pass",
                      "one to offset " + std::to_string(step.previous) +
@@ -208,7 +207,7 @@ struct HrlReader::Impl {
     const size_t at = hrl::kMetadataHeaderSize + size_t{entry_slot} * hrl::kEntrySize;
     HVR_ASSIGN_OR_RETURN(
         const hrl::MetadataEntry e,
-        hrl::DecodeEntry(std::span(block).subspan(at).first<hrl::kEntrySize>(), EntryWhere()));
+        hrl::DecodeEntry(std::span(block).subspan(at).first<hrl::kEntrySize>(), [this] { return EntryWhere(); }));
     if (e.data_length > block_location - data_cursor) {
       return Corrupt(EntryWhere(), "DataLength",
                      "at most " + std::to_string(block_location - data_cursor) +

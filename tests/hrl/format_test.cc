@@ -59,7 +59,7 @@ TEST(HrlFormatTest, ExampleEntryChecksumsAreReproduced) {
     std::array<uint8_t, kEntrySize> bytes;
     EncodeEntry({e.byte_offset, e.length, e.timestamp, kMetaOperationWrite, 0}, bytes);
     EXPECT_EQ(LoadLE<uint32_t>(bytes.data() + 8), e.checksum) << e.byte_offset;
-    auto decoded = DecodeEntry(bytes, "example");
+    auto decoded = DecodeEntry(bytes, test::At("example"));
     ASSERT_TRUE(decoded.ok()) << decoded.error().ToString();
     EXPECT_EQ(decoded->byte_offset, e.byte_offset);
     EXPECT_EQ(decoded->data_length, e.length);
@@ -76,7 +76,7 @@ TEST(HrlFormatTest, ExampleMetadataHeaderChecksumsAreReproduced) {
   std::array<uint8_t, kMetadataHeaderSize> second;
   EncodeMetadataHeader({324096, 58}, second);
   EXPECT_EQ(LoadLE<uint32_t>(second.data() + 12), 4294966991u);
-  auto decoded = DecodeMetadataHeader(second, "example");
+  auto decoded = DecodeMetadataHeader(second, test::At("example"));
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(decoded->previous_metadata_location, 324096u);
   EXPECT_EQ(decoded->valid_metadata_entries, 58u);
@@ -122,12 +122,12 @@ TEST(HrlFormatTest, WriterReproducesTheExampleLayout) {
 
   const std::vector<uint8_t> bytes = test::ReadFileBytes(path);
   ASSERT_EQ(bytes.size(), 332288u);
-  auto first = DecodeMetadataHeader(std::span(bytes).subspan(4096).first<kMetadataHeaderSize>(), "#1");
+  auto first = DecodeMetadataHeader(std::span(bytes).subspan(4096).first<kMetadataHeaderSize>(), test::At("#1"));
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->previous_metadata_location, 0u);
   EXPECT_EQ(first->valid_metadata_entries, 0u);
   EXPECT_EQ(LoadLE<uint32_t>(bytes.data() + 4096 + 12), 4294967295u);
-  auto second = DecodeMetadataHeader(std::span(bytes).subspan(328192).first<kMetadataHeaderSize>(), "#2");
+  auto second = DecodeMetadataHeader(std::span(bytes).subspan(328192).first<kMetadataHeaderSize>(), test::At("#2"));
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->previous_metadata_location, 324096u);
   EXPECT_EQ(second->valid_metadata_entries, 58u);
@@ -243,12 +243,12 @@ TEST(HrlFormatTest, EntryDamageIsNamedByField) {
   EncodeEntry({4096, 512, 7, kMetaOperationWrite, 0x1234}, bytes);
   auto flipped = bytes;
   flipped[0] ^= 1;
-  auto e = DecodeEntry(flipped, "x.hrl: entry");
+  auto e = DecodeEntry(flipped, test::At("x.hrl: entry"));
   ASSERT_FALSE(e.ok());
   EXPECT_NE(e.error().message().find("x.hrl: entry: Checksum expected"), std::string::npos);
 
   EncodeEntry({4096, 512, 7, 2, 0x1234}, bytes);  // MetaOperation 2 with a valid checksum
-  e = DecodeEntry(bytes, "x.hrl: entry");
+  e = DecodeEntry(bytes, test::At("x.hrl: entry"));
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().code(), Code::kCorruptData);
   EXPECT_NE(e.error().message().find("MetaOperation expected 1 (write), found 2"), std::string::npos);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ std::vector<Write> ReadAllWrites(const std::string& path, uint64_t disk_size, si
 
 // Applies writes in order to a byte array.
 void ApplyWrites(std::vector<uint8_t>& disk, const std::vector<Write>& writes);
+
+// A fixed location for the decoders' messages.
+inline std::function<std::string()> At(std::string where) {
+  return [where] { return where; };
+}
 
 std::vector<uint8_t> ReadFileBytes(const std::string& path);
 void PatchFile(const std::string& path, uint64_t offset, const std::vector<uint8_t>& bytes);

@@ -62,7 +62,7 @@ struct SmallLog {
 
   hrl::MetadataEntry GetEntry(uint64_t location, size_t slot) const {
     const auto bytes = test::ReadFileBytes(path);
-    auto e = hrl::DecodeEntry(std::span(bytes).subspan(location + 32 + 32 * slot).first<hrl::kEntrySize>(), "");
+    auto e = hrl::DecodeEntry(std::span(bytes).subspan(location + 32 + 32 * slot).first<hrl::kEntrySize>(), test::At(""));
     EXPECT_TRUE(e.ok());
     return *e;
   }
