@@ -1,10 +1,8 @@
 #include "hvr/change_tracker.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <atomic>
-#include <csignal>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -265,16 +263,11 @@ TEST(ChangeTrackerTest, AFailedWriteMakesTheNextRotationAskForResync) {
   auto tracker = ChangeTracker::Open(dir.path(), Disk(), options);
   ASSERT_TRUE(tracker.ok());
   const std::string failing = (*tracker)->current_log();
-  struct rlimit old {};
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
-  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
-  struct rlimit small = old;
-  small.rlim_cur = 64 << 10;
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
   Status failed = Ok();
-  for (int i = 0; i < 100 && failed.ok(); ++i) failed = (*tracker)->Record(uint64_t(i) << 12, test::Pattern(4096, i));
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old), 0);
-  std::signal(SIGXFSZ, old_handler);
+  {
+    test::FileSizeLimit full(64 << 10);
+    for (int i = 0; i < 100 && failed.ok(); ++i) failed = (*tracker)->Record(uint64_t(i) << 12, test::Pattern(4096, i));
+  }
   ASSERT_FALSE(failed.ok());
   EXPECT_FALSE((*tracker)->Record(0, test::Pattern(512, 1)).ok());  // stays failed
 

@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
-#include <csignal>
 #include <filesystem>
 
 #include "hrl/hrl_test_util.hpp"
@@ -140,17 +138,13 @@ TEST(HrlWriterTest, AFailedWriteLeavesTheLogUnclosedForGood) {
   options.buffer_size = 4096;
   auto writer = HrlWriter::Create(path, options);
   ASSERT_TRUE(writer.ok());
-  struct rlimit old {};
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
-  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
-  struct rlimit small = old;
-  small.rlim_cur = 64 << 10;
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
   Status failed = Ok();
-  for (int i = 0; i < 100 && failed.ok(); ++i) failed = writer->Append(uint64_t(i) << 12, test::Pattern(4096, i));
-  const Status close = writer->Close();
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old), 0);
-  std::signal(SIGXFSZ, old_handler);
+  Status close = Ok();
+  {
+    test::FileSizeLimit full(64 << 10);
+    for (int i = 0; i < 100 && failed.ok(); ++i) failed = writer->Append(uint64_t(i) << 12, test::Pattern(4096, i));
+    close = writer->Close();
+  }
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.error().message().find("full.hrl stays unclosed"), std::string::npos)
       << failed.error().message();
