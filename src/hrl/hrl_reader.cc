@@ -115,7 +115,13 @@ struct HrlReader::Impl {
   }
 
   Status LoadBlock(uint64_t location) {
-    HVR_RETURN_IF_ERROR(file.ReadAt(location, block));
+    // Usually the window read with the data before it holds the block too.
+    const std::span<const uint8_t> window = Buffered(location);
+    if (window.size() >= block.size()) {
+      std::memcpy(block.data(), window.data(), block.size());
+    } else {
+      HVR_RETURN_IF_ERROR(file.ReadAt(location, block));
+    }
     HVR_ASSIGN_OR_RETURN(const hrl::MetadataHeader mh,
                          hrl::DecodeMetadataHeader(std::span(block).first<hrl::kMetadataHeaderSize>(),
                                                    [&] { return BlockWhere(location); }));
@@ -137,10 +143,11 @@ struct HrlReader::Impl {
     return Ok();
   }
 
-  // Makes the window start at `pos`, filled up to the end of the current data region.
+  // Makes the window start at `pos`, filled as far as the end of the log allows: past
+  // the current data region it holds the next metadata block and the data after it.
   Status Refill(uint64_t pos) {
     buffer_offset = pos;
-    buffer_length = static_cast<size_t>(std::min<uint64_t>(buffer.size(), block_location - pos));
+    buffer_length = static_cast<size_t>(std::min<uint64_t>(buffer.size(), header.eol_location - pos));
     return file.ReadAt(pos, std::span(buffer.data(), buffer_length));
   }
 
