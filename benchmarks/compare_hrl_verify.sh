@@ -8,11 +8,15 @@ set -euo pipefail
 build=${1:?usage: compare_hrl_verify.sh BUILD_DIR}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+# Medians of five repetitions, run in random order: the figures move with whatever else
+# runs on the machine, and interleaving keeps a change of load from favouring one side.
 "$build/benchmarks/hrl_bench" \
   --benchmark_filter='BM_PlainSequentialRead|BM_VerifyLog|BM_ExtentMapAddReference' \
+  --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
+  --benchmark_report_aggregates_only=true \
   --benchmark_format=json >"$out"
 jq -r '
-  def rate(name): [.benchmarks[] | select(.name == name)][0];
+  def rate(name): [.benchmarks[] | select(.name == name + "_median")][0];
   def gbs(b): (b.bytes_per_second / 1e9);
   rate("BM_PlainSequentialRead/min_time:2.000/real_time") as $plain |
   rate("BM_VerifyLog/copy_out:0/min_time:2.000/real_time") as $verify |

@@ -41,10 +41,12 @@ HVR_WIDEST_VECTORS uint32_t ByteSum(std::span<const uint8_t> bytes) {
   size_t n = bytes.size();
   uint32_t sum = 0;
   for (; n >= kBlock; n -= kBlock, p += kBlock) sum += SumRows(p, kMaxRows);
-  const size_t rows = n / kLanes;  // a 4 KiB write is 64 rows
-  sum += SumRows(p, rows);
-  p += rows * kLanes;
-  n -= rows * kLanes;
+  const size_t rows = n / kLanes;  // a 4 KiB write is 64 rows; a 32-byte structure none
+  if (rows > 0) {
+    sum += SumRows(p, rows);
+    p += rows * kLanes;
+    n -= rows * kLanes;
+  }
   for (; n > 0; --n, ++p) sum += *p;
   return sum;
 }
