@@ -320,6 +320,167 @@ HVR_API hvr_status hvr_diff_get_runs(const hvr_diff *diff, const hvr_diff_run **
 /* The diff as JSON (runs and totals); free it with hvr_string_free(). */
 HVR_API hvr_status hvr_diff_to_json(const hvr_diff *diff, char **out_json);
 
+/* ------------------------------------------------------------------------------------
+ * Hyper-V Replica Logs (MS-HRL, docs/hrl-format.md): reading and verifying logs,
+ * tracking a disk's writes into logs, and coalescing logs into page writes.
+ *
+ * GUIDs are 16 bytes in the on-disk (Microsoft) byte order, the order .NET's
+ * System.Guid(byte[]) constructor takes. Timestamps are Unix seconds.
+ * ---------------------------------------------------------------------------------- */
+
+typedef struct hvr_hrl_header {
+  size_t struct_size;
+  uint32_t format_version; /* 0x00010000 or 0x00020000 */
+  int64_t created;
+  int64_t last_modified;
+  uint8_t unique_id[16];
+  uint8_t previous_unique_id[16];       /* zero for the first log of a chain */
+  int has_vhd2_data_write_guid;         /* 0 for version 1 logs */
+  uint8_t vhd2_data_write_guid[16];     /* the disk's DataWriteGuid while tracked */
+  uint64_t eol_location;                /* 0: the log was not closed properly */
+  uint64_t original_size;
+  uint64_t current_size;
+  uint32_t metadata_size;
+  uint64_t total_metadata_entries;
+  int32_t error_code;
+  uint32_t creator_version;
+  char creator_application[5];          /* NUL-terminated */
+} hvr_hrl_header;
+
+/* The header of any log, closed or not (cookie, checksum, version checked). */
+HVR_API hvr_status hvr_hrl_read_header(const char *path, hvr_hrl_header *out);
+
+/* Checks that the logs follow one another in the given order, and that the first
+ * follows `previous_unique_id` (16 bytes; NULL: not checked). HVR_LOG_CHAIN_GAP names
+ * the two logs that do not. */
+HVR_API hvr_status hvr_hrl_check_chain(const char *const *paths, size_t count,
+                                       const uint8_t *previous_unique_id);
+
+/* A reader of one closed log, entry by entry, verifying every checksum. Opening fails
+ * with HVR_LOG_NOT_CLOSED for a log that was not closed (resynchronise), with
+ * HVR_CORRUPT_DATA naming file, offset, field, expected and found for damage, and for
+ * writes beyond `disk_virtual_size`. Memory stays bounded whatever the log's size. */
+typedef struct hvr_hrl_reader hvr_hrl_reader;
+
+typedef struct hvr_hrl_entry {
+  size_t struct_size;
+  uint64_t index;        /* 0-based, in log order */
+  uint64_t disk_offset;  /* where the data goes on the virtual disk */
+  uint32_t length;
+  int64_t timestamp;
+  uint64_t data_location; /* file offset of the data in the log */
+  int data_checksum_recorded; /* 0: the writer recorded no DataChecksum */
+} hvr_hrl_entry;
+
+HVR_API hvr_status hvr_hrl_reader_open(const char *path, uint64_t disk_virtual_size,
+                                       hvr_hrl_reader **out);
+HVR_API hvr_status hvr_hrl_reader_header(const hvr_hrl_reader *reader, hvr_hrl_header *out);
+/* Moves to the next entry: *out_has_entry is 1 and *entry describes it, or 0 after the
+ * last. Data of the previous entry not read is read and verified here. */
+HVR_API hvr_status hvr_hrl_reader_next(hvr_hrl_reader *reader, hvr_hrl_entry *entry,
+                                       int *out_has_entry);
+/* Reads up to `size` bytes of the current entry's data, continuing where the last call
+ * stopped; *out_read is 0 once all was read. The call reading the last byte verifies
+ * the data's checksum. */
+HVR_API hvr_status hvr_hrl_reader_read_data(hvr_hrl_reader *reader, void *buffer, size_t size,
+                                            size_t *out_read);
+HVR_API void hvr_hrl_reader_close(hvr_hrl_reader *reader);
+
+/* Change tracking: records a disk's writes into logs named <log_name>-<sequence>.hrl in
+ * a folder, rotating to a new log each replication interval. Thread-safe: record,
+ * flush, rotate and close may be called from any threads at once. A write is in the
+ * log once flush, rotate or close returns, and on disk once its log is closed (rotate
+ * and close fsync). If the newest log in the folder was never closed, tracking was
+ * interrupted: the tracker continues the chain, reports the log
+ * (hvr_hrl_tracker_interrupted_log and a warning to the log callback), and the disk
+ * needs a resync. */
+typedef struct hvr_hrl_tracker_options hvr_hrl_tracker_options;
+typedef struct hvr_hrl_tracker hvr_hrl_tracker;
+
+HVR_API hvr_status hvr_hrl_tracker_options_create(hvr_hrl_tracker_options **out);
+/* Letters, digits, '.', '_' and '-'; default "hvr". */
+HVR_API hvr_status hvr_hrl_tracker_options_set_log_name(hvr_hrl_tracker_options *options,
+                                                        const char *log_name);
+/* A multiple of 512 from 512 to 1 MiB; default 4096. */
+HVR_API hvr_status hvr_hrl_tracker_options_set_metadata_size(hvr_hrl_tracker_options *options,
+                                                             uint32_t metadata_size);
+/* Receives warnings (an interrupted log found at creation). Called on the creating
+ * thread, during hvr_hrl_tracker_create only. */
+HVR_API hvr_status hvr_hrl_tracker_options_set_log_callback(hvr_hrl_tracker_options *options,
+                                                            hvr_log_fn callback, void *user_data);
+HVR_API void hvr_hrl_tracker_options_destroy(hvr_hrl_tracker_options *options);
+
+/* `data_write_guid` (16 bytes) is stamped into every log; `options` may be NULL. */
+HVR_API hvr_status hvr_hrl_tracker_create(const char *folder, uint64_t disk_virtual_size,
+                                          const uint8_t *data_write_guid,
+                                          const hvr_hrl_tracker_options *options,
+                                          hvr_hrl_tracker **out);
+HVR_API hvr_status hvr_hrl_tracker_record(hvr_hrl_tracker *tracker, uint64_t offset,
+                                          const void *data, size_t size);
+HVR_API hvr_status hvr_hrl_tracker_flush(hvr_hrl_tracker *tracker);
+/* Closes the current log durably, starts the next; *out_closed_path (free with
+ * hvr_string_free) is the closed log. HVR_LOG_NOT_CLOSED: the old log could not be
+ * closed (or a record had failed); tracking goes on in the new log, resynchronise. */
+HVR_API hvr_status hvr_hrl_tracker_rotate(hvr_hrl_tracker *tracker, char **out_closed_path);
+HVR_API hvr_status hvr_hrl_tracker_close(hvr_hrl_tracker *tracker);
+/* The log being written (free with hvr_string_free). */
+HVR_API hvr_status hvr_hrl_tracker_current_log(const hvr_hrl_tracker *tracker, char **out_path);
+/* The log found unclosed at creation (free with hvr_string_free), or NULL if none. */
+HVR_API hvr_status hvr_hrl_tracker_interrupted_log(const hvr_hrl_tracker *tracker,
+                                                   char **out_path);
+/* Closes the current log if hvr_hrl_tracker_close was not called. */
+HVR_API void hvr_hrl_tracker_destroy(hvr_hrl_tracker *tracker);
+
+/* The closed logs of `log_name` (NULL: "hvr") in a folder, oldest first. */
+typedef struct hvr_hrl_log_list hvr_hrl_log_list;
+HVR_API hvr_status hvr_hrl_list_closed_logs(const char *folder, const char *log_name,
+                                            hvr_hrl_log_list **out);
+HVR_API hvr_status hvr_hrl_log_list_count(const hvr_hrl_log_list *list, size_t *out_count);
+/* *out_path stays valid until the list is destroyed. */
+HVR_API hvr_status hvr_hrl_log_list_path(const hvr_hrl_log_list *list, size_t index,
+                                         const char **out_path);
+HVR_API void hvr_hrl_log_list_destroy(hvr_hrl_log_list *list);
+
+/* The extent map: writes coalesced, the last writer winning, into the fewest
+ * 512-byte-aligned page writes of at most `max_bytes` (a multiple of 512; 4 MiB is
+ * the Azure Put Page limit). One thread at a time. */
+typedef struct hvr_extent_map hvr_extent_map;
+
+/* Callbacks return HVR_OK to go on; any other status stops the call, which returns it. */
+typedef hvr_status (*hvr_read_fn)(void *user_data, uint64_t offset, void *buffer, size_t size);
+typedef hvr_status (*hvr_page_write_fn)(void *user_data, uint64_t offset, const void *data,
+                                        size_t size);
+typedef hvr_status (*hvr_range_fn)(void *user_data, uint64_t offset, uint64_t length);
+
+HVR_API hvr_status hvr_extent_map_create(hvr_extent_map **out);
+HVR_API void hvr_extent_map_destroy(hvr_extent_map *map);
+/* Forgets every write, keeping memory for reuse. */
+HVR_API hvr_status hvr_extent_map_clear(hvr_extent_map *map);
+/* Records a write; the bytes are copied. */
+HVR_API hvr_status hvr_extent_map_add(hvr_extent_map *map, uint64_t offset, const void *data,
+                                      size_t size);
+/* Reads closed logs, oldest first, into the map: the chain is checked first (and, when
+ * `previous_unique_id` is not NULL, that the first log follows it), then every entry
+ * with its checksums. The map refers to the logs' data rather than copying it: keep the
+ * logs until the page writes are done. On failure the map must be cleared.
+ * `out_entries` (may be NULL) receives the number of writes read. */
+HVR_API hvr_status hvr_extent_map_add_logs(hvr_extent_map *map, const char *const *paths,
+                                           size_t count, uint64_t disk_virtual_size,
+                                           const uint8_t *previous_unique_id,
+                                           hvr_cancel_token *cancel, uint64_t *out_entries);
+/* Bytes whose content the writes decide, each counted once. */
+HVR_API hvr_status hvr_extent_map_changed_bytes(hvr_extent_map *map, uint64_t *out_bytes);
+/* The changed ranges, sorted, disjoint, adjacent ones joined: one call each. */
+HVR_API hvr_status hvr_extent_map_changed_ranges(hvr_extent_map *map, hvr_range_fn callback,
+                                                 void *user_data);
+/* The page writes in disk order, each with its data (valid during the call). `base`
+ * reads the disk as it was before the writes, for the unwritten bytes of partly
+ * written pages; it may be NULL when every write is 512-byte aligned. */
+HVR_API hvr_status hvr_extent_map_page_writes(hvr_extent_map *map, uint64_t max_bytes,
+                                              hvr_read_fn base, void *base_user_data,
+                                              hvr_page_write_fn write, void *write_user_data,
+                                              hvr_cancel_token *cancel);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -9,8 +9,12 @@ namespace {
 
 std::vector<hvrepl::Command> AllCommands() {
   std::vector<hvrepl::Command> all;
-  for (auto group : {hvrepl::VersionCommands,
-                     hvrepl::DiffCommands}) {
+  // One command group per line, in the order `hvrepl help` lists them.
+  for (auto group : {
+           hvrepl::VersionCommands,
+           hvrepl::HrlCommands,
+           hvrepl::DiffCommands,
+       }) {
     for (auto& command : group()) all.push_back(std::move(command));
   }
   return all;

@@ -1,0 +1,195 @@
+// hvrepl hrl apply and inspect against independent tools: the same writes go into an
+// image through qemu-io and into replica logs through the change tracker; applying the
+// logs to a copy of the original image must give exactly qemu-io's image
+// (qemu-img compare).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include "hvr/change_tracker.hpp"
+#include "test_util/temp_dir.hpp"
+#include "util/file.hpp"
+
+namespace hvr {
+namespace {
+
+constexpr uint64_t kDisk = 32 << 20;
+
+struct Output {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs a shell command; its stdout, with stderr unless `stdout_only`.
+Output Shell(const std::string& command, bool stdout_only = false) {
+  Output run;
+  FILE* pipe = ::popen((command + (stdout_only ? " 2>/dev/null" : " 2>&1")).c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string Hvrepl() { return HVREPL_PATH; }  // set by CMake
+
+struct Scenario {
+  TempDir dir;
+  std::string base = dir.File("base.img");          // the disk before the writes
+  std::string expected = dir.File("expected.img");  // qemu-io's result
+  std::vector<std::string> logs;
+  std::vector<size_t> writes_per_log;
+
+  Scenario() {
+    EXPECT_EQ(Shell("qemu-img create -q -f raw " + base + " " + std::to_string(kDisk)).exit_code, 0);
+    EXPECT_EQ(Shell("qemu-io -f raw -c 'write -P 0x5c 0 " + std::to_string(kDisk) + "' " + base).exit_code, 0);
+    EXPECT_EQ(Shell("cp " + base + " " + expected).exit_code, 0);
+    std::filesystem::create_directory(dir.File("logs"));
+    auto tracker = ChangeTracker::Open(dir.File("logs"), TrackedDisk{kDisk, Guid::Random()});
+    EXPECT_TRUE(tracker.ok());
+    std::mt19937_64 rng(7);
+    for (int log = 0; log < 3; ++log) {
+      std::string commands;
+      const size_t count = 60 + 20 * log;
+      for (size_t i = 0; i < count; ++i) {
+        // Sector writes mostly, some unaligned, many overlapping in a hot first MiB.
+        const bool hot = rng() % 3 == 0;
+        const bool unaligned = rng() % 5 == 0;
+        uint64_t length = unaligned ? 1 + rng() % 3000 : 512 * (1 + rng() % 64);
+        uint64_t offset = rng() % ((hot ? (1 << 20) : kDisk) - length);
+        if (!unaligned) offset = offset / 512 * 512;
+        const int pattern = static_cast<int>(rng() % 255) + 1;
+        EXPECT_TRUE((*tracker)->Record(offset, std::vector<uint8_t>(length, static_cast<uint8_t>(pattern))).ok());
+        commands += " -c 'write -P " + std::to_string(pattern) + " " + std::to_string(offset) + " " +
+                    std::to_string(length) + "'";
+      }
+      EXPECT_EQ(Shell("qemu-io -f raw" + commands + " " + expected).exit_code, 0);
+      auto closed = (*tracker)->Rotate();
+      EXPECT_TRUE(closed.ok());
+      logs.push_back(*closed);
+      writes_per_log.push_back(count);
+    }
+    EXPECT_TRUE((*tracker)->Close().ok());
+  }
+
+  std::string Copy(const std::string& name) {
+    EXPECT_EQ(Shell("cp " + base + " " + dir.File(name)).exit_code, 0);
+    return dir.File(name);
+  }
+};
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += " " + w;
+  return out;
+}
+
+TEST(HrlApplyIntegrationTest, ApplyingLogsGivesQemuIosImage) {
+  Scenario s;
+  for (const char* mode : {"", " --copy"}) {
+    const std::string image = s.Copy(std::string("replica") + (*mode ? "-copy" : "") + ".img");
+    const Output apply = Shell(Hvrepl() + " hrl apply" + Join(s.logs) + " --to " + image + mode);
+    ASSERT_EQ(apply.exit_code, 0) << apply.out;
+    EXPECT_NE(apply.out.find("applied 3 log(s), 240 writes"), std::string::npos) << apply.out;
+    const Output compare = Shell("qemu-img compare -f raw -F raw " + image + " " + s.expected);
+    EXPECT_EQ(compare.exit_code, 0) << compare.out;
+  }
+  // Applied in two steps, the second told which log came last.
+  const std::string image = s.Copy("stepwise.img");
+  ASSERT_EQ(Shell(Hvrepl() + " hrl apply " + s.logs[0] + " --to " + image).exit_code, 0);
+  const std::string first_id = ReadHrlHeader(s.logs[0])->unique_id.ToString();
+  const Output rest = Shell(Hvrepl() + " hrl apply " + s.logs[1] + " " + s.logs[2] + " --to " + image +
+                         " --after " + first_id);
+  ASSERT_EQ(rest.exit_code, 0) << rest.out;
+  EXPECT_EQ(Shell("qemu-img compare -f raw -F raw " + image + " " + s.expected).exit_code, 0);
+}
+
+TEST(HrlApplyIntegrationTest, ABrokenChainLeavesTheImageUntouched) {
+  Scenario s;
+  const std::string image = s.Copy("replica.img");
+  const Output apply = Shell(Hvrepl() + " hrl apply " + s.logs[0] + " " + s.logs[2] + " --to " + image);
+  EXPECT_EQ(apply.exit_code, 4) << apply.out;  // resync class
+  EXPECT_NE(apply.out.find("hvrepl: log_chain_gap: "), std::string::npos) << apply.out;
+  EXPECT_EQ(Shell("qemu-img compare -q -f raw -F raw " + image + " " + s.base).exit_code, 0);
+
+  // Damaged data in the last log: nothing is written either.
+  const auto bytes = ReadWholeFile(s.logs[2]);
+  ASSERT_TRUE(bytes.ok());
+  auto file = File::Open(s.logs[2], File::Mode::kReadWrite);
+  const uint8_t flipped = static_cast<uint8_t>((*bytes)[8200] ^ 0xff);
+  ASSERT_TRUE(file->WriteAt(8200, std::span(&flipped, 1)).ok());
+  const Output damaged = Shell(Hvrepl() + " hrl apply" + Join(s.logs) + " --to " + image);
+  EXPECT_EQ(damaged.exit_code, 1) << damaged.out;
+  EXPECT_NE(damaged.out.find("corrupt_data: "), std::string::npos) << damaged.out;
+  EXPECT_NE(damaged.out.find("DataChecksum"), std::string::npos) << damaged.out;
+  EXPECT_EQ(Shell("qemu-img compare -q -f raw -F raw " + image + " " + s.base).exit_code, 0);
+
+  // A log reaching beyond the image is refused before anything is written.
+  ASSERT_EQ(Shell("qemu-img create -q -f raw " + s.dir.File("small.img") + " 1M").exit_code, 0);
+  const Output small = Shell(Hvrepl() + " hrl apply " + s.logs[0] + " --to " + s.dir.File("small.img"));
+  EXPECT_EQ(small.exit_code, 1) << small.out;
+  EXPECT_NE(small.out.find("ByteOffset + DataLength expected at most the disk size 1048576"), std::string::npos);
+}
+
+TEST(HrlApplyIntegrationTest, InspectListsEveryEntryAndNamesDamage) {
+  Scenario s;
+  const Output human = Shell(Hvrepl() + " hrl inspect " + s.logs[1]);
+  ASSERT_EQ(human.exit_code, 0) << human.out;
+  EXPECT_NE(human.out.find("previous unique id   " + ReadHrlHeader(s.logs[0])->unique_id.ToString()),
+            std::string::npos)
+      << human.out;
+  const Output as_json = Shell(Hvrepl() + " hrl inspect --json " + s.logs[1]);
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.out;
+  const boost::json::value doc = boost::json::parse(as_json.out);
+  const auto& entries = doc.at("entries").as_array();
+  EXPECT_EQ(entries.size(), s.writes_per_log[1]);
+  for (const auto& e : entries) EXPECT_EQ(e.at("checksum").as_string(), "ok");
+  EXPECT_EQ(doc.at("header").at("total_metadata_entries").to_number<uint64_t>(), s.writes_per_log[1]);
+  EXPECT_TRUE(doc.at("header").at("closed").as_bool());
+  EXPECT_FALSE(doc.as_object().contains("error"));
+
+  // The second entry's data damaged: the first is listed, the second is "bad", then the
+  // error, and a non-zero exit.
+  const auto entry1 = entries.at(1).at("data_location").to_number<uint64_t>();
+  const auto bytes = ReadWholeFile(s.logs[1]);
+  auto file = File::Open(s.logs[1], File::Mode::kReadWrite);
+  const uint8_t flipped = static_cast<uint8_t>((*bytes)[entry1] ^ 0xff);
+  ASSERT_TRUE(file->WriteAt(entry1, std::span(&flipped, 1)).ok());
+  const Output bad = Shell(Hvrepl() + " hrl inspect --json " + s.logs[1], /*stdout_only=*/true);
+  EXPECT_EQ(bad.exit_code, 1);
+  const boost::json::value bad_doc = boost::json::parse(bad.out);
+  EXPECT_EQ(bad_doc.at("entries").as_array().size(), 2u);
+  EXPECT_EQ(bad_doc.at("entries").as_array().at(1).at("checksum").as_string(), "bad");
+  EXPECT_EQ(bad_doc.at("error").at("code").as_string(), "corrupt_data");
+  const Output bad_human = Shell(Hvrepl() + " hrl inspect " + s.logs[1]);
+  EXPECT_EQ(bad_human.exit_code, 1);
+  EXPECT_NE(bad_human.out.find("hvrepl: corrupt_data: " + s.logs[1] + ": metadata block at offset"),
+            std::string::npos)
+      << bad_human.out;
+
+  const Output missing = Shell(Hvrepl() + " hrl inspect " + s.dir.File("none.hrl"));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find("not_found"), std::string::npos);
+  EXPECT_EQ(Shell(Hvrepl() + " hrl inspect").exit_code, 2);  // usage
+  EXPECT_EQ(Shell(Hvrepl() + " hrl apply " + s.logs[0]).exit_code, 2);  // no --to
+}
+
+TEST(HrlApplyIntegrationTest, InspectOfAnUnclosedLogShowsTheHeaderAndAsksForResync) {
+  TempDir dir;
+  auto tracker = ChangeTracker::Open(dir.path(), TrackedDisk{kDisk, Guid::Random()});
+  ASSERT_TRUE((*tracker)->Record(0, std::vector<uint8_t>(512, 1)).ok());
+  ASSERT_TRUE((*tracker)->Flush().ok());
+  const Output run = Shell(Hvrepl() + " hrl inspect " + (*tracker)->current_log());
+  EXPECT_EQ(run.exit_code, 4) << run.out;
+  EXPECT_NE(run.out.find("end of log           0 (not closed)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("hvrepl: log_not_closed: "), std::string::npos) << run.out;
+}
+
+}  // namespace
+}  // namespace hvr
