@@ -317,9 +317,11 @@ Status VhdxWriter::Commit() {
     fields.flushed_file_offset = RoundDown(file.size(), kMiB);
     fields.last_file_offset = RoundUp(allocation_end_, kMiB);
     // 2. The entry, durable.
+    HVR_RETURN_IF_ERROR(Step("log entry"));
     HVR_RETURN_IF_ERROR(file.WriteAt(header.log_offset + log_head_, vhdx::EncodeLogEntry(fields, part)));
     HVR_RETURN_IF_ERROR(file.Sync());
     // 3. The sectors in place, durable: the entry is no longer needed.
+    HVR_RETURN_IF_ERROR(Step("apply"));
     for (const vhdx::SectorUpdate& u : part) HVR_RETURN_IF_ERROR(file.WriteAt(u.file_offset, u.data));
     HVR_RETURN_IF_ERROR(file.Sync());
     log_head_ += size;
@@ -351,7 +353,20 @@ Status VhdxWriter::CloseLocked() {
   // without replaying, read-only ones included.
   vhdx::Header next = image_->header.header;
   next.log_guid = Guid();
+  HVR_RETURN_IF_ERROR(Step("clear log"));
   return vhdx::WriteHeaders(*image_, next);
+}
+
+void VhdxWriter::SetFaultHookForTesting(std::function<Status(std::string_view step)> hook) {
+  std::lock_guard lock(mu_);
+  fault_hook_ = std::move(hook);
+}
+
+Status VhdxWriter::Step(std::string_view step) {
+  if (!fault_hook_) return Ok();
+  Status s = fault_hook_(step);
+  if (!s.ok()) closed_ = true;  // a crash: nothing more reaches the file
+  return s;
 }
 
 Status VhdxWriter::UpdateMetadata(const std::function<void(vhdx::DiskMetadata&)>& change, bool user_visible) {

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "disk/disk_chain.hpp"
 #include "disk/vhdx_image.hpp"
@@ -49,6 +50,11 @@ class VhdxWriter final : public DiskWriter {
   RangeList OwnDataRanges() const;
   RangeList OwnZeroRanges() const;
 
+  // Tests: called before each step that changes the file during a commit or close
+  // ("log entry", "apply", "clear log"). An error stops right there and abandons the
+  // writer, leaving the file exactly as a crash at that point would.
+  void SetFaultHookForTesting(std::function<Status(std::string_view step)> hook);
+
  private:
   VhdxWriter(std::unique_ptr<vhdx::Image> image, const WriteOptions& options);
 
@@ -64,6 +70,7 @@ class VhdxWriter final : public DiskWriter {
   Status Commit();
   Result<std::vector<vhdx::SectorUpdate>> PendingUpdates();
   Status CloseLocked();
+  Status Step(std::string_view step);
 
   mutable std::mutex mu_;
   std::unique_ptr<vhdx::Image> image_;
@@ -79,6 +86,7 @@ class VhdxWriter final : public DiskWriter {
   std::set<uint64_t> dirty_bat_pages_;      // 4 KiB pages of the BAT region
   std::set<uint64_t> dirty_bitmap_blocks_;  // payload blocks whose sector bits changed
   std::map<uint64_t, std::array<uint8_t, vhdx::kLogSectorSize>> dirty_sectors_;  // metadata region
+  std::function<Status(std::string_view)> fault_hook_;
 };
 
 }  // namespace hvr
