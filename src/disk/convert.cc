@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "disk/byte_ranges.hpp"
+#include "disk/disk_checks.hpp"
 #include "disk/flat_create.hpp"
 #include "disk/new_file.hpp"
 #include "disk/vhdx_create.hpp"
@@ -25,8 +26,6 @@ namespace {
 constexpr uint64_t kPiece = 256 * 1024;
 constexpr uint64_t kMiB = 1 << 20;
 constexpr uint64_t kProgressStep = 64 * kMiB;
-
-uint64_t RoundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) / unit * unit; }
 
 // Hands out the pieces of a range list, in order, to any number of threads.
 class PieceCursor {

@@ -1,6 +1,6 @@
 #include "disk/disk_checks.hpp"
 
-#include <string>
+#include <algorithm>
 
 namespace hvr {
 
@@ -9,6 +9,20 @@ Status CheckRange(const DiskInfo& info, uint64_t offset, uint64_t length) {
     return Error(Code::kInvalidArgument, info.path + ": " + std::to_string(length) + " bytes at offset " +
                                              std::to_string(offset) + " are beyond the virtual size " +
                                              std::to_string(info.virtual_size));
+  }
+  return Ok();
+}
+
+Status CheckNoOverlap(std::vector<Extent> extents, const std::string& path) {
+  std::sort(extents.begin(), extents.end(), [](const Extent& a, const Extent& b) { return a.offset < b.offset; });
+  for (size_t i = 1; i < extents.size(); ++i) {
+    const Extent& a = extents[i - 1];
+    const Extent& b = extents[i];
+    if (a.offset + a.length > b.offset) {
+      return Error(Code::kCorruptData, path + ": " + a.what + " at offset " + std::to_string(a.offset) + " (" +
+                                           std::to_string(a.length) + " bytes) overlaps " + b.what + " at offset " +
+                                           std::to_string(b.offset));
+    }
   }
   return Ok();
 }

@@ -1,13 +1,28 @@
-// Argument checks every disk reader and writer makes, with the same message.
+// Checks and arithmetic every disk format needs, with the same messages everywhere.
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "hvr/disk.hpp"
 
 namespace hvr {
 
+inline uint64_t RoundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) / unit * unit; }
+inline uint64_t RoundDown(uint64_t value, uint64_t unit) { return value / unit * unit; }
+
 // kInvalidArgument unless [offset, offset + length) lies inside the virtual size.
 Status CheckRange(const DiskInfo& info, uint64_t offset, uint64_t length);
+
+// One structure an image file holds, for the overlap check.
+struct Extent {
+  uint64_t offset;
+  uint64_t length;
+  std::string what;  // "the BAT region", "payload block 7"...
+};
+
+// kCorruptData naming `path` and both structures when two extents overlap.
+Status CheckNoOverlap(std::vector<Extent> extents, const std::string& path);
 
 }  // namespace hvr

@@ -9,7 +9,9 @@
 #include "disk/disk_checks.hpp"
 #include "disk/parent_path.hpp"
 #include "disk/raw_disk.hpp"
+#include "disk/sector_writes.hpp"
 #include "disk/utf16.hpp"
+#include "disk/zero.hpp"
 #include "util/endian.hpp"
 
 namespace hvr {
@@ -18,8 +20,6 @@ namespace {
 constexpr uint64_t kSector = 512;
 constexpr uint64_t kMaxVhdSize = uint64_t{64} << 40;   // beyond any VHD, fixed ones for Azure included
 constexpr uint32_t kMaxLocatorBytes = 64 * 1024;       // a path, however long
-
-uint64_t RoundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) / unit * unit; }
 
 // VHD bitmaps are most-significant-bit first (bit 7 of byte 0 is sector 0); the block map
 // keeps least-significant-bit-first words.
@@ -49,22 +49,15 @@ Status CheckVirtualSize(const std::string& path, const vhd::Footer& footer) {
   return Ok();
 }
 
-struct Extent {
-  uint64_t offset;
-  uint64_t length;
-  std::string what;
-};
-
-Status CheckNoOverlap(std::vector<Extent> extents, const std::string& path) {
-  std::sort(extents.begin(), extents.end(), [](const Extent& a, const Extent& b) { return a.offset < b.offset; });
-  for (size_t i = 1; i < extents.size(); ++i) {
-    if (extents[i - 1].offset + extents[i - 1].length > extents[i].offset) {
-      return Error(Code::kCorruptData, path + ": " + extents[i - 1].what + " at offset " +
-                                           std::to_string(extents[i - 1].offset) + " overlaps " + extents[i].what +
-                                           " at offset " + std::to_string(extents[i].offset));
-    }
+// A fixed VHD is flat: its data is everything before the footer.
+Result<DiskInfo> FixedVhdInfo(const std::string& path, const vhd::Footer& footer, uint64_t footer_offset) {
+  HVR_RETURN_IF_ERROR(CheckVirtualSize(path, footer));
+  if (footer.current_size > footer_offset) {
+    return Error(Code::kCorruptData, path + ": footer: Current Size " + std::to_string(footer.current_size) +
+                                         " is larger than the " + std::to_string(footer_offset) +
+                                         " bytes before the footer");
   }
-  return Ok();
+  return VhdInfo(path, footer);
 }
 
 // The parent's paths, most reliable first: relative, absolute, deprecated forms, a file
@@ -255,13 +248,8 @@ Result<std::unique_ptr<DiskReader>> VhdReader::Open(const std::string& path, Cha
   uint64_t footer_offset = 0;
   HVR_ASSIGN_OR_RETURN(const vhd::Footer footer, ReadVhdFooter(file, &footer_offset));
   if (footer.disk_type == vhd::DiskType::kFixed) {
-    HVR_RETURN_IF_ERROR(CheckVirtualSize(path, footer));
-    if (footer.current_size > footer_offset) {
-      return Error(Code::kCorruptData, path + ": footer: Current Size " + std::to_string(footer.current_size) +
-                                           " is larger than the " + std::to_string(footer_offset) +
-                                           " bytes before the footer");
-    }
-    return std::unique_ptr<DiskReader>(RawDisk::Over(std::move(file.file()), VhdInfo(path, footer)));
+    HVR_ASSIGN_OR_RETURN(DiskInfo info, FixedVhdInfo(path, footer, footer_offset));
+    return std::unique_ptr<DiskReader>(RawDisk::Over(std::move(file.file()), std::move(info)));
   }
   HVR_ASSIGN_OR_RETURN(auto image, LoadVhd(std::move(file), footer, footer_offset, chain));
   return std::unique_ptr<DiskReader>(new VhdReader(std::move(image)));
@@ -281,11 +269,8 @@ Result<std::unique_ptr<DiskWriter>> VhdWriter::Open(const std::string& path, Cha
   uint64_t footer_offset = 0;
   HVR_ASSIGN_OR_RETURN(const vhd::Footer footer, ReadVhdFooter(file, &footer_offset));
   if (footer.disk_type == vhd::DiskType::kFixed) {
-    HVR_RETURN_IF_ERROR(CheckVirtualSize(path, footer));
-    if (footer.current_size > footer_offset) {
-      return Error(Code::kCorruptData, path + ": footer: Current Size is larger than the data before the footer");
-    }
-    return std::unique_ptr<DiskWriter>(FlatWriter::Over(std::move(file.file()), VhdInfo(path, footer)));
+    HVR_ASSIGN_OR_RETURN(DiskInfo info, FixedVhdInfo(path, footer, footer_offset));
+    return std::unique_ptr<DiskWriter>(FlatWriter::Over(std::move(file.file()), std::move(info)));
   }
   HVR_ASSIGN_OR_RETURN(auto image, LoadVhd(std::move(file), footer, footer_offset, chain));
   return std::unique_ptr<DiskWriter>(new VhdWriter(std::move(image)));
@@ -314,26 +299,15 @@ Status VhdWriter::Write(uint64_t offset, std::span<const uint8_t> data) {
   return WriteLocked(offset, data);
 }
 
-// Whole sectors only: a partial sector at either end is read, patched and written whole.
 Status VhdWriter::WriteLocked(uint64_t offset, std::span<const uint8_t> data) {
-  const uint64_t end = offset + data.size();
-  const uint64_t bs = image_->map.block_size();
-  for (uint64_t pos = offset; pos < end;) {
-    const uint64_t sector_start = pos / kSector * kSector;
-    if (pos % kSector != 0 || end - pos < kSector) {
-      std::array<uint8_t, kSector> sector{};
-      HVR_RETURN_IF_ERROR(ReadThroughMap(image_->map, image_->file, image_->parent.get(), sector_start, sector));
-      const uint64_t to = std::min(end, sector_start + kSector);
-      std::memcpy(sector.data() + (pos - sector_start), data.data() + (pos - offset), to - pos);
-      HVR_RETURN_IF_ERROR(WriteBlockPart(sector_start / bs, sector_start % bs, sector));
-      pos = to;
-      continue;
-    }
-    const uint64_t n = std::min({bs - pos % bs, (end - pos) / kSector * kSector});
-    HVR_RETURN_IF_ERROR(WriteBlockPart(pos / bs, pos % bs, data.subspan(pos - offset, n)));
-    pos += n;
-  }
-  return Ok();
+  return WriteWholeSectors(
+      offset, data, kSector, image_->map.block_size(),
+      [&](uint64_t at, std::span<uint8_t> out) {
+        return ReadThroughMap(image_->map, image_->file, image_->parent.get(), at, out);
+      },
+      [&](uint64_t block, uint64_t in_block, std::span<const uint8_t> part) {
+        return WriteBlockPart(block, in_block, part);
+      });
 }
 
 Status VhdWriter::WriteBlockPart(uint64_t block, uint64_t in_block, std::span<const uint8_t> part) {
@@ -366,14 +340,13 @@ Status VhdWriter::WriteZeros(uint64_t offset, uint64_t length) {
   std::lock_guard lock(mu_);
   if (closed_) return Error(Code::kInvalidArgument, image_->info.path + ": the writer is closed");
   HVR_RETURN_IF_ERROR(CheckRange(image_->info, offset, length));
-  static const std::vector<uint8_t> zeros(1 << 20, 0);
   const uint64_t bs = image_->map.block_size();
   for (uint64_t pos = offset; pos < offset + length;) {
-    const uint64_t n = std::min({bs - pos % bs, offset + length - pos, uint64_t{zeros.size()}});
+    const uint64_t n = std::min({bs - pos % bs, offset + length - pos, uint64_t{ZeroMiB().size()}});
     // A dynamic disk's unallocated block already reads as zeros; a differencing disk
     // must hide its parent's data.
     if (image_->map.state(pos / bs) != BlockState::kAbsent || image_->parent != nullptr) {
-      HVR_RETURN_IF_ERROR(WriteLocked(pos, std::span(zeros.data(), static_cast<size_t>(n))));
+      HVR_RETURN_IF_ERROR(WriteLocked(pos, ZeroMiB().first(static_cast<size_t>(n))));
     }
     pos += n;
   }

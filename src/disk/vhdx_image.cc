@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "disk/disk_checks.hpp"
 #include "disk/parent_path.hpp"
 #include "disk/vhdx_log.hpp"
 #include "util/endian.hpp"
@@ -10,30 +11,6 @@
 
 namespace hvr::vhdx {
 namespace {
-
-uint64_t RoundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) / unit * unit; }
-
-// One object the file holds, for the overlap check.
-struct Extent {
-  uint64_t offset;
-  uint64_t length;
-  std::string what;
-};
-
-Status CheckNoOverlap(std::vector<Extent> extents, const std::string& path) {
-  std::sort(extents.begin(), extents.end(),
-            [](const Extent& a, const Extent& b) { return a.offset < b.offset; });
-  for (size_t i = 1; i < extents.size(); ++i) {
-    const Extent& a = extents[i - 1];
-    const Extent& b = extents[i];
-    if (a.offset + a.length > b.offset) {
-      return Error(Code::kCorruptData, path + ": " + a.what + " at offset " + std::to_string(a.offset) +
-                                           " (" + std::to_string(a.length) + " bytes) overlaps " + b.what +
-                                           " at offset " + std::to_string(b.offset));
-    }
-  }
-  return Ok();
-}
 
 Result<Header> ReadHeader(const ImageFile& file, int slot) {
   std::array<uint8_t, kHeaderSize> bytes{};

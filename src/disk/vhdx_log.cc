@@ -195,7 +195,6 @@ void ReplayInMemory(const ActiveLog& log, ImageFile& file) {
 }
 
 Status ReplayIntoFile(const ActiveLog& log, ImageFile& file) {
-  const std::vector<uint8_t> zeros(kMiB, 0);
   for (const ReplayWrite& w : log.writes) {
     if (!w.data.empty()) {
       HVR_RETURN_IF_ERROR(file.WriteAt(w.file_offset, w.data));
@@ -206,8 +205,8 @@ Status ReplayIntoFile(const ActiveLog& log, ImageFile& file) {
     const uint64_t inside_end = std::min(end, file.size());
     if (end > file.size()) HVR_RETURN_IF_ERROR(file.Resize(end));
     for (uint64_t pos = w.file_offset; pos < inside_end;) {
-      const uint64_t n = std::min<uint64_t>(zeros.size(), inside_end - pos);
-      HVR_RETURN_IF_ERROR(file.WriteAt(pos, std::span(zeros.data(), static_cast<size_t>(n))));
+      const uint64_t n = std::min<uint64_t>(ZeroMiB().size(), inside_end - pos);
+      HVR_RETURN_IF_ERROR(file.WriteAt(pos, ZeroMiB().first(static_cast<size_t>(n))));
       pos += n;
     }
   }

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "disk/disk_checks.hpp"
+#include "disk/sector_writes.hpp"
+#include "disk/zero.hpp"
 #include "util/endian.hpp"
 
 namespace hvr {
@@ -13,14 +15,6 @@ using vhdx::kLogSectorSize;
 using vhdx::kMiB;
 
 namespace {
-
-uint64_t RoundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) / unit * unit; }
-uint64_t RoundDown(uint64_t value, uint64_t unit) { return value / unit * unit; }
-
-const std::vector<uint8_t>& ZeroBuffer() {
-  static const std::vector<uint8_t> zeros(kMiB, 0);
-  return zeros;
-}
 
 }  // namespace
 
@@ -93,41 +87,15 @@ Status VhdxWriter::Write(uint64_t offset, std::span<const uint8_t> data) {
   return WriteLocked(offset, data);
 }
 
-// Splits a write into whole sectors: a partial sector at either end is read (with the
-// parent's data where this layer has none), patched and written whole, because sector
-// bitmaps and allocation work on whole sectors.
 Status VhdxWriter::WriteLocked(uint64_t offset, std::span<const uint8_t> data) {
-  const uint64_t ss = image_->metadata.logical_sector_size;
-  const uint64_t end = offset + data.size();
-  const auto read_modify_write = [&](uint64_t sector_start) -> Status {
-    std::vector<uint8_t> sector(ss);
-    HVR_RETURN_IF_ERROR(ReadThroughMap(image_->map, image_->file, image_->parent.get(), sector_start, sector));
-    const uint64_t from = std::max(offset, sector_start);
-    const uint64_t to = std::min(end, sector_start + ss);
-    std::memcpy(sector.data() + (from - sector_start), data.data() + (from - offset), to - from);
-    return WriteAligned(sector_start, sector);
-  };
-  uint64_t aligned_start = RoundUp(offset, ss);
-  const uint64_t aligned_end = RoundDown(end, ss);
-  if (aligned_start > aligned_end) return read_modify_write(RoundDown(offset, ss));  // inside one sector
-  if (offset % ss != 0) HVR_RETURN_IF_ERROR(read_modify_write(RoundDown(offset, ss)));
-  if (aligned_end > aligned_start) {
-    HVR_RETURN_IF_ERROR(WriteAligned(aligned_start, data.subspan(aligned_start - offset, aligned_end - aligned_start)));
-  }
-  if (end % ss != 0) HVR_RETURN_IF_ERROR(read_modify_write(aligned_end));
-  return Ok();
-}
-
-Status VhdxWriter::WriteAligned(uint64_t offset, std::span<const uint8_t> data) {
-  const uint64_t bs = image_->map.block_size();
-  size_t done = 0;
-  while (done < data.size()) {
-    const uint64_t pos = offset + done;
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(bs - pos % bs, data.size() - done));
-    HVR_RETURN_IF_ERROR(WriteBlockPart(pos / bs, pos % bs, data.subspan(done, n)));
-    done += n;
-  }
-  return Ok();
+  return WriteWholeSectors(
+      offset, data, image_->metadata.logical_sector_size, image_->map.block_size(),
+      [&](uint64_t at, std::span<uint8_t> out) {
+        return ReadThroughMap(image_->map, image_->file, image_->parent.get(), at, out);
+      },
+      [&](uint64_t block, uint64_t in_block, std::span<const uint8_t> part) {
+        return WriteBlockPart(block, in_block, part);
+      });
 }
 
 Status VhdxWriter::WriteBlockPart(uint64_t block, uint64_t in_block, std::span<const uint8_t> part) {
@@ -206,8 +174,8 @@ Status VhdxWriter::ZeroLocked(uint64_t offset, uint64_t length) {
       HVR_RETURN_IF_ERROR(image_->file.file().PunchHole(map.file_offset(block), n));
     } else {
       for (uint64_t done = 0; done < n;) {
-        const uint64_t chunk = std::min<uint64_t>(ZeroBuffer().size(), n - done);
-        HVR_RETURN_IF_ERROR(WriteLocked(pos + done, std::span(ZeroBuffer().data(), static_cast<size_t>(chunk))));
+        const uint64_t chunk = std::min<uint64_t>(ZeroMiB().size(), n - done);
+        HVR_RETURN_IF_ERROR(WriteLocked(pos + done, ZeroMiB().first(static_cast<size_t>(chunk))));
         done += chunk;
       }
     }

@@ -60,7 +60,6 @@ class VhdxWriter final : public DiskWriter {
 
   Status BeginModification(bool user_visible);
   Status WriteLocked(uint64_t offset, std::span<const uint8_t> data);
-  Status WriteAligned(uint64_t offset, std::span<const uint8_t> data);
   Status WriteBlockPart(uint64_t block, uint64_t in_block, std::span<const uint8_t> part);
   Status ZeroLocked(uint64_t offset, uint64_t length);
   Result<uint64_t> Allocate(uint64_t length);

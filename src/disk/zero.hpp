@@ -6,11 +6,18 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <vector>
 
 namespace hvr {
 
 inline bool IsAllZero(std::span<const uint8_t> bytes) {
   return bytes.empty() || (bytes[0] == 0 && std::memcmp(bytes.data(), bytes.data() + 1, bytes.size() - 1) == 0);
+}
+
+// A MiB of zeros to write from.
+inline std::span<const uint8_t> ZeroMiB() {
+  static const std::vector<uint8_t> zeros(1 << 20, 0);
+  return zeros;
 }
 
 // Granule of zero detection: holes are made and skipped in 4 KiB pieces, the page and

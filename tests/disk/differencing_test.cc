@@ -24,18 +24,11 @@ using testing::PatternBytes;
 constexpr uint64_t kMiB = 1 << 20;
 constexpr uint64_t kSize = 16 * kMiB;
 
-void Write(const std::string& path, std::vector<uint8_t>* model, uint64_t offset, const std::vector<uint8_t>& data) {
-  auto writer = OpenDiskForWrite(path);
-  ASSERT_TRUE(writer.ok()) << writer.error().ToString();
-  ASSERT_TRUE((*writer)->Write(offset, data).ok());
-  ASSERT_TRUE((*writer)->Close().ok());
-  if (model) std::memcpy(model->data() + offset, data.data(), data.size());
-}
+using testing::ReadImage;
 
-std::vector<uint8_t> Content(const std::string& path) {
-  auto disk = OpenDisk(path);
-  EXPECT_TRUE(disk.ok()) << disk.error().ToString();
-  return disk.ok() ? testing::ReadWholeDisk(**disk) : std::vector<uint8_t>();
+// Writes through a fresh writer and into `model` when given.
+void Write(const std::string& path, std::vector<uint8_t>* model, uint64_t offset, const std::vector<uint8_t>& data) {
+  testing::WriteImage(path, offset, data, model);
 }
 
 class DifferencingTest : public ::testing::Test {
@@ -76,13 +69,13 @@ TEST_F(DifferencingTest, ANewChildReadsAsItsParent) {
 }
 
 TEST_F(DifferencingTest, WritesStayInTheChildSectorBySector) {
-  const std::vector<uint8_t> parent_before = Content(parent_);
+  const std::vector<uint8_t> parent_before = ReadImage(parent_);
   std::vector<uint8_t> child_model = model_;
   Write(child_, &child_model, kMiB + 50, PatternBytes(100, 3));          // inside one sector of a parent block
   Write(child_, &child_model, 7 * kMiB + 1000, PatternBytes(5000, 4));   // a block the parent lacks
   Write(child_, &child_model, 12 * kMiB, PatternBytes(kMiB, 5));         // a whole block
-  EXPECT_EQ(FirstDifference(Content(child_), child_model), "equal");
-  EXPECT_EQ(FirstDifference(Content(parent_), parent_before), "equal");
+  EXPECT_EQ(FirstDifference(ReadImage(child_), child_model), "equal");
+  EXPECT_EQ(FirstDifference(ReadImage(parent_), parent_before), "equal");
   auto child = OpenDisk(child_);
   auto ranges = (*child)->AllocatedRanges();
   ASSERT_TRUE(ranges.ok());
@@ -100,7 +93,7 @@ TEST_F(DifferencingTest, APartialBlockFilledSectorBySectorBecomesWhole) {
     std::memcpy(child_model.data() + offset, data.data(), data.size());
   }
   ASSERT_TRUE((*writer)->Close().ok());
-  EXPECT_EQ(FirstDifference(Content(child_), child_model), "equal");
+  EXPECT_EQ(FirstDifference(ReadImage(child_), child_model), "equal");
 }
 
 TEST_F(DifferencingTest, ZeroingInTheChildHidesTheParent) {
@@ -110,7 +103,7 @@ TEST_F(DifferencingTest, ZeroingInTheChildHidesTheParent) {
   ASSERT_TRUE((*writer)->WriteZeros(kMiB, 2 * kMiB + 4096).ok());
   std::fill(child_model.begin() + kMiB, child_model.begin() + 3 * kMiB + 4096, 0);
   ASSERT_TRUE((*writer)->Close().ok());
-  EXPECT_EQ(FirstDifference(Content(child_), child_model), "equal");
+  EXPECT_EQ(FirstDifference(ReadImage(child_), child_model), "equal");
   auto ranges = (*OpenDisk(child_))->AllocatedRanges();
   ASSERT_TRUE(ranges.ok());
   EXPECT_TRUE(testing::RangesCoverNonZero(*ranges, child_model));
@@ -123,7 +116,7 @@ TEST_F(DifferencingTest, GrandchildrenChainThroughEveryLevel) {
   const std::string grandchild = dir_.File("grandchild.avhdx");
   ASSERT_TRUE(CreateDifferencingVhdx(grandchild, child_).ok());
   Write(grandchild, &child_model, 4 * kMiB + 512, PatternBytes(512, 7));
-  EXPECT_EQ(FirstDifference(Content(grandchild), child_model), "equal");
+  EXPECT_EQ(FirstDifference(ReadImage(grandchild), child_model), "equal");
   OpenDiskOptions shallow;
   shallow.max_chain_depth = 2;
   auto refused = OpenDisk(grandchild, shallow);

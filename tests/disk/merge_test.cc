@@ -41,17 +41,7 @@ class MergeTest : public ::testing::Test {
   }
 
   void Write(const std::string& path, uint64_t offset, const std::vector<uint8_t>& data) {
-    auto writer = OpenDiskForWrite(path);
-    ASSERT_TRUE(writer.ok()) << writer.error().ToString();
-    ASSERT_TRUE((*writer)->Write(offset, data).ok());
-    ASSERT_TRUE((*writer)->Close().ok());
-    std::memcpy(model_.data() + offset, data.data(), data.size());
-  }
-
-  std::vector<uint8_t> Content(const std::string& path) {
-    auto disk = OpenDisk(path);
-    EXPECT_TRUE(disk.ok()) << disk.error().ToString();
-    return disk.ok() ? testing::ReadWholeDisk(**disk) : std::vector<uint8_t>();
+    testing::WriteImage(path, offset, data, &model_);
   }
 
   TempDir dir_;
@@ -61,7 +51,7 @@ class MergeTest : public ::testing::Test {
 };
 
 TEST_F(MergeTest, TheParentTakesTheChildsContentAndTheChildGoes) {
-  ASSERT_EQ(FirstDifference(Content(child_), model_), "equal");
+  ASSERT_EQ(FirstDifference(testing::ReadImage(child_), model_), "equal");
   uint64_t last_progress = 0;
   MergeOptions options;
   options.progress = [&](uint64_t done, uint64_t total) {
@@ -85,8 +75,8 @@ TEST_F(MergeTest, AKeptChildStillOpensOverTheMergedParent) {
   options.keep_child = true;
   auto merged = MergeDifferencingDisk(child_, options);
   ASSERT_TRUE(merged.ok()) << merged.error().ToString();
-  EXPECT_EQ(FirstDifference(Content(child_), model_), "equal");  // through parent_linkage2
-  EXPECT_EQ(FirstDifference(Content(parent_), model_), "equal");
+  EXPECT_EQ(FirstDifference(testing::ReadImage(child_), model_), "equal");  // through parent_linkage2
+  EXPECT_EQ(FirstDifference(testing::ReadImage(parent_), model_), "equal");
 }
 
 TEST_F(MergeTest, AnInterruptedMergeLeavesAValidChildAndCompletesWhenRunAgain) {
@@ -98,12 +88,12 @@ TEST_F(MergeTest, AnInterruptedMergeLeavesAValidChildAndCompletesWhenRunAgain) {
   ASSERT_FALSE(interrupted.ok());
   EXPECT_EQ(interrupted.error().code(), Code::kCancelled);
   // The parent has changed (half merged) but the child covers every change.
-  EXPECT_NE(FirstDifference(Content(parent_), model_), "equal");
-  EXPECT_EQ(FirstDifference(Content(child_), model_), "equal");
+  EXPECT_NE(FirstDifference(testing::ReadImage(parent_), model_), "equal");
+  EXPECT_EQ(FirstDifference(testing::ReadImage(child_), model_), "equal");
 
   auto merged = MergeDifferencingDisk(child_);
   ASSERT_TRUE(merged.ok()) << merged.error().ToString();
-  EXPECT_EQ(FirstDifference(Content(parent_), model_), "equal");
+  EXPECT_EQ(FirstDifference(testing::ReadImage(parent_), model_), "equal");
 }
 
 TEST_F(MergeTest, OnlyDifferencingVhdxCanBeMerged) {

@@ -23,18 +23,10 @@ using testing::PatternBytes;
 constexpr uint64_t kMiB = 1 << 20;
 
 void WriteBoth(const std::string& path, std::vector<uint8_t>* model, uint64_t offset, const std::vector<uint8_t>& data) {
-  auto writer = OpenDiskForWrite(path);
-  ASSERT_TRUE(writer.ok()) << writer.error().ToString();
-  ASSERT_TRUE((*writer)->Write(offset, data).ok());
-  ASSERT_TRUE((*writer)->Close().ok());
-  std::memcpy(model->data() + offset, data.data(), data.size());
+  testing::WriteImage(path, offset, data, model);
 }
 
-std::vector<uint8_t> Content(const std::string& path) {
-  auto disk = OpenDisk(path);
-  EXPECT_TRUE(disk.ok()) << disk.error().ToString();
-  return disk.ok() ? testing::ReadWholeDisk(**disk) : std::vector<uint8_t>();
-}
+using testing::ReadImage;
 
 TEST(VhdDiskTest, FixedVhdIsDataThenAFooterOfTheExactSize) {
   TempDir dir;
@@ -65,7 +57,7 @@ TEST(VhdDiskTest, DynamicVhdGrowsBlockByBlockAndKeepsItsFooters) {
   const std::string path = dir.File("d.vhd");
   testing::BuildDynamicVhd(path, {.virtual_size = 20 * kMiB});
   std::vector<uint8_t> model(20 * kMiB, 0);
-  EXPECT_EQ(Content(path), model);
+  EXPECT_EQ(ReadImage(path), model);
   WriteBoth(path, &model, 2 * kMiB + 100, PatternBytes(3 * kMiB, 2));  // spans blocks, unaligned
   WriteBoth(path, &model, 19 * kMiB + 511, PatternBytes(2, 3));        // across a sector boundary
   auto disk = OpenDisk(path);
@@ -94,7 +86,7 @@ TEST(VhdDiskTest, ADamagedEndFooterFallsBackToTheCopy) {
     auto file = File::Open(path, File::Mode::kReadWrite);
     ASSERT_TRUE(file->WriteAt(size - 512 + 70, std::vector<uint8_t>{0xEE}).ok());
   }
-  EXPECT_EQ(FirstDifference(Content(path), model), "equal");
+  EXPECT_EQ(FirstDifference(ReadImage(path), model), "equal");
 }
 
 class VhdDifferencingTest : public ::testing::Test {
@@ -120,7 +112,7 @@ class VhdDifferencingTest : public ::testing::Test {
 
 TEST_F(VhdDifferencingTest, ChildReadsParentAndKeepsItsOwnWrites) {
   MakeChild({});
-  EXPECT_EQ(FirstDifference(Content(child_), model_), "equal");
+  EXPECT_EQ(FirstDifference(ReadImage(child_), model_), "equal");
   const std::vector<uint8_t> parent_before = model_;
   WriteBoth(child_, &model_, kMiB + 3, PatternBytes(1000, 5));
   WriteBoth(child_, &model_, 6 * kMiB, PatternBytes(4096, 6));
@@ -129,17 +121,17 @@ TEST_F(VhdDifferencingTest, ChildReadsParentAndKeepsItsOwnWrites) {
   EXPECT_EQ((*child)->info().type, DiskType::kDifferencing);
   EXPECT_EQ(*(*child)->info().parent_path, parent_);
   EXPECT_EQ(FirstDifference(testing::ReadWholeDisk(**child), model_), "equal");
-  EXPECT_EQ(FirstDifference(Content(parent_), parent_before), "equal");
+  EXPECT_EQ(FirstDifference(ReadImage(parent_), parent_before), "equal");
   auto writer = OpenDiskForWrite(child_);
   ASSERT_TRUE((*writer)->WriteZeros(0, kMiB).ok());  // hides the parent's first MiB
   ASSERT_TRUE((*writer)->Close().ok());
   std::fill(model_.begin(), model_.begin() + kMiB, 0);
-  EXPECT_EQ(FirstDifference(Content(child_), model_), "equal");
+  EXPECT_EQ(FirstDifference(ReadImage(child_), model_), "equal");
 }
 
 TEST_F(VhdDifferencingTest, OnlyTheAbsoluteLocatorIsEnough) {
   MakeChild({.relative_locator = false});
-  EXPECT_EQ(FirstDifference(Content(child_), model_), "equal");
+  EXPECT_EQ(FirstDifference(ReadImage(child_), model_), "equal");
 }
 
 TEST_F(VhdDifferencingTest, AnotherParentUniqueIdBreaksTheChain) {

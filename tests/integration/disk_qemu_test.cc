@@ -55,12 +55,6 @@ class Mirror {
   std::vector<uint8_t> model_;
 };
 
-std::vector<uint8_t> OurRead(const std::string& path) {
-  auto disk = OpenDisk(path);
-  EXPECT_TRUE(disk.ok()) << disk.error().ToString();
-  return disk.ok() ? ReadWholeDisk(**disk) : std::vector<uint8_t>();
-}
-
 struct QemuImage {
   const char* name;
   const char* format;        // qemu's format name
@@ -198,7 +192,7 @@ TEST(HvrImagesTest, DifferencingVhdxReadsLikeLibvhdiAndMergesForQemu) {
   c.Write(20 * kMiB + 512, PatternBytes(512, 4));
   c.Close();
 
-  EXPECT_EQ(FirstDifference(OurRead(child), c.model()), "equal");
+  EXPECT_EQ(FirstDifference(ReadImage(child), c.model()), "equal");
   const VhdiInfo info = RunVhdiinfo(child);
   EXPECT_EQ(info.disk_type, "Differential");
   auto parent_disk = OpenDisk(parent);
@@ -242,7 +236,7 @@ TEST(HvrImagesTest, QemuReplaysALogHvrLeftBehind) {
     });
     ASSERT_FALSE((*writer)->Close().ok());
   }
-  EXPECT_EQ(FirstDifference(OurRead(image), model), "equal");  // in-memory replay
+  EXPECT_EQ(FirstDifference(ReadImage(image), model), "equal");  // in-memory replay
   // qemu refuses read-only opens of a file with a log to replay; a writable open replays.
   RunOrFail({"qemu-io", "-f", "vhdx", "-c", "read 0 512", image});
   WriteFileBytes(dir.File("ref.raw"), model);

@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include "hvr/disk_writer.hpp"
+
 namespace hvr::testing {
 
 CommandResult RunCommand(const std::vector<std::string>& argv) {
@@ -166,6 +168,23 @@ std::vector<uint8_t> ReadWholeDisk(const DiskReader& disk) {
   const Status s = disk.Read(0, bytes);
   EXPECT_TRUE(s.ok()) << s.error().ToString();
   return bytes;
+}
+
+std::vector<uint8_t> ReadImage(const std::string& path) {
+  auto disk = OpenDisk(path);
+  EXPECT_TRUE(disk.ok()) << disk.error().ToString();
+  return disk.ok() ? ReadWholeDisk(**disk) : std::vector<uint8_t>();
+}
+
+void WriteImage(const std::string& path, uint64_t offset, const std::vector<uint8_t>& data,
+                std::vector<uint8_t>* model) {
+  auto writer = OpenDiskForWrite(path);
+  ASSERT_TRUE(writer.ok()) << writer.error().ToString();
+  const Status written = (*writer)->Write(offset, data);
+  ASSERT_TRUE(written.ok()) << written.error().ToString();
+  const Status closed = (*writer)->Close();
+  ASSERT_TRUE(closed.ok()) << closed.error().ToString();
+  if (model != nullptr) std::memcpy(model->data() + offset, data.data(), data.size());
 }
 
 std::vector<uint8_t> PatternBytes(size_t size, uint32_t seed) {

@@ -72,6 +72,13 @@ std::vector<uint8_t> ReadFileBytes(const std::string& path);
 void WriteFileBytes(const std::string& path, const std::vector<uint8_t>& bytes);
 std::vector<uint8_t> ReadWholeDisk(const DiskReader& disk);
 
+// The virtual content of an image opened with OpenDisk (fails the test if it cannot).
+std::vector<uint8_t> ReadImage(const std::string& path);
+// Opens an image for writing, writes `data` at `offset`, closes it, and applies the same
+// write to `model` (the expected content) when given.
+void WriteImage(const std::string& path, uint64_t offset, const std::vector<uint8_t>& data,
+                std::vector<uint8_t>* model = nullptr);
+
 // A deterministic non-zero pattern (seeded), for test data.
 std::vector<uint8_t> PatternBytes(size_t size, uint32_t seed);
 
