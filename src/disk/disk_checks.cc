@@ -13,15 +13,21 @@ Status CheckRange(const DiskInfo& info, uint64_t offset, uint64_t length) {
   return Ok();
 }
 
+std::string Extent::Name() const {
+  std::string name(what);
+  if (index >= 0) name += " " + std::to_string(index);
+  return name;
+}
+
 Status CheckNoOverlap(std::vector<Extent> extents, const std::string& path) {
   std::sort(extents.begin(), extents.end(), [](const Extent& a, const Extent& b) { return a.offset < b.offset; });
   for (size_t i = 1; i < extents.size(); ++i) {
     const Extent& a = extents[i - 1];
     const Extent& b = extents[i];
     if (a.offset + a.length > b.offset) {
-      return Error(Code::kCorruptData, path + ": " + a.what + " at offset " + std::to_string(a.offset) + " (" +
-                                           std::to_string(a.length) + " bytes) overlaps " + b.what + " at offset " +
-                                           std::to_string(b.offset));
+      return Error(Code::kCorruptData, path + ": " + a.Name() + " at offset " + std::to_string(a.offset) + " (" +
+                                           std::to_string(a.length) + " bytes) overlaps " + b.Name() +
+                                           " at offset " + std::to_string(b.offset));
     }
   }
   return Ok();

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hvr/disk.hpp"
@@ -15,11 +16,16 @@ inline uint64_t RoundDown(uint64_t value, uint64_t unit) { return value / unit *
 // kInvalidArgument unless [offset, offset + length) lies inside the virtual size.
 Status CheckRange(const DiskInfo& info, uint64_t offset, uint64_t length);
 
-// One structure an image file holds, for the overlap check.
+// One structure an image file holds, for the overlap check. Images hold millions of
+// blocks, so the name is built only for an error message: `what` alone ("the BAT region"),
+// or `what` and `index` ("payload block 7").
 struct Extent {
   uint64_t offset;
   uint64_t length;
-  std::string what;  // "the BAT region", "payload block 7"...
+  std::string_view what;  // a string literal
+  int64_t index = -1;
+
+  std::string Name() const;
 };
 
 // kCorruptData naming `path` and both structures when two extents overlap.

@@ -232,7 +232,7 @@ Result<std::unique_ptr<VhdImage>> LoadVhd(ImageFile file, const vhd::Footer& foo
                      ": sector " + std::to_string(entry) + " places the block outside the file (footer at " +
                      std::to_string(footer_offset) + ")");
     }
-    extents.push_back({offset, length, "block " + std::to_string(block)});
+    extents.push_back({offset, length, "block", static_cast<int64_t>(block)});
     HVR_RETURN_IF_ERROR(image->file.ReadAt(offset, bitmap));
     image->map.Set(block, BlockState::kPartial, offset + image->bitmap_size);
     LoadBitmap(bitmap, image->map.MutableBitmap(block));

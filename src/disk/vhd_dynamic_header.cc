@@ -41,7 +41,7 @@ std::array<uint8_t, kDynamicHeaderSize> EncodeDynamicHeader(const DynamicHeader&
   std::memcpy(p + kParentUniqueId, header.parent_unique_id.bytes.data(), 16);
   StoreBE<uint32_t>(p + kParentTimestamp, header.parent_timestamp);
   const std::vector<uint8_t> name = Utf8ToUtf16Be(header.parent_name);
-  std::memcpy(p + kParentName, name.data(), std::min(name.size(), kParentNameSize));
+  if (!name.empty()) std::memcpy(p + kParentName, name.data(), std::min(name.size(), kParentNameSize));
   for (size_t i = 0; i < header.locators.size(); ++i) {
     uint8_t* e = p + kLocators + i * kLocatorSize;
     StoreBE<uint32_t>(e, header.locators[i].platform_code);

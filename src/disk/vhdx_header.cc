@@ -34,7 +34,7 @@ std::array<uint8_t, 1024> EncodeFileIdentifier(const std::string& creator) {
   std::array<uint8_t, 1024> out{};
   StoreLE<uint64_t>(out.data(), kFileSignature);
   const std::vector<uint8_t> name = Utf8ToUtf16Le(creator);
-  std::memcpy(out.data() + 8, name.data(), std::min<size_t>(name.size(), 510));
+  if (!name.empty()) std::memcpy(out.data() + 8, name.data(), std::min<size_t>(name.size(), 510));
   return out;
 }
 

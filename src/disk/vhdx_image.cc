@@ -1,6 +1,7 @@
 #include "disk/vhdx_image.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "disk/disk_checks.hpp"
@@ -59,11 +60,14 @@ Status BuildBlockMap(Image& image, std::vector<Extent>& extents) {
   const std::string& path = image.path();
   image.map = BlockMap(g.virtual_size, g.block_size, g.logical_sector_size);
   const uint64_t file_size = image.file.size();
-  const auto entry_error = [&](uint64_t index, const std::string& what, const std::string& detail) {
-    return Error(Code::kCorruptData, path + ": BAT entry " + std::to_string(index) + " (" + what +
-                                         ") at offset " +
-                                         std::to_string(image.regions.bat.file_offset + index * 8) +
-                                         ": " + detail);
+  const auto entry_error = [&](uint64_t index, const char* what, uint64_t number, const std::string& detail) {
+    return Error(Code::kCorruptData, path + ": BAT entry " + std::to_string(index) + " (" + what + " " +
+                                         std::to_string(number) + ") at offset " +
+                                         std::to_string(image.regions.bat.file_offset + index * 8) + ": " + detail);
+  };
+  const auto outside = [&](uint64_t offset) {
+    return "FileOffsetMB " + std::to_string(offset >> 20) + " places the block outside the file (size " +
+           std::to_string(file_size) + ")";
   };
   std::vector<uint64_t> partial_chunks;
   for (uint64_t block = 0; block < g.payload_blocks; ++block) {
@@ -71,7 +75,6 @@ Status BuildBlockMap(Image& image, std::vector<Extent>& extents) {
     const uint64_t entry = image.bat[index];
     const auto state = static_cast<PayloadState>(EntryState(entry));
     const uint64_t offset = EntryFileOffset(entry);
-    const std::string what = "payload block " + std::to_string(block);
     switch (state) {
       case PayloadState::kNotPresent:
         break;  // kAbsent: the parent's, or zeros
@@ -83,16 +86,14 @@ Status BuildBlockMap(Image& image, std::vector<Extent>& extents) {
       case PayloadState::kFullyPresent:
       case PayloadState::kPartiallyPresent: {
         if (state == PayloadState::kPartiallyPresent && !differencing) {
-          return entry_error(index, what, "State PAYLOAD_BLOCK_PARTIALLY_PRESENT (7) is only valid "
-                                          "in a differencing file");
+          return entry_error(index, "payload block", block,
+                             "State PAYLOAD_BLOCK_PARTIALLY_PRESENT (7) is only valid in a differencing file");
         }
         const uint64_t used = RoundUp(image.map.BlockLength(block), kAlignment);
         if (offset < kHeaderSectionSize || offset > file_size || used > file_size - offset) {
-          return entry_error(index, what, "FileOffsetMB " + std::to_string(offset >> 20) +
-                                              " places the block outside the file (size " +
-                                              std::to_string(file_size) + ")");
+          return entry_error(index, "payload block", block, outside(offset));
         }
-        extents.push_back({offset, used, what});
+        extents.push_back({offset, used, "payload block", static_cast<int64_t>(block)});
         if (state == PayloadState::kFullyPresent) {
           image.map.Set(block, BlockState::kPresent, offset);
         } else {
@@ -103,33 +104,32 @@ Status BuildBlockMap(Image& image, std::vector<Extent>& extents) {
         break;
       }
       default:
-        return entry_error(index, what, "State " + std::to_string(EntryState(entry)) + " is reserved");
+        return entry_error(index, "payload block", block,
+                           "State " + std::to_string(EntryState(entry)) + " is reserved");
     }
   }
   for (uint64_t chunk = 0; chunk < g.bitmap_blocks; ++chunk) {
     const uint64_t index = g.BitmapIndex(chunk);
     if (index >= g.entries) break;  // fixed and dynamic files may end before it
     const uint64_t entry = image.bat[index];
-    const std::string what = "sector bitmap block " + std::to_string(chunk);
     if (EntryState(entry) == kBitmapNotPresent) continue;
     if (EntryState(entry) != kBitmapPresent || !differencing) {
-      return entry_error(index, what, "State " + std::to_string(EntryState(entry)) + " is not valid for a " +
-                                          (differencing ? "sector bitmap" : "non-differencing file's sector bitmap"));
+      return entry_error(index, "sector bitmap block", chunk,
+                         "State " + std::to_string(EntryState(entry)) + " is not valid for a " +
+                             (differencing ? "sector bitmap" : "non-differencing file's sector bitmap"));
     }
     const uint64_t offset = EntryFileOffset(entry);
     if (offset < kHeaderSectionSize || offset > file_size || kSectorBitmapBlockSize > file_size - offset) {
-      return entry_error(index, what, "FileOffsetMB " + std::to_string(offset >> 20) +
-                                          " places the block outside the file (size " +
-                                          std::to_string(file_size) + ")");
+      return entry_error(index, "sector bitmap block", chunk, outside(offset));
     }
-    extents.push_back({offset, kSectorBitmapBlockSize, what});
+    extents.push_back({offset, kSectorBitmapBlockSize, "sector bitmap block", static_cast<int64_t>(chunk)});
   }
   // Bitmaps of partial blocks: one read of each sector bitmap block they need.
   std::vector<uint8_t> bitmap_block(kSectorBitmapBlockSize);
   for (const uint64_t chunk : partial_chunks) {
     const uint64_t entry = image.bat[g.BitmapIndex(chunk)];
     if (EntryState(entry) != kBitmapPresent) {
-      return entry_error(g.BitmapIndex(chunk), "sector bitmap block " + std::to_string(chunk),
+      return entry_error(g.BitmapIndex(chunk), "sector bitmap block", chunk,
                          "not present, yet payload blocks of its chunk are partially present");
     }
     HVR_RETURN_IF_ERROR(image.file.ReadAt(EntryFileOffset(entry), bitmap_block));
@@ -280,20 +280,27 @@ Result<std::unique_ptr<Image>> LoadImage(const std::string& path, OpenMode mode,
                                          std::to_string(g.entries) + " entries a disk of " +
                                          std::to_string(md.virtual_size) + " bytes needs");
   }
-  std::vector<uint8_t> bat_bytes(static_cast<size_t>(g.BatBytes()));
-  HVR_RETURN_IF_ERROR(f.ReadAt(bat_region.file_offset, bat_bytes));
+  // Read straight into the table (a large disk's BAT is tens of MiB): the entries are
+  // little-endian, as they are in memory on the hosts hvr runs on; others swap them.
   image->bat.resize(static_cast<size_t>(g.entries));
-  for (size_t i = 0; i < image->bat.size(); ++i) image->bat[i] = LoadLE<uint64_t>(bat_bytes.data() + i * 8);
-  bat_bytes = {};
+  HVR_RETURN_IF_ERROR(f.ReadAt(bat_region.file_offset,
+                               std::span(reinterpret_cast<uint8_t*>(image->bat.data()), image->bat.size() * 8)));
+  if constexpr (std::endian::native != std::endian::little) {
+    for (uint64_t& entry : image->bat) entry = LoadLE<uint64_t>(reinterpret_cast<const uint8_t*>(&entry));
+  }
 
   std::vector<Extent> extents = {{0, kHeaderSectionSize, "the header section"}};
   const Header& h = image->header.header;
   if (h.log_length > 0) extents.push_back({h.log_offset, h.log_length, "the log"});
-  for (const RegionEntry& region : image->regions.entries) {
-    extents.push_back({region.file_offset, region.length,
-                       region.guid == kBatRegion        ? "the BAT region"
-                       : region.guid == kMetadataRegion ? "the metadata region"
-                                                        : "region " + region.guid.ToString()});
+  for (size_t i = 0; i < image->regions.entries.size(); ++i) {
+    const RegionEntry& region = image->regions.entries[i];
+    if (region.guid == kBatRegion) {
+      extents.push_back({region.file_offset, region.length, "the BAT region"});
+    } else if (region.guid == kMetadataRegion) {
+      extents.push_back({region.file_offset, region.length, "the metadata region"});
+    } else {
+      extents.push_back({region.file_offset, region.length, "region table entry", static_cast<int64_t>(i)});
+    }
   }
   HVR_RETURN_IF_ERROR(BuildBlockMap(*image, extents));
   for (const Extent& e : extents) image->structures_end = std::max(image->structures_end, e.offset + e.length);
