@@ -203,3 +203,72 @@ TEST_F(DifferencingTest, ADifferencingVhdxNeedsAVhdxParent) {
 
 }  // namespace
 }  // namespace hvr
+
+namespace hvr {
+namespace {
+
+// Reads [offset, offset + length) of an image.
+std::vector<uint8_t> ReadPart(const std::string& path, uint64_t offset, size_t length) {
+  auto disk = OpenDisk(path);
+  EXPECT_TRUE(disk.ok()) << disk.error().ToString();
+  std::vector<uint8_t> out(length);
+  if (disk.ok()) {
+    EXPECT_TRUE((*disk)->Read(offset, out).ok());
+  }
+  return out;
+}
+
+TEST(DifferencingGeometryTest, FourKiBSectorsWorkTheSame) {
+  TempDir dir;
+  const std::string parent = dir.File("p.vhdx");
+  const std::string child = dir.File("c.avhdx");
+  VhdxCreateOptions o;
+  o.virtual_size = 8 * kMiB;
+  o.block_size = static_cast<uint32_t>(kMiB);
+  o.logical_sector_size = 4096;
+  ASSERT_TRUE(CreateVhdx(parent, o).ok());
+  std::vector<uint8_t> model(o.virtual_size, 0);
+  testing::WriteImage(parent, 0, PatternBytes(3 * kMiB, 1), &model);
+  ASSERT_TRUE(CreateDifferencingVhdx(child, parent).ok());
+  testing::WriteImage(child, kMiB + 100, PatternBytes(5000, 2), &model);  // inside 4 KiB sectors
+  testing::WriteImage(child, 5 * kMiB + 4095, PatternBytes(2, 3), &model);
+  auto disk = OpenDisk(child);
+  ASSERT_TRUE(disk.ok()) << disk.error().ToString();
+  EXPECT_EQ((*disk)->info().logical_sector_size, 4096u);
+  EXPECT_EQ(FirstDifference(testing::ReadWholeDisk(**disk), model), "equal");
+  auto ranges = (*disk)->AllocatedRanges();
+  ASSERT_TRUE(ranges.ok());
+  EXPECT_EQ(ranges->back(), (ByteRange{5 * kMiB, 8192}));  // two whole 4 KiB sectors
+}
+
+TEST(DifferencingGeometryTest, AChildSpanningSeveralBitmapChunks) {
+  // 512-byte sectors and 1 MiB blocks: one sector bitmap block per 4 GiB chunk.
+  TempDir dir;
+  const std::string parent = dir.File("p.vhdx");
+  const std::string child = dir.File("c.avhdx");
+  VhdxCreateOptions o;
+  o.virtual_size = 9ull << 30;
+  o.block_size = static_cast<uint32_t>(kMiB);
+  ASSERT_TRUE(CreateVhdx(parent, o).ok());
+  const uint64_t offsets[] = {(1ull << 29) + 512, (5ull << 30) + 7, (17ull << 29) + 4096};
+  for (const uint64_t at : offsets) testing::WriteImage(parent, at - 4096, PatternBytes(16384, 4));
+  ASSERT_TRUE(CreateDifferencingVhdx(child, parent).ok());
+  {
+    auto writer = OpenDiskForWrite(child);
+    ASSERT_TRUE(writer.ok());
+    for (size_t i = 0; i < 3; ++i) ASSERT_TRUE((*writer)->Write(offsets[i], PatternBytes(1000, 10 + i)).ok());
+    ASSERT_TRUE((*writer)->Close().ok());
+  }
+  for (size_t i = 0; i < 3; ++i) {
+    std::vector<uint8_t> expected = PatternBytes(16384, 4);
+    const auto mine = PatternBytes(1000, 10 + i);
+    std::copy(mine.begin(), mine.end(), expected.begin() + 4096);
+    EXPECT_EQ(FirstDifference(ReadPart(child, offsets[i] - 4096, 16384), expected), "equal") << "chunk of write " << i;
+  }
+  auto ranges = (*OpenDisk(child))->AllocatedRanges();
+  ASSERT_TRUE(ranges.ok());
+  EXPECT_EQ(ranges->size(), 3u);
+}
+
+}  // namespace
+}  // namespace hvr
