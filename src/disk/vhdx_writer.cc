@@ -14,10 +14,6 @@ namespace hvr {
 using vhdx::kLogSectorSize;
 using vhdx::kMiB;
 
-namespace {
-
-}  // namespace
-
 Result<std::unique_ptr<VhdxWriter>> VhdxWriter::Open(const std::string& path, const WriteOptions& options,
                                                      ChainContext& chain) {
   HVR_ASSIGN_OR_RETURN(auto image, vhdx::LoadImage(path, vhdx::OpenMode::kWritable, chain));
