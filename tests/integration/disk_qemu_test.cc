@@ -61,6 +61,8 @@ struct QemuImage {
   std::vector<std::string> options;
 };
 
+void PrintTo(const QemuImage& image, std::ostream* out) { *out << image.name; }
+
 class QemuImageTest : public ::testing::TestWithParam<QemuImage> {};
 
 TEST_P(QemuImageTest, ReadsByteForByteLikeQemu) {
