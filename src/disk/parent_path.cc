@@ -1,5 +1,6 @@
 #include "disk/parent_path.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <system_error>
 
@@ -18,6 +19,25 @@ std::string Slashes(std::string text, char from, char to) {
 bool HasDriveLetter(const std::string& text) {
   return text.size() >= 2 && text[1] == ':' &&
          ((text[0] >= 'a' && text[0] <= 'z') || (text[0] >= 'A' && text[0] <= 'Z'));
+}
+
+// Windows file names are case-insensitive, so a chain copied from Hyper-V may name its
+// parent "Base.VHDX" for a file now called "base.vhdx": the one file of the folder whose
+// name matches but for case, when there is exactly one.
+std::optional<std::string> MatchIgnoringCase(const fs::path& path) {
+  const auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  const std::string wanted = lower(path.filename().string());
+  std::error_code ec;
+  std::optional<std::string> found;
+  for (const auto& entry : fs::directory_iterator(path.parent_path(), ec)) {
+    if (lower(entry.path().filename().string()) != wanted || !entry.is_regular_file(ec)) continue;
+    if (found) return std::nullopt;  // ambiguous
+    found = entry.path().string();
+  }
+  return found;
 }
 
 }  // namespace
@@ -57,6 +77,7 @@ Result<std::string> FindParentFile(const std::string& child_path, const std::vec
     }
     std::error_code ec;
     if (fs::is_regular_file(*path, ec)) return *path;
+    if (const auto other_case = MatchIgnoringCase(*path)) return *other_case;
     tried += " -> " + *path + " (not found)";
   }
   if (hints.empty()) tried = "the locator records no path";

@@ -8,6 +8,8 @@
 //     or a plain POSIX path, can be found here; drive letters, UNC shares and volume
 //     GUID paths name places this host cannot see;
 //   VHD MacX: a file:// URL.
+// A file whose name differs only in case is accepted when it is the only such file in
+// the folder, since the paths were recorded on a case-insensitive file system.
 #pragma once
 
 #include <optional>

@@ -51,5 +51,15 @@ TEST(ParentPathTest, FirstExistingHintWinsAndMissingParentNamesEveryTry) {
   EXPECT_NE(missing.error().message().find("not a path on this host"), std::string::npos);
 }
 
+TEST(ParentPathTest, NamesDifferingOnlyInCaseAreFoundAsWindowsWould) {
+  TempDir dir;
+  testing::WriteFileBytes(dir.File("base.vhdx"), {1});
+  auto found = FindParentFile(dir.File("c.avhdx"), {{"relative_path", ".\\Base.VHDX", true}});
+  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  EXPECT_EQ(*found, dir.File("base.vhdx"));
+  testing::WriteFileBytes(dir.File("BASE.vhdx"), {2});  // now ambiguous: refused
+  EXPECT_FALSE(FindParentFile(dir.File("c.avhdx"), {{"relative_path", ".\\Base.VHDX", true}}).ok());
+}
+
 }  // namespace
 }  // namespace hvr
