@@ -61,9 +61,7 @@ bool Check(const Status& s, const char* what) {
 }
 
 bool Save(const std::string& image, const std::string& seed) {
-  std::ifstream in(image, std::ios::binary);
-  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::vector<uint8_t> encoded = Encode(bytes);
+  const std::vector<uint8_t> encoded = Encode(hvr::testing::ReadFileBytes(image));
   std::ofstream out(seed, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(encoded.data()), static_cast<std::streamsize>(encoded.size()));
   return out.good();
