@@ -75,9 +75,9 @@ struct OpenDiskOptions {
   // Longest chain of differencing disks followed before giving up (a chain is also
   // checked for cycles, so this only bounds honest but absurd chains).
   int max_chain_depth = 64;
-  // VHD children record their parent's time stamp besides its unique id. Hyper-V and
-  // Virtual PC wrote the parent's modification time there, which a copy may not keep;
-  // turn this off to rely on the unique id alone.
+  // VHD children record their parent's time stamp besides its unique id; some writers
+  // record the parent file's modification time, which a copy may not keep. Turn this off
+  // to rely on the unique id alone.
   bool check_vhd_parent_timestamp = true;
 };
 
