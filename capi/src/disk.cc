@@ -4,6 +4,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 
 #include "capi_internal.hpp"
@@ -15,6 +16,9 @@
 struct hvr_disk {
   std::unique_ptr<hvr::DiskReader> reader;
   hvr::DiskWriter* writer = nullptr;  // the same object as reader, when writable
+  // A write may change the identity hvr_disk_get_info copies (the first VHDX write gives
+  // a new DataWriteGuid): writes share this lock, info takes it alone.
+  mutable std::shared_mutex info_mu;
 };
 
 struct hvr_disk_open_options {
@@ -145,6 +149,7 @@ hvr_status hvr_disk_get_info(const hvr_disk* disk, hvr_disk_info* info) {
     if (info->struct_size < sizeof(size_t)) {
       return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": info->struct_size is not set");
     }
+    std::unique_lock lock(disk->info_mu);
     const hvr::DiskInfo& d = disk->reader->info();
     hvr_disk_info full;
     std::memset(&full, 0, sizeof full);
@@ -200,6 +205,7 @@ hvr_status hvr_disk_write(hvr_disk* disk, uint64_t offset, const void* data, siz
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireWritable(disk, __func__));
     if (length > 0) HVR_CAPI_CHECK(RequireNonNull(data, __func__, "data"));
+    std::shared_lock lock(disk->info_mu);
     const hvr::Status s = disk->writer->Write(offset, std::span(static_cast<const uint8_t*>(data), length));
     return s.ok() ? HVR_OK : Fail(s.error());
   });
@@ -208,6 +214,7 @@ hvr_status hvr_disk_write(hvr_disk* disk, uint64_t offset, const void* data, siz
 hvr_status hvr_disk_write_zeros(hvr_disk* disk, uint64_t offset, uint64_t length) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireWritable(disk, __func__));
+    std::shared_lock lock(disk->info_mu);
     const hvr::Status s = disk->writer->WriteZeros(offset, length);
     return s.ok() ? HVR_OK : Fail(s.error());
   });
@@ -216,6 +223,7 @@ hvr_status hvr_disk_write_zeros(hvr_disk* disk, uint64_t offset, uint64_t length
 hvr_status hvr_disk_flush(hvr_disk* disk) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireWritable(disk, __func__));
+    std::shared_lock lock(disk->info_mu);
     const hvr::Status s = disk->writer->Flush();
     return s.ok() ? HVR_OK : Fail(s.error());
   });
