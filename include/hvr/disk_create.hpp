@@ -35,8 +35,9 @@ struct DifferencingOptions {
 
 // Creates a differencing VHDX over `parent_path` (a VHDX), as a Hyper-V checkpoint does:
 // the child records the parent's DataWriteGuid and its relative and absolute paths, and
-// copies the virtual disk's size, sector sizes and identifier. The parent must not be
-// written afterwards (that breaks the chain, by design).
+// copies the virtual disk's size, sector sizes and identifier. Close any writer of the
+// parent first (the identity is read from its header). The parent must not be written
+// afterwards: that breaks the chain, by design.
 Status CreateDifferencingVhdx(const std::string& child_path, const std::string& parent_path,
                               const DifferencingOptions& options = {});
 
@@ -61,7 +62,9 @@ struct MergeResult {
 };
 
 // Merges a differencing VHDX into its parent: every block the child holds (and every
-// block it zeroes) is written to the parent. The child first records the parent's next
+// block it zeroes) is written to the parent. Readers of the parent opened before the
+// merge do not see the merged blocks (they keep the block map they opened with): reopen
+// them. The child first records the parent's next
 // DataWriteGuid (parent_linkage2, MS-VHDX 2.6.2.6.3), so if the merge is interrupted the
 // child still opens over the half-merged parent with the same content, and running the
 // merge again completes it. Cancelling leaves the same state.
