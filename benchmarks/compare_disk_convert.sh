@@ -37,7 +37,7 @@ run() {
   start=$(now)
   "$@" >/dev/null
   end=$(now)
-  echo "$end - $start" | bc -l
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f\n", b - a }'
 }
 
 # Times `runs` alternating runs of hvrepl and qemu-img; $1 is a label, $2 extra hvrepl
@@ -60,8 +60,8 @@ compare() {
   qm=$(printf '%s\n' "${qemu_times[@]}" | median)
   hb=$(printf '%s\n' "${hvr_times[@]}" | sort -n | head -1)
   qb=$(printf '%s\n' "${qemu_times[@]}" | sort -n | head -1)
-  printf 'median: hvrepl %.3f s, qemu-img %.3f s: hvrepl %.2fx as fast\n' "$hm" "$qm" "$(echo "$qm / $hm" | bc -l)"
-  printf 'best:   hvrepl %.3f s, qemu-img %.3f s: hvrepl %.2fx as fast\n' "$hb" "$qb" "$(echo "$qb / $hb" | bc -l)"
+  printf 'median: hvrepl %.3f s, qemu-img %.3f s: hvrepl %.2fx as fast\n' "$hm" "$qm" "$(awk -v q="$qm" -v h="$hm" 'BEGIN { print q / h }')"
+  printf 'best:   hvrepl %.3f s, qemu-img %.3f s: hvrepl %.2fx as fast\n' "$hb" "$qb" "$(awk -v q="$qb" -v h="$hb" 'BEGIN { print q / h }')"
 }
 
 # Both leave flushing to the system, as both do by default.
