@@ -481,6 +481,159 @@ HVR_API hvr_status hvr_extent_map_page_writes(hvr_extent_map *map, uint64_t max_
                                               hvr_page_write_fn write, void *write_user_data,
                                               hvr_cancel_token *cancel);
 
+/* ------------------------------------------------------------------------------------
+ * Virtual disks: VHDX, VHD and raw images, differencing chains included
+ *
+ * Images are opened by content, not by file name. A read-only handle is thread-safe:
+ * hvr_disk_read may run on many threads at once. A writable handle is thread-safe too;
+ * its calls run one at a time (raw and fixed VHD images write in parallel). Writes are
+ * volatile until hvr_disk_flush, like a disk with a write cache; a crash never leaves an
+ * inconsistent image. The first write to a VHDX gives it a new DataWriteGuid
+ * (hvr_disk_get_info shows it). docs/vhdx-format.md and docs/vhd-format.md say more.
+ * ---------------------------------------------------------------------------------- */
+
+typedef struct hvr_disk hvr_disk;
+
+typedef enum hvr_disk_format {
+  HVR_DISK_FORMAT_RAW = 0,
+  HVR_DISK_FORMAT_VHD = 1,
+  HVR_DISK_FORMAT_VHDX = 2,
+  HVR_DISK_FORMAT_MAX_ENUM_ = 0x7fffffff
+} hvr_disk_format;
+
+typedef enum hvr_disk_type {
+  HVR_DISK_TYPE_FIXED = 0,
+  HVR_DISK_TYPE_DYNAMIC = 1,
+  HVR_DISK_TYPE_DIFFERENCING = 2,
+  HVR_DISK_TYPE_MAX_ENUM_ = 0x7fffffff
+} hvr_disk_type;
+
+/* What hvr_disk_get_info fills. GUIDs are text ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
+ * all zeros when the format has no such identity. */
+typedef struct hvr_disk_info {
+  size_t struct_size; /* set to sizeof(hvr_disk_info) */
+  hvr_disk_format format;
+  hvr_disk_type type;
+  uint64_t virtual_size;
+  uint32_t logical_sector_size;
+  uint32_t physical_sector_size;
+  uint32_t block_size;      /* allocation unit; 0 for raw and fixed VHD */
+  char data_write_guid[37]; /* VHDX: changes whenever the virtual content may have */
+  char file_write_guid[37]; /* VHDX */
+  char page83_id[37];       /* VHDX: the virtual disk id the guest sees */
+  char unique_id[37];       /* VHD footer unique id */
+  char parent_identity[37]; /* differencing: the parent identity the child records */
+  int log_replayed;         /* VHDX: 1 when the log held updates at open */
+  const char *path;         /* owned by the handle, valid until hvr_disk_close */
+  const char *parent_path;  /* differencing: the parent found; else NULL. Same lifetime */
+} hvr_disk_info;
+
+typedef struct hvr_disk_range {
+  uint64_t offset;
+  uint64_t length;
+} hvr_disk_range;
+
+/* Options for opening (NULL means the defaults). */
+typedef struct hvr_disk_open_options hvr_disk_open_options;
+
+HVR_API hvr_status hvr_disk_open_options_create(hvr_disk_open_options **out);
+HVR_API void hvr_disk_open_options_destroy(hvr_disk_open_options *options);
+/* Longest differencing chain followed (default 64). */
+HVR_API hvr_status hvr_disk_open_options_set_max_chain_depth(hvr_disk_open_options *options, int depth);
+/* 0 to accept a VHD parent whose time stamp differs from the one the child recorded
+ * (copies may lose it); the unique id is always checked. Default 1. */
+HVR_API hvr_status hvr_disk_open_options_set_check_vhd_parent_timestamp(hvr_disk_open_options *options,
+                                                                       int check);
+
+/* Opens an image read-only. A differencing disk opens and checks its parents; a missing
+ * or changed parent is HVR_BROKEN_CHAIN. A VHDX log is replayed in memory only. */
+HVR_API hvr_status hvr_disk_open(const char *path, const hvr_disk_open_options *options, hvr_disk **out);
+/* Opens an image for writing (a pending VHDX log is replayed into the file). */
+HVR_API hvr_status hvr_disk_open_writable(const char *path, const hvr_disk_open_options *options,
+                                          hvr_disk **out);
+/* Closes the handle. A writable VHDX is committed and its log emptied; call
+ * hvr_disk_flush first to learn whether the last writes reached the disk. */
+HVR_API void hvr_disk_close(hvr_disk *disk);
+
+HVR_API hvr_status hvr_disk_get_info(const hvr_disk *disk, hvr_disk_info *info);
+/* Reads `length` bytes at `offset`; unallocated space reads as zeros. */
+HVR_API hvr_status hvr_disk_read(const hvr_disk *disk, uint64_t offset, void *buffer, size_t length);
+/* The sorted, disjoint ranges that may hold non-zero data (for a differencing disk, its
+ * own and its parents' that it does not hide). Free *out_ranges with hvr_disk_ranges_free. */
+HVR_API hvr_status hvr_disk_allocated_ranges(const hvr_disk *disk, hvr_disk_range **out_ranges,
+                                             size_t *out_count);
+HVR_API void hvr_disk_ranges_free(hvr_disk_range *ranges);
+
+/* Writable handles only (others: HVR_INVALID_ARGUMENT). */
+HVR_API hvr_status hvr_disk_write(hvr_disk *disk, uint64_t offset, const void *data, size_t length);
+/* Makes a range read as zeros, releasing whole blocks where the format can. */
+HVR_API hvr_status hvr_disk_write_zeros(hvr_disk *disk, uint64_t offset, uint64_t length);
+/* Makes every completed write durable. */
+HVR_API hvr_status hvr_disk_flush(hvr_disk *disk);
+
+/* Options for new images (NULL means the defaults: 32 MiB blocks, 512-byte logical and
+ * 4096-byte physical sectors; a differencing child takes its parent's). */
+typedef struct hvr_disk_create_options hvr_disk_create_options;
+
+HVR_API hvr_status hvr_disk_create_options_create(hvr_disk_create_options **out);
+HVR_API void hvr_disk_create_options_destroy(hvr_disk_create_options *options);
+/* A power of two from 1 MiB to 256 MiB. */
+HVR_API hvr_status hvr_disk_create_options_set_block_size(hvr_disk_create_options *options, uint32_t bytes);
+/* 512 or 4096 each. */
+HVR_API hvr_status hvr_disk_create_options_set_sector_sizes(hvr_disk_create_options *options,
+                                                            uint32_t logical, uint32_t physical);
+
+/* New files are built beside `path` and renamed into place; an existing file is never
+ * replaced (HVR_CONFLICT). */
+/* A VHDX of HVR_DISK_TYPE_DYNAMIC or HVR_DISK_TYPE_FIXED. */
+HVR_API hvr_status hvr_disk_create_vhdx(const char *path, uint64_t virtual_size, hvr_disk_type type,
+                                        const hvr_disk_create_options *options);
+/* A differencing VHDX over a VHDX parent, as a Hyper-V checkpoint makes. The parent
+ * must not be written afterwards. Only the block size option applies. */
+HVR_API hvr_status hvr_disk_create_differencing(const char *child_path, const char *parent_path,
+                                                const hvr_disk_create_options *options);
+/* A fixed VHD, Azure's disk layout: `virtual_size` must be a whole number of MiB. */
+HVR_API hvr_status hvr_disk_create_vhd_fixed(const char *path, uint64_t virtual_size);
+/* A sparse raw image. */
+HVR_API hvr_status hvr_disk_create_raw(const char *path, uint64_t virtual_size);
+
+/* Merges a differencing VHDX into its parent and deletes it (unless keep_child). If
+ * interrupted, the child still opens with the same content and a second call completes
+ * the merge. Writes the parent's new DataWriteGuid to out_parent_data_write_guid (37
+ * bytes) when it is not NULL. Progress is in bytes of the child's own data. */
+HVR_API hvr_status hvr_disk_merge(const char *child_path, int keep_child, hvr_cancel_token *cancel,
+                                  hvr_progress_fn progress, void *user_data,
+                                  char *out_parent_data_write_guid);
+
+typedef enum hvr_convert_target {
+  HVR_CONVERT_RAW = 0,        /* sparse raw image */
+  HVR_CONVERT_VHDX = 1,       /* dynamic VHDX */
+  HVR_CONVERT_VHDX_FIXED = 2, /* fixed VHDX */
+  HVR_CONVERT_VHD_FIXED = 3,  /* fixed VHD for Azure; the size is rounded up to a whole MiB */
+  HVR_CONVERT_TARGET_MAX_ENUM_ = 0x7fffffff
+} hvr_convert_target;
+
+/* Options for hvr_disk_convert (NULL means the defaults). */
+typedef struct hvr_convert_options hvr_convert_options;
+
+HVR_API hvr_status hvr_convert_options_create(hvr_convert_options **out);
+HVR_API void hvr_convert_options_destroy(hvr_convert_options *options);
+/* VHDX targets; default 32 MiB. */
+HVR_API hvr_status hvr_convert_options_set_block_size(hvr_convert_options *options, uint32_t bytes);
+/* Threads reading and writing; 0 (default) for one per core, at most 4. */
+HVR_API hvr_status hvr_convert_options_set_threads(hvr_convert_options *options, int threads);
+/* 1 (default): the result is durable when the call returns; 0 leaves that to the OS. */
+HVR_API hvr_status hvr_convert_options_set_sync(hvr_convert_options *options, int sync);
+/* 1: replace an existing destination; 0 (default): HVR_CONFLICT. */
+HVR_API hvr_status hvr_convert_options_set_overwrite(hvr_convert_options *options, int overwrite);
+
+/* Writes the content of `source` to a new image: only allocated ranges are read, zero
+ * data is not written. Progress is in bytes of allocated source data. */
+HVR_API hvr_status hvr_disk_convert(const hvr_disk *source, const char *destination,
+                                    hvr_convert_target target, const hvr_convert_options *options,
+                                    hvr_cancel_token *cancel, hvr_progress_fn progress,
+                                    void *user_data);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -22,6 +22,7 @@ struct Command {
 std::vector<Command> VersionCommands();
 std::vector<Command> DiffCommands();
 std::vector<Command> HrlCommands();
+std::vector<Command> DiskCommands();
 
 // Prints "hvrepl: <error>" to stderr and returns the exit code for that error class:
 // 1 for non-recoverable, 2 for usage, 3 for recoverable (retry may help), 4 for resync.

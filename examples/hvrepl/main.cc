@@ -12,6 +12,7 @@ std::vector<hvrepl::Command> AllCommands() {
   // One command group per line, in the order `hvrepl help` lists them.
   for (auto group : {
            hvrepl::VersionCommands,
+           hvrepl::DiskCommands,
            hvrepl::HrlCommands,
            hvrepl::DiffCommands,
        }) {

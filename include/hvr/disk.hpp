@@ -1,5 +1,6 @@
 // Virtual disks: one reader interface over raw images, VHD and VHDX (differencing chains
-// included). Opened by content, never by file name.
+// included). Opened by content, never by file name. Writing and creating images:
+// hvr/disk_writer.hpp, hvr/disk_create.hpp; converting: hvr/disk_convert.hpp.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,11 @@ struct DiskInfo {
   Guid page83_id;
   Guid unique_id;  // VHD footer unique id
   std::optional<std::string> parent_path;  // differencing disks: the resolved parent
+  // Differencing disks: the parent identity the child records and that was checked
+  // (VHDX parent_linkage, the parent's DataWriteGuid; VHD the parent's unique id).
+  Guid parent_identity;
+  // VHDX: the log held updates when opened; a read-only open replayed them in memory.
+  bool log_replayed = false;
 };
 
 class DiskReader {
@@ -57,11 +63,32 @@ class DiskReader {
   virtual Status Read(uint64_t offset, std::span<uint8_t> out) const = 0;
 
   // The ranges that may hold non-zero data, sorted and disjoint; everything outside
-  // them reads as zeros. For a fixed image that cannot tell, the whole disk.
+  // them reads as zeros. For a fixed image that cannot tell, the whole disk. A
+  // differencing disk reports its own data and its parent's that it does not hide.
   virtual Result<std::vector<ByteRange>> AllocatedRanges() const = 0;
+
+  // The parent of a differencing disk (opened and checked with it), else null.
+  virtual const DiskReader* parent() const { return nullptr; }
 };
 
-// Opens a disk image read-only, detecting raw, VHD or VHDX by content.
-Result<std::unique_ptr<DiskReader>> OpenDisk(const std::string& path);
+struct OpenDiskOptions {
+  // Longest chain of differencing disks followed before giving up (a chain is also
+  // checked for cycles, so this only bounds honest but absurd chains).
+  int max_chain_depth = 64;
+  // VHD children record their parent's time stamp besides its unique id; some writers
+  // record the parent file's modification time, which a copy may not keep. Turn this off
+  // to rely on the unique id alone.
+  bool check_vhd_parent_timestamp = true;
+};
+
+// Opens a disk image read-only, detecting raw, VHD or VHDX by content. A differencing
+// disk opens its parents (relative locator first, then absolute) and checks their
+// identity; a missing or changed parent is kBrokenChain naming both files. A VHDX whose
+// log holds updates is replayed in memory; the file is not modified.
+Result<std::unique_ptr<DiskReader>> OpenDisk(const std::string& path,
+                                             const OpenDiskOptions& options = {});
+
+// The format of an image, by content (what OpenDisk would open it as).
+Result<DiskFormat> DetectDiskFormat(const std::string& path);
 
 }  // namespace hvr

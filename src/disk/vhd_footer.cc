@@ -33,17 +33,16 @@ constexpr uint64_t kMiB = 1024 * 1024;
 // 2000-01-01 00:00:00 UTC in Unix seconds.
 constexpr int64_t kVhdEpoch = 946684800;
 
-// One's complement of the byte sum, the checksum field itself excluded.
-uint32_t Checksum(std::span<const uint8_t, kFooterSize> bytes) {
+}  // namespace
+
+uint32_t Checksum(std::span<const uint8_t> bytes, size_t checksum_offset) {
   uint32_t sum = 0;
-  for (size_t i = 0; i < kFooterSize; ++i) {
-    if (i >= kChecksum && i < kChecksum + 4) continue;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (i >= checksum_offset && i < checksum_offset + 4) continue;
     sum += bytes[i];
   }
   return ~sum;
 }
-
-}  // namespace
 
 Geometry GeometryFor(uint64_t size_bytes) {
   // The specification's algorithm, on 512-byte sectors.
@@ -116,7 +115,7 @@ std::array<uint8_t, kFooterSize> Encode(const Footer& footer) {
   StoreBE<uint32_t>(p + kDiskType, static_cast<uint32_t>(footer.disk_type));
   std::memcpy(p + kUniqueId, footer.unique_id.bytes.data(), 16);
   p[kSavedState] = footer.saved_state;
-  StoreBE<uint32_t>(p + kChecksum, Checksum(out));
+  StoreBE<uint32_t>(p + kChecksum, Checksum(out, kChecksum));
   return out;
 }
 
@@ -135,7 +134,7 @@ Result<Footer> Decode(std::span<const uint8_t, kFooterSize> bytes, const std::st
     return corrupt("File Format Version", "major version 1", Hex32(version));
   }
   const uint32_t stored = LoadBE<uint32_t>(p + kChecksum);
-  const uint32_t computed = Checksum(bytes);
+  const uint32_t computed = Checksum(bytes, kChecksum);
   if (stored != computed) return corrupt("Checksum", Hex32(computed), Hex32(stored));
   const uint32_t type = LoadBE<uint32_t>(p + kDiskType);
   if (type != 2 && type != 3 && type != 4) {

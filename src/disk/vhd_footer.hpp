@@ -53,6 +53,10 @@ Result<Footer> MakeFixedFooter(uint64_t size_bytes, const Guid& unique_id, TimeP
 // Seconds since the VHD epoch (2000-01-01 UTC), saturating at the ends of uint32.
 uint32_t VhdTimestamp(TimePoint t);
 
+// The VHD checksum: one's complement of the sum of every byte but the 4-byte checksum
+// field at `checksum_offset` (footer and dynamic header alike).
+uint32_t Checksum(std::span<const uint8_t> bytes, size_t checksum_offset);
+
 std::array<uint8_t, kFooterSize> Encode(const Footer& footer);
 
 // Parses and validates cookie, version, checksum and disk type. `where` names the file

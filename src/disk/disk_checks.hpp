@@ -1,0 +1,34 @@
+// Checks and arithmetic every disk format needs, with the same messages everywhere.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hvr/disk.hpp"
+
+namespace hvr {
+
+inline uint64_t RoundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) / unit * unit; }
+inline uint64_t RoundDown(uint64_t value, uint64_t unit) { return value / unit * unit; }
+
+// kInvalidArgument unless [offset, offset + length) lies inside the virtual size.
+Status CheckRange(const DiskInfo& info, uint64_t offset, uint64_t length);
+
+// One structure an image file holds, for the overlap check. Images hold millions of
+// blocks, so the name is built only for an error message: `what` alone ("the BAT region"),
+// or `what` and `index` ("payload block 7").
+struct Extent {
+  uint64_t offset;
+  uint64_t length;
+  std::string_view what;  // a string literal
+  int64_t index = -1;
+
+  std::string Name() const;
+};
+
+// kCorruptData naming `path` and both structures when two extents overlap.
+Status CheckNoOverlap(std::vector<Extent> extents, const std::string& path);
+
+}  // namespace hvr

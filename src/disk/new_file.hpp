@@ -1,0 +1,44 @@
+// A file being created: built under a temporary name beside its final path, then
+// published by a rename that does not replace an existing file (unless asked to). A crash
+// or an error leaves no half-made image under the final name; the destructor removes the
+// temporary file if it was never published.
+#pragma once
+
+#include <string>
+
+#include "hvr/error.hpp"
+#include "util/file.hpp"
+
+namespace hvr {
+
+class NewFile {
+ public:
+  // kConflict when `path` exists and `overwrite` is false.
+  static Result<NewFile> Create(const std::string& path, bool overwrite = false);
+
+  NewFile(NewFile&& other) noexcept;
+  NewFile& operator=(NewFile&&) = delete;
+  ~NewFile();
+
+  File& file() { return file_; }
+  const std::string& temp_path() const { return temp_path_; }
+  const std::string& path() const { return path_; }
+
+  // Syncs the file (when `sync`), renames it to the final path and syncs the folder.
+  Status Publish(bool sync = true);
+
+ private:
+  NewFile(File file, std::string path, std::string temp_path, bool overwrite)
+      : file_(std::move(file)), path_(std::move(path)), temp_path_(std::move(temp_path)), overwrite_(overwrite) {}
+  File file_;
+  std::string path_;
+  std::string temp_path_;
+  bool overwrite_ = false;
+  bool published_ = false;
+};
+
+// Grows `file` to `size` with space reserved on disk where the file system can
+// (fallocate), else sparsely.
+Status Preallocate(File& file, uint64_t size);
+
+}  // namespace hvr

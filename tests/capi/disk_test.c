@@ -1,0 +1,162 @@
+/* Virtual disks from C: create, write, read back, chain, convert, merge, and errors. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+
+#define MIB ((uint64_t)1 << 20)
+
+static char dir[256];
+
+static const char *path_in_dir(const char *name, char *out) {
+  snprintf(out, 512, "%s/%s", dir, name);
+  return out;
+}
+
+static void fill(unsigned char *buf, size_t n, unsigned seed) {
+  size_t i;
+  for (i = 0; i < n; ++i) buf[i] = (unsigned char)((i * 31 + seed) | 1);
+}
+
+static uint64_t progress_calls;
+static void on_progress(void *user_data, uint64_t done, uint64_t total) {
+  (void)done;
+  (void)total;
+  *(uint64_t *)user_data += 1;
+}
+
+static void test_create_write_read(void) {
+  char path[512], other[512];
+  hvr_disk *disk = NULL;
+  hvr_disk_info info, after;
+  hvr_disk_create_options *options = NULL;
+  hvr_disk_range *ranges = NULL;
+  size_t count = 0;
+  unsigned char data[8192], back[8192];
+
+  CHECK_OK(hvr_disk_create_options_create(&options));
+  CHECK_OK(hvr_disk_create_options_set_block_size(options, 1u << 20));
+  CHECK_OK(hvr_disk_create_vhdx(path_in_dir("d.vhdx", path), 16 * MIB, HVR_DISK_TYPE_DYNAMIC, options));
+  CHECK(hvr_disk_create_vhdx(path, 16 * MIB, HVR_DISK_TYPE_DYNAMIC, options) == HVR_CONFLICT);
+  CHECK(hvr_disk_create_vhdx(path_in_dir("x.vhdx", other), 16 * MIB, HVR_DISK_TYPE_DIFFERENCING, NULL) ==
+        HVR_INVALID_ARGUMENT);
+  hvr_disk_create_options_destroy(options);
+
+  CHECK_OK(hvr_disk_open_writable(path, NULL, &disk));
+  memset(&info, 0, sizeof info);
+  info.struct_size = sizeof info;
+  CHECK_OK(hvr_disk_get_info(disk, &info));
+  CHECK(info.format == HVR_DISK_FORMAT_VHDX);
+  CHECK(info.type == HVR_DISK_TYPE_DYNAMIC);
+  CHECK(info.virtual_size == 16 * MIB);
+  CHECK(info.block_size == 1u << 20);
+  CHECK(strcmp(info.path, path) == 0);
+  CHECK(info.parent_path == NULL);
+  fill(data, sizeof data, 7);
+  CHECK_OK(hvr_disk_write(disk, 3 * MIB + 100, data, sizeof data));
+  CHECK_OK(hvr_disk_flush(disk));
+  after.struct_size = sizeof after;
+  CHECK_OK(hvr_disk_get_info(disk, &after));
+  CHECK(strcmp(after.data_write_guid, info.data_write_guid) != 0); /* the first write changed it */
+  CHECK(hvr_disk_write(disk, 16 * MIB - 10, data, 100) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "beyond the virtual size") != NULL);
+  hvr_disk_close(disk);
+
+  CHECK_OK(hvr_disk_open(path, NULL, &disk));
+  CHECK_OK(hvr_disk_read(disk, 3 * MIB + 100, back, sizeof back));
+  CHECK(memcmp(back, data, sizeof data) == 0);
+  CHECK(hvr_disk_write(disk, 0, data, 512) == HVR_INVALID_ARGUMENT); /* read-only */
+  CHECK_OK(hvr_disk_allocated_ranges(disk, &ranges, &count));
+  CHECK(count == 1 && ranges[0].offset == 3 * MIB && ranges[0].length == MIB);
+  hvr_disk_ranges_free(ranges);
+  hvr_disk_close(disk);
+  hvr_disk_close(NULL);
+}
+
+static void test_chain_convert_merge(void) {
+  char parent[512], child[512], raw[512], vhd[512];
+  char guid[37];
+  hvr_disk *disk = NULL;
+  hvr_disk_info info;
+  hvr_convert_options *convert = NULL;
+  hvr_disk_open_options *open = NULL;
+  unsigned char data[4096], back[4096];
+  uint64_t calls = 0;
+
+  CHECK_OK(hvr_disk_create_vhdx(path_in_dir("p.vhdx", parent), 8 * MIB, HVR_DISK_TYPE_DYNAMIC, NULL));
+  CHECK_OK(hvr_disk_open_writable(parent, NULL, &disk));
+  fill(data, sizeof data, 1);
+  CHECK_OK(hvr_disk_write(disk, 0, data, sizeof data));
+  hvr_disk_close(disk);
+  CHECK_OK(hvr_disk_create_differencing(path_in_dir("c.avhdx", child), parent, NULL));
+  CHECK_OK(hvr_disk_open_writable(child, NULL, &disk));
+  fill(data, sizeof data, 2);
+  CHECK_OK(hvr_disk_write(disk, 2048, data, sizeof data));
+  CHECK_OK(hvr_disk_write_zeros(disk, 6 * MIB, 4096));
+  hvr_disk_close(disk);
+
+  CHECK_OK(hvr_disk_open_options_create(&open));
+  CHECK_OK(hvr_disk_open_options_set_max_chain_depth(open, 2));
+  CHECK_OK(hvr_disk_open(child, open, &disk));
+  info.struct_size = sizeof info;
+  CHECK_OK(hvr_disk_get_info(disk, &info));
+  CHECK(info.type == HVR_DISK_TYPE_DIFFERENCING);
+  CHECK(info.parent_path != NULL && strcmp(info.parent_path, parent) == 0);
+
+  CHECK_OK(hvr_convert_options_create(&convert));
+  CHECK_OK(hvr_convert_options_set_threads(convert, 2));
+  CHECK_OK(hvr_disk_convert(disk, path_in_dir("c.raw", raw), HVR_CONVERT_RAW, convert, NULL, on_progress, &calls));
+  CHECK(calls > 0);
+  CHECK(hvr_disk_convert(disk, raw, HVR_CONVERT_RAW, convert, NULL, NULL, NULL) == HVR_CONFLICT);
+  CHECK_OK(hvr_disk_convert(disk, path_in_dir("c.vhd", vhd), HVR_CONVERT_VHD_FIXED, NULL, NULL, NULL, NULL));
+  hvr_convert_options_destroy(convert);
+  hvr_disk_close(disk);
+  CHECK_OK(hvr_disk_open_options_set_max_chain_depth(open, 1));
+  CHECK(hvr_disk_open(child, open, &disk) == HVR_BROKEN_CHAIN);
+  hvr_disk_open_options_destroy(open);
+
+  CHECK_OK(hvr_disk_open(raw, NULL, &disk));
+  CHECK_OK(hvr_disk_read(disk, 2048, back, sizeof back));
+  CHECK(memcmp(back, data, sizeof data) == 0);
+  hvr_disk_close(disk);
+
+  progress_calls = 0;
+  CHECK_OK(hvr_disk_merge(child, 0, NULL, on_progress, &progress_calls, guid));
+  CHECK(progress_calls > 0);
+  CHECK(access(child, F_OK) != 0);
+  CHECK_OK(hvr_disk_open(parent, NULL, &disk));
+  CHECK_OK(hvr_disk_get_info(disk, &info));
+  CHECK(strcmp(info.data_write_guid, guid) == 0);
+  CHECK_OK(hvr_disk_read(disk, 2048, back, sizeof back));
+  CHECK(memcmp(back, data, sizeof data) == 0);
+  hvr_disk_close(disk);
+}
+
+static void test_errors(void) {
+  char path[512];
+  hvr_disk *disk = NULL;
+  CHECK(hvr_disk_open(path_in_dir("missing.vhdx", path), NULL, &disk) == HVR_NOT_FOUND);
+  CHECK(strstr(hvr_last_error_message(), "missing.vhdx") != NULL);
+  CHECK(hvr_disk_open(NULL, NULL, &disk) == HVR_INVALID_ARGUMENT);
+  CHECK(hvr_disk_create_vhd_fixed(path_in_dir("odd.vhd", path), MIB + 512) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_disk_create_raw(path_in_dir("r.raw", path), MIB));
+  CHECK(hvr_disk_merge(path, 0, NULL, NULL, NULL, NULL) == HVR_INVALID_ARGUMENT);
+}
+
+int main(void) {
+  const char *base = getenv("TMPDIR");
+  snprintf(dir, sizeof dir, "%s/hvr-capi-disk-XXXXXX", base && *base ? base : "/tmp");
+  CHECK(mkdtemp(dir) != NULL);
+  test_create_write_read();
+  test_chain_convert_merge();
+  test_errors();
+  {
+    char command[300];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    CHECK(system(command) == 0);
+  }
+  printf("capi disk: ok\n");
+  return 0;
+}

@@ -1,0 +1,91 @@
+// Helpers for tests that check disk images against independent tools (qemu-img, qemu-io,
+// vhdiinfo, vhdimount) and against plain byte arrays. Shared by the disk, session and
+// failover tests. Every helper fails the calling test with a clear message (gtest
+// assertions) rather than returning codes the caller could forget.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hvr/disk.hpp"
+
+namespace hvr::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr, interleaved
+};
+
+// Runs a program (looked up in PATH) without a shell.
+CommandResult RunCommand(const std::vector<std::string>& argv);
+
+// True when `tool` is on the PATH.
+bool HaveTool(const std::string& tool);
+
+// Runs a command and fails the current test unless it exits 0; returns its output.
+std::string RunOrFail(const std::vector<std::string>& argv);
+
+// qemu-img and qemu-io, with the format given explicitly ("vhdx", "vpc", "raw").
+void QemuCreate(const std::string& path, const std::string& format, uint64_t size,
+                const std::vector<std::string>& options = {});
+// Writes `length` bytes of `pattern` at `offset` with qemu-io.
+void QemuWrite(const std::string& path, const std::string& format, uint64_t offset, uint64_t length,
+               uint8_t pattern);
+// Converts to a raw file with qemu-img convert and returns its bytes.
+std::vector<uint8_t> QemuReadAll(const std::string& path, const std::string& format,
+                                 const std::string& scratch_raw);
+// qemu-img compare of an image with a raw file: true when equal.
+bool QemuSameContent(const std::string& image, const std::string& format, const std::string& raw);
+// The virtual size qemu-img info reports.
+uint64_t QemuVirtualSize(const std::string& image, const std::string& format);
+
+// vhdiinfo's "Media size" in bytes and "Disk type" line ("Dynamic", "Fixed",
+// "Differential").
+struct VhdiInfo {
+  uint64_t media_size = 0;
+  std::string disk_type;
+  std::string parent_identifier;
+};
+VhdiInfo RunVhdiinfo(const std::string& image);
+
+// A libvhdi FUSE mount of an image (vhdimount), unmounted on destruction. `available()`
+// is false where FUSE mounts are not possible (no /dev/fuse, not root): callers skip.
+class VhdiMount {
+ public:
+  VhdiMount(const std::string& image, const std::string& mount_point);
+  ~VhdiMount();
+  bool available() const { return mounted_; }
+  // The bytes of the n-th image of the chain as vhdimount shows it (1: the root parent,
+  // the last one: the image itself).
+  std::vector<uint8_t> ReadLayer(int n) const;
+  int layers() const;
+
+ private:
+  std::string mount_point_;
+  bool mounted_ = false;
+};
+
+// Whole files and whole disks as bytes.
+std::vector<uint8_t> ReadFileBytes(const std::string& path);
+void WriteFileBytes(const std::string& path, const std::vector<uint8_t>& bytes);
+std::vector<uint8_t> ReadWholeDisk(const DiskReader& disk);
+
+// The virtual content of an image opened with OpenDisk (fails the test if it cannot).
+std::vector<uint8_t> ReadImage(const std::string& path);
+// Opens an image for writing, writes `data` at `offset`, closes it, and applies the same
+// write to `model` (the expected content) when given.
+void WriteImage(const std::string& path, uint64_t offset, const std::vector<uint8_t>& data,
+                std::vector<uint8_t>* model = nullptr);
+
+// A deterministic non-zero pattern (seeded), for test data.
+std::vector<uint8_t> PatternBytes(size_t size, uint32_t seed);
+
+// Where two byte arrays first differ, for messages ("equal" if they do not).
+std::string FirstDifference(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b);
+
+// True when every non-zero byte of `content` lies inside `ranges`.
+bool RangesCoverNonZero(const std::vector<ByteRange>& ranges, const std::vector<uint8_t>& content);
+
+}  // namespace hvr::testing
