@@ -46,7 +46,11 @@ std::string HostPort(const std::string& host, uint16_t port) {
 }
 
 Error NetworkError(const beast::error_code& ec, const std::string& what) {
-  if (ec == beast::error::timeout) return Error(Code::kTimeout, what + ": timed out");
+  // Nothing here cancels operations but the streams' own timers, which may surface as
+  // "operation aborted" rather than beast's timeout code.
+  if (ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+    return Error(Code::kTimeout, what + ": timed out");
+  }
   return Error(Code::kNetwork, what + ": " + ec.message());
 }
 
