@@ -9,7 +9,7 @@ namespace {
 
 std::vector<hvrepl::Command> AllCommands() {
   std::vector<hvrepl::Command> all;
-  for (auto group : {hvrepl::VersionCommands}) {
+  for (auto group : {hvrepl::VersionCommands, hvrepl::StoreCommands}) {
     for (auto& command : group()) all.push_back(std::move(command));
   }
   return all;

@@ -147,7 +147,7 @@ Status LocalDisk::Create(const std::string& store_dir, const std::string& name,
     const std::string final_path = store_dir + "/" + name;
     if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0) {
       if (errno == EEXIST || errno == ENOTEMPTY) {
-        return Error(Code::kConflict, "disk '" + name + "' already exists in " + store_dir);
+        return Error(Code::kConflict, "disk '" + name + "' already exists");
       }
       return ErrnoError(errno, "rename " + temp + " to " + final_path);
     }
@@ -164,7 +164,7 @@ Result<std::shared_ptr<LocalDisk>> LocalDisk::Open(const std::string& store_dir,
   auto data = File::Open(dir + "/" + kDataFile, File::Mode::kReadWrite);
   if (!data.ok()) {
     if (data.error().code() == Code::kNotFound) {
-      return Error(Code::kNotFound, "disk '" + name + "' does not exist in " + store_dir);
+      return Error(Code::kNotFound, "disk '" + name + "' does not exist");
     }
     return std::move(data).error();
   }
