@@ -12,6 +12,7 @@
 #include "command.hpp"
 #include "hvr/disk_transfer.hpp"
 #include "hvr/sync_store.hpp"
+#include "store/store_json.hpp"
 #include "store/time_text.hpp"
 
 namespace hvrepl {
@@ -113,17 +114,6 @@ class ProgressBar {
   Steady::time_point drawn_{};
 };
 
-boost::json::object StatsJson(const hvr::TransferStats& stats) {
-  const double seconds = std::chrono::duration<double>(stats.elapsed).count();
-  return {{"virtual_size", stats.virtual_size},
-          {"bytes_read", stats.bytes_read},
-          {"bytes_sent", stats.bytes_sent},
-          {"bytes_skipped", stats.bytes_skipped},
-          {"requests", stats.requests},
-          {"seconds", seconds},
-          {"bytes_per_second", seconds > 0 ? static_cast<double>(stats.bytes_sent) / seconds : 0.0}};
-}
-
 int Upload(const std::vector<std::string>& args) {
   po::options_description named("upload options");
   AddStoreOptions(named);
@@ -148,7 +138,7 @@ int Upload(const std::vector<std::string>& args) {
 
   const std::string where = (*store)->description() + "/" + location->name;
   if (vm["json"].as<bool>()) {
-    boost::json::object out = StatsJson(*stats);
+    boost::json::object out = hvr::TransferStatsToJson(*stats);
     out["image"] = (*image)->info().path;
     out["format"] = hvr::DiskFormatName((*image)->info().format);
     out["disk"] = where;
@@ -188,7 +178,7 @@ int Download(const std::vector<std::string>& args) {
   if (!stats.ok()) return ReportError(stats.error());
   bar.Finish(stats->virtual_size);
   if (vm["json"].as<bool>()) {
-    boost::json::object json = StatsJson(*stats);
+    boost::json::object json = hvr::TransferStatsToJson(*stats);
     json["out"] = out;
     std::cout << boost::json::serialize(json) << "\n";
     return 0;
@@ -226,22 +216,10 @@ int List(const std::vector<std::string>& args) {
   if (vm["json"].as<bool>()) {
     boost::json::array array;
     for (size_t i = 0; i < disks->size(); ++i) {
-      const auto& d = (*disks)[i];
-      boost::json::object metadata;
-      for (const auto& [k, v] : d.metadata) metadata[k] = v;
-      boost::json::object disk{{"name", d.name},
-                               {"virtual_size", d.virtual_size},
-                               {"recovery_points", d.snapshot_count},
-                               {"lease_state", hvr::LeaseStateName(d.lease_state)},
-                               {"last_modified", hvr::FormatSnapshotTime(d.last_modified)},
-                               {"metadata", metadata}};
+      boost::json::object disk = hvr::DiskToJson((*disks)[i]);
       if (points) {
         boost::json::array list;
-        for (const auto& p : all_points[i]) {
-          boost::json::object pm;
-          for (const auto& [k, v] : p.metadata) pm[k] = v;
-          list.push_back({{"id", p.id}, {"app_consistent", p.app_consistent}, {"metadata", pm}});
-        }
+        for (const auto& p : all_points[i]) list.push_back(hvr::RecoveryPointToJson(p));
         disk["points"] = list;
       }
       array.push_back(disk);
