@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -31,6 +32,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::awaitable;
+using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
@@ -223,8 +225,14 @@ awaitable<Result<std::unique_ptr<HttpTransport::Connection>>> HttpTransport::Con
   const uint16_t port = proxy ? proxy->port : endpoint.port;
   const std::string where = proxy ? "proxy " + proxy->display : HostPort(endpoint.host, endpoint.port);
 
+  // The resolver has no deadline of its own: race it against a timer (the loser is
+  // cancelled).
   asio::ip::tcp::resolver resolver(executor_);
-  auto [resolve_ec, results] = co_await resolver.async_resolve(host, std::to_string(port), kTuple);
+  asio::steady_timer deadline(executor_, config_.connect_timeout);
+  auto resolved = co_await (resolver.async_resolve(host, std::to_string(port), kTuple) ||
+                            deadline.async_wait(kTuple));
+  if (resolved.index() == 1) co_return Error(Code::kTimeout, "resolve " + host + ": timed out");
+  auto [resolve_ec, results] = std::get<0>(std::move(resolved));
   if (resolve_ec) co_return NetworkError(resolve_ec, "resolve " + host);
   beast::tcp_stream tcp(executor_);
   tcp.expires_after(config_.connect_timeout);
