@@ -170,10 +170,9 @@ awaitable<Result<HttpResponse>> AzureStore::Call(BlobRequest& request, std::span
   co_return response;
 }
 
-void AzureStore::AddLease(BlobRequest& request, const std::string& name) {
-  std::lock_guard lock(mu_);
-  auto it = leases_.find(name);
-  if (it != leases_.end()) request.headers.set("x-ms-lease-id", it->second);
+void AzureStore::AddLease(BlobRequest& request, const std::string& name) const {
+  const std::string id = leases_.Get(name);
+  if (!id.empty()) request.headers.set("x-ms-lease-id", id);
 }
 
 void AzureStore::AddEncryption(BlobRequest& request) const {
@@ -590,9 +589,9 @@ awaitable<Status> AzureStore::DeleteDisk(std::string name) {
   AddLease(request, name);
   auto response = co_await Call(request);
   if (!response.ok()) co_return std::move(response).error();
+  leases_.Forget(name);
   std::lock_guard lock(mu_);
   sizes_.erase(name);
-  leases_.erase(name);
   co_return Ok();
 }
 
@@ -708,8 +707,7 @@ awaitable<Result<std::string>> AzureStore::AcquireLease(std::string name, std::c
   if (!response.ok()) co_return std::move(response).error();
   std::string id = Header(response->headers, "x-ms-lease-id");
   if (id.empty()) id = proposed_id;
-  std::lock_guard lock(mu_);
-  leases_[name] = id;
+  leases_.Set(name, id);
   co_return id;
 }
 
@@ -725,19 +723,12 @@ awaitable<Status> AzureStore::LeaseAction(std::string name, std::string action,
     HVR_CO_RETURN_IF_ERROR(ValidateBreakPeriod(break_period));
     request.headers.set("x-ms-lease-break-period", std::to_string(break_period.count()));
   } else {
-    std::lock_guard lock(mu_);
-    auto it = leases_.find(name);
-    if (it == leases_.end()) {
-      co_return Error(Code::kInvalidArgument, "disk '" + name + "': this store holds no lease to " + action);
-    }
-    request.headers.set("x-ms-lease-id", it->second);
+    HVR_CO_ASSIGN_OR_RETURN(const std::string id, leases_.Require(name, action));
+    request.headers.set("x-ms-lease-id", id);
   }
   auto response = co_await Call(request);
   if (!response.ok()) co_return std::move(response).error();
-  if (action == "release") {
-    std::lock_guard lock(mu_);
-    leases_.erase(name);
-  }
+  if (action == "release") leases_.Forget(name);
   co_return Ok();
 }
 

@@ -15,6 +15,7 @@
 #include "store/azure/blob_request.hpp"
 #include "store/azure/http_transport.hpp"
 #include "store/azure/xml.hpp"
+#include "store/held_leases.hpp"
 
 namespace hvr::azure {
 
@@ -77,7 +78,7 @@ class AzureStore final : public ReplicaStore {
   Error ResponseError(const HttpResponse& response, const BlobRequest& request) const;
 
   // Header helpers.
-  void AddLease(BlobRequest& request, const std::string& name);
+  void AddLease(BlobRequest& request, const std::string& name) const;
   void AddEncryption(BlobRequest& request) const;
   static void AddMetadata(BlobRequest& request, const Metadata& metadata);
   static Metadata MetadataFrom(const http::fields& headers);
@@ -117,9 +118,9 @@ class AzureStore final : public ReplicaStore {
   boost::asio::any_io_executor executor_;
   std::unique_ptr<HttpTransport> transport_;
 
+  HeldLeases leases_;
   std::mutex mu_;
-  std::map<std::string, std::string> leases_;  // disk -> lease id this store holds
-  std::map<std::string, uint64_t> sizes_;      // disk -> virtual size, as learned
+  std::map<std::string, uint64_t> sizes_;  // disk -> virtual size, as learned
 };
 
 }  // namespace hvr::azure

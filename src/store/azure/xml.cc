@@ -32,6 +32,17 @@ Error Malformed(std::string_view what, std::string_view detail) {
                                        " with a malformed document: " + std::string(detail));
 }
 
+// The element `root` of the document in `body`.
+Result<pt::ptree> Root(std::string_view body, std::string_view what, const std::string& root) {
+  auto tree = ParseXml(body);
+  if (!tree) return Malformed(what, "not XML");
+  auto element = tree->get_child_optional(root);
+  if (!element) return Malformed(what, "no <" + root + ">");
+  pt::ptree out;
+  out.swap(*element);
+  return out;
+}
+
 std::optional<uint64_t> ToUint(const std::string& text) {
   uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -138,26 +149,20 @@ Error MapServiceError(unsigned status, std::string_view error_code, std::string_
 
 Result<PageList> ParsePageList(std::string_view body) {
   constexpr std::string_view what = "Get Page Ranges";
-  const auto tree = ParseXml(body);
-  if (!tree) return Malformed(what, "not XML");
-  const auto list = tree->get_child_optional("PageList");
-  if (!list) return Malformed(what, "no <PageList>");
+  HVR_ASSIGN_OR_RETURN(const pt::ptree list, Root(body, what, "PageList"));
   PageList out;
-  HVR_ASSIGN_OR_RETURN(out.pages, Ranges(*list, "PageRange", what));
-  HVR_ASSIGN_OR_RETURN(out.clears, Ranges(*list, "ClearRange", what));
-  out.next_marker = list->get<std::string>("NextMarker", "");
+  HVR_ASSIGN_OR_RETURN(out.pages, Ranges(list, "PageRange", what));
+  HVR_ASSIGN_OR_RETURN(out.clears, Ranges(list, "ClearRange", what));
+  out.next_marker = list.get<std::string>("NextMarker", "");
   return out;
 }
 
 Result<BlobList> ParseBlobList(std::string_view body) {
   constexpr std::string_view what = "List Blobs";
-  const auto tree = ParseXml(body);
-  if (!tree) return Malformed(what, "not XML");
-  const auto results = tree->get_child_optional("EnumerationResults");
-  if (!results) return Malformed(what, "no <EnumerationResults>");
+  HVR_ASSIGN_OR_RETURN(const pt::ptree results, Root(body, what, "EnumerationResults"));
   BlobList out;
-  out.next_marker = results->get<std::string>("NextMarker", "");
-  const auto blobs = results->get_child_optional("Blobs");
+  out.next_marker = results.get<std::string>("NextMarker", "");
+  const auto blobs = results.get_child_optional("Blobs");
   if (!blobs) return out;
   for (const auto& [name, blob] : *blobs) {
     if (name != "Blob") continue;

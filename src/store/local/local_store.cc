@@ -79,24 +79,11 @@ Result<std::shared_ptr<LocalDisk>> LocalStore::Disk(const std::string& name) {
 }
 
 void LocalStore::Forget(const std::string& name) {
-  std::lock_guard lock(mu_);
-  disks_.erase(name);
-  leases_.erase(name);
-}
-
-std::string LocalStore::LeaseOf(const std::string& name) {
-  std::lock_guard lock(mu_);
-  auto it = leases_.find(name);
-  return it == leases_.end() ? std::string() : it->second;
-}
-
-void LocalStore::SetLease(const std::string& name, std::string lease_id) {
-  std::lock_guard lock(mu_);
-  if (lease_id.empty()) {
-    leases_.erase(name);
-  } else {
-    leases_[name] = std::move(lease_id);
+  {
+    std::lock_guard lock(mu_);
+    disks_.erase(name);
   }
+  leases_.Forget(name);
 }
 
 void LocalStore::DoCreateDisk(std::string name, uint64_t virtual_size, Metadata metadata,
@@ -113,7 +100,7 @@ void LocalStore::DoWritePages(std::string name, uint64_t offset, std::span<const
                               Handler<void> handler) {
   Run<void>(std::move(handler), [=, this]() -> Status {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
-    return disk->Write(offset, data, LeaseOf(name), Now());
+    return disk->Write(offset, data, leases_.Get(name), Now());
   });
 }
 
@@ -121,7 +108,7 @@ void LocalStore::DoClearPages(std::string name, uint64_t offset, uint64_t length
                               Handler<void> handler) {
   Run<void>(std::move(handler), [=, this]() -> Status {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
-    return disk->Clear(offset, length, LeaseOf(name), Now());
+    return disk->Clear(offset, length, leases_.Get(name), Now());
   });
 }
 
@@ -155,7 +142,7 @@ void LocalStore::DoCreateSnapshot(std::string name, SnapshotOptions options,
                                   Handler<RecoveryPoint> handler) {
   Run<RecoveryPoint>(std::move(handler), [=, this]() -> Result<RecoveryPoint> {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
-    return disk->CreateSnapshot(options, LeaseOf(name), Now());
+    return disk->CreateSnapshot(options, leases_.Get(name), Now());
   });
 }
 
@@ -214,7 +201,7 @@ void LocalStore::DoCopySnapshot(std::string name, std::string snapshot, std::str
 void LocalStore::DoDeleteDisk(std::string name, Handler<void> handler) {
   Run<void>(std::move(handler), [=, this]() -> Status {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
-    HVR_RETURN_IF_ERROR(disk->Delete(LeaseOf(name), Now()));
+    HVR_RETURN_IF_ERROR(disk->Delete(leases_.Get(name), Now()));
     Forget(name);
     return Ok();
   });
@@ -256,7 +243,7 @@ void LocalStore::DoListDisks(Handler<std::vector<DiskProperties>> handler) {
 void LocalStore::DoSetMetadata(std::string name, Metadata metadata, Handler<void> handler) {
   Run<void>(std::move(handler), [=, this]() -> Status {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
-    return disk->SetMetadata(metadata, LeaseOf(name), Now());
+    return disk->SetMetadata(metadata, leases_.Get(name), Now());
   });
 }
 
@@ -272,7 +259,7 @@ void LocalStore::DoAcquireLease(std::string name, std::chrono::seconds duration,
   Run<std::string>(std::move(handler), [=, this]() -> Result<std::string> {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
     HVR_ASSIGN_OR_RETURN(std::string id, disk->AcquireLease(duration, proposed_id, Now()));
-    SetLease(name, id);
+    leases_.Set(name, id);
     return id;
   });
 }
@@ -280,10 +267,7 @@ void LocalStore::DoAcquireLease(std::string name, std::chrono::seconds duration,
 void LocalStore::DoRenewLease(std::string name, Handler<void> handler) {
   Run<void>(std::move(handler), [=, this]() -> Status {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
-    const std::string id = LeaseOf(name);
-    if (id.empty()) {
-      return Error(Code::kInvalidArgument, "disk '" + name + "': this store holds no lease to renew");
-    }
+    HVR_ASSIGN_OR_RETURN(const std::string id, leases_.Require(name, "renew"));
     return disk->RenewLease(id, Now());
   });
 }
@@ -291,12 +275,9 @@ void LocalStore::DoRenewLease(std::string name, Handler<void> handler) {
 void LocalStore::DoReleaseLease(std::string name, Handler<void> handler) {
   Run<void>(std::move(handler), [=, this]() -> Status {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
-    const std::string id = LeaseOf(name);
-    if (id.empty()) {
-      return Error(Code::kInvalidArgument, "disk '" + name + "': this store holds no lease to release");
-    }
+    HVR_ASSIGN_OR_RETURN(const std::string id, leases_.Require(name, "release"));
     HVR_RETURN_IF_ERROR(disk->ReleaseLease(id));
-    SetLease(name, {});
+    leases_.Forget(name);
     return Ok();
   });
 }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "hvr/store.hpp"
+#include "store/held_leases.hpp"
 #include "store/local/local_disk.hpp"
 
 namespace hvr {
@@ -66,8 +67,6 @@ class LocalStore final : public ReplicaStore {
   // The open disk `name` (validated), reopened when someone replaced it.
   Result<std::shared_ptr<LocalDisk>> Disk(const std::string& name);
   void Forget(const std::string& name);
-  std::string LeaseOf(const std::string& name);
-  void SetLease(const std::string& name, std::string lease_id);
   TimePoint Now() const { return clock_->Now(); }
 
   Status CopySnapshot(const std::string& name, const std::string& snapshot,
@@ -82,7 +81,7 @@ class LocalStore final : public ReplicaStore {
 
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<LocalDisk>> disks_;
-  std::map<std::string, std::string> leases_;  // disk -> lease id this store holds
+  HeldLeases leases_;
 };
 
 }  // namespace hvr

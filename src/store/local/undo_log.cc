@@ -45,6 +45,7 @@ Status UndoLog::Refresh() {
   if (size < indexed_size_) {
     // Logs only grow while they exist; a shorter one was replaced: index it again.
     extents_.clear();
+    held_ = RangeSet();
     indexed_size_ = 0;
   }
   if (size == indexed_size_) return Ok();
@@ -98,6 +99,7 @@ Status UndoLog::Scan(uint64_t from, uint64_t file_size) {
       break;
     }
     extents_[offset] = Extent{offset + length, pos + kHeaderSize, zero};
+    held_.Add(offset, length);
     pos += kHeaderSize + (zero ? 0 : length);
   }
   indexed_size_ = pos;
@@ -113,21 +115,6 @@ Result<bool> UndoLog::IsZeroTail(uint64_t from, uint64_t file_size) const {
     if (b != 0) return false;
   }
   return true;
-}
-
-std::vector<ByteRange> UndoLog::Missing(uint64_t offset, uint64_t length) const {
-  std::vector<ByteRange> out;
-  uint64_t pos = offset;
-  const uint64_t end = offset + length;
-  auto it = extents_.upper_bound(offset);
-  if (it != extents_.begin()) --it;
-  for (; it != extents_.end() && it->first < end && pos < end; ++it) {
-    if (it->second.end <= pos) continue;
-    if (it->first > pos) out.push_back({pos, it->first - pos});
-    pos = std::max(pos, it->second.end);
-  }
-  if (pos < end) out.push_back({pos, end - pos});
-  return out;
 }
 
 std::vector<UndoLog::Piece> UndoLog::Pieces() const {
@@ -149,6 +136,7 @@ Status UndoLog::AppendRecord(uint64_t offset, uint64_t length, std::span<const u
   HVR_RETURN_IF_ERROR(file_.WriteAt(indexed_size_, header));
   if (!zero) HVR_RETURN_IF_ERROR(file_.WriteAt(indexed_size_ + kHeaderSize, data));
   extents_[offset] = Extent{offset + length, indexed_size_ + kHeaderSize, zero};
+  held_.Add(offset, length);
   indexed_size_ += kHeaderSize + data.size();
   return Ok();
 }

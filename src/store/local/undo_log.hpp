@@ -22,6 +22,7 @@
 
 #include "hvr/disk.hpp"
 #include "hvr/error.hpp"
+#include "store/range_set.hpp"
 #include "util/file.hpp"
 
 namespace hvr {
@@ -46,7 +47,9 @@ class UndoLog {
   Status Refresh();
 
   // The parts of [offset, offset + length) the log does not hold.
-  std::vector<ByteRange> Missing(uint64_t offset, uint64_t length) const;
+  std::vector<ByteRange> Missing(uint64_t offset, uint64_t length) const {
+    return held_.Missing(offset, length);
+  }
   // Every record, in disk order.
   std::vector<Piece> Pieces() const;
 
@@ -73,6 +76,7 @@ class UndoLog {
 
   File file_;
   std::map<uint64_t, Extent> extents_;  // disk offset -> extent
+  RangeSet held_;                       // what the extents cover
   uint64_t indexed_size_ = 0;           // file bytes indexed so far
 };
 
