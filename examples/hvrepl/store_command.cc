@@ -34,6 +34,12 @@ std::string Size(uint64_t bytes) {
   return buf;
 }
 
+std::string Seconds(std::chrono::nanoseconds elapsed) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", std::chrono::duration<double>(elapsed).count());
+  return buf;
+}
+
 std::string Rate(uint64_t bytes, std::chrono::nanoseconds elapsed) {
   const double seconds = std::max(1e-9, std::chrono::duration<double>(elapsed).count());
   return Size(static_cast<uint64_t>(static_cast<double>(bytes) / seconds)) + "/s";
@@ -150,7 +156,7 @@ int Upload(const std::vector<std::string>& args) {
             << "  read     " << Size(stats->bytes_read) << "\n"
             << "  sent     " << Size(stats->bytes_sent) << " in " << stats->requests << " requests\n"
             << "  skipped  " << Size(stats->bytes_skipped) << " (unallocated or zero)\n"
-            << "  time     " << std::chrono::duration<double>(stats->elapsed).count() << " s, "
+            << "  time     " << Seconds(stats->elapsed) << ", "
             << Rate(stats->bytes_sent, stats->elapsed) << " sent, "
             << Rate(stats->virtual_size, stats->elapsed) << " of disk\n";
   return 0;
@@ -189,8 +195,8 @@ int Download(const std::vector<std::string>& args) {
             << "  received " << Size(stats->bytes_read) << " in " << stats->requests << " requests\n"
             << "  written  " << Size(stats->bytes_sent) << ", " << Size(stats->bytes_skipped)
             << " left sparse\n"
-            << "  time     " << std::chrono::duration<double>(stats->elapsed).count() << " s, "
-            << Rate(stats->bytes_read, stats->elapsed) << "\n";
+            << "  time     " << Seconds(stats->elapsed) << ", " << Rate(stats->bytes_read, stats->elapsed)
+            << "\n";
   return 0;
 }
 
