@@ -634,6 +634,102 @@ HVR_API hvr_status hvr_disk_convert(const hvr_disk *source, const char *destinat
                                     hvr_cancel_token *cancel, hvr_progress_fn progress,
                                     void *user_data);
 
+/* ------------------------------------------------------------------------------------
+ * Replica stores (docs/store-design.md)
+ *
+ * A store holds replica disks, each an Azure-ready fixed VHD: Azure page blobs in a
+ * container, or a local folder. hvr_store_open takes one target string:
+ *   - a connection string naming its container, e.g.
+ *     "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=...;Container=replicas";
+ *   - a container URL with a SAS token, "https://a.blob.core.windows.net/replicas?sv=...";
+ *   - anything else is a local folder, created when missing.
+ * Calls block until done. A store is thread-safe: calls may come from many threads at
+ * once. Messages and log lines never contain keys or SAS signatures.
+ * ---------------------------------------------------------------------------------- */
+
+typedef struct hvr_store_options hvr_store_options;
+typedef struct hvr_store hvr_store;
+
+HVR_API hvr_status hvr_store_options_create(hvr_store_options **out);
+HVR_API void hvr_store_options_destroy(hvr_store_options *options);
+/* Requests in flight at once (default 8), each holding at most 4 MiB. */
+HVR_API hvr_status hvr_store_options_set_max_in_flight(hvr_store_options *options, int requests);
+/* Milliseconds to connect, and the longest one step of a request may take (defaults
+ * 30000 and 60000). */
+HVR_API hvr_status hvr_store_options_set_timeouts(hvr_store_options *options, int64_t connect_ms,
+                                                  int64_t io_ms);
+/* verify = 0 turns certificate checks off (a warning is logged); ca_file (may be NULL)
+ * is a PEM file of CAs to trust instead of the system's. */
+HVR_API hvr_status hvr_store_options_set_tls(hvr_store_options *options, int verify,
+                                             const char *ca_file);
+/* "http://[user:password@]host:port"; "" for no proxy; NULL for HTTPS_PROXY/HTTP_PROXY. */
+HVR_API hvr_status hvr_store_options_set_proxy(hvr_store_options *options, const char *proxy_url);
+/* Bytes per second during work hours and outside them (0: unlimited). Work hours are
+ * [work_start_minute, work_end_minute) of the host's local day on the days whose bit is
+ * set in work_days (bit 0 Sunday ... bit 6 Saturday). */
+HVR_API hvr_status hvr_store_options_set_bandwidth(hvr_store_options *options,
+                                                   uint64_t work_bytes_per_second,
+                                                   uint64_t non_work_bytes_per_second,
+                                                   int work_start_minute, int work_end_minute,
+                                                   unsigned work_days);
+/* A customer-provided AES-256 key (32 bytes) Azure encrypts the data with; needs https. */
+HVR_API hvr_status hvr_store_options_set_encryption_key(hvr_store_options *options,
+                                                        const uint8_t *key, size_t key_size);
+/* Log lines of the store (requests at debug level). Called from library threads. */
+HVR_API hvr_status hvr_store_options_set_log(hvr_store_options *options, hvr_log_fn log,
+                                             void *user_data);
+
+/* Opens the store `target` names. `options` may be NULL (defaults); it is copied. */
+HVR_API hvr_status hvr_store_open(const char *target, const hvr_store_options *options,
+                                  hvr_store **out);
+/* Waits for calls in progress, then closes. Accepts NULL. */
+HVR_API void hvr_store_close(hvr_store *store);
+
+/* The disks as JSON, sorted by name:
+ *   {"store": "...", "disks": [{"name": "...", "virtual_size": N, "recovery_points": N,
+ *    "lease_state": "available", "last_modified": "ISO 8601", "metadata": {...}}]}
+ * Free *out_json with hvr_string_free. */
+HVR_API hvr_status hvr_store_list_json(hvr_store *store, char **out_json);
+
+typedef struct hvr_transfer_stats {
+  size_t struct_size;
+  uint64_t virtual_size;  /* of the replica disk */
+  uint64_t bytes_read;    /* read from the source */
+  uint64_t bytes_sent;    /* written to the destination */
+  uint64_t bytes_skipped; /* unallocated or zero: not moved */
+  uint64_t requests;
+  int64_t elapsed_ms;
+} hvr_transfer_stats;
+
+/* Copies the disk image at image_path (VHDX, VHD or raw) to a new replica disk
+ * disk_name, its size rounded up to whole MiB, sending only allocated non-zero data.
+ * HVR_CONFLICT if the disk exists. progress (may be NULL) receives bytes of the disk
+ * settled; cancel may be NULL; out_stats may be NULL. */
+HVR_API hvr_status hvr_store_upload(hvr_store *store, const char *image_path,
+                                    const char *disk_name, hvr_progress_fn progress,
+                                    void *user_data, hvr_cancel_token *cancel,
+                                    hvr_transfer_stats *out_stats);
+/* Writes replica disk disk_name, or its recovery point (NULL: the disk as it is), to a
+ * new file out_path: sparse, with the fixed-VHD footer when with_footer is not 0.
+ * HVR_CONFLICT if out_path exists. */
+HVR_API hvr_status hvr_store_download(hvr_store *store, const char *disk_name,
+                                      const char *recovery_point, const char *out_path,
+                                      int with_footer, hvr_progress_fn progress, void *user_data,
+                                      hvr_cancel_token *cancel, hvr_transfer_stats *out_stats);
+/* Deletes the disk and all its recovery points. */
+HVR_API hvr_status hvr_store_delete_disk(hvr_store *store, const char *disk_name);
+
+/* Takes a recovery point of the disk; *out_id (free with hvr_string_free) names it. */
+HVR_API hvr_status hvr_store_create_recovery_point(hvr_store *store, const char *disk_name,
+                                                   int app_consistent, char **out_id);
+/* The disk's recovery points as JSON, oldest first:
+ *   [{"id": "...", "created": "ISO 8601", "app_consistent": false, "metadata": {...}}]
+ * Free *out_json with hvr_string_free. */
+HVR_API hvr_status hvr_store_list_recovery_points_json(hvr_store *store, const char *disk_name,
+                                                       char **out_json);
+HVR_API hvr_status hvr_store_delete_recovery_point(hvr_store *store, const char *disk_name,
+                                                   const char *recovery_point);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -15,6 +15,7 @@ std::vector<hvrepl::Command> AllCommands() {
            hvrepl::DiskCommands,
            hvrepl::HrlCommands,
            hvrepl::DiffCommands,
+           hvrepl::StoreCommands,
        }) {
     for (auto& command : group()) all.push_back(std::move(command));
   }

@@ -1,0 +1,263 @@
+// hvrepl upload, download and store ls: disks in and out of replica stores.
+#include <unistd.h>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+
+#include "command.hpp"
+#include "hvr/disk_transfer.hpp"
+#include "hvr/sync_store.hpp"
+#include "store/store_json.hpp"
+#include "store/time_text.hpp"
+
+namespace hvrepl {
+namespace {
+
+namespace po = boost::program_options;
+using Steady = std::chrono::steady_clock;
+
+std::string Size(uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+  return buf;
+}
+
+std::string Seconds(std::chrono::nanoseconds elapsed) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", std::chrono::duration<double>(elapsed).count());
+  return buf;
+}
+
+std::string Rate(uint64_t bytes, std::chrono::nanoseconds elapsed) {
+  const double seconds = std::max(1e-9, std::chrono::duration<double>(elapsed).count());
+  return Size(static_cast<uint64_t>(static_cast<double>(bytes) / seconds)) + "/s";
+}
+
+// Options every store command takes.
+void AddStoreOptions(po::options_description& options) {
+  options.add_options()
+      ("in-flight", po::value<int>()->default_value(8), "requests in flight (4 MiB each at most)")
+      ("bandwidth", po::value<uint64_t>(), "bytes per second to send at most")
+      ("ca-file", po::value<std::string>(), "PEM file of CA certificates to trust")
+      ("insecure", po::bool_switch(), "do not verify the server's TLS certificate")
+      ("proxy", po::value<std::string>(), "HTTP proxy URL (default: HTTPS_PROXY/HTTP_PROXY)")
+      ("verbose", po::bool_switch(), "log every request to stderr");
+}
+
+hvr::StoreOptions StoreOptionsFrom(const po::variables_map& vm) {
+  hvr::StoreOptions options;
+  options.max_in_flight = vm["in-flight"].as<int>();
+  if (vm.count("bandwidth")) {
+    options.bandwidth = std::make_shared<hvr::BandwidthLimiter>(
+        hvr::BandwidthSchedule::Constant(vm["bandwidth"].as<uint64_t>()));
+  }
+  if (vm.count("ca-file")) options.tls.ca_file = vm["ca-file"].as<std::string>();
+  options.tls.verify = !vm["insecure"].as<bool>();
+  if (vm.count("proxy")) options.proxy = vm["proxy"].as<std::string>();
+  const bool verbose = vm["verbose"].as<bool>();
+  options.log = [verbose](hvr::LogLevel level, std::string_view message) {
+    if (level >= hvr::LogLevel::kWarning || verbose) {
+      std::cerr << "hvrepl: " << hvr::LogLevelName(level) << ": " << message << "\n";
+    }
+  };
+  return options;
+}
+
+po::variables_map Parse(const std::vector<std::string>& args, po::options_description& named,
+                        const std::vector<std::string>& positional) {
+  po::positional_options_description order;
+  for (const auto& name : positional) {
+    named.add_options()(name.c_str(), po::value<std::string>()->required(), "");
+    order.add(name.c_str(), 1);
+  }
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(named).positional(order).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+// A progress bar on stderr when it is a terminal, redrawn at most five times a second.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label) : label_(std::move(label)), enabled_(::isatty(2) == 1) {}
+  hvr::ProgressFn fn() {
+    return [this](uint64_t done, uint64_t total) { Draw(done, total, false); };
+  }
+  void Finish(uint64_t total) { Draw(total, total, true); }
+
+ private:
+  void Draw(uint64_t done, uint64_t total, bool last) {
+    if (!enabled_) return;
+    std::lock_guard lock(mu_);
+    const auto now = Steady::now();
+    if (!last && now - drawn_ < std::chrono::milliseconds(200)) return;
+    drawn_ = now;
+    const int width = 30;
+    const int filled = total ? static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width) : width;
+    std::string bar(static_cast<size_t>(filled), '#');
+    bar.resize(width, '.');
+    std::fprintf(stderr, "\r%s [%s] %3d%% %s / %s   ", label_.c_str(), bar.c_str(),
+                 total ? static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total)) : 100,
+                 Size(done).c_str(), Size(total).c_str());
+    if (last) std::fprintf(stderr, "\n");
+  }
+
+  std::string label_;
+  bool enabled_;
+  std::mutex mu_;
+  Steady::time_point drawn_{};
+};
+
+int Upload(const std::vector<std::string>& args) {
+  po::options_description named("upload options");
+  AddStoreOptions(named);
+  named.add_options()("json", po::bool_switch(), "print the summary as JSON");
+  const auto vm = Parse(args, named, {"image", "disk"});
+  auto location = hvr::ParseDiskLocation(vm["disk"].as<std::string>());
+  if (!location.ok()) return UsageError(location.error().message());
+  if (!location->snapshot.empty()) return UsageError("upload: a recovery point cannot be written to");
+  auto image = hvr::OpenDisk(vm["image"].as<std::string>());
+  if (!image.ok()) return ReportError(image.error());
+  const hvr::StoreOptions options = StoreOptionsFrom(vm);
+  auto store = hvr::SyncStore::Open(location->target, options);
+  if (!store.ok()) return ReportError(store.error());
+
+  ProgressBar bar("upload");
+  hvr::TransferOptions transfer;
+  transfer.max_in_flight = options.max_in_flight;
+  transfer.progress = bar.fn();
+  auto stats = hvr::UploadDisk(**image, (*store)->async(), location->name, transfer);
+  if (!stats.ok()) return ReportError(stats.error());
+  bar.Finish(stats->virtual_size);
+
+  const std::string where = (*store)->description() + "/" + location->name;
+  if (vm["json"].as<bool>()) {
+    boost::json::object out = hvr::TransferStatsToJson(*stats);
+    out["image"] = (*image)->info().path;
+    out["format"] = hvr::DiskFormatName((*image)->info().format);
+    out["disk"] = where;
+    std::cout << boost::json::serialize(out) << "\n";
+    return 0;
+  }
+  std::cout << "uploaded " << (*image)->info().path << " (" << hvr::DiskFormatName((*image)->info().format)
+            << ") to " << where << " as a fixed VHD of " << Size(stats->virtual_size) << "\n"
+            << "  read     " << Size(stats->bytes_read) << "\n"
+            << "  sent     " << Size(stats->bytes_sent) << " in " << stats->requests << " requests\n"
+            << "  skipped  " << Size(stats->bytes_skipped) << " (unallocated or zero)\n"
+            << "  time     " << Seconds(stats->elapsed) << ", "
+            << Rate(stats->bytes_sent, stats->elapsed) << " sent, "
+            << Rate(stats->virtual_size, stats->elapsed) << " of disk\n";
+  return 0;
+}
+
+int Download(const std::vector<std::string>& args) {
+  po::options_description named("download options");
+  AddStoreOptions(named);
+  named.add_options()("raw", po::bool_switch(), "write the raw disk, without the VHD footer")(
+      "json", po::bool_switch(), "print the summary as JSON");
+  const auto vm = Parse(args, named, {"disk", "out"});
+  auto location = hvr::ParseDiskLocation(vm["disk"].as<std::string>());
+  if (!location.ok()) return UsageError(location.error().message());
+  const hvr::StoreOptions options = StoreOptionsFrom(vm);
+  auto store = hvr::SyncStore::Open(location->target, options);
+  if (!store.ok()) return ReportError(store.error());
+
+  ProgressBar bar("download");
+  hvr::TransferOptions transfer;
+  transfer.max_in_flight = options.max_in_flight;
+  transfer.progress = bar.fn();
+  const std::string out = vm["out"].as<std::string>();
+  auto stats = hvr::DownloadDisk((*store)->async(), location->name, location->snapshot, out,
+                                 !vm["raw"].as<bool>(), transfer);
+  if (!stats.ok()) return ReportError(stats.error());
+  bar.Finish(stats->virtual_size);
+  if (vm["json"].as<bool>()) {
+    boost::json::object json = hvr::TransferStatsToJson(*stats);
+    json["out"] = out;
+    std::cout << boost::json::serialize(json) << "\n";
+    return 0;
+  }
+  std::cout << "downloaded " << (*store)->description() << "/" << location->name
+            << (location->snapshot.empty() ? "" : "@" + location->snapshot) << " to " << out << " ("
+            << (vm["raw"].as<bool>() ? "raw" : "fixed VHD") << ", " << Size(stats->virtual_size) << ")\n"
+            << "  received " << Size(stats->bytes_read) << " in " << stats->requests << " requests\n"
+            << "  written  " << Size(stats->bytes_sent) << ", " << Size(stats->bytes_skipped)
+            << " left sparse\n"
+            << "  time     " << Seconds(stats->elapsed) << ", " << Rate(stats->bytes_read, stats->elapsed)
+            << "\n";
+  return 0;
+}
+
+int List(const std::vector<std::string>& args) {
+  po::options_description named("store ls options");
+  AddStoreOptions(named);
+  named.add_options()("json", po::bool_switch(), "print JSON")(
+      "points", po::bool_switch(), "list each disk's recovery points too");
+  const auto vm = Parse(args, named, {"target"});
+  auto store = hvr::SyncStore::Open(vm["target"].as<std::string>(), StoreOptionsFrom(vm));
+  if (!store.ok()) return ReportError(store.error());
+  auto disks = (*store)->ListDisks();
+  if (!disks.ok()) return ReportError(disks.error());
+  const bool points = vm["points"].as<bool>();
+  std::vector<std::vector<hvr::RecoveryPoint>> all_points(disks->size());
+  if (points) {
+    for (size_t i = 0; i < disks->size(); ++i) {
+      auto list = (*store)->ListSnapshots((*disks)[i].name);
+      if (!list.ok()) return ReportError(list.error());
+      all_points[i] = std::move(list).value();
+    }
+  }
+  if (vm["json"].as<bool>()) {
+    boost::json::array array;
+    for (size_t i = 0; i < disks->size(); ++i) {
+      boost::json::object disk = hvr::DiskToJson((*disks)[i]);
+      if (points) {
+        boost::json::array list;
+        for (const auto& p : all_points[i]) list.push_back(hvr::RecoveryPointToJson(p));
+        disk["points"] = list;
+      }
+      array.push_back(disk);
+    }
+    std::cout << boost::json::serialize(boost::json::object{{"store", (*store)->description()}, {"disks", array}})
+              << "\n";
+    return 0;
+  }
+  std::printf("%-32s %12s %7s %-10s %s\n", "NAME", "SIZE", "POINTS", "LEASE", "MODIFIED (UTC)");
+  for (size_t i = 0; i < disks->size(); ++i) {
+    const auto& d = (*disks)[i];
+    std::printf("%-32s %12s %7zu %-10s %s\n", d.name.c_str(), Size(d.virtual_size).c_str(), d.snapshot_count,
+                hvr::LeaseStateName(d.lease_state), hvr::FormatSnapshotTime(d.last_modified).substr(0, 19).c_str());
+    for (const auto& p : all_points[i]) {
+      std::printf("  @%s%s\n", p.id.c_str(), p.app_consistent ? "  app-consistent" : "");
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::vector<Command> StoreCommands() {
+  return {
+      {{"upload"}, "IMAGE TARGET/NAME [--in-flight N] [--bandwidth B/s] [--json]",
+       "copy a disk image (VHDX, VHD, raw) to a replica disk, sending only allocated non-zero data",
+       Upload},
+      {{"download"}, "TARGET/NAME[@POINT] OUT [--raw] [--in-flight N] [--json]",
+       "write a replica disk or recovery point to a new file, as a fixed VHD unless --raw", Download},
+      {{"store", "ls"}, "TARGET [--points] [--json]",
+       "list the disks of a store (connection string, container URL or folder)", List},
+  };
+}
+
+}  // namespace hvrepl

@@ -1,0 +1,65 @@
+// Bandwidth limits for replication traffic: bytes per second, with a weekly schedule of
+// work and non-work hours (administrators give replication less during office hours).
+// The limiter is consulted before bytes leave the host, so the limit holds on the wire.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+
+#include "hvr/clock.hpp"
+#include "hvr/error.hpp"
+
+namespace hvr {
+
+struct BandwidthSchedule {
+  // Bytes per second during work hours and outside them; 0 means unlimited.
+  uint64_t work_bytes_per_second = 0;
+  uint64_t non_work_bytes_per_second = 0;
+  // Work hours are [work_start, work_end) of local time on work days.
+  std::chrono::minutes work_start{9 * 60};
+  std::chrono::minutes work_end{17 * 60};
+  std::array<bool, 7> work_days{false, true, true, true, true, true, false};  // Sunday first
+  // Local time is UTC plus this offset; unset means the host's time zone.
+  std::optional<std::chrono::minutes> utc_offset;
+
+  // The same limit at all hours.
+  static BandwidthSchedule Constant(uint64_t bytes_per_second);
+
+  // work_start < work_end, both within one day.
+  Status Validate() const;
+  bool IsWorkTime(TimePoint t) const;
+  // The limit in force at `t`; 0 means unlimited.
+  uint64_t RateAt(TimePoint t) const;
+};
+
+// A shared budget of bytes per second: every sender asks it before sending, so several
+// stores (one per disk, say) can share one limit. Thread-safe.
+class BandwidthLimiter {
+ public:
+  // `clock` decides which hours of the schedule apply and must outlive the limiter.
+  explicit BandwidthLimiter(BandwidthSchedule schedule,
+                            const Clock& clock = SystemClock::Instance());
+
+  // Books `bytes` on the link and returns how long the caller must wait before sending
+  // them (zero when the link is free or unlimited). Senders that book chunks of a few
+  // tens of KiB get a smooth rate; a short burst (kBurst worth of bytes) is allowed
+  // after idle time.
+  Duration Reserve(uint64_t bytes);
+
+  const BandwidthSchedule& schedule() const { return schedule_; }
+
+  static constexpr std::chrono::milliseconds kBurst{100};
+
+ private:
+  const BandwidthSchedule schedule_;
+  const Clock& clock_;  // picks the hour of the schedule
+  std::mutex mu_;
+  // When the bytes booked so far will have left at the current rate. Measured on the
+  // steady clock, so a wall clock set back cannot stall senders.
+  std::chrono::steady_clock::time_point next_free_{};
+};
+
+}  // namespace hvr

@@ -1,0 +1,66 @@
+// Options of the replica stores (include/hvr/store.hpp): limits, timeouts, TLS, proxy,
+// bandwidth, encryption and where logs go. One struct serves both stores; each uses
+// what applies to it.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "hvr/bandwidth.hpp"
+#include "hvr/clock.hpp"
+#include "hvr/progress.hpp"
+
+namespace hvr {
+
+struct TlsOptions {
+  // Certificate chain and host name are checked unless this is false, which logs a
+  // warning: the traffic stays encrypted but the server is not authenticated.
+  bool verify = true;
+  // PEM file of trusted CA certificates; empty means the system store.
+  std::string ca_file;
+};
+
+struct StoreOptions {
+  // Requests in flight at once per store (Azure: also the most connections kept open;
+  // local: I/O threads). Each request in flight holds at most 4 MiB of the caller's data.
+  int max_in_flight = 8;
+
+  // Azure: establishing a connection (TCP, proxy tunnel and TLS handshake).
+  std::chrono::milliseconds connect_timeout{30'000};
+  // Azure: the longest any step of a request may take without progress (sending a piece
+  // of the body, waiting for the response, receiving it). Time spent waiting for the
+  // bandwidth limiter does not count.
+  std::chrono::milliseconds io_timeout{60'000};
+  // Azure: kept-alive connections idle longer than this are closed instead of reused.
+  std::chrono::milliseconds idle_timeout{20'000};
+
+  TlsOptions tls;
+
+  // Azure: an HTTP proxy, "http://[user:password@]host:port", reached with CONNECT.
+  // Unset: HTTPS_PROXY (https targets) or HTTP_PROXY (http targets) from the
+  // environment, honouring NO_PROXY; loopback targets never use the environment's
+  // proxy. Set to "" to use no proxy at all.
+  std::optional<std::string> proxy;
+
+  // Applied to every byte sent; may be shared between stores. Null: unlimited.
+  std::shared_ptr<BandwidthLimiter> bandwidth;
+
+  // Azure: a customer-provided AES-256 key (x-ms-encryption-key): the service encrypts
+  // the data at rest with it, and every read and write of those disks needs it again.
+  // Needs an https endpoint.
+  std::optional<std::array<uint8_t, 32>> encryption_key;
+
+  // Receives the store's log lines (requests at debug level, a warning when TLS
+  // verification is off). Never given secrets.
+  LogFn log;
+
+  // Local store: the time of leases and recovery point ids; null means the system
+  // clock. Must outlive the store.
+  const Clock* clock = nullptr;
+};
+
+}  // namespace hvr

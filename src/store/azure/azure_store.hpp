@@ -1,0 +1,126 @@
+// The Azure store: every replica disk is a page blob holding the disk and its fixed-VHD
+// footer, recovery points are blob snapshots (docs/azure-store.md). Operations are
+// coroutines on the caller's executor over one HttpTransport.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "hvr/store.hpp"
+#include "store/azure/azure_target.hpp"
+#include "store/azure/blob_request.hpp"
+#include "store/azure/http_transport.hpp"
+#include "store/azure/xml.hpp"
+#include "store/held_leases.hpp"
+
+namespace hvr::azure {
+
+class AzureStore final : public ReplicaStore {
+ public:
+  static Result<std::unique_ptr<AzureStore>> Open(Target target, const StoreOptions& options,
+                                                  boost::asio::any_io_executor executor);
+
+  executor_type get_executor() const override { return executor_; }
+  const std::string& description() const override { return description_; }
+
+ protected:
+  void DoCreateDisk(std::string name, uint64_t virtual_size, Metadata metadata,
+                    Handler<void> handler) override;
+  void DoWritePages(std::string name, uint64_t offset, std::span<const uint8_t> data,
+                    Handler<void> handler) override;
+  void DoClearPages(std::string name, uint64_t offset, uint64_t length,
+                    Handler<void> handler) override;
+  void DoRead(std::string name, std::string snapshot, uint64_t offset, std::span<uint8_t> out,
+              Handler<void> handler) override;
+  void DoAllocatedRanges(std::string name, std::string snapshot,
+                         Handler<std::vector<ByteRange>> handler) override;
+  void DoChangedRanges(std::string name, std::string from, std::string to,
+                       Handler<std::vector<ByteRange>> handler) override;
+  void DoCreateSnapshot(std::string name, SnapshotOptions options,
+                        Handler<RecoveryPoint> handler) override;
+  void DoListSnapshots(std::string name, Handler<std::vector<RecoveryPoint>> handler) override;
+  void DoDeleteSnapshot(std::string name, std::string snapshot, Handler<void> handler) override;
+  void DoCopySnapshot(std::string name, std::string snapshot, std::string target,
+                      Metadata metadata, Handler<void> handler) override;
+  void DoDeleteDisk(std::string name, Handler<void> handler) override;
+  void DoGetDisk(std::string name, Handler<DiskProperties> handler) override;
+  void DoListDisks(Handler<std::vector<DiskProperties>> handler) override;
+  void DoSetMetadata(std::string name, Metadata metadata, Handler<void> handler) override;
+  void DoGetMetadata(std::string name, Handler<Metadata> handler) override;
+  void DoAcquireLease(std::string name, std::chrono::seconds duration, std::string proposed_id,
+                      Handler<std::string> handler) override;
+  void DoRenewLease(std::string name, Handler<void> handler) override;
+  void DoReleaseLease(std::string name, Handler<void> handler) override;
+  void DoBreakLease(std::string name, std::chrono::seconds break_period,
+                    Handler<void> handler) override;
+
+ private:
+  template <typename T>
+  using Task = boost::asio::awaitable<Result<T>>;
+
+  AzureStore(Target target, const StoreOptions& options, boost::asio::any_io_executor executor,
+             std::unique_ptr<HttpTransport> transport);
+
+  // Runs `op` and completes `handler` with its result, errors prefixed with the store.
+  template <typename T>
+  void Spawn(Handler<T> handler, Task<T> op);
+  template <typename T>
+  boost::asio::awaitable<void> Finish(Task<T> op, Handler<T> handler);
+
+  // Sends a request with the headers every request carries; any status comes back.
+  Task<HttpResponse> Exchange(BlobRequest& request, std::span<uint8_t> sink = {});
+  // As Exchange, with statuses other than 2xx turned into errors.
+  Task<HttpResponse> Call(BlobRequest& request, std::span<uint8_t> sink = {});
+  Error ResponseError(const HttpResponse& response, const BlobRequest& request) const;
+
+  // Header helpers.
+  void AddLease(BlobRequest& request, const std::string& name) const;
+  void AddEncryption(BlobRequest& request) const;
+  static void AddMetadata(BlobRequest& request, const Metadata& metadata);
+  static Metadata MetadataFrom(const http::fields& headers);
+
+  Task<uint64_t> VirtualSize(const std::string& name);
+
+  Task<void> EnsureContainer();
+  Task<void> CreateDisk(std::string name, uint64_t virtual_size, Metadata metadata);
+  Task<void> PutPages(std::string name, uint64_t offset, std::span<const uint8_t> data);
+  Task<void> WritePages(std::string name, uint64_t offset, std::span<const uint8_t> data);
+  Task<void> ClearPages(std::string name, uint64_t offset, uint64_t length);
+  Task<void> Read(std::string name, std::string snapshot, uint64_t offset, std::span<uint8_t> out);
+  Task<PageList> PageRanges(const std::string& name, const std::string& snapshot,
+                            const std::string& previous);
+  Task<std::vector<ByteRange>> AllocatedRanges(std::string name, std::string snapshot);
+  Task<std::vector<ByteRange>> ChangedRanges(std::string name, std::string from, std::string to);
+  Task<RecoveryPoint> CreateSnapshot(std::string name, SnapshotOptions options);
+  Task<BlobList> ListBlobs(std::string prefix);
+  Task<std::vector<RecoveryPoint>> ListSnapshots(std::string name);
+  Task<void> DeleteSnapshot(std::string name, std::string snapshot);
+  Task<void> CopySnapshot(std::string name, std::string snapshot, std::string target,
+                          Metadata metadata);
+  Task<void> CopyByReading(const std::string& name, const std::string& snapshot,
+                           const std::string& target, uint64_t virtual_size);
+  Task<void> DeleteDisk(std::string name);
+  Task<DiskProperties> GetDisk(std::string name);
+  Task<std::vector<DiskProperties>> ListDisks();
+  Task<void> SetMetadata(std::string name, Metadata metadata);
+  Task<Metadata> GetMetadata(std::string name, std::string snapshot);
+  Task<std::string> AcquireLease(std::string name, std::chrono::seconds duration,
+                                 std::string proposed_id);
+  Task<void> LeaseAction(std::string name, std::string action, std::chrono::seconds break_period);
+
+  const Target target_;
+  const std::string description_;
+  const std::optional<std::array<uint8_t, 32>> encryption_key_;
+  boost::asio::any_io_executor executor_;
+  std::unique_ptr<HttpTransport> transport_;
+
+  HeldLeases leases_;
+  std::mutex mu_;
+  std::map<std::string, uint64_t> sizes_;  // disk -> virtual size, as learned
+};
+
+}  // namespace hvr::azure

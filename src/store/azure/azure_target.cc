@@ -1,0 +1,258 @@
+#include "store/azure/azure_target.hpp"
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+#include <cctype>
+#include <map>
+#include <optional>
+
+#include "store/azure/crypto.hpp"
+#include "store/redact.hpp"
+#include "store/validation.hpp"
+
+namespace hvr::azure {
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && Lower(text.substr(0, prefix.size())) == prefix;
+}
+
+// Connection string keys hvr reads, and those of other services it ignores.
+const std::map<std::string, bool>& KnownKeys() {
+  static const std::map<std::string, bool> keys = {
+      {"defaultendpointsprotocol", true}, {"accountname", true},
+      {"accountkey", true},               {"blobendpoint", true},
+      {"sharedaccesssignature", true},    {"usedevelopmentstorage", true},
+      {"endpointsuffix", true},           {"container", true},
+      {"queueendpoint", false},           {"tableendpoint", false},
+      {"fileendpoint", false},            {"queuesecondaryendpoint", false},
+      {"tablesecondaryendpoint", false},  {"filesecondaryendpoint", false},
+      {"blobsecondaryendpoint", false},
+  };
+  return keys;
+}
+
+Error Invalid(std::string_view what, std::string message) {
+  return Error(Code::kInvalidArgument, std::string(what) + ": " + message);
+}
+
+struct ParsedUrl {
+  Endpoint endpoint;
+  std::vector<std::string> segments;  // path segments after the base path
+  std::string query;                  // encoded, without '?'
+};
+
+Result<ParsedUrl> ParseUrl(std::string_view text, std::string_view what) {
+  auto parsed = boost::urls::parse_uri(text);
+  if (!parsed) return Invalid(what, "not a URL: " + RedactSecrets(text));
+  const boost::urls::url_view url = *parsed;
+  ParsedUrl out;
+  const std::string scheme = Lower(url.scheme());
+  if (scheme != "https" && scheme != "http") {
+    return Invalid(what, "URL scheme must be https or http: " + RedactSecrets(text));
+  }
+  out.endpoint.https = scheme == "https";
+  out.endpoint.host = url.host_address();
+  if (out.endpoint.host.empty()) return Invalid(what, "URL has no host: " + RedactSecrets(text));
+  out.endpoint.port = url.has_port() ? url.port_number() : (out.endpoint.https ? 443 : 80);
+  if (url.has_port() && url.port_number() == 0) return Invalid(what, "URL has a bad port");
+  for (auto segment : url.segments()) {
+    if (!segment.empty()) out.segments.emplace_back(segment);
+  }
+  if (url.has_query()) out.query = std::string(url.encoded_query());
+  if (IsPathStyleHost(out.endpoint.host)) {
+    if (out.segments.empty()) {
+      return Invalid(what, "an IP or localhost endpoint needs the account name as the first path "
+                           "segment, e.g. http://127.0.0.1:10000/devstoreaccount1");
+    }
+    out.endpoint.base_path = "/" + out.segments.front();
+    out.segments.erase(out.segments.begin());
+  }
+  return out;
+}
+
+// The account of a host-style endpoint: "acct" of "acct.blob.core.windows.net".
+std::string AccountOf(const Endpoint& endpoint) {
+  if (!endpoint.base_path.empty()) return endpoint.base_path.substr(1);
+  return endpoint.host.substr(0, endpoint.host.find('.'));
+}
+
+Status SetKey(Target& target, std::string_view key, std::string_view what) {
+  auto bytes = Base64Decode(key);
+  if (!bytes || bytes->empty()) return Invalid(what, "AccountKey is not base64");
+  target.account_key = std::move(*bytes);
+  return Ok();
+}
+
+}  // namespace
+
+std::string Endpoint::Authority() const {
+  std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  if (port != (https ? 443 : 80)) out += ":" + std::to_string(port);
+  return out;
+}
+
+std::string Endpoint::Origin() const { return (https ? "https://" : "http://") + Authority(); }
+
+std::string Endpoint::Url() const { return Origin() + base_path; }
+
+std::string Target::Describe() const { return "azure:" + endpoint.Url() + "/" + container; }
+
+bool IsUrl(std::string_view text) {
+  return StartsWithIgnoreCase(text, "https://") || StartsWithIgnoreCase(text, "http://");
+}
+
+bool IsConnectionString(std::string_view text) {
+  const size_t eq = text.find('=');
+  if (eq == std::string_view::npos) return false;
+  const std::string key = Lower(text.substr(0, eq));
+  return KnownKeys().count(key) != 0;
+}
+
+bool IsPathStyleHost(std::string_view host) {
+  if (host == "localhost" || host == "host.docker.internal") return true;
+  if (host.find(':') != std::string_view::npos) return true;  // IPv6
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') {
+      ++dots;
+    } else if (!std::isdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return dots == 3;
+}
+
+Result<ParsedTarget> ParseConnectionString(std::string_view text) {
+  constexpr std::string_view what = "connection string";
+  std::map<std::string, std::string> entries;
+  ParsedTarget parsed;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find(';', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view entry = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (entry.empty()) continue;
+    const size_t eq = entry.find('=');
+    if (eq == std::string_view::npos) {
+      return Invalid(what, "entry '" + RedactSecrets(entry) + "' is not KEY=VALUE");
+    }
+    const std::string key = Lower(entry.substr(0, eq));
+    std::string value(entry.substr(eq + 1));
+    auto known = KnownKeys().find(key);
+    if (known == KnownKeys().end()) {
+      return Invalid(what, "unknown key '" + std::string(entry.substr(0, eq)) + "'");
+    }
+    if (!known->second) continue;
+    if (key == "container") {
+      // "Container=replicas/disk0" names a disk in the container.
+      const size_t slash = value.find('/');
+      if (slash != std::string::npos) {
+        parsed.rest = value.substr(slash + 1);
+        value.resize(slash);
+        parsed.without_rest = std::string(text.substr(0, pos - 1 - entry.size())) + "Container=" +
+                              value + std::string(text.substr(std::min(pos - 1, text.size())));
+      }
+    }
+    if (!entries.emplace(key, std::move(value)).second) {
+      return Invalid(what, "key '" + std::string(entry.substr(0, eq)) + "' appears twice");
+    }
+  }
+  if (parsed.without_rest.empty()) parsed.without_rest = std::string(text);
+
+  Target& target = parsed.target;
+  const auto get = [&](const char* key) -> std::optional<std::string> {
+    auto it = entries.find(key);
+    if (it == entries.end()) return std::nullopt;
+    return it->second;
+  };
+  if (auto container = get("container")) {
+    target.container = *container;
+  } else {
+    return Invalid(what, "names no container; add ;Container=NAME");
+  }
+  HVR_RETURN_IF_ERROR(ValidateContainerName(target.container));
+
+  if (auto dev = get("usedevelopmentstorage")) {
+    if (Lower(*dev) != "true") return Invalid(what, "UseDevelopmentStorage must be true when given");
+    for (const auto& [key, value] : entries) {
+      if (key != "usedevelopmentstorage" && key != "container") {
+        return Invalid(what, "UseDevelopmentStorage=true takes no other key than Container");
+      }
+    }
+    target.endpoint = Endpoint{false, "127.0.0.1", 10000, "/" + std::string(kDevelopmentAccount)};
+    target.account = kDevelopmentAccount;
+    HVR_RETURN_IF_ERROR(SetKey(target, kDevelopmentKey, what));
+    return parsed;
+  }
+
+  if (auto blob_endpoint = get("blobendpoint")) {
+    HVR_ASSIGN_OR_RETURN(ParsedUrl url, ParseUrl(*blob_endpoint, "BlobEndpoint"));
+    if (!url.segments.empty() || !url.query.empty()) {
+      return Invalid(what, "BlobEndpoint must be the service endpoint, without a container or query");
+    }
+    target.endpoint = url.endpoint;
+  } else {
+    auto account = get("accountname");
+    if (!account) return Invalid(what, "needs AccountName or BlobEndpoint");
+    std::string protocol = Lower(get("defaultendpointsprotocol").value_or("https"));
+    if (protocol != "https" && protocol != "http") {
+      return Invalid(what, "DefaultEndpointsProtocol must be https or http");
+    }
+    const std::string suffix = get("endpointsuffix").value_or("core.windows.net");
+    target.endpoint.https = protocol == "https";
+    target.endpoint.port = target.endpoint.https ? 443 : 80;
+    target.endpoint.host = *account + ".blob." + suffix;
+  }
+  target.account = get("accountname").value_or(AccountOf(target.endpoint));
+
+  const auto key = get("accountkey");
+  auto sas = get("sharedaccesssignature");
+  if (key && sas) return Invalid(what, "give AccountKey or SharedAccessSignature, not both");
+  if (key) {
+    if (target.account.empty()) return Invalid(what, "AccountKey needs AccountName");
+    HVR_RETURN_IF_ERROR(SetKey(target, *key, what));
+  } else if (sas) {
+    if (!sas->empty() && sas->front() == '?') sas->erase(0, 1);
+    if (sas->find("sig=") == std::string::npos) {
+      return Invalid(what, "SharedAccessSignature carries no signature (sig=)");
+    }
+    target.sas = *sas;
+  } else {
+    return Invalid(what, "needs AccountKey or SharedAccessSignature");
+  }
+  return parsed;
+}
+
+Result<ParsedTarget> ParseContainerUrl(std::string_view text) {
+  constexpr std::string_view what = "container URL";
+  HVR_ASSIGN_OR_RETURN(ParsedUrl url, ParseUrl(text, what));
+  if (url.segments.empty()) {
+    return Invalid(what, "names no container: " + RedactSecrets(text));
+  }
+  if (url.query.find("sig=") == std::string::npos) {
+    return Invalid(what, "carries no SAS token (sig=...); give a SAS URL or a connection string: " +
+                             RedactSecrets(text));
+  }
+  ParsedTarget parsed;
+  Target& target = parsed.target;
+  target.endpoint = url.endpoint;
+  target.account = AccountOf(url.endpoint);
+  target.container = url.segments.front();
+  HVR_RETURN_IF_ERROR(ValidateContainerName(target.container));
+  target.sas = url.query;
+  for (size_t i = 1; i < url.segments.size(); ++i) {
+    parsed.rest += (i > 1 ? "/" : "") + url.segments[i];
+  }
+  parsed.without_rest = target.endpoint.Url() + "/" + target.container + "?" + target.sas;
+  return parsed;
+}
+
+}  // namespace hvr::azure

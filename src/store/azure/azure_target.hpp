@@ -1,0 +1,64 @@
+// Where an Azure store lives and how it authenticates, from a connection string or a
+// container URL with a SAS token (docs/store-targets.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hvr/error.hpp"
+
+namespace hvr::azure {
+
+// The one REST API version hvr speaks (x-ms-version on every request).
+inline constexpr std::string_view kApiVersion = "2024-11-04";
+// The development storage account of Azurite and the older emulator; its key is public
+// and documented by Microsoft, so "UseDevelopmentStorage=true" needs no secret.
+inline constexpr std::string_view kDevelopmentAccount = "devstoreaccount1";
+inline constexpr std::string_view kDevelopmentKey =
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+struct Endpoint {
+  bool https = true;
+  std::string host;
+  uint16_t port = 443;
+  // "" for the usual https://ACCOUNT.blob.core.windows.net; "/ACCOUNT" for emulators
+  // addressed by IP or localhost, where the account is the first path segment.
+  std::string base_path;
+
+  std::string Authority() const;  // "host[:port]", the port only when not the default
+  std::string Origin() const;     // "https://host[:port]"
+  std::string Url() const;        // "https://host[:port][/base]"
+};
+
+struct Target {
+  Endpoint endpoint;
+  std::string account;               // empty only with a SAS
+  std::vector<uint8_t> account_key;  // Shared Key; empty with a SAS
+  std::string sas;                   // the SAS query string without '?'; empty with a key
+  std::string container;
+
+  // "azure:https://host/base/container": names the target, never its secrets.
+  std::string Describe() const;
+};
+
+bool IsUrl(std::string_view text);
+// True for texts whose first "key=" entry is a connection string key.
+bool IsConnectionString(std::string_view text);
+
+// A target with what may follow the container: "disk0" from "...;Container=c/disk0" or
+// "https://host/c/disk0?sv=..". `without_rest` is the text with that part taken out.
+struct ParsedTarget {
+  Target target;
+  std::string rest;
+  std::string without_rest;
+};
+
+Result<ParsedTarget> ParseConnectionString(std::string_view text);
+Result<ParsedTarget> ParseContainerUrl(std::string_view url);
+
+// True for hosts that are addressed path-style (IP addresses, localhost).
+bool IsPathStyleHost(std::string_view host);
+
+}  // namespace hvr::azure

@@ -1,0 +1,24 @@
+// The few cryptographic pieces Azure needs, all from OpenSSL: base64, HMAC-SHA256
+// (Shared Key and SAS signatures), MD5 (transactional Content-MD5) and SHA-256 (the
+// hash of a customer-provided key).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hvr::azure {
+
+std::string Base64Encode(std::span<const uint8_t> bytes);
+// nullopt unless `text` is canonical base64 (padding included).
+std::optional<std::vector<uint8_t>> Base64Decode(std::string_view text);
+
+std::array<uint8_t, 32> HmacSha256(std::span<const uint8_t> key, std::string_view message);
+std::array<uint8_t, 16> Md5(std::span<const uint8_t> bytes);
+std::array<uint8_t, 32> Sha256(std::span<const uint8_t> bytes);
+
+}  // namespace hvr::azure

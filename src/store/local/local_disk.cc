@@ -1,0 +1,567 @@
+#include "store/local/local_disk.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+
+#include "disk/vhd_footer.hpp"
+#include "hvr/guid.hpp"
+#include "store/local/file_lock.hpp"
+#include "store/local/json_file.hpp"
+#include "store/local/lease_file.hpp"
+#include "store/range_set.hpp"
+#include "store/time_text.hpp"
+#include "store/validation.hpp"
+
+namespace hvr {
+namespace {
+
+constexpr const char* kDataFile = "disk.vhd";
+constexpr const char* kMetadataFile = "metadata.json";
+constexpr const char* kLeaseFile = "lease.json";
+constexpr const char* kLockFile = ".lock";
+constexpr const char* kPointsDir = "points";
+// Undo saves and snapshot reads move data in pieces of this size.
+constexpr uint64_t kCopyPiece = uint64_t{4} << 20;
+
+std::string LockPath(const std::string& dir) { return dir + "/" + kLockFile; }
+
+// Unlocks a descriptor locked with FileLock::LockDescriptor when the scope ends.
+class DescriptorLock {
+ public:
+  explicit DescriptorLock(int fd) : fd_(fd) {}
+  ~DescriptorLock() { FileLock::UnlockDescriptor(fd_); }
+  DescriptorLock(const DescriptorLock&) = delete;
+  DescriptorLock& operator=(const DescriptorLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+boost::json::object PointToJson(const RecoveryPoint& point) {
+  boost::json::object body;
+  body["id"] = point.id;
+  body["created"] = FormatSnapshotTime(point.created);
+  body["app_consistent"] = point.app_consistent;
+  body["metadata"] = MetadataToJson(point.metadata);
+  return body;
+}
+
+Result<RecoveryPoint> PointFromJson(const boost::json::object& body, const std::string& path) {
+  const auto* id = body.if_contains("id");
+  const auto* created = body.if_contains("created");
+  const auto* app = body.if_contains("app_consistent");
+  const auto* metadata = body.if_contains("metadata");
+  std::optional<TimePoint> when;
+  if (created && created->is_string()) when = ParseSnapshotTime(created->get_string());
+  if (!id || !id->is_string() || !when || !app || !app->is_bool() || !metadata) {
+    return Error(Code::kCorruptData, path + ": expected \"id\", \"created\" (ISO 8601 UTC), "
+                                            "\"app_consistent\" and \"metadata\"");
+  }
+  RecoveryPoint point;
+  point.id = std::string(id->get_string());
+  point.created = *when;
+  point.app_consistent = app->get_bool();
+  HVR_ASSIGN_OR_RETURN(point.metadata, MetadataFromJson(*metadata, path));
+  return point;
+}
+
+Status MakeDirectory(const std::string& path) {
+  if (::mkdir(path.c_str(), 0755) != 0) return ErrnoError(errno, "create folder " + path);
+  return Ok();
+}
+
+void RemoveTree(const std::string& path) {
+  std::error_code ignored;
+  std::filesystem::remove_all(path, ignored);
+}
+
+Result<std::vector<std::string>> ListDirectory(const std::string& path) {
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) return ErrnoError(errno, "list folder " + path);
+  std::vector<std::string> names;
+  while (const dirent* entry = ::readdir(dir)) names.emplace_back(entry->d_name);
+  ::closedir(dir);
+  return names;
+}
+
+bool AllZero(std::span<const uint8_t> bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
+}
+
+// Subtracts `filled` (sorted, inside `ranges`) from `ranges`.
+std::vector<ByteRange> Subtract(const std::vector<ByteRange>& ranges,
+                                const std::vector<UndoLog::Piece>& filled) {
+  RangeSet done;
+  for (const auto& piece : filled) done.Add(piece.offset, piece.length);
+  std::vector<ByteRange> out;
+  for (const auto& r : ranges) {
+    for (const auto& m : done.Missing(r.offset, r.length)) out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace
+
+LocalDisk::LocalDisk(std::string store_dir, std::string name, File data, uint64_t virtual_size,
+                     dev_t device, ino_t inode)
+    : store_dir_(std::move(store_dir)),
+      name_(std::move(name)),
+      dir_(store_dir_ + "/" + name_),
+      data_(std::move(data)),
+      virtual_size_(virtual_size),
+      device_(device),
+      inode_(inode) {}
+
+std::string LocalDisk::PointPath(const std::string& id, const char* extension) const {
+  return dir_ + "/" + kPointsDir + "/" + id + extension;
+}
+
+Status LocalDisk::Create(const std::string& store_dir, const std::string& name,
+                         uint64_t virtual_size, const Metadata& metadata, TimePoint now,
+                         const std::function<Status(File&)>& fill) {
+  HVR_ASSIGN_OR_RETURN(const vhd::Footer footer,
+                       vhd::MakeFixedFooter(virtual_size, Guid::Random(), now));
+  const std::string temp = store_dir + "/.creating-" + name + "-" + Guid::Random().ToString();
+  HVR_RETURN_IF_ERROR(MakeDirectory(temp));
+  const auto build = [&]() -> Status {
+    {
+      HVR_ASSIGN_OR_RETURN(File data,
+                           File::Open(temp + "/" + kDataFile, File::Mode::kCreateExclusive));
+      HVR_RETURN_IF_ERROR(data.Truncate(virtual_size + vhd::kFooterSize));
+      HVR_RETURN_IF_ERROR(data.WriteAt(virtual_size, vhd::Encode(footer)));
+      if (fill) HVR_RETURN_IF_ERROR(fill(data));
+      HVR_RETURN_IF_ERROR(data.Sync());
+    }
+    HVR_RETURN_IF_ERROR(MakeDirectory(temp + "/" + kPointsDir));
+    boost::json::object body;
+    body["metadata"] = MetadataToJson(metadata);
+    HVR_RETURN_IF_ERROR(WriteChecksummedJson(temp + "/" + kMetadataFile, body));
+    HVR_RETURN_IF_ERROR(SyncDirectory(temp));
+    const std::string final_path = store_dir + "/" + name;
+    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0) {
+      if (errno == EEXIST || errno == ENOTEMPTY) {
+        return Error(Code::kConflict, "disk '" + name + "' already exists");
+      }
+      return ErrnoError(errno, "rename " + temp + " to " + final_path);
+    }
+    return SyncDirectory(store_dir);
+  };
+  Status status = build();
+  if (!status.ok()) RemoveTree(temp);
+  return status;
+}
+
+Result<std::shared_ptr<LocalDisk>> LocalDisk::Open(const std::string& store_dir,
+                                                   const std::string& name) {
+  const std::string dir = store_dir + "/" + name;
+  auto data = File::Open(dir + "/" + kDataFile, File::Mode::kReadWrite);
+  if (!data.ok()) {
+    if (data.error().code() == Code::kNotFound) {
+      return Error(Code::kNotFound, "disk '" + name + "' does not exist");
+    }
+    return std::move(data).error();
+  }
+  struct stat st {};
+  if (::fstat(data->fd(), &st) != 0) return ErrnoError(errno, "stat " + data->path());
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  const std::string where = data->path() + ": footer at offset " +
+                            std::to_string(size >= vhd::kFooterSize ? size - vhd::kFooterSize : 0);
+  if (size < vhd::kFooterSize + kDiskSizeUnit) {
+    return Error(Code::kCorruptData, where + ": file of " + std::to_string(size) +
+                                         " bytes is too small for a disk and its footer");
+  }
+  std::array<uint8_t, vhd::kFooterSize> bytes{};
+  HVR_RETURN_IF_ERROR(data->ReadAt(size - vhd::kFooterSize, bytes));
+  HVR_ASSIGN_OR_RETURN(const vhd::Footer footer, vhd::Decode(bytes, where));
+  if (footer.disk_type != vhd::DiskType::kFixed || footer.current_size != size - vhd::kFooterSize) {
+    return Error(Code::kCorruptData, where + ": Current Size expected " +
+                                         std::to_string(size - vhd::kFooterSize) +
+                                         " of a fixed disk, found " +
+                                         std::to_string(footer.current_size));
+  }
+  return std::shared_ptr<LocalDisk>(new LocalDisk(store_dir, name, std::move(data).value(),
+                                                  size - vhd::kFooterSize, st.st_dev, st.st_ino));
+}
+
+bool LocalDisk::Stale() const {
+  struct stat st {};
+  if (::stat(Path(kDataFile).c_str(), &st) != 0) return true;
+  return st.st_dev != device_ || st.st_ino != inode_;
+}
+
+Status LocalDisk::CheckLease(const std::string& lease_id, TimePoint now) const {
+  HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
+  return CheckWriteLease(lease, lease_id, now, name_);
+}
+
+Status LocalDisk::LoadPoints() {
+  HVR_ASSIGN_OR_RETURN(const auto names, ListDirectory(Path(kPointsDir)));
+  std::vector<std::string> ids;
+  for (const auto& file : names) {
+    if (file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0) {
+      ids.push_back(file.substr(0, file.size() - 5));
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  std::vector<Point> points;
+  points.reserve(ids.size());
+  size_t reuse = 0;
+  for (const auto& id : ids) {
+    while (reuse < points_.size() && points_[reuse].info.id < id) ++reuse;
+    if (reuse < points_.size() && points_[reuse].info.id == id) {
+      points.push_back(std::move(points_[reuse++]));
+      continue;
+    }
+    const std::string json_path = PointPath(id, ".json");
+    auto body = ReadChecksummedJson(json_path);
+    if (!body.ok() && body.error().code() == Code::kNotFound) continue;  // deleted meanwhile
+    if (!body.ok()) return std::move(body).error();
+    HVR_ASSIGN_OR_RETURN(RecoveryPoint info, PointFromJson(*body, json_path));
+    auto log = UndoLog::Open(PointPath(id, ".undo"), false);
+    if (!log.ok()) {
+      if (log.error().code() == Code::kNotFound) {
+        // The log is created before the description and removed after it, so this is
+        // damage: reading the point would silently give later content.
+        return Error(Code::kCorruptData, json_path + ": recovery point has no undo log " +
+                                             PointPath(id, ".undo"));
+      }
+      return std::move(log).error();
+    }
+    points.push_back(Point{std::move(info), std::move(log).value()});
+  }
+  points_ = std::move(points);
+  return Ok();
+}
+
+Result<size_t> LocalDisk::FindPoint(const std::string& id) const {
+  for (size_t i = 0; i < points_.size(); ++i) {
+    if (points_[i].info.id == id) return i;
+  }
+  return Error(Code::kNotFound, "disk '" + name_ + "' has no recovery point '" + id + "'");
+}
+
+Result<std::vector<ByteRange>> LocalDisk::DataIn(uint64_t offset, uint64_t end) const {
+  std::vector<ByteRange> out;
+  uint64_t pos = offset;
+  while (pos < end) {
+    const off_t data = ::lseek(data_.fd(), static_cast<off_t>(pos), SEEK_DATA);
+    if (data < 0) {
+      if (errno == ENXIO) break;
+      if (errno == EINVAL) return std::vector<ByteRange>{{offset, end - offset}};  // no SEEK_DATA
+      return ErrnoError(errno, "seek data in " + data_.path());
+    }
+    if (static_cast<uint64_t>(data) >= end) break;
+    const off_t hole = ::lseek(data_.fd(), data, SEEK_HOLE);
+    if (hole < 0) return ErrnoError(errno, "seek hole in " + data_.path());
+    const uint64_t stop = std::min<uint64_t>(static_cast<uint64_t>(hole), end);
+    out.push_back({static_cast<uint64_t>(data), stop - static_cast<uint64_t>(data)});
+    pos = stop;
+  }
+  return out;
+}
+
+Status LocalDisk::SaveUndo(uint64_t offset, uint64_t length) {
+  std::lock_guard state(state_mu_);
+  HVR_RETURN_IF_ERROR(LoadPoints());
+  if (points_.empty()) return Ok();  // no recovery point to protect
+  UndoLog& log = points_.back().log;
+  // Other processes writing this disk append to the same log: take turns.
+  HVR_RETURN_IF_ERROR(FileLock::LockDescriptor(log.fd(), FileLock::Mode::kExclusive, log.path()));
+  DescriptorLock unlock(log.fd());
+  HVR_RETURN_IF_ERROR(log.Refresh());
+  const auto missing = log.Missing(offset, length);
+  if (missing.empty()) return Ok();
+  std::vector<uint8_t> buffer;
+  for (const auto& range : missing) {
+    // Holes were zeros: a zero record says so without copying anything.
+    HVR_ASSIGN_OR_RETURN(const auto data, DataIn(range.offset, range.end()));
+    uint64_t pos = range.offset;
+    for (const auto& d : data) {
+      HVR_RETURN_IF_ERROR(log.AppendZeros(pos, d.offset - pos));
+      for (uint64_t done = 0; done < d.length;) {
+        const uint64_t n = std::min(kCopyPiece, d.length - done);
+        buffer.resize(static_cast<size_t>(n));
+        HVR_RETURN_IF_ERROR(data_.ReadAt(d.offset + done, buffer));
+        if (AllZero(buffer)) {
+          HVR_RETURN_IF_ERROR(log.AppendZeros(d.offset + done, n));
+        } else {
+          HVR_RETURN_IF_ERROR(log.Append(d.offset + done, buffer));
+        }
+        done += n;
+      }
+      pos = d.end();
+    }
+    HVR_RETURN_IF_ERROR(log.AppendZeros(pos, range.end() - pos));
+  }
+  return log.Sync();
+}
+
+Status LocalDisk::Write(uint64_t offset, std::span<const uint8_t> data, const std::string& lease_id,
+                        TimePoint now) {
+  HVR_RETURN_IF_ERROR(
+      ValidatePageRange("write", name_, offset, data.size(), kMaxWriteSize, virtual_size_));
+  std::shared_lock rw(rw_);
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kShared));
+  HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
+  HVR_RETURN_IF_ERROR(SaveUndo(offset, data.size()));
+  HVR_RETURN_IF_ERROR(data_.WriteAt(offset, data));
+  return data_.Sync();
+}
+
+Status LocalDisk::Clear(uint64_t offset, uint64_t length, const std::string& lease_id,
+                        TimePoint now) {
+  HVR_RETURN_IF_ERROR(ValidatePageRange("clear", name_, offset, length, virtual_size_, virtual_size_));
+  std::shared_lock rw(rw_);
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kShared));
+  HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
+  HVR_RETURN_IF_ERROR(SaveUndo(offset, length));
+  HVR_RETURN_IF_ERROR(data_.PunchHole(offset, length));
+  return data_.Sync();
+}
+
+Status LocalDisk::ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> out) {
+  // The point's content: its own log, then each later log, then the disk.
+  std::vector<ByteRange> remaining{{offset, out.size()}};
+  for (size_t i = index; i < points_.size() && !remaining.empty(); ++i) {
+    UndoLog& log = points_[i].log;
+    HVR_RETURN_IF_ERROR(log.Refresh());
+    std::vector<UndoLog::Piece> filled;
+    for (const auto& r : remaining) {
+      HVR_ASSIGN_OR_RETURN(auto pieces,
+                           log.ReadHeld(r.offset, out.subspan(static_cast<size_t>(r.offset - offset),
+                                                              static_cast<size_t>(r.length))));
+      filled.insert(filled.end(), pieces.begin(), pieces.end());
+    }
+    remaining = Subtract(remaining, filled);
+  }
+  for (const auto& r : remaining) {
+    HVR_RETURN_IF_ERROR(data_.ReadAt(
+        r.offset, out.subspan(static_cast<size_t>(r.offset - offset), static_cast<size_t>(r.length))));
+  }
+  return Ok();
+}
+
+Status LocalDisk::Read(const std::string& snapshot, uint64_t offset, std::span<uint8_t> out) {
+  HVR_RETURN_IF_ERROR(ValidateReadRange(name_, offset, out.size(), virtual_size_));
+  if (snapshot.empty()) return data_.ReadAt(offset, out);
+  // Writers must not move content between the disk and the logs while we look.
+  std::unique_lock rw(rw_);
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  std::lock_guard state(state_mu_);
+  HVR_RETURN_IF_ERROR(LoadPoints());
+  HVR_ASSIGN_OR_RETURN(const size_t index, FindPoint(snapshot));
+  return ReadPoint(index, offset, out);
+}
+
+Result<std::vector<ByteRange>> LocalDisk::AllocatedRanges(const std::string& snapshot) {
+  RangeSet ranges;
+  HVR_ASSIGN_OR_RETURN(const auto data, DataIn(0, virtual_size_));
+  for (const auto& r : data) ranges.Add(r);
+  if (!snapshot.empty()) {
+    std::unique_lock rw(rw_);
+    HVR_ASSIGN_OR_RETURN(FileLock lock,
+                         FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+    std::lock_guard state(state_mu_);
+    HVR_RETURN_IF_ERROR(LoadPoints());
+    HVR_ASSIGN_OR_RETURN(const size_t index, FindPoint(snapshot));
+    for (size_t i = index; i < points_.size(); ++i) {
+      HVR_RETURN_IF_ERROR(points_[i].log.Refresh());
+      for (const auto& piece : points_[i].log.Pieces()) {
+        if (!piece.zero) ranges.Add(piece.offset, piece.length);
+      }
+    }
+  }
+  return ranges.Ranges(virtual_size_);
+}
+
+Result<std::vector<ByteRange>> LocalDisk::ChangedRanges(const std::string& from,
+                                                        const std::string& to) {
+  std::unique_lock rw(rw_);
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  std::lock_guard state(state_mu_);
+  HVR_RETURN_IF_ERROR(LoadPoints());
+  HVR_ASSIGN_OR_RETURN(const size_t first, FindPoint(from));
+  size_t last = points_.size();
+  if (!to.empty()) {
+    HVR_ASSIGN_OR_RETURN(last, FindPoint(to));
+    if (last < first) {
+      return Error(Code::kInvalidArgument, "disk '" + name_ + "': recovery point '" + to +
+                                               "' is older than '" + from + "'");
+    }
+  }
+  // Everything written after point i was first saved in log i, or a later one.
+  RangeSet changed;
+  for (size_t i = first; i < last; ++i) {
+    HVR_RETURN_IF_ERROR(points_[i].log.Refresh());
+    for (const auto& piece : points_[i].log.Pieces()) changed.Add(piece.offset, piece.length);
+  }
+  return changed.Ranges(virtual_size_);
+}
+
+Result<RecoveryPoint> LocalDisk::CreateSnapshot(const SnapshotOptions& options,
+                                                const std::string& lease_id, TimePoint now) {
+  HVR_RETURN_IF_ERROR(ValidateMetadata(options.metadata));
+  std::unique_lock rw(rw_);
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  if (!lease_id.empty()) HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
+  std::lock_guard state(state_mu_);
+  HVR_RETURN_IF_ERROR(LoadPoints());
+  RecoveryPoint point;
+  point.created = FloorToSnapshotTick(now);
+  // Ids must grow even when the clock does not (two points in one tick, a clock set back).
+  if (!points_.empty() && point.created <= points_.back().info.created) {
+    point.created = points_.back().info.created + SnapshotTicks(1);
+  }
+  point.id = FormatSnapshotTime(point.created);
+  point.app_consistent = options.app_consistent;
+  point.metadata = options.metadata;
+  // The log first: a description never exists without its log.
+  HVR_ASSIGN_OR_RETURN(UndoLog log, UndoLog::Open(PointPath(point.id, ".undo"), true));
+  HVR_RETURN_IF_ERROR(WriteChecksummedJson(PointPath(point.id, ".json"), PointToJson(point)));
+  points_.push_back(Point{point, std::move(log)});
+  return point;
+}
+
+Result<std::vector<RecoveryPoint>> LocalDisk::ListSnapshots() {
+  std::lock_guard state(state_mu_);
+  HVR_RETURN_IF_ERROR(LoadPoints());
+  std::vector<RecoveryPoint> out;
+  out.reserve(points_.size());
+  for (const auto& p : points_) out.push_back(p.info);
+  return out;
+}
+
+Status LocalDisk::DeleteSnapshot(const std::string& id) {
+  std::unique_lock rw(rw_);
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  std::lock_guard state(state_mu_);
+  HVR_RETURN_IF_ERROR(LoadPoints());
+  HVR_ASSIGN_OR_RETURN(const size_t index, FindPoint(id));
+  UndoLog& log = points_[index].log;
+  HVR_RETURN_IF_ERROR(log.Refresh());
+  if (index > 0) {
+    // The older point read through this log for what its own log lacks; it must now
+    // hold that content itself. A crash after this step leaves the older log holding a
+    // copy of content it would have read anyway.
+    UndoLog& older = points_[index - 1].log;
+    HVR_RETURN_IF_ERROR(older.Refresh());
+    std::vector<uint8_t> buffer;
+    for (const auto& piece : log.Pieces()) {
+      for (const auto& m : older.Missing(piece.offset, piece.length)) {
+        if (piece.zero) {
+          HVR_RETURN_IF_ERROR(older.AppendZeros(m.offset, m.length));
+          continue;
+        }
+        buffer.resize(static_cast<size_t>(m.length));
+        HVR_ASSIGN_OR_RETURN(const auto got, log.ReadHeld(m.offset, buffer));
+        if (got.size() != 1 || got[0].length != m.length) {
+          return Error(Code::kInternal, log.path() + ": record at disk offset " +
+                                            std::to_string(m.offset) + " vanished while merging");
+        }
+        HVR_RETURN_IF_ERROR(older.Append(m.offset, buffer));
+      }
+    }
+    HVR_RETURN_IF_ERROR(older.Sync());
+  }
+  const std::string json_path = PointPath(id, ".json");
+  if (::unlink(json_path.c_str()) != 0) return ErrnoError(errno, "remove " + json_path);
+  HVR_RETURN_IF_ERROR(SyncDirectory(Path(kPointsDir)));
+  const std::string undo_path = PointPath(id, ".undo");
+  if (::unlink(undo_path.c_str()) != 0 && errno != ENOENT) {
+    return ErrnoError(errno, "remove " + undo_path);
+  }
+  points_.erase(points_.begin() + static_cast<long>(index));
+  return Ok();
+}
+
+Result<DiskProperties> LocalDisk::Properties(TimePoint now) {
+  DiskProperties props;
+  props.name = name_;
+  props.virtual_size = virtual_size_;
+  struct stat st {};
+  if (::fstat(data_.fd(), &st) != 0) return ErrnoError(errno, "stat " + data_.path());
+  props.last_modified = TimePoint(std::chrono::duration_cast<Duration>(
+      std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+  HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
+  props.lease_state = EffectiveLeaseState(lease, now);
+  HVR_ASSIGN_OR_RETURN(props.metadata, GetMetadata());
+  HVR_ASSIGN_OR_RETURN(const auto points, ListSnapshots());
+  props.snapshot_count = points.size();
+  return props;
+}
+
+Result<Metadata> LocalDisk::GetMetadata() {
+  const std::string path = Path(kMetadataFile);
+  HVR_ASSIGN_OR_RETURN(const auto body, ReadChecksummedJson(path));
+  const auto* metadata = body.if_contains("metadata");
+  if (!metadata) return Error(Code::kCorruptData, path + ": expected \"metadata\"");
+  return MetadataFromJson(*metadata, path);
+}
+
+Status LocalDisk::SetMetadata(const Metadata& metadata, const std::string& lease_id,
+                              TimePoint now) {
+  HVR_RETURN_IF_ERROR(ValidateMetadata(metadata));
+  // Exclusive: the atomic replace goes through one temporary name.
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  std::lock_guard state(state_mu_);
+  HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
+  boost::json::object body;
+  body["metadata"] = MetadataToJson(metadata);
+  return WriteChecksummedJson(Path(kMetadataFile), body);
+}
+
+Result<std::string> LocalDisk::AcquireLease(std::chrono::seconds duration, std::string proposed_id,
+                                            TimePoint now) {
+  HVR_RETURN_IF_ERROR(ValidateLeaseDuration(duration));
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
+  HVR_ASSIGN_OR_RETURN(const LeaseRecord record,
+                       AcquireLeaseRecord(lease, duration, std::move(proposed_id), now, name_));
+  HVR_RETURN_IF_ERROR(WriteLease(Path(kLeaseFile), record));
+  return record.id;
+}
+
+Status LocalDisk::RenewLease(const std::string& lease_id, TimePoint now) {
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
+  HVR_ASSIGN_OR_RETURN(const LeaseRecord record, RenewLeaseRecord(lease, lease_id, now, name_));
+  return WriteLease(Path(kLeaseFile), record);
+}
+
+Status LocalDisk::ReleaseLease(const std::string& lease_id) {
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
+  HVR_RETURN_IF_ERROR(CheckReleaseLease(lease, lease_id, name_));
+  return RemoveLease(Path(kLeaseFile));
+}
+
+Status LocalDisk::BreakLease(std::chrono::seconds period, TimePoint now) {
+  HVR_RETURN_IF_ERROR(ValidateBreakPeriod(period));
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
+  HVR_ASSIGN_OR_RETURN(const auto record, BreakLeaseRecord(lease, period, now, name_));
+  if (!record) return RemoveLease(Path(kLeaseFile));
+  return WriteLease(Path(kLeaseFile), *record);
+}
+
+Status LocalDisk::Delete(const std::string& lease_id, TimePoint now) {
+  std::unique_lock rw(rw_);
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
+  const std::string doomed = store_dir_ + "/.deleted-" + name_ + "-" + Guid::Random().ToString();
+  if (::rename(dir_.c_str(), doomed.c_str()) != 0) {
+    return ErrnoError(errno, "rename " + dir_ + " to " + doomed);
+  }
+  HVR_RETURN_IF_ERROR(SyncDirectory(store_dir_));
+  RemoveTree(doomed);
+  return Ok();
+}
+
+}  // namespace hvr

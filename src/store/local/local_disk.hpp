@@ -1,0 +1,116 @@
+// One replica disk of the local store: a folder holding the disk as a sparse fixed VHD
+// and what belongs to it (docs/local-store.md):
+//
+//   NAME/disk.vhd          virtual content, then the 512-byte fixed-VHD footer
+//   NAME/metadata.json     the disk's metadata (checksummed, replaced atomically)
+//   NAME/lease.json        the lease, when one was taken
+//   NAME/.lock             lock file: writes hold it shared, snapshot changes exclusive
+//   NAME/points/ID.json    a recovery point's description
+//   NAME/points/ID.undo    its undo log (undo_log.hpp)
+//
+// Writes are durable when they return: the undo log is synced before the disk is
+// written, and the disk after. Thread-safe; other processes sharing the folder are kept
+// in step with file locks.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hvr/store.hpp"
+#include "store/local/undo_log.hpp"
+#include "util/file.hpp"
+
+namespace hvr {
+
+class LocalDisk {
+ public:
+  // Creates disk `name` in `store_dir`: its folder is built under a temporary name, with
+  // `fill` writing initial content into the data file (may be empty), then renamed into
+  // place, so a disk appears whole or not at all. kConflict if the name is taken.
+  static Status Create(const std::string& store_dir, const std::string& name,
+                       uint64_t virtual_size, const Metadata& metadata, TimePoint now,
+                       const std::function<Status(File&)>& fill);
+  // kNotFound when there is no such disk; kCorruptData when its footer is damaged.
+  static Result<std::shared_ptr<LocalDisk>> Open(const std::string& store_dir,
+                                                 const std::string& name);
+
+  const std::string& name() const { return name_; }
+  uint64_t virtual_size() const { return virtual_size_; }
+  // True once the folder no longer holds the disk this object opened (deleted, or
+  // deleted and created again by someone else).
+  bool Stale() const;
+
+  // `lease_id` is the lease this store holds on the disk, or empty.
+  Status Write(uint64_t offset, std::span<const uint8_t> data, const std::string& lease_id,
+               TimePoint now);
+  Status Clear(uint64_t offset, uint64_t length, const std::string& lease_id, TimePoint now);
+  Status Read(const std::string& snapshot, uint64_t offset, std::span<uint8_t> out);
+  Result<std::vector<ByteRange>> AllocatedRanges(const std::string& snapshot);
+  Result<std::vector<ByteRange>> ChangedRanges(const std::string& from, const std::string& to);
+
+  Result<RecoveryPoint> CreateSnapshot(const SnapshotOptions& options,
+                                       const std::string& lease_id, TimePoint now);
+  Result<std::vector<RecoveryPoint>> ListSnapshots();
+  Status DeleteSnapshot(const std::string& id);
+
+  Result<DiskProperties> Properties(TimePoint now);
+  Result<Metadata> GetMetadata();
+  Status SetMetadata(const Metadata& metadata, const std::string& lease_id, TimePoint now);
+
+  Result<std::string> AcquireLease(std::chrono::seconds duration, std::string proposed_id,
+                                   TimePoint now);
+  Status RenewLease(const std::string& lease_id, TimePoint now);
+  Status ReleaseLease(const std::string& lease_id);
+  Status BreakLease(std::chrono::seconds period, TimePoint now);
+
+  // Removes the disk with its recovery points: renamed away first, so it disappears at
+  // once even if removing the files is interrupted.
+  Status Delete(const std::string& lease_id, TimePoint now);
+
+ private:
+  struct Point {
+    RecoveryPoint info;
+    UndoLog log;
+  };
+
+  LocalDisk(std::string store_dir, std::string name, File data, uint64_t virtual_size,
+            dev_t device, ino_t inode);
+
+  std::string Path(const std::string& leaf) const { return dir_ + "/" + leaf; }
+  std::string PointPath(const std::string& id, const char* extension) const;
+
+  // Brings points_ in line with the points folder; requires state_mu_.
+  Status LoadPoints();
+  // Index of recovery point `id` in points_, or kNotFound; requires state_mu_.
+  Result<size_t> FindPoint(const std::string& id) const;
+  // Saves the old content of a range into the newest undo log; requires shared rw_.
+  Status SaveUndo(uint64_t offset, uint64_t length);
+  // Reads recovery point `index`; requires exclusive rw_ and state_mu_.
+  Status ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> out);
+  Status CheckLease(const std::string& lease_id, TimePoint now) const;
+  // Whether the data file has data (not a hole) in [offset, end), as ranges.
+  Result<std::vector<ByteRange>> DataIn(uint64_t offset, uint64_t end) const;
+
+  const std::string store_dir_;
+  const std::string name_;
+  const std::string dir_;
+  File data_;
+  const uint64_t virtual_size_;
+  const dev_t device_;
+  const ino_t inode_;
+
+  // Writes and plain reads share it; snapshot reads and changes to the points take it
+  // alone (in-process twin of the .lock file).
+  std::shared_mutex rw_;
+  std::mutex state_mu_;  // points_, the undo logs, metadata writes
+  std::vector<Point> points_;  // oldest first
+};
+
+}  // namespace hvr

@@ -1,0 +1,79 @@
+#include "store/redact.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace hvr {
+namespace {
+
+constexpr std::string_view kMask = "REDACTED";
+
+bool StartsWithIgnoreCase(std::string_view text, size_t pos, std::string_view prefix) {
+  if (pos + prefix.size() > text.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[pos + i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool EndsValue(char c) {
+  return c == '&' || c == ';' || c == '\'' || c == '"' || c == '\n' || c == '\r' || c == ' ' ||
+         c == ',' || c == '<' || c == '>';
+}
+
+// Marks that introduce a secret value. A mark must not follow a letter or digit, so
+// "consig=" is left alone while "?sig=" and "&sig=" are caught.
+constexpr std::array<std::string_view, 4> kMarks = {"sig=", "accountkey=", "x-ms-encryption-key:",
+                                                    "x-ms-encryption-key="};
+
+}  // namespace
+
+std::string RedactSecrets(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    bool matched = false;
+    const bool boundary = i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1]));
+    for (std::string_view mark : kMarks) {
+      if (!boundary || !StartsWithIgnoreCase(text, i, mark)) continue;
+      out.append(text.substr(i, mark.size()));
+      i += mark.size();
+      while (i < text.size() && text[i] == ' ') out += text[i++];
+      size_t end = i;
+      while (end < text.size() && !EndsValue(text[end])) ++end;
+      if (end > i) out.append(kMask);
+      i = end;
+      matched = true;
+      break;
+    }
+    if (matched) continue;
+    // user:password@ in a URL: keep the user, hide the password.
+    if (text.compare(i, 3, "://") == 0) {
+      const size_t start = i + 3;
+      size_t end = start;
+      while (end < text.size() && text[end] != '/' && text[end] != '@' && !EndsValue(text[end])) ++end;
+      if (end < text.size() && text[end] == '@') {
+        const std::string_view userinfo = text.substr(start, end - start);
+        const size_t colon = userinfo.find(':');
+        out.append("://");
+        if (colon == std::string_view::npos) {
+          out.append(userinfo);
+        } else {
+          out.append(userinfo.substr(0, colon + 1));
+          out.append(kMask);
+        }
+        i = end;
+        continue;
+      }
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+}  // namespace hvr

@@ -1,0 +1,132 @@
+#include "store/azure/azure_target.hpp"
+
+#include <gtest/gtest.h>
+
+#include "hvr/store.hpp"
+#include "test_util/result_assertions.hpp"
+
+namespace hvr::azure {
+namespace {
+
+TEST(AzureTargetTest, DevelopmentStorage) {
+  ASSERT_OK_AND_ASSIGN(const ParsedTarget parsed,
+                       ParseConnectionString("UseDevelopmentStorage=true;Container=replicas"));
+  const Target& t = parsed.target;
+  EXPECT_FALSE(t.endpoint.https);
+  EXPECT_EQ(t.endpoint.host, "127.0.0.1");
+  EXPECT_EQ(t.endpoint.port, 10000);
+  EXPECT_EQ(t.endpoint.base_path, "/devstoreaccount1");
+  EXPECT_EQ(t.account, "devstoreaccount1");
+  EXPECT_EQ(t.container, "replicas");
+  EXPECT_EQ(t.account_key.size(), 64u);
+  EXPECT_EQ(t.Describe(), "azure:http://127.0.0.1:10000/devstoreaccount1/replicas");
+  EXPECT_FALSE(ParseConnectionString("UseDevelopmentStorage=true;AccountName=x;Container=c").ok());
+}
+
+TEST(AzureTargetTest, AccountNameAndKeyMakeTheDefaultEndpoint) {
+  ASSERT_OK_AND_ASSIGN(const ParsedTarget parsed,
+                       ParseConnectionString("DefaultEndpointsProtocol=https;AccountName=acct;"
+                                             "AccountKey=Zm9vYmFy;EndpointSuffix=core.chinacloudapi.cn;"
+                                             "Container=vms;QueueEndpoint=https://q"));
+  EXPECT_TRUE(parsed.target.endpoint.https);
+  EXPECT_EQ(parsed.target.endpoint.host, "acct.blob.core.chinacloudapi.cn");
+  EXPECT_EQ(parsed.target.endpoint.port, 443);
+  EXPECT_EQ(parsed.target.endpoint.base_path, "");
+  EXPECT_EQ(parsed.target.account, "acct");
+  EXPECT_EQ(std::string(parsed.target.account_key.begin(), parsed.target.account_key.end()), "foobar");
+  EXPECT_EQ(parsed.target.Describe().find("Zm9v"), std::string::npos);
+}
+
+TEST(AzureTargetTest, BlobEndpointWithSasAndADiskAfterTheContainer) {
+  const std::string text =
+      "BlobEndpoint=http://127.0.0.1:10001/devstoreaccount1;SharedAccessSignature=?sv=1&sig=abc;"
+      "Container=c01/disk0@2024-05-01T12:00:00.0000000Z";
+  ASSERT_OK_AND_ASSIGN(const ParsedTarget parsed, ParseConnectionString(text));
+  EXPECT_EQ(parsed.target.endpoint.port, 10001);
+  EXPECT_EQ(parsed.target.account, "devstoreaccount1");
+  EXPECT_EQ(parsed.target.sas, "sv=1&sig=abc");
+  EXPECT_EQ(parsed.target.container, "c01");
+  EXPECT_EQ(parsed.rest, "disk0@2024-05-01T12:00:00.0000000Z");
+  EXPECT_EQ(parsed.without_rest,
+            "BlobEndpoint=http://127.0.0.1:10001/devstoreaccount1;SharedAccessSignature=?sv=1&sig=abc;"
+            "Container=c01");
+}
+
+TEST(AzureTargetTest, BadConnectionStringsSayWhatIsWrong) {
+  const auto message = [](const std::string& text) {
+    auto parsed = ParseConnectionString(text);
+    EXPECT_FALSE(parsed.ok()) << text;
+    return parsed.ok() ? std::string() : parsed.error().message();
+  };
+  EXPECT_NE(message("AccountName=a;AccountKey=Zm9v").find("names no container"), std::string::npos);
+  EXPECT_NE(message("AccountName=a;AccountKey=Zm9v;Container=c01;Bogus=1").find("unknown key 'Bogus'"),
+            std::string::npos);
+  EXPECT_NE(message("AccountName=a;Container=c01").find("AccountKey or SharedAccessSignature"),
+            std::string::npos);
+  EXPECT_NE(message("AccountName=a;AccountKey=!!;Container=c01").find("not base64"), std::string::npos);
+  EXPECT_NE(message("AccountName=a;AccountKey=Zm9v;SharedAccessSignature=sig=x;Container=c01").find("not both"),
+            std::string::npos);
+  EXPECT_NE(message("AccountName=a;AccountKey=Zm9v;Container=Bad_Name").find("container name"),
+            std::string::npos);
+  // Secrets stay out of messages about entries.
+  EXPECT_EQ(message("AccountName=a;AccountKey=c2VjcmV0;Container=c01;junk").find("c2VjcmV0"),
+            std::string::npos);
+}
+
+TEST(AzureTargetTest, ContainerUrls) {
+  ASSERT_OK_AND_ASSIGN(const ParsedTarget host_style,
+                       ParseContainerUrl("https://acct.blob.core.windows.net/vms/disk0?sv=2024-11-04&sig=x%2Fy"));
+  EXPECT_EQ(host_style.target.account, "acct");
+  EXPECT_EQ(host_style.target.container, "vms");
+  EXPECT_EQ(host_style.target.sas, "sv=2024-11-04&sig=x%2Fy");
+  EXPECT_EQ(host_style.rest, "disk0");
+  EXPECT_EQ(host_style.without_rest, "https://acct.blob.core.windows.net/vms?sv=2024-11-04&sig=x%2Fy");
+
+  ASSERT_OK_AND_ASSIGN(const ParsedTarget path_style,
+                       ParseContainerUrl("http://127.0.0.1:10000/devstoreaccount1/vms?sig=1"));
+  EXPECT_EQ(path_style.target.endpoint.base_path, "/devstoreaccount1");
+  EXPECT_EQ(path_style.target.account, "devstoreaccount1");
+  EXPECT_EQ(path_style.target.container, "vms");
+  EXPECT_TRUE(path_style.rest.empty());
+
+  EXPECT_FALSE(ParseContainerUrl("https://acct.blob.core.windows.net/vms").ok()) << "no SAS";
+  EXPECT_FALSE(ParseContainerUrl("https://acct.blob.core.windows.net/?sig=1").ok()) << "no container";
+  EXPECT_FALSE(ParseContainerUrl("ftp://acct/vms?sig=1").ok());
+}
+
+TEST(AzureTargetTest, TargetKinds) {
+  EXPECT_TRUE(IsUrl("HTTPS://x"));
+  EXPECT_TRUE(IsConnectionString("UseDevelopmentStorage=true;Container=c"));
+  EXPECT_TRUE(IsConnectionString("accountname=a;AccountKey=b"));
+  EXPECT_FALSE(IsConnectionString("/srv/a=b/replicas"));
+  EXPECT_FALSE(IsConnectionString("replicas"));
+  EXPECT_TRUE(IsPathStyleHost("127.0.0.1"));
+  EXPECT_TRUE(IsPathStyleHost("localhost"));
+  EXPECT_TRUE(IsPathStyleHost("::1"));
+  EXPECT_FALSE(IsPathStyleHost("acct.blob.core.windows.net"));
+  EXPECT_FALSE(IsPathStyleHost("1.2.3"));
+}
+
+TEST(DiskLocationTest, TargetNameAndSnapshot) {
+  ASSERT_OK_AND_ASSIGN(const DiskLocation local, ParseDiskLocation("/srv/replicas/disk0"));
+  EXPECT_EQ(local.target, "/srv/replicas");
+  EXPECT_EQ(local.name, "disk0");
+  EXPECT_EQ(local.snapshot, "");
+  ASSERT_OK_AND_ASSIGN(const DiskLocation relative, ParseDiskLocation("disk0@2024-05-01T12:00:00.0000000Z"));
+  EXPECT_EQ(relative.target, ".");
+  EXPECT_EQ(relative.snapshot, "2024-05-01T12:00:00.0000000Z");
+  ASSERT_OK_AND_ASSIGN(const DiskLocation url,
+                       ParseDiskLocation("https://a.blob.core.windows.net/vms/disk0?sv=1&sig=2"));
+  EXPECT_EQ(url.target, "https://a.blob.core.windows.net/vms?sv=1&sig=2");
+  EXPECT_EQ(url.name, "disk0");
+  ASSERT_OK_AND_ASSIGN(const DiskLocation conn,
+                       ParseDiskLocation("UseDevelopmentStorage=true;Container=vms/disk1"));
+  EXPECT_EQ(conn.target, "UseDevelopmentStorage=true;Container=vms");
+  EXPECT_EQ(conn.name, "disk1");
+  EXPECT_FALSE(ParseDiskLocation("UseDevelopmentStorage=true;Container=vms").ok());
+  EXPECT_FALSE(ParseDiskLocation("/srv/replicas/").ok());
+  EXPECT_FALSE(ParseDiskLocation("/srv/replicas/disk0@").ok());
+}
+
+}  // namespace
+}  // namespace hvr::azure

@@ -1,0 +1,57 @@
+#include "store/azure/crypto.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "util/hex.hpp"
+
+namespace hvr::azure {
+namespace {
+
+std::span<const uint8_t> Span(std::string_view text) {
+  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+// Runs a shell command and returns its standard output.
+std::string ShellOutput(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  std::string out;
+  char buf[256];
+  while (pipe && fgets(buf, sizeof buf, pipe.get())) out += buf;
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+TEST(CryptoTest, Base64FollowsRfc4648) {
+  // RFC 4648 section 10.
+  const std::pair<const char*, const char*> vectors[] = {
+      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"foobar", "Zm9vYmFy"}};
+  for (const auto& [plain, encoded] : vectors) {
+    EXPECT_EQ(Base64Encode(Span(plain)), encoded);
+    const auto decoded = Base64Decode(encoded);
+    ASSERT_TRUE(decoded);
+    EXPECT_EQ(std::string(decoded->begin(), decoded->end()), plain);
+  }
+  EXPECT_FALSE(Base64Decode("Zm9"));
+  EXPECT_FALSE(Base64Decode("Zm9v!!=="));
+}
+
+TEST(CryptoTest, DigestsAgreeWithTheOpensslTool) {
+  const std::string text = "PUT 512 /devstoreaccount1/c/d comp:page";
+  const std::string key_hex = "00112233445566778899aabbccddeeff";
+  std::vector<uint8_t> key;
+  for (size_t i = 0; i < key_hex.size(); i += 2) key.push_back(static_cast<uint8_t>(std::stoi(key_hex.substr(i, 2), nullptr, 16)));
+  const std::string expected_hmac = ShellOutput("printf '%s' '" + text +
+                                        "' | openssl dgst -sha256 -mac HMAC -macopt hexkey:" + key_hex +
+                                        " | sed 's/.*= //'");
+  EXPECT_EQ(HexBytes(HmacSha256(key, text)), expected_hmac);
+  EXPECT_EQ(HexBytes(Md5(Span(text))), ShellOutput("printf '%s' '" + text + "' | openssl dgst -md5 | sed 's/.*= //'"));
+  EXPECT_EQ(HexBytes(Sha256(Span(text))), ShellOutput("printf '%s' '" + text + "' | openssl dgst -sha256 | sed 's/.*= //'"));
+  // RFC 1321's "abc".
+  EXPECT_EQ(HexBytes(Md5(Span("abc"))), "900150983cd24fb0d6963f7d28e17f72");
+}
+
+}  // namespace
+}  // namespace hvr::azure

@@ -1,0 +1,214 @@
+// What is particular to the local directory store: files on disk, reopening, several
+// store objects on one folder, crash leftovers, damage, time-based leases. The shared
+// suite (tests/integration/store_suite_test.cc) covers what all stores do.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "disk/vhd_footer.hpp"
+#include "hvr/sync_store.hpp"
+#include "test_util/result_assertions.hpp"
+#include "test_util/temp_dir.hpp"
+#include "util/file.hpp"
+
+namespace hvr {
+namespace {
+
+constexpr uint64_t kMiB = 1 << 20;
+
+std::vector<uint8_t> Bytes(size_t size, uint8_t seed) {
+  std::vector<uint8_t> out(size);
+  for (size_t i = 0; i < size; ++i) out[i] = static_cast<uint8_t>(seed * 31 + i * 7);
+  return out;
+}
+
+std::unique_ptr<SyncStore> Open(const std::string& dir, const StoreOptions& options = {}) {
+  auto store = SyncStore::Open(dir, options);
+  EXPECT_TRUE(store.ok()) << store.error().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::vector<uint8_t> Read(SyncStore& store, const std::string& name, const std::string& snapshot,
+                          uint64_t offset, uint64_t length) {
+  std::vector<uint8_t> out(length);
+  const Status s = store.Read(name, snapshot, offset, out);
+  EXPECT_TRUE(s.ok()) << s.error().ToString();
+  return out;
+}
+
+uint64_t SizeOf(const std::string& path) { return std::filesystem::file_size(path); }
+
+TEST(LocalStoreTest, ADiskIsAFolderWithASparseFixedVhd) {
+  TempDir dir;
+  auto store = Open(dir.path());
+  ASSERT_OK(store->CreateDisk("disk0", 64 * kMiB));
+  ASSERT_OK(store->WritePages("disk0", kMiB, Bytes(4096, 1)));
+  const std::string vhd = dir.File("disk0/disk.vhd");
+  EXPECT_EQ(SizeOf(vhd), 64 * kMiB + 512);
+  ASSERT_OK_AND_ASSIGN(File file, File::Open(vhd, File::Mode::kRead));
+  std::array<uint8_t, 512> footer{};
+  ASSERT_OK(file.ReadAt(64 * kMiB, footer));
+  ASSERT_OK_AND_ASSIGN(const vhd::Footer decoded, vhd::Decode(footer, vhd));
+  EXPECT_EQ(decoded.current_size, 64 * kMiB);
+  EXPECT_EQ(decoded.disk_type, vhd::DiskType::kFixed);
+  ASSERT_OK_AND_ASSIGN(const auto data, file.DataRanges());
+  uint64_t allocated = 0;
+  for (const auto& [offset, length] : data) allocated += length;
+  EXPECT_LT(allocated, kMiB) << "the disk file is sparse";
+}
+
+TEST(LocalStoreTest, EverythingSurvivesReopening) {
+  TempDir dir;
+  std::string point;
+  {
+    auto store = Open(dir.path());
+    ASSERT_OK(store->CreateDisk("disk0", 4 * kMiB, {{"k", "v"}}));
+    ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 2)));
+    ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, store->CreateSnapshot("disk0", {true, {{"n", "1"}}}));
+    point = p.id;
+    ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 3)));
+  }
+  auto store = Open(dir.path());
+  EXPECT_EQ(Read(*store, "disk0", point, 0, kMiB), Bytes(kMiB, 2));
+  EXPECT_EQ(Read(*store, "disk0", "", 0, kMiB), Bytes(kMiB, 3));
+  ASSERT_OK_AND_ASSIGN(const auto points, store->ListSnapshots("disk0"));
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_TRUE(points[0].app_consistent);
+  EXPECT_EQ(points[0].metadata, (Metadata{{"n", "1"}}));
+  ASSERT_OK_AND_ASSIGN(const auto metadata, store->GetMetadata("disk0"));
+  EXPECT_EQ(metadata, (Metadata{{"k", "v"}}));
+}
+
+TEST(LocalStoreTest, TwoStoresOnOneFolderSeeEachOthersWork) {
+  TempDir dir;
+  auto writer = Open(dir.path());
+  auto reader = Open(dir.path());
+  ASSERT_OK(writer->CreateDisk("disk0", 4 * kMiB));
+  ASSERT_OK(writer->WritePages("disk0", 0, Bytes(kMiB, 4)));
+  ASSERT_OK_AND_ASSIGN(const auto none, reader->ListSnapshots("disk0"));
+  EXPECT_TRUE(none.empty());
+  ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, writer->CreateSnapshot("disk0"));
+  ASSERT_OK(writer->WritePages("disk0", 0, Bytes(kMiB, 5)));
+  EXPECT_EQ(Read(*reader, "disk0", p.id, 0, kMiB), Bytes(kMiB, 4));
+  // The reader takes a point; the writer's next write must protect it.
+  ASSERT_OK_AND_ASSIGN(const RecoveryPoint q, reader->CreateSnapshot("disk0"));
+  ASSERT_OK(writer->WritePages("disk0", 0, Bytes(kMiB, 6)));
+  EXPECT_EQ(Read(*writer, "disk0", q.id, 0, kMiB), Bytes(kMiB, 5));
+  EXPECT_EQ(Read(*writer, "disk0", p.id, 0, kMiB), Bytes(kMiB, 4));
+  // Deleted by one, gone for the other; re-created by one, fresh for the other.
+  ASSERT_OK(reader->DeleteDisk("disk0"));
+  EXPECT_EQ(CodeOf(writer->WritePages("disk0", 0, Bytes(512, 7))), Code::kNotFound);
+  ASSERT_OK(reader->CreateDisk("disk0", kMiB));
+  ASSERT_OK_AND_ASSIGN(const DiskProperties props, writer->GetDisk("disk0"));
+  EXPECT_EQ(props.virtual_size, kMiB);
+}
+
+TEST(LocalStoreTest, OnlyTheFirstWriteAfterAPointIsSaved) {
+  TempDir dir;
+  auto store = Open(dir.path());
+  ASSERT_OK(store->CreateDisk("disk0", 4 * kMiB));
+  ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 8)));
+  ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, store->CreateSnapshot("disk0"));
+  const std::string undo = dir.File("disk0/points/" + p.id + ".undo");
+  EXPECT_EQ(SizeOf(undo), 0u);
+  ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 9)));
+  const uint64_t after_first = SizeOf(undo);
+  EXPECT_GE(after_first, kMiB);
+  ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 10)));
+  EXPECT_EQ(SizeOf(undo), after_first) << "already saved";
+  // Never-written space is saved as a zero record, not as a MiB of zeros.
+  ASSERT_OK(store->WritePages("disk0", 2 * kMiB, Bytes(kMiB, 11)));
+  EXPECT_LT(SizeOf(undo), after_first + 4096);
+  EXPECT_EQ(Read(*store, "disk0", p.id, 0, 4 * kMiB),
+            [] {
+              auto v = Bytes(kMiB, 8);
+              v.resize(4 * kMiB, 0);
+              return v;
+            }());
+}
+
+TEST(LocalStoreTest, CrashLeftoversAreHarmless) {
+  TempDir dir;
+  std::string point;
+  {
+    auto store = Open(dir.path());
+    ASSERT_OK(store->CreateDisk("disk0", 4 * kMiB));
+    ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 12)));
+    ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, store->CreateSnapshot("disk0"));
+    point = p.id;
+    ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 13)));
+  }
+  // A torn append at the end of the undo log, a half-built disk, a half-deleted one.
+  {
+    ASSERT_OK_AND_ASSIGN(File undo, File::Open(dir.File("disk0/points/" + point + ".undo"), File::Mode::kReadWrite));
+    ASSERT_OK_AND_ASSIGN(const uint64_t size, undo.Size());
+    const std::string torn = "HVRUNDO1\x00\x00\x10";
+    ASSERT_OK(undo.WriteAt(size, std::span(reinterpret_cast<const uint8_t*>(torn.data()), torn.size())));
+  }
+  std::filesystem::create_directories(dir.File(".creating-disk9-x"));
+  std::filesystem::create_directories(dir.File(".deleted-disk8-x/points"));
+  auto store = Open(dir.path());
+  EXPECT_FALSE(std::filesystem::exists(dir.File(".deleted-disk8-x")));
+  ASSERT_OK_AND_ASSIGN(const auto disks, store->ListDisks());
+  ASSERT_EQ(disks.size(), 1u);
+  EXPECT_EQ(disks[0].name, "disk0");
+  EXPECT_EQ(Read(*store, "disk0", point, 0, kMiB), Bytes(kMiB, 12));
+  ASSERT_OK(store->WritePages("disk0", 2 * kMiB, Bytes(kMiB, 14)));
+  EXPECT_EQ(Read(*store, "disk0", point, 2 * kMiB, kMiB), std::vector<uint8_t>(kMiB, 0));
+}
+
+TEST(LocalStoreTest, DamageIsReportedWithTheFile) {
+  TempDir dir;
+  auto store = Open(dir.path());
+  ASSERT_OK(store->CreateDisk("disk0", kMiB, {{"k", "v"}}));
+  ASSERT_OK(WriteFileAtomically(dir.File("disk0/metadata.json"),
+                                R"({"body":{"metadata":{"k":"changed"}},"xxh3":"0123456789abcdef"})"));
+  const auto metadata = store->GetMetadata("disk0");
+  ASSERT_EQ(CodeOf(metadata), Code::kCorruptData);
+  EXPECT_NE(metadata.error().message().find("disk0/metadata.json: xxh3 expected"), std::string::npos)
+      << metadata.error().message();
+
+  ASSERT_OK(store->CreateDisk("disk1", kMiB));
+  {
+    ASSERT_OK_AND_ASSIGN(File file, File::Open(dir.File("disk1/disk.vhd"), File::Mode::kReadWrite));
+    const uint8_t junk[8] = {'n', 'o', 't', 'a', 'v', 'h', 'd', '!'};
+    ASSERT_OK(file.WriteAt(kMiB, junk));
+  }
+  auto fresh = Open(dir.path());
+  const auto disk = fresh->GetDisk("disk1");
+  ASSERT_EQ(CodeOf(disk), Code::kCorruptData);
+  EXPECT_NE(disk.error().message().find("disk1/disk.vhd: footer at offset 1048576: Cookie"), std::string::npos)
+      << disk.error().message();
+}
+
+TEST(LocalStoreTest, LeasesExpireWithTime) {
+  TempDir dir;
+  ManualClock clock(TimePoint(std::chrono::seconds(1714564800)));
+  StoreOptions options;
+  options.clock = &clock;
+  auto a = Open(dir.path(), options);
+  auto b = Open(dir.path(), options);
+  ASSERT_OK(a->CreateDisk("disk0", kMiB));
+  ASSERT_OK(a->AcquireLease("disk0", std::chrono::seconds(15)));
+  EXPECT_EQ(CodeOf(b->AcquireLease("disk0", std::chrono::seconds(15))), Code::kConflict);
+  clock.Advance(std::chrono::seconds(10));
+  ASSERT_OK(a->RenewLease("disk0"));
+  clock.Advance(std::chrono::seconds(14));
+  EXPECT_EQ(CodeOf(b->WritePages("disk0", 0, Bytes(512, 1))), Code::kConflict);
+  clock.Advance(std::chrono::seconds(2));  // 16 s after the renewal: expired
+  ASSERT_OK_AND_ASSIGN(const DiskProperties props, b->GetDisk("disk0"));
+  EXPECT_EQ(props.lease_state, LeaseState::kExpired);
+  ASSERT_OK(b->AcquireLease("disk0", std::chrono::seconds(15)));
+  const Status lost = a->WritePages("disk0", 0, Bytes(512, 2));
+  ASSERT_EQ(CodeOf(lost), Code::kConflict);
+  ASSERT_OK(b->WritePages("disk0", 0, Bytes(512, 3)));
+  // A break with a period lets the holder finish, then frees the disk.
+  ASSERT_OK(a->BreakLease("disk0", std::chrono::seconds(5)));
+  ASSERT_OK(b->WritePages("disk0", 0, Bytes(512, 4)));
+  EXPECT_EQ(CodeOf(a->AcquireLease("disk0", std::chrono::seconds(15))), Code::kConflict);
+  clock.Advance(std::chrono::seconds(5));
+  ASSERT_OK(a->AcquireLease("disk0", std::chrono::seconds(15)));
+}
+
+}  // namespace
+}  // namespace hvr

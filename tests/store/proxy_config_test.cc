@@ -1,0 +1,82 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "store/azure/http_transport.hpp"
+#include "test_util/result_assertions.hpp"
+
+namespace hvr::azure {
+namespace {
+
+// Sets environment variables for one test and restores them afterwards.
+class Env {
+ public:
+  ~Env() {
+    for (const auto& [name, value] : saved_) {
+      if (value) {
+        ::setenv(name.c_str(), value->c_str(), 1);
+      } else {
+        ::unsetenv(name.c_str());
+      }
+    }
+  }
+  void Set(const std::string& name, const char* value) {
+    const char* old = std::getenv(name.c_str());
+    saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+    if (value) {
+      ::setenv(name.c_str(), value, 1);
+    } else {
+      ::unsetenv(name.c_str());
+    }
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+const Endpoint kAzure{true, "acct.blob.core.windows.net", 443, ""};
+
+TEST(ProxyConfigTest, ConfiguredProxiesWinAndCarryCredentials) {
+  ASSERT_OK_AND_ASSIGN(const auto proxy, ResolveProxy(std::string("http://agent:pa%3Ass@proxy.corp:3128"), kAzure));
+  ASSERT_TRUE(proxy);
+  EXPECT_EQ(proxy->host, "proxy.corp");
+  EXPECT_EQ(proxy->port, 3128);
+  EXPECT_EQ(proxy->authorization, "Basic YWdlbnQ6cGE6c3M=");  // agent:pa:ss
+  EXPECT_EQ(proxy->display.find("pa%3Ass"), std::string::npos) << proxy->display;
+  ASSERT_OK_AND_ASSIGN(const auto bare, ResolveProxy(std::string("proxy.corp:8080"), kAzure));
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->port, 8080);
+  ASSERT_OK_AND_ASSIGN(const auto none, ResolveProxy(std::string(""), kAzure));
+  EXPECT_FALSE(none);
+  EXPECT_EQ(CodeOf(ResolveProxy(std::string("https://proxy.corp:443"), kAzure)), Code::kUnsupported);
+}
+
+TEST(ProxyConfigTest, TheEnvironmentIsReadAndNoProxyHonoured) {
+  Env env;
+  env.Set("HTTPS_PROXY", "http://envproxy:3128");
+  env.Set("https_proxy", nullptr);
+  env.Set("HTTP_PROXY", nullptr);
+  env.Set("http_proxy", "http://plainproxy:8080");
+  env.Set("NO_PROXY", nullptr);
+  env.Set("no_proxy", nullptr);
+  ASSERT_OK_AND_ASSIGN(const auto https, ResolveProxy(std::nullopt, kAzure));
+  ASSERT_TRUE(https);
+  EXPECT_EQ(https->host, "envproxy");
+  ASSERT_OK_AND_ASSIGN(const auto http, ResolveProxy(std::nullopt, Endpoint{false, "acct.blob.core.windows.net", 80, ""}));
+  ASSERT_TRUE(http);
+  EXPECT_EQ(http->host, "plainproxy");
+  // Loopback never goes through the environment's proxy.
+  ASSERT_OK_AND_ASSIGN(const auto loopback, ResolveProxy(std::nullopt, Endpoint{true, "127.0.0.1", 10000, "/a"}));
+  EXPECT_FALSE(loopback);
+  env.Set("NO_PROXY", "example.org, .windows.net");
+  ASSERT_OK_AND_ASSIGN(const auto excluded, ResolveProxy(std::nullopt, kAzure));
+  EXPECT_FALSE(excluded);
+  ASSERT_OK_AND_ASSIGN(const auto other, ResolveProxy(std::nullopt, Endpoint{true, "notwindows.net", 443, ""}));
+  EXPECT_TRUE(other) << "a suffix matches whole labels only";
+  env.Set("NO_PROXY", "*");
+  ASSERT_OK_AND_ASSIGN(const auto all, ResolveProxy(std::nullopt, kAzure));
+  EXPECT_FALSE(all);
+}
+
+}  // namespace
+}  // namespace hvr::azure

@@ -1,0 +1,28 @@
+#include "store/redact.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hvr {
+namespace {
+
+TEST(RedactTest, SignaturesKeysAndPasswordsAreHidden) {
+  EXPECT_EQ(RedactSecrets("https://a.blob.core.windows.net/c?sv=2024-11-04&sp=rw&sig=abc%2Fdef%3D&se=x"),
+            "https://a.blob.core.windows.net/c?sv=2024-11-04&sp=rw&sig=REDACTED&se=x");
+  EXPECT_EQ(RedactSecrets("AccountName=a;AccountKey=Zm9vYmFy==;Container=c"),
+            "AccountName=a;AccountKey=REDACTED;Container=c");
+  EXPECT_EQ(RedactSecrets("SharedAccessSignature=sv=1&SIG=xyz"), "SharedAccessSignature=sv=1&SIG=REDACTED");
+  EXPECT_EQ(RedactSecrets("x-ms-encryption-key: AAAA\r\nx-ms-encryption-key-sha256: BBBB"),
+            "x-ms-encryption-key: REDACTED\r\nx-ms-encryption-key-sha256: BBBB");
+  EXPECT_EQ(RedactSecrets("proxy http://agent:s3cret@proxy:3128 refused"),
+            "proxy http://agent:REDACTED@proxy:3128 refused");
+  EXPECT_EQ(RedactSecrets("http://agent@proxy:3128"), "http://agent@proxy:3128");
+}
+
+TEST(RedactTest, OrdinaryTextIsLeftAlone) {
+  const std::string text = "PUT disk0?comp=page: HTTP 412 LeaseIdMissing; consig=1 design=2 /srv/replicas";
+  EXPECT_EQ(RedactSecrets(text), text);
+  EXPECT_EQ(RedactSecrets("sig="), "sig=");
+}
+
+}  // namespace
+}  // namespace hvr

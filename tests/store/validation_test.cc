@@ -1,0 +1,71 @@
+#include "store/validation.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_util/result_assertions.hpp"
+
+namespace hvr {
+namespace {
+
+TEST(ValidationTest, DiskNames) {
+  for (const char* good : {"disk0", "vm-01.disk_2", "A", "0"}) EXPECT_OK(ValidateDiskName(good));
+  for (const char* bad : {"", ".hidden", "-dash", "a/b", "a b", "a@b", "ü"}) {
+    EXPECT_EQ(CodeOf(ValidateDiskName(bad)), Code::kInvalidArgument) << bad;
+  }
+  EXPECT_OK(ValidateDiskName(std::string(128, 'a')));
+  EXPECT_FALSE(ValidateDiskName(std::string(129, 'a')).ok());
+}
+
+TEST(ValidationTest, ContainerNames) {
+  for (const char* good : {"abc", "replicas", "vm-1-disks", "a1b"}) EXPECT_OK(ValidateContainerName(good));
+  for (const char* bad : {"ab", "Upper", "-lead", "trail-", "dou--ble", "under_score"}) {
+    EXPECT_FALSE(ValidateContainerName(bad).ok()) << bad;
+  }
+}
+
+TEST(ValidationTest, MetadataKeysValuesAndSize) {
+  EXPECT_OK(ValidateMetadata({{"a", "1"}, {"_b", ""}, {"C9", "x y"}}));
+  EXPECT_FALSE(ValidateMetadata({{"9a", "1"}}).ok());
+  EXPECT_FALSE(ValidateMetadata({{"a-b", "1"}}).ok());
+  EXPECT_FALSE(ValidateMetadata({{"a", "tab\t"}}).ok());
+  EXPECT_FALSE(ValidateMetadata({{"a", " lead"}}).ok());
+  EXPECT_FALSE(ValidateMetadata({{"Key", "1"}, {"key", "2"}}).ok()) << "keys ignore case";
+  EXPECT_FALSE(ValidateMetadata({{"hvr_state", "1"}}).ok());
+  EXPECT_FALSE(ValidateMetadata({{"HVRx", "1"}}).ok());
+  EXPECT_OK(ValidateMetadata({{"hvr_state", "1"}}, true));
+  EXPECT_FALSE(ValidateMetadata({{"k", std::string(8200, 'v')}}).ok());
+  EXPECT_FALSE(ValidateMetadata({{std::string(65, 'k'), "v"}}).ok());
+}
+
+TEST(ValidationTest, SizesAndRanges) {
+  EXPECT_OK(ValidateVirtualSize(1 << 20));
+  EXPECT_FALSE(ValidateVirtualSize(0).ok());
+  EXPECT_FALSE(ValidateVirtualSize((1 << 20) + 512).ok());
+  const uint64_t size = 4 << 20;
+  EXPECT_OK(ValidatePageRange("write", "d", 0, 512, kMaxWriteSize, size));
+  EXPECT_OK(ValidatePageRange("write", "d", size - 512, 512, kMaxWriteSize, size));
+  const Status unaligned = ValidatePageRange("write", "d", 100, 512, kMaxWriteSize, size);
+  ASSERT_FALSE(unaligned.ok());
+  EXPECT_NE(unaligned.error().message().find("write of 512 bytes at offset 100 on disk 'd'"),
+            std::string::npos)
+      << unaligned.error().message();
+  EXPECT_FALSE(ValidatePageRange("write", "d", 0, 0, kMaxWriteSize, size).ok());
+  EXPECT_FALSE(ValidatePageRange("write", "d", 0, kMaxWriteSize + 512, kMaxWriteSize, size + kMaxWriteSize).ok());
+  EXPECT_FALSE(ValidatePageRange("write", "d", size, 512, kMaxWriteSize, size).ok());
+  EXPECT_FALSE(ValidatePageRange("write", "d", UINT64_MAX - 511, 512, kMaxWriteSize, size).ok());
+  EXPECT_OK(ValidateReadRange("d", 7, 3, 10));
+  EXPECT_FALSE(ValidateReadRange("d", 8, 3, 10).ok());
+}
+
+TEST(ValidationTest, LeaseDurations) {
+  EXPECT_OK(ValidateLeaseDuration(kInfiniteLease));
+  EXPECT_OK(ValidateLeaseDuration(std::chrono::seconds(15)));
+  EXPECT_OK(ValidateLeaseDuration(std::chrono::seconds(60)));
+  EXPECT_FALSE(ValidateLeaseDuration(std::chrono::seconds(14)).ok());
+  EXPECT_FALSE(ValidateLeaseDuration(std::chrono::seconds(61)).ok());
+  EXPECT_OK(ValidateBreakPeriod(std::chrono::seconds(0)));
+  EXPECT_FALSE(ValidateBreakPeriod(std::chrono::seconds(-1)).ok());
+}
+
+}  // namespace
+}  // namespace hvr

@@ -1,0 +1,53 @@
+// An Azurite blob service for one test process: started from the project's pinned copy
+// (.deps/azurite, scripts/install-deps.sh) on 127.0.0.1 with a port the system picks, a
+// temporary workspace and telemetry off; optionally HTTPS with a given certificate.
+// Stopped, and its workspace removed, when the object goes. Starting takes a few
+// seconds, so a test suite shares one instance between its cases. Azurite is killed when
+// the thread that started it ends, so start it from the test's main thread.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "test_util/temp_dir.hpp"
+
+namespace hvr {
+
+class Azurite {
+ public:
+  struct Options {
+    std::string cert_file;  // PEM; with key_file, Azurite serves HTTPS
+    std::string key_file;
+    bool loose = false;     // --loose: ignore headers Azurite does not implement
+  };
+
+  // Throws std::runtime_error naming what failed (missing install, no start in time).
+  explicit Azurite(Options options);
+  Azurite() : Azurite(Options{}) {}
+  ~Azurite();
+  Azurite(const Azurite&) = delete;
+  Azurite& operator=(const Azurite&) = delete;
+
+  // Where the pinned Azurite is installed; empty if it is not.
+  static std::string Executable();
+
+  uint16_t port() const { return port_; }
+  bool https() const { return https_; }
+  // "http://127.0.0.1:PORT/devstoreaccount1"
+  std::string BlobEndpoint() const;
+  // A connection string with the development account's key and Container=`container`.
+  std::string ConnectionString(const std::string& container) const;
+  // Azurite's console output so far, for failure messages.
+  std::string Log() const;
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  bool https_ = false;
+};
+
+}  // namespace hvr

@@ -1,0 +1,19 @@
+// Test certificates made with the openssl command line: a self-signed server
+// certificate for an IP address, to serve Azurite over HTTPS.
+#pragma once
+
+#include <string>
+
+namespace hvr {
+
+struct CertificateFiles {
+  std::string cert;  // PEM certificate (also the CA to trust: it signs itself)
+  std::string key;   // PEM private key
+};
+
+// Writes NAME.pem and NAME-key.pem into `dir`, a P-256 certificate for `ip` (in the
+// subject alternative names) valid for two days. Throws std::runtime_error on failure.
+CertificateFiles MakeSelfSignedCertificate(const std::string& dir, const std::string& name,
+                                           const std::string& ip);
+
+}  // namespace hvr
