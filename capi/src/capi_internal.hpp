@@ -2,6 +2,8 @@
 // the thread-local error message. Every exported function body runs inside Guard().
 #pragma once
 
+#include <algorithm>
+#include <cstring>
 #include <new>
 #include <string>
 #include <string_view>
@@ -10,6 +12,13 @@
 #include "hvr.h"
 #include "hvr/cancel.hpp"
 #include "hvr/error.hpp"
+
+// Propagates a failed hvr_status from inside a Guard body.
+#define HVR_CAPI_CHECK(expr)              \
+  do {                                    \
+    const hvr_status hvr_capi_s_ = (expr); \
+    if (hvr_capi_s_ != HVR_OK) return hvr_capi_s_; \
+  } while (0)
 
 struct hvr_cancel_token {
   hvr::CancelToken token;
@@ -35,6 +44,31 @@ inline Code ToCode(hvr_status status) { return static_cast<Code>(static_cast<int
 // Returns Fail(...) for a NULL pointer argument, naming it, else HVR_OK.
 hvr_status RequireNonNull(const void* pointer, const char* function, const char* argument);
 
+// Growing structs (hvr.h): the caller sets struct_size to the size it was built with.
+// RequireStructSize fails when it is not set; CopyOutGrowing writes the fields of `full`
+// that fit in the caller's size and leaves struct_size as the caller set it, so a program
+// built against an older header never sees bytes written past its struct.
+template <typename Struct>
+hvr_status RequireStructSize(const Struct* out, const char* function, const char* argument) {
+  if (out->struct_size >= sizeof(size_t)) return HVR_OK;
+  return Fail(HVR_INVALID_ARGUMENT,
+              std::string(function) + ": " + argument + "->struct_size is not set");
+}
+
+template <typename Struct>
+void CopyOutGrowing(Struct full, Struct* out) {
+  full.struct_size = out->struct_size;
+  std::memcpy(static_cast<void*>(out), &full, std::min(out->struct_size, sizeof(Struct)));
+}
+
+// Both at once, for a struct that is only an output.
+template <typename Struct>
+hvr_status CopyOut(const Struct& full, Struct* out, const char* function, const char* argument = "out") {
+  HVR_CAPI_CHECK(RequireStructSize(out, function, argument));
+  CopyOutGrowing(full, out);
+  return HVR_OK;
+}
+
 // Runs `body` (returning hvr_status) so that no exception escapes into C.
 template <typename Body>
 hvr_status Guard(const char* function, Body&& body) noexcept {
@@ -48,12 +82,5 @@ hvr_status Guard(const char* function, Body&& body) noexcept {
     return Fail(HVR_INTERNAL, std::string(function) + ": unknown exception");
   }
 }
-
-// Propagates a failed hvr_status from inside a Guard body.
-#define HVR_CAPI_CHECK(expr)              \
-  do {                                    \
-    const hvr_status hvr_capi_s_ = (expr); \
-    if (hvr_capi_s_ != HVR_OK) return hvr_capi_s_; \
-  } while (0)
 
 }  // namespace hvr::capi

@@ -28,6 +28,7 @@ struct hvr_diff {
 
 namespace {
 
+using hvr::capi::CopyOut;
 using hvr::capi::Fail;
 using hvr::capi::Guard;
 using hvr::capi::RequireNonNull;
@@ -69,20 +70,6 @@ hvr::RunFn RunCallback(const hvr_chunk_options* options) {
     return hvr::Error(hvr::capi::ToCode(status), "the run callback returned " +
                                                      std::string(hvr_status_name(status)));
   };
-}
-
-// Writes `full` into the caller's growing struct: only the fields that fit in the size the
-// caller declared, and struct_size left as the caller set it.
-template <typename T>
-hvr_status CopyOut(const T& full, T* out, const char* function) {
-  if (out->struct_size < sizeof(size_t)) {
-    return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": struct_size is not set");
-  }
-  const size_t size = std::min(out->struct_size, sizeof(T));
-  const size_t caller_size = out->struct_size;
-  std::memcpy(static_cast<void*>(out), &full, size);
-  out->struct_size = caller_size;
-  return HVR_OK;
 }
 
 // Hands a new manifest handle to the caller, or records the failure.

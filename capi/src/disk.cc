@@ -147,14 +147,11 @@ hvr_status hvr_disk_get_info(const hvr_disk* disk, hvr_disk_info* info) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(disk, __func__, "disk"));
     HVR_CAPI_CHECK(RequireNonNull(info, __func__, "info"));
-    if (info->struct_size < sizeof(size_t)) {
-      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": info->struct_size is not set");
-    }
+    HVR_CAPI_CHECK(hvr::capi::RequireStructSize(info, __func__, "info"));
     std::unique_lock lock(disk->info_mu);
     const hvr::DiskInfo& d = disk->reader->info();
     hvr_disk_info full;
     std::memset(&full, 0, sizeof full);
-    full.struct_size = info->struct_size;
     full.format = static_cast<hvr_disk_format>(static_cast<int>(d.format));
     full.type = static_cast<hvr_disk_type>(static_cast<int>(d.type));
     full.virtual_size = d.virtual_size;
@@ -169,7 +166,7 @@ hvr_status hvr_disk_get_info(const hvr_disk* disk, hvr_disk_info* info) {
     full.log_replayed = d.log_replayed ? 1 : 0;
     full.path = d.path.c_str();
     full.parent_path = d.parent_path ? d.parent_path->c_str() : nullptr;
-    std::memcpy(info, &full, std::min(info->struct_size, sizeof full));
+    hvr::capi::CopyOutGrowing(full, info);
     return HVR_OK;
   });
 }

@@ -30,6 +30,7 @@ struct hvr_extent_map {
 namespace {
 
 using hvr::capi::CopyString;
+using hvr::capi::CopyOut;
 using hvr::capi::Fail;
 using hvr::capi::Guard;
 using hvr::capi::RequireNonNull;
@@ -43,18 +44,6 @@ hvr::Guid GuidFrom(const uint8_t* bytes) {
   hvr::Guid guid;
   std::memcpy(guid.bytes.data(), bytes, guid.bytes.size());
   return guid;
-}
-
-// Writes the fields of `full` that fit in the caller's struct (growing structs, hvr.h).
-template <typename Struct>
-hvr_status CopyOut(Struct full, Struct* out, const char* function) {
-  if (out->struct_size < sizeof(size_t)) {
-    return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": struct_size is not set");
-  }
-  const size_t size = std::min(out->struct_size, sizeof(Struct));
-  full.struct_size = out->struct_size;
-  std::memcpy(static_cast<void*>(out), &full, size);
-  return HVR_OK;
 }
 
 hvr_status CopyHeader(const hvr::HrlHeader& h, hvr_hrl_header* out, const char* function) {

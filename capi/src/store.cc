@@ -44,25 +44,18 @@ hvr::TransferOptions TransferOptionsFor(hvr_progress_fn progress, void* user_dat
 void CopyStats(const hvr::TransferStats& stats, hvr_transfer_stats* out) {
   if (out == nullptr) return;
   hvr_transfer_stats full{};
-  full.struct_size = sizeof full;
   full.virtual_size = stats.virtual_size;
   full.bytes_read = stats.bytes_read;
   full.bytes_sent = stats.bytes_sent;
   full.bytes_skipped = stats.bytes_skipped;
   full.requests = stats.requests;
   full.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(stats.elapsed).count();
-  // Only the fields the caller's struct has room for.
-  const size_t size = std::min(out->struct_size, sizeof full);
-  std::memcpy(reinterpret_cast<char*>(out) + sizeof(size_t),
-              reinterpret_cast<const char*>(&full) + sizeof(size_t),
-              size > sizeof(size_t) ? size - sizeof(size_t) : 0);
+  hvr::capi::CopyOutGrowing(full, out);
 }
 
+// out_stats is optional.
 hvr_status CheckStats(const hvr_transfer_stats* stats, const char* function) {
-  if (stats != nullptr && stats->struct_size < sizeof(size_t)) {
-    return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": out_stats->struct_size is not set");
-  }
-  return HVR_OK;
+  return stats == nullptr ? HVR_OK : hvr::capi::RequireStructSize(stats, function, "out_stats");
 }
 
 }  // namespace
