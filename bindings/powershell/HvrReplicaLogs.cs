@@ -28,6 +28,9 @@ namespace Hvr
         public string CreatorApplication { get; internal set; }
         public bool IsClosed { get { return EolLocation != 0; } }
 
+        // The path, so that a header piped to a cmdlet taking log paths stands for its file.
+        public override string ToString() { return Path; }
+
         internal static HvrNative.hvr_hrl_header NewNative()
         {
             HvrNative.hvr_hrl_header h = new HvrNative.hvr_hrl_header();
