@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "command.hpp"
+#include "units.hpp"
 #include "hvr/chunk_diff.hpp"
 #include "util/file.hpp"
 
@@ -17,23 +18,6 @@ namespace hvrepl {
 namespace {
 
 namespace po = boost::program_options;
-
-// "65536", "64K", "64KiB", "1M", "1MiB" (binary units, case-insensitive).
-std::optional<uint64_t> ParseSize(const std::string& text) {
-  size_t used = 0;
-  uint64_t value = 0;
-  try {
-    value = std::stoull(text, &used);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  std::string unit = text.substr(used);
-  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (unit.empty() || unit == "b") return value;
-  if (unit == "k" || unit == "kib") return value << 10;
-  if (unit == "m" || unit == "mib") return value << 20;
-  return std::nullopt;
-}
 
 // Fills the options every command here shares; returns a usage error message or "".
 std::string ReadChunkOptions(const po::variables_map& vm, hvr::ChunkOptions& options) {
@@ -62,22 +46,6 @@ po::variables_map Parse(const std::vector<std::string>& args, const po::options_
   po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
   po::notify(vm);
   return vm;
-}
-
-// Percentages on stderr, for --progress.
-hvr::ProgressFn StderrProgress() {
-  return [last = -1](uint64_t done, uint64_t total) mutable {
-    const int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
-    if (percent == last) return;
-    last = percent;
-    std::fprintf(stderr, "\r%3d%%", percent);
-    if (done >= total) std::fputc('\n', stderr);
-    std::fflush(stderr);
-  };
-}
-
-double Seconds(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
 // A diff operand: a disk image or a manifest file, told apart by content.
@@ -142,7 +110,8 @@ int ManifestBuild(const std::vector<std::string>& args) {
   const auto vm = Parse(args, desc, positional);
   hvr::ChunkOptions options;
   if (auto error = ReadChunkOptions(vm, options); !error.empty()) return UsageError(error);
-  if (vm["progress"].as<bool>()) options.progress = StderrProgress();
+  ProgressBar bar("hashing", vm["progress"].as<bool>());
+  options.progress = bar.fn();
 
   const std::string path = vm["disk"].as<std::string>();
   const std::string output = vm["output"].as<std::string>();
@@ -151,7 +120,8 @@ int ManifestBuild(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   auto manifest = hvr::BuildManifest(**disk, options);
   if (!manifest.ok()) return ReportError(manifest.error().WithContext(path));
-  const double seconds = Seconds(start);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (auto saved = hvr::SaveManifest(*manifest, output); !saved.ok()) return ReportError(saved.error());
   std::printf("%s: %llu chunks of %u bytes (%llu zero) for %llu bytes of %s, hashed in %.2f s (%.0f MiB/s)\n",
               output.c_str(), static_cast<unsigned long long>(manifest->chunk_count()),
@@ -205,7 +175,8 @@ int DiffCommand(const std::vector<std::string>& args) {
   const auto vm = Parse(args, desc, positional);
   hvr::ChunkOptions options;
   if (auto error = ReadChunkOptions(vm, options); !error.empty()) return UsageError(error);
-  if (vm["progress"].as<bool>()) options.progress = StderrProgress();
+  ProgressBar bar("comparing", vm["progress"].as<bool>());
+  options.progress = bar.fn();
 
   const std::string source_path = vm["source"].as<std::string>();
   const std::string target_path = vm["target"].as<std::string>();

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "units.hpp"
 #include "hvr/disk.hpp"
 #include "hvr/disk_convert.hpp"
 #include "hvr/disk_create.hpp"
@@ -30,39 +31,12 @@ po::variables_map Parse(const std::vector<std::string>& args, const po::options_
   return vm;
 }
 
-// "2G", "512M", "64K", "1T" (binary units) or plain bytes.
-uint64_t ParseSize(const std::string& text) {
-  size_t used = 0;
-  const unsigned long long number = std::stoull(text, &used);
-  const std::string unit = text.substr(used);
-  uint64_t scale = 1;
-  if (unit == "K" || unit == "KiB") scale = 1ull << 10;
-  else if (unit == "M" || unit == "MiB") scale = 1ull << 20;
-  else if (unit == "G" || unit == "GiB") scale = 1ull << 30;
-  else if (unit == "T" || unit == "TiB") scale = 1ull << 40;
-  else if (!unit.empty()) throw std::invalid_argument("unknown size unit in '" + text + "' (use K, M, G or T)");
-  return number * scale;
-}
-
-std::string HumanSize(uint64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-  return buf;
-}
-
-hvr::ProgressFn ProgressPrinter(const char* what) {
-  return [what](uint64_t done, uint64_t total) {
-    const int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
-    std::cerr << "\r" << what << ": " << percent << "% (" << HumanSize(done) << " of " << HumanSize(total) << ")"
-              << (done == total ? "\n" : "") << std::flush;
-  };
+// A size option's value, or a usage error (main prints it with the command's usage).
+uint64_t SizeOption(const po::variables_map& vm, const char* name) {
+  const std::string text = vm[name].as<std::string>();
+  const auto size = ParseSize(text);
+  if (!size) throw std::invalid_argument(std::string("--") + name + ": '" + text + "' is not a size (e.g. 2G, 512M, 64K)");
+  return *size;
 }
 
 int Info(const std::vector<std::string>& args) {
@@ -146,12 +120,13 @@ int Convert(const std::vector<std::string>& args) {
   else if (to == "vhdx-fixed") convert.target = hvr::ConvertTarget::kVhdxFixed;
   else if (to == "vhd-fixed") convert.target = hvr::ConvertTarget::kVhdFixed;
   else return UsageError("disk convert: --to must be raw, vhdx, vhdx-fixed or vhd-fixed, not '" + to + "'");
-  if (vm.count("block-size")) convert.block_size = static_cast<uint32_t>(ParseSize(vm["block-size"].as<std::string>()));
+  if (vm.count("block-size")) convert.block_size = static_cast<uint32_t>(SizeOption(vm, "block-size"));
   convert.threads = vm["threads"].as<int>();
   // Like cp and qemu-img convert, leave flushing to the system unless asked.
   convert.sync = vm.count("sync") > 0;
   convert.overwrite = vm.count("force") > 0;
-  if (vm.count("progress")) convert.progress = ProgressPrinter("convert");
+  ProgressBar bar("convert", vm.count("progress") > 0);
+  convert.progress = bar.fn();
   auto source = hvr::OpenDisk(vm["source"].as<std::string>());
   if (!source.ok()) return ReportError(source.error());
   auto stats = hvr::ConvertDisk(**source, vm["destination"].as<std::string>(), convert);
@@ -168,14 +143,14 @@ int Create(const std::vector<std::string>& args) {
       "block-size", po::value<std::string>(), "VHDX block size (default 32M)");
   const auto vm = Parse(args, options, {"image"});
   const std::string path = vm["image"].as<std::string>();
-  const uint64_t size = ParseSize(vm["size"].as<std::string>());
+  const uint64_t size = SizeOption(vm, "size");
   const std::string type = vm["type"].as<std::string>();
   hvr::Status s;
   if (type == "vhdx" || type == "vhdx-fixed") {
     hvr::VhdxCreateOptions create;
     create.virtual_size = size;
     create.fixed = type == "vhdx-fixed";
-    if (vm.count("block-size")) create.block_size = static_cast<uint32_t>(ParseSize(vm["block-size"].as<std::string>()));
+    if (vm.count("block-size")) create.block_size = static_cast<uint32_t>(SizeOption(vm, "block-size"));
     s = hvr::CreateVhdx(path, create);
   } else if (type == "vhd-fixed") {
     s = hvr::CreateFixedVhd(path, size);
@@ -194,7 +169,7 @@ int DiffChild(const std::vector<std::string>& args) {
   options.add_options()("block-size", po::value<std::string>(), "block size of the child (default: the parent's)");
   const auto vm = Parse(args, options, {"parent", "child"});
   hvr::DifferencingOptions diff;
-  if (vm.count("block-size")) diff.block_size = static_cast<uint32_t>(ParseSize(vm["block-size"].as<std::string>()));
+  if (vm.count("block-size")) diff.block_size = static_cast<uint32_t>(SizeOption(vm, "block-size"));
   const hvr::Status s = hvr::CreateDifferencingVhdx(vm["child"].as<std::string>(), vm["parent"].as<std::string>(), diff);
   if (!s.ok()) return ReportError(s.error());
   std::cout << "created " << vm["child"].as<std::string>() << " over " << vm["parent"].as<std::string>() << "\n";
@@ -207,7 +182,8 @@ int Merge(const std::vector<std::string>& args) {
   const auto vm = Parse(args, options, {"child"});
   hvr::MergeOptions merge;
   merge.keep_child = vm.count("keep-child") > 0;
-  if (vm.count("progress")) merge.progress = ProgressPrinter("merge");
+  ProgressBar bar("merge", vm.count("progress") > 0);
+  merge.progress = bar.fn();
   auto merged = hvr::MergeDifferencingDisk(vm["child"].as<std::string>(), merge);
   if (!merged.ok()) return ReportError(merged.error());
   std::cout << "merged " << HumanSize(merged->bytes_merged) << " into " << merged->parent_path

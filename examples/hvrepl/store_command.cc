@@ -1,5 +1,4 @@
 // hvrepl upload, download and store ls: disks in and out of replica stores.
-#include <unistd.h>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -7,9 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <mutex>
 
 #include "command.hpp"
+#include "units.hpp"
 #include "hvr/disk_transfer.hpp"
 #include "hvr/sync_store.hpp"
 #include "store/store_json.hpp"
@@ -19,31 +18,6 @@ namespace hvrepl {
 namespace {
 
 namespace po = boost::program_options;
-using Steady = std::chrono::steady_clock;
-
-std::string Size(uint64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-  return buf;
-}
-
-std::string Seconds(std::chrono::nanoseconds elapsed) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f s", std::chrono::duration<double>(elapsed).count());
-  return buf;
-}
-
-std::string Rate(uint64_t bytes, std::chrono::nanoseconds elapsed) {
-  const double seconds = std::max(1e-9, std::chrono::duration<double>(elapsed).count());
-  return Size(static_cast<uint64_t>(static_cast<double>(bytes) / seconds)) + "/s";
-}
 
 // Options every store command takes.
 void AddStoreOptions(po::options_description& options) {
@@ -88,38 +62,6 @@ po::variables_map Parse(const std::vector<std::string>& args, po::options_descri
   return vm;
 }
 
-// A progress bar on stderr when it is a terminal, redrawn at most five times a second.
-class ProgressBar {
- public:
-  explicit ProgressBar(std::string label) : label_(std::move(label)), enabled_(::isatty(2) == 1) {}
-  hvr::ProgressFn fn() {
-    return [this](uint64_t done, uint64_t total) { Draw(done, total, false); };
-  }
-  void Finish(uint64_t total) { Draw(total, total, true); }
-
- private:
-  void Draw(uint64_t done, uint64_t total, bool last) {
-    if (!enabled_) return;
-    std::lock_guard lock(mu_);
-    const auto now = Steady::now();
-    if (!last && now - drawn_ < std::chrono::milliseconds(200)) return;
-    drawn_ = now;
-    const int width = 30;
-    const int filled = total ? static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width) : width;
-    std::string bar(static_cast<size_t>(filled), '#');
-    bar.resize(width, '.');
-    std::fprintf(stderr, "\r%s [%s] %3d%% %s / %s   ", label_.c_str(), bar.c_str(),
-                 total ? static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total)) : 100,
-                 Size(done).c_str(), Size(total).c_str());
-    if (last) std::fprintf(stderr, "\n");
-  }
-
-  std::string label_;
-  bool enabled_;
-  std::mutex mu_;
-  Steady::time_point drawn_{};
-};
-
 int Upload(const std::vector<std::string>& args) {
   po::options_description named("upload options");
   AddStoreOptions(named);
@@ -134,7 +76,7 @@ int Upload(const std::vector<std::string>& args) {
   auto store = hvr::SyncStore::Open(location->target, options);
   if (!store.ok()) return ReportError(store.error());
 
-  ProgressBar bar("upload");
+  ProgressBar bar("upload", ProgressBar::StderrIsTerminal());
   hvr::TransferOptions transfer;
   transfer.max_in_flight = options.max_in_flight;
   transfer.progress = bar.fn();
@@ -152,13 +94,13 @@ int Upload(const std::vector<std::string>& args) {
     return 0;
   }
   std::cout << "uploaded " << (*image)->info().path << " (" << hvr::DiskFormatName((*image)->info().format)
-            << ") to " << where << " as a fixed VHD of " << Size(stats->virtual_size) << "\n"
-            << "  read     " << Size(stats->bytes_read) << "\n"
-            << "  sent     " << Size(stats->bytes_sent) << " in " << stats->requests << " requests\n"
-            << "  skipped  " << Size(stats->bytes_skipped) << " (unallocated or zero)\n"
-            << "  time     " << Seconds(stats->elapsed) << ", "
-            << Rate(stats->bytes_sent, stats->elapsed) << " sent, "
-            << Rate(stats->virtual_size, stats->elapsed) << " of disk\n";
+            << ") to " << where << " as a fixed VHD of " << HumanSize(stats->virtual_size) << "\n"
+            << "  read     " << HumanSize(stats->bytes_read) << "\n"
+            << "  sent     " << HumanSize(stats->bytes_sent) << " in " << stats->requests << " requests\n"
+            << "  skipped  " << HumanSize(stats->bytes_skipped) << " (unallocated or zero)\n"
+            << "  time     " << HumanSeconds(stats->elapsed) << ", "
+            << HumanRate(stats->bytes_sent, stats->elapsed) << " sent, "
+            << HumanRate(stats->virtual_size, stats->elapsed) << " of disk\n";
   return 0;
 }
 
@@ -174,7 +116,7 @@ int Download(const std::vector<std::string>& args) {
   auto store = hvr::SyncStore::Open(location->target, options);
   if (!store.ok()) return ReportError(store.error());
 
-  ProgressBar bar("download");
+  ProgressBar bar("download", ProgressBar::StderrIsTerminal());
   hvr::TransferOptions transfer;
   transfer.max_in_flight = options.max_in_flight;
   transfer.progress = bar.fn();
@@ -191,11 +133,11 @@ int Download(const std::vector<std::string>& args) {
   }
   std::cout << "downloaded " << (*store)->description() << "/" << location->name
             << (location->snapshot.empty() ? "" : "@" + location->snapshot) << " to " << out << " ("
-            << (vm["raw"].as<bool>() ? "raw" : "fixed VHD") << ", " << Size(stats->virtual_size) << ")\n"
-            << "  received " << Size(stats->bytes_read) << " in " << stats->requests << " requests\n"
-            << "  written  " << Size(stats->bytes_sent) << ", " << Size(stats->bytes_skipped)
+            << (vm["raw"].as<bool>() ? "raw" : "fixed VHD") << ", " << HumanSize(stats->virtual_size) << ")\n"
+            << "  received " << HumanSize(stats->bytes_read) << " in " << stats->requests << " requests\n"
+            << "  written  " << HumanSize(stats->bytes_sent) << ", " << HumanSize(stats->bytes_skipped)
             << " left sparse\n"
-            << "  time     " << Seconds(stats->elapsed) << ", " << Rate(stats->bytes_read, stats->elapsed)
+            << "  time     " << HumanSeconds(stats->elapsed) << ", " << HumanRate(stats->bytes_read, stats->elapsed)
             << "\n";
   return 0;
 }
@@ -237,7 +179,7 @@ int List(const std::vector<std::string>& args) {
   std::printf("%-32s %12s %7s %-10s %s\n", "NAME", "SIZE", "POINTS", "LEASE", "MODIFIED (UTC)");
   for (size_t i = 0; i < disks->size(); ++i) {
     const auto& d = (*disks)[i];
-    std::printf("%-32s %12s %7zu %-10s %s\n", d.name.c_str(), Size(d.virtual_size).c_str(), d.snapshot_count,
+    std::printf("%-32s %12s %7zu %-10s %s\n", d.name.c_str(), HumanSize(d.virtual_size).c_str(), d.snapshot_count,
                 hvr::LeaseStateName(d.lease_state), hvr::FormatSnapshotTime(d.last_modified).substr(0, 19).c_str());
     for (const auto& p : all_points[i]) {
       std::printf("  @%s%s\n", p.id.c_str(), p.app_consistent ? "  app-consistent" : "");

@@ -10,6 +10,9 @@ constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+constexpr int kFirstYear = 1970;
+constexpr int kLastYear = 2261;
+
 std::tm ToUtc(TimePoint t) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(
       std::chrono::floor<std::chrono::seconds>(t));
@@ -32,8 +35,10 @@ bool Digits(std::string_view text, size_t pos, size_t count, int& out) {
 
 std::optional<TimePoint> FromFields(int year, int month, int day, int hour, int minute,
                                     int second) {
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-      second > 60) {
+  // TimePoint counts nanoseconds in 64 bits: it reaches from 1677 to 2262. Azure's times
+  // are all after 1970; outside that window the text is damage, not a date.
+  if (year < kFirstYear || year > kLastYear || month < 1 || month > 12 || day < 1 ||
+      day > 31 || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
   std::tm tm{};

@@ -11,6 +11,7 @@
 
 #include "diff_fixture.hpp"
 #include "hvr/chunk_diff.hpp"
+#include "test_util/command.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/file.hpp"
 
@@ -19,25 +20,8 @@ namespace {
 
 constexpr uint64_t kMiB = 1 << 20;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-CommandResult Run(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
 void MustRun(const std::string& command) {
-  const CommandResult r = Run(command);
+  const testing::CommandResult r = testing::RunShell(command);
   ASSERT_EQ(r.exit_code, 0) << command << "\n" << r.output;
 }
 
@@ -48,8 +32,8 @@ void QemuIo(const std::string& image, const std::vector<std::string>& commands) 
   MustRun(line + " " + image);
 }
 
-CommandResult Compare(const std::string& a, const std::string& b) {
-  return Run("qemu-img compare -f raw -F raw " + a + " " + b);
+testing::CommandResult Compare(const std::string& a, const std::string& b) {
+  return testing::RunShell("qemu-img compare -f raw -F raw " + a + " " + b);
 }
 
 // Makes `target` equal to `source` by the runs alone (the way a session would).
@@ -110,7 +94,7 @@ class DiffQemuTest : public ::testing::Test {
     ASSERT_TRUE(resync.ok());
     EXPECT_EQ(by_disks->runs, resync->runs);
 
-    const CommandResult before = Compare(source_, target_);
+    const testing::CommandResult before = Compare(source_, target_);
     ASSERT_EQ(before.exit_code, 1) << before.output;  // 1: the images differ
     const uint64_t mismatch = FirstMismatch(before.output);
     EXPECT_TRUE(std::any_of(by_disks->runs.begin(), by_disks->runs.end(), [&](const DiffRun& run) {
@@ -122,7 +106,7 @@ class DiffQemuTest : public ::testing::Test {
     }
 
     Apply(*by_disks, source_, target_);
-    const CommandResult after = Compare(source_, target_);
+    const testing::CommandResult after = Compare(source_, target_);
     EXPECT_EQ(after.exit_code, 0) << after.output;
     const auto again = Diff(*source, *test::Open(target_), options);
     ASSERT_TRUE(again.ok());

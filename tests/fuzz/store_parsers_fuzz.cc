@@ -18,12 +18,20 @@
 
 namespace {
 
+// The log file goes to tmpfs when there is one: a torn log is repaired with an fsync,
+// and on a busy disk one fsync can outlast libFuzzer's per-input timeout.
+std::string ScratchFolder() {
+  return ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
 void FuzzUndoLog(std::string_view bytes) {
-  char path[] = "/tmp/hvr-undo-fuzz-XXXXXX";
-  const int fd = ::mkstemp(path);
+  std::string path = ScratchFolder() + "/hvr-undo-fuzz-XXXXXX";
+  const int fd = ::mkstemp(path.data());
   if (fd < 0) return;
   ::close(fd);
-  if (hvr::WriteFileAtomically(path, bytes).ok()) {
+  auto file = hvr::File::Open(path, hvr::File::Mode::kCreateOrTruncate);
+  const auto* raw = reinterpret_cast<const uint8_t*>(bytes.data());
+  if (file.ok() && file->WriteAt(0, std::span(raw, bytes.size())).ok()) {
     auto log = hvr::UndoLog::Open(path, false);
     if (log.ok()) {
       for (const auto& piece : log->Pieces()) {
@@ -35,7 +43,7 @@ void FuzzUndoLog(std::string_view bytes) {
       (void)log->Missing(0, UINT32_MAX);
     }
   }
-  ::unlink(path);
+  ::unlink(path.c_str());
 }
 
 }  // namespace

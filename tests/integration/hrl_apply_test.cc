@@ -11,6 +11,7 @@
 #include <random>
 
 #include "hvr/change_tracker.hpp"
+#include "test_util/command.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/file.hpp"
 
@@ -18,24 +19,6 @@ namespace hvr {
 namespace {
 
 constexpr uint64_t kDisk = 32 << 20;
-
-struct Output {
-  int exit_code = -1;
-  std::string out;
-};
-
-// Runs a shell command; its stdout, with stderr unless `stdout_only`.
-Output Shell(const std::string& command, bool stdout_only = false) {
-  Output run;
-  FILE* pipe = ::popen((command + (stdout_only ? " 2>/dev/null" : " 2>&1")).c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
 
 std::string Hvrepl() { return HVREPL_PATH; }  // set by CMake
 
@@ -47,9 +30,9 @@ struct Scenario {
   std::vector<size_t> writes_per_log;
 
   Scenario() {
-    EXPECT_EQ(Shell("qemu-img create -q -f raw " + base + " " + std::to_string(kDisk)).exit_code, 0);
-    EXPECT_EQ(Shell("qemu-io -f raw -c 'write -P 0x5c 0 " + std::to_string(kDisk) + "' " + base).exit_code, 0);
-    EXPECT_EQ(Shell("cp " + base + " " + expected).exit_code, 0);
+    EXPECT_EQ(testing::RunShell("qemu-img create -q -f raw " + base + " " + std::to_string(kDisk)).exit_code, 0);
+    EXPECT_EQ(testing::RunShell("qemu-io -f raw -c 'write -P 0x5c 0 " + std::to_string(kDisk) + "' " + base).exit_code, 0);
+    EXPECT_EQ(testing::RunShell("cp " + base + " " + expected).exit_code, 0);
     std::filesystem::create_directory(dir.File("logs"));
     auto tracker = ChangeTracker::Open(dir.File("logs"), TrackedDisk{kDisk, Guid::Random()});
     EXPECT_TRUE(tracker.ok());
@@ -69,7 +52,7 @@ struct Scenario {
         commands += " -c 'write -P " + std::to_string(pattern) + " " + std::to_string(offset) + " " +
                     std::to_string(length) + "'";
       }
-      EXPECT_EQ(Shell("qemu-io -f raw" + commands + " " + expected).exit_code, 0);
+      EXPECT_EQ(testing::RunShell("qemu-io -f raw" + commands + " " + expected).exit_code, 0);
       auto closed = (*tracker)->Rotate();
       EXPECT_TRUE(closed.ok());
       logs.push_back(*closed);
@@ -79,7 +62,7 @@ struct Scenario {
   }
 
   std::string Copy(const std::string& name) {
-    EXPECT_EQ(Shell("cp " + base + " " + dir.File(name)).exit_code, 0);
+    EXPECT_EQ(testing::RunShell("cp " + base + " " + dir.File(name)).exit_code, 0);
     return dir.File(name);
   }
 };
@@ -94,29 +77,29 @@ TEST(HrlApplyIntegrationTest, ApplyingLogsGivesQemuIosImage) {
   Scenario s;
   for (const char* mode : {"", " --copy"}) {
     const std::string image = s.Copy(std::string("replica") + (*mode ? "-copy" : "") + ".img");
-    const Output apply = Shell(Hvrepl() + " hrl apply" + Join(s.logs) + " --to " + image + mode);
-    ASSERT_EQ(apply.exit_code, 0) << apply.out;
-    EXPECT_NE(apply.out.find("applied 3 log(s), 240 writes"), std::string::npos) << apply.out;
-    const Output compare = Shell("qemu-img compare -f raw -F raw " + image + " " + s.expected);
-    EXPECT_EQ(compare.exit_code, 0) << compare.out;
+    const testing::CommandResult apply = testing::RunShell(Hvrepl() + " hrl apply" + Join(s.logs) + " --to " + image + mode);
+    ASSERT_EQ(apply.exit_code, 0) << apply.output;
+    EXPECT_NE(apply.output.find("applied 3 log(s), 240 writes"), std::string::npos) << apply.output;
+    const testing::CommandResult compare = testing::RunShell("qemu-img compare -f raw -F raw " + image + " " + s.expected);
+    EXPECT_EQ(compare.exit_code, 0) << compare.output;
   }
   // Applied in two steps, the second told which log came last.
   const std::string image = s.Copy("stepwise.img");
-  ASSERT_EQ(Shell(Hvrepl() + " hrl apply " + s.logs[0] + " --to " + image).exit_code, 0);
+  ASSERT_EQ(testing::RunShell(Hvrepl() + " hrl apply " + s.logs[0] + " --to " + image).exit_code, 0);
   const std::string first_id = ReadHrlHeader(s.logs[0])->unique_id.ToString();
-  const Output rest = Shell(Hvrepl() + " hrl apply " + s.logs[1] + " " + s.logs[2] + " --to " + image +
+  const testing::CommandResult rest = testing::RunShell(Hvrepl() + " hrl apply " + s.logs[1] + " " + s.logs[2] + " --to " + image +
                          " --after " + first_id);
-  ASSERT_EQ(rest.exit_code, 0) << rest.out;
-  EXPECT_EQ(Shell("qemu-img compare -f raw -F raw " + image + " " + s.expected).exit_code, 0);
+  ASSERT_EQ(rest.exit_code, 0) << rest.output;
+  EXPECT_EQ(testing::RunShell("qemu-img compare -f raw -F raw " + image + " " + s.expected).exit_code, 0);
 }
 
 TEST(HrlApplyIntegrationTest, ABrokenChainLeavesTheImageUntouched) {
   Scenario s;
   const std::string image = s.Copy("replica.img");
-  const Output apply = Shell(Hvrepl() + " hrl apply " + s.logs[0] + " " + s.logs[2] + " --to " + image);
-  EXPECT_EQ(apply.exit_code, 4) << apply.out;  // resync class
-  EXPECT_NE(apply.out.find("hvrepl: log_chain_gap: "), std::string::npos) << apply.out;
-  EXPECT_EQ(Shell("qemu-img compare -q -f raw -F raw " + image + " " + s.base).exit_code, 0);
+  const testing::CommandResult apply = testing::RunShell(Hvrepl() + " hrl apply " + s.logs[0] + " " + s.logs[2] + " --to " + image);
+  EXPECT_EQ(apply.exit_code, 4) << apply.output;  // resync class
+  EXPECT_NE(apply.output.find("hvrepl: log_chain_gap: "), std::string::npos) << apply.output;
+  EXPECT_EQ(testing::RunShell("qemu-img compare -q -f raw -F raw " + image + " " + s.base).exit_code, 0);
 
   // Damaged data in the last log: nothing is written either.
   const auto bytes = ReadWholeFile(s.logs[2]);
@@ -124,29 +107,29 @@ TEST(HrlApplyIntegrationTest, ABrokenChainLeavesTheImageUntouched) {
   auto file = File::Open(s.logs[2], File::Mode::kReadWrite);
   const uint8_t flipped = static_cast<uint8_t>((*bytes)[8200] ^ 0xff);
   ASSERT_TRUE(file->WriteAt(8200, std::span(&flipped, 1)).ok());
-  const Output damaged = Shell(Hvrepl() + " hrl apply" + Join(s.logs) + " --to " + image);
-  EXPECT_EQ(damaged.exit_code, 1) << damaged.out;
-  EXPECT_NE(damaged.out.find("corrupt_data: "), std::string::npos) << damaged.out;
-  EXPECT_NE(damaged.out.find("DataChecksum"), std::string::npos) << damaged.out;
-  EXPECT_EQ(Shell("qemu-img compare -q -f raw -F raw " + image + " " + s.base).exit_code, 0);
+  const testing::CommandResult damaged = testing::RunShell(Hvrepl() + " hrl apply" + Join(s.logs) + " --to " + image);
+  EXPECT_EQ(damaged.exit_code, 1) << damaged.output;
+  EXPECT_NE(damaged.output.find("corrupt_data: "), std::string::npos) << damaged.output;
+  EXPECT_NE(damaged.output.find("DataChecksum"), std::string::npos) << damaged.output;
+  EXPECT_EQ(testing::RunShell("qemu-img compare -q -f raw -F raw " + image + " " + s.base).exit_code, 0);
 
   // A log reaching beyond the image is refused before anything is written.
-  ASSERT_EQ(Shell("qemu-img create -q -f raw " + s.dir.File("small.img") + " 1M").exit_code, 0);
-  const Output small = Shell(Hvrepl() + " hrl apply " + s.logs[0] + " --to " + s.dir.File("small.img"));
-  EXPECT_EQ(small.exit_code, 1) << small.out;
-  EXPECT_NE(small.out.find("ByteOffset + DataLength expected at most the disk size 1048576"), std::string::npos);
+  ASSERT_EQ(testing::RunShell("qemu-img create -q -f raw " + s.dir.File("small.img") + " 1M").exit_code, 0);
+  const testing::CommandResult small = testing::RunShell(Hvrepl() + " hrl apply " + s.logs[0] + " --to " + s.dir.File("small.img"));
+  EXPECT_EQ(small.exit_code, 1) << small.output;
+  EXPECT_NE(small.output.find("ByteOffset + DataLength expected at most the disk size 1048576"), std::string::npos);
 }
 
 TEST(HrlApplyIntegrationTest, InspectListsEveryEntryAndNamesDamage) {
   Scenario s;
-  const Output human = Shell(Hvrepl() + " hrl inspect " + s.logs[1]);
-  ASSERT_EQ(human.exit_code, 0) << human.out;
-  EXPECT_NE(human.out.find("previous unique id   " + ReadHrlHeader(s.logs[0])->unique_id.ToString()),
+  const testing::CommandResult human = testing::RunShell(Hvrepl() + " hrl inspect " + s.logs[1]);
+  ASSERT_EQ(human.exit_code, 0) << human.output;
+  EXPECT_NE(human.output.find("previous unique id   " + ReadHrlHeader(s.logs[0])->unique_id.ToString()),
             std::string::npos)
-      << human.out;
-  const Output as_json = Shell(Hvrepl() + " hrl inspect --json " + s.logs[1]);
-  ASSERT_EQ(as_json.exit_code, 0) << as_json.out;
-  const boost::json::value doc = boost::json::parse(as_json.out);
+      << human.output;
+  const testing::CommandResult as_json = testing::RunShell(Hvrepl() + " hrl inspect --json " + s.logs[1]);
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.output;
+  const boost::json::value doc = boost::json::parse(as_json.output);
   const auto& entries = doc.at("entries").as_array();
   EXPECT_EQ(entries.size(), s.writes_per_log[1]);
   for (const auto& e : entries) EXPECT_EQ(e.at("checksum").as_string(), "ok");
@@ -161,23 +144,23 @@ TEST(HrlApplyIntegrationTest, InspectListsEveryEntryAndNamesDamage) {
   auto file = File::Open(s.logs[1], File::Mode::kReadWrite);
   const uint8_t flipped = static_cast<uint8_t>((*bytes)[entry1] ^ 0xff);
   ASSERT_TRUE(file->WriteAt(entry1, std::span(&flipped, 1)).ok());
-  const Output bad = Shell(Hvrepl() + " hrl inspect --json " + s.logs[1], /*stdout_only=*/true);
+  const testing::CommandResult bad = testing::RunShell(Hvrepl() + " hrl inspect --json " + s.logs[1], /*stdout_only=*/true);
   EXPECT_EQ(bad.exit_code, 1);
-  const boost::json::value bad_doc = boost::json::parse(bad.out);
+  const boost::json::value bad_doc = boost::json::parse(bad.output);
   EXPECT_EQ(bad_doc.at("entries").as_array().size(), 2u);
   EXPECT_EQ(bad_doc.at("entries").as_array().at(1).at("checksum").as_string(), "bad");
   EXPECT_EQ(bad_doc.at("error").at("code").as_string(), "corrupt_data");
-  const Output bad_human = Shell(Hvrepl() + " hrl inspect " + s.logs[1]);
+  const testing::CommandResult bad_human = testing::RunShell(Hvrepl() + " hrl inspect " + s.logs[1]);
   EXPECT_EQ(bad_human.exit_code, 1);
-  EXPECT_NE(bad_human.out.find("hvrepl: corrupt_data: " + s.logs[1] + ": metadata block at offset"),
+  EXPECT_NE(bad_human.output.find("hvrepl: corrupt_data: " + s.logs[1] + ": metadata block at offset"),
             std::string::npos)
-      << bad_human.out;
+      << bad_human.output;
 
-  const Output missing = Shell(Hvrepl() + " hrl inspect " + s.dir.File("none.hrl"));
+  const testing::CommandResult missing = testing::RunShell(Hvrepl() + " hrl inspect " + s.dir.File("none.hrl"));
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_NE(missing.out.find("not_found"), std::string::npos);
-  EXPECT_EQ(Shell(Hvrepl() + " hrl inspect").exit_code, 2);  // usage
-  EXPECT_EQ(Shell(Hvrepl() + " hrl apply " + s.logs[0]).exit_code, 2);  // no --to
+  EXPECT_NE(missing.output.find("not_found"), std::string::npos);
+  EXPECT_EQ(testing::RunShell(Hvrepl() + " hrl inspect").exit_code, 2);  // usage
+  EXPECT_EQ(testing::RunShell(Hvrepl() + " hrl apply " + s.logs[0]).exit_code, 2);  // no --to
 }
 
 TEST(HrlApplyIntegrationTest, InspectOfAnUnclosedLogShowsTheHeaderAndAsksForResync) {
@@ -185,10 +168,10 @@ TEST(HrlApplyIntegrationTest, InspectOfAnUnclosedLogShowsTheHeaderAndAsksForResy
   auto tracker = ChangeTracker::Open(dir.path(), TrackedDisk{kDisk, Guid::Random()});
   ASSERT_TRUE((*tracker)->Record(0, std::vector<uint8_t>(512, 1)).ok());
   ASSERT_TRUE((*tracker)->Flush().ok());
-  const Output run = Shell(Hvrepl() + " hrl inspect " + (*tracker)->current_log());
-  EXPECT_EQ(run.exit_code, 4) << run.out;
-  EXPECT_NE(run.out.find("end of log           0 (not closed)"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("hvrepl: log_not_closed: "), std::string::npos) << run.out;
+  const testing::CommandResult run = testing::RunShell(Hvrepl() + " hrl inspect " + (*tracker)->current_log());
+  EXPECT_EQ(run.exit_code, 4) << run.output;
+  EXPECT_NE(run.output.find("end of log           0 (not closed)"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("hvrepl: log_not_closed: "), std::string::npos) << run.output;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "hvr/sync_store.hpp"
 #include "integration/store_backends.hpp"
 #include "test_util/result_assertions.hpp"
+#include "test_util/command.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr::testing {
@@ -19,29 +20,12 @@ namespace {
 
 constexpr uint64_t kMiB = 1 << 20;
 
-struct CommandRun {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
-CommandRun Shell(const std::string& command) {
-  CommandRun run{-1, {}};
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) run.output.append(buf, n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
 std::string Quote(const std::string& text) { return "'" + text + "'"; }
 
-CommandRun Hvrepl(const std::string& args) { return Shell(Quote(HVREPL_PATH) + " " + args); }
+CommandResult Hvrepl(const std::string& args) { return RunShell(Quote(HVREPL_PATH) + " " + args); }
 
 // The JSON document on the last line of a run's output.
-boost::json::object JsonOf(const CommandRun& run) {
+boost::json::object JsonOf(const CommandResult& run) {
   std::string text = run.output;
   while (!text.empty() && text.back() == '\n') text.pop_back();
   const size_t start = text.rfind('\n');
@@ -59,8 +43,8 @@ class HvreplStoreTest : public ::testing::TestWithParam<Backend> {
     // A 24 MiB image: 3 MiB of 0xab at 1 MiB, 64 KiB of 0xcd at 10 MiB, 1 MiB of written
     // zeros at 16 MiB, holes elsewhere.
     image_ = scratch_.File("image.raw");
-    ASSERT_EQ(Shell("qemu-img create -q -f raw " + Quote(image_) + " 24M").exit_code, 0);
-    const CommandRun io = Shell("qemu-io -f raw -c 'write -P 0xab 1M 3M' -c 'write -P 0xcd 10M 64k' "
+    ASSERT_EQ(RunShell("qemu-img create -q -f raw " + Quote(image_) + " 24M").exit_code, 0);
+    const CommandResult io = RunShell("qemu-io -f raw -c 'write -P 0xab 1M 3M' -c 'write -P 0xcd 10M 64k' "
                          "-c 'write -P 0 16M 1M' " + Quote(image_));
     ASSERT_EQ(io.exit_code, 0) << io.output;
   }
@@ -75,7 +59,7 @@ class HvreplStoreTest : public ::testing::TestWithParam<Backend> {
 };
 
 TEST_P(HvreplStoreTest, UploadedImagesComeBackIdenticalAsValidVhds) {
-  const CommandRun up = Hvrepl("upload " + Quote(image_) + " " + Disk("disk0") + " --json");
+  const CommandResult up = Hvrepl("upload " + Quote(image_) + " " + Disk("disk0") + " --json");
   ASSERT_EQ(up.exit_code, 0) << up.output;
   const auto stats = JsonOf(up);
   EXPECT_EQ(Field(stats, "virtual_size"), 24 * kMiB);
@@ -84,26 +68,26 @@ TEST_P(HvreplStoreTest, UploadedImagesComeBackIdenticalAsValidVhds) {
   EXPECT_LT(Field(stats, "bytes_read"), 24 * kMiB) << "holes are not read";
 
   const std::string vhd = scratch_.File("out.vhd");
-  const CommandRun down = Hvrepl("download " + Disk("disk0") + " " + Quote(vhd));
+  const CommandResult down = Hvrepl("download " + Disk("disk0") + " " + Quote(vhd));
   ASSERT_EQ(down.exit_code, 0) << down.output;
-  const CommandRun compare = Shell("qemu-img compare -f raw -F vpc " + Quote(image_) + " " + Quote(vhd));
+  const CommandResult compare = RunShell("qemu-img compare -f raw -F vpc " + Quote(image_) + " " + Quote(vhd));
   EXPECT_EQ(compare.exit_code, 0) << compare.output;
-  const CommandRun info = Shell("qemu-img info -f vpc --output=json " + Quote(vhd));
+  const CommandResult info = RunShell("qemu-img info -f vpc --output=json " + Quote(vhd));
   ASSERT_EQ(info.exit_code, 0) << info.output;
   EXPECT_EQ(boost::json::parse(info.output).at("virtual-size").to_number<uint64_t>(), 24 * kMiB);
 
   const std::string raw = scratch_.File("out.raw");
   ASSERT_EQ(Hvrepl("download " + Disk("disk0") + " " + Quote(raw) + " --raw").exit_code, 0);
-  EXPECT_EQ(Shell("cmp " + Quote(image_) + " " + Quote(raw)).exit_code, 0);
+  EXPECT_EQ(RunShell("cmp " + Quote(image_) + " " + Quote(raw)).exit_code, 0);
   EXPECT_EQ(std::filesystem::file_size(raw), 24 * kMiB);
 
-  const CommandRun ls = Hvrepl("store ls " + Quote(store_target_) + " --json");
+  const CommandResult ls = Hvrepl("store ls " + Quote(store_target_) + " --json");
   ASSERT_EQ(ls.exit_code, 0) << ls.output;
   const auto disks = JsonOf(ls).at("disks").as_array();
   ASSERT_EQ(disks.size(), 1u);
   EXPECT_EQ(disks[0].at("name").as_string(), "disk0");
   EXPECT_EQ(disks[0].at("virtual_size").to_number<uint64_t>(), 24 * kMiB);
-  const CommandRun human = Hvrepl("store ls " + Quote(store_target_));
+  const CommandResult human = Hvrepl("store ls " + Quote(store_target_));
   EXPECT_NE(human.output.find("disk0"), std::string::npos) << human.output;
   EXPECT_NE(human.output.find("24.0 MiB"), std::string::npos) << human.output;
 }
@@ -115,10 +99,10 @@ TEST_P(HvreplStoreTest, ARecoveryPointDownloadsAsItWas) {
   ASSERT_OK_AND_ASSIGN(const RecoveryPoint point, (*store)->CreateSnapshot("disk0"));
   ASSERT_OK((*store)->WritePages("disk0", kMiB, std::vector<uint8_t>(kMiB, 0x11)));
   const std::string out = scratch_.File("point.raw");
-  const CommandRun down = Hvrepl("download " + Quote(store_target_ + "/disk0@" + point.id) + " " + Quote(out) + " --raw");
+  const CommandResult down = Hvrepl("download " + Quote(store_target_ + "/disk0@" + point.id) + " " + Quote(out) + " --raw");
   ASSERT_EQ(down.exit_code, 0) << down.output;
-  EXPECT_EQ(Shell("cmp " + Quote(image_) + " " + Quote(out)).exit_code, 0);
-  const CommandRun points = Hvrepl("store ls " + Quote(store_target_) + " --points");
+  EXPECT_EQ(RunShell("cmp " + Quote(image_) + " " + Quote(out)).exit_code, 0);
+  const CommandResult points = Hvrepl("store ls " + Quote(store_target_) + " --points");
   EXPECT_NE(points.output.find("@" + point.id), std::string::npos) << points.output;
 }
 
@@ -128,26 +112,26 @@ TEST_P(HvreplStoreTest, SizesAreRoundedUpToWholeMebibytes) {
     std::ofstream out(odd, std::ios::binary);
     out << std::string(1'000'000, '\x42');
   }
-  const CommandRun up = Hvrepl("upload " + Quote(odd) + " " + Disk("odd") + " --json");
+  const CommandResult up = Hvrepl("upload " + Quote(odd) + " " + Disk("odd") + " --json");
   ASSERT_EQ(up.exit_code, 0) << up.output;
   EXPECT_EQ(Field(JsonOf(up), "virtual_size"), kMiB);
   const std::string back = scratch_.File("odd-back.raw");
   ASSERT_EQ(Hvrepl("download " + Disk("odd") + " " + Quote(back) + " --raw").exit_code, 0);
   EXPECT_EQ(std::filesystem::file_size(back), kMiB);
-  EXPECT_EQ(Shell("cmp -n 1000000 " + Quote(odd) + " " + Quote(back)).exit_code, 0);
-  EXPECT_EQ(Shell("cmp -i 1000000:0 -n 48576 " + Quote(back) + " /dev/zero").exit_code, 0);
+  EXPECT_EQ(RunShell("cmp -n 1000000 " + Quote(odd) + " " + Quote(back)).exit_code, 0);
+  EXPECT_EQ(RunShell("cmp -i 1000000:0 -n 48576 " + Quote(back) + " /dev/zero").exit_code, 0);
 }
 
 TEST_P(HvreplStoreTest, FailuresExitWithTheirClass) {
   ASSERT_EQ(Hvrepl("upload " + Quote(image_) + " " + Disk("disk0")).exit_code, 0);
-  const CommandRun again = Hvrepl("upload " + Quote(image_) + " " + Disk("disk0"));
+  const CommandResult again = Hvrepl("upload " + Quote(image_) + " " + Disk("disk0"));
   EXPECT_EQ(again.exit_code, 3) << again.output;  // conflict: recoverable
   EXPECT_NE(again.output.find("already exists"), std::string::npos) << again.output;
-  const CommandRun missing = Hvrepl("upload " + Quote(scratch_.File("nope.raw")) + " " + Disk("disk1"));
+  const CommandResult missing = Hvrepl("upload " + Quote(scratch_.File("nope.raw")) + " " + Disk("disk1"));
   EXPECT_EQ(missing.exit_code, 1) << missing.output;  // not found: non-recoverable
-  const CommandRun usage = Hvrepl("upload " + Quote(image_));
+  const CommandResult usage = Hvrepl("upload " + Quote(image_));
   EXPECT_EQ(usage.exit_code, 2) << usage.output;
-  const CommandRun no_disk = Hvrepl("download " + Disk("nothing") + " " + Quote(scratch_.File("x.vhd")));
+  const CommandResult no_disk = Hvrepl("download " + Disk("nothing") + " " + Quote(scratch_.File("x.vhd")));
   EXPECT_EQ(no_disk.exit_code, 1) << no_disk.output;
   EXPECT_FALSE(std::filesystem::exists(scratch_.File("x.vhd")));
 }

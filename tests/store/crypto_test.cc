@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "test_util/command.hpp"
 #include "util/hex.hpp"
 
 namespace hvr::azure {
@@ -16,10 +17,7 @@ std::span<const uint8_t> Span(std::string_view text) {
 
 // Runs a shell command and returns its standard output.
 std::string ShellOutput(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  std::string out;
-  char buf[256];
-  while (pipe && fgets(buf, sizeof buf, pipe.get())) out += buf;
+  std::string out = testing::RunShell(command, /*stdout_only=*/true).output;
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out;
 }

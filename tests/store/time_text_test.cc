@@ -16,6 +16,9 @@ TEST(TimeTextTest, HttpDatesAreRfc1123) {
   EXPECT_FALSE(ParseHttpDate("Sun, 06 Nov 1994 08:49:37 UTC"));
   EXPECT_FALSE(ParseHttpDate("Sun, 06 Foo 1994 08:49:37 GMT"));
   EXPECT_FALSE(ParseHttpDate(""));
+  // Years a TimePoint cannot hold are refused, not overflowed.
+  EXPECT_FALSE(ParseHttpDate("Wed, 01 May 1012 12:00:00 GMT"));
+  EXPECT_FALSE(ParseHttpDate("Wed, 01 May 9999 12:00:00 GMT"));
 }
 
 TEST(TimeTextTest, SnapshotTimesHaveSevenDecimals) {
@@ -27,6 +30,8 @@ TEST(TimeTextTest, SnapshotTimesHaveSevenDecimals) {
   EXPECT_FALSE(ParseSnapshotTime("2024-05-01 12:00:00Z"));
   EXPECT_FALSE(ParseSnapshotTime("2024-05-01T12:00:00.12345678Z"));
   EXPECT_FALSE(ParseSnapshotTime("2024-05-01T12:00:00.1234567"));
+  EXPECT_FALSE(ParseSnapshotTime("0001-05-01T12:00:00Z"));
+  EXPECT_FALSE(ParseSnapshotTime("2400-05-01T12:00:00Z"));
   // Text order is time order.
   EXPECT_LT(FormatSnapshotTime(t), FormatSnapshotTime(t + SnapshotTicks(1)));
   EXPECT_EQ(FloorToSnapshotTick(t + std::chrono::nanoseconds(99)), t);

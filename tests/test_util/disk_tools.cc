@@ -20,52 +20,6 @@
 
 namespace hvr::testing {
 
-CommandResult RunCommand(const std::vector<std::string>& argv) {
-  CommandResult result;
-  int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) return result;
-  const pid_t pid = ::fork();
-  if (pid < 0) return result;
-  if (pid == 0) {
-    ::dup2(pipe_fds[1], 1);
-    ::dup2(pipe_fds[1], 2);
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    _exit(127);
-  }
-  ::close(pipe_fds[1]);
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(pipe_fds[0], buf, sizeof buf)) > 0) result.output.append(buf, static_cast<size_t>(n));
-  ::close(pipe_fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-bool HaveTool(const std::string& tool) {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (!dir.empty() && ::access((dir + "/" + tool).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
-std::string RunOrFail(const std::vector<std::string>& argv) {
-  const CommandResult r = RunCommand(argv);
-  std::string line;
-  for (const std::string& a : argv) line += a + " ";
-  EXPECT_EQ(r.exit_code, 0) << line << "failed:\n" << r.output;
-  return r.output;
-}
-
 void QemuCreate(const std::string& path, const std::string& format, uint64_t size,
                 const std::vector<std::string>& options) {
   std::vector<std::string> argv = {"qemu-img", "create", "-q", "-f", format};

@@ -10,22 +10,9 @@
 #include <vector>
 
 #include "hvr/disk.hpp"
+#include "test_util/command.hpp"
 
 namespace hvr::testing {
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr, interleaved
-};
-
-// Runs a program (looked up in PATH) without a shell.
-CommandResult RunCommand(const std::vector<std::string>& argv);
-
-// True when `tool` is on the PATH.
-bool HaveTool(const std::string& tool);
-
-// Runs a command and fails the current test unless it exits 0; returns its output.
-std::string RunOrFail(const std::vector<std::string>& argv);
 
 // qemu-img and qemu-io, with the format given explicitly ("vhdx", "vpc", "raw").
 void QemuCreate(const std::string& path, const std::string& format, uint64_t size,

@@ -1,0 +1,86 @@
+#include "units.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace hvrepl {
+
+std::optional<uint64_t> ParseSize(const std::string& text) {
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return std::nullopt;
+  size_t used = 0;
+  uint64_t value = 0;
+  try {
+    value = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  std::string unit = text.substr(used);
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  int shift = -1;
+  if (unit.empty() || unit == "b") shift = 0;
+  if (unit == "k" || unit == "kib") shift = 10;
+  if (unit == "m" || unit == "mib") shift = 20;
+  if (unit == "g" || unit == "gib") shift = 30;
+  if (unit == "t" || unit == "tib") shift = 40;
+  if (shift < 0 || value > (UINT64_MAX >> shift)) return std::nullopt;
+  return value << shift;
+}
+
+std::string HumanSize(uint64_t bytes) {
+  static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", value, kUnits[unit]);
+  return buf;
+}
+
+std::string HumanSeconds(std::chrono::nanoseconds elapsed) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", std::chrono::duration<double>(elapsed).count());
+  return buf;
+}
+
+std::string HumanRate(uint64_t bytes, std::chrono::nanoseconds elapsed) {
+  const double seconds = std::max(1e-9, std::chrono::duration<double>(elapsed).count());
+  return HumanSize(static_cast<uint64_t>(static_cast<double>(bytes) / seconds)) + "/s";
+}
+
+hvr::ProgressFn ProgressBar::fn() {
+  return [this](uint64_t done, uint64_t total) { Draw(done, total, false); };
+}
+
+void ProgressBar::Finish(uint64_t total) { Draw(total, total, true); }
+
+bool ProgressBar::StderrIsTerminal() { return ::isatty(2) == 1; }
+
+void ProgressBar::Draw(uint64_t done, uint64_t total, bool last) {
+  if (!enabled_) return;
+  std::lock_guard lock(mu_);
+  if (finished_) return;
+  // Reaching the total ends the bar whether or not Finish is called.
+  last = last || done >= total;
+  finished_ = last;
+  const auto now = std::chrono::steady_clock::now();
+  if (!last && drawn_any_ && now - drawn_ < std::chrono::milliseconds(200)) return;
+  drawn_ = now;
+  drawn_any_ = true;
+  constexpr int kWidth = 30;
+  const double fraction =
+      total == 0 ? 1.0 : std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
+  std::string bar(static_cast<size_t>(fraction * kWidth), '#');
+  bar.resize(kWidth, '.');
+  std::fprintf(stderr, "\r%s [%s] %3d%% %s / %s   ", label_.c_str(), bar.c_str(),
+               static_cast<int>(fraction * 100), HumanSize(done).c_str(), HumanSize(total).c_str());
+  if (last) std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace hvrepl

@@ -1,0 +1,51 @@
+// Sizes, durations and progress as hvrepl reads and shows them: binary units everywhere
+// ("64K", "1.5 GiB"), progress on stderr so stdout stays parseable.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "hvr/progress.hpp"
+
+namespace hvrepl {
+
+// "65536", "64K", "64KiB", "512M", "2G", "1T" (binary units, case-insensitive); nullopt
+// for anything else or a value that overflows.
+std::optional<uint64_t> ParseSize(const std::string& text);
+
+// "512 B", "1.5 GiB".
+std::string HumanSize(uint64_t bytes);
+// "2.35 s".
+std::string HumanSeconds(std::chrono::nanoseconds elapsed);
+// "41.2 MiB/s".
+std::string HumanRate(uint64_t bytes, std::chrono::nanoseconds elapsed);
+
+// A progress bar on stderr, redrawn at most five times a second. Enabled only when asked
+// (commands enable it when stderr is a terminal, or on --progress). Thread-safe: library
+// workers may report progress from several threads.
+class ProgressBar {
+ public:
+  ProgressBar(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled) {}
+  // The callback to hand to the library; valid while this bar lives.
+  hvr::ProgressFn fn();
+  // Draws the final state and ends the line, unless reaching the total already did.
+  void Finish(uint64_t total);
+
+  // Whether stderr is a terminal, the usual reason to show a bar.
+  static bool StderrIsTerminal();
+
+ private:
+  void Draw(uint64_t done, uint64_t total, bool last);
+
+  std::string label_;
+  bool enabled_;
+  bool drawn_any_ = false;
+  bool finished_ = false;
+  std::mutex mu_;
+  std::chrono::steady_clock::time_point drawn_{};
+};
+
+}  // namespace hvrepl
