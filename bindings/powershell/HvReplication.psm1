@@ -145,6 +145,21 @@ function ConvertTo-HvrManifestObject {
     }
 }
 
+# A store's recovery-point listing (JSON) as objects.
+function ConvertFrom-HvrRecoveryPointJson {
+    param([Parameter(Mandatory)] [string] $Json, [Parameter(Mandatory)] [string] $DiskName)
+    foreach ($point in @($Json | ConvertFrom-Json)) {
+        [pscustomobject]@{
+            PSTypeName            = 'Hvr.RecoveryPoint'
+            DiskName              = $DiskName
+            Id                    = $point.id
+            Created               = [datetime]$point.created
+            ApplicationConsistent = $point.app_consistent
+            Metadata              = $point.metadata
+        }
+    }
+}
+
 function New-HvrChunkOption {
     param([uint32] $ChunkSizeBytes, [uint32] $ThrottleLimit)
     $options = New-Object Hvr.ChunkOptions
@@ -845,20 +860,6 @@ function Checkpoint-HvrReplicaDisk {
                         Where-Object { $_.Id -eq $id }
                 } finally { $store.Dispose() }
             } catch { Stop-HvrCommand -ErrorRecord $_ -Cmdlet $PSCmdlet -Target $n }
-        }
-    }
-}
-
-function ConvertFrom-HvrRecoveryPointJson {
-    param([Parameter(Mandatory)] [string] $Json, [Parameter(Mandatory)] [string] $DiskName)
-    foreach ($point in @($Json | ConvertFrom-Json)) {
-        [pscustomobject]@{
-            PSTypeName            = 'Hvr.RecoveryPoint'
-            DiskName              = $DiskName
-            Id                    = $point.id
-            Created               = [datetime]$point.created
-            ApplicationConsistent = $point.app_consistent
-            Metadata              = $point.metadata
         }
     }
 }

@@ -3,7 +3,7 @@
 // program prints one line per test and exits 1 if any failed.
 //
 //   mono hvr_bindings_test.exe --library PATH --layouts PATH --record PATH --symbols PATH
-//        --version X.Y.Z [--azurite PATH] [--group declarations|scenarios|azurite]
+//        --version X.Y.Z --module FOLDER [--azurite PATH] [--group declarations|module|scenarios|azurite]
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -20,6 +20,7 @@ namespace HvrBindingsTest
         public string Symbols;  // capi/hvr.symbols
         public string Version;
         public string Azurite;  // the azurite-blob launcher, for the azurite group
+        public string Module;   // bindings/powershell: the script module and its manifest
         public string Group;
     }
 
@@ -99,7 +100,7 @@ namespace HvrBindingsTest
             if (options == null)
             {
                 Console.Error.WriteLine("usage: hvr_bindings_test.exe --library PATH --layouts PATH --record PATH " +
-                                        "--symbols PATH --version X [--azurite PATH] [--group NAME]");
+                                        "--symbols PATH --version X --module FOLDER [--azurite PATH] [--group NAME]");
                 return 2;
             }
             // The module's way: the library named by HVR_LIBRARY.
@@ -121,6 +122,10 @@ namespace HvrBindingsTest
             add("declarations", "struct_layouts_match_the_compiler", delegate { DeclarationTests.StructLayoutsMatch(o); });
             add("declarations", "enums_match_the_header", delegate { DeclarationTests.EnumsMatch(o); });
             add("declarations", "a_handle_class_for_every_handle_type", delegate { DeclarationTests.HandlesMatch(o); });
+            add("module", "manifest_and_sources", delegate { ModuleTests.ManifestAndSources(o); });
+            add("module", "exported_cmdlets", delegate { ModuleTests.ExportedCmdlets(o); });
+            add("module", "members_exist_in_the_layer", delegate { ModuleTests.MembersExist(o); });
+            add("module", "json_fields_exist", delegate { ModuleTests.JsonFieldsExist(o); });
             add("scenarios", "status_names_and_classes", ScenarioTests.StatusNamesAndClasses);
             add("scenarios", "retry_policy", ScenarioTests.RetryPolicySchedule);
             add("scenarios", "disks_create_write_read_convert_merge", ScenarioTests.Disks);
@@ -174,12 +179,13 @@ namespace HvrBindingsTest
                     case "--symbols": o.Symbols = args[i + 1]; break;
                     case "--version": o.Version = args[i + 1]; break;
                     case "--azurite": o.Azurite = args[i + 1]; break;
+                    case "--module": o.Module = args[i + 1]; break;
                     case "--group": o.Group = args[i + 1]; break;
                     default: return null;
                 }
             }
             if (args.Length % 2 != 0 || o.Library == null || o.Layouts == null || o.Record == null || o.Symbols == null ||
-                o.Version == null)
+                o.Version == null || o.Module == null)
                 return null;
             return o;
         }
