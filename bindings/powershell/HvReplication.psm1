@@ -930,17 +930,8 @@ function Copy-HvrReplicaDisk {
         try {
             if (-not $PSCmdlet.ShouldProcess($DestinationName, "Copy $Name@$RecoveryPointId")) { return }
             $store = Open-HvrStore -Cmdlet $PSCmdlet -Target $Target -StoreOption $StoreOption
-            try {
-                $store.CopyRecoveryPoint($Name, $RecoveryPointId, $DestinationName)
-                $info = $store.GetDisk($DestinationName)
-                [pscustomobject]@{
-                    PSTypeName   = 'Hvr.ReplicaDisk'
-                    Name         = $info.Name
-                    VirtualSize  = $info.VirtualSize
-                    LeaseState   = $info.LeaseState
-                    LastModified = $info.LastModified
-                }
-            } finally { $store.Dispose() }
+            try { $store.CopyRecoveryPoint($Name, $RecoveryPointId, $DestinationName) } finally { $store.Dispose() }
+            Get-HvrReplicaDisk -Target $Target -Name $DestinationName -StoreOption $StoreOption
         } catch { Stop-HvrCommand -ErrorRecord $_ -Cmdlet $PSCmdlet -Target $Name }
     }
 }
