@@ -6,12 +6,15 @@
  *  - Names. Everything starts with hvr_ / HVR_. Types are hvr_<thing>, functions
  *    hvr_<thing>_<verb>.
  *  - Handles. Objects are opaque handles with a create/destroy (or open/close) pair.
- *    Destroy functions accept NULL and never fail. After destroy returns, no callback
- *    registered through that handle is invoked again.
+ *    Destroy functions accept NULL and never fail. A destroy call is the last call on
+ *    its handle: it must not run while another call on that handle is running (it waits
+ *    for the handle's own background work, never for other callers). After it returns,
+ *    no callback registered through that handle is invoked again.
  *  - Status. Every function that can fail returns hvr_status: HVR_OK (0) or an error
  *    code. After a failure, hvr_last_error_message() explains it on the same thread
  *    until the next failing call on that thread. Output parameters are written only on
- *    success.
+ *    success; a failed call leaves them as they were. NULL where a pointer is required
+ *    is HVR_INVALID_ARGUMENT naming the parameter, never a crash.
  *  - Error classes. hvr_status_class() says what to do about an error: retry it
  *    (recoverable), stop and ask an administrator (non-recoverable), or resynchronise
  *    (change tracking can no longer be trusted).
@@ -19,12 +22,23 @@
  *    when needed; the caller keeps ownership. Strings returned as `const char *` are
  *    owned by the library and stay valid as documented at each function (static
  *    strings for the life of the process; hvr_last_error_message until the next call
- *    that fails on the same thread).
+ *    that fails on the same thread). Strings returned through `char **` are the
+ *    caller's: free them with hvr_string_free.
  *  - Growing structs. Structs that may gain fields start with `size_t struct_size`;
  *    set it to sizeof(the struct) before passing it in. The library reads and writes
  *    only the fields that fit, so old callers keep working with new libraries.
  *  - Options are handles with setters, so options can be added without breaking the
- *    ABI.
+ *    ABI. A call taking options reads them during the call (a store copies them), so
+ *    options may be destroyed or reused as soon as the call returns.
+ *  - Callbacks receive the `void *user_data` given with them and say on which threads
+ *    they run. A callback set on options is invoked by the calls or handles made with
+ *    those options, and never after the call returns or the handle is destroyed (a
+ *    store's log callback may run until hvr_store_close returns). A callback must not
+ *    destroy the handle whose call invoked it, and must return normally (no longjmp, no
+ *    exception through the library).
+ *  - Cancellation. Long calls take an hvr_cancel_token (directly or through their
+ *    options; NULL means never cancelled). Cancelling from any thread makes them return
+ *    HVR_CANCELLED at the next point where stopping leaves nothing half done.
  *  - Time is int64_t seconds since the Unix epoch (UTC) unless a name says otherwise;
  *    durations are int64_t seconds.
  *  - Threads. Functions on different handles may be called from any threads at once.
@@ -155,6 +169,14 @@ HVR_API hvr_status hvr_retry_policy_next_attempt(const hvr_retry_policy *policy,
                                                  hvr_retry_action *out_action,
                                                  int64_t *out_when);
 
+/* The policy's schedule: *out_count back-off offsets in seconds, of which the first
+ * `capacity` are written to `backoff_seconds` (may be NULL when capacity is 0, to learn
+ * the count), and the steady interval. */
+HVR_API hvr_status hvr_retry_policy_get_schedule(const hvr_retry_policy *policy,
+                                                 int64_t *backoff_seconds, size_t capacity,
+                                                 size_t *out_count,
+                                                 int64_t *out_steady_interval_seconds);
+
 /* ------------------------------------------------------------------------------------
  * Cancellation, progress, logs and library-allocated strings
  * ---------------------------------------------------------------------------------- */
@@ -194,10 +216,11 @@ HVR_API void hvr_string_free(char *string);
  * Chunk-diff: manifests and diffs (docs/chunk-diff.md)
  *
  * A disk is cut into fixed-size chunks (a power of two from 4 KiB to 4 MiB); a manifest
- * holds one 128-bit XXH3 hash per chunk (256 KiB chunks by default: 128 MiB per 2 TiB). A diff says how to turn a
- * target into a source: runs of bytes to send, to clear (the source reads zeros there),
- * or to cut off (the target is longer than the source). Disks are given by path (raw,
- * VHD or VHDX, detected by content).
+ * holds one 128-bit XXH3 hash per chunk (256 KiB chunks by default: 128 MiB per 2 TiB).
+ * A diff says how to turn a target into a source: runs of bytes to send, to clear (the
+ * source reads zeros there), or to cut off (the target is longer than the source). Disks
+ * are given by path (raw, VHD or VHDX, detected by content, opened with the default
+ * options) or, through the hvr_disk_* variants in the disk section, as open handles.
  *
  * Manifests, diffs and options are used from one thread at a time; the calls that take
  * them run their own worker threads inside and return when those have stopped.
@@ -249,7 +272,8 @@ typedef struct hvr_manifest hvr_manifest;
 /* Hashes every chunk of the disk at `disk_path`. `options` may be NULL (defaults). */
 HVR_API hvr_status hvr_manifest_build(const char *disk_path, const hvr_chunk_options *options,
                                       hvr_manifest **out);
-/* The manifest of a disk of `disk_size` bytes that reads as zeros (a new replica). */
+/* The manifest of a disk of `disk_size` bytes that reads as zeros (a new replica).
+ * `chunk_size` 0 means the default, 256 KiB. */
 HVR_API hvr_status hvr_manifest_create_zeros(uint64_t disk_size, uint32_t chunk_size,
                                              hvr_manifest **out);
 /* Reads a manifest file, checking its checksums; HVR_CORRUPT_DATA names what is wrong. */
@@ -551,6 +575,8 @@ HVR_API hvr_status hvr_disk_open(const char *path, const hvr_disk_open_options *
 /* Opens an image for writing (a pending VHDX log is replayed into the file). */
 HVR_API hvr_status hvr_disk_open_writable(const char *path, const hvr_disk_open_options *options,
                                           hvr_disk **out);
+/* The format of the image at `path`, by content: what hvr_disk_open would open it as. */
+HVR_API hvr_status hvr_disk_detect_format(const char *path, hvr_disk_format *out_format);
 /* Closes the handle. A writable VHDX is committed and its log emptied; call
  * hvr_disk_flush first to learn whether the last writes reached the disk. */
 HVR_API void hvr_disk_close(hvr_disk *disk);
@@ -634,6 +660,20 @@ HVR_API hvr_status hvr_disk_convert(const hvr_disk *source, const char *destinat
                                     hvr_cancel_token *cancel, hvr_progress_fn progress,
                                     void *user_data);
 
+/* Chunk-diff over open handles: the calls of the chunk-diff section for disks opened
+ * here, with open options (a differencing chain that needs them) or writable (a replica
+ * whose manifest follows its writes without reopening it). The calls read the handles
+ * from their worker threads at once, which disk handles allow. */
+HVR_API hvr_status hvr_disk_build_manifest(const hvr_disk *disk, const hvr_chunk_options *options,
+                                           hvr_manifest **out);
+HVR_API hvr_status hvr_disk_update_manifest(const hvr_disk *disk, hvr_manifest *manifest,
+                                            const hvr_changed_range *ranges, size_t count,
+                                            const hvr_chunk_options *options);
+HVR_API hvr_status hvr_disk_diff(const hvr_disk *source, const hvr_disk *target,
+                                 const hvr_chunk_options *options, hvr_diff **out);
+HVR_API hvr_status hvr_disk_diff_manifest(const hvr_disk *source, const hvr_manifest *target,
+                                          const hvr_chunk_options *options, hvr_diff **out);
+
 /* ------------------------------------------------------------------------------------
  * Replica stores (docs/store-design.md)
  *
@@ -682,7 +722,9 @@ HVR_API hvr_status hvr_store_options_set_log(hvr_store_options *options, hvr_log
 /* Opens the store `target` names. `options` may be NULL (defaults); it is copied. */
 HVR_API hvr_status hvr_store_open(const char *target, const hvr_store_options *options,
                                   hvr_store **out);
-/* Waits for calls in progress, then closes. Accepts NULL. */
+/* Waits for the store's own background work (requests in flight, connections being
+ * closed), then closes; after it returns the log callback is not called again. Like every
+ * destroy call it must not run while another call on the store runs. Accepts NULL. */
 HVR_API void hvr_store_close(hvr_store *store);
 
 /* The disks as JSON, sorted by name:
@@ -709,6 +751,12 @@ HVR_API hvr_status hvr_store_upload(hvr_store *store, const char *image_path,
                                     const char *disk_name, hvr_progress_fn progress,
                                     void *user_data, hvr_cancel_token *cancel,
                                     hvr_transfer_stats *out_stats);
+/* The same from an open disk handle: a chain opened with its own options, or a writable
+ * image read as it stands. */
+HVR_API hvr_status hvr_store_upload_disk(hvr_store *store, const hvr_disk *disk,
+                                         const char *disk_name, hvr_progress_fn progress,
+                                         void *user_data, hvr_cancel_token *cancel,
+                                         hvr_transfer_stats *out_stats);
 /* Writes replica disk disk_name, or its recovery point (NULL: the disk as it is), to a
  * new file out_path: sparse, with the fixed-VHD footer when with_footer is not 0.
  * HVR_CONFLICT if out_path exists. */
@@ -729,6 +777,89 @@ HVR_API hvr_status hvr_store_list_recovery_points_json(hvr_store *store, const c
                                                        char **out_json);
 HVR_API hvr_status hvr_store_delete_recovery_point(hvr_store *store, const char *disk_name,
                                                    const char *recovery_point);
+
+/* Replica disks piece by piece, for a replication loop built on these calls (applying
+ * page writes of hvr_extent_map_page_writes, or the runs of a diff). Offsets and lengths
+ * of writes and clears are multiples of 512; a write carries at most 4 MiB (the Azure Put
+ * Page limit) and is durable when the call returns. `recovery_point` NULL means the disk
+ * as it is now. */
+
+/* An empty replica disk of `virtual_size` bytes (a positive whole number of MiB).
+ * HVR_CONFLICT if a disk of that name exists: nothing is overwritten. */
+HVR_API hvr_status hvr_store_create_disk(hvr_store *store, const char *disk_name,
+                                         uint64_t virtual_size);
+HVR_API hvr_status hvr_store_write_pages(hvr_store *store, const char *disk_name, uint64_t offset,
+                                         const void *data, size_t size);
+/* Makes the range read as zeros and releases its pages. */
+HVR_API hvr_status hvr_store_clear_pages(hvr_store *store, const char *disk_name, uint64_t offset,
+                                         uint64_t length);
+/* Reads `size` bytes at `offset`, any alignment, inside the virtual size. */
+HVR_API hvr_status hvr_store_read(hvr_store *store, const char *disk_name,
+                                  const char *recovery_point, uint64_t offset, void *buffer,
+                                  size_t size);
+/* The ranges that may hold data, sorted, disjoint and 512-aligned; everything else reads
+ * as zeros. Free *out_ranges with hvr_disk_ranges_free. */
+HVR_API hvr_status hvr_store_allocated_ranges(hvr_store *store, const char *disk_name,
+                                              const char *recovery_point,
+                                              hvr_disk_range **out_ranges, size_t *out_count);
+/* The ranges written or cleared between recovery point `from` and recovery point `to`
+ * (NULL: now), sorted and disjoint; they may over-report, never under-report.
+ * HVR_UNSUPPORTED where the store cannot tell (compare content instead: chunk-diff).
+ * Free *out_ranges with hvr_disk_ranges_free. */
+HVR_API hvr_status hvr_store_changed_ranges(hvr_store *store, const char *disk_name,
+                                            const char *from, const char *to,
+                                            hvr_disk_range **out_ranges, size_t *out_count);
+/* A new disk `new_disk_name` with the content of a recovery point (failover and test
+ * failover start from such copies). HVR_CONFLICT if it exists. */
+HVR_API hvr_status hvr_store_copy_recovery_point(hvr_store *store, const char *disk_name,
+                                                 const char *recovery_point,
+                                                 const char *new_disk_name);
+
+typedef enum hvr_lease_state {
+  HVR_LEASE_AVAILABLE = 0, /* nobody holds a lease */
+  HVR_LEASE_LEASED = 1,    /* someone holds one (maybe this store) */
+  HVR_LEASE_BREAKING = 2,  /* a break was asked for; it ends with the break period */
+  HVR_LEASE_BROKEN = 3,    /* broken; anyone may acquire */
+  HVR_LEASE_EXPIRED = 4,   /* ran out without renewal; anyone may acquire */
+  HVR_LEASE_STATE_MAX_ENUM_ = 0x7fffffff
+} hvr_lease_state;
+
+/* What hvr_store_get_disk fills. */
+typedef struct hvr_store_disk_info {
+  size_t struct_size; /* set to sizeof(hvr_store_disk_info) */
+  uint64_t virtual_size;
+  int64_t last_modified;
+  hvr_lease_state lease_state;
+} hvr_store_disk_info;
+
+HVR_API hvr_status hvr_store_get_disk(hvr_store *store, const char *disk_name,
+                                      hvr_store_disk_info *out);
+
+/* Metadata: small key/value pairs kept with a disk. Keys are a letter or '_' followed by
+ * letters, digits and '_' (at most 64, compared without regard to case, "hvr..." reserved);
+ * values are printable ASCII; all pairs together stay under 8 KiB. Setting replaces
+ * every pair. */
+HVR_API hvr_status hvr_store_set_metadata(hvr_store *store, const char *disk_name,
+                                          const char *const *keys, const char *const *values,
+                                          size_t count);
+/* The pairs as a JSON object, {"key": "value", ...}; free with hvr_string_free. */
+HVR_API hvr_status hvr_store_get_metadata_json(hvr_store *store, const char *disk_name,
+                                               char **out_json);
+
+/* Leases: only the holder writes. While this store holds a disk's lease, its writes to
+ * that disk carry it, and once the lease is lost they fail with HVR_CONFLICT, as does
+ * acquiring a lease someone else holds. `duration_seconds` is 15 to 60, or -1 for a
+ * lease without end; `proposed_id` (a GUID, may be NULL) lets an agent that restarts
+ * take back the lease it held. *out_lease_id: free with hvr_string_free. */
+HVR_API hvr_status hvr_store_acquire_lease(hvr_store *store, const char *disk_name,
+                                           int64_t duration_seconds, const char *proposed_id,
+                                           char **out_lease_id);
+HVR_API hvr_status hvr_store_renew_lease(hvr_store *store, const char *disk_name);
+HVR_API hvr_status hvr_store_release_lease(hvr_store *store, const char *disk_name);
+/* Ends whoever's lease after `break_period_seconds` (0 to 60): how an administrator
+ * takes a disk back from an agent that is gone. */
+HVR_API hvr_status hvr_store_break_lease(hvr_store *store, const char *disk_name,
+                                         int64_t break_period_seconds);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "capi_internal.hpp"
+#include "disk_handle.hpp"
 #include "hvr/chunk_diff.hpp"
 
 struct hvr_chunk_options {
@@ -77,6 +78,30 @@ hvr_status Output(hvr::Result<hvr::Manifest> manifest, hvr_manifest** out) {
   if (!manifest.ok()) return Fail(manifest.error());
   *out = new hvr_manifest{std::move(manifest).value()};
   return HVR_OK;
+}
+
+// The path variants open the disk with the default options, then share the handle
+// variants' code.
+hvr_status OpenForChunks(const char* path, std::unique_ptr<hvr::DiskReader>& out) {
+  auto disk = hvr::OpenDisk(path);
+  if (!disk.ok()) return Fail(disk.error());
+  out = std::move(disk).value();
+  return HVR_OK;
+}
+
+hvr_status BuildFrom(const hvr::DiskReader& disk, const hvr_chunk_options* options, hvr_manifest** out) {
+  auto manifest = hvr::BuildManifest(disk, ToCxx(options));
+  if (!manifest.ok()) return Fail(manifest.error().WithContext(disk.info().path));
+  return Output(std::move(manifest), out);
+}
+
+hvr_status UpdateFrom(const hvr::DiskReader& disk, hvr_manifest* manifest, const hvr_changed_range* ranges,
+                      size_t count, const hvr_chunk_options* options) {
+  std::vector<hvr::ByteRange> changed;
+  changed.reserve(count);
+  for (size_t i = 0; i < count; ++i) changed.push_back({ranges[i].offset, ranges[i].length});
+  const hvr::Status updated = hvr::UpdateManifest(manifest->manifest, disk, changed, ToCxx(options));
+  return updated.ok() ? HVR_OK : Fail(updated.error().WithContext(disk.info().path));
 }
 
 hvr_status Finish(hvr::Result<hvr::DiffResult> result, hvr_diff** out) {
@@ -159,18 +184,24 @@ hvr_status hvr_manifest_build(const char* disk_path, const hvr_chunk_options* op
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(disk_path, __func__, "disk_path"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    auto disk = hvr::OpenDisk(disk_path);
-    if (!disk.ok()) return Fail(disk.error());
-    auto manifest = hvr::BuildManifest(**disk, ToCxx(options));
-    if (!manifest.ok()) return Fail(manifest.error().WithContext(disk_path));
-    return Output(std::move(manifest), out);
+    std::unique_ptr<hvr::DiskReader> disk;
+    HVR_CAPI_CHECK(OpenForChunks(disk_path, disk));
+    return BuildFrom(*disk, options, out);
+  });
+}
+
+hvr_status hvr_disk_build_manifest(const hvr_disk* disk, const hvr_chunk_options* options, hvr_manifest** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(disk, __func__, "disk"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    return BuildFrom(*disk->reader, options, out);
   });
 }
 
 hvr_status hvr_manifest_create_zeros(uint64_t disk_size, uint32_t chunk_size, hvr_manifest** out) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    return Output(hvr::Manifest::Zeros(disk_size, chunk_size), out);
+    return Output(hvr::Manifest::Zeros(disk_size, chunk_size != 0 ? chunk_size : hvr::kDefaultChunkSize), out);
   });
 }
 
@@ -211,13 +242,19 @@ hvr_status hvr_manifest_update(hvr_manifest* manifest, const char* disk_path,
     HVR_CAPI_CHECK(RequireNonNull(manifest, __func__, "manifest"));
     HVR_CAPI_CHECK(RequireNonNull(disk_path, __func__, "disk_path"));
     if (count > 0) HVR_CAPI_CHECK(RequireNonNull(ranges, __func__, "ranges"));
-    std::vector<hvr::ByteRange> changed;
-    changed.reserve(count);
-    for (size_t i = 0; i < count; ++i) changed.push_back({ranges[i].offset, ranges[i].length});
-    auto disk = hvr::OpenDisk(disk_path);
-    if (!disk.ok()) return Fail(disk.error());
-    const hvr::Status updated = hvr::UpdateManifest(manifest->manifest, **disk, changed, ToCxx(options));
-    return updated.ok() ? HVR_OK : Fail(updated.error().WithContext(disk_path));
+    std::unique_ptr<hvr::DiskReader> disk;
+    HVR_CAPI_CHECK(OpenForChunks(disk_path, disk));
+    return UpdateFrom(*disk, manifest, ranges, count, options);
+  });
+}
+
+hvr_status hvr_disk_update_manifest(const hvr_disk* disk, hvr_manifest* manifest, const hvr_changed_range* ranges,
+                                    size_t count, const hvr_chunk_options* options) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(disk, __func__, "disk"));
+    HVR_CAPI_CHECK(RequireNonNull(manifest, __func__, "manifest"));
+    if (count > 0) HVR_CAPI_CHECK(RequireNonNull(ranges, __func__, "ranges"));
+    return UpdateFrom(*disk->reader, manifest, ranges, count, options);
   });
 }
 
@@ -235,11 +272,20 @@ hvr_status hvr_diff_disks(const char* source_path, const char* target_path,
     HVR_CAPI_CHECK(RequireNonNull(source_path, __func__, "source_path"));
     HVR_CAPI_CHECK(RequireNonNull(target_path, __func__, "target_path"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    auto source = hvr::OpenDisk(source_path);
-    if (!source.ok()) return Fail(source.error());
-    auto target = hvr::OpenDisk(target_path);
-    if (!target.ok()) return Fail(target.error());
-    return Finish(hvr::Diff(**source, **target, ToCxx(options), RunCallback(options)), out);
+    std::unique_ptr<hvr::DiskReader> source, target;
+    HVR_CAPI_CHECK(OpenForChunks(source_path, source));
+    HVR_CAPI_CHECK(OpenForChunks(target_path, target));
+    return Finish(hvr::Diff(*source, *target, ToCxx(options), RunCallback(options)), out);
+  });
+}
+
+hvr_status hvr_disk_diff(const hvr_disk* source, const hvr_disk* target, const hvr_chunk_options* options,
+                         hvr_diff** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(source, __func__, "source"));
+    HVR_CAPI_CHECK(RequireNonNull(target, __func__, "target"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    return Finish(hvr::Diff(*source->reader, *target->reader, ToCxx(options), RunCallback(options)), out);
   });
 }
 
@@ -249,9 +295,19 @@ hvr_status hvr_diff_disk_manifest(const char* source_path, const hvr_manifest* t
     HVR_CAPI_CHECK(RequireNonNull(source_path, __func__, "source_path"));
     HVR_CAPI_CHECK(RequireNonNull(target, __func__, "target"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    auto source = hvr::OpenDisk(source_path);
-    if (!source.ok()) return Fail(source.error());
-    return Finish(hvr::Diff(**source, target->manifest, ToCxx(options), RunCallback(options)), out);
+    std::unique_ptr<hvr::DiskReader> source;
+    HVR_CAPI_CHECK(OpenForChunks(source_path, source));
+    return Finish(hvr::Diff(*source, target->manifest, ToCxx(options), RunCallback(options)), out);
+  });
+}
+
+hvr_status hvr_disk_diff_manifest(const hvr_disk* source, const hvr_manifest* target,
+                                  const hvr_chunk_options* options, hvr_diff** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(source, __func__, "source"));
+    HVR_CAPI_CHECK(RequireNonNull(target, __func__, "target"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    return Finish(hvr::Diff(*source->reader, target->manifest, ToCxx(options), RunCallback(options)), out);
   });
 }
 

@@ -9,18 +9,11 @@
 #include <string>
 
 #include "capi_internal.hpp"
+#include "disk_handle.hpp"
 #include "hvr/disk.hpp"
 #include "hvr/disk_convert.hpp"
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
-
-struct hvr_disk {
-  std::unique_ptr<hvr::DiskReader> reader;
-  hvr::DiskWriter* writer = nullptr;  // the same object as reader, when writable
-  // A write may change the identity hvr_disk_get_info copies (the first VHDX write gives
-  // a new DataWriteGuid): writes share this lock, info takes it alone.
-  mutable std::shared_mutex info_mu;
-};
 
 struct hvr_disk_open_options {
   hvr::OpenDiskOptions options;
@@ -97,6 +90,19 @@ hvr::Result<hvr::VhdxCreateOptions> CreateOptions(uint64_t virtual_size, bool fi
 
 }  // namespace
 
+namespace hvr::capi {
+
+void OutputRanges(const std::vector<ByteRange>& ranges, hvr_disk_range** out_ranges, size_t* out_count) {
+  // malloc: hvr_disk_ranges_free is the way back, as for strings.
+  auto* out = static_cast<hvr_disk_range*>(std::malloc(std::max<size_t>(1, ranges.size()) * sizeof(hvr_disk_range)));
+  if (out == nullptr) throw std::bad_alloc();
+  for (size_t i = 0; i < ranges.size(); ++i) out[i] = {ranges[i].offset, ranges[i].length};
+  *out_ranges = out;
+  *out_count = ranges.size();
+}
+
+}  // namespace hvr::capi
+
 extern "C" {
 
 hvr_status hvr_disk_open_options_create(hvr_disk_open_options** out) {
@@ -132,6 +138,17 @@ hvr_status hvr_disk_open(const char* path, const hvr_disk_open_options* options,
 
 hvr_status hvr_disk_open_writable(const char* path, const hvr_disk_open_options* options, hvr_disk** out) {
   return Guard(__func__, [&] { return OpenHandle(path, options, true, out, __func__); });
+}
+
+hvr_status hvr_disk_detect_format(const char* path, hvr_disk_format* out_format) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(path, __func__, "path"));
+    HVR_CAPI_CHECK(RequireNonNull(out_format, __func__, "out_format"));
+    auto format = hvr::DetectDiskFormat(path);
+    if (!format.ok()) return Fail(format.error());
+    *out_format = static_cast<hvr_disk_format>(static_cast<int>(*format));
+    return HVR_OK;
+  });
 }
 
 void hvr_disk_close(hvr_disk* disk) {
@@ -187,12 +204,7 @@ hvr_status hvr_disk_allocated_ranges(const hvr_disk* disk, hvr_disk_range** out_
     HVR_CAPI_CHECK(RequireNonNull(out_count, __func__, "out_count"));
     auto ranges = disk->reader->AllocatedRanges();
     if (!ranges.ok()) return Fail(ranges.error());
-    // malloc: hvr_disk_ranges_free is the way back, as for strings.
-    auto* out = static_cast<hvr_disk_range*>(std::malloc(std::max<size_t>(1, ranges->size()) * sizeof(hvr_disk_range)));
-    if (out == nullptr) throw std::bad_alloc();
-    for (size_t i = 0; i < ranges->size(); ++i) out[i] = {(*ranges)[i].offset, (*ranges)[i].length};
-    *out_ranges = out;
-    *out_count = ranges->size();
+    hvr::capi::OutputRanges(*ranges, out_ranges, out_count);
     return HVR_OK;
   });
 }

@@ -135,6 +135,8 @@ hvr_status hvr_hrl_reader_next(hvr_hrl_reader* reader, hvr_hrl_entry* entry, int
     HVR_CAPI_CHECK(RequireNonNull(reader, __func__, "reader"));
     HVR_CAPI_CHECK(RequireNonNull(entry, __func__, "entry"));
     HVR_CAPI_CHECK(RequireNonNull(out_has_entry, __func__, "out_has_entry"));
+    // Checked before moving on: a bad struct must not cost the caller an entry.
+    HVR_CAPI_CHECK(hvr::capi::RequireStructSize(entry, __func__, "entry"));
     hvr::HrlEntry e;
     auto more = reader->reader.Next(e);
     if (!more.ok()) return Fail(more.error());
@@ -146,7 +148,7 @@ hvr_status hvr_hrl_reader_next(hvr_hrl_reader* reader, hvr_hrl_entry* entry, int
       c.timestamp = UnixSeconds(e.timestamp);
       c.data_location = e.data_location;
       c.data_checksum_recorded = e.data_checksum_recorded() ? 1 : 0;
-      HVR_CAPI_CHECK(CopyOut(c, entry, __func__));
+      hvr::capi::CopyOutGrowing(c, entry);
     }
     *out_has_entry = *more ? 1 : 0;
     return HVR_OK;

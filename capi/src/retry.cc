@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -89,6 +90,24 @@ hvr_status hvr_retry_policy_next_attempt(const hvr_retry_policy* policy, int64_t
         *out_when = 0;
         break;
     }
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_retry_policy_get_schedule(const hvr_retry_policy* policy, int64_t* backoff_seconds,
+                                         size_t capacity, size_t* out_count,
+                                         int64_t* out_steady_interval_seconds) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(policy, __func__, "policy"));
+    if (capacity > 0) HVR_CAPI_CHECK(RequireNonNull(backoff_seconds, __func__, "backoff_seconds"));
+    HVR_CAPI_CHECK(RequireNonNull(out_count, __func__, "out_count"));
+    HVR_CAPI_CHECK(RequireNonNull(out_steady_interval_seconds, __func__, "out_steady_interval_seconds"));
+    const hvr::RetrySchedule& schedule = policy->policy.schedule();
+    for (size_t i = 0; i < std::min(capacity, schedule.backoff.size()); ++i) {
+      backoff_seconds[i] = schedule.backoff[i].count();
+    }
+    *out_count = schedule.backoff.size();
+    *out_steady_interval_seconds = schedule.steady_interval.count();
     return HVR_OK;
   });
 }

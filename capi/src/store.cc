@@ -1,12 +1,14 @@
 // Replica stores through the C ABI: hvr::SyncStore and the disk transfers behind
 // opaque handles.
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <cstring>
 #include <memory>
 #include <optional>
 
 #include "capi_internal.hpp"
+#include "disk_handle.hpp"
 #include "hvr/disk.hpp"
 #include "hvr/disk_transfer.hpp"
 #include "hvr/sync_store.hpp"
@@ -57,6 +59,27 @@ void CopyStats(const hvr::TransferStats& stats, hvr_transfer_stats* out) {
 hvr_status CheckStats(const hvr_transfer_stats* stats, const char* function) {
   return stats == nullptr ? HVR_OK : hvr::capi::RequireStructSize(stats, function, "out_stats");
 }
+
+hvr_status Upload(hvr_store* store, const hvr::DiskReader& disk, const char* disk_name, hvr_progress_fn progress,
+                  void* user_data, hvr_cancel_token* cancel, hvr_transfer_stats* out_stats) {
+  auto stats = hvr::UploadDisk(disk, store->store->async(), disk_name, TransferOptionsFor(progress, user_data, cancel));
+  if (!stats.ok()) return Fail(stats.error());
+  CopyStats(*stats, out_stats);
+  return HVR_OK;
+}
+
+// The store and disk name every per-disk call takes.
+hvr_status RequireDisk(const hvr_store* store, const char* disk_name, const char* function) {
+  HVR_CAPI_CHECK(RequireNonNull(store, function, "store"));
+  return RequireNonNull(disk_name, function, "disk_name");
+}
+
+hvr_status Done(const hvr::Status& status) { return status.ok() ? HVR_OK : Fail(status.error()); }
+
+// Optional recovery point names: NULL is the disk as it is now.
+std::string PointOrNow(const char* recovery_point) { return recovery_point ? recovery_point : ""; }
+
+static_assert(HVR_LEASE_EXPIRED == static_cast<int>(hvr::LeaseState::kExpired));
 
 }  // namespace
 
@@ -211,11 +234,19 @@ hvr_status hvr_store_upload(hvr_store* store, const char* image_path, const char
     HVR_CAPI_CHECK(CheckStats(out_stats, __func__));
     auto disk = hvr::OpenDisk(image_path);
     if (!disk.ok()) return Fail(disk.error());
-    auto stats = hvr::UploadDisk(**disk, store->store->async(), disk_name,
-                                 TransferOptionsFor(progress, user_data, cancel));
-    if (!stats.ok()) return Fail(stats.error());
-    CopyStats(*stats, out_stats);
-    return HVR_OK;
+    return Upload(store, **disk, disk_name, progress, user_data, cancel, out_stats);
+  });
+}
+
+hvr_status hvr_store_upload_disk(hvr_store* store, const hvr_disk* disk, const char* disk_name,
+                                 hvr_progress_fn progress, void* user_data, hvr_cancel_token* cancel,
+                                 hvr_transfer_stats* out_stats) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(store, __func__, "store"));
+    HVR_CAPI_CHECK(RequireNonNull(disk, __func__, "disk"));
+    HVR_CAPI_CHECK(RequireNonNull(disk_name, __func__, "disk_name"));
+    HVR_CAPI_CHECK(CheckStats(out_stats, __func__));
+    return Upload(store, *disk->reader, disk_name, progress, user_data, cancel, out_stats);
   });
 }
 
@@ -284,6 +315,159 @@ hvr_status hvr_store_delete_recovery_point(hvr_store* store, const char* disk_na
       return Fail(s.error());
     }
     return HVR_OK;
+  });
+}
+
+hvr_status hvr_store_create_disk(hvr_store* store, const char* disk_name, uint64_t virtual_size) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    return Done(store->store->CreateDisk(disk_name, virtual_size));
+  });
+}
+
+hvr_status hvr_store_write_pages(hvr_store* store, const char* disk_name, uint64_t offset, const void* data,
+                                 size_t size) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    if (size > 0) HVR_CAPI_CHECK(RequireNonNull(data, __func__, "data"));
+    return Done(store->store->WritePages(disk_name, offset, std::span(static_cast<const uint8_t*>(data), size)));
+  });
+}
+
+hvr_status hvr_store_clear_pages(hvr_store* store, const char* disk_name, uint64_t offset, uint64_t length) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    return Done(store->store->ClearPages(disk_name, offset, length));
+  });
+}
+
+hvr_status hvr_store_read(hvr_store* store, const char* disk_name, const char* recovery_point, uint64_t offset,
+                          void* buffer, size_t size) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    if (size > 0) HVR_CAPI_CHECK(RequireNonNull(buffer, __func__, "buffer"));
+    return Done(store->store->Read(disk_name, PointOrNow(recovery_point), offset,
+                                   std::span(static_cast<uint8_t*>(buffer), size)));
+  });
+}
+
+hvr_status hvr_store_allocated_ranges(hvr_store* store, const char* disk_name, const char* recovery_point,
+                                      hvr_disk_range** out_ranges, size_t* out_count) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    HVR_CAPI_CHECK(RequireNonNull(out_ranges, __func__, "out_ranges"));
+    HVR_CAPI_CHECK(RequireNonNull(out_count, __func__, "out_count"));
+    auto ranges = store->store->AllocatedRanges(disk_name, PointOrNow(recovery_point));
+    if (!ranges.ok()) return Fail(ranges.error());
+    hvr::capi::OutputRanges(*ranges, out_ranges, out_count);
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_store_changed_ranges(hvr_store* store, const char* disk_name, const char* from, const char* to,
+                                    hvr_disk_range** out_ranges, size_t* out_count) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    HVR_CAPI_CHECK(RequireNonNull(from, __func__, "from"));
+    HVR_CAPI_CHECK(RequireNonNull(out_ranges, __func__, "out_ranges"));
+    HVR_CAPI_CHECK(RequireNonNull(out_count, __func__, "out_count"));
+    auto ranges = store->store->ChangedRanges(disk_name, from, PointOrNow(to));
+    if (!ranges.ok()) return Fail(ranges.error());
+    hvr::capi::OutputRanges(*ranges, out_ranges, out_count);
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_store_copy_recovery_point(hvr_store* store, const char* disk_name, const char* recovery_point,
+                                         const char* new_disk_name) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    HVR_CAPI_CHECK(RequireNonNull(recovery_point, __func__, "recovery_point"));
+    HVR_CAPI_CHECK(RequireNonNull(new_disk_name, __func__, "new_disk_name"));
+    return Done(store->store->CopySnapshot(disk_name, recovery_point, new_disk_name));
+  });
+}
+
+hvr_status hvr_store_get_disk(hvr_store* store, const char* disk_name, hvr_store_disk_info* out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    HVR_CAPI_CHECK(hvr::capi::RequireStructSize(out, __func__, "out"));
+    auto disk = store->store->GetDisk(disk_name);
+    if (!disk.ok()) return Fail(disk.error());
+    hvr_store_disk_info info;
+    std::memset(&info, 0, sizeof info);
+    info.virtual_size = disk->virtual_size;
+    info.last_modified =
+        std::chrono::duration_cast<std::chrono::seconds>(disk->last_modified.time_since_epoch()).count();
+    info.lease_state = static_cast<hvr_lease_state>(static_cast<int>(disk->lease_state));
+    hvr::capi::CopyOutGrowing(info, out);
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_store_set_metadata(hvr_store* store, const char* disk_name, const char* const* keys,
+                                  const char* const* values, size_t count) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    if (count > 0) {
+      HVR_CAPI_CHECK(RequireNonNull(keys, __func__, "keys"));
+      HVR_CAPI_CHECK(RequireNonNull(values, __func__, "values"));
+    }
+    hvr::Metadata metadata;
+    for (size_t i = 0; i < count; ++i) {
+      HVR_CAPI_CHECK(RequireNonNull(keys[i], __func__, "keys[i]"));
+      HVR_CAPI_CHECK(RequireNonNull(values[i], __func__, "values[i]"));
+      metadata[keys[i]] = values[i];
+    }
+    return Done(store->store->SetMetadata(disk_name, metadata));
+  });
+}
+
+hvr_status hvr_store_get_metadata_json(hvr_store* store, const char* disk_name, char** out_json) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));
+    auto metadata = store->store->GetMetadata(disk_name);
+    if (!metadata.ok()) return Fail(metadata.error());
+    boost::json::object object;
+    for (const auto& [key, value] : *metadata) object[key] = value;
+    *out_json = hvr::capi::CopyString(boost::json::serialize(object));
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_store_acquire_lease(hvr_store* store, const char* disk_name, int64_t duration_seconds,
+                                   const char* proposed_id, char** out_lease_id) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    HVR_CAPI_CHECK(RequireNonNull(out_lease_id, __func__, "out_lease_id"));
+    auto id = store->store->AcquireLease(disk_name, std::chrono::seconds(duration_seconds),
+                                         proposed_id ? proposed_id : "");
+    if (!id.ok()) return Fail(id.error());
+    *out_lease_id = hvr::capi::CopyString(*id);
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_store_renew_lease(hvr_store* store, const char* disk_name) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    return Done(store->store->RenewLease(disk_name));
+  });
+}
+
+hvr_status hvr_store_release_lease(hvr_store* store, const char* disk_name) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    return Done(store->store->ReleaseLease(disk_name));
+  });
+}
+
+hvr_status hvr_store_break_lease(hvr_store* store, const char* disk_name, int64_t break_period_seconds) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
+    return Done(store->store->BreakLease(disk_name, std::chrono::seconds(break_period_seconds)));
   });
 }
 

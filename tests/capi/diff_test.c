@@ -1,5 +1,5 @@
-/* Manifests and diffs from C: build, save, load, update, the three diffs, callbacks,
- * cancellation, growing structs and errors. */
+/* Manifests and diffs from C: build, save, load, update, the three diffs (by path and
+ * over open disk handles), callbacks, cancellation, growing structs and errors. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +261,89 @@ static void test_cancel_and_errors(void) {
   hvr_diff_destroy(NULL);
 }
 
+static uint64_t differing(const hvr_manifest *a, const hvr_manifest *b) {
+  hvr_diff *diff = NULL;
+  uint64_t n;
+  CHECK_OK(hvr_diff_manifests(a, b, NULL, &diff));
+  n = totals_of(diff).differing_chunks;
+  hvr_diff_destroy(diff);
+  return n;
+}
+
+/* The hvr_disk_* variants over open handles give what the path variants give, and a
+ * writable handle's manifest follows its writes without a reopen. */
+static void test_disk_handles(void) {
+  hvr_disk *source = NULL;
+  hvr_disk *target = NULL;
+  hvr_disk *replica = NULL;
+  hvr_manifest *by_path = NULL;
+  hvr_manifest *by_handle = NULL;
+  hvr_manifest *zeros = NULL;
+  hvr_manifest *fresh = NULL;
+  hvr_diff *a = NULL;
+  hvr_diff *b = NULL;
+  hvr_chunk_options *options = NULL;
+  hvr_manifest_info info;
+  hvr_changed_range written;
+  char replica_path[160];
+  char *json_a = NULL;
+  char *json_b = NULL;
+  unsigned char data[100];
+
+  CHECK_OK(hvr_chunk_options_create(&options));
+  CHECK_OK(hvr_chunk_options_set_chunk_size(options, CHUNK));
+  CHECK_OK(hvr_disk_open(source_path, NULL, &source));
+  CHECK_OK(hvr_disk_open(target_path, NULL, &target));
+
+  CHECK_OK(hvr_manifest_build(source_path, options, &by_path));
+  CHECK_OK(hvr_disk_build_manifest(source, options, &by_handle));
+  CHECK(differing(by_handle, by_path) == 0);
+
+  CHECK_OK(hvr_diff_disks(source_path, target_path, options, &a));
+  CHECK_OK(hvr_disk_diff(source, target, options, &b));
+  CHECK_OK(hvr_diff_to_json(a, &json_a));
+  CHECK_OK(hvr_diff_to_json(b, &json_b));
+  CHECK(strcmp(json_a, json_b) == 0);
+  hvr_string_free(json_b);
+  hvr_diff_destroy(b);
+  CHECK_OK(hvr_disk_diff_manifest(source, by_path, NULL, &b));
+  CHECK(totals_of(b).differing_chunks == 0);
+  hvr_diff_destroy(b);
+  hvr_string_free(json_a);
+  hvr_diff_destroy(a);
+
+  /* A new replica: its manifest starts as zeros (the default chunk size when 0), and
+   * follows writes made through the same writable handle. */
+  snprintf(replica_path, sizeof replica_path, "%s/replica.raw", dir);
+  CHECK_OK(hvr_disk_create_raw(replica_path, SIZE));
+  CHECK_OK(hvr_manifest_create_zeros(SIZE, 0, &zeros));
+  memset(&info, 0, sizeof info);
+  info.struct_size = sizeof info;
+  CHECK_OK(hvr_manifest_get_info(zeros, &info));
+  CHECK(info.chunk_size == 256u * 1024u && info.zero_chunks == info.chunk_count);
+  CHECK_OK(hvr_disk_open_writable(replica_path, NULL, &replica));
+  memset(data, 0x77, sizeof data);
+  CHECK_OK(hvr_disk_write(replica, 300000, data, sizeof data));
+  written.offset = 300000;
+  written.length = sizeof data;
+  CHECK_OK(hvr_disk_update_manifest(replica, zeros, &written, 1, NULL));
+  CHECK_OK(hvr_disk_build_manifest(replica, NULL, &fresh));
+  CHECK(differing(zeros, fresh) == 0);
+  CHECK_OK(hvr_manifest_get_info(zeros, &info));
+  CHECK(info.zero_chunks == info.chunk_count - 1);
+  CHECK(hvr_disk_update_manifest(replica, zeros, NULL, 1, NULL) == HVR_INVALID_ARGUMENT);
+  hvr_disk_close(replica);
+  remove(replica_path);
+
+  hvr_manifest_destroy(fresh);
+  hvr_manifest_destroy(zeros);
+  hvr_manifest_destroy(by_handle);
+  hvr_manifest_destroy(by_path);
+  hvr_disk_close(target);
+  hvr_disk_close(source);
+  hvr_chunk_options_destroy(options);
+}
+
 int main(void) {
   const char *base = getenv("TMPDIR");
   snprintf(dir, sizeof dir, "%s/hvr-capi-diff-XXXXXX", base && *base ? base : "/tmp");
@@ -276,6 +359,7 @@ int main(void) {
 
   test_manifest_round_trip();
   test_diffs_agree();
+  test_disk_handles();
   test_run_callback();
   test_update_and_invalidate();
   test_cancel_and_errors();

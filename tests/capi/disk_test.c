@@ -134,6 +134,23 @@ static void test_chain_convert_merge(void) {
   hvr_disk_close(disk);
 }
 
+static void test_detect_format(void) {
+  char path[512];
+  hvr_disk_format format = HVR_DISK_FORMAT_MAX_ENUM_;
+  CHECK_OK(hvr_disk_create_vhdx(path_in_dir("f.vhdx", path), 4 * MIB, HVR_DISK_TYPE_DYNAMIC, NULL));
+  CHECK_OK(hvr_disk_detect_format(path, &format));
+  CHECK(format == HVR_DISK_FORMAT_VHDX);
+  CHECK_OK(hvr_disk_create_vhd_fixed(path_in_dir("f.vhd", path), 4 * MIB));
+  CHECK_OK(hvr_disk_detect_format(path, &format));
+  CHECK(format == HVR_DISK_FORMAT_VHD);
+  CHECK_OK(hvr_disk_create_raw(path_in_dir("f.raw", path), 4 * MIB));
+  CHECK_OK(hvr_disk_detect_format(path, &format));
+  CHECK(format == HVR_DISK_FORMAT_RAW);
+  format = HVR_DISK_FORMAT_MAX_ENUM_;
+  CHECK(hvr_disk_detect_format(path_in_dir("none.vhdx", path), &format) == HVR_NOT_FOUND);
+  CHECK(format == HVR_DISK_FORMAT_MAX_ENUM_); /* untouched on failure */
+}
+
 static void test_errors(void) {
   char path[512];
   hvr_disk *disk = NULL;
@@ -151,6 +168,7 @@ int main(void) {
   CHECK(mkdtemp(dir) != NULL);
   test_create_write_read();
   test_chain_convert_merge();
+  test_detect_format();
   test_errors();
   {
     char command[300];

@@ -140,6 +140,11 @@ int main(void) {
   header.struct_size = sizeof header;
   CHECK_OK(hvr_hrl_reader_header(reader, &header));
   CHECK(memcmp(header.previous_unique_id, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16) == 0);
+  /* A struct without its size is refused before the reader moves: no entry is lost. */
+  entry.struct_size = 0;
+  has_entry = 7;
+  CHECK(hvr_hrl_reader_next(reader, &entry, &has_entry) == HVR_INVALID_ARGUMENT);
+  CHECK(has_entry == 7);
   entry.struct_size = sizeof entry;
   CHECK_OK(hvr_hrl_reader_next(reader, &entry, &has_entry));
   CHECK(has_entry == 1 && entry.index == 0 && entry.disk_offset == 4096 && entry.length == 8192);

@@ -56,6 +56,19 @@ int main(void) {
   CHECK(hvr_retry_policy_create_custom(bad, 2, 600, &custom) == HVR_INVALID_ARGUMENT);
   CHECK(strstr(hvr_last_error_message(), "backoff[1]") != NULL);
 
+  {
+    int64_t offsets[8] = {0};
+    int64_t steady = 0;
+    size_t count = 0;
+    CHECK_OK(hvr_retry_policy_get_schedule(policy, NULL, 0, &count, &steady));
+    CHECK(count == 5 && steady == 1800);
+    CHECK_OK(hvr_retry_policy_get_schedule(policy, offsets, 3, &count, &steady));
+    CHECK(count == 5 && offsets[0] == 60 && offsets[2] == 240 && offsets[3] == 0); /* only 3 written */
+    CHECK_OK(hvr_retry_policy_get_schedule(custom, offsets, 8, &count, &steady));
+    CHECK(count == 2 && offsets[0] == 60 && offsets[1] == 180 && steady == 600);
+    CHECK(hvr_retry_policy_get_schedule(policy, NULL, 2, &count, &steady) == HVR_INVALID_ARGUMENT);
+  }
+
   hvr_retry_policy_destroy(custom);
   hvr_retry_policy_destroy(policy);
   printf("capi retry: ok\n");

@@ -1,5 +1,7 @@
 /* Replica stores from C, on a local folder: upload an image, list, take and list
- * recovery points, download, the errors an embedder meets, progress and cancellation. */
+ * recovery points, download, the errors an embedder meets, progress and cancellation;
+ * then disks piece by piece: pages, ranges, copies, metadata, leases, and the log
+ * callback's end at close. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +50,179 @@ static void on_progress(void *user_data, uint64_t done, uint64_t total) {
   p->last_done = done;
   p->total = total;
   ++p->calls;
+}
+
+struct log_counter {
+  int lines;
+  int closed; /* set once hvr_store_close returned: no line may come after */
+};
+
+static void on_log(void *user_data, hvr_log_level level, const char *message) {
+  struct log_counter *counter = (struct log_counter *)user_data;
+  (void)level;
+  CHECK(message != NULL);
+  CHECK(!counter->closed);
+  ++counter->lines;
+}
+
+static void check_ranges(hvr_disk_range *ranges, size_t count, const uint64_t *expected, size_t expected_pairs) {
+  size_t i;
+  CHECK(count == expected_pairs);
+  for (i = 0; i < count; ++i) CHECK(ranges[i].offset == expected[2 * i] && ranges[i].length == expected[2 * i + 1]);
+  hvr_disk_ranges_free(ranges);
+}
+
+/* Ranges that may over-report (changed ranges, a recovery point's allocation) must cover
+ * each expected range; they stay sorted and disjoint. */
+static void check_covers(hvr_disk_range *ranges, size_t count, const uint64_t *expected, size_t expected_pairs) {
+  size_t i, j;
+  for (i = 1; i < count; ++i) CHECK(ranges[i - 1].offset + ranges[i - 1].length <= ranges[i].offset);
+  for (j = 0; j < expected_pairs; ++j) {
+    int covered = 0;
+    for (i = 0; i < count; ++i) {
+      covered |= ranges[i].offset <= expected[2 * j] &&
+                 expected[2 * j] + expected[2 * j + 1] <= ranges[i].offset + ranges[i].length;
+    }
+    CHECK(covered);
+  }
+  hvr_disk_ranges_free(ranges);
+}
+
+/* A replica disk written page by page, as a replication loop of its own would. */
+static void test_pieces(const char *store_dir, const char *image) {
+  hvr_store *store = NULL;
+  hvr_store *other = NULL;
+  hvr_store_options *options = NULL;
+  struct log_counter counter = {0, 0};
+  hvr_store_disk_info info;
+  hvr_disk_range *ranges = NULL;
+  hvr_disk *disk = NULL;
+  hvr_transfer_stats stats;
+  size_t count = 0;
+  unsigned char page[4096], back[4096];
+  char *point = NULL;
+  char *json = NULL;
+  char *lease = NULL;
+  char *again = NULL;
+  const char *keys[2] = {"vm", "Disk_Index"};
+  const char *values[2] = {"sql-01", "0"};
+  const uint64_t written[] = {1 << 20, 4096};
+  const uint64_t both[] = {0, 512, 1 << 20, 4096};
+  int i;
+
+  for (i = 0; i < 4096; ++i) page[i] = (unsigned char)(i * 13 + 5);
+  CHECK_OK(hvr_store_options_create(&options));
+  CHECK_OK(hvr_store_options_set_log(options, on_log, &counter));
+  CHECK_OK(hvr_store_open(store_dir, options, &store));
+  hvr_store_options_destroy(options);
+
+  CHECK_OK(hvr_store_create_disk(store, "pieces", 2u << 20));
+  CHECK(hvr_store_create_disk(store, "pieces", 2u << 20) == HVR_CONFLICT);
+  CHECK(hvr_store_create_disk(store, "odd", (2u << 20) + 512) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_store_write_pages(store, "pieces", 1 << 20, page, sizeof page));
+  CHECK(hvr_store_write_pages(store, "pieces", 100, page, 512) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_store_read(store, "pieces", NULL, (1 << 20) + 1, back, 100));
+  CHECK(memcmp(back, page + 1, 100) == 0);
+  CHECK_OK(hvr_store_allocated_ranges(store, "pieces", NULL, &ranges, &count));
+  check_ranges(ranges, count, written, 1);
+
+  memset(&info, 0, sizeof info);
+  info.struct_size = sizeof info;
+  CHECK_OK(hvr_store_get_disk(store, "pieces", &info));
+  CHECK(info.virtual_size == 2u << 20 && info.lease_state == HVR_LEASE_AVAILABLE);
+  CHECK(info.last_modified > 1600000000);
+  CHECK(hvr_store_get_disk(store, "absent", &info) == HVR_NOT_FOUND);
+
+  /* A recovery point, then a change: the changed ranges since the point, and a copy of
+   * the point that still reads the old content. */
+  CHECK_OK(hvr_store_create_recovery_point(store, "pieces", 0, &point));
+  CHECK_OK(hvr_store_write_pages(store, "pieces", 0, page, 512));
+  CHECK_OK(hvr_store_clear_pages(store, "pieces", 1 << 20, 4096));
+  CHECK_OK(hvr_store_changed_ranges(store, "pieces", point, NULL, &ranges, &count));
+  check_covers(ranges, count, both, 2);
+  CHECK_OK(hvr_store_allocated_ranges(store, "pieces", point, &ranges, &count));
+  check_covers(ranges, count, written, 1);
+  CHECK_OK(hvr_store_copy_recovery_point(store, "pieces", point, "pieces-test"));
+  CHECK(hvr_store_copy_recovery_point(store, "pieces", point, "pieces-test") == HVR_CONFLICT);
+  CHECK_OK(hvr_store_read(store, "pieces-test", NULL, 1 << 20, back, sizeof back));
+  CHECK(memcmp(back, page, sizeof back) == 0);
+  CHECK_OK(hvr_store_read(store, "pieces", NULL, 1 << 20, back, sizeof back));
+  CHECK(back[0] == 0 && back[4095] == 0);
+  hvr_string_free(point);
+
+  /* Metadata replaces, and reads back as JSON. */
+  CHECK_OK(hvr_store_set_metadata(store, "pieces", keys, values, 2));
+  CHECK_OK(hvr_store_get_metadata_json(store, "pieces", &json));
+  CHECK(strstr(json, "\"vm\":\"sql-01\"") != NULL && strstr(json, "\"Disk_Index\":\"0\"") != NULL);
+  hvr_string_free(json);
+  CHECK_OK(hvr_store_set_metadata(store, "pieces", keys, values, 1));
+  CHECK_OK(hvr_store_get_metadata_json(store, "pieces", &json));
+  CHECK(strstr(json, "Disk_Index") == NULL);
+  hvr_string_free(json);
+  keys[0] = "hvr_reserved";
+  CHECK(hvr_store_set_metadata(store, "pieces", keys, values, 1) == HVR_INVALID_ARGUMENT);
+
+  /* Leases: the holder writes, another store (another agent) gets HVR_CONFLICT until the
+   * lease is broken; the holder then has lost it. */
+  CHECK(hvr_store_acquire_lease(store, "pieces", 5, NULL, &lease) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_store_acquire_lease(store, "pieces", -1, NULL, &lease));
+  CHECK(strlen(lease) == 36);
+  CHECK_OK(hvr_store_get_disk(store, "pieces", &info));
+  CHECK(info.lease_state == HVR_LEASE_LEASED);
+  CHECK_OK(hvr_store_renew_lease(store, "pieces"));
+  CHECK_OK(hvr_store_write_pages(store, "pieces", 0, page, 512));
+  CHECK_OK(hvr_store_open(store_dir, NULL, &other));
+  CHECK(hvr_store_write_pages(other, "pieces", 0, page, 512) == HVR_CONFLICT);
+  CHECK(hvr_store_acquire_lease(other, "pieces", 15, NULL, &again) == HVR_CONFLICT);
+  CHECK(hvr_store_release_lease(other, "pieces") == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_store_break_lease(other, "pieces", 0));
+  CHECK(hvr_store_write_pages(store, "pieces", 0, page, 512) == HVR_CONFLICT);
+  /* The agent that restarts takes its lease back with the id it held. */
+  CHECK_OK(hvr_store_acquire_lease(other, "pieces", 15, lease, &again));
+  CHECK(strcmp(again, lease) == 0);
+  CHECK_OK(hvr_store_release_lease(other, "pieces"));
+  hvr_string_free(again);
+  /* The first store writes again only once it holds a lease again. */
+  CHECK(hvr_store_write_pages(store, "pieces", 0, page, 512) == HVR_CONFLICT);
+  CHECK_OK(hvr_store_acquire_lease(store, "pieces", 15, NULL, &again));
+  CHECK_OK(hvr_store_write_pages(store, "pieces", 0, page, 512));
+  CHECK_OK(hvr_store_release_lease(store, "pieces"));
+  hvr_string_free(again);
+  hvr_string_free(lease);
+  hvr_store_close(other);
+
+  /* Upload from an open handle. */
+  CHECK_OK(hvr_disk_open(image, NULL, &disk));
+  memset(&stats, 0, sizeof stats);
+  stats.struct_size = sizeof stats;
+  CHECK_OK(hvr_store_upload_disk(store, disk, "from-handle", NULL, NULL, NULL, &stats));
+  CHECK(stats.bytes_sent == 65536);
+  hvr_disk_close(disk);
+
+  CHECK_OK(hvr_store_delete_disk(store, "from-handle"));
+  CHECK_OK(hvr_store_delete_disk(store, "pieces-test"));
+  CHECK_OK(hvr_store_delete_disk(store, "pieces"));
+  hvr_store_close(store);
+  counter.closed = 1;
+}
+
+/* The log callback receives the warning an https store without certificate checks
+ * gives at open (no request is sent), and nothing once the store is closed. */
+static void test_log_callback(void) {
+  hvr_store_options *options = NULL;
+  hvr_store *store = NULL;
+  struct log_counter counter = {0, 0};
+  CHECK_OK(hvr_store_options_create(&options));
+  CHECK_OK(hvr_store_options_set_log(options, on_log, &counter));
+  CHECK_OK(hvr_store_options_set_tls(options, 0, NULL));
+  CHECK_OK(hvr_store_open("DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;"
+                          "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/"
+                          "KBHBeksoGMGw==;BlobEndpoint=https://127.0.0.1:9/devstoreaccount1;Container=replicas",
+                          options, &store));
+  hvr_store_options_destroy(options);
+  CHECK(counter.lines == 1);
+  hvr_store_close(store);
+  counter.closed = 1;
 }
 
 int main(void) {
@@ -121,6 +296,8 @@ int main(void) {
   CHECK(hvr_status_class(HVR_NOT_FOUND) == HVR_CLASS_NON_RECOVERABLE);
   hvr_store_close(store);
   hvr_store_close(NULL);
+  test_pieces(store_dir, image);
+  test_log_callback();
 
   {
     char command[600];

@@ -1,0 +1,41 @@
+# The module manifest of HvReplication (docs/powershell.md). Import-Module this file, not the
+# .psm1: only what FunctionsToExport lists is the module's interface; the other functions
+# of the .psm1 are its helpers. tests/bindings checks that this list is exactly the
+# functions of the .psm1 that carry help, that their verbs are approved, and that
+# ModuleVersion is the library's version.
+@{
+    RootModule           = 'HvReplication.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '99ee05d8-332a-42a4-9700-9315ab245581'
+    Author               = 'hvr'
+    Description          = 'Hyper-V virtual disks, Hyper-V Replica Logs and Azure page-blob replicas through libhvr (P/Invoke).'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FileList             = @('HvReplication.psm1', 'HvrNative.cs', 'HvrInterop.cs', 'HvrCore.cs', 'HvrDisks.cs',
+                             'HvrChunkDiff.cs', 'HvrReplicaLogs.cs', 'HvrStores.cs')
+
+    FunctionsToExport    = @(
+        # Library
+        'Get-HvrVersion', 'Get-HvrRetryPolicy',
+        # Virtual disks
+        'Get-HvrDisk', 'Test-HvrDisk', 'New-HvrDisk', 'Convert-HvrDisk', 'Merge-HvrDisk',
+        # Manifests and chunk-diff
+        'New-HvrManifest', 'Get-HvrManifest', 'Compare-HvrDisk',
+        # Hyper-V Replica Logs
+        'Get-HvrReplicaLog', 'Get-HvrReplicaLogEntry', 'Test-HvrReplicaLog', 'Update-HvrDisk',
+        # Replica stores
+        'New-HvrStoreOption', 'Get-HvrReplicaDisk', 'Send-HvrDisk', 'Receive-HvrDisk', 'Remove-HvrReplicaDisk',
+        'Checkpoint-HvrReplicaDisk', 'Get-HvrRecoveryPoint', 'Remove-HvrRecoveryPoint', 'Copy-HvrReplicaDisk',
+        'Update-HvrReplicaDisk'
+        # Replication and failover: see the last region of HvReplication.psm1.
+    )
+    CmdletsToExport      = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+
+    PrivateData          = @{
+        PSData = @{
+            Tags = @('Hyper-V', 'Replica', 'VHDX', 'Azure', 'PageBlob', 'Replication')
+        }
+    }
+}

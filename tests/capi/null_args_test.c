@@ -1,0 +1,408 @@
+/* Every call of hvr.h given NULL for a pointer it needs returns HVR_INVALID_ARGUMENT with a
+ * message naming the parameter, writes nothing, and never crashes (hvr.h: "NULL where a
+ * pointer is required is HVR_INVALID_ARGUMENT naming the parameter"). Optional pointers
+ * (documented "may be NULL") are not checked here; the component tests use them. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+
+/* `call` must fail with HVR_INVALID_ARGUMENT and the message "...: <param> is NULL". */
+#define EXPECT_NULL(call, param)                                                           \
+  do {                                                                                     \
+    hvr_status s_ = (call);                                                                \
+    if (s_ != HVR_INVALID_ARGUMENT || strstr(hvr_last_error_message(), param " is NULL") == NULL) { \
+      fprintf(stderr, "%s:%d: %s returned %s: %s (expected '%s is NULL')\n", __FILE__, __LINE__, #call, \
+              hvr_status_name(s_), hvr_last_error_message(), param);                         \
+      exit(1);                                                                             \
+    }                                                                                      \
+    ++checks;                                                                              \
+  } while (0)
+
+static int checks;
+static char dir[128];
+
+static void on_progress(void *user_data, uint64_t done, uint64_t total) {
+  (void)user_data;
+  (void)done;
+  (void)total;
+}
+
+static void test_status_retry_cancel(void) {
+  hvr_retry_policy *policy = NULL;
+  hvr_retry_action action;
+  int64_t when = 0, steady = 0, backoff = 60;
+  size_t count = 0;
+
+  CHECK_OK(hvr_retry_policy_create(&policy));
+  EXPECT_NULL(hvr_retry_policy_create(NULL), "out");
+  EXPECT_NULL(hvr_retry_policy_create_custom(NULL, 1, 600, &policy), "backoff_seconds");
+  EXPECT_NULL(hvr_retry_policy_create_custom(&backoff, 1, 600, NULL), "out");
+  EXPECT_NULL(hvr_retry_policy_next_attempt(NULL, 0, 0, 0, HVR_NETWORK, 30, &action, &when), "policy");
+  EXPECT_NULL(hvr_retry_policy_next_attempt(policy, 0, 0, 0, HVR_NETWORK, 30, NULL, &when), "out_action");
+  EXPECT_NULL(hvr_retry_policy_next_attempt(policy, 0, 0, 0, HVR_NETWORK, 30, &action, NULL), "out_when");
+  EXPECT_NULL(hvr_retry_policy_get_schedule(NULL, NULL, 0, &count, &steady), "policy");
+  EXPECT_NULL(hvr_retry_policy_get_schedule(policy, NULL, 1, &count, &steady), "backoff_seconds");
+  EXPECT_NULL(hvr_retry_policy_get_schedule(policy, NULL, 0, NULL, &steady), "out_count");
+  EXPECT_NULL(hvr_retry_policy_get_schedule(policy, NULL, 0, &count, NULL), "out_steady_interval_seconds");
+  hvr_retry_policy_destroy(policy);
+  EXPECT_NULL(hvr_cancel_token_create(NULL), "out");
+}
+
+static void test_chunk_diff(const char *disk_path) {
+  hvr_chunk_options *options = NULL;
+  hvr_manifest *manifest = NULL;
+  hvr_diff *diff = NULL;
+  hvr_manifest_info info;
+  hvr_diff_totals totals;
+  const hvr_diff_run *runs = NULL;
+  size_t count = 0;
+  char *json = NULL;
+  char saved[256];
+
+  snprintf(saved, sizeof saved, "%s/m.hvrm", dir);
+  CHECK_OK(hvr_chunk_options_create(&options));
+  CHECK_OK(hvr_manifest_create_zeros(1 << 20, 0, &manifest));
+  CHECK_OK(hvr_diff_manifests(manifest, manifest, NULL, &diff));
+
+  EXPECT_NULL(hvr_chunk_options_create(NULL), "out");
+  EXPECT_NULL(hvr_chunk_options_set_chunk_size(NULL, 0), "options");
+  EXPECT_NULL(hvr_chunk_options_set_threads(NULL, 1), "options");
+  EXPECT_NULL(hvr_chunk_options_set_progress(NULL, on_progress, NULL), "options");
+  EXPECT_NULL(hvr_chunk_options_set_cancel_token(NULL, NULL), "options");
+  EXPECT_NULL(hvr_chunk_options_set_run_callback(NULL, NULL, NULL), "options");
+
+  EXPECT_NULL(hvr_manifest_build(NULL, options, &manifest), "disk_path");
+  EXPECT_NULL(hvr_manifest_build(disk_path, options, NULL), "out");
+  EXPECT_NULL(hvr_manifest_create_zeros(1 << 20, 0, NULL), "out");
+  EXPECT_NULL(hvr_manifest_load(NULL, &manifest), "path");
+  EXPECT_NULL(hvr_manifest_load(saved, NULL), "out");
+  EXPECT_NULL(hvr_manifest_save(NULL, saved), "manifest");
+  EXPECT_NULL(hvr_manifest_save(manifest, NULL), "path");
+  EXPECT_NULL(hvr_manifest_get_info(NULL, &info), "manifest");
+  EXPECT_NULL(hvr_manifest_get_info(manifest, NULL), "out");
+  EXPECT_NULL(hvr_manifest_update(NULL, disk_path, NULL, 0, NULL), "manifest");
+  EXPECT_NULL(hvr_manifest_update(manifest, NULL, NULL, 0, NULL), "disk_path");
+  EXPECT_NULL(hvr_manifest_update(manifest, disk_path, NULL, 1, NULL), "ranges");
+  EXPECT_NULL(hvr_manifest_invalidate(NULL, 0, 1), "manifest");
+
+  EXPECT_NULL(hvr_diff_disks(NULL, disk_path, NULL, &diff), "source_path");
+  EXPECT_NULL(hvr_diff_disks(disk_path, NULL, NULL, &diff), "target_path");
+  EXPECT_NULL(hvr_diff_disks(disk_path, disk_path, NULL, NULL), "out");
+  EXPECT_NULL(hvr_diff_disk_manifest(NULL, manifest, NULL, &diff), "source_path");
+  EXPECT_NULL(hvr_diff_disk_manifest(disk_path, NULL, NULL, &diff), "target");
+  EXPECT_NULL(hvr_diff_disk_manifest(disk_path, manifest, NULL, NULL), "out");
+  EXPECT_NULL(hvr_diff_manifests(NULL, manifest, NULL, &diff), "source");
+  EXPECT_NULL(hvr_diff_manifests(manifest, NULL, NULL, &diff), "target");
+  EXPECT_NULL(hvr_diff_manifests(manifest, manifest, NULL, NULL), "out");
+  EXPECT_NULL(hvr_diff_get_totals(NULL, &totals), "diff");
+  EXPECT_NULL(hvr_diff_get_totals(diff, NULL), "out");
+  EXPECT_NULL(hvr_diff_get_runs(NULL, &runs, &count), "diff");
+  EXPECT_NULL(hvr_diff_get_runs(diff, NULL, &count), "out_runs");
+  EXPECT_NULL(hvr_diff_get_runs(diff, &runs, NULL), "out_count");
+  EXPECT_NULL(hvr_diff_to_json(NULL, &json), "diff");
+  EXPECT_NULL(hvr_diff_to_json(diff, NULL), "out_json");
+
+  hvr_diff_destroy(diff);
+  hvr_manifest_destroy(manifest);
+  hvr_chunk_options_destroy(options);
+}
+
+static hvr_status ignore_range(void *user_data, uint64_t offset, uint64_t length) {
+  (void)user_data;
+  (void)offset;
+  (void)length;
+  return HVR_OK;
+}
+
+static void test_hrl(void) {
+  static const uint8_t guid[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  hvr_hrl_tracker_options *options = NULL;
+  hvr_hrl_tracker *tracker = NULL;
+  hvr_hrl_reader *reader = NULL;
+  hvr_hrl_log_list *list = NULL;
+  hvr_extent_map *map = NULL;
+  hvr_hrl_header header;
+  hvr_hrl_entry entry;
+  char *closed = NULL;
+  char *path = NULL;
+  const char *path_out = NULL;
+  const char *no_paths[1] = {NULL};
+  size_t count = 0, got = 0;
+  uint64_t n = 0;
+  int has = 0;
+  char folder[160];
+
+  snprintf(folder, sizeof folder, "%s/logs", dir);
+  CHECK(mkdir(folder, 0700) == 0);
+  CHECK_OK(hvr_hrl_tracker_options_create(&options));
+  CHECK_OK(hvr_hrl_tracker_create(folder, 1 << 20, guid, options, &tracker));
+  CHECK_OK(hvr_hrl_tracker_rotate(tracker, &closed));
+  CHECK_OK(hvr_hrl_reader_open(closed, 1 << 20, &reader));
+  CHECK_OK(hvr_hrl_list_closed_logs(folder, NULL, &list));
+  CHECK_OK(hvr_extent_map_create(&map));
+
+  EXPECT_NULL(hvr_hrl_read_header(NULL, &header), "path");
+  EXPECT_NULL(hvr_hrl_read_header(closed, NULL), "out");
+  EXPECT_NULL(hvr_hrl_check_chain(NULL, 1, NULL), "paths");
+  EXPECT_NULL(hvr_hrl_check_chain(no_paths, 1, NULL), "paths[i]");
+  EXPECT_NULL(hvr_hrl_reader_open(NULL, 1 << 20, &reader), "path");
+  EXPECT_NULL(hvr_hrl_reader_open(closed, 1 << 20, NULL), "out");
+  EXPECT_NULL(hvr_hrl_reader_header(NULL, &header), "reader");
+  EXPECT_NULL(hvr_hrl_reader_header(reader, NULL), "out");
+  EXPECT_NULL(hvr_hrl_reader_next(NULL, &entry, &has), "reader");
+  EXPECT_NULL(hvr_hrl_reader_next(reader, NULL, &has), "entry");
+  EXPECT_NULL(hvr_hrl_reader_next(reader, &entry, NULL), "out_has_entry");
+  EXPECT_NULL(hvr_hrl_reader_read_data(NULL, NULL, 0, &got), "reader");
+  EXPECT_NULL(hvr_hrl_reader_read_data(reader, NULL, 0, NULL), "out_read");
+  EXPECT_NULL(hvr_hrl_reader_read_data(reader, NULL, 10, &got), "buffer");
+
+  EXPECT_NULL(hvr_hrl_tracker_options_create(NULL), "out");
+  EXPECT_NULL(hvr_hrl_tracker_options_set_log_name(NULL, "x"), "options");
+  EXPECT_NULL(hvr_hrl_tracker_options_set_log_name(options, NULL), "log_name");
+  EXPECT_NULL(hvr_hrl_tracker_options_set_metadata_size(NULL, 4096), "options");
+  EXPECT_NULL(hvr_hrl_tracker_options_set_log_callback(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_hrl_tracker_create(NULL, 1 << 20, guid, options, &tracker), "folder");
+  EXPECT_NULL(hvr_hrl_tracker_create(folder, 1 << 20, NULL, options, &tracker), "data_write_guid");
+  EXPECT_NULL(hvr_hrl_tracker_create(folder, 1 << 20, guid, options, NULL), "out");
+  EXPECT_NULL(hvr_hrl_tracker_record(NULL, 0, guid, 1), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_record(tracker, 0, NULL, 1), "data");
+  EXPECT_NULL(hvr_hrl_tracker_flush(NULL), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_rotate(NULL, &path), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_rotate(tracker, NULL), "out_closed_path");
+  EXPECT_NULL(hvr_hrl_tracker_close(NULL), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_current_log(NULL, &path), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_current_log(tracker, NULL), "out_path");
+  EXPECT_NULL(hvr_hrl_tracker_interrupted_log(NULL, &path), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_interrupted_log(tracker, NULL), "out_path");
+  EXPECT_NULL(hvr_hrl_list_closed_logs(NULL, NULL, &list), "folder");
+  EXPECT_NULL(hvr_hrl_list_closed_logs(folder, NULL, NULL), "out");
+  EXPECT_NULL(hvr_hrl_log_list_count(NULL, &count), "list");
+  EXPECT_NULL(hvr_hrl_log_list_count(list, NULL), "out_count");
+  EXPECT_NULL(hvr_hrl_log_list_path(NULL, 0, &path_out), "list");
+  EXPECT_NULL(hvr_hrl_log_list_path(list, 0, NULL), "out_path");
+
+  EXPECT_NULL(hvr_extent_map_create(NULL), "out");
+  EXPECT_NULL(hvr_extent_map_clear(NULL), "map");
+  EXPECT_NULL(hvr_extent_map_add(NULL, 0, guid, 1), "map");
+  EXPECT_NULL(hvr_extent_map_add(map, 0, NULL, 1), "data");
+  EXPECT_NULL(hvr_extent_map_add_logs(NULL, no_paths, 0, 1 << 20, NULL, NULL, &n), "map");
+  EXPECT_NULL(hvr_extent_map_add_logs(map, NULL, 1, 1 << 20, NULL, NULL, &n), "paths");
+  EXPECT_NULL(hvr_extent_map_add_logs(map, no_paths, 1, 1 << 20, NULL, NULL, &n), "paths[i]");
+  EXPECT_NULL(hvr_extent_map_changed_bytes(NULL, &n), "map");
+  EXPECT_NULL(hvr_extent_map_changed_bytes(map, NULL), "out_bytes");
+  EXPECT_NULL(hvr_extent_map_changed_ranges(NULL, ignore_range, NULL), "map");
+  EXPECT_NULL(hvr_extent_map_changed_ranges(map, NULL, NULL), "callback");
+  EXPECT_NULL(hvr_extent_map_page_writes(NULL, 4096, NULL, NULL, NULL, NULL, NULL), "map");
+  EXPECT_NULL(hvr_extent_map_page_writes(map, 4096, NULL, NULL, NULL, NULL, NULL), "write");
+
+  hvr_extent_map_destroy(map);
+  hvr_hrl_log_list_destroy(list);
+  hvr_hrl_reader_close(reader);
+  hvr_hrl_tracker_destroy(tracker);
+  hvr_hrl_tracker_options_destroy(options);
+  hvr_string_free(closed);
+}
+
+static void test_disks(const char *disk_path) {
+  hvr_disk_open_options *open = NULL;
+  hvr_disk_create_options *create = NULL;
+  hvr_convert_options *convert = NULL;
+  hvr_disk *disk = NULL;
+  hvr_manifest *manifest = NULL;
+  hvr_diff *diff = NULL;
+  hvr_disk_info info;
+  hvr_disk_range *ranges = NULL;
+  hvr_disk_format format;
+  size_t count = 0;
+  unsigned char byte = 0;
+  char out[256];
+
+  snprintf(out, sizeof out, "%s/out.raw", dir);
+  CHECK_OK(hvr_disk_open_options_create(&open));
+  CHECK_OK(hvr_disk_create_options_create(&create));
+  CHECK_OK(hvr_convert_options_create(&convert));
+  CHECK_OK(hvr_disk_open_writable(disk_path, NULL, &disk));
+  CHECK_OK(hvr_manifest_create_zeros(1 << 20, 0, &manifest));
+
+  EXPECT_NULL(hvr_disk_open_options_create(NULL), "out");
+  EXPECT_NULL(hvr_disk_open_options_set_max_chain_depth(NULL, 4), "options");
+  EXPECT_NULL(hvr_disk_open_options_set_check_vhd_parent_timestamp(NULL, 0), "options");
+  EXPECT_NULL(hvr_disk_open(NULL, open, &disk), "path");
+  EXPECT_NULL(hvr_disk_open(disk_path, open, NULL), "out");
+  EXPECT_NULL(hvr_disk_open_writable(NULL, open, &disk), "path");
+  EXPECT_NULL(hvr_disk_open_writable(disk_path, open, NULL), "out");
+  EXPECT_NULL(hvr_disk_detect_format(NULL, &format), "path");
+  EXPECT_NULL(hvr_disk_detect_format(disk_path, NULL), "out_format");
+  EXPECT_NULL(hvr_disk_get_info(NULL, &info), "disk");
+  EXPECT_NULL(hvr_disk_get_info(disk, NULL), "info");
+  EXPECT_NULL(hvr_disk_read(NULL, 0, &byte, 1), "disk");
+  EXPECT_NULL(hvr_disk_read(disk, 0, NULL, 1), "buffer");
+  EXPECT_NULL(hvr_disk_allocated_ranges(NULL, &ranges, &count), "disk");
+  EXPECT_NULL(hvr_disk_allocated_ranges(disk, NULL, &count), "out_ranges");
+  EXPECT_NULL(hvr_disk_allocated_ranges(disk, &ranges, NULL), "out_count");
+  EXPECT_NULL(hvr_disk_write(NULL, 0, &byte, 1), "disk");
+  EXPECT_NULL(hvr_disk_write(disk, 0, NULL, 1), "data");
+  EXPECT_NULL(hvr_disk_write_zeros(NULL, 0, 512), "disk");
+  EXPECT_NULL(hvr_disk_flush(NULL), "disk");
+  EXPECT_NULL(hvr_disk_create_options_create(NULL), "out");
+  EXPECT_NULL(hvr_disk_create_options_set_block_size(NULL, 1 << 20), "options");
+  EXPECT_NULL(hvr_disk_create_options_set_sector_sizes(NULL, 512, 4096), "options");
+  EXPECT_NULL(hvr_disk_create_vhdx(NULL, 1 << 20, HVR_DISK_TYPE_DYNAMIC, create), "path");
+  EXPECT_NULL(hvr_disk_create_differencing(NULL, disk_path, create), "child_path");
+  EXPECT_NULL(hvr_disk_create_differencing(out, NULL, create), "parent_path");
+  EXPECT_NULL(hvr_disk_create_vhd_fixed(NULL, 1 << 20), "path");
+  EXPECT_NULL(hvr_disk_create_raw(NULL, 1 << 20), "path");
+  EXPECT_NULL(hvr_disk_merge(NULL, 0, NULL, NULL, NULL, NULL), "child_path");
+  EXPECT_NULL(hvr_convert_options_create(NULL), "out");
+  EXPECT_NULL(hvr_convert_options_set_block_size(NULL, 1 << 20), "options");
+  EXPECT_NULL(hvr_convert_options_set_threads(NULL, 1), "options");
+  EXPECT_NULL(hvr_convert_options_set_sync(NULL, 1), "options");
+  EXPECT_NULL(hvr_convert_options_set_overwrite(NULL, 1), "options");
+  EXPECT_NULL(hvr_disk_convert(NULL, out, HVR_CONVERT_RAW, convert, NULL, NULL, NULL), "source");
+  EXPECT_NULL(hvr_disk_convert(disk, NULL, HVR_CONVERT_RAW, convert, NULL, NULL, NULL), "destination");
+  EXPECT_NULL(hvr_disk_build_manifest(NULL, NULL, &manifest), "disk");
+  EXPECT_NULL(hvr_disk_build_manifest(disk, NULL, NULL), "out");
+  EXPECT_NULL(hvr_disk_update_manifest(NULL, manifest, NULL, 0, NULL), "disk");
+  EXPECT_NULL(hvr_disk_update_manifest(disk, NULL, NULL, 0, NULL), "manifest");
+  EXPECT_NULL(hvr_disk_update_manifest(disk, manifest, NULL, 1, NULL), "ranges");
+  EXPECT_NULL(hvr_disk_diff(NULL, disk, NULL, &diff), "source");
+  EXPECT_NULL(hvr_disk_diff(disk, NULL, NULL, &diff), "target");
+  EXPECT_NULL(hvr_disk_diff(disk, disk, NULL, NULL), "out");
+  EXPECT_NULL(hvr_disk_diff_manifest(NULL, manifest, NULL, &diff), "source");
+  EXPECT_NULL(hvr_disk_diff_manifest(disk, NULL, NULL, &diff), "target");
+  EXPECT_NULL(hvr_disk_diff_manifest(disk, manifest, NULL, NULL), "out");
+
+  hvr_manifest_destroy(manifest);
+  hvr_disk_close(disk);
+  hvr_convert_options_destroy(convert);
+  hvr_disk_create_options_destroy(create);
+  hvr_disk_open_options_destroy(open);
+}
+
+static void test_stores(const char *disk_path) {
+  hvr_store_options *options = NULL;
+  hvr_store *store = NULL;
+  hvr_disk *disk = NULL;
+  hvr_disk_range *ranges = NULL;
+  hvr_store_disk_info info;
+  size_t count = 0;
+  char *text = NULL;
+  unsigned char page[512];
+  const char *keys[1] = {NULL};
+  const char *values[1] = {NULL};
+  char folder[160], out[200];
+
+  snprintf(folder, sizeof folder, "%s/store", dir);
+  snprintf(out, sizeof out, "%s/download.vhd", dir);
+  CHECK_OK(hvr_store_options_create(&options));
+  CHECK_OK(hvr_store_open(folder, options, &store));
+  CHECK_OK(hvr_disk_open(disk_path, NULL, &disk));
+
+  EXPECT_NULL(hvr_store_options_create(NULL), "out");
+  EXPECT_NULL(hvr_store_options_set_max_in_flight(NULL, 4), "options");
+  EXPECT_NULL(hvr_store_options_set_timeouts(NULL, 1, 1), "options");
+  EXPECT_NULL(hvr_store_options_set_tls(NULL, 1, NULL), "options");
+  EXPECT_NULL(hvr_store_options_set_proxy(NULL, NULL), "options");
+  EXPECT_NULL(hvr_store_options_set_bandwidth(NULL, 0, 0, 0, 60, 0), "options");
+  EXPECT_NULL(hvr_store_options_set_encryption_key(NULL, page, 32), "options");
+  EXPECT_NULL(hvr_store_options_set_encryption_key(options, NULL, 32), "key");
+  EXPECT_NULL(hvr_store_options_set_log(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_store_open(NULL, options, &store), "target");
+  EXPECT_NULL(hvr_store_open(folder, options, NULL), "out");
+  EXPECT_NULL(hvr_store_list_json(NULL, &text), "store");
+  EXPECT_NULL(hvr_store_list_json(store, NULL), "out_json");
+  EXPECT_NULL(hvr_store_upload(NULL, disk_path, "d", NULL, NULL, NULL, NULL), "store");
+  EXPECT_NULL(hvr_store_upload(store, NULL, "d", NULL, NULL, NULL, NULL), "image_path");
+  EXPECT_NULL(hvr_store_upload(store, disk_path, NULL, NULL, NULL, NULL, NULL), "disk_name");
+  EXPECT_NULL(hvr_store_upload_disk(NULL, disk, "d", NULL, NULL, NULL, NULL), "store");
+  EXPECT_NULL(hvr_store_upload_disk(store, NULL, "d", NULL, NULL, NULL, NULL), "disk");
+  EXPECT_NULL(hvr_store_upload_disk(store, disk, NULL, NULL, NULL, NULL, NULL), "disk_name");
+  EXPECT_NULL(hvr_store_download(NULL, "d", NULL, out, 1, NULL, NULL, NULL, NULL), "store");
+  EXPECT_NULL(hvr_store_download(store, NULL, NULL, out, 1, NULL, NULL, NULL, NULL), "disk_name");
+  EXPECT_NULL(hvr_store_download(store, "d", NULL, NULL, 1, NULL, NULL, NULL, NULL), "out_path");
+  EXPECT_NULL(hvr_store_delete_disk(NULL, "d"), "store");
+  EXPECT_NULL(hvr_store_delete_disk(store, NULL), "disk_name");
+  EXPECT_NULL(hvr_store_create_recovery_point(NULL, "d", 0, &text), "store");
+  EXPECT_NULL(hvr_store_create_recovery_point(store, NULL, 0, &text), "disk_name");
+  EXPECT_NULL(hvr_store_create_recovery_point(store, "d", 0, NULL), "out_id");
+  EXPECT_NULL(hvr_store_list_recovery_points_json(NULL, "d", &text), "store");
+  EXPECT_NULL(hvr_store_list_recovery_points_json(store, NULL, &text), "disk_name");
+  EXPECT_NULL(hvr_store_list_recovery_points_json(store, "d", NULL), "out_json");
+  EXPECT_NULL(hvr_store_delete_recovery_point(NULL, "d", "p"), "store");
+  EXPECT_NULL(hvr_store_delete_recovery_point(store, NULL, "p"), "disk_name");
+  EXPECT_NULL(hvr_store_delete_recovery_point(store, "d", NULL), "recovery_point");
+  EXPECT_NULL(hvr_store_create_disk(NULL, "d", 1 << 20), "store");
+  EXPECT_NULL(hvr_store_create_disk(store, NULL, 1 << 20), "disk_name");
+  EXPECT_NULL(hvr_store_write_pages(NULL, "d", 0, page, 512), "store");
+  EXPECT_NULL(hvr_store_write_pages(store, NULL, 0, page, 512), "disk_name");
+  EXPECT_NULL(hvr_store_write_pages(store, "d", 0, NULL, 512), "data");
+  EXPECT_NULL(hvr_store_clear_pages(NULL, "d", 0, 512), "store");
+  EXPECT_NULL(hvr_store_clear_pages(store, NULL, 0, 512), "disk_name");
+  EXPECT_NULL(hvr_store_read(NULL, "d", NULL, 0, page, 512), "store");
+  EXPECT_NULL(hvr_store_read(store, NULL, NULL, 0, page, 512), "disk_name");
+  EXPECT_NULL(hvr_store_read(store, "d", NULL, 0, NULL, 512), "buffer");
+  EXPECT_NULL(hvr_store_allocated_ranges(NULL, "d", NULL, &ranges, &count), "store");
+  EXPECT_NULL(hvr_store_allocated_ranges(store, NULL, NULL, &ranges, &count), "disk_name");
+  EXPECT_NULL(hvr_store_allocated_ranges(store, "d", NULL, NULL, &count), "out_ranges");
+  EXPECT_NULL(hvr_store_allocated_ranges(store, "d", NULL, &ranges, NULL), "out_count");
+  EXPECT_NULL(hvr_store_changed_ranges(NULL, "d", "p", NULL, &ranges, &count), "store");
+  EXPECT_NULL(hvr_store_changed_ranges(store, NULL, "p", NULL, &ranges, &count), "disk_name");
+  EXPECT_NULL(hvr_store_changed_ranges(store, "d", NULL, NULL, &ranges, &count), "from");
+  EXPECT_NULL(hvr_store_changed_ranges(store, "d", "p", NULL, NULL, &count), "out_ranges");
+  EXPECT_NULL(hvr_store_changed_ranges(store, "d", "p", NULL, &ranges, NULL), "out_count");
+  EXPECT_NULL(hvr_store_copy_recovery_point(NULL, "d", "p", "e"), "store");
+  EXPECT_NULL(hvr_store_copy_recovery_point(store, NULL, "p", "e"), "disk_name");
+  EXPECT_NULL(hvr_store_copy_recovery_point(store, "d", NULL, "e"), "recovery_point");
+  EXPECT_NULL(hvr_store_copy_recovery_point(store, "d", "p", NULL), "new_disk_name");
+  EXPECT_NULL(hvr_store_get_disk(NULL, "d", &info), "store");
+  EXPECT_NULL(hvr_store_get_disk(store, NULL, &info), "disk_name");
+  EXPECT_NULL(hvr_store_get_disk(store, "d", NULL), "out");
+  EXPECT_NULL(hvr_store_set_metadata(NULL, "d", keys, values, 0), "store");
+  EXPECT_NULL(hvr_store_set_metadata(store, NULL, keys, values, 0), "disk_name");
+  EXPECT_NULL(hvr_store_set_metadata(store, "d", NULL, values, 1), "keys");
+  EXPECT_NULL(hvr_store_set_metadata(store, "d", keys, NULL, 1), "values");
+  EXPECT_NULL(hvr_store_set_metadata(store, "d", keys, values, 1), "keys[i]");
+  EXPECT_NULL(hvr_store_get_metadata_json(NULL, "d", &text), "store");
+  EXPECT_NULL(hvr_store_get_metadata_json(store, NULL, &text), "disk_name");
+  EXPECT_NULL(hvr_store_get_metadata_json(store, "d", NULL), "out_json");
+  EXPECT_NULL(hvr_store_acquire_lease(NULL, "d", 15, NULL, &text), "store");
+  EXPECT_NULL(hvr_store_acquire_lease(store, NULL, 15, NULL, &text), "disk_name");
+  EXPECT_NULL(hvr_store_acquire_lease(store, "d", 15, NULL, NULL), "out_lease_id");
+  EXPECT_NULL(hvr_store_renew_lease(NULL, "d"), "store");
+  EXPECT_NULL(hvr_store_renew_lease(store, NULL), "disk_name");
+  EXPECT_NULL(hvr_store_release_lease(NULL, "d"), "store");
+  EXPECT_NULL(hvr_store_release_lease(store, NULL), "disk_name");
+  EXPECT_NULL(hvr_store_break_lease(NULL, "d", 0), "store");
+  EXPECT_NULL(hvr_store_break_lease(store, NULL, 0), "disk_name");
+
+  hvr_disk_close(disk);
+  hvr_store_close(store);
+  hvr_store_options_destroy(options);
+}
+
+int main(void) {
+  const char *base = getenv("TMPDIR");
+  char disk_path[200];
+  snprintf(dir, sizeof dir, "%s/hvr-capi-null-XXXXXX", base && *base ? base : "/tmp");
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(disk_path, sizeof disk_path, "%s/disk.raw", dir);
+  CHECK_OK(hvr_disk_create_raw(disk_path, 1 << 20));
+
+  test_status_retry_cancel();
+  test_chunk_diff(disk_path);
+  test_hrl();
+  test_disks(disk_path);
+  test_stores(disk_path);
+
+  {
+    char command[300];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    CHECK(system(command) == 0);
+  }
+  printf("capi null arguments: %d calls refused NULL by name\n", checks);
+  return 0;
+}
