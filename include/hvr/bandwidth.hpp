@@ -3,14 +3,13 @@
 // The limiter is consulted before bytes leave the host, so the limit holds on the wire.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
-#include <optional>
 
 #include "hvr/clock.hpp"
 #include "hvr/error.hpp"
+#include "hvr/work_hours.hpp"
 
 namespace hvr {
 
@@ -18,19 +17,14 @@ struct BandwidthSchedule {
   // Bytes per second during work hours and outside them; 0 means unlimited.
   uint64_t work_bytes_per_second = 0;
   uint64_t non_work_bytes_per_second = 0;
-  // Work hours are [work_start, work_end) of local time on work days.
-  std::chrono::minutes work_start{9 * 60};
-  std::chrono::minutes work_end{17 * 60};
-  std::array<bool, 7> work_days{false, true, true, true, true, true, false};  // Sunday first
-  // Local time is UTC plus this offset; unset means the host's time zone.
-  std::optional<std::chrono::minutes> utc_offset;
+  // When the work-hours rate applies (09:00-17:00 local, Monday to Friday, by default).
+  WorkHours work_hours;
 
   // The same limit at all hours.
   static BandwidthSchedule Constant(uint64_t bytes_per_second);
 
-  // work_start < work_end, both within one day.
-  Status Validate() const;
-  bool IsWorkTime(TimePoint t) const;
+  Status Validate() const { return work_hours.Validate("bandwidth schedule"); }
+  bool IsWorkTime(TimePoint t) const { return work_hours.Contains(t); }
   // The limit in force at `t`; 0 means unlimited.
   uint64_t RateAt(TimePoint t) const;
 };

@@ -103,6 +103,9 @@ class ChangeTracker {
   bool closed_ = false;
 };
 
+// Ok when `name` is a valid log name: letters, digits, '.', '_' and '-'.
+Status ValidateLogName(std::string_view name);
+
 // "<log_name>-<sequence, 16 digits>.hrl": the name of a tracked log.
 std::string TrackedLogName(std::string_view log_name, uint64_t sequence);
 
@@ -111,5 +114,9 @@ std::string TrackedLogName(std::string_view log_name, uint64_t sequence);
 // and logs whose header is damaged are left out; the chain check then shows the gap.
 Result<std::vector<std::string>> ListClosedLogs(const std::string& folder,
                                                 std::string_view log_name = "hvr");
+
+// Every log of `log_name` in `folder`, closed or not, oldest first (by file name).
+Result<std::vector<std::string>> ListTrackedLogs(const std::string& folder,
+                                                 std::string_view log_name = "hvr");
 
 }  // namespace hvr

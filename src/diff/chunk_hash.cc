@@ -16,19 +16,6 @@
 
 namespace hvr {
 
-bool IsAllZero(std::span<const uint8_t> bytes) {
-  if (bytes.empty()) return true;
-  // Chunks with data almost always show it in their first bytes; look there before
-  // scanning the whole chunk.
-  const size_t head = bytes.size() < 16 ? bytes.size() : 16;
-  for (size_t i = 0; i < head; ++i) {
-    if (bytes[i] != 0) return false;
-  }
-  // Every byte equals its successor and the first is zero: all are zero. memcmp is the
-  // C library's vectorised loop, at memory speed.
-  return std::memcmp(bytes.data(), bytes.data() + 1, bytes.size() - 1) == 0;
-}
-
 ChunkHash RawXxh3(std::span<const uint8_t> bytes) {
   const XXH128_hash_t h = HVR_XXH3_128(bytes.data(), bytes.size());
   return ChunkHash{h.low64, h.high64};

@@ -6,11 +6,9 @@
 #include <span>
 
 #include "hvr/manifest.hpp"
+#include "util/zero.hpp"
 
 namespace hvr {
-
-// True when every byte is zero (also for an empty span).
-bool IsAllZero(std::span<const uint8_t> bytes);
 
 // The manifest hash of a chunk's bytes (docs/chunk-diff.md).
 ChunkHash HashChunk(std::span<const uint8_t> bytes);

@@ -8,7 +8,8 @@ std::vector<ChunkSpan> SlicesOf(uint64_t chunk_count, uint32_t chunk_size) {
   return SpansOf({{0, chunk_count}}, chunk_size);
 }
 
-std::vector<ChunkSpan> SpansOf(std::vector<ChunkSpan> intervals, uint32_t chunk_size) {
+std::vector<ChunkSpan> SpansOf(std::vector<ChunkSpan> intervals, uint32_t chunk_size,
+                               uint64_t slice_bytes) {
   std::sort(intervals.begin(), intervals.end(),
             [](const ChunkSpan& a, const ChunkSpan& b) { return a.first < b.first; });
   std::vector<ChunkSpan> merged;
@@ -20,7 +21,7 @@ std::vector<ChunkSpan> SpansOf(std::vector<ChunkSpan> intervals, uint32_t chunk_
       merged.push_back(s);
     }
   }
-  const uint64_t per_slice = SliceSize(chunk_size) / chunk_size;
+  const uint64_t per_slice = std::max<uint64_t>(1, (slice_bytes ? slice_bytes : SliceSize(chunk_size)) / chunk_size);
   std::vector<ChunkSpan> spans;
   for (const ChunkSpan& m : merged) {
     // Cut at slice-aligned chunk indices, so whole-disk work reads aligned slices.

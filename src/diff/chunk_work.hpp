@@ -30,8 +30,10 @@ struct ChunkSpan {
 // [0, chunk_count) cut into slices.
 std::vector<ChunkSpan> SlicesOf(uint64_t chunk_count, uint32_t chunk_size);
 
-// `intervals` sorted, merged where they touch, and cut so no span exceeds a slice.
-std::vector<ChunkSpan> SpansOf(std::vector<ChunkSpan> intervals, uint32_t chunk_size);
+// `intervals` sorted, merged where they touch, and cut at multiples of `slice_bytes`
+// (0: SliceSize(chunk_size); else a multiple of the chunk size) so no span exceeds one.
+std::vector<ChunkSpan> SpansOf(std::vector<ChunkSpan> intervals, uint32_t chunk_size,
+                               uint64_t slice_bytes = 0);
 
 // The byte range of a span clipped to `size` (empty when the span starts past it).
 ByteRange SpanBytes(const ChunkSpan& span, uint32_t chunk_size, uint64_t size);

@@ -15,7 +15,7 @@
 #include "disk/flat_create.hpp"
 #include "disk/new_file.hpp"
 #include "disk/vhdx_create.hpp"
-#include "disk/zero.hpp"
+#include "util/zero.hpp"
 #include "hvr/disk_convert.hpp"
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"

@@ -4,7 +4,7 @@
 
 #include "disk/byte_ranges.hpp"
 #include "disk/disk_checks.hpp"
-#include "disk/zero.hpp"
+#include "util/zero.hpp"
 
 namespace hvr {
 

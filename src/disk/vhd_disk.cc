@@ -11,7 +11,7 @@
 #include "disk/raw_disk.hpp"
 #include "disk/sector_writes.hpp"
 #include "disk/utf16.hpp"
-#include "disk/zero.hpp"
+#include "util/zero.hpp"
 #include "util/endian.hpp"
 
 namespace hvr {

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "disk/crc32c.hpp"
-#include "disk/zero.hpp"
+#include "util/zero.hpp"
 #include "util/endian.hpp"
 
 namespace hvr::vhdx {

@@ -6,7 +6,7 @@
 
 #include "disk/disk_checks.hpp"
 #include "disk/sector_writes.hpp"
-#include "disk/zero.hpp"
+#include "util/zero.hpp"
 #include "util/endian.hpp"
 
 namespace hvr {

@@ -14,14 +14,6 @@ namespace {
 constexpr size_t kSequenceDigits = 16;
 constexpr std::string_view kExtension = ".hrl";
 
-bool ValidLogName(std::string_view name) {
-  if (name.empty()) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
-  });
-}
-
 // The sequence number in a tracked log's file name, if it is one of `log_name`'s.
 std::optional<uint64_t> SequenceOf(std::string_view file, std::string_view log_name) {
   if (file.size() != log_name.size() + 1 + kSequenceDigits + kExtension.size()) return std::nullopt;
@@ -38,10 +30,7 @@ std::optional<uint64_t> SequenceOf(std::string_view file, std::string_view log_n
 // The tracked logs of `log_name` in `folder`, by sequence.
 Result<std::vector<std::pair<uint64_t, std::string>>> ScanFolder(const std::string& folder,
                                                                  std::string_view log_name) {
-  if (!ValidLogName(log_name)) {
-    return Error(Code::kInvalidArgument, "log name '" + std::string(log_name) +
-                                             "' may hold only letters, digits, '.', '_' and '-'");
-  }
+  HVR_RETURN_IF_ERROR(ValidateLogName(log_name));
   std::error_code ec;
   std::filesystem::directory_iterator it(folder, ec);
   if (ec) return ErrnoError(ec.value(), "list folder " + folder);
@@ -56,10 +45,27 @@ Result<std::vector<std::pair<uint64_t, std::string>>> ScanFolder(const std::stri
 
 }  // namespace
 
+Status ValidateLogName(std::string_view name) {
+  const bool valid = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+  if (valid) return Ok();
+  return Error(Code::kInvalidArgument,
+               "log name '" + std::string(name) + "' may hold only letters, digits, '.', '_' and '-'");
+}
+
 std::string TrackedLogName(std::string_view log_name, uint64_t sequence) {
   char digits[kSequenceDigits + 1];
   std::snprintf(digits, sizeof digits, "%016llu", static_cast<unsigned long long>(sequence));
   return std::string(log_name) + "-" + digits + std::string(kExtension);
+}
+
+Result<std::vector<std::string>> ListTrackedLogs(const std::string& folder, std::string_view log_name) {
+  HVR_ASSIGN_OR_RETURN(const auto logs, ScanFolder(folder, log_name));
+  std::vector<std::string> paths;
+  for (const auto& entry : logs) paths.push_back(entry.second);
+  return paths;
 }
 
 Result<std::vector<std::string>> ListClosedLogs(const std::string& folder, std::string_view log_name) {

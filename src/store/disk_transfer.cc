@@ -10,6 +10,7 @@
 
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
+#include "store/page_writer.hpp"
 #include "util/file.hpp"
 
 namespace hvr {
@@ -18,77 +19,8 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 constexpr uint64_t kPiece = kMaxWriteSize;  // one buffer, one request at most
-// Zero detection granularity; runs of zero blocks this long or longer split a write.
-constexpr size_t kBlock = 4096;
-constexpr size_t kMinZeroGap = 64 * 1024;
 
 uint64_t RoundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) / unit * unit; }
-
-bool IsZero(const uint8_t* p, size_t n) {
-  // Word at a time; buffers are vector storage, so aligned for uint64_t.
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t word;
-    std::memcpy(&word, p + i, 8);
-    if (word != 0) return false;
-  }
-  for (; i < n; ++i) {
-    if (p[i] != 0) return false;
-  }
-  return true;
-}
-
-// The runs of `buffer` worth writing: non-zero blocks, joined across zero gaps shorter
-// than kMinZeroGap (one request is cheaper than two), as [begin, end) offsets.
-std::vector<std::pair<size_t, size_t>> DataRuns(std::span<const uint8_t> buffer) {
-  std::vector<std::pair<size_t, size_t>> runs;
-  size_t pos = 0;
-  while (pos < buffer.size()) {
-    const size_t n = std::min(kBlock, buffer.size() - pos);
-    if (!IsZero(buffer.data() + pos, n)) {
-      if (!runs.empty() && pos - runs.back().second < kMinZeroGap) {
-        runs.back().second = pos + n;
-      } else {
-        runs.emplace_back(pos, pos + n);
-      }
-    }
-    pos += n;
-  }
-  return runs;
-}
-
-// Fixed-size buffers handed out to one piece of work at a time; the count bounds memory
-// and the pieces in flight.
-class BufferPool {
- public:
-  BufferPool(int count, size_t size) {
-    for (int i = 0; i < count; ++i) free_.push_back(std::make_unique<std::vector<uint8_t>>(size));
-  }
-  std::unique_ptr<std::vector<uint8_t>> Take() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !free_.empty(); });
-    auto buffer = std::move(free_.back());
-    free_.pop_back();
-    return buffer;
-  }
-  void Give(std::unique_ptr<std::vector<uint8_t>> buffer) {
-    {
-      std::lock_guard lock(mu_);
-      free_.push_back(std::move(buffer));
-    }
-    cv_.notify_all();
-  }
-  // Waits until every buffer is back: nothing is in flight any more.
-  void WaitAll(size_t count) {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return free_.size() == count; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<std::vector<uint8_t>>> free_;
-};
 
 // Shared state of one transfer: the first error, and progress reported one at a time.
 class Tally {
@@ -133,10 +65,15 @@ Result<TransferStats> UploadDisk(const DiskReader& disk, ReplicaStore& store,
   HVR_ASSIGN_OR_RETURN(const auto allocated, disk.AllocatedRanges());
   HVR_RETURN_IF_ERROR(store.AsyncCreateDisk(name, stats.virtual_size, {}, boost::asio::use_future).get());
 
-  const int in_flight = InFlight(options);
-  BufferPool pool(in_flight, kPiece);
   Tally tally(options, stats.virtual_size);
   std::mutex stats_mu;
+  PageWriter writer(store, name, InFlight(options), [&](uint64_t, uint64_t length) {
+    {
+      std::lock_guard lock(stats_mu);
+      stats.bytes_sent += length;
+    }
+    tally.Settle(length);
+  });
   uint64_t covered = 0;      // bytes inside pieces read so far
   uint64_t covered_end = 0;  // where the last piece ended
   for (const ByteRange& range : allocated) {
@@ -144,25 +81,26 @@ Result<TransferStats> UploadDisk(const DiskReader& disk, ReplicaStore& store,
     // read once); the image's own bytes end at its size.
     const uint64_t begin = std::max(range.offset / kPageSize * kPageSize, covered_end);
     const uint64_t end = std::min(RoundUp(range.end(), kPageSize), stats.virtual_size);
-    for (uint64_t offset = begin; offset < end && !tally.failed();) {
+    for (uint64_t offset = begin; offset < end && !writer.failed();) {
       if (Status cancelled = CancelToken::Check(options.cancel, "upload"); !cancelled.ok()) {
-        tally.Fail(cancelled.error());
+        writer.Fail(cancelled.error());
         break;
       }
       // Pieces end on kPiece boundaries so that one range does not shift them all.
       const uint64_t length = std::min(end, (offset / kPiece + 1) * kPiece) - offset;
-      auto buffer = pool.Take();
+      auto buffer = writer.TakeBuffer();
       std::span<uint8_t> data(buffer->data(), static_cast<size_t>(length));
       const uint64_t readable = offset < info.virtual_size ? std::min(length, info.virtual_size - offset) : 0;
       if (Status read = disk.Read(offset, data.first(static_cast<size_t>(readable))); !read.ok()) {
-        tally.Fail(read.error());
-        pool.Give(std::move(buffer));
+        writer.Fail(read.error());
+        writer.GiveBack(std::move(buffer));
         break;
       }
       std::fill(data.begin() + static_cast<long>(readable), data.end(), uint8_t{0});
       covered += length;
       covered_end = offset + length;
-      const auto runs = DataRuns(data);
+      // A new replica reads as zeros: only non-zero data needs sending.
+      const auto runs = NonZeroRuns(data);
       uint64_t run_bytes = 0;
       for (const auto& [b, e] : runs) run_bytes += e - b;
       {
@@ -172,41 +110,14 @@ Result<TransferStats> UploadDisk(const DiskReader& disk, ReplicaStore& store,
         stats.requests += runs.size();
       }
       tally.Settle(length - run_bytes);
-      if (runs.empty()) {
-        pool.Give(std::move(buffer));
-        offset += length;
-        continue;
-      }
-      // The buffer goes back when the last of its writes completes.
-      struct Shared {
-        std::unique_ptr<std::vector<uint8_t>> buffer;
-        std::atomic<size_t> pending;
-      };
-      auto shared = std::make_shared<Shared>();
-      shared->pending = runs.size();
-      shared->buffer = std::move(buffer);
-      for (const auto& [b, e] : runs) {
-        const auto piece = std::span<const uint8_t>(shared->buffer->data() + b, e - b);
-        const uint64_t bytes = e - b;
-        store.AsyncWritePages(name, offset + b, piece, [&, shared, bytes](Status s) {
-          if (s.ok()) {
-            {
-              std::lock_guard lock(stats_mu);
-              stats.bytes_sent += bytes;
-            }
-            tally.Settle(bytes);
-          } else {
-            tally.Fail(s.error());
-          }
-          if (--shared->pending == 0) pool.Give(std::move(shared->buffer));
-        });
-      }
+      writer.Write(std::move(buffer), offset, runs);
       offset += length;
     }
-    if (tally.failed()) break;
+    if (writer.failed()) break;
   }
-  pool.WaitAll(static_cast<size_t>(in_flight));
-  if (auto error = tally.error()) return error->WithContext("upload of " + info.path + " to disk '" + name + "'");
+  if (Status done = writer.Finish(); !done.ok()) {
+    return done.error().WithContext("upload of " + info.path + " to disk '" + name + "'");
+  }
   // What no allocated range covered was never read: it is zeros.
   const uint64_t unread = stats.virtual_size - covered;
   stats.bytes_skipped += unread;
@@ -253,7 +164,7 @@ Result<TransferStats> DownloadDisk(ReplicaStore& store, const std::string& name,
         } else {
           // Sparse: zero runs stay holes in the new file.
           uint64_t written = 0;
-          for (const auto& [b, e] : DataRuns(data)) {
+          for (const auto& [b, e] : NonZeroRuns(data)) {
             if (Status w = out.WriteAt(offset + b, data.subspan(b, e - b)); !w.ok()) {
               tally.Fail(w.error());
               break;
@@ -274,7 +185,7 @@ Result<TransferStats> DownloadDisk(ReplicaStore& store, const std::string& name,
     }
     if (tally.failed()) break;
   }
-  pool.WaitAll(static_cast<size_t>(in_flight));
+  pool.WaitAll();
   if (auto error = tally.error()) {
     ::unlink(path.c_str());  // a half-written copy must not pass for a disk
     return error->WithContext("download of disk '" + name + "' to " + path);

@@ -16,7 +16,7 @@ TEST(BandwidthScheduleTest, WorkHoursOnWorkDaysInTheScheduleTimeZone) {
   BandwidthSchedule s;
   s.work_bytes_per_second = 1000;
   s.non_work_bytes_per_second = 0;
-  s.utc_offset = std::chrono::minutes(0);
+  s.work_hours.utc_offset = std::chrono::minutes(0);
   EXPECT_TRUE(s.Validate().ok());
   EXPECT_EQ(s.RateAt(May1(9)), 1000u);
   EXPECT_EQ(s.RateAt(May1(16, 59)), 1000u);
@@ -24,18 +24,18 @@ TEST(BandwidthScheduleTest, WorkHoursOnWorkDaysInTheScheduleTimeZone) {
   EXPECT_EQ(s.RateAt(May1(8, 59)), 0u);
   EXPECT_EQ(s.RateAt(May1(12) + std::chrono::hours(24 * 3)), 0u) << "Saturday";
   // At UTC+2, 07:30 UTC is 09:30 local: work time.
-  s.utc_offset = std::chrono::minutes(120);
+  s.work_hours.utc_offset = std::chrono::minutes(120);
   EXPECT_TRUE(s.IsWorkTime(May1(7, 30)));
   EXPECT_FALSE(s.IsWorkTime(May1(15, 30)));
 }
 
 TEST(BandwidthScheduleTest, InvalidSchedulesAreRefused) {
   BandwidthSchedule s;
-  s.work_start = std::chrono::minutes(18 * 60);
-  s.work_end = std::chrono::minutes(8 * 60);
+  s.work_hours.start = std::chrono::minutes(18 * 60);
+  s.work_hours.end = std::chrono::minutes(8 * 60);
   EXPECT_FALSE(s.Validate().ok());
   s = BandwidthSchedule{};
-  s.utc_offset = std::chrono::minutes(15 * 60);
+  s.work_hours.utc_offset = std::chrono::minutes(15 * 60);
   EXPECT_FALSE(s.Validate().ok());
 }
 
@@ -57,7 +57,7 @@ TEST(BandwidthLimiterTest, UnlimitedHoursNeverWait) {
   BandwidthSchedule s;
   s.work_bytes_per_second = 1;
   s.non_work_bytes_per_second = 0;
-  s.utc_offset = std::chrono::minutes(0);
+  s.work_hours.utc_offset = std::chrono::minutes(0);
   BandwidthLimiter limiter(s, clock);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(limiter.Reserve(1 << 30), Duration::zero());
   clock.Set(May1(10));  // work hours: 1 byte/s

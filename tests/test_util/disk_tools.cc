@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "disk/zero.hpp"
+#include "util/zero.hpp"
 #include "hvr/disk_writer.hpp"
 
 namespace hvr::testing {

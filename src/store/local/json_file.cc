@@ -1,53 +1,6 @@
 #include "store/local/json_file.hpp"
 
-#include <xxhash.h>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
-#include "util/file.hpp"
-#include "util/hex.hpp"
-
 namespace hvr {
-namespace {
-
-std::string BodyChecksum(const boost::json::object& body) {
-  const std::string text = boost::json::serialize(body);
-  const uint64_t sum = XXH3_64bits(text.data(), text.size());
-  return Hex64(sum).substr(2);
-}
-
-Error Corrupt(const std::string& path, const std::string& what) {
-  return Error(Code::kCorruptData, path + ": " + what);
-}
-
-}  // namespace
-
-Status WriteChecksummedJson(const std::string& path, const boost::json::object& body) {
-  boost::json::object file;
-  file["body"] = body;
-  file["xxh3"] = BodyChecksum(body);
-  return WriteFileAtomically(path, boost::json::serialize(file) + "\n");
-}
-
-Result<boost::json::object> ReadChecksummedJson(const std::string& path) {
-  HVR_ASSIGN_OR_RETURN(const std::string text, ReadWholeFile(path));
-  boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(text, ec);
-  if (ec) return Corrupt(path, "not JSON (" + ec.message() + ")");
-  const auto* file = value.if_object();
-  const auto* body = file ? file->if_contains("body") : nullptr;
-  const auto* sum = file ? file->if_contains("xxh3") : nullptr;
-  if (!body || !body->is_object() || !sum || !sum->is_string()) {
-    return Corrupt(path, "expected an object with \"body\" and \"xxh3\"");
-  }
-  const std::string computed = BodyChecksum(body->get_object());
-  if (sum->get_string() != computed) {
-    return Corrupt(path, "xxh3 expected " + computed + ", found " +
-                             std::string(sum->get_string()));
-  }
-  return body->get_object();
-}
 
 boost::json::object MetadataToJson(const Metadata& metadata) {
   boost::json::object out;
@@ -57,10 +10,10 @@ boost::json::object MetadataToJson(const Metadata& metadata) {
 
 Result<Metadata> MetadataFromJson(const boost::json::value& value, const std::string& where) {
   const auto* object = value.if_object();
-  if (!object) return Corrupt(where, "metadata is not an object");
+  if (!object) return Error(Code::kCorruptData, where + ": metadata is not an object");
   Metadata out;
   for (const auto& [key, v] : *object) {
-    if (!v.is_string()) return Corrupt(where, "metadata value of '" + std::string(key) + "' is not a string");
+    if (!v.is_string()) return Error(Code::kCorruptData, where + ": metadata value of '" + std::string(key) + "' is not a string");
     out[std::string(key)] = std::string(v.get_string());
   }
   return out;

@@ -12,7 +12,7 @@
 
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
-#include "store/local/file_lock.hpp"
+#include "util/file_lock.hpp"
 #include "store/local/json_file.hpp"
 #include "store/local/lease_file.hpp"
 #include "store/range_set.hpp"

@@ -1,6 +1,6 @@
-// All-zero detection: how converters and sparse writers decide what becomes a hole. The
-// first byte test and an overlapping memcmp let the library's vectorised memcmp do the
-// work, and non-zero data is rejected at its first non-zero byte.
+// All-zero detection: how converters and sparse writers decide what becomes a hole, how
+// chunk hashing recognises zero chunks, and how transfers skip zeros. One function
+// serves them all.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +10,17 @@
 
 namespace hvr {
 
+// True when every byte is zero (also for an empty span).
 inline bool IsAllZero(std::span<const uint8_t> bytes) {
-  return bytes.empty() || (bytes[0] == 0 && std::memcmp(bytes.data(), bytes.data() + 1, bytes.size() - 1) == 0);
+  if (bytes.empty()) return true;
+  // Data almost always shows in its first bytes; look there before scanning it all.
+  const size_t head = bytes.size() < 16 ? bytes.size() : 16;
+  for (size_t i = 0; i < head; ++i) {
+    if (bytes[i] != 0) return false;
+  }
+  // Every byte equals its successor and the first is zero: all are zero. memcmp is the
+  // C library's vectorised loop, at memory speed.
+  return std::memcmp(bytes.data(), bytes.data() + 1, bytes.size() - 1) == 0;
 }
 
 // A MiB of zeros to write from.

@@ -1,0 +1,66 @@
+// Jobs: every operation on a protected VM is a job with an id, a type, steps, progress,
+// start and end times and a result (REQUIREMENTS.md §10), like the jobs of Site Recovery.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hvr/clock.hpp"
+#include "hvr/error.hpp"
+
+namespace hvr {
+
+enum class JobType : int {
+  kEnableProtection = 0,
+  kInitialReplication = 1,
+  kDeltaReplication = 2,
+  kResynchronization = 3,
+  kFailover = 4,
+  kPlannedFailover = 5,
+  kTestFailover = 6,
+  kTestFailoverCleanup = 7,
+  kCommitFailover = 8,
+  kFailbackSync = 9,
+  kFailbackComplete = 10,
+  kCommitFailback = 11,
+  kReverseReplication = 12,
+  kRecoveryPlan = 13,
+};
+
+enum class JobState : int {
+  kRunning = 0,
+  kSucceeded = 1,
+  kFailed = 2,
+  kCancelled = 3,
+  kInterrupted = 4,  // the process ended while it ran; the next run picks the work up
+};
+
+const char* JobTypeName(JobType type);    // "initial_replication", ...
+const char* JobStateName(JobState state); // "running", "succeeded", ...
+
+struct JobStep {
+  std::string name;
+  JobState state = JobState::kRunning;
+  TimePoint started;
+  std::optional<TimePoint> ended;
+  std::string message;  // what the step did, or why it failed
+};
+
+struct Job {
+  std::string id;  // "job-<vm id prefix>-<sequence>", unique per VM and sortable
+  JobType type = JobType::kDeltaReplication;
+  std::string vm_name;
+  JobState state = JobState::kRunning;
+  TimePoint started;
+  std::optional<TimePoint> ended;
+  std::vector<JobStep> steps;
+  // Progress of the running step, in bytes unless the step says otherwise.
+  uint64_t progress_done = 0;
+  uint64_t progress_total = 0;
+  std::optional<Error> error;  // of a failed job
+  std::string summary;         // one line: what was sent, which point was made...
+};
+
+}  // namespace hvr

@@ -1,0 +1,189 @@
+// A replication session: one protected VM, from enabling protection through initial
+// replication, delta cycles, recovery points, resynchronisation and retries
+// (REQUIREMENTS.md §1-§6, §10). docs/session.md explains the design; this header is the
+// contract.
+//
+// A session keeps its state in a state directory (a crash-safe journal: checksummed
+// files replaced atomically) and mirrors the essentials into the replica disks' metadata.
+// Every operation is a job, resumable after a crash: initial replication and resync
+// continue where they stopped without resending what the replica holds; a delta cycle
+// interrupted anywhere is repeated whole and idempotently; no replica log is deleted
+// before the recovery point that contains it exists.
+//
+// Threads: operations run on the calling thread (which blocks, and takes a turn from the
+// engine) and one at a time per session; status(), jobs() and recovery_points() may be
+// called from any thread at any time. Only the process holding the state directory's
+// lock writes to it; a second process opening it can read status and leave requests.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hvr/cancel.hpp"
+#include "hvr/clock.hpp"
+#include "hvr/engine.hpp"
+#include "hvr/error.hpp"
+#include "hvr/guid.hpp"
+#include "hvr/health.hpp"
+#include "hvr/host.hpp"
+#include "hvr/job.hpp"
+#include "hvr/progress.hpp"
+#include "hvr/protection.hpp"
+#include "hvr/retry.hpp"
+
+namespace hvr {
+
+enum class ReplicationState : int {
+  kEnabled = 0,             // protection enabled; initial replication not started
+  kInitialReplication = 1,  // copying (resumable)
+  kReplicating = 2,         // protected: delta cycles ship the logs
+  kResyncRequired = 3,      // tracking broke; waiting for the resync window or an operator
+  kResynchronizing = 4,     // resync running (resumable)
+  kFailedOver = 5,          // the VM runs from the replica; replication stopped
+  kFailoverCommitted = 6,   // failover committed: the recovery points are gone
+  kFailedBack = 7,          // back on premises; replication resumes with reverse replication
+};
+
+const char* ReplicationStateName(ReplicationState state);  // "replicating", ...
+
+// A recovery point of the VM: one snapshot of each replica disk, taken after the same logs.
+struct VmRecoveryPoint {
+  std::string id;             // the point's sequence number in decimal ("42")
+  uint64_t sequence = 0;
+  TimePoint created;          // when the snapshots were taken
+  TimePoint source_time;      // the moment of the source it holds (its logs' close)
+  bool app_consistent = false;
+  std::vector<std::string> snapshots;  // per disk, the store's snapshot id
+};
+
+struct DiskStatus {
+  std::string source;
+  std::string replica;
+  uint64_t virtual_size = 0;   // of the replica (whole MiB)
+  uint64_t sync_done = 0;      // initial replication or resync: bytes examined
+  uint64_t sync_total = 0;
+  uint64_t bytes_sent = 0;     // since protection was enabled
+  uint64_t pending_log_bytes = 0;  // closed logs not yet shipped, at the last look
+};
+
+struct SessionStatus {
+  std::string vm_name;
+  Guid vm_id;
+  std::string target;  // the store's description, without secrets
+  ReplicationState state = ReplicationState::kEnabled;
+  Health health = Health::kNormal;
+  // Initial replication or resync: percent of the disks examined (0-100).
+  double sync_percent = 0;
+  std::optional<TimePoint> last_replicated;  // source_time of the newest point
+  std::optional<Duration> rpo;               // now - last_replicated
+  size_t recovery_point_count = 0;
+  std::optional<VmRecoveryPoint> latest_point;
+  // Why health is not Normal: the error of the current failure run or the one that
+  // stopped replication, and since when it fails.
+  std::optional<Error> last_error;
+  std::optional<TimePoint> failing_since;
+  std::optional<TimePoint> next_attempt;
+  std::string resync_reason;  // set while a resync is required or running
+  uint64_t cycles = 0;        // delta cycles completed
+  uint64_t bytes_sent = 0;
+  std::vector<DiskStatus> disks;
+};
+
+struct SessionOptions {
+  // Null: DefaultHost(). Must outlive the session.
+  HostActions* host = nullptr;
+  // Called whenever a job starts, changes step, makes progress (at most every half
+  // second) or ends; on the operation's thread.
+  std::function<void(const Job& job)> on_job;
+  LogFn log;
+  // Sessions a single Engine runs at once share its bound; this bounds this session's
+  // writes in flight (overrides the settings' max_in_flight when positive).
+  int max_in_flight = 0;
+};
+
+// What one delta cycle did.
+struct CycleReport {
+  bool shipped = false;           // false: no new logs (nothing to do)
+  size_t logs = 0;
+  uint64_t logged_bytes = 0;      // data in the logs, overwritten bytes included
+  uint64_t changed_bytes = 0;     // distinct bytes the logs changed
+  uint64_t bytes_sent = 0;        // page data written to the replica
+  uint64_t page_writes = 0;
+  std::optional<VmRecoveryPoint> point;
+  Duration elapsed{0};
+};
+
+class Session {
+ public:
+  // Enables protection (a job): validates the settings, opens every disk (chains
+  // intact), checks Azure's limits, reaches the target and checks authorisation, creates
+  // one replica disk per source disk and takes its lease, then persists the
+  // relationship in `state_dir` (created; it must not hold another relationship).
+  // Running it again on the same directory with the same VM finishes what a crash left.
+  static Result<std::unique_ptr<Session>> Protect(Engine& engine, const std::string& state_dir,
+                                                  const ProtectionSettings& settings,
+                                                  SessionOptions options = {});
+  // Opens the relationship kept in `state_dir`. Fails with kConflict when another
+  // process holds the directory, unless `read_only`: then status, jobs and points work
+  // and operations fail.
+  static Result<std::unique_ptr<Session>> Open(Engine& engine, const std::string& state_dir,
+                                               SessionOptions options = {}, bool read_only = false);
+
+  // Waits for the running operation, releases the replica leases and the directory.
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Initial replication (a job): a checkpoint freezes the disks, each is copied
+  // (allocated, non-zero data only; resumes where a crash or failure stopped it), the
+  // logs written meanwhile are applied, the first recovery point is taken and the
+  // checkpoint merged. Runs in states kEnabled and kInitialReplication.
+  Status ReplicateInitially(const CancelToken* cancel = nullptr);
+
+  // One delta cycle (a job): rotate the logs, verify and coalesce what they hold, write
+  // it to the replicas, take a recovery point (app-consistent when one is due and the
+  // host quiesced the guest), prune old points, delete the shipped logs. Tracking
+  // failures (unclosed log, chain gap, untracked modification, logs over half the disk)
+  // mark the VM for resync and return that error.
+  Result<CycleReport> RunCycle(const CancelToken* cancel = nullptr);
+
+  // Resynchronisation (a job), now, whatever the window: the disks are frozen again,
+  // compared chunk by chunk with the replicas, and only what differs is sent; then the
+  // logs written meanwhile are applied and a recovery point taken. Resumable.
+  Status Resynchronize(const CancelToken* cancel = nullptr);
+  // Marks the VM for resync (an operator's request); it runs in the resync window, or
+  // when Resynchronize is called. Works on a read-only session too (the process holding
+  // the directory picks the request up).
+  Status RequestResync(const std::string& reason);
+
+  // After a non-recoverable error has been dealt with: clears it, so that replication
+  // is attempted again (Resume-VMReplication).
+  Status ClearError();
+
+  // Runs what the schedule and the retry policy say is due now, if anything: initial
+  // replication, a resync in its window (or requested by hand), or a delta cycle one
+  // interval after the last. Returns whether something ran; its failure is recorded in
+  // the status (and scheduled for retry), not returned. Errors are those of the session
+  // itself (its state directory).
+  Result<bool> RunDue(const CancelToken* cancel = nullptr);
+  // When RunDue next has something to do (now if it has; nullopt if nothing will be
+  // due by itself: critical error, waiting for an operator, failed over).
+  std::optional<TimePoint> NextDue() const;
+
+  SessionStatus status() const;
+  std::vector<Job> jobs() const;
+  std::vector<VmRecoveryPoint> recovery_points() const;
+  const ProtectionSettings& settings() const;
+  const std::string& state_dir() const;
+
+ private:
+  struct Impl;
+  explicit Session(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hvr

@@ -1,0 +1,87 @@
+#include "session/lease_keeper.hpp"
+
+#include <boost/asio/use_future.hpp>
+#include <algorithm>
+
+namespace hvr {
+
+LeaseKeeper::LeaseKeeper(ReplicaStore& store, std::string id, LogFn log)
+    : store_(store), id_(std::move(id)), log_(std::move(log)) {}
+
+LeaseKeeper::~LeaseKeeper() {
+  std::vector<std::string> held;
+  {
+    std::unique_lock lock(mu_);
+    stopping_ = true;
+    if (timer_) timer_->cancel();
+    idle_.wait(lock, [&] { return callbacks_ == 0; });
+    held.swap(held_);
+  }
+  for (const std::string& disk : held) {
+    Status released = store_.AsyncReleaseLease(disk, boost::asio::use_future).get();
+    if (!released.ok() && log_) log_(LogLevel::kWarning, "release lease: " + released.error().ToString());
+  }
+}
+
+Status LeaseKeeper::Hold(const std::vector<std::string>& disks) {
+  for (const std::string& disk : disks) {
+    bool held;
+    {
+      std::lock_guard lock(mu_);
+      held = std::find(held_.begin(), held_.end(), disk) != held_.end();
+    }
+    if (held) {
+      // A fresh term for the operation about to start, whatever the timer managed.
+      HVR_RETURN_IF_ERROR(store_.AsyncRenewLease(disk, boost::asio::use_future).get());
+      continue;
+    }
+    auto acquired = store_.AsyncAcquireLease(disk, kDuration, id_, boost::asio::use_future).get();
+    if (!acquired.ok()) return std::move(acquired).error();
+    std::lock_guard lock(mu_);
+    held_.push_back(disk);
+  }
+  std::lock_guard lock(mu_);
+  if (!timer_ && !held_.empty()) {
+    timer_ = std::make_unique<boost::asio::steady_timer>(store_.get_executor());
+    Arm();
+  }
+  return Ok();
+}
+
+Status LeaseKeeper::Let(const std::string& disk) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = std::find(held_.begin(), held_.end(), disk);
+    if (it == held_.end()) return Ok();
+    held_.erase(it);
+  }
+  return store_.AsyncReleaseLease(disk, boost::asio::use_future).get();
+}
+
+// With mu_ held.
+void LeaseKeeper::Arm() {
+  if (stopping_) return;
+  ++callbacks_;
+  timer_->expires_after(kRenewEvery);
+  timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) Renew();
+    std::lock_guard lock(mu_);
+    if (--callbacks_ == 0) idle_.notify_all();
+  });
+}
+
+void LeaseKeeper::Renew() {
+  std::lock_guard lock(mu_);
+  if (stopping_) return;
+  for (const std::string& disk : held_) {
+    ++callbacks_;
+    store_.AsyncRenewLease(disk, [this, disk](Status s) {
+      if (!s.ok() && log_) log_(LogLevel::kWarning, "renew lease of '" + disk + "': " + s.error().ToString());
+      std::lock_guard done(mu_);
+      if (--callbacks_ == 0) idle_.notify_all();
+    });
+  }
+  Arm();
+}
+
+}  // namespace hvr

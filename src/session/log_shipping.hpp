@@ -1,0 +1,90 @@
+// Shipping replica logs: finding the closed logs of a disk that the replica has not
+// received, checking that they may be trusted (they follow the last applied one, the
+// disk was not written untracked, they are not larger than resending the disk), and
+// writing their coalesced content to the replica.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hvr/cancel.hpp"
+#include "hvr/disk.hpp"
+#include "hvr/extent_map.hpp"
+#include "hvr/hrl.hpp"
+#include "hvr/manifest.hpp"
+#include "hvr/protection.hpp"
+#include "hvr/store.hpp"
+#include "session/session_state.hpp"
+
+namespace hvr {
+
+struct PendingLogs {
+  std::vector<std::string> paths;  // to apply, oldest first
+  std::vector<HrlHeader> headers;
+  std::vector<std::string> applied;   // already in the replica (a crash kept them): delete
+  std::vector<std::string> obsolete;  // made obsolete by a copy from a checkpoint: delete
+  uint64_t bytes = 0;                 // of `paths`, as files
+};
+
+// The closed logs of `disk` past what `state` says the replica holds.
+Result<PendingLogs> FindPendingLogs(const DiskSpec& disk, const DiskState& state);
+
+// Resync-class errors when the logs cannot be applied: kUntrackedModification when a
+// log carries another DataWriteGuid than the disk was tracked with (the first log
+// decides when none is known yet: `identity` receives it), kResyncRequired when they
+// reach half the disk's size (resending the differing chunks is then cheaper).
+Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, uint64_t disk_size,
+                        Guid& identity);
+
+// CoalesceLogs' kLogChainGap explained: when a log of the disk lies unclosed before the
+// newest pending one, tracking was interrupted, which is kLogNotClosed naming it.
+Error ExplainChainGap(const Error& gap, const DiskSpec& disk, const PendingLogs& logs);
+
+// Deletes logs; a log already gone is fine.
+Status DeleteLogs(const std::vector<std::string>& paths);
+
+struct ApplyStats {
+  uint64_t changed_bytes = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t page_writes = 0;
+};
+
+// Marks the chunks `map` touches unknown, so that no diff trusts them until they are
+// hashed again (save the manifest before writing).
+Status InvalidateChanged(Manifest& manifest, ExtentMap& map);
+
+// Writes what `map` holds to replica `replica` in page writes of at most 4 MiB, with
+// `buffers` in flight. `base` reads the replica's content before the writes, for the
+// unwritten bytes of partly written pages. Chunks the writes cover whole get their new
+// hash in `manifest` once written; chunks written in part stay unknown.
+Result<ApplyStats> ApplyToReplica(ExtentMap& map, const ReadFn& base, ReplicaStore& store,
+                                  const std::string& replica, Manifest& manifest, int buffers,
+                                  const CancelToken* cancel);
+
+// Reads `disk`, and zeros past its end (a replica is sized in whole MiB, its source may
+// not be).
+ReadFn ZeroExtended(const DiskReader& disk);
+
+// A disk seen with the writes of `map` on top: the replica's content after applying them,
+// computed locally from the view the replica was copied from, `virtual_size` bytes long
+// (the replica's). Reads take turns (the map is single-threaded). The map and the base
+// must outlive it.
+class OverlayReader final : public DiskReader {
+ public:
+  OverlayReader(const DiskReader& base, ExtentMap& map, uint64_t virtual_size);
+  const DiskInfo& info() const override { return info_; }
+  Status Read(uint64_t offset, std::span<uint8_t> out) const override;
+  Result<std::vector<ByteRange>> AllocatedRanges() const override;
+
+ private:
+  const DiskReader& base_;
+  const ReadFn read_base_;
+  ExtentMap& map_;
+  DiskInfo info_;
+  mutable std::mutex mu_;
+};
+
+}  // namespace hvr

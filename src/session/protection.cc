@@ -1,0 +1,169 @@
+#include "hvr/protection.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+
+#include "hvr/azure_limits.hpp"
+#include "hvr/change_tracker.hpp"
+#include "hvr/manifest.hpp"
+#include "hvr/store.hpp"
+#include "util/file.hpp"
+
+namespace hvr {
+namespace {
+
+Error Invalid(const std::string& message) { return Error(Code::kInvalidArgument, message); }
+
+// A file stem turned into a valid log name: other characters become '_'.
+std::string LogNameFor(const std::string& path) {
+  std::string stem = std::filesystem::path(path).stem().string();
+  for (char& c : stem) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    if (!ok) c = '_';
+  }
+  return stem.empty() ? "disk" : stem;
+}
+
+std::string ToLower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+// The key in an encryption key file: 32 raw bytes, or 64 hex digits (whitespace around
+// them ignored).
+Result<std::array<uint8_t, 32>> ReadEncryptionKey(const std::string& path) {
+  HVR_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
+  std::array<uint8_t, 32> key{};
+  if (text.size() == key.size()) {
+    std::copy(text.begin(), text.end(), key.begin());
+    return key;
+  }
+  text.erase(std::remove_if(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); }), text.end());
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (text.size() != 64) {
+    return Invalid("encryption key file " + path + ": expected 32 bytes or 64 hex digits");
+  }
+  for (size_t i = 0; i < key.size(); ++i) {
+    const int hi = nibble(text[2 * i]);
+    const int lo = nibble(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return Invalid("encryption key file " + path + ": not a hex digit");
+    key[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return key;
+}
+
+}  // namespace
+
+const char* IntervalName(ReplicationInterval interval) {
+  switch (interval) {
+    case ReplicationInterval::k30Seconds: return "30s";
+    case ReplicationInterval::k5Minutes: return "5m";
+    case ReplicationInterval::k15Minutes: return "15m";
+  }
+  return "unknown";
+}
+
+Result<ReplicationInterval> ParseInterval(std::string_view text) {
+  const std::string t = ToLower(std::string(text));
+  if (t == "30s" || t == "30" || t == "30sec") return ReplicationInterval::k30Seconds;
+  if (t == "5m" || t == "300s" || t == "300" || t == "5min") return ReplicationInterval::k5Minutes;
+  if (t == "15m" || t == "900s" || t == "900" || t == "15min") return ReplicationInterval::k15Minutes;
+  return Invalid("replication interval '" + std::string(text) + "': choose 30s, 5m or 15m");
+}
+
+ProtectionSettings WithDefaults(ProtectionSettings settings) {
+  for (size_t i = 0; i < settings.disks.size(); ++i) {
+    DiskSpec& disk = settings.disks[i];
+    if (disk.log_folder.empty()) {
+      const auto parent = std::filesystem::path(disk.path).parent_path();
+      disk.log_folder = parent.empty() ? "." : parent.string();
+    }
+    if (disk.log_name.empty()) disk.log_name = LogNameFor(disk.path);
+    if (disk.replica_name.empty()) disk.replica_name = settings.vm_name + "-disk" + std::to_string(i);
+  }
+  if (settings.chunk_size == 0) settings.chunk_size = kDefaultChunkSize;
+  return settings;
+}
+
+Status ValidateSettings(const ProtectionSettings& input) {
+  const ProtectionSettings settings = WithDefaults(input);
+  HVR_RETURN_IF_ERROR(CheckVmName(settings.vm_name));
+  HVR_RETURN_IF_ERROR(CheckDiskCount(settings.disks.size()));
+  if (settings.target.empty()) return Invalid("no target store given");
+  std::set<std::string> paths, replicas, logs;
+  for (size_t i = 0; i < settings.disks.size(); ++i) {
+    const DiskSpec& disk = settings.disks[i];
+    const std::string which = "disk " + std::to_string(i);
+    if (disk.path.empty()) return Invalid(which + ": no path");
+    if (!paths.insert(std::filesystem::absolute(disk.path).lexically_normal().string()).second) {
+      return Invalid(which + ": " + disk.path + " is protected twice");
+    }
+    if (Status name = ValidateDiskName(disk.replica_name); !name.ok()) {
+      return name.error().WithContext(which + ": replica name");
+    }
+    // Azure compares blob names exactly, the local store's file system may not.
+    if (!replicas.insert(ToLower(disk.replica_name)).second) {
+      return Invalid(which + ": replica name '" + disk.replica_name + "' is used twice");
+    }
+    HVR_RETURN_IF_ERROR(ValidateLogName(disk.log_name));
+    const std::string log_key =
+        std::filesystem::absolute(disk.log_folder).lexically_normal().string() + "/" + disk.log_name;
+    if (!logs.insert(log_key).second) {
+      return Invalid(which + ": its logs (" + log_key + "-*.hrl) are another disk's");
+    }
+  }
+  if (settings.max_in_flight < 1 || settings.max_in_flight > 64) {
+    return Invalid("requests in flight must be 1 to 64, not " + std::to_string(settings.max_in_flight));
+  }
+  if (settings.interval != ReplicationInterval::k30Seconds && settings.interval != ReplicationInterval::k5Minutes &&
+      settings.interval != ReplicationInterval::k15Minutes) {
+    return Invalid("replication interval must be 30 seconds, 5 or 15 minutes");
+  }
+  // Site Recovery keeps recovery points up to 15 days and takes app-consistent ones at
+  // most every 12 hours, within the history.
+  if (settings.recovery_history < std::chrono::hours(0) || settings.recovery_history > std::chrono::hours(360)) {
+    return Invalid("recovery point history must be 0 to 360 hours");
+  }
+  if (settings.app_consistent_frequency < std::chrono::hours(0) ||
+      settings.app_consistent_frequency > std::chrono::hours(12)) {
+    return Invalid("app-consistent snapshot frequency must be 0 (never) to 12 hours");
+  }
+  if (settings.app_consistent_frequency > std::chrono::hours(0) &&
+      settings.app_consistent_frequency > settings.recovery_history) {
+    return Invalid("app-consistent snapshot frequency must not exceed the recovery point history");
+  }
+  if (settings.rpo_threshold && *settings.rpo_threshold <= std::chrono::seconds(0)) {
+    return Invalid("the RPO threshold must be positive");
+  }
+  if (settings.bandwidth) HVR_RETURN_IF_ERROR(settings.bandwidth->Validate());
+  HVR_RETURN_IF_ERROR(settings.resync.office_hours.Validate("resync window"));
+  HVR_RETURN_IF_ERROR(ValidateChunkSize(settings.chunk_size));
+  for (const auto& [key, value] : settings.failover_vm) {
+    const bool printable = std::all_of(value.begin(), value.end(), [](unsigned char c) { return c >= 0x20 && c < 0x7f; });
+    if (key.empty() || !printable) return Invalid("failover VM setting '" + key + "': printable ASCII only");
+  }
+  return Ok();
+}
+
+Result<StoreOptions> StoreOptionsFor(const ProtectionSettings& settings, StoreOptions base) {
+  base.max_in_flight = settings.max_in_flight;
+  base.tls = settings.tls;
+  base.proxy = settings.proxy;
+  if (!settings.encryption_key_file.empty()) {
+    HVR_ASSIGN_OR_RETURN(base.encryption_key, ReadEncryptionKey(settings.encryption_key_file));
+  }
+  if (settings.bandwidth) {
+    const Clock& clock = base.clock ? *base.clock : SystemClock::Instance();
+    base.bandwidth = std::make_shared<BandwidthLimiter>(*settings.bandwidth, clock);
+  }
+  return base;
+}
+
+}  // namespace hvr

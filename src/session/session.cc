@@ -1,0 +1,495 @@
+// Opening sessions, the journal, jobs, recovery points and status. The operations live
+// in session_sync.cc, session_cycle.cc and session_schedule.cc.
+#include "hvr/session.hpp"
+
+#include <boost/asio/use_future.hpp>
+#include <cstdio>
+#include <set>
+
+#include "hvr/azure_limits.hpp"
+#include "hvr/disk.hpp"
+#include "session/log_shipping.hpp"
+#include "session/recovery_points.hpp"
+#include "session/session_impl.hpp"
+
+namespace hvr {
+namespace {
+
+using boost::asio::use_future;
+
+uint64_t RoundUpToMiB(uint64_t size) {
+  return (std::max<uint64_t>(size, 1) + kDiskSizeUnit - 1) / kDiskSizeUnit * kDiskSizeUnit;
+}
+
+Metadata DiskMetadata(const ProtectionSettings& settings, const SessionState& state, size_t index) {
+  const DiskState& d = state.disks[index];
+  return {{"vm", settings.vm_name},
+          {"vm_id", state.vm_id.ToString()},
+          {"disk", std::to_string(index)},
+          {"state", ReplicationStateName(state.state)},
+          {"point", state.points.empty() ? "none" : state.points.back().id},
+          {"log_id", d.last_applied_log ? d.last_applied_log->ToString() : "none"},
+          {"identity", d.tracked_identity.ToString()}};
+}
+
+std::string Lookup(const Metadata& m, const char* key) {
+  auto it = m.find(key);
+  return it == m.end() ? std::string() : it->second;
+}
+
+Result<std::shared_ptr<ReplicaStore>> StoreFor(Engine& engine, const ProtectionSettings& settings,
+                                               const SessionOptions& options) {
+  StoreOptions base;
+  base.log = options.log;
+  base.clock = &engine.clock();
+  HVR_ASSIGN_OR_RETURN(StoreOptions store_options, StoreOptionsFor(settings, base));
+  return engine.Store(settings.target, store_options);
+}
+
+}  // namespace
+
+Session::Impl::Impl(Engine& e, StateDir d, ProtectionSettings s, SessionOptions o, SessionState st,
+                    std::vector<Job> jobs)
+    : engine(e),
+      dir(std::move(d)),
+      settings(std::move(s)),
+      options(std::move(o)),
+      host(options.host ? *options.host : DefaultHost()),
+      clock(e.clock()),
+      job_log(dir.read_only() ? nullptr : &dir, std::move(jobs), options.on_job, e.clock()),
+      maps(settings.disks.size()),
+      state(std::move(st)) {}
+
+SessionState Session::Impl::Snapshot() const {
+  std::lock_guard lock(state_mu);
+  return state;
+}
+
+Status Session::Impl::Commit(const std::function<void(SessionState&)>& change) {
+  SessionState next = Snapshot();
+  change(next);
+  HVR_RETURN_IF_ERROR(dir.SaveState(next));
+  std::lock_guard lock(state_mu);
+  state = std::move(next);
+  return Ok();
+}
+
+HostVm Session::Impl::Vm() const {
+  HostVm vm{settings.vm_name, Snapshot().vm_id, {}};
+  for (const DiskSpec& d : settings.disks) vm.disks.push_back(d.path);
+  return vm;
+}
+
+int Session::Impl::Buffers() const {
+  return options.max_in_flight > 0 ? options.max_in_flight : settings.max_in_flight;
+}
+
+std::string Session::Impl::NextJobId() {
+  uint64_t n = 0;
+  const Status saved = Commit([&](SessionState& s) { n = s.next_job++; });
+  // An id that could not be saved may come again after a crash; jobs stay apart by time.
+  if (!saved.ok() && options.log) options.log(LogLevel::kWarning, "job id: " + saved.error().ToString());
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%06llu", static_cast<unsigned long long>(n));
+  return "job-" + Snapshot().vm_id.ToString().substr(0, 8) + "-" + buffer;
+}
+
+Status Session::Impl::RunJob(JobType type, bool replication, const std::function<Status(RunningJob&)>& body) {
+  if (dir.read_only()) {
+    return Error(Code::kConflict, "VM '" + settings.vm_name + "': the session was opened read-only");
+  }
+  std::lock_guard operation(operation_mu);
+  Engine::Turn turn = engine.Admit();
+  const TimePoint started = clock.Now();
+  RunningJob job = job_log.Start(type, settings.vm_name, NextJobId());
+  Status result = body(job);
+  if (!result.ok()) result = result.error().WithContext("VM '" + settings.vm_name + "'");
+  if (replication) RecordOutcome(result, started);
+  return job.Finish(std::move(result));
+}
+
+void Session::Impl::RecordOutcome(const Status& result, TimePoint started) {
+  Status saved;
+  if (result.ok()) {
+    saved = Commit([](SessionState& s) { s.failure.reset(); });
+  } else {
+    const Error& error = result.error();
+    switch (error.error_class()) {
+      case ErrorClass::kResyncRequired:
+        saved = MarkForResync(error.message(), false);
+        break;
+      case ErrorClass::kNonRecoverable:
+        saved = Commit([&](SessionState& s) {
+          s.critical = error;
+          s.failure.reset();
+        });
+        break;
+      case ErrorClass::kRecoverable:
+        // A cancelled attempt broke nothing: the schedule simply runs it again.
+        if (error.code() == Code::kCancelled) break;
+        saved = Commit([&](SessionState& s) {
+          if (!s.failure) {
+            s.failure = FailureState{started, started, 0, error};
+          } else {
+            s.failure->last_attempt = started;
+            ++s.failure->retries;
+            s.failure->error = error;
+          }
+        });
+        break;
+      case ErrorClass::kNone:
+        break;
+    }
+  }
+  if (!saved.ok() && options.log) options.log(LogLevel::kError, "recording the outcome: " + saved.error().ToString());
+}
+
+Status Session::Impl::MarkForResync(const std::string& reason, bool by_hand) {
+  return Commit([&](SessionState& s) {
+    if (s.state == ReplicationState::kReplicating) s.state = ReplicationState::kResyncRequired;
+    if (s.state != ReplicationState::kResyncRequired && s.state != ReplicationState::kResynchronizing) return;
+    s.resync_reason = reason;
+    s.resync_by_hand = s.resync_by_hand || by_hand;
+    s.failure.reset();
+  });
+}
+
+Status Session::Impl::FinishLeftovers(RunningJob& job) {
+  const SessionState s = Snapshot();
+  if (s.state != ReplicationState::kReplicating) return Ok();
+  std::vector<std::string> obsolete;
+  for (const DiskState& d : s.disks) obsolete.insert(obsolete.end(), d.obsolete_logs.begin(), d.obsolete_logs.end());
+  if (!obsolete.empty()) {
+    HVR_RETURN_IF_ERROR(DeleteLogs(obsolete));
+    HVR_RETURN_IF_ERROR(Commit([](SessionState& st) {
+      for (DiskState& d : st.disks) d.obsolete_logs.clear();
+    }));
+  }
+  if (s.checkpoint_active) {
+    job.Step("merge checkpoint");
+    HVR_RETURN_IF_ERROR(host.MergeCheckpoint(Vm()));
+    HVR_RETURN_IF_ERROR(Commit([](SessionState& st) {
+      st.checkpoint_active = false;
+      for (DiskState& d : st.disks) d.frozen_path.clear();
+    }));
+  }
+  return Ok();
+}
+
+Result<Manifest> Session::Impl::LoadManifest(size_t disk, bool zeros_when_missing) const {
+  const SessionState s = Snapshot();
+  const DiskState& d = s.disks[disk];
+  auto loaded = hvr::LoadManifest(dir.ManifestPath(d.replica), {d.replica_size, settings.chunk_size});
+  if (loaded.ok() || loaded.error().code() != Code::kNotFound) return loaded;
+  if (zeros_when_missing) return Manifest::Zeros(d.replica_size, settings.chunk_size);
+  // Nothing known of the replica: every chunk is unknown, so everything is compared.
+  const uint64_t count = (d.replica_size + settings.chunk_size - 1) / settings.chunk_size;
+  return Manifest::FromHashes(d.replica_size, settings.chunk_size,
+                              std::vector<ChunkHash>(count, ChunkHash::Unknown()));
+}
+
+Status Session::Impl::SaveManifest(size_t disk, const Manifest& manifest) const {
+  return hvr::SaveManifest(manifest, dir.ManifestPath(Snapshot().disks[disk].replica));
+}
+
+Result<VmRecoveryPoint> Session::Impl::TakePoint(uint64_t sequence, TimePoint source_time, bool app_consistent,
+                                                 const std::vector<std::string>& log_ids) {
+  const SessionState s = Snapshot();
+  VmRecoveryPoint point;
+  point.sequence = sequence;
+  point.id = std::to_string(sequence);
+  point.source_time = source_time;
+  point.app_consistent = app_consistent;
+  for (size_t i = 0; i < s.disks.size(); ++i) {
+    const std::string& replica = s.disks[i].replica;
+    HVR_ASSIGN_OR_RETURN(const auto existing, store->AsyncListSnapshots(replica, use_future).get());
+    std::optional<RecoveryPoint> taken;
+    for (const RecoveryPoint& rp : existing) {
+      const auto tag = PointTagOf(rp.metadata);
+      if (!tag || tag->vm_id != s.vm_id || tag->sequence != sequence) continue;
+      if (tag->log_id == log_ids[i] && rp.app_consistent == app_consistent) {
+        taken = rp;  // a crashed attempt took it after the same logs: same content
+      } else {
+        HVR_RETURN_IF_ERROR(store->AsyncDeleteSnapshot(replica, rp.id, use_future).get());
+      }
+    }
+    if (!taken) {
+      SnapshotOptions snapshot;
+      snapshot.app_consistent = app_consistent;
+      snapshot.metadata = ToMetadata(PointTag{s.vm_id, sequence, source_time, log_ids[i]});
+      HVR_ASSIGN_OR_RETURN(taken, store->AsyncCreateSnapshot(replica, snapshot, use_future).get());
+    }
+    point.snapshots.push_back(taken->id);
+    point.created = taken->created;
+  }
+  return point;
+}
+
+Status Session::Impl::Prune() {
+  const SessionState s = Snapshot();
+  const std::vector<uint64_t> drop = PointsToPrune(s.points, clock.Now(), settings.recovery_history);
+  const std::set<uint64_t> dropped(drop.begin(), drop.end());
+  // Forget them first: a point half deleted must never be offered for failover.
+  if (!dropped.empty()) {
+    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
+      std::erase_if(st.points, [&](const VmRecoveryPoint& p) { return dropped.count(p.sequence) > 0; });
+    }));
+  }
+  const SessionState now = Snapshot();
+  std::set<uint64_t> kept;
+  for (const VmRecoveryPoint& p : now.points) kept.insert(p.sequence);
+  const uint64_t newest = now.points.empty() ? 0 : now.points.back().sequence;
+  // Every snapshot of ours that no kept point names and that is older than the newest
+  // point: pruned points, and the leftovers of attempts a crash interrupted.
+  for (const DiskState& d : now.disks) {
+    HVR_ASSIGN_OR_RETURN(const auto snapshots, store->AsyncListSnapshots(d.replica, use_future).get());
+    for (const RecoveryPoint& rp : snapshots) {
+      const auto tag = PointTagOf(rp.metadata);
+      if (!tag || tag->vm_id != now.vm_id || kept.count(tag->sequence) || tag->sequence >= newest) continue;
+      Status deleted = store->AsyncDeleteSnapshot(d.replica, rp.id, use_future).get();
+      if (!deleted.ok() && deleted.error().code() != Code::kNotFound) return deleted;
+    }
+  }
+  return Ok();
+}
+
+Status Session::Impl::Mirror() {
+  const SessionState s = Snapshot();
+  for (size_t i = 0; i < s.disks.size(); ++i) {
+    HVR_RETURN_IF_ERROR(store->AsyncSetMetadata(s.disks[i].replica, DiskMetadata(settings, s, i), use_future).get());
+  }
+  return Ok();
+}
+
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Session::~Session() {
+  std::lock_guard operation(impl_->operation_mu);
+  impl_->leases.reset();
+}
+
+Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::string& state_dir,
+                                                  const ProtectionSettings& input, SessionOptions options) {
+  HVR_RETURN_IF_ERROR(ValidateSettings(input));
+  HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, true, false));
+  ProtectionSettings settings = WithDefaults(input);
+  SessionState state;
+  if (dir.HasRelationship()) {
+    HVR_ASSIGN_OR_RETURN(const ProtectionSettings existing, dir.LoadSettings());
+    if (existing.vm_name != settings.vm_name) {
+      return Error(Code::kConflict, "state directory " + state_dir + " holds the relationship of VM '" +
+                                        existing.vm_name + "'");
+    }
+    auto loaded = dir.LoadState();
+    if (loaded.ok() && loaded->state != ReplicationState::kEnabled) {
+      return Error(Code::kConflict, "VM '" + settings.vm_name + "' is already protected (" +
+                                        ReplicationStateName(loaded->state) + "); open it instead");
+    }
+    if (!loaded.ok() && loaded.error().code() != Code::kNotFound) return std::move(loaded).error();
+    // A protection a crash interrupted: finish it with the settings it began with.
+    settings = existing;
+    if (loaded.ok()) state = std::move(*loaded);
+  }
+  if (state.vm_id.IsZero()) {
+    state.vm_id = Guid::Random();
+    state.lease_id = Guid::Random().ToString();
+  }
+  HVR_RETURN_IF_ERROR(dir.SaveSettings(settings));
+  HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir.LoadJobs());
+  auto impl = std::make_unique<Impl>(engine, std::move(dir), settings, std::move(options), state, std::move(jobs));
+  HVR_ASSIGN_OR_RETURN(impl->store, StoreFor(engine, settings, impl->options));
+  impl->leases = std::make_unique<LeaseKeeper>(*impl->store, state.lease_id, impl->options.log);
+  Impl& s = *impl;
+  const Status enabled = s.RunJob(JobType::kEnableProtection, false, [&](RunningJob& job) -> Status {
+    job.Step("check prerequisites");
+    std::vector<DiskState> disks;
+    for (size_t i = 0; i < settings.disks.size(); ++i) {
+      // Opening checks the format, every checksum on the way, and the parent chain.
+      HVR_ASSIGN_OR_RETURN(auto disk, OpenDisk(settings.disks[i].path));
+      const uint64_t size = RoundUpToMiB(disk->info().virtual_size);
+      HVR_RETURN_IF_ERROR(CheckDiskSize(i, size));
+      DiskState d;
+      d.replica = settings.disks[i].replica_name;
+      d.replica_size = size;
+      disks.push_back(std::move(d));
+    }
+    // Reaches the target and proves the credentials before anything is created.
+    HVR_ASSIGN_OR_RETURN(const auto existing, s.store->AsyncListDisks(use_future).get());
+    for (const DiskState& d : disks) {
+      for (const DiskProperties& p : existing) {
+        if (p.name != d.replica) continue;
+        if (Lookup(p.metadata, "vm_id") != s.Snapshot().vm_id.ToString()) {
+          return Error(Code::kConflict, "the target already has a disk named '" + d.replica +
+                                            "' that this relationship did not create");
+        }
+        if (p.virtual_size != d.replica_size) {
+          return Error(Code::kInvalidReplicaState, "replica disk '" + d.replica + "' has " +
+                                                        std::to_string(p.virtual_size) + " bytes, not " +
+                                                        std::to_string(d.replica_size));
+        }
+      }
+    }
+    HVR_RETURN_IF_ERROR(s.Commit([&](SessionState& st) {
+      if (st.disks.empty()) st.disks = disks;
+      st.state = ReplicationState::kEnabled;
+    }));
+    job.Step("create replica disks");
+    const SessionState now = s.Snapshot();
+    for (size_t i = 0; i < now.disks.size(); ++i) {
+      const DiskState& d = now.disks[i];
+      const bool there = std::any_of(existing.begin(), existing.end(), [&](const DiskProperties& p) { return p.name == d.replica; });
+      if (!there) {
+        HVR_RETURN_IF_ERROR(s.store->AsyncCreateDisk(d.replica, d.replica_size, DiskMetadata(settings, now, i), use_future).get());
+      }
+    }
+    job.Step("take leases");
+    std::vector<std::string> names;
+    for (const DiskState& d : now.disks) names.push_back(d.replica);
+    HVR_RETURN_IF_ERROR(s.leases->Hold(names));
+    job.Summary(std::to_string(now.disks.size()) + " replica disks in " + s.store->description());
+    return Ok();
+  });
+  if (!enabled.ok()) return enabled.error();
+  return std::unique_ptr<Session>(new Session(std::move(impl)));
+}
+
+Result<std::unique_ptr<Session>> Session::Open(Engine& engine, const std::string& state_dir, SessionOptions options,
+                                               bool read_only) {
+  HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, false, read_only));
+  if (!dir.HasRelationship()) return Error(Code::kNotFound, "state directory " + state_dir + " protects no VM");
+  HVR_ASSIGN_OR_RETURN(ProtectionSettings settings, dir.LoadSettings());
+  auto state = dir.LoadState();
+  if (!state.ok() && state.error().code() == Code::kNotFound) {
+    return Error(Code::kInvalidReplicaState, "protection of VM '" + settings.vm_name +
+                                                 "' did not finish; run protect again with the same settings");
+  }
+  if (!state.ok()) return std::move(state).error();
+  HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir.LoadJobs());
+  auto impl = std::make_unique<Impl>(engine, std::move(dir), std::move(settings), std::move(options),
+                                     std::move(*state), std::move(jobs));
+  HVR_ASSIGN_OR_RETURN(impl->store, StoreFor(engine, impl->settings, impl->options));
+  if (!read_only) {
+    impl->leases = std::make_unique<LeaseKeeper>(*impl->store, impl->state.lease_id, impl->options.log);
+    impl->job_log.MarkInterrupted();
+  }
+  return std::unique_ptr<Session>(new Session(std::move(impl)));
+}
+
+Status Session::ReplicateInitially(const CancelToken* cancel) {
+  return impl_->RunJob(JobType::kInitialReplication, true, [&](RunningJob& job) -> Status {
+    const ReplicationState st = impl_->Snapshot().state;
+    if (st != ReplicationState::kEnabled && st != ReplicationState::kInitialReplication) {
+      return Error(Code::kInvalidReplicaState,
+                   std::string("initial replication is done (the VM is ") + ReplicationStateName(st) + ")");
+    }
+    return impl_->Synchronize(job, true, cancel);
+  });
+}
+
+Status Session::Resynchronize(const CancelToken* cancel) {
+  return impl_->RunJob(JobType::kResynchronization, true, [&](RunningJob& job) -> Status {
+    const ReplicationState st = impl_->Snapshot().state;
+    if (st != ReplicationState::kReplicating && st != ReplicationState::kResyncRequired &&
+        st != ReplicationState::kResynchronizing) {
+      return Error(Code::kInvalidReplicaState,
+                   std::string("a resync needs a replicating VM (it is ") + ReplicationStateName(st) + ")");
+    }
+    if (st == ReplicationState::kReplicating) HVR_RETURN_IF_ERROR(impl_->MarkForResync("requested by an operator", true));
+    return impl_->Synchronize(job, false, cancel);
+  });
+}
+
+Result<CycleReport> Session::RunCycle(const CancelToken* cancel) {
+  CycleReport report;
+  HVR_RETURN_IF_ERROR(impl_->RunJob(JobType::kDeltaReplication, true, [&](RunningJob& job) -> Status {
+    HVR_ASSIGN_OR_RETURN(report, impl_->Cycle(job, cancel));
+    return Ok();
+  }));
+  return report;
+}
+
+Status Session::RequestResync(const std::string& reason) {
+  const std::string why = reason.empty() ? "requested by an operator" : reason;
+  if (impl_->dir.read_only()) return impl_->dir.LeaveResyncRequest(why);
+  std::lock_guard operation(impl_->operation_mu);
+  const ReplicationState st = impl_->Snapshot().state;
+  if (st != ReplicationState::kReplicating && st != ReplicationState::kResyncRequired &&
+      st != ReplicationState::kResynchronizing) {
+    return Error(Code::kInvalidReplicaState,
+                 std::string("a resync needs a replicating VM (it is ") + ReplicationStateName(st) + ")");
+  }
+  return impl_->MarkForResync(why, true);
+}
+
+Status Session::ClearError() {
+  if (impl_->dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
+  std::lock_guard operation(impl_->operation_mu);
+  return impl_->Commit([](SessionState& s) {
+    s.critical.reset();
+    s.failure.reset();
+  });
+}
+
+std::vector<Job> Session::jobs() const { return impl_->job_log.jobs(); }
+
+std::vector<VmRecoveryPoint> Session::recovery_points() const { return impl_->Snapshot().points; }
+
+const ProtectionSettings& Session::settings() const { return impl_->settings; }
+
+const std::string& Session::state_dir() const { return impl_->dir.path(); }
+
+SessionStatus Session::status() const {
+  const SessionState s = impl_->Snapshot();
+  const TimePoint now = impl_->clock.Now();
+  SessionStatus out;
+  out.vm_name = impl_->settings.vm_name;
+  out.vm_id = s.vm_id;
+  out.target = impl_->store->description();
+  out.state = s.state;
+  out.recovery_point_count = s.points.size();
+  out.cycles = s.cycles;
+  out.resync_reason = s.resync_reason;
+  if (!s.points.empty()) {
+    out.latest_point = s.points.back();
+    out.last_replicated = s.points.back().source_time;
+    out.rpo = now - s.points.back().source_time;
+  }
+  uint64_t done = 0, total = 0;
+  for (size_t i = 0; i < s.disks.size(); ++i) {
+    const DiskState& d = s.disks[i];
+    DiskStatus ds;
+    ds.source = impl_->settings.disks[i].path;
+    ds.replica = d.replica;
+    ds.virtual_size = d.replica_size;
+    ds.sync_done = d.sync_done;
+    ds.sync_total = d.sync_total;
+    ds.bytes_sent = d.bytes_sent;
+    ds.pending_log_bytes = d.pending_log_bytes;
+    done += std::min(d.sync_done, d.sync_total);
+    total += d.sync_total;
+    out.bytes_sent += d.bytes_sent;
+    out.disks.push_back(std::move(ds));
+  }
+  const bool syncing = s.state == ReplicationState::kEnabled || s.state == ReplicationState::kInitialReplication ||
+                       s.state == ReplicationState::kResynchronizing;
+  out.sync_percent = !syncing ? 100.0 : total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 0.0;
+  HealthInputs health;
+  if (s.critical) {
+    health.unresolved_error = s.critical;
+  } else if (s.failure) {
+    health.unresolved_error = s.failure->error;
+    out.failing_since = s.failure->first_failure;
+  } else if (s.state == ReplicationState::kResyncRequired || s.state == ReplicationState::kResynchronizing) {
+    health.unresolved_error = Error(Code::kResyncRequired, s.resync_reason);
+  }
+  out.last_error = health.unresolved_error;
+  if (s.state == ReplicationState::kReplicating && out.rpo) {
+    health.rpo = *out.rpo;
+    health.rpo_threshold = impl_->settings.rpo_threshold.value_or(3 * IntervalDuration(impl_->settings.interval));
+  }
+  out.health = EvaluateHealth(health);
+  out.next_attempt = NextDue();
+  return out;
+}
+
+}  // namespace hvr

@@ -1,0 +1,83 @@
+// The inside of hvr::Session, shared by the files that implement its operations:
+// session.cc (opening, status, the journal), session_sync.cc (initial replication and
+// resync), session_cycle.cc (delta cycles), session_schedule.cc (what is due, retries).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hvr/extent_map.hpp"
+#include "hvr/manifest.hpp"
+#include "hvr/session.hpp"
+#include "session/job_log.hpp"
+#include "session/lease_keeper.hpp"
+#include "session/session_state.hpp"
+#include "session/state_dir.hpp"
+
+namespace hvr {
+
+struct Session::Impl {
+  Impl(Engine& engine, StateDir dir, ProtectionSettings settings, SessionOptions options, SessionState state,
+       std::vector<Job> jobs);
+
+  Engine& engine;
+  StateDir dir;
+  const ProtectionSettings settings;  // defaults filled in
+  const SessionOptions options;
+  HostActions& host;
+  const Clock& clock;
+  std::shared_ptr<ReplicaStore> store;
+  std::unique_ptr<LeaseKeeper> leases;  // writable sessions only
+  JobLog job_log;
+  std::vector<ExtentMap> maps;  // one per disk, reused cycle after cycle
+
+  std::mutex operation_mu;  // one operation at a time
+  mutable std::mutex state_mu;
+  SessionState state;  // as last saved; read under state_mu, changed through Commit
+
+  // --- the journal ---
+  SessionState Snapshot() const;
+  // Applies `change` to a copy of the state, saves it, and makes it current.
+  Status Commit(const std::function<void(SessionState&)>& change);
+  HostVm Vm() const;
+  int Buffers() const;
+
+  // --- operations (session.cc) ---
+  // Runs `body` as a job of `type` holding the operation lock, an engine turn and the
+  // replica leases. `replication` operations feed the retry history.
+  Status RunJob(JobType type, bool replication, const std::function<Status(RunningJob&)>& body);
+  // Records how a replication attempt that started at `started` ended.
+  void RecordOutcome(const Status& result, TimePoint started);
+  // Work a crash left between two steps of a finished copy: merging the checkpoint,
+  // deleting obsolete logs.
+  Status FinishLeftovers(RunningJob& job);
+  Status MarkForResync(const std::string& reason, bool by_hand);
+
+  // --- manifests ---
+  Result<Manifest> LoadManifest(size_t disk, bool zeros_when_missing) const;
+  Status SaveManifest(size_t disk, const Manifest& manifest) const;
+
+  // --- recovery points (session.cc) ---
+  // One snapshot per disk tagged with `sequence`; snapshots a crashed attempt left with
+  // the same logs are taken over, others with the same sequence replaced.
+  Result<VmRecoveryPoint> TakePoint(uint64_t sequence, TimePoint source_time, bool app_consistent,
+                                    const std::vector<std::string>& log_ids);
+  // Retention, then snapshots of ours that no kept point names.
+  Status Prune();
+  // The essentials of the state on each replica disk, for another host to resume from.
+  Status Mirror();
+
+  // --- the copy from a checkpoint (session_sync.cc) ---
+  Status Synchronize(RunningJob& job, bool initial, const CancelToken* cancel);
+
+  // --- delta cycles (session_cycle.cc) ---
+  Result<CycleReport> Cycle(RunningJob& job, const CancelToken* cancel);
+
+  std::string NextJobId();
+};
+
+}  // namespace hvr

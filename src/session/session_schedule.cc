@@ -1,0 +1,84 @@
+// What is due: the schedule (one delta cycle per interval), the resync window, and the
+// retry policy's back-off after failures (docs/retry-policy.md).
+#include "session/session_impl.hpp"
+
+namespace hvr {
+namespace {
+
+// When the retry policy allows the next attempt; nullopt while not failing.
+std::optional<TimePoint> RetryAt(const SessionState& s, Duration interval) {
+  if (!s.failure) return std::nullopt;
+  FailureHistory history;
+  history.first_failure = s.failure->first_failure;
+  history.last_attempt = s.failure->last_attempt;
+  history.retries = s.failure->retries;
+  history.last_error = s.failure->error;
+  const RetryDecision decision = RetryPolicy().Next(history, interval);
+  if (decision.action != RetryAction::kRetry) return std::nullopt;
+  return decision.at;
+}
+
+}  // namespace
+
+std::optional<TimePoint> Session::NextDue() const {
+  const SessionState s = impl_->Snapshot();
+  const TimePoint now = impl_->clock.Now();
+  const Duration interval = IntervalDuration(impl_->settings.interval);
+  if (s.critical) return std::nullopt;
+  std::optional<TimePoint> due;
+  switch (s.state) {
+    case ReplicationState::kEnabled:
+    case ReplicationState::kInitialReplication:
+    case ReplicationState::kResynchronizing:
+      due = now;
+      break;
+    case ReplicationState::kResyncRequired:
+      if (s.resync_by_hand) {
+        due = now;
+      } else if (impl_->settings.resync.automatic) {
+        due = impl_->settings.resync.office_hours.NextOutside(now);
+      }
+      break;
+    case ReplicationState::kReplicating:
+      due = s.last_cycle ? *s.last_cycle + interval : now;
+      break;
+    default:
+      return std::nullopt;  // failed over: nothing replicates by itself
+  }
+  if (auto retry = RetryAt(s, interval)) due = due ? std::max(*due, *retry) : *retry;
+  if (due && *due < now) due = now;
+  return due;
+}
+
+Result<bool> Session::RunDue(const CancelToken* cancel) {
+  if (impl_->dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
+  // Requests other processes left (an operator's resync) come first.
+  HVR_ASSIGN_OR_RETURN(const std::optional<std::string> request, impl_->dir.TakeResyncRequest());
+  if (request) {
+    const ReplicationState st = impl_->Snapshot().state;
+    if (st == ReplicationState::kReplicating || st == ReplicationState::kResyncRequired) {
+      HVR_RETURN_IF_ERROR(impl_->MarkForResync(*request, true));
+    }
+  }
+  const auto due = NextDue();
+  if (!due || *due > impl_->clock.Now()) return false;
+  // The attempt's failure is recorded (status, retry history); RunDue reports only that
+  // something ran.
+  switch (impl_->Snapshot().state) {
+    case ReplicationState::kEnabled:
+    case ReplicationState::kInitialReplication:
+      (void)ReplicateInitially(cancel);
+      return true;
+    case ReplicationState::kResyncRequired:
+    case ReplicationState::kResynchronizing:
+      (void)Resynchronize(cancel);
+      return true;
+    case ReplicationState::kReplicating:
+      (void)RunCycle(cancel);
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace hvr

@@ -1,0 +1,403 @@
+#include "session/session_state.hpp"
+
+#include "session/json_fields.hpp"
+
+namespace hvr {
+namespace json = boost::json;
+namespace {
+
+using std::chrono::seconds;
+
+json::value Optional(const std::optional<TimePoint>& t) {
+  if (!t) return nullptr;
+  return ToUnixSeconds(*t);
+}
+
+json::value Optional(const std::optional<Guid>& g) {
+  if (!g) return nullptr;
+  return json::string(g->ToString());
+}
+
+std::optional<TimePoint> OptionalTime(JsonFields& f, const char* key) {
+  const auto s = f.OptionalI64(key);
+  if (!s) return std::nullopt;
+  return FromUnixSeconds(*s);
+}
+
+// Strings of an array, failing on anything else.
+std::vector<std::string> Strings(JsonFields& f, const char* key) {
+  std::vector<std::string> out;
+  for (const auto& v : f.Array(key)) {
+    if (!v.is_string()) {
+      f.Fail(key, "holds a value that is not a string");
+      return {};
+    }
+    out.emplace_back(v.get_string());
+  }
+  return out;
+}
+
+// Decodes an error into *out (Result<Error> cannot be: its two sides would be one type).
+Status DecodeError(const json::object& o, const std::string& where, Error* out) {
+  JsonFields f(o, where);
+  const int code = static_cast<int>(f.I64("code_number"));
+  const std::string message = f.String("message");
+  if (f.error()) return *f.error();
+  if (code <= 0 || code >= kCodeCount) return Error(Code::kCorruptData, where + ": unknown error code");
+  *out = Error(static_cast<Code>(code), message);
+  return Ok();
+}
+
+json::object WorkHoursToJson(const WorkHours& hours) {
+  json::array days;
+  for (bool d : hours.days) days.push_back(d);
+  json::object o{{"start_minute", hours.start.count()}, {"end_minute", hours.end.count()}, {"days", days}};
+  o["utc_offset_minutes"] = hours.utc_offset ? json::value(hours.utc_offset->count()) : json::value(nullptr);
+  return o;
+}
+
+WorkHours WorkHoursFromJson(JsonFields& parent, const char* key) {
+  WorkHours hours;
+  JsonFields f(parent.Object(key), parent.where() + ": " + key);
+  hours.start = std::chrono::minutes(f.I64("start_minute"));
+  hours.end = std::chrono::minutes(f.I64("end_minute"));
+  const auto& days = f.Array("days");
+  if (days.size() != 7) {
+    f.Fail("days", "expected 7 values, Sunday first");
+  } else {
+    for (size_t i = 0; i < 7; ++i) hours.days[i] = days[i].is_bool() && days[i].get_bool();
+  }
+  if (auto offset = f.OptionalI64("utc_offset_minutes")) hours.utc_offset = std::chrono::minutes(*offset);
+  if (f.error()) parent.Fail(key, f.error()->message());
+  return hours;
+}
+
+json::object PointToJson(const VmRecoveryPoint& p) {
+  json::array snapshots;
+  for (const auto& s : p.snapshots) snapshots.emplace_back(s);
+  return {{"id", p.id},
+          {"sequence", p.sequence},
+          {"created", ToUnixSeconds(p.created)},
+          {"source_time", ToUnixSeconds(p.source_time)},
+          {"app_consistent", p.app_consistent},
+          {"snapshots", snapshots}};
+}
+
+Result<VmRecoveryPoint> PointFromJson(const json::value& v, const std::string& where) {
+  if (!v.is_object()) return Error(Code::kCorruptData, where + ": a recovery point is not an object");
+  JsonFields f(v.get_object(), where);
+  VmRecoveryPoint p;
+  p.id = f.String("id");
+  p.sequence = f.U64("sequence");
+  p.created = FromUnixSeconds(f.I64("created"));
+  p.source_time = FromUnixSeconds(f.I64("source_time"));
+  p.app_consistent = f.Bool("app_consistent");
+  p.snapshots = Strings(f, "snapshots");
+  if (f.error()) return *f.error();
+  return p;
+}
+
+}  // namespace
+
+int64_t ToUnixSeconds(TimePoint t) {
+  return std::chrono::duration_cast<seconds>(t.time_since_epoch()).count();
+}
+
+TimePoint FromUnixSeconds(int64_t s) { return TimePoint(std::chrono::duration_cast<Duration>(seconds(s))); }
+
+json::object ErrorToJson(const Error& error) {
+  return {{"code", std::string(CodeName(error.code()))},
+          {"code_number", static_cast<int>(error.code())},
+          {"class", error.recoverable() ? "recoverable"
+                    : error.error_class() == ErrorClass::kResyncRequired ? "resync_required"
+                                                                          : "non_recoverable"},
+          {"message", error.message()}};
+}
+
+json::object ToJson(const VmRecoveryPoint& point) { return PointToJson(point); }
+
+json::object ToJson(const SessionState& s) {
+  json::array points;
+  for (const auto& p : s.points) points.push_back(PointToJson(p));
+  json::array disks;
+  for (const auto& d : s.disks) {
+    json::array obsolete;
+    for (const auto& path : d.obsolete_logs) obsolete.emplace_back(path);
+    disks.push_back(json::object{{"replica", d.replica},
+                                 {"replica_size", d.replica_size},
+                                 {"tracked_identity", d.tracked_identity.ToString()},
+                                 {"last_applied_log", Optional(d.last_applied_log)},
+                                 {"obsolete_logs", obsolete},
+                                 {"frozen_path", d.frozen_path},
+                                 {"sync_done", d.sync_done},
+                                 {"sync_total", d.sync_total},
+                                 {"bytes_sent", d.bytes_sent},
+                                 {"pending_log_bytes", d.pending_log_bytes}});
+  }
+  json::object o{{"version", SessionState::kVersion},
+                 {"vm_id", s.vm_id.ToString()},
+                 {"lease_id", s.lease_id},
+                 {"state", ReplicationStateName(s.state)},
+                 {"state_number", static_cast<int>(s.state)},
+                 {"checkpoint_active", s.checkpoint_active},
+                 {"checkpoint_time", Optional(s.checkpoint_time)},
+                 {"catch_up_started", s.catch_up_started},
+                 {"resync_reason", s.resync_reason},
+                 {"resync_by_hand", s.resync_by_hand},
+                 {"next_point", s.next_point},
+                 {"next_job", s.next_job},
+                 {"points", points},
+                 {"last_cycle", Optional(s.last_cycle)},
+                 {"last_app_consistent", Optional(s.last_app_consistent)},
+                 {"cycles", s.cycles},
+                 {"disks", disks}};
+  if (s.failure) {
+    o["failure"] = json::object{{"first_failure", ToUnixSeconds(s.failure->first_failure)},
+                                {"last_attempt", ToUnixSeconds(s.failure->last_attempt)},
+                                {"retries", s.failure->retries},
+                                {"error", ErrorToJson(s.failure->error)}};
+  }
+  if (s.critical) o["critical"] = ErrorToJson(*s.critical);
+  return o;
+}
+
+Result<SessionState> SessionStateFromJson(const json::object& o, const std::string& where) {
+  JsonFields f(o, where);
+  if (f.I64("version") != SessionState::kVersion && !f.error()) {
+    return Error(Code::kUnsupported, where + ": state version " + std::to_string(f.I64("version")) +
+                                         " is not " + std::to_string(SessionState::kVersion));
+  }
+  SessionState s;
+  s.vm_id = f.GuidField("vm_id");
+  s.lease_id = f.String("lease_id");
+  const int64_t state = f.I64("state_number");
+  if (state < 0 || state > static_cast<int>(ReplicationState::kFailedBack)) f.Fail("state_number", "unknown state");
+  s.state = static_cast<ReplicationState>(state);
+  s.checkpoint_active = f.Bool("checkpoint_active");
+  s.checkpoint_time = OptionalTime(f, "checkpoint_time");
+  s.catch_up_started = f.Bool("catch_up_started");
+  s.resync_reason = f.String("resync_reason");
+  s.resync_by_hand = f.Bool("resync_by_hand");
+  s.next_point = f.U64("next_point");
+  s.next_job = f.U64("next_job");
+  for (const auto& v : f.Array("points")) {
+    auto point = PointFromJson(v, where + ": points");
+    if (!point.ok()) return std::move(point).error();
+    s.points.push_back(std::move(*point));
+  }
+  s.last_cycle = OptionalTime(f, "last_cycle");
+  s.last_app_consistent = OptionalTime(f, "last_app_consistent");
+  s.cycles = f.U64("cycles");
+  for (const auto& v : f.Array("disks")) {
+    if (!v.is_object()) return Error(Code::kCorruptData, where + ": a disk is not an object");
+    JsonFields d(v.get_object(), where + ": disks");
+    DiskState disk;
+    disk.replica = d.String("replica");
+    disk.replica_size = d.U64("replica_size");
+    disk.tracked_identity = d.GuidField("tracked_identity");
+    disk.last_applied_log = d.OptionalGuid("last_applied_log");
+    disk.obsolete_logs = Strings(d, "obsolete_logs");
+    disk.frozen_path = d.String("frozen_path");
+    disk.sync_done = d.U64("sync_done");
+    disk.sync_total = d.U64("sync_total");
+    disk.bytes_sent = d.U64("bytes_sent");
+    disk.pending_log_bytes = d.U64("pending_log_bytes");
+    if (d.error()) return *d.error();
+    s.disks.push_back(std::move(disk));
+  }
+  if (const auto* failure = f.OptionalObject("failure")) {
+    JsonFields ff(*failure, where + ": failure");
+    FailureState fs;
+    fs.first_failure = FromUnixSeconds(ff.I64("first_failure"));
+    fs.last_attempt = FromUnixSeconds(ff.I64("last_attempt"));
+    fs.retries = static_cast<int>(ff.I64("retries"));
+    const auto& error = ff.Object("error");
+    if (ff.error()) return *ff.error();
+    HVR_RETURN_IF_ERROR(DecodeError(error, where + ": failure.error", &fs.error));
+    s.failure = std::move(fs);
+  }
+  if (const auto* critical = f.OptionalObject("critical")) {
+    Error e(Code::kOk, {});
+    HVR_RETURN_IF_ERROR(DecodeError(*critical, where + ": critical", &e));
+    s.critical = std::move(e);
+  }
+  if (f.error()) return *f.error();
+  return s;
+}
+
+json::object ToJson(const ProtectionSettings& s) {
+  json::array disks;
+  for (const auto& d : s.disks) {
+    disks.push_back(json::object{{"path", d.path},
+                                 {"log_folder", d.log_folder},
+                                 {"log_name", d.log_name},
+                                 {"replica_name", d.replica_name}});
+  }
+  json::object failover_vm;
+  for (const auto& [k, v] : s.failover_vm) failover_vm[k] = v;
+  json::object o{{"vm_name", s.vm_name},
+                 {"disks", disks},
+                 {"target", s.target},
+                 {"max_in_flight", s.max_in_flight},
+                 {"tls_verify", s.tls.verify},
+                 {"tls_ca_file", s.tls.ca_file},
+                 {"encryption_key_file", s.encryption_key_file},
+                 {"interval_seconds", static_cast<int>(s.interval)},
+                 {"recovery_history_hours", s.recovery_history.count()},
+                 {"app_consistent_frequency_hours", s.app_consistent_frequency.count()},
+                 {"resync_automatic", s.resync.automatic},
+                 {"resync_office_hours", WorkHoursToJson(s.resync.office_hours)},
+                 {"chunk_size", s.chunk_size},
+                 {"failover_vm", failover_vm}};
+  o["proxy"] = s.proxy ? json::value(*s.proxy) : json::value(nullptr);
+  o["rpo_threshold_seconds"] = s.rpo_threshold ? json::value(s.rpo_threshold->count()) : json::value(nullptr);
+  if (s.bandwidth) {
+    o["bandwidth"] = json::object{{"work_bytes_per_second", s.bandwidth->work_bytes_per_second},
+                                  {"non_work_bytes_per_second", s.bandwidth->non_work_bytes_per_second},
+                                  {"work_hours", WorkHoursToJson(s.bandwidth->work_hours)}};
+  }
+  return o;
+}
+
+Result<ProtectionSettings> SettingsFromJson(const json::object& o, const std::string& where) {
+  JsonFields f(o, where);
+  ProtectionSettings s;
+  s.vm_name = f.String("vm_name");
+  for (const auto& v : f.Array("disks")) {
+    if (!v.is_object()) return Error(Code::kCorruptData, where + ": a disk is not an object");
+    JsonFields d(v.get_object(), where + ": disks");
+    DiskSpec disk{d.String("path"), d.String("log_folder"), d.String("log_name"), d.String("replica_name")};
+    if (d.error()) return *d.error();
+    s.disks.push_back(std::move(disk));
+  }
+  s.target = f.String("target");
+  s.max_in_flight = static_cast<int>(f.I64("max_in_flight"));
+  s.tls.verify = f.Bool("tls_verify");
+  s.tls.ca_file = f.String("tls_ca_file");
+  s.proxy = f.OptionalString("proxy");
+  s.encryption_key_file = f.String("encryption_key_file");
+  auto interval = ParseInterval(std::to_string(f.I64("interval_seconds")));
+  if (!interval.ok()) f.Fail("interval_seconds", "not 30, 300 or 900");
+  s.interval = interval.ok() ? *interval : ReplicationInterval::k5Minutes;
+  s.recovery_history = std::chrono::hours(f.I64("recovery_history_hours"));
+  s.app_consistent_frequency = std::chrono::hours(f.I64("app_consistent_frequency_hours"));
+  if (auto rpo = f.OptionalI64("rpo_threshold_seconds")) s.rpo_threshold = seconds(*rpo);
+  if (const auto* bw = f.OptionalObject("bandwidth")) {
+    JsonFields b(*bw, where + ": bandwidth");
+    BandwidthSchedule schedule;
+    schedule.work_bytes_per_second = b.U64("work_bytes_per_second");
+    schedule.non_work_bytes_per_second = b.U64("non_work_bytes_per_second");
+    schedule.work_hours = WorkHoursFromJson(b, "work_hours");
+    if (b.error()) return *b.error();
+    s.bandwidth = schedule;
+  }
+  s.resync.automatic = f.Bool("resync_automatic");
+  s.resync.office_hours = WorkHoursFromJson(f, "resync_office_hours");
+  s.chunk_size = static_cast<uint32_t>(f.U64("chunk_size"));
+  for (const auto& [k, v] : f.Object("failover_vm")) {
+    if (!v.is_string()) f.Fail("failover_vm", "values must be strings");
+    else s.failover_vm[std::string(k)] = std::string(v.get_string());
+  }
+  if (f.error()) return *f.error();
+  return s;
+}
+
+json::object ToJson(const Job& job) {
+  json::array steps;
+  for (const auto& step : job.steps) {
+    json::object o{{"name", step.name},
+                   {"state", JobStateName(step.state)},
+                   {"started", ToUnixSeconds(step.started)},
+                   {"message", step.message}};
+    o["ended"] = step.ended ? json::value(ToUnixSeconds(*step.ended)) : json::value(nullptr);
+    steps.push_back(std::move(o));
+  }
+  json::object o{{"id", job.id},
+                 {"type", JobTypeName(job.type)},
+                 {"type_number", static_cast<int>(job.type)},
+                 {"vm_name", job.vm_name},
+                 {"state", JobStateName(job.state)},
+                 {"state_number", static_cast<int>(job.state)},
+                 {"started", ToUnixSeconds(job.started)},
+                 {"steps", steps},
+                 {"progress_done", job.progress_done},
+                 {"progress_total", job.progress_total},
+                 {"summary", job.summary}};
+  o["ended"] = job.ended ? json::value(ToUnixSeconds(*job.ended)) : json::value(nullptr);
+  o["error"] = job.error ? json::value(ErrorToJson(*job.error)) : json::value(nullptr);
+  return o;
+}
+
+Result<Job> JobFromJson(const json::value& v, const std::string& where) {
+  if (!v.is_object()) return Error(Code::kCorruptData, where + ": a job is not an object");
+  JsonFields f(v.get_object(), where);
+  Job job;
+  job.id = f.String("id");
+  const int64_t type = f.I64("type_number");
+  if (type < 0 || type > static_cast<int>(JobType::kRecoveryPlan)) f.Fail("type_number", "unknown job type");
+  job.type = static_cast<JobType>(type);
+  job.vm_name = f.String("vm_name");
+  const int64_t state = f.I64("state_number");
+  if (state < 0 || state > static_cast<int>(JobState::kInterrupted)) f.Fail("state_number", "unknown job state");
+  job.state = static_cast<JobState>(state);
+  job.started = FromUnixSeconds(f.I64("started"));
+  job.ended = OptionalTime(f, "ended");
+  job.progress_done = f.U64("progress_done");
+  job.progress_total = f.U64("progress_total");
+  job.summary = f.String("summary");
+  for (const auto& sv : f.Array("steps")) {
+    if (!sv.is_object()) return Error(Code::kCorruptData, where + ": a job step is not an object");
+    JsonFields sf(sv.get_object(), where + ": steps");
+    JobStep step;
+    step.name = sf.String("name");
+    const std::string st = sf.String("state");
+    for (int i = 0; i <= static_cast<int>(JobState::kInterrupted); ++i) {
+      if (st == JobStateName(static_cast<JobState>(i))) step.state = static_cast<JobState>(i);
+    }
+    step.started = FromUnixSeconds(sf.I64("started"));
+    step.ended = OptionalTime(sf, "ended");
+    step.message = sf.String("message");
+    if (sf.error()) return *sf.error();
+    job.steps.push_back(std::move(step));
+  }
+  if (const auto* error = f.OptionalObject("error")) {
+    Error e(Code::kOk, {});
+    HVR_RETURN_IF_ERROR(DecodeError(*error, where + ": error", &e));
+    job.error = std::move(e);
+  }
+  if (f.error()) return *f.error();
+  return job;
+}
+
+json::object ToJson(const SessionStatus& s) {
+  json::array disks;
+  for (const auto& d : s.disks) {
+    disks.push_back(json::object{{"source", d.source},
+                                 {"replica", d.replica},
+                                 {"virtual_size", d.virtual_size},
+                                 {"sync_done", d.sync_done},
+                                 {"sync_total", d.sync_total},
+                                 {"bytes_sent", d.bytes_sent},
+                                 {"pending_log_bytes", d.pending_log_bytes}});
+  }
+  json::object o{{"vm_name", s.vm_name},
+                 {"vm_id", s.vm_id.ToString()},
+                 {"target", s.target},
+                 {"state", ReplicationStateName(s.state)},
+                 {"health", HealthName(s.health)},
+                 {"sync_percent", s.sync_percent},
+                 {"recovery_points", s.recovery_point_count},
+                 {"resync_reason", s.resync_reason},
+                 {"cycles", s.cycles},
+                 {"bytes_sent", s.bytes_sent},
+                 {"disks", disks}};
+  o["last_replicated"] = Optional(s.last_replicated);
+  o["rpo_seconds"] = s.rpo ? json::value(std::chrono::duration_cast<seconds>(*s.rpo).count()) : json::value(nullptr);
+  o["latest_point"] = s.latest_point ? json::value(PointToJson(*s.latest_point)) : json::value(nullptr);
+  o["last_error"] = s.last_error ? json::value(ErrorToJson(*s.last_error)) : json::value(nullptr);
+  o["failing_since"] = Optional(s.failing_since);
+  o["next_attempt"] = Optional(s.next_attempt);
+  return o;
+}
+
+}  // namespace hvr

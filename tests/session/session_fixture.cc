@@ -1,0 +1,131 @@
+#include "session/session_fixture.hpp"
+
+#include <boost/asio/use_future.hpp>
+
+#include "hvr/disk_create.hpp"
+#include "hvr/replica_reader.hpp"
+#include "session/recovery_points.hpp"
+#include "test_util/result_assertions.hpp"
+
+namespace hvr::testing {
+
+using boost::asio::use_future;
+
+std::string BackendParamName(const ::testing::TestParamInfo<Backend>& info) { return BackendName(info.param); }
+
+void SessionFixture::SetUp() {
+  // A fixed, recent time: retention and RPO measure from it.
+  clock_.Set(std::chrono::system_clock::now());
+  target_ = NewTarget(GetParam(), scratch_);
+  state_dir_ = scratch_.File("state");
+  EngineOptions options;
+  options.clock = &clock_;
+  auto engine = Engine::Create(options);
+  ASSERT_OK(engine);
+  engine_ = std::move(*engine);
+}
+
+void SessionFixture::TearDown() {
+  guest_.reset();
+  store_.reset();
+}
+
+void SessionFixture::MakeVm(size_t count, uint64_t size, uint32_t block_size) {
+  for (size_t i = 0; i < count; ++i) {
+    const std::string path = scratch_.File("disk" + std::to_string(i) + ".vhdx");
+    VhdxCreateOptions create;
+    create.virtual_size = size;
+    create.block_size = 1 << 20;
+    ASSERT_OK(CreateVhdx(path, create));
+    disks_.push_back(path);
+  }
+  guest::GuestOptions options;
+  options.disks = disks_;
+  options.seed = 42;
+  options.block_size = block_size;
+  options.writes_per_second = 200;
+  ASSERT_OK_AND_ASSIGN(guest_, guest::GuestWorkload::Start(options));
+  ASSERT_OK(guest_->Write(300));
+}
+
+ProtectionSettings SessionFixture::Settings() const {
+  ProtectionSettings settings;
+  settings.vm_name = "vm01";
+  for (const auto& d : disks_) settings.disks.push_back(DiskSpec{d, {}, {}, {}});
+  settings.target = target_;
+  settings.interval = ReplicationInterval::k30Seconds;
+  settings.recovery_history = std::chrono::hours(4);
+  const StoreOptions options = OptionsFor(GetParam());
+  settings.tls = options.tls;
+  settings.chunk_size = 64 << 10;
+  return settings;
+}
+
+std::unique_ptr<Session> SessionFixture::Protect(const ProtectionSettings& settings) {
+  SessionOptions options;
+  options.host = guest_.get();
+  auto session = Session::Protect(*engine_, state_dir_, settings, options);
+  EXPECT_TRUE(session.ok()) << session.error().ToString();
+  return session.ok() ? std::move(*session) : nullptr;
+}
+
+std::unique_ptr<Session> SessionFixture::Reopen() {
+  SessionOptions options;
+  options.host = guest_.get();
+  auto session = Session::Open(*engine_, state_dir_, options);
+  EXPECT_TRUE(session.ok()) << session.error().ToString();
+  return session.ok() ? std::move(*session) : nullptr;
+}
+
+ReplicaStore& SessionFixture::Store() {
+  if (!store_) {
+    auto store = engine_->Store(target_, OptionsFor(GetParam()));
+    EXPECT_TRUE(store.ok()) << store.error().ToString();
+    store_ = *store;
+  }
+  return *store_;
+}
+
+ChunkHash SessionFixture::PointDigest(const Session& session, const VmRecoveryPoint& point, size_t disk) {
+  const std::string replica = session.status().disks.at(disk).replica;
+  auto reader = OpenReplicaReader(Store(), replica, point.snapshots.at(disk));
+  EXPECT_TRUE(reader.ok()) << reader.error().ToString();
+  if (!reader.ok()) return {};
+  // The replica is sized in whole MiB; the guest's disks here are too.
+  auto digest = guest::DigestOf(**reader);
+  EXPECT_TRUE(digest.ok()) << digest.error().ToString();
+  return digest.ok() ? *digest : ChunkHash{};
+}
+
+std::string SessionFixture::PointLog(const Session& session, const VmRecoveryPoint& point, size_t disk) {
+  const std::string replica = session.status().disks.at(disk).replica;
+  auto snapshots = Store().AsyncListSnapshots(replica, use_future).get();
+  EXPECT_TRUE(snapshots.ok());
+  if (!snapshots.ok()) return {};
+  for (const auto& rp : *snapshots) {
+    if (rp.id != point.snapshots.at(disk)) continue;
+    auto tag = PointTagOf(rp.metadata);
+    EXPECT_TRUE(tag.has_value()) << "snapshot " << rp.id << " has no point tag";
+    return tag ? tag->log_id : std::string();
+  }
+  ADD_FAILURE() << "no snapshot " << point.snapshots.at(disk) << " of " << replica;
+  return {};
+}
+
+void SessionFixture::ExpectPointsMatchTruth(const Session& session) {
+  const auto points = session.recovery_points();
+  ASSERT_FALSE(points.empty());
+  for (const VmRecoveryPoint& point : points) {
+    for (size_t disk = 0; disk < disks_.size(); ++disk) {
+      const std::string log = PointLog(session, point, disk);
+      ASSERT_FALSE(log.empty()) << "point " << point.id << " disk " << disk << " names no log";
+      ASSERT_OK_AND_ASSIGN(const Guid id, Guid::Parse(log));
+      const auto truth = guest_->Truth(id);
+      ASSERT_TRUE(truth.has_value()) << "the guest recorded no truth for log " << log;
+      EXPECT_EQ(PointDigest(session, point, disk), *truth)
+          << "point " << point.id << " disk " << disk << " differs from the source when log " << log << " closed";
+    }
+  }
+}
+
+}  // namespace hvr::testing
