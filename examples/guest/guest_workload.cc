@@ -101,6 +101,7 @@ Status GuestWorkload::Boot() {
     HVR_ASSIGN_OR_RETURN(disk.writer, OpenDiskForWrite(live, write));
     ChangeTrackerOptions tracking;
     tracking.log_name = disk.log_name;
+    tracking.clock = options_.clock;
     HVR_ASSIGN_OR_RETURN(disk.tracker,
                          ChangeTracker::Open(disk.log_folder, TrackedDisk{disk.writer->info().virtual_size, disk.identity},
                                              tracking));

@@ -38,6 +38,8 @@ struct GuestOptions {
   // Where digests of the disks' content go at each rotation and checkpoint (empty: kept
   // in memory only): <truth_dir>/<log unique id>.digest holds 32 hex digits.
   std::string truth_dir;
+  // Stamps the logs' times; null: the system clock. Must outlive the guest.
+  const Clock* clock = nullptr;
 };
 
 class GuestWorkload final : public HostActions {

@@ -32,13 +32,15 @@ Status LeaseKeeper::Hold(const std::vector<std::string>& disks) {
     }
     if (held) {
       // A fresh term for the operation about to start, whatever the timer managed.
-      HVR_RETURN_IF_ERROR(store_.AsyncRenewLease(disk, boost::asio::use_future).get());
-      continue;
+      Status renewed = store_.AsyncRenewLease(disk, boost::asio::use_future).get();
+      if (renewed.ok()) continue;
+      if (renewed.error().code() != Code::kConflict) return renewed;
+      // Lost (broken, or released by whoever broke it): take it again if it is free.
     }
     auto acquired = store_.AsyncAcquireLease(disk, kDuration, id_, boost::asio::use_future).get();
     if (!acquired.ok()) return std::move(acquired).error();
     std::lock_guard lock(mu_);
-    held_.push_back(disk);
+    if (!held) held_.push_back(disk);
   }
   std::lock_guard lock(mu_);
   if (!timer_ && !held_.empty()) {

@@ -44,6 +44,7 @@ void SessionFixture::MakeVm(size_t count, uint64_t size, uint32_t block_size) {
   options.seed = 42;
   options.block_size = block_size;
   options.writes_per_second = 200;
+  options.clock = &clock_;
   ASSERT_OK_AND_ASSIGN(guest_, guest::GuestWorkload::Start(options));
   ASSERT_OK(guest_->Write(300));
 }
@@ -58,6 +59,8 @@ ProtectionSettings SessionFixture::Settings() const {
   const StoreOptions options = OptionsFor(GetParam());
   settings.tls = options.tls;
   settings.chunk_size = 64 << 10;
+  // Office hours in UTC, so windows do not depend on the machine's time zone.
+  settings.resync.office_hours.utc_offset = std::chrono::minutes(0);
   return settings;
 }
 

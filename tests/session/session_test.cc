@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "session/session_fixture.hpp"
+#include "test_util/disk_tools.hpp"
+#include "test_util/fault_proxy.hpp"
 #include "test_util/result_assertions.hpp"
 
 namespace hvr::testing {
@@ -44,6 +46,51 @@ TEST_P(SessionTest, ProtectCopyAndShipCycles) {
   EXPECT_EQ(jobs.front().type, JobType::kEnableProtection);
   for (const Job& job : jobs) EXPECT_EQ(job.state, JobState::kSucceeded) << job.id << " " << job.summary;
 }
+
+// An outage in the middle of the copy (the storage answers 503 until it recovers): the
+// copy fails as recoverable, and the next attempt sends only what the first did not.
+class OutageTest : public SessionFixture {};
+
+TEST_P(OutageTest, AnInterruptedCopyResumesWithoutSendingAgain) {
+  MakeVm(1, 64 << 20);
+  // 24 MiB of data, logged and rotated before protection: the copy carries it.
+  ASSERT_OK(guest_->WriteAt(0, 0, PatternBytes(24 << 20, 3)));
+  ASSERT_OK(guest_->RotateLogs({}, false));
+  FaultProxy proxy;
+  ProtectionSettings settings = Settings();
+  settings.proxy = proxy.Url();
+  settings.max_in_flight = 2;
+  auto session = Protect(settings);
+  ASSERT_TRUE(session);
+
+  // The lease renewal and three 4 MiB writes go through, then the service is busy.
+  proxy.Inject({FaultProxy::Fault::kNone, FaultProxy::Fault::kNone, FaultProxy::Fault::kNone,
+                FaultProxy::Fault::kNone});
+  proxy.Inject(std::vector<FaultProxy::Fault>(40, FaultProxy::Fault::kServerBusy));
+  const Status first = session->ReplicateInitially();
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().code(), Code::kThrottled) << first.error().ToString();
+  SessionStatus status = session->status();
+  EXPECT_EQ(status.state, ReplicationState::kInitialReplication);
+  EXPECT_EQ(status.health, Health::kWarning);
+  ASSERT_TRUE(status.next_attempt.has_value());
+  EXPECT_EQ(*status.next_attempt, clock_.Now() + std::chrono::minutes(1));
+
+  proxy.Clear();
+  session.reset();
+  session = Reopen();  // as a restarted process would
+  ASSERT_TRUE(session);
+  ASSERT_OK(session->ReplicateInitially());
+  status = session->status();
+  EXPECT_EQ(status.state, ReplicationState::kReplicating);
+  // The first attempt wrote 12 MiB of the 24; the rest, and the guest's scattered
+  // blocks, remain.
+  EXPECT_GE(status.bytes_sent, uint64_t{12} << 20);
+  EXPECT_LT(status.bytes_sent, uint64_t{20} << 20) << "what the first attempt wrote was sent again";
+  ExpectPointsMatchTruth(*session);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, OutageTest, ::testing::Values(Backend::kAzuriteHttp), BackendParamName);
 
 INSTANTIATE_TEST_SUITE_P(Stores, SessionTest, ::testing::Values(Backend::kLocal, Backend::kAzuriteHttp),
                          BackendParamName);

@@ -78,6 +78,11 @@ void FaultProxy::Inject(std::vector<Fault> faults) {
   faults_.insert(faults_.end(), faults.begin(), faults.end());
 }
 
+void FaultProxy::Clear() {
+  std::lock_guard lock(mu_);
+  faults_.clear();
+}
+
 FaultProxy::Fault FaultProxy::NextFault() {
   std::lock_guard lock(mu_);
   if (faults_.empty()) return Fault::kNone;

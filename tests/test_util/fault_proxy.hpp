@@ -42,6 +42,8 @@ class FaultProxy {
 
   // Faults for the next requests seen in tunnels, one each, in order; then kNone.
   void Inject(std::vector<Fault> faults);
+  // Forgets the faults not used yet: the network is healthy again.
+  void Clear();
 
   int tunnels() const { return tunnels_; }    // CONNECTs accepted
   int requests() const { return requests_; }  // requests read inside tunnels

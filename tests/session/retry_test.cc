@@ -1,0 +1,110 @@
+// Failures of replication attempts: recoverable ones are retried by the schedule of
+// docs/retry-policy.md, non-recoverable ones stop the VM until an operator clears them.
+#include <gtest/gtest.h>
+
+#include <boost/asio/use_future.hpp>
+
+#include "session/session_fixture.hpp"
+#include "test_util/result_assertions.hpp"
+
+namespace hvr::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using boost::asio::use_future;
+
+class RetryTest : public SessionFixture {
+ protected:
+  void Replicating() {
+    MakeVm(1);
+    session_ = Protect(Settings());
+    ASSERT_TRUE(session_);
+    ASSERT_OK(session_->ReplicateInitially());
+  }
+
+  // Another agent's view of the target, with its own leases.
+  std::unique_ptr<ReplicaStore> OtherAgent() {
+    StoreOptions options = OptionsFor(GetParam());
+    options.clock = &clock_;
+    auto store = OpenStore(target_, options, engine_->executor());
+    EXPECT_TRUE(store.ok()) << store.error().ToString();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  std::unique_ptr<Session> session_;
+};
+
+TEST_P(RetryTest, ARecoverableFailureIsRetriedOnTheSchedule) {
+  Replicating();
+  const std::string replica = session_->status().disks[0].replica;
+  auto other = OtherAgent();
+  // Another agent takes the replica's lease: our writes are refused (conflict).
+  ASSERT_OK(other->AsyncBreakLease(replica, 0s, use_future).get());
+  ASSERT_OK(other->AsyncAcquireLease(replica, kInfiniteLease, "", use_future).get());
+
+  ASSERT_OK(guest_->Write(20));
+  clock_.Advance(30s);
+  const TimePoint t0 = clock_.Now();
+  ASSERT_OK_AND_ASSIGN(bool ran, session_->RunDue());
+  ASSERT_TRUE(ran);
+  SessionStatus status = session_->status();
+  EXPECT_EQ(status.health, Health::kWarning);
+  ASSERT_TRUE(status.last_error.has_value());
+  EXPECT_EQ(status.last_error->code(), Code::kConflict);
+  ASSERT_TRUE(status.failing_since.has_value());
+  EXPECT_EQ(*status.failing_since, t0);
+  // The first retry: the first replication tick at least a minute after the failure.
+  ASSERT_TRUE(status.next_attempt.has_value());
+  EXPECT_EQ(*status.next_attempt, t0 + 60s);
+
+  clock_.Advance(30s);
+  ASSERT_OK_AND_ASSIGN(ran, session_->RunDue());
+  EXPECT_FALSE(ran) << "half a minute after the failure is too early";
+  clock_.Set(t0 + 60s);
+  ASSERT_OK_AND_ASSIGN(ran, session_->RunDue());
+  EXPECT_TRUE(ran);
+  // Still failing: the second retry waits two minutes from the first failure.
+  EXPECT_EQ(session_->status().next_attempt, t0 + 120s);
+
+  // The other agent lets go; the next retry succeeds and health is back.
+  ASSERT_OK(other->AsyncReleaseLease(replica, use_future).get());
+  clock_.Set(t0 + 120s);
+  ASSERT_OK_AND_ASSIGN(ran, session_->RunDue());
+  EXPECT_TRUE(ran);
+  status = session_->status();
+  EXPECT_EQ(status.health, Health::kNormal);
+  EXPECT_FALSE(status.last_error.has_value());
+  EXPECT_EQ(status.recovery_point_count, 2u);
+  ExpectPointsMatchTruth(*session_);
+}
+
+TEST_P(RetryTest, ANonRecoverableFailureWaitsForAnOperator) {
+  Replicating();
+  const std::string replica = session_->status().disks[0].replica;
+  auto other = OtherAgent();
+  ASSERT_OK(other->AsyncBreakLease(replica, 0s, use_future).get());
+  ASSERT_OK(other->AsyncDeleteDisk(replica, use_future).get());
+
+  clock_.Advance(30s);
+  ASSERT_OK_AND_ASSIGN(bool ran, session_->RunDue());
+  ASSERT_TRUE(ran);
+  SessionStatus status = session_->status();
+  EXPECT_EQ(status.health, Health::kCritical);
+  ASSERT_TRUE(status.last_error.has_value());
+  EXPECT_EQ(status.last_error->code(), Code::kNotFound);
+  EXPECT_FALSE(session_->NextDue().has_value()) << "nothing retries a non-recoverable error";
+  clock_.Advance(1h);
+  ASSERT_OK_AND_ASSIGN(ran, session_->RunDue());
+  EXPECT_FALSE(ran);
+
+  ASSERT_OK(session_->ClearError());
+  status = session_->status();
+  EXPECT_FALSE(status.last_error.has_value());
+  EXPECT_EQ(status.health, Health::kWarning) << "an hour without a recovery point is over the RPO threshold";
+  EXPECT_EQ(session_->NextDue(), clock_.Now());
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, RetryTest, ::testing::Values(Backend::kLocal), BackendParamName);
+
+}  // namespace
+}  // namespace hvr::testing
