@@ -74,15 +74,14 @@ Status GuestWorkload::SaveIdentity(const Disk& disk) const {
   HVR_ASSIGN_OR_RETURN(auto image, OpenDisk(disk.base));
   return WriteChecksummedJson(IdentityFile(disk.base),
                               boost::json::object{{"tracked", disk.identity.ToString()},
-                                                  {"header", image->info().data_write_guid.ToString()}});
+                                                  {"header", image->info().data_write_guid.ToString()},
+                                                  {"child", disk.child}});
 }
 
 Status GuestWorkload::Boot() {
   if (running_) return Ok();
   for (Disk& disk : disks_) {
-    // A checkpoint the guest left active goes on: the differencing disk is the live one.
-    const std::string live = !disk.child.empty() ? disk.child : disk.base;
-    HVR_ASSIGN_OR_RETURN(auto image, OpenDisk(live));
+    HVR_ASSIGN_OR_RETURN(auto image, OpenDisk(disk.base));
     const Guid header = image->info().data_write_guid;
     image.reset();
     // The identity stays what it was while only this guest wrote the disk; anyone else's
@@ -91,11 +90,15 @@ Status GuestWorkload::Boot() {
     if (auto saved = ReadChecksummedJson(IdentityFile(disk.base)); saved.ok()) {
       const auto* tracked = saved->if_contains("tracked");
       const auto* left = saved->if_contains("header");
+      const auto* child = saved->if_contains("child");
       if (tracked && left && tracked->is_string() && left->is_string() &&
           left->get_string() == header.ToString()) {
         if (auto g = Guid::Parse(std::string(tracked->get_string())); g.ok()) disk.identity = *g;
       }
+      // A checkpoint the guest left active goes on: the differencing disk is the live one.
+      if (child && child->is_string()) disk.child = std::string(child->get_string());
     }
+    const std::string live = !disk.child.empty() ? disk.child : disk.base;
     WriteOptions write;
     write.data_write_guid = disk.identity;
     HVR_ASSIGN_OR_RETURN(disk.writer, OpenDiskForWrite(live, write));
@@ -211,22 +214,26 @@ Status GuestWorkload::RecordTruth(const std::string& key, size_t disk) {
 
 Result<std::vector<FrozenDisk>> GuestWorkload::CreateCheckpoint(const HostVm&) {
   std::lock_guard lock(mu_);
+  std::vector<FrozenDisk> frozen;
+  // Asked again (the asker crashed before recording the answer): the same checkpoint.
+  if (!disks_.front().child.empty()) {
+    for (const Disk& disk : disks_) frozen.push_back(FrozenDisk{disk.base, disk.identity});
+    return frozen;
+  }
   if (!running_) return Error(Code::kInvalidReplicaState, "the guest is shut down");
   ++checkpoints_;
-  std::vector<FrozenDisk> frozen;
   for (Disk& disk : disks_) {
-    if (!disk.child.empty()) {
-      return Error(Code::kInvalidReplicaState, disk.base + " already has a checkpoint (" + disk.child + ")");
-    }
     // What Hyper-V does: close the disk, put a differencing disk over it, go on there.
     HVR_RETURN_IF_ERROR(disk.writer->Close());
     disk.writer.reset();
-    const std::string child = ChildPath(disk.base, checkpoints_);
+    std::string child = ChildPath(disk.base, checkpoints_);
+    while (std::filesystem::exists(child)) child = ChildPath(disk.base, ++checkpoints_);
     HVR_RETURN_IF_ERROR(CreateDifferencingVhdx(child, disk.base));
     WriteOptions write;
     write.data_write_guid = disk.identity;
     HVR_ASSIGN_OR_RETURN(disk.writer, OpenDiskForWrite(child, write));
     disk.child = child;
+    HVR_RETURN_IF_ERROR(SaveIdentity(disk));
     frozen.push_back(FrozenDisk{disk.base, disk.identity});
   }
   return frozen;

@@ -2,6 +2,7 @@
 // Each command group lives in its own file and contributes a list of Commands.
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,10 +25,18 @@ std::vector<Command> DiffCommands();
 std::vector<Command> HrlCommands();
 std::vector<Command> DiskCommands();
 std::vector<Command> StoreCommands();
+std::vector<Command> SessionCommands();
 
 // Prints "hvrepl: <error>" to stderr and returns the exit code for that error class:
 // 1 for non-recoverable, 2 for usage, 3 for recoverable (retry may help), 4 for resync.
 int ReportError(const hvr::Error& error);
 int UsageError(const std::string& message);
+
+// Parses `args` against `named` options and, in order, one value for each name in
+// `positional` (all required). Bad arguments throw, and main reports them with the
+// command's usage.
+boost::program_options::variables_map ParseArguments(const std::vector<std::string>& args,
+                                                     const boost::program_options::options_description& named,
+                                                     const std::vector<std::string>& positional = {});
 
 }  // namespace hvrepl

@@ -16,21 +16,6 @@ namespace {
 
 namespace po = boost::program_options;
 
-// Parses `args` against `options` and the positional names, in order.
-po::variables_map Parse(const std::vector<std::string>& args, const po::options_description& options,
-                        const std::vector<std::string>& positional) {
-  po::options_description all(options);
-  po::positional_options_description pos;
-  for (const std::string& name : positional) {
-    all.add_options()(name.c_str(), po::value<std::string>()->required(), "");
-    pos.add(name.c_str(), 1);
-  }
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  return vm;
-}
-
 // A size option's value, or a usage error (main prints it with the command's usage).
 uint64_t SizeOption(const po::variables_map& vm, const char* name) {
   const std::string text = vm[name].as<std::string>();
@@ -42,7 +27,7 @@ uint64_t SizeOption(const po::variables_map& vm, const char* name) {
 int Info(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("json", "print JSON");
-  const auto vm = Parse(args, options, {"image"});
+  const auto vm = ParseArguments(args, options, {"image"});
   auto disk = hvr::OpenDisk(vm["image"].as<std::string>());
   if (!disk.ok()) return ReportError(disk.error());
   auto ranges = (*disk)->AllocatedRanges();
@@ -112,7 +97,7 @@ int Convert(const std::vector<std::string>& args) {
       "threads", po::value<int>()->default_value(0), "reading and writing threads (0: one per core, up to 4)")(
       "sync", "make the result durable before exiting")("force", "replace an existing destination")(
       "progress", "show progress on stderr");
-  const auto vm = Parse(args, options, {"source", "destination"});
+  const auto vm = ParseArguments(args, options, {"source", "destination"});
   hvr::ConvertOptions convert;
   const std::string to = vm["to"].as<std::string>();
   if (to == "raw") convert.target = hvr::ConvertTarget::kRaw;
@@ -141,7 +126,7 @@ int Create(const std::vector<std::string>& args) {
   options.add_options()("size", po::value<std::string>()->required(), "virtual size (e.g. 64G)")(
       "type", po::value<std::string>()->default_value("vhdx"), "vhdx, vhdx-fixed, vhd-fixed or raw")(
       "block-size", po::value<std::string>(), "VHDX block size (default 32M)");
-  const auto vm = Parse(args, options, {"image"});
+  const auto vm = ParseArguments(args, options, {"image"});
   const std::string path = vm["image"].as<std::string>();
   const uint64_t size = SizeOption(vm, "size");
   const std::string type = vm["type"].as<std::string>();
@@ -167,7 +152,7 @@ int Create(const std::vector<std::string>& args) {
 int DiffChild(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("block-size", po::value<std::string>(), "block size of the child (default: the parent's)");
-  const auto vm = Parse(args, options, {"parent", "child"});
+  const auto vm = ParseArguments(args, options, {"parent", "child"});
   hvr::DifferencingOptions diff;
   if (vm.count("block-size")) diff.block_size = static_cast<uint32_t>(SizeOption(vm, "block-size"));
   const hvr::Status s = hvr::CreateDifferencingVhdx(vm["child"].as<std::string>(), vm["parent"].as<std::string>(), diff);
@@ -179,7 +164,7 @@ int DiffChild(const std::vector<std::string>& args) {
 int Merge(const std::vector<std::string>& args) {
   po::options_description options("options");
   options.add_options()("keep-child", "keep the child file after merging")("progress", "show progress on stderr");
-  const auto vm = Parse(args, options, {"child"});
+  const auto vm = ParseArguments(args, options, {"child"});
   hvr::MergeOptions merge;
   merge.keep_child = vm.count("keep-child") > 0;
   ProgressBar bar("merge", vm.count("progress") > 0);

@@ -16,6 +16,7 @@ std::vector<hvrepl::Command> AllCommands() {
            hvrepl::HrlCommands,
            hvrepl::DiffCommands,
            hvrepl::StoreCommands,
+           hvrepl::SessionCommands,
        }) {
     for (auto& command : group()) all.push_back(std::move(command));
   }

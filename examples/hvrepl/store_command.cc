@@ -49,24 +49,11 @@ hvr::StoreOptions StoreOptionsFrom(const po::variables_map& vm) {
   return options;
 }
 
-po::variables_map Parse(const std::vector<std::string>& args, po::options_description& named,
-                        const std::vector<std::string>& positional) {
-  po::positional_options_description order;
-  for (const auto& name : positional) {
-    named.add_options()(name.c_str(), po::value<std::string>()->required(), "");
-    order.add(name.c_str(), 1);
-  }
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(named).positional(order).run(), vm);
-  po::notify(vm);
-  return vm;
-}
-
 int Upload(const std::vector<std::string>& args) {
   po::options_description named("upload options");
   AddStoreOptions(named);
   named.add_options()("json", po::bool_switch(), "print the summary as JSON");
-  const auto vm = Parse(args, named, {"image", "disk"});
+  const auto vm = ParseArguments(args, named, {"image", "disk"});
   auto location = hvr::ParseDiskLocation(vm["disk"].as<std::string>());
   if (!location.ok()) return UsageError(location.error().message());
   if (!location->snapshot.empty()) return UsageError("upload: a recovery point cannot be written to");
@@ -109,7 +96,7 @@ int Download(const std::vector<std::string>& args) {
   AddStoreOptions(named);
   named.add_options()("raw", po::bool_switch(), "write the raw disk, without the VHD footer")(
       "json", po::bool_switch(), "print the summary as JSON");
-  const auto vm = Parse(args, named, {"disk", "out"});
+  const auto vm = ParseArguments(args, named, {"disk", "out"});
   auto location = hvr::ParseDiskLocation(vm["disk"].as<std::string>());
   if (!location.ok()) return UsageError(location.error().message());
   const hvr::StoreOptions options = StoreOptionsFrom(vm);
@@ -147,7 +134,7 @@ int List(const std::vector<std::string>& args) {
   AddStoreOptions(named);
   named.add_options()("json", po::bool_switch(), "print JSON")(
       "points", po::bool_switch(), "list each disk's recovery points too");
-  const auto vm = Parse(args, named, {"target"});
+  const auto vm = ParseArguments(args, named, {"target"});
   auto store = hvr::SyncStore::Open(vm["target"].as<std::string>(), StoreOptionsFrom(vm));
   if (!store.ok()) return ReportError(store.error());
   auto disks = (*store)->ListDisks();

@@ -64,10 +64,12 @@ class HostActions {
 
   // Freezes every disk of the VM at one instant and returns the views, in disk order.
   // When it returns, every write made after that instant is being recorded by the disks'
-  // trackers. Default: the disks themselves, which then must not be written until
-  // MergeCheckpoint.
+  // trackers. If a checkpoint an earlier call made is still active, it returns that one:
+  // a session that crashed between asking and recording the answer asks again. Default:
+  // the disks themselves, which then must not be written until MergeCheckpoint.
   virtual Result<std::vector<FrozenDisk>> CreateCheckpoint(const HostVm& vm);
-  // Ends the checkpoint (merges the differencing disks into their parents).
+  // Ends the checkpoint (merges the differencing disks into their parents); nothing when
+  // none is active.
   virtual Status MergeCheckpoint(const HostVm& vm);
   // Closes every disk's current log and starts the next, at one instant for all disks;
   // with `quiesce`, the guest's applications are quiesced first (VSS). Default: nothing

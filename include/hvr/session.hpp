@@ -117,6 +117,21 @@ struct CycleReport {
   Duration elapsed{0};
 };
 
+// A recovery point compared with the source disks.
+struct DiskVerification {
+  std::string source;
+  std::string replica;
+  bool identical = false;
+  uint64_t differing_bytes = 0;
+  std::optional<uint64_t> first_difference;  // offset of the first differing chunk
+};
+
+struct VerifyReport {
+  VmRecoveryPoint point;
+  std::vector<DiskVerification> disks;
+  bool identical() const;
+};
+
 class Session {
  public:
   // Enables protection (a job): validates the settings, opens every disk (chains
@@ -173,6 +188,13 @@ class Session {
   // When RunDue next has something to do (now if it has; nullopt if nothing will be
   // due by itself: critical error, waiting for an operator, failed over).
   std::optional<TimePoint> NextDue() const;
+
+  // Compares recovery point `which` ("latest", "latest-app-consistent" or an id) with
+  // the source disks as they are now, byte for byte (the tail a replica has past its
+  // source, being sized in whole MiB, must read as zeros). Meaningful when the source
+  // has not changed since the point: after a planned shut down, or for a test. Works on
+  // a read-only session.
+  Result<VerifyReport> Verify(const std::string& which, const CancelToken* cancel = nullptr) const;
 
   SessionStatus status() const;
   std::vector<Job> jobs() const;

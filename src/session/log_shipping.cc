@@ -138,6 +138,18 @@ ReadFn ZeroExtended(const DiskReader& disk) {
   };
 }
 
+PaddedDisk::PaddedDisk(const DiskReader& disk, uint64_t virtual_size)
+    : disk_(disk), read_(ZeroExtended(disk)), info_(disk.info()) {
+  info_.virtual_size = std::max(virtual_size, disk.info().virtual_size);
+}
+
+Status PaddedDisk::Read(uint64_t offset, std::span<uint8_t> out) const {
+  if (offset > info_.virtual_size || out.size() > info_.virtual_size - offset) {
+    return Error(Code::kInvalidArgument, info_.path + ": read past the end of the disk");
+  }
+  return read_(offset, out);
+}
+
 OverlayReader::OverlayReader(const DiskReader& base, ExtentMap& map, uint64_t virtual_size)
     : base_(base), read_base_(ZeroExtended(base)), map_(map), info_(base.info()) {
   info_.virtual_size = virtual_size;

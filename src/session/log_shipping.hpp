@@ -68,6 +68,20 @@ Result<ApplyStats> ApplyToReplica(ExtentMap& map, const ReadFn& base, ReplicaSto
 // not be).
 ReadFn ZeroExtended(const DiskReader& disk);
 
+// A disk read as `virtual_size` bytes (at least its own): its content, then zeros.
+class PaddedDisk final : public DiskReader {
+ public:
+  PaddedDisk(const DiskReader& disk, uint64_t virtual_size);
+  const DiskInfo& info() const override { return info_; }
+  Status Read(uint64_t offset, std::span<uint8_t> out) const override;
+  Result<std::vector<ByteRange>> AllocatedRanges() const override { return disk_.AllocatedRanges(); }
+
+ private:
+  const DiskReader& disk_;
+  const ReadFn read_;
+  DiskInfo info_;
+};
+
 // A disk seen with the writes of `map` on top: the replica's content after applying them,
 // computed locally from the view the replica was copied from, `virtual_size` bytes long
 // (the replica's). Reads take turns (the map is single-threaded). The map and the base

@@ -7,7 +7,9 @@
 #include <set>
 
 #include "hvr/azure_limits.hpp"
+#include "hvr/chunk_diff.hpp"
 #include "hvr/disk.hpp"
+#include "hvr/replica_reader.hpp"
 #include "session/log_shipping.hpp"
 #include "session/recovery_points.hpp"
 #include "session/session_impl.hpp"
@@ -281,7 +283,7 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
                                         existing.vm_name + "'");
     }
     auto loaded = dir.LoadState();
-    if (loaded.ok() && loaded->state != ReplicationState::kEnabled) {
+    if (loaded.ok() && loaded->protection_complete) {
       return Error(Code::kConflict, "VM '" + settings.vm_name + "' is already protected (" +
                                         ReplicationStateName(loaded->state) + "); open it instead");
     }
@@ -346,6 +348,7 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
     std::vector<std::string> names;
     for (const DiskState& d : now.disks) names.push_back(d.replica);
     HVR_RETURN_IF_ERROR(s.leases->Hold(names));
+    HVR_RETURN_IF_ERROR(s.Commit([](SessionState& st) { st.protection_complete = true; }));
     job.Summary(std::to_string(now.disks.size()) + " replica disks in " + s.store->description());
     return Ok();
   });
@@ -359,11 +362,11 @@ Result<std::unique_ptr<Session>> Session::Open(Engine& engine, const std::string
   if (!dir.HasRelationship()) return Error(Code::kNotFound, "state directory " + state_dir + " protects no VM");
   HVR_ASSIGN_OR_RETURN(ProtectionSettings settings, dir.LoadSettings());
   auto state = dir.LoadState();
-  if (!state.ok() && state.error().code() == Code::kNotFound) {
+  if (!state.ok() && state.error().code() != Code::kNotFound) return std::move(state).error();
+  if (!state.ok() || !state->protection_complete) {
     return Error(Code::kInvalidReplicaState, "protection of VM '" + settings.vm_name +
                                                  "' did not finish; run protect again with the same settings");
   }
-  if (!state.ok()) return std::move(state).error();
   HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir.LoadJobs());
   auto impl = std::make_unique<Impl>(engine, std::move(dir), std::move(settings), std::move(options),
                                      std::move(*state), std::move(jobs));
@@ -428,6 +431,33 @@ Status Session::ClearError() {
     s.critical.reset();
     s.failure.reset();
   });
+}
+
+bool VerifyReport::identical() const {
+  return std::all_of(disks.begin(), disks.end(), [](const DiskVerification& d) { return d.identical; });
+}
+
+Result<VerifyReport> Session::Verify(const std::string& which, const CancelToken* cancel) const {
+  VerifyReport report;
+  HVR_ASSIGN_OR_RETURN(report.point, ChoosePoint(impl_->Snapshot().points, which));
+  const SessionState s = impl_->Snapshot();
+  for (size_t i = 0; i < s.disks.size(); ++i) {
+    HVR_ASSIGN_OR_RETURN(auto source, OpenDisk(impl_->settings.disks[i].path));
+    HVR_ASSIGN_OR_RETURN(auto replica, OpenReplicaReader(*impl_->store, s.disks[i].replica, report.point.snapshots.at(i)));
+    // The source as the replica holds it: zeros up to the replica's whole MiB.
+    const PaddedDisk source_view(*source, replica->info().virtual_size);
+    ChunkOptions options;
+    options.cancel = cancel;
+    HVR_ASSIGN_OR_RETURN(const DiffResult diff, Diff(source_view, *replica, options));
+    DiskVerification d;
+    d.source = impl_->settings.disks[i].path;
+    d.replica = s.disks[i].replica;
+    d.identical = diff.identical();
+    d.differing_bytes = diff.totals.data_bytes + diff.totals.zero_bytes + diff.totals.past_source_end_bytes;
+    if (!diff.runs.empty()) d.first_difference = diff.runs.front().range.offset;
+    report.disks.push_back(std::move(d));
+  }
+  return report;
 }
 
 std::vector<Job> Session::jobs() const { return impl_->job_log.jobs(); }

@@ -137,8 +137,10 @@ json::object ToJson(const SessionState& s) {
   json::object o{{"version", SessionState::kVersion},
                  {"vm_id", s.vm_id.ToString()},
                  {"lease_id", s.lease_id},
+                 {"protection_complete", s.protection_complete},
                  {"state", ReplicationStateName(s.state)},
                  {"state_number", static_cast<int>(s.state)},
+                 {"checkpoint_requested", s.checkpoint_requested},
                  {"checkpoint_active", s.checkpoint_active},
                  {"checkpoint_time", Optional(s.checkpoint_time)},
                  {"catch_up_started", s.catch_up_started},
@@ -170,9 +172,11 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   SessionState s;
   s.vm_id = f.GuidField("vm_id");
   s.lease_id = f.String("lease_id");
+  s.protection_complete = f.Bool("protection_complete");
   const int64_t state = f.I64("state_number");
   if (state < 0 || state > static_cast<int>(ReplicationState::kFailedBack)) f.Fail("state_number", "unknown state");
   s.state = static_cast<ReplicationState>(state);
+  s.checkpoint_requested = f.Bool("checkpoint_requested");
   s.checkpoint_active = f.Bool("checkpoint_active");
   s.checkpoint_time = OptionalTime(f, "checkpoint_time");
   s.catch_up_started = f.Bool("catch_up_started");

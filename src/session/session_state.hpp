@@ -49,8 +49,13 @@ struct SessionState {
   static constexpr int kVersion = 1;
 
   Guid vm_id;
-  std::string lease_id;  // proposed on every acquire, so a restart takes its lease back
+  std::string lease_id;
+  // Enable protection finished: the replica disks exist and their leases were taken.
+  bool protection_complete = false;  // proposed on every acquire, so a restart takes its lease back
   ReplicationState state = ReplicationState::kEnabled;
+  // The host was asked for a checkpoint (the obsolete logs were listed before): a crash
+  // before the answer was recorded asks again, keeping that list.
+  bool checkpoint_requested = false;
   bool checkpoint_active = false;  // the host holds a checkpoint for a copy in progress
   std::optional<TimePoint> checkpoint_time;
   // The copy from the checkpoint has begun applying the logs written meanwhile: the

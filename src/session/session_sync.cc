@@ -51,31 +51,41 @@ Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelTok
   // 1. The point-in-time view, unless a run a crash or failure interrupted holds one.
   if (!Snapshot().checkpoint_active) {
     job.Step("take checkpoint");
-    // Logs closed before the checkpoint hold nothing the copy lacks.
-    std::vector<std::vector<std::string>> obsolete;
-    for (const DiskSpec& disk : settings.disks) {
-      HVR_ASSIGN_OR_RETURN(auto closed, ListClosedLogs(disk.log_folder, disk.log_name));
-      obsolete.push_back(std::move(closed));
+    if (!Snapshot().checkpoint_requested) {
+      // Logs closed before the checkpoint hold nothing the copy lacks. Listed before the
+      // host is asked, and kept, so that asking again after a crash cannot count a log
+      // closed after the checkpoint among them.
+      std::vector<std::vector<std::string>> obsolete;
+      for (const DiskSpec& disk : settings.disks) {
+        HVR_ASSIGN_OR_RETURN(auto closed, ListClosedLogs(disk.log_folder, disk.log_name));
+        obsolete.push_back(std::move(closed));
+      }
+      const TimePoint asked = clock.Now();
+      HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
+        s.state = initial ? ReplicationState::kInitialReplication : ReplicationState::kResynchronizing;
+        s.checkpoint_requested = true;
+        s.checkpoint_time = asked;
+        s.catch_up_started = false;
+        for (size_t i = 0; i < s.disks.size(); ++i) {
+          DiskState& d = s.disks[i];
+          d.obsolete_logs.insert(d.obsolete_logs.end(), obsolete[i].begin(), obsolete[i].end());
+          d.last_applied_log.reset();
+          d.sync_done = 0;
+          d.sync_total = d.replica_size;  // until the copy knows what it examines
+        }
+      }));
     }
-    const TimePoint taken = clock.Now();
     HVR_ASSIGN_OR_RETURN(const std::vector<FrozenDisk> frozen, host.CreateCheckpoint(vm));
     if (frozen.size() != settings.disks.size()) {
       return Error(Code::kInvalidArgument, "the host's checkpoint has " + std::to_string(frozen.size()) +
                                                " disks, the VM " + std::to_string(settings.disks.size()));
     }
     HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
-      s.state = initial ? ReplicationState::kInitialReplication : ReplicationState::kResynchronizing;
+      s.checkpoint_requested = false;
       s.checkpoint_active = true;
-      s.checkpoint_time = taken;
-      s.catch_up_started = false;
       for (size_t i = 0; i < s.disks.size(); ++i) {
-        DiskState& d = s.disks[i];
-        d.frozen_path = frozen[i].path;
-        d.tracked_identity = frozen[i].tracked_identity;
-        d.last_applied_log.reset();
-        d.obsolete_logs.insert(d.obsolete_logs.end(), obsolete[i].begin(), obsolete[i].end());
-        d.sync_done = 0;
-        d.sync_total = d.replica_size;  // until the copy knows what it examines
+        s.disks[i].frozen_path = frozen[i].path;
+        s.disks[i].tracked_identity = frozen[i].tracked_identity;
       }
     }));
   }

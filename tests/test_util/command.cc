@@ -1,9 +1,11 @@
 #include "test_util/command.hpp"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -54,6 +56,55 @@ std::string RunOrFail(const std::vector<std::string>& argv) {
   for (const std::string& a : argv) line += a + " ";
   EXPECT_EQ(r.exit_code, 0) << line << "failed:\n" << r.output;
   return r.output;
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log) {
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    _exit(127);
+  }
+  done_ = pid_ < 0;
+  status_ = -1;
+}
+
+ChildProcess::~ChildProcess() {
+  if (!done_) {
+    Kill(SIGKILL);
+    Wait();
+  }
+}
+
+bool ChildProcess::running() {
+  if (done_) return false;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    done_ = true;
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+  return !done_;
+}
+
+void ChildProcess::Kill(int signal) {
+  if (!done_) ::kill(pid_, signal);
+}
+
+int ChildProcess::Wait() {
+  if (!done_) {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    done_ = true;
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+  return status_;
 }
 
 CommandResult RunShell(const std::string& line, bool stdout_only) {

@@ -24,4 +24,24 @@ bool HaveTool(const std::string& tool);
 // Runs a program and fails the current test unless it exits 0; returns its output.
 std::string RunOrFail(const std::vector<std::string>& argv);
 
+// A program running beside the test, its output going to `log`; killed (SIGKILL) if
+// still running when the object goes.
+class ChildProcess {
+ public:
+  ChildProcess(const std::vector<std::string>& argv, const std::string& log);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  bool running();
+  void Kill(int signal);
+  // Waits for the end: the exit code, or -signal when a signal ended it.
+  int Wait();
+
+ private:
+  int pid_ = -1;
+  bool done_ = false;
+  int status_ = 0;
+};
+
 }  // namespace hvr::testing

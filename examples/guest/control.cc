@@ -1,0 +1,196 @@
+#include "control.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace hvr::guest {
+namespace json = boost::json;
+namespace asio = boost::asio;
+using Local = asio::local::stream_protocol;
+
+namespace {
+
+std::string Failure(const Error& error) {
+  return json::serialize(json::object{
+             {"ok", false}, {"code", static_cast<int>(error.code())}, {"message", error.message()}}) +
+         "\n";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ControlServer>> ControlServer::Start(const std::string& path, GuestWorkload& guest) {
+  std::unique_ptr<ControlServer> server(new ControlServer(path, guest));
+  ::unlink(path.c_str());  // a socket a killed guest left behind
+  boost::system::error_code ec;
+  server->acceptor_.open(Local(), ec);
+  if (!ec) server->acceptor_.bind(Local::endpoint(path), ec);
+  if (!ec) server->acceptor_.listen(8, ec);
+  if (ec) return Error(Code::kIo, "listen on " + path + ": " + ec.message());
+  server->Accept();
+  server->thread_ = std::thread([s = server.get()] { s->io_.run(); });
+  return server;
+}
+
+ControlServer::~ControlServer() {
+  Stop();
+  Wait();
+  ::unlink(path_.c_str());
+}
+
+void ControlServer::Stop() {
+  asio::post(io_, [this] {
+    acceptor_.close();
+    signals_.cancel();
+  });
+}
+
+void ControlServer::StopOnSignals() {
+  asio::post(io_, [this] {
+    signals_.add(SIGINT);
+    signals_.add(SIGTERM);
+    signals_.async_wait([this](boost::system::error_code ec, int) {
+      if (!ec) acceptor_.close();
+    });
+  });
+}
+
+void ControlServer::Wait() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void ControlServer::Accept() {
+  acceptor_.async_accept([this](boost::system::error_code ec, Local::socket socket) {
+    if (ec) return;  // closed: the server stops
+    std::string request;
+    boost::system::error_code io;
+    asio::read_until(socket, asio::dynamic_buffer(request), '\n', io);
+    if (!io) {
+      request.resize(request.find('\n'));
+      asio::write(socket, asio::buffer(Handle(request)), io);
+    }
+    socket.close(io);
+    if (exit_) {
+      acceptor_.close();
+      signals_.cancel();
+      return;
+    }
+    Accept();
+  });
+}
+
+std::string ControlServer::Handle(const std::string& text) {
+  boost::system::error_code ec;
+  const json::value request = json::parse(text, ec);
+  const auto* object = request.if_object();
+  const auto* action_value = object ? object->if_contains("action") : nullptr;
+  if (ec || !action_value || !action_value->is_string()) {
+    return Failure(Error(Code::kInvalidArgument, "not a control request: " + text));
+  }
+  const std::string action(action_value->get_string());
+  const auto* q = object->if_contains("quiesce");
+  const bool quiesce = q && q->is_bool() && q->get_bool();
+  json::object response{{"ok", true}};
+  const HostVm vm;
+  if (action == "checkpoint") {
+    auto frozen = guest_.CreateCheckpoint(vm);
+    if (!frozen.ok()) return Failure(frozen.error());
+    json::array disks;
+    for (const FrozenDisk& d : *frozen) {
+      disks.push_back(json::object{{"path", d.path}, {"identity", d.tracked_identity.ToString()}});
+    }
+    response["disks"] = std::move(disks);
+  } else if (action == "merge") {
+    if (Status s = guest_.MergeCheckpoint(vm); !s.ok()) return Failure(s.error());
+  } else if (action == "rotate") {
+    auto rotated = guest_.RotateLogs(vm, quiesce);
+    if (!rotated.ok()) return Failure(rotated.error());
+    response["quiesced"] = rotated->quiesced;
+  } else if (action == "shutdown") {
+    guest_.StopWriting();
+    if (Status s = guest_.ShutdownVm(vm); !s.ok()) return Failure(s.error());
+  } else if (action == "start") {
+    if (Status s = guest_.StartVm(vm); !s.ok()) return Failure(s.error());
+    guest_.StartWriting();
+  } else if (action == "exit") {
+    exit_ = true;
+  } else if (action != "status") {
+    return Failure(Error(Code::kInvalidArgument, "unknown control action '" + action + "'"));
+  }
+  response["writes"] = guest_.writes();
+  response["running"] = guest_.running();
+  return json::serialize(response) + "\n";
+}
+
+Result<std::string> ControlClient::Call(const std::string& action, bool quiesce) const {
+  asio::io_context io;
+  Local::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect(Local::endpoint(path_), ec);
+  // The host is not there (yet): worth retrying.
+  if (ec) return Error(Code::kNetwork, "the VM's host at " + path_ + " does not answer: " + ec.message());
+  const std::string request = json::serialize(json::object{{"action", action}, {"quiesce", quiesce}}) + "\n";
+  std::string line;
+  asio::write(socket, asio::buffer(request), ec);
+  if (!ec) asio::read_until(socket, asio::dynamic_buffer(line), '\n', ec);
+  if (ec) return Error(Code::kNetwork, "the VM's host at " + path_ + ": " + ec.message());
+  line.resize(line.find('\n'));
+  boost::system::error_code parse;
+  const json::value response = json::parse(line, parse);
+  const auto* object = response.if_object();
+  const auto* ok = object ? object->if_contains("ok") : nullptr;
+  if (parse || !ok || !ok->is_bool()) return Error(Code::kCorruptData, "the VM's host answered: " + line);
+  if (!ok->get_bool()) {
+    const auto* code = object->if_contains("code");
+    const auto* message = object->if_contains("message");
+    const int n = code && code->is_int64() ? static_cast<int>(code->get_int64()) : static_cast<int>(Code::kInternal);
+    return Error(n > 0 && n < kCodeCount ? static_cast<Code>(n) : Code::kInternal,
+                 "the VM's host: " + (message && message->is_string() ? std::string(message->get_string()) : line));
+  }
+  return line;
+}
+
+Result<std::vector<FrozenDisk>> ControlClient::CreateCheckpoint(const HostVm&) {
+  HVR_ASSIGN_OR_RETURN(const std::string line, Call("checkpoint"));
+  const json::value response = json::parse(line);
+  std::vector<FrozenDisk> disks;
+  const auto* list = response.get_object().if_contains("disks");
+  if (!list || !list->is_array()) return Error(Code::kCorruptData, "the VM's host sent no disks: " + line);
+  for (const auto& d : list->get_array()) {
+    const auto* path = d.is_object() ? d.get_object().if_contains("path") : nullptr;
+    const auto* identity = d.is_object() ? d.get_object().if_contains("identity") : nullptr;
+    if (!path || !path->is_string() || !identity || !identity->is_string()) {
+      return Error(Code::kCorruptData, "the VM's host sent a bad disk: " + line);
+    }
+    HVR_ASSIGN_OR_RETURN(const Guid id, Guid::Parse(std::string(identity->get_string())));
+    disks.push_back(FrozenDisk{std::string(path->get_string()), id});
+  }
+  return disks;
+}
+
+Status ControlClient::MergeCheckpoint(const HostVm&) {
+  HVR_ASSIGN_OR_RETURN(const std::string line, Call("merge"));
+  return Ok();
+}
+
+Result<RotateResult> ControlClient::RotateLogs(const HostVm&, bool quiesce) {
+  HVR_ASSIGN_OR_RETURN(const std::string line, Call("rotate", quiesce));
+  const auto* q = json::parse(line).get_object().if_contains("quiesced");
+  return RotateResult{q && q->is_bool() && q->get_bool()};
+}
+
+Status ControlClient::ShutdownVm(const HostVm&) {
+  HVR_ASSIGN_OR_RETURN(const std::string line, Call("shutdown"));
+  return Ok();
+}
+
+Status ControlClient::StartVm(const HostVm&) {
+  HVR_ASSIGN_OR_RETURN(const std::string line, Call("start"));
+  return Ok();
+}
+
+}  // namespace hvr::guest

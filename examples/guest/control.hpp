@@ -1,0 +1,71 @@
+// The reference host's control channel: a line of JSON each way over a Unix socket, so
+// that hvrepl (a separate process, as a replication agent is) can ask the guest's host
+// for checkpoints, log rotations, a shut down or a start.
+//
+//   request:  {"action": "checkpoint" | "merge" | "rotate" | "shutdown" | "start"
+//                        | "status" | "exit", "quiesce": true}
+//   response: {"ok": true, "disks": [{"path": ..., "identity": ...}], "quiesced": false,
+//              "writes": 1234, "running": true}
+//             {"ok": false, "code": 17, "message": "..."}
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "guest_workload.hpp"
+#include "hvr/host.hpp"
+
+namespace hvr::guest {
+
+// Serves `guest` on a Unix socket at `path` (replaced if a stale one is there) until
+// an "exit" request or Stop().
+class ControlServer {
+ public:
+  static Result<std::unique_ptr<ControlServer>> Start(const std::string& path, GuestWorkload& guest);
+  ~ControlServer();
+  // Blocks until an "exit" request arrives or Stop is called.
+  void Wait();
+  void Stop();
+  // SIGINT and SIGTERM stop the server too.
+  void StopOnSignals();
+
+ private:
+  ControlServer(std::string path, GuestWorkload& guest) : path_(std::move(path)), guest_(guest), acceptor_(io_) {}
+  // One request per connection, answered in turn on the server's thread.
+  void Accept();
+  std::string Handle(const std::string& request);
+
+  const std::string path_;
+  GuestWorkload& guest_;
+  boost::asio::io_context io_;
+  boost::asio::local::stream_protocol::acceptor acceptor_;
+  boost::asio::signal_set signals_{io_};
+  std::atomic<bool> exit_{false};
+  std::thread thread_;
+};
+
+// HostActions over a control socket: what hvrepl hands a session when the VM's host is
+// a reference guest. Each action is one connection.
+class ControlClient final : public HostActions {
+ public:
+  explicit ControlClient(std::string path) : path_(std::move(path)) {}
+
+  Result<std::vector<FrozenDisk>> CreateCheckpoint(const HostVm& vm) override;
+  Status MergeCheckpoint(const HostVm& vm) override;
+  Result<RotateResult> RotateLogs(const HostVm& vm, bool quiesce) override;
+  Status ShutdownVm(const HostVm& vm) override;
+  Status StartVm(const HostVm& vm) override;
+
+  // Sends one request; the response's fields, or its error.
+  Result<std::string> Call(const std::string& action, bool quiesce = false) const;
+
+ private:
+  std::string path_;
+};
+
+}  // namespace hvr::guest

@@ -1,0 +1,60 @@
+// What the session commands share: the engine, opening a VM's session with the host
+// hvrepl remembers for it, stopping on Ctrl+C, and printing jobs as they go.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hvr/cancel.hpp"
+#include "hvr/engine.hpp"
+#include "hvr/host.hpp"
+#include "hvr/session.hpp"
+
+namespace hvrepl {
+
+// The host a VM's session talks to, as `protect --host` gave it: "unix:SOCKET" (a
+// reference guest's control socket) or empty (disks nothing writes). hvrepl keeps it in
+// <state-dir>/hvrepl.json; the library does not need it.
+hvr::Status SaveHost(const std::string& state_dir, const std::string& host);
+hvr::Result<std::unique_ptr<hvr::HostActions>> LoadHost(const std::string& state_dir);
+
+// Ctrl+C and SIGTERM cancel the token: operations stop at their next safe point.
+// Failover is never cancelled half way (the library does not look at the token there).
+// One per process, for its whole life: Signals() starts it.
+class StopOnSignals {
+ public:
+  const hvr::CancelToken* token() const { return &token_; }
+  bool stopped() const { return token_.cancelled(); }
+  // Sleeps up to `duration`, waking when a signal arrives.
+  void SleepFor(std::chrono::milliseconds duration) const;
+
+ private:
+  friend StopOnSignals& Signals();
+  StopOnSignals();
+  hvr::CancelToken token_;
+};
+StopOnSignals& Signals();
+
+// An engine and the sessions of the state directories one command names.
+class SessionContext {
+ public:
+  static hvr::Result<std::unique_ptr<SessionContext>> Create();
+
+  // Opens the VM of `state_dir` with its host; progress on stderr when `progress`.
+  hvr::Result<hvr::Session*> Open(const std::string& state_dir, bool read_only, bool progress);
+  hvr::Result<hvr::Session*> Protect(const std::string& state_dir, const hvr::ProtectionSettings& settings,
+                                     const std::string& host, bool progress);
+  hvr::Engine& engine() { return *engine_; }
+
+ private:
+  hvr::SessionOptions OptionsFor(hvr::HostActions* host, bool progress);
+
+  std::unique_ptr<hvr::Engine> engine_;
+  std::vector<std::unique_ptr<hvr::HostActions>> hosts_;
+  std::vector<std::unique_ptr<hvr::Session>> sessions_;
+};
+
+}  // namespace hvrepl
