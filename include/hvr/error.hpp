@@ -132,11 +132,13 @@ inline Status Ok() { return {}; }
 }  // namespace hvr
 
 // Propagates a failed Result from the enclosing function. Used where a call's value is
-// not needed; `expr` is evaluated once.
-#define HVR_RETURN_IF_ERROR(expr)                             \
-  do {                                                        \
-    auto hvr_status_ = (expr);                                \
-    if (!hvr_status_.ok()) return std::move(hvr_status_).error(); \
+// not needed; `expr` is evaluated once. The temporary is named after the line, so a
+// lambda inside `expr` may use the macro too.
+#define HVR_RETURN_IF_ERROR(expr) HVR_RETURN_IF_ERROR_IMPL_(HVR_CONCAT_(hvr_status_, __LINE__), expr)
+#define HVR_RETURN_IF_ERROR_IMPL_(tmp, expr)         \
+  do {                                               \
+    auto tmp = (expr);                               \
+    if (!tmp.ok()) return std::move(tmp).error();    \
   } while (0)
 
 // Declares `lhs` from the value of a Result, or propagates its error:

@@ -46,6 +46,7 @@ enum class ReplicationState : int {
   kFailedOver = 5,          // the VM runs from the replica; replication stopped
   kFailoverCommitted = 6,   // failover committed: the recovery points are gone
   kFailedBack = 7,          // back on premises; replication resumes with reverse replication
+  kFailingOver = 8,         // a failover runs (never cancelled; a crash resumes it)
 };
 
 const char* ReplicationStateName(ReplicationState state);  // "replicating", ...
@@ -117,6 +118,36 @@ struct CycleReport {
   Duration elapsed{0};
 };
 
+struct FailoverOptions {
+  // "latest", "latest-app-consistent" or a point's id; a planned failover always takes
+  // the point its last cycle makes.
+  std::string point = "latest";
+  // Planned: the host shuts the source VM down, a last cycle ships its last logs, and
+  // the failover loses nothing. Unplanned: the source is gone; the point decides.
+  bool planned = false;
+};
+
+// Where failback brings the VM's disks: the original files, or new VHDX files in a
+// folder (an alternate location).
+struct FailbackOptions {
+  std::string folder;  // empty: the original disks
+};
+
+// What one failback synchronisation did, per disk.
+struct FailbackDiskReport {
+  std::string destination;
+  // "changed_ranges": the store listed what changed since the last sync, only that was
+  // read; "compare": the failed-over disk was read and compared chunk by chunk.
+  std::string method;
+  uint64_t bytes_read = 0;     // from the target store
+  uint64_t bytes_written = 0;  // to the on-premises disk
+};
+
+struct FailbackReport {
+  std::vector<FailbackDiskReport> disks;
+  bool completed = false;  // the on-premises VM runs again
+};
+
 // A recovery point compared with the source disks.
 struct DiskVerification {
   std::string source;
@@ -179,6 +210,36 @@ class Session {
   // is attempted again (Resume-VMReplication).
   Status ClearError();
 
+  // --- Failover, failback and reverse replication (REQUIREMENTS.md §7-§9) ---
+
+  // Fails over (a job that is never cancelled half way; a crash resumes it when the
+  // session is opened and RunDue or Failover is called again): the chosen point of
+  // every disk is copied to a new disk in the target ("<replica>-failover", the
+  // recovery points untouched), and the host is asked to create the VM from them.
+  // Replication stops. Returns what was handed to the host.
+  Result<FailoverVm> Failover(const FailoverOptions& options = {});
+  // Deletes the recovery points; the failover can no longer move to another point.
+  Status CommitFailover();
+  // Copies a point to test disks ("<replica>-test") and asks the host for a test VM,
+  // while replication goes on untouched.
+  Result<FailoverVm> TestFailover(const std::string& point = "latest");
+  // Removes the test VM (host) and its disks.
+  Status CleanupTestFailover();
+
+  // Failback, first part, repeatable while the VM runs in Azure: brings the on-premises
+  // disks to the failed-over disks' content, moving only what differs; each run sends
+  // what changed since the previous one. The on-premises VM must be off.
+  Result<FailbackReport> FailbackSync(const FailbackOptions& options = {});
+  // Failback, second part (a job, resumed after a crash): the host shuts the Azure VM
+  // down, a last sync makes the on-premises disks equal it, the replica becomes that
+  // failback point (a copy inside the target), and the host starts the on-premises VM.
+  Result<FailbackReport> FailbackComplete(const FailbackOptions& options = {});
+  // Deletes the failed-over disks.
+  Status CommitFailback();
+  // Protects the VM again after failback without an initial copy: the replica already
+  // holds the failback point, so only what the VM wrote since travels.
+  Status ReverseReplication();
+
   // Runs what the schedule and the retry policy say is due now, if anything: initial
   // replication, a resync in its window (or requested by hand), or a delta cycle one
   // interval after the last. Returns whether something ran; its failure is recorded in
@@ -199,7 +260,8 @@ class Session {
   SessionStatus status() const;
   std::vector<Job> jobs() const;
   std::vector<VmRecoveryPoint> recovery_points() const;
-  const ProtectionSettings& settings() const;
+  // The settings (a failback to another folder moves the disks).
+  ProtectionSettings settings() const;
   const std::string& state_dir() const;
 
  private:

@@ -45,6 +45,7 @@ const char* ReplicationStateName(ReplicationState state) {
     case ReplicationState::kFailedOver: return "failed_over";
     case ReplicationState::kFailoverCommitted: return "failover_committed";
     case ReplicationState::kFailedBack: return "failed_back";
+    case ReplicationState::kFailingOver: return "failing_over";
   }
   return "unknown";
 }

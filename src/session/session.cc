@@ -77,8 +77,9 @@ Status Session::Impl::Commit(const std::function<void(SessionState&)>& change) {
 }
 
 HostVm Session::Impl::Vm() const {
-  HostVm vm{settings.vm_name, Snapshot().vm_id, {}};
-  for (const DiskSpec& d : settings.disks) vm.disks.push_back(d.path);
+  const SessionState s = Snapshot();
+  HostVm vm{settings.vm_name, s.vm_id, {}};
+  for (const DiskState& d : s.disks) vm.disks.push_back(d.source);
   return vm;
 }
 
@@ -248,8 +249,7 @@ Status Session::Impl::Prune() {
     for (const RecoveryPoint& rp : snapshots) {
       const auto tag = PointTagOf(rp.metadata);
       if (!tag || tag->vm_id != now.vm_id || kept.count(tag->sequence) || tag->sequence >= newest) continue;
-      Status deleted = store->AsyncDeleteSnapshot(d.replica, rp.id, use_future).get();
-      if (!deleted.ok() && deleted.error().code() != Code::kNotFound) return deleted;
+      HVR_RETURN_IF_ERROR(UnlessNotFound(store->AsyncDeleteSnapshot(d.replica, rp.id, use_future).get()));
     }
   }
   return Ok();
@@ -311,6 +311,8 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
       const uint64_t size = RoundUpToMiB(disk->info().virtual_size);
       HVR_RETURN_IF_ERROR(CheckDiskSize(i, size));
       DiskState d;
+      d.source = settings.disks[i].path;
+      d.source_size = disk->info().virtual_size;
       d.replica = settings.disks[i].replica_name;
       d.replica_size = size;
       disks.push_back(std::move(d));
@@ -442,7 +444,7 @@ Result<VerifyReport> Session::Verify(const std::string& which, const CancelToken
   HVR_ASSIGN_OR_RETURN(report.point, ChoosePoint(impl_->Snapshot().points, which));
   const SessionState s = impl_->Snapshot();
   for (size_t i = 0; i < s.disks.size(); ++i) {
-    HVR_ASSIGN_OR_RETURN(auto source, OpenDisk(impl_->settings.disks[i].path));
+    HVR_ASSIGN_OR_RETURN(auto source, OpenDisk(s.disks[i].source));
     HVR_ASSIGN_OR_RETURN(auto replica, OpenReplicaReader(*impl_->store, s.disks[i].replica, report.point.snapshots.at(i)));
     // The source as the replica holds it: zeros up to the replica's whole MiB.
     const PaddedDisk source_view(*source, replica->info().virtual_size);
@@ -450,7 +452,7 @@ Result<VerifyReport> Session::Verify(const std::string& which, const CancelToken
     options.cancel = cancel;
     HVR_ASSIGN_OR_RETURN(const DiffResult diff, Diff(source_view, *replica, options));
     DiskVerification d;
-    d.source = impl_->settings.disks[i].path;
+    d.source = s.disks[i].source;
     d.replica = s.disks[i].replica;
     d.identical = diff.identical();
     d.differing_bytes = diff.totals.data_bytes + diff.totals.zero_bytes + diff.totals.past_source_end_bytes;
@@ -464,7 +466,10 @@ std::vector<Job> Session::jobs() const { return impl_->job_log.jobs(); }
 
 std::vector<VmRecoveryPoint> Session::recovery_points() const { return impl_->Snapshot().points; }
 
-const ProtectionSettings& Session::settings() const { return impl_->settings; }
+ProtectionSettings Session::settings() const {
+  std::lock_guard lock(impl_->state_mu);
+  return impl_->settings;
+}
 
 const std::string& Session::state_dir() const { return impl_->dir.path(); }
 
@@ -488,7 +493,7 @@ SessionStatus Session::status() const {
   for (size_t i = 0; i < s.disks.size(); ++i) {
     const DiskState& d = s.disks[i];
     DiskStatus ds;
-    ds.source = impl_->settings.disks[i].path;
+    ds.source = d.source;
     ds.replica = d.replica;
     ds.virtual_size = d.replica_size;
     ds.sync_done = d.sync_done;

@@ -20,13 +20,22 @@
 
 namespace hvr {
 
+// Deleting what is already gone succeeds: the deletions of an interrupted attempt
+// are repeated.
+inline Status UnlessNotFound(Status status) {
+  if (!status.ok() && status.error().code() == Code::kNotFound) return Ok();
+  return status;
+}
+
 struct Session::Impl {
   Impl(Engine& engine, StateDir dir, ProtectionSettings settings, SessionOptions options, SessionState state,
        std::vector<Job> jobs);
 
   Engine& engine;
   StateDir dir;
-  const ProtectionSettings settings;  // defaults filled in
+  // Defaults filled in. Changed only by operations (failback to another folder), which
+  // run one at a time; others read it under state_mu.
+  ProtectionSettings settings;
   const SessionOptions options;
   HostActions& host;
   const Clock& clock;
@@ -78,6 +87,14 @@ struct Session::Impl {
   Result<CycleReport> Cycle(RunningJob& job, const CancelToken* cancel);
 
   std::string NextJobId();
+
+  // --- failover and failback (session_failover.cc, session_failback.cc) ---
+  Result<FailoverVm> FailoverTo(RunningJob& job, const FailoverOptions& options);
+  Result<FailoverVm> CopyPointTo(RunningJob& job, const VmRecoveryPoint& point, const char* suffix, bool test,
+                                 bool planned, std::vector<std::string>* base_snapshots);
+  FailoverVm DescribeFailover(const FailoverState& failover, bool test) const;
+  Result<FailbackReport> Failback(RunningJob& job, const FailbackOptions& options, bool complete);
+  Result<FailbackDiskReport> SyncBack(size_t disk, FailbackState& failback, const CancelToken* cancel);
 };
 
 }  // namespace hvr

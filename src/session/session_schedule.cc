@@ -30,6 +30,7 @@ std::optional<TimePoint> Session::NextDue() const {
     case ReplicationState::kEnabled:
     case ReplicationState::kInitialReplication:
     case ReplicationState::kResynchronizing:
+    case ReplicationState::kFailingOver:  // an interrupted failover finishes first
       due = now;
       break;
     case ReplicationState::kResyncRequired:
@@ -75,6 +76,9 @@ Result<bool> Session::RunDue(const CancelToken* cancel) {
       return true;
     case ReplicationState::kReplicating:
       (void)RunCycle(cancel);
+      return true;
+    case ReplicationState::kFailingOver:
+      (void)Failover();
       return true;
     default:
       return false;

@@ -72,6 +72,82 @@ WorkHours WorkHoursFromJson(JsonFields& parent, const char* key) {
   return hours;
 }
 
+json::array StringsToJson(const std::vector<std::string>& list) {
+  json::array out;
+  for (const auto& s : list) out.emplace_back(s);
+  return out;
+}
+
+json::object PointToJson(const VmRecoveryPoint& p);
+Result<VmRecoveryPoint> PointFromJson(const json::value& v, const std::string& where);
+
+json::array GuidsToJson(const std::vector<Guid>& list) {
+  json::array out;
+  for (const Guid& g : list) out.emplace_back(g.ToString());
+  return out;
+}
+
+std::vector<Guid> Guids(JsonFields& f, const char* key) {
+  std::vector<Guid> out;
+  for (const std::string& text : Strings(f, key)) {
+    auto g = Guid::Parse(text);
+    if (!g.ok()) f.Fail(key, "holds a value that is not a GUID");
+    out.push_back(g.ok() ? *g : Guid{});
+  }
+  return out;
+}
+
+json::object FailoverToJson(const FailoverState& f) {
+  return {{"point", PointToJson(f.point)},
+          {"planned", f.planned},
+          {"disks", StringsToJson(f.disks)},
+          {"base_snapshots", StringsToJson(f.base_snapshots)},
+          {"source_identities", GuidsToJson(f.source_identities)},
+          {"vm_created", f.vm_created}};
+}
+
+Result<FailoverState> FailoverFromJson(const json::object& o, const std::string& where) {
+  JsonFields f(o, where);
+  FailoverState out;
+  HVR_ASSIGN_OR_RETURN(out.point, PointFromJson(f.Object("point"), where + ": point"));
+  out.planned = f.Bool("planned");
+  out.disks = Strings(f, "disks");
+  out.base_snapshots = Strings(f, "base_snapshots");
+  out.source_identities = Guids(f, "source_identities");
+  out.vm_created = f.Bool("vm_created");
+  if (f.error()) return *f.error();
+  return out;
+}
+
+json::object FailbackToJson(const FailbackState& b) {
+  const json::array identities = GuidsToJson(b.synced_identities);
+  return {{"folder", b.folder},
+          {"paths", StringsToJson(b.paths)},
+          {"synced_snapshots", StringsToJson(b.synced_snapshots)},
+          {"synced_identities", identities},
+          {"syncs", b.syncs},
+          {"azure_vm_stopped", b.azure_vm_stopped},
+          {"final_sync_done", b.final_sync_done},
+          {"replica_seeded", b.replica_seeded},
+          {"vm_started", b.vm_started}};
+}
+
+Result<FailbackState> FailbackFromJson(const json::object& o, const std::string& where) {
+  JsonFields f(o, where);
+  FailbackState out;
+  out.folder = f.String("folder");
+  out.paths = Strings(f, "paths");
+  out.synced_snapshots = Strings(f, "synced_snapshots");
+  out.synced_identities = Guids(f, "synced_identities");
+  out.syncs = f.U64("syncs");
+  out.azure_vm_stopped = f.Bool("azure_vm_stopped");
+  out.final_sync_done = f.Bool("final_sync_done");
+  out.replica_seeded = f.Bool("replica_seeded");
+  out.vm_started = f.Bool("vm_started");
+  if (f.error()) return *f.error();
+  return out;
+}
+
 json::object PointToJson(const VmRecoveryPoint& p) {
   json::array snapshots;
   for (const auto& s : p.snapshots) snapshots.emplace_back(s);
@@ -123,7 +199,9 @@ json::object ToJson(const SessionState& s) {
   for (const auto& d : s.disks) {
     json::array obsolete;
     for (const auto& path : d.obsolete_logs) obsolete.emplace_back(path);
-    disks.push_back(json::object{{"replica", d.replica},
+    disks.push_back(json::object{{"source", d.source},
+                                 {"source_size", d.source_size},
+                                 {"replica", d.replica},
                                  {"replica_size", d.replica_size},
                                  {"tracked_identity", d.tracked_identity.ToString()},
                                  {"last_applied_log", Optional(d.last_applied_log)},
@@ -160,6 +238,11 @@ json::object ToJson(const SessionState& s) {
                                 {"error", ErrorToJson(s.failure->error)}};
   }
   if (s.critical) o["critical"] = ErrorToJson(*s.critical);
+  if (s.failover) o["failover"] = FailoverToJson(*s.failover);
+  if (s.test_failover) o["test_failover"] = FailoverToJson(*s.test_failover);
+  if (s.failback) o["failback"] = FailbackToJson(*s.failback);
+  o["failover_committed"] = s.failover_committed;
+  o["failback_committed"] = s.failback_committed;
   return o;
 }
 
@@ -174,7 +257,7 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   s.lease_id = f.String("lease_id");
   s.protection_complete = f.Bool("protection_complete");
   const int64_t state = f.I64("state_number");
-  if (state < 0 || state > static_cast<int>(ReplicationState::kFailedBack)) f.Fail("state_number", "unknown state");
+  if (state < 0 || state > static_cast<int>(ReplicationState::kFailingOver)) f.Fail("state_number", "unknown state");
   s.state = static_cast<ReplicationState>(state);
   s.checkpoint_requested = f.Bool("checkpoint_requested");
   s.checkpoint_active = f.Bool("checkpoint_active");
@@ -196,6 +279,8 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
     if (!v.is_object()) return Error(Code::kCorruptData, where + ": a disk is not an object");
     JsonFields d(v.get_object(), where + ": disks");
     DiskState disk;
+    disk.source = d.String("source");
+    disk.source_size = d.U64("source_size");
     disk.replica = d.String("replica");
     disk.replica_size = d.U64("replica_size");
     disk.tracked_identity = d.GuidField("tracked_identity");
@@ -220,6 +305,17 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
     HVR_RETURN_IF_ERROR(DecodeError(error, where + ": failure.error", &fs.error));
     s.failure = std::move(fs);
   }
+  if (const auto* o2 = f.OptionalObject("failover")) {
+    HVR_ASSIGN_OR_RETURN(s.failover, FailoverFromJson(*o2, where + ": failover"));
+  }
+  if (const auto* o2 = f.OptionalObject("test_failover")) {
+    HVR_ASSIGN_OR_RETURN(s.test_failover, FailoverFromJson(*o2, where + ": test_failover"));
+  }
+  if (const auto* o2 = f.OptionalObject("failback")) {
+    HVR_ASSIGN_OR_RETURN(s.failback, FailbackFromJson(*o2, where + ": failback"));
+  }
+  s.failover_committed = f.Bool("failover_committed");
+  s.failback_committed = f.Bool("failback_committed");
   if (const auto* critical = f.OptionalObject("critical")) {
     Error e(Code::kOk, {});
     HVR_RETURN_IF_ERROR(DecodeError(*critical, where + ": critical", &e));

@@ -17,6 +17,8 @@ namespace hvr {
 
 // One replicated disk.
 struct DiskState {
+  std::string source;         // the protected disk's path (failback to another place moves it)
+  uint64_t source_size = 0;   // its virtual size
   std::string replica;        // the replica disk's name
   uint64_t replica_size = 0;  // its virtual size (whole MiB)
   // The DataWriteGuid the disk's logs must carry (Vhd2DataWriteGuid); zero: take it from
@@ -43,6 +45,38 @@ struct FailureState {
   TimePoint last_attempt;
   int retries = 0;
   Error error{Code::kOk, {}};
+};
+
+// A failover (or test failover) to disks in the target, from one recovery point.
+struct FailoverState {
+  VmRecoveryPoint point;
+  bool planned = false;
+  std::vector<std::string> disks;  // the failed-over disks in the target
+  // Per disk, a snapshot taken of it before the VM starts on it: what the Azure VM
+  // changed since is what failback has to bring back.
+  std::vector<std::string> base_snapshots;
+  // Planned failovers: the on-premises disks' DataWriteGuid after the shut down. A disk
+  // that still has it holds the failed-over point exactly.
+  std::vector<Guid> source_identities;
+  bool vm_created = false;  // the host's CreateAzureVm returned
+};
+
+// Failback to on-premises disks: the original ones or new ones in a folder.
+struct FailbackState {
+  std::string folder;               // empty: the original disks
+  std::vector<std::string> paths;   // per disk, where it comes back to
+  // Per disk, the snapshot of the failed-over disk the destination equals (the last
+  // sync's), and the destination's DataWriteGuid after that sync wrote it: when the
+  // destination still carries it, only what changed since the snapshot needs copying.
+  std::vector<std::string> synced_snapshots;
+  std::vector<Guid> synced_identities;
+  uint64_t syncs = 0;
+  // Completing: the Azure VM was stopped; the last sync is done; the replica holds the
+  // failback point; the on-premises VM was started.
+  bool azure_vm_stopped = false;
+  bool final_sync_done = false;
+  bool replica_seeded = false;
+  bool vm_started = false;
 };
 
 struct SessionState {
@@ -72,6 +106,11 @@ struct SessionState {
   std::optional<Error> critical;        // a non-recoverable error: an operator must act
   uint64_t cycles = 0;
   std::vector<DiskState> disks;
+  std::optional<FailoverState> failover;       // the VM runs (or ran) from these disks
+  std::optional<FailoverState> test_failover;  // copies for a test, until cleaned up
+  std::optional<FailbackState> failback;
+  bool failover_committed = false;  // the failover's recovery points were deleted
+  bool failback_committed = false;  // the failed-over disks were deleted
 };
 
 boost::json::object ToJson(const SessionState& state);

@@ -46,6 +46,7 @@ void SessionFixture::MakeVm(size_t count, uint64_t size, uint32_t block_size) {
   options.writes_per_second = 200;
   options.clock = &clock_;
   ASSERT_OK_AND_ASSIGN(guest_, guest::GuestWorkload::Start(options));
+  guest_pointer_ = guest_.get();
   ASSERT_OK(guest_->Write(300));
 }
 
@@ -66,7 +67,7 @@ ProtectionSettings SessionFixture::Settings() const {
 
 std::unique_ptr<Session> SessionFixture::Protect(const ProtectionSettings& settings) {
   SessionOptions options;
-  options.host = guest_.get();
+  options.host = &host_;
   auto session = Session::Protect(*engine_, state_dir_, settings, options);
   EXPECT_TRUE(session.ok()) << session.error().ToString();
   return session.ok() ? std::move(*session) : nullptr;
@@ -74,7 +75,7 @@ std::unique_ptr<Session> SessionFixture::Protect(const ProtectionSettings& setti
 
 std::unique_ptr<Session> SessionFixture::Reopen() {
   SessionOptions options;
-  options.host = guest_.get();
+  options.host = &host_;
   auto session = Session::Open(*engine_, state_dir_, options);
   EXPECT_TRUE(session.ok()) << session.error().ToString();
   return session.ok() ? std::move(*session) : nullptr;
@@ -87,6 +88,70 @@ ReplicaStore& SessionFixture::Store() {
     store_ = *store;
   }
   return *store_;
+}
+
+Status TestHost::ShutdownVm(const HostVm& vm) {
+  Record("shutdown " + vm.name);
+  guest_->StopWriting();
+  return guest_->ShutdownVm(vm);
+}
+
+Status TestHost::StartVm(const HostVm& vm) {
+  Record("start " + vm.name);
+  return guest_->StartVm(vm);
+}
+
+Status TestHost::CreateAzureVm(const FailoverVm& vm) {
+  Record("create azure vm " + vm.vm_name + " from point " + vm.point_id);
+  std::lock_guard lock(mu_);
+  created_ = vm;
+  return Ok();
+}
+
+Status TestHost::ShutdownAzureVm(const FailoverVm& vm) {
+  Record("shutdown azure vm " + vm.vm_name);
+  return Ok();
+}
+
+Status TestHost::DeleteAzureVm(const FailoverVm& vm) {
+  Record("delete azure vm " + vm.vm_name);
+  return Ok();
+}
+
+Status TestHost::RunPlanAction(const std::string& plan, const std::string& action) {
+  Record("plan " + plan + ": " + action);
+  return Ok();
+}
+
+void TestHost::Record(std::string event) {
+  std::lock_guard lock(mu_);
+  events_.push_back(std::move(event));
+}
+
+std::vector<std::string> TestHost::events() const {
+  std::lock_guard lock(mu_);
+  return events_;
+}
+
+std::optional<FailoverVm> TestHost::last_created() const {
+  std::lock_guard lock(mu_);
+  return created_;
+}
+
+ChunkHash SessionFixture::StoreDigest(const std::string& disk, const std::string& snapshot) {
+  auto reader = OpenReplicaReader(Store(), disk, snapshot);
+  EXPECT_TRUE(reader.ok()) << reader.error().ToString();
+  if (!reader.ok()) return {};
+  auto digest = guest::DigestOf(**reader);
+  EXPECT_TRUE(digest.ok()) << digest.error().ToString();
+  return digest.ok() ? *digest : ChunkHash{};
+}
+
+ChunkHash SessionFixture::SourceDigest(size_t disk) {
+  // The test disks are whole MiB, so the source and its replica have one size.
+  auto digest = guest_->Digest(disk);
+  EXPECT_TRUE(digest.ok()) << digest.error().ToString();
+  return digest.ok() ? *digest : ChunkHash{};
 }
 
 ChunkHash SessionFixture::PointDigest(const Session& session, const VmRecoveryPoint& point, size_t disk) {

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,32 @@
 #include "test_util/temp_dir.hpp"
 
 namespace hvr::testing {
+
+// The host of the tests: the reference guest for the VM's own disks, and a record of
+// what the session asked of Azure and of recovery plans.
+class TestHost final : public HostActions {
+ public:
+  explicit TestHost(guest::GuestWorkload*& guest) : guest_(guest) {}
+  Result<std::vector<FrozenDisk>> CreateCheckpoint(const HostVm& vm) override { return guest_->CreateCheckpoint(vm); }
+  Status MergeCheckpoint(const HostVm& vm) override { return guest_->MergeCheckpoint(vm); }
+  Result<RotateResult> RotateLogs(const HostVm& vm, bool quiesce) override { return guest_->RotateLogs(vm, quiesce); }
+  Status ShutdownVm(const HostVm& vm) override;
+  Status StartVm(const HostVm& vm) override;
+  Status CreateAzureVm(const FailoverVm& vm) override;
+  Status ShutdownAzureVm(const FailoverVm& vm) override;
+  Status DeleteAzureVm(const FailoverVm& vm) override;
+  Status RunPlanAction(const std::string& plan, const std::string& action) override;
+
+  std::vector<std::string> events() const;
+  std::optional<FailoverVm> last_created() const;
+
+ private:
+  void Record(std::string event);
+  guest::GuestWorkload*& guest_;
+  mutable std::mutex mu_;
+  std::vector<std::string> events_;
+  std::optional<FailoverVm> created_;
+};
 
 class SessionFixture : public ::testing::TestWithParam<Backend> {
  protected:
@@ -30,6 +58,10 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
 
   // A store on the test's target, for looking at replicas.
   ReplicaStore& Store();
+  // Digest of a disk in the store (or one of its snapshots).
+  ChunkHash StoreDigest(const std::string& disk, const std::string& snapshot = {});
+  // Digest of the guest's disk `disk` as the replica sees it (padded to whole MiB).
+  ChunkHash SourceDigest(size_t disk);
   // Checks that every recovery point of `session` holds exactly what the guest's disks
   // held when the point's newest log was closed.
   void ExpectPointsMatchTruth(const Session& session);
@@ -45,6 +77,8 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
   ManualClock clock_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<guest::GuestWorkload> guest_;
+  guest::GuestWorkload* guest_pointer_ = nullptr;
+  TestHost host_{guest_pointer_};
   std::shared_ptr<ReplicaStore> store_;
 };
 

@@ -1,0 +1,100 @@
+#include "session/disk_sync.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+#include "diff/aligned_buffer.hpp"
+#include "diff/parallel.hpp"
+#include "util/zero.hpp"
+
+namespace hvr {
+namespace {
+
+constexpr uint64_t kPiece = 4u << 20;  // one read from the store
+
+// `ranges` sorted, joined, clipped to `size` and cut at multiples of kPiece.
+std::vector<ByteRange> Pieces(std::vector<ByteRange> ranges, uint64_t size) {
+  std::sort(ranges.begin(), ranges.end(), [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
+  std::vector<ByteRange> joined;
+  for (ByteRange r : ranges) {
+    if (r.offset >= size) continue;
+    r.length = std::min(r.end(), size) - r.offset;
+    if (!joined.empty() && r.offset <= joined.back().end()) {
+      joined.back().length = std::max(joined.back().end(), r.end()) - joined.back().offset;
+    } else if (r.length) {
+      joined.push_back(r);
+    }
+  }
+  std::vector<ByteRange> pieces;
+  for (const ByteRange& r : joined) {
+    for (uint64_t at = r.offset; at < r.end();) {
+      const uint64_t end = std::min(r.end(), (at / kPiece + 1) * kPiece);
+      pieces.push_back({at, end - at});
+      at = end;
+    }
+  }
+  return pieces;
+}
+
+Status WriteRun(DiskWriter& destination, uint64_t offset, std::span<const uint8_t> data) {
+  return IsAllZero(data) ? destination.WriteZeros(offset, data.size()) : destination.Write(offset, data);
+}
+
+}  // namespace
+
+Result<DiskSyncStats> CopyRanges(const DiskReader& source, DiskWriter& destination,
+                                 const std::vector<ByteRange>& ranges, unsigned threads,
+                                 const CancelToken* cancel) {
+  const uint64_t size = std::min(source.info().virtual_size, destination.info().virtual_size);
+  const std::vector<ByteRange> pieces = Pieces(ranges, size);
+  std::atomic<uint64_t> moved{0};
+  HVR_RETURN_IF_ERROR(ParallelFor(pieces.size(), WorkerCount(threads, pieces.size()), cancel, "failback",
+                                  [&](uint64_t item, unsigned) -> Status {
+                                    const ByteRange& piece = pieces[item];
+                                    HVR_ASSIGN_OR_RETURN(AlignedBuffer buffer, AlignedBuffer::Allocate(piece.length));
+                                    HVR_RETURN_IF_ERROR(source.Read(piece.offset, buffer.span()));
+                                    HVR_RETURN_IF_ERROR(WriteRun(destination, piece.offset, buffer.span()));
+                                    moved += piece.length;
+                                    return Ok();
+                                  }));
+  return DiskSyncStats{moved, moved};
+}
+
+Result<DiskSyncStats> CopyDiffering(const DiskReader& source, DiskWriter& destination, uint32_t chunk_size,
+                                    unsigned threads, const CancelToken* cancel) {
+  const uint64_t size = destination.info().virtual_size;
+  HVR_ASSIGN_OR_RETURN(std::vector<ByteRange> ranges, source.AllocatedRanges());
+  HVR_ASSIGN_OR_RETURN(const std::vector<ByteRange> there, destination.AllocatedRanges());
+  ranges.insert(ranges.end(), there.begin(), there.end());
+  // Whole chunks, so a chunk is compared once.
+  for (ByteRange& r : ranges) {
+    const uint64_t begin = r.offset / chunk_size * chunk_size;
+    r = {begin, (r.end() + chunk_size - 1) / chunk_size * chunk_size - begin};
+  }
+  const std::vector<ByteRange> pieces = Pieces(std::move(ranges), size);
+  const uint64_t source_size = source.info().virtual_size;
+  std::atomic<uint64_t> read{0}, written{0};
+  HVR_RETURN_IF_ERROR(ParallelFor(
+      pieces.size(), WorkerCount(threads, pieces.size()), cancel, "failback", [&](uint64_t item, unsigned) -> Status {
+        const ByteRange& piece = pieces[item];
+        HVR_ASSIGN_OR_RETURN(AlignedBuffer theirs, AlignedBuffer::Allocate(piece.length));
+        HVR_ASSIGN_OR_RETURN(AlignedBuffer ours, AlignedBuffer::Allocate(piece.length));
+        // The source ends where it ends; past it, it reads as zeros.
+        const uint64_t readable = piece.offset >= source_size ? 0 : std::min(piece.length, source_size - piece.offset);
+        std::memset(theirs.data() + readable, 0, piece.length - readable);
+        if (readable) HVR_RETURN_IF_ERROR(source.Read(piece.offset, theirs.span().first(readable)));
+        HVR_RETURN_IF_ERROR(destination.Read(piece.offset, ours.span()));
+        read += readable;
+        for (uint64_t at = 0; at < piece.length; at += chunk_size) {
+          const size_t n = static_cast<size_t>(std::min<uint64_t>(chunk_size, piece.length - at));
+          if (std::memcmp(theirs.data() + at, ours.data() + at, n) == 0) continue;
+          HVR_RETURN_IF_ERROR(WriteRun(destination, piece.offset + at, theirs.span().subspan(at, n)));
+          written += n;
+        }
+        return Ok();
+      }));
+  return DiskSyncStats{read, written};
+}
+
+}  // namespace hvr
