@@ -19,9 +19,8 @@ rounds=${4:-3}
 # shellcheck source=scripts/versions.sh
 source "$root/scripts/versions.sh"
 hvrepl="$build/examples/hvrepl/hvrepl"
-azurite="$root/.deps/azurite/node_modules/.bin/azurite-blob"
 [[ -x "$hvrepl" ]] || { echo "no hvrepl in $build"; exit 2; }
-[[ -x "$azurite" ]] || "$root/scripts/install-deps.sh"
+[[ -x "$root/.deps/azurite/node_modules/.bin/azurite-blob" ]] || "$root/scripts/install-deps.sh"
 
 sdk="$root/.deps/azure-storage-blob"
 if [[ "$(cat "$sdk/.installed" 2>/dev/null)" != "$HVR_AZURE_STORAGE_BLOB_VERSION" ]]; then
@@ -33,37 +32,18 @@ if [[ "$(cat "$sdk/.installed" 2>/dev/null)" != "$HVR_AZURE_STORAGE_BLOB_VERSION
 fi
 
 work=$(mktemp -d)
-azurite_pid=
-stop_azurite() {
-  if [[ -n "$azurite_pid" ]]; then
-    kill "$azurite_pid" 2>/dev/null || true
-    wait "$azurite_pid" 2>/dev/null || true
-    azurite_pid=
-  fi
-  rm -rf "$work/azurite"
-}
-trap 'stop_azurite; rm -rf "$work"' EXIT
+# shellcheck source=scripts/azurite.sh
+source "$root/scripts/azurite.sh"
+trap 'azurite_stop; rm -rf "$work"' EXIT
 
 # A fresh Azurite for each round, so that neither tool finds the other's data in it.
 start_azurite() {
-  mkdir "$work/azurite"
   # The pinned SDK speaks a newer x-ms-version than the pinned Azurite knows
   # (docs/azurite-notes.md); hvr's 2024-11-04 is accepted either way.
-  "$azurite" --blobHost 127.0.0.1 --blobPort 0 --location "$work/azurite" --disableTelemetry \
-    --silent --skipApiVersionCheck >"$work/azurite.log" 2>&1 &
-  azurite_pid=$!
-  port=
-  for _ in $(seq 1 900); do
-    port=$(sed -n 's/.*listens on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/azurite.log")
-    [[ -n "$port" ]] && break
-    sleep 0.1
-  done
-  [[ -n "$port" ]] || { cat "$work/azurite.log"; exit 1; }
-  # The development account's key is public (Azurite's documentation).
-  local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-  connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key"
-  connection+=";BlobEndpoint=http://127.0.0.1:$port/devstoreaccount1"
+  azurite_start "$work" --skipApiVersionCheck || exit 1
+  connection=$azurite_connection
 }
+stop_azurite() { azurite_stop; }
 
 echo "image: $size_mib MiB of random data, $in_flight requests in flight, $rounds rounds"
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom >"$work/image.raw"

@@ -116,6 +116,14 @@ std::string ControlServer::Handle(const std::string& text) {
   } else if (action == "start") {
     if (Status s = guest_.StartVm(vm); !s.ok()) return Failure(s.error());
     guest_.StartWriting();
+  } else if (action == "write") {
+    const auto* c = object->if_contains("count");
+    const uint64_t count = c && c->is_int64() && c->get_int64() > 0 ? static_cast<uint64_t>(c->get_int64()) : 0;
+    if (Status s = guest_.Write(count); !s.ok()) return Failure(s.error());
+  } else if (action == "pause") {
+    guest_.StopWriting();
+  } else if (action == "resume") {
+    guest_.StartWriting();
   } else if (action == "exit") {
     exit_ = true;
   } else if (action != "status") {
@@ -126,14 +134,15 @@ std::string ControlServer::Handle(const std::string& text) {
   return json::serialize(response) + "\n";
 }
 
-Result<std::string> ControlClient::Call(const std::string& action, bool quiesce) const {
+Result<std::string> ControlClient::Call(const std::string& action, bool quiesce, uint64_t count) const {
   asio::io_context io;
   Local::socket socket(io);
   boost::system::error_code ec;
   socket.connect(Local::endpoint(path_), ec);
   // The host is not there (yet): worth retrying.
   if (ec) return Error(Code::kNetwork, "the VM's host at " + path_ + " does not answer: " + ec.message());
-  const std::string request = json::serialize(json::object{{"action", action}, {"quiesce", quiesce}}) + "\n";
+  const std::string request =
+      json::serialize(json::object{{"action", action}, {"quiesce", quiesce}, {"count", count}}) + "\n";
   std::string line;
   asio::write(socket, asio::buffer(request), ec);
   if (!ec) asio::read_until(socket, asio::dynamic_buffer(line), '\n', ec);
@@ -179,7 +188,8 @@ Status ControlClient::MergeCheckpoint(const HostVm&) {
 
 Result<RotateResult> ControlClient::RotateLogs(const HostVm&, bool quiesce) {
   HVR_ASSIGN_OR_RETURN(const std::string line, Call("rotate", quiesce));
-  const auto* q = json::parse(line).get_object().if_contains("quiesced");
+  const json::value response = json::parse(line);
+  const auto* q = response.get_object().if_contains("quiesced");
   return RotateResult{q && q->is_bool() && q->get_bool()};
 }
 

@@ -3,7 +3,8 @@
 // for checkpoints, log rotations, a shut down or a start.
 //
 //   request:  {"action": "checkpoint" | "merge" | "rotate" | "shutdown" | "start"
-//                        | "status" | "exit", "quiesce": true}
+//                        | "write" | "pause" | "resume" | "status" | "exit",
+//              "quiesce": true, "count": 1000}
 //   response: {"ok": true, "disks": [{"path": ..., "identity": ...}], "quiesced": false,
 //              "writes": 1234, "running": true}
 //             {"ok": false, "code": 17, "message": "..."}
@@ -61,8 +62,9 @@ class ControlClient final : public HostActions {
   Status ShutdownVm(const HostVm& vm) override;
   Status StartVm(const HostVm& vm) override;
 
-  // Sends one request; the response's fields, or its error.
-  Result<std::string> Call(const std::string& action, bool quiesce = false) const;
+  // Sends one request; the response's fields, or its error. `count` is for "write":
+  // blocks the guest writes (tracked) before it answers.
+  Result<std::string> Call(const std::string& action, bool quiesce = false, uint64_t count = 0) const;
 
  private:
   std::string path_;

@@ -4,7 +4,8 @@
 //
 //   hvr-guest run --disk D [--disk E] --control SOCKET [--seed N] [--rate N]
 //                 [--block N] [--create SIZE] [--initial-writes N] [--truth DIR]
-//   hvr-guest ctl --control SOCKET ACTION      (checkpoint|merge|rotate|shutdown|start|status|exit)
+//   hvr-guest ctl --control SOCKET ACTION [--count N] [--quiesce]
+//       ACTION: checkpoint merge rotate shutdown start write pause resume status exit
 #include <filesystem>
 #include <optional>
 #include <iostream>
@@ -46,7 +47,7 @@ int Run(const std::vector<std::string>& args) {
       ("disk", po::value<std::vector<std::string>>()->required(), "a VHDX the guest writes (repeat for more)")
       ("control", po::value<std::string>()->required(), "the control socket to serve")
       ("seed", po::value<uint64_t>()->default_value(1), "seed of the writes")
-      ("rate", po::value<double>()->default_value(200), "writes per second")
+      ("rate", po::value<double>()->default_value(200), "writes per second (0: only when asked)")
       ("block", po::value<uint32_t>()->default_value(4096), "bytes per write")
       ("create", po::value<std::string>(), "create missing disks as dynamic VHDX of this size (e.g. 256M)")
       ("initial-writes", po::value<uint64_t>()->default_value(0), "blocks to write before serving")
@@ -79,7 +80,7 @@ int Run(const std::vector<std::string>& args) {
   auto server = ControlServer::Start(vm["control"].as<std::string>(), **guest);
   if (!server.ok()) return Fail(server.error());
   (*server)->StopOnSignals();
-  (*guest)->StartWriting();
+  if (options.writes_per_second > 0) (*guest)->StartWriting();
   (*server)->Wait();
   (*guest)->StopWriting();
   return 0;
@@ -88,14 +89,15 @@ int Run(const std::vector<std::string>& args) {
 int Control(const std::vector<std::string>& args) {
   po::options_description named("hvr-guest ctl");
   named.add_options()("control", po::value<std::string>()->required(), "the control socket")(
-      "action", po::value<std::string>()->required(), "what to do")("quiesce", po::bool_switch(), "rotate: quiesce first");
+      "action", po::value<std::string>()->required(), "what to do")("quiesce", po::bool_switch(), "rotate: quiesce first")(
+      "count", po::value<uint64_t>()->default_value(0), "write: blocks to write");
   po::positional_options_description order;
   order.add("action", 1);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(named).positional(order).run(), vm);
   po::notify(vm);
   hvr::guest::ControlClient client(vm["control"].as<std::string>());
-  auto answer = client.Call(vm["action"].as<std::string>(), vm["quiesce"].as<bool>());
+  auto answer = client.Call(vm["action"].as<std::string>(), vm["quiesce"].as<bool>(), vm["count"].as<uint64_t>());
   if (!answer.ok()) return Fail(answer.error());
   std::cout << *answer << "\n";
   return 0;

@@ -26,6 +26,7 @@ std::vector<Command> HrlCommands();
 std::vector<Command> DiskCommands();
 std::vector<Command> StoreCommands();
 std::vector<Command> SessionCommands();
+std::vector<Command> FailoverCommands();
 
 // Prints "hvrepl: <error>" to stderr and returns the exit code for that error class:
 // 1 for non-recoverable, 2 for usage, 3 for recoverable (retry may help), 4 for resync.

@@ -17,6 +17,7 @@ std::vector<hvrepl::Command> AllCommands() {
            hvrepl::DiffCommands,
            hvrepl::StoreCommands,
            hvrepl::SessionCommands,
+           hvrepl::FailoverCommands,
        }) {
     for (auto& command : group()) all.push_back(std::move(command));
   }

@@ -25,6 +25,10 @@ namespace hvr {
 using ReadFn = std::function<Status(uint64_t offset, std::span<uint8_t> out)>;
 // Receives one page write; `data` is valid only during the call.
 using PageWriteFn = std::function<Status(uint64_t offset, std::span<const uint8_t> data)>;
+// Says whether two page writes separated by `gap` (unwritten, page-aligned) should be
+// one write carrying the gap's bytes too, because one request costs more than sending
+// them and `base` knows them without asking anyone (they read as zeros, say).
+using JoinableFn = std::function<bool(const ByteRange& gap)>;
 
 inline constexpr uint64_t kPageWriteAlignment = 512;
 inline constexpr uint64_t kMaxPageWriteBytes = 4 << 20;  // Azure Put Page
@@ -69,9 +73,11 @@ class ExtentMap {
   uint64_t HeldBytes();
 
   // The fewest page writes that carry every changed byte: the changed ranges widened to
-  // whole 512-byte pages, joined where they meet, cut into pieces of at most
-  // `max_bytes` (a positive multiple of 512). Sorted and disjoint.
-  Result<std::vector<ByteRange>> PageWriteRanges(uint64_t max_bytes = kMaxPageWriteBytes);
+  // whole 512-byte pages, joined where they meet (and across gaps `joinable` accepts),
+  // cut into pieces of at most `max_bytes` (a positive multiple of 512). Sorted and
+  // disjoint.
+  Result<std::vector<ByteRange>> PageWriteRanges(uint64_t max_bytes = kMaxPageWriteBytes,
+                                                 const JoinableFn& joinable = {});
 
   // The content of `range` (out.size() == range.length) once every write is applied:
   // written bytes from the map, the rest from `base` (the disk before the writes). `base`
@@ -81,7 +87,7 @@ class ExtentMap {
   // PageWriteRanges, then Read of each into one buffer, handed to `sink` in disk order.
   Status ForEachPageWrite(const ReadFn& base, const PageWriteFn& sink,
                           uint64_t max_bytes = kMaxPageWriteBytes,
-                          const CancelToken* cancel = nullptr);
+                          const CancelToken* cancel = nullptr, const JoinableFn& joinable = {});
 
  private:
   struct Impl;

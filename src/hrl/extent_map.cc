@@ -320,7 +320,7 @@ size_t ExtentMap::ExtentCount() {
   return impl_->resolved.size();
 }
 
-Result<std::vector<ByteRange>> ExtentMap::PageWriteRanges(uint64_t max_bytes) {
+Result<std::vector<ByteRange>> ExtentMap::PageWriteRanges(uint64_t max_bytes, const JoinableFn& joinable) {
   if (max_bytes == 0 || max_bytes % kPageWriteAlignment != 0) {
     return Error(Code::kInvalidArgument, "page writes: max_bytes must be a positive multiple of 512; got " +
                                              std::to_string(max_bytes));
@@ -335,7 +335,7 @@ Result<std::vector<ByteRange>> ExtentMap::PageWriteRanges(uint64_t max_bytes) {
   for (const ByteRange& r : ChangedRanges()) {
     const uint64_t first = r.offset / kPageWriteAlignment * kPageWriteAlignment;
     const uint64_t last = (r.end() + kPageWriteAlignment - 1) / kPageWriteAlignment * kPageWriteAlignment;
-    if (run && first <= run->end()) {
+    if (run && (first <= run->end() || (joinable && joinable(ByteRange{run->end(), first - run->end()})))) {
       run->length = std::max(run->end(), last) - run->offset;
       continue;
     }
@@ -378,8 +378,8 @@ Status ExtentMap::Read(ByteRange range, std::span<uint8_t> out, const ReadFn& ba
 }
 
 Status ExtentMap::ForEachPageWrite(const ReadFn& base, const PageWriteFn& sink, uint64_t max_bytes,
-                                   const CancelToken* cancel) {
-  HVR_ASSIGN_OR_RETURN(const std::vector<ByteRange> pages, PageWriteRanges(max_bytes));
+                                   const CancelToken* cancel, const JoinableFn& joinable) {
+  HVR_ASSIGN_OR_RETURN(const std::vector<ByteRange> pages, PageWriteRanges(max_bytes, joinable));
   uint64_t largest = 0;
   for (const ByteRange& r : pages) largest = std::max(largest, r.length);
   std::vector<uint8_t> buffer(largest);

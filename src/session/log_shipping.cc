@@ -93,15 +93,40 @@ Status InvalidateChanged(Manifest& manifest, ExtentMap& map) {
   return Ok();
 }
 
-Result<ApplyStats> ApplyToReplica(ExtentMap& map, const ReadFn& base, ReplicaStore& store,
-                                  const std::string& replica, Manifest& manifest, int buffers,
-                                  const CancelToken* cancel) {
+KnownZeros::KnownZeros(const Manifest& manifest) : chunk_size_(manifest.chunk_size()), zero_(manifest.chunk_count()) {
+  for (uint64_t i = 0; i < manifest.chunk_count(); ++i) zero_[i] = manifest.hash(i).is_zero();
+}
+
+bool KnownZeros::Covers(const ByteRange& range) const {
+  if (range.length == 0) return true;
+  const uint64_t last = (range.end() - 1) / chunk_size_;
+  if (last >= zero_.size()) return false;
+  for (uint64_t i = range.offset / chunk_size_; i <= last; ++i) {
+    if (!zero_[i]) return false;
+  }
+  return true;
+}
+
+Result<ApplyStats> ApplyToReplica(ExtentMap& map, const ReadFn& base, const KnownZeros& zeros,
+                                  ReplicaStore& store, const std::string& replica, Manifest& manifest,
+                                  const ApplyOptions& options) {
   ApplyStats stats;
+  // Bytes of a joined gap come as zeros, without asking `base`.
+  const ReadFn known_base = [&](uint64_t offset, std::span<uint8_t> out) -> Status {
+    if (zeros.Covers({offset, out.size()})) {
+      std::fill(out.begin(), out.end(), uint8_t{0});
+      return Ok();
+    }
+    return base(offset, out);
+  };
+  const JoinableFn joinable = [&](const ByteRange& gap) {
+    return gap.length < options.join_gap && zeros.Covers(gap);
+  };
   stats.changed_bytes = map.ChangedBytes();
   std::mutex manifest_mu;
-  PageWriter writer(store, replica, buffers);
+  PageWriter writer(store, replica, options.buffers);
   Status produced = map.ForEachPageWrite(
-      base,
+      known_base,
       [&](uint64_t offset, std::span<const uint8_t> data) -> Status {
         if (writer.failed()) return Error(Code::kCancelled, "stopped");
         auto buffer = writer.TakeBuffer();
@@ -122,7 +147,7 @@ Result<ApplyStats> ApplyToReplica(ExtentMap& map, const ReadFn& base, ReplicaSto
         });
         return Ok();
       },
-      kMaxWriteSize, cancel);
+      kMaxWriteSize, options.cancel, joinable);
   Status written = writer.Finish();
   if (!written.ok()) return written.error().WithContext("writing logs to replica '" + replica + "'");
   if (!produced.ok()) return produced.error().WithContext("writing logs to replica '" + replica + "'");

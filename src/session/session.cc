@@ -87,6 +87,15 @@ int Session::Impl::Buffers() const {
   return options.max_in_flight > 0 ? options.max_in_flight : settings.max_in_flight;
 }
 
+ApplyOptions Session::Impl::ApplyOptionsFor(const CancelToken* cancel) const {
+  ApplyOptions o;
+  o.buffers = Buffers();
+  // With a bandwidth limit, bytes are what is scarce, not requests.
+  o.join_gap = settings.bandwidth ? 0 : kJoinAcrossZeros;
+  o.cancel = cancel;
+  return o;
+}
+
 std::string Session::Impl::NextJobId() {
   uint64_t n = 0;
   const Status saved = Commit([&](SessionState& s) { n = s.next_job++; });

@@ -83,13 +83,14 @@ Result<CycleReport> Session::Impl::Cycle(RunningJob& job, const CancelToken* can
     auto summary = CoalesceLogs(logs.paths, d.replica_size, map, coalesce);
     if (!summary.ok()) return ExplainChainGap(summary.error(), settings.disks[i], logs);
     HVR_ASSIGN_OR_RETURN(Manifest manifest, LoadManifest(i, false));
+    const KnownZeros zeros(manifest);  // before the writes make chunks unknown
     // Unknown before the writes, so a crash between costs a resend, never a wrong diff.
     HVR_RETURN_IF_ERROR(InvalidateChanged(manifest, map));
     HVR_RETURN_IF_ERROR(SaveManifest(i, manifest));
     HVR_ASSIGN_OR_RETURN(auto replica, OpenReplicaReader(*store, d.replica));
     const ReadFn base = [&replica](uint64_t offset, std::span<uint8_t> out) { return replica->Read(offset, out); };
     HVR_ASSIGN_OR_RETURN(const ApplyStats applied,
-                         ApplyToReplica(map, base, *store, d.replica, manifest, Buffers(), cancel));
+                         ApplyToReplica(map, base, zeros, *store, d.replica, manifest, ApplyOptionsFor(cancel)));
     HVR_RETURN_IF_ERROR(SaveManifest(i, manifest));
     report.logs += logs.paths.size();
     report.logged_bytes += summary->logged_bytes;

@@ -15,6 +15,7 @@
 #include "hvr/session.hpp"
 #include "session/job_log.hpp"
 #include "session/lease_keeper.hpp"
+#include "session/log_shipping.hpp"
 #include "session/session_state.hpp"
 #include "session/state_dir.hpp"
 
@@ -54,6 +55,8 @@ struct Session::Impl {
   Status Commit(const std::function<void(SessionState&)>& change);
   HostVm Vm() const;
   int Buffers() const;
+  // How log data goes to the replicas (buffers, joins across zeros, cancellation).
+  ApplyOptions ApplyOptionsFor(const CancelToken* cancel) const;
 
   // --- operations (session.cc) ---
   // Runs `body` as a job of `type` holding the operation lock, an engine turn and the

@@ -168,10 +168,11 @@ Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelTok
     if (auto summary = CoalesceLogs(logs.paths, d.replica_size, map, coalesce); !summary.ok()) {
       return ExplainChainGap(summary.error(), settings.disks[i], logs);
     }
+    const KnownZeros zeros(manifests[i]);
     HVR_RETURN_IF_ERROR(InvalidateChanged(manifests[i], map));
     HVR_RETURN_IF_ERROR(SaveManifest(i, manifests[i]));
-    HVR_ASSIGN_OR_RETURN(const ApplyStats applied, ApplyToReplica(map, ZeroExtended(*frozen[i]), *store, d.replica,
-                                                                  manifests[i], Buffers(), cancel));
+    HVR_ASSIGN_OR_RETURN(const ApplyStats applied, ApplyToReplica(map, ZeroExtended(*frozen[i]), zeros, *store, d.replica,
+                                                                  manifests[i], ApplyOptionsFor(cancel)));
     // The replica's new content is known here without reading it back.
     const OverlayReader after(*frozen[i], map, d.replica_size);
     const auto changed = map.ChangedRanges();

@@ -251,3 +251,41 @@ TEST(ExtentMapTest, SourceAndSinkFailuresStopPageWrites) {
 
 }  // namespace
 }  // namespace hvr
+
+namespace hvr {
+namespace {
+
+TEST(ExtentMapJoinTest, WritesJoinAcrossGapsTheCallerAccepts) {
+  ExtentMap map;
+  const std::vector<uint8_t> block(4096, 7);
+  for (uint64_t at : {0u, 8192u, 65536u, 1u << 20}) ASSERT_TRUE(map.Add(at, block).ok());
+  // Gaps of 4 KiB and 52 KiB are accepted, the one of 956 KiB is not.
+  const JoinableFn short_gaps = [](const ByteRange& gap) { return gap.length < (64u << 10); };
+  auto joined = map.PageWriteRanges(kMaxPageWriteBytes, short_gaps);
+  ASSERT_TRUE(joined.ok());
+  ASSERT_EQ(joined->size(), 2u);
+  EXPECT_EQ((*joined)[0], (ByteRange{0, 65536 + 4096}));
+  EXPECT_EQ((*joined)[1], (ByteRange{1u << 20, 4096}));
+  auto apart = map.PageWriteRanges();
+  ASSERT_TRUE(apart.ok());
+  EXPECT_EQ(apart->size(), 4u) << "without a JoinableFn only touching writes join";
+  // The joined write carries the gap's bytes from the base.
+  std::vector<std::pair<uint64_t, std::vector<uint8_t>>> writes;
+  const ReadFn zeros = [](uint64_t, std::span<uint8_t> out) {
+    std::fill(out.begin(), out.end(), uint8_t{0});
+    return Ok();
+  };
+  ASSERT_TRUE(map.ForEachPageWrite(zeros,
+                                   [&](uint64_t offset, std::span<const uint8_t> data) {
+                                     writes.emplace_back(offset, std::vector<uint8_t>(data.begin(), data.end()));
+                                     return Ok();
+                                   },
+                                   kMaxPageWriteBytes, nullptr, short_gaps)
+                  .ok());
+  ASSERT_EQ(writes.size(), 2u);
+  EXPECT_EQ(writes[0].second[4096], 0);
+  EXPECT_EQ(writes[0].second[8192], 7);
+}
+
+}  // namespace
+}  // namespace hvr

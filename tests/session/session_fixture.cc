@@ -124,6 +124,7 @@ Status TestHost::RunPlanAction(const std::string& plan, const std::string& actio
 }
 
 void TestHost::Record(std::string event) {
+  if (journal_) journal_->Record(event);
   std::lock_guard lock(mu_);
   events_.push_back(std::move(event));
 }

@@ -23,7 +23,8 @@ namespace hvr::testing {
 // what the session asked of Azure and of recovery plans.
 class TestHost final : public HostActions {
  public:
-  explicit TestHost(guest::GuestWorkload*& guest) : guest_(guest) {}
+  // Events also go to `journal`, when given, so several hosts share one order.
+  explicit TestHost(guest::GuestWorkload*& guest, TestHost* journal = nullptr) : guest_(guest), journal_(journal) {}
   Result<std::vector<FrozenDisk>> CreateCheckpoint(const HostVm& vm) override { return guest_->CreateCheckpoint(vm); }
   Status MergeCheckpoint(const HostVm& vm) override { return guest_->MergeCheckpoint(vm); }
   Result<RotateResult> RotateLogs(const HostVm& vm, bool quiesce) override { return guest_->RotateLogs(vm, quiesce); }
@@ -40,6 +41,7 @@ class TestHost final : public HostActions {
  private:
   void Record(std::string event);
   guest::GuestWorkload*& guest_;
+  TestHost* journal_;
   mutable std::mutex mu_;
   std::vector<std::string> events_;
   std::optional<FailoverVm> created_;

@@ -1,0 +1,53 @@
+# Starting and stopping the project's pinned Azurite on 127.0.0.1, for scripts (the
+# demo, the comparisons); tests have their own fixture (tests/test_util/azurite.hpp).
+# Source it, then:
+#   azurite_start FOLDER [EXTRA_ARGS...]   starts Azurite with its data in FOLDER/azurite
+#                                          (in memory with --inMemoryPersistence) and sets
+#                                          $azurite_connection (no Container=)
+#   azurite_stop                           stops it and removes its data
+# shellcheck shell=bash
+
+azurite_pid=
+azurite_folder=
+azurite_connection=
+
+azurite_start() {
+  local folder=$1
+  shift
+  local root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  local azurite="$root/.deps/azurite/node_modules/.bin/azurite-blob"
+  [[ -x "$azurite" ]] || { echo "Azurite is not installed: run scripts/install-deps.sh" >&2; return 1; }
+  azurite_folder="$folder/azurite"
+  mkdir -p "$azurite_folder"
+  local location=(--location "$azurite_folder")
+  [[ " $* " == *" --inMemoryPersistence "* ]] && location=()
+  "$azurite" --blobHost 127.0.0.1 --blobPort 0 "${location[@]}" --disableTelemetry --silent "$@" \
+    >"$folder/azurite.log" 2>&1 &
+  azurite_pid=$!
+  local port=
+  for _ in $(seq 1 900); do
+    port=$(sed -n 's/.*listens on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$folder/azurite.log")
+    [[ -n "$port" ]] && break
+    kill -0 "$azurite_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ -z "$port" ]]; then
+    cat "$folder/azurite.log" >&2
+    return 1
+  fi
+  # The development account's key is public (Azurite's documentation).
+  local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+  azurite_connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key"
+  azurite_connection+=";BlobEndpoint=http://127.0.0.1:$port/devstoreaccount1"
+}
+
+azurite_stop() {
+  if [[ -n "$azurite_pid" ]]; then
+    kill "$azurite_pid" 2>/dev/null || true
+    wait "$azurite_pid" 2>/dev/null || true
+    azurite_pid=
+  fi
+  [[ -n "$azurite_folder" ]] && rm -rf "$azurite_folder"
+  azurite_folder=
+}
