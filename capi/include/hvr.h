@@ -861,6 +861,296 @@ HVR_API hvr_status hvr_store_release_lease(hvr_store *store, const char *disk_na
 HVR_API hvr_status hvr_store_break_lease(hvr_store *store, const char *disk_name,
                                          int64_t break_period_seconds);
 
+
+/* ------------------------------------------------------------------------------------
+ * Replication (REQUIREMENTS.md §1-§10, docs/session.md, docs/failover.md)
+ *
+ * An engine is what many sessions in one process share: the I/O threads, the stores, a
+ * bound on the sessions doing I/O at once. A session is one protected VM, kept in a
+ * state directory: enable protection, initial replication, delta cycles, resync, status,
+ * jobs, recovery points, failover, failback, reverse replication. The host (the
+ * embedding product) does what only it can through the callbacks of an hvr_host:
+ * checkpoints, log rotation, shutting VMs down and starting them, creating VMs in Azure.
+ *
+ * Session calls block until their operation ends and are thread-safe: operations on one
+ * session run one at a time; status, jobs and points may be read from any thread while
+ * one runs. Host callbacks run on the thread of the call that needs them. JSON documents
+ * returned through `char **` are freed with hvr_string_free; their fields are those of
+ * `hvrepl ... --json` (docs/session.md lists them).
+ * ---------------------------------------------------------------------------------- */
+
+typedef enum hvr_replication_state {
+  HVR_REPLICATION_ENABLED = 0,             /* protection enabled, no initial replication yet */
+  HVR_REPLICATION_INITIAL_REPLICATION = 1, /* copying (resumable) */
+  HVR_REPLICATION_REPLICATING = 2,         /* protected: delta cycles ship the logs */
+  HVR_REPLICATION_RESYNC_REQUIRED = 3,     /* tracking broke; waiting for the window or an operator */
+  HVR_REPLICATION_RESYNCHRONIZING = 4,     /* resync running (resumable) */
+  HVR_REPLICATION_FAILED_OVER = 5,         /* the VM runs from the replica */
+  HVR_REPLICATION_FAILOVER_COMMITTED = 6,  /* its recovery points are gone */
+  HVR_REPLICATION_FAILED_BACK = 7,         /* back on premises, until reverse replication */
+  HVR_REPLICATION_FAILING_OVER = 8,        /* a failover runs; a crash resumes it */
+  HVR_REPLICATION_STATE_MAX_ENUM_ = 0x7fffffff
+} hvr_replication_state;
+
+typedef enum hvr_health {
+  HVR_HEALTH_NORMAL = 0,
+  HVR_HEALTH_WARNING = 1,  /* recoverable errors retried, a resync pending, or RPO over its threshold */
+  HVR_HEALTH_CRITICAL = 2, /* a non-recoverable error: an administrator must act */
+  HVR_HEALTH_MAX_ENUM_ = 0x7fffffff
+} hvr_health;
+
+/* "replicating", "normal"...: static strings; "unknown" for other values. */
+HVR_API const char *hvr_replication_state_name(hvr_replication_state state);
+HVR_API const char *hvr_health_name(hvr_health health);
+
+/* Engines. Thread-safe. Destroy one only after every session and scheduler made with it. */
+typedef struct hvr_engine_options hvr_engine_options;
+typedef struct hvr_engine hvr_engine;
+
+HVR_API hvr_status hvr_engine_options_create(hvr_engine_options **out);
+HVR_API void hvr_engine_options_destroy(hvr_engine_options *options);
+/* Threads running network I/O and timers (default 1). */
+HVR_API hvr_status hvr_engine_options_set_io_threads(hvr_engine_options *options, int threads);
+/* Sessions doing I/O at once (default 4); each holds its requests in flight x 4 MiB. */
+HVR_API hvr_status hvr_engine_options_set_max_active_sessions(hvr_engine_options *options, int sessions);
+/* The engine's log lines (stores' requests at debug level); called from library threads
+ * until hvr_engine_destroy returns. */
+HVR_API hvr_status hvr_engine_options_set_log(hvr_engine_options *options, hvr_log_fn log, void *user_data);
+
+/* `options` may be NULL (defaults). */
+HVR_API hvr_status hvr_engine_create(const hvr_engine_options *options, hvr_engine **out);
+HVR_API void hvr_engine_destroy(hvr_engine *engine);
+
+/* What protecting a VM means: its disks, the target, the relationship's settings
+ * (REQUIREMENTS.md §1). Defaults: 5-minute interval, 24 hours of recovery points, no
+ * app-consistent points, resync outside 08:00-18:00 on weekdays, 8 requests in flight. */
+typedef struct hvr_protection hvr_protection;
+
+/* `vm_name` must be valid as an Azure VM name; `target` is a store target (see the
+ * stores' section); it may hold a secret, which the state directory keeps owner-only. */
+HVR_API hvr_status hvr_protection_create(const char *vm_name, const char *target, hvr_protection **out);
+HVR_API void hvr_protection_destroy(hvr_protection *protection);
+/* Adds a disk (OS disk first). `log_folder` and `log_name` (NULL: the disk's folder and
+ * its file name without extension) say where the host's tracker writes its logs;
+ * `replica_name` (NULL: "<vm>-disk<index>") names the replica disk. */
+HVR_API hvr_status hvr_protection_add_disk(hvr_protection *protection, const char *path,
+                                           const char *log_folder, const char *log_name,
+                                           const char *replica_name);
+/* 30, 300 or 900 seconds. */
+HVR_API hvr_status hvr_protection_set_interval(hvr_protection *protection, int seconds);
+/* Hours of recovery points kept (0: the latest only; at most 360). */
+HVR_API hvr_status hvr_protection_set_recovery_history(hvr_protection *protection, int hours);
+/* Hours between app-consistent points (0: none; at most 12, within the history). */
+HVR_API hvr_status hvr_protection_set_app_consistent_frequency(hvr_protection *protection, int hours);
+/* Health turns warning past this RPO (default: three intervals). */
+HVR_API hvr_status hvr_protection_set_rpo_threshold(hvr_protection *protection, int64_t seconds);
+HVR_API hvr_status hvr_protection_set_max_in_flight(hvr_protection *protection, int requests);
+HVR_API hvr_status hvr_protection_set_tls(hvr_protection *protection, int verify, const char *ca_file);
+/* NULL: HTTPS_PROXY/HTTP_PROXY; "" no proxy. */
+HVR_API hvr_status hvr_protection_set_proxy(hvr_protection *protection, const char *proxy_url);
+/* A customer-provided AES-256 key, 32 bytes or 64 hex digits, in a file. */
+HVR_API hvr_status hvr_protection_set_encryption_key_file(hvr_protection *protection, const char *path);
+/* As hvr_store_options_set_bandwidth. */
+HVR_API hvr_status hvr_protection_set_bandwidth(hvr_protection *protection, uint64_t work_bytes_per_second,
+                                                uint64_t non_work_bytes_per_second, int work_start_minute,
+                                                int work_end_minute, unsigned work_days);
+/* Resync starts by itself (automatic != 0) outside office hours, [start, end) of local
+ * time on the days whose bit is set (bit 0 Sunday); by hand it starts at once. */
+HVR_API hvr_status hvr_protection_set_resync_window(hvr_protection *protection, int automatic,
+                                                    int office_start_minute, int office_end_minute,
+                                                    unsigned office_days);
+/* Chunk size of the replica manifests (0: 256 KiB). */
+HVR_API hvr_status hvr_protection_set_chunk_size(hvr_protection *protection, uint32_t bytes);
+/* A setting handed to the host when it creates the VM in Azure (size, network...). */
+HVR_API hvr_status hvr_protection_set_failover_setting(hvr_protection *protection, const char *key,
+                                                       const char *value);
+
+/* The VM a host callback is about. Valid during the call. */
+typedef struct hvr_host_vm {
+  size_t struct_size;
+  const char *name;
+  uint8_t id[16];           /* the relationship's id */
+  size_t disk_count;
+  const char *const *disks; /* the protected disks' paths */
+} hvr_host_vm;
+
+/* What a checkpoint callback fills: for each disk, its point-in-time view, and the
+ * DataWriteGuid its tracker stamps into logs from now on (NULL: taken from the logs). */
+typedef struct hvr_checkpoint hvr_checkpoint;
+HVR_API hvr_status hvr_checkpoint_set_disk(hvr_checkpoint *checkpoint, size_t index, const char *frozen_path,
+                                           const uint8_t *tracked_identity);
+
+/* Host callbacks return HVR_OK, or the status the operation fails with. */
+/* Freezes every disk at one instant (a checkpoint; again the same one when asked while
+ * it is active) and fills `checkpoint`; from then on every write is tracked. */
+typedef hvr_status (*hvr_host_checkpoint_fn)(void *user_data, const hvr_host_vm *vm, hvr_checkpoint *checkpoint);
+/* Merging the checkpoint, shutting the VM down (its trackers close their logs),
+ * starting it. */
+typedef hvr_status (*hvr_host_vm_fn)(void *user_data, const hvr_host_vm *vm);
+/* Closes every disk's log and starts the next, quiescing the guest first when asked;
+ * *out_quiesced = 1 if it did. */
+typedef hvr_status (*hvr_host_rotate_fn)(void *user_data, const hvr_host_vm *vm, int quiesce, int *out_quiesced);
+/* Creating, stopping or deleting the VM in Azure, described by `vm_json` (the JSON of a
+ * failed-over VM: name, point, disks with their locations, the failover settings). */
+typedef hvr_status (*hvr_host_azure_fn)(void *user_data, const char *vm_json);
+/* A recovery plan's action. */
+typedef hvr_status (*hvr_host_plan_action_fn)(void *user_data, const char *plan, const char *action);
+
+/* A set of host callbacks; those not set behave as for disks nothing writes (checkpoint:
+ * the disks themselves; rotate: nothing; shut down: HVR_UNSUPPORTED; the rest: nothing).
+ * A host must outlive the sessions given it. Its callbacks may run on several threads
+ * at once for different VMs. */
+typedef struct hvr_host hvr_host;
+HVR_API hvr_status hvr_host_create(void *user_data, hvr_host **out);
+HVR_API void hvr_host_destroy(hvr_host *host);
+HVR_API hvr_status hvr_host_set_checkpoint(hvr_host *host, hvr_host_checkpoint_fn fn);
+HVR_API hvr_status hvr_host_set_merge_checkpoint(hvr_host *host, hvr_host_vm_fn fn);
+HVR_API hvr_status hvr_host_set_rotate_logs(hvr_host *host, hvr_host_rotate_fn fn);
+HVR_API hvr_status hvr_host_set_shutdown_vm(hvr_host *host, hvr_host_vm_fn fn);
+HVR_API hvr_status hvr_host_set_start_vm(hvr_host *host, hvr_host_vm_fn fn);
+HVR_API hvr_status hvr_host_set_create_azure_vm(hvr_host *host, hvr_host_azure_fn fn);
+HVR_API hvr_status hvr_host_set_shutdown_azure_vm(hvr_host *host, hvr_host_azure_fn fn);
+HVR_API hvr_status hvr_host_set_delete_azure_vm(hvr_host *host, hvr_host_azure_fn fn);
+HVR_API hvr_status hvr_host_set_plan_action(hvr_host *host, hvr_host_plan_action_fn fn);
+
+/* Receives a job as JSON whenever it starts, changes step, makes progress (at most every
+ * half second) or ends; on the operation's thread; `job_json` is valid during the call. */
+typedef void (*hvr_job_fn)(void *user_data, const char *job_json);
+
+typedef struct hvr_session_options hvr_session_options;
+HVR_API hvr_status hvr_session_options_create(hvr_session_options **out);
+HVR_API void hvr_session_options_destroy(hvr_session_options *options);
+/* NULL: the default host. */
+HVR_API hvr_status hvr_session_options_set_host(hvr_session_options *options, const hvr_host *host);
+HVR_API hvr_status hvr_session_options_set_job_callback(hvr_session_options *options, hvr_job_fn fn, void *user_data);
+HVR_API hvr_status hvr_session_options_set_log(hvr_session_options *options, hvr_log_fn log, void *user_data);
+/* Overrides the protection's requests in flight for this session (0: keep them). */
+HVR_API hvr_status hvr_session_options_set_max_in_flight(hvr_session_options *options, int requests);
+
+typedef struct hvr_session hvr_session;
+
+/* Enables protection (a job): checks the VM and the target, creates the replica disks,
+ * takes their leases, keeps the relationship in `state_dir`. Run again on the same
+ * directory after a crash, it finishes. `options` may be NULL. */
+HVR_API hvr_status hvr_session_protect(hvr_engine *engine, const char *state_dir, const hvr_protection *protection,
+                                       const hvr_session_options *options, hvr_session **out);
+/* Opens the relationship in `state_dir`; HVR_CONFLICT when another process runs it,
+ * unless read_only (then status, jobs and points work; operations fail). */
+HVR_API hvr_status hvr_session_open(hvr_engine *engine, const char *state_dir, const hvr_session_options *options,
+                                    int read_only, hvr_session **out);
+/* Waits for the running operation, releases the leases and the directory. */
+HVR_API void hvr_session_close(hvr_session *session);
+
+/* Initial replication (copy from a checkpoint, apply the logs written meanwhile, first
+ * point, merge); resumes where a crash or failure stopped it. */
+HVR_API hvr_status hvr_session_replicate_initially(hvr_session *session, hvr_cancel_token *cancel);
+
+typedef struct hvr_cycle_report {
+  size_t struct_size;
+  int shipped;            /* 0: no new logs */
+  uint64_t logs;
+  uint64_t logged_bytes;  /* data in the logs, overwrites included */
+  uint64_t changed_bytes; /* distinct bytes changed */
+  uint64_t bytes_sent;
+  uint64_t page_writes;
+  uint64_t point;         /* the recovery point made (its sequence), 0 if none */
+  int64_t elapsed_ms;
+} hvr_cycle_report;
+
+/* One delta cycle; tracking failures mark the VM for resync and return their status.
+ * `out` may be NULL. */
+HVR_API hvr_status hvr_session_run_cycle(hvr_session *session, hvr_cancel_token *cancel, hvr_cycle_report *out);
+/* Resynchronises now, whatever the window (resumable). */
+HVR_API hvr_status hvr_session_resynchronize(hvr_session *session, hvr_cancel_token *cancel);
+/* An operator asks for a resync (`reason` may be NULL); works read-only too. */
+HVR_API hvr_status hvr_session_request_resync(hvr_session *session, const char *reason);
+/* Clears a non-recoverable error once it is dealt with. */
+HVR_API hvr_status hvr_session_clear_error(hvr_session *session);
+/* Runs what the schedule and the retry policy say is due (*out_ran = 1), if anything;
+ * the operation's failure is in the status, not returned. */
+HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
+/* When RunDue has something to do next: *out_has = 0 when nothing will be due by itself. */
+HVR_API hvr_status hvr_session_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
+
+typedef struct hvr_session_status {
+  size_t struct_size;
+  hvr_replication_state state;
+  hvr_health health;
+  double sync_percent;      /* initial replication or resync */
+  int64_t last_replicated;  /* 0: no recovery point */
+  int64_t rpo_seconds;      /* -1: no recovery point */
+  uint64_t recovery_points;
+  uint64_t cycles;
+  uint64_t bytes_sent;
+  hvr_status last_error;    /* HVR_OK when none; hvr_session_status_json has its message */
+  int64_t failing_since;    /* 0 when not failing */
+  int64_t next_attempt;     /* 0: nothing due by itself */
+} hvr_session_status;
+
+HVR_API hvr_status hvr_session_get_status(const hvr_session *session, hvr_session_status *out);
+/* Status, jobs (oldest first), recovery points (oldest first) as JSON. */
+HVR_API hvr_status hvr_session_status_json(const hvr_session *session, char **out_json);
+HVR_API hvr_status hvr_session_jobs_json(const hvr_session *session, char **out_json);
+HVR_API hvr_status hvr_session_recovery_points_json(const hvr_session *session, char **out_json);
+/* Compares recovery point `point` ("latest", "latest-app-consistent" or an id; NULL:
+ * latest) with the source disks as they are now; *out_identical is 1 when every disk
+ * matches. `out_json` (may be NULL) receives the report. */
+HVR_API hvr_status hvr_session_verify(const hvr_session *session, const char *point, hvr_cancel_token *cancel,
+                                      int *out_identical, char **out_json);
+
+/* Failover (never cancelled half way; a crash resumes it): copies point `point` (NULL:
+ * latest; a planned failover takes the point its last cycle makes) to new disks and asks
+ * the host to create the VM. *out_vm_json describes it. */
+HVR_API hvr_status hvr_session_failover(hvr_session *session, const char *point, int planned, char **out_vm_json);
+HVR_API hvr_status hvr_session_commit_failover(hvr_session *session);
+HVR_API hvr_status hvr_session_test_failover(hvr_session *session, const char *point, char **out_vm_json);
+HVR_API hvr_status hvr_session_cleanup_test_failover(hvr_session *session);
+/* Failback to the original disks (`folder` NULL) or new VHDX files in `folder`: sync
+ * (repeatable, while the Azure VM runs) or complete (stop it, last sync, start the
+ * on-premises VM). *out_report_json says, per disk, how it was done and what moved. */
+HVR_API hvr_status hvr_session_failback_sync(hvr_session *session, const char *folder, char **out_report_json);
+HVR_API hvr_status hvr_session_failback_complete(hvr_session *session, const char *folder, char **out_report_json);
+HVR_API hvr_status hvr_session_commit_failback(hvr_session *session);
+/* Protects the VM again from the failback point, without a full copy. */
+HVR_API hvr_status hvr_session_reverse(hvr_session *session);
+
+/* A scheduler runs sessions by themselves: each one's due work (cycles on its interval,
+ * retries, resync in its window, operators' requests) on the engine's workers. Sessions
+ * must stay open while scheduled; destroying the scheduler cancels what runs at its next
+ * safe point and waits for it. */
+typedef struct hvr_scheduler hvr_scheduler;
+HVR_API hvr_status hvr_scheduler_create(hvr_engine *engine, hvr_scheduler **out);
+HVR_API hvr_status hvr_scheduler_add(hvr_scheduler *scheduler, hvr_session *session);
+/* Waits for an operation of the session the scheduler runs. */
+HVR_API hvr_status hvr_scheduler_remove(hvr_scheduler *scheduler, hvr_session *session);
+HVR_API void hvr_scheduler_destroy(hvr_scheduler *scheduler);
+
+/* Recovery plans: VMs failed over group after group, the VMs of a group at once, with
+ * actions (hvr_host plan-action callbacks) before and after each group. */
+typedef enum hvr_plan_failover {
+  HVR_PLAN_TEST = 0,
+  HVR_PLAN_PLANNED = 1,
+  HVR_PLAN_UNPLANNED = 2,
+  HVR_PLAN_FAILOVER_MAX_ENUM_ = 0x7fffffff
+} hvr_plan_failover;
+
+typedef struct hvr_plan hvr_plan;
+HVR_API hvr_status hvr_plan_create(const char *name, hvr_plan **out);
+HVR_API void hvr_plan_destroy(hvr_plan *plan);
+/* Appends a group; *out_index numbers it for the calls below. */
+HVR_API hvr_status hvr_plan_add_group(hvr_plan *plan, size_t *out_index);
+/* The session must stay open until the plan has run. */
+HVR_API hvr_status hvr_plan_add_vm(hvr_plan *plan, size_t group, hvr_session *session);
+/* `after` 0: before the group fails over; 1: after. */
+HVR_API hvr_status hvr_plan_add_action(hvr_plan *plan, size_t group, int after, const char *action);
+/* 0 (default): a failure stops the plan before the next group; 1: the rest goes on. */
+HVR_API hvr_status hvr_plan_set_continue_on_failure(hvr_plan *plan, int go_on);
+/* Runs the plan (point: NULL for latest; ignored when planned). HVR_OK once it ran,
+ * whatever its VMs' failovers did: *out_outcome_json says ("succeeded", per VM results,
+ * the first error). `actions` (may be NULL) runs the actions. */
+HVR_API hvr_status hvr_plan_run(hvr_plan *plan, hvr_plan_failover kind, const char *point, const hvr_host *actions,
+                                char **out_outcome_json);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

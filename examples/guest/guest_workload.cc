@@ -161,6 +161,24 @@ Status GuestWorkload::Write(size_t count) {
   return Ok();
 }
 
+Status GuestWorkload::Fill(uint64_t length) {
+  std::lock_guard lock(mu_);
+  std::vector<uint8_t> piece(1 << 20);
+  for (size_t index = 0; index < disks_.size(); ++index) {
+    if (!running_) return Error(Code::kInvalidReplicaState, "the guest is shut down");
+    const uint64_t end = std::min(length, disks_[index].writer->info().virtual_size);
+    for (uint64_t offset = 0; offset < end; offset += piece.size()) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(piece.size(), end - offset));
+      for (size_t i = 0; i < n; i += 8) {
+        const uint64_t word = random_();
+        std::memcpy(piece.data() + i, &word, std::min<size_t>(8, n - i));
+      }
+      HVR_RETURN_IF_ERROR(WriteLocked(index, offset, std::span(piece.data(), n)));
+    }
+  }
+  return Ok();
+}
+
 void GuestWorkload::StartWriting() {
   if (writing_.exchange(true)) return;
   writer_ = std::thread([this] { WriterLoop(); });

@@ -51,6 +51,9 @@ class GuestWorkload final : public HostActions {
 
   // Writes `count` blocks now.
   Status Write(size_t count);
+  // Writes random data over [0, length) of every disk, 1 MiB at a time: what installing
+  // an operating system leaves at the start of a disk.
+  Status Fill(uint64_t length);
   // Writes `data` at `offset` of disk `disk` (tracked, like any guest write).
   Status WriteAt(size_t disk, uint64_t offset, std::span<const uint8_t> data);
   // Writes in the background at the configured rate until StopWriting.

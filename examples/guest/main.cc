@@ -3,7 +3,8 @@
 // answers hvrepl's host actions on a control socket.
 //
 //   hvr-guest run --disk D [--disk E] --control SOCKET [--seed N] [--rate N]
-//                 [--block N] [--create SIZE] [--initial-writes N] [--truth DIR]
+//                 [--block N] [--create SIZE] [--initial-fill SIZE] [--initial-writes N]
+//                 [--truth DIR]
 //   hvr-guest ctl --control SOCKET ACTION [--count N] [--quiesce]
 //       ACTION: checkpoint merge rotate shutdown start write pause resume status exit
 #include <filesystem>
@@ -50,6 +51,7 @@ int Run(const std::vector<std::string>& args) {
       ("rate", po::value<double>()->default_value(200), "writes per second (0: only when asked)")
       ("block", po::value<uint32_t>()->default_value(4096), "bytes per write")
       ("create", po::value<std::string>(), "create missing disks as dynamic VHDX of this size (e.g. 256M)")
+      ("initial-fill", po::value<std::string>(), "write this much at the start of each disk first (e.g. 32M)")
       ("initial-writes", po::value<uint64_t>()->default_value(0), "blocks to write before serving")
       ("truth", po::value<std::string>(), "folder for digests of the disks at each rotation");
   po::variables_map vm;
@@ -74,6 +76,11 @@ int Run(const std::vector<std::string>& args) {
   }
   auto guest = hvr::guest::GuestWorkload::Start(options);
   if (!guest.ok()) return Fail(guest.error());
+  if (vm.count("initial-fill")) {
+    const auto size = ParseSize(vm["initial-fill"].as<std::string>());
+    if (!size) return Fail(hvr::Error(hvr::Code::kInvalidArgument, "--initial-fill: a size such as 32M"));
+    if (hvr::Status s = (*guest)->Fill(*size); !s.ok()) return Fail(s.error());
+  }
   if (const uint64_t n = vm["initial-writes"].as<uint64_t>()) {
     if (hvr::Status s = (*guest)->Write(n); !s.ok()) return Fail(s.error());
   }

@@ -356,17 +356,7 @@ int Verify(const std::vector<std::string>& args) {
   auto report = (*session)->Verify(vm["point"].as<std::string>());
   if (!report.ok()) return ReportError(report.error());
   if (vm["json"].as<bool>()) {
-    json::array disks;
-    for (const auto& d : report->disks) {
-      json::object o{{"source", d.source}, {"replica", d.replica}, {"identical", d.identical},
-                     {"differing_bytes", d.differing_bytes}};
-      o["first_difference"] = d.first_difference ? json::value(*d.first_difference) : json::value(nullptr);
-      disks.push_back(std::move(o));
-    }
-    std::cout << json::serialize(json::object{{"point", hvr::ToJson(report->point)},
-                                              {"identical", report->identical()},
-                                              {"disks", disks}})
-              << "\n";
+    std::cout << json::serialize(hvr::ToJson(*report)) << "\n";
   } else {
     std::cout << "recovery point " << report->point.id << " (" << Time(report->point.source_time) << ")\n";
     for (const auto& d : report->disks) {

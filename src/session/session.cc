@@ -64,6 +64,11 @@ Session::Impl::Impl(Engine& e, StateDir d, ProtectionSettings s, SessionOptions 
 
 SessionState Session::Impl::Snapshot() const {
   std::lock_guard lock(state_mu);
+  // A read-only session watches another process's journal: it reads it afresh. A file
+  // caught being replaced or damaged leaves the last state read.
+  if (dir.read_only()) {
+    if (auto fresh = dir.LoadState(); fresh.ok()) state = std::move(*fresh);
+  }
   return state;
 }
 
@@ -471,7 +476,12 @@ Result<VerifyReport> Session::Verify(const std::string& which, const CancelToken
   return report;
 }
 
-std::vector<Job> Session::jobs() const { return impl_->job_log.jobs(); }
+std::vector<Job> Session::jobs() const {
+  if (impl_->dir.read_only()) {
+    if (auto fresh = impl_->dir.LoadJobs(); fresh.ok()) return std::move(*fresh);
+  }
+  return impl_->job_log.jobs();
+}
 
 std::vector<VmRecoveryPoint> Session::recovery_points() const { return impl_->Snapshot().points; }
 

@@ -47,7 +47,9 @@ struct Session::Impl {
 
   std::mutex operation_mu;  // one operation at a time
   mutable std::mutex state_mu;
-  SessionState state;  // as last saved; read under state_mu, changed through Commit
+  // As last saved (read-only sessions: as last read); under state_mu, changed through
+  // Commit.
+  mutable SessionState state;
 
   // --- the journal ---
   SessionState Snapshot() const;

@@ -501,3 +501,54 @@ json::object ToJson(const SessionStatus& s) {
 }
 
 }  // namespace hvr
+
+namespace hvr {
+
+json::object ToJson(const FailoverVm& vm) {
+  json::array disks;
+  for (const FailoverDisk& d : vm.disks) {
+    disks.push_back(json::object{{"name", d.name}, {"location", d.location}, {"virtual_size", d.virtual_size}});
+  }
+  json::object settings;
+  for (const auto& [k, v] : vm.settings) settings[k] = v;
+  return {{"vm_name", vm.vm_name},       {"point_id", vm.point_id}, {"point_time", ToUnixSeconds(vm.point_time)},
+          {"app_consistent", vm.app_consistent}, {"test", vm.test},         {"planned", vm.planned},
+          {"disks", disks},              {"settings", settings}};
+}
+
+json::object ToJson(const FailbackReport& report) {
+  json::array disks;
+  for (const FailbackDiskReport& d : report.disks) {
+    disks.push_back(json::object{{"destination", d.destination},
+                                 {"method", d.method},
+                                 {"bytes_read", d.bytes_read},
+                                 {"bytes_written", d.bytes_written}});
+  }
+  return {{"completed", report.completed}, {"disks", disks}};
+}
+
+json::object ToJson(const VerifyReport& report) {
+  json::array disks;
+  for (const DiskVerification& d : report.disks) {
+    json::object o{{"source", d.source}, {"replica", d.replica}, {"identical", d.identical},
+                   {"differing_bytes", d.differing_bytes}};
+    o["first_difference"] = d.first_difference ? json::value(*d.first_difference) : json::value(nullptr);
+    disks.push_back(std::move(o));
+  }
+  return {{"point", PointToJson(report.point)}, {"identical", report.identical()}, {"disks", disks}};
+}
+
+json::object ToJson(const PlanOutcome& outcome) {
+  json::array vms;
+  for (const PlanVmOutcome& r : outcome.vms) {
+    json::object o{{"group", r.group}, {"vm_name", r.vm_name}};
+    o["result"] = r.result.ok() ? json::value(nullptr) : json::value(ErrorToJson(r.result.error()));
+    o["vm"] = r.vm ? json::value(ToJson(*r.vm)) : json::value(nullptr);
+    vms.push_back(std::move(o));
+  }
+  json::object o{{"succeeded", outcome.succeeded()}, {"groups_run", outcome.groups_run}, {"vms", vms}};
+  o["first_error"] = outcome.first_error ? json::value(ErrorToJson(*outcome.first_error)) : json::value(nullptr);
+  return o;
+}
+
+}  // namespace hvr

@@ -11,6 +11,7 @@
 #include "hvr/error.hpp"
 #include "hvr/guid.hpp"
 #include "hvr/protection.hpp"
+#include "hvr/recovery_plan.hpp"
 #include "hvr/session.hpp"
 
 namespace hvr {
@@ -124,6 +125,16 @@ Result<Job> JobFromJson(const boost::json::value& json, const std::string& where
 
 boost::json::object ToJson(const VmRecoveryPoint& point);
 boost::json::object ToJson(const SessionStatus& status);
+// {"vm_name", "point_id", "point_time", "app_consistent", "test", "planned",
+//  "disks": [{"name", "location", "virtual_size"}], "settings": {...}}
+boost::json::object ToJson(const FailoverVm& vm);
+// {"completed", "disks": [{"destination", "method", "bytes_read", "bytes_written"}]}
+boost::json::object ToJson(const FailbackReport& report);
+// {"point": {...}, "identical", "disks": [{"source", "replica", "identical",
+//  "differing_bytes", "first_difference"}]}
+boost::json::object ToJson(const VerifyReport& report);
+// {"succeeded", "groups_run", "first_error", "vms": [{"group", "vm_name", "result", "vm"}]}
+boost::json::object ToJson(const PlanOutcome& outcome);
 boost::json::object ErrorToJson(const Error& error);
 
 int64_t ToUnixSeconds(TimePoint t);

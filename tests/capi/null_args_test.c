@@ -384,6 +384,158 @@ static void test_stores(const char *disk_path) {
   hvr_store_options_destroy(options);
 }
 
+static hvr_status no_checkpoint(void *user_data, const hvr_host_vm *vm, hvr_checkpoint *checkpoint) {
+  (void)user_data;
+  (void)vm;
+  (void)checkpoint;
+  return HVR_OK;
+}
+
+static void test_replication(const char *disk_path) {
+  hvr_engine_options *engine_options = NULL;
+  hvr_engine *engine = NULL;
+  hvr_protection *protection = NULL;
+  hvr_host *host = NULL;
+  hvr_session_options *options = NULL;
+  hvr_session *session = NULL;
+  hvr_scheduler *scheduler = NULL;
+  hvr_plan *plan = NULL;
+  hvr_session_status status;
+  hvr_cycle_report cycle;
+  char state[200], store[200];
+  char *text = NULL;
+  size_t group = 0;
+  int flag = 0;
+  int64_t when = 0;
+
+  snprintf(state, sizeof state, "%s/state", dir);
+  snprintf(store, sizeof store, "%s/replicas", dir);
+  status.struct_size = sizeof status;
+  cycle.struct_size = sizeof cycle;
+  CHECK_OK(hvr_engine_options_create(&engine_options));
+  CHECK_OK(hvr_engine_create(engine_options, &engine));
+  CHECK_OK(hvr_protection_create("null-vm", store, &protection));
+  CHECK_OK(hvr_protection_add_disk(protection, disk_path, NULL, NULL, NULL));
+  CHECK_OK(hvr_host_create(NULL, &host));
+  CHECK_OK(hvr_session_options_create(&options));
+  CHECK_OK(hvr_session_protect(engine, state, protection, NULL, &session));
+  CHECK_OK(hvr_plan_create("p", &plan));
+  CHECK_OK(hvr_plan_add_group(plan, &group));
+
+  EXPECT_NULL(hvr_engine_options_create(NULL), "out");
+  EXPECT_NULL(hvr_engine_options_set_io_threads(NULL, 1), "options");
+  EXPECT_NULL(hvr_engine_options_set_max_active_sessions(NULL, 1), "options");
+  EXPECT_NULL(hvr_engine_options_set_log(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_engine_create(NULL, NULL), "out");
+
+  EXPECT_NULL(hvr_protection_create(NULL, store, &protection), "vm_name");
+  EXPECT_NULL(hvr_protection_create("v", NULL, &protection), "target");
+  EXPECT_NULL(hvr_protection_create("v", store, NULL), "out");
+  EXPECT_NULL(hvr_protection_add_disk(NULL, disk_path, NULL, NULL, NULL), "protection");
+  EXPECT_NULL(hvr_protection_add_disk(protection, NULL, NULL, NULL, NULL), "path");
+  EXPECT_NULL(hvr_protection_set_interval(NULL, 30), "protection");
+  EXPECT_NULL(hvr_protection_set_recovery_history(NULL, 1), "protection");
+  EXPECT_NULL(hvr_protection_set_app_consistent_frequency(NULL, 1), "protection");
+  EXPECT_NULL(hvr_protection_set_rpo_threshold(NULL, 60), "protection");
+  EXPECT_NULL(hvr_protection_set_max_in_flight(NULL, 8), "protection");
+  EXPECT_NULL(hvr_protection_set_tls(NULL, 1, NULL), "protection");
+  EXPECT_NULL(hvr_protection_set_proxy(NULL, NULL), "protection");
+  EXPECT_NULL(hvr_protection_set_encryption_key_file(NULL, "k"), "protection");
+  EXPECT_NULL(hvr_protection_set_encryption_key_file(protection, NULL), "path");
+  EXPECT_NULL(hvr_protection_set_bandwidth(NULL, 0, 0, 0, 60, 0), "protection");
+  EXPECT_NULL(hvr_protection_set_resync_window(NULL, 1, 0, 60, 0), "protection");
+  EXPECT_NULL(hvr_protection_set_chunk_size(NULL, 0), "protection");
+  EXPECT_NULL(hvr_protection_set_failover_setting(NULL, "k", "v"), "protection");
+  EXPECT_NULL(hvr_protection_set_failover_setting(protection, NULL, "v"), "key");
+  EXPECT_NULL(hvr_protection_set_failover_setting(protection, "k", NULL), "value");
+
+  EXPECT_NULL(hvr_checkpoint_set_disk(NULL, 0, "p", NULL), "checkpoint");
+  EXPECT_NULL(hvr_host_create(NULL, NULL), "out");
+  EXPECT_NULL(hvr_host_set_checkpoint(NULL, no_checkpoint), "host");
+  EXPECT_NULL(hvr_host_set_merge_checkpoint(NULL, NULL), "host");
+  EXPECT_NULL(hvr_host_set_rotate_logs(NULL, NULL), "host");
+  EXPECT_NULL(hvr_host_set_shutdown_vm(NULL, NULL), "host");
+  EXPECT_NULL(hvr_host_set_start_vm(NULL, NULL), "host");
+  EXPECT_NULL(hvr_host_set_create_azure_vm(NULL, NULL), "host");
+  EXPECT_NULL(hvr_host_set_shutdown_azure_vm(NULL, NULL), "host");
+  EXPECT_NULL(hvr_host_set_delete_azure_vm(NULL, NULL), "host");
+  EXPECT_NULL(hvr_host_set_plan_action(NULL, NULL), "host");
+
+  EXPECT_NULL(hvr_session_options_create(NULL), "out");
+  EXPECT_NULL(hvr_session_options_set_host(NULL, host), "options");
+  EXPECT_NULL(hvr_session_options_set_job_callback(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_session_options_set_log(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_session_options_set_max_in_flight(NULL, 1), "options");
+  EXPECT_NULL(hvr_session_protect(NULL, state, protection, NULL, &session), "engine");
+  EXPECT_NULL(hvr_session_protect(engine, NULL, protection, NULL, &session), "state_dir");
+  EXPECT_NULL(hvr_session_protect(engine, state, NULL, NULL, &session), "protection");
+  EXPECT_NULL(hvr_session_protect(engine, state, protection, NULL, NULL), "out");
+  EXPECT_NULL(hvr_session_open(NULL, state, NULL, 1, &session), "engine");
+  EXPECT_NULL(hvr_session_open(engine, NULL, NULL, 1, &session), "state_dir");
+  EXPECT_NULL(hvr_session_open(engine, state, NULL, 1, NULL), "out");
+  EXPECT_NULL(hvr_session_replicate_initially(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_run_cycle(NULL, NULL, &cycle), "session");
+  EXPECT_NULL(hvr_session_resynchronize(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_request_resync(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_clear_error(NULL), "session");
+  EXPECT_NULL(hvr_session_run_due(NULL, NULL, &flag), "session");
+  EXPECT_NULL(hvr_session_run_due(session, NULL, NULL), "out_ran");
+  EXPECT_NULL(hvr_session_next_due(NULL, &flag, &when), "session");
+  EXPECT_NULL(hvr_session_next_due(session, NULL, &when), "out_has");
+  EXPECT_NULL(hvr_session_next_due(session, &flag, NULL), "out_when");
+  EXPECT_NULL(hvr_session_get_status(NULL, &status), "session");
+  EXPECT_NULL(hvr_session_get_status(session, NULL), "out");
+  EXPECT_NULL(hvr_session_status_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_status_json(session, NULL), "out_json");
+  EXPECT_NULL(hvr_session_jobs_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_jobs_json(session, NULL), "out_json");
+  EXPECT_NULL(hvr_session_recovery_points_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_recovery_points_json(session, NULL), "out_json");
+  EXPECT_NULL(hvr_session_verify(NULL, NULL, NULL, &flag, NULL), "session");
+  EXPECT_NULL(hvr_session_verify(session, NULL, NULL, NULL, NULL), "out_identical");
+  EXPECT_NULL(hvr_session_failover(NULL, NULL, 0, &text), "session");
+  EXPECT_NULL(hvr_session_failover(session, NULL, 0, NULL), "out_vm_json");
+  EXPECT_NULL(hvr_session_commit_failover(NULL), "session");
+  EXPECT_NULL(hvr_session_test_failover(NULL, NULL, &text), "session");
+  EXPECT_NULL(hvr_session_test_failover(session, NULL, NULL), "out_vm_json");
+  EXPECT_NULL(hvr_session_cleanup_test_failover(NULL), "session");
+  EXPECT_NULL(hvr_session_failback_sync(NULL, NULL, &text), "session");
+  EXPECT_NULL(hvr_session_failback_sync(session, NULL, NULL), "out_report_json");
+  EXPECT_NULL(hvr_session_failback_complete(NULL, NULL, &text), "session");
+  EXPECT_NULL(hvr_session_failback_complete(session, NULL, NULL), "out_report_json");
+  EXPECT_NULL(hvr_session_commit_failback(NULL), "session");
+  EXPECT_NULL(hvr_session_reverse(NULL), "session");
+
+  EXPECT_NULL(hvr_scheduler_create(NULL, &scheduler), "engine");
+  EXPECT_NULL(hvr_scheduler_create(engine, NULL), "out");
+  CHECK_OK(hvr_scheduler_create(engine, &scheduler));
+  EXPECT_NULL(hvr_scheduler_add(NULL, session), "scheduler");
+  EXPECT_NULL(hvr_scheduler_add(scheduler, NULL), "session");
+  EXPECT_NULL(hvr_scheduler_remove(NULL, session), "scheduler");
+  EXPECT_NULL(hvr_scheduler_remove(scheduler, NULL), "session");
+  hvr_scheduler_destroy(scheduler);
+
+  EXPECT_NULL(hvr_plan_create(NULL, &plan), "name");
+  EXPECT_NULL(hvr_plan_create("p", NULL), "out");
+  EXPECT_NULL(hvr_plan_add_group(NULL, &group), "plan");
+  EXPECT_NULL(hvr_plan_add_group(plan, NULL), "out_index");
+  EXPECT_NULL(hvr_plan_add_vm(NULL, 0, session), "plan");
+  EXPECT_NULL(hvr_plan_add_vm(plan, 0, NULL), "session");
+  EXPECT_NULL(hvr_plan_add_action(NULL, 0, 0, "a"), "plan");
+  EXPECT_NULL(hvr_plan_add_action(plan, 0, 0, NULL), "action");
+  EXPECT_NULL(hvr_plan_set_continue_on_failure(NULL, 1), "plan");
+  EXPECT_NULL(hvr_plan_run(NULL, HVR_PLAN_TEST, NULL, NULL, &text), "plan");
+  EXPECT_NULL(hvr_plan_run(plan, HVR_PLAN_TEST, NULL, NULL, NULL), "out_outcome_json");
+
+  hvr_plan_destroy(plan);
+  hvr_session_close(session);
+  hvr_session_options_destroy(options);
+  hvr_host_destroy(host);
+  hvr_protection_destroy(protection);
+  hvr_engine_destroy(engine);
+  hvr_engine_options_destroy(engine_options);
+}
+
 int main(void) {
   const char *base = getenv("TMPDIR");
   char disk_path[200];
@@ -397,6 +549,7 @@ int main(void) {
   test_hrl();
   test_disks(disk_path);
   test_stores(disk_path);
+  test_replication(disk_path);
 
   {
     char command[300];

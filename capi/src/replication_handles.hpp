@@ -1,0 +1,64 @@
+// The handles of the replication section of hvr.h, shared by the files that implement
+// it: engines, protection settings, hosts (C callbacks behind hvr::HostActions),
+// sessions.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hvr.h"
+#include "hvr/engine.hpp"
+#include "hvr/host.hpp"
+#include "hvr/protection.hpp"
+#include "hvr/session.hpp"
+
+struct hvr_engine_options {
+  hvr::EngineOptions options;
+  hvr_log_fn log = nullptr;
+  void* log_user_data = nullptr;
+};
+
+struct hvr_engine {
+  std::unique_ptr<hvr::Engine> engine;
+};
+
+struct hvr_protection {
+  hvr::ProtectionSettings settings;
+};
+
+// The C callbacks, as the session's host.
+class CHost final : public hvr::HostActions {
+ public:
+  explicit CHost(void* user_data) : user_data_(user_data) {}
+
+  hvr::Result<std::vector<hvr::FrozenDisk>> CreateCheckpoint(const hvr::HostVm& vm) override;
+  hvr::Status MergeCheckpoint(const hvr::HostVm& vm) override;
+  hvr::Result<hvr::RotateResult> RotateLogs(const hvr::HostVm& vm, bool quiesce) override;
+  hvr::Status ShutdownVm(const hvr::HostVm& vm) override;
+  hvr::Status StartVm(const hvr::HostVm& vm) override;
+  hvr::Status CreateAzureVm(const hvr::FailoverVm& vm) override;
+  hvr::Status ShutdownAzureVm(const hvr::FailoverVm& vm) override;
+  hvr::Status DeleteAzureVm(const hvr::FailoverVm& vm) override;
+  hvr::Status RunPlanAction(const std::string& plan, const std::string& action) override;
+
+  void* user_data_;
+  hvr_host_checkpoint_fn checkpoint = nullptr;
+  hvr_host_vm_fn merge = nullptr;
+  hvr_host_rotate_fn rotate = nullptr;
+  hvr_host_vm_fn shutdown = nullptr;
+  hvr_host_vm_fn start = nullptr;
+  hvr_host_azure_fn create_azure = nullptr;
+  hvr_host_azure_fn shutdown_azure = nullptr;
+  hvr_host_azure_fn delete_azure = nullptr;
+  hvr_host_plan_action_fn plan_action = nullptr;
+};
+
+struct hvr_host {
+  explicit hvr_host(void* user_data) : host(user_data) {}
+  CHost host;
+};
+
+struct hvr_session {
+  std::unique_ptr<hvr::Session> session;
+};

@@ -1,0 +1,461 @@
+// Sessions, schedulers and recovery plans through the C ABI: hvr::Session behind a
+// handle, its results as growing structs or JSON documents.
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "capi_internal.hpp"
+#include "hvr/recovery_plan.hpp"
+#include "hvr/scheduler.hpp"
+#include "replication_handles.hpp"
+#include "session/session_state.hpp"
+
+struct hvr_session_options {
+  const hvr_host* host = nullptr;
+  hvr_job_fn job = nullptr;
+  void* job_user_data = nullptr;
+  hvr_log_fn log = nullptr;
+  void* log_user_data = nullptr;
+  int max_in_flight = 0;
+};
+
+struct hvr_scheduler {
+  std::unique_ptr<hvr::Scheduler> scheduler;
+};
+
+struct hvr_plan {
+  hvr::RecoveryPlan plan;
+};
+
+namespace {
+
+namespace json = boost::json;
+using hvr::capi::CopyOut;
+using hvr::capi::CopyString;
+using hvr::capi::Fail;
+using hvr::capi::Guard;
+using hvr::capi::RequireNonNull;
+using hvr::capi::TokenOf;
+
+int64_t Seconds(hvr::TimePoint t) { return hvr::ToUnixSeconds(t); }
+
+hvr::SessionOptions OptionsFor(const hvr_session_options* o) {
+  hvr::SessionOptions options;
+  if (o == nullptr) return options;
+  // The host's C callbacks live in the hvr_host, which outlives the session.
+  if (o->host) options.host = const_cast<CHost*>(&o->host->host);
+  if (o->job) {
+    options.on_job = [fn = o->job, user_data = o->job_user_data](const hvr::Job& job) {
+      fn(user_data, json::serialize(hvr::ToJson(job)).c_str());
+    };
+  }
+  if (o->log) {
+    options.log = [fn = o->log, user_data = o->log_user_data](hvr::LogLevel level, std::string_view message) {
+      fn(user_data, static_cast<hvr_log_level>(level), std::string(message).c_str());
+    };
+  }
+  options.max_in_flight = o->max_in_flight;
+  return options;
+}
+
+hvr_status Done(const hvr::Status& status) { return status.ok() ? HVR_OK : Fail(status.error()); }
+
+// The JSON of `value` in *out, for the calls that answer with a document.
+template <typename T>
+hvr_status Json(const hvr::Result<T>& result, char** out) {
+  if (!result.ok()) return Fail(result.error());
+  *out = CopyString(json::serialize(hvr::ToJson(*result)));
+  return HVR_OK;
+}
+
+std::string PointOr(const char* point) { return point ? point : "latest"; }
+
+hvr::FailbackOptions FailbackTo(const char* folder) {
+  hvr::FailbackOptions options;
+  if (folder) options.folder = folder;
+  return options;
+}
+
+}  // namespace
+
+extern "C" {
+
+hvr_status hvr_session_options_create(hvr_session_options** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    *out = new hvr_session_options;
+    return HVR_OK;
+  });
+}
+
+void hvr_session_options_destroy(hvr_session_options* options) { delete options; }
+
+hvr_status hvr_session_options_set_host(hvr_session_options* options, const hvr_host* host) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->host = host;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_options_set_job_callback(hvr_session_options* options, hvr_job_fn fn, void* user_data) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->job = fn;
+    options->job_user_data = user_data;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_options_set_log(hvr_session_options* options, hvr_log_fn log, void* user_data) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->log = log;
+    options->log_user_data = user_data;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_options_set_max_in_flight(hvr_session_options* options, int requests) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    if (requests < 0 || requests > 64) {
+      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": requests must be 0 to 64");
+    }
+    options->max_in_flight = requests;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_protect(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
+                               const hvr_session_options* options, hvr_session** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(engine, __func__, "engine"));
+    HVR_CAPI_CHECK(RequireNonNull(state_dir, __func__, "state_dir"));
+    HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    auto session = hvr::Session::Protect(*engine->engine, state_dir, protection->settings, OptionsFor(options));
+    if (!session.ok()) return Fail(session.error());
+    *out = new hvr_session{std::move(*session)};
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_open(hvr_engine* engine, const char* state_dir, const hvr_session_options* options,
+                            int read_only, hvr_session** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(engine, __func__, "engine"));
+    HVR_CAPI_CHECK(RequireNonNull(state_dir, __func__, "state_dir"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    auto session = hvr::Session::Open(*engine->engine, state_dir, OptionsFor(options), read_only != 0);
+    if (!session.ok()) return Fail(session.error());
+    *out = new hvr_session{std::move(*session)};
+    return HVR_OK;
+  });
+}
+
+void hvr_session_close(hvr_session* session) { delete session; }
+
+hvr_status hvr_session_replicate_initially(hvr_session* session, hvr_cancel_token* cancel) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->ReplicateInitially(TokenOf(cancel)));
+  });
+}
+
+hvr_status hvr_session_run_cycle(hvr_session* session, hvr_cancel_token* cancel, hvr_cycle_report* out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    if (out) HVR_CAPI_CHECK(hvr::capi::RequireStructSize(out, __func__, "out"));
+    auto report = session->session->RunCycle(TokenOf(cancel));
+    if (!report.ok()) return Fail(report.error());
+    if (out == nullptr) return HVR_OK;
+    hvr_cycle_report full{};
+    full.shipped = report->shipped ? 1 : 0;
+    full.logs = report->logs;
+    full.logged_bytes = report->logged_bytes;
+    full.changed_bytes = report->changed_bytes;
+    full.bytes_sent = report->bytes_sent;
+    full.page_writes = report->page_writes;
+    full.point = report->point ? report->point->sequence : 0;
+    full.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(report->elapsed).count();
+    hvr::capi::CopyOutGrowing(full, out);
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_resynchronize(hvr_session* session, hvr_cancel_token* cancel) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->Resynchronize(TokenOf(cancel)));
+  });
+}
+
+hvr_status hvr_session_request_resync(hvr_session* session, const char* reason) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->RequestResync(reason ? reason : ""));
+  });
+}
+
+hvr_status hvr_session_clear_error(hvr_session* session) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->ClearError());
+  });
+}
+
+hvr_status hvr_session_run_due(hvr_session* session, hvr_cancel_token* cancel, int* out_ran) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out_ran, __func__, "out_ran"));
+    auto ran = session->session->RunDue(TokenOf(cancel));
+    if (!ran.ok()) return Fail(ran.error());
+    *out_ran = *ran ? 1 : 0;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_next_due(const hvr_session* session, int* out_has, int64_t* out_when) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out_has, __func__, "out_has"));
+    HVR_CAPI_CHECK(RequireNonNull(out_when, __func__, "out_when"));
+    const auto due = session->session->NextDue();
+    *out_has = due ? 1 : 0;
+    *out_when = due ? Seconds(*due) : 0;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_get_status(const hvr_session* session, hvr_session_status* out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    const hvr::SessionStatus s = session->session->status();
+    hvr_session_status full{};
+    full.state = static_cast<hvr_replication_state>(s.state);
+    full.health = static_cast<hvr_health>(s.health);
+    full.sync_percent = s.sync_percent;
+    full.last_replicated = s.last_replicated ? Seconds(*s.last_replicated) : 0;
+    full.rpo_seconds = s.rpo ? std::chrono::duration_cast<std::chrono::seconds>(*s.rpo).count() : -1;
+    full.recovery_points = s.recovery_point_count;
+    full.cycles = s.cycles;
+    full.bytes_sent = s.bytes_sent;
+    full.last_error = s.last_error ? hvr::capi::ToStatus(s.last_error->code()) : HVR_OK;
+    full.failing_since = s.failing_since ? Seconds(*s.failing_since) : 0;
+    full.next_attempt = s.next_attempt ? Seconds(*s.next_attempt) : 0;
+    return CopyOut(full, out, __func__);
+  });
+}
+
+hvr_status hvr_session_status_json(const hvr_session* session, char** out_json) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));
+    *out_json = CopyString(json::serialize(hvr::ToJson(session->session->status())));
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_jobs_json(const hvr_session* session, char** out_json) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));
+    json::array jobs;
+    for (const hvr::Job& job : session->session->jobs()) jobs.push_back(hvr::ToJson(job));
+    *out_json = CopyString(json::serialize(jobs));
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_recovery_points_json(const hvr_session* session, char** out_json) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));
+    json::array points;
+    for (const hvr::VmRecoveryPoint& p : session->session->recovery_points()) points.push_back(hvr::ToJson(p));
+    *out_json = CopyString(json::serialize(points));
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_verify(const hvr_session* session, const char* point, hvr_cancel_token* cancel,
+                              int* out_identical, char** out_json) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out_identical, __func__, "out_identical"));
+    auto report = session->session->Verify(PointOr(point), TokenOf(cancel));
+    if (!report.ok()) return Fail(report.error());
+    *out_identical = report->identical() ? 1 : 0;
+    if (out_json) *out_json = CopyString(json::serialize(hvr::ToJson(*report)));
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_failover(hvr_session* session, const char* point, int planned, char** out_vm_json) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out_vm_json, __func__, "out_vm_json"));
+    return Json(session->session->Failover(hvr::FailoverOptions{PointOr(point), planned != 0}), out_vm_json);
+  });
+}
+
+hvr_status hvr_session_commit_failover(hvr_session* session) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->CommitFailover());
+  });
+}
+
+hvr_status hvr_session_test_failover(hvr_session* session, const char* point, char** out_vm_json) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out_vm_json, __func__, "out_vm_json"));
+    return Json(session->session->TestFailover(PointOr(point)), out_vm_json);
+  });
+}
+
+hvr_status hvr_session_cleanup_test_failover(hvr_session* session) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->CleanupTestFailover());
+  });
+}
+
+hvr_status hvr_session_failback_sync(hvr_session* session, const char* folder, char** out_report_json) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out_report_json, __func__, "out_report_json"));
+    return Json(session->session->FailbackSync(FailbackTo(folder)), out_report_json);
+  });
+}
+
+hvr_status hvr_session_failback_complete(hvr_session* session, const char* folder, char** out_report_json) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out_report_json, __func__, "out_report_json"));
+    return Json(session->session->FailbackComplete(FailbackTo(folder)), out_report_json);
+  });
+}
+
+hvr_status hvr_session_commit_failback(hvr_session* session) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->CommitFailback());
+  });
+}
+
+hvr_status hvr_session_reverse(hvr_session* session) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->ReverseReplication());
+  });
+}
+
+hvr_status hvr_scheduler_create(hvr_engine* engine, hvr_scheduler** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(engine, __func__, "engine"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    *out = new hvr_scheduler{std::make_unique<hvr::Scheduler>(*engine->engine)};
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_scheduler_add(hvr_scheduler* scheduler, hvr_session* session) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(scheduler, __func__, "scheduler"));
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    scheduler->scheduler->Add(*session->session);
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_scheduler_remove(hvr_scheduler* scheduler, hvr_session* session) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(scheduler, __func__, "scheduler"));
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    scheduler->scheduler->Remove(*session->session);
+    return HVR_OK;
+  });
+}
+
+void hvr_scheduler_destroy(hvr_scheduler* scheduler) { delete scheduler; }
+
+hvr_status hvr_plan_create(const char* name, hvr_plan** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(name, __func__, "name"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    auto plan = std::make_unique<hvr_plan>();
+    plan->plan.name = name;
+    *out = plan.release();
+    return HVR_OK;
+  });
+}
+
+void hvr_plan_destroy(hvr_plan* plan) { delete plan; }
+
+hvr_status hvr_plan_add_group(hvr_plan* plan, size_t* out_index) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(plan, __func__, "plan"));
+    HVR_CAPI_CHECK(RequireNonNull(out_index, __func__, "out_index"));
+    plan->plan.groups.emplace_back();
+    *out_index = plan->plan.groups.size() - 1;
+    return HVR_OK;
+  });
+}
+
+namespace {
+
+hvr_status RequireGroup(const hvr_plan* plan, size_t group, const char* function) {
+  if (group < plan->plan.groups.size()) return HVR_OK;
+  return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": the plan has no group " + std::to_string(group));
+}
+
+}  // namespace
+
+hvr_status hvr_plan_add_vm(hvr_plan* plan, size_t group, hvr_session* session) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(plan, __func__, "plan"));
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireGroup(plan, group, __func__));
+    plan->plan.groups[group].vms.push_back(session->session.get());
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_plan_add_action(hvr_plan* plan, size_t group, int after, const char* action) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(plan, __func__, "plan"));
+    HVR_CAPI_CHECK(RequireNonNull(action, __func__, "action"));
+    HVR_CAPI_CHECK(RequireGroup(plan, group, __func__));
+    auto& list = after ? plan->plan.groups[group].after : plan->plan.groups[group].before;
+    list.emplace_back(action);
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_plan_set_continue_on_failure(hvr_plan* plan, int go_on) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(plan, __func__, "plan"));
+    plan->plan.continue_on_failure = go_on != 0;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_plan_run(hvr_plan* plan, hvr_plan_failover kind, const char* point, const hvr_host* actions,
+                        char** out_outcome_json) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(plan, __func__, "plan"));
+    HVR_CAPI_CHECK(RequireNonNull(out_outcome_json, __func__, "out_outcome_json"));
+    if (kind < HVR_PLAN_TEST || kind > HVR_PLAN_UNPLANNED) {
+      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": unknown kind of failover");
+    }
+    hvr::PlanOptions options;
+    options.kind = static_cast<hvr::PlanFailover>(kind);
+    options.point = PointOr(point);
+    if (actions) options.host = const_cast<CHost*>(&actions->host);
+    return Json(hvr::RunRecoveryPlan(plan->plan, options), out_outcome_json);
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,238 @@
+/* Replication from C, as an embedder builds it: a disk and its change tracker, a host
+ * whose callbacks rotate the tracker's logs and freeze the disk, a session protecting it
+ * to a local store; initial replication, cycles, status and jobs as structs and JSON,
+ * verification, a test failover, a recovery plan, a failover and its commit, and a
+ * scheduler running a session by itself. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+
+static char work[] = "/tmp/hvr-capi-session-XXXXXX";
+
+struct vm {
+  hvr_disk *disk;
+  hvr_hrl_tracker *tracker;
+  char disk_path[256];
+  int checkpoints;
+  int rotations;
+  int azure_vms;
+  int actions;
+  int jobs;
+};
+
+static hvr_status checkpoint(void *user_data, const hvr_host_vm *vm, hvr_checkpoint *out) {
+  struct vm *v = (struct vm *)user_data;
+  CHECK(vm->struct_size >= sizeof(hvr_host_vm));
+  CHECK(vm->disk_count == 1);
+  CHECK(strcmp(vm->disks[0], v->disk_path) == 0);
+  CHECK(strcmp(vm->name, "c-vm") == 0);
+  /* The guest stays still while the copy runs: the disk itself is the frozen view. */
+  ++v->checkpoints;
+  CHECK(hvr_checkpoint_set_disk(out, 1, v->disk_path, NULL) == HVR_INVALID_ARGUMENT);
+  return hvr_checkpoint_set_disk(out, 0, v->disk_path, NULL);
+}
+
+static hvr_status rotate(void *user_data, const hvr_host_vm *vm, int quiesce, int *out_quiesced) {
+  struct vm *v = (struct vm *)user_data;
+  char *closed = NULL;
+  hvr_status status;
+  (void)vm;
+  ++v->rotations;
+  status = hvr_hrl_tracker_rotate(v->tracker, &closed);
+  hvr_string_free(closed);
+  *out_quiesced = quiesce;
+  return status;
+}
+
+static hvr_status create_azure_vm(void *user_data, const char *vm_json) {
+  struct vm *v = (struct vm *)user_data;
+  CHECK(strstr(vm_json, "\"disks\":[{\"name\":\"c-vm-disk0-") != NULL);
+  ++v->azure_vms;
+  return HVR_OK;
+}
+
+static hvr_status plan_action(void *user_data, const char *plan, const char *action) {
+  struct vm *v = (struct vm *)user_data;
+  CHECK(strcmp(plan, "c-plan") == 0);
+  CHECK(strcmp(action, v->actions == 0 ? "before" : "after") == 0);
+  ++v->actions;
+  return HVR_OK;
+}
+
+static void on_job(void *user_data, const char *job_json) {
+  struct vm *v = (struct vm *)user_data;
+  CHECK(strstr(job_json, "\"vm_name\":\"c-vm\"") != NULL);
+  ++v->jobs;
+}
+
+static void write_blocks(struct vm *v, int count, char fill) {
+  unsigned char block[4096];
+  int i;
+  memset(block, fill, sizeof block);
+  for (i = 0; i < count; ++i) {
+    const uint64_t offset = (uint64_t)((i * 131) % 4096) * 4096;
+    CHECK_OK(hvr_disk_write(v->disk, offset, block, sizeof block));
+    CHECK_OK(hvr_hrl_tracker_record(v->tracker, offset, block, sizeof block));
+  }
+  CHECK_OK(hvr_disk_flush(v->disk));
+}
+
+static hvr_session_status status_of(const hvr_session *session) {
+  hvr_session_status s;
+  memset(&s, 0, sizeof s);
+  s.struct_size = sizeof s;
+  CHECK_OK(hvr_session_get_status(session, &s));
+  return s;
+}
+
+int main(void) {
+  static const uint8_t identity[16] = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6};
+  struct vm v;
+  char folder[256], store[256], state[256];
+  hvr_host *host = NULL;
+  hvr_engine_options *engine_options = NULL;
+  hvr_engine *engine = NULL;
+  hvr_protection *protection = NULL;
+  hvr_session_options *options = NULL;
+  hvr_session *session = NULL, *reader = NULL;
+  hvr_cycle_report cycle;
+  hvr_session_status s;
+  hvr_plan *plan = NULL;
+  hvr_scheduler *scheduler = NULL;
+  char *json = NULL;
+  size_t group = 0;
+  int identical = 0, has = 0, ran = 0, i;
+  int64_t when = 0;
+
+  memset(&v, 0, sizeof v);
+  CHECK(mkdtemp(work) != NULL);
+  snprintf(folder, sizeof folder, "%s/vm", work);
+  snprintf(store, sizeof store, "%s/store", work);
+  snprintf(state, sizeof state, "%s/state", work);
+  snprintf(v.disk_path, sizeof v.disk_path, "%s/vm/c-disk.img", work);
+  CHECK(mkdir(folder, 0700) == 0);
+  CHECK_OK(hvr_disk_create_raw(v.disk_path, 16 << 20));
+  CHECK_OK(hvr_disk_open_writable(v.disk_path, NULL, &v.disk));
+  CHECK_OK(hvr_hrl_tracker_create(folder, 16 << 20, identity, NULL, &v.tracker));
+  write_blocks(&v, 100, 'x');
+
+  CHECK_OK(hvr_host_create(&v, &host));
+  CHECK_OK(hvr_host_set_checkpoint(host, checkpoint));
+  CHECK_OK(hvr_host_set_rotate_logs(host, rotate));
+  CHECK_OK(hvr_host_set_create_azure_vm(host, create_azure_vm));
+  CHECK_OK(hvr_host_set_plan_action(host, plan_action));
+  CHECK_OK(hvr_engine_options_create(&engine_options));
+  CHECK_OK(hvr_engine_options_set_max_active_sessions(engine_options, 2));
+  CHECK(hvr_engine_options_set_io_threads(engine_options, 0) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_engine_create(engine_options, &engine));
+
+  /* Settings are checked at protection, with messages naming them. */
+  CHECK_OK(hvr_protection_create("c-vm", store, &protection));
+  CHECK(hvr_protection_set_interval(protection, 60) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_protection_add_disk(protection, v.disk_path, folder, "hvr", NULL));
+  CHECK_OK(hvr_protection_set_interval(protection, 30));
+  CHECK_OK(hvr_protection_set_recovery_history(protection, 2));
+  CHECK_OK(hvr_protection_set_app_consistent_frequency(protection, 1));
+  CHECK_OK(hvr_protection_set_resync_window(protection, 1, 8 * 60, 18 * 60, 0x3e));
+  CHECK_OK(hvr_protection_set_failover_setting(protection, "size", "Standard_D2s_v5"));
+  CHECK_OK(hvr_session_options_create(&options));
+  CHECK_OK(hvr_session_options_set_host(options, host));
+  CHECK_OK(hvr_session_options_set_job_callback(options, on_job, &v));
+  CHECK_OK(hvr_session_protect(engine, state, protection, options, &session));
+  s = status_of(session);
+  CHECK(s.state == HVR_REPLICATION_ENABLED);
+  CHECK(strcmp(hvr_replication_state_name(s.state), "enabled") == 0);
+
+  /* A second process may look, but not run it. */
+  CHECK(hvr_session_open(engine, state, NULL, 0, &reader) == HVR_CONFLICT);
+  CHECK_OK(hvr_session_open(engine, state, NULL, 1, &reader));
+  CHECK(hvr_session_replicate_initially(reader, NULL) == HVR_CONFLICT);
+
+  CHECK_OK(hvr_session_replicate_initially(session, NULL));
+  CHECK(v.checkpoints == 1);
+  s = status_of(session);
+  CHECK(s.state == HVR_REPLICATION_REPLICATING);
+  CHECK(s.recovery_points == 1);
+  CHECK(s.health == HVR_HEALTH_NORMAL);
+  CHECK(strcmp(hvr_health_name(s.health), "normal") == 0);
+
+  for (i = 0; i < 2; ++i) {
+    write_blocks(&v, 20, (char)('a' + i));
+    memset(&cycle, 0, sizeof cycle);
+    cycle.struct_size = sizeof cycle;
+    CHECK_OK(hvr_session_run_cycle(session, NULL, &cycle));
+    CHECK(cycle.shipped == 1);
+    CHECK(cycle.point == (uint64_t)(2 + i));
+    CHECK(cycle.changed_bytes == 20 * 4096);
+  }
+  CHECK_OK(hvr_session_verify(session, NULL, NULL, &identical, &json));
+  CHECK(identical == 1);
+  CHECK(strstr(json, "\"identical\":true") != NULL);
+  hvr_string_free(json);
+  CHECK_OK(hvr_session_recovery_points_json(reader, &json));
+  CHECK(strstr(json, "\"app_consistent\":true") != NULL); /* the first cycle quiesced */
+  hvr_string_free(json);
+  CHECK_OK(hvr_session_jobs_json(session, &json));
+  CHECK(strstr(json, "\"type\":\"delta_replication\"") != NULL);
+  hvr_string_free(json);
+  CHECK(v.jobs > 0);
+  CHECK_OK(hvr_session_status_json(session, &json));
+  CHECK(strstr(json, "\"state\":\"replicating\"") != NULL);
+  hvr_string_free(json);
+  CHECK_OK(hvr_session_next_due(session, &has, &when));
+  CHECK(has == 1 && when > 0);
+  CHECK_OK(hvr_session_run_due(session, NULL, &ran));
+  CHECK(ran == 0); /* the next cycle is half a minute away */
+
+  /* A test failover by recovery plan, with its actions around the group. */
+  CHECK_OK(hvr_plan_create("c-plan", &plan));
+  CHECK_OK(hvr_plan_add_group(plan, &group));
+  CHECK_OK(hvr_plan_add_vm(plan, group, session));
+  CHECK_OK(hvr_plan_add_action(plan, group, 0, "before"));
+  CHECK_OK(hvr_plan_add_action(plan, group, 1, "after"));
+  CHECK(hvr_plan_add_vm(plan, 7, session) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_plan_run(plan, HVR_PLAN_TEST, NULL, host, &json));
+  CHECK(strstr(json, "\"succeeded\":true") != NULL);
+  hvr_string_free(json);
+  CHECK(v.actions == 2);
+  CHECK(v.azure_vms == 1);
+  CHECK_OK(hvr_session_cleanup_test_failover(session));
+  hvr_plan_destroy(plan);
+
+  /* The scheduler runs what is due; nothing is, so it only looks. */
+  CHECK_OK(hvr_scheduler_create(engine, &scheduler));
+  CHECK_OK(hvr_scheduler_add(scheduler, session));
+  CHECK_OK(hvr_scheduler_remove(scheduler, session));
+  hvr_scheduler_destroy(scheduler);
+
+  /* Fail over, commit. */
+  CHECK_OK(hvr_session_failover(session, "latest-app-consistent", 0, &json));
+  CHECK(strstr(json, "\"point_id\":\"2\"") != NULL);
+  CHECK(strstr(json, "\"size\":\"Standard_D2s_v5\"") != NULL);
+  hvr_string_free(json);
+  CHECK(v.azure_vms == 2);
+  CHECK(status_of(session).state == HVR_REPLICATION_FAILED_OVER);
+  CHECK(hvr_session_run_cycle(session, NULL, NULL) == HVR_INVALID_REPLICA_STATE);
+  CHECK(strstr(hvr_last_error_message(), "failed_over") != NULL);
+  CHECK_OK(hvr_session_commit_failover(session));
+  s = status_of(session);
+  CHECK(s.state == HVR_REPLICATION_FAILOVER_COMMITTED);
+  CHECK(s.recovery_points == 0);
+
+  hvr_session_close(reader);
+  hvr_session_close(session);
+  hvr_session_options_destroy(options);
+  hvr_protection_destroy(protection);
+  hvr_engine_destroy(engine);
+  hvr_engine_options_destroy(engine_options);
+  hvr_host_destroy(host);
+  hvr_hrl_tracker_destroy(v.tracker);
+  hvr_disk_close(v.disk);
+  printf("session from C: protected, replicated, verified, tested, failed over and committed\n");
+  return 0;
+}
