@@ -24,13 +24,49 @@ namespace Hvr
     public abstract class HvrHandle : SafeHandleZeroOrMinusOneIsInvalid
     {
         private readonly List<object> callbacks = new List<object>();
+        private readonly List<SafeHandle> dependencies = new List<SafeHandle>();
 
         protected HvrHandle() : base(true) { }
+
+        // A handle that only borrows what native code gave a callback: never destroyed here.
+        protected HvrHandle(bool ownsHandle) : base(ownsHandle) { }
 
         internal void KeepAlive(object callback)
         {
             if (callback == null) return;
             lock (callbacks) callbacks.Add(callback);
+        }
+
+        // Handles this one's C object uses until it is destroyed (the engine and host of a
+        // session, the sessions of a scheduler or plan): each is kept from being destroyed,
+        // whoever disposes or finalizes it, until this handle is released or drops it, so
+        // destroy calls come in the order hvr.h asks for. Throws ObjectDisposedException
+        // for a handle already disposed.
+        internal void DependOn(SafeHandle other)
+        {
+            if (other == null || other.IsInvalid) return;
+            bool added = false;
+            other.DangerousAddRef(ref added);
+            lock (dependencies) dependencies.Add(other);
+        }
+
+        internal void DropDependency(SafeHandle other)
+        {
+            bool found;
+            lock (dependencies) found = dependencies.Remove(other);
+            if (found) other.DangerousRelease();
+        }
+
+        // Called by ReleaseHandle once the C object is destroyed.
+        protected void ReleaseDependencies()
+        {
+            SafeHandle[] held;
+            lock (dependencies)
+            {
+                held = dependencies.ToArray();
+                dependencies.Clear();
+            }
+            foreach (SafeHandle other in held) other.DangerousRelease();
         }
     }
 
@@ -130,6 +166,83 @@ namespace Hvr
     public sealed class StoreHandle : HvrHandle
     {
         protected override bool ReleaseHandle() { HvrNative.hvr_store_close(handle); return true; }
+    }
+
+    [NativeHandle("hvr_engine_options")]
+    public sealed class EngineOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_engine_options_destroy(handle); return true; }
+    }
+
+    [NativeHandle("hvr_engine")]
+    public sealed class EngineHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_engine_destroy(handle); return true; }
+    }
+
+    [NativeHandle("hvr_protection")]
+    public sealed class ProtectionHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_protection_destroy(handle); return true; }
+    }
+
+    // The hvr_checkpoint a host's checkpoint callback fills: the library's, lent for the
+    // callback only. The wrapper closes it when the callback returns, so a late SetDisk
+    // throws ObjectDisposedException instead of writing to freed memory.
+    [NativeHandle("hvr_checkpoint")]
+    public sealed class CheckpointHandle : HvrHandle
+    {
+        public CheckpointHandle() : base(false) { }
+        internal CheckpointHandle(IntPtr borrowed) : base(false) { SetHandle(borrowed); }
+        protected override bool ReleaseHandle() { return true; }  // not owned: never destroyed here
+    }
+
+    [NativeHandle("hvr_host")]
+    public sealed class HostHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_host_destroy(handle); return true; }
+    }
+
+    [NativeHandle("hvr_session_options")]
+    public sealed class SessionOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_session_options_destroy(handle); return true; }
+    }
+
+    // A session: closed before its engine and host are destroyed (it depends on both).
+    [NativeHandle("hvr_session")]
+    public sealed class SessionHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle()
+        {
+            HvrNative.hvr_session_close(handle);
+            ReleaseDependencies();
+            return true;
+        }
+    }
+
+    // A scheduler: destroyed before its engine and the sessions it still runs.
+    [NativeHandle("hvr_scheduler")]
+    public sealed class SchedulerHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle()
+        {
+            HvrNative.hvr_scheduler_destroy(handle);
+            ReleaseDependencies();
+            return true;
+        }
+    }
+
+    // A recovery plan: destroyed before the sessions it names.
+    [NativeHandle("hvr_plan")]
+    public sealed class PlanHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle()
+        {
+            HvrNative.hvr_plan_destroy(handle);
+            ReleaseDependencies();
+            return true;
+        }
     }
 
     // ---- Errors ------------------------------------------------------------------------------
@@ -317,8 +430,8 @@ namespace Hvr
 
     // Builds the native callbacks of one call or handle. An exception thrown by managed code
     // never unwinds into the library: it is caught, the callback returns a failure status
-    // (HVR_CANCELLED for OperationCanceledException, else HVR_INTERNAL) or, for callbacks
-    // without a status, is dropped; the call's wrapper rethrows the first one afterwards.
+    // (StatusOf) or, for callbacks without a status, is dropped; the call's wrapper rethrows
+    // the first one afterwards.
     internal sealed class Callbacks
     {
         private Exception first;
@@ -354,8 +467,20 @@ namespace Hvr
             catch (Exception e)
             {
                 Record(e);
-                return e is OperationCanceledException ? Status.Cancelled : Status.Internal;
+                return StatusOf(e);
             }
+        }
+
+        // What the library is told a callback's exception means: HVR_CANCELLED for
+        // OperationCanceledException, the status of an HvrException (a failed hvr call made
+        // by the callback, which the library then classes as it would its own), else
+        // HVR_INTERNAL.
+        public static Status StatusOf(Exception e)
+        {
+            if (e is OperationCanceledException) return Status.Cancelled;
+            HvrException hvr = e as HvrException;
+            if (hvr != null && hvr.Status != Status.Ok) return hvr.Status;
+            return Status.Internal;
         }
 
         public void Record(Exception e) { Interlocked.CompareExchange(ref first, e, null); }

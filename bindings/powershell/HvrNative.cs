@@ -135,6 +135,36 @@ namespace Hvr
         Expired = 4,
     }
 
+    [NativeEnum("hvr_replication_state", "HVR_REPLICATION_")]
+    public enum ReplicationState
+    {
+        Enabled = 0,
+        InitialReplication = 1,
+        Replicating = 2,
+        ResyncRequired = 3,
+        Resynchronizing = 4,
+        FailedOver = 5,
+        FailoverCommitted = 6,
+        FailedBack = 7,
+        FailingOver = 8,
+    }
+
+    [NativeEnum("hvr_health", "HVR_HEALTH_")]
+    public enum Health
+    {
+        Normal = 0,
+        Warning = 1,
+        Critical = 2,
+    }
+
+    [NativeEnum("hvr_plan_failover", "HVR_PLAN_")]
+    public enum PlanFailover
+    {
+        Test = 0,
+        Planned = 1,
+        Unplanned = 2,
+    }
+
     public static class HvrNative
     {
         public const string Library = "hvr";
@@ -263,6 +293,48 @@ namespace Hvr
             public LeaseState lease_state;
         }
 
+        // What host callbacks receive: the VM they are about (valid during the call).
+        [StructLayout(LayoutKind.Sequential)]
+        public struct hvr_host_vm
+        {
+            public UIntPtr struct_size;
+            public IntPtr name;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)] public byte[] id;
+            public UIntPtr disk_count;
+            public IntPtr disks;  // const char *const *: disk_count paths
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        public struct hvr_cycle_report
+        {
+            public UIntPtr struct_size;
+            public int shipped;
+            public ulong logs;
+            public ulong logged_bytes;
+            public ulong changed_bytes;
+            public ulong bytes_sent;
+            public ulong page_writes;
+            public ulong point;
+            public long elapsed_ms;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        public struct hvr_session_status
+        {
+            public UIntPtr struct_size;
+            public ReplicationState state;
+            public Health health;
+            public double sync_percent;
+            public long last_replicated;
+            public long rpo_seconds;
+            public ulong recovery_points;
+            public ulong cycles;
+            public ulong bytes_sent;
+            public Status last_error;
+            public long failing_since;
+            public long next_attempt;
+        }
+
         // ---- Callback types ----------------------------------------------------------------
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -282,6 +354,26 @@ namespace Hvr
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate Status hvr_range_fn(IntPtr user_data, ulong offset, ulong length);
+
+        // Host callbacks: `vm` is a const hvr_host_vm * (read by its struct_size), `checkpoint`
+        // an hvr_checkpoint * the callback fills and does not own.
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate Status hvr_host_checkpoint_fn(IntPtr user_data, IntPtr vm, IntPtr checkpoint);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate Status hvr_host_vm_fn(IntPtr user_data, IntPtr vm);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate Status hvr_host_rotate_fn(IntPtr user_data, IntPtr vm, int quiesce, out int out_quiesced);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate Status hvr_host_azure_fn(IntPtr user_data, IntPtr vm_json);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate Status hvr_host_plan_action_fn(IntPtr user_data, IntPtr plan, IntPtr action);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate void hvr_job_fn(IntPtr user_data, IntPtr job_json);
 
         // ---- Status codes and error classes -------------------------------------------------
 
@@ -771,5 +863,250 @@ namespace Hvr
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_store_break_lease(StoreHandle store, byte[] disk_name,
             long break_period_seconds);
+
+        // ---- Replication ---------------------------------------------------------------
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr hvr_replication_state_name(ReplicationState state);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr hvr_health_name(Health health);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_engine_options_create(out EngineOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_engine_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_engine_options_set_io_threads(EngineOptionsHandle options, int threads);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_engine_options_set_max_active_sessions(EngineOptionsHandle options, int sessions);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_engine_options_set_log(EngineOptionsHandle options, hvr_log_fn log, IntPtr user_data);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_engine_create(EngineOptionsHandle options, out EngineHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_engine_destroy(IntPtr engine);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_create(byte[] vm_name, byte[] target, out ProtectionHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_protection_destroy(IntPtr protection);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_add_disk(ProtectionHandle protection, byte[] path, byte[] log_folder,
+            byte[] log_name, byte[] replica_name);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_interval(ProtectionHandle protection, int seconds);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_recovery_history(ProtectionHandle protection, int hours);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_app_consistent_frequency(ProtectionHandle protection, int hours);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_rpo_threshold(ProtectionHandle protection, long seconds);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_max_in_flight(ProtectionHandle protection, int requests);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_tls(ProtectionHandle protection, int verify, byte[] ca_file);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_proxy(ProtectionHandle protection, byte[] proxy_url);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_encryption_key_file(ProtectionHandle protection, byte[] path);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_bandwidth(ProtectionHandle protection, ulong work_bytes_per_second,
+            ulong non_work_bytes_per_second, int work_start_minute, int work_end_minute, uint work_days);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_resync_window(ProtectionHandle protection, int automatic,
+            int office_start_minute, int office_end_minute, uint office_days);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_chunk_size(ProtectionHandle protection, uint bytes);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_failover_setting(ProtectionHandle protection, byte[] key,
+            byte[] value);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_checkpoint_set_disk(CheckpointHandle checkpoint, UIntPtr index, byte[] frozen_path,
+            byte[] tracked_identity);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_create(IntPtr user_data, out HostHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_host_destroy(IntPtr host);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_checkpoint(HostHandle host, hvr_host_checkpoint_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_merge_checkpoint(HostHandle host, hvr_host_vm_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_rotate_logs(HostHandle host, hvr_host_rotate_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_shutdown_vm(HostHandle host, hvr_host_vm_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_start_vm(HostHandle host, hvr_host_vm_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_create_azure_vm(HostHandle host, hvr_host_azure_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_shutdown_azure_vm(HostHandle host, hvr_host_azure_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_delete_azure_vm(HostHandle host, hvr_host_azure_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_plan_action(HostHandle host, hvr_host_plan_action_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_options_create(out SessionOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_session_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_options_set_host(SessionOptionsHandle options, HostHandle host);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_options_set_job_callback(SessionOptionsHandle options, hvr_job_fn fn,
+            IntPtr user_data);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_options_set_log(SessionOptionsHandle options, hvr_log_fn log,
+            IntPtr user_data);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_options_set_max_in_flight(SessionOptionsHandle options, int requests);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_protect(EngineHandle engine, byte[] state_dir, ProtectionHandle protection,
+            SessionOptionsHandle options, out SessionHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_open(EngineHandle engine, byte[] state_dir, SessionOptionsHandle options,
+            int read_only, out SessionHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_session_close(IntPtr session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_replicate_initially(SessionHandle session, CancelTokenHandle cancel);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_run_cycle(SessionHandle session, CancelTokenHandle cancel,
+            ref hvr_cycle_report out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_resynchronize(SessionHandle session, CancelTokenHandle cancel);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_request_resync(SessionHandle session, byte[] reason);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_clear_error(SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_run_due(SessionHandle session, CancelTokenHandle cancel, out int out_ran);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_next_due(SessionHandle session, out int out_has, out long out_when);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_get_status(SessionHandle session, ref hvr_session_status out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_status_json(SessionHandle session, out IntPtr out_json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_jobs_json(SessionHandle session, out IntPtr out_json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_recovery_points_json(SessionHandle session, out IntPtr out_json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_verify(SessionHandle session, byte[] point, CancelTokenHandle cancel,
+            out int out_identical, out IntPtr out_json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_failover(SessionHandle session, byte[] point, int planned,
+            out IntPtr out_vm_json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_commit_failover(SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_test_failover(SessionHandle session, byte[] point, out IntPtr out_vm_json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_cleanup_test_failover(SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_failback_sync(SessionHandle session, byte[] folder,
+            out IntPtr out_report_json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_failback_complete(SessionHandle session, byte[] folder,
+            out IntPtr out_report_json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_commit_failback(SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_reverse(SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_scheduler_create(EngineHandle engine, out SchedulerHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_scheduler_add(SchedulerHandle scheduler, SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_scheduler_remove(SchedulerHandle scheduler, SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_scheduler_destroy(IntPtr scheduler);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_plan_create(byte[] name, out PlanHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_plan_destroy(IntPtr plan);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_plan_add_group(PlanHandle plan, out UIntPtr out_index);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_plan_add_vm(PlanHandle plan, UIntPtr group, SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_plan_add_action(PlanHandle plan, UIntPtr group, int after, byte[] action);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_plan_set_continue_on_failure(PlanHandle plan, int go_on);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_plan_run(PlanHandle plan, PlanFailover kind, byte[] point, HostHandle actions,
+            out IntPtr out_outcome_json);
     }
 }
