@@ -12,7 +12,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FileList             = @('HvReplication.psm1', 'HvrNative.cs', 'HvrInterop.cs', 'HvrCore.cs', 'HvrDisks.cs',
-                             'HvrChunkDiff.cs', 'HvrReplicaLogs.cs', 'HvrStores.cs')
+                             'HvrChunkDiff.cs', 'HvrReplicaLogs.cs', 'HvrStores.cs', 'HvrReplication.cs')
 
     FunctionsToExport    = @(
         # Library

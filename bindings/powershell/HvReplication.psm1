@@ -11,7 +11,7 @@ Set-StrictMode -Version 3.0
 #region Loading
 
 $script:Sources = @('HvrNative.cs', 'HvrInterop.cs', 'HvrCore.cs', 'HvrDisks.cs', 'HvrChunkDiff.cs',
-                    'HvrReplicaLogs.cs', 'HvrStores.cs')
+                    'HvrReplicaLogs.cs', 'HvrStores.cs', 'HvrReplication.cs')
 if (-not ('Hvr.HvrNative' -as [type])) {
     Add-Type -Path ($script:Sources | ForEach-Object { Join-Path $PSScriptRoot $_ })
 }

@@ -658,6 +658,339 @@ namespace HvrBindingsTest
             }
         }
 
+        // ---- Replication ------------------------------------------------------------------
+
+        // What the C# host of the replication scenarios saw.
+        private sealed class HostLog
+        {
+            public int Checkpoints, Rotations, AzureCreated, AzureStopped, AzureDeleted, Started;
+            public HostCheckpoint Lent;
+            public volatile bool ThrowFromJobs;
+            public readonly List<Job> Jobs = new List<Job>();
+            public readonly List<string> Plan = new List<string>();
+        }
+
+        // A guest write, the way a hypervisor does it: to the disk, and into the log.
+        private static void GuestWrites(Disk disk, ChangeTracker tracker, int count, byte fill)
+        {
+            byte[] block = new byte[4096];
+            for (int i = 0; i < block.Length; ++i) block[i] = fill;
+            for (int i = 0; i < count; ++i)
+            {
+                ulong offset = (ulong)((i * 131) % 4096) * 4096;
+                disk.Write(offset, block);
+                tracker.Record(offset, block);
+            }
+            disk.Flush();
+        }
+
+        // A whole session through P/Invoke, as an embedder writes it in C#: a raw disk and its
+        // change tracker, a Host whose callbacks rotate the tracker's logs and report the
+        // checkpoint, a session protecting the disk to a local folder store; initial
+        // replication, two cycles of guest writes, verification, status and documents,
+        // callbacks that throw, a test failover, a scheduler, a recovery plan, a failover and
+        // its commit, failback to a folder (read back with System.IO), its commit, reverse.
+        public static void Replication()
+        {
+            const ulong Size = 16 * MiB;
+            using (TempDir dir = new TempDir())
+            {
+                string folder = dir.File("vm"), diskPath = dir.File("vm/cs-disk.img"), state = dir.File("state");
+                Directory.CreateDirectory(folder);
+                Disk.CreateRaw(diskPath, Size);
+                HostLog seen = new HostLog();
+                using (Disk disk = Disk.OpenWritable(diskPath))
+                using (ChangeTracker tracker = ChangeTracker.Open(folder, Size, Guid.NewGuid(), null))
+                using (Host host = new Host())
+                using (Engine engine = new Engine(new EngineOptions { MaxActiveSessions = 2 }))
+                using (Protection protection = new Protection("cs-vm", dir.File("store")))
+                {
+                    GuestWrites(disk, tracker, 100, (byte)'x');
+                    Check.Fails(Status.InvalidArgument, "", delegate { new Engine(new EngineOptions { IoThreads = 0 }); });
+                    host.Checkpoint = delegate(HostVm vm, HostCheckpoint checkpoint)
+                    {
+                        Check.Equal("cs-vm", vm.Name, "the VM's name");
+                        Check.Equal(1, vm.Disks.Length, "its disks");
+                        Check.Equal(diskPath, vm.Disks[0], "the disk's path, decoded from UTF-8");
+                        Check.True(vm.Id != Guid.Empty, "the relationship's id");
+                        Check.Equal(1, checkpoint.DiskCount, "disks to freeze");
+                        Check.Fails(Status.InvalidArgument, "1 disks", delegate { checkpoint.SetDisk(1, diskPath); });
+                        // The guest stays still while the copy runs: the disk itself is the frozen view.
+                        checkpoint.SetDisk(0, diskPath, null);
+                        seen.Lent = checkpoint;
+                        ++seen.Checkpoints;
+                    };
+                    host.RotateLogs = delegate(HostVm vm, bool quiesce)
+                    {
+                        // The delegates native code holds survive a collection while it holds them.
+                        GC.Collect();
+                        GC.WaitForPendingFinalizers();
+                        tracker.Rotate();
+                        ++seen.Rotations;
+                        return quiesce;
+                    };
+                    host.CreateAzureVm = delegate(string json)
+                    {
+                        Check.True(json.Contains("\"disks\":[{\"name\":\"cs-vm-disk0-"), json);
+                        ++seen.AzureCreated;
+                    };
+                    host.ShutdownAzureVm = delegate { ++seen.AzureStopped; };
+                    host.DeleteAzureVm = delegate { ++seen.AzureDeleted; };
+                    host.StartVm = delegate(HostVm vm) { ++seen.Started; };
+                    host.PlanAction = delegate(string plan, string action)
+                    {
+                        seen.Plan.Add(plan + ":" + action);
+                    };
+
+                    // Settings are checked as they are set, with messages naming them.
+                    Check.Fails(Status.InvalidArgument, "", delegate { protection.SetInterval(60); });
+                    protection.AddDisk(diskPath, folder, "hvr", null);
+                    protection.SetInterval(30);
+                    protection.SetRecoveryHistory(2);
+                    protection.SetAppConsistentFrequency(1);
+                    protection.SetResyncWindow(true, 8 * 60, 18 * 60, new[] { DayOfWeek.Monday, DayOfWeek.Tuesday,
+                                               DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday });
+                    protection.SetFailoverSetting("size", "Standard_D2s_v5");
+
+                    SessionOptions options = new SessionOptions
+                    {
+                        Host = host,
+                        Job = delegate(Job job)
+                        {
+                            lock (seen.Jobs) seen.Jobs.Add(job);
+                            if (seen.ThrowFromJobs) throw new CallerException();
+                        },
+                    };
+                    using (Session session = Session.Protect(engine, state, protection, options))
+                    {
+                        SessionStatus s = session.GetStatus();
+                        Check.Equal(ReplicationState.Enabled, s.State, "state after protection");
+                        Check.Equal("enabled", s.StateName, "hvr_replication_state_name");
+                        Check.True(!s.Rpo.HasValue && !s.LastReplicated.HasValue, "no recovery point yet");
+                        Check.True(seen.Jobs.Any(j => j.Type == "enable_protection" && j.State == "succeeded"),
+                                   "the job callback saw protection enabled");
+
+                        // A second opener may look, but not run it.
+                        Check.Fails(Status.Conflict, "", delegate { Session.Open(engine, state, null, false); });
+                        using (Session reader = Session.Open(engine, state, null, true))
+                        {
+                            Check.True(reader.ReadOnly, "read-only");
+                            Check.Fails(Status.Conflict, "read-only", delegate { reader.ReplicateInitially(null); });
+                            Check.Equal(ReplicationState.Enabled, reader.GetStatus().State, "the reader reads the state");
+                        }
+
+                        using (Operation<SessionStatus> initial = session.StartReplicateInitially())
+                        {
+                            s = initial.Result;
+                            Check.Equal(ReplicationState.Replicating, s.State, "state after initial replication");
+                        }
+                        Check.Equal(1, seen.Checkpoints, "one checkpoint");
+                        Check.True(seen.Rotations >= 1, "the logs were rotated");
+                        Check.Throws<ObjectDisposedException>(delegate { seen.Lent.SetDisk(0, diskPath); });
+                        Check.Equal(1UL, s.RecoveryPoints, "the first point");
+                        Check.Equal(Health.Normal, s.Health, "health");
+                        Check.Equal("normal", s.HealthName, "hvr_health_name");
+                        Check.Equal(100.0, s.SyncPercent, "synced");
+                        Check.Equal("initial_replication", session.LastJob.Type, "the last job");
+                        Check.Equal("succeeded", session.LastJob.State, "it succeeded");
+
+                        for (int i = 0; i < 2; ++i)
+                        {
+                            GuestWrites(disk, tracker, 20, (byte)('a' + i));
+                            CycleReport cycle;
+                            if (i == 0)
+                            {
+                                cycle = session.RunCycle(null);
+                            }
+                            else
+                            {
+                                using (Operation<CycleReport> op = session.StartRunCycle()) cycle = op.Result;
+                            }
+                            Check.True(cycle.Shipped, "cycle " + i + " shipped logs");
+                            Check.Equal((ulong)(2 + i), cycle.RecoveryPoint, "cycle " + i + "'s recovery point");
+                            Check.Equal(20UL * 4096, cycle.ChangedBytes, "cycle " + i + "'s changed bytes");
+                            Check.True(cycle.BytesSent >= cycle.ChangedBytes && cycle.PageWrites > 0, "sent");
+                        }
+                        VerifyResult verified = session.Verify(null, null);
+                        Check.True(verified.Identical, "the latest point equals the disk");
+                        Check.True(verified.Json.Contains("\"identical\":true"), verified.Json);
+                        // Point 2 (the first cycle's, app-consistent) lacks the second cycle's writes.
+                        using (Operation<VerifyResult> op = session.StartVerify("latest-app-consistent"))
+                        {
+                            Check.True(!op.Result.Identical, "point 2 differs from the disk now");
+                            Check.True(op.Result.Json.Contains("\"differing_bytes\":81920"), op.Result.Json);
+                        }
+
+                        s = session.GetStatus();
+                        Check.Equal(ReplicationState.Replicating, s.State, "replicating");
+                        Check.Equal(3UL, s.RecoveryPoints, "three recovery points");
+                        Check.Equal(Health.Normal, s.Health, "health normal");
+                        Check.Equal(2UL, s.Cycles, "two cycles");
+                        Check.True(s.BytesSent >= (100 + 2 * 20) * 4096UL, "bytes sent: " + s.BytesSent);
+                        Check.True(s.Rpo.HasValue && s.Rpo.Value < TimeSpan.FromMinutes(5), "an RPO");
+                        Check.Equal(Status.Ok, s.LastError, "no error");
+                        Check.True(session.StatusJson().Contains("\"state\":\"replicating\""), "status JSON");
+                        string points = session.RecoveryPointsJson();
+                        Check.True(points.Contains("\"app_consistent\":true"), "the first cycle quiesced: " + points);
+                        Check.True(session.JobsJson().Contains("\"type\":\"delta_replication\""), "jobs JSON");
+                        lock (seen.Jobs)
+                        {
+                            Check.True(seen.Jobs.All(j => j.VmName == "cs-vm"), "every job is the VM's");
+                            Check.True(seen.Jobs.Any(j => j.Type == "delta_replication" && j.Step != null), "steps reported");
+                        }
+                        Check.True(session.NextDue().HasValue, "a cycle is due by itself");
+                        Check.True(!session.RunDue(null), "nothing due yet: the next cycle is half a minute away");
+
+                        // A callback's exception never unwinds into the library: the call gets a
+                        // failure status, the session records it, the caller gets the exception.
+                        HostRotateCallback rotate = host.RotateLogs;
+                        host.RotateLogs = delegate { throw new CallerException(); };
+                        Check.Throws<CallerException>(delegate { session.RunCycle(null); });
+                        s = session.GetStatus();
+                        Check.Equal(Status.Internal, s.LastError, "the library saw a failed callback");
+                        Check.Equal(Health.Critical, s.Health, "an administrator must act");
+                        Check.True(session.StatusJson().Contains("rotate logs callback"), "the message names the callback");
+                        session.ClearError();
+                        Check.Equal(Health.Normal, session.GetStatus().Health, "cleared");
+                        // An HvrException from a callback tells the library its status, which it classes.
+                        host.RotateLogs = delegate { throw new HvrException(Status.Network, "link down", "test"); };
+                        HvrException network = Check.Throws<HvrException>(delegate { session.RunCycle(null); });
+                        Check.Equal("link down", network.Message, "the callback's own exception");
+                        s = session.GetStatus();
+                        Check.Equal(Status.Network, s.LastError, "recorded as a network failure");
+                        Check.True(s.FailingSince.HasValue && s.Health == Health.Warning, "retried: health warning");
+                        host.RotateLogs = rotate;
+                        // A job callback's exception comes back the same way once the call is done:
+                        // this cycle ships the empty log the rotation closed, and succeeds.
+                        seen.ThrowFromJobs = true;
+                        Check.Throws<CallerException>(delegate { session.RunCycle(null); });
+                        seen.ThrowFromJobs = false;
+                        s = session.GetStatus();
+                        Check.True(s.LastError == Status.Ok && s.Health == Health.Normal, "recovered");
+                        Check.Equal(4UL, s.RecoveryPoints, "a point for the empty log");
+                        Check.Equal(3UL, s.Cycles, "three cycles");
+
+                        // Test failover and its cleanup.
+                        string test = session.TestFailover(null);
+                        Check.True(test.Contains("\"test\":true"), test);
+                        Check.Equal(1, seen.AzureCreated, "the host created the test VM");
+                        Check.Equal(ReplicationState.Replicating, session.GetStatus().State, "replication goes on");
+                        session.CleanupTestFailover();
+                        Check.Equal(1, seen.AzureDeleted, "the host deleted the test VM");
+
+                        // A scheduler that finds nothing due.
+                        using (Scheduler scheduler = new Scheduler(engine))
+                        {
+                            scheduler.Add(session);
+                            scheduler.Remove(session);
+                        }
+
+                        // A test failover by recovery plan, with its actions around the group.
+                        using (Plan plan = new Plan("cs-plan"))
+                        {
+                            int group = plan.AddGroup();
+                            plan.AddVm(group, session);
+                            plan.AddAction(group, false, "before");
+                            plan.AddAction(group, true, "after");
+                            Check.Fails(Status.InvalidArgument, "no group 7", delegate { plan.AddVm(7, session); });
+                            string outcome = plan.Run(PlanFailover.Test, null, host);
+                            Check.True(outcome.Contains("\"succeeded\":true"), outcome);
+                            Check.Equal("cs-plan:before,cs-plan:after", string.Join(",", seen.Plan), "the plan's actions");
+                            Check.Equal(2, seen.AzureCreated, "the plan's test VM");
+                            session.CleanupTestFailover();
+                        }
+
+                        // Fail over, commit.
+                        string failedOver;
+                        using (Operation<string> op = session.StartFailover("latest-app-consistent", false))
+                            failedOver = op.Result;
+                        Check.True(failedOver.Contains("\"point_id\":\"2\""), failedOver);
+                        Check.True(failedOver.Contains("\"size\":\"Standard_D2s_v5\""), failedOver);
+                        Check.Equal(3, seen.AzureCreated, "the host created the VM");
+                        Check.Equal(ReplicationState.FailedOver, session.GetStatus().State, "failed over");
+                        Check.Fails(Status.InvalidReplicaState, "failed_over", delegate { session.RunCycle(null); });
+                        session.CommitFailover();
+                        s = session.GetStatus();
+                        Check.Equal(ReplicationState.FailoverCommitted, s.State, "failover committed");
+                        Check.Equal("failover_committed", s.StateName, "its name");
+                        Check.Equal(0UL, s.RecoveryPoints, "the points are gone");
+
+                        // Fail back to a folder, commit, protect again.
+                        string back = dir.File("back");
+                        string report = session.FailbackSync(back);
+                        Check.True(report.Contains("\"completed\":false"), report);
+                        using (Operation<string> op = session.StartFailbackComplete(back))
+                            report = op.Result;
+                        Check.True(report.Contains("\"completed\":true"), report);
+                        Check.Equal(1, seen.AzureStopped, "the host stopped the Azure VM");
+                        Check.Equal(1, seen.Started, "the host started the VM on premises");
+                        Check.Equal(ReplicationState.FailedBack, session.GetStatus().State, "failed back");
+                        // The failed-over point was the first cycle's: the 'x' and 'a' writes.
+                        byte[] expected = File.ReadAllBytes(diskPath);
+                        GuestWritesInto(expected, 20, (byte)'a');
+                        using (Disk returned = Disk.Open(Path.Combine(back, "cs-vm-disk0.vhdx")))
+                            Check.Bytes(expected, returned.Read(0, (int)Size), "the failed-back disk holds point 2");
+                        session.CommitFailback();
+                        Check.Equal(3, seen.AzureDeleted, "the Azure VM deleted (after the two test VMs)");
+                        session.Reverse();
+                        s = session.GetStatus();
+                        Check.Equal(ReplicationState.Replicating, s.State, "protected again");
+                        Check.Equal(1UL, s.RecoveryPoints, "from the failback point");
+                    }
+                }
+            }
+        }
+
+        // The 'b' writes of the second cycle undone: what point 2 holds, from the disk as it is.
+        private static void GuestWritesInto(byte[] disk, int count, byte fill)
+        {
+            for (int i = 0; i < count; ++i)
+            {
+                int offset = ((i * 131) % 4096) * 4096;
+                for (int k = 0; k < 4096; ++k) disk[offset + k] = fill;
+            }
+        }
+
+        // The defaults the module relies on: a private engine, the default host (disks
+        // nothing writes), handles disposed in any order.
+        public static void ReplicationDefaults()
+        {
+            using (TempDir dir = new TempDir())
+            {
+                string diskPath = dir.File("d.raw"), state = dir.File("state");
+                Disk.CreateRaw(diskPath, 4 * MiB);
+                using (Disk disk = Disk.OpenWritable(diskPath)) disk.Write(MiB, Pattern(4096, 21));
+                Session session;
+                Host host = new Host();
+                Engine engine = new Engine();
+                using (Protection protection = new Protection("defaults-vm", dir.File("store")))
+                {
+                    protection.AddDisk(diskPath);
+                    session = Session.Protect(engine, state, protection, new SessionOptions { Host = host });
+                }
+                // The session keeps its engine and host until it is closed.
+                engine.Dispose();
+                host.Dispose();
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                using (session)
+                {
+                    session.ReplicateInitially(null);
+                    Check.True(!session.RunCycle(null).Shipped, "the default host rotates nothing: no logs");
+                    Check.True(session.Verify("latest", null).Identical, "identical");
+                }
+                // A private engine per session, as the cmdlets open them.
+                using (Session again = Session.Open(state, false))
+                using (Session reader = Session.Open(null, state, null, true))
+                {
+                    Check.Equal(ReplicationState.Replicating, reader.GetStatus().State, "read through a second engine");
+                    Check.True(again.RecoveryPointsJson().Contains("\"sequence\":1"), "the first point");
+                    Check.Fails(Status.Conflict, "read-only", delegate { reader.RunDue(null); });
+                }
+                Check.Fails(Status.NotFound, "", delegate { Session.Open(dir.File("nowhere"), true); });
+            }
+        }
+
         // ---- helpers ----------------------------------------------------------------------
 
         internal static byte[] Pattern(int length, int seed)

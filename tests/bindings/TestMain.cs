@@ -139,6 +139,8 @@ namespace HvrBindingsTest
             add("scenarios", "callback_exceptions_reach_the_caller", ScenarioTests.CallbackExceptions);
             add("scenarios", "cancellation", ScenarioTests.Cancellation);
             add("scenarios", "operations_report_progress_and_stop", ScenarioTests.Operations);
+            add("scenarios", "replication_session_protect_cycle_failover_failback", ScenarioTests.Replication);
+            add("scenarios", "replication_defaults_and_lifetimes", ScenarioTests.ReplicationDefaults);
             add("azurite", "upload_and_download_with_log", delegate { AzuriteTests.UploadAndDownload(o); });
             return tests;
         }
