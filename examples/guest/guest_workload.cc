@@ -180,6 +180,7 @@ Status GuestWorkload::Fill(uint64_t length) {
 }
 
 void GuestWorkload::StartWriting() {
+  if (options_.writes_per_second <= 0) return;  // it writes only when asked
   if (writing_.exchange(true)) return;
   writer_ = std::thread([this] { WriterLoop(); });
 }

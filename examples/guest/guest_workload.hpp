@@ -33,7 +33,7 @@ struct GuestOptions {
   std::vector<std::string> disks;  // existing images, written in place
   uint64_t seed = 1;
   uint32_t block_size = 4096;      // every write is one block at a block-aligned offset
-  // Background writes per second once StartWriting is called.
+  // Background writes per second once StartWriting is called; 0: only Write and WriteAt.
   double writes_per_second = 200;
   // Where digests of the disks' content go at each rotation and checkpoint (empty: kept
   // in memory only): <truth_dir>/<log unique id>.digest holds 32 hex digits.

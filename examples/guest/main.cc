@@ -87,7 +87,7 @@ int Run(const std::vector<std::string>& args) {
   auto server = ControlServer::Start(vm["control"].as<std::string>(), **guest);
   if (!server.ok()) return Fail(server.error());
   (*server)->StopOnSignals();
-  if (options.writes_per_second > 0) (*guest)->StartWriting();
+  (*guest)->StartWriting();
   (*server)->Wait();
   (*guest)->StopWriting();
   return 0;

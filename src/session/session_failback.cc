@@ -92,6 +92,13 @@ Result<FailbackDiskReport> Session::Impl::SyncBack(size_t i, FailbackState& fail
 
 Result<FailbackReport> Session::Impl::Failback(RunningJob& job, const FailbackOptions& request, bool complete) {
   SessionState s = Snapshot();
+  if (complete && s.state == ReplicationState::kFailedBack && s.failback && s.failback->vm_started) {
+    // Done already (the run that did it may have ended before it could say so).
+    job.Summary("the failback was complete already");
+    FailbackReport done;
+    done.completed = true;
+    return done;
+  }
   if (s.state != ReplicationState::kFailedOver && s.state != ReplicationState::kFailoverCommitted) {
     return Error(Code::kInvalidReplicaState,
                  std::string("failback needs a failed-over VM (it is ") + ReplicationStateName(s.state) + ")");
@@ -150,8 +157,9 @@ Result<FailbackReport> Session::Impl::Failback(RunningJob& job, const FailbackOp
 
   if (!failback.replica_seeded) {
     // The replica becomes the failback point, copied inside the target; its old points
-    // go with it.
+    // go with it, forgotten first so that none is offered while its disk is gone.
     job.Step("make the replica the failback point");
+    HVR_RETURN_IF_ERROR(Commit([](SessionState& st) { st.points.clear(); }));
     ProtectionSettings moved = settings;
     if (!failback.folder.empty()) {
       for (size_t i = 0; i < moved.disks.size(); ++i) moved.disks[i] = DiskSpec{failback.paths[i], {}, {}, moved.disks[i].replica_name};

@@ -86,6 +86,11 @@ Result<FailoverVm> Session::Impl::CopyPointTo(RunningJob& job, const VmRecoveryP
 
 Result<FailoverVm> Session::Impl::FailoverTo(RunningJob& job, const FailoverOptions& request) {
   SessionState s = Snapshot();
+  if (s.state == ReplicationState::kFailedOver && s.failover && s.failover->planned == request.planned) {
+    // Done already (the run that did it may have ended before it could say so).
+    job.Summary("the VM was failed over already, to point " + s.failover->point.id);
+    return DescribeFailover(*s.failover, false);
+  }
   const bool resuming = s.state == ReplicationState::kFailingOver;
   if (!resuming && !Replicates(s.state)) {
     return Error(Code::kInvalidReplicaState,
@@ -134,10 +139,12 @@ Result<FailoverVm> Session::Impl::FailoverTo(RunningJob& job, const FailoverOpti
     job.Step("create the VM in Azure");
     HVR_RETURN_IF_ERROR(host.CreateAzureVm(vm));
   }
-  // The replicas are no longer written: let their leases go.
-  for (const DiskState& d : Snapshot().disks) {
-    if (Status let = leases->Let(d.replica); !let.ok() && options.log) options.log(LogLevel::kWarning, let.error().ToString());
-  }
+  // The replicas are no longer written: their leases go, also one a process that was
+  // killed here left behind (taken back by its id first, then released).
+  std::vector<std::string> replicas;
+  for (const DiskState& d : Snapshot().disks) replicas.push_back(d.replica);
+  HVR_RETURN_IF_ERROR(leases->Hold(replicas));
+  for (const std::string& replica : replicas) HVR_RETURN_IF_ERROR(leases->Let(replica));
   HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
     st.state = ReplicationState::kFailedOver;
     st.failover->vm_created = true;

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "guest_workload.hpp"
+#include "hvr/chunk_diff.hpp"
+#include "hvr/disk.hpp"
 #include "hvr/engine.hpp"
 #include "hvr/replica_reader.hpp"
 #include "hvr/session.hpp"
@@ -33,14 +35,43 @@ class SessionCrashTest : public ::testing::Test {
   void SetUp() override {
     for (const char* sub : {"vm", "truth"}) std::filesystem::create_directories(dir_.File(sub));
     socket_ = dir_.File("guest.sock");
+    ASSERT_OK_AND_ASSIGN(engine_, Engine::Create());
+  }
+
+  // The guest: two 48 MiB disks, 3000 blocks written, then `rate` writes a second.
+  void StartGuest(const std::string& rate) {
     guest_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{HVR_GUEST_PATH, "run", "--disk", Disk(0), "--disk", Disk(1), "--control", socket_,
-                                 "--create", "48M", "--initial-writes", "3000", "--rate", "400", "--seed", "7",
+                                 "--create", "48M", "--initial-writes", "3000", "--rate", rate, "--seed", "7",
                                  "--truth", dir_.File("truth")},
         dir_.File("guest.log"));
     for (int i = 0; i < 200 && !std::filesystem::exists(socket_); ++i) std::this_thread::sleep_for(20ms);
     ASSERT_TRUE(std::filesystem::exists(socket_)) << ReadLog("guest.log");
-    ASSERT_OK_AND_ASSIGN(engine_, Engine::Create());
+  }
+
+  void Protect() {
+    const CommandResult protect =
+        Hvrepl({"protect", "--name", "crash-vm", "--disk", Disk(0), "--disk", Disk(1), "--target", dir_.File("store"),
+                "--state-dir", State(), "--interval", "30s", "--host", "unix:" + socket_, "--chunk-size", "64K"});
+    ASSERT_EQ(protect.exit_code, 0) << protect.output;
+  }
+
+  std::string Guest(const std::string& action, const std::string& count = "0") {
+    return RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, action, "--count", count}).output;
+  }
+
+  // Runs `args` until one run, not killed, succeeds; kills `rounds` runs first, each
+  // after a random delay below `span`, checking every point after each kill.
+  void KillThenFinish(const std::vector<std::string>& args, int rounds, std::chrono::milliseconds span,
+                      const std::string& phase) {
+    for (int i = 0; i < rounds; ++i) {
+      const auto delay = std::chrono::milliseconds(5 + random_() % std::max<int64_t>(span.count(), 10));
+      interrupted_ += RunAndKill(args, delay);
+      ExpectEveryPointTrue(phase + " round " + std::to_string(i));
+      if (HasFatalFailure()) return;
+    }
+    const CommandResult last = Hvrepl(args);
+    EXPECT_EQ(last.exit_code, 0) << phase << ": " << last.output << ReadLog("hvrepl.log");
   }
 
   std::string Disk(int i) const { return dir_.File("vm/disk" + std::to_string(i) + ".vhdx"); }
@@ -91,6 +122,8 @@ class SessionCrashTest : public ::testing::Test {
     }
   }
 
+  std::mt19937 random_{11};
+  int interrupted_ = 0;
   TempDir dir_;
   std::string socket_;
   std::unique_ptr<ChildProcess> guest_;
@@ -98,10 +131,8 @@ class SessionCrashTest : public ::testing::Test {
 };
 
 TEST_F(SessionCrashTest, KilledAnywhereItConvergesAndNoPointIsEverWrong) {
-  const CommandResult protect =
-      Hvrepl({"protect", "--name", "crash-vm", "--disk", Disk(0), "--disk", Disk(1), "--target", dir_.File("store"),
-              "--state-dir", State(), "--interval", "30s", "--host", "unix:" + socket_, "--chunk-size", "64K"});
-  ASSERT_EQ(protect.exit_code, 0) << protect.output;
+  StartGuest("400");
+  Protect();
   const std::vector<std::string> run = {"run", "--state-dir", State(), "--cycles", "2", "--quiet"};
   const std::vector<std::string> resync = {"resync", "--state-dir", State()};
 
@@ -146,6 +177,59 @@ TEST_F(SessionCrashTest, KilledAnywhereItConvergesAndNoPointIsEverWrong) {
   const CommandResult status = Hvrepl({"status", "--state-dir", State()});
   EXPECT_NE(status.output.find("health            normal"), std::string::npos) << status.output;
   RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, "exit"});
+  guest_->Wait();
+}
+
+// Failover and failback are journalled step by step: killed anywhere, running them again
+// finishes them, and the result is exactly what it would have been.
+TEST_F(SessionCrashTest, FailoverAndFailbackKilledHalfWayFinish) {
+  StartGuest("0");
+  Protect();
+  ASSERT_EQ(Hvrepl({"run", "--state-dir", State(), "--cycles", "1", "--quiet"}).exit_code, 0) << ReadLog("hvrepl.log");
+  Guest("write", "500");
+
+  // A planned failover: shut down, last cycle, copies, the VM in Azure.
+  KillThenFinish({"failover", "--state-dir", State(), "--planned"}, 10, 150ms, "failover");
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_OK_AND_ASSIGN(auto session, Session::Open(*engine_, State(), {}, true));
+  ASSERT_EQ(session->status().state, ReplicationState::kFailedOver);
+  ASSERT_OK_AND_ASSIGN(auto store, engine_->Store(dir_.File("store"), {}));
+  const VmRecoveryPoint point = session->recovery_points().back();
+  for (size_t disk = 0; disk < 2; ++disk) {
+    const std::string failed_over = session->status().disks[disk].replica + "-failover";
+    ASSERT_OK_AND_ASSIGN(auto copy, OpenReplicaReader(*store, failed_over));
+    ASSERT_OK_AND_ASSIGN(auto source, OpenDisk(Disk(static_cast<int>(disk))));
+    ASSERT_OK_AND_ASSIGN(const ChunkHash copied, guest::DigestOf(*copy));
+    ASSERT_OK_AND_ASSIGN(const ChunkHash original, guest::DigestOf(*source));
+    EXPECT_EQ(copied, original) << "a planned failover carries everything the guest wrote";
+    // The Azure VM writes to its disks.
+    for (int i = 0; i < 40; ++i) {
+      std::vector<uint8_t> block(4096, static_cast<uint8_t>(i + 1));
+      ASSERT_OK(store->AsyncWritePages(failed_over, (random_() % (48 * 256)) * 4096, block, use_future).get());
+    }
+  }
+
+  // Failback, completed: stop the Azure VM, sync, the replica becomes the failback point,
+  // start the on-premises VM.
+  KillThenFinish({"failback", "--state-dir", State(), "--complete"}, 10, 150ms, "failback");
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_OK_AND_ASSIGN(session, Session::Open(*engine_, State(), {}, true));
+  EXPECT_EQ(session->status().state, ReplicationState::kFailedBack);
+  for (size_t disk = 0; disk < 2; ++disk) {
+    const std::string failed_over = session->status().disks[disk].replica + "-failover";
+    ASSERT_OK_AND_ASSIGN(auto azure, OpenReplicaReader(*store, failed_over));
+    ASSERT_OK_AND_ASSIGN(auto back, OpenDisk(Disk(static_cast<int>(disk))));
+    ASSERT_OK_AND_ASSIGN(const ChunkHash expected, guest::DigestOf(*azure));
+    ASSERT_OK_AND_ASSIGN(const ChunkHash got, guest::DigestOf(*back));
+    if (got != expected) {
+      auto diff = Diff(*azure, *back);
+      ADD_FAILURE() << "disk " << disk << " on premises differs from the Azure disk: "
+                    << (diff.ok() ? DiffToJson(*diff).substr(0, 600) : diff.error().ToString());
+    }
+  }
+  EXPECT_TRUE(Guest("status").find("\"running\":true") != std::string::npos) << "the host started the VM";
+  EXPECT_GT(interrupted_, 4) << "too few runs were interrupted to mean anything";
+  Guest("exit");
   guest_->Wait();
 }
 

@@ -1,0 +1,114 @@
+// The engine many sessions share: its admission bound, its shared stores; and the
+// scheduler that runs sessions by themselves.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "hvr/disk_create.hpp"
+#include "hvr/engine.hpp"
+#include "hvr/scheduler.hpp"
+#include "session/session_fixture.hpp"
+#include "test_util/result_assertions.hpp"
+
+namespace hvr::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(EngineTest, AdmissionBoundsTheSessionsDoingIoAtOnce) {
+  EngineOptions options;
+  options.max_active_sessions = 2;
+  ASSERT_OK_AND_ASSIGN(auto engine, Engine::Create(options));
+  std::atomic<int> active{0}, most{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&] {
+      Engine::Turn turn = engine->Admit();
+      const int now = ++active;
+      int seen = most.load();
+      while (now > seen && !most.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(20ms);
+      --active;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(most.load(), 2);
+  EXPECT_EQ(CodeOf(Engine::Create(EngineOptions{0, 1, nullptr, {}})), Code::kInvalidArgument);
+}
+
+TEST(EngineTest, SessionsNamingOneTargetShareOneStore) {
+  ASSERT_OK_AND_ASSIGN(auto engine, Engine::Create());
+  TempDir dir;
+  ASSERT_OK_AND_ASSIGN(auto a, engine->Store(dir.File("store"), {}));
+  ASSERT_OK_AND_ASSIGN(auto b, engine->Store(dir.File("store"), {}));
+  EXPECT_EQ(a.get(), b.get());
+  StoreOptions other;
+  other.max_in_flight = 3;
+  ASSERT_OK_AND_ASSIGN(auto c, engine->Store(dir.File("store"), other));
+  EXPECT_NE(a.get(), c.get()) << "other options, another store";
+}
+
+// Two VMs on one engine, the scheduler running their cycles as the clock says.
+TEST(SchedulerTest, RunsEachSessionsCyclesWhenTheyAreDue) {
+  TempDir scratch;
+  ManualClock clock(std::chrono::system_clock::now());
+  EngineOptions options;
+  options.clock = &clock;
+  ASSERT_OK_AND_ASSIGN(auto engine, Engine::Create(options));
+  std::vector<std::unique_ptr<guest::GuestWorkload>> guests;
+  std::vector<guest::GuestWorkload*> pointers(2);
+  std::vector<std::unique_ptr<TestHost>> hosts;
+  std::vector<std::unique_ptr<Session>> sessions;
+  for (int i = 0; i < 2; ++i) {
+    const std::string disk = scratch.File("vm" + std::to_string(i) + ".vhdx");
+    VhdxCreateOptions create;
+    create.virtual_size = 8 << 20;
+    ASSERT_OK(CreateVhdx(disk, create));
+    guest::GuestOptions g;
+    g.disks = {disk};
+    g.clock = &clock;
+    ASSERT_OK_AND_ASSIGN(auto workload, guest::GuestWorkload::Start(g));
+    pointers[i] = workload.get();
+    guests.push_back(std::move(workload));
+    hosts.push_back(std::make_unique<TestHost>(pointers[i]));
+    ProtectionSettings settings;
+    settings.vm_name = "sched" + std::to_string(i);
+    settings.disks = {DiskSpec{disk, {}, {}, {}}};
+    settings.target = scratch.File("store");
+    settings.interval = ReplicationInterval::k30Seconds;
+    SessionOptions session_options;
+    session_options.host = hosts.back().get();
+    ASSERT_OK_AND_ASSIGN(auto session,
+                         Session::Protect(*engine, scratch.File("state" + std::to_string(i)), settings, session_options));
+    sessions.push_back(std::move(session));
+  }
+  const auto wait_for = [&](const std::function<bool()>& done) {
+    for (int i = 0; i < 200 && !done(); ++i) std::this_thread::sleep_for(50ms);
+    return done();
+  };
+  {
+    Scheduler scheduler(*engine);
+    for (auto& s : sessions) scheduler.Add(*s);
+    // Initial replication is due at once.
+    ASSERT_TRUE(wait_for([&] {
+      return sessions[0]->status().state == ReplicationState::kReplicating &&
+             sessions[1]->status().state == ReplicationState::kReplicating;
+    }));
+    ASSERT_OK(pointers[0]->Write(20));
+    ASSERT_OK(pointers[1]->Write(20));
+    EXPECT_EQ(sessions[0]->status().cycles, 0u) << "the first cycle waits for its interval";
+    clock.Advance(30s);
+    ASSERT_TRUE(wait_for([&] { return sessions[0]->status().cycles >= 1 && sessions[1]->status().cycles >= 1; }));
+  }
+  for (auto& s : sessions) {
+    EXPECT_EQ(s->status().health, Health::kNormal);
+    ASSERT_OK_AND_ASSIGN(const VerifyReport report, s->Verify("latest"));
+    EXPECT_TRUE(report.identical());
+  }
+  sessions.clear();
+}
+
+}  // namespace
+}  // namespace hvr::testing
