@@ -328,6 +328,14 @@ namespace Hvr
             return bytes;
         }
 
+        // An optional const char * argument: null or empty stays NULL. PowerShell passes $null
+        // to a string parameter of a .NET method as an empty string, so where hvr.h takes NULL
+        // for "none" and an empty string would mean nothing else, both mean none.
+        public static byte[] EncodeOptional(string text)
+        {
+            return string.IsNullOrEmpty(text) ? null : Encode(text);
+        }
+
         // A string the library owns (NULL gives null).
         public static string Decode(IntPtr text)
         {

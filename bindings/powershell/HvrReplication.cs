@@ -10,6 +10,9 @@
 // exception once it has returned. Callbacks that run where no call of this layer waits (a
 // Scheduler's or a Plan's worker threads) leave their exception in LastCallbackException.
 //
+// Optional strings (a point, a folder, a reason, log names): null or empty both mean the
+// C API's NULL, since PowerShell passes $null to a .NET string parameter as "".
+//
 // Lifetimes follow hvr.h through the handles: a session keeps its engine and host from
 // being destroyed until it is closed, a scheduler its engine and the sessions it runs, a
 // plan its sessions; disposing them in any order (or leaving them to the finalizer) is
@@ -367,8 +370,9 @@ namespace Hvr
         // replicaName (null: "<vm>-disk<index>") names the replica disk.
         public void AddDisk(string path, string logFolder, string logName, string replicaName)
         {
-            Errors.Check(HvrNative.hvr_protection_add_disk(Handle, Utf8.Encode(path), Utf8.Encode(logFolder),
-                                                           Utf8.Encode(logName), Utf8.Encode(replicaName)),
+            Errors.Check(HvrNative.hvr_protection_add_disk(Handle, Utf8.Encode(path), Utf8.EncodeOptional(logFolder),
+                                                           Utf8.EncodeOptional(logName),
+                                                           Utf8.EncodeOptional(replicaName)),
                          "hvr_protection_add_disk");
         }
 
@@ -383,7 +387,8 @@ namespace Hvr
         // Hours of recovery points kept (0: the latest only; at most 360).
         public void SetRecoveryHistory(int hours)
         {
-            Errors.Check(HvrNative.hvr_protection_set_recovery_history(Handle, hours), "hvr_protection_set_recovery_history");
+            Errors.Check(HvrNative.hvr_protection_set_recovery_history(Handle, hours),
+                         "hvr_protection_set_recovery_history");
         }
 
         // Hours between app-consistent points (0: none; at most 12, within the history).
@@ -408,7 +413,7 @@ namespace Hvr
         // verify false turns certificate checks off; caFile (may be null) is a PEM file of CAs.
         public void SetTls(bool verify, string caFile)
         {
-            Errors.Check(HvrNative.hvr_protection_set_tls(Handle, verify ? 1 : 0, Utf8.Encode(caFile)),
+            Errors.Check(HvrNative.hvr_protection_set_tls(Handle, verify ? 1 : 0, Utf8.EncodeOptional(caFile)),
                          "hvr_protection_set_tls");
         }
 
@@ -490,7 +495,11 @@ namespace Hvr
                 byte[] bytes = new byte[size];
                 Marshal.Copy(vm, bytes, 0, (int)Math.Max(0, given));
                 GCHandle pin = GCHandle.Alloc(bytes, GCHandleType.Pinned);
-                try { v = (HvrNative.hvr_host_vm)Marshal.PtrToStructure(pin.AddrOfPinnedObject(), typeof(HvrNative.hvr_host_vm)); }
+                try
+                {
+                    v = (HvrNative.hvr_host_vm)Marshal.PtrToStructure(pin.AddrOfPinnedObject(),
+                                                                      typeof(HvrNative.hvr_host_vm));
+                }
                 finally { pin.Free(); }
             }
             HostVm result = new HostVm();
@@ -670,7 +679,8 @@ namespace Hvr
             get { return start; }
             set
             {
-                Errors.Check(HvrNative.hvr_host_set_start_vm(Handle, value == null ? null : startFn), "hvr_host_set_start_vm");
+                Errors.Check(HvrNative.hvr_host_set_start_vm(Handle, value == null ? null : startFn),
+                             "hvr_host_set_start_vm");
                 start = value;
             }
         }
@@ -894,7 +904,8 @@ namespace Hvr
         {
             if (protection == null) throw new ArgumentNullException("protection");
             byte[] dir = Utf8.Encode(stateDir);
-            return Create(engine, stateDir, false, options, delegate(EngineHandle e, SessionOptionsHandle o, out SessionHandle s)
+            return Create(engine, stateDir, false, options,
+                          delegate(EngineHandle e, SessionOptionsHandle o, out SessionHandle s)
             {
                 return HvrNative.hvr_session_protect(e, dir, protection.Handle, o, out s);
             }, "hvr_session_protect");
@@ -907,7 +918,8 @@ namespace Hvr
         {
             byte[] dir = Utf8.Encode(stateDir);
             int flag = readOnly ? 1 : 0;
-            return Create(engine, stateDir, readOnly, options, delegate(EngineHandle e, SessionOptionsHandle o, out SessionHandle s)
+            return Create(engine, stateDir, readOnly, options,
+                          delegate(EngineHandle e, SessionOptionsHandle o, out SessionHandle s)
             {
                 return HvrNative.hvr_session_open(e, dir, o, flag, out s);
             }, "hvr_session_open");
@@ -929,7 +941,8 @@ namespace Hvr
                 using (native)
                 {
                     if (host != null)
-                        Errors.Check(HvrNative.hvr_session_options_set_host(native, host.Handle), "hvr_session_options_set_host");
+                        Errors.Check(HvrNative.hvr_session_options_set_host(native, host.Handle),
+                                     "hvr_session_options_set_host");
                     Errors.Check(HvrNative.hvr_session_options_set_job_callback(native, session.jobFn, IntPtr.Zero),
                                  "hvr_session_options_set_job_callback");
                     if (session.logFn != null)
@@ -1013,7 +1026,8 @@ namespace Hvr
         // process that runs the session.
         public void RequestResync(string reason)
         {
-            Errors.Check(HvrNative.hvr_session_request_resync(Handle, Utf8.Encode(reason)), "hvr_session_request_resync");
+            Errors.Check(HvrNative.hvr_session_request_resync(Handle, Utf8.EncodeOptional(reason)),
+                         "hvr_session_request_resync");
         }
 
         // Clears a non-recoverable error once it is dealt with.
@@ -1220,7 +1234,7 @@ namespace Hvr
         private VerifyResult Verify(string point, CancelToken cancel, ProgressCallback progress)
         {
             int identical = 0;
-            byte[] which = Utf8.Encode(point);
+            byte[] which = Utf8.EncodeOptional(point);
             string json = RunForDocument("hvr_session_verify", progress, delegate(out IntPtr report)
             {
                 return HvrNative.hvr_session_verify(Handle, which, CancelToken.HandleOf(cancel), out identical, out report);
@@ -1230,7 +1244,7 @@ namespace Hvr
 
         private string Failover(string point, bool planned, ProgressCallback progress)
         {
-            byte[] which = Utf8.Encode(point);
+            byte[] which = Utf8.EncodeOptional(point);
             return RunForDocument("hvr_session_failover", progress, delegate(out IntPtr json)
             {
                 return HvrNative.hvr_session_failover(Handle, which, planned ? 1 : 0, out json);
@@ -1239,7 +1253,7 @@ namespace Hvr
 
         private string TestFailover(string point, ProgressCallback progress)
         {
-            byte[] which = Utf8.Encode(point);
+            byte[] which = Utf8.EncodeOptional(point);
             return RunForDocument("hvr_session_test_failover", progress, delegate(out IntPtr json)
             {
                 return HvrNative.hvr_session_test_failover(Handle, which, out json);
@@ -1248,7 +1262,7 @@ namespace Hvr
 
         private string FailbackSync(string folder, ProgressCallback progress)
         {
-            byte[] to = Utf8.Encode(folder);
+            byte[] to = Utf8.EncodeOptional(folder);
             return RunForDocument("hvr_session_failback_sync", progress, delegate(out IntPtr json)
             {
                 return HvrNative.hvr_session_failback_sync(Handle, to, out json);
@@ -1257,7 +1271,7 @@ namespace Hvr
 
         private string FailbackComplete(string folder, ProgressCallback progress)
         {
-            byte[] to = Utf8.Encode(folder);
+            byte[] to = Utf8.EncodeOptional(folder);
             return RunForDocument("hvr_session_failback_complete", progress, delegate(out IntPtr json)
             {
                 return HvrNative.hvr_session_failback_complete(Handle, to, out json);
@@ -1393,7 +1407,7 @@ namespace Hvr
         // actions.
         public string Run(PlanFailover kind, string point, Host actions)
         {
-            byte[] which = Utf8.Encode(point);
+            byte[] which = Utf8.EncodeOptional(point);
             HostHandle host = actions == null ? new HostHandle() : actions.Handle;
             return Session.RunForDocument("hvr_plan_run", null, delegate(out IntPtr json)
             {

@@ -195,14 +195,14 @@ namespace Hvr
             });
         }
 
-        // Writes a replica disk, or its recovery point (null: as it is), to a new file.
+        // Writes a replica disk, or its recovery point (null or "": as it is), to a new file.
         public TransferStats Download(string name, string recoveryPoint, string outPath, bool withFooter,
                                       ProgressCallback progress, CancelToken cancel)
         {
             Callbacks callbacks = new Callbacks();
             HvrNative.hvr_progress_fn progressFn = callbacks.Progress(progress);
             HvrNative.hvr_transfer_stats stats = TransferStats.NewNative();
-            Status status = HvrNative.hvr_store_download(Handle, Utf8.Encode(name), Utf8.Encode(recoveryPoint),
+            Status status = HvrNative.hvr_store_download(Handle, Utf8.Encode(name), Utf8.EncodeOptional(recoveryPoint),
                                                          Utf8.Encode(outPath), withFooter ? 1 : 0, progressFn,
                                                          IntPtr.Zero, CancelToken.HandleOf(cancel), ref stats);
             GC.KeepAlive(progressFn);
@@ -269,8 +269,8 @@ namespace Hvr
         public void Read(string name, string recoveryPoint, ulong offset, byte[] buffer, int index, int count)
         {
             using (Pinned pinned = new Pinned(buffer, index, count))
-                Errors.Check(HvrNative.hvr_store_read(Handle, Utf8.Encode(name), Utf8.Encode(recoveryPoint), offset,
-                                                      pinned.Address, pinned.Size),
+                Errors.Check(HvrNative.hvr_store_read(Handle, Utf8.Encode(name), Utf8.EncodeOptional(recoveryPoint),
+                                                      offset, pinned.Address, pinned.Size),
                              "hvr_store_read");
         }
 
@@ -278,8 +278,8 @@ namespace Hvr
         {
             IntPtr ranges;
             UIntPtr count;
-            Errors.Check(HvrNative.hvr_store_allocated_ranges(Handle, Utf8.Encode(name), Utf8.Encode(recoveryPoint),
-                                                              out ranges, out count),
+            Errors.Check(HvrNative.hvr_store_allocated_ranges(Handle, Utf8.Encode(name),
+                                                              Utf8.EncodeOptional(recoveryPoint), out ranges, out count),
                          "hvr_store_allocated_ranges");
             return ByteRange.Take(ranges, count);
         }
@@ -289,8 +289,8 @@ namespace Hvr
         {
             IntPtr ranges;
             UIntPtr count;
-            Errors.Check(HvrNative.hvr_store_changed_ranges(Handle, Utf8.Encode(name), Utf8.Encode(from), Utf8.Encode(to),
-                                                            out ranges, out count),
+            Errors.Check(HvrNative.hvr_store_changed_ranges(Handle, Utf8.Encode(name), Utf8.Encode(from),
+                                                            Utf8.EncodeOptional(to), out ranges, out count),
                          "hvr_store_changed_ranges");
             return ByteRange.Take(ranges, count);
         }

@@ -978,6 +978,15 @@ namespace HvrBindingsTest
                     session.ReplicateInitially(null);
                     Check.True(!session.RunCycle(null).Shipped, "the default host rotates nothing: no logs");
                     Check.True(session.Verify("latest", null).Identical, "identical");
+                    // PowerShell passes $null to a string parameter as "": both mean the C API's NULL.
+                    Check.True(session.Verify("", null).Identical, "an empty point is the latest");
+                }
+                using (Store store = Store.Open(dir.File("store")))
+                {
+                    store.Download("defaults-vm-disk0", "", dir.File("back.raw"), false, null, null);
+                    byte[] back = File.ReadAllBytes(dir.File("back.raw"));
+                    Check.Bytes(File.ReadAllBytes(diskPath), back.Take((int)(4 * MiB)).ToArray(),
+                                "the replica, downloaded without a point (\"\")");
                 }
                 // A private engine per session, as the cmdlets open them.
                 using (Session again = Session.Open(state, false))
