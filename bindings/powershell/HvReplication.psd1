@@ -8,7 +8,7 @@
     ModuleVersion        = '0.1.0'
     GUID                 = '99ee05d8-332a-42a4-9700-9315ab245581'
     Author               = 'hvr'
-    Description          = 'Hyper-V virtual disks, Hyper-V Replica Logs and Azure page-blob replicas through libhvr (P/Invoke).'
+    Description          = 'Hyper-V virtual disks, Hyper-V Replica Logs, Azure page-blob replicas, and VM replication with failover and failback through libhvr (P/Invoke).'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FileList             = @('HvReplication.psm1', 'HvrNative.cs', 'HvrInterop.cs', 'HvrCore.cs', 'HvrDisks.cs',
@@ -26,8 +26,11 @@
         # Replica stores
         'New-HvrStoreOption', 'Get-HvrReplicaDisk', 'Send-HvrDisk', 'Receive-HvrDisk', 'Remove-HvrReplicaDisk',
         'Checkpoint-HvrReplicaDisk', 'Get-HvrRecoveryPoint', 'Remove-HvrRecoveryPoint', 'Copy-HvrReplicaDisk',
-        'Update-HvrReplicaDisk'
-        # Replication and failover: see the last region of HvReplication.psm1.
+        'Update-HvrReplicaDisk',
+        # Replication and failover
+        'Enable-HvrReplication', 'Start-HvrInitialReplication', 'Get-HvrReplication', 'Measure-HvrReplication',
+        'Resume-HvrReplication', 'Start-HvrReplicationCycle', 'Start-HvrFailover', 'Complete-HvrFailover',
+        'Stop-HvrTestFailover', 'Start-HvrFailback', 'Set-HvrReplication', 'Get-HvrJob'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

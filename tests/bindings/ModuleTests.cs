@@ -122,6 +122,43 @@ namespace HvrBindingsTest
             }
         }
 
+        // The replication cmdlets take a VM's -StateDir from the pipeline (the objects
+        // Get-HvrReplication, Get-HvrRecoveryPoint -StateDir and the others output carry it;
+        // Enable-HvrReplication, which creates the directory, takes the VM's disks instead),
+        // and every one that runs an operation on a session (opens it writable) takes a
+        // -HvrHost and gives it to the session, since a session runs its host's callbacks.
+        public static void SessionCmdlets(Options o)
+        {
+            Module m = Load(o);
+            List<string> exported = Quoted(ManifestList(m.Manifest, "FunctionsToExport")).ToList();
+            int withStateDir = 0, running = 0;
+            foreach (string name in exported)
+            {
+                string body = FunctionBody(m.Code, name);
+                Match stateDir = Regex.Match(body, @"\[Parameter\(([^)]*)\)\][^$]*\$StateDir\b");
+                if (stateDir.Success && !name.StartsWith("Enable-"))
+                {
+                    ++withStateDir;
+                    foreach (Match declaration in Regex.Matches(body, @"\[Parameter\(([^)]*)\)\][^$]*\$StateDir\b"))
+                        Check.True(declaration.Groups[1].Value.Contains("ValueFromPipelineByPropertyName"),
+                                   name + " takes -StateDir from the pipeline by property name");
+                }
+                string[] opens = body.Split('\n').Where(line => line.Contains("Open-HvrSession") ||
+                                                                line.Contains("[Hvr.Session]::Protect(")).ToArray();
+                string[] writable = opens.Where(line => !Regex.IsMatch(line, @"-ReadOnly(\s|$)")).ToArray();
+                if (writable.Length == 0) continue;
+                ++running;
+                Check.True(Regex.IsMatch(body, @"\[Hvr\.Host\]\s*\$HvrHost\b"), name + " takes -HvrHost");
+                foreach (string line in writable)
+                    Check.True(line.Contains("-HvrHost $HvrHost") || line.Contains("$options"),
+                               name + " gives its session the host: " + line.Trim());
+                if (body.Contains("[Hvr.Session]::Protect("))
+                    Check.True(body.Contains("$options.Host = $HvrHost"), name + " puts the host in the session options");
+            }
+            Check.True(withStateDir >= 11, "the replication cmdlets take -StateDir (" + withStateDir + ")");
+            Check.True(running >= 8, "the cmdlets that run operations were found (" + running + ")");
+        }
+
         public static void MembersExist(Options o)
         {
             Module m = Load(o);
@@ -187,8 +224,10 @@ namespace HvrBindingsTest
             Check.True(problems.Count == 0, "HvReplication.psm1 calls only what exists:\n  " + string.Join("\n  ", problems));
         }
 
-        // The fields the module reads from the library's JSON (lowercase members) are ones a
-        // local store writes for a disk with a recovery point.
+        // The fields the module reads from the library's JSON (lowercase members) are ones the
+        // library writes: a local store's listings for a disk with a recovery point, and the
+        // documents of a session protecting a disk to a local store (status, jobs, recovery
+        // points, verification, test failover and failover VMs, a failback report).
         public static void JsonFieldsExist(Options o)
         {
             Module m = Load(o);
@@ -207,6 +246,29 @@ namespace HvrBindingsTest
                     foreach (string json in new[] { store.ListJson(), store.ListRecoveryPointsJson("disk0") })
                     {
                         foreach (Match f in Regex.Matches(json, "\"(\\w+)\"\\s*:")) written.Add(f.Groups[1].Value);
+                    }
+                }
+                using (Protection protection = new Protection("json-vm", dir.File("session-store")))
+                {
+                    protection.AddDisk(image);
+                    protection.SetFailoverSetting("size", "Standard_D2s_v5");
+                    using (Session session = Session.Protect(null, dir.File("state"), protection, null))
+                    {
+                        List<string> documents = new List<string>();
+                        session.ReplicateInitially(null);
+                        session.RunCycle(null);
+                        documents.Add(session.StatusJson());
+                        documents.Add(session.RecoveryPointsJson());
+                        documents.Add(session.Verify(null, null).Json);
+                        documents.Add(session.TestFailover(null));
+                        session.CleanupTestFailover();
+                        documents.Add(session.Failover(null, false));
+                        documents.Add(session.FailbackSync(dir.File("back")));
+                        documents.Add(session.JobsJson());
+                        foreach (string json in documents)
+                        {
+                            foreach (Match f in Regex.Matches(json, "\"(\\w+)\"\\s*:")) written.Add(f.Groups[1].Value);
+                        }
                     }
                 }
             }
