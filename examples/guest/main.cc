@@ -14,6 +14,7 @@
 #include <boost/program_options.hpp>
 
 #include "control.hpp"
+#include "units.hpp"
 #include "guest_workload.hpp"
 #include "hvr/disk_create.hpp"
 
@@ -21,21 +22,6 @@ namespace {
 
 namespace po = boost::program_options;
 using hvr::guest::ControlServer;
-
-// "4096", "64K", "256M", "2G" (binary units).
-std::optional<uint64_t> ParseSize(const std::string& text) {
-  size_t used = 0;
-  uint64_t value = 0;
-  try {
-    value = std::stoull(text, &used);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  const std::string unit = text.substr(used);
-  const int shift = unit.empty() ? 0 : unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : -1;
-  if (shift < 0 || (shift && value > (UINT64_MAX >> shift))) return std::nullopt;
-  return value << shift;
-}
 
 int Fail(const hvr::Error& error) {
   std::cerr << "hvr-guest: " << error.ToString() << "\n";
@@ -68,7 +54,7 @@ int Run(const std::vector<std::string>& args) {
     for (const std::string& disk : options.disks) {
       if (std::filesystem::exists(disk)) continue;
       hvr::VhdxCreateOptions create;
-      const auto size = ParseSize(vm["create"].as<std::string>());
+      const auto size = hvrepl::ParseSize(vm["create"].as<std::string>());
       if (!size) return Fail(hvr::Error(hvr::Code::kInvalidArgument, "--create: a size such as 256M"));
       create.virtual_size = *size;
       if (hvr::Status s = hvr::CreateVhdx(disk, create); !s.ok()) return Fail(s.error());
@@ -77,7 +63,7 @@ int Run(const std::vector<std::string>& args) {
   auto guest = hvr::guest::GuestWorkload::Start(options);
   if (!guest.ok()) return Fail(guest.error());
   if (vm.count("initial-fill")) {
-    const auto size = ParseSize(vm["initial-fill"].as<std::string>());
+    const auto size = hvrepl::ParseSize(vm["initial-fill"].as<std::string>());
     if (!size) return Fail(hvr::Error(hvr::Code::kInvalidArgument, "--initial-fill: a size such as 32M"));
     if (hvr::Status s = (*guest)->Fill(*size); !s.ok()) return Fail(s.error());
   }

@@ -27,10 +27,6 @@ void PrintFailoverVm(const hvr::FailoverVm& vm) {
   for (const auto& [key, value] : vm.settings) std::cout << "  " << key << " = " << value << "\n";
 }
 
-hvr::Result<hvr::Session*> OpenOne(SessionContext& context, const po::variables_map& vm) {
-  return context.Open(vm["state-dir"].as<std::string>(), false, true);
-}
-
 int Failover(const std::vector<std::string>& args) {
   po::options_description named("failover options");
   named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory")(
@@ -40,47 +36,41 @@ int Failover(const std::vector<std::string>& args) {
   const auto vm = ParseArguments(args, named);
   if (vm["planned"].as<bool>() && vm["test"].as<bool>()) return UsageError("failover: --planned or --test, not both");
   // A failover is never cancelled half way: Ctrl+C waits for it.
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  auto session = OpenOne(**context, vm);
-  if (!session.ok()) return ReportError(session.error());
-  auto result = vm["test"].as<bool>()
-                    ? (*session)->TestFailover(vm["point"].as<std::string>())
-                    : (*session)->Failover({vm["point"].as<std::string>(), vm["planned"].as<bool>()});
-  if (!result.ok()) return ReportError(result.error());
-  PrintFailoverVm(*result);
-  return 0;
+  return WithSession(vm["state-dir"].as<std::string>(), false, true, [&](hvr::Session& session) {
+    auto result = vm["test"].as<bool>()
+                      ? session.TestFailover(vm["point"].as<std::string>())
+                      : session.Failover({vm["point"].as<std::string>(), vm["planned"].as<bool>()});
+    if (!result.ok()) return ReportError(result.error());
+    PrintFailoverVm(*result);
+    return 0;
+  });
 }
 
 int FailoverCleanup(const std::vector<std::string>& args) {
   po::options_description named("failover-cleanup options");
   named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory");
   const auto vm = ParseArguments(args, named);
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  auto session = OpenOne(**context, vm);
-  if (!session.ok()) return ReportError(session.error());
-  if (hvr::Status s = (*session)->CleanupTestFailover(); !s.ok()) return ReportError(s.error());
-  std::cout << "test failover cleaned up\n";
-  return 0;
+  return WithSession(vm["state-dir"].as<std::string>(), false, true, [&](hvr::Session& session) {
+    if (hvr::Status s = session.CleanupTestFailover(); !s.ok()) return ReportError(s.error());
+    std::cout << "test failover cleaned up\n";
+    return 0;
+  });
 }
 
 int Commit(const std::vector<std::string>& args) {
   po::options_description named("commit options");
   named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory");
   const auto vm = ParseArguments(args, named);
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  auto session = OpenOne(**context, vm);
-  if (!session.ok()) return ReportError(session.error());
-  // After a failover: its recovery points go. After a failback: the failed-over disks.
-  const bool failed_back = (*session)->status().state == hvr::ReplicationState::kFailedBack ||
-                           (*session)->status().state == hvr::ReplicationState::kReplicating;
-  const hvr::Status s = failed_back ? (*session)->CommitFailback() : (*session)->CommitFailover();
-  if (!s.ok()) return ReportError(s.error());
-  std::cout << (failed_back ? "failback committed: the failed-over disks are deleted\n"
-                            : "failover committed: the recovery points are deleted\n");
-  return 0;
+  return WithSession(vm["state-dir"].as<std::string>(), false, true, [&](hvr::Session& session) {
+    // After a failover: its recovery points go. After a failback: the failed-over disks.
+    const bool failed_back = session.status().state == hvr::ReplicationState::kFailedBack ||
+                             session.status().state == hvr::ReplicationState::kReplicating;
+    const hvr::Status s = failed_back ? session.CommitFailback() : session.CommitFailover();
+    if (!s.ok()) return ReportError(s.error());
+    std::cout << (failed_back ? "failback committed: the failed-over disks are deleted\n"
+                              : "failover committed: the recovery points are deleted\n");
+    return 0;
+  });
 }
 
 int Failback(const std::vector<std::string>& args) {
@@ -93,34 +83,30 @@ int Failback(const std::vector<std::string>& args) {
   if (vm["sync-only"].as<bool>() && vm["complete"].as<bool>()) return UsageError("failback: --sync-only or --complete");
   hvr::FailbackOptions options;
   if (vm["to"].as<std::string>() != "original") options.folder = vm["to"].as<std::string>();
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  auto session = OpenOne(**context, vm);
-  if (!session.ok()) return ReportError(session.error());
-  auto report = vm["sync-only"].as<bool>() ? (*session)->FailbackSync(options) : (*session)->FailbackComplete(options);
-  if (!report.ok()) return ReportError(report.error());
-  for (const auto& d : report->disks) {
-    std::cout << d.destination << ": " << d.method << ", read " << HumanSize(d.bytes_read) << ", wrote "
-              << HumanSize(d.bytes_written) << "\n";
-  }
-  std::cout << (report->completed ? "failback complete; the on-premises VM runs: hvrepl reverse --state-dir " +
-                                        vm["state-dir"].as<std::string>() + "\n"
-                                  : "synchronised; the Azure VM runs on\n");
-  return 0;
+  return WithSession(vm["state-dir"].as<std::string>(), false, true, [&](hvr::Session& session) {
+    auto report = vm["sync-only"].as<bool>() ? session.FailbackSync(options) : session.FailbackComplete(options);
+    if (!report.ok()) return ReportError(report.error());
+    for (const auto& d : report->disks) {
+      std::cout << d.destination << ": " << d.method << ", read " << HumanSize(d.bytes_read) << ", wrote "
+                << HumanSize(d.bytes_written) << "\n";
+    }
+    std::cout << (report->completed ? "failback complete; the on-premises VM runs: hvrepl reverse --state-dir " +
+                                          vm["state-dir"].as<std::string>() + "\n"
+                                    : "synchronised; the Azure VM runs on\n");
+    return 0;
+  });
 }
 
 int Reverse(const std::vector<std::string>& args) {
   po::options_description named("reverse options");
   named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory");
   const auto vm = ParseArguments(args, named);
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  auto session = OpenOne(**context, vm);
-  if (!session.ok()) return ReportError(session.error());
-  if (hvr::Status s = (*session)->ReverseReplication(); !s.ok()) return ReportError(s.error());
-  std::cout << "protected again from the failback point: hvrepl run --state-dir " << vm["state-dir"].as<std::string>()
-            << "\n";
-  return 0;
+  return WithSession(vm["state-dir"].as<std::string>(), false, true, [&](hvr::Session& session) {
+    if (hvr::Status s = session.ReverseReplication(); !s.ok()) return ReportError(s.error());
+    std::cout << "protected again from the failback point: hvrepl run --state-dir " << vm["state-dir"].as<std::string>()
+              << "\n";
+    return 0;
+  });
 }
 
 // The plan's actions are shell commands.

@@ -238,55 +238,48 @@ int Resume(const std::vector<std::string>& args) {
   po::options_description named("resume options");
   named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory");
   const auto vm = ParseArguments(args, named);
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  auto session = (*context)->Open(vm["state-dir"].as<std::string>(), false, false);
-  if (!session.ok()) return ReportError(session.error());
-  if (hvr::Status s = (*session)->ClearError(); !s.ok()) return ReportError(s.error());
-  std::cout << (*session)->status().vm_name << ": error cleared; replication is attempted again\n";
-  return 0;
+  return WithSession(vm["state-dir"].as<std::string>(), false, false, [&](hvr::Session& session) {
+    if (hvr::Status s = session.ClearError(); !s.ok()) return ReportError(s.error());
+    std::cout << session.status().vm_name << ": error cleared; replication is attempted again\n";
+    return 0;
+  });
 }
 
-// Opens a VM to look at it; another process may be replicating it.
-hvr::Result<Session*> OpenToRead(SessionContext& context, const po::variables_map& vm) {
-  return context.Open(vm["state-dir"].as<std::string>(), true, false);
-}
-
+// Status, jobs, points and verify open the VM read-only: another process may be
+// replicating it.
 int Status(const std::vector<std::string>& args) {
   po::options_description named("status options");
   named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory")(
       "json", po::bool_switch(), "print JSON");
   const auto vm = ParseArguments(args, named);
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  auto session = OpenToRead(**context, vm);
-  if (!session.ok()) return ReportError(session.error());
-  const hvr::SessionStatus s = (*session)->status();
-  if (vm["json"].as<bool>()) {
-    std::cout << json::serialize(hvr::ToJson(s)) << "\n";
+  return WithSession(vm["state-dir"].as<std::string>(), true, false, [&](hvr::Session& session) {
+    const hvr::SessionStatus s = session.status();
+    if (vm["json"].as<bool>()) {
+      std::cout << json::serialize(hvr::ToJson(s)) << "\n";
+      return 0;
+    }
+    char percent[16];
+    std::snprintf(percent, sizeof percent, "%.1f%%", s.sync_percent);
+    std::cout << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
+              << "target            " << s.target << "\n"
+              << "state             " << hvr::ReplicationStateName(s.state) << "\n"
+              << "health            " << hvr::HealthName(s.health) << "\n"
+              << "synchronised      " << percent << "\n"
+              << "last replicated   " << Time(s.last_replicated) << "\n"
+              << "RPO               " << (s.rpo ? Seconds(*s.rpo) : "-") << "\n"
+              << "recovery points   " << s.recovery_point_count << "\n"
+              << "cycles            " << s.cycles << "\n"
+              << "sent              " << HumanSize(s.bytes_sent) << "\n";
+    if (!s.resync_reason.empty()) std::cout << "resync because    " << s.resync_reason << "\n";
+    if (s.last_error) std::cout << "error             " << s.last_error->ToString() << "\n";
+    if (s.failing_since) std::cout << "failing since     " << Time(s.failing_since) << "\n";
+    std::cout << "next attempt      " << Time(s.next_attempt) << "\n";
+    for (const auto& d : s.disks) {
+      std::cout << "disk              " << d.source << " -> " << d.replica << ", " << HumanSize(d.virtual_size)
+                << ", sent " << HumanSize(d.bytes_sent) << "\n";
+    }
     return 0;
-  }
-  char percent[16];
-  std::snprintf(percent, sizeof percent, "%.1f%%", s.sync_percent);
-  std::cout << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
-            << "target            " << s.target << "\n"
-            << "state             " << hvr::ReplicationStateName(s.state) << "\n"
-            << "health            " << hvr::HealthName(s.health) << "\n"
-            << "synchronised      " << percent << "\n"
-            << "last replicated   " << Time(s.last_replicated) << "\n"
-            << "RPO               " << (s.rpo ? Seconds(*s.rpo) : "-") << "\n"
-            << "recovery points   " << s.recovery_point_count << "\n"
-            << "cycles            " << s.cycles << "\n"
-            << "sent              " << HumanSize(s.bytes_sent) << "\n";
-  if (!s.resync_reason.empty()) std::cout << "resync because    " << s.resync_reason << "\n";
-  if (s.last_error) std::cout << "error             " << s.last_error->ToString() << "\n";
-  if (s.failing_since) std::cout << "failing since     " << Time(s.failing_since) << "\n";
-  std::cout << "next attempt      " << Time(s.next_attempt) << "\n";
-  for (const auto& d : s.disks) {
-    std::cout << "disk              " << d.source << " -> " << d.replica << ", " << HumanSize(d.virtual_size)
-              << ", sent " << HumanSize(d.bytes_sent) << "\n";
-  }
-  return 0;
+  });
 }
 
 int Jobs(const std::vector<std::string>& args) {
@@ -294,29 +287,27 @@ int Jobs(const std::vector<std::string>& args) {
   named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory")(
       "json", po::bool_switch(), "print JSON")("steps", po::bool_switch(), "show each job's steps");
   const auto vm = ParseArguments(args, named);
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  auto session = OpenToRead(**context, vm);
-  if (!session.ok()) return ReportError(session.error());
-  const auto jobs = (*session)->jobs();
-  if (vm["json"].as<bool>()) {
-    json::array list;
-    for (const auto& j : jobs) list.push_back(hvr::ToJson(j));
-    std::cout << json::serialize(list) << "\n";
-    return 0;
-  }
-  std::printf("%-24s %-22s %-12s %-20s %s\n", "ID", "TYPE", "STATE", "STARTED (UTC)", "SUMMARY");
-  for (const auto& j : jobs) {
-    const std::string summary = j.error ? j.error->ToString() : j.summary;
-    std::printf("%-24s %-22s %-12s %-20s %s\n", j.id.c_str(), hvr::JobTypeName(j.type), hvr::JobStateName(j.state),
-                Time(j.started).c_str(), summary.c_str());
-    if (!vm["steps"].as<bool>()) continue;
-    for (const auto& step : j.steps) {
-      std::printf("    %-10s %s%s%s\n", hvr::JobStateName(step.state), step.name.c_str(), step.message.empty() ? "" : ": ",
-                  step.message.c_str());
+  return WithSession(vm["state-dir"].as<std::string>(), true, false, [&](hvr::Session& session) {
+    const auto jobs = session.jobs();
+    if (vm["json"].as<bool>()) {
+      json::array list;
+      for (const auto& j : jobs) list.push_back(hvr::ToJson(j));
+      std::cout << json::serialize(list) << "\n";
+      return 0;
     }
-  }
-  return 0;
+    std::printf("%-24s %-22s %-12s %-20s %s\n", "ID", "TYPE", "STATE", "STARTED (UTC)", "SUMMARY");
+    for (const auto& j : jobs) {
+      const std::string summary = j.error ? j.error->ToString() : j.summary;
+      std::printf("%-24s %-22s %-12s %-20s %s\n", j.id.c_str(), hvr::JobTypeName(j.type), hvr::JobStateName(j.state),
+                  Time(j.started).c_str(), summary.c_str());
+      if (!vm["steps"].as<bool>()) continue;
+      for (const auto& step : j.steps) {
+        std::printf("    %-10s %s%s%s\n", hvr::JobStateName(step.state), step.name.c_str(), step.message.empty() ? "" : ": ",
+                    step.message.c_str());
+      }
+    }
+    return 0;
+  });
 }
 
 int Points(const std::vector<std::string>& args) {
@@ -324,23 +315,21 @@ int Points(const std::vector<std::string>& args) {
   named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory")(
       "json", po::bool_switch(), "print JSON");
   const auto vm = ParseArguments(args, named);
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  auto session = OpenToRead(**context, vm);
-  if (!session.ok()) return ReportError(session.error());
-  const auto points = (*session)->recovery_points();
-  if (vm["json"].as<bool>()) {
-    json::array list;
-    for (const auto& p : points) list.push_back(hvr::ToJson(p));
-    std::cout << json::serialize(list) << "\n";
+  return WithSession(vm["state-dir"].as<std::string>(), true, false, [&](hvr::Session& session) {
+    const auto points = session.recovery_points();
+    if (vm["json"].as<bool>()) {
+      json::array list;
+      for (const auto& p : points) list.push_back(hvr::ToJson(p));
+      std::cout << json::serialize(list) << "\n";
+      return 0;
+    }
+    std::printf("%-8s %-21s %-21s %s\n", "ID", "SOURCE TIME (UTC)", "TAKEN (UTC)", "KIND");
+    for (const auto& p : points) {
+      std::printf("%-8s %-21s %-21s %s\n", p.id.c_str(), Time(p.source_time).c_str(), Time(p.created).c_str(),
+                  p.app_consistent ? "app-consistent" : "crash-consistent");
+    }
     return 0;
-  }
-  std::printf("%-8s %-21s %-21s %s\n", "ID", "SOURCE TIME (UTC)", "TAKEN (UTC)", "KIND");
-  for (const auto& p : points) {
-    std::printf("%-8s %-21s %-21s %s\n", p.id.c_str(), Time(p.source_time).c_str(), Time(p.created).c_str(),
-                p.app_consistent ? "app-consistent" : "crash-consistent");
-  }
-  return 0;
+  });
 }
 
 int Verify(const std::vector<std::string>& args) {
@@ -349,24 +338,22 @@ int Verify(const std::vector<std::string>& args) {
       "point", po::value<std::string>()->default_value("latest"), "latest, latest-app-consistent, or a point's id")(
       "json", po::bool_switch(), "print JSON");
   const auto vm = ParseArguments(args, named);
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  auto session = OpenToRead(**context, vm);
-  if (!session.ok()) return ReportError(session.error());
-  auto report = (*session)->Verify(vm["point"].as<std::string>());
-  if (!report.ok()) return ReportError(report.error());
-  if (vm["json"].as<bool>()) {
-    std::cout << json::serialize(hvr::ToJson(*report)) << "\n";
-  } else {
-    std::cout << "recovery point " << report->point.id << " (" << Time(report->point.source_time) << ")\n";
-    for (const auto& d : report->disks) {
-      std::cout << "  " << d.source << " vs " << d.replica << ": "
-                << (d.identical ? "identical" : "DIFFERS: " + HumanSize(d.differing_bytes) + " from offset " +
-                                                    std::to_string(d.first_difference.value_or(0)))
-                << "\n";
+  return WithSession(vm["state-dir"].as<std::string>(), true, false, [&](hvr::Session& session) {
+    auto report = session.Verify(vm["point"].as<std::string>());
+    if (!report.ok()) return ReportError(report.error());
+    if (vm["json"].as<bool>()) {
+      std::cout << json::serialize(hvr::ToJson(*report)) << "\n";
+    } else {
+      std::cout << "recovery point " << report->point.id << " (" << Time(report->point.source_time) << ")\n";
+      for (const auto& d : report->disks) {
+        std::cout << "  " << d.source << " vs " << d.replica << ": "
+                  << (d.identical ? "identical" : "DIFFERS: " + HumanSize(d.differing_bytes) + " from offset " +
+                                                      std::to_string(d.first_difference.value_or(0)))
+                  << "\n";
+      }
     }
-  }
-  return report->identical() ? 0 : 1;
+    return report->identical() ? 0 : 1;
+  });
 }
 
 }  // namespace

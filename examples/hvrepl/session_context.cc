@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "command.hpp"
 #include "control.hpp"
 #include "units.hpp"
 #include "util/file.hpp"
@@ -142,6 +143,15 @@ hvr::Result<hvr::Session*> SessionContext::Protect(const std::string& state_dir,
   HVR_RETURN_IF_ERROR(SaveHost(state_dir, host));
   sessions_.push_back(std::move(session));
   return sessions_.back().get();
+}
+
+int WithSession(const std::string& state_dir, bool read_only, bool progress,
+                const std::function<int(hvr::Session& session)>& body) {
+  auto context = SessionContext::Create();
+  if (!context.ok()) return ReportError(context.error());
+  auto session = (*context)->Open(state_dir, read_only, progress);
+  if (!session.ok()) return ReportError(session.error());
+  return body(**session);
 }
 
 }  // namespace hvrepl

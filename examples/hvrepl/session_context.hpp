@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,5 +57,11 @@ class SessionContext {
   std::vector<std::unique_ptr<hvr::HostActions>> hosts_;
   std::vector<std::unique_ptr<hvr::Session>> sessions_;
 };
+
+// Runs `body` on the VM of the parsed "--state-dir": an engine, the session opened
+// (read-only when `read_only`; progress lines on stderr when `progress`), errors reported
+// as exit codes. Returns body's exit code.
+int WithSession(const std::string& state_dir, bool read_only, bool progress,
+                const std::function<int(hvr::Session& session)>& body);
 
 }  // namespace hvrepl

@@ -81,6 +81,17 @@ Error ExplainChainGap(const Error& gap, const DiskSpec& disk, const PendingLogs&
   return gap;
 }
 
+void RecordShipped(SessionState& state, const std::vector<PendingLogs>& logs, const std::vector<Guid>& identities,
+                   const std::vector<uint64_t>& bytes_sent) {
+  for (size_t i = 0; i < state.disks.size(); ++i) {
+    DiskState& d = state.disks[i];
+    if (!logs[i].headers.empty()) d.last_applied_log = logs[i].headers.back().unique_id;
+    d.tracked_identity = identities[i];
+    d.bytes_sent += bytes_sent[i];
+    d.pending_log_bytes = 0;
+  }
+}
+
 Status DeleteLogs(const std::vector<std::string>& paths) {
   for (const std::string& path : paths) {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError(errno, "delete shipped log " + path);

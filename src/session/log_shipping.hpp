@@ -43,6 +43,11 @@ Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, uint64_
 // newest pending one, tracking was interrupted, which is kLogNotClosed naming it.
 Error ExplainChainGap(const Error& gap, const DiskSpec& disk, const PendingLogs& logs);
 
+// Records in `state` what a recovery point made after shipping `logs` says of each disk:
+// the newest log applied, the identity its logs carry, the bytes sent for it.
+void RecordShipped(SessionState& state, const std::vector<PendingLogs>& logs, const std::vector<Guid>& identities,
+                   const std::vector<uint64_t>& bytes_sent);
+
 // Deletes logs; a log already gone is fine.
 Status DeleteLogs(const std::vector<std::string>& paths);
 

@@ -112,13 +112,7 @@ Result<CycleReport> Session::Impl::Cycle(RunningJob& job, const CancelToken* can
     s.last_cycle = attempt;
     if (app_consistent) s.last_app_consistent = attempt;
     ++s.cycles;
-    for (size_t i = 0; i < disks; ++i) {
-      DiskState& d = s.disks[i];
-      if (!pending[i].headers.empty()) d.last_applied_log = pending[i].headers.back().unique_id;
-      d.tracked_identity = identities[i];
-      d.bytes_sent += sent[i];
-      d.pending_log_bytes = 0;
-    }
+    RecordShipped(s, pending, identities, sent);
   }));
 
   // Only now may the shipped logs go: their content is in a recovery point.

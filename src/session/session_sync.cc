@@ -203,13 +203,7 @@ Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelTok
     s.resync_reason.clear();
     s.resync_by_hand = false;
     s.last_cycle = clock.Now();
-    for (size_t i = 0; i < s.disks.size(); ++i) {
-      DiskState& d = s.disks[i];
-      if (!pending[i].headers.empty()) d.last_applied_log = pending[i].headers.back().unique_id;
-      d.tracked_identity = identities[i];
-      d.bytes_sent += applied_bytes[i];
-      d.pending_log_bytes = 0;
-    }
+    RecordShipped(s, pending, identities, applied_bytes);
   }));
 
   // 5. What the copy made obsolete, then the checkpoint itself.

@@ -22,17 +22,7 @@ class FailoverTest : public SessionFixture {
  protected:
   // Protected, replicated, and `cycles` cycles shipped, the first of them app-consistent.
   void Replicating(int cycles) {
-    MakeVm(1);
-    ProtectionSettings settings = Settings();
-    settings.app_consistent_frequency = 1h;
-    session_ = Protect(settings);
-    ASSERT_TRUE(session_);
-    ASSERT_OK(session_->ReplicateInitially());
-    for (int i = 0; i < cycles; ++i) {
-      ASSERT_OK(guest_->Write(100));
-      clock_.Advance(30s);
-      ASSERT_OK(session_->RunCycle());
-    }
+    SessionFixture::Replicating(cycles, 100, [](ProtectionSettings& s) { s.app_consistent_frequency = 1h; });
   }
 
   ChunkHash TruthOf(const VmRecoveryPoint& point) {
@@ -53,7 +43,6 @@ class FailoverTest : public SessionFixture {
     }
   }
 
-  std::unique_ptr<Session> session_;
 };
 
 TEST_P(FailoverTest, EachKindOfPointFailsOverToItsExactContent) {
@@ -299,22 +288,29 @@ TEST_F(RecoveryPlanTest, GroupsRunInOrderWithTheirActions) {
 }
 
 TEST_F(RecoveryPlanTest, AFailureStopsThePlanUnlessToldToGoOn) {
-  // The second VM already failed over: failing it over again fails.
-  ASSERT_OK(vms_[1].session->Failover());
+  // The second group's first action fails.
+  RecoveryPlan plan = ThreeGroups();
+  plan.groups[1].before = {"fail: the database did not come up"};
   PlanOptions options;
   options.host = &actions_;
-  ASSERT_OK_AND_ASSIGN(PlanOutcome outcome, RunRecoveryPlan(ThreeGroups(), options));
+  ASSERT_OK_AND_ASSIGN(PlanOutcome outcome, RunRecoveryPlan(plan, options));
   EXPECT_FALSE(outcome.succeeded());
+  ASSERT_TRUE(outcome.first_error.has_value());
+  EXPECT_NE(outcome.first_error->message().find("the database did not come up"), std::string::npos);
   EXPECT_EQ(outcome.groups_run, 2u);
-  EXPECT_EQ(vms_[2].session->status().state, ReplicationState::kReplicating) << "the third group never ran";
   EXPECT_EQ(vms_[0].session->status().state, ReplicationState::kFailedOver);
+  EXPECT_EQ(vms_[1].session->status().state, ReplicationState::kReplicating) << "its group stopped at the action";
+  EXPECT_EQ(vms_[2].session->status().state, ReplicationState::kReplicating) << "the third group never ran";
 
-  RecoveryPlan going_on = ThreeGroups();
-  going_on.continue_on_failure = true;
-  ASSERT_OK_AND_ASSIGN(outcome, RunRecoveryPlan(going_on, options));
+  // Told to go on, the rest fails over (the first VM's failover is done already: it
+  // answers with it).
+  plan.continue_on_failure = true;
+  ASSERT_OK_AND_ASSIGN(outcome, RunRecoveryPlan(plan, options));
   EXPECT_FALSE(outcome.succeeded());
   EXPECT_EQ(outcome.groups_run, 3u);
-  EXPECT_EQ(vms_[2].session->status().state, ReplicationState::kFailedOver);
+  ASSERT_EQ(outcome.vms.size(), 3u);
+  for (const PlanVmOutcome& vm : outcome.vms) EXPECT_TRUE(vm.result.ok()) << vm.vm_name;
+  for (Vm& vm : vms_) EXPECT_EQ(vm.session->status().state, ReplicationState::kFailedOver);
 }
 
 }  // namespace

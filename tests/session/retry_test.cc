@@ -15,12 +15,7 @@ using boost::asio::use_future;
 
 class RetryTest : public SessionFixture {
  protected:
-  void Replicating() {
-    MakeVm(1);
-    session_ = Protect(Settings());
-    ASSERT_TRUE(session_);
-    ASSERT_OK(session_->ReplicateInitially());
-  }
+  void Replicating() { SessionFixture::Replicating(0); }
 
   // Another agent's view of the target, with its own leases.
   std::unique_ptr<ReplicaStore> OtherAgent() {
@@ -30,8 +25,6 @@ class RetryTest : public SessionFixture {
     EXPECT_TRUE(store.ok()) << store.error().ToString();
     return store.ok() ? std::move(*store) : nullptr;
   }
-
-  std::unique_ptr<Session> session_;
 };
 
 TEST_P(RetryTest, ARecoverableFailureIsRetriedOnTheSchedule) {

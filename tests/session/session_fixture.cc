@@ -73,6 +73,20 @@ std::unique_ptr<Session> SessionFixture::Protect(const ProtectionSettings& setti
   return session.ok() ? std::move(*session) : nullptr;
 }
 
+void SessionFixture::Replicating(int cycles, int writes, const std::function<void(ProtectionSettings&)>& adjust) {
+  MakeVm(1);
+  ProtectionSettings settings = Settings();
+  if (adjust) adjust(settings);
+  session_ = Protect(settings);
+  ASSERT_TRUE(session_);
+  ASSERT_OK(session_->ReplicateInitially());
+  for (int i = 0; i < cycles; ++i) {
+    ASSERT_OK(guest_->Write(static_cast<size_t>(writes)));
+    clock_.Advance(std::chrono::seconds(30));
+    ASSERT_OK(session_->RunCycle());
+  }
+}
+
 std::unique_ptr<Session> SessionFixture::Reopen() {
   SessionOptions options;
   options.host = &host_;
@@ -120,6 +134,8 @@ Status TestHost::DeleteAzureVm(const FailoverVm& vm) {
 
 Status TestHost::RunPlanAction(const std::string& plan, const std::string& action) {
   Record("plan " + plan + ": " + action);
+  // An action the test wants to fail says so.
+  if (action.rfind("fail", 0) == 0) return Error(Code::kInternal, "the action '" + action + "' failed");
   return Ok();
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,6 +57,10 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
   void MakeVm(size_t count = 1, uint64_t size = 32 << 20, uint32_t block_size = 4096);
   ProtectionSettings Settings() const;
   std::unique_ptr<Session> Protect(const ProtectionSettings& settings);
+  // One disk protected into session_ with Settings() as `adjust` changes them,
+  // replicated initially, and `cycles` cycles shipped, each after `writes` guest writes
+  // and an interval.
+  void Replicating(int cycles, int writes = 100, const std::function<void(ProtectionSettings&)>& adjust = {});
   std::unique_ptr<Session> Reopen();
 
   // A store on the test's target, for looking at replicas.
@@ -82,6 +87,7 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
   guest::GuestWorkload* guest_pointer_ = nullptr;
   TestHost host_{guest_pointer_};
   std::shared_ptr<ReplicaStore> store_;
+  std::unique_ptr<Session> session_;
 };
 
 std::string BackendParamName(const ::testing::TestParamInfo<Backend>& info);

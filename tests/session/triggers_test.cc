@@ -19,15 +19,7 @@ using namespace std::chrono_literals;
 class TriggersTest : public SessionFixture {
  protected:
   // A VM protected and replicated initially, one cycle shipped.
-  void Replicating() {
-    MakeVm(1);
-    session_ = Protect(Settings());
-    ASSERT_TRUE(session_);
-    ASSERT_OK(session_->ReplicateInitially());
-    ASSERT_OK(guest_->Write(50));
-    clock_.Advance(30s);
-    ASSERT_OK(session_->RunCycle());
-  }
+  void Replicating() { SessionFixture::Replicating(1, 50); }
 
   // The cycle fails with `code`, the VM is marked for resync, and a resync by hand puts
   // it back, sending less than the disk.
@@ -55,8 +47,6 @@ class TriggersTest : public SessionFixture {
     ASSERT_OK(session_->RunCycle());
     ExpectPointsMatchTruth(*session_);
   }
-
-  std::unique_ptr<Session> session_;
 };
 
 TEST_P(TriggersTest, ALogMissingFromTheChainIsAGap) {
