@@ -6,7 +6,10 @@
 #             Azurite, rounds alternating: bytes sent, seconds, and the ratio of rates.
 #   cycles    one delta cycle shipping 16, 64 and 256 MiB of 4 KiB writes at random
 #             offsets of that disk (the reference guest writes and tracks them), against
-#             Azurite and against a local folder: seconds, requests, bytes.
+#             Azurite and against a local folder: seconds, requests, bytes. Beside each
+#             Azurite cycle, the Azure JS SDK writes the same number of random 4 KiB pages
+#             to a copy of the disk in the same Azurite: what any client pays it for writes
+#             that do not coalesce.
 #   many      20 VMs of 2 disks each (64 MiB, 8 MiB written) in one hvrepl process: initial
 #             replication and 3 cycles each, peak memory (/usr/bin/time %M).
 #
@@ -17,6 +20,8 @@ build=$(cd "${1:?usage: compare_session.sh BUILD_DIR [initial|cycles|many]...}" 
 shift
 parts=("$@")
 ((${#parts[@]})) || parts=(initial cycles many)
+# shellcheck source=scripts/versions.sh
+source "$root/scripts/versions.sh"
 hvrepl="$build/examples/hvrepl/hvrepl"
 guest="$build/examples/guest/hvr-guest"
 [[ -x "$hvrepl" && -x "$guest" ]] || { echo "no hvrepl or hvr-guest in $build"; exit 2; }
@@ -102,10 +107,17 @@ cycles() {
       "$hvrepl" run --state-dir "$work/state" --cycles 0 --quiet
       "$guest" ctl --control "$work/g.sock" write --count $((mib * 256)) >/dev/null
       t0=$(now)
-      out=$("$hvrepl" run --state-dir "$work/state" --cycles 1)
+      out=$("$hvrepl" run --state-dir "$work/state" --cycles 1 2>/dev/null)
       t1=$(now)
       awk -v t="$target" -v m="$mib" -v a="$t0" -v b="$t1" -v o="$out" 'BEGIN {
         printf "%-7s %4d MiB of 4 KiB writes: %6.2f s   (%s)\n", t, m, b - a, o }'
+      if [[ $target == azurite ]]; then
+        azure_sdk_install
+        "$hvrepl" upload "$work/base.vhdx" "$azurite_connection;Container=cycles/sdk" >/dev/null
+        sdk=$(env "NODE_PATH=$azure_sdk/node_modules" node "$root/benchmarks/node/random_pages.cjs" \
+          "$azurite_connection" cycles sdk $((mib * 256)) 8)
+        awk -v m="$mib" -v j="$sdk" 'BEGIN { printf "  the SDK, %d random 4 KiB pages in the same Azurite: %s\n", m * 256, j }'
+      fi
       "$guest" ctl --control "$work/g.sock" exit >/dev/null
       wait "${guests[-1]}" 2>/dev/null || true
       [[ $target == azurite ]] && azurite_stop

@@ -22,19 +22,12 @@ hvrepl="$build/examples/hvrepl/hvrepl"
 [[ -x "$hvrepl" ]] || { echo "no hvrepl in $build"; exit 2; }
 [[ -x "$root/.deps/azurite/node_modules/.bin/azurite-blob" ]] || "$root/scripts/install-deps.sh"
 
-sdk="$root/.deps/azure-storage-blob"
-if [[ "$(cat "$sdk/.installed" 2>/dev/null)" != "$HVR_AZURE_STORAGE_BLOB_VERSION" ]]; then
-  echo "installing @azure/storage-blob@$HVR_AZURE_STORAGE_BLOB_VERSION into .deps/azure-storage-blob"
-  mkdir -p "$sdk"
-  npm install --prefix "$sdk" --no-audit --no-fund --loglevel=error \
-    "@azure/storage-blob@$HVR_AZURE_STORAGE_BLOB_VERSION" >/dev/null
-  echo "$HVR_AZURE_STORAGE_BLOB_VERSION" >"$sdk/.installed"
-fi
-
 work=$(mktemp -d)
 # shellcheck source=scripts/azurite.sh
 source "$root/scripts/azurite.sh"
 trap 'azurite_stop; rm -rf "$work"' EXIT
+azure_sdk_install
+sdk=$azure_sdk
 
 # A fresh Azurite for each round, so that neither tool finds the other's data in it.
 start_azurite() {

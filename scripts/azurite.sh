@@ -5,6 +5,9 @@
 #                                          (in memory with --inMemoryPersistence) and sets
 #                                          $azurite_connection (no Container=)
 #   azurite_stop                           stops it and removes its data
+#   azure_sdk_install                      installs the pinned @azure/storage-blob into
+#                                          $azure_sdk (.deps/azure-storage-blob), the
+#                                          reference client of the comparisons
 # shellcheck shell=bash
 
 azurite_pid=
@@ -50,4 +53,19 @@ azurite_stop() {
   fi
   [[ -n "$azurite_folder" ]] && rm -rf "$azurite_folder"
   azurite_folder=
+}
+
+azure_sdk="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.deps/azure-storage-blob"
+
+azure_sdk_install() {
+  local here
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  # shellcheck source=scripts/versions.sh
+  source "$here/versions.sh"
+  [[ "$(cat "$azure_sdk/.installed" 2>/dev/null)" == "$HVR_AZURE_STORAGE_BLOB_VERSION" ]] && return
+  echo "installing @azure/storage-blob@$HVR_AZURE_STORAGE_BLOB_VERSION into .deps/azure-storage-blob" >&2
+  mkdir -p "$azure_sdk"
+  npm install --prefix "$azure_sdk" --no-audit --no-fund --loglevel=error \
+    "@azure/storage-blob@$HVR_AZURE_STORAGE_BLOB_VERSION" >/dev/null
+  echo "$HVR_AZURE_STORAGE_BLOB_VERSION" >"$azure_sdk/.installed"
 }

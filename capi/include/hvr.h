@@ -998,8 +998,9 @@ typedef hvr_status (*hvr_host_plan_action_fn)(void *user_data, const char *plan,
 
 /* A set of host callbacks; those not set behave as for disks nothing writes (checkpoint:
  * the disks themselves; rotate: nothing; shut down: HVR_UNSUPPORTED; the rest: nothing).
- * A host must outlive the sessions given it. Its callbacks may run on several threads
- * at once for different VMs. */
+ * A host must outlive the sessions given it, and its callbacks are set before it is
+ * given to one (sessions read them without a lock). Its callbacks may run on several
+ * threads at once for different VMs. */
 typedef struct hvr_host hvr_host;
 HVR_API hvr_status hvr_host_create(void *user_data, hvr_host **out);
 HVR_API void hvr_host_destroy(hvr_host *host);
