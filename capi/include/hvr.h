@@ -161,7 +161,8 @@ typedef enum hvr_retry_action {
 /* The decision after a run of failures: the first failed attempt started at
  * `first_failure`, `retries` failed attempts followed it, the latest starting at
  * `last_attempt`, and it failed with `last_error`. `interval_seconds` is the
- * replication interval (> 0). Writes the action and, for HVR_RETRY_AT, the time. */
+ * replication interval (1 to 86400). Times are Unix seconds from 1970 to 2200. Writes the
+ * action and, for HVR_RETRY_AT, the time. */
 HVR_API hvr_status hvr_retry_policy_next_attempt(const hvr_retry_policy *policy,
                                                  int64_t first_failure, int64_t last_attempt,
                                                  int retries, hvr_status last_error,

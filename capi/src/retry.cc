@@ -15,14 +15,6 @@ using hvr::capi::Fail;
 using hvr::capi::Guard;
 using hvr::capi::RequireNonNull;
 
-hvr::TimePoint FromUnixSeconds(int64_t seconds) {
-  return hvr::TimePoint(std::chrono::seconds(seconds));
-}
-
-int64_t ToUnixSeconds(hvr::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
 }  // namespace
 
 extern "C" {
@@ -62,8 +54,8 @@ hvr_status hvr_retry_policy_next_attempt(const hvr_retry_policy* policy, int64_t
     HVR_CAPI_CHECK(RequireNonNull(policy, __func__, "policy"));
     HVR_CAPI_CHECK(RequireNonNull(out_action, __func__, "out_action"));
     HVR_CAPI_CHECK(RequireNonNull(out_when, __func__, "out_when"));
-    if (interval_seconds <= 0) {
-      return Fail(HVR_INVALID_ARGUMENT, "hvr_retry_policy_next_attempt: interval_seconds must be positive");
+    if (interval_seconds <= 0 || interval_seconds > 86400) {
+      return Fail(HVR_INVALID_ARGUMENT, "hvr_retry_policy_next_attempt: interval_seconds must be 1 to 86400");
     }
     if (retries < 0 || last_attempt < first_failure) {
       return Fail(HVR_INVALID_ARGUMENT,
@@ -72,14 +64,20 @@ hvr_status hvr_retry_policy_next_attempt(const hvr_retry_policy* policy, int64_t
     if (static_cast<int>(last_error) <= 0 || static_cast<int>(last_error) >= hvr::kCodeCount) {
       return Fail(HVR_INVALID_ARGUMENT, "hvr_retry_policy_next_attempt: last_error is not an error status");
     }
-    hvr::FailureHistory history{FromUnixSeconds(first_failure), FromUnixSeconds(last_attempt),
-                                retries, hvr::Error(hvr::capi::ToCode(last_error), {})};
+    // 1970 to 2200 leaves room for the policy's longest wait within the clock's range.
+    constexpr int64_t kYear2200 = 7258118400;
+    if (first_failure < 0 || last_attempt > kYear2200) {
+      return Fail(HVR_INVALID_ARGUMENT,
+                  "hvr_retry_policy_next_attempt: first_failure and last_attempt must lie between 1970 and 2200");
+    }
+    hvr::FailureHistory history{*hvr::FromUnixSeconds(first_failure), *hvr::FromUnixSeconds(last_attempt), retries,
+                                hvr::Error(hvr::capi::ToCode(last_error), {})};
     const hvr::RetryDecision decision =
         policy->policy.Next(history, std::chrono::seconds(interval_seconds));
     switch (decision.action) {
       case hvr::RetryAction::kRetry:
         *out_action = HVR_RETRY_AT;
-        *out_when = ToUnixSeconds(decision.at);
+        *out_when = hvr::ToUnixSeconds(decision.at);
         break;
       case hvr::RetryAction::kGiveUp:
         *out_action = HVR_RETRY_GIVE_UP;

@@ -3,12 +3,20 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
+#include <optional>
 
 namespace hvr {
 
 using TimePoint = std::chrono::system_clock::time_point;
 using Duration = std::chrono::system_clock::duration;
+
+// Whole seconds since 1970-01-01 UTC, the form times take in files, metadata and the C API.
+int64_t ToUnixSeconds(TimePoint t);
+// Empty when the clock cannot hold the time (its ticks are nanoseconds: about years 1678 to
+// 2262), so a number read from a file or a caller never overflows into some other time.
+std::optional<TimePoint> FromUnixSeconds(int64_t seconds);
 
 class Clock {
  public:

@@ -81,6 +81,22 @@ bool JsonFields::Bool(const char* key) {
   return v->get_bool();
 }
 
+TimePoint JsonFields::Time(const char* key) {
+  const int64_t seconds = I64(key);
+  if (error_) return {};
+  const auto t = FromUnixSeconds(seconds);
+  if (!t) {
+    Fail(key, std::to_string(seconds) + " seconds since 1970 is beyond the years a clock can hold");
+    return {};
+  }
+  return *t;
+}
+
+std::optional<TimePoint> JsonFields::OptionalTime(const char* key) {
+  if (!Has(key)) return std::nullopt;
+  return Time(key);
+}
+
 Guid JsonFields::GuidField(const char* key) {
   const std::string text = String(key);
   if (error_) return {};

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "hvr/clock.hpp"
 #include "hvr/error.hpp"
 #include "hvr/guid.hpp"
 
@@ -31,6 +32,9 @@ class JsonFields {
   int64_t I64(const char* key);
   std::optional<int64_t> OptionalI64(const char* key);
   bool Bool(const char* key);
+  // Unix seconds that the clock can hold.
+  TimePoint Time(const char* key);
+  std::optional<TimePoint> OptionalTime(const char* key);
   Guid GuidField(const char* key);
   std::optional<Guid> OptionalGuid(const char* key);
   const boost::json::object& Object(const char* key);

@@ -139,8 +139,10 @@ Status ValidateSettings(const ProtectionSettings& input) {
       settings.app_consistent_frequency > settings.recovery_history) {
     return Invalid("app-consistent snapshot frequency must not exceed the recovery point history");
   }
-  if (settings.rpo_threshold && *settings.rpo_threshold <= std::chrono::seconds(0)) {
-    return Invalid("the RPO threshold must be positive");
+  // Thirty days is far beyond any useful alert, and keeps the threshold within the clock.
+  if (settings.rpo_threshold &&
+      (*settings.rpo_threshold <= std::chrono::seconds(0) || *settings.rpo_threshold > std::chrono::hours(24 * 30))) {
+    return Invalid("the RPO threshold must be positive and at most 30 days");
   }
   if (settings.bandwidth) HVR_RETURN_IF_ERROR(settings.bandwidth->Validate());
   HVR_RETURN_IF_ERROR(settings.resync.office_hours.Validate("resync window"));

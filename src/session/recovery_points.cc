@@ -39,11 +39,12 @@ Metadata ToMetadata(const PointTag& tag) {
 std::optional<PointTag> PointTagOf(const Metadata& metadata) {
   auto vm = Guid::Parse(Lookup(metadata, "vm_id"));
   const auto sequence = ParseNumber(Lookup(metadata, "point"));
-  const auto source_time = ParseSigned(Lookup(metadata, "source_time"));
+  const auto seconds = ParseSigned(Lookup(metadata, "source_time"));
+  const auto source_time = seconds ? FromUnixSeconds(*seconds) : std::nullopt;
   if (!vm.ok() || !sequence || !source_time) return std::nullopt;
   std::string log_id = Lookup(metadata, "log_id");
   if (log_id == "none") log_id.clear();
-  return PointTag{*vm, *sequence, FromUnixSeconds(*source_time), log_id};
+  return PointTag{*vm, *sequence, *source_time, log_id};
 }
 
 std::vector<uint64_t> PointsToPrune(const std::vector<VmRecoveryPoint>& points, TimePoint now,

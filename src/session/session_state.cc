@@ -18,12 +18,6 @@ json::value Optional(const std::optional<Guid>& g) {
   return json::string(g->ToString());
 }
 
-std::optional<TimePoint> OptionalTime(JsonFields& f, const char* key) {
-  const auto s = f.OptionalI64(key);
-  if (!s) return std::nullopt;
-  return FromUnixSeconds(*s);
-}
-
 // Strings of an array, failing on anything else.
 std::vector<std::string> Strings(JsonFields& f, const char* key) {
   std::vector<std::string> out;
@@ -165,8 +159,8 @@ Result<VmRecoveryPoint> PointFromJson(const json::value& v, const std::string& w
   VmRecoveryPoint p;
   p.id = f.String("id");
   p.sequence = f.U64("sequence");
-  p.created = FromUnixSeconds(f.I64("created"));
-  p.source_time = FromUnixSeconds(f.I64("source_time"));
+  p.created = f.Time("created");
+  p.source_time = f.Time("source_time");
   p.app_consistent = f.Bool("app_consistent");
   p.snapshots = Strings(f, "snapshots");
   if (f.error()) return *f.error();
@@ -174,12 +168,6 @@ Result<VmRecoveryPoint> PointFromJson(const json::value& v, const std::string& w
 }
 
 }  // namespace
-
-int64_t ToUnixSeconds(TimePoint t) {
-  return std::chrono::duration_cast<seconds>(t.time_since_epoch()).count();
-}
-
-TimePoint FromUnixSeconds(int64_t s) { return TimePoint(std::chrono::duration_cast<Duration>(seconds(s))); }
 
 json::object ErrorToJson(const Error& error) {
   return {{"code", std::string(CodeName(error.code()))},
@@ -261,7 +249,7 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   s.state = static_cast<ReplicationState>(state);
   s.checkpoint_requested = f.Bool("checkpoint_requested");
   s.checkpoint_active = f.Bool("checkpoint_active");
-  s.checkpoint_time = OptionalTime(f, "checkpoint_time");
+  s.checkpoint_time = f.OptionalTime("checkpoint_time");
   s.catch_up_started = f.Bool("catch_up_started");
   s.resync_reason = f.String("resync_reason");
   s.resync_by_hand = f.Bool("resync_by_hand");
@@ -272,8 +260,8 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
     if (!point.ok()) return std::move(point).error();
     s.points.push_back(std::move(*point));
   }
-  s.last_cycle = OptionalTime(f, "last_cycle");
-  s.last_app_consistent = OptionalTime(f, "last_app_consistent");
+  s.last_cycle = f.OptionalTime("last_cycle");
+  s.last_app_consistent = f.OptionalTime("last_app_consistent");
   s.cycles = f.U64("cycles");
   for (const auto& v : f.Array("disks")) {
     if (!v.is_object()) return Error(Code::kCorruptData, where + ": a disk is not an object");
@@ -297,8 +285,8 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   if (const auto* failure = f.OptionalObject("failure")) {
     JsonFields ff(*failure, where + ": failure");
     FailureState fs;
-    fs.first_failure = FromUnixSeconds(ff.I64("first_failure"));
-    fs.last_attempt = FromUnixSeconds(ff.I64("last_attempt"));
+    fs.first_failure = ff.Time("first_failure");
+    fs.last_attempt = ff.Time("last_attempt");
     fs.retries = static_cast<int>(ff.I64("retries"));
     const auto& error = ff.Object("error");
     if (ff.error()) return *ff.error();
@@ -399,6 +387,10 @@ Result<ProtectionSettings> SettingsFromJson(const json::object& o, const std::st
     else s.failover_vm[std::string(k)] = std::string(v.get_string());
   }
   if (f.error()) return *f.error();
+  // Settings that protection would have refused are damage, whatever their checksum says.
+  if (Status valid = ValidateSettings(s); !valid.ok()) {
+    return Error(Code::kCorruptData, where + ": " + valid.error().message());
+  }
   return s;
 }
 
@@ -440,8 +432,8 @@ Result<Job> JobFromJson(const json::value& v, const std::string& where) {
   const int64_t state = f.I64("state_number");
   if (state < 0 || state > static_cast<int>(JobState::kInterrupted)) f.Fail("state_number", "unknown job state");
   job.state = static_cast<JobState>(state);
-  job.started = FromUnixSeconds(f.I64("started"));
-  job.ended = OptionalTime(f, "ended");
+  job.started = f.Time("started");
+  job.ended = f.OptionalTime("ended");
   job.progress_done = f.U64("progress_done");
   job.progress_total = f.U64("progress_total");
   job.summary = f.String("summary");
@@ -454,8 +446,8 @@ Result<Job> JobFromJson(const json::value& v, const std::string& where) {
     for (int i = 0; i <= static_cast<int>(JobState::kInterrupted); ++i) {
       if (st == JobStateName(static_cast<JobState>(i))) step.state = static_cast<JobState>(i);
     }
-    step.started = FromUnixSeconds(sf.I64("started"));
-    step.ended = OptionalTime(sf, "ended");
+    step.started = sf.Time("started");
+    step.ended = sf.OptionalTime("ended");
     step.message = sf.String("message");
     if (sf.error()) return *sf.error();
     job.steps.push_back(std::move(step));

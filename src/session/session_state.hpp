@@ -137,7 +137,4 @@ boost::json::object ToJson(const VerifyReport& report);
 boost::json::object ToJson(const PlanOutcome& outcome);
 boost::json::object ErrorToJson(const Error& error);
 
-int64_t ToUnixSeconds(TimePoint t);
-TimePoint FromUnixSeconds(int64_t seconds);
-
 }  // namespace hvr

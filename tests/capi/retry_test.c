@@ -50,6 +50,9 @@ int main(void) {
   CHECK(strstr(hvr_last_error_message(), "interval_seconds") != NULL);
   CHECK(hvr_retry_policy_next_attempt(policy, kT0, kT0, 0, HVR_OK, 30, &action, &when) ==
         HVR_INVALID_ARGUMENT);
+  CHECK(hvr_retry_policy_next_attempt(policy, kT0, INT64_MAX, 0, HVR_NETWORK, 30, &action, &when) ==
+        HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "2200") != NULL);
 
   CHECK_OK(hvr_retry_policy_create_custom(backoff, 2, 600, &custom));
   expect_schedule(custom, 30, custom_30s, 4);

@@ -79,6 +79,11 @@ TEST(SettingsTest, RangesAreChecked) {
   s = Valid();
   s.resync.office_hours.start = 19h;
   EXPECT_EQ(CodeOfSettings(s), Code::kInvalidArgument);
+  s = Valid();
+  s.rpo_threshold = 0s;
+  EXPECT_EQ(CodeOfSettings(s), Code::kInvalidArgument);
+  s.rpo_threshold = 24h * 31;
+  EXPECT_EQ(CodeOfSettings(s), Code::kInvalidArgument);
 }
 
 TEST(SettingsTest, DisksReplicasAndLogsAreDistinct) {
@@ -144,18 +149,27 @@ TEST(SettingsTest, DamagedJsonNamesTheField) {
   EXPECT_NE(missing.error().message().find("\"target\": missing"), std::string::npos) << missing.error().message();
 }
 
+TEST(SettingsTest, SettingsProtectionWouldRefuseAreDamage) {
+  boost::json::object o = ToJson(WithDefaults(Valid()));
+  o["max_in_flight"] = 1000;
+  const auto bad = SettingsFromJson(o, "settings.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code(), Code::kCorruptData);
+  EXPECT_NE(bad.error().message().find("settings.json: requests in flight"), std::string::npos) << bad.error().message();
+}
+
 TEST(SessionStateTest, JsonRoundTrip) {
   SessionState s;
   s.vm_id = Guid::Random();
   s.lease_id = "lease";
   s.state = ReplicationState::kResyncRequired;
   s.checkpoint_active = true;
-  s.checkpoint_time = FromUnixSeconds(1700000000);
+  s.checkpoint_time = *FromUnixSeconds(1700000000);
   s.resync_reason = "chain gap";
   s.resync_by_hand = true;
   s.next_point = 9;
-  s.points.push_back(VmRecoveryPoint{"8", 8, FromUnixSeconds(1700000100), FromUnixSeconds(1700000090), true, {"a", "b"}});
-  s.failure = FailureState{FromUnixSeconds(1), FromUnixSeconds(2), 3, Error(Code::kThrottled, "busy")};
+  s.points.push_back(VmRecoveryPoint{"8", 8, *FromUnixSeconds(1700000100), *FromUnixSeconds(1700000090), true, {"a", "b"}});
+  s.failure = FailureState{*FromUnixSeconds(1), *FromUnixSeconds(2), 3, Error(Code::kThrottled, "busy")};
   s.critical = Error(Code::kAuthFailed, "403");
   DiskState d;
   d.replica = "vm-disk0";
@@ -169,6 +183,18 @@ TEST(SessionStateTest, JsonRoundTrip) {
   ASSERT_TRUE(back.critical.has_value());
   EXPECT_EQ(back.critical->code(), Code::kAuthFailed);
   EXPECT_EQ(back.failure->retries, 3);
+}
+
+TEST(SessionStateTest, TimesBeyondTheClockAreDamageNotOverflow) {
+  boost::json::object o = ToJson(SessionState{});
+  o["checkpoint_time"] = INT64_MAX / 2;
+  const auto bad = SessionStateFromJson(o, "state.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code(), Code::kCorruptData);
+  EXPECT_NE(bad.error().message().find("\"checkpoint_time\""), std::string::npos) << bad.error().message();
+  EXPECT_FALSE(FromUnixSeconds(INT64_MIN).has_value());
+  ASSERT_TRUE(FromUnixSeconds(-1).has_value());
+  EXPECT_EQ(ToUnixSeconds(*FromUnixSeconds(-1)), -1);
 }
 
 }  // namespace
