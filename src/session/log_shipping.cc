@@ -42,7 +42,7 @@ Result<PendingLogs> FindPendingLogs(const DiskSpec& disk, const DiskState& state
   return logs;
 }
 
-Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, uint64_t disk_size, Guid& identity) {
+Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, Guid& identity) {
   identity = state.tracked_identity;
   for (const HrlHeader& header : logs.headers) {
     if (!header.vhd2_data_write_guid) continue;  // version 1 logs carry no identity
@@ -57,12 +57,15 @@ Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, uint64_
                        ": it was written while not tracked");
     }
   }
-  if (logs.bytes * 2 >= disk_size) {
-    return Error(Code::kResyncRequired, "the logs waiting to be shipped (" + std::to_string(logs.bytes) +
-                                            " bytes) reached half the disk's size (" + std::to_string(disk_size) +
-                                            "); resending what differs costs less");
-  }
   return Ok();
+}
+
+bool LogsOutgrowDisk(const PendingLogs& logs, uint64_t disk_size) { return logs.bytes * 2 >= disk_size; }
+
+Error LogsOutgrowDiskError(const PendingLogs& logs, uint64_t disk_size) {
+  return Error(Code::kResyncRequired, "the logs waiting to be shipped (" + std::to_string(logs.bytes) +
+                                          " bytes) reached half the disk's size (" + std::to_string(disk_size) +
+                                          "); resending what differs costs less");
 }
 
 Error ExplainChainGap(const Error& gap, const DiskSpec& disk, const PendingLogs& logs) {

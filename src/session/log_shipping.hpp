@@ -32,12 +32,14 @@ struct PendingLogs {
 // The closed logs of `disk` past what `state` says the replica holds.
 Result<PendingLogs> FindPendingLogs(const DiskSpec& disk, const DiskState& state);
 
-// Resync-class errors when the logs cannot be applied: kUntrackedModification when a
-// log carries another DataWriteGuid than the disk was tracked with (the first log
-// decides when none is known yet: `identity` receives it), kResyncRequired when they
-// reach half the disk's size (resending the differing chunks is then cheaper).
-Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, uint64_t disk_size,
-                        Guid& identity);
+// kUntrackedModification when a log carries another DataWriteGuid than the disk was
+// tracked with (the first log decides when none is known yet: `identity` receives it).
+Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, Guid& identity);
+
+// Whether the logs reach half the disk's size: resending what differs then costs less
+// than shipping them.
+bool LogsOutgrowDisk(const PendingLogs& logs, uint64_t disk_size);
+Error LogsOutgrowDiskError(const PendingLogs& logs, uint64_t disk_size);
 
 // CoalesceLogs' kLogChainGap explained: when a log of the disk lies unclosed before the
 // newest pending one, tracking was interrupted, which is kLogNotClosed naming it.

@@ -173,7 +173,10 @@ Status Session::Impl::MarkForResync(const std::string& reason, bool by_hand) {
 
 Status Session::Impl::FinishLeftovers(RunningJob& job) {
   const SessionState s = Snapshot();
-  if (s.state != ReplicationState::kReplicating) return Ok();
+  // While a copy runs, the checkpoint and the obsolete logs are its own. Otherwise they
+  // are a finished copy's (its point exists; the run stopped before cleaning up), and a
+  // new copy must not take that old view for its own.
+  if (s.state != ReplicationState::kReplicating && s.state != ReplicationState::kResyncRequired) return Ok();
   std::vector<std::string> obsolete;
   for (const DiskState& d : s.disks) obsolete.insert(obsolete.end(), d.obsolete_logs.begin(), d.obsolete_logs.end());
   if (!obsolete.empty()) {

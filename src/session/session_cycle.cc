@@ -60,7 +60,8 @@ Result<CycleReport> Session::Impl::Cycle(RunningJob& job, const CancelToken* can
   std::vector<Guid> identities(disks);
   for (size_t i = 0; i < disks; ++i) {
     const DiskState d = Snapshot().disks[i];
-    HVR_RETURN_IF_ERROR(CheckPendingLogs(pending[i], d, d.replica_size, identities[i]));
+    HVR_RETURN_IF_ERROR(CheckPendingLogs(pending[i], d, identities[i]));
+    if (LogsOutgrowDisk(pending[i], d.replica_size)) return LogsOutgrowDiskError(pending[i], d.replica_size);
   }
 
   TimePoint source_time{};

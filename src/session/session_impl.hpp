@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hvr/disk.hpp"
 #include "hvr/extent_map.hpp"
 #include "hvr/manifest.hpp"
 #include "hvr/session.hpp"
@@ -27,6 +28,23 @@ inline Status UnlessNotFound(Status status) {
   if (!status.ok() && status.error().code() == Code::kNotFound) return Ok();
   return status;
 }
+
+// A copy from a checkpoint, as far as it got: the frozen views it read, and the replica
+// manifests that now describe them.
+struct CheckpointCopy {
+  std::vector<std::unique_ptr<DiskReader>> frozen;
+  std::vector<Manifest> manifests;
+  uint64_t bytes_sent = 0;
+};
+
+// The logs written during a copy, applied on top of it: what its recovery point records.
+struct CatchUpResult {
+  std::vector<PendingLogs> pending;
+  std::vector<std::string> log_ids;
+  std::vector<Guid> identities;
+  std::vector<uint64_t> bytes_sent;
+  TimePoint source_time;
+};
 
 struct Session::Impl {
   Impl(Engine& engine, StateDir dir, ProtectionSettings settings, SessionOptions options, SessionState state,
@@ -87,6 +105,14 @@ struct Session::Impl {
 
   // --- the copy from a checkpoint (session_sync.cc) ---
   Status Synchronize(RunningJob& job, bool initial, const CancelToken* cancel);
+  // Its steps: the host's point-in-time view; each disk brought to that view; the logs
+  // written meanwhile on top (empty when they outgrew half a disk and `apply_any` is
+  // false: a newer view then costs less); giving up a view for a newer one.
+  Status TakeCheckpoint(RunningJob& job, bool initial);
+  Result<CheckpointCopy> CopyCheckpoint(RunningJob& job, bool initial, const CancelToken* cancel);
+  Result<std::optional<CatchUpResult>> CatchUp(RunningJob& job, CheckpointCopy& copy, bool apply_any,
+                                               const CancelToken* cancel);
+  Status DropStaleCheckpoint(RunningJob& job);
 
   // --- delta cycles (session_cycle.cc) ---
   Result<CycleReport> Cycle(RunningJob& job, const CancelToken* cancel);

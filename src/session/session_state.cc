@@ -208,6 +208,7 @@ json::object ToJson(const SessionState& s) {
                  {"state_number", static_cast<int>(s.state)},
                  {"checkpoint_requested", s.checkpoint_requested},
                  {"checkpoint_active", s.checkpoint_active},
+                 {"checkpoint_stale", s.checkpoint_stale},
                  {"checkpoint_time", Optional(s.checkpoint_time)},
                  {"catch_up_started", s.catch_up_started},
                  {"resync_reason", s.resync_reason},
@@ -249,6 +250,7 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   s.state = static_cast<ReplicationState>(state);
   s.checkpoint_requested = f.Bool("checkpoint_requested");
   s.checkpoint_active = f.Bool("checkpoint_active");
+  s.checkpoint_stale = f.Has("checkpoint_stale") && f.Bool("checkpoint_stale");
   s.checkpoint_time = f.OptionalTime("checkpoint_time");
   s.catch_up_started = f.Bool("catch_up_started");
   s.resync_reason = f.String("resync_reason");

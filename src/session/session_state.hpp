@@ -92,6 +92,9 @@ struct SessionState {
   // before the answer was recorded asks again, keeping that list.
   bool checkpoint_requested = false;
   bool checkpoint_active = false;  // the host holds a checkpoint for a copy in progress
+  // The copy gave that checkpoint up for a newer one (see session_sync.cc): the host is
+  // merging it, and its view may no longer be read as frozen.
+  bool checkpoint_stale = false;
   std::optional<TimePoint> checkpoint_time;
   // The copy from the checkpoint has begun applying the logs written meanwhile: the
   // replica may now hold data that is not the frozen view's.

@@ -1,6 +1,12 @@
 // Initial replication and resynchronisation: both copy from a checkpoint, sending what
 // differs from what the replica's manifest says it holds (for a new replica: zeros),
 // then apply the logs written during the copy and take a recovery point.
+//
+// The logs written during a copy grow for as long as it runs, and across every run an
+// outage or a crash interrupts. When they reach half a disk, applying them would cost more
+// than copying again from a newer checkpoint, which sends only what changed since (the
+// manifests know what the replica holds). The copy then gives its checkpoint up, at most
+// kMaxFreshViews times a run, so that a VM that writes faster than the copy still ends.
 #include <atomic>
 #include <cstdio>
 
@@ -40,61 +46,110 @@ std::vector<ByteRange> UnknownRanges(const Manifest& manifest) {
   return ranges;
 }
 
+// Newer checkpoints one run may take when the logs outgrow the copy.
+constexpr int kMaxFreshViews = 2;
+
 }  // namespace
 
 Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelToken* cancel) {
-  const HostVm vm = Vm();
   std::vector<std::string> replicas;
   for (const DiskState& d : Snapshot().disks) replicas.push_back(d.replica);
   HVR_RETURN_IF_ERROR(leases->Hold(replicas));
+  HVR_RETURN_IF_ERROR(FinishLeftovers(job));
+  HVR_RETURN_IF_ERROR(DropStaleCheckpoint(job));
 
-  // 1. The point-in-time view, unless a run a crash or failure interrupted holds one.
-  if (!Snapshot().checkpoint_active) {
-    job.Step("take checkpoint");
-    if (!Snapshot().checkpoint_requested) {
-      // Logs closed before the checkpoint hold nothing the copy lacks. Listed before the
-      // host is asked, and kept, so that asking again after a crash cannot count a log
-      // closed after the checkpoint among them.
-      std::vector<std::vector<std::string>> obsolete;
-      for (const DiskSpec& disk : settings.disks) {
-        HVR_ASSIGN_OR_RETURN(auto closed, ListClosedLogs(disk.log_folder, disk.log_name));
-        obsolete.push_back(std::move(closed));
-      }
-      const TimePoint asked = clock.Now();
-      HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
-        s.state = initial ? ReplicationState::kInitialReplication : ReplicationState::kResynchronizing;
-        s.checkpoint_requested = true;
-        s.checkpoint_time = asked;
-        s.catch_up_started = false;
-        for (size_t i = 0; i < s.disks.size(); ++i) {
-          DiskState& d = s.disks[i];
-          d.obsolete_logs.insert(d.obsolete_logs.end(), obsolete[i].begin(), obsolete[i].end());
-          d.last_applied_log.reset();
-          d.sync_done = 0;
-          d.sync_total = d.replica_size;  // until the copy knows what it examines
-        }
-      }));
+  std::optional<CheckpointCopy> copy;
+  std::optional<CatchUpResult> caught;
+  uint64_t sent_total = 0;
+  for (int views = 0; !caught; ++views) {
+    HVR_RETURN_IF_ERROR(TakeCheckpoint(job, initial));
+    HVR_ASSIGN_OR_RETURN(copy, CopyCheckpoint(job, initial, cancel));
+    sent_total += copy->bytes_sent;
+    HVR_ASSIGN_OR_RETURN(caught, CatchUp(job, *copy, views >= kMaxFreshViews, cancel));
+    if (caught) break;
+    job.Note("the logs written during the copy outgrew it: copying again from a newer checkpoint");
+    copy.reset();
+    HVR_RETURN_IF_ERROR(Commit([](SessionState& s) { s.checkpoint_stale = true; }));
+    HVR_RETURN_IF_ERROR(DropStaleCheckpoint(job));
+  }
+  uint64_t applied = 0;
+  for (uint64_t n : caught->bytes_sent) applied += n;
+  copy.reset();
+
+  // The first recovery point of the new epoch.
+  job.Step("take recovery point");
+  const uint64_t sequence = Snapshot().next_point;
+  HVR_ASSIGN_OR_RETURN(const VmRecoveryPoint point, TakePoint(sequence, caught->source_time, false, caught->log_ids));
+  HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
+    s.state = ReplicationState::kReplicating;
+    s.points.push_back(point);
+    s.next_point = sequence + 1;
+    s.catch_up_started = false;
+    s.resync_reason.clear();
+    s.resync_by_hand = false;
+    s.last_cycle = clock.Now();
+    RecordShipped(s, caught->pending, caught->identities, caught->bytes_sent);
+  }));
+
+  // What the copy made obsolete, then the checkpoint itself.
+  job.Step("clean up");
+  for (const PendingLogs& logs : caught->pending) {
+    HVR_RETURN_IF_ERROR(DeleteLogs(logs.paths));
+    HVR_RETURN_IF_ERROR(DeleteLogs(logs.applied));
+  }
+  HVR_RETURN_IF_ERROR(FinishLeftovers(job));
+  HVR_RETURN_IF_ERROR(Prune());
+  HVR_RETURN_IF_ERROR(Mirror());
+  job.Summary("recovery point " + point.id + "; sent " + Bytes(sent_total + applied));
+  return Ok();
+}
+
+Status Session::Impl::TakeCheckpoint(RunningJob& job, bool initial) {
+  // Unless a run a crash or failure interrupted holds one.
+  if (Snapshot().checkpoint_active) return Ok();
+  const HostVm vm = Vm();
+  job.Step("take checkpoint");
+  if (!Snapshot().checkpoint_requested) {
+    // Logs closed before the checkpoint hold nothing the copy lacks. Listed before the
+    // host is asked, and kept, so that asking again after a crash cannot count a log
+    // closed after the checkpoint among them.
+    std::vector<std::vector<std::string>> obsolete;
+    for (const DiskSpec& disk : settings.disks) {
+      HVR_ASSIGN_OR_RETURN(auto closed, ListClosedLogs(disk.log_folder, disk.log_name));
+      obsolete.push_back(std::move(closed));
     }
-    HVR_ASSIGN_OR_RETURN(const std::vector<FrozenDisk> frozen, host.CreateCheckpoint(vm));
-    if (frozen.size() != settings.disks.size()) {
-      return Error(Code::kInvalidArgument, "the host's checkpoint has " + std::to_string(frozen.size()) +
-                                               " disks, the VM " + std::to_string(settings.disks.size()));
-    }
+    const TimePoint asked = clock.Now();
     HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
-      s.checkpoint_requested = false;
-      s.checkpoint_active = true;
+      s.state = initial ? ReplicationState::kInitialReplication : ReplicationState::kResynchronizing;
+      s.checkpoint_requested = true;
+      s.checkpoint_time = asked;
       for (size_t i = 0; i < s.disks.size(); ++i) {
-        s.disks[i].frozen_path = frozen[i].path;
-        s.disks[i].tracked_identity = frozen[i].tracked_identity;
+        DiskState& d = s.disks[i];
+        d.obsolete_logs.insert(d.obsolete_logs.end(), obsolete[i].begin(), obsolete[i].end());
+        d.last_applied_log.reset();
+        d.sync_done = 0;
+        d.sync_total = d.replica_size;  // until the copy knows what it examines
       }
     }));
   }
+  HVR_ASSIGN_OR_RETURN(const std::vector<FrozenDisk> frozen, host.CreateCheckpoint(vm));
+  if (frozen.size() != settings.disks.size()) {
+    return Error(Code::kInvalidArgument, "the host's checkpoint has " + std::to_string(frozen.size()) +
+                                             " disks, the VM " + std::to_string(settings.disks.size()));
+  }
+  return Commit([&](SessionState& s) {
+    s.checkpoint_requested = false;
+    s.checkpoint_active = true;
+    for (size_t i = 0; i < s.disks.size(); ++i) {
+      s.disks[i].frozen_path = frozen[i].path;
+      s.disks[i].tracked_identity = frozen[i].tracked_identity;
+    }
+  });
+}
 
-  // 2. Each disk: send what differs from the replica.
+Result<CheckpointCopy> Session::Impl::CopyCheckpoint(RunningJob& job, bool initial, const CancelToken* cancel) {
   const SessionState started = Snapshot();
-  std::vector<std::unique_ptr<DiskReader>> frozen;
-  std::vector<Manifest> manifests;
-  uint64_t sent_total = 0;
+  CheckpointCopy copy;
   for (size_t i = 0; i < started.disks.size(); ++i) {
     const DiskState& d = started.disks[i];
     job.Step((initial ? "copy disk " : "resync disk ") + std::to_string(i) + " (" + d.replica + ")");
@@ -114,7 +169,7 @@ Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelTok
     ReplicaSyncOptions sync;
     sync.buffers = Buffers();
     // Zero blocks may stay unsent only while the replica holds nothing but zeros and
-    // this view's data.
+    // this view's data: not once logs were applied, nor after an older view.
     sync.replica_zero_or_source = initial && !started.catch_up_started;
     sync.cancel = cancel;
     std::atomic<uint64_t> done_bytes{0}, total_bytes{0};
@@ -137,30 +192,41 @@ Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelTok
     if (!stats.ok()) return std::move(stats).error();
     job.Note("sent " + Bytes(stats->bytes_sent) + ", cleared " + Bytes(stats->bytes_cleared) + " of " +
              Bytes(stats->bytes_examined) + " examined");
-    sent_total += stats->bytes_sent;
+    copy.bytes_sent += stats->bytes_sent;
     HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
       s.disks[i].sync_done = s.disks[i].sync_total = stats->bytes_examined;
       s.disks[i].bytes_sent += stats->bytes_sent;
     }));
-    frozen.push_back(std::move(view));
-    manifests.push_back(std::move(manifest));
+    copy.frozen.push_back(std::move(view));
+    copy.manifests.push_back(std::move(manifest));
   }
+  return copy;
+}
 
-  // 3. The writes made during the copy, from the logs, on top of the view.
+Result<std::optional<CatchUpResult>> Session::Impl::CatchUp(RunningJob& job, CheckpointCopy& copy, bool apply_any,
+                                                            const CancelToken* cancel) {
   job.Step("apply the logs written during the copy");
+  // From here on the replica may hold data that is not the view's (also after a newer
+  // view replaces this one), until the recovery point.
   HVR_RETURN_IF_ERROR(Commit([](SessionState& s) { s.catch_up_started = true; }));
-  if (auto rotated = host.RotateLogs(vm, false); !rotated.ok()) return std::move(rotated).error();
-  TimePoint source_time = *Snapshot().checkpoint_time;
-  std::vector<PendingLogs> pending;
-  std::vector<std::string> log_ids;
-  std::vector<Guid> identities;
-  std::vector<uint64_t> applied_bytes;
-  uint64_t sent = 0;
-  for (size_t i = 0; i < started.disks.size(); ++i) {
+  if (auto rotated = host.RotateLogs(Vm(), false); !rotated.ok()) return std::move(rotated).error();
+  const size_t disks = copy.frozen.size();
+  CatchUpResult result;
+  result.source_time = *Snapshot().checkpoint_time;
+  result.identities.resize(disks);
+  // All disks are checked before any is written, so that giving the view up loses nothing.
+  for (size_t i = 0; i < disks; ++i) {
     const DiskState d = Snapshot().disks[i];
     HVR_ASSIGN_OR_RETURN(PendingLogs logs, FindPendingLogs(settings.disks[i], d));
-    Guid identity;
-    HVR_RETURN_IF_ERROR(CheckPendingLogs(logs, d, d.replica_size, identity));
+    HVR_RETURN_IF_ERROR(CheckPendingLogs(logs, d, result.identities[i]));
+    if (!apply_any && LogsOutgrowDisk(logs, d.replica_size)) return std::optional<CatchUpResult>();
+    result.pending.push_back(std::move(logs));
+  }
+  uint64_t sent = 0;
+  for (size_t i = 0; i < disks; ++i) {
+    const DiskState d = Snapshot().disks[i];
+    const PendingLogs& logs = result.pending[i];
+    Manifest& manifest = copy.manifests[i];
     ExtentMap& map = maps[i];
     map.Clear();
     CoalesceOptions coalesce;
@@ -168,55 +234,41 @@ Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelTok
     if (auto summary = CoalesceLogs(logs.paths, d.replica_size, map, coalesce); !summary.ok()) {
       return ExplainChainGap(summary.error(), settings.disks[i], logs);
     }
-    const KnownZeros zeros(manifests[i]);
-    HVR_RETURN_IF_ERROR(InvalidateChanged(manifests[i], map));
-    HVR_RETURN_IF_ERROR(SaveManifest(i, manifests[i]));
-    HVR_ASSIGN_OR_RETURN(const ApplyStats applied, ApplyToReplica(map, ZeroExtended(*frozen[i]), zeros, *store, d.replica,
-                                                                  manifests[i], ApplyOptionsFor(cancel)));
+    const KnownZeros zeros(manifest);
+    HVR_RETURN_IF_ERROR(InvalidateChanged(manifest, map));
+    HVR_RETURN_IF_ERROR(SaveManifest(i, manifest));
+    HVR_ASSIGN_OR_RETURN(const ApplyStats applied, ApplyToReplica(map, ZeroExtended(*copy.frozen[i]), zeros, *store,
+                                                                  d.replica, manifest, ApplyOptionsFor(cancel)));
     // The replica's new content is known here without reading it back.
-    const OverlayReader after(*frozen[i], map, d.replica_size);
+    const OverlayReader after(*copy.frozen[i], map, d.replica_size);
     const auto changed = map.ChangedRanges();
     ChunkOptions rehash;
     rehash.threads = 1;
     rehash.cancel = cancel;
-    HVR_RETURN_IF_ERROR(UpdateManifest(manifests[i], after, changed, rehash));
-    HVR_RETURN_IF_ERROR(SaveManifest(i, manifests[i]));
+    HVR_RETURN_IF_ERROR(UpdateManifest(manifest, after, changed, rehash));
+    HVR_RETURN_IF_ERROR(SaveManifest(i, manifest));
     sent += applied.bytes_sent;
-    applied_bytes.push_back(applied.bytes_sent);
-    for (const HrlHeader& h : logs.headers) source_time = std::max(source_time, FromHrlTime(h.last_modified_timestamp));
-    log_ids.push_back(logs.headers.empty() ? std::string() : logs.headers.back().unique_id.ToString());
-    identities.push_back(identity);
-    pending.push_back(std::move(logs));
+    result.bytes_sent.push_back(applied.bytes_sent);
+    for (const HrlHeader& h : logs.headers) {
+      result.source_time = std::max(result.source_time, FromHrlTime(h.last_modified_timestamp));
+    }
+    result.log_ids.push_back(logs.headers.empty() ? std::string() : logs.headers.back().unique_id.ToString());
   }
   job.Note("applied " + Bytes(sent));
-  frozen.clear();
+  return std::optional<CatchUpResult>(std::move(result));
+}
 
-  // 4. The first recovery point of the new epoch.
-  job.Step("take recovery point");
-  const uint64_t sequence = Snapshot().next_point;
-  HVR_ASSIGN_OR_RETURN(const VmRecoveryPoint point, TakePoint(sequence, source_time, false, log_ids));
-  HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
-    s.state = ReplicationState::kReplicating;
-    s.points.push_back(point);
-    s.next_point = sequence + 1;
-    s.catch_up_started = false;
-    s.resync_reason.clear();
-    s.resync_by_hand = false;
-    s.last_cycle = clock.Now();
-    RecordShipped(s, pending, identities, applied_bytes);
-  }));
-
-  // 5. What the copy made obsolete, then the checkpoint itself.
-  job.Step("clean up");
-  for (const PendingLogs& logs : pending) {
-    HVR_RETURN_IF_ERROR(DeleteLogs(logs.paths));
-    HVR_RETURN_IF_ERROR(DeleteLogs(logs.applied));
-  }
-  HVR_RETURN_IF_ERROR(FinishLeftovers(job));
-  HVR_RETURN_IF_ERROR(Prune());
-  HVR_RETURN_IF_ERROR(Mirror());
-  job.Summary("recovery point " + point.id + "; sent " + Bytes(sent_total + sent));
-  return Ok();
+Status Session::Impl::DropStaleCheckpoint(RunningJob& job) {
+  if (!Snapshot().checkpoint_stale) return Ok();
+  // Marked stale before the merge, so that a crash during it cannot leave the merged
+  // (now live) disk taken for a frozen view.
+  job.Step("merge the checkpoint the copy outgrew");
+  HVR_RETURN_IF_ERROR(host.MergeCheckpoint(Vm()));
+  return Commit([](SessionState& s) {
+    s.checkpoint_stale = false;
+    s.checkpoint_active = s.checkpoint_requested = false;
+    for (DiskState& d : s.disks) d.frozen_path.clear();
+  });
 }
 
 }  // namespace hvr

@@ -60,12 +60,15 @@ class SessionCrashTest : public ::testing::Test {
     return RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, action, "--count", count}).output;
   }
 
-  // Runs `args` until one run, not killed, succeeds; kills `rounds` runs first, each
-  // after a random delay below `span`, checking every point after each kill.
+  // Runs `args` until one run, not killed, succeeds; kills `rounds` runs first, checking
+  // every point after each kill. The delays grow across `span` (with some jitter): each
+  // killed run leaves less to do, and a first run left long enough would finish the work
+  // and leave nothing for the kills to interrupt.
   void KillThenFinish(const std::vector<std::string>& args, int rounds, std::chrono::milliseconds span,
                       const std::string& phase) {
+    const int64_t step = std::max<int64_t>(span.count() / rounds, 2);
     for (int i = 0; i < rounds; ++i) {
-      const auto delay = std::chrono::milliseconds(5 + random_() % std::max<int64_t>(span.count(), 10));
+      const auto delay = std::chrono::milliseconds(5 + step * i + static_cast<int64_t>(random_() % step));
       interrupted_ += RunAndKill(args, delay);
       ExpectEveryPointTrue(phase + " round " + std::to_string(i));
       if (HasFatalFailure()) return;

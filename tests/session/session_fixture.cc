@@ -104,6 +104,20 @@ ReplicaStore& SessionFixture::Store() {
   return *store_;
 }
 
+Result<std::vector<FrozenDisk>> TestHost::CreateCheckpoint(const HostVm& vm) {
+  auto frozen = guest_->CreateCheckpoint(vm);
+  if (frozen.ok() && after_checkpoint_) after_checkpoint_();
+  return frozen;
+}
+
+Status TestHost::MergeCheckpoint(const HostVm& vm) {
+  if (failing_merges_ > 0) {
+    --failing_merges_;
+    return Error(Code::kIo, "the test's host refuses to merge the checkpoint");
+  }
+  return guest_->MergeCheckpoint(vm);
+}
+
 Status TestHost::ShutdownVm(const HostVm& vm) {
   Record("shutdown " + vm.name);
   guest_->StopWriting();

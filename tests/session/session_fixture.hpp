@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -26,8 +27,8 @@ class TestHost final : public HostActions {
  public:
   // Events also go to `journal`, when given, so several hosts share one order.
   explicit TestHost(guest::GuestWorkload*& guest, TestHost* journal = nullptr) : guest_(guest), journal_(journal) {}
-  Result<std::vector<FrozenDisk>> CreateCheckpoint(const HostVm& vm) override { return guest_->CreateCheckpoint(vm); }
-  Status MergeCheckpoint(const HostVm& vm) override { return guest_->MergeCheckpoint(vm); }
+  Result<std::vector<FrozenDisk>> CreateCheckpoint(const HostVm& vm) override;
+  Status MergeCheckpoint(const HostVm& vm) override;
   Result<RotateResult> RotateLogs(const HostVm& vm, bool quiesce) override { return guest_->RotateLogs(vm, quiesce); }
   Status ShutdownVm(const HostVm& vm) override;
   Status StartVm(const HostVm& vm) override;
@@ -36,6 +37,10 @@ class TestHost final : public HostActions {
   Status DeleteAzureVm(const FailoverVm& vm) override;
   Status RunPlanAction(const std::string& plan, const std::string& action) override;
 
+  // The next `n` merges fail, as a host that is busy or a run that stops there would.
+  void FailMerges(int n) { failing_merges_ = n; }
+  // Runs after each checkpoint the guest takes: what the VM writes during a copy.
+  void AfterCheckpoint(std::function<void()> fn) { after_checkpoint_ = std::move(fn); }
   std::vector<std::string> events() const;
   std::optional<FailoverVm> last_created() const;
 
@@ -46,6 +51,8 @@ class TestHost final : public HostActions {
   mutable std::mutex mu_;
   std::vector<std::string> events_;
   std::optional<FailoverVm> created_;
+  std::atomic<int> failing_merges_{0};
+  std::function<void()> after_checkpoint_;
 };
 
 class SessionFixture : public ::testing::TestWithParam<Backend> {

@@ -109,6 +109,54 @@ TEST_P(TriggersTest, AnOperatorsRequestRunsAtOnceWhateverTheWindow) {
   ExpectPointsMatchTruth(*session_);
 }
 
+// A resync that made its point but stopped before the host merged its checkpoint leaves
+// that checkpoint behind. The next resync must not take it for its own: its view is
+// older than what the replica already holds.
+TEST_P(TriggersTest, AResyncAfterOneThatStoppedBeforeMergingTakesItsOwnCheckpoint) {
+  Replicating();
+  // The VM writes during each copy, after the checkpoint froze its view.
+  host_.AfterCheckpoint([this] { ASSERT_OK(guest_->Write(40)); });
+  host_.FailMerges(1);
+  const Status first = session_->Resynchronize();
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().code(), Code::kIo) << first.error().ToString();
+  clock_.Advance(30s);
+  ASSERT_OK(session_->Resynchronize());
+  EXPECT_EQ(session_->status().state, ReplicationState::kReplicating);
+  ExpectPointsMatchTruth(*session_);
+  ASSERT_OK(guest_->Write(40));
+  clock_.Advance(30s);
+  ASSERT_OK(session_->RunCycle());
+  ExpectPointsMatchTruth(*session_);
+}
+
+// Logs written during a copy that reach half the disk (the VM wrote a hot spot while the
+// copy ran) are not applied: the copy starts again from a newer checkpoint, which sends
+// only what changed, and its point is true.
+TEST_P(TriggersTest, LogsThatOutgrowTheCopyMakeItStartFromANewerCheckpoint) {
+  Replicating();
+  int checkpoints = 0;
+  host_.AfterCheckpoint([&] {
+    if (++checkpoints > 1) return;
+    for (int i = 0; i < 4500; ++i) {
+      ASSERT_OK(guest_->WriteAt(0, (i % 256) * 4096, PatternBytes(4096, static_cast<uint32_t>(i))));
+    }
+  });
+  ASSERT_OK(session_->Resynchronize());
+  EXPECT_EQ(checkpoints, 2);
+  EXPECT_EQ(session_->status().state, ReplicationState::kReplicating);
+  const std::vector<Job> jobs = session_->jobs();
+  bool noted = false;
+  for (const JobStep& step : jobs.back().steps) noted = noted || step.name.find("outgrew") != std::string::npos;
+  EXPECT_TRUE(noted) << "the job says why it took a newer checkpoint";
+  EXPECT_LT(session_->status().disks[0].bytes_sent, uint64_t{80} << 20) << "only what changed travels again";
+  ExpectPointsMatchTruth(*session_);
+  ASSERT_OK(guest_->Write(40));
+  clock_.Advance(30s);
+  ASSERT_OK(session_->RunCycle());
+  ExpectPointsMatchTruth(*session_);
+}
+
 TEST_P(TriggersTest, AnAutomaticResyncWaitsForTheWindow) {
   Replicating();
   // Wednesday 2024-05-01 12:00 local (UTC here): office hours until 18:00.

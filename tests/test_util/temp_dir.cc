@@ -14,6 +14,8 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  // HVR_KEEP_TEMP=1 keeps every test's folder, to look at what a failed test left.
+  if (const char* keep = std::getenv("HVR_KEEP_TEMP"); keep && *keep == '1') return;
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }

@@ -1,4 +1,5 @@
-// A temporary folder for one test, removed with everything in it when the test ends.
+// A temporary folder for one test, removed with everything in it when the test ends
+// (unless HVR_KEEP_TEMP=1).
 #pragma once
 
 #include <filesystem>
