@@ -60,9 +60,8 @@ Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, Guid& i
   return Ok();
 }
 
-bool LogsOutgrowDisk(const PendingLogs& logs, uint64_t disk_size) { return logs.bytes * 2 >= disk_size; }
-
-Error LogsOutgrowDiskError(const PendingLogs& logs, uint64_t disk_size) {
+Status CheckLogVolume(const PendingLogs& logs, uint64_t disk_size) {
+  if (logs.bytes * 2 < disk_size) return Ok();
   return Error(Code::kResyncRequired, "the logs waiting to be shipped (" + std::to_string(logs.bytes) +
                                           " bytes) reached half the disk's size (" + std::to_string(disk_size) +
                                           "); resending what differs costs less");

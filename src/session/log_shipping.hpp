@@ -36,10 +36,9 @@ Result<PendingLogs> FindPendingLogs(const DiskSpec& disk, const DiskState& state
 // tracked with (the first log decides when none is known yet: `identity` receives it).
 Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, Guid& identity);
 
-// Whether the logs reach half the disk's size: resending what differs then costs less
-// than shipping them.
-bool LogsOutgrowDisk(const PendingLogs& logs, uint64_t disk_size);
-Error LogsOutgrowDiskError(const PendingLogs& logs, uint64_t disk_size);
+// kResyncRequired when the logs reach half the disk's size: resending what differs then
+// costs less than shipping them.
+Status CheckLogVolume(const PendingLogs& logs, uint64_t disk_size);
 
 // CoalesceLogs' kLogChainGap explained: when a log of the disk lies unclosed before the
 // newest pending one, tracking was interrupted, which is kLogNotClosed naming it.

@@ -61,7 +61,7 @@ Result<CycleReport> Session::Impl::Cycle(RunningJob& job, const CancelToken* can
   for (size_t i = 0; i < disks; ++i) {
     const DiskState d = Snapshot().disks[i];
     HVR_RETURN_IF_ERROR(CheckPendingLogs(pending[i], d, identities[i]));
-    if (LogsOutgrowDisk(pending[i], d.replica_size)) return LogsOutgrowDiskError(pending[i], d.replica_size);
+    HVR_RETURN_IF_ERROR(CheckLogVolume(pending[i], d.replica_size));
   }
 
   TimePoint source_time{};

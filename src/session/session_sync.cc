@@ -61,7 +61,7 @@ Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelTok
   std::optional<CheckpointCopy> copy;
   std::optional<CatchUpResult> caught;
   uint64_t sent_total = 0;
-  for (int views = 0; !caught; ++views) {
+  for (int views = 0;; ++views) {
     HVR_RETURN_IF_ERROR(TakeCheckpoint(job, initial));
     HVR_ASSIGN_OR_RETURN(copy, CopyCheckpoint(job, initial, cancel));
     sent_total += copy->bytes_sent;
@@ -219,7 +219,7 @@ Result<std::optional<CatchUpResult>> Session::Impl::CatchUp(RunningJob& job, Che
     const DiskState d = Snapshot().disks[i];
     HVR_ASSIGN_OR_RETURN(PendingLogs logs, FindPendingLogs(settings.disks[i], d));
     HVR_RETURN_IF_ERROR(CheckPendingLogs(logs, d, result.identities[i]));
-    if (!apply_any && LogsOutgrowDisk(logs, d.replica_size)) return std::optional<CatchUpResult>();
+    if (!apply_any && !CheckLogVolume(logs, d.replica_size).ok()) return std::optional<CatchUpResult>();
     result.pending.push_back(std::move(logs));
   }
   uint64_t sent = 0;
