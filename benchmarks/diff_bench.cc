@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "diff/aligned_buffer.hpp"
+#include "util/worker_buffers.hpp"
 #include "diff/chunk_hash.hpp"
 #include "diff/chunk_work.hpp"
 #include "diff/parallel.hpp"
@@ -171,7 +171,7 @@ hvr::Status ReadWholeDisk(unsigned threads) {
   const auto& disk = DiskImage::Get().disk();
   const auto spans = hvr::SlicesOf(DiskImage::Get().manifest().chunk_count(), hvr::kDefaultChunkSize);
   const unsigned workers = hvr::WorkerCount(threads, spans.size());
-  hvr::SliceBuffers buffers(hvr::kDefaultChunkSize, workers, 1);
+  hvr::WorkerBuffers buffers(hvr::SliceSize(hvr::kDefaultChunkSize), workers, 1);
   return hvr::ParallelFor(spans.size(), workers, nullptr, "read",
                           [&](uint64_t item, unsigned worker) -> hvr::Status {
     const auto bytes = hvr::SpanBytes(spans[item], hvr::kDefaultChunkSize, disk.info().virtual_size);

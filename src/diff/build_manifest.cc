@@ -2,6 +2,7 @@
 #include "diff/allocation_map.hpp"
 #include "diff/chunk_hash.hpp"
 #include "diff/chunk_work.hpp"
+#include "util/worker_buffers.hpp"
 #include "diff/parallel.hpp"
 #include "hvr/chunk_diff.hpp"
 
@@ -19,7 +20,7 @@ Status HashSpans(const DiskReader& disk, const AllocationMap& map,
   for (const ChunkSpan& span : spans) total += SpanBytes(span, chunk_size, disk_size).length;
   ProgressMeter progress(options.progress, total);
   const unsigned workers = WorkerCount(options.threads, spans.size());
-  SliceBuffers buffers(chunk_size, workers, 1);
+  WorkerBuffers buffers(SliceSize(chunk_size), workers, 1);
 
   return ParallelFor(spans.size(), workers, options.cancel, what,
                      [&](uint64_t item, unsigned worker) -> Status {

@@ -54,13 +54,4 @@ Status CheckChunkSizeMatches(const ChunkOptions& options, const Manifest& manife
                    std::to_string(manifest.chunk_size()) + " bytes");
 }
 
-Result<std::span<uint8_t>> SliceBuffers::Get(unsigned worker, unsigned role) {
-  auto& slot = buffers_[static_cast<size_t>(worker) * roles_ + role];
-  if (!slot) {
-    HVR_ASSIGN_OR_RETURN(AlignedBuffer buffer, AlignedBuffer::Allocate(size_));
-    slot.emplace(std::move(buffer));
-  }
-  return slot->span();
-}
-
 }  // namespace hvr

@@ -1,13 +1,11 @@
 // How hashing and diffing cut their work: spans of whole chunks of at most one slice
-// (a large aligned read), and a read buffer per worker.
+// (a large aligned read; workers read into util/worker_buffers.hpp).
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <vector>
 
-#include "diff/aligned_buffer.hpp"
 #include "hvr/chunk_diff.hpp"
 
 namespace hvr {
@@ -42,20 +40,5 @@ ByteRange SpanBytes(const ChunkSpan& span, uint32_t chunk_size, uint64_t size);
 Result<uint32_t> ChosenChunkSize(const ChunkOptions& options, uint32_t fallback);
 // Ok when `options` leaves the chunk size to `manifest` or asks for the same one.
 Status CheckChunkSizeMatches(const ChunkOptions& options, const Manifest& manifest);
-
-// Read buffers of one slice, one per worker and role (source, target), allocated on
-// first use.
-class SliceBuffers {
- public:
-  SliceBuffers(uint32_t chunk_size, unsigned workers, unsigned roles)
-      : size_(SliceSize(chunk_size)), roles_(roles), buffers_(workers * roles) {}
-  // Workers call this for their own id only.
-  Result<std::span<uint8_t>> Get(unsigned worker, unsigned role);
-
- private:
-  uint64_t size_;
-  unsigned roles_;
-  std::vector<std::optional<AlignedBuffer>> buffers_;
-};
 
 }  // namespace hvr

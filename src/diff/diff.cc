@@ -6,6 +6,7 @@
 #include "diff/allocation_map.hpp"
 #include "diff/chunk_hash.hpp"
 #include "diff/chunk_work.hpp"
+#include "util/worker_buffers.hpp"
 #include "diff/diff_runs.hpp"
 #include "diff/parallel.hpp"
 #include "hvr/chunk_diff.hpp"
@@ -38,7 +39,7 @@ Result<DiskSide> SideOf(const DiskReader& disk) {
   return DiskSide{disk, std::move(map)};
 }
 
-Result<SideSlice> ReadSlice(const DiskSide& side, const ByteRange& bytes, SliceBuffers& buffers,
+Result<SideSlice> ReadSlice(const DiskSide& side, const ByteRange& bytes, WorkerBuffers& buffers,
                             unsigned worker, unsigned role) {
   SideSlice slice{bytes, {}, side.map.AnyAllocated(bytes)};
   if (slice.allocated) {
@@ -75,7 +76,7 @@ Result<DiffResult> RunDiff(const DiffGeometry& geometry, const ChunkOptions& opt
   const uint32_t chunk_size = geometry.chunk_size;
   const std::vector<ChunkSpan> spans = SlicesOf(geometry.chunk_count(), chunk_size);
   const unsigned workers = WorkerCount(options.threads, spans.size());
-  SliceBuffers buffers(chunk_size, workers, 2);
+  WorkerBuffers buffers(SliceSize(chunk_size), workers, 2);
   RunAssembler assembler(on_run, result.runs);
   ProgressMeter progress(options.progress, geometry.span());
 

@@ -4,8 +4,8 @@
 #include <atomic>
 #include <cstring>
 
-#include "diff/aligned_buffer.hpp"
 #include "diff/parallel.hpp"
+#include "util/worker_buffers.hpp"
 #include "util/zero.hpp"
 
 namespace hvr {
@@ -49,12 +49,15 @@ Result<DiskSyncStats> CopyRanges(const DiskReader& source, DiskWriter& destinati
   const uint64_t size = std::min(source.info().virtual_size, destination.info().virtual_size);
   const std::vector<ByteRange> pieces = Pieces(ranges, size);
   std::atomic<uint64_t> moved{0};
-  HVR_RETURN_IF_ERROR(ParallelFor(pieces.size(), WorkerCount(threads, pieces.size()), cancel, "failback",
-                                  [&](uint64_t item, unsigned) -> Status {
+  const unsigned workers = WorkerCount(threads, pieces.size());
+  WorkerBuffers buffers(kPiece, workers, 1);
+  HVR_RETURN_IF_ERROR(ParallelFor(pieces.size(), workers, cancel, "failback",
+                                  [&](uint64_t item, unsigned worker) -> Status {
                                     const ByteRange& piece = pieces[item];
-                                    HVR_ASSIGN_OR_RETURN(AlignedBuffer buffer, AlignedBuffer::Allocate(piece.length));
-                                    HVR_RETURN_IF_ERROR(source.Read(piece.offset, buffer.span()));
-                                    HVR_RETURN_IF_ERROR(WriteRun(destination, piece.offset, buffer.span()));
+                                    HVR_ASSIGN_OR_RETURN(const std::span<uint8_t> whole, buffers.Get(worker, 0));
+                                    const std::span<uint8_t> data = whole.first(piece.length);
+                                    HVR_RETURN_IF_ERROR(source.Read(piece.offset, data));
+                                    HVR_RETURN_IF_ERROR(WriteRun(destination, piece.offset, data));
                                     moved += piece.length;
                                     return Ok();
                                   }));
@@ -75,21 +78,25 @@ Result<DiskSyncStats> CopyDiffering(const DiskReader& source, DiskWriter& destin
   const std::vector<ByteRange> pieces = Pieces(std::move(ranges), size);
   const uint64_t source_size = source.info().virtual_size;
   std::atomic<uint64_t> read{0}, written{0};
+  const unsigned workers = WorkerCount(threads, pieces.size());
+  WorkerBuffers buffers(kPiece, workers, 2);
   HVR_RETURN_IF_ERROR(ParallelFor(
-      pieces.size(), WorkerCount(threads, pieces.size()), cancel, "failback", [&](uint64_t item, unsigned) -> Status {
+      pieces.size(), workers, cancel, "failback", [&](uint64_t item, unsigned worker) -> Status {
         const ByteRange& piece = pieces[item];
-        HVR_ASSIGN_OR_RETURN(AlignedBuffer theirs, AlignedBuffer::Allocate(piece.length));
-        HVR_ASSIGN_OR_RETURN(AlignedBuffer ours, AlignedBuffer::Allocate(piece.length));
+        HVR_ASSIGN_OR_RETURN(const std::span<uint8_t> source_buffer, buffers.Get(worker, 0));
+        HVR_ASSIGN_OR_RETURN(const std::span<uint8_t> destination_buffer, buffers.Get(worker, 1));
+        const std::span<uint8_t> theirs = source_buffer.first(piece.length);
+        const std::span<uint8_t> ours = destination_buffer.first(piece.length);
         // The source ends where it ends; past it, it reads as zeros.
         const uint64_t readable = piece.offset >= source_size ? 0 : std::min(piece.length, source_size - piece.offset);
         std::memset(theirs.data() + readable, 0, piece.length - readable);
-        if (readable) HVR_RETURN_IF_ERROR(source.Read(piece.offset, theirs.span().first(readable)));
-        HVR_RETURN_IF_ERROR(destination.Read(piece.offset, ours.span()));
+        if (readable) HVR_RETURN_IF_ERROR(source.Read(piece.offset, theirs.first(readable)));
+        HVR_RETURN_IF_ERROR(destination.Read(piece.offset, ours));
         read += readable;
         for (uint64_t at = 0; at < piece.length; at += chunk_size) {
           const size_t n = static_cast<size_t>(std::min<uint64_t>(chunk_size, piece.length - at));
           if (std::memcmp(theirs.data() + at, ours.data() + at, n) == 0) continue;
-          HVR_RETURN_IF_ERROR(WriteRun(destination, piece.offset + at, theirs.span().subspan(at, n)));
+          HVR_RETURN_IF_ERROR(WriteRun(destination, piece.offset + at, theirs.subspan(at, n)));
           written += n;
         }
         return Ok();

@@ -142,8 +142,8 @@ Result<ApplyStats> ApplyToReplica(ExtentMap& map, const ReadFn& base, const Know
       known_base,
       [&](uint64_t offset, std::span<const uint8_t> data) -> Status {
         if (writer.failed()) return Error(Code::kCancelled, "stopped");
-        auto buffer = writer.TakeBuffer();
-        std::memcpy(buffer->data(), data.data(), data.size());
+        HVR_ASSIGN_OR_RETURN(auto buffer, writer.TakeBuffer());
+        std::memcpy(buffer.data(), data.data(), data.size());
         // Chunks this write covers whole get their hash from it.
         std::vector<std::pair<uint64_t, ChunkHash>> hashes;
         const auto [first, last] = manifest.ChunksTouching({offset, data.size()});

@@ -86,8 +86,8 @@ class Sync {
 Status Sync::Span(const ChunkSpan& span) {
   const uint32_t chunk = manifest_.chunk_size();
   const ByteRange range = SpanBytes(span, chunk, manifest_.disk_size());
-  auto buffer = writer_.TakeBuffer();
-  const std::span<uint8_t> data(buffer->data(), static_cast<size_t>(range.length));
+  HVR_ASSIGN_OR_RETURN(auto buffer, writer_.TakeBuffer());
+  const std::span<uint8_t> data(buffer.data(), static_cast<size_t>(range.length));
   if (Status read = allocation_.Read(source_, range, data); !read.ok()) {
     writer_.GiveBack(std::move(buffer));
     return read;

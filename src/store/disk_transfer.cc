@@ -88,8 +88,13 @@ Result<TransferStats> UploadDisk(const DiskReader& disk, ReplicaStore& store,
       }
       // Pieces end on kPiece boundaries so that one range does not shift them all.
       const uint64_t length = std::min(end, (offset / kPiece + 1) * kPiece) - offset;
-      auto buffer = writer.TakeBuffer();
-      std::span<uint8_t> data(buffer->data(), static_cast<size_t>(length));
+      auto taken = writer.TakeBuffer();
+      if (!taken.ok()) {
+        writer.Fail(taken.error());
+        break;
+      }
+      auto buffer = std::move(*taken);
+      std::span<uint8_t> data(buffer.data(), static_cast<size_t>(length));
       const uint64_t readable = offset < info.virtual_size ? std::min(length, info.virtual_size - offset) : 0;
       if (Status read = disk.Read(offset, data.first(static_cast<size_t>(readable))); !read.ok()) {
         writer.Fail(read.error());
@@ -151,9 +156,13 @@ Result<TransferStats> DownloadDisk(ReplicaStore& store, const std::string& name,
       }
       const uint64_t length = std::min(range.end(), (offset / kPiece + 1) * kPiece) - offset;
       covered += length;
-      auto buffer = pool.Take();
-      auto shared = std::make_shared<std::unique_ptr<std::vector<uint8_t>>>(std::move(buffer));
-      const std::span<uint8_t> data((*shared)->data(), static_cast<size_t>(length));
+      auto taken = pool.Take();
+      if (!taken.ok()) {
+        tally.Fail(taken.error());
+        break;
+      }
+      auto shared = std::make_shared<BufferPool::Buffer>(std::move(*taken));
+      const std::span<uint8_t> data(shared->data(), static_cast<size_t>(length));
       {
         std::lock_guard lock(stats_mu);
         ++stats.requests;

@@ -26,16 +26,27 @@ std::vector<std::pair<size_t, size_t>> NonZeroRuns(std::span<const uint8_t> buff
   return runs;
 }
 
-BufferPool::BufferPool(int count, size_t size) : count_(static_cast<size_t>(std::max(1, count))) {
-  for (size_t i = 0; i < count_; ++i) free_.push_back(std::make_unique<std::vector<uint8_t>>(size));
+BufferPool::BufferPool(int count, size_t size) : count_(static_cast<size_t>(std::max(1, count))), size_(size) {
+  free_.reserve(count_);
 }
 
-BufferPool::Buffer BufferPool::Take() {
+Result<BufferPool::Buffer> BufferPool::Take() {
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return !free_.empty(); });
-  Buffer buffer = std::move(free_.back());
-  free_.pop_back();
-  return buffer;
+  cv_.wait(lock, [&] { return !free_.empty() || allocated_ < count_; });
+  if (!free_.empty()) {
+    Buffer buffer = std::move(free_.back());
+    free_.pop_back();
+    return buffer;
+  }
+  ++allocated_;
+  lock.unlock();
+  Result<Buffer> made = AlignedBuffer::Allocate(size_);
+  if (!made.ok()) {
+    lock.lock();
+    --allocated_;
+    cv_.notify_all();
+  }
+  return made;
 }
 
 void BufferPool::Give(Buffer buffer) {
@@ -48,7 +59,7 @@ void BufferPool::Give(Buffer buffer) {
 
 void BufferPool::WaitAll() {
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return free_.size() == count_; });
+  cv_.wait(lock, [&] { return free_.size() == allocated_; });
 }
 
 PageWriter::PageWriter(ReplicaStore& store, std::string disk, int buffers, DoneFn done)
@@ -66,7 +77,9 @@ void PageWriter::Write(BufferPool::Buffer buffer, uint64_t offset,
   // The buffer goes back, and on_written runs, when the last of the call's writes
   // completes.
   struct Shared {
-    BufferPool* pool = nullptr;
+    Shared(BufferPool* p, BufferPool::Buffer b, WrittenFn w)
+        : pool(p), buffer(std::move(b)), on_written(std::move(w)) {}
+    BufferPool* pool;
     BufferPool::Buffer buffer;
     WrittenFn on_written;
     std::atomic<bool> failed{false};
@@ -75,16 +88,13 @@ void PageWriter::Write(BufferPool::Buffer buffer, uint64_t offset,
       if (on_written && !failed) on_written();
     }
   };
-  auto shared = std::make_shared<Shared>();
-  shared->pool = &pool_;
-  shared->buffer = std::move(buffer);
-  shared->on_written = std::move(on_written);
+  auto shared = std::make_shared<Shared>(&pool_, std::move(buffer), std::move(on_written));
   {
     std::lock_guard lock(mu_);
     pending_ += pieces.size();
   }
   for (const auto& [begin, end] : pieces) {
-    const std::span<const uint8_t> data(shared->buffer->data() + begin, end - begin);
+    const std::span<const uint8_t> data(shared->buffer.data() + begin, end - begin);
     const uint64_t at = offset + begin;
     store_.AsyncWritePages(disk_, at, data, [this, shared, at, length = end - begin](Status s) mutable {
       if (!s.ok()) shared->failed = true;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "hvr/store.hpp"
+#include "util/aligned_buffer.hpp"
 
 namespace hvr {
 
@@ -27,22 +28,26 @@ namespace hvr {
 std::vector<std::pair<size_t, size_t>> NonZeroRuns(std::span<const uint8_t> buffer);
 
 // Fixed-size buffers handed to one piece of work at a time; the count bounds memory and
-// the pieces in flight. Thread-safe.
+// the pieces in flight. A buffer is allocated the first time it is needed (a small cycle
+// touches one), and all are released with the pool. Thread-safe.
 class BufferPool {
  public:
-  using Buffer = std::unique_ptr<std::vector<uint8_t>>;
+  using Buffer = AlignedBuffer;
 
   BufferPool(int count, size_t size);
-  // Waits for a free buffer.
-  Buffer Take();
+  // A free buffer, waiting while `count` are taken; kLowMemory when a new one cannot be
+  // allocated.
+  Result<Buffer> Take();
   void Give(Buffer buffer);
   // Waits until every buffer is back: nothing is in flight any more.
   void WaitAll();
 
  private:
   const size_t count_;
+  const size_t size_;
   std::mutex mu_;
   std::condition_variable cv_;
+  size_t allocated_ = 0;
   std::vector<Buffer> free_;
 };
 
@@ -60,7 +65,7 @@ class PageWriter {
   PageWriter& operator=(const PageWriter&) = delete;
 
   // A buffer of kMaxWriteSize bytes to fill; waits while all are in flight.
-  BufferPool::Buffer TakeBuffer() { return pool_.Take(); }
+  Result<BufferPool::Buffer> TakeBuffer() { return pool_.Take(); }
   // Gives back a buffer that carries nothing to write.
   void GiveBack(BufferPool::Buffer buffer) { pool_.Give(std::move(buffer)); }
 
