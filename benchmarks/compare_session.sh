@@ -96,7 +96,7 @@ cycles() {
       rm -rf "$work/state" "$work/store" "$work"/vm* "$work/g.sock"
       cp "$work/base.vhdx" "$work/vm.vhdx"
       if [[ $target == azurite ]]; then
-        azurite_start "$work"
+        azurite_start "$work" --skipApiVersionCheck  # the SDK speaks a newer API version
         where="$azurite_connection;Container=cycles"
       else
         where="$work/store"

@@ -225,6 +225,7 @@ std::optional<ChunkHash> GuestWorkload::Truth(const Guid& log_id) const {
 }
 
 Status GuestWorkload::RecordTruth(const std::string& key, size_t disk) {
+  if (!options_.record_truth) return Ok();
   HVR_ASSIGN_OR_RETURN(const ChunkHash digest, DigestOf(*disks_[disk].writer));
   truth_[key] = digest;
   if (options_.truth_dir.empty()) return Ok();

@@ -35,8 +35,12 @@ struct GuestOptions {
   uint32_t block_size = 4096;      // every write is one block at a block-aligned offset
   // Background writes per second once StartWriting is called; 0: only Write and WriteAt.
   double writes_per_second = 200;
-  // Where digests of the disks' content go at each rotation and checkpoint (empty: kept
-  // in memory only): <truth_dir>/<log unique id>.digest holds 32 hex digits.
+  // Whether digests of the disks' content are taken at each rotation and checkpoint
+  // (Truth). Each reads every disk whole, seconds for a disk of some GiB, inside the
+  // rotation a session waits for: a host that drives benchmarks turns them off.
+  bool record_truth = true;
+  // Where those digests also go (empty: kept in memory only):
+  // <truth_dir>/<log unique id>.digest holds 32 hex digits.
   std::string truth_dir;
   // Stamps the logs' times; null: the system clock. Must outlive the guest.
   const Clock* clock = nullptr;

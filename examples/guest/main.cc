@@ -39,7 +39,7 @@ int Run(const std::vector<std::string>& args) {
       ("create", po::value<std::string>(), "create missing disks as dynamic VHDX of this size (e.g. 256M)")
       ("initial-fill", po::value<std::string>(), "write this much at the start of each disk first (e.g. 32M)")
       ("initial-writes", po::value<uint64_t>()->default_value(0), "blocks to write before serving")
-      ("truth", po::value<std::string>(), "folder for digests of the disks at each rotation");
+      ("truth", po::value<std::string>(), "record digests of the disks at each rotation in this folder");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(named).run(), vm);
   po::notify(vm);
@@ -49,7 +49,9 @@ int Run(const std::vector<std::string>& args) {
   options.seed = vm["seed"].as<uint64_t>();
   options.writes_per_second = vm["rate"].as<double>();
   options.block_size = vm["block"].as<uint32_t>();
-  if (vm.count("truth")) options.truth_dir = vm["truth"].as<std::string>();
+  // Nobody asks this process for digests it keeps only in memory.
+  options.record_truth = vm.count("truth") > 0;
+  if (options.record_truth) options.truth_dir = vm["truth"].as<std::string>();
   if (vm.count("create")) {
     for (const std::string& disk : options.disks) {
       if (std::filesystem::exists(disk)) continue;
