@@ -19,12 +19,12 @@
 #include <string>
 #include <vector>
 
-#include "util/worker_buffers.hpp"
 #include "diff/chunk_hash.hpp"
 #include "diff/chunk_work.hpp"
 #include "diff/parallel.hpp"
 #include "hvr/chunk_diff.hpp"
 #include "util/file.hpp"
+#include "util/worker_buffers.hpp"
 
 namespace {
 

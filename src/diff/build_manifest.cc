@@ -2,9 +2,9 @@
 #include "diff/allocation_map.hpp"
 #include "diff/chunk_hash.hpp"
 #include "diff/chunk_work.hpp"
-#include "util/worker_buffers.hpp"
 #include "diff/parallel.hpp"
 #include "hvr/chunk_diff.hpp"
+#include "util/worker_buffers.hpp"
 
 namespace hvr {
 namespace {
