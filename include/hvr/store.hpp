@@ -16,9 +16,10 @@
 //   auto future = store.AsyncWritePages("disk0", offset, data, asio::use_future);
 //
 // Buffers passed as std::span must stay valid until the operation completes. Operations
-// never throw and are never retried inside the store (the session's retry policy decides,
-// docs/retry-policy.md); the one exception is a request re-sent once because a kept-alive
-// connection turned out to be closed.
+// never throw. Each request an Azure store makes is retried inside the store on the
+// failures the service documents as transient (StoreOptions::retry), in ways that are safe
+// when an earlier try was executed after all: an operation fails only when a request
+// exhausts its retries, and then the session's retry policy decides (docs/retry-policy.md).
 //
 // Thread safety: a ReplicaStore may be used from many threads at once, and any number of
 // operations may be outstanding; the store bounds what is in flight (StoreOptions). Two
@@ -98,6 +99,17 @@ struct SnapshotOptions {
   Metadata metadata;
 };
 
+// What a store has done since it was opened, for statistics and monitoring.
+struct StoreStatistics {
+  uint64_t requests = 0;          // requests sent, each try counted (local: operations)
+  uint64_t retries = 0;           // tries after a transient failure
+  uint64_t throttled = 0;         // answers asking to slow down (503, 429, 500 OperationTimedOut)
+  uint64_t network_failures = 0;  // resets, truncated answers, timeouts, failed connections
+  uint64_t failed_requests = 0;   // requests given up after transient failures (retries exhausted)
+  int in_flight_limit = 0;        // requests let in flight now (adaptive against Azure)
+  int max_in_flight = 0;          // the configured ceiling
+};
+
 class ReplicaStore {
  public:
   using executor_type = boost::asio::any_io_executor;
@@ -114,6 +126,8 @@ class ReplicaStore {
   // The target, secrets removed, for messages: "azure:https://acct.blob.../replicas",
   // "local:/srv/replicas".
   virtual const std::string& description() const = 0;
+  // Counters since the store was opened; safe to call at any time from any thread.
+  virtual StoreStatistics statistics() const = 0;
 
   // Creates an empty disk of `virtual_size` bytes (a positive whole number of MiB) with
   // its footer. kConflict if a disk of that name exists: nothing is overwritten.

@@ -24,10 +24,31 @@ struct TlsOptions {
   std::string ca_file;
 };
 
+// How the Azure store retries one request that failed the way the service documents as
+// transient: 408, 429, 500, 502, 503, 504, resets, truncated responses and timeouts
+// (docs/transport.md "Retries", which gives the sources of these defaults). Only a request
+// that exhausts them fails its operation.
+struct RequestRetryOptions {
+  // Tries of one request, the first included; 1 turns retries off.
+  int max_attempts = 6;
+  // The wait before the first retry; it doubles for each next one, with +-20 % jitter.
+  std::chrono::milliseconds base_delay{1'000};
+  // The longest computed wait. A Retry-After from the service is honoured as given, as
+  // long as it fits `max_elapsed`.
+  std::chrono::milliseconds max_delay{30'000};
+  // No retry starts later than this after the request's first try.
+  std::chrono::milliseconds max_elapsed{120'000};
+};
+
 struct StoreOptions {
   // Requests in flight at once per store (Azure: also the most connections kept open;
   // local: I/O threads). Each request in flight holds at most 4 MiB of the caller's data.
+  // Against Azure this is a ceiling: the store halves what it lets in flight when the
+  // service says it is busy, and grows back one at a time while requests succeed.
   int max_in_flight = 8;
+
+  // Azure: retries of each request on transient failures.
+  RequestRetryOptions retry;
 
   // Azure: establishing a connection (TCP, proxy tunnel and TLS handshake).
   std::chrono::milliseconds connect_timeout{30'000};

@@ -8,9 +8,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "disk/vhd_footer.hpp"
 #include "hvr/sync_store.hpp"
@@ -246,68 +248,205 @@ TEST(AzureStoreTest, CustomerProvidedKeysTravelWithEveryRequest) {
                   "through the key is not exercised (docs/azurite-notes.md)";
 }
 
+// The store behind a proxy that misbehaves: throttling, stalls, dropped connections and
+// answers lost after the service carried a request out. Retries wait milliseconds here.
 class ProxiedStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     azurite_ = &HttpAzurite();
     options_.proxy = proxy_.Url();
     options_.io_timeout = std::chrono::milliseconds(1500);
+    options_.retry.base_delay = std::chrono::milliseconds(10);
+    options_.retry.max_delay = std::chrono::milliseconds(40);
     options_.log = log_.fn();
-    store_ = OpenStore(azurite_->ConnectionString(UniqueContainer()), options_);
+    container_ = UniqueContainer();
+    store_ = Open(options_);
     ASSERT_NE(store_, nullptr);
     ASSERT_OK(store_->CreateDisk("disk0", kMiB));
+  }
+
+  std::unique_ptr<SyncStore> Open(const StoreOptions& options) {
+    return OpenStore(azurite_->ConnectionString(container_), options);
+  }
+  // The same store with retries turned off: what one failed try looks like.
+  std::unique_ptr<SyncStore> OpenWithoutRetries() {
+    StoreOptions options = options_;
+    options.retry.max_attempts = 1;
+    return Open(options);
   }
 
   Azurite* azurite_ = nullptr;
   FaultProxy proxy_;
   LogCapture log_;
   StoreOptions options_;
+  std::string container_;
   std::unique_ptr<SyncStore> store_;
 };
 
-TEST_F(ProxiedStoreTest, ServerBusyIsRecoverableThrottling) {
-  proxy_.Inject({FaultProxy::Fault::kServerBusy});
-  const Status s = store_->WritePages("disk0", 0, Bytes(4096, 4));
+TEST_F(ProxiedStoreTest, ServerBusyIsTriedAgainUntilItGoesThrough) {
+  const int requests = proxy_.requests();
+  proxy_.Inject({FaultProxy::Fault::kServerBusy, FaultProxy::Fault::kServerBusy});
+  ASSERT_OK(store_->WritePages("disk0", 0, Bytes(4096, 4)));
+  EXPECT_EQ(proxy_.requests(), requests + 3);
+  const StoreStatistics stats = store_->async().statistics();
+  EXPECT_EQ(stats.retries, 2u);
+  EXPECT_EQ(stats.throttled, 2u);
+  EXPECT_EQ(stats.failed_requests, 0u);
+  std::vector<uint8_t> out(4096);
+  ASSERT_OK(store_->Read("disk0", "", 0, out));
+  EXPECT_EQ(out, Bytes(4096, 4));
+}
+
+TEST_F(ProxiedStoreTest, ARequestThatExhaustsItsRetriesFailsAsRecoverableThrottling) {
+  StoreOptions options = options_;
+  options.retry.max_attempts = 3;
+  auto store = Open(options);
+  proxy_.Inject(std::vector<FaultProxy::Fault>(3, FaultProxy::Fault::kServerBusy));
+  const Status s = store->WritePages("disk0", 0, Bytes(4096, 4));
   ASSERT_EQ(CodeOf(s), Code::kThrottled) << (s.ok() ? "" : s.error().ToString());
   EXPECT_TRUE(s.error().recoverable());
   EXPECT_NE(s.error().message().find("503 ServerBusy"), std::string::npos) << s.error().message();
-  // Not retried inside the store: the next call is the caller's retry.
-  ASSERT_OK(store_->WritePages("disk0", 0, Bytes(4096, 4)));
+  EXPECT_EQ(store->async().statistics().failed_requests, 1u);
+  EXPECT_NE(log_.All().find("gave up after 3 tries"), std::string::npos) << log_.All();
+  ASSERT_OK(store->WritePages("disk0", 0, Bytes(4096, 4)));
 }
 
-TEST_F(ProxiedStoreTest, AStalledRequestTimesOut) {
+TEST_F(ProxiedStoreTest, AStalledRequestTimesOutAndIsTriedAgain) {
+  auto once = OpenWithoutRetries();
   proxy_.Inject({FaultProxy::Fault::kStall});
   const auto started = std::chrono::steady_clock::now();
-  const Status s = store_->WritePages("disk0", 0, Bytes(4096, 5));
+  const Status s = once->WritePages("disk0", 0, Bytes(4096, 5));
   ASSERT_EQ(CodeOf(s), Code::kTimeout) << (s.ok() ? "" : s.error().ToString());
   EXPECT_TRUE(s.error().recoverable());
   EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1400));
-  ASSERT_OK(store_->WritePages("disk0", 0, Bytes(4096, 5)));
+
+  proxy_.Inject({FaultProxy::Fault::kStall});
+  ASSERT_OK(store_->WritePages("disk0", 0, Bytes(4096, 6)));
+  EXPECT_EQ(store_->async().statistics().network_failures, 1u);
 }
 
-TEST_F(ProxiedStoreTest, AConnectionDroppedMidResponseIsANetworkError) {
+TEST_F(ProxiedStoreTest, AConnectionDroppedMidResponseIsTriedAgain) {
   ASSERT_OK(store_->WritePages("disk0", 0, Bytes(kMiB, 6)));
-  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  auto once = OpenWithoutRetries();
   std::vector<uint8_t> out(kMiB);
-  const Status s = store_->Read("disk0", "", 0, out);
+  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  const Status s = once->Read("disk0", "", 0, out);
   ASSERT_EQ(CodeOf(s), Code::kNetwork) << (s.ok() ? "" : s.error().ToString());
   EXPECT_TRUE(s.error().recoverable());
+
+  std::fill(out.begin(), out.end(), 0);
+  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  ASSERT_OK(store_->Read("disk0", "", 0, out));
+  EXPECT_EQ(out, Bytes(kMiB, 6));
 }
 
-TEST_F(ProxiedStoreTest, AKeptAliveConnectionFoundClosedIsResentOnceOnANewOne) {
+TEST_F(ProxiedStoreTest, AKeptAliveConnectionFoundClosedIsResentAtOnceOnANewOne) {
+  auto once = OpenWithoutRetries();
+  ASSERT_OK(once->WritePages("disk0", 0, Bytes(4096, 7)));  // a connection to keep alive
   const int tunnels = proxy_.tunnels();
   const int requests = proxy_.requests();
   // The server takes the request on the kept-alive connection and closes it unanswered,
   // as a server does with a connection it timed out just as the request arrived.
   proxy_.Inject({FaultProxy::Fault::kCloseBeforeResponse});
-  ASSERT_OK(store_->WritePages("disk0", 0, Bytes(4096, 7)));
+  ASSERT_OK(once->WritePages("disk0", 0, Bytes(4096, 7)));
   EXPECT_EQ(proxy_.requests(), requests + 2);
   EXPECT_EQ(proxy_.tunnels(), tunnels + 1);
   EXPECT_NE(log_.All().find("re-sending"), std::string::npos) << log_.All();
-  // Twice in a row is a failure the caller sees: one re-send, never more.
+  // Twice in a row is no longer a closed idle connection: a failed try.
   proxy_.Inject({FaultProxy::Fault::kCloseBeforeResponse, FaultProxy::Fault::kCloseBeforeResponse});
-  const Status s = store_->WritePages("disk0", 0, Bytes(4096, 8));
+  const Status s = once->WritePages("disk0", 0, Bytes(4096, 8));
   EXPECT_EQ(CodeOf(s), Code::kNetwork) << (s.ok() ? "" : s.error().ToString());
+}
+
+TEST_F(ProxiedStoreTest, ACreateWhoseAnswerWasLostIsNotAConflict) {
+  // The service creates the disk; the answer never arrives; the second try is told the
+  // disk exists, and recognises it as its own.
+  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  ASSERT_OK(store_->CreateDisk("disk1", 2 * kMiB, {{"owner", "a"}}));
+  ASSERT_OK_AND_ASSIGN(const DiskProperties disk, store_->GetDisk("disk1"));
+  EXPECT_EQ(disk.virtual_size, 2 * kMiB);
+  EXPECT_EQ(disk.metadata, (Metadata{{"owner", "a"}})) << "the store's own keys never show";
+  // Another agent's disk of the same name is still a conflict.
+  auto other = OpenWithoutRetries();
+  EXPECT_EQ(CodeOf(other->CreateDisk("disk1", 2 * kMiB)), Code::kConflict);
+  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  EXPECT_EQ(CodeOf(store_->CreateDisk("disk1", 2 * kMiB)), Code::kConflict)
+      << "a disk made by an earlier call is not this call's";
+}
+
+TEST_F(ProxiedStoreTest, ASnapshotWhoseAnswerWasLostLeavesOnePoint) {
+  ASSERT_OK(store_->WritePages("disk0", 0, Bytes(4096, 9)));
+  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  ASSERT_OK_AND_ASSIGN(const RecoveryPoint point, store_->CreateSnapshot("disk0", {true, {{"seq", "1"}}}));
+  ASSERT_OK_AND_ASSIGN(const auto points, store_->ListSnapshots("disk0"));
+  ASSERT_EQ(points.size(), 1u) << "the lost answer's snapshot and the second try's are one point";
+  EXPECT_EQ(points[0].id, point.id);
+  EXPECT_TRUE(points[0].app_consistent);
+  EXPECT_EQ(points[0].metadata, (Metadata{{"seq", "1"}}));
+}
+
+TEST_F(ProxiedStoreTest, DeletesWhoseAnswerWasLostSucceed) {
+  ASSERT_OK_AND_ASSIGN(const RecoveryPoint point, store_->CreateSnapshot("disk0"));
+  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  ASSERT_OK(store_->DeleteSnapshot("disk0", point.id));
+  ASSERT_OK_AND_ASSIGN(const auto points, store_->ListSnapshots("disk0"));
+  EXPECT_TRUE(points.empty());
+  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  ASSERT_OK(store_->DeleteDisk("disk0"));
+  EXPECT_EQ(CodeOf(store_->GetDisk("disk0")), Code::kNotFound);
+  // Deleting what never was is still an error.
+  EXPECT_EQ(CodeOf(store_->DeleteSnapshot("disk0", point.id)), Code::kNotFound);
+}
+
+TEST_F(ProxiedStoreTest, LeaseCallsRepeatSafely) {
+  const std::string id = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  ASSERT_OK_AND_ASSIGN(const std::string held, store_->AcquireLease("disk0", std::chrono::seconds(60), id));
+  EXPECT_EQ(held, id);
+  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  ASSERT_OK(store_->RenewLease("disk0"));
+  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  ASSERT_OK(store_->ReleaseLease("disk0"));
+  // Released for real: another agent takes it at once.
+  auto other = OpenWithoutRetries();
+  const auto taken = other->AcquireLease("disk0", std::chrono::seconds(15), "");
+  EXPECT_TRUE(taken.ok()) << taken.error().ToString();
+}
+
+TEST_F(ProxiedStoreTest, ACopyWhoseAnswerWasLostIsNotAConflict) {
+  ASSERT_OK(store_->WritePages("disk0", 0, Bytes(4096, 12)));
+  ASSERT_OK_AND_ASSIGN(const RecoveryPoint point, store_->CreateSnapshot("disk0"));
+  proxy_.Inject({FaultProxy::Fault::kCloseMidResponse});
+  ASSERT_OK(store_->CopySnapshot("disk0", point.id, "failed-over", {}));
+  std::vector<uint8_t> out(4096);
+  ASSERT_OK(store_->Read("failed-over", "", 0, out));
+  EXPECT_EQ(out, Bytes(4096, 12));
+}
+
+TEST_F(ProxiedStoreTest, BusyAnswersShrinkTheRequestsInFlightOnceAndSuccessesGrowThemBack) {
+  StoreOptions options = options_;
+  options.max_in_flight = 8;
+  auto store = Open(options);
+  ASSERT_TRUE(store->GetDisk("disk0").ok());  // the writes below need no HEAD first
+  proxy_.Inject(std::vector<FaultProxy::Fault>(3, FaultProxy::Fault::kServerBusy));
+  const auto data = Bytes(64 * 1024, 13);
+  std::atomic<int> pending{16};
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 16; ++i) {
+    store->async().AsyncWritePages("disk0", static_cast<uint64_t>(i) * 64 * 1024, data, [&](Status s) {
+      if (!s.ok()) ++failures;
+      --pending;
+    });
+  }
+  while (pending > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(failures, 0);
+  const StoreStatistics stats = store->async().statistics();
+  EXPECT_EQ(stats.throttled, 3u);
+  EXPECT_EQ(stats.max_in_flight, 8);
+  EXPECT_GE(stats.in_flight_limit, 4);
+  // Eight requests sent together and answered busy halve the limit once, not three times.
+  EXPECT_NE(log_.All().find("4 requests in flight at most"), std::string::npos) << log_.All();
+  EXPECT_EQ(log_.All().find("2 requests in flight at most"), std::string::npos) << log_.All();
 }
 
 TEST_F(ProxiedStoreTest, ConnectionsNeverExceedTheRequestsInFlight) {

@@ -24,6 +24,10 @@ namespace asio = boost::asio;
 using asio::awaitable;
 
 constexpr std::string_view kMetaPrefix = "x-ms-meta-";
+// Reserved metadata: a random token on a disk as it is created or copied, and on a
+// snapshot as it is taken, by which a try that may have been carried out is recognised.
+constexpr std::string_view kCreateTokenKey = "hvr_create";
+constexpr std::string_view kSnapshotTokenKey = "hvr_request";
 // Get Blob ranges above 4 MiB carry no Content-MD5, so reads go in pieces this size.
 constexpr uint64_t kReadPiece = uint64_t{4} << 20;
 // Copies of encrypted snapshots move through the client in pieces this size.
@@ -84,14 +88,18 @@ AzureStore::AzureStore(Target target, const StoreOptions& options,
     : target_(std::move(target)),
       description_(target_.Describe()),
       encryption_key_(options.encryption_key),
+      retry_(options.retry),
+      log_(options.log),
       executor_(std::move(executor)),
-      transport_(std::move(transport)) {}
+      transport_(std::move(transport)),
+      in_flight_(options.max_in_flight) {}
 
 Result<std::unique_ptr<AzureStore>> AzureStore::Open(Target target, const StoreOptions& options,
                                                      asio::any_io_executor executor) {
   if (options.max_in_flight < 1) {
     return Error(Code::kInvalidArgument, "max_in_flight must be at least 1");
   }
+  HVR_RETURN_IF_ERROR(ValidateRequestRetryOptions(options.retry));
   if (options.encryption_key && !target.endpoint.https) {
     return Error(Code::kInvalidArgument,
                  target.Describe() + ": customer-provided encryption keys need an https endpoint");
@@ -136,9 +144,11 @@ void AzureStore::Spawn(Handler<T> handler, Task<T> op) {
 
 awaitable<Result<HttpResponse>> AzureStore::Exchange(BlobRequest& request, std::span<uint8_t> sink) {
   request.headers.set("x-ms-version", kApiVersion);
+  // One id for every try, so that the service's logs show a request's tries together.
   request.headers.set("x-ms-client-request-id", Guid::Random().ToString());
   const std::string authority = target_.endpoint.Authority();
   const std::string target = RequestTarget(target_, request);
+  const std::string what = request.What();
   const auto make = [&]() {
     if (!target_.account_key.empty()) {
       SignSharedKey(target_, request, FormatHttpDate(std::chrono::system_clock::now()));
@@ -155,7 +165,69 @@ awaitable<Result<HttpResponse>> AzureStore::Exchange(BlobRequest& request, std::
     }
     return message;
   };
-  co_return co_await transport_->Send(make, sink, request.What());
+  const RetryBackoff backoff(retry_);
+  const auto first_try = std::chrono::steady_clock::now();
+  bool may_repeat = false;
+  for (int tries = 1;; ++tries) {
+    const uint64_t epoch = in_flight_.epoch();
+    SendResult sent = co_await transport_->Send(make, sink, what);
+    counters_.requests.fetch_add(1, std::memory_order_relaxed);
+    const TryOutcome outcome = ClassifyTry(sent.response, sent.request_left);
+    Adapt(outcome, sent, epoch);
+    if (sent.response.ok()) sent.response->may_repeat = may_repeat;
+    if (!outcome.transient) co_return std::move(sent.response);
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - first_try);
+    const std::string failure = sent.response.ok() ? "HTTP " + std::to_string(sent.response->status)
+                                                   : sent.response.error().message();
+    const auto wait = backoff.Next(tries, elapsed, outcome.retry_after, UnitRandom());
+    if (!wait) {
+      counters_.failed_requests.fetch_add(1, std::memory_order_relaxed);
+      Log(LogLevel::kWarning, what + ": gave up after " + std::to_string(tries) + " tries in " +
+                                  std::to_string(elapsed.count()) + " ms: " + failure);
+      if (sent.response.ok()) co_return std::move(sent.response);  // the caller maps the status
+      const Error& error = sent.response.error();
+      co_return Error(error.code(), error.message() + " (after " + std::to_string(tries) + " tries)");
+    }
+    may_repeat = may_repeat || outcome.may_have_executed;
+    counters_.retries.fetch_add(1, std::memory_order_relaxed);
+    Log(LogLevel::kDebug, what + ": " + failure + "; try " + std::to_string(tries + 1) + " in " +
+                              std::to_string(wait->count()) + " ms");
+    asio::steady_timer timer(executor_, *wait);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+void AzureStore::Adapt(const TryOutcome& outcome, const SendResult& sent, uint64_t epoch) {
+  if (!sent.response.ok()) {
+    if (outcome.transient) counters_.network_failures.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (outcome.slow_down) {
+    counters_.throttled.fetch_add(1, std::memory_order_relaxed);
+    if (auto limit = in_flight_.OnBusy(epoch)) {
+      transport_->SetInFlightLimit(*limit);
+      Log(LogLevel::kInfo, "the service is busy: " + std::to_string(*limit) + " requests in flight at most");
+    }
+  } else if (sent.response->status / 100 == 2) {
+    if (auto limit = in_flight_.OnSuccess()) transport_->SetInFlightLimit(*limit);
+  }
+}
+
+void AzureStore::Log(LogLevel level, const std::string& message) const {
+  if (log_) log_(level, RedactSecrets(description_ + ": " + message));
+}
+
+StoreStatistics AzureStore::statistics() const {
+  StoreStatistics stats;
+  stats.requests = counters_.requests.load(std::memory_order_relaxed);
+  stats.retries = counters_.retries.load(std::memory_order_relaxed);
+  stats.throttled = counters_.throttled.load(std::memory_order_relaxed);
+  stats.network_failures = counters_.network_failures.load(std::memory_order_relaxed);
+  stats.failed_requests = counters_.failed_requests.load(std::memory_order_relaxed);
+  stats.in_flight_limit = in_flight_.limit();
+  stats.max_in_flight = in_flight_.maximum();
+  return stats;
 }
 
 Error AzureStore::ResponseError(const HttpResponse& response, const BlobRequest& request) const {
@@ -208,6 +280,15 @@ awaitable<Result<uint64_t>> AzureStore::VirtualSize(const std::string& name) {
   co_return disk->virtual_size;
 }
 
+awaitable<bool> AzureStore::CreatedBy(const std::string& name, const std::string& token) {
+  BlobRequest request;
+  request.method = http::verb::head;
+  request.blob = name;
+  AddEncryption(request);
+  auto response = co_await Call(request);
+  co_return response.ok() && Find(MetadataFrom(response->headers), kCreateTokenKey) == token;
+}
+
 // ---------------------------------------------------------------------------------
 // Disks
 
@@ -227,6 +308,7 @@ awaitable<Status> AzureStore::CreateDisk(std::string name, uint64_t virtual_size
   HVR_CO_RETURN_IF_ERROR(ValidateMetadata(metadata));
   HVR_CO_ASSIGN_OR_RETURN(const vhd::Footer footer,
                        vhd::MakeFixedFooter(virtual_size, Guid::Random(), std::chrono::system_clock::now()));
+  metadata[std::string(kCreateTokenKey)] = Guid::Random().ToString();
   const auto make_request = [&] {
     BlobRequest request;
     request.method = http::verb::put;
@@ -249,9 +331,11 @@ awaitable<Status> AzureStore::CreateDisk(std::string name, uint64_t virtual_size
     if (!response.ok()) co_return std::move(response).error();
   }
   if (response->status == 409 || response->status == 412) {
-    co_return Error(Code::kConflict, "disk '" + name + "' already exists");
+    const bool ours = response->may_repeat && co_await CreatedBy(name, metadata[std::string(kCreateTokenKey)]);
+    if (!ours) co_return Error(Code::kConflict, "disk '" + name + "' already exists");
+  } else if (response->status / 100 != 2) {
+    co_return ResponseError(*response, request);
   }
-  if (response->status / 100 != 2) co_return ResponseError(*response, request);
   {
     std::lock_guard lock(mu_);
     sizes_[name] = virtual_size;
@@ -416,6 +500,8 @@ awaitable<Result<RecoveryPoint>> AzureStore::CreateSnapshot(std::string name, Sn
   // carries the disk's replication state.
   Metadata metadata = options.metadata;
   metadata[std::string(kAppConsistentKey)] = options.app_consistent ? "true" : "false";
+  const std::string token = Guid::Random().ToString();
+  metadata[std::string(kSnapshotTokenKey)] = token;
   AddMetadata(request, metadata);
   AddLease(request, name);
   AddEncryption(request);
@@ -428,10 +514,23 @@ awaitable<Result<RecoveryPoint>> AzureStore::CreateSnapshot(std::string name, Sn
     co_return Error(Code::kCorruptData, request.What() + ": x-ms-snapshot '" + point.id +
                                             "' is not an ISO 8601 UTC time");
   }
+  if (response->may_repeat) HVR_CO_RETURN_IF_ERROR(co_await DeleteExtraSnapshots(name, token, point.id));
   point.created = *created;
   point.app_consistent = options.app_consistent;
   point.metadata = std::move(options.metadata);
   co_return point;
+}
+
+awaitable<Status> AzureStore::DeleteExtraSnapshots(const std::string& name, const std::string& token,
+                                                   const std::string& kept) {
+  auto snapshots = co_await Snapshots(name);
+  if (!snapshots.ok()) co_return std::move(snapshots).error();
+  for (const Snapshot& s : *snapshots) {
+    if (s.point.id == kept || Find(s.metadata, kSnapshotTokenKey) != token) continue;
+    Log(LogLevel::kInfo, "snapshot " + s.point.id + " of disk '" + name + "' was taken by a try whose answer was lost; deleting it");
+    HVR_CO_RETURN_IF_ERROR(co_await DeleteSnapshot(name, s.point.id));
+  }
+  co_return Ok();
 }
 
 awaitable<Result<BlobList>> AzureStore::ListBlobs(std::string prefix) {
@@ -453,11 +552,11 @@ awaitable<Result<BlobList>> AzureStore::ListBlobs(std::string prefix) {
   co_return all;
 }
 
-awaitable<Result<std::vector<RecoveryPoint>>> AzureStore::ListSnapshots(std::string name) {
+awaitable<Result<std::vector<AzureStore::Snapshot>>> AzureStore::Snapshots(const std::string& name) {
   HVR_CO_RETURN_IF_ERROR(ValidateDiskName(name));
   auto list = co_await ListBlobs(name);
   if (!list.ok()) co_return std::move(list).error();
-  std::vector<RecoveryPoint> points;
+  std::vector<Snapshot> snapshots;
   bool disk_exists = false;
   for (auto& blob : list->blobs) {
     if (blob.name != name) continue;
@@ -465,28 +564,36 @@ awaitable<Result<std::vector<RecoveryPoint>>> AzureStore::ListSnapshots(std::str
       disk_exists = true;
       continue;
     }
-    RecoveryPoint point;
-    point.id = blob.snapshot;
+    Snapshot snapshot;
+    snapshot.point.id = blob.snapshot;
     const auto created = ParseSnapshotTime(blob.snapshot);
     if (!created) {
       co_return Error(Code::kCorruptData, "snapshot '" + blob.snapshot + "' of disk '" + name +
                                               "' is not an ISO 8601 UTC time");
     }
-    point.created = *created;
-    Metadata metadata = std::move(blob.metadata);
+    snapshot.point.created = *created;
+    snapshot.metadata = std::move(blob.metadata);
     if (encryption_key_) {
       // The service does not list the metadata of blobs encrypted with a customer key.
       auto fetched = co_await GetMetadata(name, blob.snapshot);
       if (!fetched.ok()) co_return std::move(fetched).error();
-      metadata = std::move(fetched).value();
+      snapshot.metadata = std::move(fetched).value();
     }
-    point.app_consistent = Find(metadata, kAppConsistentKey).value_or("") == "true";
-    point.metadata = WithoutReserved(metadata);
-    points.push_back(std::move(point));
+    snapshot.point.app_consistent = Find(snapshot.metadata, kAppConsistentKey).value_or("") == "true";
+    snapshot.point.metadata = WithoutReserved(snapshot.metadata);
+    snapshots.push_back(std::move(snapshot));
   }
   if (!disk_exists) co_return Error(Code::kNotFound, "disk '" + name + "' does not exist");
-  std::sort(points.begin(), points.end(),
-            [](const RecoveryPoint& a, const RecoveryPoint& b) { return a.id < b.id; });
+  std::sort(snapshots.begin(), snapshots.end(),
+            [](const Snapshot& a, const Snapshot& b) { return a.point.id < b.point.id; });
+  co_return snapshots;
+}
+
+awaitable<Result<std::vector<RecoveryPoint>>> AzureStore::ListSnapshots(std::string name) {
+  auto snapshots = co_await Snapshots(name);
+  if (!snapshots.ok()) co_return std::move(snapshots).error();
+  std::vector<RecoveryPoint> points;
+  for (Snapshot& s : *snapshots) points.push_back(std::move(s.point));
   co_return points;
 }
 
@@ -499,8 +606,11 @@ awaitable<Status> AzureStore::DeleteSnapshot(std::string name, std::string snaps
   request.method = http::verb::delete_;
   request.blob = name;
   request.query = {{"snapshot", snapshot}};
-  auto response = co_await Call(request);
+  auto response = co_await Exchange(request);
   if (!response.ok()) co_return std::move(response).error();
+  // Gone after a try that may have been carried out: that try deleted it.
+  if (response->status == 404 && response->may_repeat) co_return Ok();
+  if (response->status / 100 != 2) co_return ResponseError(*response, request);
   co_return Ok();
 }
 
@@ -540,6 +650,8 @@ awaitable<Status> AzureStore::CopySnapshot(std::string name, std::string snapsho
   BlobRequest source;
   source.blob = name;
   source.query = {{"snapshot", snapshot}};
+  const std::string token = Guid::Random().ToString();
+  metadata[std::string(kCreateTokenKey)] = token;
   BlobRequest request;
   request.method = http::verb::put;
   request.blob = target;
@@ -549,11 +661,14 @@ awaitable<Status> AzureStore::CopySnapshot(std::string name, std::string snapsho
   auto response = co_await Exchange(request);
   if (!response.ok()) co_return std::move(response).error();
   if (response->status == 409 || response->status == 412) {
-    co_return Error(Code::kConflict, "disk '" + target + "' already exists");
+    const bool ours = response->may_repeat && co_await CreatedBy(target, token);
+    if (!ours) co_return Error(Code::kConflict, "disk '" + target + "' already exists");
+  } else if (response->status / 100 != 2) {
+    co_return ResponseError(*response, request);
   }
-  if (response->status / 100 != 2) co_return ResponseError(*response, request);
-  // Copies within an account usually finish at once; otherwise watch the target.
-  std::string status = Header(response->headers, "x-ms-copy-status");
+  // Copies within an account usually finish at once; otherwise watch the target. A copy
+  // found already started by an earlier try is watched the same way.
+  std::string status = response->status / 100 == 2 ? Header(response->headers, "x-ms-copy-status") : "pending";
   asio::steady_timer timer(executor_);
   auto wait = std::chrono::milliseconds(100);
   while (status == "pending") {
@@ -587,8 +702,10 @@ awaitable<Status> AzureStore::DeleteDisk(std::string name) {
   request.blob = name;
   request.headers.set("x-ms-delete-snapshots", "include");
   AddLease(request, name);
-  auto response = co_await Call(request);
+  auto response = co_await Exchange(request);
   if (!response.ok()) co_return std::move(response).error();
+  const bool deleted_before = response->status == 404 && response->may_repeat;
+  if (!deleted_before && response->status / 100 != 2) co_return ResponseError(*response, request);
   leases_.Forget(name);
   std::lock_guard lock(mu_);
   sizes_.erase(name);
@@ -726,8 +843,13 @@ awaitable<Status> AzureStore::LeaseAction(std::string name, std::string action,
     HVR_CO_ASSIGN_OR_RETURN(const std::string id, leases_.Require(name, action));
     request.headers.set("x-ms-lease-id", id);
   }
-  auto response = co_await Call(request);
+  auto response = co_await Exchange(request);
   if (!response.ok()) co_return std::move(response).error();
+  // A release refused because no lease or another one is there, after a try that may
+  // have been carried out: that try released it (acquire, renew and break are the same
+  // when repeated with the same ids).
+  const bool released_before = action == "release" && response->status == 409 && response->may_repeat;
+  if (!released_before && response->status / 100 != 2) co_return ResponseError(*response, request);
   if (action == "release") leases_.Forget(name);
   co_return Ok();
 }

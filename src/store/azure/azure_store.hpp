@@ -3,6 +3,7 @@
 // coroutines on the caller's executor over one HttpTransport.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <memory>
@@ -13,7 +14,9 @@
 #include "hvr/store.hpp"
 #include "store/azure/azure_target.hpp"
 #include "store/azure/blob_request.hpp"
+#include "store/azure/adaptive_limit.hpp"
 #include "store/azure/http_transport.hpp"
+#include "store/azure/request_retry.hpp"
 #include "store/azure/xml.hpp"
 #include "store/held_leases.hpp"
 
@@ -26,6 +29,7 @@ class AzureStore final : public ReplicaStore {
 
   executor_type get_executor() const override { return executor_; }
   const std::string& description() const override { return description_; }
+  StoreStatistics statistics() const override;
 
  protected:
   void DoCreateDisk(std::string name, uint64_t virtual_size, Metadata metadata,
@@ -71,8 +75,13 @@ class AzureStore final : public ReplicaStore {
   template <typename T>
   boost::asio::awaitable<void> Finish(Task<T> op, Handler<T> handler);
 
-  // Sends a request with the headers every request carries; any status comes back.
+  // Sends a request with the headers every request carries, trying again after transient
+  // failures (request_retry.hpp); any final status comes back, with `may_repeat` set when
+  // an earlier try may have been carried out.
   Task<HttpResponse> Exchange(BlobRequest& request, std::span<uint8_t> sink = {});
+  // Lets more or fewer requests in flight after a try's outcome.
+  void Adapt(const TryOutcome& outcome, const SendResult& sent, uint64_t epoch);
+  void Log(LogLevel level, const std::string& message) const;
   // As Exchange, with statuses other than 2xx turned into errors.
   Task<HttpResponse> Call(BlobRequest& request, std::span<uint8_t> sink = {});
   Error ResponseError(const HttpResponse& response, const BlobRequest& request) const;
@@ -84,6 +93,9 @@ class AzureStore final : public ReplicaStore {
   static Metadata MetadataFrom(const http::fields& headers);
 
   Task<uint64_t> VirtualSize(const std::string& name);
+  // True when disk `name` carries creation token `token`: a create or copy answered
+  // "already exists" after a try that may have been carried out was this call's own.
+  boost::asio::awaitable<bool> CreatedBy(const std::string& name, const std::string& token);
 
   Task<void> EnsureContainer();
   Task<void> CreateDisk(std::string name, uint64_t virtual_size, Metadata metadata);
@@ -97,7 +109,16 @@ class AzureStore final : public ReplicaStore {
   Task<std::vector<ByteRange>> ChangedRanges(std::string name, std::string from, std::string to);
   Task<RecoveryPoint> CreateSnapshot(std::string name, SnapshotOptions options);
   Task<BlobList> ListBlobs(std::string prefix);
+  // A snapshot with all its metadata, reserved keys included.
+  struct Snapshot {
+    RecoveryPoint point;
+    Metadata metadata;
+  };
+  Task<std::vector<Snapshot>> Snapshots(const std::string& name);
   Task<std::vector<RecoveryPoint>> ListSnapshots(std::string name);
+  // After a snapshot request that was sent again: the snapshots carrying its token other
+  // than `kept` are extra copies of the same point, taken by tries whose answer was lost.
+  Task<void> DeleteExtraSnapshots(const std::string& name, const std::string& token, const std::string& kept);
   Task<void> DeleteSnapshot(std::string name, std::string snapshot);
   Task<void> CopySnapshot(std::string name, std::string snapshot, std::string target,
                           Metadata metadata);
@@ -115,8 +136,16 @@ class AzureStore final : public ReplicaStore {
   const Target target_;
   const std::string description_;
   const std::optional<std::array<uint8_t, 32>> encryption_key_;
+  const RequestRetryOptions retry_;
+  const LogFn log_;
   boost::asio::any_io_executor executor_;
   std::unique_ptr<HttpTransport> transport_;
+  AdaptiveLimit in_flight_;
+
+  struct Counters {
+    std::atomic<uint64_t> requests{0}, retries{0}, throttled{0}, network_failures{0}, failed_requests{0};
+  };
+  mutable Counters counters_;
 
   HeldLeases leases_;
   std::mutex mu_;

@@ -39,8 +39,9 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // Bodies that are read into memory (error documents, page and blob lists) stay below
 // this; a List Blobs page of 5000 blobs with metadata is a few MiB.
 constexpr uint64_t kMaxTextBody = uint64_t{64} << 20;
-// Pieces in which a request leaves when a bandwidth limit applies.
-constexpr size_t kLimitedPiece = 64 * 1024;
+// Pieces in which a request leaves: each is booked with the bandwidth limiter (when there
+// is one) and has its own deadline.
+constexpr size_t kPiece = 64 * 1024;
 
 std::string HostPort(const std::string& host, uint16_t port) {
   const bool v6 = host.find(':') != std::string::npos;
@@ -299,24 +300,33 @@ awaitable<Result<std::unique_ptr<HttpTransport::Connection>>> HttpTransport::Con
 template <typename Stream>
 awaitable<beast::error_code> HttpTransport::WriteRequest(Stream& stream, Connection& connection,
                                                          RequestMessage& request) {
+  // In pieces, each with its own deadline: a body that keeps moving on a slow link is
+  // never cut off, one that stops is. With a bandwidth limit each piece is booked first;
+  // waiting for the limiter does not count against the deadline.
   http::request_serializer<http::span_body<const uint8_t>> serializer(request);
-  if (!config_.bandwidth) {
-    connection.lowest().expires_after(config_.io_timeout);
-    auto [ec, n] = co_await http::async_write(stream, serializer, kTuple);
-    co_return ec;
-  }
-  // Each piece is booked with the limiter before it leaves; waiting does not count
-  // against the timeout.
   asio::steady_timer timer(executor_);
   while (!serializer.is_done()) {
-    const Duration wait = config_.bandwidth->Reserve(kLimitedPiece);
-    if (wait > Duration::zero()) {
-      timer.expires_after(wait);
-      co_await timer.async_wait(kTuple);
+    if (config_.bandwidth) {
+      const Duration wait = config_.bandwidth->Reserve(kPiece);
+      if (wait > Duration::zero()) {
+        timer.expires_after(wait);
+        co_await timer.async_wait(kTuple);
+      }
     }
-    serializer.limit(kLimitedPiece);
+    serializer.limit(kPiece);
     connection.lowest().expires_after(config_.io_timeout);
     auto [ec, n] = co_await http::async_write_some(stream, serializer, kTuple);
+    if (ec) co_return ec;
+  }
+  co_return beast::error_code();
+}
+
+template <typename Stream, typename Parser>
+awaitable<beast::error_code> HttpTransport::ReadBody(Stream& stream, Connection& connection, Parser& parser) {
+  // Piece by piece, each with its own deadline, for the same reason as WriteRequest.
+  while (!parser.is_done()) {
+    connection.lowest().expires_after(config_.io_timeout);
+    auto [ec, n] = co_await http::async_read_some(stream, connection.buffer, parser, kTuple);
     if (ec) co_return ec;
   }
   co_return beast::error_code();
@@ -328,6 +338,7 @@ awaitable<Result<HttpResponse>> HttpTransport::ExchangeOn(Stream& stream, Connec
                                                           std::span<uint8_t> sink,
                                                           ExchangeState& state) {
   const std::string where = HostPort(config_.endpoint.host, config_.endpoint.port);
+  state.request_left = true;
   if (auto ec = co_await WriteRequest(stream, connection, request)) {
     state.peer_closed = ClosedByPeer(ec);
     co_return NetworkError(ec, "send to " + where);
@@ -353,8 +364,7 @@ awaitable<Result<HttpResponse>> HttpTransport::ExchangeOn(Stream& stream, Connec
   if (response.status / 100 == 2 && !sink.empty()) {
     http::response_parser<http::span_body<uint8_t>> parser(std::move(head));
     parser.get().body() = http::span_body<uint8_t>::value_type(sink.data(), sink.size());
-    connection.lowest().expires_after(config_.io_timeout);
-    auto [ec, n] = co_await http::async_read(stream, connection.buffer, parser, kTuple);
+    const beast::error_code ec = co_await ReadBody(stream, connection, parser);
     if (ec == http::error::buffer_overflow) {
       co_return Error(Code::kNetwork, where + " answered more than the " +
                                           std::to_string(sink.size()) + " bytes asked for");
@@ -367,9 +377,7 @@ awaitable<Result<HttpResponse>> HttpTransport::ExchangeOn(Stream& stream, Connec
   }
   http::response_parser<http::string_body> parser(std::move(head));
   parser.body_limit(kMaxTextBody);
-  connection.lowest().expires_after(config_.io_timeout);
-  auto [ec, n] = co_await http::async_read(stream, connection.buffer, parser, kTuple);
-  if (ec) co_return NetworkError(ec, "receive from " + where);
+  if (auto ec = co_await ReadBody(stream, connection, parser)) co_return NetworkError(ec, "receive from " + where);
   response.body = std::move(parser.get().body());
   response.headers = parser.get().base();
   state.keep_alive = parser.keep_alive();
@@ -386,8 +394,8 @@ awaitable<Result<HttpResponse>> HttpTransport::Exchange(Connection& connection,
   co_return co_await ExchangeOn(*connection.plain, connection, request, sink, state);
 }
 
-awaitable<Result<HttpResponse>> HttpTransport::Send(const std::function<RequestMessage()>& make,
-                                                    std::span<uint8_t> sink, std::string what) {
+awaitable<SendResult> HttpTransport::Send(const std::function<RequestMessage()>& make, std::span<uint8_t> sink,
+                                          std::string what) {
   co_await in_flight_.AsyncAcquire(asio::use_awaitable);
   struct Slot {
     AsyncSemaphore& semaphore;
@@ -399,7 +407,7 @@ awaitable<Result<HttpResponse>> HttpTransport::Send(const std::function<RequestM
     const bool reused = connection != nullptr;
     if (!connection) {
       auto connected = co_await Connect();
-      if (!connected.ok()) co_return connected.error().WithContext(what);
+      if (!connected.ok()) co_return SendResult{connected.error().WithContext(what), false};
       connection = std::move(connected).value();
     }
     RequestMessage request = make();
@@ -410,16 +418,18 @@ awaitable<Result<HttpResponse>> HttpTransport::Send(const std::function<RequestM
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
       Log(LogLevel::kDebug, what + " -> " + std::to_string(result->status) + " in " +
                                 std::to_string(ms.count()) + " ms");
-      co_return result;
+      co_return SendResult{std::move(result), true};
     }
-    // The one re-send: the server had closed a kept-alive connection before this request
-    // reached it (nothing of a response came back).
+    // The server had closed a kept-alive connection before this request reached it
+    // (nothing of a response came back): the request was not received, send it again.
     if (reused && state.peer_closed && !state.got_some && attempt == 0) {
       Log(LogLevel::kDebug, what + ": kept-alive connection was closed by the server; re-sending");
       continue;
     }
-    co_return result.error().WithContext(what);
+    co_return SendResult{result.error().WithContext(what), state.request_left};
   }
 }
+
+void HttpTransport::SetInFlightLimit(int limit) { in_flight_.SetLimit(static_cast<size_t>(std::max(1, limit))); }
 
 }  // namespace hvr::azure

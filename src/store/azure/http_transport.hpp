@@ -1,9 +1,11 @@
 // HTTP/1.1 over TCP or TLS for one endpoint, with Boost.Beast (docs/transport.md): a
-// pool of kept-alive connections, a bound on requests in flight, timeouts on connecting
-// and on every step of a request, an HTTP CONNECT proxy, and the bandwidth limiter
-// consulted before each piece of a request leaves. A request is re-sent once, on a new
-// connection, only when a reused connection turns out to have been closed before any
-// of the response arrived; every other failure goes back to the caller.
+// pool of kept-alive connections, a bound on requests in flight (which the caller may
+// change at any time), timeouts on connecting and on every stretch of a request without
+// progress, an HTTP CONNECT proxy, and the bandwidth limiter consulted before each piece
+// of a request leaves. Send() is one try: a request is re-sent, on a new connection, only
+// when a reused connection turns out to have been closed before any of the response
+// arrived (the request never reached the server); every other failure goes back to the
+// caller, which decides about retries (AzureStore, request_retry.hpp).
 //
 // Thread-safe: any number of Send() coroutines may run at once, on any threads of the
 // executor.
@@ -41,6 +43,17 @@ struct HttpResponse {
   http::fields headers;
   std::string body;        // the body, unless it went into the caller's sink
   size_t sink_bytes = 0;   // bytes of a 2xx body written into the sink
+  // Set by the caller's retries, not by the transport: an earlier try of this request
+  // failed after it left, so the service may have carried it out already.
+  bool may_repeat = false;
+};
+
+// One try of a request.
+struct SendResult {
+  Result<HttpResponse> response;
+  // For failures: some of the request was written to a connection, so the server may
+  // have received it (and carried it out).
+  bool request_left = false;
 };
 
 // An HTTP proxy reached with CONNECT.
@@ -74,18 +87,21 @@ class HttpTransport {
                                                        TransportConfig config);
   ~HttpTransport();
 
-  // Sends the request `make` builds (once per attempt, so each attempt carries a fresh
+  // Sends the request `make` builds (once per connection tried, so each carries a fresh
   // signature) and reads the response. A 2xx response body goes into `sink` when it is
   // not empty and must fill it exactly. `what` names the request in errors and logs.
-  boost::asio::awaitable<Result<HttpResponse>> Send(const std::function<RequestMessage()>& make,
-                                                    std::span<uint8_t> sink,
-                                                    std::string what);
+  boost::asio::awaitable<SendResult> Send(const std::function<RequestMessage()>& make,
+                                          std::span<uint8_t> sink, std::string what);
+
+  // Requests let in flight from now on (at least 1); those already in flight go on.
+  void SetInFlightLimit(int limit);
 
   const TransportConfig& config() const { return config_; }
 
  private:
   struct Connection;
   struct ExchangeState {
+    bool request_left = false;  // writing the request began
     bool got_some = false;     // any byte of a response arrived
     bool keep_alive = false;   // the connection may serve another request
     bool peer_closed = false;  // failed because the server had closed the connection
@@ -108,6 +124,9 @@ class HttpTransport {
   template <typename Stream>
   boost::asio::awaitable<boost::beast::error_code> WriteRequest(Stream& stream, Connection& connection,
                                                                 RequestMessage& request);
+  template <typename Stream, typename Parser>
+  boost::asio::awaitable<boost::beast::error_code> ReadBody(Stream& stream, Connection& connection,
+                                                            Parser& parser);
   void Log(LogLevel level, const std::string& message) const;
   std::string Where() const;
 

@@ -28,8 +28,9 @@ LocalStore::LocalStore(std::string dir, const StoreOptions& options,
     : dir_(std::move(dir)),
       description_("local:" + dir_),
       clock_(options.clock ? options.clock : &SystemClock::Instance()),
+      threads_(PoolSize(options)),
       executor_(std::move(executor)),
-      pool_(static_cast<size_t>(PoolSize(options))) {}
+      pool_(static_cast<size_t>(threads_)) {}
 
 LocalStore::~LocalStore() { pool_.join(); }
 
@@ -60,9 +61,21 @@ template <typename T, typename Work>
 void LocalStore::Run(Handler<T> handler, Work work) {
   boost::asio::post(pool_, [this, handler = std::move(handler), work = std::move(work)]() mutable {
     Result<T> result = CatchAll<T>("local store", work);
-    if (!result.ok()) result = result.error().WithContext(description_);
+    operations_.fetch_add(1, std::memory_order_relaxed);
+    if (!result.ok()) {
+      failures_.fetch_add(1, std::memory_order_relaxed);
+      result = result.error().WithContext(description_);
+    }
     Complete<T>(std::move(handler), std::move(result));
   });
+}
+
+StoreStatistics LocalStore::statistics() const {
+  StoreStatistics stats;
+  stats.requests = operations_.load(std::memory_order_relaxed);
+  stats.failed_requests = failures_.load(std::memory_order_relaxed);
+  stats.in_flight_limit = stats.max_in_flight = threads_;
+  return stats;
 }
 
 Result<std::shared_ptr<LocalDisk>> LocalStore::Disk(const std::string& name) {

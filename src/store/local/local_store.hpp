@@ -3,6 +3,7 @@
 // pool and complete on the caller's executor.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/thread_pool.hpp>
 #include <map>
 #include <memory>
@@ -25,6 +26,7 @@ class LocalStore final : public ReplicaStore {
 
   executor_type get_executor() const override { return executor_; }
   const std::string& description() const override { return description_; }
+  StoreStatistics statistics() const override;
 
  protected:
   void DoCreateDisk(std::string name, uint64_t virtual_size, Metadata metadata,
@@ -76,6 +78,9 @@ class LocalStore final : public ReplicaStore {
   const std::string dir_;
   const std::string description_;
   const Clock* clock_;
+  const int threads_;
+  std::atomic<uint64_t> operations_{0};
+  std::atomic<uint64_t> failures_{0};
   boost::asio::any_io_executor executor_;
   boost::asio::thread_pool pool_;
 
