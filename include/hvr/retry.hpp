@@ -59,6 +59,14 @@ class RetryPolicy {
   // `interval` must be positive.
   RetryDecision Next(const FailureHistory& history, Duration interval) const;
 
+  // Adds a failed attempt that started at `attempt_start` to `history` (starting a run
+  // when there is none). An attempt that started before the retry was due (one an
+  // operator ran by hand between the scheduled ones) is remembered as the latest error
+  // but neither counts as a retry nor moves the schedule: twelve impatient runs in a
+  // minute must not push the next scheduled one hours away.
+  void RecordFailure(std::optional<FailureHistory>& history, const Error& error, TimePoint attempt_start,
+                     Duration interval) const;
+
  private:
   explicit RetryPolicy(RetrySchedule schedule) : schedule_(std::move(schedule)) {}
   RetrySchedule schedule_;

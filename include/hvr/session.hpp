@@ -16,6 +16,7 @@
 // lock writes to it; a second process opening it can read status and leave requests.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -104,6 +105,13 @@ struct SessionOptions {
   // Sessions a single Engine runs at once share its bound; this bounds this session's
   // writes in flight (overrides the settings' max_in_flight when positive).
   int max_in_flight = 0;
+  // How the store retries each request on transient failures (docs/transport.md).
+  RequestRetryOptions request_retry;
+  // Replication operations (initial replication, resync, cycles) that fail the way the
+  // network or the service does (network, timeout, throttled), after the store's own
+  // request retries, run again within the same job after these waits, before the VM-level
+  // retry policy takes over (docs/session.md "Retries"). Empty: never.
+  std::vector<std::chrono::milliseconds> operation_retry_delays = {std::chrono::seconds(5), std::chrono::seconds(20)};
 };
 
 // What one delta cycle did.

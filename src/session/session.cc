@@ -5,6 +5,7 @@
 #include <boost/asio/use_future.hpp>
 #include <cstdio>
 #include <set>
+#include <thread>
 
 #include "hvr/azure_limits.hpp"
 #include "hvr/chunk_diff.hpp"
@@ -18,6 +19,24 @@ namespace hvr {
 namespace {
 
 using boost::asio::use_future;
+
+// Failures of the network or the service: worth another try of the whole operation soon.
+bool TransientForOperations(const Status& status) {
+  if (status.ok()) return false;
+  const Code code = status.error().code();
+  return code == Code::kNetwork || code == Code::kTimeout || code == Code::kThrottled;
+}
+
+// Sleeps `wait`, waking early when `cancel` is cancelled; false when it was.
+bool SleepUnlessCancelled(std::chrono::milliseconds wait, const CancelToken* cancel) {
+  const auto until = std::chrono::steady_clock::now() + wait;
+  while (std::chrono::steady_clock::now() < until) {
+    if (cancel && cancel->cancelled()) return false;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        std::chrono::milliseconds(100), until - std::chrono::steady_clock::now()));
+  }
+  return !(cancel && cancel->cancelled());
+}
 
 uint64_t RoundUpToMiB(uint64_t size) {
   return (std::max<uint64_t>(size, 1) + kDiskSizeUnit - 1) / kDiskSizeUnit * kDiskSizeUnit;
@@ -43,6 +62,7 @@ Result<std::shared_ptr<ReplicaStore>> StoreFor(Engine& engine, const ProtectionS
                                                const SessionOptions& options) {
   StoreOptions base;
   base.log = options.log;
+  base.retry = options.request_retry;
   base.clock = &engine.clock();
   HVR_ASSIGN_OR_RETURN(StoreOptions store_options, StoreOptionsFor(settings, base));
   return engine.Store(settings.target, store_options);
@@ -111,15 +131,31 @@ std::string Session::Impl::NextJobId() {
   return "job-" + Snapshot().vm_id.ToString().substr(0, 8) + "-" + buffer;
 }
 
-Status Session::Impl::RunJob(JobType type, bool replication, const std::function<Status(RunningJob&)>& body) {
+Status Session::Impl::RunJob(JobType type, bool replication, const std::function<Status(RunningJob&)>& body,
+                             const CancelToken* cancel) {
   if (dir.read_only()) {
     return Error(Code::kConflict, "VM '" + settings.vm_name + "': the session was opened read-only");
   }
   std::lock_guard operation(operation_mu);
-  Engine::Turn turn = engine.Admit();
+  std::optional<Engine::Turn> turn(engine.Admit());
   const TimePoint started = clock.Now();
   RunningJob job = job_log.Start(type, settings.vm_name, NextJobId());
   Status result = body(job);
+  // Replication operations start over safely (docs/session.md): a failure of the network
+  // or the service that outlasted the store's own retries gets a few more tries here,
+  // seconds apart, before the VM-level schedule, minutes apart, takes over.
+  const auto& delays = options.operation_retry_delays;
+  for (size_t i = 0; replication && i < delays.size() && TransientForOperations(result); ++i) {
+    job.Note("trying again in " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(delays[i]).count()) +
+             " s after " + result.error().ToString());
+    turn.reset();  // other sessions may use the engine meanwhile
+    if (!SleepUnlessCancelled(delays[i], cancel)) {
+      result = Error(Code::kCancelled, "cancelled while waiting to try again after " + result.error().ToString());
+      break;
+    }
+    turn.emplace(engine.Admit());
+    result = body(job);
+  }
   if (!result.ok()) result = result.error().WithContext("VM '" + settings.vm_name + "'");
   if (replication) RecordOutcome(result, started);
   return job.Finish(std::move(result));
@@ -145,13 +181,7 @@ void Session::Impl::RecordOutcome(const Status& result, TimePoint started) {
         // A cancelled attempt broke nothing: the schedule simply runs it again.
         if (error.code() == Code::kCancelled) break;
         saved = Commit([&](SessionState& s) {
-          if (!s.failure) {
-            s.failure = FailureState{started, started, 0, error};
-          } else {
-            s.failure->last_attempt = started;
-            ++s.failure->retries;
-            s.failure->error = error;
-          }
+          RetryPolicy().RecordFailure(s.failure, error, started, IntervalDuration(settings.interval));
         });
         break;
       case ErrorClass::kNone:
@@ -189,7 +219,7 @@ Status Session::Impl::FinishLeftovers(RunningJob& job) {
     job.Step("merge checkpoint");
     HVR_RETURN_IF_ERROR(host.MergeCheckpoint(Vm()));
     HVR_RETURN_IF_ERROR(Commit([](SessionState& st) {
-      st.checkpoint_active = false;
+      st.checkpoint_active = st.copy_done = false;
       for (DiskState& d : st.disks) d.frozen_path.clear();
     }));
   }
@@ -398,35 +428,46 @@ Result<std::unique_ptr<Session>> Session::Open(Engine& engine, const std::string
 }
 
 Status Session::ReplicateInitially(const CancelToken* cancel) {
-  return impl_->RunJob(JobType::kInitialReplication, true, [&](RunningJob& job) -> Status {
-    const ReplicationState st = impl_->Snapshot().state;
-    if (st != ReplicationState::kEnabled && st != ReplicationState::kInitialReplication) {
-      return Error(Code::kInvalidReplicaState,
-                   std::string("initial replication is done (the VM is ") + ReplicationStateName(st) + ")");
-    }
-    return impl_->Synchronize(job, true, cancel);
-  });
+  return impl_->RunJob(
+      JobType::kInitialReplication, true,
+      [&](RunningJob& job) -> Status {
+        const ReplicationState st = impl_->Snapshot().state;
+        if (st != ReplicationState::kEnabled && st != ReplicationState::kInitialReplication) {
+          return Error(Code::kInvalidReplicaState,
+                       std::string("initial replication is done (the VM is ") + ReplicationStateName(st) + ")");
+        }
+        return impl_->Synchronize(job, true, cancel);
+      },
+      cancel);
 }
 
 Status Session::Resynchronize(const CancelToken* cancel) {
-  return impl_->RunJob(JobType::kResynchronization, true, [&](RunningJob& job) -> Status {
-    const ReplicationState st = impl_->Snapshot().state;
-    if (st != ReplicationState::kReplicating && st != ReplicationState::kResyncRequired &&
-        st != ReplicationState::kResynchronizing) {
-      return Error(Code::kInvalidReplicaState,
-                   std::string("a resync needs a replicating VM (it is ") + ReplicationStateName(st) + ")");
-    }
-    if (st == ReplicationState::kReplicating) HVR_RETURN_IF_ERROR(impl_->MarkForResync("requested by an operator", true));
-    return impl_->Synchronize(job, false, cancel);
-  });
+  return impl_->RunJob(
+      JobType::kResynchronization, true,
+      [&](RunningJob& job) -> Status {
+        const ReplicationState st = impl_->Snapshot().state;
+        if (st != ReplicationState::kReplicating && st != ReplicationState::kResyncRequired &&
+            st != ReplicationState::kResynchronizing) {
+          return Error(Code::kInvalidReplicaState,
+                       std::string("a resync needs a replicating VM (it is ") + ReplicationStateName(st) + ")");
+        }
+        if (st == ReplicationState::kReplicating) {
+          HVR_RETURN_IF_ERROR(impl_->MarkForResync("requested by an operator", true));
+        }
+        return impl_->Synchronize(job, false, cancel);
+      },
+      cancel);
 }
 
 Result<CycleReport> Session::RunCycle(const CancelToken* cancel) {
   CycleReport report;
-  HVR_RETURN_IF_ERROR(impl_->RunJob(JobType::kDeltaReplication, true, [&](RunningJob& job) -> Status {
-    HVR_ASSIGN_OR_RETURN(report, impl_->Cycle(job, cancel));
-    return Ok();
-  }));
+  HVR_RETURN_IF_ERROR(impl_->RunJob(
+      JobType::kDeltaReplication, true,
+      [&](RunningJob& job) -> Status {
+        HVR_ASSIGN_OR_RETURN(report, impl_->Cycle(job, cancel));
+        return Ok();
+      },
+      cancel));
   return report;
 }
 
@@ -534,7 +575,7 @@ SessionStatus Session::status() const {
   if (s.critical) {
     health.unresolved_error = s.critical;
   } else if (s.failure) {
-    health.unresolved_error = s.failure->error;
+    health.unresolved_error = s.failure->last_error;
     out.failing_since = s.failure->first_failure;
   } else if (s.state == ReplicationState::kResyncRequired || s.state == ReplicationState::kResynchronizing) {
     health.unresolved_error = Error(Code::kResyncRequired, s.resync_reason);

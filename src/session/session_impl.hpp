@@ -80,8 +80,11 @@ struct Session::Impl {
 
   // --- operations (session.cc) ---
   // Runs `body` as a job of `type` holding the operation lock, an engine turn and the
-  // replica leases. `replication` operations feed the retry history.
-  Status RunJob(JobType type, bool replication, const std::function<Status(RunningJob&)>& body);
+  // replica leases. `replication` operations (which start over safely) are run again
+  // after transient failures (SessionOptions::operation_retry_delays, waiting unless
+  // `cancel` is cancelled) and feed the retry history.
+  Status RunJob(JobType type, bool replication, const std::function<Status(RunningJob&)>& body,
+                const CancelToken* cancel = nullptr);
   // Records how a replication attempt that started at `started` ended.
   void RecordOutcome(const Status& result, TimePoint started);
   // Work a crash left between two steps of a finished copy: merging the checkpoint,
@@ -110,6 +113,8 @@ struct Session::Impl {
   // false: a newer view then costs less); giving up a view for a newer one.
   Status TakeCheckpoint(RunningJob& job, bool initial);
   Result<CheckpointCopy> CopyCheckpoint(RunningJob& job, bool initial, const CancelToken* cancel);
+  // The views and manifests of a copy that finished before its catch-up failed.
+  Result<CheckpointCopy> ReopenCopy(RunningJob& job);
   Result<std::optional<CatchUpResult>> CatchUp(RunningJob& job, CheckpointCopy& copy, bool apply_any,
                                                const CancelToken* cancel);
   Status DropStaleCheckpoint(RunningJob& job);

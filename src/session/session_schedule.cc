@@ -8,12 +8,7 @@ namespace {
 // When the retry policy allows the next attempt; nullopt while not failing.
 std::optional<TimePoint> RetryAt(const SessionState& s, Duration interval) {
   if (!s.failure) return std::nullopt;
-  FailureHistory history;
-  history.first_failure = s.failure->first_failure;
-  history.last_attempt = s.failure->last_attempt;
-  history.retries = s.failure->retries;
-  history.last_error = s.failure->error;
-  const RetryDecision decision = RetryPolicy().Next(history, interval);
+  const RetryDecision decision = RetryPolicy().Next(*s.failure, interval);
   if (decision.action != RetryAction::kRetry) return std::nullopt;
   return decision.at;
 }

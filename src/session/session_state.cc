@@ -211,6 +211,7 @@ json::object ToJson(const SessionState& s) {
                  {"checkpoint_stale", s.checkpoint_stale},
                  {"checkpoint_time", Optional(s.checkpoint_time)},
                  {"catch_up_started", s.catch_up_started},
+                 {"copy_done", s.copy_done},
                  {"resync_reason", s.resync_reason},
                  {"resync_by_hand", s.resync_by_hand},
                  {"next_point", s.next_point},
@@ -224,7 +225,7 @@ json::object ToJson(const SessionState& s) {
     o["failure"] = json::object{{"first_failure", ToUnixSeconds(s.failure->first_failure)},
                                 {"last_attempt", ToUnixSeconds(s.failure->last_attempt)},
                                 {"retries", s.failure->retries},
-                                {"error", ErrorToJson(s.failure->error)}};
+                                {"error", ErrorToJson(s.failure->last_error)}};
   }
   if (s.critical) o["critical"] = ErrorToJson(*s.critical);
   if (s.failover) o["failover"] = FailoverToJson(*s.failover);
@@ -253,6 +254,7 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   s.checkpoint_stale = f.Has("checkpoint_stale") && f.Bool("checkpoint_stale");
   s.checkpoint_time = f.OptionalTime("checkpoint_time");
   s.catch_up_started = f.Bool("catch_up_started");
+  s.copy_done = f.Has("copy_done") && f.Bool("copy_done");
   s.resync_reason = f.String("resync_reason");
   s.resync_by_hand = f.Bool("resync_by_hand");
   s.next_point = f.U64("next_point");
@@ -286,13 +288,13 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   }
   if (const auto* failure = f.OptionalObject("failure")) {
     JsonFields ff(*failure, where + ": failure");
-    FailureState fs;
+    FailureHistory fs;
     fs.first_failure = ff.Time("first_failure");
     fs.last_attempt = ff.Time("last_attempt");
     fs.retries = static_cast<int>(ff.I64("retries"));
     const auto& error = ff.Object("error");
     if (ff.error()) return *ff.error();
-    HVR_RETURN_IF_ERROR(DecodeError(error, where + ": failure.error", &fs.error));
+    HVR_RETURN_IF_ERROR(DecodeError(error, where + ": failure.error", &fs.last_error));
     s.failure = std::move(fs);
   }
   if (const auto* o2 = f.OptionalObject("failover")) {

@@ -12,6 +12,7 @@
 #include "hvr/guid.hpp"
 #include "hvr/protection.hpp"
 #include "hvr/recovery_plan.hpp"
+#include "hvr/retry.hpp"
 #include "hvr/session.hpp"
 
 namespace hvr {
@@ -37,15 +38,6 @@ struct DiskState {
   uint64_t sync_total = 0;  // ...of these
   uint64_t bytes_sent = 0;
   uint64_t pending_log_bytes = 0;
-};
-
-// A run of failed attempts (the retry policy's history), kept across restarts so that a
-// restart neither forgets the back-off nor retries early.
-struct FailureState {
-  TimePoint first_failure;
-  TimePoint last_attempt;
-  int retries = 0;
-  Error error{Code::kOk, {}};
 };
 
 // A failover (or test failover) to disks in the target, from one recovery point.
@@ -99,6 +91,9 @@ struct SessionState {
   // The copy from the checkpoint has begun applying the logs written meanwhile: the
   // replica may now hold data that is not the frozen view's.
   bool catch_up_started = false;
+  // Every disk of the checkpoint's view reached the replica: a catch-up that failed starts
+  // again from there instead of comparing the whole view once more.
+  bool copy_done = false;
   std::string resync_reason;
   bool resync_by_hand = false;  // an operator asked: it runs at once, whatever the window
   uint64_t next_point = 1;
@@ -106,7 +101,9 @@ struct SessionState {
   std::vector<VmRecoveryPoint> points;  // oldest first
   std::optional<TimePoint> last_cycle;  // start of the last delta cycle that completed
   std::optional<TimePoint> last_app_consistent;
-  std::optional<FailureState> failure;  // recoverable errors being retried
+  // Recoverable errors being retried (the retry policy's history), kept across restarts
+  // so that a restart neither forgets the back-off nor retries early.
+  std::optional<FailureHistory> failure;
   std::optional<Error> critical;        // a non-recoverable error: an operator must act
   uint64_t cycles = 0;
   std::vector<DiskState> disks;

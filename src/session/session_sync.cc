@@ -63,7 +63,14 @@ Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelTok
   uint64_t sent_total = 0;
   for (int views = 0;; ++views) {
     HVR_RETURN_IF_ERROR(TakeCheckpoint(job, initial));
-    HVR_ASSIGN_OR_RETURN(copy, CopyCheckpoint(job, initial, cancel));
+    // A catch-up that failed starts again from the finished copy: applying the logs
+    // again gives the same bytes, while comparing the view again would resend every
+    // chunk the failed attempt touched.
+    if (Snapshot().copy_done) {
+      HVR_ASSIGN_OR_RETURN(copy, ReopenCopy(job));
+    } else {
+      HVR_ASSIGN_OR_RETURN(copy, CopyCheckpoint(job, initial, cancel));
+    }
     sent_total += copy->bytes_sent;
     HVR_ASSIGN_OR_RETURN(caught, CatchUp(job, *copy, views >= kMaxFreshViews, cancel));
     if (caught) break;
@@ -85,6 +92,7 @@ Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelTok
     s.points.push_back(point);
     s.next_point = sequence + 1;
     s.catch_up_started = false;
+    s.copy_done = false;
     s.resync_reason.clear();
     s.resync_by_hand = false;
     s.last_cycle = clock.Now();
@@ -122,6 +130,7 @@ Status Session::Impl::TakeCheckpoint(RunningJob& job, bool initial) {
     HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
       s.state = initial ? ReplicationState::kInitialReplication : ReplicationState::kResynchronizing;
       s.checkpoint_requested = true;
+      s.copy_done = false;
       s.checkpoint_time = asked;
       for (size_t i = 0; i < s.disks.size(); ++i) {
         DiskState& d = s.disks[i];
@@ -200,6 +209,20 @@ Result<CheckpointCopy> Session::Impl::CopyCheckpoint(RunningJob& job, bool initi
     copy.frozen.push_back(std::move(view));
     copy.manifests.push_back(std::move(manifest));
   }
+  HVR_RETURN_IF_ERROR(Commit([](SessionState& s) { s.copy_done = true; }));
+  return copy;
+}
+
+Result<CheckpointCopy> Session::Impl::ReopenCopy(RunningJob& job) {
+  job.Step("the copy of the checkpoint is complete: applying the logs written meanwhile again");
+  const SessionState s = Snapshot();
+  CheckpointCopy copy;
+  for (size_t i = 0; i < s.disks.size(); ++i) {
+    HVR_ASSIGN_OR_RETURN(auto view, OpenDisk(s.disks[i].frozen_path));
+    HVR_ASSIGN_OR_RETURN(Manifest manifest, LoadManifest(i, false));
+    copy.frozen.push_back(std::move(view));
+    copy.manifests.push_back(std::move(manifest));
+  }
   return copy;
 }
 
@@ -266,7 +289,7 @@ Status Session::Impl::DropStaleCheckpoint(RunningJob& job) {
   HVR_RETURN_IF_ERROR(host.MergeCheckpoint(Vm()));
   return Commit([](SessionState& s) {
     s.checkpoint_stale = false;
-    s.checkpoint_active = s.checkpoint_requested = false;
+    s.checkpoint_active = s.checkpoint_requested = s.copy_done = false;
     for (DiskState& d : s.disks) d.frozen_path.clear();
   });
 }

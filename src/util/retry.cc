@@ -57,14 +57,21 @@ RetryDecision RetryPolicy::Next(const FailureHistory& history, Duration interval
   return {RetryAction::kRetry, at};
 }
 
-void RetryTracker::RecordFailure(const Error& error, TimePoint attempt_start) {
-  if (!history_) {
-    history_ = FailureHistory{attempt_start, attempt_start, 0, error};
+void RetryPolicy::RecordFailure(std::optional<FailureHistory>& history, const Error& error, TimePoint attempt_start,
+                                Duration interval) const {
+  if (!history) {
+    history = FailureHistory{attempt_start, attempt_start, 0, error};
     return;
   }
-  history_->last_attempt = attempt_start;
-  history_->retries += 1;
-  history_->last_error = error;
+  const RetryDecision due = Next(*history, interval);
+  history->last_error = error;
+  if (due.action == RetryAction::kRetry && attempt_start < due.at) return;  // an extra attempt
+  history->last_attempt = attempt_start;
+  history->retries += 1;
+}
+
+void RetryTracker::RecordFailure(const Error& error, TimePoint attempt_start) {
+  policy_.RecordFailure(history_, error, attempt_start, interval_);
 }
 
 RetryDecision RetryTracker::Next() const {

@@ -1,6 +1,7 @@
 #include "session/session_fixture.hpp"
 
 #include <boost/asio/use_future.hpp>
+#include <utility>
 
 #include "hvr/disk_create.hpp"
 #include "hvr/replica_reader.hpp"
@@ -65,10 +66,14 @@ ProtectionSettings SessionFixture::Settings() const {
   return settings;
 }
 
-std::unique_ptr<Session> SessionFixture::Protect(const ProtectionSettings& settings) {
-  SessionOptions options;
+SessionOptions SessionFixture::Options() {
+  SessionOptions options = session_options_;
   options.host = &host_;
-  auto session = Session::Protect(*engine_, state_dir_, settings, options);
+  return options;
+}
+
+std::unique_ptr<Session> SessionFixture::Protect(const ProtectionSettings& settings) {
+  auto session = Session::Protect(*engine_, state_dir_, settings, Options());
   EXPECT_TRUE(session.ok()) << session.error().ToString();
   return session.ok() ? std::move(*session) : nullptr;
 }
@@ -88,9 +93,7 @@ void SessionFixture::Replicating(int cycles, int writes, const std::function<voi
 }
 
 std::unique_ptr<Session> SessionFixture::Reopen() {
-  SessionOptions options;
-  options.host = &host_;
-  auto session = Session::Open(*engine_, state_dir_, options);
+  auto session = Session::Open(*engine_, state_dir_, Options());
   EXPECT_TRUE(session.ok()) << session.error().ToString();
   return session.ok() ? std::move(*session) : nullptr;
 }
@@ -108,6 +111,12 @@ Result<std::vector<FrozenDisk>> TestHost::CreateCheckpoint(const HostVm& vm) {
   auto frozen = guest_->CreateCheckpoint(vm);
   if (frozen.ok() && after_checkpoint_) after_checkpoint_();
   return frozen;
+}
+
+Result<RotateResult> TestHost::RotateLogs(const HostVm& vm, bool quiesce) {
+  auto rotated = guest_->RotateLogs(vm, quiesce);
+  if (auto after = std::exchange(after_rotation_, nullptr)) after();
+  return rotated;
 }
 
 Status TestHost::MergeCheckpoint(const HostVm& vm) {

@@ -29,7 +29,7 @@ class TestHost final : public HostActions {
   explicit TestHost(guest::GuestWorkload*& guest, TestHost* journal = nullptr) : guest_(guest), journal_(journal) {}
   Result<std::vector<FrozenDisk>> CreateCheckpoint(const HostVm& vm) override;
   Status MergeCheckpoint(const HostVm& vm) override;
-  Result<RotateResult> RotateLogs(const HostVm& vm, bool quiesce) override { return guest_->RotateLogs(vm, quiesce); }
+  Result<RotateResult> RotateLogs(const HostVm& vm, bool quiesce) override;
   Status ShutdownVm(const HostVm& vm) override;
   Status StartVm(const HostVm& vm) override;
   Status CreateAzureVm(const FailoverVm& vm) override;
@@ -41,6 +41,8 @@ class TestHost final : public HostActions {
   void FailMerges(int n) { failing_merges_ = n; }
   // Runs after each checkpoint the guest takes: what the VM writes during a copy.
   void AfterCheckpoint(std::function<void()> fn) { after_checkpoint_ = std::move(fn); }
+  // Runs once, after the next rotation of the logs.
+  void AfterNextRotation(std::function<void()> fn) { after_rotation_ = std::move(fn); }
   std::vector<std::string> events() const;
   std::optional<FailoverVm> last_created() const;
 
@@ -53,6 +55,7 @@ class TestHost final : public HostActions {
   std::optional<FailoverVm> created_;
   std::atomic<int> failing_merges_{0};
   std::function<void()> after_checkpoint_;
+  std::function<void()> after_rotation_;
 };
 
 class SessionFixture : public ::testing::TestWithParam<Backend> {
@@ -63,6 +66,8 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
   // Creates `count` dynamic VHDX disks of `size` bytes with some data, and a guest on them.
   void MakeVm(size_t count = 1, uint64_t size = 32 << 20, uint32_t block_size = 4096);
   ProtectionSettings Settings() const;
+  // session_options_ with the test's host.
+  SessionOptions Options();
   std::unique_ptr<Session> Protect(const ProtectionSettings& settings);
   // One disk protected into session_ with Settings() as `adjust` changes them,
   // replicated initially, and `cycles` cycles shipped, each after `writes` guest writes
@@ -95,6 +100,14 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
   TestHost host_{guest_pointer_};
   std::shared_ptr<ReplicaStore> store_;
   std::unique_ptr<Session> session_;
+  // What Protect and Reopen open sessions with: the retry layers wait milliseconds here.
+  SessionOptions session_options_ = [] {
+    SessionOptions o;
+    o.request_retry.base_delay = std::chrono::milliseconds(10);
+    o.request_retry.max_delay = std::chrono::milliseconds(40);
+    o.operation_retry_delays = {std::chrono::milliseconds(20), std::chrono::milliseconds(50)};
+    return o;
+  }();
 };
 
 std::string BackendParamName(const ::testing::TestParamInfo<Backend>& info);

@@ -164,12 +164,13 @@ TEST(SessionStateTest, JsonRoundTrip) {
   s.lease_id = "lease";
   s.state = ReplicationState::kResyncRequired;
   s.checkpoint_active = true;
+  s.copy_done = true;
   s.checkpoint_time = *FromUnixSeconds(1700000000);
   s.resync_reason = "chain gap";
   s.resync_by_hand = true;
   s.next_point = 9;
   s.points.push_back(VmRecoveryPoint{"8", 8, *FromUnixSeconds(1700000100), *FromUnixSeconds(1700000090), true, {"a", "b"}});
-  s.failure = FailureState{*FromUnixSeconds(1), *FromUnixSeconds(2), 3, Error(Code::kThrottled, "busy")};
+  s.failure = FailureHistory{*FromUnixSeconds(1), *FromUnixSeconds(2), 3, Error(Code::kThrottled, "busy")};
   s.critical = Error(Code::kAuthFailed, "403");
   DiskState d;
   d.replica = "vm-disk0";

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <vector>
 
 namespace hvr {
@@ -98,6 +99,30 @@ TEST(RetryPolicyTest, SuccessResetsTheSchedule) {
   EXPECT_EQ(tracker.history()->retries, 0);
   EXPECT_EQ(tracker.Next().at, t1 + minutes(1));
   EXPECT_FALSE(tracker.Due());
+}
+
+TEST(RetryPolicyTest, AttemptsStartedBeforeTheRetryWasDueNeitherCountNorMoveTheSchedule) {
+  const RetryPolicy policy;
+  std::optional<FailureHistory> history;
+  policy.RecordFailure(history, Error(Code::kNetwork, "first"), kT0, seconds(30));
+  // Twelve runs by hand within a second of the first failure...
+  for (int i = 0; i < 12; ++i) {
+    policy.RecordFailure(history, Error(Code::kNetwork, "by hand " + std::to_string(i)), kT0 + std::chrono::milliseconds(80 * i),
+                         seconds(30));
+  }
+  // ...leave the schedule where it was, and only the latest error is new.
+  EXPECT_EQ(history->retries, 0);
+  EXPECT_EQ(history->last_attempt, kT0);
+  EXPECT_EQ(history->last_error.message(), "by hand 11");
+  EXPECT_EQ(policy.Next(*history, seconds(30)).at, kT0 + minutes(1));
+  // The scheduled retry counts.
+  policy.RecordFailure(history, Error(Code::kNetwork, "scheduled"), kT0 + minutes(1), seconds(30));
+  EXPECT_EQ(history->retries, 1);
+  EXPECT_EQ(policy.Next(*history, seconds(30)).at, kT0 + minutes(2));
+  // So does a late one: it is the retry, however it was started.
+  policy.RecordFailure(history, Error(Code::kNetwork, "late"), kT0 + minutes(3), seconds(30));
+  EXPECT_EQ(history->retries, 2);
+  EXPECT_EQ(policy.Next(*history, seconds(30)).at, kT0 + minutes(4));
 }
 
 TEST(RetryPolicyTest, CustomSchedulesAreValidated) {
