@@ -285,6 +285,19 @@ namespace Hvr
         }
 
         [StructLayout(LayoutKind.Sequential)]
+        public struct hvr_store_statistics
+        {
+            public UIntPtr struct_size;
+            public ulong requests;
+            public ulong retries;
+            public ulong throttled;
+            public ulong network_failures;
+            public ulong failed_requests;
+            public int in_flight_limit;
+            public int max_in_flight;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
         public struct hvr_store_disk_info
         {
             public UIntPtr struct_size;
@@ -775,10 +788,17 @@ namespace Hvr
             IntPtr user_data);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_store_options_set_retries(StoreOptionsHandle options, int max_attempts,
+            long base_delay_ms, long max_delay_ms, long max_elapsed_ms);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_store_open(byte[] target, StoreOptionsHandle options, out StoreHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void hvr_store_close(IntPtr store);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_store_get_statistics(StoreHandle store, ref hvr_store_statistics out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_store_list_json(StoreHandle store, out IntPtr out_json);
@@ -1000,6 +1020,14 @@ namespace Hvr
         public static extern Status hvr_session_options_set_max_in_flight(SessionOptionsHandle options, int requests);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_options_set_retries(SessionOptionsHandle options, int max_attempts,
+            long base_delay_ms, long max_delay_ms, long max_elapsed_ms);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_options_set_operation_retry_delays(SessionOptionsHandle options,
+            long[] delays_ms, UIntPtr count);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_protect(EngineHandle engine, byte[] state_dir, ProtectionHandle protection,
             SessionOptionsHandle options, out SessionHandle out_);
 
@@ -1034,6 +1062,9 @@ namespace Hvr
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_status(SessionHandle session, ref hvr_session_status out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_get_store_statistics(SessionHandle session, ref hvr_store_statistics out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_status_json(SessionHandle session, out IntPtr out_json);

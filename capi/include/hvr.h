@@ -719,6 +719,14 @@ HVR_API hvr_status hvr_store_options_set_encryption_key(hvr_store_options *optio
 /* Log lines of the store (requests at debug level). Called from library threads. */
 HVR_API hvr_status hvr_store_options_set_log(hvr_store_options *options, hvr_log_fn log,
                                              void *user_data);
+/* How each request is tried again after the failures the service documents as transient
+ * (408, 429, 500, 502, 503, 504, resets, timeouts; docs/transport.md "Retries"): at most
+ * max_attempts tries (1: none again; at most 100), waits from base_delay_ms doubling up to
+ * max_delay_ms with jitter (a Retry-After from the service wins), and no try later than
+ * max_elapsed_ms after the first. Defaults 6, 1000, 30000, 120000. */
+HVR_API hvr_status hvr_store_options_set_retries(hvr_store_options *options, int max_attempts,
+                                                 int64_t base_delay_ms, int64_t max_delay_ms,
+                                                 int64_t max_elapsed_ms);
 
 /* Opens the store `target` names. `options` may be NULL (defaults); it is copied. */
 HVR_API hvr_status hvr_store_open(const char *target, const hvr_store_options *options,
@@ -727,6 +735,21 @@ HVR_API hvr_status hvr_store_open(const char *target, const hvr_store_options *o
  * closed), then closes; after it returns the log callback is not called again. Like every
  * destroy call it must not run while another call on the store runs. Accepts NULL. */
 HVR_API void hvr_store_close(hvr_store *store);
+
+/* What a store did since it was opened. */
+typedef struct hvr_store_statistics {
+  size_t struct_size;
+  uint64_t requests;          /* requests sent, each try counted */
+  uint64_t retries;           /* tries after a transient failure */
+  uint64_t throttled;         /* answers asking to slow down (503, 429, 500 OperationTimedOut) */
+  uint64_t network_failures;  /* resets, truncated answers, timeouts, failed connections */
+  uint64_t failed_requests;   /* requests given up after their retries */
+  int in_flight_limit;        /* requests let in flight now: halved when the service is busy */
+  int max_in_flight;          /* the configured ceiling */
+} hvr_store_statistics;
+#define HVR_STORE_STATISTICS_INIT {sizeof(hvr_store_statistics), 0, 0, 0, 0, 0, 0, 0}
+
+HVR_API hvr_status hvr_store_get_statistics(hvr_store *store, hvr_store_statistics *out);
 
 /* The disks as JSON, sorted by name:
  *   {"store": "...", "disks": [{"name": "...", "virtual_size": N, "recovery_points": N,
@@ -1028,6 +1051,16 @@ HVR_API hvr_status hvr_session_options_set_job_callback(hvr_session_options *opt
 HVR_API hvr_status hvr_session_options_set_log(hvr_session_options *options, hvr_log_fn log, void *user_data);
 /* Overrides the protection's requests in flight for this session (0: keep them). */
 HVR_API hvr_status hvr_session_options_set_max_in_flight(hvr_session_options *options, int requests);
+/* The store's request retries, as hvr_store_options_set_retries. */
+HVR_API hvr_status hvr_session_options_set_retries(hvr_session_options *options, int max_attempts,
+                                                   int64_t base_delay_ms, int64_t max_delay_ms,
+                                                   int64_t max_elapsed_ms);
+/* An initial replication, resync or cycle that fails the way the network or the service
+ * does, after the store's retries, runs again within its job after each of these waits
+ * (at most 10, each 0 to 600000 ms) before the VM-level retry policy takes over.
+ * Default 5000 and 20000; count 0 (delays_ms may then be NULL): never. */
+HVR_API hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_options *options,
+                                                                  const int64_t *delays_ms, size_t count);
 
 typedef struct hvr_session hvr_session;
 
@@ -1090,6 +1123,9 @@ typedef struct hvr_session_status {
 } hvr_session_status;
 
 HVR_API hvr_status hvr_session_get_status(const hvr_session *session, hvr_session_status *out);
+/* What this process's store for the session's target did since it was opened (shared
+ * by the sessions of one engine that name the same target). */
+HVR_API hvr_status hvr_session_get_store_statistics(const hvr_session *session, hvr_store_statistics *out);
 /* Status, jobs (oldest first), recovery points (oldest first) as JSON. */
 HVR_API hvr_status hvr_session_status_json(const hvr_session *session, char **out_json);
 HVR_API hvr_status hvr_session_jobs_json(const hvr_session *session, char **out_json);

@@ -8,6 +8,7 @@
 #include "hvr/scheduler.hpp"
 #include "replication_handles.hpp"
 #include "session/session_state.hpp"
+#include "store_values.hpp"
 
 struct hvr_session_options {
   const hvr_host* host = nullptr;
@@ -16,6 +17,8 @@ struct hvr_session_options {
   hvr_log_fn log = nullptr;
   void* log_user_data = nullptr;
   int max_in_flight = 0;
+  hvr::RequestRetryOptions request_retry;
+  std::vector<std::chrono::milliseconds> operation_retry_delays = hvr::SessionOptions().operation_retry_delays;
 };
 
 struct hvr_scheduler {
@@ -54,6 +57,8 @@ hvr::SessionOptions OptionsFor(const hvr_session_options* o) {
     };
   }
   options.max_in_flight = o->max_in_flight;
+  options.request_retry = o->request_retry;
+  options.operation_retry_delays = o->operation_retry_delays;
   return options;
 }
 
@@ -122,6 +127,37 @@ hvr_status hvr_session_options_set_max_in_flight(hvr_session_options* options, i
       return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": requests must be 0 to 64");
     }
     options->max_in_flight = requests;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_options_set_retries(hvr_session_options* options, int max_attempts, int64_t base_delay_ms,
+                                           int64_t max_delay_ms, int64_t max_elapsed_ms) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    hvr::RequestRetryOptions retry;
+    HVR_CAPI_CHECK(hvr::capi::RetryOptionsFrom(max_attempts, base_delay_ms, max_delay_ms, max_elapsed_ms, __func__, &retry));
+    options->request_retry = retry;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_options* options, const int64_t* delays_ms,
+                                                          size_t count) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    if (count > 0) HVR_CAPI_CHECK(RequireNonNull(delays_ms, __func__, "delays_ms"));
+    if (count > hvr::kMaxOperationRetries) {
+      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": at most " +
+                                            std::to_string(hvr::kMaxOperationRetries) + " delays");
+    }
+    hvr::SessionOptions check;
+    check.operation_retry_delays.clear();
+    for (size_t i = 0; i < count; ++i) check.operation_retry_delays.emplace_back(delays_ms[i]);
+    if (hvr::Status valid = hvr::ValidateSessionOptions(check); !valid.ok()) {
+      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": " + valid.error().message());
+    }
+    options->operation_retry_delays = std::move(check.operation_retry_delays);
     return HVR_OK;
   });
 }
@@ -245,6 +281,14 @@ hvr_status hvr_session_get_status(const hvr_session* session, hvr_session_status
     full.failing_since = s.failing_since ? Seconds(*s.failing_since) : 0;
     full.next_attempt = s.next_attempt ? Seconds(*s.next_attempt) : 0;
     return CopyOut(full, out, __func__);
+  });
+}
+
+hvr_status hvr_session_get_store_statistics(const hvr_session* session, hvr_store_statistics* out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    return hvr::capi::CopyStoreStatistics(session->session->status().store, out, __func__);
   });
 }
 

@@ -13,6 +13,7 @@
 #include "hvr/disk_transfer.hpp"
 #include "hvr/sync_store.hpp"
 #include "store/store_json.hpp"
+#include "store_values.hpp"
 
 struct hvr_store_options {
   hvr::StoreOptions options;
@@ -119,6 +120,17 @@ hvr_status hvr_store_options_set_timeouts(hvr_store_options* options, int64_t co
   });
 }
 
+hvr_status hvr_store_options_set_retries(hvr_store_options* options, int max_attempts, int64_t base_delay_ms,
+                                         int64_t max_delay_ms, int64_t max_elapsed_ms) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    hvr::RequestRetryOptions retry;
+    HVR_CAPI_CHECK(hvr::capi::RetryOptionsFrom(max_attempts, base_delay_ms, max_delay_ms, max_elapsed_ms, __func__, &retry));
+    options->options.retry = retry;
+    return HVR_OK;
+  });
+}
+
 hvr_status hvr_store_options_set_tls(hvr_store_options* options, int verify, const char* ca_file) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
@@ -209,6 +221,14 @@ hvr_status hvr_store_open(const char* target, const hvr_store_options* options, 
 }
 
 void hvr_store_close(hvr_store* store) { delete store; }
+
+hvr_status hvr_store_get_statistics(hvr_store* store, hvr_store_statistics* out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(store, __func__, "store"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    return hvr::capi::CopyStoreStatistics(store->store->async().statistics(), out, __func__);
+  });
+}
 
 hvr_status hvr_store_list_json(hvr_store* store, char** out_json) {
   return Guard(__func__, [&] {

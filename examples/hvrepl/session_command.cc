@@ -122,6 +122,17 @@ int Protect(const std::vector<std::string>& args) {
   return 0;
 }
 
+// What the target's store went through, when it had to retry: requests, retries, busy
+// answers and the requests it lets in flight now.
+void PrintStoreStatistics(const hvr::SessionStatus& status) {
+  const hvr::StoreStatistics& store = status.store;
+  if (store.retries == 0 && store.failed_requests == 0) return;
+  std::cout << status.vm_name << ": " << store.requests << " requests, " << store.retries
+            << " tried again (" << store.throttled << " busy answers, " << store.network_failures
+            << " network failures), " << store.failed_requests << " given up; " << store.in_flight_limit << " of "
+            << store.max_in_flight << " requests in flight\n";
+}
+
 // Brings one VM up to date: initial replication or a due resync first, then `cycles`
 // delta cycles, `every` apart. Returns the exit code of the last failure.
 int RunCycles(Session& session, int cycles, std::chrono::milliseconds every, bool quiet) {
@@ -161,6 +172,7 @@ int RunCycles(Session& session, int cycles, std::chrono::milliseconds every, boo
                 << HumanSeconds(cycle->elapsed) << ")\n";
     }
   }
+  if (!quiet) PrintStoreStatistics(session.status());
   return code;
 }
 

@@ -35,6 +35,7 @@
 #include "hvr/progress.hpp"
 #include "hvr/protection.hpp"
 #include "hvr/retry.hpp"
+#include "hvr/store.hpp"
 
 namespace hvr {
 
@@ -93,6 +94,10 @@ struct SessionStatus {
   uint64_t cycles = 0;        // delta cycles completed
   uint64_t bytes_sent = 0;
   std::vector<DiskStatus> disks;
+  // What this process's store for the target did since it was opened (shared by the
+  // sessions of one engine that name the same target): requests, retries, busy answers,
+  // and the requests it lets in flight now.
+  StoreStatistics store;
 };
 
 struct SessionOptions {
@@ -113,6 +118,11 @@ struct SessionOptions {
   // retry policy takes over (docs/session.md "Retries"). Empty: never.
   std::vector<std::chrono::milliseconds> operation_retry_delays = {std::chrono::seconds(5), std::chrono::seconds(20)};
 };
+
+// kInvalidArgument unless the request retries are valid (ValidateRequestRetryOptions),
+// and there are at most kMaxOperationRetries operation retry delays of 0 to 10 minutes.
+inline constexpr size_t kMaxOperationRetries = 10;
+Status ValidateSessionOptions(const SessionOptions& options);
 
 // What one delta cycle did.
 struct CycleReport {

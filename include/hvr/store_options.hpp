@@ -12,6 +12,7 @@
 
 #include "hvr/bandwidth.hpp"
 #include "hvr/clock.hpp"
+#include "hvr/error.hpp"
 #include "hvr/progress.hpp"
 
 namespace hvr {
@@ -39,6 +40,10 @@ struct RequestRetryOptions {
   // No retry starts later than this after the request's first try.
   std::chrono::milliseconds max_elapsed{120'000};
 };
+
+// kInvalidArgument unless at least one try (at most 100), a positive first wait, a longest
+// wait not shorter than the first, and a non-negative time bound.
+Status ValidateRequestRetryOptions(const RequestRetryOptions& options);
 
 struct StoreOptions {
   // Requests in flight at once per store (Azure: also the most connections kept open;

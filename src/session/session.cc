@@ -317,8 +317,24 @@ Session::~Session() {
   impl_->leases.reset();
 }
 
+Status ValidateSessionOptions(const SessionOptions& options) {
+  HVR_RETURN_IF_ERROR(ValidateRequestRetryOptions(options.request_retry));
+  if (options.operation_retry_delays.size() > kMaxOperationRetries) {
+    return Error(Code::kInvalidArgument, "operation retries: at most " + std::to_string(kMaxOperationRetries) +
+                                             " delays, not " + std::to_string(options.operation_retry_delays.size()));
+  }
+  for (const auto delay : options.operation_retry_delays) {
+    if (delay < std::chrono::milliseconds(0) || delay > std::chrono::minutes(10)) {
+      return Error(Code::kInvalidArgument, "operation retries: each delay must be 0 to 600000 ms, not " +
+                                               std::to_string(delay.count()));
+    }
+  }
+  return Ok();
+}
+
 Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::string& state_dir,
                                                   const ProtectionSettings& input, SessionOptions options) {
+  HVR_RETURN_IF_ERROR(ValidateSessionOptions(options));
   HVR_RETURN_IF_ERROR(ValidateSettings(input));
   HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, true, false));
   ProtectionSettings settings = WithDefaults(input);
@@ -407,6 +423,7 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
 
 Result<std::unique_ptr<Session>> Session::Open(Engine& engine, const std::string& state_dir, SessionOptions options,
                                                bool read_only) {
+  HVR_RETURN_IF_ERROR(ValidateSessionOptions(options));
   HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, false, read_only));
   if (!dir.HasRelationship()) return Error(Code::kNotFound, "state directory " + state_dir + " protects no VM");
   HVR_ASSIGN_OR_RETURN(ProtectionSettings settings, dir.LoadSettings());
@@ -587,6 +604,7 @@ SessionStatus Session::status() const {
   }
   out.health = EvaluateHealth(health);
   out.next_attempt = NextDue();
+  out.store = impl_->store->statistics();
   return out;
 }
 

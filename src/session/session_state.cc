@@ -1,6 +1,7 @@
 #include "session/session_state.hpp"
 
 #include "session/json_fields.hpp"
+#include "store/store_json.hpp"
 
 namespace hvr {
 namespace json = boost::json;
@@ -493,6 +494,7 @@ json::object ToJson(const SessionStatus& s) {
   o["last_error"] = s.last_error ? json::value(ErrorToJson(*s.last_error)) : json::value(nullptr);
   o["failing_since"] = Optional(s.failing_since);
   o["next_attempt"] = Optional(s.next_attempt);
+  o["store"] = StoreStatisticsToJson(s.store);
   return o;
 }
 

@@ -40,4 +40,14 @@ boost::json::object TransferStatsToJson(const TransferStats& stats) {
           {"bytes_per_second", seconds > 0 ? static_cast<double>(stats.bytes_sent) / seconds : 0.0}};
 }
 
+boost::json::object StoreStatisticsToJson(const StoreStatistics& stats) {
+  return {{"requests", stats.requests},
+          {"retries", stats.retries},
+          {"throttled", stats.throttled},
+          {"network_failures", stats.network_failures},
+          {"failed_requests", stats.failed_requests},
+          {"in_flight_limit", stats.in_flight_limit},
+          {"max_in_flight", stats.max_in_flight}};
+}
+
 }  // namespace hvr

@@ -18,5 +18,8 @@ boost::json::object RecoveryPointToJson(const RecoveryPoint& point);
 // {"virtual_size", "bytes_read", "bytes_sent", "bytes_skipped", "requests", "seconds",
 //  "bytes_per_second"}
 boost::json::object TransferStatsToJson(const TransferStats& stats);
+// {"requests", "retries", "throttled", "network_failures", "failed_requests",
+//  "in_flight_limit", "max_in_flight"}
+boost::json::object StoreStatisticsToJson(const StoreStatistics& stats);
 
 }  // namespace hvr

@@ -153,4 +153,15 @@ Status ValidateBreakPeriod(std::chrono::seconds period) {
                  " s: must be 0 to 60 seconds");
 }
 
+Status ValidateRequestRetryOptions(const RequestRetryOptions& o) {
+  const auto invalid = [](const std::string& what) { return Error(Code::kInvalidArgument, "request retries: " + what); };
+  if (o.max_attempts < 1 || o.max_attempts > 100) {
+    return invalid("max_attempts must be 1 to 100, not " + std::to_string(o.max_attempts));
+  }
+  if (o.base_delay.count() <= 0) return invalid("base_delay must be positive");
+  if (o.max_delay < o.base_delay) return invalid("max_delay must not be shorter than base_delay");
+  if (o.max_elapsed.count() < 0) return invalid("max_elapsed must not be negative");
+  return Ok();
+}
+
 }  // namespace hvr

@@ -289,6 +289,7 @@ static void test_stores(const char *disk_path) {
   hvr_disk *disk = NULL;
   hvr_disk_range *ranges = NULL;
   hvr_store_disk_info info;
+  hvr_store_statistics statistics = HVR_STORE_STATISTICS_INIT;
   size_t count = 0;
   char *text = NULL;
   unsigned char page[512];
@@ -311,10 +312,13 @@ static void test_stores(const char *disk_path) {
   EXPECT_NULL(hvr_store_options_set_encryption_key(NULL, page, 32), "options");
   EXPECT_NULL(hvr_store_options_set_encryption_key(options, NULL, 32), "key");
   EXPECT_NULL(hvr_store_options_set_log(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_store_options_set_retries(NULL, 6, 1000, 30000, 120000), "options");
   EXPECT_NULL(hvr_store_open(NULL, options, &store), "target");
   EXPECT_NULL(hvr_store_open(folder, options, NULL), "out");
   EXPECT_NULL(hvr_store_list_json(NULL, &text), "store");
   EXPECT_NULL(hvr_store_list_json(store, NULL), "out_json");
+  EXPECT_NULL(hvr_store_get_statistics(NULL, &statistics), "store");
+  EXPECT_NULL(hvr_store_get_statistics(store, NULL), "out");
   EXPECT_NULL(hvr_store_upload(NULL, disk_path, "d", NULL, NULL, NULL, NULL), "store");
   EXPECT_NULL(hvr_store_upload(store, NULL, "d", NULL, NULL, NULL, NULL), "image_path");
   EXPECT_NULL(hvr_store_upload(store, disk_path, NULL, NULL, NULL, NULL, NULL), "disk_name");
@@ -401,6 +405,8 @@ static void test_replication(const char *disk_path) {
   hvr_scheduler *scheduler = NULL;
   hvr_plan *plan = NULL;
   hvr_session_status status;
+  hvr_store_statistics statistics = HVR_STORE_STATISTICS_INIT;
+  const int64_t delays[2] = {10, 20};
   hvr_cycle_report cycle;
   char state[200], store[200];
   char *text = NULL;
@@ -466,6 +472,9 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_options_set_job_callback(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_log(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_max_in_flight(NULL, 1), "options");
+  EXPECT_NULL(hvr_session_options_set_retries(NULL, 6, 1000, 30000, 120000), "options");
+  EXPECT_NULL(hvr_session_options_set_operation_retry_delays(NULL, delays, 2), "options");
+  EXPECT_NULL(hvr_session_options_set_operation_retry_delays(options, NULL, 2), "delays_ms");
   EXPECT_NULL(hvr_session_protect(NULL, state, protection, NULL, &session), "engine");
   EXPECT_NULL(hvr_session_protect(engine, NULL, protection, NULL, &session), "state_dir");
   EXPECT_NULL(hvr_session_protect(engine, state, NULL, NULL, &session), "protection");
@@ -485,6 +494,8 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_next_due(session, &flag, NULL), "out_when");
   EXPECT_NULL(hvr_session_get_status(NULL, &status), "session");
   EXPECT_NULL(hvr_session_get_status(session, NULL), "out");
+  EXPECT_NULL(hvr_session_get_store_statistics(NULL, &statistics), "session");
+  EXPECT_NULL(hvr_session_get_store_statistics(session, NULL), "out");
   EXPECT_NULL(hvr_session_status_json(NULL, &text), "session");
   EXPECT_NULL(hvr_session_status_json(session, NULL), "out_json");
   EXPECT_NULL(hvr_session_jobs_json(NULL, &text), "session");

@@ -143,7 +143,26 @@ int main(void) {
   CHECK_OK(hvr_session_options_create(&options));
   CHECK_OK(hvr_session_options_set_host(options, host));
   CHECK_OK(hvr_session_options_set_job_callback(options, on_job, &v));
+  {
+    /* The retry layers below the VM's schedule, checked where they are set. */
+    const int64_t delays[2] = {100, 200};
+    const int64_t too_long[1] = {600001};
+    int64_t eleven[11] = {0};
+    CHECK_OK(hvr_session_options_set_retries(options, 4, 50, 400, 5000));
+    CHECK(hvr_session_options_set_retries(options, 4, 0, 400, 5000) == HVR_INVALID_ARGUMENT);
+    CHECK_OK(hvr_session_options_set_operation_retry_delays(options, delays, 2));
+    CHECK(hvr_session_options_set_operation_retry_delays(options, too_long, 1) == HVR_INVALID_ARGUMENT);
+    CHECK(strstr(hvr_last_error_message(), "0 to 600000 ms") != NULL);
+    CHECK(hvr_session_options_set_operation_retry_delays(options, eleven, 11) == HVR_INVALID_ARGUMENT);
+    CHECK_OK(hvr_session_options_set_operation_retry_delays(options, NULL, 0));
+    CHECK_OK(hvr_session_options_set_operation_retry_delays(options, delays, 2));
+  }
   CHECK_OK(hvr_session_protect(engine, state, protection, options, &session));
+  {
+    hvr_store_statistics counters = HVR_STORE_STATISTICS_INIT;
+    CHECK_OK(hvr_session_get_store_statistics(session, &counters));
+    CHECK(counters.requests > 0); /* protection created the replica */
+  }
   s = status_of(session);
   CHECK(s.state == HVR_REPLICATION_ENABLED);
   CHECK(strcmp(hvr_replication_state_name(s.state), "enabled") == 0);

@@ -248,6 +248,12 @@ int main(void) {
   CHECK(hvr_store_options_set_encryption_key(options, (const uint8_t *)"short", 5) == HVR_INVALID_ARGUMENT);
   CHECK(hvr_store_options_set_bandwidth(options, 0, 0, 17 * 60, 9 * 60, 0x3e) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_store_options_set_bandwidth(options, 0, 0, 9 * 60, 17 * 60, 0x3e));
+  /* Request retries are checked where they are set, with the rule's own words. */
+  CHECK(hvr_store_options_set_retries(options, 0, 1000, 30000, 120000) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "max_attempts must be 1 to 100") != NULL);
+  CHECK(hvr_store_options_set_retries(options, 3, 2000, 1000, 120000) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "max_delay") != NULL);
+  CHECK_OK(hvr_store_options_set_retries(options, 3, 100, 1000, 10000));
   CHECK(hvr_store_open(NULL, options, &store) == HVR_INVALID_ARGUMENT);
   CHECK(strstr(hvr_last_error_message(), "target is NULL") != NULL);
   CHECK(hvr_store_open("UseDevelopmentStorage=true", options, &store) == HVR_INVALID_ARGUMENT);
@@ -260,6 +266,15 @@ int main(void) {
   CHECK_OK(hvr_store_upload(store, image, "disk0", on_progress, &progress, NULL, &stats));
   CHECK(stats.virtual_size == 3u << 20);
   CHECK(stats.bytes_sent == 65536);
+  {
+    /* A local folder does not retry; it counts its operations and its I/O threads. */
+    hvr_store_statistics counters = HVR_STORE_STATISTICS_INIT;
+    CHECK_OK(hvr_store_get_statistics(store, &counters));
+    CHECK(counters.requests > 0 && counters.retries == 0 && counters.failed_requests == 0);
+    CHECK(counters.in_flight_limit == 4 && counters.max_in_flight == 4);
+    counters.struct_size = 0;
+    CHECK(hvr_store_get_statistics(store, &counters) == HVR_INVALID_ARGUMENT);
+  }
   CHECK(stats.bytes_sent + stats.bytes_skipped == stats.virtual_size);
   CHECK(progress.calls > 0 && progress.last_done == progress.total && progress.total == stats.virtual_size);
   CHECK(hvr_store_upload(store, image, "disk0", NULL, NULL, NULL, NULL) == HVR_CONFLICT);

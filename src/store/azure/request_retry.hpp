@@ -36,10 +36,6 @@ TryOutcome ClassifyTry(const Result<HttpResponse>& response, bool request_left);
 // else `Retry-After` (seconds or an HTTP date, measured from `now`).
 std::optional<std::chrono::milliseconds> RetryAfter(const http::fields& headers, TimePoint now);
 
-// RequestRetryOptions with a usable meaning: at least one try, positive delays, the
-// longest delay not shorter than the first.
-Status ValidateRequestRetryOptions(const RequestRetryOptions& options);
-
 // The waits between the tries of one request: base_delay doubling up to max_delay, each
 // scaled by a jitter factor in [0.8, 1.2) so that many clients failed by the same outage
 // do not come back together; a Retry-After replaces the computed wait. No try starts past

@@ -1,0 +1,35 @@
+#include "store_values.hpp"
+
+#include <string>
+
+#include "capi_internal.hpp"
+
+namespace hvr::capi {
+
+hvr_status RetryOptionsFrom(int max_attempts, int64_t base_delay_ms, int64_t max_delay_ms, int64_t max_elapsed_ms,
+                            const char* function, RequestRetryOptions* out) {
+  RequestRetryOptions retry;
+  retry.max_attempts = max_attempts;
+  retry.base_delay = std::chrono::milliseconds(base_delay_ms);
+  retry.max_delay = std::chrono::milliseconds(max_delay_ms);
+  retry.max_elapsed = std::chrono::milliseconds(max_elapsed_ms);
+  if (Status valid = ValidateRequestRetryOptions(retry); !valid.ok()) {
+    return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": " + valid.error().message());
+  }
+  *out = retry;
+  return HVR_OK;
+}
+
+hvr_status CopyStoreStatistics(const StoreStatistics& stats, hvr_store_statistics* out, const char* function) {
+  hvr_store_statistics full{};
+  full.requests = stats.requests;
+  full.retries = stats.retries;
+  full.throttled = stats.throttled;
+  full.network_failures = stats.network_failures;
+  full.failed_requests = stats.failed_requests;
+  full.in_flight_limit = stats.in_flight_limit;
+  full.max_in_flight = stats.max_in_flight;
+  return CopyOut(full, out, function);
+}
+
+}  // namespace hvr::capi
