@@ -8,7 +8,6 @@
 
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
-#include "hvr/version.hpp"
 #include "store/azure/co_result.hpp"
 #include "store/azure/crypto.hpp"
 #include "store/azure/shared_key.hpp"
@@ -61,8 +60,6 @@ std::optional<std::string> Find(const Metadata& metadata, std::string_view key) 
   return std::nullopt;
 }
 
-std::string UserAgent() { return std::string("hvr/") + VersionString() + " (Linux)"; }
-
 // A replica disk is a page blob of a whole number of MiB plus the 512-byte footer.
 Result<uint64_t> VirtualSizeOf(const std::string& name, uint64_t blob_length,
                                std::string_view blob_type) {
@@ -96,16 +93,7 @@ Result<std::unique_ptr<AzureStore>> AzureStore::Open(Target target, const StoreO
     return Error(Code::kInvalidArgument,
                  target.Describe() + ": customer-provided encryption keys need an https endpoint");
   }
-  TransportConfig config;
-  config.endpoint = target.endpoint;
-  config.max_in_flight = options.max_in_flight;
-  config.connect_timeout = options.connect_timeout;
-  config.io_timeout = options.io_timeout;
-  config.idle_timeout = options.idle_timeout;
-  config.tls = options.tls;
-  HVR_ASSIGN_OR_RETURN(config.proxy, ResolveProxy(options.proxy, target.endpoint));
-  config.bandwidth = options.bandwidth;
-  config.log = options.log;
+  HVR_ASSIGN_OR_RETURN(TransportConfig config, TransportConfigFor(target.endpoint, options));
   auto transport = HttpTransport::Create(executor, std::move(config));
   if (!transport.ok()) return transport.error().WithContext(target.Describe());
   return std::unique_ptr<AzureStore>(new AzureStore(std::move(target), options, std::move(executor),
