@@ -77,12 +77,14 @@ Result<uint64_t> VirtualSizeOf(const std::string& name, uint64_t blob_length,
 }  // namespace
 
 AzureStore::AzureStore(Target target, const StoreOptions& options,
-                       asio::any_io_executor executor, std::unique_ptr<HttpTransport> transport)
+                       asio::any_io_executor executor, std::unique_ptr<HttpTransport> transport,
+                       std::unique_ptr<EntraTokens> tokens)
     : target_(std::move(target)),
       description_(target_.Describe()),
       encryption_key_(options.encryption_key),
       executor_(std::move(executor)),
-      transport_(std::move(transport)) {}
+      transport_(std::move(transport)),
+      tokens_(std::move(tokens)) {}
 
 Result<std::unique_ptr<AzureStore>> AzureStore::Open(Target target, const StoreOptions& options,
                                                      asio::any_io_executor executor) {
@@ -96,8 +98,14 @@ Result<std::unique_ptr<AzureStore>> AzureStore::Open(Target target, const StoreO
   HVR_ASSIGN_OR_RETURN(TransportConfig config, TransportConfigFor(target.endpoint, options));
   auto transport = HttpTransport::Create(executor, std::move(config));
   if (!transport.ok()) return transport.error().WithContext(target.Describe());
+  std::unique_ptr<EntraTokens> tokens;
+  if (target.service_principal) {
+    auto created = EntraTokens::Create(executor, *target.service_principal, options);
+    if (!created.ok()) return created.error().WithContext(target.Describe());
+    tokens = std::move(created).value();
+  }
   return std::unique_ptr<AzureStore>(new AzureStore(std::move(target), options, std::move(executor),
-                                                    std::move(transport).value()));
+                                                    std::move(transport).value(), std::move(tokens)));
 }
 
 template <typename T>
@@ -127,6 +135,7 @@ awaitable<Result<HttpResponse>> AzureStore::Exchange(BlobRequest& request, std::
   request.headers.set("x-ms-client-request-id", Guid::Random().ToString());
   const std::string authority = target_.endpoint.Authority();
   const std::string target = RequestTarget(target_, request);
+  HVR_CO_ASSIGN_OR_RETURN(std::string bearer, co_await BearerToken());
   const auto make = [&]() {
     if (!target_.account_key.empty()) {
       SignSharedKey(target_, request, FormatHttpDate(std::chrono::system_clock::now()));
@@ -135,6 +144,7 @@ awaitable<Result<HttpResponse>> AzureStore::Exchange(BlobRequest& request, std::
     }
     RequestMessage message{request.method, target, 11};
     for (const auto& field : request.headers) message.set(field.name_string(), field.value());
+    if (!bearer.empty()) message.set(http::field::authorization, "Bearer " + bearer);
     message.set(http::field::host, authority);
     message.set(http::field::user_agent, UserAgent());
     message.body() = http::span_body<const uint8_t>::value_type(request.body.data(), request.body.size());
@@ -143,7 +153,21 @@ awaitable<Result<HttpResponse>> AzureStore::Exchange(BlobRequest& request, std::
     }
     return message;
   };
-  co_return co_await transport_->Send(make, sink, request.What());
+  auto response = co_await transport_->Send(make, sink, request.What());
+  // A token the service refuses before its time (revoked, or the clocks disagree) is
+  // replaced and the request sent once more; a second 401 is an answer about the
+  // principal, not the token.
+  if (!bearer.empty() && response.ok() && response->status == 401) {
+    tokens_->Reject(bearer);
+    HVR_CO_ASSIGN_OR_RETURN(bearer, co_await BearerToken());
+    response = co_await transport_->Send(make, sink, request.What());
+  }
+  co_return response;
+}
+
+awaitable<Result<std::string>> AzureStore::BearerToken() {
+  if (!tokens_) co_return std::string();
+  co_return co_await tokens_->Get();
 }
 
 Error AzureStore::ResponseError(const HttpResponse& response, const BlobRequest& request) const {

@@ -13,6 +13,7 @@
 #include "hvr/store.hpp"
 #include "store/azure/azure_target.hpp"
 #include "store/azure/blob_request.hpp"
+#include "store/azure/entra_tokens.hpp"
 #include "store/azure/http_transport.hpp"
 #include "store/azure/xml.hpp"
 #include "store/held_leases.hpp"
@@ -63,7 +64,7 @@ class AzureStore final : public ReplicaStore {
   using Task = boost::asio::awaitable<Result<T>>;
 
   AzureStore(Target target, const StoreOptions& options, boost::asio::any_io_executor executor,
-             std::unique_ptr<HttpTransport> transport);
+             std::unique_ptr<HttpTransport> transport, std::unique_ptr<EntraTokens> tokens);
 
   // Runs `op` and completes `handler` with its result, errors prefixed with the store.
   template <typename T>
@@ -73,6 +74,9 @@ class AzureStore final : public ReplicaStore {
 
   // Sends a request with the headers every request carries; any status comes back.
   Task<HttpResponse> Exchange(BlobRequest& request, std::span<uint8_t> sink = {});
+  // The Entra ID token to put on a request; empty with Shared Key (signed per attempt)
+  // or a SAS (in the query).
+  Task<std::string> BearerToken();
   // As Exchange, with statuses other than 2xx turned into errors.
   Task<HttpResponse> Call(BlobRequest& request, std::span<uint8_t> sink = {});
   Error ResponseError(const HttpResponse& response, const BlobRequest& request) const;
@@ -117,6 +121,7 @@ class AzureStore final : public ReplicaStore {
   const std::optional<std::array<uint8_t, 32>> encryption_key_;
   boost::asio::any_io_executor executor_;
   std::unique_ptr<HttpTransport> transport_;
+  std::unique_ptr<EntraTokens> tokens_;  // null unless the target names a service principal
 
   HeldLeases leases_;
   std::mutex mu_;
