@@ -2,10 +2,10 @@
 // (docs/transport.md, "Authorisation"). A token is fetched with the client credentials
 // grant, over a transport of its own to the authority host (the store's TLS options, CA
 // file and proxy), and shared by every request of the store. It is replaced before it
-// expires, not after a request failed: once half its life or all but five minutes of it
-// has passed, whichever comes first. However many requests need a token at once, one
-// fetches it and the others wait for that one, or go on with the old token while it is
-// still valid.
+// expires, not after a request failed: once all but five minutes of its life has passed,
+// or half of it for a token that lives less than ten. However many requests need a token
+// at once, one fetches it and the others wait for that one, or go on with the old token
+// while it is still valid.
 //
 // Thread-safe: Get() may run on any threads of the executor at once.
 #pragma once
