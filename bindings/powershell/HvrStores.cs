@@ -127,15 +127,17 @@ namespace Hvr
     }
 
     // A store of replica disks, each an Azure-ready fixed VHD. Thread-safe; calls block
-    // until done. Messages and log lines never contain keys or SAS signatures.
+    // until done. Messages and log lines never contain keys, SAS signatures, client
+    // secrets or tokens.
     public sealed class Store : IDisposable
     {
         internal readonly StoreHandle Handle;
 
         private Store(StoreHandle handle) { Handle = handle; }
 
-        // target: a connection string with Container=, a container URL with a SAS token, or
-        // a local folder (created when missing).
+        // target: a connection string with Container= (and an account key, a SAS or an
+        // Entra ID service principal), a container URL with a SAS token, or a local folder
+        // (created when missing).
         public static Store Open(string target, StoreOptions options)
         {
             Callbacks callbacks = new Callbacks();

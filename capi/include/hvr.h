@@ -680,12 +680,15 @@ HVR_API hvr_status hvr_disk_diff_manifest(const hvr_disk *source, const hvr_mani
  *
  * A store holds replica disks, each an Azure-ready fixed VHD: Azure page blobs in a
  * container, or a local folder. hvr_store_open takes one target string:
- *   - a connection string naming its container, e.g.
+ *   - a connection string naming its container, with an account key, a SAS or a
+ *     Microsoft Entra ID service principal (TenantId, ClientId, ClientSecret or
+ *     ClientCertificatePath; docs/transport.md, "Authorisation"), e.g.
  *     "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=...;Container=replicas";
  *   - a container URL with a SAS token, "https://a.blob.core.windows.net/replicas?sv=...";
  *   - anything else is a local folder, created when missing.
  * Calls block until done. A store is thread-safe: calls may come from many threads at
- * once. Messages and log lines never contain keys or SAS signatures.
+ * once. Messages and log lines never contain keys, SAS signatures, client secrets or
+ * tokens.
  * ---------------------------------------------------------------------------------- */
 
 typedef struct hvr_store_options hvr_store_options;

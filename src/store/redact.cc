@@ -27,8 +27,9 @@ bool EndsValue(char c) {
 
 // Marks that introduce a secret value. A mark must not follow a letter or digit, so
 // "consig=" is left alone while "?sig=" and "&sig=" are caught.
-constexpr std::array<std::string_view, 4> kMarks = {"sig=", "accountkey=", "x-ms-encryption-key:",
-                                                    "x-ms-encryption-key="};
+constexpr std::array<std::string_view, 7> kMarks = {
+    "sig=",          "accountkey=",    "x-ms-encryption-key:", "x-ms-encryption-key=",
+    "clientsecret=", "client_secret=", "client_assertion="};
 
 }  // namespace
 
@@ -72,6 +73,17 @@ std::string RedactSecrets(std::string_view text) {
       }
     }
     out += text[i++];
+  }
+  return out;
+}
+
+std::string RedactSecrets(std::string_view text, std::initializer_list<std::string_view> values) {
+  std::string out = RedactSecrets(text);
+  for (std::string_view value : values) {
+    if (value.empty()) continue;
+    for (size_t at = out.find(value); at != std::string::npos; at = out.find(value, at + kMask.size())) {
+      out.replace(at, value.size(), kMask);
+    }
   }
   return out;
 }

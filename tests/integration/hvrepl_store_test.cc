@@ -22,7 +22,7 @@ constexpr uint64_t kMiB = 1 << 20;
 
 std::string Quote(const std::string& text) { return "'" + text + "'"; }
 
-CommandResult Hvrepl(const std::string& args) { return RunShell(Quote(HVREPL_PATH) + " " + args); }
+CommandResult RunHvrepl(const std::string& args) { return RunShell(Quote(HVREPL_PATH) + " " + args); }
 
 // The JSON document on the last line of a run's output.
 boost::json::object JsonOf(const CommandResult& run) {
@@ -52,6 +52,12 @@ class HvreplStoreTest : public ::testing::TestWithParam<Backend> {
   // TARGET/NAME for the command line (a connection string's Container= entry takes the
   // name after a slash just as a folder does).
   std::string Disk(const std::string& name) const { return Quote(store_target_ + "/" + name); }
+
+  // hvrepl, trusting the loopback certificate where the backend is HTTPS.
+  CommandResult Hvrepl(const std::string& args) const {
+    const bool https = GetParam() == Backend::kAzuriteEntra;
+    return RunHvrepl(args + (https ? " --ca-file " + Quote(HttpsAzuriteCa()) : ""));
+  }
 
   TempDir scratch_;
   std::string store_target_;
@@ -136,8 +142,45 @@ TEST_P(HvreplStoreTest, FailuresExitWithTheirClass) {
   EXPECT_FALSE(std::filesystem::exists(scratch_.File("x.vhd")));
 }
 
+// Signing in with Entra ID happens once per run, and neither the secret nor a token
+// shows, even with every request logged.
+TEST(HvreplEntraTest, UploadSignsInOnceAndShowsNoSecret) {
+  TempDir scratch;
+  const std::string target = NewTarget(Backend::kAzuriteEntra, scratch);
+  const std::string image = scratch.File("image.raw");
+  ASSERT_EQ(RunShell("qemu-img create -q -f raw " + Quote(image) + " 8M && qemu-io -f raw -c "
+                     "'write -P 0x5a 2M 3M' " + Quote(image)).exit_code, 0);
+  TokenEndpoint& tokens = EntraTokenEndpoint();
+  const int before = tokens.requests();
+  const CommandResult up = RunHvrepl("upload " + Quote(image) + " " + Quote(target + "/disk0") +
+                                     " --verbose --ca-file " + Quote(HttpsAzuriteCa()));
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  EXPECT_EQ(tokens.requests(), before + 1);
+  EXPECT_NE(up.output.find("PUT disk0?comp=page"), std::string::npos) << "requests are logged";
+  EXPECT_EQ(up.output.find(kEntraClientSecret), std::string::npos) << up.output;
+  for (const auto& token : tokens.tokens()) EXPECT_EQ(up.output.find(token), std::string::npos);
+
+  const std::string raw = scratch.File("back.raw");
+  const CommandResult down = RunHvrepl("download " + Quote(target + "/disk0") + " " + Quote(raw) +
+                                       " --raw --ca-file " + Quote(HttpsAzuriteCa()));
+  ASSERT_EQ(down.exit_code, 0) << down.output;
+  EXPECT_EQ(RunShell("cmp " + Quote(image) + " " + Quote(raw)).exit_code, 0);
+
+  // A wrong secret is an authentication failure (exit 1, non-recoverable) that names
+  // Entra ID's code and not the secret.
+  const std::string wrong = "Wr0ng~secret.value";
+  std::string bad_target = target;
+  bad_target.replace(bad_target.find(kEntraClientSecret), std::string(kEntraClientSecret).size(), wrong);
+  const CommandResult refused = RunHvrepl("upload " + Quote(image) + " " + Quote(bad_target + "/disk1") +
+                                          " --ca-file " + Quote(HttpsAzuriteCa()));
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("AADSTS7000215"), std::string::npos) << refused.output;
+  EXPECT_EQ(refused.output.find(wrong), std::string::npos) << refused.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, HvreplStoreTest,
-                         ::testing::Values(Backend::kLocal, Backend::kAzuriteHttp),
+                         ::testing::Values(Backend::kLocal, Backend::kAzuriteHttp,
+                                           Backend::kAzuriteEntra),
                          [](const ::testing::TestParamInfo<Backend>& param) {
                            return std::string(BackendName(param.param));
                          });

@@ -10,7 +10,6 @@
 #include <boost/beast/http.hpp>
 #include <atomic>
 #include <chrono>
-#include <mutex>
 #include <set>
 #include <thread>
 
@@ -23,6 +22,7 @@
 #include "store/azure/shared_key.hpp"
 #include "store/time_text.hpp"
 #include "test_util/fault_proxy.hpp"
+#include "test_util/log_capture.hpp"
 #include "test_util/result_assertions.hpp"
 
 namespace hvr::testing {
@@ -36,24 +36,6 @@ std::vector<uint8_t> Bytes(size_t size, uint8_t seed) {
   for (size_t i = 0; i < size; ++i) out[i] = static_cast<uint8_t>(seed + i * 7);
   return out;
 }
-
-// Log lines a store writes, for checks on what it says.
-struct LogCapture {
-  std::mutex mu;
-  std::vector<std::pair<LogLevel, std::string>> lines;
-  LogFn fn() {
-    return [this](LogLevel level, std::string_view message) {
-      std::lock_guard lock(mu);
-      lines.emplace_back(level, std::string(message));
-    };
-  }
-  std::string All() {
-    std::lock_guard lock(mu);
-    std::string out;
-    for (const auto& [level, line] : lines) out += line + "\n";
-    return out;
-  }
-};
 
 // Reads bytes of a blob straight from Azurite with a hand-signed request, bypassing the
 // store: ground truth for what the store put there.

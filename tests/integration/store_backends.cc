@@ -19,6 +19,8 @@ struct Shared {
   std::unique_ptr<TempDir> cert_dir;
   CertificateFiles cert;
   std::unique_ptr<Azurite> https;
+  std::unique_ptr<Azurite> entra;
+  std::unique_ptr<TokenEndpoint> token_endpoint;
 };
 
 Shared& State() {
@@ -31,12 +33,23 @@ void StopAll() {
   Shared& s = State();
   s.http.reset();
   s.https.reset();
+  s.entra.reset();
+  s.token_endpoint.reset();
   s.cert_dir.reset();
 }
 
 void RegisterStop() {
   static std::once_flag once;
   std::call_once(once, [] { std::atexit(StopAll); });
+}
+
+// Made on first use; `s.mu` is held.
+const CertificateFiles& Certificate(Shared& s) {
+  if (!s.cert_dir) {
+    s.cert_dir = std::make_unique<TempDir>();
+    s.cert = MakeSelfSignedCertificate(s.cert_dir->path(), "loopback", "127.0.0.1");
+  }
+  return s.cert;
 }
 
 }  // namespace
@@ -51,6 +64,8 @@ const char* BackendName(Backend backend) {
       return "AzuriteHttps";
     case Backend::kAzuriteSas:
       return "AzuriteSas";
+    case Backend::kAzuriteEntra:
+      return "AzuriteEntra";
   }
   return "Unknown";
 }
@@ -65,21 +80,42 @@ Azurite& HttpAzurite() {
   return *s.http;
 }
 
-Azurite& HttpsAzurite() {
+// The HTTPS Azurite kept in `instance`, started with the loopback certificate on first use.
+Azurite& HttpsInstance(std::unique_ptr<Azurite> Shared::*instance, bool oauth) {
   Shared& s = State();
   std::lock_guard lock(s.mu);
   RegisterStop();
-  if (!s.https) {
-    s.cert_dir = std::make_unique<TempDir>();
-    s.cert = MakeSelfSignedCertificate(s.cert_dir->path(), "azurite", "127.0.0.1");
-    s.https = std::make_unique<Azurite>(Azurite::Options{s.cert.cert, s.cert.key, false});
+  std::unique_ptr<Azurite>& azurite = s.*instance;
+  if (!azurite) {
+    const CertificateFiles& cert = Certificate(s);
+    azurite = std::make_unique<Azurite>(Azurite::Options{cert.cert, cert.key, false, oauth});
   }
-  return *s.https;
+  return *azurite;
 }
 
-const std::string& HttpsAzuriteCa() {
-  HttpsAzurite();
-  return State().cert.cert;
+Azurite& HttpsAzurite() { return HttpsInstance(&Shared::https, false); }
+
+Azurite& EntraAzurite() { return HttpsInstance(&Shared::entra, true); }
+
+const CertificateFiles& LoopbackCertificate() {
+  Shared& s = State();
+  std::lock_guard lock(s.mu);
+  return Certificate(s);
+}
+
+const std::string& HttpsAzuriteCa() { return LoopbackCertificate().cert; }
+
+TokenEndpoint& EntraTokenEndpoint() {
+  Shared& s = State();
+  std::lock_guard lock(s.mu);
+  RegisterStop();
+  if (!s.token_endpoint) {
+    TokenEndpoint::Options options;
+    options.tls = Certificate(s);
+    options.client_secret = kEntraClientSecret;
+    s.token_endpoint = std::make_unique<TokenEndpoint>(options);
+  }
+  return *s.token_endpoint;
 }
 
 std::string UniqueContainer() {
@@ -102,6 +138,9 @@ std::string NewTarget(Backend backend, const TempDir& scratch) {
           std::chrono::system_clock::now() + std::chrono::hours(2));
       return HttpAzurite().BlobEndpoint() + "/" + UniqueContainer() + "?" + sas;
     }
+    case Backend::kAzuriteEntra:
+      return "BlobEndpoint=" + EntraAzurite().BlobEndpoint() + ";" +
+             EntraTokenEndpoint().Keys(kEntraClientSecret) + ";Container=" + UniqueContainer();
   }
   return {};
 }
@@ -109,7 +148,9 @@ std::string NewTarget(Backend backend, const TempDir& scratch) {
 StoreOptions OptionsFor(Backend backend) {
   StoreOptions options;
   options.max_in_flight = 4;
-  if (backend == Backend::kAzuriteHttps) options.tls.ca_file = HttpsAzuriteCa();
+  if (backend == Backend::kAzuriteHttps || backend == Backend::kAzuriteEntra) {
+    options.tls.ca_file = HttpsAzuriteCa();
+  }
   return options;
 }
 

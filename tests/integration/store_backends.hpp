@@ -1,7 +1,8 @@
 // The targets the shared replica store suite runs against: the local directory store,
-// Azurite over HTTP (Shared Key), over HTTPS with a certificate the test makes, and a
-// container URL with a SAS token. Each test gets a fresh folder or container; Azurite
-// instances start once per process, when first needed.
+// Azurite over HTTP (Shared Key), over HTTPS with a certificate the test makes, a
+// container URL with a SAS token, and Azurite's OAuth mode with an Entra ID service
+// principal signing in at a token endpoint of the test's own. Each test gets a fresh
+// folder or container; Azurite instances start once per process, when first needed.
 #pragma once
 
 #include <memory>
@@ -10,10 +11,11 @@
 #include "hvr/store_options.hpp"
 #include "test_util/azurite.hpp"
 #include "test_util/temp_dir.hpp"
+#include "test_util/token_endpoint.hpp"
 
 namespace hvr::testing {
 
-enum class Backend { kLocal, kAzuriteHttp, kAzuriteHttps, kAzuriteSas };
+enum class Backend { kLocal, kAzuriteHttp, kAzuriteHttps, kAzuriteSas, kAzuriteEntra };
 
 const char* BackendName(Backend backend);  // "Local", "AzuriteHttp", ...
 bool IsAzurite(Backend backend);
@@ -21,8 +23,17 @@ bool IsAzurite(Backend backend);
 // The shared Azurite instances of this process, started on first use.
 Azurite& HttpAzurite();
 Azurite& HttpsAzurite();
-// The CA file that trusts HttpsAzurite()'s certificate.
+Azurite& EntraAzurite();  // HTTPS, --oauth basic
+// The CA file that trusts the certificate of HttpsAzurite(), EntraAzurite() and the token
+// endpoints of these tests (one certificate for 127.0.0.1).
 const std::string& HttpsAzuriteCa();
+// The certificate and key behind it, for servers of the tests' own.
+const CertificateFiles& LoopbackCertificate();
+
+// The secret of the service principal the Entra backend signs in as, and its token
+// endpoint, started on first use.
+inline constexpr char kEntraClientSecret[] = "Qx8~entra.SECRET_value-4f1d";
+TokenEndpoint& EntraTokenEndpoint();
 
 // A new, empty target of `backend` (a folder under `scratch`, or a container with a
 // name unique to this process and call).

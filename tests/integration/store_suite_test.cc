@@ -1,5 +1,5 @@
 // The one replica store suite, run against every store: the local directory store,
-// Azurite over HTTP, over HTTPS and through a SAS URL. What one store does, the others
+// Azurite over HTTP, over HTTPS, through a SAS URL and with Entra ID tokens. What one store does, the others
 // must do too; where Azurite lacks a feature (docs/azurite-notes.md) the case checks
 // that the store says so with kUnsupported and skips the rest against Azurite only.
 #include <gtest/gtest.h>
@@ -425,7 +425,8 @@ TEST_P(StoreSuite, ManyWritesInFlightFromCoroutinesAndCallbacks) {
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreSuite,
                          ::testing::Values(Backend::kLocal, Backend::kAzuriteHttp,
-                                           Backend::kAzuriteHttps, Backend::kAzuriteSas),
+                                           Backend::kAzuriteHttps, Backend::kAzuriteSas,
+                                           Backend::kAzuriteEntra),
                          [](const ::testing::TestParamInfo<Backend>& param) { return std::string(BackendName(param.param)); });
 
 }  // namespace

@@ -61,7 +61,7 @@ TEST(AzureTargetTest, BadConnectionStringsSayWhatIsWrong) {
   EXPECT_NE(message("AccountName=a;AccountKey=Zm9v").find("names no container"), std::string::npos);
   EXPECT_NE(message("AccountName=a;AccountKey=Zm9v;Container=c01;Bogus=1").find("unknown key 'Bogus'"),
             std::string::npos);
-  EXPECT_NE(message("AccountName=a;Container=c01").find("AccountKey or SharedAccessSignature"),
+  EXPECT_NE(message("AccountName=a;Container=c01").find("needs AccountKey, SharedAccessSignature, or Entra ID"),
             std::string::npos);
   EXPECT_NE(message("AccountName=a;AccountKey=!!;Container=c01").find("not base64"), std::string::npos);
   EXPECT_NE(message("AccountName=a;AccountKey=Zm9v;SharedAccessSignature=sig=x;Container=c01").find("not both"),
@@ -71,6 +71,98 @@ TEST(AzureTargetTest, BadConnectionStringsSayWhatIsWrong) {
   // Secrets stay out of messages about entries.
   EXPECT_EQ(message("AccountName=a;AccountKey=c2VjcmV0;Container=c01;junk").find("c2VjcmV0"),
             std::string::npos);
+}
+
+constexpr char kTenant[] = "8f0c7a9e-3b52-4d61-9a0e-5c4b2f1d7e63";
+constexpr char kClient[] = "2b6e51d4-93a7-4c08-b1f5-7d3a9e0c4f12";
+constexpr char kSecret[] = "Zx9~Q8.s_ECRET-value";
+
+std::string Principal(const std::string& more) {
+  return std::string("TenantId=") + kTenant + ";ClientId=" + kClient + ";" + more;
+}
+
+TEST(AzureTargetTest, AServicePrincipalWithASecret) {
+  ASSERT_OK_AND_ASSIGN(const ParsedTarget parsed,
+                       ParseConnectionString("BlobEndpoint=https://acct.blob.core.windows.net;" +
+                                             Principal(std::string("clientsecret=") + kSecret) +
+                                             ";Container=vms/disk0"));
+  const Target& t = parsed.target;
+  ASSERT_TRUE(t.service_principal.has_value());
+  EXPECT_EQ(t.service_principal->tenant_id, kTenant);
+  EXPECT_EQ(t.service_principal->client_id, kClient);
+  EXPECT_EQ(t.service_principal->client_secret, kSecret);
+  EXPECT_EQ(t.service_principal->certificate_path, "");
+  EXPECT_EQ(t.service_principal->authority.Url(), kDefaultAuthorityHost);
+  EXPECT_TRUE(t.account_key.empty());
+  EXPECT_TRUE(t.sas.empty());
+  EXPECT_EQ(t.account, "acct");
+  EXPECT_EQ(parsed.rest, "disk0");
+  EXPECT_EQ(t.Describe(), "azure:https://acct.blob.core.windows.net/vms");
+}
+
+TEST(AzureTargetTest, AServicePrincipalWithACertificateInASovereignCloud) {
+  ASSERT_OK_AND_ASSIGN(const ParsedTarget gov,
+                       ParseConnectionString("AccountName=acct;EndpointSuffix=core.usgovcloudapi.net;" +
+                                             Principal("ClientCertificatePath=/etc/hvr/sp.pem;"
+                                                       "AuthorityHost=https://login.microsoftonline.us/") +
+                                             ";Container=vms"));
+  EXPECT_EQ(gov.target.endpoint.host, "acct.blob.core.usgovcloudapi.net");
+  ASSERT_TRUE(gov.target.service_principal.has_value());
+  EXPECT_EQ(gov.target.service_principal->certificate_path, "/etc/hvr/sp.pem");
+  EXPECT_EQ(gov.target.service_principal->client_secret, "");
+  EXPECT_EQ(gov.target.service_principal->authority.Url(), "https://login.microsoftonline.us");
+
+  // An authority on an IP address is not addressed path-style as emulators' Blob
+  // endpoints are.
+  ASSERT_OK_AND_ASSIGN(const ParsedTarget local,
+                       ParseConnectionString("BlobEndpoint=https://127.0.0.1:10000/devstoreaccount1;" +
+                                             Principal("ClientSecret=s;AuthorityHost=https://127.0.0.1:8443") +
+                                             ";Container=vms"));
+  const Endpoint& authority = local.target.service_principal->authority;
+  EXPECT_EQ(authority.host, "127.0.0.1");
+  EXPECT_EQ(authority.port, 8443);
+  EXPECT_EQ(authority.base_path, "");
+}
+
+TEST(AzureTargetTest, ContradictoryOrIncompleteServicePrincipalsAreRefused) {
+  std::vector<std::string> messages;
+  const auto message = [&](const std::string& text) {
+    auto parsed = ParseConnectionString(text);
+    EXPECT_FALSE(parsed.ok()) << text;
+    messages.push_back(parsed.ok() ? std::string() : parsed.error().message());
+    return messages.back();
+  };
+  const std::string secret = std::string("ClientSecret=") + kSecret;
+  const std::string blob = "BlobEndpoint=https://acct.blob.core.windows.net;Container=vms;";
+  EXPECT_NE(message(blob + Principal(secret) + ";AccountKey=Zm9v").find("two ways to authorise"),
+            std::string::npos);
+  EXPECT_NE(message(blob + Principal(secret) + ";SharedAccessSignature=sv=1&sig=x").find("two ways"),
+            std::string::npos);
+  EXPECT_NE(message(blob + "AccountKey=Zm9v;AuthorityHost=https://login.microsoftonline.us").find("two ways"),
+            std::string::npos);
+  EXPECT_NE(message(blob + Principal(secret + ";ClientCertificatePath=/sp.pem")).find("not both"),
+            std::string::npos);
+  EXPECT_NE(message(blob + Principal("AuthorityHost=https://login.microsoftonline.us"))
+                .find("needs ClientSecret or ClientCertificatePath"),
+            std::string::npos);
+  EXPECT_NE(message(blob + std::string("ClientId=") + kClient + ";" + secret).find("needs TenantId"),
+            std::string::npos);
+  EXPECT_NE(message(blob + "TenantId=../x;ClientId=c;" + secret).find("needs TenantId"), std::string::npos);
+  EXPECT_NE(message(blob + "TenantId=t;ClientId=;" + secret).find("needs ClientId"), std::string::npos);
+  EXPECT_NE(message(blob + Principal("ClientCertificatePath=sp.pem")).find("absolute path"),
+            std::string::npos);
+  EXPECT_NE(message(blob + Principal(secret + ";AuthorityHost=http://login.microsoftonline.com"))
+                .find("AuthorityHost: must be https"),
+            std::string::npos);
+  EXPECT_NE(message(blob + Principal(secret + ";AuthorityHost=https://login.microsoftonline.com/common"))
+                .find("host alone"),
+            std::string::npos);
+  EXPECT_NE(message("DefaultEndpointsProtocol=http;AccountName=acct;Container=vms;" + Principal(secret))
+                .find("only over https"),
+            std::string::npos);
+  EXPECT_NE(message("UseDevelopmentStorage=true;Container=vms;" + Principal(secret)).find("no other key"),
+            std::string::npos);
+  for (const auto& text : messages) EXPECT_EQ(text.find(kSecret), std::string::npos) << text;
 }
 
 TEST(AzureTargetTest, ContainerUrls) {

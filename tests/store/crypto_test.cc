@@ -36,6 +36,16 @@ TEST(CryptoTest, Base64FollowsRfc4648) {
   EXPECT_FALSE(Base64Decode("Zm9v!!=="));
 }
 
+TEST(CryptoTest, Base64UrlHasItsOwnAlphabetAndNoPadding) {
+  EXPECT_EQ(Base64UrlEncode(Span("")), "");
+  EXPECT_EQ(Base64UrlEncode(Span("f")), "Zg");
+  EXPECT_EQ(Base64UrlEncode(Span("foob")), "Zm9vYg");
+  EXPECT_EQ(Base64UrlEncode(Span("foobar")), "Zm9vYmFy");
+  const uint8_t both[] = {0xfb, 0xff, 0xbf};  // "+/+/" in the standard alphabet
+  EXPECT_EQ(Base64Encode(both), "+/+/");
+  EXPECT_EQ(Base64UrlEncode(both), "-_-_");
+}
+
 TEST(CryptoTest, DigestsAgreeWithTheOpensslTool) {
   const std::string text = "PUT 512 /devstoreaccount1/c/d comp:page";
   const std::string key_hex = "00112233445566778899aabbccddeeff";
@@ -47,7 +57,9 @@ TEST(CryptoTest, DigestsAgreeWithTheOpensslTool) {
   EXPECT_EQ(HexBytes(HmacSha256(key, text)), expected_hmac);
   EXPECT_EQ(HexBytes(Md5(Span(text))), ShellOutput("printf '%s' '" + text + "' | openssl dgst -md5 | sed 's/.*= //'"));
   EXPECT_EQ(HexBytes(Sha256(Span(text))), ShellOutput("printf '%s' '" + text + "' | openssl dgst -sha256 | sed 's/.*= //'"));
-  // RFC 1321's "abc".
+  EXPECT_EQ(HexBytes(Sha1(Span(text))), ShellOutput("printf '%s' '" + text + "' | openssl dgst -sha1 | sed 's/.*= //'"));
+  // FIPS 180's and RFC 1321's "abc".
+  EXPECT_EQ(HexBytes(Sha1(Span("abc"))), "a9993e364706816aba3e25717850c26c9cd0d89d");
   EXPECT_EQ(HexBytes(Md5(Span("abc"))), "900150983cd24fb0d6963f7d28e17f72");
 }
 

@@ -18,6 +18,24 @@ TEST(RedactTest, SignaturesKeysAndPasswordsAreHidden) {
   EXPECT_EQ(RedactSecrets("http://agent@proxy:3128"), "http://agent@proxy:3128");
 }
 
+TEST(RedactTest, EntraIdSecretsAndAssertionsAreHidden) {
+  EXPECT_EQ(RedactSecrets("BlobEndpoint=https://a.blob.core.windows.net;TenantId=t;ClientId=c;"
+                          "ClientSecret=Ab1~x.y_z-Q;Container=c"),
+            "BlobEndpoint=https://a.blob.core.windows.net;TenantId=t;ClientId=c;"
+            "ClientSecret=REDACTED;Container=c");
+  EXPECT_EQ(RedactSecrets("clientsecret=abc"), "clientsecret=REDACTED");
+  EXPECT_EQ(RedactSecrets("grant_type=client_credentials&client_id=c&client_secret=Ab1%7Ex&scope=s"),
+            "grant_type=client_credentials&client_id=c&client_secret=REDACTED&scope=s");
+  EXPECT_EQ(RedactSecrets("client_assertion_type=urn%3Ajwt&client_assertion=eyJ0.eyJ1.c2ln&x=1"),
+            "client_assertion_type=urn%3Ajwt&client_assertion=REDACTED&x=1");
+}
+
+TEST(RedactTest, ValuesTheCallerHoldsAreHiddenWhereverTheyAppear) {
+  EXPECT_EQ(RedactSecrets("AADSTS7000215: secret 'Ab1~x' is wrong; sig=zz; again Ab1~x.", {"Ab1~x", ""}),
+            "AADSTS7000215: secret 'REDACTED' is wrong; sig=REDACTED; again REDACTED.");
+  EXPECT_EQ(RedactSecrets("nothing here", {"Ab1~x"}), "nothing here");
+}
+
 TEST(RedactTest, OrdinaryTextIsLeftAlone) {
   const std::string text = "PUT disk0?comp=page: HTTP 412 LeaseIdMissing; consig=1 design=2 /srv/replicas";
   EXPECT_EQ(RedactSecrets(text), text);

@@ -60,6 +60,7 @@ Azurite::Azurite(Options options) {
     args.insert(args.end(), {"--cert", options.cert_file, "--key", options.key_file});
   }
   if (options.loose) args.push_back("--loose");
+  if (options.oauth) args.insert(args.end(), {"--oauth", "basic"});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -22,6 +22,7 @@ class Azurite {
     std::string cert_file;  // PEM; with key_file, Azurite serves HTTPS
     std::string key_file;
     bool loose = false;     // --loose: ignore headers Azurite does not implement
+    bool oauth = false;     // --oauth basic: take Entra ID bearer tokens (needs HTTPS)
   };
 
   // Throws std::runtime_error naming what failed (missing install, no start in time).

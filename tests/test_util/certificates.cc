@@ -7,17 +7,32 @@
 
 namespace hvr {
 
-CertificateFiles MakeSelfSignedCertificate(const std::string& dir, const std::string& name,
-                                           const std::string& ip) {
-  CertificateFiles files{dir + "/" + name + ".pem", dir + "/" + name + "-key.pem"};
-  const std::string command =
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
-      " -subj /CN=" + ip + " -addext subjectAltName=IP:" + ip + " -keyout '" + files.key +
-      "' -out '" + files.cert + "' >/dev/null 2>&1";
+namespace {
+
+void Run(const std::string& command) {
   const int status = std::system(command.c_str());
   if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw std::runtime_error("openssl could not make a certificate: " + command);
   }
+}
+
+}  // namespace
+
+CertificateFiles MakeSelfSignedCertificate(const std::string& dir, const std::string& name,
+                                           const std::string& ip) {
+  CertificateFiles files{dir + "/" + name + ".pem", dir + "/" + name + "-key.pem"};
+  Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
+      " -subj /CN=" + ip + " -addext subjectAltName=IP:" + ip + " -keyout '" + files.key +
+      "' -out '" + files.cert + "' >/dev/null 2>&1");
+  return files;
+}
+
+ClientCertificateFiles MakeClientCertificate(const std::string& dir, const std::string& name) {
+  const std::string key = dir + "/" + name + "-key.pem";
+  ClientCertificateFiles files{dir + "/" + name + ".pem", dir + "/" + name + "-with-key.pem"};
+  Run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=" + name + " -keyout '" + key +
+      "' -out '" + files.cert + "' >/dev/null 2>&1 && cat '" + files.cert + "' '" + key + "' > '" +
+      files.with_key + "'");
   return files;
 }
 

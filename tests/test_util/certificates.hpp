@@ -1,5 +1,6 @@
 // Test certificates made with the openssl command line: a self-signed server
-// certificate for an IP address, to serve Azurite over HTTPS.
+// certificate for an IP address, to serve Azurite over HTTPS, and an application's RSA
+// certificate, to sign Entra ID client assertions with.
 #pragma once
 
 #include <string>
@@ -15,5 +16,14 @@ struct CertificateFiles {
 // subject alternative names) valid for two days. Throws std::runtime_error on failure.
 CertificateFiles MakeSelfSignedCertificate(const std::string& dir, const std::string& name,
                                            const std::string& ip);
+
+struct ClientCertificateFiles {
+  std::string cert;      // PEM certificate alone: what the application registers
+  std::string with_key;  // PEM certificate and private key: what ClientCertificatePath names
+};
+
+// Writes NAME.pem, NAME-key.pem and NAME-with-key.pem into `dir`: a self-signed RSA 2048
+// certificate with CN=NAME, valid for two days. Throws std::runtime_error on failure.
+ClientCertificateFiles MakeClientCertificate(const std::string& dir, const std::string& name);
 
 }  // namespace hvr

@@ -8,7 +8,6 @@
 
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
-#include "hvr/version.hpp"
 #include "store/azure/co_result.hpp"
 #include "store/azure/crypto.hpp"
 #include "store/azure/shared_key.hpp"
@@ -65,8 +64,6 @@ std::optional<std::string> Find(const Metadata& metadata, std::string_view key) 
   return std::nullopt;
 }
 
-std::string UserAgent() { return std::string("hvr/") + VersionString() + " (Linux)"; }
-
 // A replica disk is a page blob of a whole number of MiB plus the 512-byte footer.
 Result<uint64_t> VirtualSizeOf(const std::string& name, uint64_t blob_length,
                                std::string_view blob_type) {
@@ -84,7 +81,8 @@ Result<uint64_t> VirtualSizeOf(const std::string& name, uint64_t blob_length,
 }  // namespace
 
 AzureStore::AzureStore(Target target, const StoreOptions& options,
-                       asio::any_io_executor executor, std::unique_ptr<HttpTransport> transport)
+                       asio::any_io_executor executor, std::unique_ptr<HttpTransport> transport,
+                       std::unique_ptr<EntraTokens> tokens)
     : target_(std::move(target)),
       description_(target_.Describe()),
       encryption_key_(options.encryption_key),
@@ -92,7 +90,8 @@ AzureStore::AzureStore(Target target, const StoreOptions& options,
       log_(options.log),
       executor_(std::move(executor)),
       transport_(std::move(transport)),
-      in_flight_(options.max_in_flight) {}
+      in_flight_(options.max_in_flight),
+      tokens_(std::move(tokens)) {}
 
 Result<std::unique_ptr<AzureStore>> AzureStore::Open(Target target, const StoreOptions& options,
                                                      asio::any_io_executor executor) {
@@ -104,20 +103,17 @@ Result<std::unique_ptr<AzureStore>> AzureStore::Open(Target target, const StoreO
     return Error(Code::kInvalidArgument,
                  target.Describe() + ": customer-provided encryption keys need an https endpoint");
   }
-  TransportConfig config;
-  config.endpoint = target.endpoint;
-  config.max_in_flight = options.max_in_flight;
-  config.connect_timeout = options.connect_timeout;
-  config.io_timeout = options.io_timeout;
-  config.idle_timeout = options.idle_timeout;
-  config.tls = options.tls;
-  HVR_ASSIGN_OR_RETURN(config.proxy, ResolveProxy(options.proxy, target.endpoint));
-  config.bandwidth = options.bandwidth;
-  config.log = options.log;
+  HVR_ASSIGN_OR_RETURN(TransportConfig config, TransportConfigFor(target.endpoint, options));
   auto transport = HttpTransport::Create(executor, std::move(config));
   if (!transport.ok()) return transport.error().WithContext(target.Describe());
+  std::unique_ptr<EntraTokens> tokens;
+  if (target.service_principal) {
+    auto created = EntraTokens::Create(executor, *target.service_principal, options);
+    if (!created.ok()) return created.error().WithContext(target.Describe());
+    tokens = std::move(created).value();
+  }
   return std::unique_ptr<AzureStore>(new AzureStore(std::move(target), options, std::move(executor),
-                                                    std::move(transport).value()));
+                                                    std::move(transport).value(), std::move(tokens)));
 }
 
 template <typename T>
@@ -149,6 +145,7 @@ awaitable<Result<HttpResponse>> AzureStore::Exchange(BlobRequest& request, std::
   const std::string authority = target_.endpoint.Authority();
   const std::string target = RequestTarget(target_, request);
   const std::string what = request.What();
+  std::string bearer;  // the Entra ID token of the try being made, if the target uses one
   const auto make = [&]() {
     if (!target_.account_key.empty()) {
       SignSharedKey(target_, request, FormatHttpDate(std::chrono::system_clock::now()));
@@ -157,6 +154,7 @@ awaitable<Result<HttpResponse>> AzureStore::Exchange(BlobRequest& request, std::
     }
     RequestMessage message{request.method, target, 11};
     for (const auto& field : request.headers) message.set(field.name_string(), field.value());
+    if (!bearer.empty()) message.set(http::field::authorization, "Bearer " + bearer);
     message.set(http::field::host, authority);
     message.set(http::field::user_agent, UserAgent());
     message.body() = http::span_body<const uint8_t>::value_type(request.body.data(), request.body.size());
@@ -168,10 +166,19 @@ awaitable<Result<HttpResponse>> AzureStore::Exchange(BlobRequest& request, std::
   const RetryBackoff backoff(retry_);
   const auto first_try = std::chrono::steady_clock::now();
   bool may_repeat = false;
+  bool token_replaced = false;
   for (int tries = 1;; ++tries) {
     const uint64_t epoch = in_flight_.epoch();
-    SendResult sent = co_await transport_->Send(make, sink, what);
-    counters_.requests.fetch_add(1, std::memory_order_relaxed);
+    SendResult sent = co_await SendOnce(make, sink, what, bearer);
+    // A token the service refuses before its time (revoked, or the clocks disagree) is
+    // replaced and the request sent again at once; a second 401 is an answer about the
+    // principal, not the token.
+    if (!bearer.empty() && sent.response.ok() && sent.response->status == 401 && !token_replaced) {
+      token_replaced = true;
+      tokens_->Reject(bearer);
+      --tries;
+      continue;
+    }
     const TryOutcome outcome = ClassifyTry(sent.response, sent.request_left);
     Adapt(outcome, sent, epoch);
     if (sent.response.ok()) sent.response->may_repeat = may_repeat;
@@ -196,6 +203,16 @@ awaitable<Result<HttpResponse>> AzureStore::Exchange(BlobRequest& request, std::
     asio::steady_timer timer(executor_, *wait);
     co_await timer.async_wait(asio::use_awaitable);
   }
+}
+
+awaitable<SendResult> AzureStore::SendOnce(const std::function<RequestMessage()>& make, std::span<uint8_t> sink,
+                                           const std::string& what, std::string& bearer) {
+  // A token is fetched for each try: a wait between tries may outlast it.
+  auto token = co_await BearerToken();
+  if (!token.ok()) co_return SendResult{std::move(token).error(), false};
+  bearer = std::move(token).value();
+  counters_.requests.fetch_add(1, std::memory_order_relaxed);
+  co_return co_await transport_->Send(make, sink, what);
 }
 
 void AzureStore::Adapt(const TryOutcome& outcome, const SendResult& sent, uint64_t epoch) {
@@ -228,6 +245,11 @@ StoreStatistics AzureStore::statistics() const {
   stats.in_flight_limit = in_flight_.limit();
   stats.max_in_flight = in_flight_.maximum();
   return stats;
+}
+
+awaitable<Result<std::string>> AzureStore::BearerToken() {
+  if (!tokens_) co_return std::string();
+  co_return co_await tokens_->Get();
 }
 
 Error AzureStore::ResponseError(const HttpResponse& response, const BlobRequest& request) const {

@@ -15,6 +15,7 @@
 #include "store/azure/azure_target.hpp"
 #include "store/azure/blob_request.hpp"
 #include "store/azure/adaptive_limit.hpp"
+#include "store/azure/entra_tokens.hpp"
 #include "store/azure/http_transport.hpp"
 #include "store/azure/request_retry.hpp"
 #include "store/azure/xml.hpp"
@@ -67,7 +68,7 @@ class AzureStore final : public ReplicaStore {
   using Task = boost::asio::awaitable<Result<T>>;
 
   AzureStore(Target target, const StoreOptions& options, boost::asio::any_io_executor executor,
-             std::unique_ptr<HttpTransport> transport);
+             std::unique_ptr<HttpTransport> transport, std::unique_ptr<EntraTokens> tokens);
 
   // Runs `op` and completes `handler` with its result, errors prefixed with the store.
   template <typename T>
@@ -79,9 +80,16 @@ class AzureStore final : public ReplicaStore {
   // failures (request_retry.hpp); any final status comes back, with `may_repeat` set when
   // an earlier try may have been carried out.
   Task<HttpResponse> Exchange(BlobRequest& request, std::span<uint8_t> sink = {});
+  // One try: the Entra ID token into `bearer` when the target uses one, then the
+  // request. Failing to get a token is a try that never left.
+  boost::asio::awaitable<SendResult> SendOnce(const std::function<RequestMessage()>& make, std::span<uint8_t> sink,
+                                              const std::string& what, std::string& bearer);
   // Lets more or fewer requests in flight after a try's outcome.
   void Adapt(const TryOutcome& outcome, const SendResult& sent, uint64_t epoch);
   void Log(LogLevel level, const std::string& message) const;
+  // The Entra ID token to put on a request; empty with Shared Key (signed per attempt)
+  // or a SAS (in the query).
+  Task<std::string> BearerToken();
   // As Exchange, with statuses other than 2xx turned into errors.
   Task<HttpResponse> Call(BlobRequest& request, std::span<uint8_t> sink = {});
   Error ResponseError(const HttpResponse& response, const BlobRequest& request) const;
@@ -146,6 +154,7 @@ class AzureStore final : public ReplicaStore {
     std::atomic<uint64_t> requests{0}, retries{0}, throttled{0}, network_failures{0}, failed_requests{0};
   };
   mutable Counters counters_;
+  std::unique_ptr<EntraTokens> tokens_;  // null unless the target names a service principal
 
   HeldLeases leases_;
   std::mutex mu_;

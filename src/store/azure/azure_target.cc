@@ -2,6 +2,8 @@
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 #include <optional>
@@ -33,9 +35,24 @@ const std::map<std::string, bool>& KnownKeys() {
       {"queueendpoint", false},           {"tableendpoint", false},
       {"fileendpoint", false},            {"queuesecondaryendpoint", false},
       {"tablesecondaryendpoint", false},  {"filesecondaryendpoint", false},
-      {"blobsecondaryendpoint", false},
+      {"blobsecondaryendpoint", false},   {"tenantid", true},
+      {"clientid", true},                 {"clientsecret", true},
+      {"clientcertificatepath", true},    {"authorityhost", true},
   };
   return keys;
+}
+
+// The keys that name an Entra ID service principal, as Azure's SDKs name them in their
+// environment (AZURE_TENANT_ID...).
+constexpr std::array<std::string_view, 5> kEntraKeys = {"tenantid", "clientid", "clientsecret",
+                                                        "clientcertificatepath", "authorityhost"};
+
+using Entries = std::map<std::string, std::string, std::less<>>;
+
+std::optional<std::string> Find(const Entries& entries, std::string_view key) {
+  auto it = entries.find(key);
+  if (it == entries.end()) return std::nullopt;
+  return it->second;
 }
 
 Error Invalid(std::string_view what, std::string message) {
@@ -48,7 +65,12 @@ struct ParsedUrl {
   std::string query;                  // encoded, without '?'
 };
 
-Result<ParsedUrl> ParseUrl(std::string_view text, std::string_view what) {
+// Blob endpoints on an IP address or localhost carry the account as their first path
+// segment (emulators); other URLs, such as Entra ID's authority, never do.
+enum class AccountInPath { kForIpHosts, kNever };
+
+Result<ParsedUrl> ParseUrl(std::string_view text, std::string_view what,
+                           AccountInPath account_in_path = AccountInPath::kForIpHosts) {
   auto parsed = boost::urls::parse_uri(text);
   if (!parsed) return Invalid(what, "not a URL: " + RedactSecrets(text));
   const boost::urls::url_view url = *parsed;
@@ -66,7 +88,7 @@ Result<ParsedUrl> ParseUrl(std::string_view text, std::string_view what) {
     if (!segment.empty()) out.segments.emplace_back(segment);
   }
   if (url.has_query()) out.query = std::string(url.encoded_query());
-  if (IsPathStyleHost(out.endpoint.host)) {
+  if (account_in_path == AccountInPath::kForIpHosts && IsPathStyleHost(out.endpoint.host)) {
     if (out.segments.empty()) {
       return Invalid(what, "an IP or localhost endpoint needs the account name as the first path "
                            "segment, e.g. http://127.0.0.1:10000/devstoreaccount1");
@@ -81,6 +103,57 @@ Result<ParsedUrl> ParseUrl(std::string_view text, std::string_view what) {
 std::string AccountOf(const Endpoint& endpoint) {
   if (!endpoint.base_path.empty()) return endpoint.base_path.substr(1);
   return endpoint.host.substr(0, endpoint.host.find('.'));
+}
+
+bool IsTenantId(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+  });
+}
+
+// The Entra ID keys of a connection string; nullopt when it has none.
+Result<std::optional<ServicePrincipal>> ParseServicePrincipal(const Entries& entries,
+                                                              std::string_view what) {
+  if (std::none_of(kEntraKeys.begin(), kEntraKeys.end(),
+                   [&](std::string_view key) { return entries.count(key) != 0; })) {
+    return std::optional<ServicePrincipal>();
+  }
+  if (entries.count("accountkey") != 0 || entries.count("sharedaccesssignature") != 0) {
+    return Invalid(what, "Entra ID keys (TenantId, ClientId, ClientSecret, ClientCertificatePath, "
+                         "AuthorityHost) and AccountKey or SharedAccessSignature are two ways to "
+                         "authorise: give one");
+  }
+  ServicePrincipal principal;
+  principal.tenant_id = Find(entries, "tenantid").value_or("");
+  principal.client_id = Find(entries, "clientid").value_or("");
+  principal.client_secret = Find(entries, "clientsecret").value_or("");
+  principal.certificate_path = Find(entries, "clientcertificatepath").value_or("");
+  if (!IsTenantId(principal.tenant_id)) {
+    return Invalid(what, "Entra ID needs TenantId, the directory's GUID or domain name (letters, "
+                         "digits, '-' and '.')");
+  }
+  if (principal.client_id.empty()) return Invalid(what, "Entra ID needs ClientId, the application's id");
+  if (principal.client_secret.empty() == principal.certificate_path.empty()) {
+    return Invalid(what, principal.client_secret.empty()
+                             ? "Entra ID needs ClientSecret or ClientCertificatePath"
+                             : "give ClientSecret or ClientCertificatePath, not both");
+  }
+  if (!principal.certificate_path.empty() && principal.certificate_path.front() != '/') {
+    return Invalid(what, "ClientCertificatePath must be an absolute path, since the target is kept "
+                         "and used again from other working folders");
+  }
+  const std::string authority =
+      Find(entries, "authorityhost").value_or(std::string(kDefaultAuthorityHost));
+  HVR_ASSIGN_OR_RETURN(ParsedUrl url, ParseUrl(authority, "AuthorityHost", AccountInPath::kNever));
+  if (!url.endpoint.https) {
+    return Invalid("AuthorityHost", "must be https: the client secret or assertion is sent to it");
+  }
+  if (!url.segments.empty() || !url.query.empty()) {
+    return Invalid("AuthorityHost", "must be the host alone (e.g. https://login.microsoftonline.us), "
+                                    "without a path or query");
+  }
+  principal.authority = url.endpoint;
+  return std::optional<ServicePrincipal>(std::move(principal));
 }
 
 Status SetKey(Target& target, std::string_view key, std::string_view what) {
@@ -131,7 +204,7 @@ bool IsPathStyleHost(std::string_view host) {
 
 Result<ParsedTarget> ParseConnectionString(std::string_view text) {
   constexpr std::string_view what = "connection string";
-  std::map<std::string, std::string> entries;
+  Entries entries;
   ParsedTarget parsed;
   size_t pos = 0;
   while (pos <= text.size()) {
@@ -168,11 +241,7 @@ Result<ParsedTarget> ParseConnectionString(std::string_view text) {
   if (parsed.without_rest.empty()) parsed.without_rest = std::string(text);
 
   Target& target = parsed.target;
-  const auto get = [&](const char* key) -> std::optional<std::string> {
-    auto it = entries.find(key);
-    if (it == entries.end()) return std::nullopt;
-    return it->second;
-  };
+  const auto get = [&](std::string_view key) { return Find(entries, key); };
   if (auto container = get("container")) {
     target.container = *container;
   } else {
@@ -213,6 +282,13 @@ Result<ParsedTarget> ParseConnectionString(std::string_view text) {
   }
   target.account = get("accountname").value_or(AccountOf(target.endpoint));
 
+  HVR_ASSIGN_OR_RETURN(target.service_principal, ParseServicePrincipal(entries, what));
+  if (target.service_principal) {
+    if (!target.endpoint.https) {
+      return Invalid(what, "Entra ID tokens are sent only over https, and the Blob endpoint is http");
+    }
+    return parsed;
+  }
   const auto key = get("accountkey");
   auto sas = get("sharedaccesssignature");
   if (key && sas) return Invalid(what, "give AccountKey or SharedAccessSignature, not both");
@@ -226,7 +302,8 @@ Result<ParsedTarget> ParseConnectionString(std::string_view text) {
     }
     target.sas = *sas;
   } else {
-    return Invalid(what, "needs AccountKey or SharedAccessSignature");
+    return Invalid(what, "needs AccountKey, SharedAccessSignature, or Entra ID's TenantId, ClientId "
+                         "and ClientSecret or ClientCertificatePath");
   }
   return parsed;
 }

@@ -1,8 +1,9 @@
 // Where an Azure store lives and how it authenticates, from a connection string or a
-// container URL with a SAS token (docs/store-targets.md).
+// container URL with a SAS token (docs/store-design.md, "Target strings").
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,11 +33,26 @@ struct Endpoint {
   std::string Url() const;        // "https://host[:port][/base]"
 };
 
+// Microsoft Entra ID's sign-in endpoint in Azure's public cloud; sovereign clouds have
+// their own (AuthorityHost).
+inline constexpr std::string_view kDefaultAuthorityHost = "https://login.microsoftonline.com";
+
+// An application (service principal) of Microsoft Entra ID the store signs in as with the
+// OAuth 2.0 client credentials grant, by a secret or by a certificate.
+struct ServicePrincipal {
+  Endpoint authority;  // AuthorityHost: always https, no path
+  std::string tenant_id;
+  std::string client_id;
+  std::string client_secret;     // either this
+  std::string certificate_path;  // or a PEM file with the certificate and its private key
+};
+
 struct Target {
   Endpoint endpoint;
-  std::string account;               // empty only with a SAS
-  std::vector<uint8_t> account_key;  // Shared Key; empty with a SAS
-  std::string sas;                   // the SAS query string without '?'; empty with a key
+  std::string account;               // empty only with a SAS or Entra ID
+  std::vector<uint8_t> account_key;  // Shared Key; empty with a SAS or Entra ID
+  std::string sas;                   // the SAS query string without '?'; empty otherwise
+  std::optional<ServicePrincipal> service_principal;  // Entra ID; no key or SAS then
   std::string container;
 
   // "azure:https://host/base/container": names the target, never its secrets.

@@ -40,6 +40,16 @@ std::string Base64Encode(std::span<const uint8_t> bytes) {
   return out;
 }
 
+std::string Base64UrlEncode(std::span<const uint8_t> bytes) {
+  std::string out = Base64Encode(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
 std::optional<std::vector<uint8_t>> Base64Decode(std::string_view text) {
   if (text.empty()) return std::vector<uint8_t>();
   if (text.size() % 4 != 0) return std::nullopt;
@@ -64,5 +74,7 @@ std::array<uint8_t, 16> Md5(std::span<const uint8_t> bytes) { return Digest<16>(
 std::array<uint8_t, 32> Sha256(std::span<const uint8_t> bytes) {
   return Digest<32>(EVP_sha256(), bytes);
 }
+
+std::array<uint8_t, 20> Sha1(std::span<const uint8_t> bytes) { return Digest<20>(EVP_sha1(), bytes); }
 
 }  // namespace hvr::azure

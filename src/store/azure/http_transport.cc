@@ -23,6 +23,7 @@
 #include <boost/url/parse.hpp>
 #include <cstdlib>
 
+#include "hvr/version.hpp"
 #include "store/azure/crypto.hpp"
 #include "store/redact.hpp"
 
@@ -144,6 +145,22 @@ Result<std::optional<ProxyConfig>> ResolveProxy(const std::optional<std::string>
   HVR_ASSIGN_OR_RETURN(ProxyConfig proxy, ParseProxy(value));
   return std::optional<ProxyConfig>(std::move(proxy));
 }
+
+Result<TransportConfig> TransportConfigFor(const Endpoint& endpoint, const StoreOptions& options) {
+  TransportConfig config;
+  config.endpoint = endpoint;
+  config.max_in_flight = options.max_in_flight;
+  config.connect_timeout = options.connect_timeout;
+  config.io_timeout = options.io_timeout;
+  config.idle_timeout = options.idle_timeout;
+  config.tls = options.tls;
+  HVR_ASSIGN_OR_RETURN(config.proxy, ResolveProxy(options.proxy, endpoint));
+  config.bandwidth = options.bandwidth;
+  config.log = options.log;
+  return config;
+}
+
+std::string UserAgent() { return std::string("hvr/") + VersionString() + " (Linux)"; }
 
 struct HttpTransport::Connection {
   std::unique_ptr<beast::tcp_stream> plain;

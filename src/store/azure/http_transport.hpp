@@ -81,6 +81,13 @@ struct TransportConfig {
   LogFn log;
 };
 
+// A store's options applied to a transport for `endpoint` (the Blob service, or Entra
+// ID's authority): limits, timeouts, TLS, bandwidth, log, and the proxy for that host.
+Result<TransportConfig> TransportConfigFor(const Endpoint& endpoint, const StoreOptions& options);
+
+// "hvr/VERSION (Linux)": the User-Agent of every request hvr sends.
+std::string UserAgent();
+
 class HttpTransport {
  public:
   static Result<std::unique_ptr<HttpTransport>> Create(boost::asio::any_io_executor executor,

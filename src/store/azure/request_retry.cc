@@ -31,10 +31,12 @@ constexpr milliseconds kLongestRetryAfter = std::chrono::hours(24);
 TryOutcome ClassifyTry(const Result<HttpResponse>& response, bool request_left) {
   TryOutcome out;
   if (!response.ok()) {
-    // Transport failures: resets, truncated answers, timeouts, refused connections. Other
-    // errors (an untrusted certificate, a proxy refusing credentials) need a person.
+    // Transport failures: resets, truncated answers, timeouts, refused connections; and a
+    // sign-in endpoint that is busy or out of reach before the request could leave. Other
+    // errors (an untrusted certificate, a proxy refusing credentials, a refused principal)
+    // need a person.
     const Code code = response.error().code();
-    out.transient = code == Code::kNetwork || code == Code::kTimeout;
+    out.transient = code == Code::kNetwork || code == Code::kTimeout || code == Code::kThrottled;
     out.may_have_executed = out.transient && request_left;
     return out;
   }

@@ -79,6 +79,12 @@ Code CodeFor(unsigned status, std::string_view code) {
   if (OneOf(code, {"ServerBusy", "SnapshotOperationRateExceeded"})) return Code::kThrottled;
   if (code == "SnapshotsPresent") return Code::kInvalidReplicaState;
   if (OneOf(code, {"InvalidBlobType", "BlobTypeMismatch"})) return Code::kInvalidReplicaState;
+  return CodeForStatus(status);
+}
+
+}  // namespace
+
+Code CodeForStatus(unsigned status) {
   switch (status) {
     case 401:
     case 403:
@@ -101,6 +107,8 @@ Code CodeFor(unsigned status, std::string_view code) {
   if (status >= 500) return Code::kThrottled;
   return Code::kInvalidArgument;
 }
+
+namespace {
 
 Result<std::vector<ByteRange>> Ranges(const pt::ptree& list, const char* element,
                                       std::string_view what) {

@@ -28,6 +28,10 @@ std::optional<ServiceError> ParseErrorBody(std::string_view body);
 // x-ms-error-code header, used when the body has none; `what` names the request.
 Error MapServiceError(unsigned status, std::string_view error_code, std::string_view body,
                       std::string_view what);
+// What a failed HTTP status says by itself, before an error code refines it: 401/403
+// auth_failed, 404 not_found, 409/412 conflict, 429/500/503 and other 5xx throttled,
+// 502/504 network, other 4xx invalid_argument.
+Code CodeForStatus(unsigned status);
 
 struct PageList {
   std::vector<ByteRange> pages;   // <PageRange>
