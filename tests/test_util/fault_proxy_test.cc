@@ -116,9 +116,9 @@ class TinyServer {
 
 // What a client saw of one exchange.
 struct Exchange {
-  boost::system::error_code sent;   // how sending the request ended
-  std::string received;             // every byte that arrived
-  boost::system::error_code end;    // how the connection ended after them
+  boost::system::error_code sent;  // how sending the request ended
+  std::string received;            // every byte that arrived
+  boost::system::error_code end;   // how the connection ended after them
   std::chrono::milliseconds elapsed{0};
   std::chrono::milliseconds first_byte{0};
 };
