@@ -277,7 +277,7 @@ TEST_F(FaultSuiteTest, Soak) {
     left_behind += !scenario.DeleteReplicas();
   }
 
-  std::cout << "soak of " << minutes << " minutes, seed " << seed << ": " << tally.completed << " scenarios, "
+  std::cout << "soak of " << minutes << " min, seed " << seed << ": " << tally.completed << " scenarios, "
             << killer.kills() << " kills of hvrepl\n"
             << Report(tally, fault_free);
   if (left_behind > 0) std::cout << left_behind << " scenarios left replicas behind in Azurite\n";
