@@ -169,9 +169,10 @@ class FaultProxy::Tunnel {
     return true;
   }
 
-  // Relays the head and the first half of the body (what has arrived of it), then
-  // resets both connections: the service sees a request that never ends, the client a
-  // connection reset while it sends.
+  // Relays the head and the first half of the body (what has arrived of it), then ends
+  // the connection to the service, which sees a request end before its body does, and
+  // resets the client's, which sees it reset while it sends. The service's connection is
+  // closed in order: a reset could make it drop what it had not read yet.
   void CutRequestBody(http::request_parser<http::string_body>& request) {
     const uint64_t half = request.content_length().value_or(0) / 2;
     boost::system::error_code ec;
@@ -183,7 +184,6 @@ class FaultProxy::Tunnel {
     proxy_.Add(&Counters::request_body_bytes, cut);
     const auto* body = static_cast<const char*>(from_client_.data().data());
     WriteAll(upstream_, Serialize(request.get().base()) + std::string(body, cut));
-    ResetOnClose(upstream_);
     ResetOnClose(client_);
   }
 

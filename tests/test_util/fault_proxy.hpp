@@ -46,7 +46,8 @@ class FaultProxy {
     kCloseMidHead,         // relay the request, send half the response's head, close
     kCloseMidResponse,     // relay the request, send the head and half the body (half the
                            // head when there is no body), close
-    kCutRequestBody,       // relay the head and half the request's body, then reset both sides
+    kCutRequestBody,       // relay the head and half the request's body, then end the
+                           // service's connection and reset the client's
     kCloseAfterResponse,   // relay both, then close although keep-alive was promised
     kStall,                // never answer; close after Options::stall
     kTrickle,              // relay the response Options::trickle_bytes at a time

@@ -43,17 +43,21 @@ class TinyServer {
   TinyServer() : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     acceptor_thread_ = std::thread([this] { Accept(); });
   }
-  ~TinyServer() {
-    stopping_ = true;
+  ~TinyServer() { Stop(); }
+
+  // Serves the connections already made until the proxy ends them (ending them itself
+  // after a while) and waits for their threads: what they counted is then final.
+  void Stop() {
+    if (stopping_.exchange(true)) return;
     boost::system::error_code ec;
+    // Wakes the blocking accept; connections made before it are served first.
+    tcp::socket(io_).connect(acceptor_.local_endpoint(), ec);
+    acceptor_thread_.join();
+    for (int i = 0; i < 300 && serving_ > 0; ++i) std::this_thread::sleep_for(10ms);
     {
       std::lock_guard lock(mu_);
       for (auto& socket : sockets_) socket->shutdown(tcp::socket::shutdown_both, ec);
     }
-    // Wakes the blocking accept.
-    tcp::socket poke(io_);
-    poke.connect(acceptor_.local_endpoint(), ec);
-    acceptor_thread_.join();
     for (auto& t : threads_) t.join();
   }
 
@@ -63,20 +67,26 @@ class TinyServer {
 
  private:
   void Accept() {
-    while (!stopping_) {
+    while (true) {
       auto socket = std::make_shared<tcp::socket>(io_);
       boost::system::error_code ec;
       acceptor_.accept(*socket, ec);
-      if (ec || stopping_) return;
+      if (ec) return;
       std::lock_guard lock(mu_);
       sockets_.push_back(socket);
-      threads_.emplace_back([this, socket] { Serve(*socket); });
+      ++serving_;
+      threads_.emplace_back([this, socket] {
+        Serve(*socket);
+        --serving_;
+      });
+      if (stopping_) return;
     }
   }
 
+  // Until the connection ends.
   void Serve(tcp::socket& socket) {
     beast::flat_buffer buffer;
-    while (!stopping_) {
+    while (true) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(64 << 20);
       boost::system::error_code ec;
@@ -106,6 +116,7 @@ class TinyServer {
   asio::io_context io_;
   tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> serving_{0};  // connections
   std::atomic<int> executed_{0};
   std::atomic<int> cut_short_{0};
   std::mutex mu_;
@@ -191,6 +202,29 @@ uint64_t Injected(const FaultProxy& proxy, Fault fault) {
   return proxy.counters().faults[static_cast<size_t>(fault)];
 }
 
+// One request through a new proxy that meets `fault`: what the client saw, and what
+// the service and the proxy counted once the service was done with it.
+struct Outcome {
+  Exchange exchange;
+  int executed = 0;
+  int cut_short = 0;
+  FaultProxy::Counters counters;
+};
+
+Outcome Under(Fault fault, const std::string& request, FaultProxy::Options options = {}) {
+  TinyServer server;
+  FaultProxy proxy(options);
+  TunnelClient client(proxy, server);
+  proxy.Inject({fault});
+  Outcome outcome;
+  outcome.exchange = client.SendAndReadToEnd(request);
+  server.Stop();
+  outcome.executed = server.executed();
+  outcome.cut_short = server.cut_short();
+  outcome.counters = proxy.counters();
+  return outcome;
+}
+
 TEST(FaultProxyTest, RelaysRequestsAndCountsTheirBodies) {
   TinyServer server;
   FaultProxy proxy;
@@ -242,97 +276,70 @@ TEST(FaultProxyTest, AnswersTheServiceErrorsInItsPlaceAndKeepsTheConnection) {
 }
 
 TEST(FaultProxyTest, AResetComesBeforeAnyResponse) {
-  TinyServer server;
-  FaultProxy proxy;
-  TunnelClient client(proxy, server);
-  proxy.Inject({Fault::kReset});
-  const Exchange e = client.SendAndReadToEnd(TunnelClient::Put(1000));
-  EXPECT_EQ(e.end, asio::error::connection_reset) << e.end.message();
-  EXPECT_EQ(e.received, "");
-  EXPECT_EQ(server.executed(), 0);
-  EXPECT_EQ(proxy.counters().request_body_bytes, 1000u);
+  const Outcome o = Under(Fault::kReset, TunnelClient::Put(1000));
+  EXPECT_EQ(o.exchange.end, asio::error::connection_reset) << o.exchange.end.message();
+  EXPECT_EQ(o.exchange.received, "");
+  EXPECT_EQ(o.executed, 0);
+  EXPECT_EQ(o.counters.request_body_bytes, 1000u);
 }
 
 TEST(FaultProxyTest, ACloseBeforeTheResponseNeverReachesTheService) {
-  TinyServer server;
-  FaultProxy proxy;
-  TunnelClient client(proxy, server);
-  proxy.Inject({Fault::kCloseBeforeResponse});
-  const Exchange e = client.SendAndReadToEnd(TunnelClient::Put(1000));
-  EXPECT_EQ(e.end, asio::error::eof) << e.end.message();
-  EXPECT_EQ(e.received, "");
-  EXPECT_EQ(server.executed(), 0);
+  const Outcome o = Under(Fault::kCloseBeforeResponse, TunnelClient::Put(1000));
+  EXPECT_EQ(o.exchange.end, asio::error::eof) << o.exchange.end.message();
+  EXPECT_EQ(o.exchange.received, "");
+  EXPECT_EQ(o.executed, 0);
 }
 
 TEST(FaultProxyTest, ADroppedResponseFollowsARequestTheServiceExecuted) {
-  TinyServer server;
-  FaultProxy proxy;
-  TunnelClient client(proxy, server);
-  proxy.Inject({Fault::kDropResponse});
-  const Exchange e = client.SendAndReadToEnd(TunnelClient::Put(1000));
-  EXPECT_EQ(e.end, asio::error::eof) << e.end.message();
-  EXPECT_EQ(e.received, "");
-  EXPECT_EQ(server.executed(), 1);
+  const Outcome o = Under(Fault::kDropResponse, TunnelClient::Put(1000));
+  EXPECT_EQ(o.exchange.end, asio::error::eof) << o.exchange.end.message();
+  EXPECT_EQ(o.exchange.received, "");
+  EXPECT_EQ(o.executed, 1);
 }
 
 TEST(FaultProxyTest, AResponseIsCutInItsHead) {
-  TinyServer server;
-  FaultProxy proxy;
-  TunnelClient client(proxy, server);
-  proxy.Inject({Fault::kCloseMidHead});
-  const Exchange e = client.SendAndReadToEnd(TunnelClient::Get(3000));
-  EXPECT_EQ(e.end, asio::error::eof) << e.end.message();
-  EXPECT_EQ(e.received.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << e.received;
-  EXPECT_EQ(e.received.find("\r\n\r\n"), std::string::npos) << "the head must end unfinished: " << e.received;
-  EXPECT_EQ(server.executed(), 1);
-  EXPECT_EQ(proxy.counters().response_body_bytes, 0u);
+  const Outcome o = Under(Fault::kCloseMidHead, TunnelClient::Get(3000));
+  const std::string& received = o.exchange.received;
+  EXPECT_EQ(o.exchange.end, asio::error::eof) << o.exchange.end.message();
+  EXPECT_EQ(received.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << received;
+  EXPECT_EQ(received.find("\r\n\r\n"), std::string::npos) << "the head must end unfinished: " << received;
+  EXPECT_EQ(o.executed, 1);
+  EXPECT_EQ(o.counters.response_body_bytes, 0u);
 }
 
 TEST(FaultProxyTest, AResponseIsCutInItsBody) {
-  TinyServer server;
-  FaultProxy proxy;
-  TunnelClient client(proxy, server);
-  proxy.Inject({Fault::kCloseMidResponse});
-  const Exchange e = client.SendAndReadToEnd(TunnelClient::Get(3000));
-  EXPECT_EQ(e.end, asio::error::eof) << e.end.message();
-  const size_t head = e.received.find("\r\n\r\n");
-  ASSERT_NE(head, std::string::npos) << e.received;
-  EXPECT_NE(e.received.find("Content-Length: 3000"), std::string::npos) << e.received;
-  EXPECT_EQ(e.received.size() - head - 4, 1500u);
-  EXPECT_EQ(proxy.counters().response_body_bytes, 1500u);
+  const Outcome o = Under(Fault::kCloseMidResponse, TunnelClient::Get(3000));
+  const std::string& received = o.exchange.received;
+  EXPECT_EQ(o.exchange.end, asio::error::eof) << o.exchange.end.message();
+  const size_t head = received.find("\r\n\r\n");
+  ASSERT_NE(head, std::string::npos) << received;
+  EXPECT_NE(received.find("Content-Length: 3000"), std::string::npos) << received;
+  EXPECT_EQ(received.size() - head - 4, 1500u);
+  EXPECT_EQ(o.counters.response_body_bytes, 1500u);
 }
 
 TEST(FaultProxyTest, ARequestBodyIsCutAndTheServiceNeverExecutesIt) {
-  TinyServer server;
-  FaultProxy proxy;
-  TunnelClient client(proxy, server);
-  proxy.Inject({Fault::kCutRequestBody});
-  const Exchange e = client.SendAndReadToEnd(TunnelClient::Put(64 * 1024));
+  const Outcome o = Under(Fault::kCutRequestBody, TunnelClient::Put(64 * 1024));
   // The reset reaches the client while it sends or, if the rest was on its way, as it
   // waits for the response.
-  EXPECT_TRUE(e.sent == asio::error::connection_reset || e.end == asio::error::connection_reset)
-      << e.sent.message() << ", then " << e.end.message();
-  EXPECT_EQ(e.received, "");
-  EXPECT_EQ(proxy.counters().request_body_bytes, 32u * 1024);
-  // The server sees the head and half the body, then the connection reset.
-  for (int i = 0; i < 100 && server.cut_short() == 0; ++i) std::this_thread::sleep_for(10ms);
-  EXPECT_EQ(server.cut_short(), 1);
-  EXPECT_EQ(server.executed(), 0);
+  EXPECT_TRUE(o.exchange.sent == asio::error::connection_reset || o.exchange.end == asio::error::connection_reset)
+      << o.exchange.sent.message() << ", then " << o.exchange.end.message();
+  EXPECT_EQ(o.exchange.received, "");
+  EXPECT_EQ(o.counters.request_body_bytes, 32u * 1024);
+  // The service saw the head and half the body, then the connection reset.
+  EXPECT_EQ(o.cut_short, 1);
+  EXPECT_EQ(o.executed, 0);
 }
 
 TEST(FaultProxyTest, AStallAnswersNothingThenCloses) {
-  TinyServer server;
   FaultProxy::Options options;
   options.stall = 300ms;
-  FaultProxy proxy(options);
-  TunnelClient client(proxy, server);
-  proxy.Inject({Fault::kStall});
-  const Exchange e = client.SendAndReadToEnd(TunnelClient::Get(10));
-  EXPECT_EQ(e.end, asio::error::eof) << e.end.message();
-  EXPECT_EQ(e.received, "");
-  EXPECT_GE(e.elapsed, 300ms);
-  EXPECT_LT(e.elapsed, 5s);
-  EXPECT_EQ(server.executed(), 0);
+  const Outcome o = Under(Fault::kStall, TunnelClient::Get(10), options);
+  EXPECT_EQ(o.exchange.end, asio::error::eof) << o.exchange.end.message();
+  EXPECT_EQ(o.exchange.received, "");
+  EXPECT_GE(o.exchange.elapsed, 300ms);
+  EXPECT_LT(o.exchange.elapsed, 5s);
+  EXPECT_EQ(o.executed, 0);
 }
 
 TEST(FaultProxyTest, ATrickleDeliversTheWholeResponseSlowlyButSteadily) {
