@@ -238,6 +238,7 @@ std::string FaultProxy::Counters::ToJson() const {
 }
 
 FaultProxy::FaultProxy(Options options) : options_(std::move(options)) {
+  if (options_.trickle_bytes == 0) throw std::invalid_argument("fault proxy: a trickle needs at least 1 byte a time");
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;

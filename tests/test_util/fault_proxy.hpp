@@ -68,15 +68,15 @@ class FaultProxy {
     // How long a stall holds the connection before closing it; empty: until the proxy
     // stops (the client's own timeout ends it).
     std::optional<std::chrono::milliseconds> stall;
-    // A trickle sends this many bytes of the response every interval.
+    // A trickle sends this many bytes of the response every interval (at least 1).
     size_t trickle_bytes = 1024;
     std::chrono::milliseconds trickle_interval{50};
     std::chrono::seconds retry_after{1};  // what kServerBusyRetryAfter asks for
   };
 
-  // Faults drawn at random: request number n (in the order requests arrive) is faulted
-  // when a hash of (seed, n) falls under `rate`, so a run that makes its requests in the
-  // same order meets the same faults. The kinds are dealt in turn from a shuffle of
+  // Faults drawn at random: each request, in the order requests arrive, takes the next
+  // draw of a generator seeded with `seed` and is faulted when it falls under `rate`, so
+  // a run that makes its requests in the same order meets the same faults. The kinds are dealt in turn from a shuffle of
   // `kinds` (reshuffled when used up), so every kind comes up as often as the others.
   struct RandomFaults {
     double rate = 0;  // 0..1
@@ -98,7 +98,8 @@ class FaultProxy {
     std::string ToJson() const;
   };
 
-  // Throws std::runtime_error when it cannot listen on 127.0.0.1.
+  // Throws std::invalid_argument for a trickle of 0 bytes, std::runtime_error when it
+  // cannot listen on 127.0.0.1.
   explicit FaultProxy(Options options);
   FaultProxy() : FaultProxy(Options{}) {}
   ~FaultProxy();

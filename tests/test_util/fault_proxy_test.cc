@@ -412,7 +412,10 @@ TEST(FaultProxyTest, RatesZeroAndOneAndQueuedFaultsFirst) {
   EXPECT_EQ(client.Call(TunnelClient::Get(1)).result_int(), 200u) << "Clear stops random faults too";
 }
 
-TEST(FaultProxyTest, RefusesRatesOutsideZeroToOneAndAnEmptySetOfKinds) {
+TEST(FaultProxyTest, RefusesRatesOutsideZeroToOneAnEmptySetOfKindsAndAnEmptyTrickle) {
+  FaultProxy::Options empty_trickle;
+  empty_trickle.trickle_bytes = 0;
+  EXPECT_THROW(FaultProxy{empty_trickle}, std::invalid_argument);
   FaultProxy proxy;
   EXPECT_THROW(proxy.SetRandom({1.5, {Fault::kReset}, 1}), std::invalid_argument);
   EXPECT_THROW(proxy.SetRandom({-0.1, {Fault::kReset}, 1}), std::invalid_argument);
