@@ -4,25 +4,18 @@
 // what the guest's disks held when its log was closed, and in the end the replica must
 // converge to the source byte for byte.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <boost/asio/use_future.hpp>
 #include <chrono>
-#include <filesystem>
 #include <random>
-#include <thread>
 
+#include "guest_harness.hpp"
 #include "guest_workload.hpp"
 #include "hvr/chunk_diff.hpp"
 #include "hvr/disk.hpp"
-#include "hvr/engine.hpp"
 #include "hvr/replica_reader.hpp"
 #include "hvr/session.hpp"
-#include "session/recovery_points.hpp"
-#include "test_util/command.hpp"
 #include "test_util/result_assertions.hpp"
-#include "test_util/temp_dir.hpp"
-#include "util/file.hpp"
 
 namespace hvr::testing {
 namespace {
@@ -32,33 +25,14 @@ using boost::asio::use_future;
 
 class SessionCrashTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    for (const char* sub : {"vm", "truth"}) std::filesystem::create_directories(dir_.File(sub));
-    socket_ = dir_.File("guest.sock");
-    ASSERT_OK_AND_ASSIGN(engine_, Engine::Create());
-  }
-
   // The guest: two 48 MiB disks, 3000 blocks written, then `rate` writes a second.
-  void StartGuest(const std::string& rate) {
-    guest_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{HVR_GUEST_PATH, "run", "--disk", Disk(0), "--disk", Disk(1), "--control", socket_,
-                                 "--create", "48M", "--initial-writes", "3000", "--rate", rate, "--seed", "7",
-                                 "--truth", dir_.File("truth")},
-        dir_.File("guest.log"));
-    for (int i = 0; i < 200 && !std::filesystem::exists(socket_); ++i) std::this_thread::sleep_for(20ms);
-    ASSERT_TRUE(std::filesystem::exists(socket_)) << ReadLog("guest.log");
+  void StartGuest(double rate) {
+    GuestHarness::GuestOptions options;
+    options.rate = rate;
+    vm_.StartGuest(options);
   }
 
-  void Protect() {
-    const CommandResult protect =
-        Hvrepl({"protect", "--name", "crash-vm", "--disk", Disk(0), "--disk", Disk(1), "--target", dir_.File("store"),
-                "--state-dir", State(), "--interval", "30s", "--host", "unix:" + socket_, "--chunk-size", "64K"});
-    ASSERT_EQ(protect.exit_code, 0) << protect.output;
-  }
-
-  std::string Guest(const std::string& action, const std::string& count = "0") {
-    return RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, action, "--count", count}).output;
-  }
+  void Protect() { vm_.Protect("crash-vm", vm_.File("store")); }
 
   // Runs `args` until one run, not killed, succeeds; kills `rounds` runs first, checking
   // every point after each kill. The delays grow across `span` (with some jitter): each
@@ -69,72 +43,23 @@ class SessionCrashTest : public ::testing::Test {
     const int64_t step = std::max<int64_t>(span.count() / rounds, 2);
     for (int i = 0; i < rounds; ++i) {
       const auto delay = std::chrono::milliseconds(5 + step * i + static_cast<int64_t>(random_() % step));
-      interrupted_ += RunAndKill(args, delay);
-      ExpectEveryPointTrue(phase + " round " + std::to_string(i));
+      interrupted_ += vm_.RunAndKill(args, delay).killed;
+      vm_.ExpectEveryPointTrue(phase + " round " + std::to_string(i));
       if (HasFatalFailure()) return;
     }
-    const CommandResult last = Hvrepl(args);
-    EXPECT_EQ(last.exit_code, 0) << phase << ": " << last.output << ReadLog("hvrepl.log");
+    const CommandResult last = vm_.Hvrepl(args);
+    EXPECT_EQ(last.exit_code, 0) << phase << ": " << last.output << vm_.ReadLog("hvrepl.log");
   }
 
-  std::string Disk(int i) const { return dir_.File("vm/disk" + std::to_string(i) + ".vhdx"); }
-  std::string State() const { return dir_.File("state"); }
-  std::string ReadLog(const std::string& name) const {
-    auto text = ReadWholeFile(dir_.File(name));
-    return text.ok() ? *text : "";
-  }
-
-  CommandResult Hvrepl(std::vector<std::string> args) {
-    args.insert(args.begin(), HVREPL_PATH);
-    return RunCommand(args);
-  }
-
-  // Starts `hvrepl args` and kills it after `delay`; true when it was still running.
-  bool RunAndKill(std::vector<std::string> args, std::chrono::milliseconds delay) {
-    args.insert(args.begin(), HVREPL_PATH);
-    ChildProcess run(args, dir_.File("hvrepl.log"));
-    const auto until = std::chrono::steady_clock::now() + delay;
-    while (std::chrono::steady_clock::now() < until && run.running()) std::this_thread::sleep_for(1ms);
-    const bool killed = run.running();
-    run.Kill(SIGKILL);
-    run.Wait();
-    return killed;
-  }
-
-  // Every recovery point that exists holds what the source held when its log closed.
-  void ExpectEveryPointTrue(const std::string& when) {
-    ASSERT_OK_AND_ASSIGN(auto session, Session::Open(*engine_, State(), {}, true));
-    ASSERT_OK_AND_ASSIGN(auto store, engine_->Store(dir_.File("store"), {}));
-    for (const VmRecoveryPoint& point : session->recovery_points()) {
-      const auto status = session->status();
-      for (size_t disk = 0; disk < status.disks.size(); ++disk) {
-        const std::string replica = status.disks[disk].replica;
-        ASSERT_OK_AND_ASSIGN(const auto snapshots, store->AsyncListSnapshots(replica, use_future).get());
-        std::optional<PointTag> tag;
-        for (const auto& rp : snapshots) {
-          if (rp.id == point.snapshots[disk]) tag = PointTagOf(rp.metadata);
-        }
-        ASSERT_TRUE(tag.has_value()) << when << ": point " << point.id << " lost its snapshot of " << replica;
-        auto truth = ReadWholeFile(dir_.File("truth/" + tag->log_id + ".digest"));
-        ASSERT_TRUE(truth.ok()) << when << ": no truth for log " << tag->log_id;
-        ASSERT_OK_AND_ASSIGN(auto reader, OpenReplicaReader(*store, replica, point.snapshots[disk]));
-        ASSERT_OK_AND_ASSIGN(const ChunkHash digest, guest::DigestOf(*reader));
-        EXPECT_EQ(digest.ToString() + "\n", *truth)
-            << when << ": point " << point.id << " of " << replica << " is not the source at log " << tag->log_id;
-      }
-    }
-  }
+  std::string State() const { return vm_.State(); }
 
   std::mt19937 random_{11};
   int interrupted_ = 0;
-  TempDir dir_;
-  std::string socket_;
-  std::unique_ptr<ChildProcess> guest_;
-  std::unique_ptr<Engine> engine_;
+  GuestHarness vm_;
 };
 
 TEST_F(SessionCrashTest, KilledAnywhereItConvergesAndNoPointIsEverWrong) {
-  StartGuest("400");
+  StartGuest(400);
   Protect();
   const std::vector<std::string> run = {"run", "--state-dir", State(), "--cycles", "2", "--quiet"};
   const std::vector<std::string> resync = {"resync", "--state-dir", State()};
@@ -143,7 +68,7 @@ TEST_F(SessionCrashTest, KilledAnywhereItConvergesAndNoPointIsEverWrong) {
   // phase: opening, copying, applying logs, snapshots, pruning, deleting logs.
   const auto timed = [&](const std::vector<std::string>& args) {
     const auto started = std::chrono::steady_clock::now();
-    EXPECT_EQ(Hvrepl(args).exit_code, 0) << ReadLog("hvrepl.log");
+    EXPECT_EQ(vm_.Hvrepl(args).exit_code, 0) << vm_.ReadLog("hvrepl.log");
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   };
   std::mt19937 random(11);
@@ -152,8 +77,8 @@ TEST_F(SessionCrashTest, KilledAnywhereItConvergesAndNoPointIsEverWrong) {
                              const std::string& phase) {
     for (int i = 0; i < rounds; ++i) {
       const auto delay = std::chrono::milliseconds(5 + random() % std::max<int64_t>(span.count(), 10));
-      interrupted += RunAndKill(args, delay);
-      ExpectEveryPointTrue(phase + " round " + std::to_string(i));
+      interrupted += vm_.RunAndKill(args, delay).killed;
+      vm_.ExpectEveryPointTrue(phase + " round " + std::to_string(i));
       if (HasFatalFailure()) return;
     }
   };
@@ -172,39 +97,34 @@ TEST_F(SessionCrashTest, KilledAnywhereItConvergesAndNoPointIsEverWrong) {
   // It converges: the guest shuts down, a last cycle ships its last log, and the
   // replica at the last point is the source, byte for byte.
   timed({"run", "--state-dir", State(), "--cycles", "1", "--quiet"});
-  ASSERT_EQ(RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, "shutdown"}).exit_code, 0);
+  EXPECT_NE(vm_.Guest("shutdown").find("\"ok\":true"), std::string::npos);
   timed({"run", "--state-dir", State(), "--cycles", "1", "--quiet"});
-  const CommandResult verify = Hvrepl({"verify", "--state-dir", State()});
+  const CommandResult verify = vm_.Hvrepl({"verify", "--state-dir", State()});
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
-  ExpectEveryPointTrue("the end");
-  const CommandResult status = Hvrepl({"status", "--state-dir", State()});
+  vm_.ExpectEveryPointTrue("the end");
+  const CommandResult status = vm_.Hvrepl({"status", "--state-dir", State()});
   EXPECT_NE(status.output.find("health            normal"), std::string::npos) << status.output;
-  RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, "exit"});
-  guest_->Wait();
 }
 
 // Failover and failback are journalled step by step: killed anywhere, running them again
 // finishes them, and the result is exactly what it would have been.
 TEST_F(SessionCrashTest, FailoverAndFailbackKilledHalfWayFinish) {
-  StartGuest("0");
+  StartGuest(0);
   Protect();
-  ASSERT_EQ(Hvrepl({"run", "--state-dir", State(), "--cycles", "1", "--quiet"}).exit_code, 0) << ReadLog("hvrepl.log");
-  Guest("write", "500");
+  ASSERT_EQ(vm_.Hvrepl({"run", "--state-dir", State(), "--cycles", "1", "--quiet"}).exit_code, 0)
+      << vm_.ReadLog("hvrepl.log");
+  vm_.Write(500);
 
   // A planned failover: shut down, last cycle, copies, the VM in Azure.
   KillThenFinish({"failover", "--state-dir", State(), "--planned"}, 10, 150ms, "failover");
   ASSERT_FALSE(HasFatalFailure());
-  ASSERT_OK_AND_ASSIGN(auto session, Session::Open(*engine_, State(), {}, true));
-  ASSERT_EQ(session->status().state, ReplicationState::kFailedOver);
-  ASSERT_OK_AND_ASSIGN(auto store, engine_->Store(dir_.File("store"), {}));
-  const VmRecoveryPoint point = session->recovery_points().back();
+  // A planned failover carries everything the guest wrote.
+  vm_.ExpectFailedOverDisksAreTheSource();
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_OK_AND_ASSIGN(auto session, Session::Open(vm_.engine(), State(), {}, true));
+  ASSERT_OK_AND_ASSIGN(auto store, vm_.engine().Store(vm_.target(), {}));
   for (size_t disk = 0; disk < 2; ++disk) {
-    const std::string failed_over = session->status().disks[disk].replica + "-failover";
-    ASSERT_OK_AND_ASSIGN(auto copy, OpenReplicaReader(*store, failed_over));
-    ASSERT_OK_AND_ASSIGN(auto source, OpenDisk(Disk(static_cast<int>(disk))));
-    ASSERT_OK_AND_ASSIGN(const ChunkHash copied, guest::DigestOf(*copy));
-    ASSERT_OK_AND_ASSIGN(const ChunkHash original, guest::DigestOf(*source));
-    EXPECT_EQ(copied, original) << "a planned failover carries everything the guest wrote";
+    const std::string failed_over = GuestHarness::FailedOverName(session->status().disks[disk].replica);
     // The Azure VM writes to its disks.
     for (int i = 0; i < 40; ++i) {
       std::vector<uint8_t> block(4096, static_cast<uint8_t>(i + 1));
@@ -216,12 +136,12 @@ TEST_F(SessionCrashTest, FailoverAndFailbackKilledHalfWayFinish) {
   // start the on-premises VM.
   KillThenFinish({"failback", "--state-dir", State(), "--complete"}, 10, 150ms, "failback");
   ASSERT_FALSE(HasFatalFailure());
-  ASSERT_OK_AND_ASSIGN(session, Session::Open(*engine_, State(), {}, true));
+  ASSERT_OK_AND_ASSIGN(session, Session::Open(vm_.engine(), State(), {}, true));
   EXPECT_EQ(session->status().state, ReplicationState::kFailedBack);
   for (size_t disk = 0; disk < 2; ++disk) {
-    const std::string failed_over = session->status().disks[disk].replica + "-failover";
+    const std::string failed_over = GuestHarness::FailedOverName(session->status().disks[disk].replica);
     ASSERT_OK_AND_ASSIGN(auto azure, OpenReplicaReader(*store, failed_over));
-    ASSERT_OK_AND_ASSIGN(auto back, OpenDisk(Disk(static_cast<int>(disk))));
+    ASSERT_OK_AND_ASSIGN(auto back, OpenDisk(vm_.Disk(static_cast<int>(disk))));
     ASSERT_OK_AND_ASSIGN(const ChunkHash expected, guest::DigestOf(*azure));
     ASSERT_OK_AND_ASSIGN(const ChunkHash got, guest::DigestOf(*back));
     if (got != expected) {
@@ -230,10 +150,8 @@ TEST_F(SessionCrashTest, FailoverAndFailbackKilledHalfWayFinish) {
                     << (diff.ok() ? DiffToJson(*diff).substr(0, 600) : diff.error().ToString());
     }
   }
-  EXPECT_TRUE(Guest("status").find("\"running\":true") != std::string::npos) << "the host started the VM";
+  EXPECT_TRUE(vm_.Guest("status").find("\"running\":true") != std::string::npos) << "the host started the VM";
   EXPECT_GT(interrupted_, 4) << "too few runs were interrupted to mean anything";
-  Guest("exit");
-  guest_->Wait();
 }
 
 }  // namespace

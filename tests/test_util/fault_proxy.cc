@@ -12,10 +12,13 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <sstream>
 #include <stdexcept>
 
 #include "store/azure/crypto.hpp"
+#include "test_util/fault_replies.hpp"
 
 namespace hvr {
 namespace {
@@ -24,21 +27,218 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using Fault = FaultProxy::Fault;
 
-void WriteAll(tcp::socket& socket, std::string_view bytes) {
+// Larger than any request or response hvr makes (4 MiB pages, 4 MiB reads).
+constexpr uint64_t kMaxBody = 64 << 20;
+
+constexpr std::pair<Fault, std::string_view> kFaultNames[] = {
+    {Fault::kNone, "none"},
+    {Fault::kServerBusy, "server-busy"},
+    {Fault::kServerBusyRetryAfter, "server-busy-retry-after"},
+    {Fault::kInternalError, "internal-error"},
+    {Fault::kOperationTimedOut, "operation-timed-out"},
+    {Fault::kRequestTimeout, "request-timeout"},
+    {Fault::kTooManyRequests, "too-many-requests"},
+    {Fault::kBadGateway, "bad-gateway"},
+    {Fault::kGatewayTimeout, "gateway-timeout"},
+    {Fault::kReset, "reset"},
+    {Fault::kCloseBeforeResponse, "close-before-response"},
+    {Fault::kDropResponse, "drop-response"},
+    {Fault::kCloseMidHead, "close-mid-head"},
+    {Fault::kCloseMidResponse, "close-mid-response"},
+    {Fault::kCutRequestBody, "cut-request-body"},
+    {Fault::kCloseAfterResponse, "close-after-response"},
+    {Fault::kStall, "stall"},
+    {Fault::kTrickle, "trickle"},
+};
+static_assert(std::size(kFaultNames) == FaultProxy::kFaultCount, "every fault has a name");
+
+bool WriteAll(tcp::socket& socket, std::string_view bytes) {
   boost::system::error_code ec;
   asio::write(socket, asio::buffer(bytes.data(), bytes.size()), ec);
+  return !ec;
 }
 
-std::string Serialize(const http::response<http::string_body>& response) {
+template <class Message>
+std::string Serialize(const Message& message) {
   std::ostringstream out;
-  out << response;
+  out << message;
   return out.str();
+}
+
+// Closing a socket whose linger time is zero resets the connection (RST) instead of
+// ending it in order (FIN).
+void ResetOnClose(tcp::socket& socket) {
+  const linger now{1, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_LINGER, &now, sizeof now);
 }
 
 }  // namespace
 
+// One plain-HTTP tunnel: reads each request from the client, decides its fault, and
+// relays (or does not relay) it and its response.
+class FaultProxy::Tunnel {
+ public:
+  Tunnel(FaultProxy& proxy, tcp::socket& client, tcp::socket& upstream)
+      : proxy_(proxy), client_(client), upstream_(upstream) {}
+
+  // Serves requests until a fault ends the connection or either side closes it.
+  void Run() {
+    while (!proxy_.stopping_) {
+      http::request_parser<http::string_body> request;
+      request.body_limit(kMaxBody);
+      boost::system::error_code ec;
+      http::read_header(client_, from_client_, request, ec);
+      if (ec) return;
+      const Fault fault = proxy_.NextFault(Serialize(request.get().base()));
+      if (fault == Fault::kCutRequestBody) return CutRequestBody(request);
+      http::read(client_, from_client_, request, ec);
+      if (ec) return;
+      proxy_.Add(&Counters::request_body_bytes, request.get().body().size());
+      if (const auto reply = ServiceErrorReply(fault, proxy_.options_.retry_after)) {
+        if (!WriteAll(client_, *reply)) return;
+        continue;
+      }
+      if (fault == Fault::kReset) return ResetOnClose(client_);
+      if (fault == Fault::kCloseBeforeResponse) return;
+      if (fault == Fault::kStall) {
+        proxy_.Wait(proxy_.options_.stall);
+        return;
+      }
+      // From here on the service executes the request.
+      auto response = Forward(request.get());
+      if (!response) return;
+      const size_t size = response->bytes.size();
+      switch (fault) {
+        case Fault::kDropResponse:
+          return;
+        case Fault::kCloseMidHead:
+          Send(*response, response->head / 2);
+          return;
+        case Fault::kCloseMidResponse:
+          Send(*response, response->head < size ? response->head + (size - response->head) / 2 : size / 2);
+          return;
+        case Fault::kCloseAfterResponse:
+          Send(*response, size);
+          return;
+        case Fault::kTrickle:
+          if (!Trickle(*response)) return;
+          break;
+        default:
+          if (!Send(*response, size)) return;
+          break;
+      }
+    }
+  }
+
+ private:
+  struct Response {
+    std::string bytes;  // as the client receives it
+    size_t head = 0;    // bytes of the start line and headers
+    size_t sent = 0;
+  };
+
+  std::optional<Response> Forward(const http::request<http::string_body>& request) {
+    boost::system::error_code ec;
+    http::write(upstream_, request, ec);
+    if (ec) return std::nullopt;
+    http::response_parser<http::string_body> response;
+    response.body_limit(kMaxBody);
+    if (request.method() == http::verb::head) response.skip(true);
+    http::read(upstream_, from_upstream_, response, ec);
+    if (ec) return std::nullopt;
+    return Response{Serialize(response.get()), Serialize(response.get().base()).size()};
+  }
+
+  // Sends the response up to byte `end`, counting the body bytes among them first: a
+  // client that has them sees them counted.
+  bool Send(Response& response, size_t end) {
+    const size_t from = response.sent;
+    const size_t body_from = std::max(from, response.head);
+    if (end > body_from) proxy_.Add(&Counters::response_body_bytes, end - body_from);
+    response.sent = end;
+    return WriteAll(client_, std::string_view(response.bytes).substr(from, end - from));
+  }
+
+  bool Trickle(Response& response) {
+    while (response.sent < response.bytes.size()) {
+      if (response.sent > 0 && !proxy_.Wait(proxy_.options_.trickle_interval)) return false;
+      if (!Send(response, std::min(response.bytes.size(), response.sent + proxy_.options_.trickle_bytes))) return false;
+    }
+    return true;
+  }
+
+  // Relays the head and the first half of the body (what has arrived of it), then ends
+  // the connection to the service, which sees a request end before its body does, and
+  // resets the client's, which sees it reset while it sends. The service's connection is
+  // closed in order: a reset could make it drop what it had not read yet.
+  void CutRequestBody(http::request_parser<http::string_body>& request) {
+    const uint64_t half = request.content_length().value_or(0) / 2;
+    boost::system::error_code ec;
+    while (from_client_.size() < half && !ec) {
+      const size_t n = client_.read_some(from_client_.prepare(64 * 1024), ec);
+      from_client_.commit(n);
+    }
+    const size_t cut = static_cast<size_t>(std::min<uint64_t>(from_client_.size(), half));
+    proxy_.Add(&Counters::request_body_bytes, cut);
+    const auto* body = static_cast<const char*>(from_client_.data().data());
+    WriteAll(upstream_, Serialize(request.get().base()) + std::string(body, cut));
+    ResetOnClose(client_);
+  }
+
+  FaultProxy& proxy_;
+  tcp::socket& client_;
+  tcp::socket& upstream_;
+  beast::flat_buffer from_client_;
+  beast::flat_buffer from_upstream_;
+};
+
+std::string_view FaultProxy::FaultName(Fault fault) { return kFaultNames[static_cast<size_t>(fault)].second; }
+
+std::optional<Fault> FaultProxy::ParseFault(std::string_view name) {
+  for (const auto& [fault, fault_name] : kFaultNames) {
+    if (fault_name == name) return fault;
+  }
+  return std::nullopt;
+}
+
+std::vector<Fault> FaultProxy::AllFaults() {
+  std::vector<Fault> all;
+  for (const auto& [fault, name] : kFaultNames) {
+    if (fault != Fault::kNone) all.push_back(fault);
+  }
+  return all;
+}
+
+uint64_t FaultProxy::Counters::faults_injected() const {
+  uint64_t total = 0;
+  for (uint64_t n : faults) total += n;
+  return total;
+}
+
+FaultProxy::Counters& FaultProxy::Counters::operator+=(const Counters& other) {
+  tunnels += other.tunnels;
+  requests += other.requests;
+  for (size_t i = 0; i < faults.size(); ++i) faults[i] += other.faults[i];
+  request_body_bytes += other.request_body_bytes;
+  response_body_bytes += other.response_body_bytes;
+  return *this;
+}
+
+std::string FaultProxy::Counters::ToJson() const {
+  boost::json::object by_kind;
+  for (const Fault fault : AllFaults()) by_kind[FaultName(fault)] = faults[static_cast<size_t>(fault)];
+  return boost::json::serialize(boost::json::object{{"tunnels", tunnels},
+                                                    {"requests", requests},
+                                                    {"faults_injected", faults_injected()},
+                                                    {"faults", std::move(by_kind)},
+                                                    {"request_body_bytes", request_body_bytes},
+                                                    {"response_body_bytes", response_body_bytes}});
+}
+
 FaultProxy::FaultProxy(Options options) : options_(std::move(options)) {
+  if (options_.trickle_bytes == 0) throw std::invalid_argument("fault proxy: a trickle needs at least 1 byte a time");
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -48,6 +248,7 @@ FaultProxy::FaultProxy(Options options) : options_(std::move(options)) {
   if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
       ::listen(listener_, 64) != 0 ||
       ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    if (listener_ >= 0) ::close(listener_);
     throw std::runtime_error("fault proxy: cannot listen on 127.0.0.1");
   }
   port_ = ntohs(address.sin_port);
@@ -62,13 +263,14 @@ FaultProxy::~FaultProxy() {
   }
   stopped_.notify_all();
   acceptor_.join();
-  for (auto& t : threads_) t.join();
+  // No thread starts any more; the ones left end now that their sockets are shut down.
+  for (auto& [id, thread] : threads_) thread.join();
   ::close(listener_);
 }
 
 std::vector<std::string> FaultProxy::RequestHeads() const {
   std::lock_guard lock(mu_);
-  return heads_;
+  return {heads_.begin(), heads_.end()};
 }
 
 std::string FaultProxy::Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -81,14 +283,59 @@ void FaultProxy::Inject(std::vector<Fault> faults) {
 void FaultProxy::Clear() {
   std::lock_guard lock(mu_);
   faults_.clear();
+  random_.rate = 0;
 }
 
-FaultProxy::Fault FaultProxy::NextFault() {
+void FaultProxy::SetRandom(RandomFaults random) {
+  if (!(random.rate >= 0 && random.rate <= 1)) {
+    throw std::invalid_argument("fault proxy: the fault rate must be between 0 and 1");
+  }
+  if (random.rate > 0 && random.kinds.empty()) throw std::invalid_argument("fault proxy: no fault kinds to draw from");
   std::lock_guard lock(mu_);
-  if (faults_.empty()) return Fault::kNone;
-  const Fault fault = faults_.front();
-  faults_.pop_front();
+  random_ = std::move(random);
+  draws_.seed(random_.seed);
+  deck_ = random_.kinds;
+  dealt_ = 0;
+}
+
+FaultProxy::Counters FaultProxy::counters() const {
+  std::lock_guard lock(mu_);
+  return counters_;
+}
+
+void FaultProxy::Add(uint64_t Counters::*counter, uint64_t n) {
+  std::lock_guard lock(mu_);
+  counters_.*counter += n;
+}
+
+Fault FaultProxy::NextFault(std::string head) {
+  std::lock_guard lock(mu_);
+  ++counters_.requests;
+  heads_.push_back(std::move(head));
+  if (heads_.size() > kHeadsKept) heads_.pop_front();
+  // Every request takes its draw, so that which requests are faulted depends only on
+  // the seed and their order, not on the queued faults.
+  const bool drawn = random_.rate > 0 && std::generate_canonical<double, 53>(draws_) < random_.rate;
+  Fault fault = Fault::kNone;
+  if (!faults_.empty()) {
+    fault = faults_.front();
+    faults_.pop_front();
+  } else if (drawn) {
+    if (dealt_ % deck_.size() == 0) std::shuffle(deck_.begin(), deck_.end(), draws_);
+    fault = deck_[dealt_++ % deck_.size()];
+  }
+  if (fault != Fault::kNone) ++counters_.faults[static_cast<size_t>(fault)];
   return fault;
+}
+
+bool FaultProxy::Wait(std::optional<std::chrono::milliseconds> for_how_long) {
+  std::unique_lock lock(mu_);
+  const auto stopped = [this] { return stopping_.load(); };
+  if (!for_how_long) {
+    stopped_.wait(lock, stopped);
+    return false;
+  }
+  return !stopped_.wait_for(lock, *for_how_long, stopped);
 }
 
 void FaultProxy::Track(int fd) {
@@ -102,15 +349,35 @@ void FaultProxy::Untrack(int fd) {
   open_.erase(std::remove(open_.begin(), open_.end(), fd), open_.end());
 }
 
+void FaultProxy::ReapFinished() {
+  std::vector<std::thread> done;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto id : finished_) {
+      done.push_back(std::move(threads_.at(id)));
+      threads_.erase(id);
+    }
+    finished_.clear();
+  }
+  for (auto& thread : done) thread.join();
+}
+
 void FaultProxy::AcceptLoop() {
   while (!stopping_) {
+    ReapFinished();
     pollfd pfd{listener_, POLLIN, 0};
     if (::poll(&pfd, 1, 50) <= 0) continue;
     const int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) continue;
     Track(client);
     std::lock_guard lock(mu_);
-    threads_.emplace_back([this, client] { Serve(client); });
+    std::thread thread([this, client] {
+      Serve(client);
+      std::lock_guard done(mu_);
+      finished_.push_back(std::this_thread::get_id());
+    });
+    const auto id = thread.get_id();
+    threads_.emplace(id, std::move(thread));
   }
 }
 
@@ -118,6 +385,7 @@ void FaultProxy::Serve(int client_fd) {
   asio::io_context io;
   tcp::socket client(io);
   client.assign(tcp::v4(), client_fd);
+  tcp::socket upstream(io);
   beast::flat_buffer buffer;
   http::request_parser<http::empty_body> parser;
   boost::system::error_code ec;
@@ -138,7 +406,6 @@ void FaultProxy::Serve(int client_fd) {
     } else {
       const std::string target(request.target());
       const size_t colon = target.rfind(':');
-      tcp::socket upstream(io);
       upstream.connect(tcp::endpoint(asio::ip::make_address(target.substr(0, colon)),
                                      static_cast<uint16_t>(std::stoi(target.substr(colon + 1)))),
                        ec);
@@ -146,7 +413,7 @@ void FaultProxy::Serve(int client_fd) {
         WriteAll(client, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
       } else {
         Track(upstream.native_handle());
-        ++tunnels_;
+        Add(&Counters::tunnels, 1);
         WriteAll(client, "HTTP/1.1 200 Connection established\r\n\r\n");
         // TLS starts with a handshake record (0x16); plain HTTP with a method name.
         char first = 0;
@@ -154,12 +421,14 @@ void FaultProxy::Serve(int client_fd) {
         if (n == 1 && first == 0x16) {
           Relay(client_fd, upstream.native_handle());
         } else if (n == 1) {
-          Inspect(client_fd, upstream.native_handle());
+          Tunnel(*this, client, upstream).Run();
         }
         Untrack(upstream.native_handle());
       }
     }
   }
+  // Untracked before the sockets close, so that a descriptor number the system hands
+  // out again is never shut down for its new owner.
   Untrack(client_fd);
 }
 
@@ -176,68 +445,6 @@ void FaultProxy::Relay(int client, int upstream) {
   std::thread back([&] { pump(upstream, client); });
   pump(client, upstream);
   back.join();
-}
-
-void FaultProxy::Inspect(int client_fd, int upstream_fd) {
-  asio::io_context io;
-  tcp::socket client(io);
-  tcp::socket upstream(io);
-  client.assign(tcp::v4(), ::dup(client_fd));
-  upstream.assign(tcp::v4(), ::dup(upstream_fd));
-  Track(client.native_handle());
-  Track(upstream.native_handle());
-  beast::flat_buffer from_client;
-  beast::flat_buffer from_upstream;
-  while (!stopping_) {
-    http::request_parser<http::string_body> request;
-    request.body_limit(64 << 20);
-    boost::system::error_code ec;
-    http::read(client, from_client, request, ec);
-    if (ec) break;
-    ++requests_;
-    {
-      std::ostringstream head;
-      head << request.get().base();
-      std::lock_guard lock(mu_);
-      heads_.push_back(head.str());
-    }
-    const Fault fault = NextFault();
-    if (fault == Fault::kServerBusy) {
-      http::response<http::string_body> busy{http::status::service_unavailable, 11};
-      busy.set(http::field::content_type, "application/xml");
-      busy.set("x-ms-error-code", "ServerBusy");
-      busy.body() =
-          "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>ServerBusy</Code><Message>The "
-          "server is busy.\nRequestId:00000000-0000-0000-0000-000000000000</Message></Error>";
-      busy.prepare_payload();
-      WriteAll(client, Serialize(busy));
-      continue;
-    }
-    if (fault == Fault::kStall) {
-      std::unique_lock lock(mu_);
-      stopped_.wait(lock, [this] { return stopping_.load(); });
-      break;
-    }
-    if (fault == Fault::kCloseBeforeResponse) break;
-    const bool head = request.get().method() == http::verb::head;
-    http::write(upstream, request.get(), ec);
-    if (ec) break;
-    http::response_parser<http::string_body> response;
-    response.body_limit(64 << 20);
-    if (head) response.skip(true);
-    http::read(upstream, from_upstream, response, ec);
-    if (ec) break;
-    const std::string bytes = Serialize(response.get());
-    if (fault == Fault::kCloseMidResponse) {
-      WriteAll(client, std::string_view(bytes).substr(0, bytes.size() / 2));
-      break;
-    }
-    WriteAll(client, bytes);
-    if (fault == Fault::kCloseAfterResponse) break;
-  }
-  Untrack(client.native_handle());
-  Untrack(upstream.native_handle());
-  ::shutdown(client_fd, SHUT_RDWR);
 }
 
 }  // namespace hvr

@@ -1,16 +1,24 @@
 // An HTTP CONNECT proxy on loopback for tests: it opens tunnels like any proxy and, for
 // plain-HTTP targets, reads the requests inside the tunnel so it can misbehave the way
-// networks and storage services do: answer 503 Server Busy, stall, or drop the
-// connection before, during or after a response. TLS traffic is relayed untouched.
-// Each client connection is served by its own thread.
+// networks and storage services do (docs/fault-injection.md): answer with the errors
+// Azure Storage is allowed to answer, reset or close the connection before, during or
+// after a response, cut a request's body, stall, or trickle a response. Faults are given
+// one by one in order (Inject) or drawn at random at a rate with a seed (SetRandom).
+// TLS traffic is relayed untouched. Each client connection is served by its own thread.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -18,19 +26,80 @@ namespace hvr {
 
 class FaultProxy {
  public:
+  // What the proxy does to one request it reads inside a tunnel.
   enum class Fault {
-    kNone,                 // relay the request and its response
-    kServerBusy,           // answer 503 ServerBusy (with Azure's XML error) instead
-    kStall,                // never answer; hold the connection until the proxy stops
+    kNone,  // relay the request and its response
+    // Answers in place of the service, with its XML error body and x-ms-error-code
+    // (fault_replies.hpp); the request is read whole and never reaches the service.
+    kServerBusy,            // 503 ServerBusy
+    kServerBusyRetryAfter,  // 503 ServerBusy with Retry-After (Options::retry_after)
+    kInternalError,         // 500 InternalError
+    kOperationTimedOut,     // 500 OperationTimedOut
+    kRequestTimeout,        // 408
+    kTooManyRequests,       // 429
+    kBadGateway,            // 502
+    kGatewayTimeout,        // 504
+    // The connection fails.
+    kReset,                // read the request, then reset the connection (RST): no response
     kCloseBeforeResponse,  // read the request, then close the client's connection
-    kCloseMidResponse,     // relay the request, send half the response, close
+    kDropResponse,         // relay the request (the service executes it), then close unanswered
+    kCloseMidHead,         // relay the request, send half the response's head, close
+    kCloseMidResponse,     // relay the request, send the head and half the body (half the
+                           // head when there is no body), close
+    kCutRequestBody,       // relay the head and half the request's body, then end the
+                           // service's connection and reset the client's
     kCloseAfterResponse,   // relay both, then close although keep-alive was promised
+    kStall,                // never answer; close after Options::stall
+    kTrickle,              // relay the response Options::trickle_bytes at a time
   };
+  static constexpr size_t kFaultCount = static_cast<size_t>(Fault::kTrickle) + 1;
+
+  // "server-busy", "reset", ... (the names hvr-fault-proxy --kinds takes).
+  static std::string_view FaultName(Fault fault);
+  static std::optional<Fault> ParseFault(std::string_view name);
+  // Every fault, kNone excepted.
+  static std::vector<Fault> AllFaults();
 
   struct Options {
+    Options() = default;
+    explicit Options(std::string proxy_credentials) : credentials(std::move(proxy_credentials)) {}
+
     std::string credentials;  // "user:password": demand Proxy-Authorization (407 otherwise)
+    // How long a stall holds the connection before closing it; empty: until the proxy
+    // stops (the client's own timeout ends it).
+    std::optional<std::chrono::milliseconds> stall;
+    // A trickle sends this many bytes of the response every interval (at least 1).
+    size_t trickle_bytes = 1024;
+    std::chrono::milliseconds trickle_interval{50};
+    std::chrono::seconds retry_after{1};  // what kServerBusyRetryAfter asks for
   };
 
+  // Faults drawn at random: each request, in the order requests arrive, takes the next
+  // draw of a generator seeded with `seed` and is faulted when it falls under `rate`, so
+  // a run that makes its requests in the same order meets the same faults. The kinds are dealt in turn from a shuffle of
+  // `kinds` (reshuffled when used up), so every kind comes up as often as the others.
+  struct RandomFaults {
+    double rate = 0;  // 0..1
+    std::vector<Fault> kinds = AllFaults();
+    uint64_t seed = 1;
+  };
+
+  struct Counters {
+    uint64_t tunnels = 0;   // CONNECTs accepted
+    uint64_t requests = 0;  // requests read inside tunnels, faulted ones included
+    std::array<uint64_t, kFaultCount> faults{};  // faults injected, by kind (kNone: 0)
+    // Body bytes read from clients: what they put on the wire, requests sent again and
+    // bodies cut short included.
+    uint64_t request_body_bytes = 0;
+    uint64_t response_body_bytes = 0;  // body bytes sent to clients
+    uint64_t faults_injected() const;
+    Counters& operator+=(const Counters& other);
+    // {"tunnels":..,"requests":..,"faults_injected":..,"faults":{"reset":..},...}
+    std::string ToJson() const;
+  };
+
+  // Throws std::invalid_argument for a trickle of 0 bytes, std::runtime_error when it
+  // cannot listen on 127.0.0.1.
   explicit FaultProxy(Options options);
   FaultProxy() : FaultProxy(Options{}) {}
   ~FaultProxy();
@@ -40,37 +109,54 @@ class FaultProxy {
   uint16_t port() const { return port_; }
   std::string Url() const;  // "http://127.0.0.1:PORT"
 
-  // Faults for the next requests seen in tunnels, one each, in order; then kNone.
+  // Faults for the next requests seen in tunnels, one each, in order; they come before
+  // random ones.
   void Inject(std::vector<Fault> faults);
-  // Forgets the faults not used yet: the network is healthy again.
+  // Forgets the faults not used yet and stops drawing random ones: the network is
+  // healthy again.
   void Clear();
+  // Throws std::invalid_argument for a rate outside 0..1 or no kinds to draw from.
+  void SetRandom(RandomFaults random);
 
-  int tunnels() const { return tunnels_; }    // CONNECTs accepted
-  int requests() const { return requests_; }  // requests read inside tunnels
-  // The start line and headers of every request read inside tunnels, in order.
+  int tunnels() const { return static_cast<int>(counters().tunnels); }
+  int requests() const { return static_cast<int>(counters().requests); }
+  Counters counters() const;
+  // The start line and headers of the last kHeadsKept requests read inside tunnels, in
+  // order.
+  static constexpr size_t kHeadsKept = 1000;
   std::vector<std::string> RequestHeads() const;
 
  private:
+  class Tunnel;
+
   void AcceptLoop();
   void Serve(int client);
   void Relay(int client, int upstream);
-  void Inspect(int client, int upstream);
-  Fault NextFault();
+  void ReapFinished();
+  // Counts a request (its head kept for RequestHeads) and decides its fault.
+  Fault NextFault(std::string head);
+  void Add(uint64_t Counters::*counter, uint64_t n);
+  // Sleeps `for_how_long` unless the proxy stops first; false if it stopped.
+  bool Wait(std::optional<std::chrono::milliseconds> for_how_long);
   void Track(int fd);
   void Untrack(int fd);
 
-  Options options_;
+  const Options options_;
   int listener_ = -1;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::atomic<int> tunnels_{0};
-  std::atomic<int> requests_{0};
   mutable std::mutex mu_;
   std::condition_variable stopped_;
-  std::vector<std::string> heads_;
+  Counters counters_;
+  std::deque<std::string> heads_;
   std::deque<Fault> faults_;
-  std::vector<int> open_;  // sockets to shut down when stopping
-  std::vector<std::thread> threads_;
+  RandomFaults random_;
+  std::mt19937_64 draws_;    // seeded with random_.seed
+  std::vector<Fault> deck_;  // the shuffled kinds random faults are dealt from
+  size_t dealt_ = 0;         // random faults dealt so far
+  std::vector<int> open_;    // sockets to shut down when stopping
+  std::map<std::thread::id, std::thread> threads_;
+  std::vector<std::thread::id> finished_;  // threads to join
   std::thread acceptor_;
 };
 

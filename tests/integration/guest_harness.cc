@@ -1,0 +1,134 @@
+#include "guest_harness.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/use_future.hpp>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <thread>
+
+#include "guest_workload.hpp"
+#include "hvr/chunk_diff.hpp"
+#include "hvr/disk.hpp"
+#include "hvr/replica_reader.hpp"
+#include "hvr/session.hpp"
+#include "session/recovery_points.hpp"
+#include "test_util/result_assertions.hpp"
+#include "util/file.hpp"
+
+namespace hvr::testing {
+
+using namespace std::chrono_literals;
+using boost::asio::use_future;
+
+GuestHarness::GuestHarness() : socket_(dir_.File("guest.sock")) {
+  for (const char* sub : {"vm", "truth"}) std::filesystem::create_directories(dir_.File(sub));
+  auto engine = Engine::Create();
+  if (!engine.ok()) throw std::runtime_error("no engine: " + engine.error().ToString());
+  engine_ = std::move(*engine);
+}
+
+GuestHarness::~GuestHarness() {
+  if (!guest_) return;
+  RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, "exit"});
+  guest_->Wait();
+}
+
+void GuestHarness::StartGuest(const GuestOptions& options) {
+  guest_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{HVR_GUEST_PATH, "run", "--disk", Disk(0), "--disk", Disk(1), "--control", socket_,
+                               "--create", options.disk_size, "--initial-writes",
+                               std::to_string(options.initial_writes), "--rate", std::to_string(options.rate), "--seed",
+                               std::to_string(options.seed), "--truth", dir_.File("truth")},
+      dir_.File("guest.log"));
+  for (int i = 0; i < 500 && !std::filesystem::exists(socket_); ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(std::filesystem::exists(socket_)) << ReadLog("guest.log");
+}
+
+void GuestHarness::Protect(const std::string& name, const std::string& target, const std::vector<std::string>& extra) {
+  target_ = target;
+  std::vector<std::string> args = {
+      "protect",     "--name", name,         "--disk", Disk(0),  "--disk",          Disk(1),        "--target", target,
+      "--state-dir", State(),  "--interval", "30s",    "--host", "unix:" + socket_, "--chunk-size", "64K"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const CommandResult protect = Hvrepl(args);
+  ASSERT_EQ(protect.exit_code, 0) << protect.output;
+}
+
+std::string GuestHarness::Guest(const std::string& action, uint64_t count) {
+  return RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, action, "--count", std::to_string(count)}).output;
+}
+
+void GuestHarness::Write(uint64_t count) {
+  const std::string answer = Guest("write", count);
+  EXPECT_NE(answer.find("\"ok\":true"), std::string::npos) << answer;
+}
+
+CommandResult GuestHarness::Hvrepl(std::vector<std::string> args) {
+  args.insert(args.begin(), HVREPL_PATH);
+  return RunCommand(args);
+}
+
+GuestHarness::RunOutcome GuestHarness::RunAndKill(std::vector<std::string> args, std::chrono::milliseconds delay) {
+  args.insert(args.begin(), HVREPL_PATH);
+  ChildProcess run(args, dir_.File("hvrepl.log"));
+  const auto until = std::chrono::steady_clock::now() + delay;
+  while (std::chrono::steady_clock::now() < until && run.running()) std::this_thread::sleep_for(1ms);
+  RunOutcome outcome;
+  outcome.killed = run.running();
+  run.Kill(SIGKILL);
+  outcome.exit_code = run.Wait();
+  return outcome;
+}
+
+std::string GuestHarness::ReadLog(const std::string& name) const {
+  auto text = ReadWholeFile(dir_.File(name));
+  return text.ok() ? *text : "";
+}
+
+void GuestHarness::ExpectEveryPointTrue(const std::string& when, PointsChecked* seen) {
+  ASSERT_OK_AND_ASSIGN(auto session, Session::Open(*engine_, State(), {}, true));
+  ASSERT_OK_AND_ASSIGN(auto store, engine_->Store(target_, {}));
+  const auto status = session->status();
+  // Each disk's snapshots, by id.
+  std::vector<std::map<std::string, RecoveryPoint>> snapshots(status.disks.size());
+  for (size_t disk = 0; disk < status.disks.size(); ++disk) {
+    ASSERT_OK_AND_ASSIGN(const auto listed, store->AsyncListSnapshots(status.disks[disk].replica, use_future).get());
+    for (const RecoveryPoint& rp : listed) snapshots[disk].emplace(rp.id, rp);
+  }
+  for (const VmRecoveryPoint& point : session->recovery_points()) {
+    for (size_t disk = 0; disk < status.disks.size(); ++disk) {
+      const std::string replica = status.disks[disk].replica;
+      const auto found = snapshots[disk].find(point.snapshots[disk]);
+      const std::optional<PointTag> tag =
+          found == snapshots[disk].end() ? std::nullopt : PointTagOf(found->second.metadata);
+      ASSERT_TRUE(tag.has_value()) << when << ": point " << point.id << " lost its snapshot of " << replica;
+      auto truth = ReadWholeFile(dir_.File("truth/" + tag->log_id + ".digest"));
+      ASSERT_TRUE(truth.ok()) << when << ": no truth for log " << tag->log_id;
+      const std::string snapshot = replica + "@" + point.snapshots[disk];
+      if (seen != nullptr && seen->snapshots.contains(snapshot)) continue;
+      ASSERT_OK_AND_ASSIGN(auto reader, OpenReplicaReader(*store, replica, point.snapshots[disk]));
+      ASSERT_OK_AND_ASSIGN(const ChunkHash digest, guest::DigestOf(*reader));
+      EXPECT_EQ(digest.ToString() + "\n", *truth)
+          << when << ": point " << point.id << " of " << replica << " is not the source at log " << tag->log_id;
+      if (seen != nullptr && digest.ToString() + "\n" == *truth) seen->snapshots.insert(snapshot);
+    }
+    if (seen != nullptr) ++seen->points;
+  }
+}
+
+void GuestHarness::ExpectFailedOverDisksAreTheSource() {
+  ASSERT_OK_AND_ASSIGN(auto session, Session::Open(*engine_, State(), {}, true));
+  ASSERT_EQ(session->status().state, ReplicationState::kFailedOver);
+  ASSERT_OK_AND_ASSIGN(auto store, engine_->Store(target_, {}));
+  for (size_t disk = 0; disk < session->status().disks.size(); ++disk) {
+    ASSERT_OK_AND_ASSIGN(auto copy, OpenReplicaReader(*store, FailedOverName(session->status().disks[disk].replica)));
+    ASSERT_OK_AND_ASSIGN(auto source, OpenDisk(Disk(static_cast<int>(disk))));
+    ASSERT_OK_AND_ASSIGN(const ChunkHash copied, guest::DigestOf(*copy));
+    ASSERT_OK_AND_ASSIGN(const ChunkHash original, guest::DigestOf(*source));
+    EXPECT_EQ(copied, original) << "failed-over disk " << disk << " is not its source";
+  }
+}
+
+}  // namespace hvr::testing
