@@ -307,6 +307,20 @@ TEST_F(ProxiedStoreTest, AStalledRequestTimesOutAndIsTriedAgain) {
   EXPECT_EQ(store_->async().statistics().network_failures, 1u);
 }
 
+TEST_F(ProxiedStoreTest, AnAnswerThatKeepsMovingIsNeverCutOffByTheDeadline) {
+  ASSERT_OK(store_->WritePages("disk0", 0, Bytes(64 * 1024, 14)));
+  auto once = OpenWithoutRetries();
+  ASSERT_TRUE(once->GetDisk("disk0").ok());  // the read below needs no HEAD first
+  std::vector<uint8_t> out(64 * 1024);
+  // 1 KiB every 50 ms: 64 KiB take three seconds, twice the 1.5 s without progress the
+  // store allows.
+  proxy_.Inject({FaultProxy::Fault::kTrickle});
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_OK(once->Read("disk0", "", 0, out));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(2500));
+  EXPECT_EQ(out, Bytes(64 * 1024, 14));
+}
+
 TEST_F(ProxiedStoreTest, AConnectionDroppedMidResponseIsTriedAgain) {
   ASSERT_OK(store_->WritePages("disk0", 0, Bytes(kMiB, 6)));
   auto once = OpenWithoutRetries();
