@@ -11,4 +11,9 @@ namespace hvr {
 // keys (x-ms-encryption-key) and passwords in URLs (user:password@) with "REDACTED".
 std::string RedactSecrets(std::string_view text);
 
+// Whether `text` holds `mark` (lower case, e.g. "sig=") where RedactSecrets looks for
+// one: ignoring case, and not right after a letter or digit ("&sig=" counts, "consig="
+// does not).
+bool HasMark(std::string_view text, std::string_view mark);
+
 }  // namespace hvr
