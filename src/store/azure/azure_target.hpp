@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,10 @@ struct ParsedTarget {
 
 Result<ParsedTarget> ParseConnectionString(std::string_view text);
 Result<ParsedTarget> ParseContainerUrl(std::string_view url);
+
+// The port written in a URL's authority ("http://host:10000/..."): 1 to 65535, nullopt
+// when none is written, or an error naming it.
+Result<std::optional<uint16_t>> PortOfUrl(std::string_view url);
 
 // True for hosts that are addressed path-style (IP addresses, localhost).
 bool IsPathStyleHost(std::string_view host);
