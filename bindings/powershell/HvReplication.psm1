@@ -77,10 +77,13 @@ function ConvertTo-HvrPath {
     $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
 }
 
-# A store target: connection strings and URLs as given, local folders resolved like paths.
+# A store target: connection strings and URLs as given (libhvr refuses mistyped ones), local
+# folders (a path, or file:PATH) resolved like paths, against PowerShell's location rather
+# than the process's current directory.
 function ConvertTo-HvrTarget {
     param([Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet, [string] $Target)
-    if ($Target -match '^[A-Za-z][A-Za-z0-9]*=' -or $Target -match '^https?://') { return $Target }
+    if ($Target -match '^[A-Za-z][A-Za-z0-9]*=' -or $Target -match '://') { return $Target }
+    if ($Target -match '^file:(.+)$') { return 'file:' + (ConvertTo-HvrPath -Cmdlet $Cmdlet -Path $Matches[1]) }
     ConvertTo-HvrPath -Cmdlet $Cmdlet -Path $Target
 }
 

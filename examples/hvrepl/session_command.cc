@@ -53,7 +53,7 @@ int Protect(const std::vector<std::string>& args) {
   named.add_options()
       ("name", po::value<std::string>()->required(), "the VM's name (valid as an Azure VM name)")
       ("disk", po::value<std::vector<std::string>>()->required(), "a virtual disk of the VM (repeat; OS disk first)")
-      ("target", po::value<std::string>()->required(), "where the replicas go: connection string, container URL or folder")
+      ("target", po::value<std::string>()->required(), "where the replicas go: connection string, container URL, absolute folder or file:PATH")
       ("state-dir", po::value<std::string>()->required(), "the relationship's state directory")
       ("interval", po::value<std::string>()->default_value("5m"), "replication frequency: 30s, 5m or 15m")
       ("keep-hours", po::value<int>()->default_value(24), "hours of recovery points to keep (0: the latest only)")

@@ -185,7 +185,7 @@ std::vector<Command> StoreCommands() {
       {{"download"}, "TARGET/NAME[@POINT] OUT [--raw] [--in-flight N] [--json]",
        "write a replica disk or recovery point to a new file, as a fixed VHD unless --raw", Download},
       {{"store", "ls"}, "TARGET [--points] [--json]",
-       "list the disks of a store (connection string, container URL or folder)", List},
+       "list the disks of a store (connection string, container URL, absolute folder or file:PATH)", List},
   };
 }
 

@@ -88,11 +88,13 @@ struct ProtectionSettings {
 
 // Checks everything that can be checked without touching disks or the target: the VM
 // name and disk count against Azure's limits, disk paths present and distinct, replica
-// names valid and distinct, the interval, history and app-consistent frequency, the
-// windows, the chunk size. kInvalidArgument naming the setting.
+// names valid and distinct, the target string (OpenStore's rules), the interval,
+// history and app-consistent frequency, the windows, the chunk size. kInvalidArgument
+// naming the setting.
 Status ValidateSettings(const ProtectionSettings& settings);
 
-// The settings with defaults filled in: log folders and names, replica names, chunk size.
+// The settings with defaults filled in: log folders and names, replica names, chunk
+// size; a local target folder ("file:PATH" or an absolute path) as its absolute path.
 ProtectionSettings WithDefaults(ProtectionSettings settings);
 
 // The store options the settings ask for; `base` provides what does not persist (log

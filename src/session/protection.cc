@@ -9,6 +9,7 @@
 #include "hvr/change_tracker.hpp"
 #include "hvr/manifest.hpp"
 #include "hvr/store.hpp"
+#include "store/store_target.hpp"
 #include "util/file.hpp"
 
 namespace hvr {
@@ -89,6 +90,9 @@ ProtectionSettings WithDefaults(ProtectionSettings settings) {
     if (disk.replica_name.empty()) disk.replica_name = settings.vm_name + "-disk" + std::to_string(i);
   }
   if (settings.chunk_size == 0) settings.chunk_size = kDefaultChunkSize;
+  // A local folder is kept absolute, so that the settings never depend on the current
+  // directory; a bad target is left for ValidateSettings to refuse.
+  if (auto target = ParseStoreTarget(settings.target); target.ok()) settings.target = std::move(target->text);
   return settings;
 }
 
@@ -97,6 +101,7 @@ Status ValidateSettings(const ProtectionSettings& input) {
   HVR_RETURN_IF_ERROR(CheckVmName(settings.vm_name));
   HVR_RETURN_IF_ERROR(CheckDiskCount(settings.disks.size()));
   if (settings.target.empty()) return Invalid("no target store given");
+  HVR_RETURN_IF_ERROR(ParseStoreTarget(settings.target));
   std::set<std::string> paths, replicas, logs;
   for (size_t i = 0; i < settings.disks.size(); ++i) {
     const DiskSpec& disk = settings.disks[i];

@@ -94,12 +94,7 @@ TEST(AzureTargetTest, ContainerUrls) {
   EXPECT_FALSE(ParseContainerUrl("ftp://acct/vms?sig=1").ok());
 }
 
-TEST(AzureTargetTest, TargetKinds) {
-  EXPECT_TRUE(IsUrl("HTTPS://x"));
-  EXPECT_TRUE(IsConnectionString("UseDevelopmentStorage=true;Container=c"));
-  EXPECT_TRUE(IsConnectionString("accountname=a;AccountKey=b"));
-  EXPECT_FALSE(IsConnectionString("/srv/a=b/replicas"));
-  EXPECT_FALSE(IsConnectionString("replicas"));
+TEST(AzureTargetTest, PathStyleHosts) {
   EXPECT_TRUE(IsPathStyleHost("127.0.0.1"));
   EXPECT_TRUE(IsPathStyleHost("localhost"));
   EXPECT_TRUE(IsPathStyleHost("::1"));
@@ -133,27 +128,6 @@ TEST(AzureTargetTest, PortsOutOfRangeAreRefusedByName) {
   EXPECT_EQ(one, 1);
   ASSERT_OK_AND_ASSIGN(const auto none, PortOfUrl("https://acct.blob.core.windows.net/c01?sig=x"));
   EXPECT_EQ(none, std::nullopt);
-}
-
-TEST(DiskLocationTest, TargetNameAndSnapshot) {
-  ASSERT_OK_AND_ASSIGN(const DiskLocation local, ParseDiskLocation("/srv/replicas/disk0"));
-  EXPECT_EQ(local.target, "/srv/replicas");
-  EXPECT_EQ(local.name, "disk0");
-  EXPECT_EQ(local.snapshot, "");
-  ASSERT_OK_AND_ASSIGN(const DiskLocation relative, ParseDiskLocation("disk0@2024-05-01T12:00:00.0000000Z"));
-  EXPECT_EQ(relative.target, ".");
-  EXPECT_EQ(relative.snapshot, "2024-05-01T12:00:00.0000000Z");
-  ASSERT_OK_AND_ASSIGN(const DiskLocation url,
-                       ParseDiskLocation("https://a.blob.core.windows.net/vms/disk0?sv=1&sig=2"));
-  EXPECT_EQ(url.target, "https://a.blob.core.windows.net/vms?sv=1&sig=2");
-  EXPECT_EQ(url.name, "disk0");
-  ASSERT_OK_AND_ASSIGN(const DiskLocation conn,
-                       ParseDiskLocation("UseDevelopmentStorage=true;Container=vms/disk1"));
-  EXPECT_EQ(conn.target, "UseDevelopmentStorage=true;Container=vms");
-  EXPECT_EQ(conn.name, "disk1");
-  EXPECT_FALSE(ParseDiskLocation("UseDevelopmentStorage=true;Container=vms").ok());
-  EXPECT_FALSE(ParseDiskLocation("/srv/replicas/").ok());
-  EXPECT_FALSE(ParseDiskLocation("/srv/replicas/disk0@").ok());
 }
 
 }  // namespace

@@ -20,10 +20,6 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && Lower(text.substr(0, prefix.size())) == prefix;
-}
-
 // Connection string keys hvr reads, and those of other services it ignores.
 const std::map<std::string, bool>& KnownKeys() {
   static const std::map<std::string, bool> keys = {
@@ -128,17 +124,6 @@ std::string Endpoint::Origin() const { return (https ? "https://" : "http://") +
 std::string Endpoint::Url() const { return Origin() + base_path; }
 
 std::string Target::Describe() const { return "azure:" + endpoint.Url() + "/" + container; }
-
-bool IsUrl(std::string_view text) {
-  return StartsWithIgnoreCase(text, "https://") || StartsWithIgnoreCase(text, "http://");
-}
-
-bool IsConnectionString(std::string_view text) {
-  const size_t eq = text.find('=');
-  if (eq == std::string_view::npos) return false;
-  const std::string key = Lower(text.substr(0, eq));
-  return KnownKeys().count(key) != 0;
-}
 
 Result<std::optional<uint16_t>> PortOfUrl(std::string_view url) {
   const std::optional<std::string_view> text = PortText(url);

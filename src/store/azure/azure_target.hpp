@@ -1,5 +1,6 @@
 // Where an Azure store lives and how it authenticates, from a connection string or a
-// container URL with a SAS token (docs/store-targets.md).
+// container URL with a SAS token (docs/store-design.md, "Target strings"). Which of the
+// two a string is, store/store_target.hpp decides.
 #pragma once
 
 #include <cstdint>
@@ -43,10 +44,6 @@ struct Target {
   // "azure:https://host/base/container": names the target, never its secrets.
   std::string Describe() const;
 };
-
-bool IsUrl(std::string_view text);
-// True for texts whose first "key=" entry is a connection string key.
-bool IsConnectionString(std::string_view text);
 
 // A target with what may follow the container: "disk0" from "...;Container=c/disk0" or
 // "https://host/c/disk0?sv=..". `without_rest` is the text with that part taken out.

@@ -1,0 +1,110 @@
+// Inputs that cannot silently go wrong, run as a user would: mistyped targets, damaged or
+// unnamed images and out-of-range arguments are refused by hvrepl with a
+// message saying what was expected, before anything is made, and without showing a
+// secret.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "hvr/disk_create.hpp"
+#include "store/azure/azure_target.hpp"
+#include "test_util/command.hpp"
+#include "test_util/disk_tools.hpp"
+#include "test_util/result_assertions.hpp"
+#include "test_util/temp_dir.hpp"
+
+namespace hvr::testing {
+namespace {
+
+constexpr uint64_t kMiB = 1 << 20;
+constexpr std::string_view kSignature = "c2lnbmF0dXJl";
+
+std::string Quote(const std::string& text) { return "'" + text + "'"; }
+
+class HvreplInputsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    image_ = dir_.File("image.raw");
+    ASSERT_OK(CreateRaw(image_, kMiB));
+    testing::WriteImage(image_, 0, testing::PatternBytes(4096, 1));
+    disk_ = dir_.File("vm.vhdx");
+    VhdxCreateOptions create;
+    create.virtual_size = 4 * kMiB;
+    ASSERT_OK(CreateVhdx(disk_, create));
+  }
+
+  // hvrepl run in the test's folder, so that a target taken for a relative folder would
+  // show up there.
+  CommandResult Hvrepl(const std::string& args) const {
+    return RunShell("cd " + Quote(dir_.path()) + " && " + Quote(HVREPL_PATH) + " " + args);
+  }
+
+  std::vector<std::string> Entries() const {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  void ExpectRefusedWithoutSecrets(const CommandResult& run, const std::string& expected) {
+    EXPECT_NE(run.exit_code, 0) << run.output;
+    EXPECT_NE(run.output.find(expected), std::string::npos) << run.output;
+    EXPECT_EQ(run.output.find(kSignature), std::string::npos) << run.output;
+    EXPECT_EQ(run.output.find(azure::kDevelopmentKey.substr(0, 20)), std::string::npos) << run.output;
+  }
+
+  TempDir dir_;
+  std::string image_;
+  std::string disk_;
+};
+
+// Each of these once made upload and protect exit 0, writing the replica into a folder
+// named after the string and printing the key or signature.
+TEST_F(HvreplInputsTest, MistypedTargetsAreRefusedAndMakeNoFolder) {
+  const std::string key = std::string(azure::kDevelopmentKey);
+  const std::string sas = "sv=2024-11-04&ss=b&srt=co&sp=racwdl&sig=" + std::string(kSignature);
+  const struct {
+    std::string target;
+    std::string expected;
+  } cases[] = {
+      {" UseDevelopmentStorage=true;Container=c01", "begins or ends with white space"},
+      {"DefaultEndpointsProtocl=http;AccountName=devstoreaccount1;AccountKey=" + key + ";Container=c01",
+       "unknown key 'DefaultEndpointsProtocl'"},
+      {"htps://127.0.0.1:10000/devstoreaccount1/c01?" + sas, "URL scheme must be https or http"},
+      {"http//127.0.0.1:10000/devstoreaccount1/c01?" + sas, "neither a container URL"},
+      {"http://127.0.0.1:99999/devstoreaccount1/c01?" + sas, "port '99999' is not a number from 1 to 65535"},
+      {"replicas", "is a relative path: give a local folder as an absolute path or as file:PATH"},
+  };
+  const std::vector<std::string> before = Entries();
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.target);
+    ExpectRefusedWithoutSecrets(Hvrepl("upload " + Quote(image_) + " " + Quote(c.target + "/disk0")), c.expected);
+    ExpectRefusedWithoutSecrets(Hvrepl("store ls " + Quote(c.target)), c.expected);
+    ExpectRefusedWithoutSecrets(Hvrepl("protect --name vm01 --disk " + Quote(disk_) + " --target " +
+                                       Quote(c.target) + " --state-dir state"),
+                                c.expected);
+  }
+  EXPECT_EQ(Entries(), before) << "no folder, no state directory";
+}
+
+// file:PATH names a folder relative to where hvrepl runs; protection keeps it absolute.
+TEST_F(HvreplInputsTest, FileTargetsAreFoldersMadeAbsolute) {
+  const CommandResult up = Hvrepl("upload " + Quote(image_) + " file:replicas/disk0");
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  EXPECT_TRUE(std::filesystem::exists(dir_.File("replicas")));
+  const CommandResult ls = Hvrepl("store ls file:replicas --json");
+  ASSERT_EQ(ls.exit_code, 0) << ls.output;
+  EXPECT_NE(ls.output.find("\"store\":\"local:" + dir_.File("replicas") + "\""), std::string::npos) << ls.output;
+
+  const CommandResult protect = Hvrepl("protect --name vm01 --disk " + Quote(disk_) + " --target file:vm-store --state-dir state");
+  ASSERT_EQ(protect.exit_code, 0) << protect.output;
+  const std::vector<uint8_t> saved = testing::ReadFileBytes(dir_.File("state/settings.json"));
+  const std::string settings(saved.begin(), saved.end());
+  EXPECT_NE(settings.find("\"target\":\"" + dir_.File("vm-store") + "\""), std::string::npos) << settings;
+}
+
+}  // namespace
+}  // namespace hvr::testing
