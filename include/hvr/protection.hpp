@@ -58,7 +58,8 @@ struct ProtectionSettings {
 
   // The target store (hvr/store.hpp, OpenStore). It may hold a secret (an account key,
   // a SAS token): the state directory keeps it in a file only its owner can read, and it
-  // is never logged.
+  // is never logged. A SAS must grant read, add, create, write, delete and list
+  // (sp=racwdl); Session::Protect refuses one that does not, before anything is made.
   std::string target;
   // Store options that persist with the relationship. The bandwidth schedule below, not
   // store.bandwidth, limits the VM's traffic.

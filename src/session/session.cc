@@ -13,11 +13,17 @@
 #include "session/log_shipping.hpp"
 #include "session/recovery_points.hpp"
 #include "session/session_impl.hpp"
+#include "store/store_target.hpp"
 
 namespace hvr {
 namespace {
 
 using boost::asio::use_future;
+
+// What replication asks of a SAS: read (verify, failover), add and create (disks,
+// recovery points), write (pages, metadata, leases), delete (pruned points, removed
+// disks) and list (disks, points).
+constexpr std::string_view kReplicationPermissions = "racwdl";
 
 uint64_t RoundUpToMiB(uint64_t size) {
   return (std::max<uint64_t>(size, 1) + kDiskSizeUnit - 1) / kDiskSizeUnit * kDiskSizeUnit;
@@ -290,6 +296,10 @@ Session::~Session() {
 Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::string& state_dir,
                                                   const ProtectionSettings& input, SessionOptions options) {
   HVR_RETURN_IF_ERROR(ValidateSettings(input));
+  // Before anything is saved or created: a SAS without delete would be found out only at
+  // the first prune, and the VM would then stay Critical.
+  HVR_ASSIGN_OR_RETURN(const StoreTarget target, ParseStoreTarget(input.target));
+  HVR_RETURN_IF_ERROR(CheckTargetGrants(target, kReplicationPermissions));
   HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, true, false));
   ProtectionSettings settings = WithDefaults(input);
   SessionState state;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "store/azure/sas.hpp"
 #include "store/redact.hpp"
 
 namespace hvr {
@@ -93,6 +94,13 @@ Result<StoreTarget> ParseStoreTarget(std::string_view text) {
                    "'); a store is a container or a folder");
   }
   return target;
+}
+
+Status CheckTargetGrants(const StoreTarget& target, std::string_view needed) {
+  if (target.kind == TargetKind::kLocalFolder || target.azure.target.sas.empty()) return Ok();
+  const Status granted = azure::CheckSasGrants(target.azure.target.sas, needed);
+  if (!granted.ok()) return granted.error().WithContext(target.azure.target.Describe());
+  return Ok();
 }
 
 }  // namespace hvr

@@ -39,4 +39,9 @@ Result<StoreTarget> ParseTarget(std::string_view text);
 // ParseTarget for the target of a store, which names no disk.
 Result<StoreTarget> ParseStoreTarget(std::string_view text);
 
+// Checks that a target that authenticates with a shared access signature grants every
+// permission letter of `needed` (docs/store-design.md, "What a SAS must grant"). Account
+// keys and local folders grant everything.
+Status CheckTargetGrants(const StoreTarget& target, std::string_view needed);
+
 }  // namespace hvr

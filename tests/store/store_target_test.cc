@@ -118,5 +118,24 @@ TEST(DiskLocationTest, TargetNameAndSnapshot) {
   EXPECT_FALSE(ParseDiskLocation("replicas/disk0").ok()) << "a relative folder";
 }
 
+Status Grants(const std::string& text) {
+  auto target = ParseStoreTarget(text);
+  if (!target.ok()) return target.error();
+  return CheckTargetGrants(*target, "racwdl");
+}
+
+TEST(TargetGrantsTest, OnlyASasCanLackPermissions) {
+  EXPECT_OK(Grants("/srv/replicas"));
+  EXPECT_OK(Grants(std::string("AccountName=a;AccountKey=") + kKey + ";Container=c01"));
+  EXPECT_OK(Grants("https://a.blob.core.windows.net/c01?sv=1&ss=b&srt=co&sp=racwdl&sig=x"));
+  const Status lacking = Grants(
+      "BlobEndpoint=https://a.blob.core.windows.net;SharedAccessSignature=sv=1&sr=c&sp=racwl&sig=c2lnbmF0dXJl;"
+      "Container=c01");
+  ASSERT_FALSE(lacking.ok());
+  EXPECT_EQ(lacking.error().message(),
+            "azure:https://a.blob.core.windows.net/c01: the SAS lacks permissions d (delete): it grants sp=racwl, "
+            "and racwdl are needed");
+}
+
 }  // namespace
 }  // namespace hvr
