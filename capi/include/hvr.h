@@ -569,6 +569,12 @@ HVR_API hvr_status hvr_disk_open_options_set_max_chain_depth(hvr_disk_open_optio
  * (copies may lose it); the unique id is always checked. Default 1. */
 HVR_API hvr_status hvr_disk_open_options_set_check_vhd_parent_timestamp(hvr_disk_open_options *options,
                                                                        int check);
+/* Opens the image as `format` whatever its name says. Unset, the extension chooses:
+ * .vhdx and .avhdx VHDX, .vhd and .avhd VHD, .raw, .img and .bin raw (any case); other
+ * names are told by content, and a file with no VHDX or VHD signature is
+ * HVR_INVALID_ARGUMENT rather than read as raw. An image taken for VHDX or VHD that is
+ * damaged is an error naming the damage, never read as raw (docs/disk-io.md). */
+HVR_API hvr_status hvr_disk_open_options_set_format(hvr_disk_open_options *options, hvr_disk_format format);
 
 /* Opens an image read-only. A differencing disk opens and checks its parents; a missing
  * or changed parent is HVR_BROKEN_CHAIN. A VHDX log is replayed in memory only. */
@@ -576,7 +582,8 @@ HVR_API hvr_status hvr_disk_open(const char *path, const hvr_disk_open_options *
 /* Opens an image for writing (a pending VHDX log is replayed into the file). */
 HVR_API hvr_status hvr_disk_open_writable(const char *path, const hvr_disk_open_options *options,
                                           hvr_disk **out);
-/* The format of the image at `path`, by content: what hvr_disk_open would open it as. */
+/* The format hvr_disk_open would open the image at `path` as, with the default options
+ * (by name, then content), without checking that the image is one. */
 HVR_API hvr_status hvr_disk_detect_format(const char *path, hvr_disk_format *out_format);
 /* Closes the handle. A writable VHDX is committed and its log emptied; call
  * hvr_disk_flush first to learn whether the last writes reached the disk. */

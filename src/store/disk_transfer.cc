@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "disk/disk_checks.hpp"
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
 #include "store/page_writer.hpp"
@@ -19,8 +20,6 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 constexpr uint64_t kPiece = kMaxWriteSize;  // one buffer, one request at most
-
-uint64_t RoundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) / unit * unit; }
 
 // Shared state of one transfer: the first error, and progress reported one at a time.
 class Tally {
@@ -134,6 +133,7 @@ Result<TransferStats> UploadDisk(const DiskReader& disk, ReplicaStore& store,
 Result<TransferStats> DownloadDisk(ReplicaStore& store, const std::string& name,
                                    const std::string& snapshot, const std::string& path,
                                    bool with_footer, const TransferOptions& options) {
+  HVR_RETURN_IF_ERROR(CheckNameClaims(path, with_footer ? DiskFormat::kVhd : DiskFormat::kRaw));
   const auto started = Steady::now();
   using boost::asio::use_future;
   HVR_ASSIGN_OR_RETURN(const DiskProperties props, store.AsyncGetDisk(name, use_future).get());

@@ -106,5 +106,23 @@ TEST_F(HvreplInputsTest, FileTargetsAreFoldersMadeAbsolute) {
   EXPECT_NE(settings.find("\"target\":\"" + dir_.File("vm-store") + "\""), std::string::npos) << settings;
 }
 
+TEST_F(HvreplInputsTest, DamagedOrUnnamedImagesAreNeverReadAsRaw) {
+  std::vector<uint8_t> bytes = testing::ReadFileBytes(disk_);
+  bytes[0] ^= 0x01;
+  testing::WriteFileBytes(disk_, bytes);
+  const CommandResult protect = Hvrepl("protect --name vm01 --disk " + Quote(disk_) + " --target " +
+                                       Quote(dir_.File("store")) + " --state-dir state");
+  EXPECT_EQ(protect.exit_code, 1) << protect.output;
+  EXPECT_NE(protect.output.find("vm.vhdx: file type identifier at offset 0: Signature expected \"vhdxfile\""),
+            std::string::npos)
+      << protect.output;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("store/vm01-disk0"))) << "no replica of the container's bytes";
+
+  std::filesystem::rename(image_, dir_.File("image.data"));
+  const CommandResult unnamed = Hvrepl("upload image.data " + Quote(dir_.File("store") + "/disk0"));
+  EXPECT_EQ(unnamed.exit_code, 1) << unnamed.output;
+  EXPECT_NE(unnamed.output.find("name a raw image .raw, .img or .bin"), std::string::npos) << unnamed.output;
+}
+
 }  // namespace
 }  // namespace hvr::testing
