@@ -797,7 +797,7 @@ function New-HvrStoreOption {
     [CmdletBinding()]
     [OutputType([Hvr.StoreOptions])]
     param(
-        [ValidateRange(1, 256)] [int] $MaxInFlight,
+        [ValidateRange(1, 64)] [int] $MaxInFlight,
         [ValidateRange(1, 3600)] [int] $ConnectTimeoutSec,
         [ValidateRange(1, 3600)] [int] $IoTimeoutSec,
         [switch] $SkipCertificateCheck,
@@ -1173,7 +1173,7 @@ function Enable-HvrReplication {
         [string[]] $LogFolderPath,
         [string[]] $LogName,
         [string[]] $ReplicaDiskName,
-        [ValidateRange(1, 256)] [int] $MaxInFlight,
+        [ValidateRange(1, 64)] [int] $MaxInFlight,
         [switch] $SkipCertificateCheck,
         [string] $CaFile,
         [string] $Proxy,

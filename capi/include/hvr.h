@@ -700,7 +700,7 @@ typedef struct hvr_store hvr_store;
 
 HVR_API hvr_status hvr_store_options_create(hvr_store_options **out);
 HVR_API void hvr_store_options_destroy(hvr_store_options *options);
-/* Requests in flight at once (default 8), each holding at most 4 MiB. */
+/* Requests in flight at once (default 8, 1 to 64), each holding at most 4 MiB. */
 HVR_API hvr_status hvr_store_options_set_max_in_flight(hvr_store_options *options, int requests);
 /* Milliseconds to connect, and the longest one step of a request may take (defaults
  * 30000 and 60000). */
@@ -952,6 +952,7 @@ HVR_API hvr_status hvr_protection_set_recovery_history(hvr_protection *protectio
 HVR_API hvr_status hvr_protection_set_app_consistent_frequency(hvr_protection *protection, int hours);
 /* Health turns warning past this RPO (default: three intervals). */
 HVR_API hvr_status hvr_protection_set_rpo_threshold(hvr_protection *protection, int64_t seconds);
+/* Requests in flight (default 8, 1 to 64; checked when protecting). */
 HVR_API hvr_status hvr_protection_set_max_in_flight(hvr_protection *protection, int requests);
 HVR_API hvr_status hvr_protection_set_tls(hvr_protection *protection, int verify, const char *ca_file);
 /* NULL: HTTPS_PROXY/HTTP_PROXY; "" no proxy. */
@@ -1033,7 +1034,7 @@ HVR_API void hvr_session_options_destroy(hvr_session_options *options);
 HVR_API hvr_status hvr_session_options_set_host(hvr_session_options *options, const hvr_host *host);
 HVR_API hvr_status hvr_session_options_set_job_callback(hvr_session_options *options, hvr_job_fn fn, void *user_data);
 HVR_API hvr_status hvr_session_options_set_log(hvr_session_options *options, hvr_log_fn log, void *user_data);
-/* Overrides the protection's requests in flight for this session (0: keep them). */
+/* Overrides the protection's requests in flight for this session (1 to 64; 0 keeps them). */
 HVR_API hvr_status hvr_session_options_set_max_in_flight(hvr_session_options *options, int requests);
 
 typedef struct hvr_session hvr_session;

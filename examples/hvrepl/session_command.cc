@@ -90,6 +90,9 @@ int Protect(const std::vector<std::string>& args) {
     settings.chunk_size = static_cast<uint32_t>(*size);
   }
   settings.max_in_flight = vm["in-flight"].as<int>();
+  if (hvr::Status valid = hvr::ValidateMaxInFlight(settings.max_in_flight); !valid.ok()) {
+    return UsageError("--in-flight: " + valid.error().message());
+  }
   if (vm.count("bandwidth")) {
     const auto rate = ParseSize(vm["bandwidth"].as<std::string>());
     if (!rate) return UsageError("--bandwidth: bytes per second, such as 100M");

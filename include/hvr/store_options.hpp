@@ -12,9 +12,19 @@
 
 #include "hvr/bandwidth.hpp"
 #include "hvr/clock.hpp"
+#include "hvr/error.hpp"
 #include "hvr/progress.hpp"
 
 namespace hvr {
+
+// The most requests in flight a store, a transfer or a session takes (the least is 1).
+// Each holds a buffer of up to 4 MiB, so this keeps those buffers within 256 MiB per
+// store or session: memory stays bounded however the number is mistyped.
+inline constexpr int kMaxInFlight = 64;
+
+// kInvalidArgument naming the range unless 1 <= requests <= kMaxInFlight. The one check
+// of every max_in_flight in the library.
+Status ValidateMaxInFlight(int requests);
 
 struct TlsOptions {
   // Certificate chain and host name are checked unless this is false, which logs a
@@ -25,8 +35,9 @@ struct TlsOptions {
 };
 
 struct StoreOptions {
-  // Requests in flight at once per store (Azure: also the most connections kept open;
-  // local: I/O threads). Each request in flight holds at most 4 MiB of the caller's data.
+  // Requests in flight at once per store, 1 to kMaxInFlight (Azure: also the most
+  // connections kept open; local: I/O threads). Each request in flight holds at most
+  // 4 MiB of the caller's data.
   int max_in_flight = 8;
 
   // Azure: establishing a connection (TCP, proxy tunnel and TLS handshake).
@@ -61,6 +72,10 @@ struct StoreOptions {
   // Local store: the time of leases and recovery point ids; null means the system
   // clock. Must outlive the store.
   const Clock* clock = nullptr;
+
+  // kInvalidArgument naming the option and its range for an option out of range
+  // (max_in_flight). Both stores check their options with it when opened.
+  Status Validate() const;
 };
 
 }  // namespace hvr

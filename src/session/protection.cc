@@ -124,9 +124,7 @@ Status ValidateSettings(const ProtectionSettings& input) {
       return Invalid(which + ": its logs (" + log_key + "-*.hrl) are another disk's");
     }
   }
-  if (settings.max_in_flight < 1 || settings.max_in_flight > 64) {
-    return Invalid("requests in flight must be 1 to 64, not " + std::to_string(settings.max_in_flight));
-  }
+  HVR_RETURN_IF_ERROR(ValidateMaxInFlight(settings.max_in_flight));
   if (settings.interval != ReplicationInterval::k30Seconds && settings.interval != ReplicationInterval::k5Minutes &&
       settings.interval != ReplicationInterval::k15Minutes) {
     return Invalid("replication interval must be 30 seconds, 5 or 15 minutes");

@@ -45,6 +45,14 @@ std::string Lookup(const Metadata& m, const char* key) {
   return it == m.end() ? std::string() : it->second;
 }
 
+// 0 keeps the settings' requests in flight.
+Status ValidateOptions(const SessionOptions& options) {
+  if (options.max_in_flight == 0) return Ok();
+  const Status valid = ValidateMaxInFlight(options.max_in_flight);
+  if (!valid.ok()) return valid.error().WithContext("session options");
+  return Ok();
+}
+
 Result<std::shared_ptr<ReplicaStore>> StoreFor(Engine& engine, const ProtectionSettings& settings,
                                                const SessionOptions& options) {
   StoreOptions base;
@@ -296,6 +304,7 @@ Session::~Session() {
 Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::string& state_dir,
                                                   const ProtectionSettings& input, SessionOptions options) {
   HVR_RETURN_IF_ERROR(ValidateSettings(input));
+  HVR_RETURN_IF_ERROR(ValidateOptions(options));
   // Before anything is saved or created: a SAS without delete would be found out only at
   // the first prune, and the VM would then stay Critical.
   HVR_ASSIGN_OR_RETURN(const StoreTarget target, ParseStoreTarget(input.target));
@@ -387,6 +396,7 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
 
 Result<std::unique_ptr<Session>> Session::Open(Engine& engine, const std::string& state_dir, SessionOptions options,
                                                bool read_only) {
+  HVR_RETURN_IF_ERROR(ValidateOptions(options));
   HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, false, read_only));
   if (!dir.HasRelationship()) return Error(Code::kNotFound, "state directory " + state_dir + " protects no VM");
   HVR_ASSIGN_OR_RETURN(ProtectionSettings settings, dir.LoadSettings());

@@ -20,6 +20,14 @@ Error Invalid(std::string message) { return Error(Code::kInvalidArgument, std::m
 
 }  // namespace
 
+Status ValidateMaxInFlight(int requests) {
+  if (requests >= 1 && requests <= kMaxInFlight) return Ok();
+  return Invalid("requests in flight must be 1 to " + std::to_string(kMaxInFlight) + ", not " +
+                 std::to_string(requests));
+}
+
+Status StoreOptions::Validate() const { return ValidateMaxInFlight(max_in_flight); }
+
 const char* LeaseStateName(LeaseState state) {
   switch (state) {
     case LeaseState::kAvailable:

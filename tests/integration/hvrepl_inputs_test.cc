@@ -124,5 +124,20 @@ TEST_F(HvreplInputsTest, DamagedOrUnnamedImagesAreNeverReadAsRaw) {
   EXPECT_NE(unnamed.output.find("name a raw image .raw, .img or .bin"), std::string::npos) << unnamed.output;
 }
 
+// One range of requests in flight, the library's, for every command that takes one.
+TEST_F(HvreplInputsTest, RequestsInFlightOutOfTheLibrarysRangeAreRefused) {
+  const std::string range = "requests in flight must be 1 to 64, not 100000";
+  const CommandResult upload = Hvrepl("upload " + Quote(image_) + " " + Quote(dir_.File("store") + "/disk0") +
+                                      " --in-flight 100000");
+  EXPECT_EQ(upload.exit_code, 2) << upload.output;
+  EXPECT_NE(upload.output.find("--in-flight: " + range), std::string::npos) << upload.output;
+  const CommandResult protect = Hvrepl("protect --name vm01 --disk " + Quote(disk_) + " --target " +
+                                       Quote(dir_.File("store")) + " --state-dir state --in-flight 100000");
+  EXPECT_EQ(protect.exit_code, 2) << protect.output;
+  EXPECT_NE(protect.output.find("--in-flight: " + range), std::string::npos) << protect.output;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("store")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("state")));
+}
+
 }  // namespace
 }  // namespace hvr::testing
