@@ -1,5 +1,5 @@
 // Inputs that cannot silently go wrong, run as a user would: mistyped targets, damaged or
-// unnamed images and out-of-range arguments are refused by hvrepl with a
+// unnamed images and out-of-range arguments are refused by hvrepl and hvr-guest with a
 // message saying what was expected, before anything is made, and without showing a
 // secret.
 #include <gtest/gtest.h>
@@ -137,6 +137,35 @@ TEST_F(HvreplInputsTest, RequestsInFlightOutOfTheLibrarysRangeAreRefused) {
   EXPECT_NE(protect.output.find("--in-flight: " + range), std::string::npos) << protect.output;
   EXPECT_FALSE(std::filesystem::exists(dir_.File("store")));
   EXPECT_FALSE(std::filesystem::exists(dir_.File("state")));
+}
+
+TEST_F(HvreplInputsTest, DurationsAndCountsOutOfRangeAreRefusedWithTheRange) {
+  for (const char* every : {"inf", "nan", "1e308s", "-1s", "9000h", "2x"}) {
+    const CommandResult run = Hvrepl(std::string("run --state-dir state --cycles 1 --every ") + every);
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find(std::string("--every: '") + every + "' is not a duration from 0 to 8760h"),
+              std::string::npos)
+        << run.output;
+  }
+  const CommandResult cycles = Hvrepl("run --state-dir state --cycles -1");
+  EXPECT_EQ(cycles.exit_code, 2) << cycles.output;
+  EXPECT_NE(cycles.output.find("--cycles: -1 is not a count from 0 to 2147483647"), std::string::npos)
+      << cycles.output;
+  const CommandResult rpo = Hvrepl("protect --name vm01 --disk " + Quote(disk_) + " --target " +
+                                   Quote(dir_.File("store")) + " --state-dir state --rpo-threshold inf");
+  EXPECT_EQ(rpo.exit_code, 2) << rpo.output;
+  EXPECT_NE(rpo.output.find("--rpo-threshold: 'inf' is not a duration"), std::string::npos) << rpo.output;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("state")));
+}
+
+// Writes land at random whole blocks: a block larger than the disk once divided by zero.
+TEST_F(HvreplInputsTest, AGuestBlockLargerThanTheDiskIsRefused) {
+  const CommandResult run = RunCommand({HVR_GUEST_PATH, "run", "--disk", disk_, "--control", dir_.File("guest.sock"),
+                                        "--block", std::to_string(8 * kMiB), "--initial-writes", "1"});
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("the guest's block of 8388608 bytes is larger than the disk's 4194304 bytes"),
+            std::string::npos)
+      << run.output;
 }
 
 }  // namespace
