@@ -77,10 +77,13 @@ function ConvertTo-HvrPath {
     $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
 }
 
-# A store target: connection strings and URLs as given, local folders resolved like paths.
+# A store target: connection strings and URLs as given (libhvr refuses mistyped ones), local
+# folders (a path, or file:PATH) resolved like paths, against PowerShell's location rather
+# than the process's current directory.
 function ConvertTo-HvrTarget {
     param([Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet, [string] $Target)
-    if ($Target -match '^[A-Za-z][A-Za-z0-9]*=' -or $Target -match '^https?://') { return $Target }
+    if ($Target -match '^[A-Za-z][A-Za-z0-9]*=' -or $Target -match '://') { return $Target }
+    if ($Target -match '^file:(.+)$') { return 'file:' + (ConvertTo-HvrPath -Cmdlet $Cmdlet -Path $Matches[1]) }
     ConvertTo-HvrPath -Cmdlet $Cmdlet -Path $Target
 }
 
@@ -794,7 +797,7 @@ function New-HvrStoreOption {
     [CmdletBinding()]
     [OutputType([Hvr.StoreOptions])]
     param(
-        [ValidateRange(1, 256)] [int] $MaxInFlight,
+        [ValidateRange(1, 64)] [int] $MaxInFlight,
         [ValidateRange(1, 3600)] [int] $ConnectTimeoutSec,
         [ValidateRange(1, 3600)] [int] $IoTimeoutSec,
         [switch] $SkipCertificateCheck,
@@ -1170,7 +1173,7 @@ function Enable-HvrReplication {
         [string[]] $LogFolderPath,
         [string[]] $LogName,
         [string[]] $ReplicaDiskName,
-        [ValidateRange(1, 256)] [int] $MaxInFlight,
+        [ValidateRange(1, 64)] [int] $MaxInFlight,
         [switch] $SkipCertificateCheck,
         [string] $CaFile,
         [string] $Proxy,

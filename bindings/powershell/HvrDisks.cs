@@ -8,6 +8,7 @@ namespace Hvr
     {
         public int? MaxChainDepth { get; set; }             // default 64
         public bool? CheckVhdParentTimestamp { get; set; }  // default true
+        public DiskFormat? Format { get; set; }             // default: by extension, then content
 
         internal static DiskOpenOptionsHandle Create(DiskOpenOptions options)
         {
@@ -21,6 +22,9 @@ namespace Hvr
                 Errors.Check(HvrNative.hvr_disk_open_options_set_check_vhd_parent_timestamp(
                                  handle, options.CheckVhdParentTimestamp.Value ? 1 : 0),
                              "hvr_disk_open_options_set_check_vhd_parent_timestamp");
+            if (options.Format.HasValue)
+                Errors.Check(HvrNative.hvr_disk_open_options_set_format(handle, options.Format.Value),
+                             "hvr_disk_open_options_set_format");
             return handle;
         }
     }

@@ -650,6 +650,9 @@ namespace Hvr
             int check);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_disk_open_options_set_format(DiskOpenOptionsHandle options, DiskFormat format);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_disk_open(byte[] path, DiskOpenOptionsHandle options, out DiskHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -569,6 +569,12 @@ HVR_API hvr_status hvr_disk_open_options_set_max_chain_depth(hvr_disk_open_optio
  * (copies may lose it); the unique id is always checked. Default 1. */
 HVR_API hvr_status hvr_disk_open_options_set_check_vhd_parent_timestamp(hvr_disk_open_options *options,
                                                                        int check);
+/* Opens the image as `format` whatever its name says. Unset, the extension chooses:
+ * .vhdx and .avhdx VHDX, .vhd and .avhd VHD, .raw, .img and .bin raw (any case); other
+ * names are told by content, and a file with no VHDX or VHD signature is
+ * HVR_INVALID_ARGUMENT rather than read as raw. An image taken for VHDX or VHD that is
+ * damaged is an error naming the damage, never read as raw (docs/disk-io.md). */
+HVR_API hvr_status hvr_disk_open_options_set_format(hvr_disk_open_options *options, hvr_disk_format format);
 
 /* Opens an image read-only. A differencing disk opens and checks its parents; a missing
  * or changed parent is HVR_BROKEN_CHAIN. A VHDX log is replayed in memory only. */
@@ -576,7 +582,8 @@ HVR_API hvr_status hvr_disk_open(const char *path, const hvr_disk_open_options *
 /* Opens an image for writing (a pending VHDX log is replayed into the file). */
 HVR_API hvr_status hvr_disk_open_writable(const char *path, const hvr_disk_open_options *options,
                                           hvr_disk **out);
-/* The format of the image at `path`, by content: what hvr_disk_open would open it as. */
+/* The format hvr_disk_open would open the image at `path` as, with the default options
+ * (by name, then content), without checking that the image is one. */
 HVR_API hvr_status hvr_disk_detect_format(const char *path, hvr_disk_format *out_format);
 /* Closes the handle. A writable VHDX is committed and its log emptied; call
  * hvr_disk_flush first to learn whether the last writes reached the disk. */
@@ -696,7 +703,7 @@ typedef struct hvr_store hvr_store;
 
 HVR_API hvr_status hvr_store_options_create(hvr_store_options **out);
 HVR_API void hvr_store_options_destroy(hvr_store_options *options);
-/* Requests in flight at once (default 8), each holding at most 4 MiB. */
+/* Requests in flight at once (default 8, 1 to 64), each holding at most 4 MiB. */
 HVR_API hvr_status hvr_store_options_set_max_in_flight(hvr_store_options *options, int requests);
 /* Milliseconds to connect, and the longest one step of a request may take (defaults
  * 30000 and 60000). */
@@ -971,6 +978,7 @@ HVR_API hvr_status hvr_protection_set_recovery_history(hvr_protection *protectio
 HVR_API hvr_status hvr_protection_set_app_consistent_frequency(hvr_protection *protection, int hours);
 /* Health turns warning past this RPO (default: three intervals). */
 HVR_API hvr_status hvr_protection_set_rpo_threshold(hvr_protection *protection, int64_t seconds);
+/* Requests in flight (default 8, 1 to 64; checked when protecting). */
 HVR_API hvr_status hvr_protection_set_max_in_flight(hvr_protection *protection, int requests);
 HVR_API hvr_status hvr_protection_set_tls(hvr_protection *protection, int verify, const char *ca_file);
 /* NULL: HTTPS_PROXY/HTTP_PROXY; "" no proxy. */
@@ -1052,7 +1060,7 @@ HVR_API void hvr_session_options_destroy(hvr_session_options *options);
 HVR_API hvr_status hvr_session_options_set_host(hvr_session_options *options, const hvr_host *host);
 HVR_API hvr_status hvr_session_options_set_job_callback(hvr_session_options *options, hvr_job_fn fn, void *user_data);
 HVR_API hvr_status hvr_session_options_set_log(hvr_session_options *options, hvr_log_fn log, void *user_data);
-/* Overrides the protection's requests in flight for this session (0: keep them). */
+/* Overrides the protection's requests in flight for this session (1 to 64; 0 keeps them). */
 HVR_API hvr_status hvr_session_options_set_max_in_flight(hvr_session_options *options, int requests);
 /* The store's request retries, as hvr_store_options_set_retries. */
 HVR_API hvr_status hvr_session_options_set_retries(hvr_session_options *options, int max_attempts,

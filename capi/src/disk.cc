@@ -132,6 +132,18 @@ hvr_status hvr_disk_open_options_set_check_vhd_parent_timestamp(hvr_disk_open_op
   });
 }
 
+hvr_status hvr_disk_open_options_set_format(hvr_disk_open_options* options, hvr_disk_format format) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    if (format != HVR_DISK_FORMAT_RAW && format != HVR_DISK_FORMAT_VHD && format != HVR_DISK_FORMAT_VHDX) {
+      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": format " + std::to_string(format) +
+                                            " is not HVR_DISK_FORMAT_RAW, _VHD or _VHDX");
+    }
+    options->options.format = static_cast<hvr::DiskFormat>(static_cast<int>(format));
+    return HVR_OK;
+  });
+}
+
 hvr_status hvr_disk_open(const char* path, const hvr_disk_open_options* options, hvr_disk** out) {
   return Guard(__func__, [&] { return OpenHandle(path, options, false, out, __func__); });
 }

@@ -123,8 +123,10 @@ hvr_status hvr_session_options_set_log(hvr_session_options* options, hvr_log_fn 
 hvr_status hvr_session_options_set_max_in_flight(hvr_session_options* options, int requests) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    if (requests < 0 || requests > 64) {
-      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": requests must be 0 to 64");
+    if (requests != 0) {  // 0 keeps the protection's
+      if (hvr::Status valid = hvr::ValidateMaxInFlight(requests); !valid.ok()) {
+        return Fail(valid.error().WithContext(__func__));
+      }
     }
     options->max_in_flight = requests;
     return HVR_OK;

@@ -99,8 +99,8 @@ void hvr_store_options_destroy(hvr_store_options* options) { delete options; }
 hvr_status hvr_store_options_set_max_in_flight(hvr_store_options* options, int requests) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    if (requests < 1 || requests > 256) {
-      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": requests must be 1 to 256");
+    if (hvr::Status valid = hvr::ValidateMaxInFlight(requests); !valid.ok()) {
+      return Fail(valid.error().WithContext(__func__));
     }
     options->options.max_in_flight = requests;
     return HVR_OK;

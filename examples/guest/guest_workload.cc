@@ -61,6 +61,16 @@ Result<std::unique_ptr<GuestWorkload>> GuestWorkload::Start(GuestOptions options
   }
   std::lock_guard lock(guest->mu_);
   HVR_RETURN_IF_ERROR(guest->Boot());
+  // Writes land at random whole blocks of each disk, so each disk holds at least one.
+  for (const Disk& disk : guest->disks_) {
+    const uint64_t size = disk.writer->info().virtual_size;
+    if (size < guest->options_.block_size) {
+      return Error(Code::kInvalidArgument, disk.base + ": the guest's block of " +
+                                               std::to_string(guest->options_.block_size) +
+                                               " bytes is larger than the disk's " + std::to_string(size) +
+                                               " bytes: the block must be 512 bytes to the disk's size");
+    }
+  }
   return guest;
 }
 

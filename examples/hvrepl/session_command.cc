@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <thread>
 
 #include "command.hpp"
@@ -28,32 +29,12 @@ std::string Seconds(hvr::Duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
 }
 
-std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  const std::string unit = text.substr(used);
-  double ms = 0;
-  if (unit == "ms") ms = value;
-  else if (unit.empty() || unit == "s") ms = value * 1000;
-  else if (unit == "m" || unit == "min") ms = value * 60'000;
-  else if (unit == "h") ms = value * 3'600'000;
-  else return std::nullopt;
-  if (ms < 0) return std::nullopt;
-  return std::chrono::milliseconds(static_cast<int64_t>(ms));
-}
-
 int Protect(const std::vector<std::string>& args) {
   po::options_description named("protect options");
   named.add_options()
       ("name", po::value<std::string>()->required(), "the VM's name (valid as an Azure VM name)")
       ("disk", po::value<std::vector<std::string>>()->required(), "a virtual disk of the VM (repeat; OS disk first)")
-      ("target", po::value<std::string>()->required(), "where the replicas go: connection string, container URL or folder")
+      ("target", po::value<std::string>()->required(), "where the replicas go: connection string, container URL, absolute folder or file:PATH")
       ("state-dir", po::value<std::string>()->required(), "the relationship's state directory")
       ("interval", po::value<std::string>()->default_value("5m"), "replication frequency: 30s, 5m or 15m")
       ("keep-hours", po::value<int>()->default_value(24), "hours of recovery points to keep (0: the latest only)")
@@ -81,7 +62,7 @@ int Protect(const std::vector<std::string>& args) {
   settings.app_consistent_frequency = std::chrono::hours(vm["app-consistent-hours"].as<int>());
   if (vm.count("rpo-threshold")) {
     const auto rpo = ParseDuration(vm["rpo-threshold"].as<std::string>());
-    if (!rpo) return UsageError("--rpo-threshold: a duration such as 90s or 10m");
+    if (!rpo.ok()) return UsageError("--rpo-threshold: " + rpo.error().message());
     settings.rpo_threshold = std::chrono::duration_cast<std::chrono::seconds>(*rpo);
   }
   if (vm.count("chunk-size")) {
@@ -90,6 +71,9 @@ int Protect(const std::vector<std::string>& args) {
     settings.chunk_size = static_cast<uint32_t>(*size);
   }
   settings.max_in_flight = vm["in-flight"].as<int>();
+  if (hvr::Status valid = hvr::ValidateMaxInFlight(settings.max_in_flight); !valid.ok()) {
+    return UsageError("--in-flight: " + valid.error().message());
+  }
   if (vm.count("bandwidth")) {
     const auto rate = ParseSize(vm["bandwidth"].as<std::string>());
     if (!rate) return UsageError("--bandwidth: bytes per second, such as 100M");
@@ -188,7 +172,12 @@ int Run(const std::vector<std::string>& args) {
   const bool follow = vm["follow"].as<bool>();
   if (follow == (vm.count("cycles") > 0)) return UsageError("run: give --cycles N or --follow");
   const auto every = ParseDuration(vm["every"].as<std::string>());
-  if (!every) return UsageError("--every: a duration such as 2s");
+  if (!every.ok()) return UsageError("--every: " + every.error().message());
+  const int cycles = follow ? 0 : vm["cycles"].as<int>();
+  if (cycles < 0) {
+    return UsageError("--cycles: " + std::to_string(cycles) + " is not a count from 0 to " +
+                      std::to_string(std::numeric_limits<int>::max()));
+  }
   const bool quiet = vm["quiet"].as<bool>();
   Signals();  // before any thread starts, so all of them leave the signals to it
   auto context = SessionContext::Create();
@@ -208,7 +197,6 @@ int Run(const std::vector<std::string>& args) {
     scheduler.Stop();
     return 0;
   }
-  const int cycles = vm["cycles"].as<int>();
   if (sessions.size() == 1) return RunCycles(*sessions[0], cycles, *every, quiet);
   // Several VMs at once, each on its own thread; the engine bounds how many do I/O.
   std::vector<int> codes(sessions.size(), 0);

@@ -30,9 +30,14 @@ void AddStoreOptions(po::options_description& options) {
       ("verbose", po::bool_switch(), "log every request to stderr");
 }
 
+// The options, or a usage error (main prints it with the command's usage) for one out
+// of the range the library gives.
 hvr::StoreOptions StoreOptionsFrom(const po::variables_map& vm) {
   hvr::StoreOptions options;
   options.max_in_flight = vm["in-flight"].as<int>();
+  if (hvr::Status valid = options.Validate(); !valid.ok()) {
+    throw std::invalid_argument("--in-flight: " + valid.error().message());
+  }
   if (vm.count("bandwidth")) {
     options.bandwidth = std::make_shared<hvr::BandwidthLimiter>(
         hvr::BandwidthSchedule::Constant(vm["bandwidth"].as<uint64_t>()));
@@ -54,12 +59,12 @@ int Upload(const std::vector<std::string>& args) {
   AddStoreOptions(named);
   named.add_options()("json", po::bool_switch(), "print the summary as JSON");
   const auto vm = ParseArguments(args, named, {"image", "disk"});
+  const hvr::StoreOptions options = StoreOptionsFrom(vm);
   auto location = hvr::ParseDiskLocation(vm["disk"].as<std::string>());
   if (!location.ok()) return UsageError(location.error().message());
   if (!location->snapshot.empty()) return UsageError("upload: a recovery point cannot be written to");
   auto image = hvr::OpenDisk(vm["image"].as<std::string>());
   if (!image.ok()) return ReportError(image.error());
-  const hvr::StoreOptions options = StoreOptionsFrom(vm);
   auto store = hvr::SyncStore::Open(location->target, options);
   if (!store.ok()) return ReportError(store.error());
 
@@ -97,9 +102,9 @@ int Download(const std::vector<std::string>& args) {
   named.add_options()("raw", po::bool_switch(), "write the raw disk, without the VHD footer")(
       "json", po::bool_switch(), "print the summary as JSON");
   const auto vm = ParseArguments(args, named, {"disk", "out"});
+  const hvr::StoreOptions options = StoreOptionsFrom(vm);
   auto location = hvr::ParseDiskLocation(vm["disk"].as<std::string>());
   if (!location.ok()) return UsageError(location.error().message());
-  const hvr::StoreOptions options = StoreOptionsFrom(vm);
   auto store = hvr::SyncStore::Open(location->target, options);
   if (!store.ok()) return ReportError(store.error());
 
@@ -185,7 +190,7 @@ std::vector<Command> StoreCommands() {
       {{"download"}, "TARGET/NAME[@POINT] OUT [--raw] [--in-flight N] [--json]",
        "write a replica disk or recovery point to a new file, as a fixed VHD unless --raw", Download},
       {{"store", "ls"}, "TARGET [--points] [--json]",
-       "list the disks of a store (connection string, container URL or folder)", List},
+       "list the disks of a store (connection string, container URL, absolute folder or file:PATH)", List},
   };
 }
 

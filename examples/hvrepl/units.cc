@@ -29,6 +29,34 @@ std::optional<uint64_t> ParseSize(const std::string& text) {
   return value << shift;
 }
 
+hvr::Result<std::chrono::milliseconds> ParseDuration(const std::string& text) {
+  const auto invalid = [&] {
+    return hvr::Error(hvr::Code::kInvalidArgument, "'" + text + "' is not a duration from 0 to " +
+                                                       std::to_string(kMaxDuration.count()) +
+                                                       "h: a number with ms, s (the default), m, min or h");
+  };
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return invalid();
+  }
+  const std::string unit = text.substr(used);
+  double ms_per_unit = 0;
+  if (unit == "ms") ms_per_unit = 1;
+  else if (unit.empty() || unit == "s") ms_per_unit = 1000;
+  else if (unit == "m" || unit == "min") ms_per_unit = 60'000;
+  else if (unit == "h") ms_per_unit = 3'600'000;
+  else return invalid();
+  // Compared as doubles, before any conversion: NaN fails every comparison, and
+  // infinity or 1e308 would overflow the integer.
+  const double ms = value * ms_per_unit;
+  const double most = static_cast<double>(std::chrono::milliseconds(kMaxDuration).count());
+  if (!(ms >= 0 && ms <= most)) return invalid();
+  return std::chrono::milliseconds(static_cast<int64_t>(ms));
+}
+
 std::string HumanSize(uint64_t bytes) {
   static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double value = static_cast<double>(bytes);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "hvr/error.hpp"
 #include "hvr/progress.hpp"
 
 namespace hvrepl {
@@ -15,6 +16,14 @@ namespace hvrepl {
 // "65536", "64K", "64KiB", "512M", "2G", "1T" (binary units, case-insensitive); nullopt
 // for anything else or a value that overflows.
 std::optional<uint64_t> ParseSize(const std::string& text);
+
+// The longest duration hvrepl takes, a year: anything longer is a mistake, and every
+// clock can add it to the present without overflowing.
+inline constexpr std::chrono::hours kMaxDuration{24 * 365};
+
+// "1500ms", "90s", "90" (seconds), "1.5m", "10min", "2h": a finite number from 0 to
+// kMaxDuration, in milliseconds. The error names the text and the valid range.
+hvr::Result<std::chrono::milliseconds> ParseDuration(const std::string& text);
 
 // "512 B", "1.5 GiB".
 std::string HumanSize(uint64_t bytes);

@@ -1,6 +1,6 @@
 // Virtual disks: one reader interface over raw images, VHD and VHDX (differencing chains
-// included). Opened by content, never by file name. Writing and creating images:
-// hvr/disk_writer.hpp, hvr/disk_create.hpp; converting: hvr/disk_convert.hpp.
+// included). Writing and creating images: hvr/disk_writer.hpp, hvr/disk_create.hpp;
+// converting: hvr/disk_convert.hpp.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hvr/error.hpp"
@@ -72,6 +73,13 @@ class DiskReader {
 };
 
 struct OpenDiskOptions {
+  // The image's format, when the caller knows it. Unset: the file's extension says it
+  // (DiskFormatOfName), else its content does (VHDX's file type identifier, a VHD footer
+  // cookie); a file with neither is kInvalidArgument, because it may be a damaged
+  // container as well as a raw disk. Either way an image taken for VHDX or VHD must be
+  // one: damage is an error naming the file, offset and field, never a raw read of the
+  // container. The parents of a differencing disk are chosen by name and content.
+  std::optional<DiskFormat> format;
   // Longest chain of differencing disks followed before giving up (a chain is also
   // checked for cycles, so this only bounds honest but absurd chains).
   int max_chain_depth = 64;
@@ -81,14 +89,19 @@ struct OpenDiskOptions {
   bool check_vhd_parent_timestamp = true;
 };
 
-// Opens a disk image read-only, detecting raw, VHD or VHDX by content. A differencing
+// Opens a disk image read-only, as raw, VHD or VHDX (OpenDiskOptions::format). A differencing
 // disk opens its parents (relative locator first, then absolute) and checks their
 // identity; a missing or changed parent is kBrokenChain naming both files. A VHDX whose
 // log holds updates is replayed in memory; the file is not modified.
 Result<std::unique_ptr<DiskReader>> OpenDisk(const std::string& path,
                                              const OpenDiskOptions& options = {});
 
-// The format of an image, by content (what OpenDisk would open it as).
-Result<DiskFormat> DetectDiskFormat(const std::string& path);
+// The format OpenDisk would open an image as (OpenDiskOptions::format), without checking
+// that the image is one.
+Result<DiskFormat> DetectDiskFormat(const std::string& path, const OpenDiskOptions& options = {});
+
+// The format a file's name claims (docs/disk-io.md): .vhdx and .avhdx VHDX, .vhd and
+// .avhd VHD, .raw, .img and .bin raw, in any case; nullopt for any other name.
+std::optional<DiskFormat> DiskFormatOfName(std::string_view path);
 
 }  // namespace hvr

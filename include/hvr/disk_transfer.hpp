@@ -17,7 +17,8 @@
 namespace hvr {
 
 struct TransferOptions {
-  // Reads or writes outstanding at once, each with its own 4 MiB buffer.
+  // Reads or writes outstanding at once, each with its own 4 MiB buffer: 1 to
+  // kMaxInFlight (hvr/store_options.hpp).
   int max_in_flight = 8;
   // Bytes of the virtual disk settled so far, of the virtual size.
   ProgressFn progress;

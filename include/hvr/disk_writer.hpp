@@ -44,12 +44,13 @@ struct WriteOptions {
   // VHDX: the DataWriteGuid the first write sets, instead of a random one. Merging uses
   // it to record the parent's next identity in the child before the parent changes.
   std::optional<Guid> data_write_guid;
-  // How the parents of a differencing disk are opened.
+  // The image's format (or, unset, how it is chosen) and how the parents of a
+  // differencing disk are opened.
   OpenDiskOptions open;
 };
 
-// Opens an image for writing, detecting its format by content. A VHDX whose log holds
-// updates is replayed into the file first.
+// Opens an image for writing, in the format OpenDisk would read it as. A VHDX whose log
+// holds updates is replayed into the file first.
 Result<std::unique_ptr<DiskWriter>> OpenDiskForWrite(const std::string& path,
                                                      const WriteOptions& options = {});
 

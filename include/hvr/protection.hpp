@@ -58,7 +58,8 @@ struct ProtectionSettings {
 
   // The target store (hvr/store.hpp, OpenStore). It may hold a secret (an account key,
   // a SAS token): the state directory keeps it in a file only its owner can read, and it
-  // is never logged.
+  // is never logged. A SAS must grant read, add, create, write, delete and list
+  // (sp=racwdl); Session::Protect refuses one that does not, before anything is made.
   std::string target;
   // Store options that persist with the relationship. The bandwidth schedule below, not
   // store.bandwidth, limits the VM's traffic.
@@ -88,11 +89,13 @@ struct ProtectionSettings {
 
 // Checks everything that can be checked without touching disks or the target: the VM
 // name and disk count against Azure's limits, disk paths present and distinct, replica
-// names valid and distinct, the interval, history and app-consistent frequency, the
-// windows, the chunk size. kInvalidArgument naming the setting.
+// names valid and distinct, the target string (OpenStore's rules), the interval,
+// history and app-consistent frequency, the windows, the chunk size. kInvalidArgument
+// naming the setting.
 Status ValidateSettings(const ProtectionSettings& settings);
 
-// The settings with defaults filled in: log folders and names, replica names, chunk size.
+// The settings with defaults filled in: log folders and names, replica names, chunk
+// size; a local target folder ("file:PATH" or an absolute path) as its absolute path.
 ProtectionSettings WithDefaults(ProtectionSettings settings);
 
 // The store options the settings ask for; `base` provides what does not persist (log

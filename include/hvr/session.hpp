@@ -108,7 +108,7 @@ struct SessionOptions {
   std::function<void(const Job& job)> on_job;
   LogFn log;
   // Sessions a single Engine runs at once share its bound; this bounds this session's
-  // writes in flight (overrides the settings' max_in_flight when positive).
+  // writes in flight: 1 to kMaxInFlight overrides the settings' max_in_flight, 0 keeps it.
   int max_in_flight = 0;
   // How the store retries each request on transient failures (docs/transport.md).
   RequestRetryOptions request_retry;

@@ -358,7 +358,12 @@ class ReplicaStore {
 //     BlobEndpoint= and SharedAccessSignature= (Container= names the container; it is
 //     created when missing);
 //   - a container URL with a SAS token: "https://a.blob.core.windows.net/replicas?sv=..&sig=..";
-//   - anything else is a local directory (created when missing).
+//   - a local directory (created when missing) as an absolute path or "file:PATH" (a
+//     relative PATH is taken from the current directory, once, here).
+// Anything else is kInvalidArgument saying what was expected, never a folder: a string
+// with "://" is a URL, one starting with KEY= a connection string, and a secret's mark
+// (AccountKey=, SharedAccessSignature=, sig=) is never a folder's name. Ports are 1 to
+// 65535. Messages never show a secret (docs/store-design.md, "Target strings").
 // Operations run on `executor`. Nothing is sent over the network before the first operation.
 Result<std::unique_ptr<ReplicaStore>> OpenStore(const std::string& target,
                                                 const StoreOptions& options,
@@ -373,7 +378,8 @@ struct DiskLocation {
 
 // Splits "TARGET/NAME[@SNAPSHOT]": the last path segment of a local path or container
 // URL (the SAS query stays with the target), or of the Container= entry of a
-// connection string ("...;Container=replicas/disk0").
+// connection string ("...;Container=replicas/disk0"). TARGET follows OpenStore's rules;
+// a local one comes back as an absolute path.
 Result<DiskLocation> ParseDiskLocation(const std::string& text);
 
 // Disk names: 1 to 128 characters of letters, digits, '.', '_' and '-', not starting

@@ -17,6 +17,15 @@
 
 namespace hvr {
 
+// The most requests in flight a store, a transfer or a session takes (the least is 1).
+// Each holds a buffer of up to 4 MiB, so this keeps those buffers within 256 MiB per
+// store or session: memory stays bounded however the number is mistyped.
+inline constexpr int kMaxInFlight = 64;
+
+// kInvalidArgument naming the range unless 1 <= requests <= kMaxInFlight. The one check
+// of every max_in_flight in the library.
+Status ValidateMaxInFlight(int requests);
+
 struct TlsOptions {
   // Certificate chain and host name are checked unless this is false, which logs a
   // warning: the traffic stays encrypted but the server is not authenticated.
@@ -46,10 +55,11 @@ struct RequestRetryOptions {
 Status ValidateRequestRetryOptions(const RequestRetryOptions& options);
 
 struct StoreOptions {
-  // Requests in flight at once per store (Azure: also the most connections kept open;
-  // local: I/O threads). Each request in flight holds at most 4 MiB of the caller's data.
-  // Against Azure this is a ceiling: the store halves what it lets in flight when the
-  // service says it is busy, and grows back one at a time while requests succeed.
+  // Requests in flight at once per store, 1 to kMaxInFlight (Azure: also the most
+  // connections kept open; local: I/O threads). Each request in flight holds at most
+  // 4 MiB of the caller's data. Against Azure this is a ceiling: the store halves what it
+  // lets in flight when the service says it is busy, and grows back one at a time while
+  // requests succeed.
   int max_in_flight = 8;
 
   // Azure: retries of each request on transient failures.
@@ -87,6 +97,10 @@ struct StoreOptions {
   // Local store: the time of leases and recovery point ids; null means the system
   // clock. Must outlive the store.
   const Clock* clock = nullptr;
+
+  // kInvalidArgument naming the option and its range for an option out of range
+  // (max_in_flight, retry). Both stores check their options with it when opened.
+  Status Validate() const;
 };
 
 }  // namespace hvr

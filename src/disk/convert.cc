@@ -74,6 +74,19 @@ Status LayOut(File& file, ConvertTarget target, const DiskInfo& source, uint64_t
   return vhdx::WriteNewImage(file, metadata, create.log_size);
 }
 
+DiskFormat FormatOf(ConvertTarget target) {
+  switch (target) {
+    case ConvertTarget::kRaw:
+      return DiskFormat::kRaw;
+    case ConvertTarget::kVhdFixed:
+      return DiskFormat::kVhd;
+    case ConvertTarget::kVhdxDynamic:
+    case ConvertTarget::kVhdxFixed:
+      break;
+  }
+  return DiskFormat::kVhdx;
+}
+
 uint64_t TargetSize(ConvertTarget target, const DiskInfo& source) {
   switch (target) {
     case ConvertTarget::kRaw:
@@ -110,9 +123,13 @@ Result<ConvertStats> ConvertDisk(const DiskReader& source, const std::string& de
   HVR_ASSIGN_OR_RETURN(const RangeList ranges, source.AllocatedRanges());
   const uint64_t total = TotalLength(ranges);
 
-  HVR_ASSIGN_OR_RETURN(NewFile file, NewFile::Create(destination, options.overwrite));
+  const DiskFormat format = FormatOf(options.target);
+  HVR_ASSIGN_OR_RETURN(NewFile file, NewFile::Create(destination, format, options.overwrite));
   HVR_RETURN_IF_ERROR(LayOut(file.file(), options.target, source.info(), stats.virtual_size, options.block_size));
-  HVR_ASSIGN_OR_RETURN(auto writer, OpenDiskForWrite(file.temp_path()));
+  // The temporary name ends in .tmp, which says nothing of the format.
+  WriteOptions write;
+  write.open.format = format;
+  HVR_ASSIGN_OR_RETURN(auto writer, OpenDiskForWrite(file.temp_path(), write));
 
   int threads = options.threads;
   if (threads <= 0) threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));

@@ -33,4 +33,12 @@ Status CheckNoOverlap(std::vector<Extent> extents, const std::string& path) {
   return Ok();
 }
 
+Status CheckNameClaims(const std::string& path, DiskFormat format) {
+  const auto named = DiskFormatOfName(path);
+  if (!named || *named == format) return Ok();
+  return Error(Code::kInvalidArgument, path + ": the name says " + DiskFormatName(*named) + ", not " +
+                                           DiskFormatName(format) + ", and would be opened as " +
+                                           DiskFormatName(*named) + " (docs/disk-io.md)");
+}
+
 }  // namespace hvr

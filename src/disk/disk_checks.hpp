@@ -31,4 +31,8 @@ struct Extent {
 // kCorruptData naming `path` and both structures when two extents overlap.
 Status CheckNoOverlap(std::vector<Extent> extents, const std::string& path);
 
+// kInvalidArgument when the name of a new image `path` claims another format than the
+// `format` it is created in (DiskFormatOfName): it would be opened as what it claims.
+Status CheckNameClaims(const std::string& path, DiskFormat format);
+
 }  // namespace hvr

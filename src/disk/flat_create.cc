@@ -16,13 +16,13 @@ Status LayOutFixedVhd(File& file, uint64_t virtual_size) {
 }
 
 Status CreateRaw(const std::string& path, uint64_t virtual_size) {
-  HVR_ASSIGN_OR_RETURN(NewFile file, NewFile::Create(path));
+  HVR_ASSIGN_OR_RETURN(NewFile file, NewFile::Create(path, DiskFormat::kRaw));
   HVR_RETURN_IF_ERROR(LayOutRaw(file.file(), virtual_size));
   return file.Publish();
 }
 
 Status CreateFixedVhd(const std::string& path, uint64_t virtual_size) {
-  HVR_ASSIGN_OR_RETURN(NewFile file, NewFile::Create(path));
+  HVR_ASSIGN_OR_RETURN(NewFile file, NewFile::Create(path, DiskFormat::kVhd));
   HVR_RETURN_IF_ERROR(LayOutFixedVhd(file.file(), virtual_size));
   return file.Publish();
 }

@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <system_error>
 
+#include "disk/disk_checks.hpp"
 #include "hvr/guid.hpp"
 
 namespace hvr {
 
-Result<NewFile> NewFile::Create(const std::string& path, bool overwrite) {
+Result<NewFile> NewFile::Create(const std::string& path, DiskFormat format, bool overwrite) {
+  HVR_RETURN_IF_ERROR(CheckNameClaims(path, format));
   std::error_code ec;
   if (!overwrite && std::filesystem::symlink_status(path, ec).type() != std::filesystem::file_type::not_found) {
     return Error(Code::kConflict, path + ": already exists; hvr does not replace it");

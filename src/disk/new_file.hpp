@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "hvr/disk.hpp"
 #include "hvr/error.hpp"
 #include "util/file.hpp"
 
@@ -13,8 +14,9 @@ namespace hvr {
 
 class NewFile {
  public:
-  // kConflict when `path` exists and `overwrite` is false.
-  static Result<NewFile> Create(const std::string& path, bool overwrite = false);
+  // An image of `format` at `path`: kConflict when `path` exists and `overwrite` is
+  // false, kInvalidArgument when its name claims another format (CheckNameClaims).
+  static Result<NewFile> Create(const std::string& path, DiskFormat format, bool overwrite = false);
 
   NewFile(NewFile&& other) noexcept;
   NewFile& operator=(NewFile&&) = delete;

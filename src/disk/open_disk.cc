@@ -1,9 +1,12 @@
-// Format detection and the entry points that open images, read-only or for writing.
+// Choosing an image's format, and the entry points that open images, read-only or for
+// writing.
 #include <sys/stat.h>
 
 #include <array>
+#include <boost/algorithm/string/case_conv.hpp>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "disk/disk_chain.hpp"
 #include "disk/raw_disk.hpp"
@@ -18,9 +21,23 @@
 namespace hvr {
 namespace {
 
-// VHDX: the file type identifier. VHD: a footer cookie at the end (every VHD) or at the
-// start (the copy dynamic disks keep). Anything else is raw.
-Result<DiskFormat> DetectFormat(const File& file) {
+// What each extension claims (docs/disk-io.md, "Which format a file is").
+constexpr std::array<std::pair<std::string_view, DiskFormat>, 7> kExtensions = {{
+    {".vhdx", DiskFormat::kVhdx},
+    {".avhdx", DiskFormat::kVhdx},
+    {".vhd", DiskFormat::kVhd},
+    {".avhd", DiskFormat::kVhd},
+    {".raw", DiskFormat::kRaw},
+    {".img", DiskFormat::kRaw},
+    {".bin", DiskFormat::kRaw},
+}};
+
+// A file whose name claims no format: VHDX by its file type identifier, VHD by a footer
+// cookie at the end (every VHD) or at the start (the copy dynamic disks keep). A file
+// with neither may be a raw disk or a container whose signature is damaged, and only
+// the caller can say which.
+Result<DiskFormat> FormatOfContent(const std::string& path) {
+  HVR_ASSIGN_OR_RETURN(File file, File::Open(path, File::Mode::kRead));
   HVR_ASSIGN_OR_RETURN(const uint64_t size, file.Size());
   std::array<uint8_t, 8> head{};
   HVR_ASSIGN_OR_RETURN(const size_t got, file.ReadSomeAt(0, head));
@@ -33,7 +50,17 @@ Result<DiskFormat> DetectFormat(const File& file) {
       return DiskFormat::kVhd;
     }
   }
-  return DiskFormat::kRaw;
+  return Error(Code::kInvalidArgument,
+               path + ": neither a VHDX (file type identifier \"vhdxfile\" at offset 0) nor a VHD (footer cookie "
+                      "\"conectix\" in the last 512 bytes), and its name does not say raw: name a raw image "
+                      ".raw, .img or .bin, or open it with the raw format chosen");
+}
+
+// The caller's format, else the name's, else the content's.
+Result<DiskFormat> ChooseFormat(const std::string& path, std::optional<DiskFormat> chosen) {
+  if (chosen) return *chosen;
+  if (const auto named = DiskFormatOfName(path)) return *named;
+  return FormatOfContent(path);
 }
 
 Result<std::pair<uint64_t, uint64_t>> FileIdentity(const std::string& path) {
@@ -66,6 +93,29 @@ void LeaveChain(ChainContext& chain) {
   chain.paths.pop_back();
 }
 
+// Opens `path` as the next disk of `chain`, in the format `chosen` or its own.
+Result<std::unique_ptr<DiskReader>> OpenAs(const std::string& path, std::optional<DiskFormat> chosen,
+                                           ChainContext& chain) {
+  HVR_RETURN_IF_ERROR(EnterChain(path, chain));
+  Result<std::unique_ptr<DiskReader>> reader = [&]() -> Result<std::unique_ptr<DiskReader>> {
+    HVR_ASSIGN_OR_RETURN(const DiskFormat format, ChooseFormat(path, chosen));
+    switch (format) {
+      case DiskFormat::kVhdx: {
+        HVR_ASSIGN_OR_RETURN(auto vhdx, VhdxReader::Open(path, chain));
+        return std::unique_ptr<DiskReader>(std::move(vhdx));
+      }
+      case DiskFormat::kVhd:
+        return VhdReader::Open(path, chain);
+      case DiskFormat::kRaw:
+        break;
+    }
+    HVR_ASSIGN_OR_RETURN(auto raw, RawDisk::Open(path));
+    return std::unique_ptr<DiskReader>(std::move(raw));
+  }();
+  LeaveChain(chain);
+  return reader;
+}
+
 }  // namespace
 
 const char* DiskFormatName(DiskFormat format) {
@@ -92,41 +142,33 @@ const char* DiskTypeName(DiskType type) {
   return "unknown";
 }
 
-Result<DiskFormat> DetectDiskFormat(const std::string& path) {
-  HVR_ASSIGN_OR_RETURN(File file, File::Open(path, File::Mode::kRead));
-  return DetectFormat(file);
+std::optional<DiskFormat> DiskFormatOfName(std::string_view path) {
+  const std::string extension = boost::algorithm::to_lower_copy(std::filesystem::path(path).extension().string());
+  for (const auto& [name, format] : kExtensions) {
+    if (extension == name) return format;
+  }
+  return std::nullopt;
+}
+
+Result<DiskFormat> DetectDiskFormat(const std::string& path, const OpenDiskOptions& options) {
+  HVR_RETURN_IF_ERROR(File::Open(path, File::Mode::kRead));  // a missing file has no format
+  return ChooseFormat(path, options.format);
 }
 
 Result<std::unique_ptr<DiskReader>> OpenInChain(const std::string& path, ChainContext& chain) {
-  HVR_RETURN_IF_ERROR(EnterChain(path, chain));
-  Result<std::unique_ptr<DiskReader>> reader = [&]() -> Result<std::unique_ptr<DiskReader>> {
-    HVR_ASSIGN_OR_RETURN(const DiskFormat format, DetectDiskFormat(path));
-    switch (format) {
-      case DiskFormat::kVhdx: {
-        HVR_ASSIGN_OR_RETURN(auto vhdx, VhdxReader::Open(path, chain));
-        return std::unique_ptr<DiskReader>(std::move(vhdx));
-      }
-      case DiskFormat::kVhd:
-        return VhdReader::Open(path, chain);
-      case DiskFormat::kRaw:
-        break;
-    }
-    HVR_ASSIGN_OR_RETURN(auto raw, RawDisk::Open(path));
-    return std::unique_ptr<DiskReader>(std::move(raw));
-  }();
-  LeaveChain(chain);
-  return reader;
+  // A parent's format is never the caller's choice for the child.
+  return OpenAs(path, std::nullopt, chain);
 }
 
 Result<std::unique_ptr<DiskReader>> OpenDisk(const std::string& path, const OpenDiskOptions& options) {
   ChainContext chain{options, {}, {}};
-  return OpenInChain(path, chain);
+  return OpenAs(path, options.format, chain);
 }
 
 Result<std::unique_ptr<DiskWriter>> OpenDiskForWrite(const std::string& path, const WriteOptions& options) {
   ChainContext chain{options.open, {}, {}};
   HVR_RETURN_IF_ERROR(EnterChain(path, chain));
-  HVR_ASSIGN_OR_RETURN(const DiskFormat format, DetectDiskFormat(path));
+  HVR_ASSIGN_OR_RETURN(const DiskFormat format, ChooseFormat(path, options.open.format));
   switch (format) {
     case DiskFormat::kVhdx: {
       HVR_ASSIGN_OR_RETURN(auto vhdx, VhdxWriter::Open(path, options, chain));

@@ -91,7 +91,7 @@ Status WriteNewImage(File& file, const DiskMetadata& metadata, uint32_t log_size
 
 Status CreateVhdx(const std::string& path, const VhdxCreateOptions& options) {
   HVR_ASSIGN_OR_RETURN(const vhdx::DiskMetadata metadata, vhdx::MetadataFor(options));
-  HVR_ASSIGN_OR_RETURN(NewFile file, NewFile::Create(path));
+  HVR_ASSIGN_OR_RETURN(NewFile file, NewFile::Create(path, DiskFormat::kVhdx));
   HVR_RETURN_IF_ERROR(vhdx::WriteNewImage(file.file(), metadata, options.log_size));
   return file.Publish();
 }
@@ -118,7 +118,7 @@ Status CreateDifferencingVhdx(const std::string& child_path, const std::string& 
   locator.Set("relative_path", WindowsRelativePath(child_path, parent_path));
   locator.Set("absolute_win32_path", Win32AbsolutePath(parent_path));
   metadata.parent_locator = std::move(locator);
-  HVR_ASSIGN_OR_RETURN(NewFile file, NewFile::Create(child_path));
+  HVR_ASSIGN_OR_RETURN(NewFile file, NewFile::Create(child_path, DiskFormat::kVhdx));
   HVR_RETURN_IF_ERROR(vhdx::WriteNewImage(file.file(), metadata, create.log_size));
   return file.Publish();
 }

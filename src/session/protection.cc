@@ -9,6 +9,7 @@
 #include "hvr/change_tracker.hpp"
 #include "hvr/manifest.hpp"
 #include "hvr/store.hpp"
+#include "store/store_target.hpp"
 #include "util/file.hpp"
 
 namespace hvr {
@@ -89,6 +90,9 @@ ProtectionSettings WithDefaults(ProtectionSettings settings) {
     if (disk.replica_name.empty()) disk.replica_name = settings.vm_name + "-disk" + std::to_string(i);
   }
   if (settings.chunk_size == 0) settings.chunk_size = kDefaultChunkSize;
+  // A local folder is kept absolute, so that the settings never depend on the current
+  // directory; a bad target is left for ValidateSettings to refuse.
+  if (auto target = ParseStoreTarget(settings.target); target.ok()) settings.target = std::move(target->text);
   return settings;
 }
 
@@ -97,6 +101,7 @@ Status ValidateSettings(const ProtectionSettings& input) {
   HVR_RETURN_IF_ERROR(CheckVmName(settings.vm_name));
   HVR_RETURN_IF_ERROR(CheckDiskCount(settings.disks.size()));
   if (settings.target.empty()) return Invalid("no target store given");
+  HVR_RETURN_IF_ERROR(ParseStoreTarget(settings.target));
   std::set<std::string> paths, replicas, logs;
   for (size_t i = 0; i < settings.disks.size(); ++i) {
     const DiskSpec& disk = settings.disks[i];
@@ -119,9 +124,7 @@ Status ValidateSettings(const ProtectionSettings& input) {
       return Invalid(which + ": its logs (" + log_key + "-*.hrl) are another disk's");
     }
   }
-  if (settings.max_in_flight < 1 || settings.max_in_flight > 64) {
-    return Invalid("requests in flight must be 1 to 64, not " + std::to_string(settings.max_in_flight));
-  }
+  HVR_RETURN_IF_ERROR(ValidateMaxInFlight(settings.max_in_flight));
   if (settings.interval != ReplicationInterval::k30Seconds && settings.interval != ReplicationInterval::k5Minutes &&
       settings.interval != ReplicationInterval::k15Minutes) {
     return Invalid("replication interval must be 30 seconds, 5 or 15 minutes");

@@ -14,6 +14,7 @@
 #include "session/log_shipping.hpp"
 #include "session/recovery_points.hpp"
 #include "session/session_impl.hpp"
+#include "store/store_target.hpp"
 
 namespace hvr {
 namespace {
@@ -37,6 +38,11 @@ bool SleepUnlessCancelled(std::chrono::milliseconds wait, const CancelToken* can
   }
   return !(cancel && cancel->cancelled());
 }
+
+// What replication asks of a SAS: read (verify, failover), add and create (disks,
+// recovery points), write (pages, metadata, leases), delete (pruned points, removed
+// disks) and list (disks, points).
+constexpr std::string_view kReplicationPermissions = "racwdl";
 
 uint64_t RoundUpToMiB(uint64_t size) {
   return (std::max<uint64_t>(size, 1) + kDiskSizeUnit - 1) / kDiskSizeUnit * kDiskSizeUnit;
@@ -318,6 +324,11 @@ Session::~Session() {
 }
 
 Status ValidateSessionOptions(const SessionOptions& options) {
+  // 0 keeps the settings' requests in flight.
+  if (options.max_in_flight != 0) {
+    const Status valid = ValidateMaxInFlight(options.max_in_flight);
+    if (!valid.ok()) return valid.error().WithContext("session options");
+  }
   HVR_RETURN_IF_ERROR(ValidateRequestRetryOptions(options.request_retry));
   if (options.operation_retry_delays.size() > kMaxOperationRetries) {
     return Error(Code::kInvalidArgument, "operation retries: at most " + std::to_string(kMaxOperationRetries) +
@@ -336,6 +347,10 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
                                                   const ProtectionSettings& input, SessionOptions options) {
   HVR_RETURN_IF_ERROR(ValidateSessionOptions(options));
   HVR_RETURN_IF_ERROR(ValidateSettings(input));
+  // Before anything is saved or created: a SAS without delete would be found out only at
+  // the first prune, and the VM would then stay Critical.
+  HVR_ASSIGN_OR_RETURN(const StoreTarget target, ParseStoreTarget(input.target));
+  HVR_RETURN_IF_ERROR(CheckTargetGrants(target, kReplicationPermissions));
   HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, true, false));
   ProtectionSettings settings = WithDefaults(input);
   SessionState state;

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "disk/disk_checks.hpp"
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
 #include "store/page_writer.hpp"
@@ -19,8 +20,6 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 constexpr uint64_t kPiece = kMaxWriteSize;  // one buffer, one request at most
-
-uint64_t RoundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) / unit * unit; }
 
 // Shared state of one transfer: the first error, and progress reported one at a time.
 class Tally {
@@ -52,12 +51,11 @@ class Tally {
   uint64_t settled_ = 0;
 };
 
-int InFlight(const TransferOptions& options) { return std::max(1, options.max_in_flight); }
-
 }  // namespace
 
 Result<TransferStats> UploadDisk(const DiskReader& disk, ReplicaStore& store,
                                  const std::string& name, const TransferOptions& options) {
+  HVR_RETURN_IF_ERROR(ValidateMaxInFlight(options.max_in_flight));
   const auto started = Steady::now();
   const DiskInfo& info = disk.info();
   TransferStats stats;
@@ -67,7 +65,7 @@ Result<TransferStats> UploadDisk(const DiskReader& disk, ReplicaStore& store,
 
   Tally tally(options, stats.virtual_size);
   std::mutex stats_mu;
-  PageWriter writer(store, name, InFlight(options), [&](uint64_t, uint64_t length) {
+  PageWriter writer(store, name, options.max_in_flight, [&](uint64_t, uint64_t length) {
     {
       std::lock_guard lock(stats_mu);
       stats.bytes_sent += length;
@@ -134,6 +132,8 @@ Result<TransferStats> UploadDisk(const DiskReader& disk, ReplicaStore& store,
 Result<TransferStats> DownloadDisk(ReplicaStore& store, const std::string& name,
                                    const std::string& snapshot, const std::string& path,
                                    bool with_footer, const TransferOptions& options) {
+  HVR_RETURN_IF_ERROR(ValidateMaxInFlight(options.max_in_flight));
+  HVR_RETURN_IF_ERROR(CheckNameClaims(path, with_footer ? DiskFormat::kVhd : DiskFormat::kRaw));
   const auto started = Steady::now();
   using boost::asio::use_future;
   HVR_ASSIGN_OR_RETURN(const DiskProperties props, store.AsyncGetDisk(name, use_future).get());
@@ -143,8 +143,7 @@ Result<TransferStats> DownloadDisk(ReplicaStore& store, const std::string& name,
   HVR_ASSIGN_OR_RETURN(File out, File::Open(path, File::Mode::kCreateExclusive));
   HVR_RETURN_IF_ERROR(out.Truncate(props.virtual_size + (with_footer ? vhd::kFooterSize : 0)));
 
-  const int in_flight = InFlight(options);
-  BufferPool pool(in_flight, kPiece);
+  BufferPool pool(options.max_in_flight, kPiece);
   Tally tally(options, stats.virtual_size);
   std::mutex stats_mu;
   uint64_t covered = 0;

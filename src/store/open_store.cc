@@ -1,61 +1,40 @@
-// OpenStore and ParseDiskLocation: target strings to stores (docs/store-targets.md).
+// OpenStore and ParseDiskLocation: target strings to stores (docs/store-design.md,
+// "Target strings"). What kind of target a string is, ParseStoreTarget alone decides.
 #include <boost/asio/any_io_executor.hpp>
+#include <filesystem>
 
 #include "hvr/store.hpp"
 #include "store/azure/azure_store.hpp"
-#include "store/azure/azure_target.hpp"
 #include "store/local/local_store.hpp"
 #include "store/redact.hpp"
+#include "store/store_target.hpp"
 
 namespace hvr {
-namespace {
 
-enum class TargetKind { kConnectionString, kContainerUrl, kLocal };
-
-TargetKind KindOf(const std::string& text) {
-  if (azure::IsUrl(text)) return TargetKind::kContainerUrl;
-  if (azure::IsConnectionString(text)) return TargetKind::kConnectionString;
-  return TargetKind::kLocal;
-}
-
-Result<azure::ParsedTarget> ParseAzure(TargetKind kind, const std::string& text) {
-  return kind == TargetKind::kContainerUrl ? azure::ParseContainerUrl(text)
-                                           : azure::ParseConnectionString(text);
-}
-
-}  // namespace
-
-Result<std::unique_ptr<ReplicaStore>> OpenStore(const std::string& target,
+Result<std::unique_ptr<ReplicaStore>> OpenStore(const std::string& text,
                                                 const StoreOptions& options,
                                                 boost::asio::any_io_executor executor) {
-  const TargetKind kind = KindOf(target);
-  if (kind == TargetKind::kLocal) {
-    HVR_ASSIGN_OR_RETURN(auto store, LocalStore::Open(target, options, std::move(executor)));
+  HVR_ASSIGN_OR_RETURN(StoreTarget target, ParseStoreTarget(text));
+  if (target.kind == TargetKind::kLocalFolder) {
+    HVR_ASSIGN_OR_RETURN(auto store, LocalStore::Open(target.text, options, std::move(executor)));
     return std::unique_ptr<ReplicaStore>(std::move(store));
   }
-  HVR_ASSIGN_OR_RETURN(azure::ParsedTarget parsed, ParseAzure(kind, target));
-  if (!parsed.rest.empty()) {
-    return Error(Code::kInvalidArgument,
-                 "store target " + RedactSecrets(target) + " names a disk ('" + parsed.rest +
-                     "'); a store is a container or a folder");
-  }
   HVR_ASSIGN_OR_RETURN(auto store,
-                       azure::AzureStore::Open(std::move(parsed.target), options, std::move(executor)));
+                       azure::AzureStore::Open(std::move(target.azure.target), options, std::move(executor)));
   return std::unique_ptr<ReplicaStore>(std::move(store));
 }
 
 Result<DiskLocation> ParseDiskLocation(const std::string& text) {
   DiskLocation location;
   std::string rest;
-  const TargetKind kind = KindOf(text);
-  if (kind == TargetKind::kLocal) {
-    const size_t slash = text.find_last_of('/');
-    location.target = slash == std::string::npos ? "." : (slash == 0 ? "/" : text.substr(0, slash));
-    rest = slash == std::string::npos ? text : text.substr(slash + 1);
+  HVR_ASSIGN_OR_RETURN(StoreTarget target, ParseTarget(text));
+  if (target.kind == TargetKind::kLocalFolder) {
+    const std::filesystem::path path(target.text);
+    location.target = path.parent_path().string();
+    rest = path.filename().string();
   } else {
-    HVR_ASSIGN_OR_RETURN(azure::ParsedTarget parsed, ParseAzure(kind, text));
-    location.target = std::move(parsed.without_rest);
-    rest = std::move(parsed.rest);
+    location.target = std::move(target.azure.without_rest);
+    rest = std::move(target.azure.rest);
   }
   const size_t at = rest.find('@');
   location.name = rest.substr(0, at);

@@ -20,18 +20,36 @@ bool StartsWithIgnoreCase(std::string_view text, size_t pos, std::string_view pr
   return true;
 }
 
-bool EndsValue(char c) {
-  return c == '&' || c == ';' || c == '\'' || c == '"' || c == '\n' || c == '\r' || c == ' ' ||
-         c == ',' || c == '<' || c == '>';
-}
+// Where a secret value ends: at the next parameter of a query string ('&'), the next
+// entry of a connection string (';'), a closing quote, or the end of the line. Not at a
+// space: a signature typed unencoded ("sig=abc def") is one value, and hiding more of a
+// line than the secret is the safe mistake.
+bool EndsValue(char c) { return c == '&' || c == ';' || c == '\'' || c == '"' || c == '\n' || c == '\r'; }
 
-// Marks that introduce a secret value. A mark must not follow a letter or digit, so
-// "consig=" is left alone while "?sig=" and "&sig=" are caught.
+// The user information of a URL ends where its host or path starts; a URL never holds
+// white space, so a space ends it too.
+bool EndsUserinfo(char c) { return c == '/' || c == '@' || EndsValue(c) || std::isspace(static_cast<unsigned char>(c)); }
+
+// Marks that introduce a secret value.
 constexpr std::array<std::string_view, 7> kMarks = {
     "sig=",          "accountkey=",    "x-ms-encryption-key:", "x-ms-encryption-key=",
     "clientsecret=", "client_secret=", "client_assertion="};
 
+// A mark must not follow a letter or digit, so "consig=" is left alone while "?sig=" and
+// "&sig=" are caught.
+bool MarkAt(std::string_view text, size_t pos, std::string_view mark) {
+  const bool boundary = pos == 0 || !std::isalnum(static_cast<unsigned char>(text[pos - 1]));
+  return boundary && StartsWithIgnoreCase(text, pos, mark);
+}
+
 }  // namespace
+
+bool HasMark(std::string_view text, std::string_view mark) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (MarkAt(text, i, mark)) return true;
+  }
+  return false;
+}
 
 std::string RedactSecrets(std::string_view text) {
   std::string out;
@@ -39,9 +57,8 @@ std::string RedactSecrets(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     bool matched = false;
-    const bool boundary = i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1]));
     for (std::string_view mark : kMarks) {
-      if (!boundary || !StartsWithIgnoreCase(text, i, mark)) continue;
+      if (!MarkAt(text, i, mark)) continue;
       out.append(text.substr(i, mark.size()));
       i += mark.size();
       while (i < text.size() && text[i] == ' ') out += text[i++];
@@ -57,7 +74,7 @@ std::string RedactSecrets(std::string_view text) {
     if (text.compare(i, 3, "://") == 0) {
       const size_t start = i + 3;
       size_t end = start;
-      while (end < text.size() && text[end] != '/' && text[end] != '@' && !EndsValue(text[end])) ++end;
+      while (end < text.size() && !EndsUserinfo(text[end])) ++end;
       if (end < text.size() && text[end] == '@') {
         const std::string_view userinfo = text.substr(start, end - start);
         const size_t colon = userinfo.find(':');

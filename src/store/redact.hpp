@@ -19,4 +19,9 @@ std::string RedactSecrets(std::string_view text);
 // description, in which no key announces a secret.
 std::string RedactSecrets(std::string_view text, std::initializer_list<std::string_view> values);
 
+// Whether `text` holds `mark` (lower case, e.g. "sig=") where RedactSecrets looks for
+// one: ignoring case, and not right after a letter or digit ("&sig=" counts, "consig="
+// does not).
+bool HasMark(std::string_view text, std::string_view mark);
+
 }  // namespace hvr

@@ -20,6 +20,17 @@ Error Invalid(std::string message) { return Error(Code::kInvalidArgument, std::m
 
 }  // namespace
 
+Status ValidateMaxInFlight(int requests) {
+  if (requests >= 1 && requests <= kMaxInFlight) return Ok();
+  return Invalid("requests in flight must be 1 to " + std::to_string(kMaxInFlight) + ", not " +
+                 std::to_string(requests));
+}
+
+Status StoreOptions::Validate() const {
+  HVR_RETURN_IF_ERROR(ValidateMaxInFlight(max_in_flight));
+  return ValidateRequestRetryOptions(retry);
+}
+
 const char* LeaseStateName(LeaseState state) {
   switch (state) {
     case LeaseState::kAvailable:

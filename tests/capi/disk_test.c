@@ -151,6 +151,35 @@ static void test_detect_format(void) {
   CHECK(format == HVR_DISK_FORMAT_MAX_ENUM_); /* untouched on failure */
 }
 
+/* The name says the format; a name that says nothing needs a signature or the caller's
+ * choice, and a chosen format must be what the file is. */
+static void test_format_choice(void) {
+  char raw[512], plain[512];
+  hvr_disk *disk = NULL;
+  hvr_disk_open_options *open = NULL;
+  hvr_disk_info info;
+  hvr_disk_format format = HVR_DISK_FORMAT_MAX_ENUM_;
+  CHECK_OK(hvr_disk_create_raw(path_in_dir("choice.raw", raw), MIB));
+  CHECK(rename(raw, path_in_dir("choice.data", plain)) == 0);
+  CHECK(hvr_disk_open(plain, NULL, &disk) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "name a raw image .raw, .img or .bin") != NULL);
+  CHECK(hvr_disk_detect_format(plain, &format) == HVR_INVALID_ARGUMENT);
+  CHECK(format == HVR_DISK_FORMAT_MAX_ENUM_);
+
+  CHECK_OK(hvr_disk_open_options_create(&open));
+  CHECK(hvr_disk_open_options_set_format(open, (hvr_disk_format)7) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_disk_open_options_set_format(open, HVR_DISK_FORMAT_RAW));
+  CHECK_OK(hvr_disk_open(plain, open, &disk));
+  info.struct_size = sizeof info;
+  CHECK_OK(hvr_disk_get_info(disk, &info));
+  CHECK(info.format == HVR_DISK_FORMAT_RAW && info.virtual_size == MIB);
+  hvr_disk_close(disk);
+  CHECK_OK(hvr_disk_open_options_set_format(open, HVR_DISK_FORMAT_VHDX));
+  CHECK(hvr_disk_open(plain, open, &disk) == HVR_CORRUPT_DATA);
+  CHECK(strstr(hvr_last_error_message(), "file type identifier at offset 0") != NULL);
+  hvr_disk_open_options_destroy(open);
+}
+
 static void test_errors(void) {
   char path[512];
   hvr_disk *disk = NULL;
@@ -169,6 +198,7 @@ int main(void) {
   test_create_write_read();
   test_chain_convert_merge();
   test_detect_format();
+  test_format_choice();
   test_errors();
   {
     char command[300];

@@ -231,6 +231,7 @@ static void test_disks(const char *disk_path) {
   EXPECT_NULL(hvr_disk_open_options_create(NULL), "out");
   EXPECT_NULL(hvr_disk_open_options_set_max_chain_depth(NULL, 4), "options");
   EXPECT_NULL(hvr_disk_open_options_set_check_vhd_parent_timestamp(NULL, 0), "options");
+  EXPECT_NULL(hvr_disk_open_options_set_format(NULL, HVR_DISK_FORMAT_RAW), "options");
   EXPECT_NULL(hvr_disk_open(NULL, open, &disk), "path");
   EXPECT_NULL(hvr_disk_open(disk_path, open, NULL), "out");
   EXPECT_NULL(hvr_disk_open_writable(NULL, open, &disk), "path");

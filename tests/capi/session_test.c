@@ -141,6 +141,9 @@ int main(void) {
   CHECK_OK(hvr_protection_set_resync_window(protection, 1, 8 * 60, 18 * 60, 0x3e));
   CHECK_OK(hvr_protection_set_failover_setting(protection, "size", "Standard_D2s_v5"));
   CHECK_OK(hvr_session_options_create(&options));
+  CHECK(hvr_session_options_set_max_in_flight(options, -1) == HVR_INVALID_ARGUMENT);
+  CHECK(hvr_session_options_set_max_in_flight(options, 65) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_session_options_set_max_in_flight(options, 0)); /* keeps the protection's */
   CHECK_OK(hvr_session_options_set_host(options, host));
   CHECK_OK(hvr_session_options_set_job_callback(options, on_job, &v));
   {

@@ -245,6 +245,8 @@ int main(void) {
   CHECK_OK(hvr_store_options_create(&options));
   CHECK_OK(hvr_store_options_set_max_in_flight(options, 4));
   CHECK(hvr_store_options_set_max_in_flight(options, 0) == HVR_INVALID_ARGUMENT);
+  CHECK(hvr_store_options_set_max_in_flight(options, 65) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "requests in flight must be 1 to 64, not 65") != NULL);
   CHECK(hvr_store_options_set_encryption_key(options, (const uint8_t *)"short", 5) == HVR_INVALID_ARGUMENT);
   CHECK(hvr_store_options_set_bandwidth(options, 0, 0, 17 * 60, 9 * 60, 0x3e) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_store_options_set_bandwidth(options, 0, 0, 9 * 60, 17 * 60, 0x3e));

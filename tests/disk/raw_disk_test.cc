@@ -1,4 +1,4 @@
-// Raw images: sparse writing (zero blocks become holes) and detection by content.
+// Raw images: sparse writing (zero blocks become holes).
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -46,20 +46,6 @@ TEST(RawDiskTest, ZeroDataBecomesHoles) {
     return n;
   }();
   EXPECT_LE(allocated, 2 * kMiB + 3 * 4096 + 64 * 1024) << "zero data was written, not punched";
-}
-
-TEST(RawDiskTest, AnythingWithoutAnImageSignatureIsRaw) {
-  TempDir dir;
-  testing::WriteFileBytes(dir.File("x"), testing::PatternBytes(3000, 2));
-  auto format = DetectDiskFormat(dir.File("x"));
-  ASSERT_TRUE(format.ok());
-  EXPECT_EQ(*format, DiskFormat::kRaw);
-  auto disk = OpenDisk(dir.File("x"));
-  ASSERT_TRUE(disk.ok());
-  EXPECT_EQ((*disk)->info().virtual_size, 3000u);
-  auto missing = OpenDisk(dir.File("nothing"));
-  ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().code(), Code::kNotFound);
 }
 
 }  // namespace

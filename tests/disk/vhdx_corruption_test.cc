@@ -76,10 +76,9 @@ TEST_F(VhdxCorruptionTest, OneDamagedHeaderIsSurvivedBothAreNot) {
 
 TEST_F(VhdxCorruptionTest, BadSignatureIsNamed) {
   Patch(0, {'x'});
-  // No longer a VHDX by content: it opens as raw, as any other file would.
-  auto disk = OpenDisk(path_);
-  ASSERT_TRUE(disk.ok());
-  EXPECT_EQ((*disk)->info().format, DiskFormat::kRaw);
+  // Its name says VHDX: it must be one, and is never read as a raw disk.
+  ExpectError(Code::kCorruptData,
+              {"file type identifier at offset 0: Signature expected \"vhdxfile\", found 0x7868647866696c65"});
 }
 
 TEST_F(VhdxCorruptionTest, ARegionTableCopyIsEnoughButNotNone) {

@@ -110,5 +110,19 @@ TEST(SchedulerTest, RunsEachSessionsCyclesWhenTheyAreDue) {
   sessions.clear();
 }
 
+// A session's own requests in flight are 0 (the protection's) or the library's range,
+// checked before the state directory is read.
+TEST(EngineTest, SessionOptionsOutOfTheRangeAreRefused) {
+  ASSERT_OK_AND_ASSIGN(auto engine, Engine::Create());
+  TempDir dir;
+  SessionOptions options;
+  options.max_in_flight = kMaxInFlight + 1;
+  auto opened = Session::Open(*engine, dir.File("state"), options);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.error().message(), "session options: requests in flight must be 1 to 64, not 65");
+  options.max_in_flight = 0;
+  EXPECT_EQ(CodeOf(Session::Open(*engine, dir.File("state"), options)), Code::kNotFound) << "no VM there";
+}
+
 }  // namespace
 }  // namespace hvr::testing

@@ -3,7 +3,13 @@
 // what the source held when its log was closed.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "hvr/sync_store.hpp"
 #include "session/session_fixture.hpp"
+#include "store/azure/azure_target.hpp"
+#include "store/azure/crypto.hpp"
+#include "store/azure/sas.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/fault_proxy.hpp"
 #include "test_util/result_assertions.hpp"
@@ -171,6 +177,61 @@ TEST_P(OutageTest, ACatchUpThatFailedAppliesTheLogsAgainWithoutCopyingTheDiskAga
   EXPECT_EQ(session->status().state, ReplicationState::kReplicating);
   ExpectPointsMatchTruth(*session);
 }
+
+// A SAS that lacks a permission replication needs is refused when protecting, before
+// anything is saved or created: without delete, the first pruned point would fail and
+// leave the VM Critical.
+class SasTest : public SessionFixture {
+ protected:
+  // An account SAS for the development account with `permissions`.
+  static std::string Sas(const std::string& permissions) {
+    const auto key = azure::Base64Decode(azure::kDevelopmentKey);
+    return azure::MakeAccountSas(azure::kDevelopmentAccount, *key, permissions,
+                                 std::chrono::system_clock::now() + std::chrono::hours(2));
+  }
+  Status ProtectWith(const std::string& target) {
+    ProtectionSettings settings = Settings();
+    settings.target = target;
+    SessionOptions options;
+    options.host = &host_;
+    auto session = Session::Protect(*engine_, state_dir_, settings, options);
+    if (!session.ok()) return session.error();
+    return Ok();
+  }
+};
+
+TEST_P(SasTest, ASasWithoutEveryPermissionIsRefusedBeforeAnythingIsMade) {
+  MakeVm(1);
+  const std::string container = UniqueContainer();
+  const std::string url = HttpAzurite().BlobEndpoint() + "/" + container + "?" + Sas("racwl");
+  const Status no_delete = ProtectWith(url);
+  ASSERT_FALSE(no_delete.ok());
+  EXPECT_EQ(no_delete.error().code(), Code::kInvalidArgument);
+  EXPECT_NE(no_delete.error().message().find("the SAS lacks permissions d (delete): it grants sp=racwl"),
+            std::string::npos)
+      << no_delete.error().message();
+  EXPECT_EQ(no_delete.error().message().find("sig="), std::string::npos) << no_delete.error().message();
+
+  const std::string connection = "BlobEndpoint=" + HttpAzurite().BlobEndpoint() +
+                                 ";SharedAccessSignature=" + Sas("rwdac") + ";Container=" + container;
+  const Status no_list = ProtectWith(connection);
+  ASSERT_FALSE(no_list.ok());
+  EXPECT_NE(no_list.error().message().find("lacks permissions l (list)"), std::string::npos)
+      << no_list.error().message();
+
+  EXPECT_FALSE(std::filesystem::exists(state_dir_)) << "nothing saved";
+  auto store = SyncStore::Open(url, {});
+  ASSERT_OK(store);
+  ASSERT_OK_AND_ASSIGN(const auto disks, (*store)->ListDisks());
+  EXPECT_TRUE(disks.empty()) << "nothing created";
+
+  // The fixture's SAS grants everything: protection and the copy go ahead with it.
+  session_ = Protect(Settings());
+  ASSERT_NE(session_, nullptr);
+  ASSERT_OK(session_->ReplicateInitially());
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, SasTest, ::testing::Values(Backend::kAzuriteSas), BackendParamName);
 
 INSTANTIATE_TEST_SUITE_P(Stores, OutageTest, ::testing::Values(Backend::kAzuriteHttp), BackendParamName);
 

@@ -186,12 +186,7 @@ TEST(AzureTargetTest, ContainerUrls) {
   EXPECT_FALSE(ParseContainerUrl("ftp://acct/vms?sig=1").ok());
 }
 
-TEST(AzureTargetTest, TargetKinds) {
-  EXPECT_TRUE(IsUrl("HTTPS://x"));
-  EXPECT_TRUE(IsConnectionString("UseDevelopmentStorage=true;Container=c"));
-  EXPECT_TRUE(IsConnectionString("accountname=a;AccountKey=b"));
-  EXPECT_FALSE(IsConnectionString("/srv/a=b/replicas"));
-  EXPECT_FALSE(IsConnectionString("replicas"));
+TEST(AzureTargetTest, PathStyleHosts) {
   EXPECT_TRUE(IsPathStyleHost("127.0.0.1"));
   EXPECT_TRUE(IsPathStyleHost("localhost"));
   EXPECT_TRUE(IsPathStyleHost("::1"));
@@ -199,25 +194,32 @@ TEST(AzureTargetTest, TargetKinds) {
   EXPECT_FALSE(IsPathStyleHost("1.2.3"));
 }
 
-TEST(DiskLocationTest, TargetNameAndSnapshot) {
-  ASSERT_OK_AND_ASSIGN(const DiskLocation local, ParseDiskLocation("/srv/replicas/disk0"));
-  EXPECT_EQ(local.target, "/srv/replicas");
-  EXPECT_EQ(local.name, "disk0");
-  EXPECT_EQ(local.snapshot, "");
-  ASSERT_OK_AND_ASSIGN(const DiskLocation relative, ParseDiskLocation("disk0@2024-05-01T12:00:00.0000000Z"));
-  EXPECT_EQ(relative.target, ".");
-  EXPECT_EQ(relative.snapshot, "2024-05-01T12:00:00.0000000Z");
-  ASSERT_OK_AND_ASSIGN(const DiskLocation url,
-                       ParseDiskLocation("https://a.blob.core.windows.net/vms/disk0?sv=1&sig=2"));
-  EXPECT_EQ(url.target, "https://a.blob.core.windows.net/vms?sv=1&sig=2");
-  EXPECT_EQ(url.name, "disk0");
-  ASSERT_OK_AND_ASSIGN(const DiskLocation conn,
-                       ParseDiskLocation("UseDevelopmentStorage=true;Container=vms/disk1"));
-  EXPECT_EQ(conn.target, "UseDevelopmentStorage=true;Container=vms");
-  EXPECT_EQ(conn.name, "disk1");
-  EXPECT_FALSE(ParseDiskLocation("UseDevelopmentStorage=true;Container=vms").ok());
-  EXPECT_FALSE(ParseDiskLocation("/srv/replicas/").ok());
-  EXPECT_FALSE(ParseDiskLocation("/srv/replicas/disk0@").ok());
+// Boost.URL keeps 16 bits of any port: ":99999" was port 34463.
+TEST(AzureTargetTest, PortsOutOfRangeAreRefusedByName) {
+  const auto message = [](const Result<ParsedTarget>& parsed) {
+    EXPECT_FALSE(parsed.ok());
+    return parsed.ok() ? std::string() : parsed.error().message();
+  };
+  for (const char* port : {"99999", "65536", "0", "", "4294967297"}) {
+    const std::string url = std::string("http://127.0.0.1:") + port + "/devstoreaccount1/c01?sig=secret";
+    const std::string text = message(ParseContainerUrl(url));
+    EXPECT_NE(text.find("port '" + std::string(port) + "' is not a number from 1 to 65535"), std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("secret"), std::string::npos) << text;
+    const std::string endpoint = message(ParseConnectionString(
+        std::string("BlobEndpoint=http://127.0.0.1:") + port + "/devstoreaccount1;SharedAccessSignature=sig=x;Container=c01"));
+    EXPECT_NE(endpoint.find("port '" + std::string(port) + "'"), std::string::npos) << endpoint;
+  }
+  const std::string letters = message(ParseContainerUrl("http://127.0.0.1:1o000/devstoreaccount1/c01?sig=secret"));
+  EXPECT_NE(letters.find("port '1o000'"), std::string::npos) << letters;
+  EXPECT_EQ(letters.find("secret"), std::string::npos) << letters;
+
+  ASSERT_OK_AND_ASSIGN(const ParsedTarget highest, ParseContainerUrl("http://127.0.0.1:65535/acct/c01?sig=x"));
+  EXPECT_EQ(highest.target.endpoint.port, 65535);
+  ASSERT_OK_AND_ASSIGN(const auto one, PortOfUrl("http://agent:pass@[::1]:1/x"));
+  EXPECT_EQ(one, 1);
+  ASSERT_OK_AND_ASSIGN(const auto none, PortOfUrl("https://acct.blob.core.windows.net/c01?sig=x"));
+  EXPECT_EQ(none, std::nullopt);
 }
 
 }  // namespace

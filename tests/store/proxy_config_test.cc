@@ -51,6 +51,17 @@ TEST(ProxyConfigTest, ConfiguredProxiesWinAndCarryCredentials) {
   EXPECT_EQ(CodeOf(ResolveProxy(std::string("https://proxy.corp:443"), kAzure)), Code::kUnsupported);
 }
 
+TEST(ProxyConfigTest, PortsOutOfRangeAreRefusedByName) {
+  for (const char* port : {"99999", "0"}) {
+    const auto proxy = ResolveProxy("http://agent:s3cret@proxy.corp:" + std::string(port), kAzure);
+    ASSERT_FALSE(proxy.ok()) << port;
+    EXPECT_NE(proxy.error().message().find("port '" + std::string(port) + "' is not a number from 1 to 65535"),
+              std::string::npos)
+        << proxy.error().message();
+    EXPECT_EQ(proxy.error().message().find("s3cret"), std::string::npos) << proxy.error().message();
+  }
+}
+
 TEST(ProxyConfigTest, TheEnvironmentIsReadAndNoProxyHonoured) {
   Env env;
   env.Set("HTTPS_PROXY", "http://envproxy:3128");

@@ -36,10 +36,33 @@ TEST(RedactTest, ValuesTheCallerHoldsAreHiddenWhereverTheyAppear) {
   EXPECT_EQ(RedactSecrets("nothing here", {"Ab1~x"}), "nothing here");
 }
 
+// A value ends where its context ends it: the next query parameter, the next entry of a
+// connection string, a closing quote, the end of the line. A space does not end it, so a
+// signature typed unencoded is hidden whole.
+TEST(RedactTest, AValueEndsWhereItsContextEndsIt) {
+  EXPECT_EQ(RedactSecrets("https://a/c?sv=1&sig=abc def&se=x"), "https://a/c?sv=1&sig=REDACTED&se=x");
+  EXPECT_EQ(RedactSecrets("https://a/c?sv=1&sig=abc def"), "https://a/c?sv=1&sig=REDACTED");
+  EXPECT_EQ(RedactSecrets("AccountKey=abc def==;Container=c"), "AccountKey=REDACTED;Container=c");
+  EXPECT_EQ(RedactSecrets("target 'https://a/c?sig=abc def' is not a URL"),
+            "target 'https://a/c?sig=REDACTED' is not a URL");
+  EXPECT_EQ(RedactSecrets("\"sig=abc def\", next"), "\"sig=REDACTED\", next");
+  EXPECT_EQ(RedactSecrets("sig=abc def\nnext line"), "sig=REDACTED\nnext line");
+  // A URL's user information never holds a space: text after one is not a password.
+  EXPECT_EQ(RedactSecrets("see http://host:80 then mail a@b"), "see http://host:80 then mail a@b");
+}
+
 TEST(RedactTest, OrdinaryTextIsLeftAlone) {
   const std::string text = "PUT disk0?comp=page: HTTP 412 LeaseIdMissing; consig=1 design=2 /srv/replicas";
   EXPECT_EQ(RedactSecrets(text), text);
   EXPECT_EQ(RedactSecrets("sig="), "sig=");
+}
+
+TEST(RedactTest, MarksCountOnlyAtAWordBoundary) {
+  EXPECT_TRUE(HasMark("https://a/c?sv=1&SIG=x", "sig="));
+  EXPECT_TRUE(HasMark("sig=x", "sig="));
+  EXPECT_TRUE(HasMark("a;AccountKey=x", "accountkey="));
+  EXPECT_FALSE(HasMark("/srv/design=2", "sig="));
+  EXPECT_FALSE(HasMark("sig", "sig="));
 }
 
 }  // namespace

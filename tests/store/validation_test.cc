@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "hvr/disk_create.hpp"
+#include "hvr/disk_transfer.hpp"
+#include "hvr/sync_store.hpp"
 #include "test_util/result_assertions.hpp"
+#include "test_util/temp_dir.hpp"
 
 namespace hvr {
 namespace {
@@ -55,6 +59,41 @@ TEST(ValidationTest, SizesAndRanges) {
   EXPECT_FALSE(ValidatePageRange("write", "d", UINT64_MAX - 511, 512, kMaxWriteSize, size).ok());
   EXPECT_OK(ValidateReadRange("d", 7, 3, 10));
   EXPECT_FALSE(ValidateReadRange("d", 8, 3, 10).ok());
+}
+
+// One range of requests in flight for stores, transfers, sessions and the C ABI.
+TEST(ValidationTest, RequestsInFlight) {
+  EXPECT_OK(ValidateMaxInFlight(1));
+  EXPECT_OK(ValidateMaxInFlight(kMaxInFlight));
+  for (int bad : {0, -1, kMaxInFlight + 1, 100000}) {
+    const Status refused = ValidateMaxInFlight(bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().message(), "requests in flight must be 1 to 64, not " + std::to_string(bad));
+  }
+  StoreOptions options;
+  EXPECT_OK(options.Validate());
+  options.max_in_flight = 65;
+  EXPECT_EQ(CodeOf(options.Validate()), Code::kInvalidArgument);
+}
+
+TEST(ValidationTest, StoresAndTransfersTakeOnlyThatRange) {
+  TempDir dir;
+  StoreOptions options;
+  options.max_in_flight = 100;  // the local store once clamped this to 16 threads
+  EXPECT_EQ(CodeOf(SyncStore::Open(dir.File("store"), options)), Code::kInvalidArgument);
+  options.max_in_flight = 0;
+  EXPECT_EQ(CodeOf(SyncStore::Open("UseDevelopmentStorage=true;Container=c01", options)), Code::kInvalidArgument);
+
+  options.max_in_flight = 2;
+  ASSERT_OK_AND_ASSIGN(auto store, SyncStore::Open(dir.File("store"), options));
+  ASSERT_OK(CreateRaw(dir.File("d.raw"), 1 << 20));
+  ASSERT_OK_AND_ASSIGN(auto disk, OpenDisk(dir.File("d.raw")));
+  TransferOptions transfer;
+  transfer.max_in_flight = 0;  // once taken as 1
+  EXPECT_EQ(CodeOf(UploadDisk(*disk, store->async(), "d0", transfer)), Code::kInvalidArgument);
+  transfer.max_in_flight = kMaxInFlight + 1;
+  EXPECT_EQ(CodeOf(DownloadDisk(store->async(), "d0", "", dir.File("out.raw"), false, transfer)),
+            Code::kInvalidArgument);
 }
 
 TEST(ValidationTest, LeaseDurations) {

@@ -95,10 +95,7 @@ AzureStore::AzureStore(Target target, const StoreOptions& options,
 
 Result<std::unique_ptr<AzureStore>> AzureStore::Open(Target target, const StoreOptions& options,
                                                      asio::any_io_executor executor) {
-  if (options.max_in_flight < 1) {
-    return Error(Code::kInvalidArgument, "max_in_flight must be at least 1");
-  }
-  HVR_RETURN_IF_ERROR(ValidateRequestRetryOptions(options.retry));
+  HVR_RETURN_IF_ERROR(options.Validate());
   if (options.encryption_key && !target.endpoint.https) {
     return Error(Code::kInvalidArgument,
                  target.Describe() + ": customer-provided encryption keys need an https endpoint");

@@ -1,5 +1,6 @@
 #include "store/azure/azure_target.hpp"
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 #include <algorithm>
@@ -19,10 +20,6 @@ std::string Lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && Lower(text.substr(0, prefix.size())) == prefix;
 }
 
 // Connection string keys hvr reads, and those of other services it ignores.
@@ -65,12 +62,37 @@ struct ParsedUrl {
   std::string query;                  // encoded, without '?'
 };
 
+bool AllDigits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+// The text after the host in "scheme://[userinfo@]host:port/...". Read here rather than
+// from Boost.URL, which takes the digits that start "1o000" as the port and the rest as
+// the path.
+std::optional<std::string_view> PortText(std::string_view url) {
+  size_t start = url.find("://");
+  if (start == std::string_view::npos) return std::nullopt;
+  start += 3;
+  std::string_view authority = url.substr(start, url.find_first_of("/?#", start) - start);
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (!authority.empty() && authority.front() == '[') {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    authority.remove_prefix(close + 1);
+  }
+  const size_t colon = authority.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  return authority.substr(colon + 1);
+}
+
 // Blob endpoints on an IP address or localhost carry the account as their first path
 // segment (emulators); other URLs, such as Entra ID's authority, never do.
 enum class AccountInPath { kForIpHosts, kNever };
 
 Result<ParsedUrl> ParseUrl(std::string_view text, std::string_view what,
                            AccountInPath account_in_path = AccountInPath::kForIpHosts) {
+  auto port = PortOfUrl(text);
+  if (!port.ok()) return port.error().WithContext(std::string(what) + " " + RedactSecrets(text));
   auto parsed = boost::urls::parse_uri(text);
   if (!parsed) return Invalid(what, "not a URL: " + RedactSecrets(text));
   const boost::urls::url_view url = *parsed;
@@ -82,8 +104,7 @@ Result<ParsedUrl> ParseUrl(std::string_view text, std::string_view what,
   out.endpoint.https = scheme == "https";
   out.endpoint.host = url.host_address();
   if (out.endpoint.host.empty()) return Invalid(what, "URL has no host: " + RedactSecrets(text));
-  out.endpoint.port = url.has_port() ? url.port_number() : (out.endpoint.https ? 443 : 80);
-  if (url.has_port() && url.port_number() == 0) return Invalid(what, "URL has a bad port");
+  out.endpoint.port = port->value_or(out.endpoint.https ? 443 : 80);
   for (auto segment : url.segments()) {
     if (!segment.empty()) out.segments.emplace_back(segment);
   }
@@ -177,15 +198,21 @@ std::string Endpoint::Url() const { return Origin() + base_path; }
 
 std::string Target::Describe() const { return "azure:" + endpoint.Url() + "/" + container; }
 
-bool IsUrl(std::string_view text) {
-  return StartsWithIgnoreCase(text, "https://") || StartsWithIgnoreCase(text, "http://");
-}
-
-bool IsConnectionString(std::string_view text) {
-  const size_t eq = text.find('=');
-  if (eq == std::string_view::npos) return false;
-  const std::string key = Lower(text.substr(0, eq));
-  return KnownKeys().count(key) != 0;
+Result<std::optional<uint16_t>> PortOfUrl(std::string_view url) {
+  const std::optional<std::string_view> text = PortText(url);
+  if (!text) return std::optional<uint16_t>();
+  // Boost.URL would keep 16 bits of any number: ":99999" would be port 34463.
+  constexpr unsigned kMaxPort = 65535;
+  unsigned value = 0;
+  bool in_range = !text->empty() && AllDigits(*text);
+  for (size_t i = 0; in_range && i < text->size(); ++i) {
+    value = value * 10 + static_cast<unsigned>((*text)[i] - '0');
+    in_range = value <= kMaxPort;
+  }
+  if (!in_range || value == 0) {
+    return Error(Code::kInvalidArgument, "port '" + RedactSecrets(*text) + "' is not a number from 1 to 65535");
+  }
+  return std::optional<uint16_t>(static_cast<uint16_t>(value));
 }
 
 bool IsPathStyleHost(std::string_view host) {

@@ -1,5 +1,6 @@
 // Where an Azure store lives and how it authenticates, from a connection string or a
-// container URL with a SAS token (docs/store-design.md, "Target strings").
+// container URL with a SAS token (docs/store-design.md, "Target strings"). Which of the
+// two a string is, store/store_target.hpp decides.
 #pragma once
 
 #include <cstdint>
@@ -59,10 +60,6 @@ struct Target {
   std::string Describe() const;
 };
 
-bool IsUrl(std::string_view text);
-// True for texts whose first "key=" entry is a connection string key.
-bool IsConnectionString(std::string_view text);
-
 // A target with what may follow the container: "disk0" from "...;Container=c/disk0" or
 // "https://host/c/disk0?sv=..". `without_rest` is the text with that part taken out.
 struct ParsedTarget {
@@ -73,6 +70,10 @@ struct ParsedTarget {
 
 Result<ParsedTarget> ParseConnectionString(std::string_view text);
 Result<ParsedTarget> ParseContainerUrl(std::string_view url);
+
+// The port written in a URL's authority ("http://host:10000/..."): 1 to 65535, nullopt
+// when none is written, or an error naming it.
+Result<std::optional<uint16_t>> PortOfUrl(std::string_view url);
 
 // True for hosts that are addressed path-style (IP addresses, localhost).
 bool IsPathStyleHost(std::string_view host);

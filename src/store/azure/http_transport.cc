@@ -108,8 +108,10 @@ bool Excluded(const std::string& host, const char* no_proxy) {
 
 Result<ProxyConfig> ParseProxy(std::string text) {
   if (text.find("://") == std::string::npos) text = "http://" + text;
-  auto parsed = boost::urls::parse_uri(text);
   const std::string shown = RedactSecrets(text);
+  auto port = PortOfUrl(text);
+  if (!port.ok()) return port.error().WithContext("proxy '" + shown + "'");
+  auto parsed = boost::urls::parse_uri(text);
   if (!parsed || parsed->host_address().empty()) {
     return Error(Code::kInvalidArgument, "proxy '" + shown + "' is not http://[user:password@]host:port");
   }
@@ -118,7 +120,7 @@ Result<ProxyConfig> ParseProxy(std::string text) {
   }
   ProxyConfig proxy;
   proxy.host = parsed->host_address();
-  proxy.port = parsed->has_port() ? parsed->port_number() : 80;
+  proxy.port = port->value_or(80);
   if (parsed->has_userinfo()) {
     const std::string userinfo = parsed->user() + ":" + parsed->password();
     proxy.authorization = "Basic " + Base64Encode(std::span(

@@ -19,8 +19,6 @@ bool AllZero(std::span<const uint8_t> bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
 }
 
-int PoolSize(const StoreOptions& options) { return std::clamp(options.max_in_flight, 1, 16); }
-
 }  // namespace
 
 LocalStore::LocalStore(std::string dir, const StoreOptions& options,
@@ -28,7 +26,7 @@ LocalStore::LocalStore(std::string dir, const StoreOptions& options,
     : dir_(std::move(dir)),
       description_("local:" + dir_),
       clock_(options.clock ? options.clock : &SystemClock::Instance()),
-      threads_(PoolSize(options)),
+      threads_(options.max_in_flight),
       executor_(std::move(executor)),
       pool_(static_cast<size_t>(threads_)) {}
 
@@ -38,6 +36,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& dir,
                                                      const StoreOptions& options,
                                                      boost::asio::any_io_executor executor) {
   if (dir.empty()) return Error(Code::kInvalidArgument, "local store: empty folder path");
+  HVR_RETURN_IF_ERROR(options.Validate());
   std::error_code ec;
   const std::filesystem::path absolute = std::filesystem::absolute(dir, ec);
   if (ec) return Error(Code::kInvalidArgument, "local store " + dir + ": " + ec.message());
