@@ -230,6 +230,21 @@ TEST(AzureStoreTest, CustomerProvidedKeysTravelWithEveryRequest) {
                   "through the key is not exercised (docs/azurite-notes.md)";
 }
 
+// Writes `data` `count` times side by side at the start of disk0, all at once; the
+// writes that failed.
+int WriteAllAtOnce(SyncStore& store, const std::vector<uint8_t>& data, int count) {
+  std::atomic<int> pending{count};
+  std::atomic<int> failures{0};
+  for (int i = 0; i < count; ++i) {
+    store.async().AsyncWritePages("disk0", static_cast<uint64_t>(i) * data.size(), data, [&](Status s) {
+      if (!s.ok()) ++failures;
+      --pending;
+    });
+  }
+  while (pending > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  return failures;
+}
+
 // The store behind a proxy that misbehaves: throttling, stalls, dropped connections and
 // answers lost after the service carried a request out. Retries wait milliseconds here.
 class ProxiedStoreTest : public ::testing::Test {
@@ -425,17 +440,7 @@ TEST_F(ProxiedStoreTest, BusyAnswersShrinkTheRequestsInFlightOnceAndSuccessesGro
   auto store = Open(options);
   ASSERT_TRUE(store->GetDisk("disk0").ok());  // the writes below need no HEAD first
   proxy_.Inject(std::vector<FaultProxy::Fault>(3, FaultProxy::Fault::kServerBusy));
-  const auto data = Bytes(64 * 1024, 13);
-  std::atomic<int> pending{16};
-  std::atomic<int> failures{0};
-  for (int i = 0; i < 16; ++i) {
-    store->async().AsyncWritePages("disk0", static_cast<uint64_t>(i) * 64 * 1024, data, [&](Status s) {
-      if (!s.ok()) ++failures;
-      --pending;
-    });
-  }
-  while (pending > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(WriteAllAtOnce(*store, Bytes(64 * 1024, 13), 16), 0);
   const StoreStatistics stats = store->async().statistics();
   EXPECT_EQ(stats.throttled, 3u);
   EXPECT_EQ(stats.max_in_flight, 8);
@@ -446,22 +451,12 @@ TEST_F(ProxiedStoreTest, BusyAnswersShrinkTheRequestsInFlightOnceAndSuccessesGro
 }
 
 TEST_F(ProxiedStoreTest, ConnectionsNeverExceedTheRequestsInFlight) {
-  const auto data = Bytes(64 * 1024, 9);
-  std::atomic<int> pending{16};
-  std::atomic<int> failures{0};
   options_.max_in_flight = 2;
   auto store = OpenStore(azurite_->ConnectionString(UniqueContainer()), options_);
   ASSERT_NE(store, nullptr);
   ASSERT_OK(store->CreateDisk("disk0", kMiB));
   const int before = proxy_.tunnels();
-  for (int i = 0; i < 16; ++i) {
-    store->async().AsyncWritePages("disk0", static_cast<uint64_t>(i) * 64 * 1024, data, [&](Status s) {
-      if (!s.ok()) ++failures;
-      --pending;
-    });
-  }
-  while (pending > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(WriteAllAtOnce(*store, Bytes(64 * 1024, 9), 16), 0);
   EXPECT_LE(proxy_.tunnels() - before, 2);
 }
 

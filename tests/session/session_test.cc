@@ -62,6 +62,21 @@ class OutageTest : public SessionFixture {
     session_options_.request_retry.max_attempts = 1;
     session_options_.operation_retry_delays.clear();
   }
+  // The VM protected with its requests through proxy_, where faults are injected.
+  std::unique_ptr<Session> ProtectThroughProxy(int max_in_flight = 8) {
+    ProtectionSettings settings = Settings();
+    settings.proxy = proxy_.Url();
+    settings.max_in_flight = max_in_flight;
+    return Protect(settings);
+  }
+  // The names and messages of a job's steps, a line each.
+  static std::string StepsOf(const Job& job) {
+    std::string steps;
+    for (const JobStep& step : job.steps) steps += step.name + ": " + step.message + "\n";
+    return steps;
+  }
+
+  FaultProxy proxy_;
 };
 
 TEST_P(OutageTest, AnInterruptedCopyResumesWithoutSendingAgain) {
@@ -70,17 +85,13 @@ TEST_P(OutageTest, AnInterruptedCopyResumesWithoutSendingAgain) {
   // 24 MiB of data, logged and rotated before protection: the copy carries it.
   ASSERT_OK(guest_->WriteAt(0, 0, PatternBytes(24 << 20, 3)));
   ASSERT_OK(guest_->RotateLogs({}, false));
-  FaultProxy proxy;
-  ProtectionSettings settings = Settings();
-  settings.proxy = proxy.Url();
-  settings.max_in_flight = 2;
-  auto session = Protect(settings);
+  auto session = ProtectThroughProxy(2);
   ASSERT_TRUE(session);
 
   // The lease renewal and three 4 MiB writes go through, then the service is busy.
-  proxy.Inject({FaultProxy::Fault::kNone, FaultProxy::Fault::kNone, FaultProxy::Fault::kNone,
+  proxy_.Inject({FaultProxy::Fault::kNone, FaultProxy::Fault::kNone, FaultProxy::Fault::kNone,
                 FaultProxy::Fault::kNone});
-  proxy.Inject(std::vector<FaultProxy::Fault>(40, FaultProxy::Fault::kServerBusy));
+  proxy_.Inject(std::vector<FaultProxy::Fault>(40, FaultProxy::Fault::kServerBusy));
   const Status first = session->ReplicateInitially();
   ASSERT_FALSE(first.ok());
   EXPECT_EQ(first.error().code(), Code::kThrottled) << first.error().ToString();
@@ -90,7 +101,7 @@ TEST_P(OutageTest, AnInterruptedCopyResumesWithoutSendingAgain) {
   ASSERT_TRUE(status.next_attempt.has_value());
   EXPECT_EQ(*status.next_attempt, clock_.Now() + std::chrono::minutes(1));
 
-  proxy.Clear();
+  proxy_.Clear();
   session.reset();
   session = Reopen();  // as a restarted process would
   ASSERT_TRUE(session);
@@ -106,12 +117,9 @@ TEST_P(OutageTest, AnInterruptedCopyResumesWithoutSendingAgain) {
 
 TEST_P(OutageTest, ABriefOutageIsAbsorbedByTheStoresRetries) {
   MakeVm(1, 32 << 20);
-  FaultProxy proxy;
-  ProtectionSettings settings = Settings();
-  settings.proxy = proxy.Url();
-  auto session = Protect(settings);
+  auto session = ProtectThroughProxy();
   ASSERT_TRUE(session);
-  proxy.Inject({FaultProxy::Fault::kServerBusy, FaultProxy::Fault::kCloseMidResponse, FaultProxy::Fault::kNone,
+  proxy_.Inject({FaultProxy::Fault::kServerBusy, FaultProxy::Fault::kCloseMidResponse, FaultProxy::Fault::kNone,
                 FaultProxy::Fault::kServerBusy, FaultProxy::Fault::kCloseBeforeResponse, FaultProxy::Fault::kServerBusy});
   ASSERT_OK(session->ReplicateInitially());
   const SessionStatus status = session->status();
@@ -120,28 +128,23 @@ TEST_P(OutageTest, ABriefOutageIsAbsorbedByTheStoresRetries) {
   EXPECT_FALSE(status.last_error.has_value());
   const Job job = session->jobs().back();
   EXPECT_EQ(job.state, JobState::kSucceeded);
-  for (const JobStep& step : job.steps) EXPECT_EQ(step.message.find("trying again"), std::string::npos) << step.message;
+  EXPECT_EQ(StepsOf(job).find("trying again"), std::string::npos) << StepsOf(job);
   ExpectPointsMatchTruth(*session);
 }
 
 TEST_P(OutageTest, AnOperationThatOutlivesTheRequestRetriesIsTriedAgainWithinItsJob) {
   session_options_.request_retry.max_attempts = 1;  // every failed try outlives them
   MakeVm(1, 32 << 20);
-  FaultProxy proxy;
-  ProtectionSettings settings = Settings();
-  settings.proxy = proxy.Url();
-  auto session = Protect(settings);
+  auto session = ProtectThroughProxy();
   ASSERT_TRUE(session);
-  proxy.Inject({FaultProxy::Fault::kNone, FaultProxy::Fault::kServerBusy});
+  proxy_.Inject({FaultProxy::Fault::kNone, FaultProxy::Fault::kServerBusy});
   ASSERT_OK(session->ReplicateInitially());
   const SessionStatus status = session->status();
   EXPECT_EQ(status.state, ReplicationState::kReplicating);
   EXPECT_FALSE(status.failing_since.has_value()) << "the VM-level schedule never saw the failure";
   const Job job = session->jobs().back();
   EXPECT_EQ(job.state, JobState::kSucceeded);
-  std::string steps;
-  for (const JobStep& step : job.steps) steps += step.name + ": " + step.message + "\n";
-  EXPECT_NE(steps.find("trying again"), std::string::npos) << "the job says it tried again:\n" << steps;
+  EXPECT_NE(StepsOf(job).find("trying again"), std::string::npos) << "the job says it tried again:\n" << StepsOf(job);
   ExpectPointsMatchTruth(*session);
 }
 
@@ -150,15 +153,12 @@ TEST_P(OutageTest, ACatchUpThatFailedAppliesTheLogsAgainWithoutCopyingTheDiskAga
   MakeVm(1, 32 << 20, 4096);
   ASSERT_OK(guest_->WriteAt(0, 0, PatternBytes(24 << 20, 5)));
   ASSERT_OK(guest_->RotateLogs({}, false));
-  FaultProxy proxy;
-  ProtectionSettings settings = Settings();
-  settings.proxy = proxy.Url();
-  auto session = Protect(settings);
+  auto session = ProtectThroughProxy();
   ASSERT_TRUE(session);
   // Writes scattered over the disk while it is copied; once the copy is done, the
   // catch-up's rotation is followed by an outage, so its first write fails.
   host_.AfterCheckpoint([&] { ASSERT_OK(guest_->Write(200)); });
-  host_.AfterNextRotation([&] { proxy.Inject(std::vector<FaultProxy::Fault>(1000, FaultProxy::Fault::kServerBusy)); });
+  host_.AfterNextRotation([&] { proxy_.Inject(std::vector<FaultProxy::Fault>(1000, FaultProxy::Fault::kServerBusy)); });
   // The rotation before protection already happened; the next one is the catch-up's.
   const Status first = session->ReplicateInitially();
   ASSERT_FALSE(first.ok());
@@ -166,7 +166,7 @@ TEST_P(OutageTest, ACatchUpThatFailedAppliesTheLogsAgainWithoutCopyingTheDiskAga
   const uint64_t sent_before = session->status().bytes_sent;
   EXPECT_GE(sent_before, uint64_t{24} << 20);
 
-  proxy.Clear();
+  proxy_.Clear();
   host_.AfterCheckpoint({});
   clock_.Advance(std::chrono::minutes(1));
   ASSERT_OK(session->ReplicateInitially());
