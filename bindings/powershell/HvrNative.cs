@@ -373,6 +373,9 @@ namespace Hvr
         public delegate Status hvr_host_plan_action_fn(IntPtr user_data, IntPtr plan, IntPtr action);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate Status hvr_host_running_fn(IntPtr user_data, IntPtr vm, out int out_running);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void hvr_job_fn(IntPtr user_data, IntPtr job_json);
 
         // ---- Status codes and error classes -------------------------------------------------
@@ -978,6 +981,9 @@ namespace Hvr
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_host_set_plan_action(HostHandle host, hvr_host_plan_action_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_vm_running(HostHandle host, hvr_host_running_fn fn);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_options_create(out SessionOptionsHandle out_);

@@ -228,7 +228,8 @@ class Session {
 
   // Failback, first part, repeatable while the VM runs in Azure: brings the on-premises
   // disks to the failed-over disks' content, moving only what differs; each run sends
-  // what changed since the previous one. The on-premises VM must be off.
+  // what changed since the previous one. The on-premises VM must be off: failback to its
+  // own disks fails with kConflict, writing nothing, while the host says it runs.
   Result<FailbackReport> FailbackSync(const FailbackOptions& options = {});
   // Failback, second part (a job, resumed after a crash): the host shuts the Azure VM
   // down, a last sync makes the on-premises disks equal it, the replica becomes that

@@ -125,6 +125,8 @@ struct Session::Impl {
                                  bool planned, std::vector<std::string>* base_snapshots);
   FailoverVm DescribeFailover(const FailoverState& failover, bool test) const;
   Result<FailbackReport> Failback(RunningJob& job, const FailbackOptions& options, bool complete);
+  // kConflict naming the VM while the host says the on-premises VM runs.
+  Status RequireVmOff();
   Result<FailbackDiskReport> SyncBack(size_t disk, FailbackState& failback, const CancelToken* cancel);
 };
 

@@ -460,6 +460,7 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_host_set_shutdown_azure_vm(NULL, NULL), "host");
   EXPECT_NULL(hvr_host_set_delete_azure_vm(NULL, NULL), "host");
   EXPECT_NULL(hvr_host_set_plan_action(NULL, NULL), "host");
+  EXPECT_NULL(hvr_host_set_vm_running(NULL, NULL), "host");
 
   EXPECT_NULL(hvr_session_options_create(NULL), "out");
   EXPECT_NULL(hvr_session_options_set_host(NULL, host), "options");
