@@ -1,5 +1,6 @@
 // Data safety from the command line, with the reference guest as the VM (a process of its
-// own, as in production): failback refuses to write under a running guest.
+// own, as in production): failback refuses to write under a running guest, and the
+// relationship's files are the owner's alone.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -80,6 +81,13 @@ TEST_F(HvreplSessionTest, FailbackRefusesToWriteUnderTheRunningGuest) {
   // Shut down, it runs.
   Guest("shutdown");
   Expect(0, {"failback", "--state-dir", State(), "--sync-only"});
+}
+
+TEST_F(HvreplSessionTest, TheRelationshipsFilesAreTheOwnersAlone) {
+  EXPECT_EQ(PermissionsOf(State()), 0700u);
+  for (const char* name : {"settings.json", "state.json", "jobs.json"}) {
+    EXPECT_EQ(PermissionsOf(State() + "/" + name), 0600u) << name;
+  }
 }
 
 }  // namespace
