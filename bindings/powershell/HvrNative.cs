@@ -1030,6 +1030,23 @@ namespace Hvr
         public static extern Status hvr_session_request_resync(SessionHandle session, byte[] reason);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_resync_options_create(out ResyncOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_resync_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_resync_options_set_verify_replica(ResyncOptionsHandle options, int verify);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_resynchronize_with(SessionHandle session, ResyncOptionsHandle options,
+            CancelTokenHandle cancel);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_request_resync_with(SessionHandle session, byte[] reason,
+            ResyncOptionsHandle options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_clear_error(SessionHandle session);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

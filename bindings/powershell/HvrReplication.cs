@@ -1040,24 +1040,36 @@ namespace Hvr
             });
         }
 
-        // Resynchronises now, whatever the window (resumable).
-        public void Resynchronize(CancelToken cancel) { Resynchronize(cancel, null); }
+        // Resynchronises now, whatever the window (resumable). verifyReplica: reads every
+        // replica instead of trusting what hvr recorded of it, so that whatever differs is
+        // sent, whoever wrote it.
+        public void Resynchronize(CancelToken cancel) { Resynchronize(cancel, false, null); }
 
-        public Operation<SessionStatus> StartResynchronize()
+        public void Resynchronize(CancelToken cancel, bool verifyReplica)
+        {
+            Resynchronize(cancel, verifyReplica, null);
+        }
+
+        public Operation<SessionStatus> StartResynchronize() { return StartResynchronize(false); }
+
+        public Operation<SessionStatus> StartResynchronize(bool verifyReplica)
         {
             return Operation<SessionStatus>.Start(delegate(CancelToken cancel, ProgressCallback progress)
             {
-                Resynchronize(cancel, progress);
+                Resynchronize(cancel, verifyReplica, progress);
                 return GetStatus();
             });
         }
 
         // An operator asks for a resync (reason may be null); works read-only too, for the
         // process that runs the session.
-        public void RequestResync(string reason)
+        public void RequestResync(string reason) { RequestResync(reason, false); }
+
+        public void RequestResync(string reason, bool verifyReplica)
         {
-            Errors.Check(HvrNative.hvr_session_request_resync(Handle, Utf8.EncodeOptional(reason)),
-                         "hvr_session_request_resync");
+            using (ResyncOptionsHandle options = ResyncOptions(verifyReplica))
+                Errors.Check(HvrNative.hvr_session_request_resync_with(Handle, Utf8.EncodeOptional(reason), options),
+                             "hvr_session_request_resync_with");
         }
 
         // Clears a non-recoverable error once it is dealt with.
@@ -1247,10 +1259,22 @@ namespace Hvr
             };
         }
 
-        private void Resynchronize(CancelToken cancel, ProgressCallback progress)
+        private void Resynchronize(CancelToken cancel, bool verifyReplica, ProgressCallback progress)
         {
-            Run("hvr_session_resynchronize", progress,
-                delegate { return HvrNative.hvr_session_resynchronize(Handle, CancelToken.HandleOf(cancel)); });
+            using (ResyncOptionsHandle options = ResyncOptions(verifyReplica))
+                Run("hvr_session_resynchronize_with", progress, delegate
+                {
+                    return HvrNative.hvr_session_resynchronize_with(Handle, options, CancelToken.HandleOf(cancel));
+                });
+        }
+
+        private static ResyncOptionsHandle ResyncOptions(bool verifyReplica)
+        {
+            ResyncOptionsHandle options;
+            Errors.Check(HvrNative.hvr_resync_options_create(out options), "hvr_resync_options_create");
+            Errors.Check(HvrNative.hvr_resync_options_set_verify_replica(options, verifyReplica ? 1 : 0),
+                         "hvr_resync_options_set_verify_replica");
+            return options;
         }
 
         private bool RunDue(CancelToken cancel, ProgressCallback progress)

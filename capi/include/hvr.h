@@ -1072,6 +1072,21 @@ HVR_API hvr_status hvr_session_run_cycle(hvr_session *session, hvr_cancel_token 
 HVR_API hvr_status hvr_session_resynchronize(hvr_session *session, hvr_cancel_token *cancel);
 /* An operator asks for a resync (`reason` may be NULL); works read-only too. */
 HVR_API hvr_status hvr_session_request_resync(hvr_session *session, const char *reason);
+
+/* How a resync runs. */
+typedef struct hvr_resync_options hvr_resync_options;
+HVR_API hvr_status hvr_resync_options_create(hvr_resync_options **out);
+HVR_API void hvr_resync_options_destroy(hvr_resync_options *options);
+/* verify != 0: read every replica and hash what it holds instead of trusting what hvr
+ * recorded of it, so that whatever differs from the source is sent, whoever wrote it
+ * (default 0). A resync does this by itself for a replica someone else wrote since hvr's
+ * last write. */
+HVR_API hvr_status hvr_resync_options_set_verify_replica(hvr_resync_options *options, int verify);
+/* hvr_session_resynchronize and hvr_session_request_resync with options (NULL: defaults). */
+HVR_API hvr_status hvr_session_resynchronize_with(hvr_session *session, const hvr_resync_options *options,
+                                                  hvr_cancel_token *cancel);
+HVR_API hvr_status hvr_session_request_resync_with(hvr_session *session, const char *reason,
+                                                   const hvr_resync_options *options);
 /* Clears a non-recoverable error once it is dealt with. */
 HVR_API hvr_status hvr_session_clear_error(hvr_session *session);
 /* Runs what the schedule and the retry policy say is due (*out_ran = 1), if anything;

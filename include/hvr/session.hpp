@@ -127,6 +127,14 @@ struct FailoverOptions {
   bool planned = false;
 };
 
+struct ResyncOptions {
+  // Read every replica and hash what it holds instead of trusting what hvr recorded of it
+  // (its manifest): costs reading the replicas' data once, and sends whatever differs from
+  // the source whoever wrote it. A resync does this by itself for a replica it finds
+  // written by someone else since hvr's last write (docs/session.md).
+  bool verify_replica = false;
+};
+
 // Where failback brings the VM's disks: the original files, or new VHDX files in a
 // folder (an alternate location).
 struct FailbackOptions {
@@ -201,10 +209,11 @@ class Session {
   // compared chunk by chunk with the replicas, and only what differs is sent; then the
   // logs written meanwhile are applied and a recovery point taken. Resumable.
   Status Resynchronize(const CancelToken* cancel = nullptr);
+  Status Resynchronize(const ResyncOptions& options, const CancelToken* cancel = nullptr);
   // Marks the VM for resync (an operator's request); it runs in the resync window, or
   // when Resynchronize is called. Works on a read-only session too (the process holding
   // the directory picks the request up).
-  Status RequestResync(const std::string& reason);
+  Status RequestResync(const std::string& reason, const ResyncOptions& options = {});
 
   // After a non-recoverable error has been dealt with: clears it, so that replication
   // is attempted again (Resume-VMReplication).

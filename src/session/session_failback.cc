@@ -210,6 +210,8 @@ Result<FailbackReport> Session::Impl::Failback(RunningJob& job, const FailbackOp
         d.last_applied_log.reset();
         d.tracked_identity = Guid{};
         d.pending_log_bytes = 0;
+        d.replica_etag.clear();  // a new disk; reverse replication records its ETag
+        d.verify_replica = false;
       }
     }));
     std::lock_guard lock(state_mu);

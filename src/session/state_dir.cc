@@ -117,25 +117,26 @@ std::string StateDir::ManifestPath(const std::string& replica) const {
   return path_ + "/manifests/" + replica + ".hvrm";
 }
 
-Status StateDir::LeaveResyncRequest(const std::string& reason) {
+Status StateDir::LeaveResyncRequest(const std::string& reason, bool verify_replica) {
   // Any process may leave a request; the one holding the lock takes it.
-  return Save("requests/resync.json", json::object{{"reason", reason}});
+  return Save("requests/resync.json", json::object{{"reason", reason}, {"verify_replica", verify_replica}});
 }
 
-Result<std::optional<std::string>> StateDir::TakeResyncRequest() {
+Result<std::optional<ResyncRequest>> StateDir::TakeResyncRequest() {
   const std::string file = File("requests/resync.json");
   auto body = ReadChecksummedJson(file);
-  if (!body.ok() && body.error().code() == Code::kNotFound) return std::optional<std::string>();
+  if (!body.ok() && body.error().code() == Code::kNotFound) return std::optional<ResyncRequest>();
   HVR_RETURN_IF_ERROR(RequireWritable("take requests"));
-  std::string reason = "requested by an operator";
+  ResyncRequest request{"requested by an operator", false};
   if (body.ok()) {
     if (const auto* r = body->if_contains("reason"); r && r->is_string() && !r->get_string().empty()) {
-      reason = std::string(r->get_string());
+      request.reason = std::string(r->get_string());
     }
+    if (const auto* v = body->if_contains("verify_replica"); v && v->is_bool()) request.verify_replica = v->get_bool();
   }
   // A damaged request still asks for a resync: doing one is always safe.
   if (::unlink(file.c_str()) != 0 && errno != ENOENT) return ErrnoError(errno, "remove " + file);
-  return std::optional<std::string>(reason);
+  return std::optional<ResyncRequest>(std::move(request));
 }
 
 }  // namespace hvr

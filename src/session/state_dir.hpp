@@ -27,6 +27,12 @@
 
 namespace hvr {
 
+// A resync another process asked for.
+struct ResyncRequest {
+  std::string reason;
+  bool verify_replica = false;  // ResyncOptions::verify_replica
+};
+
 class StateDir {
  public:
   // Jobs kept in jobs.json; older ones are dropped.
@@ -53,9 +59,9 @@ class StateDir {
   std::string ManifestPath(const std::string& replica) const;
 
   // Another process (or this one) asks for a resync; TakeResyncRequest returns the
-  // reason once and removes the request.
-  Status LeaveResyncRequest(const std::string& reason);
-  Result<std::optional<std::string>> TakeResyncRequest();
+  // request once and removes it.
+  Status LeaveResyncRequest(const std::string& reason, bool verify_replica);
+  Result<std::optional<ResyncRequest>> TakeResyncRequest();
 
  private:
   StateDir(std::string path, std::optional<FileLock> lock) : path_(std::move(path)), lock_(std::move(lock)) {}

@@ -478,6 +478,10 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_run_cycle(NULL, NULL, &cycle), "session");
   EXPECT_NULL(hvr_session_resynchronize(NULL, NULL), "session");
   EXPECT_NULL(hvr_session_request_resync(NULL, NULL), "session");
+  EXPECT_NULL(hvr_resync_options_create(NULL), "out");
+  EXPECT_NULL(hvr_resync_options_set_verify_replica(NULL, 1), "options");
+  EXPECT_NULL(hvr_session_resynchronize_with(NULL, NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_request_resync_with(NULL, NULL, NULL), "session");
   EXPECT_NULL(hvr_session_clear_error(NULL), "session");
   EXPECT_NULL(hvr_session_run_due(NULL, NULL, &flag), "session");
   EXPECT_NULL(hvr_session_run_due(session, NULL, NULL), "out_ran");

@@ -2,7 +2,8 @@
  * whose callbacks rotate the tracker's logs and freeze the disk, a session protecting it
  * to a local store; initial replication, cycles, status and jobs as structs and JSON,
  * verification, a test failover, a recovery plan, a failover and its commit, a
- * scheduler running a session by itself, and failback refused while the VM runs. */
+ * scheduler running a session by itself, a resync that reads the replica, and failback
+ * refused while the VM runs. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,7 @@ int main(void) {
   hvr_protection *protection = NULL;
   hvr_session_options *options = NULL;
   hvr_session *session = NULL, *reader = NULL;
+  hvr_resync_options *resync = NULL;
   hvr_cycle_report cycle;
   hvr_session_status s;
   hvr_plan *plan = NULL;
@@ -197,6 +199,15 @@ int main(void) {
     CHECK(cycle.point == (uint64_t)(2 + i));
     CHECK(cycle.changed_bytes == 20 * 4096);
   }
+  /* A resync that reads the replica instead of trusting what was recorded of it. */
+  CHECK_OK(hvr_resync_options_create(&resync));
+  CHECK_OK(hvr_resync_options_set_verify_replica(resync, 1));
+  CHECK_OK(hvr_session_resynchronize_with(session, resync, NULL));
+  hvr_resync_options_destroy(resync);
+  CHECK_OK(hvr_session_jobs_json(session, &json));
+  CHECK(strstr(json, "an operator asked to verify the replica") != NULL);
+  hvr_string_free(json);
+  CHECK(status_of(session).state == HVR_REPLICATION_REPLICATING);
   CHECK_OK(hvr_session_verify(session, NULL, NULL, &identical, &json));
   CHECK(identical == 1);
   CHECK(strstr(json, "\"identical\":true") != NULL);

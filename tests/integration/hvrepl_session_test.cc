@@ -1,6 +1,7 @@
 // Data safety from the command line, with the reference guest as the VM (a process of its
-// own, as in production): failback refuses to write under a running guest, and the
-// relationship's files are the owner's alone.
+// own, as in production): failback refuses to write under a running guest, a resync sends
+// what someone else wrote into the replica, and the relationship's files are the owner's
+// alone.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -8,7 +9,9 @@
 #include <thread>
 
 #include "hvr/error.hpp"
+#include "hvr/sync_store.hpp"
 #include "test_util/command.hpp"
+#include "test_util/disk_tools.hpp"
 #include "test_util/result_assertions.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/file.hpp"
@@ -81,6 +84,30 @@ TEST_F(HvreplSessionTest, FailbackRefusesToWriteUnderTheRunningGuest) {
   // Shut down, it runs.
   Guest("shutdown");
   Expect(0, {"failback", "--state-dir", State(), "--sync-only"});
+}
+
+TEST_F(HvreplSessionTest, AResyncSendsWhatSomeoneElseWroteIntoTheReplica) {
+  // Between two runs (hvrepl holds the lease only while it runs), another tool writes
+  // into the replica.
+  {
+    ASSERT_OK_AND_ASSIGN(auto other, SyncStore::Open(Store(), {}));
+    ASSERT_OK(other->WritePages("safe-vm-disk0", 5 << 20, PatternBytes(4096, 11)));
+  }
+  Guest("write", "20");
+  const std::string cycle = Expect(4, {"run", "--state-dir", State(), "--cycles", "1"});
+  EXPECT_NE(cycle.find("modified outside hvr"), std::string::npos) << cycle;
+  Expect(0, {"resync", "--state-dir", State()});
+  EXPECT_NE(Expect(0, {"jobs", "--state-dir", State(), "--json"})
+                .find("replica read first: replica disk 'safe-vm-disk0' was modified outside hvr"),
+            std::string::npos);
+  // The guest writes nothing by itself: the latest point must be its disk, byte for byte.
+  Expect(0, {"verify", "--state-dir", State()});
+
+  // Asked for, a resync reads the replica whatever was recorded; nothing differs now.
+  Expect(0, {"resync", "--state-dir", State(), "--verify-replica"});
+  EXPECT_NE(Expect(0, {"jobs", "--state-dir", State(), "--json"}).find("an operator asked to verify the replica"),
+            std::string::npos);
+  Expect(0, {"verify", "--state-dir", State()});
 }
 
 TEST_F(HvreplSessionTest, TheRelationshipsFilesAreTheOwnersAlone) {

@@ -32,7 +32,7 @@ TEST(StateDirTest, EveryFileIsTheOwnersAlone) {
     ASSERT_OK(dir.SaveSettings(WithSecret()));
     ASSERT_OK(dir.SaveState(SessionState{}));
     ASSERT_OK(dir.SaveJobs({Job{}}));
-    ASSERT_OK(dir.LeaveResyncRequest("checking"));
+    ASSERT_OK(dir.LeaveResyncRequest("checking", false));
   }
   EXPECT_EQ(PermissionsOf(path), 0700u);
   for (const char* name : {"settings.json", "state.json", "jobs.json", "requests/resync.json"}) {
