@@ -1,10 +1,10 @@
 #include "store/local/local_disk.hpp"
 
 #include <dirent.h>
-#include <xxhash.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cerrno>
