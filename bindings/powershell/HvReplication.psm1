@@ -1379,7 +1379,8 @@ Resumes replication, like Resume-VMReplication: clears a non-recoverable error o
 dealt with, or with -Resynchronize resynchronises the VM now (whatever the resync window;
 Ctrl+C stops it at a safe point and a rerun resumes it). -Resynchronize -Deferred only marks
 the VM for resync: its resync window, or the process that runs it, starts it (this works
-while another process runs the VM).
+while another process runs the VM). -VerifyReplica makes the resync read the replicas instead
+of trusting what was recorded of them (after someone else wrote them).
 .EXAMPLE
 Resume-HvrReplication -StateDir D:\hvr\sql01 -Resynchronize
 #>
@@ -1391,6 +1392,7 @@ function Resume-HvrReplication {
         [Parameter(Mandatory, ParameterSetName = 'Resynchronize')] [switch] $Resynchronize,
         [Parameter(ParameterSetName = 'Resynchronize')] [switch] $Deferred,
         [Parameter(ParameterSetName = 'Resynchronize')] [string] $Reason,
+        [Parameter(ParameterSetName = 'Resynchronize')] [switch] $VerifyReplica,
         [Hvr.Host] $HvrHost
     )
     process {
@@ -1405,9 +1407,10 @@ function Resume-HvrReplication {
                         $session.ClearError()
                     } elseif ($Deferred) {
                         $why = if ($Reason) { $Reason } else { $null }
-                        $session.RequestResync($why)
+                        $session.RequestResync($why, [bool]$VerifyReplica)
                     } else {
-                        $null = Wait-HvrSessionOperation -Operation $session.StartResynchronize() -Session $session `
+                        $operation = $session.StartResynchronize([bool]$VerifyReplica)
+                        $null = Wait-HvrSessionOperation -Operation $operation -Session $session `
                             -Activity "Resynchronising ($dir)"
                     }
                     ConvertTo-HvrReplicationObject -Session $session

@@ -1030,9 +1030,14 @@ typedef hvr_status (*hvr_host_rotate_fn)(void *user_data, const hvr_host_vm *vm,
 typedef hvr_status (*hvr_host_azure_fn)(void *user_data, const char *vm_json);
 /* A recovery plan's action. */
 typedef hvr_status (*hvr_host_plan_action_fn)(void *user_data, const char *plan, const char *action);
+/* Whether the on-premises VM runs (*out_running = 1) and so may write its disks at any
+ * moment: failback to the VM's own disks asks before writing them and fails with
+ * HVR_CONFLICT while it runs. */
+typedef hvr_status (*hvr_host_running_fn)(void *user_data, const hvr_host_vm *vm, int *out_running);
 
 /* A set of host callbacks; those not set behave as for disks nothing writes (checkpoint:
- * the disks themselves; rotate: nothing; shut down: HVR_UNSUPPORTED; the rest: nothing).
+ * the disks themselves; rotate: nothing; shut down: HVR_UNSUPPORTED; VM running: no;
+ * the rest: nothing).
  * A host must outlive the sessions given it, and its callbacks are set before it is
  * given to one (sessions read them without a lock). Its callbacks may run on several
  * threads at once for different VMs. */
@@ -1048,6 +1053,7 @@ HVR_API hvr_status hvr_host_set_create_azure_vm(hvr_host *host, hvr_host_azure_f
 HVR_API hvr_status hvr_host_set_shutdown_azure_vm(hvr_host *host, hvr_host_azure_fn fn);
 HVR_API hvr_status hvr_host_set_delete_azure_vm(hvr_host *host, hvr_host_azure_fn fn);
 HVR_API hvr_status hvr_host_set_plan_action(hvr_host *host, hvr_host_plan_action_fn fn);
+HVR_API hvr_status hvr_host_set_vm_running(hvr_host *host, hvr_host_running_fn fn);
 
 /* Receives a job as JSON whenever it starts, changes step, makes progress (at most every
  * half second) or ends; on the operation's thread; `job_json` is valid during the call. */
@@ -1110,6 +1116,21 @@ HVR_API hvr_status hvr_session_run_cycle(hvr_session *session, hvr_cancel_token 
 HVR_API hvr_status hvr_session_resynchronize(hvr_session *session, hvr_cancel_token *cancel);
 /* An operator asks for a resync (`reason` may be NULL); works read-only too. */
 HVR_API hvr_status hvr_session_request_resync(hvr_session *session, const char *reason);
+
+/* How a resync runs. */
+typedef struct hvr_resync_options hvr_resync_options;
+HVR_API hvr_status hvr_resync_options_create(hvr_resync_options **out);
+HVR_API void hvr_resync_options_destroy(hvr_resync_options *options);
+/* verify != 0: read every replica and hash what it holds instead of trusting what hvr
+ * recorded of it, so that whatever differs from the source is sent, whoever wrote it
+ * (default 0). A resync does this by itself for a replica someone else wrote since hvr's
+ * last write. */
+HVR_API hvr_status hvr_resync_options_set_verify_replica(hvr_resync_options *options, int verify);
+/* hvr_session_resynchronize and hvr_session_request_resync with options (NULL: defaults). */
+HVR_API hvr_status hvr_session_resynchronize_with(hvr_session *session, const hvr_resync_options *options,
+                                                  hvr_cancel_token *cancel);
+HVR_API hvr_status hvr_session_request_resync_with(hvr_session *session, const char *reason,
+                                                   const hvr_resync_options *options);
 /* Clears a non-recoverable error once it is dealt with. */
 HVR_API hvr_status hvr_session_clear_error(hvr_session *session);
 /* Runs what the schedule and the retry policy say is due (*out_ran = 1), if anything;
@@ -1156,7 +1177,9 @@ HVR_API hvr_status hvr_session_test_failover(hvr_session *session, const char *p
 HVR_API hvr_status hvr_session_cleanup_test_failover(hvr_session *session);
 /* Failback to the original disks (`folder` NULL) or new VHDX files in `folder`: sync
  * (repeatable, while the Azure VM runs) or complete (stop it, last sync, start the
- * on-premises VM). *out_report_json says, per disk, how it was done and what moved. */
+ * on-premises VM). *out_report_json says, per disk, how it was done and what moved.
+ * HVR_CONFLICT, nothing written, while the host says the on-premises VM runs (to the
+ * original disks only). */
 HVR_API hvr_status hvr_session_failback_sync(hvr_session *session, const char *folder, char **out_report_json);
 HVR_API hvr_status hvr_session_failback_complete(hvr_session *session, const char *folder, char **out_report_json);
 HVR_API hvr_status hvr_session_commit_failback(hvr_session *session);

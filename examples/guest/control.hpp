@@ -1,6 +1,6 @@
 // The reference host's control channel: a line of JSON each way over a Unix socket, so
 // that hvrepl (a separate process, as a replication agent is) can ask the guest's host
-// for checkpoints, log rotations, a shut down or a start.
+// for checkpoints, log rotations, a shut down or a start, and whether the VM runs.
 //
 //   request:  {"action": "checkpoint" | "merge" | "rotate" | "shutdown" | "start"
 //                        | "write" | "pause" | "resume" | "status" | "exit",
@@ -61,6 +61,7 @@ class ControlClient final : public HostActions {
   Result<RotateResult> RotateLogs(const HostVm& vm, bool quiesce) override;
   Status ShutdownVm(const HostVm& vm) override;
   Status StartVm(const HostVm& vm) override;
+  Result<bool> VmRunning(const HostVm& vm) override;
 
   // Sends one request; the response's fields, or its error. `count` is for "write":
   // blocks the guest writes (tracked) before it answers.

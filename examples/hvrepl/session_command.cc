@@ -213,9 +213,14 @@ int Run(const std::vector<std::string>& args) {
 
 int Resync(const std::vector<std::string>& args) {
   po::options_description named("resync options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory");
+  named.add_options()
+      ("state-dir", po::value<std::string>()->required(), "the VM's state directory")
+      ("verify-replica", po::bool_switch(),
+       "read the replicas instead of trusting what hvr recorded of them (after someone else wrote them)");
   const auto vm = ParseArguments(args, named);
   const std::string dir = vm["state-dir"].as<std::string>();
+  hvr::ResyncOptions options;
+  options.verify_replica = vm["verify-replica"].as<bool>();
   Signals();
   auto context = SessionContext::Create();
   if (!context.ok()) return ReportError(context.error());
@@ -224,12 +229,14 @@ int Resync(const std::vector<std::string>& args) {
     // A replication runs on this VM: leave it the request.
     auto reader = (*context)->Open(dir, true, false);
     if (!reader.ok()) return ReportError(reader.error());
-    if (hvr::Status s = (*reader)->RequestResync("requested by an operator"); !s.ok()) return ReportError(s.error());
+    if (hvr::Status s = (*reader)->RequestResync("requested by an operator", options); !s.ok()) {
+      return ReportError(s.error());
+    }
     std::cout << "resync requested; the replication running on " << dir << " starts it\n";
     return 0;
   }
   if (!session.ok()) return ReportError(session.error());
-  if (hvr::Status s = (*session)->Resynchronize(Signals().token()); !s.ok()) return ReportError(s.error());
+  if (hvr::Status s = (*session)->Resynchronize(options, Signals().token()); !s.ok()) return ReportError(s.error());
   std::cout << (*session)->status().vm_name << ": resync done, " << (*session)->jobs().back().summary << "\n";
   return 0;
 }
@@ -364,7 +371,8 @@ std::vector<Command> SessionCommands() {
        "enable protection: check the VM, create its replica disks, keep the relationship in DIR", Protect},
       {{"run"}, "--state-dir DIR [--state-dir ...] (--cycles N [--every 2s] | --follow)",
        "replicate: initial replication when needed, then delta cycles (or on the schedule with --follow)", Run},
-      {{"resync"}, "--state-dir DIR", "resynchronise now (or ask the running replication to)", Resync},
+      {{"resync"}, "--state-dir DIR [--verify-replica]",
+       "resynchronise now (or ask the running replication to); --verify-replica reads the replicas", Resync},
       {{"resume"}, "--state-dir DIR", "clear a non-recoverable error once it is dealt with", Resume},
       {{"status"}, "--state-dir DIR [--json]", "health, state, RPO, recovery points, last error", Status},
       {{"jobs"}, "--state-dir DIR [--steps] [--json]", "the VM's recent jobs", Jobs},

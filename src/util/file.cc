@@ -47,7 +47,7 @@ Error ErrnoError(int err, std::string_view what) {
   return Error(code, std::move(message));
 }
 
-Result<File> File::Open(const std::string& path, Mode mode) {
+Result<File> File::Open(const std::string& path, Mode mode, FileAccess access) {
   int flags = O_CLOEXEC;
   switch (mode) {
     case Mode::kRead:
@@ -63,9 +63,12 @@ Result<File> File::Open(const std::string& path, Mode mode) {
       flags |= O_RDWR | O_CREAT | O_TRUNC;
       break;
   }
-  const int fd = ::open(path.c_str(), flags, 0644);
+  const bool owner_only = access == FileAccess::kOwnerOnly;
+  const int fd = ::open(path.c_str(), flags, owner_only ? 0600 : 0644);
   if (fd < 0) return ErrnoError(errno, "open " + path);
-  return File(fd, path);
+  File file(fd, path);
+  if (owner_only && mode != Mode::kRead && ::fchmod(fd, 0600) != 0) return ErrnoError(errno, "chmod " + path);
+  return file;
 }
 
 File::File(File&& other) noexcept : fd_(other.fd_), path_(std::move(other.path_)) { other.fd_ = -1; }
@@ -202,14 +205,15 @@ Status SyncDirectory(const std::string& path) {
   return Ok();
 }
 
-Status WriteFileAtomically(const std::string& path, std::string_view content) {
-  return WriteFileAtomically(path, std::span<const std::string_view>(&content, 1));
+Status WriteFileAtomically(const std::string& path, std::string_view content, FileAccess access) {
+  return WriteFileAtomically(path, std::span<const std::string_view>(&content, 1), access);
 }
 
-Status WriteFileAtomically(const std::string& path, std::span<const std::string_view> pieces) {
+Status WriteFileAtomically(const std::string& path, std::span<const std::string_view> pieces, FileAccess access) {
   const std::string temp = path + ".tmp";
   {
-    HVR_ASSIGN_OR_RETURN(File file, File::Open(temp, File::Mode::kCreateOrTruncate));
+    // The temporary gets the mode first: the content is never readable by others.
+    HVR_ASSIGN_OR_RETURN(File file, File::Open(temp, File::Mode::kCreateOrTruncate, access));
     uint64_t offset = 0;
     for (const std::string_view piece : pieces) {
       HVR_RETURN_IF_ERROR(file.WriteAt(

@@ -17,6 +17,13 @@ namespace hvr {
 // The hvr error for an errno value, with "what: strerror" as the message.
 Error ErrnoError(int err, std::string_view what);
 
+// Who may read a file hvr writes. A file that may hold a secret (a target string with an
+// account key or a SAS token, a proxy password) is its owner's alone, whatever the umask.
+enum class FileAccess {
+  kShared,     // 0644 less the umask
+  kOwnerOnly,  // 0600
+};
+
 class File {
  public:
   enum class Mode {
@@ -26,7 +33,9 @@ class File {
     kCreateOrTruncate,  // new or emptied file
   };
 
-  static Result<File> Open(const std::string& path, Mode mode);
+  // With kOwnerOnly, a file that exists already is made owner-only too (O_TRUNC keeps
+  // the mode a file had).
+  static Result<File> Open(const std::string& path, Mode mode, FileAccess access = FileAccess::kShared);
 
   File(File&& other) noexcept;
   File& operator=(File&& other) noexcept;
@@ -62,10 +71,12 @@ Result<std::string> ReadWholeFile(const std::string& path);
 
 // Replaces `path` with `content` so that a crash leaves either the old or the new file,
 // never a mix: write to a temporary beside it, fsync, rename, fsync the folder.
-Status WriteFileAtomically(const std::string& path, std::string_view content);
+Status WriteFileAtomically(const std::string& path, std::string_view content,
+                           FileAccess access = FileAccess::kShared);
 // The same with the content given in pieces, written one after another, so a large
 // table needs no copy into one string.
-Status WriteFileAtomically(const std::string& path, std::span<const std::string_view> pieces);
+Status WriteFileAtomically(const std::string& path, std::span<const std::string_view> pieces,
+                           FileAccess access = FileAccess::kShared);
 
 // fsyncs a folder, making renames and creations in it durable.
 Status SyncDirectory(const std::string& path);

@@ -1,6 +1,7 @@
 #include "util/file.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>  // umask
 
 #include <filesystem>
 
@@ -64,6 +65,26 @@ TEST(FileTest, AtomicWriteReplacesContent) {
   ASSERT_TRUE(content.ok());
   EXPECT_EQ(*content, "two");
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+TEST(FileTest, OwnerOnlyFilesAreNeverReadableByOthers) {
+  TempDir dir;
+  const mode_t saved = ::umask(022);
+  const std::string path = dir.path() + "/settings.json";
+  ASSERT_TRUE(WriteFileAtomically(path, "one", FileAccess::kOwnerOnly).ok());
+  EXPECT_EQ(PermissionsOf(path), 0600u);
+  // A temporary a crash left readable by others is emptied and made owner-only before
+  // the content goes in; so is a file opened to be truncated.
+  ASSERT_TRUE(WriteFileAtomically(path + ".tmp", "stale").ok());
+  ASSERT_EQ(PermissionsOf(path + ".tmp"), 0644u);
+  ASSERT_TRUE(WriteFileAtomically(path, "two", FileAccess::kOwnerOnly).ok());
+  EXPECT_EQ(PermissionsOf(path), 0600u);
+  const std::string other = dir.path() + "/other";
+  ASSERT_TRUE(WriteFileAtomically(other, "x").ok());
+  EXPECT_EQ(PermissionsOf(other), 0644u) << "shared files keep the usual mode";
+  ASSERT_TRUE(File::Open(other, File::Mode::kCreateOrTruncate, FileAccess::kOwnerOnly).ok());
+  EXPECT_EQ(PermissionsOf(other), 0600u);
+  ::umask(saved);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,6 +14,7 @@
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
 #include "util/file_lock.hpp"
+#include "util/hex.hpp"
 #include "store/local/json_file.hpp"
 #include "store/local/lease_file.hpp"
 #include "store/range_set.hpp"
@@ -481,10 +483,27 @@ Status LocalDisk::DeleteSnapshot(const std::string& id) {
   return Ok();
 }
 
+Result<std::string> LocalDisk::Etag() const {
+  // What the kernel stamps on every change: the files' identities, and their change times
+  // (ctime cannot be set back by anyone but the clock's owner). Metadata is replaced
+  // atomically, so each change is a new file.
+  struct stat data {}, metadata {};
+  if (::fstat(data_.fd(), &data) != 0) return ErrnoError(errno, "stat " + data_.path());
+  if (::stat(Path(kMetadataFile).c_str(), &metadata) != 0) return ErrnoError(errno, "stat " + Path(kMetadataFile));
+  const uint64_t fields[] = {
+      static_cast<uint64_t>(data.st_ino),          static_cast<uint64_t>(data.st_size),
+      static_cast<uint64_t>(data.st_mtim.tv_sec),  static_cast<uint64_t>(data.st_mtim.tv_nsec),
+      static_cast<uint64_t>(data.st_ctim.tv_sec),  static_cast<uint64_t>(data.st_ctim.tv_nsec),
+      static_cast<uint64_t>(metadata.st_ino),      static_cast<uint64_t>(metadata.st_ctim.tv_sec),
+      static_cast<uint64_t>(metadata.st_ctim.tv_nsec)};
+  return Hex64(XXH3_64bits(fields, sizeof fields));
+}
+
 Result<DiskProperties> LocalDisk::Properties(TimePoint now) {
   DiskProperties props;
   props.name = name_;
   props.virtual_size = virtual_size_;
+  HVR_ASSIGN_OR_RETURN(props.etag, Etag());
   struct stat st {};
   if (::fstat(data_.fd(), &st) != 0) return ErrnoError(errno, "stat " + data_.path());
   props.last_modified = TimePoint(std::chrono::duration_cast<Duration>(
