@@ -82,7 +82,8 @@ TEST_P(ReplicaGuardTest, AResyncSendsWhatSomeoneElseWrote) {
   ASSERT_OK(session_->Resynchronize());
   EXPECT_GE(Sent() - before, 4096u) << "the resync trusted the manifest";
   bool noted = false;
-  for (const JobStep& step : session_->jobs().back().steps) {
+  const auto jobs = session_->jobs();
+  for (const JobStep& step : jobs.back().steps) {
     noted = noted || step.message.find("replica read first: replica disk") != std::string::npos;
   }
   EXPECT_TRUE(noted) << "the job says why the replica was read";
