@@ -205,7 +205,8 @@ Status ControlClient::StartVm(const HostVm&) {
 
 Result<bool> ControlClient::VmRunning(const HostVm&) {
   HVR_ASSIGN_OR_RETURN(const std::string line, Call("status"));
-  const auto* running = json::parse(line).get_object().if_contains("running");
+  const json::value response = json::parse(line);  // Call checked that it is an object
+  const auto* running = response.get_object().if_contains("running");
   // Failback must not guess the disks free.
   if (!running || !running->is_bool()) {
     return Error(Code::kCorruptData, "the VM's host did not say whether the VM runs: " + line);
