@@ -1,5 +1,7 @@
 # Everything comes from Debian 12 packages (scripts/install-deps.sh); nothing is vendored.
-find_package(Boost 1.81 REQUIRED COMPONENTS json url program_options)
+find_package(Boost 1.81 REQUIRED COMPONENTS json url)
+# The command-line programs' option parser: header-only, packaged by Debian and vcpkg alike.
+find_package(CLI11 2.1 CONFIG REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)

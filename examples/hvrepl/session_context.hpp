@@ -2,6 +2,7 @@
 // hvrepl remembers for it, stopping on Ctrl+C, and printing jobs as they go.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -15,6 +16,11 @@
 #include "hvr/session.hpp"
 
 namespace hvrepl {
+
+// --state-dir DIR: the VM's state directory, which every command of one VM names.
+CLI::Option* AddStateDir(CLI::App& app, std::string& dir);
+// --point POINT: latest, latest-app-consistent or a point's id; `what` says what it is for.
+CLI::Option* AddPoint(CLI::App& app, std::string& point, const std::string& what = "the recovery point");
 
 // The host a VM's session talks to, as `protect --host` gave it: "unix:SOCKET" (a
 // reference guest's control socket) or empty (disks nothing writes). hvrepl keeps it in
