@@ -59,8 +59,8 @@ std::string ErrorPrefix(const Command& command) {
   return command.words.empty() ? "" : Words(command.words) + ": ";
 }
 
-// help --list-options: [{"command": "disk create", "positionals": ["IMAGE"],
-//   "options": [{"names": ["--size"], "help": "...", "default": ""}, ...]}, ...]
+// help --list-options: [{"command": "disk create", "positionals": ["IMAGE"], "options":
+//   [{"names": ["--size"], "value": "SIZE", "required": true, "default": ""}, ...]}, ...]
 int ListOptions(const Program& program) {
   boost::json::array commands;
   for (const Command& command : program.commands) {
@@ -75,8 +75,12 @@ int ListOptions(const Program& program) {
       boost::json::array names;
       for (const std::string& s : option->get_snames()) names.push_back(boost::json::string("-" + s));
       for (const std::string& l : option->get_lnames()) names.push_back(boost::json::string("--" + l));
-      options.push_back(boost::json::object{
-          {"names", names}, {"help", option->get_description()}, {"default", option->get_default_str()}});
+      // A flag takes no value: its value name is "".
+      const std::string value = option->get_type_size() == 0 ? "" : option->get_type_name();
+      options.push_back(boost::json::object{{"names", names},
+                                            {"value", value},
+                                            {"required", option->get_required()},
+                                            {"default", option->get_default_str()}});
     }
     commands.push_back(boost::json::object{
         {"command", Words(command.words)}, {"positionals", positionals}, {"options", options}});
