@@ -51,32 +51,24 @@ Runner Failover(CLI::App& app) {
 }
 
 Runner FailoverCleanup(CLI::App& app) {
-  auto dir = std::make_shared<std::string>();
-  AddStateDir(app, *dir);
-  return [dir] {
-    return WithSession(*dir, false, true, [&](hvr::Session& session) {
-      if (hvr::Status s = session.CleanupTestFailover(); !s.ok()) return ReportError(s.error());
-      std::cout << "test failover cleaned up\n";
-      return 0;
-    });
-  };
+  return ActOnVm(app, true, [](hvr::Session& session) {
+    if (hvr::Status s = session.CleanupTestFailover(); !s.ok()) return ReportError(s.error());
+    std::cout << "test failover cleaned up\n";
+    return 0;
+  });
 }
 
 Runner Commit(CLI::App& app) {
-  auto dir = std::make_shared<std::string>();
-  AddStateDir(app, *dir);
-  return [dir] {
-    return WithSession(*dir, false, true, [&](hvr::Session& session) {
-      // After a failover: its recovery points go. After a failback: the failed-over disks.
-      const bool failed_back = session.status().state == hvr::ReplicationState::kFailedBack ||
-                               session.status().state == hvr::ReplicationState::kReplicating;
-      const hvr::Status s = failed_back ? session.CommitFailback() : session.CommitFailover();
-      if (!s.ok()) return ReportError(s.error());
-      std::cout << (failed_back ? "failback committed: the failed-over disks are deleted\n"
-                                : "failover committed: the recovery points are deleted\n");
-      return 0;
-    });
-  };
+  return ActOnVm(app, true, [](hvr::Session& session) {
+    // After a failover: its recovery points go. After a failback: the failed-over disks.
+    const bool failed_back = session.status().state == hvr::ReplicationState::kFailedBack ||
+                             session.status().state == hvr::ReplicationState::kReplicating;
+    const hvr::Status s = failed_back ? session.CommitFailback() : session.CommitFailover();
+    if (!s.ok()) return ReportError(s.error());
+    std::cout << (failed_back ? "failback committed: the failed-over disks are deleted\n"
+                              : "failover committed: the recovery points are deleted\n");
+    return 0;
+  });
 }
 
 Runner Failback(CLI::App& app) {
@@ -112,15 +104,11 @@ Runner Failback(CLI::App& app) {
 }
 
 Runner Reverse(CLI::App& app) {
-  auto dir = std::make_shared<std::string>();
-  AddStateDir(app, *dir);
-  return [dir] {
-    return WithSession(*dir, false, true, [&](hvr::Session& session) {
-      if (hvr::Status s = session.ReverseReplication(); !s.ok()) return ReportError(s.error());
-      std::cout << "protected again from the failback point: hvrepl run --state-dir " << *dir << "\n";
-      return 0;
-    });
-  };
+  return ActOnVm(app, true, [](hvr::Session& session) {
+    if (hvr::Status s = session.ReverseReplication(); !s.ok()) return ReportError(s.error());
+    std::cout << "protected again from the failback point: hvrepl run --state-dir " << session.state_dir() << "\n";
+    return 0;
+  });
 }
 
 // The plan's actions are shell commands.

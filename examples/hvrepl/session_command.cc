@@ -268,15 +268,11 @@ Runner Resync(CLI::App& app) {
 }
 
 Runner Resume(CLI::App& app) {
-  auto dir = std::make_shared<std::string>();
-  AddStateDir(app, *dir);
-  return [dir] {
-    return WithSession(*dir, false, false, [&](hvr::Session& session) {
-      if (hvr::Status s = session.ClearError(); !s.ok()) return ReportError(s.error());
-      std::cout << session.status().vm_name << ": error cleared; replication is attempted again\n";
-      return 0;
-    });
-  };
+  return ActOnVm(app, false, [](hvr::Session& session) {
+    if (hvr::Status s = session.ClearError(); !s.ok()) return ReportError(s.error());
+    std::cout << session.status().vm_name << ": error cleared; replication is attempted again\n";
+    return 0;
+  });
 }
 
 // Status, jobs, points and verify open the VM read-only: another process may be

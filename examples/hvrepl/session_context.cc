@@ -164,4 +164,10 @@ int WithSession(const std::string& state_dir, bool read_only, bool progress,
   return body(**session);
 }
 
+Runner ActOnVm(CLI::App& app, bool progress, std::function<int(hvr::Session& session)> act) {
+  auto dir = std::make_shared<std::string>();
+  AddStateDir(app, *dir);
+  return [dir, progress, act] { return WithSession(*dir, false, progress, act); };
+}
+
 }  // namespace hvrepl

@@ -14,6 +14,7 @@
 #include "hvr/engine.hpp"
 #include "hvr/host.hpp"
 #include "hvr/session.hpp"
+#include "program.hpp"
 
 namespace hvrepl {
 
@@ -69,5 +70,9 @@ class SessionContext {
 // as exit codes. Returns body's exit code.
 int WithSession(const std::string& state_dir, bool read_only, bool progress,
                 const std::function<int(hvr::Session& session)>& body);
+
+// A command that takes only --state-dir and runs `act` on the VM's session, opened for
+// writing (progress lines on stderr when `progress`).
+Runner ActOnVm(CLI::App& app, bool progress, std::function<int(hvr::Session& session)> act);
 
 }  // namespace hvrepl
