@@ -291,54 +291,54 @@ Runner ReadVm(CLI::App& app, std::function<int(hvr::Session& session, bool json)
 }
 
 int ShowStatus(hvr::Session& session, bool as_json) {
-    const hvr::SessionStatus s = session.status();
-    if (as_json) {
-      std::cout << json::serialize(hvr::ToJson(s)) << "\n";
-      return 0;
-    }
-    char percent[16];
-    std::snprintf(percent, sizeof percent, "%.1f%%", s.sync_percent);
-    std::cout << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
-              << "target            " << s.target << "\n"
-              << "state             " << hvr::ReplicationStateName(s.state) << "\n"
-              << "health            " << hvr::HealthName(s.health) << "\n"
-              << "synchronised      " << percent << "\n"
-              << "last replicated   " << Time(s.last_replicated) << "\n"
-              << "RPO               " << (s.rpo ? Seconds(*s.rpo) : "-") << "\n"
-              << "recovery points   " << s.recovery_point_count << "\n"
-              << "cycles            " << s.cycles << "\n"
-              << "sent              " << HumanSize(s.bytes_sent) << "\n";
-    if (!s.resync_reason.empty()) std::cout << "resync because    " << s.resync_reason << "\n";
-    if (s.last_error) std::cout << "error             " << s.last_error->ToString() << "\n";
-    if (s.failing_since) std::cout << "failing since     " << Time(s.failing_since) << "\n";
-    std::cout << "next attempt      " << Time(s.next_attempt) << "\n";
-    for (const auto& d : s.disks) {
-      std::cout << "disk              " << d.source << " -> " << d.replica << ", " << HumanSize(d.virtual_size)
-                << ", sent " << HumanSize(d.bytes_sent) << "\n";
-    }
+  const hvr::SessionStatus s = session.status();
+  if (as_json) {
+    std::cout << json::serialize(hvr::ToJson(s)) << "\n";
     return 0;
+  }
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%.1f%%", s.sync_percent);
+  std::cout << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
+            << "target            " << s.target << "\n"
+            << "state             " << hvr::ReplicationStateName(s.state) << "\n"
+            << "health            " << hvr::HealthName(s.health) << "\n"
+            << "synchronised      " << percent << "\n"
+            << "last replicated   " << Time(s.last_replicated) << "\n"
+            << "RPO               " << (s.rpo ? Seconds(*s.rpo) : "-") << "\n"
+            << "recovery points   " << s.recovery_point_count << "\n"
+            << "cycles            " << s.cycles << "\n"
+            << "sent              " << HumanSize(s.bytes_sent) << "\n";
+  if (!s.resync_reason.empty()) std::cout << "resync because    " << s.resync_reason << "\n";
+  if (s.last_error) std::cout << "error             " << s.last_error->ToString() << "\n";
+  if (s.failing_since) std::cout << "failing since     " << Time(s.failing_since) << "\n";
+  std::cout << "next attempt      " << Time(s.next_attempt) << "\n";
+  for (const auto& d : s.disks) {
+    std::cout << "disk              " << d.source << " -> " << d.replica << ", " << HumanSize(d.virtual_size)
+              << ", sent " << HumanSize(d.bytes_sent) << "\n";
+  }
+  return 0;
 }
 
 int ShowJobs(hvr::Session& session, bool as_json, bool steps) {
-    const auto jobs = session.jobs();
-    if (as_json) {
-      json::array list;
-      for (const auto& j : jobs) list.push_back(hvr::ToJson(j));
-      std::cout << json::serialize(list) << "\n";
-      return 0;
-    }
-    std::printf("%-24s %-22s %-12s %-20s %s\n", "ID", "TYPE", "STATE", "STARTED (UTC)", "SUMMARY");
-    for (const auto& j : jobs) {
-      const std::string summary = j.error ? j.error->ToString() : j.summary;
-      std::printf("%-24s %-22s %-12s %-20s %s\n", j.id.c_str(), hvr::JobTypeName(j.type), hvr::JobStateName(j.state),
-                  Time(j.started).c_str(), summary.c_str());
-      if (!steps) continue;
-      for (const auto& step : j.steps) {
-        std::printf("    %-10s %s%s%s\n", hvr::JobStateName(step.state), step.name.c_str(), step.message.empty() ? "" : ": ",
-                    step.message.c_str());
-      }
-    }
+  const auto jobs = session.jobs();
+  if (as_json) {
+    json::array list;
+    for (const auto& j : jobs) list.push_back(hvr::ToJson(j));
+    std::cout << json::serialize(list) << "\n";
     return 0;
+  }
+  std::printf("%-24s %-22s %-12s %-20s %s\n", "ID", "TYPE", "STATE", "STARTED (UTC)", "SUMMARY");
+  for (const auto& j : jobs) {
+    const std::string summary = j.error ? j.error->ToString() : j.summary;
+    std::printf("%-24s %-22s %-12s %-20s %s\n", j.id.c_str(), hvr::JobTypeName(j.type), hvr::JobStateName(j.state),
+                Time(j.started).c_str(), summary.c_str());
+    if (!steps) continue;
+    for (const auto& step : j.steps) {
+      std::printf("    %-10s %s%s%s\n", hvr::JobStateName(step.state), step.name.c_str(), step.message.empty() ? "" : ": ",
+                  step.message.c_str());
+    }
+  }
+  return 0;
 }
 
 Runner Jobs(CLI::App& app) {
@@ -349,36 +349,36 @@ Runner Jobs(CLI::App& app) {
 }
 
 int ShowPoints(hvr::Session& session, bool as_json) {
-    const auto points = session.recovery_points();
-    if (as_json) {
-      json::array list;
-      for (const auto& p : points) list.push_back(hvr::ToJson(p));
-      std::cout << json::serialize(list) << "\n";
-      return 0;
-    }
-    std::printf("%-8s %-21s %-21s %s\n", "ID", "SOURCE TIME (UTC)", "TAKEN (UTC)", "KIND");
-    for (const auto& p : points) {
-      std::printf("%-8s %-21s %-21s %s\n", p.id.c_str(), Time(p.source_time).c_str(), Time(p.created).c_str(),
-                  p.app_consistent ? "app-consistent" : "crash-consistent");
-    }
+  const auto points = session.recovery_points();
+  if (as_json) {
+    json::array list;
+    for (const auto& p : points) list.push_back(hvr::ToJson(p));
+    std::cout << json::serialize(list) << "\n";
     return 0;
+  }
+  std::printf("%-8s %-21s %-21s %s\n", "ID", "SOURCE TIME (UTC)", "TAKEN (UTC)", "KIND");
+  for (const auto& p : points) {
+    std::printf("%-8s %-21s %-21s %s\n", p.id.c_str(), Time(p.source_time).c_str(), Time(p.created).c_str(),
+                p.app_consistent ? "app-consistent" : "crash-consistent");
+  }
+  return 0;
 }
 
 int VerifyPoint(hvr::Session& session, const std::string& point, bool as_json) {
-    auto report = session.Verify(point);
-    if (!report.ok()) return ReportError(report.error());
-    if (as_json) {
-      std::cout << json::serialize(hvr::ToJson(*report)) << "\n";
-    } else {
-      std::cout << "recovery point " << report->point.id << " (" << Time(report->point.source_time) << ")\n";
-      for (const auto& d : report->disks) {
-        std::cout << "  " << d.source << " vs " << d.replica << ": "
-                  << (d.identical ? "identical" : "DIFFERS: " + HumanSize(d.differing_bytes) + " from offset " +
-                                                      std::to_string(d.first_difference.value_or(0)))
-                  << "\n";
-      }
+  auto report = session.Verify(point);
+  if (!report.ok()) return ReportError(report.error());
+  if (as_json) {
+    std::cout << json::serialize(hvr::ToJson(*report)) << "\n";
+  } else {
+    std::cout << "recovery point " << report->point.id << " (" << Time(report->point.source_time) << ")\n";
+    for (const auto& d : report->disks) {
+      std::cout << "  " << d.source << " vs " << d.replica << ": "
+                << (d.identical ? "identical" : "DIFFERS: " + HumanSize(d.differing_bytes) + " from offset " +
+                                                    std::to_string(d.first_difference.value_or(0)))
+                << "\n";
     }
-    return report->identical() ? 0 : 1;
+  }
+  return report->identical() ? 0 : 1;
 }
 
 Runner Verify(CLI::App& app) {
