@@ -60,7 +60,8 @@ std::string ErrorPrefix(const Command& command) {
 }
 
 // help --list-options: [{"command": "disk create", "positionals": ["IMAGE"], "options":
-//   [{"names": ["--size"], "value": "SIZE", "required": true, "default": ""}, ...]}, ...]
+//   [{"names": ["--size"], "help": "the virtual size", "value": "SIZE", "required": true,
+//   "default": ""}, ...]}, ...]
 int ListOptions(const Program& program) {
   boost::json::array commands;
   for (const Command& command : program.commands) {
@@ -78,6 +79,7 @@ int ListOptions(const Program& program) {
       // A flag takes no value: its value name is "".
       const std::string value = option->get_type_size() == 0 ? "" : option->get_type_name();
       options.push_back(boost::json::object{{"names", names},
+                                            {"help", option->get_description()},
                                             {"value", value},
                                             {"required", option->get_required()},
                                             {"default", option->get_default_str()}});

@@ -101,6 +101,9 @@ TEST_P(ProgramHelpTest, EveryCommandsHelpNamesEachArgumentAndOptionWithItsDefaul
       for (const boost::json::value& name : option.at("names").as_array()) {
         EXPECT_TRUE(Mentions(help.output, Text(name))) << Text(name) << " in\n" << help.output;
       }
+      const std::string said = Text(option.at("help"));
+      EXPECT_FALSE(said.empty()) << Text(option.at("names").as_array()[0]) << " says nothing";
+      EXPECT_NE(flat.find(OneLine(said)), std::string::npos) << said << " in\n" << help.output;
       const std::string value = Text(option.at("value"));
       if (!value.empty()) {
         EXPECT_TRUE(Mentions(help.output, value)) << value << " in\n" << help.output;
