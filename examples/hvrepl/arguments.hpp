@@ -93,9 +93,9 @@ CLI::Option* AddCount(CLI::App& app, const std::string& name, T& value, const st
                          most != std::numeric_limits<Count>::max());
   CLI::Option* option =
       app.add_option(name, value, range.empty() ? help : help + ", " + range)
-          ->check(std::is_signed_v<Count> ? detail::SignedCountCheck(static_cast<int64_t>(least), static_cast<int64_t>(most))
-                                          : detail::UnsignedCountCheck(static_cast<uint64_t>(least),
-                                                                       static_cast<uint64_t>(most)))
+          ->check(std::is_signed_v<Count>
+                      ? detail::SignedCountCheck(static_cast<int64_t>(least), static_cast<int64_t>(most))
+                      : detail::UnsignedCountCheck(static_cast<uint64_t>(least), static_cast<uint64_t>(most)))
           ->type_name("N");
   if constexpr (!detail::Bound<T>::kOptional) option->default_str(std::to_string(value));
   return option;

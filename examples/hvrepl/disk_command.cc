@@ -235,7 +235,8 @@ std::vector<Command> DiskCommands() {
                       "virtual size, block and sector sizes, the bytes allocated in it, its identity GUIDs and "
                       "its parent chain. An image is VHDX, VHD or raw by its extension, and one whose name says "
                       "VHDX or VHD must be one.",
-       .examples = {{"/vms/sql01/disk0.vhdx", ""}, {"/vms/sql01/disk0_6F1C.avhdx --json", "a checkpoint's child, as JSON"}},
+       .examples = {{"/vms/sql01/disk0.vhdx", ""},
+                    {"/vms/sql01/disk0_6F1C.avhdx --json", "a checkpoint's child, as JSON"}},
        .declare = Info},
       {.words = {"disk", "convert"},
        .summary = "copy a disk into another format, sparsely (vhd-fixed is Azure-ready)",

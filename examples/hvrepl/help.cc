@@ -61,7 +61,9 @@ std::string OptionHelp(const CLI::Option* option) {
   std::string text = option->get_description();
   if (option->get_required()) text += " (required)";
   if (Repeats(option) && !option->get_positional()) text += " (repeat for more)";
-  if (!option->get_required() && !option->get_default_str().empty()) text += " (default: " + option->get_default_str() + ")";
+  if (!option->get_required() && !option->get_default_str().empty()) {
+    text += " (default: " + option->get_default_str() + ")";
+  }
   for (const CLI::Option* other : option->get_excludes()) text += " (not with " + Names(other) + ")";
   return text;
 }

@@ -158,7 +158,8 @@ Runner Inspect(CLI::App& app) {
   return [a] { return InspectLog(a->log, a->json, a->disk_size.value_or(std::numeric_limits<uint64_t>::max())); };
 }
 
-int ApplyLogs(const std::vector<std::string>& logs, const std::string& image_path, const hvr::CoalesceOptions& coalesce) {
+int ApplyLogs(const std::vector<std::string>& logs, const std::string& image_path,
+              const hvr::CoalesceOptions& coalesce) {
   auto image = hvr::File::Open(image_path, hvr::File::Mode::kReadWrite);
   if (!image.ok()) return ReportError(image.error());
   auto size = image->Size();
@@ -198,7 +199,8 @@ Runner Apply(CLI::App& app) {
   AddText(app, "--to", a->image, "the raw image to update", "IMAGE")->required();
   AddParsed(app, "--after", a->after, hvr::Guid::Parse,
             "the UniqueId of the last log already applied to the image: the first LOG must follow it", "UNIQUEID");
-  app.add_flag("--copy", a->coalesce.copy_data, "copy the logs' data into memory instead of reading it back from the logs");
+  app.add_flag("--copy", a->coalesce.copy_data,
+               "copy the logs' data into memory instead of reading it back from the logs");
   return [a] {
     hvr::CoalesceOptions coalesce = a->coalesce;
     if (a->after) coalesce.previous_unique_id = *a->after;

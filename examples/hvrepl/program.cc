@@ -126,7 +126,9 @@ int Help(const Program& program, const std::vector<std::string>& words) {
   if (words.size() == 1 && words[0] == "--list-options") return ListOptions(program);
   if (words.size() == 1 && words[0] == "--check-examples") return CheckExamples(program);
   const auto under = CommandsUnder(program, words);
-  if (under.empty()) return UsageError(program, "unknown command '" + Words(words) + "' (try: " + program.name + " help)");
+  if (under.empty()) {
+    return UsageError(program, "unknown command '" + Words(words) + "' (try: " + program.name + " help)");
+  }
   if (under.size() == 1 && under[0]->words == words) {
     const Declared declared = Declare(program.name, *under[0]);
     std::cout << CommandHelp(program.name, *under[0], *declared.app);

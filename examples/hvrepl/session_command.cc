@@ -112,8 +112,8 @@ Runner Protect(CLI::App& app) {
   AddDuration(app, "--rpo-threshold", a->rpo_threshold,
               "health turns Warning when the newest point is older than this, at most 30 days (default: three "
               "intervals)");
-  AddText(app, "--host", a->host, "the VM's host: unix:SOCKET of a reference guest (default: none, nothing writes the disks)",
-          "unix:SOCKET");
+  AddText(app, "--host", a->host,
+          "the VM's host: unix:SOCKET of a reference guest (default: none, nothing writes the disks)", "unix:SOCKET");
   AddSize(app, "--chunk-size", a->chunk_size,
           "chunk size of the replica manifests, a power of two from " + SizeText(hvr::kMinChunkSize) + " to " +
               SizeText(hvr::kMaxChunkSize) + " (default: " + SizeText(hvr::kDefaultChunkSize) + ")")
@@ -403,9 +403,9 @@ std::vector<Command> SessionCommands() {
        .examples = {{"--name sql01 --disk /vms/sql01/os.vhdx --disk /vms/sql01/data.vhdx "
                      "--target 'UseDevelopmentStorage=true;Container=replicas' --state-dir /var/lib/hvr/sql01",
                      ""},
-                    {"--name web01 --disk /vms/web01/os.vhdx --target file:/srv/replicas --state-dir /var/lib/hvr/web01 "
-                     "--interval 30s --keep-hours 24 --app-consistent-hours 1 --bandwidth 20M "
-                     "--host unix:/run/web01.sock",
+                    {"--name web01 --disk /vms/web01/os.vhdx --target file:/srv/replicas "
+                     "--state-dir /var/lib/hvr/web01 --interval 30s --keep-hours 24 --app-consistent-hours 1 "
+                     "--bandwidth 20M --host unix:/run/web01.sock",
                      "every 30 seconds, an app-consistent point every hour, at most 20 MiB/s"}},
        .declare = Protect},
       {.words = {"run"},
