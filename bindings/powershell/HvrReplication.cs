@@ -1040,7 +1040,7 @@ namespace Hvr
             });
         }
 
-        // Resynchronises now, whatever the window (resumable). verifyReplica: reads every
+        // Resynchronizes now, whatever the window (resumable). verifyReplica: reads every
         // replica instead of trusting what hvr recorded of it, so that whatever differs is
         // sent, whoever wrote it.
         public void Resynchronize(CancelToken cancel) { Resynchronize(cancel, false, null); }

@@ -16,7 +16,7 @@
  *    success; a failed call leaves them as they were. NULL where a pointer is required
  *    is HVR_INVALID_ARGUMENT naming the parameter, never a crash.
  *  - Error classes. hvr_status_class() says what to do about an error: retry it
- *    (recoverable), stop and ask an administrator (non-recoverable), or resynchronise
+ *    (recoverable), stop and ask an administrator (non-recoverable), or resynchronize
  *    (change tracking can no longer be trusted).
  *  - Strings. All strings are UTF-8 and NUL-terminated. Strings passed in are copied
  *    when needed; the caller keeps ownership. Strings returned as `const char *` are
@@ -94,7 +94,7 @@ typedef enum hvr_status {
   HVR_IO = 17,                    /* local I/O failure */
   HVR_UNSUPPORTED = 18,           /* valid input using a feature hvr does not support */
   HVR_INTERNAL = 19,              /* a bug in hvr: please report it */
-  HVR_RESYNC_REQUIRED = 20,       /* tracking broke for another reason; resynchronise */
+  HVR_RESYNC_REQUIRED = 20,       /* tracking broke for another reason; resynchronize */
   HVR_STATUS_MAX_ENUM_ = 0x7fffffff /* keeps the type int-sized and any code valid */
 } hvr_status;
 
@@ -102,7 +102,7 @@ typedef enum hvr_error_class {
   HVR_CLASS_NONE = 0,            /* HVR_OK */
   HVR_CLASS_RECOVERABLE = 1,     /* retried by the retry policy */
   HVR_CLASS_NON_RECOVERABLE = 2, /* never retried; health becomes critical */
-  HVR_CLASS_RESYNC_REQUIRED = 3, /* resynchronise instead of retrying */
+  HVR_CLASS_RESYNC_REQUIRED = 3, /* resynchronize instead of retrying */
   HVR_CLASS_MAX_ENUM_ = 0x7fffffff
 } hvr_error_class;
 
@@ -130,7 +130,7 @@ HVR_API const char *hvr_version(void);
 HVR_API int hvr_abi_version(void);
 
 /* ------------------------------------------------------------------------------------
- * Retry policy (REQUIREMENTS.md §6, docs/retry-policy.md)
+ * Retry policy (docs/retry-policy.md)
  *
  * After a failure at t0, retry n (0-based) runs at the first replication tick
  * t0 + k*interval (k >= 1) not earlier than t0 + offset(n) and later than the previous
@@ -154,7 +154,7 @@ HVR_API void hvr_retry_policy_destroy(hvr_retry_policy *policy);
 typedef enum hvr_retry_action {
   HVR_RETRY_AT = 0,   /* retry at *out_when */
   HVR_RETRY_GIVE_UP = 1, /* non-recoverable: an administrator must act */
-  HVR_RETRY_RESYNC = 2,  /* resynchronise instead */
+  HVR_RETRY_RESYNC = 2,  /* resynchronize instead */
   HVR_RETRY_MAX_ENUM_ = 0x7fffffff
 } hvr_retry_action;
 
@@ -315,7 +315,7 @@ typedef struct hvr_diff hvr_diff;
 /* Disk vs disk: compares bytes, in 4 KiB chunks unless the options say otherwise. */
 HVR_API hvr_status hvr_diff_disks(const char *source_path, const char *target_path,
                                   const hvr_chunk_options *options, hvr_diff **out);
-/* Disk vs manifest (resynchronisation): reads only the source. */
+/* Disk vs manifest (resynchronization): reads only the source. */
 HVR_API hvr_status hvr_diff_disk_manifest(const char *source_path, const hvr_manifest *target,
                                           const hvr_chunk_options *options, hvr_diff **out);
 /* Manifest vs manifest: both must have the same chunk size. Of `options` (may be NULL) only
@@ -382,7 +382,7 @@ HVR_API hvr_status hvr_hrl_check_chain(const char *const *paths, size_t count,
                                        const uint8_t *previous_unique_id);
 
 /* A reader of one closed log, entry by entry, verifying every checksum. Opening fails
- * with HVR_LOG_NOT_CLOSED for a log that was not closed (resynchronise), with
+ * with HVR_LOG_NOT_CLOSED for a log that was not closed (resynchronize), with
  * HVR_CORRUPT_DATA naming file, offset, field, expected and found for damage, and for
  * writes beyond `disk_virtual_size`. Memory stays bounded whatever the log's size. */
 typedef struct hvr_hrl_reader hvr_hrl_reader;
@@ -445,7 +445,7 @@ HVR_API hvr_status hvr_hrl_tracker_record(hvr_hrl_tracker *tracker, uint64_t off
 HVR_API hvr_status hvr_hrl_tracker_flush(hvr_hrl_tracker *tracker);
 /* Closes the current log durably, starts the next; *out_closed_path (free with
  * hvr_string_free) is the closed log. HVR_LOG_NOT_CLOSED: the old log could not be
- * closed (or a record had failed); tracking goes on in the new log, resynchronise. */
+ * closed (or a record had failed); tracking goes on in the new log, resynchronize. */
 HVR_API hvr_status hvr_hrl_tracker_rotate(hvr_hrl_tracker *tracker, char **out_closed_path);
 HVR_API hvr_status hvr_hrl_tracker_close(hvr_hrl_tracker *tracker);
 /* The log being written (free with hvr_string_free). */
@@ -897,7 +897,7 @@ HVR_API hvr_status hvr_store_break_lease(hvr_store *store, const char *disk_name
 
 
 /* ------------------------------------------------------------------------------------
- * Replication (REQUIREMENTS.md §1-§10, docs/session.md, docs/failover.md)
+ * Replication (docs/session.md, docs/failover.md)
  *
  * An engine is what many sessions in one process share: the I/O threads, the stores, a
  * bound on the sessions doing I/O at once. A session is one protected VM, kept in a
@@ -955,8 +955,8 @@ HVR_API hvr_status hvr_engine_options_set_log(hvr_engine_options *options, hvr_l
 HVR_API hvr_status hvr_engine_create(const hvr_engine_options *options, hvr_engine **out);
 HVR_API void hvr_engine_destroy(hvr_engine *engine);
 
-/* What protecting a VM means: its disks, the target, the relationship's settings
- * (REQUIREMENTS.md §1). Defaults: 5-minute interval, 24 hours of recovery points, no
+/* What protecting a VM means: its disks, the target, the relationship's settings.
+ * Defaults: 5-minute interval, 24 hours of recovery points, no
  * app-consistent points, resync outside 08:00-18:00 on weekdays, 8 requests in flight. */
 typedef struct hvr_protection hvr_protection;
 
@@ -1112,7 +1112,7 @@ typedef struct hvr_cycle_report {
 /* One delta cycle; tracking failures mark the VM for resync and return their status.
  * `out` may be NULL. */
 HVR_API hvr_status hvr_session_run_cycle(hvr_session *session, hvr_cancel_token *cancel, hvr_cycle_report *out);
-/* Resynchronises now, whatever the window (resumable). */
+/* Resynchronizes now, whatever the window (resumable). */
 HVR_API hvr_status hvr_session_resynchronize(hvr_session *session, hvr_cancel_token *cancel);
 /* An operator asks for a resync (`reason` may be NULL); works read-only too. */
 HVR_API hvr_status hvr_session_request_resync(hvr_session *session, const char *reason);
@@ -1136,7 +1136,7 @@ HVR_API hvr_status hvr_session_clear_error(hvr_session *session);
 /* Runs what the schedule and the retry policy say is due (*out_ran = 1), if anything;
  * the operation's failure is in the status, not returned. */
 HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
-/* When RunDue has something to do next: *out_has = 0 when nothing will be due by itself. */
+/* When hvr_session_run_due has something to do next: *out_has = 0 when nothing will be due by itself. */
 HVR_API hvr_status hvr_session_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
 
 typedef struct hvr_session_status {

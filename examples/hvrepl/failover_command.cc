@@ -1,5 +1,5 @@
 // hvrepl failover, failover-cleanup, commit, failback, reverse and plan run
-// (REQUIREMENTS.md §7-§9).
+// (docs/failover.md).
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cstdlib>

@@ -123,7 +123,7 @@ Runner Protect(CLI::App& app) {
   AddText(app, "--encryption-key-file", a->encryption_key_file,
           "customer-provided AES-256 key for Azure to encrypt the replicas with: 32 bytes or 64 hex digits", "FILE");
   app.add_flag("--resync-by-hand", a->resync_by_hand,
-               "never resynchronise by itself (default: outside 08:00-18:00 on weekdays)");
+               "never resynchronize by itself (default: outside 08:00-18:00 on weekdays)");
   AddRepeated(app, "--failover-setting", a->failover_settings,
               "a setting of the VM made at failover, handed to the host", "KEY=VALUE")
       ->check(CheckWith(CheckKeyValue));
@@ -425,8 +425,8 @@ std::vector<Command> SessionCommands() {
                      "two VMs on their schedules, until stopped"}},
        .declare = Run},
       {.words = {"resync"},
-       .summary = "resynchronise now (or ask the running replication to)",
-       .description = "Resynchronises the VM now: compares the source disks with their replicas in chunks and "
+       .summary = "resynchronize now (or ask the running replication to)",
+       .description = "Resynchronizes the VM now: compares the source disks with their replicas in chunks and "
                       "sends only the chunks that differ, then normal delta replication resumes. When another "
                       "process replicates the VM, it is asked to resync instead. The replicas' recorded "
                       "checksums are trusted unless a replica was changed outside hvr (its ETag says so) or "

@@ -1,11 +1,11 @@
 // Errors: one type for every failure in hvr, carrying a code, a message and a class.
 //
 // The class says what the replication engine does about a failure
-// (REQUIREMENTS.md §5 and §6):
+// (docs/error-model.md):
 //   - Recoverable:    retried by the retry policy (network, throttling, low disk space...).
 //   - NonRecoverable: never retried; the VM becomes Critical until an administrator acts.
 //   - ResyncRequired: change tracking can no longer be trusted (unclosed log, chain gap,
-//                     untracked modification); the VM is marked for resynchronisation.
+//                     untracked modification); the VM is marked for resynchronization.
 //
 // Every fallible function returns hvr::Result<T> (hvr::Status when there is no value).
 // hvr does not throw across its API; see docs/error-model.md for why.

@@ -1,4 +1,4 @@
-// What the replication engine asks of the host it runs on (REQUIREMENTS.md §2-§8): the
+// What the replication engine asks of the host it runs on (docs/reference-host.md): the
 // host owns the VM, its checkpoints and its change trackers; hvr owns the replica. The
 // embedding product implements HostActions (the C ABI passes callbacks), and the
 // defaults suit disks that nothing writes while they are protected.

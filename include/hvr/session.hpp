@@ -1,7 +1,6 @@
 // A replication session: one protected VM, from enabling protection through initial
-// replication, delta cycles, recovery points, resynchronisation and retries
-// (REQUIREMENTS.md §1-§6, §10). docs/session.md explains the design; this header is the
-// contract.
+// replication, delta cycles, recovery points, resynchronization and retries
+// (docs/session.md explains the design; this header is the contract).
 //
 // A session keeps its state in a state directory (a crash-safe journal: checksummed
 // files replaced atomically) and mirrors the essentials into the replica disks' metadata.
@@ -223,7 +222,7 @@ class Session {
   // mark the VM for resync and return that error.
   Result<CycleReport> RunCycle(const CancelToken* cancel = nullptr);
 
-  // Resynchronisation (a job), now, whatever the window: the disks are frozen again,
+  // Resynchronization (a job), now, whatever the window: the disks are frozen again,
   // compared chunk by chunk with the replicas, and only what differs is sent; then the
   // logs written meanwhile are applied and a recovery point taken. Resumable.
   Status Resynchronize(const CancelToken* cancel = nullptr);
@@ -237,7 +236,7 @@ class Session {
   // is attempted again (Resume-VMReplication).
   Status ClearError();
 
-  // --- Failover, failback and reverse replication (REQUIREMENTS.md §7-§9) ---
+  // --- Failover, failback and reverse replication (docs/failover.md) ---
 
   // Fails over (a job that is never cancelled half way; a crash resumes it when the
   // session is opened and RunDue or Failover is called again): the chosen point of

@@ -1,5 +1,8 @@
-// Opening sessions, the journal, jobs, recovery points and status. The operations live
-// in session_sync.cc, session_cycle.cc and session_schedule.cc.
+// The session's frame: protecting and opening, the journal (Snapshot/Commit), running a
+// job, recovery points, and the public entry points with the status they report. The work
+// of each operation lives beside it: copies and resyncs in session_sync.cc, cycles in
+// session_cycle.cc, the schedule in session_schedule.cc, failover and failback in
+// session_failover.cc and session_failback.cc.
 #include "hvr/session.hpp"
 
 #include <boost/asio/use_future.hpp>

@@ -1,4 +1,4 @@
-// Failback to on-premises and reverse replication (REQUIREMENTS.md §8, §9): the VM's
+// Failback to on-premises and reverse replication (docs/failover.md): the VM's
 // disks come back from the failed-over disks, first while the Azure VM runs (repeatable,
 // each run moving what changed since the last), then once more after the host stopped
 // it; the replica becomes that failback point without leaving the target, so reverse

@@ -1,4 +1,4 @@
-// Initial replication and resynchronisation: both copy from a checkpoint, sending what
+// Initial replication and resynchronization: both copy from a checkpoint, sending what
 // differs from what the replica's manifest says it holds (for a new replica: zeros),
 // then apply the logs written during the copy and take a recovery point.
 //

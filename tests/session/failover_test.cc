@@ -1,5 +1,5 @@
-// Failover, test failover, commit, failback and reverse replication (REQUIREMENTS.md
-// §7-§9) against each store, with the reference guest as the on-premises VM.
+// Failover, test failover, commit, failback and reverse replication (docs/failover.md)
+// against each store, with the reference guest as the on-premises VM.
 #include <gtest/gtest.h>
 
 #include <boost/asio/use_future.hpp>

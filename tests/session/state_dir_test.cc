@@ -1,4 +1,4 @@
-// The state directory keeps secrets at rest for its owner only (REQUIREMENTS.md §16), and
+// The state directory keeps secrets at rest for its owner only, and
 // the jobs it keeps hold none at all.
 #include "session/state_dir.hpp"
 
