@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/json/object.hpp>
 #include <memory>
 #include <string>
 #include <thread>
@@ -65,7 +66,7 @@ class ControlClient final : public HostActions {
 
   // Sends one request; the response's fields, or its error. `count` is for "write":
   // blocks the guest writes (tracked) before it answers.
-  Result<std::string> Call(const std::string& action, bool quiesce = false, uint64_t count = 0) const;
+  Result<boost::json::object> Call(const std::string& action, bool quiesce = false, uint64_t count = 0) const;
 
  private:
   std::string path_;

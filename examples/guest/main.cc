@@ -2,6 +2,7 @@
 // (writing random blocks through hvr's disk writer, tracking them in replica logs) and
 // answers hvrepl's host actions on a control socket. Its commands are declared and
 // explained as hvrepl's are (examples/hvrepl/program.hpp): `hvr-guest help` lists them.
+#include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -95,7 +96,7 @@ Runner Control(CLI::App& app) {
     const hvr::guest::ControlClient client(a->control);
     auto answer = client.Call(a->action, a->quiesce, a->count);
     if (!answer.ok()) return Fail(answer.error());
-    std::cout << *answer << "\n";
+    std::cout << boost::json::serialize(*answer) << "\n";
     return 0;
   };
 }
