@@ -1,10 +1,12 @@
 // hvrepl protect, run, resync, resume, status, jobs, points and verify: protecting VMs and
 // replicating them (docs/session.md).
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include "arguments.hpp"
@@ -295,33 +297,87 @@ Runner ReadVm(CLI::App& app, std::function<int(hvr::Session& session, bool json)
   };
 }
 
+// "12.0 MiB of 48.0 MiB (25%), 2.0 MiB/s, 18 s left": where a running job's step stands.
+std::string ProgressText(const hvr::JobProgress& p) {
+  if (p.total == 0) return "-";
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%.0f%%", 100.0 * static_cast<double>(p.done) / static_cast<double>(p.total));
+  std::string text = HumanSize(p.done) + " of " + HumanSize(p.total) + " (" + percent + ")";
+  if (p.bytes_per_second > 0) text += ", " + HumanRate(p.bytes_per_second, std::chrono::seconds(1));
+  if (p.time_left) text += ", " + Seconds(*p.time_left) + " left";
+  return text;
+}
+
+std::string StatusText(const hvr::SessionStatus& s) {
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%.1f%%", s.sync_percent);
+  std::ostringstream out;
+  out << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
+      << "target            " << s.target << "\n"
+      << "state             " << hvr::ReplicationStateName(s.state) << "\n"
+      << "health            " << hvr::HealthName(s.health) << "\n"
+      << "synchronised      " << percent << "\n"
+      << "last replicated   " << Time(s.last_replicated) << "\n"
+      << "RPO               " << (s.rpo ? Seconds(*s.rpo) : "-") << "\n"
+      << "recovery points   " << s.recovery_point_count << "\n"
+      << "cycles            " << s.cycles << "\n"
+      << "sent              " << HumanSize(s.bytes_sent) << "\n";
+  if (s.progress) {
+    out << "running           " << hvr::JobTypeName(s.progress->type) << " " << s.progress->job_id << "\n"
+        << "step              " << s.progress->step << "\n"
+        << "progress          " << ProgressText(*s.progress) << "\n";
+  }
+  if (!s.resync_reason.empty()) out << "resync because    " << s.resync_reason << "\n";
+  if (s.last_error) out << "error             " << s.last_error->ToString() << "\n";
+  if (s.failing_since) out << "failing since     " << Time(s.failing_since) << "\n";
+  out << "next attempt      " << Time(s.next_attempt) << "\n";
+  for (const auto& d : s.disks) {
+    out << "disk              " << d.source << " -> " << d.replica << ", " << HumanSize(d.virtual_size) << ", sent "
+        << HumanSize(d.bytes_sent) << "\n";
+  }
+  return out.str();
+}
+
 int ShowStatus(hvr::Session& session, bool as_json) {
   const hvr::SessionStatus s = session.status();
   if (as_json) {
     std::cout << json::serialize(hvr::ToJson(s)) << "\n";
-    return 0;
-  }
-  char percent[16];
-  std::snprintf(percent, sizeof percent, "%.1f%%", s.sync_percent);
-  std::cout << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
-            << "target            " << s.target << "\n"
-            << "state             " << hvr::ReplicationStateName(s.state) << "\n"
-            << "health            " << hvr::HealthName(s.health) << "\n"
-            << "synchronised      " << percent << "\n"
-            << "last replicated   " << Time(s.last_replicated) << "\n"
-            << "RPO               " << (s.rpo ? Seconds(*s.rpo) : "-") << "\n"
-            << "recovery points   " << s.recovery_point_count << "\n"
-            << "cycles            " << s.cycles << "\n"
-            << "sent              " << HumanSize(s.bytes_sent) << "\n";
-  if (!s.resync_reason.empty()) std::cout << "resync because    " << s.resync_reason << "\n";
-  if (s.last_error) std::cout << "error             " << s.last_error->ToString() << "\n";
-  if (s.failing_since) std::cout << "failing since     " << Time(s.failing_since) << "\n";
-  std::cout << "next attempt      " << Time(s.next_attempt) << "\n";
-  for (const auto& d : s.disks) {
-    std::cout << "disk              " << d.source << " -> " << d.replica << ", " << HumanSize(d.virtual_size)
-              << ", sent " << HumanSize(d.bytes_sent) << "\n";
+  } else {
+    std::cout << StatusText(s);
   }
   return 0;
+}
+
+// status --watch: the status again every second until no job runs (or Ctrl+C); on a
+// terminal each one replaces the last in place, elsewhere they follow one another.
+int WatchStatus(hvr::Session& session, bool as_json) {
+  const bool in_place = !as_json && ProgressBar::StdoutIsTerminal();
+  size_t lines_shown = 0;
+  for (;;) {
+    const hvr::SessionStatus s = session.status();
+    if (as_json) {
+      std::cout << json::serialize(hvr::ToJson(s)) << "\n";
+    } else {
+      const std::string text = StatusText(s);
+      // Up over what was drawn, then clear to the end of the screen.
+      if (in_place && lines_shown > 0) std::cout << "\x1b[" << lines_shown << "A\x1b[J";
+      std::cout << text;
+      lines_shown = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+    }
+    std::cout.flush();
+    if (!s.progress || Signals().stopped()) return 0;
+    Signals().SleepFor(std::chrono::seconds(1));
+  }
+}
+
+Runner Status(CLI::App& app) {
+  auto watch = std::make_shared<bool>(false);
+  Runner run = ReadVm(app, [watch](hvr::Session& session, bool json) {
+    return *watch ? WatchStatus(session, json) : ShowStatus(session, json);
+  });
+  app.add_flag("--watch", *watch,
+               "show the status again every second until the running job ends, redrawn in place on a terminal");
+  return run;
 }
 
 int ShowJobs(hvr::Session& session, bool as_json, bool steps) {
@@ -332,15 +388,20 @@ int ShowJobs(hvr::Session& session, bool as_json, bool steps) {
     std::cout << json::serialize(list) << "\n";
     return 0;
   }
+  const auto progress = session.progress();
   std::printf("%-24s %-22s %-12s %-20s %s\n", "ID", "TYPE", "STATE", "STARTED (UTC)", "SUMMARY");
   for (const auto& j : jobs) {
-    const std::string summary = j.error ? j.error->ToString() : j.summary;
+    std::string summary = j.error ? j.error->ToString() : j.summary;
+    if (progress && progress->job_id == j.id) summary = progress->step + ": " + ProgressText(*progress);
     std::printf("%-24s %-22s %-12s %-20s %s\n", j.id.c_str(), hvr::JobTypeName(j.type), hvr::JobStateName(j.state),
                 Time(j.started).c_str(), summary.c_str());
     if (!steps) continue;
     for (const auto& step : j.steps) {
-      std::printf("    %-10s %s%s%s\n", hvr::JobStateName(step.state), step.name.c_str(), step.message.empty() ? "" : ": ",
-                  step.message.c_str());
+      const std::string bytes = step.progress_total == 0 ? std::string()
+                                                          : " [" + HumanSize(step.progress_done) + " of " +
+                                                                HumanSize(step.progress_total) + "]";
+      std::printf("    %-10s %s%s%s%s\n", hvr::JobStateName(step.state), step.name.c_str(), bytes.c_str(),
+                  step.message.empty() ? "" : ": ", step.message.c_str());
     }
   }
   return 0;
@@ -443,16 +504,21 @@ std::vector<Command> SessionCommands() {
        .examples = {{"--state-dir /var/lib/hvr/sql01", ""}},
        .declare = Resume},
       {.words = {"status"},
-       .summary = "health, state, RPO, recovery points, last error",
+       .summary = "health, state, RPO, recovery points, last error, the running job's progress",
        .description = "Prints the VM's replication state, health, how much is synchronised, when it last "
                       "replicated, its RPO, its recovery points, what was sent, and the error and next attempt "
-                      "when it fails. Reads the state directory only: it runs beside a replication.",
-       .examples = {{"--state-dir /var/lib/hvr/sql01", ""}, {"--state-dir /var/lib/hvr/sql01 --json", ""}},
-       .declare = [](CLI::App& app) { return ReadVm(app, ShowStatus); }},
+                      "when it fails; while a job runs, its step, progress, rate and time left, as the process "
+                      "running it published them at most a second ago. Reads the state directory only: it runs "
+                      "beside a replication.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""},
+                    {"--state-dir /var/lib/hvr/sql01 --json", ""},
+                    {"--state-dir /var/lib/hvr/sql01 --watch", "follow an initial replication until it ends"}},
+       .declare = Status},
       {.words = {"jobs"},
        .summary = "the VM's recent jobs",
        .description = "Lists the VM's recent jobs (protection, initial replication, cycles, resyncs, failovers) "
-                      "with their state, start time and outcome; with --steps, each job's steps.",
+                      "with their state, start time and outcome, and the running job's step and progress; with "
+                      "--steps, each job's steps and the bytes each one moved.",
        .examples = {{"--state-dir /var/lib/hvr/sql01 --steps", ""}},
        .declare = Jobs},
       {.words = {"points"},

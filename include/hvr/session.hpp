@@ -98,6 +98,9 @@ struct SessionStatus {
   // sessions of one engine that name the same target): requests, retries, busy answers,
   // and the requests it lets in flight now.
   StoreStatistics store;
+  // The job running now (in this process or the one holding the state directory), where
+  // it stands; empty when none runs.
+  std::optional<JobProgress> progress;
 };
 
 struct SessionOptions {
@@ -286,7 +289,11 @@ class Session {
   Result<VerifyReport> Verify(const std::string& which, const CancelToken* cancel = nullptr) const;
 
   SessionStatus status() const;
+  // A read-only session sees the running job of the process holding the directory as
+  // that process last published it (live.json, at most a second old).
   std::vector<Job> jobs() const;
+  // The running job's step, progress, rate and time left; empty when no job runs.
+  std::optional<JobProgress> progress() const;
   std::vector<VmRecoveryPoint> recovery_points() const;
   // The settings (a failback to another folder moves the disks).
   ProtectionSettings settings() const;

@@ -2,6 +2,7 @@
 // in session_sync.cc, session_cycle.cc and session_schedule.cc.
 #include "hvr/session.hpp"
 
+#include <algorithm>
 #include <boost/asio/use_future.hpp>
 #include <cstdio>
 #include <set>
@@ -557,11 +558,41 @@ Result<VerifyReport> Session::Verify(const std::string& which, const CancelToken
   return report;
 }
 
-std::vector<Job> Session::jobs() const {
-  if (impl_->dir.read_only()) {
-    if (auto fresh = impl_->dir.LoadJobs(); fresh.ok()) return std::move(*fresh);
+namespace {
+
+// The job another process runs, as it last published it; empty when none runs, or when
+// the jobs it saved since say the job is over (a process that died mid-job leaves it
+// running in live.json until the next one starts).
+std::optional<LiveJob> RunningElsewhere(const StateDir& dir, const std::vector<Job>& saved) {
+  auto live = dir.LoadLiveJob();
+  if (!live.ok() || !*live || (*live)->job.state != JobState::kRunning) return std::nullopt;
+  for (const Job& job : saved) {
+    if (job.id == (*live)->job.id && job.state != JobState::kRunning) return std::nullopt;
   }
-  return impl_->job_log.jobs();
+  return std::move(**live);
+}
+
+}  // namespace
+
+std::vector<Job> Session::jobs() const {
+  if (!impl_->dir.read_only()) return impl_->job_log.jobs();
+  auto fresh = impl_->dir.LoadJobs();
+  if (!fresh.ok()) return impl_->job_log.jobs();
+  if (auto live = RunningElsewhere(impl_->dir, *fresh)) {
+    // The saved jobs have its steps; live.json has where the step stands.
+    auto same = std::find_if(fresh->begin(), fresh->end(), [&](const Job& j) { return j.id == live->job.id; });
+    if (same == fresh->end()) fresh->push_back(std::move(live->job));
+    else *same = std::move(live->job);
+  }
+  return std::move(*fresh);
+}
+
+std::optional<JobProgress> Session::progress() const {
+  if (!impl_->dir.read_only()) return impl_->job_log.progress();
+  auto saved = impl_->dir.LoadJobs();
+  auto live = RunningElsewhere(impl_->dir, saved.ok() ? *saved : std::vector<Job>{});
+  if (!live) return std::nullopt;
+  return live->progress;
 }
 
 std::vector<VmRecoveryPoint> Session::recovery_points() const { return impl_->Snapshot().points; }
@@ -625,6 +656,7 @@ SessionStatus Session::status() const {
   out.health = EvaluateHealth(health);
   out.next_attempt = NextDue();
   out.store = impl_->store->statistics();
+  out.progress = progress();
   return out;
 }
 

@@ -179,6 +179,45 @@ json::object ErrorToJson(const Error& error) {
           {"message", error.message()}};
 }
 
+json::object ToJson(const JobProgress& p) {
+  const auto updated_ms = std::chrono::duration_cast<std::chrono::milliseconds>(p.updated.time_since_epoch()).count();
+  json::object o{{"job_id", p.job_id},
+                 {"type", JobTypeName(p.type)},
+                 {"type_number", static_cast<int>(p.type)},
+                 {"step", p.step},
+                 {"done", p.done},
+                 {"total", p.total},
+                 {"bytes_per_second", p.bytes_per_second},
+                 {"updated", ToUnixSeconds(p.updated)},
+                 {"updated_ms", static_cast<int64_t>(updated_ms)}};
+  o["seconds_left"] = p.time_left ? json::value(std::chrono::duration_cast<std::chrono::seconds>(*p.time_left).count())
+                                  : json::value(nullptr);
+  return o;
+}
+
+Result<JobProgress> JobProgressFromJson(const json::value& v, const std::string& where) {
+  if (!v.is_object()) return Error(Code::kCorruptData, where + ": not an object");
+  JsonFields f(v.get_object(), where);
+  JobProgress p;
+  p.job_id = f.String("job_id");
+  const int64_t type = f.I64("type_number");
+  if (type < 0 || type > static_cast<int>(JobType::kRecoveryPlan)) f.Fail("type_number", "unknown job type");
+  p.type = static_cast<JobType>(type);
+  p.step = f.String("step");
+  p.done = f.U64("done");
+  p.total = f.U64("total");
+  p.bytes_per_second = f.U64("bytes_per_second");
+  if (const auto left = f.OptionalI64("seconds_left")) {
+    if (*left < 0) f.Fail("seconds_left", "negative");
+    p.time_left = std::chrono::seconds(*left);
+  }
+  const int64_t updated_ms = f.I64("updated_ms");
+  if (!FromUnixSeconds(updated_ms / 1000)) f.Fail("updated_ms", "not a time the clock can hold");
+  if (f.error()) return *f.error();
+  p.updated = TimePoint(std::chrono::duration_cast<Duration>(std::chrono::milliseconds(updated_ms)));
+  return p;
+}
+
 json::object ToJson(const VmRecoveryPoint& point) { return PointToJson(point); }
 
 json::object ToJson(const SessionState& s) {
@@ -410,7 +449,9 @@ json::object ToJson(const Job& job) {
     json::object o{{"name", step.name},
                    {"state", JobStateName(step.state)},
                    {"started", ToUnixSeconds(step.started)},
-                   {"message", step.message}};
+                   {"message", step.message},
+                   {"progress_done", step.progress_done},
+                   {"progress_total", step.progress_total}};
     o["ended"] = step.ended ? json::value(ToUnixSeconds(*step.ended)) : json::value(nullptr);
     steps.push_back(std::move(o));
   }
@@ -459,6 +500,9 @@ Result<Job> JobFromJson(const json::value& v, const std::string& where) {
     step.started = sf.Time("started");
     step.ended = sf.OptionalTime("ended");
     step.message = sf.String("message");
+    // Written since steps keep their progress.
+    if (sf.Has("progress_done")) step.progress_done = sf.U64("progress_done");
+    if (sf.Has("progress_total")) step.progress_total = sf.U64("progress_total");
     if (sf.error()) return *sf.error();
     job.steps.push_back(std::move(step));
   }
@@ -500,6 +544,7 @@ json::object ToJson(const SessionStatus& s) {
   o["failing_since"] = Optional(s.failing_since);
   o["next_attempt"] = Optional(s.next_attempt);
   o["store"] = StoreStatisticsToJson(s.store);
+  o["progress"] = s.progress ? json::value(ToJson(*s.progress)) : json::value(nullptr);
   return o;
 }
 

@@ -129,6 +129,10 @@ Result<ProtectionSettings> SettingsFromJson(const boost::json::object& json, con
 
 boost::json::object ToJson(const Job& job);
 Result<Job> JobFromJson(const boost::json::value& json, const std::string& where);
+// {"job_id", "type", "step", "done", "total", "bytes_per_second", "seconds_left" (null
+//  until a rate is known), "updated" (Unix seconds), "updated_ms" (Unix milliseconds)}
+boost::json::object ToJson(const JobProgress& progress);
+Result<JobProgress> JobProgressFromJson(const boost::json::value& json, const std::string& where);
 
 boost::json::object ToJson(const VmRecoveryPoint& point);
 boost::json::object ToJson(const SessionStatus& status);
