@@ -326,6 +326,25 @@ hvr_status hvr_session_get_status(const hvr_session* session, hvr_session_status
   });
 }
 
+hvr_status hvr_session_get_progress(const hvr_session* session, hvr_job_progress* out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    hvr_job_progress full{};
+    full.seconds_left = -1;
+    if (const auto p = session->session->progress()) {
+      full.running = 1;
+      full.type = static_cast<hvr_job_type>(p->type);
+      full.done = p->done;
+      full.total = p->total;
+      full.bytes_per_second = p->bytes_per_second;
+      if (p->time_left) full.seconds_left = std::chrono::duration_cast<std::chrono::seconds>(*p->time_left).count();
+      full.updated = Seconds(p->updated);
+    }
+    return CopyOut(full, out, __func__);
+  });
+}
+
 hvr_status hvr_session_get_store_statistics(const hvr_session* session, hvr_store_statistics* out) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));

@@ -130,6 +130,7 @@ RunningJob JobLog::Start(JobType type, const std::string& vm_name, std::string i
     jobs_.push_back(std::move(job));
     index = jobs_.size() - 1;
     rate_since_.reset();
+    running_ = index;
   }
   Update(index, true, [](Job&) {});
   StartPublishing(index);
@@ -169,10 +170,6 @@ JobProgress JobLog::ProgressOf(size_t index) const {
 }
 
 void JobLog::StartPublishing(size_t index) {
-  {
-    std::lock_guard lock(mu_);
-    running_ = index;
-  }
   if (!dir_) return;
   PublishNow(index);
   std::lock_guard lock(mu_);
