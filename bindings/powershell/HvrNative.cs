@@ -368,6 +368,27 @@ namespace Hvr
         }
 
         [StructLayout(LayoutKind.Sequential)]
+        public struct hvr_replication_statistics
+        {
+            public UIntPtr struct_size;
+            public long since;
+            public ulong successful_cycles;
+            public ulong missed_cycles;
+            public ulong failed_cycles;
+            public ulong network_failures;
+            public ulong app_consistent_failures;
+            public ulong resyncs;
+            public ulong resync_bytes;
+            public ulong bytes_sent;
+            public ulong average_cycle_bytes;
+            public ulong max_cycle_bytes;
+            public long average_latency_ms;
+            public long max_latency_ms;
+            public long last_cycle_duration_ms;
+            public ulong pending_bytes;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
         public struct hvr_job_progress
         {
             public UIntPtr struct_size;
@@ -1123,6 +1144,13 @@ namespace Hvr
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_progress(SessionHandle session, ref hvr_job_progress out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_get_statistics(SessionHandle session, int since_protection,
+            ref hvr_replication_statistics out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_reset_statistics(SessionHandle session);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_store_statistics(SessionHandle session, ref hvr_store_statistics out_);

@@ -1192,6 +1192,36 @@ typedef struct hvr_job_progress {
 /* The running job's progress; its id and step name are in hvr_session_status_json's
  * "progress". Thread-safe. */
 HVR_API hvr_status hvr_session_get_progress(const hvr_session *session, hvr_job_progress *out);
+
+/* Replication statistics, as Measure-VMReplication gives them (docs/monitoring.md says
+ * what each counts). */
+typedef struct hvr_replication_statistics {
+  size_t struct_size;
+  int64_t since;                    /* protection, or the last reset */
+  uint64_t successful_cycles;
+  uint64_t missed_cycles;
+  uint64_t failed_cycles;
+  uint64_t network_failures;
+  uint64_t app_consistent_failures;
+  uint64_t resyncs;
+  uint64_t resync_bytes;
+  uint64_t bytes_sent;
+  uint64_t average_cycle_bytes;     /* of the cycles that took a point */
+  uint64_t max_cycle_bytes;
+  int64_t average_latency_ms;       /* cycle start to point taken */
+  int64_t max_latency_ms;
+  int64_t last_cycle_duration_ms;   /* -1 before the first cycle */
+  uint64_t pending_bytes;           /* logged, not yet sent, at the last look */
+} hvr_replication_statistics;
+#define HVR_REPLICATION_STATISTICS_INIT \
+  {sizeof(hvr_replication_statistics), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, 0}
+
+/* Since the last reset (since_protection 0) or since protection (1). Thread-safe. */
+HVR_API hvr_status hvr_session_get_statistics(const hvr_session *session, int since_protection,
+                                              hvr_replication_statistics *out);
+/* Starts the statistics since the last reset again; on a read-only session, asks the
+ * process replicating the VM, which resets them at its next run_due. */
+HVR_API hvr_status hvr_session_reset_statistics(hvr_session *session);
 /* What this process's store for the session's target did since it was opened (shared
  * by the sessions of one engine that name the same target). */
 HVR_API hvr_status hvr_session_get_store_statistics(const hvr_session *session, hvr_store_statistics *out);

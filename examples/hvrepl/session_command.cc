@@ -380,6 +380,81 @@ Runner Status(CLI::App& app) {
   return run;
 }
 
+// hvrepl stats: the statistics since the last reset beside those since protection,
+// with Measure-VMReplication's names where they mean the same.
+int ShowStatistics(hvr::Session& session, bool as_json) {
+  const hvr::SessionStatus s = session.status();
+  if (as_json) {
+    std::cout << json::serialize(json::object{{"vm_name", s.vm_name},
+                                              {"pending_bytes", s.pending_bytes},
+                                              {"statistics", hvr::ToJson(s.statistics)},
+                                              {"lifetime_statistics", hvr::ToJson(s.lifetime_statistics)}})
+              << "\n";
+    return 0;
+  }
+  const hvr::ReplicationStatistics& r = s.statistics;
+  const hvr::ReplicationStatistics& l = s.lifetime_statistics;
+  const auto row = [](const char* name, const std::string& since_reset, const std::string& since_protection) {
+    std::printf("%-28s %-22s %s\n", name, since_reset.c_str(), since_protection.c_str());
+  };
+  const auto count = [](uint64_t n) { return std::to_string(n); };
+  const auto ms = [](hvr::Duration d) {
+    return HumanSeconds(std::chrono::duration_cast<std::chrono::nanoseconds>(d));
+  };
+  std::printf("%s: pending %s\n", s.vm_name.c_str(), HumanSize(s.pending_bytes).c_str());
+  row("", "SINCE RESET", "SINCE PROTECTION");
+  row("since (UTC)", Time(r.since), Time(l.since));
+  row("SuccessfulReplicationCount", count(r.successful_cycles), count(l.successful_cycles));
+  row("MissedReplicationCount", count(r.missed_cycles), count(l.missed_cycles));
+  row("ReplicationFailureCount", count(r.failed_cycles), count(l.failed_cycles));
+  row("NetworkFailureCount", count(r.network_failures), count(l.network_failures));
+  row("AppConsistencyFailures", count(r.app_consistent_failures), count(l.app_consistent_failures));
+  row("AverageReplicationSize", HumanSize(r.average_cycle_bytes()), HumanSize(l.average_cycle_bytes()));
+  row("MaximumReplicationSize", HumanSize(r.cycle_bytes_max), HumanSize(l.cycle_bytes_max));
+  row("AverageReplicationLatency", ms(r.average_latency()), ms(l.average_latency()));
+  row("MaximumReplicationLatency", ms(r.latency_max), ms(l.latency_max));
+  row("ResynchronizationCount", count(r.resyncs), count(l.resyncs));
+  row("ResynchronizedBytes", HumanSize(r.resync_bytes), HumanSize(l.resync_bytes));
+  row("BytesSent", HumanSize(r.bytes_sent), HumanSize(l.bytes_sent));
+  row("LastCycleDuration", r.last_cycle_duration ? ms(*r.last_cycle_duration) : "-",
+      l.last_cycle_duration ? ms(*l.last_cycle_duration) : "-");
+  return 0;
+}
+
+// stats --reset: directly when no process replicates the VM, or asking the one that does
+// (it resets at its next turn).
+int ResetStatistics(const std::string& state_dir, bool as_json) {
+  auto context = SessionContext::Create();
+  if (!context.ok()) return ReportError(context.error());
+  auto session = (*context)->Open(state_dir, false, false);
+  const bool elsewhere = !session.ok() && session.error().code() == hvr::Code::kConflict;
+  if (elsewhere) session = (*context)->Open(state_dir, true, false);
+  if (!session.ok()) return ReportError(session.error());
+  if (auto reset = (*session)->ResetStatistics(); !reset.ok()) return ReportError(reset.error());
+  if (elsewhere) {
+    std::cerr << "hvrepl: the process replicating " << (*session)->status().vm_name
+              << " resets its statistics at its next turn\n";
+    return 0;
+  }
+  return ShowStatistics(**session, as_json);
+}
+
+Runner Stats(CLI::App& app) {
+  struct Args {
+    std::string state_dir;
+    bool json = false;
+    bool reset = false;
+  };
+  auto a = std::make_shared<Args>();
+  AddStateDir(app, a->state_dir);
+  app.add_flag("--json", a->json, "print JSON");
+  app.add_flag("--reset", a->reset, "start the statistics since the last reset again (those since protection stay)");
+  return [a] {
+    if (a->reset) return ResetStatistics(a->state_dir, a->json);
+    return WithSession(a->state_dir, true, false, [&](hvr::Session& session) { return ShowStatistics(session, a->json); });
+  };
+}
+
 int ShowJobs(hvr::Session& session, bool as_json, bool steps) {
   const auto jobs = session.jobs();
   if (as_json) {
@@ -514,6 +589,17 @@ std::vector<Command> SessionCommands() {
                     {"--state-dir /var/lib/hvr/sql01 --json", ""},
                     {"--state-dir /var/lib/hvr/sql01 --watch", "follow an initial replication until it ends"}},
        .declare = Status},
+      {.words = {"stats"},
+       .summary = "replication statistics since the last reset and since protection (Measure-VMReplication)",
+       .description = "Prints the VM's replication statistics as Hyper-V's Measure-VMReplication names them: "
+                      "successful, missed and failed cycles, network failures, app-consistent point failures, "
+                      "average and maximum size and latency of the cycles, resyncs and what they sent, bytes "
+                      "sent and the last cycle's duration, since the last reset and since protection, with the "
+                      "bytes logged and not yet sent. --reset starts the first column again; when another "
+                      "process replicates the VM, it is asked to.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""},
+                    {"--state-dir /var/lib/hvr/sql01 --reset", "start measuring again from now"}},
+       .declare = Stats},
       {.words = {"jobs"},
        .summary = "the VM's recent jobs",
        .description = "Lists the VM's recent jobs (protection, initial replication, cycles, resyncs, failovers) "

@@ -34,6 +34,7 @@
 #include "hvr/job.hpp"
 #include "hvr/progress.hpp"
 #include "hvr/protection.hpp"
+#include "hvr/replication_statistics.hpp"
 #include "hvr/retry.hpp"
 #include "hvr/store.hpp"
 
@@ -101,6 +102,10 @@ struct SessionStatus {
   // The job running now (in this process or the one holding the state directory), where
   // it stands; empty when none runs.
   std::optional<JobProgress> progress;
+  // Logged and not yet sent: the disks' pending_log_bytes, at the last look.
+  uint64_t pending_bytes = 0;
+  ReplicationStatistics statistics;           // since the last reset
+  ReplicationStatistics lifetime_statistics;  // since protection
 };
 
 struct SessionOptions {
@@ -239,6 +244,11 @@ class Session {
   // After a non-recoverable error has been dealt with: clears it, so that replication
   // is attempted again (Resume-VMReplication).
   Status ClearError();
+
+  // Starts the statistics since the last reset again (Reset-VMReplicationStatistics);
+  // those since protection stay. On a read-only session it asks the process holding the
+  // directory, which resets them at its next RunDue.
+  Status ResetStatistics();
 
   // --- Failover, failback and reverse replication (REQUIREMENTS.md §7-§9) ---
 

@@ -148,6 +148,7 @@ Status Session::Impl::RunJob(JobType type, bool replication, const std::function
   const TimePoint started = clock.Now();
   RunningJob job = job_log.Start(type, settings.vm_name, NextJobId());
   Status result = body(job);
+  if (replication) CountNetworkFailure(result);
   // Replication operations start over safely (docs/session.md): a failure of the network
   // or the service that outlasted the store's own retries gets a few more tries here,
   // seconds apart, before the VM-level schedule, minutes apart, takes over.
@@ -162,34 +163,49 @@ Status Session::Impl::RunJob(JobType type, bool replication, const std::function
     }
     turn.emplace(engine.Admit());
     result = body(job);
+    CountNetworkFailure(result);
   }
   if (!result.ok()) result = result.error().WithContext("VM '" + settings.vm_name + "'");
   if (replication) RecordOutcome(result, started);
   return job.Finish(std::move(result));
 }
 
+void Session::Impl::CountNetworkFailure(const Status& attempt) {
+  if (attempt.ok()) return;
+  const Code code = attempt.error().code();
+  if (code != Code::kNetwork && code != Code::kTimeout) return;
+  const Status saved = Commit([](SessionState& s) { s.Count([](ReplicationStatistics& r) { ++r.network_failures; }); });
+  if (!saved.ok() && options.log) options.log(LogLevel::kError, "counting a failure: " + saved.error().ToString());
+}
+
 void Session::Impl::RecordOutcome(const Status& result, TimePoint started) {
   Status saved;
+  const auto also = [&saved](Status more) {
+    if (saved.ok()) saved = std::move(more);
+  };
   if (result.ok()) {
     saved = Commit([](SessionState& s) { s.failure.reset(); });
   } else {
     const Error& error = result.error();
+    // A cancelled attempt broke nothing: the schedule simply runs it again.
+    if (error.code() != Code::kCancelled) {
+      saved = Commit([](SessionState& s) { s.Count([](ReplicationStatistics& r) { ++r.failed_cycles; }); });
+    }
     switch (error.error_class()) {
       case ErrorClass::kResyncRequired:
-        saved = MarkForResync(error.message(), false);
+        also(MarkForResync(error.message(), false));
         break;
       case ErrorClass::kNonRecoverable:
-        saved = Commit([&](SessionState& s) {
+        also(Commit([&](SessionState& s) {
           s.critical = error;
           s.failure.reset();
-        });
+        }));
         break;
       case ErrorClass::kRecoverable:
-        // A cancelled attempt broke nothing: the schedule simply runs it again.
         if (error.code() == Code::kCancelled) break;
-        saved = Commit([&](SessionState& s) {
+        also(Commit([&](SessionState& s) {
           RetryPolicy().RecordFailure(s.failure, error, started, IntervalDuration(settings.interval));
-        });
+        }));
         break;
       case ErrorClass::kNone:
         break;
@@ -375,6 +391,7 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
   if (state.vm_id.IsZero()) {
     state.vm_id = Guid::Random();
     state.lease_id = Guid::Random().ToString();
+    state.statistics.since = state.lifetime_statistics.since = engine.clock().Now();
   }
   HVR_RETURN_IF_ERROR(dir.SaveSettings(settings));
   HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir.LoadJobs());
@@ -522,6 +539,14 @@ Status Session::RequestResync(const std::string& reason, const ResyncOptions& op
   return impl_->MarkForResync(why, true, options.verify_replica);
 }
 
+Status Session::ResetStatistics() {
+  if (impl_->dir.read_only()) return impl_->dir.LeaveStatisticsReset();
+  return impl_->Commit([&](SessionState& s) {
+    s.statistics = ReplicationStatistics{};
+    s.statistics.since = impl_->clock.Now();
+  });
+}
+
 Status Session::ClearError() {
   if (impl_->dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
   std::lock_guard operation(impl_->operation_mu);
@@ -634,6 +659,7 @@ SessionStatus Session::status() const {
     done += std::min(d.sync_done, d.sync_total);
     total += d.sync_total;
     out.bytes_sent += d.bytes_sent;
+    out.pending_bytes += d.pending_log_bytes;
     out.disks.push_back(std::move(ds));
   }
   const bool syncing = s.state == ReplicationState::kEnabled || s.state == ReplicationState::kInitialReplication ||
@@ -657,6 +683,8 @@ SessionStatus Session::status() const {
   out.next_attempt = NextDue();
   out.store = impl_->store->statistics();
   out.progress = progress();
+  out.statistics = s.statistics;
+  out.lifetime_statistics = s.lifetime_statistics;
   return out;
 }
 

@@ -15,7 +15,8 @@ namespace {
 
 // Every file the directory keeps; all are owner-only (settings.json holds the target's
 // secret; the others are kept alike rather than sorted by what they hold today).
-constexpr const char* kFiles[] = {"settings.json", "state.json", "jobs.json", "live.json", "requests/resync.json"};
+constexpr const char* kFiles[] = {"settings.json", "state.json",           "jobs.json",
+                                  "live.json",     "requests/resync.json", "requests/reset-statistics.json"};
 
 // Files an older version wrote readable by others become owner-only.
 Status RestrictExisting(const std::string& dir) {
@@ -157,6 +158,21 @@ Result<std::optional<ResyncRequest>> StateDir::TakeResyncRequest() {
   // A damaged request still asks for a resync: doing one is always safe.
   if (::unlink(file.c_str()) != 0 && errno != ENOENT) return ErrnoError(errno, "remove " + file);
   return std::optional<ResyncRequest>(std::move(request));
+}
+
+Status StateDir::LeaveStatisticsReset() {
+  return Save("requests/reset-statistics.json", json::object{{"reset", true}});
+}
+
+Result<bool> StateDir::TakeStatisticsReset() {
+  const std::string file = File("requests/reset-statistics.json");
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return false;
+  HVR_RETURN_IF_ERROR(RequireWritable("take requests"));
+  // Whatever it holds, the file asks for a reset.
+  std::filesystem::remove(file, ec);
+  if (ec) return ErrnoError(ec.value(), "remove " + file);
+  return true;
 }
 
 }  // namespace hvr

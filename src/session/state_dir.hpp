@@ -13,6 +13,7 @@
 //                         published every half second while it runs
 //   manifests/NAME.hvrm   the chunk manifest of replica disk NAME
 //   requests/resync.json  a resync asked for by another process
+//   requests/reset-statistics.json  a reset of the statistics asked for likewise
 //   lock                  flock: held by the one process that runs the session
 #pragma once
 
@@ -73,6 +74,10 @@ class StateDir {
   // request once and removes it.
   Status LeaveResyncRequest(const std::string& reason, bool verify_replica);
   Result<std::optional<ResyncRequest>> TakeResyncRequest();
+  // Another process asks for the statistics to be reset; TakeStatisticsReset says once
+  // whether one was asked for.
+  Status LeaveStatisticsReset();
+  Result<bool> TakeStatisticsReset();
 
  private:
   StateDir(std::string path, std::optional<FileLock> lock) : path_(std::move(path)), lock_(std::move(lock)) {}

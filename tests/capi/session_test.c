@@ -148,6 +148,7 @@ int main(void) {
   hvr_resync_options *resync = NULL;
   hvr_cycle_report cycle;
   hvr_session_status s;
+  hvr_replication_statistics statistics = HVR_REPLICATION_STATISTICS_INIT;
   hvr_plan *plan = NULL;
   hvr_scheduler *scheduler = NULL;
   char *json = NULL;
@@ -257,6 +258,16 @@ int main(void) {
   CHECK_OK(hvr_session_jobs_json(session, &json));
   CHECK(strstr(json, "an operator asked to verify the replica") != NULL);
   hvr_string_free(json);
+  /* Statistics: two cycles with points and a resync; a reset keeps those since protection. */
+  CHECK_OK(hvr_session_get_statistics(session, 0, &statistics));
+  CHECK(statistics.successful_cycles == 2 && statistics.failed_cycles == 0 && statistics.resyncs == 1);
+  CHECK(statistics.max_cycle_bytes >= statistics.average_cycle_bytes && statistics.average_cycle_bytes > 0);
+  CHECK(statistics.last_cycle_duration_ms >= 0);
+  CHECK_OK(hvr_session_reset_statistics(session));
+  CHECK_OK(hvr_session_get_statistics(session, 0, &statistics));
+  CHECK(statistics.successful_cycles == 0 && statistics.resyncs == 0 && statistics.last_cycle_duration_ms == -1);
+  CHECK_OK(hvr_session_get_statistics(session, 1, &statistics));
+  CHECK(statistics.successful_cycles == 2 && statistics.resyncs == 1);
   CHECK(status_of(session).state == HVR_REPLICATION_REPLICATING);
   CHECK_OK(hvr_session_verify(session, NULL, NULL, &identical, &json));
   CHECK(identical == 1);
