@@ -315,7 +315,8 @@ std::string StatusText(const hvr::SessionStatus& s) {
   out << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
       << "target            " << s.target << "\n"
       << "state             " << hvr::ReplicationStateName(s.state) << "\n"
-      << "health            " << hvr::HealthName(s.health) << "\n"
+      << "health            " << hvr::HealthName(s.health)
+      << (s.health_reason.empty() ? std::string() : ": " + s.health_reason) << "\n"
       << "synchronised      " << percent << "\n"
       << "last replicated   " << Time(s.last_replicated) << "\n"
       << "RPO               " << (s.rpo ? Seconds(*s.rpo) : "-") << "\n"

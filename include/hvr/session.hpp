@@ -89,6 +89,10 @@ struct SessionStatus {
   // Why health is not Normal: the error of the current failure run or the one that
   // stopped replication, and since when it fails.
   std::optional<Error> last_error;
+  // Why health is Warning or Critical, in words: the error with its retries and next
+  // attempt, the resync and when it runs, or by how much the RPO exceeds its threshold;
+  // empty while Normal.
+  std::string health_reason;
   std::optional<TimePoint> failing_since;
   std::optional<TimePoint> next_attempt;
   std::string resync_reason;  // set while a resync is required or running

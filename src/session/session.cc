@@ -16,6 +16,7 @@
 #include "session/recovery_points.hpp"
 #include "session/session_impl.hpp"
 #include "store/store_target.hpp"
+#include "store/time_text.hpp"
 
 namespace hvr {
 namespace {
@@ -599,6 +600,41 @@ std::optional<LiveJob> RunningElsewhere(const StateDir& dir, const std::vector<J
 
 }  // namespace
 
+namespace {
+
+std::string WholeSeconds(Duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
+}
+
+std::string Utc(TimePoint t) { return FormatSnapshotTime(t).substr(0, 19) + "Z"; }
+
+// Why health is not Normal, and what happens next or what the operator should do.
+std::string HealthReason(const SessionStatus& status, const SessionState& s, const HealthInputs& health) {
+  switch (status.health) {
+    case Health::kNormal:
+      return {};
+    case Health::kCritical:
+      return status.last_error->ToString() +
+             "; replication stops until an administrator deals with the cause and resumes it (clear the error)";
+    case Health::kWarning:
+      break;
+  }
+  if (s.failure) {
+    return s.failure->last_error.ToString() + "; failing since " + Utc(s.failure->first_failure) + ", " +
+           std::to_string(s.failure->retries) + " retries, next attempt " +
+           (status.next_attempt ? Utc(*status.next_attempt) : std::string("when asked"));
+  }
+  if (s.state == ReplicationState::kResyncRequired || s.state == ReplicationState::kResynchronizing) {
+    return "resync required: " + s.resync_reason + (status.next_attempt ? "; it runs " + Utc(*status.next_attempt)
+                                                                         : std::string("; it runs when asked"));
+  }
+  return "RPO " + WholeSeconds(health.rpo) + " exceeds the threshold of " + WholeSeconds(health.rpo_threshold) +
+         " by " + WholeSeconds(health.rpo - health.rpo_threshold) + "; the newest recovery point holds " +
+         Utc(*status.last_replicated);
+}
+
+}  // namespace
+
 std::vector<Job> Session::jobs() const {
   if (!impl_->dir.read_only()) return impl_->job_log.jobs();
   auto fresh = impl_->dir.LoadJobs();
@@ -681,6 +717,7 @@ SessionStatus Session::status() const {
   }
   out.health = EvaluateHealth(health);
   out.next_attempt = NextDue();
+  out.health_reason = HealthReason(out, s, health);
   out.store = impl_->store->statistics();
   out.progress = progress();
   out.statistics = s.statistics;

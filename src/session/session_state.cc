@@ -612,6 +612,7 @@ json::object ToJson(const SessionStatus& s) {
   o["store"] = StoreStatisticsToJson(s.store);
   o["progress"] = s.progress ? json::value(ToJson(*s.progress)) : json::value(nullptr);
   o["pending_bytes"] = s.pending_bytes;
+  o["health_reason"] = s.health_reason;
   o["statistics"] = ToJson(s.statistics);
   o["lifetime_statistics"] = ToJson(s.lifetime_statistics);
   return o;
