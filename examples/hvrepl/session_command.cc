@@ -26,7 +26,7 @@ namespace json = boost::json;
 using hvr::Session;
 
 std::string Time(std::optional<hvr::TimePoint> t) {
-  return t ? hvr::FormatSnapshotTime(*t).substr(0, 19) + "Z" : "-";
+  return t ? hvr::FormatUtcSeconds(*t) : "-";
 }
 
 std::string Seconds(hvr::Duration d) {

@@ -606,8 +606,6 @@ std::string WholeSeconds(Duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
 }
 
-std::string Utc(TimePoint t) { return FormatSnapshotTime(t).substr(0, 19) + "Z"; }
-
 // Why health is not Normal, and what happens next or what the operator should do.
 std::string HealthReason(const SessionStatus& status, const SessionState& s, const HealthInputs& health) {
   switch (status.health) {
@@ -620,17 +618,17 @@ std::string HealthReason(const SessionStatus& status, const SessionState& s, con
       break;
   }
   if (s.failure) {
-    return s.failure->last_error.ToString() + "; failing since " + Utc(s.failure->first_failure) + ", " +
+    return s.failure->last_error.ToString() + "; failing since " + FormatUtcSeconds(s.failure->first_failure) + ", " +
            std::to_string(s.failure->retries) + " retries, next attempt " +
-           (status.next_attempt ? Utc(*status.next_attempt) : std::string("when asked"));
+           (status.next_attempt ? FormatUtcSeconds(*status.next_attempt) : std::string("when asked"));
   }
   if (s.state == ReplicationState::kResyncRequired || s.state == ReplicationState::kResynchronizing) {
-    return "resync required: " + s.resync_reason + (status.next_attempt ? "; it runs " + Utc(*status.next_attempt)
-                                                                         : std::string("; it runs when asked"));
+    const std::string when = status.next_attempt ? FormatUtcSeconds(*status.next_attempt) : std::string("when asked");
+    return "resync required: " + s.resync_reason + "; it runs " + when;
   }
   return "RPO " + WholeSeconds(health.rpo) + " exceeds the threshold of " + WholeSeconds(health.rpo_threshold) +
          " by " + WholeSeconds(health.rpo - health.rpo_threshold) + "; the newest recovery point holds " +
-         Utc(*status.last_replicated);
+         FormatUtcSeconds(*status.last_replicated);
 }
 
 }  // namespace
