@@ -105,6 +105,7 @@ hvr::ProgressFn ProgressBar::fn() {
 void ProgressBar::Finish(uint64_t total) { Draw(total, total, true); }
 
 bool ProgressBar::StderrIsTerminal() { return ::isatty(2) == 1; }
+bool ProgressBar::StdoutIsTerminal() { return ::isatty(1) == 1; }
 
 void ProgressBar::Draw(uint64_t done, uint64_t total, bool last) {
   if (!enabled_) return;

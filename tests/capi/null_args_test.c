@@ -406,6 +406,8 @@ static void test_replication(const char *disk_path) {
   hvr_scheduler *scheduler = NULL;
   hvr_plan *plan = NULL;
   hvr_session_status status;
+  hvr_job_progress progress = HVR_JOB_PROGRESS_INIT;
+  hvr_replication_statistics statistics_since = HVR_REPLICATION_STATISTICS_INIT;
   hvr_store_statistics statistics = HVR_STORE_STATISTICS_INIT;
   const int64_t delays[2] = {10, 20};
   hvr_cycle_report cycle;
@@ -500,6 +502,11 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_next_due(session, &flag, NULL), "out_when");
   EXPECT_NULL(hvr_session_get_status(NULL, &status), "session");
   EXPECT_NULL(hvr_session_get_status(session, NULL), "out");
+  EXPECT_NULL(hvr_session_get_progress(NULL, &progress), "session");
+  EXPECT_NULL(hvr_session_get_progress(session, NULL), "out");
+  EXPECT_NULL(hvr_session_get_statistics(NULL, 0, &statistics_since), "session");
+  EXPECT_NULL(hvr_session_get_statistics(session, 0, NULL), "out");
+  EXPECT_NULL(hvr_session_reset_statistics(NULL), "session");
   EXPECT_NULL(hvr_session_get_store_statistics(NULL, &statistics), "session");
   EXPECT_NULL(hvr_session_get_store_statistics(session, NULL), "out");
   EXPECT_NULL(hvr_session_status_json(NULL, &text), "session");
