@@ -189,6 +189,7 @@ HVR_API hvr_status hvr_retry_policy_get_schedule(const hvr_retry_policy *policy,
 typedef struct hvr_cancel_token hvr_cancel_token;
 
 HVR_API hvr_status hvr_cancel_token_create(hvr_cancel_token **out);
+/* Accepts NULL (nothing to cancel). */
 HVR_API void hvr_cancel_token_cancel(hvr_cancel_token *token);
 /* 1 once cancelled, else 0 (also for NULL). */
 HVR_API int hvr_cancel_token_is_cancelled(const hvr_cancel_token *token);
@@ -596,6 +597,7 @@ HVR_API hvr_status hvr_disk_read(const hvr_disk *disk, uint64_t offset, void *bu
  * own and its parents' that it does not hide). Free *out_ranges with hvr_disk_ranges_free. */
 HVR_API hvr_status hvr_disk_allocated_ranges(const hvr_disk *disk, hvr_disk_range **out_ranges,
                                              size_t *out_count);
+/* Accepts NULL. */
 HVR_API void hvr_disk_ranges_free(hvr_disk_range *ranges);
 
 /* Writable handles only (others: HVR_INVALID_ARGUMENT). */
