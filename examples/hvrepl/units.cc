@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "util/ascii.hpp"
+
 namespace hvrepl {
 
 std::optional<uint64_t> ParseSize(const std::string& text) {
@@ -18,8 +20,7 @@ std::optional<uint64_t> ParseSize(const std::string& text) {
   } catch (const std::exception&) {
     return std::nullopt;
   }
-  std::string unit = text.substr(used);
-  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string unit = hvr::AsciiLower(text.substr(used));
   int shift = -1;
   if (unit.empty() || unit == "b") shift = 0;
   if (unit == "k" || unit == "kib") shift = 10;

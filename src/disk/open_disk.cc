@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <array>
-#include <boost/algorithm/string/case_conv.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +15,7 @@
 #include "disk/vhdx_writer.hpp"
 #include "hvr/disk.hpp"
 #include "hvr/disk_writer.hpp"
+#include "util/ascii.hpp"
 #include "util/endian.hpp"
 
 namespace hvr {
@@ -143,7 +143,7 @@ const char* DiskTypeName(DiskType type) {
 }
 
 std::optional<DiskFormat> DiskFormatOfName(std::string_view path) {
-  const std::string extension = boost::algorithm::to_lower_copy(std::filesystem::path(path).extension().string());
+  const std::string extension = AsciiLower(std::filesystem::path(path).extension().string());
   for (const auto& [name, format] : kExtensions) {
     if (extension == name) return format;
   }

@@ -1,4 +1,5 @@
 #include "store/validation.hpp"
+#include "util/ascii.hpp"
 
 #include <cctype>
 #include <set>
@@ -9,12 +10,6 @@ namespace {
 constexpr size_t kMaxDiskName = 128;
 constexpr size_t kMaxMetadataKey = 64;
 constexpr size_t kMaxMetadataBytes = 8 * 1024;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 Error Invalid(std::string message) { return Error(Code::kInvalidArgument, std::move(message)); }
 
@@ -90,7 +85,7 @@ Status ValidateMetadata(const Metadata& metadata, bool allow_reserved) {
         return Invalid("metadata key '" + key + "' may hold only letters, digits and '_'");
       }
     }
-    const std::string lower = Lower(key);
+    const std::string lower = AsciiLower(key);
     if (!allow_reserved && lower.rfind("hvr", 0) == 0) {
       return Invalid("metadata key '" + key + "' is reserved (keys starting with 'hvr' belong to the store)");
     }
