@@ -20,6 +20,7 @@
 #include "session/session_impl.hpp"
 #include "store/store_target.hpp"
 #include "store/time_text.hpp"
+#include "store/validation.hpp"
 
 namespace hvr {
 namespace {
@@ -48,10 +49,6 @@ bool SleepUnlessCancelled(std::chrono::milliseconds wait, const CancelToken* can
 // recovery points), write (pages, metadata, leases), delete (pruned points, removed
 // disks) and list (disks, points).
 constexpr std::string_view kReplicationPermissions = "racwdl";
-
-uint64_t RoundUpToMiB(uint64_t size) {
-  return (std::max<uint64_t>(size, 1) + kDiskSizeUnit - 1) / kDiskSizeUnit * kDiskSizeUnit;
-}
 
 Metadata DiskMetadata(const ProtectionSettings& settings, const SessionState& state, size_t index) {
   const DiskState& d = state.disks[index];
@@ -409,7 +406,7 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
     for (size_t i = 0; i < settings.disks.size(); ++i) {
       // Opening checks the format, every checksum on the way, and the parent chain.
       HVR_ASSIGN_OR_RETURN(auto disk, OpenDisk(settings.disks[i].path));
-      const uint64_t size = RoundUpToMiB(disk->info().virtual_size);
+      const uint64_t size = ReplicaSizeFor(disk->info().virtual_size);
       HVR_RETURN_IF_ERROR(CheckDiskSize(i, size));
       DiskState d;
       d.source = settings.disks[i].path;

@@ -1,9 +1,10 @@
 #include "store/redact.hpp"
-#include "util/ascii.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+
+#include "util/ascii.hpp"
 
 namespace hvr {
 namespace {

@@ -1,8 +1,11 @@
 #include "store/validation.hpp"
-#include "util/ascii.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
+
+#include "util/align.hpp"
+#include "util/ascii.hpp"
 
 namespace hvr {
 namespace {
@@ -114,6 +117,10 @@ Status ValidateVirtualSize(uint64_t virtual_size) {
                    " is not a positive whole number of MiB (Azure disks are fixed VHDs sized in MiB)");
   }
   return Ok();
+}
+
+uint64_t ReplicaSizeFor(uint64_t virtual_size) {
+  return RoundUp(std::max<uint64_t>(virtual_size, 1), kDiskSizeUnit);
 }
 
 Status ValidatePageRange(std::string_view what, std::string_view disk, uint64_t offset,
