@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "disk/crc32c.hpp"
 #include "hvr/disk.hpp"
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
+#include "util/crc32c.hpp"
 #include "util/file.hpp"
 
 namespace {

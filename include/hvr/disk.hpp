@@ -11,18 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "hvr/byte_range.hpp"
 #include "hvr/error.hpp"
 #include "hvr/guid.hpp"
 
 namespace hvr {
-
-// A half-open byte range [offset, offset + length) of a virtual disk.
-struct ByteRange {
-  uint64_t offset = 0;
-  uint64_t length = 0;
-  uint64_t end() const { return offset + length; }
-  friend bool operator==(const ByteRange&, const ByteRange&) = default;
-};
 
 enum class DiskFormat { kRaw, kVhd, kVhdx };
 enum class DiskType { kFixed, kDynamic, kDifferencing };

@@ -15,8 +15,8 @@
 #include <span>
 #include <vector>
 
+#include "hvr/byte_range.hpp"
 #include "hvr/cancel.hpp"
-#include "hvr/disk.hpp"
 #include "hvr/error.hpp"
 
 namespace hvr {

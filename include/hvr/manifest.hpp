@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "hvr/disk.hpp"
+#include "hvr/byte_range.hpp"
 #include "hvr/error.hpp"
 
 namespace hvr {

@@ -43,8 +43,8 @@
 #include <utility>
 #include <vector>
 
+#include "hvr/byte_range.hpp"
 #include "hvr/clock.hpp"
-#include "hvr/disk.hpp"
 #include "hvr/error.hpp"
 #include "hvr/store_options.hpp"
 

@@ -30,8 +30,6 @@ constexpr char kCookieValue[8] = {'c', 'o', 'n', 'e', 'c', 't', 'i', 'x'};
 constexpr uint32_t kFeaturesReserved = 0x00000002;  // "must always be set"
 constexpr uint32_t kFormatVersionValue = 0x00010000;
 constexpr uint64_t kMiB = 1024 * 1024;
-// 2000-01-01 00:00:00 UTC in Unix seconds.
-constexpr int64_t kVhdEpoch = 946684800;
 
 }  // namespace
 
@@ -71,12 +69,6 @@ Geometry GeometryFor(uint64_t size_bytes) {
   }
   return Geometry{static_cast<uint16_t>(cylinder_times_heads / heads), static_cast<uint8_t>(heads),
                   static_cast<uint8_t>(sectors_per_track)};
-}
-
-uint32_t VhdTimestamp(TimePoint t) {
-  const int64_t unix_seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-  return static_cast<uint32_t>(std::clamp<int64_t>(unix_seconds - kVhdEpoch, 0, UINT32_MAX));
 }
 
 Result<Footer> MakeFixedFooter(uint64_t size_bytes, const Guid& unique_id, TimePoint created) {

@@ -12,6 +12,7 @@
 #include "hvr/clock.hpp"
 #include "hvr/error.hpp"
 #include "hvr/guid.hpp"
+#include "util/vhd_time.hpp"
 
 namespace hvr::vhd {
 
@@ -50,14 +51,14 @@ struct Footer {
 // from the CHS geometry, which cannot express most sizes exactly.
 Result<Footer> MakeFixedFooter(uint64_t size_bytes, const Guid& unique_id, TimePoint created);
 
-// Seconds since the VHD epoch (2000-01-01 UTC), saturating at the ends of uint32.
-uint32_t VhdTimestamp(TimePoint t);
-
 // The VHD checksum: one's complement of the sum of every byte but the 4-byte checksum
 // field at `checksum_offset` (footer and dynamic header alike).
 uint32_t Checksum(std::span<const uint8_t> bytes, size_t checksum_offset);
 
 std::array<uint8_t, kFooterSize> Encode(const Footer& footer);
+
+// A footer's time stamp is the one Replica Logs use too (util/vhd_time.hpp).
+using hvr::VhdTimestamp;
 
 // Parses and validates cookie, version, checksum and disk type. `where` names the file
 // and offset for messages ("disk.vhd: footer at offset 1048576").

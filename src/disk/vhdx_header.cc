@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "disk/crc32c.hpp"
 #include "disk/utf16.hpp"
+#include "util/crc32c.hpp"
 #include "util/endian.hpp"
 #include "util/hex.hpp"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "disk/crc32c.hpp"
+#include "util/crc32c.hpp"
 #include "util/zero.hpp"
 #include "util/endian.hpp"
 

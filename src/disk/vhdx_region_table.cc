@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "disk/crc32c.hpp"
+#include "util/crc32c.hpp"
 #include "util/endian.hpp"
 #include "util/hex.hpp"
 

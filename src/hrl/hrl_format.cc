@@ -2,15 +2,15 @@
 
 #include <cstring>
 
-#include "disk/vhd_footer.hpp"
 #include "hrl/checksum.hpp"
 #include "util/endian.hpp"
 #include "util/hex.hpp"
+#include "util/vhd_time.hpp"
 
 namespace hvr {
 
 // HRL time has the VHD epoch (2000-01-01 UTC); one conversion serves both formats.
-uint32_t ToHrlTime(TimePoint t) { return vhd::VhdTimestamp(t); }
+uint32_t ToHrlTime(TimePoint t) { return VhdTimestamp(t); }
 
 TimePoint FromHrlTime(uint32_t seconds) {
   constexpr int64_t kEpochUnixSeconds = 946684800;

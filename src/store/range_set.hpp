@@ -3,11 +3,12 @@
 // Not thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <vector>
 
-#include "hvr/disk.hpp"
+#include "hvr/byte_range.hpp"
 
 namespace hvr {
 

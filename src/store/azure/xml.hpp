@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "hvr/byte_range.hpp"
 #include "hvr/clock.hpp"
-#include "hvr/disk.hpp"
 #include "hvr/error.hpp"
 #include "hvr/store.hpp"
 

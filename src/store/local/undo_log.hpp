@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "hvr/disk.hpp"
+#include "hvr/byte_range.hpp"
 #include "hvr/error.hpp"
 #include "store/range_set.hpp"
 #include "util/file.hpp"

@@ -1,9 +1,10 @@
-#include "disk/crc32c.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string_view>
 #include <vector>
+
+#include "util/crc32c.hpp"
 
 namespace hvr {
 namespace {

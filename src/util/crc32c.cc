@@ -1,6 +1,7 @@
-#include "disk/crc32c.hpp"
 
 #include <boost/crc.hpp>
+
+#include "util/crc32c.hpp"
 
 namespace hvr {
 namespace {
