@@ -719,7 +719,7 @@ HVR_API hvr_status hvr_store_options_set_tls(hvr_store_options *options, int ver
 HVR_API hvr_status hvr_store_options_set_proxy(hvr_store_options *options, const char *proxy_url);
 /* Bytes per second during work hours and outside them (0: unlimited). Work hours are
  * [work_start_minute, work_end_minute) of the host's local day on the days whose bit is
- * set in work_days (bit 0 Sunday ... bit 6 Saturday). */
+ * set in work_days (bit 0 Sunday ... bit 6 Saturday; a higher bit is HVR_INVALID_ARGUMENT). */
 HVR_API hvr_status hvr_store_options_set_bandwidth(hvr_store_options *options,
                                                    uint64_t work_bytes_per_second,
                                                    uint64_t non_work_bytes_per_second,

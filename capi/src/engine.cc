@@ -4,6 +4,7 @@
 #include "capi_internal.hpp"
 #include "hvr/recovery_plan.hpp"
 #include "replication_handles.hpp"
+#include "store_values.hpp"
 
 namespace {
 
@@ -13,14 +14,6 @@ using hvr::capi::RequireNonNull;
 
 hvr_status Invalid(const char* function, const std::string& what) {
   return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": " + what);
-}
-
-hvr::WorkHours HoursFrom(int start_minute, int end_minute, unsigned days) {
-  hvr::WorkHours hours;
-  hours.start = std::chrono::minutes(start_minute);
-  hours.end = std::chrono::minutes(end_minute);
-  for (size_t day = 0; day < 7; ++day) hours.days[day] = ((days >> day) & 1u) != 0;
-  return hours;
 }
 
 static_assert(HVR_REPLICATION_FAILING_OVER == static_cast<int>(hvr::ReplicationState::kFailingOver));
@@ -126,7 +119,7 @@ hvr_status hvr_protection_add_disk(hvr_protection* protection, const char* path,
 hvr_status hvr_protection_set_interval(hvr_protection* protection, int seconds) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
-    auto interval = hvr::ParseInterval(std::to_string(seconds));
+    auto interval = hvr::IntervalFromSeconds(seconds);
     if (!interval.ok()) return Fail(interval.error());
     protection->settings.interval = *interval;
     return HVR_OK;
@@ -203,7 +196,7 @@ hvr_status hvr_protection_set_bandwidth(hvr_protection* protection, uint64_t wor
     hvr::BandwidthSchedule schedule;
     schedule.work_bytes_per_second = work_bytes_per_second;
     schedule.non_work_bytes_per_second = non_work_bytes_per_second;
-    schedule.work_hours = HoursFrom(work_start_minute, work_end_minute, work_days);
+    HVR_CAPI_CHECK(hvr::capi::WorkHoursFrom(work_start_minute, work_end_minute, work_days, __func__, &schedule.work_hours));
     if (auto valid = schedule.Validate(); !valid.ok()) return Fail(valid.error());
     protection->settings.bandwidth = schedule;
     return HVR_OK;
@@ -214,7 +207,8 @@ hvr_status hvr_protection_set_resync_window(hvr_protection* protection, int auto
                                             int office_end_minute, unsigned office_days) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
-    const hvr::WorkHours hours = HoursFrom(office_start_minute, office_end_minute, office_days);
+    hvr::WorkHours hours;
+    HVR_CAPI_CHECK(hvr::capi::WorkHoursFrom(office_start_minute, office_end_minute, office_days, __func__, &hours));
     if (auto valid = hours.Validate("resync window"); !valid.ok()) return Fail(valid.error());
     protection->settings.resync.automatic = automatic != 0;
     protection->settings.resync.office_hours = hours;

@@ -162,9 +162,7 @@ hvr_status hvr_store_options_set_bandwidth(hvr_store_options* options,
     hvr::BandwidthSchedule schedule;
     schedule.work_bytes_per_second = work_bytes_per_second;
     schedule.non_work_bytes_per_second = non_work_bytes_per_second;
-    schedule.work_hours.start = std::chrono::minutes(work_start_minute);
-    schedule.work_hours.end = std::chrono::minutes(work_end_minute);
-    for (size_t day = 0; day < 7; ++day) schedule.work_hours.days[day] = ((work_days >> day) & 1u) != 0;
+    HVR_CAPI_CHECK(hvr::capi::WorkHoursFrom(work_start_minute, work_end_minute, work_days, __func__, &schedule.work_hours));
     if (auto valid = schedule.Validate(); !valid.ok()) return Fail(valid.error());
     options->bandwidth = schedule;
     return HVR_OK;

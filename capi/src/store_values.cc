@@ -3,6 +3,7 @@
 #include <string>
 
 #include "capi_internal.hpp"
+#include "util/hex.hpp"
 
 namespace hvr::capi {
 
@@ -17,6 +18,18 @@ hvr_status RetryOptionsFrom(int max_attempts, int64_t base_delay_ms, int64_t max
     return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": " + valid.error().message());
   }
   *out = retry;
+  return HVR_OK;
+}
+
+hvr_status WorkHoursFrom(int start_minute, int end_minute, unsigned days, const char* function, WorkHours* out) {
+  constexpr unsigned kEveryDay = 0x7f;
+  if ((days & ~kEveryDay) != 0) {
+    return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": days " + Hex32(days) +
+                                          " has bits above bit 6 (Saturday); bit 0 is Sunday");
+  }
+  out->start = std::chrono::minutes(start_minute);
+  out->end = std::chrono::minutes(end_minute);
+  for (size_t day = 0; day < 7; ++day) out->days[day] = ((days >> day) & 1u) != 0;
   return HVR_OK;
 }
 

@@ -1,5 +1,5 @@
-// Store values the C ABI takes and gives in more than one place: request retries from
-// their C arguments, and statistics into their C struct.
+// Store values the C ABI takes and gives in more than one place: request retries and work
+// hours from their C arguments, and statistics into their C struct.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,12 @@ namespace hvr::capi {
 // ValidateRequestRetryOptions; the failure names `function`.
 hvr_status RetryOptionsFrom(int max_attempts, int64_t base_delay_ms, int64_t max_delay_ms, int64_t max_elapsed_ms,
                             const char* function, RequestRetryOptions* out);
+
+// The work hours of the bandwidth and resync calls: [start_minute, end_minute) of the local
+// day on the days whose bit is set in `days` (bit 0 Sunday ... bit 6 Saturday). A bit
+// above Saturday is refused, naming `function`; the hours are checked by their owner's
+// Validate.
+hvr_status WorkHoursFrom(int start_minute, int end_minute, unsigned days, const char* function, WorkHours* out);
 
 // Copies `stats` into the caller's growing struct.
 hvr_status CopyStoreStatistics(const StoreStatistics& stats, hvr_store_statistics* out, const char* function);

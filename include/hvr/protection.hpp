@@ -37,6 +37,8 @@ enum class ReplicationInterval : int { k30Seconds = 30, k5Minutes = 300, k15Minu
 const char* IntervalName(ReplicationInterval interval);
 // Parses "30s", "5m", "15m" (also "300s", "15min"...): only the three frequencies.
 Result<ReplicationInterval> ParseInterval(std::string_view text);
+// 30, 300 or 900 seconds: only the three frequencies.
+Result<ReplicationInterval> IntervalFromSeconds(int64_t seconds);
 inline std::chrono::seconds IntervalDuration(ReplicationInterval interval) {
   return std::chrono::seconds(static_cast<int>(interval));
 }

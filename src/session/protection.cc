@@ -75,6 +75,14 @@ Result<ReplicationInterval> ParseInterval(std::string_view text) {
   return Invalid("replication interval '" + std::string(text) + "': choose 30s, 5m or 15m");
 }
 
+Result<ReplicationInterval> IntervalFromSeconds(int64_t seconds) {
+  for (ReplicationInterval interval :
+       {ReplicationInterval::k30Seconds, ReplicationInterval::k5Minutes, ReplicationInterval::k15Minutes}) {
+    if (seconds == static_cast<int64_t>(interval)) return interval;
+  }
+  return Invalid("replication interval of " + std::to_string(seconds) + " s: choose 30, 300 or 900 seconds");
+}
+
 ProtectionSettings WithDefaults(ProtectionSettings settings) {
   for (size_t i = 0; i < settings.disks.size(); ++i) {
     DiskSpec& disk = settings.disks[i];

@@ -479,7 +479,7 @@ Result<ProtectionSettings> SettingsFromJson(const json::object& o, const std::st
   s.tls.ca_file = f.String("tls_ca_file");
   s.proxy = f.OptionalString("proxy");
   s.encryption_key_file = f.String("encryption_key_file");
-  auto interval = ParseInterval(std::to_string(f.I64("interval_seconds")));
+  auto interval = IntervalFromSeconds(f.I64("interval_seconds"));
   if (!interval.ok()) f.Fail("interval_seconds", "not 30, 300 or 900");
   s.interval = interval.ok() ? *interval : ReplicationInterval::k5Minutes;
   s.recovery_history = std::chrono::hours(f.I64("recovery_history_hours"));

@@ -184,10 +184,12 @@ int main(void) {
   /* Settings are checked at protection, with messages naming them. */
   CHECK_OK(hvr_protection_create("c-vm", store, &protection));
   CHECK(hvr_protection_set_interval(protection, 60) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "replication interval of 60 s: choose 30, 300 or 900 seconds") != NULL);
   CHECK_OK(hvr_protection_add_disk(protection, v.disk_path, folder, "hvr", NULL));
   CHECK_OK(hvr_protection_set_interval(protection, 30));
   CHECK_OK(hvr_protection_set_recovery_history(protection, 2));
   CHECK_OK(hvr_protection_set_app_consistent_frequency(protection, 1));
+  CHECK(hvr_protection_set_resync_window(protection, 1, 8 * 60, 18 * 60, 0x100) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_protection_set_resync_window(protection, 1, 8 * 60, 18 * 60, 0x3e));
   CHECK_OK(hvr_protection_set_failover_setting(protection, "size", "Standard_D2s_v5"));
   CHECK_OK(hvr_session_options_create(&options));

@@ -250,6 +250,9 @@ int main(void) {
   CHECK(hvr_store_options_set_encryption_key(options, (const uint8_t *)"short", 5) == HVR_INVALID_ARGUMENT);
   CHECK(hvr_store_options_set_bandwidth(options, 0, 0, 17 * 60, 9 * 60, 0x3e) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_store_options_set_bandwidth(options, 0, 0, 9 * 60, 17 * 60, 0x3e));
+  /* A day bit above Saturday is an error, never ignored. */
+  CHECK(hvr_store_options_set_bandwidth(options, 0, 0, 9 * 60, 17 * 60, 0xbe) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "days 0x000000be has bits above bit 6 (Saturday)") != NULL);
   /* Request retries are checked where they are set, with the rule's own words. */
   CHECK(hvr_store_options_set_retries(options, 0, 1000, 30000, 120000) == HVR_INVALID_ARGUMENT);
   CHECK(strstr(hvr_last_error_message(), "max_attempts must be 1 to 100") != NULL);
