@@ -360,7 +360,7 @@ function Get-HvrDisk {
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
         [Alias('FullName')] [string[]] $Path,
-        [ValidateRange(1, 1024)] [int] $MaxChainDepth = 64,
+        [int] $MaxChainDepth = 64,
         [switch] $IgnoreVhdParentTimestamp
     )
     process {
@@ -483,7 +483,7 @@ function Convert-HvrDisk {
         [Parameter(Mandatory, Position = 1)] [string] $DestinationPath,
         [ValidateSet('Dynamic', 'Fixed')] [string] $VHDType = 'Dynamic',
         [uint32] $BlockSizeBytes,
-        [ValidateRange(0, 64)] [int] $ThrottleLimit = 0,
+        [int] $ThrottleLimit = 0,
         [switch] $Force,
         [switch] $Passthru
     )
@@ -555,7 +555,7 @@ function New-HvrManifest {
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)] [Alias('FullName')] [string] $Path,
         [Parameter(Mandatory, Position = 1)] [string] $DestinationPath,
         [uint32] $ChunkSizeBytes = 0,
-        [ValidateRange(0, 256)] [uint32] $ThrottleLimit = 0,
+        [uint32] $ThrottleLimit = 0,
         [switch] $Force
     )
     process {
@@ -616,7 +616,7 @@ function Compare-HvrDisk {
         [Parameter(Mandatory, ParameterSetName = 'Manifests')] [string] $ManifestPath,
         [Parameter(ParameterSetName = 'Disks')] [uint32] $ChunkSizeBytes = 0,
         [Parameter(ParameterSetName = 'Disks')]
-        [Parameter(ParameterSetName = 'DiskToManifest')] [ValidateRange(0, 256)] [uint32] $ThrottleLimit = 0,
+        [Parameter(ParameterSetName = 'DiskToManifest')] [uint32] $ThrottleLimit = 0,
         [switch] $IncludeRuns
     )
     try {
@@ -797,16 +797,16 @@ function New-HvrStoreOption {
     [CmdletBinding()]
     [OutputType([Hvr.StoreOptions])]
     param(
-        [ValidateRange(1, 64)] [int] $MaxInFlight,
-        [ValidateRange(1, 3600)] [int] $ConnectTimeoutSec,
-        [ValidateRange(1, 3600)] [int] $IoTimeoutSec,
+        [int] $MaxInFlight,
+        [int] $ConnectTimeoutSec,
+        [int] $IoTimeoutSec,
         [switch] $SkipCertificateCheck,
         [string] $CaFile,
         [string] $Proxy,
         [uint64] $WorkHoursBytesPerSecond,
         [uint64] $NonWorkHoursBytesPerSecond,
-        [ValidateRange(0, 1440)] [int] $WorkStartMinute = 540,
-        [ValidateRange(0, 1440)] [int] $WorkEndMinute = 1020,
+        [int] $WorkStartMinute = 540,
+        [int] $WorkEndMinute = 1020,
         [System.DayOfWeek[]] $WorkDays = @('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'),
         [byte[]] $EncryptionKey
     )
@@ -1166,26 +1166,26 @@ function Enable-HvrReplication {
         [Alias('FullName')] [string[]] $Path,
         [Parameter(Mandatory)] [string] $Target,
         [Parameter(Mandatory)] [string] $StateDir,
-        [ValidateSet(30, 300, 900)] [int] $ReplicationFrequencySec = 300,
-        [ValidateRange(0, 360)] [int] $RecoveryHistoryHours,
-        [Alias('VSSSnapshotFrequencyHour')] [ValidateRange(0, 12)] [int] $AppConsistentFrequencyHours,
-        [ValidateRange(1, [int]::MaxValue)] [int] $RpoThresholdSec,
+        [int] $ReplicationFrequencySec = 300,
+        [int] $RecoveryHistoryHours,
+        [Alias('VSSSnapshotFrequencyHour')] [int] $AppConsistentFrequencyHours,
+        [int] $RpoThresholdSec,
         [string[]] $LogFolderPath,
         [string[]] $LogName,
         [string[]] $ReplicaDiskName,
-        [ValidateRange(1, 64)] [int] $MaxInFlight,
+        [int] $MaxInFlight,
         [switch] $SkipCertificateCheck,
         [string] $CaFile,
         [string] $Proxy,
         [string] $EncryptionKeyFile,
         [uint64] $WorkHoursBytesPerSecond,
         [uint64] $NonWorkHoursBytesPerSecond,
-        [ValidateRange(0, 1440)] [int] $WorkStartMinute = 540,
-        [ValidateRange(0, 1440)] [int] $WorkEndMinute = 1020,
+        [int] $WorkStartMinute = 540,
+        [int] $WorkEndMinute = 1020,
         [System.DayOfWeek[]] $WorkDays = @('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'),
         [bool] $AutoResynchronizeEnabled = $true,
-        [ValidateRange(0, 1440)] [int] $OfficeHoursStartMinute = 480,
-        [ValidateRange(0, 1440)] [int] $OfficeHoursEndMinute = 1080,
+        [int] $OfficeHoursStartMinute = 480,
+        [int] $OfficeHoursEndMinute = 1080,
         [System.DayOfWeek[]] $OfficeDays = @('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'),
         [uint32] $ChunkSizeBytes,
         [hashtable] $FailoverSetting,

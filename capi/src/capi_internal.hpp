@@ -41,6 +41,14 @@ hvr_status Fail(hvr_status status, std::string message);
 inline hvr_status ToStatus(Code code) { return static_cast<hvr_status>(static_cast<int>(code)); }
 inline Code ToCode(hvr_status status) { return static_cast<Code>(static_cast<int>(status)); }
 
+// The one way a setter checks what it sets: the options type's own Validate(), whose
+// message the failure carries after `function`. No setter keeps a range of its own.
+template <typename Options>
+hvr_status CheckOptions(const Options& changed, const char* function) {
+  if (Status valid = changed.Validate(); !valid.ok()) return Fail(valid.error().WithContext(function));
+  return HVR_OK;
+}
+
 // Returns Fail(...) for a NULL pointer argument, naming it, else HVR_OK.
 hvr_status RequireNonNull(const void* pointer, const char* function, const char* argument);
 

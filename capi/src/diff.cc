@@ -29,6 +29,7 @@ struct hvr_diff {
 
 namespace {
 
+using hvr::capi::CheckOptions;
 using hvr::capi::CopyOut;
 using hvr::capi::Fail;
 using hvr::capi::Guard;
@@ -133,11 +134,9 @@ void hvr_chunk_options_destroy(hvr_chunk_options* options) { delete options; }
 hvr_status hvr_chunk_options_set_chunk_size(hvr_chunk_options* options, uint32_t chunk_size) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    if (chunk_size != 0) {
-      if (const hvr::Status valid = hvr::ValidateChunkSize(chunk_size); !valid.ok()) {
-        return Fail(valid.error());
-      }
-    }
+    hvr::ChunkOptions changed = ToCxx(options);
+    changed.chunk_size = chunk_size;
+    HVR_CAPI_CHECK(CheckOptions(changed, __func__));
     options->chunk_size = chunk_size;
     return HVR_OK;
   });
@@ -146,6 +145,9 @@ hvr_status hvr_chunk_options_set_chunk_size(hvr_chunk_options* options, uint32_t
 hvr_status hvr_chunk_options_set_threads(hvr_chunk_options* options, uint32_t threads) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    hvr::ChunkOptions changed = ToCxx(options);
+    changed.threads = threads;
+    HVR_CAPI_CHECK(CheckOptions(changed, __func__));
     options->threads = threads;
     return HVR_OK;
   });

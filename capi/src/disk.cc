@@ -31,6 +31,7 @@ struct hvr_convert_options {
 
 namespace {
 
+using hvr::capi::CheckOptions;
 using hvr::capi::Fail;
 using hvr::capi::Guard;
 using hvr::capi::RequireNonNull;
@@ -118,8 +119,10 @@ void hvr_disk_open_options_destroy(hvr_disk_open_options* options) { delete opti
 hvr_status hvr_disk_open_options_set_max_chain_depth(hvr_disk_open_options* options, int depth) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    if (depth < 1) return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": depth must be at least 1");
-    options->options.max_chain_depth = depth;
+    hvr::OpenDiskOptions changed = options->options;
+    changed.max_chain_depth = depth;
+    HVR_CAPI_CHECK(CheckOptions(changed, __func__));
+    options->options = changed;
     return HVR_OK;
   });
 }
@@ -361,8 +364,10 @@ hvr_status hvr_convert_options_set_block_size(hvr_convert_options* options, uint
 hvr_status hvr_convert_options_set_threads(hvr_convert_options* options, int threads) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    if (threads < 0) return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": threads must not be negative");
-    options->options.threads = threads;
+    hvr::ConvertOptions changed = options->options;
+    changed.threads = threads;
+    HVR_CAPI_CHECK(CheckOptions(changed, __func__));
+    options->options = changed;
     return HVR_OK;
   });
 }

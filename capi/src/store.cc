@@ -28,6 +28,7 @@ struct hvr_store {
 
 namespace {
 
+using hvr::capi::CheckOptions;
 using hvr::capi::Fail;
 using hvr::capi::Guard;
 using hvr::capi::RequireNonNull;
@@ -99,10 +100,10 @@ void hvr_store_options_destroy(hvr_store_options* options) { delete options; }
 hvr_status hvr_store_options_set_max_in_flight(hvr_store_options* options, int requests) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    if (hvr::Status valid = hvr::ValidateMaxInFlight(requests); !valid.ok()) {
-      return Fail(valid.error().WithContext(__func__));
-    }
-    options->options.max_in_flight = requests;
+    hvr::StoreOptions changed = options->options;
+    changed.max_in_flight = requests;
+    HVR_CAPI_CHECK(CheckOptions(changed, __func__));
+    options->options = changed;
     return HVR_OK;
   });
 }
@@ -111,11 +112,11 @@ hvr_status hvr_store_options_set_timeouts(hvr_store_options* options, int64_t co
                                           int64_t io_ms) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    if (connect_ms <= 0 || io_ms <= 0) {
-      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": timeouts must be positive");
-    }
-    options->options.connect_timeout = std::chrono::milliseconds(connect_ms);
-    options->options.io_timeout = std::chrono::milliseconds(io_ms);
+    hvr::StoreOptions changed = options->options;
+    changed.connect_timeout = std::chrono::milliseconds(connect_ms);
+    changed.io_timeout = std::chrono::milliseconds(io_ms);
+    HVR_CAPI_CHECK(CheckOptions(changed, __func__));
+    options->options = changed;
     return HVR_OK;
   });
 }

@@ -41,6 +41,10 @@ struct ChunkOptions {
   // Bytes of disk address space done, of the total; at most about a thousand calls.
   ProgressFn progress;
   const CancelToken* cancel = nullptr;
+
+  // The chunk size 0 or ValidateChunkSize's; threads 0 to 256. Every call taking these
+  // options checks them first.
+  Status Validate() const;
 };
 
 // Hashes every chunk of `disk`.

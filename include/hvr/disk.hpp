@@ -80,7 +80,12 @@ struct OpenDiskOptions {
   // record the parent file's modification time, which a copy may not keep. Turn this off
   // to rely on the unique id alone.
   bool check_vhd_parent_timestamp = true;
+
+  // max_chain_depth 1 to kMaxChainDepth; OpenDisk and DetectDiskFormat check it first.
+  Status Validate() const;
 };
+
+inline constexpr int kMaxChainDepth = 1024;
 
 // Opens a disk image read-only, as raw, VHD or VHDX (OpenDiskOptions::format). A differencing
 // disk opens its parents (relative locator first, then absolute) and checks their

@@ -31,6 +31,9 @@ struct ConvertOptions {
   bool overwrite = false;   // replace an existing destination (else kConflict)
   ProgressFn progress;      // bytes of allocated source data processed
   const CancelToken* cancel = nullptr;
+
+  // threads 0 to 256; ConvertDisk checks it first.
+  Status Validate() const;
 };
 
 struct ConvertStats {

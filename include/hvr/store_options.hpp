@@ -99,7 +99,8 @@ struct StoreOptions {
   const Clock* clock = nullptr;
 
   // kInvalidArgument naming the option and its range for an option out of range
-  // (max_in_flight, retry). Both stores check their options with it when opened.
+  // (max_in_flight, connect_timeout and io_timeout, retry). Both stores check their
+  // options with it when opened, and the C API when an option is set.
   Status Validate() const;
 };
 

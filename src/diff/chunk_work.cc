@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/worker_threads.hpp"
+
 namespace hvr {
 
 std::vector<ChunkSpan> SlicesOf(uint64_t chunk_count, uint32_t chunk_size) {
@@ -40,13 +42,20 @@ ByteRange SpanBytes(const ChunkSpan& span, uint32_t chunk_size, uint64_t size) {
   return {begin, end - begin};
 }
 
+Status ChunkOptions::Validate() const {
+  if (chunk_size != 0) HVR_RETURN_IF_ERROR(ValidateChunkSize(chunk_size));
+  return ValidateWorkerThreads(threads, "chunk options");
+}
+
 Result<uint32_t> ChosenChunkSize(const ChunkOptions& options, uint32_t fallback) {
+  HVR_RETURN_IF_ERROR(options.Validate());
   const uint32_t chunk_size = options.chunk_size != 0 ? options.chunk_size : fallback;
   HVR_RETURN_IF_ERROR(ValidateChunkSize(chunk_size));
   return chunk_size;
 }
 
 Status CheckChunkSizeMatches(const ChunkOptions& options, const Manifest& manifest) {
+  HVR_RETURN_IF_ERROR(options.Validate());
   if (options.chunk_size == 0 || options.chunk_size == manifest.chunk_size()) return Ok();
   return Error(Code::kInvalidArgument,
                "chunk size " + std::to_string(options.chunk_size) +

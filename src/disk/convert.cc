@@ -15,6 +15,7 @@
 #include "disk/flat_create.hpp"
 #include "disk/new_file.hpp"
 #include "disk/vhdx_create.hpp"
+#include "util/worker_threads.hpp"
 #include "util/zero.hpp"
 #include "hvr/disk_convert.hpp"
 #include "hvr/disk_create.hpp"
@@ -116,8 +117,11 @@ const char* ConvertTargetName(ConvertTarget target) {
   return "unknown";
 }
 
+Status ConvertOptions::Validate() const { return ValidateWorkerThreads(threads, "convert options"); }
+
 Result<ConvertStats> ConvertDisk(const DiskReader& source, const std::string& destination,
                                  const ConvertOptions& options) {
+  HVR_RETURN_IF_ERROR(options.Validate());
   ConvertStats stats;
   stats.virtual_size = TargetSize(options.target, source.info());
   HVR_ASSIGN_OR_RETURN(const RangeList ranges, source.AllocatedRanges());

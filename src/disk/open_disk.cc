@@ -150,7 +150,14 @@ std::optional<DiskFormat> DiskFormatOfName(std::string_view path) {
   return std::nullopt;
 }
 
+Status OpenDiskOptions::Validate() const {
+  if (max_chain_depth >= 1 && max_chain_depth <= kMaxChainDepth) return Ok();
+  return Error(Code::kInvalidArgument, "open options: max_chain_depth must be 1 to " + std::to_string(kMaxChainDepth) +
+                                           ", not " + std::to_string(max_chain_depth));
+}
+
 Result<DiskFormat> DetectDiskFormat(const std::string& path, const OpenDiskOptions& options) {
+  HVR_RETURN_IF_ERROR(options.Validate());
   HVR_RETURN_IF_ERROR(File::Open(path, File::Mode::kRead));  // a missing file has no format
   return ChooseFormat(path, options.format);
 }
@@ -161,11 +168,13 @@ Result<std::unique_ptr<DiskReader>> OpenInChain(const std::string& path, ChainCo
 }
 
 Result<std::unique_ptr<DiskReader>> OpenDisk(const std::string& path, const OpenDiskOptions& options) {
+  HVR_RETURN_IF_ERROR(options.Validate());
   ChainContext chain{options, {}, {}};
   return OpenAs(path, options.format, chain);
 }
 
 Result<std::unique_ptr<DiskWriter>> OpenDiskForWrite(const std::string& path, const WriteOptions& options) {
+  HVR_RETURN_IF_ERROR(options.open.Validate());
   ChainContext chain{options.open, {}, {}};
   HVR_RETURN_IF_ERROR(EnterChain(path, chain));
   HVR_ASSIGN_OR_RETURN(const DiskFormat format, ChooseFormat(path, options.open.format));

@@ -26,6 +26,12 @@ Status ValidateMaxInFlight(int requests) {
 
 Status StoreOptions::Validate() const {
   HVR_RETURN_IF_ERROR(ValidateMaxInFlight(max_in_flight));
+  constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(1);
+  for (const auto& [name, timeout] : {std::pair{"connect_timeout", connect_timeout}, std::pair{"io_timeout", io_timeout}}) {
+    if (timeout <= std::chrono::milliseconds(0) || timeout > kMaxTimeout) {
+      return Invalid(std::string(name) + " must be 1 ms to 1 hour, not " + std::to_string(timeout.count()) + " ms");
+    }
+  }
   return ValidateRequestRetryOptions(retry);
 }
 

@@ -99,6 +99,10 @@ static void test_chain_convert_merge(void) {
 
   CHECK_OK(hvr_disk_open_options_create(&open));
   CHECK_OK(hvr_disk_open_options_set_max_chain_depth(open, 2));
+  /* Ranges are the options' own, with their words; a refused value leaves the option. */
+  CHECK(hvr_disk_open_options_set_max_chain_depth(open, 1025) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "max_chain_depth must be 1 to 1024, not 1025") != NULL);
+  CHECK(hvr_disk_open_options_set_max_chain_depth(open, 0) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_disk_open(child, open, &disk));
   info.struct_size = sizeof info;
   CHECK_OK(hvr_disk_get_info(disk, &info));
@@ -107,6 +111,9 @@ static void test_chain_convert_merge(void) {
 
   CHECK_OK(hvr_convert_options_create(&convert));
   CHECK_OK(hvr_convert_options_set_threads(convert, 2));
+  CHECK(hvr_convert_options_set_threads(convert, 257) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "threads must be 0 (one per core) to 256, not 257") != NULL);
+  CHECK(hvr_convert_options_set_threads(convert, -1) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_disk_convert(disk, path_in_dir("c.raw", raw), HVR_CONVERT_RAW, convert, NULL, on_progress, &calls));
   CHECK(calls > 0);
   CHECK(hvr_disk_convert(disk, raw, HVR_CONVERT_RAW, convert, NULL, NULL, NULL) == HVR_CONFLICT);

@@ -250,6 +250,10 @@ int main(void) {
   CHECK(hvr_store_options_set_encryption_key(options, (const uint8_t *)"short", 5) == HVR_INVALID_ARGUMENT);
   CHECK(hvr_store_options_set_bandwidth(options, 0, 0, 17 * 60, 9 * 60, 0x3e) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_store_options_set_bandwidth(options, 0, 0, 9 * 60, 17 * 60, 0x3e));
+  CHECK_OK(hvr_store_options_set_timeouts(options, 5000, 60000));
+  CHECK(hvr_store_options_set_timeouts(options, 0, 60000) == HVR_INVALID_ARGUMENT);
+  CHECK(hvr_store_options_set_timeouts(options, 5000, 3600001) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "io_timeout must be 1 ms to 1 hour, not 3600001 ms") != NULL);
   /* A day bit above Saturday is an error, never ignored. */
   CHECK(hvr_store_options_set_bandwidth(options, 0, 0, 9 * 60, 17 * 60, 0xbe) == HVR_INVALID_ARGUMENT);
   CHECK(strstr(hvr_last_error_message(), "days 0x000000be has bits above bit 6 (Saturday)") != NULL);
