@@ -27,6 +27,7 @@
 #include "hvr/clock.hpp"
 #include "hvr/engine.hpp"
 #include "hvr/error.hpp"
+#include "hvr/event.hpp"
 #include "hvr/guid.hpp"
 #include "hvr/health.hpp"
 #include "hvr/host.hpp"
@@ -117,6 +118,10 @@ struct SessionOptions {
   // Called whenever a job starts, changes step, makes progress (at most every half
   // second) or ends; on the operation's thread.
   std::function<void(const Job& job)> on_job;
+  // Called for every event (hvr/event.hpp: health, state, resync required, recovery point,
+  // retry scheduled, failover steps) as it happens; on the thread of the operation, or of
+  // RunDue for health the passing time changed. Writable sessions only.
+  std::function<void(const Event& event)> on_event;
   LogFn log;
   // Sessions a single Engine runs at once share its bound; this bounds this session's
   // writes in flight: 1 to kMaxInFlight overrides the settings' max_in_flight, 0 keeps it.

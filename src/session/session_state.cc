@@ -622,6 +622,45 @@ json::object ToJson(const SessionStatus& s) {
 
 namespace hvr {
 
+json::object ToJson(const Event& e) {
+  json::object o{{"id", static_cast<int>(e.id)}, {"name", EventName(e.id)}, {"vm_name", e.vm_name},
+                 {"time", ToUnixSeconds(e.time)}, {"message", e.message}};
+  switch (e.id) {
+    case EventId::kProtectionEnabled:
+      break;
+    case EventId::kStateChanged:
+      o["state"] = ReplicationStateName(e.state);
+      o["previous_state"] = ReplicationStateName(e.previous_state);
+      break;
+    case EventId::kHealthChanged:
+      o["health"] = HealthName(e.health);
+      o["previous_health"] = HealthName(e.previous_health);
+      o["reason"] = e.reason;
+      break;
+    case EventId::kResyncRequired:
+      o["reason"] = e.reason;
+      o["next_attempt"] = Optional(e.next_attempt);
+      break;
+    case EventId::kRecoveryPointTaken:
+      o["point_id"] = e.point_id;
+      o["app_consistent"] = e.app_consistent;
+      break;
+    case EventId::kRetryScheduled:
+      o["reason"] = e.reason;
+      o["retries"] = e.retries;
+      o["next_attempt"] = Optional(e.next_attempt);
+      o["job_id"] = e.job_id;
+      break;
+    case EventId::kFailoverStepEnded:
+      o["job_id"] = e.job_id;
+      o["job_type"] = JobTypeName(e.job_type);
+      o["step"] = e.step;
+      o["reason"] = e.reason;
+      break;
+  }
+  return o;
+}
+
 json::object ToJson(const FailoverVm& vm) {
   json::array disks;
   for (const FailoverDisk& d : vm.disks) {
