@@ -11,6 +11,7 @@
 
 #include "arguments.hpp"
 #include "command.hpp"
+#include "follow_log.hpp"
 #include "session/session_state.hpp"
 #include "session_context.hpp"
 #include "store_arguments.hpp"
@@ -191,6 +192,7 @@ struct RunArgs {
   std::optional<int> cycles;
   std::chrono::milliseconds every{0};
   bool follow = false;
+  bool json = false;
   bool quiet = false;
 };
 
@@ -204,6 +206,11 @@ int Replicate(const RunArgs& args) {
   auto context = SessionContext::Create();
   if (!context.ok()) return ReportError(context.error());
   const auto& dirs = args.state_dirs;
+  FollowLog follow_log(std::cout, args.json);
+  if (follow && !quiet) {
+    (*context)->Observe([&](const hvr::Event& e) { follow_log.Event(e); },
+                        [&](const hvr::Job& job) { follow_log.JobEnded(job); });
+  }
   std::vector<Session*> sessions;
   for (const auto& dir : dirs) {
     auto session = (*context)->Open(dir, false, !quiet && !follow && dirs.size() == 1);
@@ -240,6 +247,7 @@ Runner Run(CLI::App& app) {
                                  0);
   AddDuration(app, "--every", a->every, "with --cycles: the time between cycles");
   app.add_flag("--follow", a->follow, "replicate on each VM's schedule until stopped (Ctrl+C)")->excludes(cycles);
+  app.add_flag("--json", a->json, "with --follow: each job's end and each event as a line of JSON")->needs("--follow");
   app.add_flag("--quiet", a->quiet, "print nothing but errors");
   return [a] { return Replicate(*a); };
 }
@@ -555,11 +563,14 @@ std::vector<Command> SessionCommands() {
        .description = "Replicates the VMs of the state directories given: first their initial replication when it "
                       "has not finished (it resumes where it stopped) and a resync when one is due, then either "
                       "--cycles delta cycles, --every apart, or, with --follow, cycles on each VM's schedule with "
-                      "its retries until Ctrl+C. Give --cycles N or --follow. Exits with the code of the last "
-                      "failure: 3 when retrying may help, 4 when the VM waits for a resync.",
+                      "its retries until Ctrl+C, writing a line for each job that ends (each cycle) and for "
+                      "each event (docs/monitoring.md), as JSON lines with --json. Give --cycles N or --follow. "
+                      "Exits with the code of the last failure: 3 when retrying may help, 4 when the VM waits for "
+                      "a resync.",
        .examples = {{"--state-dir /var/lib/hvr/sql01 --cycles 4 --every 2s", ""},
                     {"--state-dir /var/lib/hvr/sql01 --state-dir /var/lib/hvr/web01 --follow",
-                     "two VMs on their schedules, until stopped"}},
+                     "two VMs on their schedules, until stopped"},
+                    {"--state-dir /var/lib/hvr/sql01 --follow --json", "each cycle and event as a line of JSON"}},
        .declare = Run},
       {.words = {"resync"},
        .summary = "resynchronize now (or ask the running replication to)",

@@ -4,8 +4,11 @@
 // alone.
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "hvr/error.hpp"
@@ -126,6 +129,43 @@ TEST_F(HvreplSessionTest, APlansFailedActionIsThePlansErrorWithItsExitStatus) {
   EXPECT_NE(out.find("action 'exit 3'"), std::string::npos) << out;
   EXPECT_NE(out.find("exited with status 3"), std::string::npos) << out;
   EXPECT_EQ(out.find("internal"), std::string::npos) << out;
+}
+
+
+// run --follow --json: a line per event and per job that ends, as another process's
+// request for a resync makes them.
+TEST_F(HvreplSessionTest, FollowWritesALinePerEventAndPerJob) {
+  auto follow = std::make_unique<ChildProcess>(
+      std::vector<std::string>{HVREPL_PATH, "run", "--state-dir", State(), "--follow", "--json"},
+      dir_.File("follow.log"));
+  std::this_thread::sleep_for(500ms);
+  Expect(0, {"resync", "--state-dir", State()});
+  // The scheduler looks every second; the resync of 16 MiB takes a few more.
+  for (int i = 0; i < 600 && Log("follow.log").find("\"type\":\"resynchronization\"") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
+  follow->Kill(SIGTERM);
+  EXPECT_EQ(follow->Wait(), 0) << Log("follow.log");
+  std::vector<std::string> seen;
+  std::istringstream lines(Log("follow.log"));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] != '{') continue;  // the note on stderr
+    const boost::json::object o = boost::json::parse(line).as_object();
+    EXPECT_EQ(o.at("vm_name").as_string(), "safe-vm") << line;
+    if (o.at("kind") == "event") {
+      seen.push_back(std::string(o.at("name").as_string()));
+      if (o.at("name") == "resync_required") {
+        EXPECT_EQ(o.at("reason"), "requested by an operator") << line;
+      }
+    } else {
+      ASSERT_EQ(o.at("kind"), "job") << line;
+      seen.push_back(std::string(o.at("type").as_string()) + " " + std::string(o.at("state").as_string()));
+    }
+  }
+  const std::vector<std::string> expected = {
+      "state_changed",        "resync_required", "health_changed", "state_changed",
+      "recovery_point_taken", "state_changed",   "health_changed", "resynchronization succeeded"};
+  EXPECT_EQ(seen, expected) << Log("follow.log");
 }
 
 }  // namespace
