@@ -1173,6 +1173,7 @@ typedef struct hvr_session_status {
   hvr_status last_error;    /* HVR_OK when none; hvr_session_status_json has its message */
   int64_t failing_since;    /* 0 when not failing */
   int64_t next_attempt;     /* 0: nothing due by itself */
+  int32_t retries;          /* failed attempts after the first of the current failure run */
 } hvr_session_status;
 
 HVR_API hvr_status hvr_session_get_status(const hvr_session *session, hvr_session_status *out);

@@ -339,6 +339,7 @@ hvr_status hvr_session_get_status(const hvr_session* session, hvr_session_status
     full.last_error = s.last_error ? hvr::capi::ToStatus(s.last_error->code()) : HVR_OK;
     full.failing_since = s.failing_since ? Seconds(*s.failing_since) : 0;
     full.next_attempt = s.next_attempt ? Seconds(*s.next_attempt) : 0;
+    full.retries = s.retries;
     return CopyOut(full, out, __func__);
   });
 }

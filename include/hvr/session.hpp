@@ -95,6 +95,7 @@ struct SessionStatus {
   std::string health_reason;
   std::optional<TimePoint> failing_since;
   std::optional<TimePoint> next_attempt;
+  int retries = 0;  // failed attempts after the first of the current failure run
   std::string resync_reason;  // set while a resync is required or running
   uint64_t cycles = 0;        // delta cycles completed
   uint64_t bytes_sent = 0;

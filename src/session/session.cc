@@ -728,6 +728,7 @@ SessionStatus Session::Impl::CurrentStatus() const {
   } else if (s.failure) {
     health.unresolved_error = s.failure->last_error;
     out.failing_since = s.failure->first_failure;
+    out.retries = s.failure->retries;
   } else if (s.state == ReplicationState::kResyncRequired || s.state == ReplicationState::kResynchronizing) {
     health.unresolved_error = Error(Code::kResyncRequired, s.resync_reason);
   }

@@ -609,6 +609,7 @@ json::object ToJson(const SessionStatus& s) {
   o["last_error"] = s.last_error ? json::value(ErrorToJson(*s.last_error)) : json::value(nullptr);
   o["failing_since"] = Optional(s.failing_since);
   o["next_attempt"] = Optional(s.next_attempt);
+  o["retries"] = s.retries;
   o["store"] = StoreStatisticsToJson(s.store);
   o["progress"] = s.progress ? json::value(ToJson(*s.progress)) : json::value(nullptr);
   o["pending_bytes"] = s.pending_bytes;
