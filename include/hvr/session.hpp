@@ -97,6 +97,7 @@ struct SessionStatus {
   std::optional<TimePoint> next_attempt;
   int retries = 0;  // failed attempts after the first of the current failure run
   std::string resync_reason;  // set while a resync is required or running
+  bool test_failover = false;  // a test failover exists, until it is cleaned up
   uint64_t cycles = 0;        // delta cycles completed
   uint64_t bytes_sent = 0;
   std::vector<DiskStatus> disks;

@@ -697,6 +697,7 @@ SessionStatus Session::Impl::CurrentStatus() const {
   out.recovery_point_count = s.points.size();
   out.cycles = s.cycles;
   out.resync_reason = s.resync_reason;
+  out.test_failover = s.test_failover.has_value();
   if (!s.points.empty()) {
     out.latest_point = s.points.back();
     out.last_replicated = s.points.back().source_time;

@@ -610,6 +610,7 @@ json::object ToJson(const SessionStatus& s) {
   o["failing_since"] = Optional(s.failing_since);
   o["next_attempt"] = Optional(s.next_attempt);
   o["retries"] = s.retries;
+  o["test_failover"] = s.test_failover;
   o["store"] = StoreStatisticsToJson(s.store);
   o["progress"] = s.progress ? json::value(ToJson(*s.progress)) : json::value(nullptr);
   o["pending_bytes"] = s.pending_bytes;

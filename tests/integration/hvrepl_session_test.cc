@@ -136,6 +136,27 @@ TEST_F(HvreplSessionTest, APlansFailedActionIsThePlansErrorWithItsExitStatus) {
   EXPECT_EQ(out.find("internal"), std::string::npos) << out;
 }
 
+// plan cleanup removes what plan run --test made, and only that; run again it finds
+// nothing left.
+TEST_F(HvreplSessionTest, PlanCleanupRemovesThePlansTestFailover) {
+  const std::string plan = dir_.File("plan.json");
+  ASSERT_OK(WriteFileAtomically(plan, R"({"name": "p", "groups": [{"vms": [")" + State() + R"("]}]})"));
+  Expect(0, {"plan", "run", plan, "--test"});
+  const auto test_failover = [&] {
+    const auto status = boost::json::parse(Expect(0, {"status", "--state-dir", State(), "--json"})).as_object();
+    return status.at("test_failover").as_bool();
+  };
+  ASSERT_TRUE(test_failover());
+  EXPECT_NE(Expect(0, {"store", "ls", Store()}).find("safe-vm-disk0-test"), std::string::npos);
+
+  const std::string out = Expect(0, {"plan", "cleanup", plan});
+  EXPECT_NE(out.find("safe-vm: test VM and disks removed"), std::string::npos) << out;
+  EXPECT_FALSE(test_failover());
+  const std::string left = Expect(0, {"store", "ls", Store()});
+  EXPECT_EQ(left.find("-test"), std::string::npos) << left;
+  EXPECT_NE(left.find("safe-vm-disk0"), std::string::npos) << "the replica stays: " << left;
+  EXPECT_NE(Expect(0, {"plan", "cleanup", plan}).find("safe-vm: no test failover"), std::string::npos);
+}
 
 // run --follow --json: a line per event and per job that ends, as another process's
 // request for a resync makes them.
