@@ -3,7 +3,9 @@
 // on the scheduler's threads: lines never interleave.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <mutex>
+#include <string>
 #include <ostream>
 
 #include "hvr/event.hpp"
@@ -19,6 +21,9 @@ class FollowLog {
   void JobEnded(const hvr::Job& job);
 
  private:
+  // One line: `document` with its "kind" under --json, else `line`.
+  void Write(boost::json::object document, const char* kind, const std::string& line);
+
   std::mutex mu_;
   std::ostream& out_;
   const bool json_;

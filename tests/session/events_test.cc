@@ -63,13 +63,8 @@ TEST_P(EventsTest, AScriptedLifeGivesItsEventsInOrder) {
   EXPECT_EQ(got[0].point_id, "2");
 
   // Another agent holds the replica's lease: the cycle fails, and is retried later.
-  const std::string replica = session_->status().disks[0].replica;
-  StoreOptions options = OptionsFor(GetParam());
-  options.clock = &clock_;
-  auto other = OpenStore(target_, options, engine_->executor());
-  ASSERT_OK(other);
-  ASSERT_OK((*other)->AsyncBreakLease(replica, 0s, use_future).get());
-  ASSERT_OK((*other)->AsyncAcquireLease(replica, kInfiniteLease, "", use_future).get());
+  auto other = HoldLeaseAsAnotherAgent();
+  ASSERT_TRUE(other);
   ASSERT_OK(guest_->Write(40));
   clock_.Advance(30s);
   EXPECT_FALSE(session_->RunCycle().ok());
@@ -82,7 +77,7 @@ TEST_P(EventsTest, AScriptedLifeGivesItsEventsInOrder) {
   EXPECT_EQ(got[1].health, Health::kWarning);
   EXPECT_EQ(got[1].reason, session_->status().health_reason);
 
-  ASSERT_OK((*other)->AsyncReleaseLease(replica, use_future).get());
+  other.reset();  // lets go of its lease
   clock_.Advance(10min);
   ASSERT_OK(session_->RunDue());
   got = Take();
