@@ -25,6 +25,7 @@ test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libvhdi-utils rsync binutils
   mono-mcs mono-runtime
+  prometheus
 )
 
 packages=("${build_packages[@]}")

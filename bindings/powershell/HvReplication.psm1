@@ -1317,17 +1317,21 @@ function Get-HvrReplication {
 
 <#
 .SYNOPSIS
-Replication statistics of protected VMs, like Measure-VMReplication: health, the last
-replication and the RPO, what waits to be sent, bytes sent, cycles, and from the job
-history the delta cycles that succeeded and failed and how long they took on average.
+Replication statistics of protected VMs, like Measure-VMReplication, with Hyper-V's
+property names where they mean the same (the names hvrepl stats shows): since the last reset (hvrepl stats --reset), or
+with -SinceProtection since protection was enabled (docs/monitoring.md says what each
+counts).
 .EXAMPLE
 Get-ChildItem D:\hvr -Directory | Measure-HvrReplication
+.EXAMPLE
+Measure-HvrReplication D:\hvr\sql01 -SinceProtection
 #>
 function Measure-HvrReplication {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('FullName')] [string[]] $StateDir
+        [Alias('FullName')] [string[]] $StateDir,
+        [switch] $SinceProtection
     )
     process {
         foreach ($dir in $StateDir) {
@@ -1335,21 +1339,13 @@ function Measure-HvrReplication {
                 $session = Open-HvrSession -Cmdlet $PSCmdlet -StateDir $dir -ReadOnly
                 try {
                     $replication = ConvertTo-HvrReplicationObject -Session $session
-                    $jobs = @(ConvertFrom-HvrJsonArray -Json $session.JobsJson())
+                    $document = ConvertFrom-Json -InputObject $session.StatusJson()
                 } finally { $session.Dispose() }
-                $cycles = @($jobs | Where-Object { $_.type -eq 'delta_replication' -and $null -ne $_.ended })
-                $succeeded = @($cycles | Where-Object { $_.state -eq 'succeeded' })
-                $failed = @($cycles | Where-Object { $_.state -eq 'failed' })
-                $latency = $null
-                if ($succeeded.Count -gt 0) {
-                    $seconds = 0.0
-                    foreach ($cycle in $succeeded) { $seconds += [double]($cycle.ended - $cycle.started) }
-                    $latency = [System.TimeSpan]::FromSeconds($seconds / $succeeded.Count)
+                $r = if ($SinceProtection) { $document.lifetime_statistics } else { $document.statistics }
+                $lastCycle = $null
+                if ($null -ne $r.last_cycle_duration_ms) {
+                    $lastCycle = [System.TimeSpan]::FromMilliseconds([double]$r.last_cycle_duration_ms)
                 }
-                $monitoringStart = $null
-                if ($jobs.Count -gt 0) { $monitoringStart = ConvertFrom-HvrUnixTime $jobs[0].started }
-                $pending = [uint64]0
-                foreach ($disk in $replication.Disks) { $pending += $disk.PendingLogBytes }
                 [pscustomobject]@{
                     PSTypeName                 = 'Hvr.ReplicationStatistics'
                     VMName                     = $replication.VMName
@@ -1357,15 +1353,22 @@ function Measure-HvrReplication {
                     Health                     = $replication.Health
                     LastReplicationTime        = $replication.LastReplicationTime
                     RPO                        = $replication.RPO
-                    PendingReplicationSize     = $pending
-                    AverageReplicationLatency  = $latency
-                    SuccessfulReplicationCount = $succeeded.Count
-                    ReplicationErrors          = $failed.Count
-                    Cycles                     = $replication.Cycles
-                    BytesSent                  = $replication.BytesSent
-                    RecoveryPoints             = $replication.RecoveryPoints
+                    PendingReplicationSize     = [uint64]$document.pending_bytes
+                    AverageReplicationLatency  = [System.TimeSpan]::FromMilliseconds([double]$r.average_latency_ms)
+                    MaximumReplicationLatency  = [System.TimeSpan]::FromMilliseconds([double]$r.latency_max_ms)
+                    AverageReplicationSize     = [uint64]$r.average_cycle_bytes
+                    MaximumReplicationSize     = [uint64]$r.cycle_bytes_max
+                    SuccessfulReplicationCount = [uint64]$r.successful_cycles
+                    MissedReplicationCount     = [uint64]$r.missed_cycles
+                    ReplicationFailureCount    = [uint64]$r.failed_cycles
+                    NetworkFailureCount        = [uint64]$r.network_failures
+                    AppConsistencyFailures     = [uint64]$r.app_consistent_failures
+                    ResynchronizationCount     = [uint64]$r.resyncs
+                    ResynchronizedBytes        = [uint64]$r.resync_bytes
+                    BytesSent                  = [uint64]$r.bytes_sent
+                    LastCycleDuration          = $lastCycle
+                    MonitoringStartTime        = ConvertFrom-HvrUnixTime $r.since
                     LastError                  = $replication.LastError
-                    MonitoringStartTime        = $monitoringStart
                     StateDir                   = $replication.StateDir
                 }
             } catch { Stop-HvrCommand -ErrorRecord $_ -Cmdlet $PSCmdlet -Target $dir }

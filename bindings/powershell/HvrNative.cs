@@ -168,6 +168,18 @@ namespace Hvr
         RecoveryPlan = 13,
     }
 
+    [NativeEnum("hvr_event_id", "HVR_EVENT_")]
+    public enum EventId
+    {
+        ProtectionEnabled = 1,
+        StateChanged = 2,
+        HealthChanged = 3,
+        ResyncRequired = 4,
+        RecoveryPointTaken = 5,
+        RetryScheduled = 6,
+        FailoverStepEnded = 7,
+    }
+
     [NativeEnum("hvr_health", "HVR_HEALTH_")]
     public enum Health
     {
@@ -365,6 +377,7 @@ namespace Hvr
             public Status last_error;
             public long failing_since;
             public long next_attempt;
+            public int retries;
         }
 
         [StructLayout(LayoutKind.Sequential)]
@@ -443,6 +456,9 @@ namespace Hvr
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void hvr_job_fn(IntPtr user_data, IntPtr job_json);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate void hvr_event_fn(IntPtr user_data, EventId id, IntPtr event_json);
 
         // ---- Status codes and error classes -------------------------------------------------
 
@@ -1073,6 +1089,10 @@ namespace Hvr
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_options_set_job_callback(SessionOptionsHandle options, hvr_job_fn fn,
             IntPtr user_data);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_options_set_event_callback(SessionOptionsHandle options,
+            hvr_event_fn fn, IntPtr user_data);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_options_set_log(SessionOptionsHandle options, hvr_log_fn log,

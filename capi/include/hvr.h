@@ -1061,12 +1061,33 @@ HVR_API hvr_status hvr_host_set_vm_running(hvr_host *host, hvr_host_running_fn f
  * half second) or ends; on the operation's thread; `job_json` is valid during the call. */
 typedef void (*hvr_job_fn)(void *user_data, const char *job_json);
 
+/* What an event is about (docs/monitoring.md lists them with their fields). The numbers
+ * are stable: never reused or renumbered. */
+typedef enum hvr_event_id {
+  HVR_EVENT_PROTECTION_ENABLED = 1,
+  HVR_EVENT_STATE_CHANGED = 2,
+  HVR_EVENT_HEALTH_CHANGED = 3,
+  HVR_EVENT_RESYNC_REQUIRED = 4,
+  HVR_EVENT_RECOVERY_POINT_TAKEN = 5,
+  HVR_EVENT_RETRY_SCHEDULED = 6,
+  HVR_EVENT_FAILOVER_STEP_ENDED = 7,
+  HVR_EVENT_ID_MAX_ENUM_ = 0x7fffffff
+} hvr_event_id;
+
+/* Receives every event as it happens, with its JSON ({"id", "name", "vm_name", "time",
+ * "message" and the fields of its kind}); on the thread of the operation (or of
+ * hvr_session_run_due for a health change the passing time made); `event_json` is valid
+ * during the call. Writable sessions only. */
+typedef void (*hvr_event_fn)(void *user_data, hvr_event_id id, const char *event_json);
+
 typedef struct hvr_session_options hvr_session_options;
 HVR_API hvr_status hvr_session_options_create(hvr_session_options **out);
 HVR_API void hvr_session_options_destroy(hvr_session_options *options);
 /* NULL: the default host. */
 HVR_API hvr_status hvr_session_options_set_host(hvr_session_options *options, const hvr_host *host);
 HVR_API hvr_status hvr_session_options_set_job_callback(hvr_session_options *options, hvr_job_fn fn, void *user_data);
+HVR_API hvr_status hvr_session_options_set_event_callback(hvr_session_options *options, hvr_event_fn fn,
+                                                          void *user_data);
 HVR_API hvr_status hvr_session_options_set_log(hvr_session_options *options, hvr_log_fn log, void *user_data);
 /* Overrides the protection's requests in flight for this session (1 to 64; 0 keeps them). */
 HVR_API hvr_status hvr_session_options_set_max_in_flight(hvr_session_options *options, int requests);
@@ -1154,6 +1175,7 @@ typedef struct hvr_session_status {
   hvr_status last_error;    /* HVR_OK when none; hvr_session_status_json has its message */
   int64_t failing_since;    /* 0 when not failing */
   int64_t next_attempt;     /* 0: nothing due by itself */
+  int32_t retries;          /* failed attempts after the first of the current failure run */
 } hvr_session_status;
 
 HVR_API hvr_status hvr_session_get_status(const hvr_session *session, hvr_session_status *out);

@@ -14,6 +14,8 @@ struct hvr_session_options {
   const hvr_host* host = nullptr;
   hvr_job_fn job = nullptr;
   void* job_user_data = nullptr;
+  hvr_event_fn event = nullptr;
+  void* event_user_data = nullptr;
   hvr_log_fn log = nullptr;
   void* log_user_data = nullptr;
   int max_in_flight = 0;
@@ -55,6 +57,11 @@ hvr::SessionOptions OptionsFor(const hvr_session_options* o) {
   if (o->job) {
     options.on_job = [fn = o->job, user_data = o->job_user_data](const hvr::Job& job) {
       fn(user_data, json::serialize(hvr::ToJson(job)).c_str());
+    };
+  }
+  if (o->event) {
+    options.on_event = [fn = o->event, user_data = o->event_user_data](const hvr::Event& event) {
+      fn(user_data, static_cast<hvr_event_id>(event.id), json::serialize(hvr::ToJson(event)).c_str());
     };
   }
   if (o->log) {
@@ -113,6 +120,16 @@ hvr_status hvr_session_options_set_job_callback(hvr_session_options* options, hv
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
     options->job = fn;
     options->job_user_data = user_data;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_options_set_event_callback(hvr_session_options* options, hvr_event_fn fn,
+                                                  void* user_data) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->event = fn;
+    options->event_user_data = user_data;
     return HVR_OK;
   });
 }
@@ -322,6 +339,7 @@ hvr_status hvr_session_get_status(const hvr_session* session, hvr_session_status
     full.last_error = s.last_error ? hvr::capi::ToStatus(s.last_error->code()) : HVR_OK;
     full.failing_since = s.failing_since ? Seconds(*s.failing_since) : 0;
     full.next_attempt = s.next_attempt ? Seconds(*s.next_attempt) : 0;
+    full.retries = s.retries;
     return CopyOut(full, out, __func__);
   });
 }

@@ -1,4 +1,4 @@
-// hvrepl failover, failover-cleanup, commit, failback, reverse and plan run
+// hvrepl failover, failover-cleanup, commit, failback, reverse, plan run and plan cleanup
 // (docs/failover.md).
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #endif
 #include <iostream>
+#include <optional>
 #include <memory>
 
 #include "arguments.hpp"
@@ -137,9 +138,10 @@ class ShellActions final : public hvr::HostActions {
   }
 };
 
+// Reads a recovery plan and opens its VMs in `context`; on failure, the exit code.
 // {"name": "...", "continue_on_failure": false,
 //  "groups": [{"vms": ["STATE_DIR", ...], "before": ["CMD", ...], "after": [...]}, ...]}
-int RunPlan(const std::string& file, hvr::PlanOptions options) {
+std::optional<int> ReadPlan(const std::string& file, SessionContext& context, hvr::RecoveryPlan& plan) {
   auto text = hvr::ReadWholeFile(file);
   if (!text.ok()) return ReportError(text.error());
   boost::system::error_code ec;
@@ -147,9 +149,6 @@ int RunPlan(const std::string& file, hvr::PlanOptions options) {
   const auto bad = [&](const std::string& what) { return UsageError(file + ": " + what); };
   if (ec || !doc.is_object()) return bad("not a JSON object");
   const auto& o = doc.get_object();
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  hvr::RecoveryPlan plan;
   if (const auto* name = o.if_contains("name"); name && name->is_string()) plan.name = std::string(name->get_string());
   if (const auto* go_on = o.if_contains("continue_on_failure"); go_on && go_on->is_bool()) {
     plan.continue_on_failure = go_on->get_bool();
@@ -175,12 +174,20 @@ int RunPlan(const std::string& file, hvr::PlanOptions options) {
       return bad("\"vms\", \"before\" and \"after\" are lists of strings");
     }
     for (const auto& dir : dirs) {
-      auto session = (*context)->Open(dir, false, false);
+      auto session = context.Open(dir, false, false);
       if (!session.ok()) return ReportError(session.error());
       group.vms.push_back(*session);
     }
     plan.groups.push_back(std::move(group));
   }
+  return std::nullopt;
+}
+
+int RunPlan(const std::string& file, hvr::PlanOptions options) {
+  auto context = SessionContext::Create();
+  if (!context.ok()) return ReportError(context.error());
+  hvr::RecoveryPlan plan;
+  if (auto failed = ReadPlan(file, **context, plan)) return *failed;
   ShellActions actions;
   options.host = &actions;
   auto outcome = hvr::RunRecoveryPlan(plan, options);
@@ -193,6 +200,39 @@ int RunPlan(const std::string& file, hvr::PlanOptions options) {
   std::cout << "recovery plan '" << plan.name << "': " << hvr::PlanFailoverName(options.kind) << " failover of "
             << outcome->vms.size() << " VM(s) in " << outcome->groups_run << " group(s) done\n";
   return 0;
+}
+
+// Removes the test failovers a plan's test run left: every VM of the plan that has one,
+// all of them even when one fails (the first failure is the exit code).
+int CleanupPlan(const std::string& file) {
+  auto context = SessionContext::Create();
+  if (!context.ok()) return ReportError(context.error());
+  hvr::RecoveryPlan plan;
+  if (auto failed = ReadPlan(file, **context, plan)) return *failed;
+  std::optional<hvr::Error> first_error;
+  size_t cleaned = 0;
+  for (const auto& group : plan.groups) {
+    for (hvr::Session* vm : group.vms) {
+      const std::string name = vm->status().vm_name;
+      if (!vm->status().test_failover) {
+        std::cout << name << ": no test failover\n";
+        continue;
+      }
+      const hvr::Status s = vm->CleanupTestFailover();
+      if (!s.ok() && !first_error) first_error = s.error();
+      std::cout << name << ": " << (s.ok() ? "test VM and disks removed" : s.error().ToString()) << "\n";
+      cleaned += s.ok();
+    }
+  }
+  if (first_error) return ReportError(*first_error);
+  std::cout << "recovery plan '" << plan.name << "': test failover of " << cleaned << " VM(s) cleaned up\n";
+  return 0;
+}
+
+Runner PlanCleanup(CLI::App& app) {
+  auto plan = std::make_shared<std::string>();
+  AddPositional(app, "PLAN.json", *plan, "the recovery plan");
+  return [plan] { return CleanupPlan(*plan); };
 }
 
 Runner PlanRun(CLI::App& app) {
@@ -268,6 +308,14 @@ std::vector<Command> FailoverCommands() {
                       "a VM or a command, stops the plan before the next group unless continue_on_failure.",
        .examples = {{"sql-tier.json --planned", ""}, {"sql-tier.json --test --point latest-app-consistent", ""}},
        .declare = PlanRun},
+      {.words = {"plan", "cleanup"},
+       .summary = "remove the test failovers of a recovery plan's VMs",
+       .description = "Removes what `plan run --test` made: for every VM of the plan that has a test failover, "
+                      "its test VM and disks, as failover-cleanup does; replication is not touched. VMs without "
+                      "one are passed over; a VM that fails does not stop the others, and the first failure is "
+                      "the exit code.",
+       .examples = {{"sql-tier.json", ""}},
+       .declare = PlanCleanup},
   };
 }
 

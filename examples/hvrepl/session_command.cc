@@ -11,6 +11,9 @@
 
 #include "arguments.hpp"
 #include "command.hpp"
+#include "follow_log.hpp"
+#include "metrics.hpp"
+#include "metrics_server.hpp"
 #include "session/session_state.hpp"
 #include "session_context.hpp"
 #include "store_arguments.hpp"
@@ -18,6 +21,7 @@
 #include "hvr/manifest.hpp"
 #include "hvr/scheduler.hpp"
 #include "store/time_text.hpp"
+#include "util/file.hpp"
 
 namespace hvrepl {
 namespace {
@@ -191,8 +195,42 @@ struct RunArgs {
   std::optional<int> cycles;
   std::chrono::milliseconds every{0};
   bool follow = false;
+  bool json = false;
+  std::string metrics_listen;
+  std::string metrics_file;
   bool quiet = false;
 };
+
+// What --follow does until Ctrl+C: the scheduler runs the sessions; the metrics are
+// served and written, when asked, every second.
+int Follow(hvr::Engine& engine, const std::vector<Session*>& sessions, const RunArgs& args) {
+  const auto metrics = [&sessions] {
+    std::vector<hvr::SessionStatus> vms;
+    for (const Session* s : sessions) vms.push_back(s->status());
+    return PrometheusText(vms);
+  };
+  std::unique_ptr<MetricsServer> server;
+  if (!args.metrics_listen.empty()) {
+    auto started = MetricsServer::Start(args.metrics_listen, metrics);
+    if (!started.ok()) return ReportError(started.error());
+    server = std::move(*started);
+    std::cerr << "hvrepl: metrics on port " << server->port() << "\n";
+  }
+  hvr::Scheduler scheduler(engine);
+  for (Session* s : sessions) scheduler.Add(*s);
+  if (!args.quiet) std::cerr << "hvrepl: replicating " << sessions.size() << " VM(s); Ctrl+C stops\n";
+  while (!Signals().stopped()) {
+    if (!args.metrics_file.empty()) {
+      // For node_exporter's textfile collector, which must never read half a file.
+      if (hvr::Status s = hvr::WriteFileAtomically(args.metrics_file, metrics()); !s.ok()) {
+        std::cerr << "hvrepl: --metrics-file: " << s.error().ToString() << "\n";
+      }
+    }
+    Signals().SleepFor(std::chrono::seconds(1));
+  }
+  scheduler.Stop();
+  return 0;
+}
 
 int Replicate(const RunArgs& args) {
   if (args.follow == args.cycles.has_value()) return UsageError("run: give --cycles N or --follow");
@@ -204,20 +242,18 @@ int Replicate(const RunArgs& args) {
   auto context = SessionContext::Create();
   if (!context.ok()) return ReportError(context.error());
   const auto& dirs = args.state_dirs;
+  FollowLog follow_log(std::cout, args.json);
+  if (follow && !quiet) {
+    (*context)->Observe([&](const hvr::Event& e) { follow_log.Event(e); },
+                        [&](const hvr::Job& job) { follow_log.JobEnded(job); });
+  }
   std::vector<Session*> sessions;
   for (const auto& dir : dirs) {
     auto session = (*context)->Open(dir, false, !quiet && !follow && dirs.size() == 1);
     if (!session.ok()) return ReportError(session.error());
     sessions.push_back(*session);
   }
-  if (follow) {
-    hvr::Scheduler scheduler((*context)->engine());
-    for (Session* s : sessions) scheduler.Add(*s);
-    if (!quiet) std::cerr << "hvrepl: replicating " << sessions.size() << " VM(s); Ctrl+C stops\n";
-    while (!Signals().stopped()) Signals().SleepFor(std::chrono::seconds(1));
-    scheduler.Stop();
-    return 0;
-  }
+  if (follow) return Follow((*context)->engine(), sessions, args);
   if (sessions.size() == 1) return RunCycles(*sessions[0], cycles, every, quiet);
   // Several VMs at once, each on its own thread; the engine bounds how many do I/O.
   std::vector<int> codes(sessions.size(), 0);
@@ -240,6 +276,16 @@ Runner Run(CLI::App& app) {
                                  0);
   AddDuration(app, "--every", a->every, "with --cycles: the time between cycles");
   app.add_flag("--follow", a->follow, "replicate on each VM's schedule until stopped (Ctrl+C)")->excludes(cycles);
+  app.add_flag("--json", a->json, "with --follow: each job's end and each event as a line of JSON")->needs("--follow");
+  app.add_option("--metrics-listen", a->metrics_listen,
+                 "with --follow: serve the VMs' metrics in Prometheus' format over HTTP at ADDRESS:PORT")
+      ->type_name("ADDRESS:PORT")
+      ->needs("--follow");
+  app.add_option("--metrics-file", a->metrics_file,
+                 "with --follow: write the metrics to PATH every second, replacing it atomically (for "
+                 "node_exporter's textfile collector)")
+      ->type_name("PATH")
+      ->needs("--follow");
   app.add_flag("--quiet", a->quiet, "print nothing but errors");
   return [a] { return Replicate(*a); };
 }
@@ -555,11 +601,17 @@ std::vector<Command> SessionCommands() {
        .description = "Replicates the VMs of the state directories given: first their initial replication when it "
                       "has not finished (it resumes where it stopped) and a resync when one is due, then either "
                       "--cycles delta cycles, --every apart, or, with --follow, cycles on each VM's schedule with "
-                      "its retries until Ctrl+C. Give --cycles N or --follow. Exits with the code of the last "
-                      "failure: 3 when retrying may help, 4 when the VM waits for a resync.",
+                      "its retries until Ctrl+C, writing a line for each job that ends (each cycle) and for "
+                      "each event (docs/monitoring.md), as JSON lines with --json. Give --cycles N or --follow. "
+                      "Exits with the code of the last failure: 3 when retrying may help, 4 when the VM waits for "
+                      "a resync.",
        .examples = {{"--state-dir /var/lib/hvr/sql01 --cycles 4 --every 2s", ""},
                     {"--state-dir /var/lib/hvr/sql01 --state-dir /var/lib/hvr/web01 --follow",
-                     "two VMs on their schedules, until stopped"}},
+                     "two VMs on their schedules, until stopped"},
+                    {"--state-dir /var/lib/hvr/sql01 --follow --json", "each cycle and event as a line of JSON"},
+                    {"--state-dir /var/lib/hvr/sql01 --follow --metrics-listen 127.0.0.1:9464 "
+                     "--metrics-file /var/lib/node_exporter/hvr.prom",
+                     "metrics for Prometheus, served and written"}},
        .declare = Run},
       {.words = {"resync"},
        .summary = "resynchronize now (or ask the running replication to)",

@@ -126,7 +126,20 @@ hvr::SessionOptions SessionContext::OptionsFor(hvr::HostActions* host, bool prog
       }
     };
   }
+  options.on_event = on_event_;
+  if (on_job_end_) {
+    options.on_job = [shown = std::move(options.on_job), ended = on_job_end_](const hvr::Job& job) {
+      if (shown) shown(job);
+      if (job.state != hvr::JobState::kRunning) ended(job);
+    };
+  }
   return options;
+}
+
+void SessionContext::Observe(std::function<void(const hvr::Event&)> on_event,
+                             std::function<void(const hvr::Job&)> on_job_end) {
+  on_event_ = std::move(on_event);
+  on_job_end_ = std::move(on_job_end);
 }
 
 hvr::Result<hvr::Session*> SessionContext::Open(const std::string& state_dir, bool read_only, bool progress) {

@@ -56,6 +56,8 @@ class SessionContext {
   hvr::Result<hvr::Session*> Protect(const std::string& state_dir, const hvr::ProtectionSettings& settings,
                                      const std::string& host, bool progress);
   hvr::Engine& engine() { return *engine_; }
+  // What the sessions opened after this call tell: each event, and each job as it ends.
+  void Observe(std::function<void(const hvr::Event&)> on_event, std::function<void(const hvr::Job&)> on_job_end);
 
  private:
   hvr::SessionOptions OptionsFor(hvr::HostActions* host, bool progress);
@@ -63,6 +65,8 @@ class SessionContext {
   std::unique_ptr<hvr::Engine> engine_;
   std::vector<std::unique_ptr<hvr::HostActions>> hosts_;
   std::vector<std::unique_ptr<hvr::Session>> sessions_;
+  std::function<void(const hvr::Event&)> on_event_;
+  std::function<void(const hvr::Job&)> on_job_end_;
 };
 
 // Runs `body` on the VM of the parsed "--state-dir": an engine, the session opened

@@ -27,6 +27,7 @@
 #include "hvr/clock.hpp"
 #include "hvr/engine.hpp"
 #include "hvr/error.hpp"
+#include "hvr/event.hpp"
 #include "hvr/guid.hpp"
 #include "hvr/health.hpp"
 #include "hvr/host.hpp"
@@ -94,7 +95,9 @@ struct SessionStatus {
   std::string health_reason;
   std::optional<TimePoint> failing_since;
   std::optional<TimePoint> next_attempt;
+  int retries = 0;  // failed attempts after the first of the current failure run
   std::string resync_reason;  // set while a resync is required or running
+  bool test_failover = false;  // a test failover exists, until it is cleaned up
   uint64_t cycles = 0;        // delta cycles completed
   uint64_t bytes_sent = 0;
   std::vector<DiskStatus> disks;
@@ -117,6 +120,10 @@ struct SessionOptions {
   // Called whenever a job starts, changes step, makes progress (at most every half
   // second) or ends; on the operation's thread.
   std::function<void(const Job& job)> on_job;
+  // Called for every event (hvr/event.hpp: health, state, resync required, recovery point,
+  // retry scheduled, failover steps) as it happens; on the thread of the operation, or of
+  // RunDue for health the passing time changed. Writable sessions only.
+  std::function<void(const Event& event)> on_event;
   LogFn log;
   // Sessions a single Engine runs at once share its bound; this bounds this session's
   // writes in flight: 1 to kMaxInFlight overrides the settings' max_in_flight, 0 keeps it.

@@ -86,7 +86,7 @@ Session::Impl::Impl(Engine& e, StateDir d, ProtectionSettings s, SessionOptions 
       options(std::move(o)),
       host(options.host ? *options.host : DefaultHost()),
       clock(e.clock()),
-      job_log(dir.read_only() ? nullptr : &dir, std::move(jobs), options.on_job, e.clock()),
+      job_log(dir.read_only() ? nullptr : &dir, std::move(jobs), [this](const Job& job) { OnJob(job); }, e.clock()),
       maps(settings.disks.size()),
       state(std::move(st)) {}
 
@@ -102,10 +102,14 @@ SessionState Session::Impl::Snapshot() const {
 
 Status Session::Impl::Commit(const std::function<void(SessionState&)>& change) {
   SessionState next = Snapshot();
+  const SessionState before = next;
   change(next);
   HVR_RETURN_IF_ERROR(dir.SaveState(next));
-  std::lock_guard lock(state_mu);
-  state = std::move(next);
+  {
+    std::lock_guard lock(state_mu);
+    state = next;
+  }
+  Announce(before, next);
   return Ok();
 }
 
@@ -157,6 +161,16 @@ Status Session::Impl::RunJob(JobType type, bool replication, const std::function
   for (size_t i = 0; replication && i < delays.size() && TransientForOperations(result); ++i) {
     job.Note("trying again in " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(delays[i]).count()) +
              " s after " + result.error().ToString());
+    if (options.on_event) {
+      Event e(EventId::kRetryScheduled);
+      e.reason = result.error().ToString();
+      e.retries = static_cast<int>(i);
+      e.next_attempt = clock.Now() + delays[i];
+      e.job_id = job.id();
+      e.message = "retry " + std::to_string(i + 1) + " within " + job.id() + " at " + FormatUtcSeconds(*e.next_attempt) +
+                  " after " + e.reason;
+      Emit(std::move(e));
+    }
     turn.reset();  // other sessions may use the engine meanwhile
     if (!SleepUnlessCancelled(delays[i], cancel)) {
       result = Error(Code::kCancelled, "cancelled while waiting to try again after " + result.error().ToString());
@@ -399,6 +413,7 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
   auto impl = std::make_unique<Impl>(engine, std::move(dir), settings, std::move(options), state, std::move(jobs));
   HVR_ASSIGN_OR_RETURN(impl->store, StoreFor(engine, settings, impl->options));
   impl->leases = std::make_unique<LeaseKeeper>(*impl->store, state.lease_id, impl->options.log);
+  impl->announced_health = impl->CurrentStatus().health;
   Impl& s = *impl;
   const Status enabled = s.RunJob(JobType::kEnableProtection, false, [&](RunningJob& job) -> Status {
     job.Step("check prerequisites");
@@ -475,6 +490,7 @@ Result<std::unique_ptr<Session>> Session::Open(Engine& engine, const std::string
   if (!read_only) {
     impl->leases = std::make_unique<LeaseKeeper>(*impl->store, impl->state.lease_id, impl->options.log);
     impl->job_log.MarkInterrupted();
+    impl->announced_health = impl->CurrentStatus().health;
   }
   return std::unique_ptr<Session>(new Session(std::move(impl)));
 }
@@ -646,10 +662,12 @@ std::vector<Job> Session::jobs() const {
   return std::move(*fresh);
 }
 
-std::optional<JobProgress> Session::progress() const {
-  if (!impl_->dir.read_only()) return impl_->job_log.progress();
-  auto saved = impl_->dir.LoadJobs();
-  auto live = RunningElsewhere(impl_->dir, saved.ok() ? *saved : std::vector<Job>{});
+std::optional<JobProgress> Session::progress() const { return impl_->Progress(); }
+
+std::optional<JobProgress> Session::Impl::Progress() const {
+  if (!dir.read_only()) return job_log.progress();
+  auto saved = dir.LoadJobs();
+  auto live = RunningElsewhere(dir, saved.ok() ? *saved : std::vector<Job>{});
   if (!live) return std::nullopt;
   return live->progress;
 }
@@ -663,17 +681,20 @@ ProtectionSettings Session::settings() const {
 
 const std::string& Session::state_dir() const { return impl_->dir.path(); }
 
-SessionStatus Session::status() const {
-  const SessionState s = impl_->Snapshot();
-  const TimePoint now = impl_->clock.Now();
+SessionStatus Session::status() const { return impl_->CurrentStatus(); }
+
+SessionStatus Session::Impl::CurrentStatus() const {
+  const SessionState s = Snapshot();
+  const TimePoint now = clock.Now();
   SessionStatus out;
-  out.vm_name = impl_->settings.vm_name;
+  out.vm_name = settings.vm_name;
   out.vm_id = s.vm_id;
-  out.target = impl_->store->description();
+  out.target = store->description();
   out.state = s.state;
   out.recovery_point_count = s.points.size();
   out.cycles = s.cycles;
   out.resync_reason = s.resync_reason;
+  out.test_failover = s.test_failover.has_value();
   if (!s.points.empty()) {
     out.latest_point = s.points.back();
     out.last_replicated = s.points.back().source_time;
@@ -705,19 +726,20 @@ SessionStatus Session::status() const {
   } else if (s.failure) {
     health.unresolved_error = s.failure->last_error;
     out.failing_since = s.failure->first_failure;
+    out.retries = s.failure->retries;
   } else if (s.state == ReplicationState::kResyncRequired || s.state == ReplicationState::kResynchronizing) {
     health.unresolved_error = Error(Code::kResyncRequired, s.resync_reason);
   }
   out.last_error = health.unresolved_error;
   if (s.state == ReplicationState::kReplicating && out.rpo) {
     health.rpo = *out.rpo;
-    health.rpo_threshold = impl_->settings.rpo_threshold.value_or(3 * IntervalDuration(impl_->settings.interval));
+    health.rpo_threshold = settings.rpo_threshold.value_or(3 * IntervalDuration(settings.interval));
   }
   out.health = EvaluateHealth(health);
   out.next_attempt = NextDue();
   out.health_reason = HealthReason(out, s, health);
-  out.store = impl_->store->statistics();
-  out.progress = progress();
+  out.store = store->statistics();
+  out.progress = Progress();
   out.statistics = s.statistics;
   out.lifetime_statistics = s.lifetime_statistics;
   return out;

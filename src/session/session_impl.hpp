@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hvr/disk.hpp"
+#include "hvr/event.hpp"
 #include "hvr/extent_map.hpp"
 #include "hvr/manifest.hpp"
 #include "hvr/session.hpp"
@@ -78,6 +79,25 @@ struct Session::Impl {
   int Buffers() const;
   // How log data goes to the replicas (buffers, joins across zeros, cancellation).
   ApplyOptions ApplyOptionsFor(const CancelToken* cancel) const;
+
+  // --- what the session shows (session.cc, session_schedule.cc) ---
+  SessionStatus CurrentStatus() const;
+  std::optional<TimePoint> NextDue() const;
+  std::optional<JobProgress> Progress() const;
+
+  // --- events (session_events.cc) ---
+  // Tells options.on_event what a commit changed from `before` to `after`, then whether
+  // health changed; on the thread that committed.
+  void Announce(const SessionState& before, const SessionState& after);
+  // Health changes with time too (the RPO grows): RunDue looks at it on every call.
+  void AnnounceHealth();
+  // The job observer: options.on_job, and the end of each step of a failover as an event.
+  void OnJob(const Job& job);
+  void Emit(Event event);
+  std::mutex event_mu;
+  std::optional<Health> announced_health;  // under event_mu; set when the session opens
+  std::string announced_job;               // the failover job whose steps were announced...
+  size_t announced_steps = 0;              // ...and how many; under event_mu
 
   // --- operations (session.cc) ---
   // Runs `body` as a job of `type` holding the operation lock, an engine turn and the

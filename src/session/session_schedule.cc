@@ -15,10 +15,12 @@ std::optional<TimePoint> RetryAt(const SessionState& s, Duration interval) {
 
 }  // namespace
 
-std::optional<TimePoint> Session::NextDue() const {
-  const SessionState s = impl_->Snapshot();
-  const TimePoint now = impl_->clock.Now();
-  const Duration interval = IntervalDuration(impl_->settings.interval);
+std::optional<TimePoint> Session::NextDue() const { return impl_->NextDue(); }
+
+std::optional<TimePoint> Session::Impl::NextDue() const {
+  const SessionState s = Snapshot();
+  const TimePoint now = clock.Now();
+  const Duration interval = IntervalDuration(settings.interval);
   if (s.critical) return std::nullopt;
   std::optional<TimePoint> due;
   switch (s.state) {
@@ -31,8 +33,8 @@ std::optional<TimePoint> Session::NextDue() const {
     case ReplicationState::kResyncRequired:
       if (s.resync_by_hand) {
         due = now;
-      } else if (impl_->settings.resync.automatic) {
-        due = impl_->settings.resync.office_hours.NextOutside(now);
+      } else if (settings.resync.automatic) {
+        due = settings.resync.office_hours.NextOutside(now);
       }
       break;
     case ReplicationState::kReplicating:
@@ -48,6 +50,7 @@ std::optional<TimePoint> Session::NextDue() const {
 
 Result<bool> Session::RunDue(const CancelToken* cancel) {
   if (impl_->dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
+  impl_->AnnounceHealth();  // the RPO grows between commits
   // Requests other processes left (an operator's resync, a reset) come first.
   HVR_ASSIGN_OR_RETURN(const bool reset, impl_->dir.TakeStatisticsReset());
   if (reset) HVR_RETURN_IF_ERROR(ResetStatistics());

@@ -609,6 +609,8 @@ json::object ToJson(const SessionStatus& s) {
   o["last_error"] = s.last_error ? json::value(ErrorToJson(*s.last_error)) : json::value(nullptr);
   o["failing_since"] = Optional(s.failing_since);
   o["next_attempt"] = Optional(s.next_attempt);
+  o["retries"] = s.retries;
+  o["test_failover"] = s.test_failover;
   o["store"] = StoreStatisticsToJson(s.store);
   o["progress"] = s.progress ? json::value(ToJson(*s.progress)) : json::value(nullptr);
   o["pending_bytes"] = s.pending_bytes;
@@ -621,6 +623,45 @@ json::object ToJson(const SessionStatus& s) {
 }  // namespace hvr
 
 namespace hvr {
+
+json::object ToJson(const Event& e) {
+  json::object o{{"id", static_cast<int>(e.id)}, {"name", EventName(e.id)}, {"vm_name", e.vm_name},
+                 {"time", ToUnixSeconds(e.time)}, {"message", e.message}};
+  switch (e.id) {
+    case EventId::kProtectionEnabled:
+      break;
+    case EventId::kStateChanged:
+      o["state"] = ReplicationStateName(e.state);
+      o["previous_state"] = ReplicationStateName(e.previous_state);
+      break;
+    case EventId::kHealthChanged:
+      o["health"] = HealthName(e.health);
+      o["previous_health"] = HealthName(e.previous_health);
+      o["reason"] = e.reason;
+      break;
+    case EventId::kResyncRequired:
+      o["reason"] = e.reason;
+      o["next_attempt"] = Optional(e.next_attempt);
+      break;
+    case EventId::kRecoveryPointTaken:
+      o["point_id"] = e.point_id;
+      o["app_consistent"] = e.app_consistent;
+      break;
+    case EventId::kRetryScheduled:
+      o["reason"] = e.reason;
+      o["retries"] = e.retries;
+      o["next_attempt"] = Optional(e.next_attempt);
+      o["job_id"] = e.job_id;
+      break;
+    case EventId::kFailoverStepEnded:
+      o["job_id"] = e.job_id;
+      o["job_type"] = JobTypeName(e.job_type);
+      o["step"] = e.step;
+      o["reason"] = e.reason;
+      break;
+  }
+  return o;
+}
 
 json::object ToJson(const FailoverVm& vm) {
   json::array disks;

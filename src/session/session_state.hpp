@@ -148,6 +148,9 @@ Result<ReplicationStatistics> StatisticsFromJson(const boost::json::object& json
 boost::json::object ToJson(const JobProgress& progress);
 Result<JobProgress> JobProgressFromJson(const boost::json::value& json, const std::string& where);
 
+// {"id", "name", "vm_name", "time" (Unix seconds), "message"} and the fields of its id
+// (docs/monitoring.md).
+boost::json::object ToJson(const Event& event);
 boost::json::object ToJson(const VmRecoveryPoint& point);
 boost::json::object ToJson(const SessionStatus& status);
 // {"vm_name", "point_id", "point_time", "app_consistent", "test", "planned",

@@ -627,6 +627,7 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_options_create(NULL), "out");
   EXPECT_NULL(hvr_session_options_set_host(NULL, host), "options");
   EXPECT_NULL(hvr_session_options_set_job_callback(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_session_options_set_event_callback(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_log(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_max_in_flight(NULL, 1), "options");
   EXPECT_NULL(hvr_session_options_set_retries(NULL, 6, 1000, 30000, 120000), "options");

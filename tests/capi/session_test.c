@@ -24,6 +24,9 @@ struct vm {
   int azure_vms;
   int actions;
   int jobs;
+  /* Events by id (HVR_EVENT_*), and the id of the last. */
+  int events[8];
+  hvr_event_id last_event;
   int running;       /* what the VM-running callback answers */
   int running_asked;
   /* Set while a job's progress is checked from its callbacks: how often the session
@@ -115,6 +118,17 @@ static void on_job(void *user_data, const char *job_json) {
   }
 }
 
+static void on_event(void *user_data, hvr_event_id id, const char *event_json) {
+  struct vm *v = (struct vm *)user_data;
+  char name[64];
+  CHECK(id >= HVR_EVENT_PROTECTION_ENABLED && id <= HVR_EVENT_FAILOVER_STEP_ENDED);
+  CHECK(strstr(event_json, "\"vm_name\":\"c-vm\"") != NULL);
+  snprintf(name, sizeof name, "\"id\":%d,", (int)id);
+  CHECK(strstr(event_json, name) != NULL);
+  ++v->events[id];
+  v->last_event = id;
+}
+
 static void write_blocks(struct vm *v, int count, char fill) {
   unsigned char block[4096];
   int i;
@@ -198,6 +212,7 @@ int main(void) {
   CHECK_OK(hvr_session_options_set_max_in_flight(options, 0)); /* keeps the protection's */
   CHECK_OK(hvr_session_options_set_host(options, host));
   CHECK_OK(hvr_session_options_set_job_callback(options, on_job, &v));
+  CHECK_OK(hvr_session_options_set_event_callback(options, on_event, &v));
   {
     /* The retry layers below the VM's schedule, checked where they are set. */
     const int64_t delays[2] = {100, 200};
@@ -242,6 +257,11 @@ int main(void) {
   CHECK(s.recovery_points == 1);
   CHECK(s.health == HVR_HEALTH_NORMAL);
   CHECK(strcmp(hvr_health_name(s.health), "normal") == 0);
+  /* Protection, the two state changes of the initial replication, its point. */
+  CHECK(v.events[HVR_EVENT_PROTECTION_ENABLED] == 1);
+  CHECK(v.events[HVR_EVENT_STATE_CHANGED] == 2);
+  CHECK(v.events[HVR_EVENT_RECOVERY_POINT_TAKEN] == 1);
+  CHECK(v.last_event == HVR_EVENT_STATE_CHANGED);
 
   for (i = 0; i < 2; ++i) {
     write_blocks(&v, 20, (char)('a' + i));
@@ -252,6 +272,7 @@ int main(void) {
     CHECK(cycle.point == (uint64_t)(2 + i));
     CHECK(cycle.changed_bytes == 20 * 4096);
   }
+  CHECK(v.events[HVR_EVENT_RECOVERY_POINT_TAKEN] == 3);
   /* A resync that reads the replica instead of trusting what was recorded of it. */
   CHECK_OK(hvr_resync_options_create(&resync));
   CHECK_OK(hvr_resync_options_set_verify_replica(resync, 1));

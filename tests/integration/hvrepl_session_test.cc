@@ -4,8 +4,16 @@
 // alone.
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+#include <cmath>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "hvr/error.hpp"
@@ -126,6 +134,163 @@ TEST_F(HvreplSessionTest, APlansFailedActionIsThePlansErrorWithItsExitStatus) {
   EXPECT_NE(out.find("action 'exit 3'"), std::string::npos) << out;
   EXPECT_NE(out.find("exited with status 3"), std::string::npos) << out;
   EXPECT_EQ(out.find("internal"), std::string::npos) << out;
+}
+
+// plan cleanup removes what plan run --test made, and only that; run again it finds
+// nothing left.
+TEST_F(HvreplSessionTest, PlanCleanupRemovesThePlansTestFailover) {
+  const std::string plan = dir_.File("plan.json");
+  ASSERT_OK(WriteFileAtomically(plan, R"({"name": "p", "groups": [{"vms": [")" + State() + R"("]}]})"));
+  Expect(0, {"plan", "run", plan, "--test"});
+  const auto test_failover = [&] {
+    const auto status = boost::json::parse(Expect(0, {"status", "--state-dir", State(), "--json"})).as_object();
+    return status.at("test_failover").as_bool();
+  };
+  ASSERT_TRUE(test_failover());
+  EXPECT_NE(Expect(0, {"store", "ls", Store()}).find("safe-vm-disk0-test"), std::string::npos);
+
+  const std::string out = Expect(0, {"plan", "cleanup", plan});
+  EXPECT_NE(out.find("safe-vm: test VM and disks removed"), std::string::npos) << out;
+  EXPECT_FALSE(test_failover());
+  const std::string left = Expect(0, {"store", "ls", Store()});
+  EXPECT_EQ(left.find("-test"), std::string::npos) << left;
+  EXPECT_NE(left.find("safe-vm-disk0"), std::string::npos) << "the replica stays: " << left;
+  EXPECT_NE(Expect(0, {"plan", "cleanup", plan}).find("safe-vm: no test failover"), std::string::npos);
+}
+
+// run --follow --json: a line per event and per job that ends, as another process's
+// request for a resync makes them.
+TEST_F(HvreplSessionTest, FollowWritesALinePerEventAndPerJob) {
+  auto follow = std::make_unique<ChildProcess>(
+      std::vector<std::string>{HVREPL_PATH, "run", "--state-dir", State(), "--follow", "--json"},
+      dir_.File("follow.log"));
+  std::this_thread::sleep_for(500ms);
+  Expect(0, {"resync", "--state-dir", State()});
+  // The scheduler looks every second; the resync of 16 MiB takes a few more.
+  for (int i = 0; i < 600 && Log("follow.log").find("\"type\":\"resynchronization\"") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
+  follow->Kill(SIGTERM);
+  EXPECT_EQ(follow->Wait(), 0) << Log("follow.log");
+  std::vector<std::string> seen;
+  std::istringstream lines(Log("follow.log"));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] != '{') continue;  // the note on stderr
+    const boost::json::object o = boost::json::parse(line).as_object();
+    EXPECT_EQ(o.at("vm_name").as_string(), "safe-vm") << line;
+    if (o.at("kind") == "event") {
+      seen.push_back(std::string(o.at("name").as_string()));
+      if (o.at("name") == "resync_required") {
+        EXPECT_EQ(o.at("reason"), "requested by an operator") << line;
+      }
+    } else {
+      ASSERT_EQ(o.at("kind"), "job") << line;
+      seen.push_back(std::string(o.at("type").as_string()) + " " + std::string(o.at("state").as_string()));
+    }
+  }
+  const std::vector<std::string> expected = {
+      "state_changed",        "resync_required", "health_changed", "state_changed",
+      "recovery_point_taken", "state_changed",   "health_changed", "resynchronization succeeded"};
+  EXPECT_EQ(seen, expected) << Log("follow.log");
+}
+
+// Metrics: run --follow serves them over loopback and writes them to a file; the figures
+// are those status --json gives, and promtool accepts them.
+class HvreplMetricsTest : public HvreplSessionTest {
+ protected:
+  // Starts run --follow with metrics; returns the port it serves them on.
+  unsigned short StartFollowing() {
+    follow_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{HVREPL_PATH, "run", "--state-dir", State(), "--follow", "--quiet", "--metrics-listen",
+                                 "127.0.0.1:0", "--metrics-file", dir_.File("hvr.prom")},
+        dir_.File("follow.log"));
+    const std::string marker = "metrics on port ";
+    for (int i = 0; i < 100 && (Log("follow.log").find(marker) == std::string::npos ||
+                                !std::filesystem::exists(dir_.File("hvr.prom")));
+         ++i) {
+      std::this_thread::sleep_for(100ms);
+    }
+    const std::string log = Log("follow.log");
+    const size_t at = log.find(marker);
+    EXPECT_NE(at, std::string::npos) << log;
+    return at == std::string::npos ? 0 : static_cast<unsigned short>(std::stoi(log.substr(at + marker.size())));
+  }
+
+  static std::string Scrape(unsigned short port) {
+    namespace http = boost::beast::http;
+    boost::asio::io_context io;
+    boost::beast::tcp_stream stream(io);
+    stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    http::request<http::empty_body> request(http::verb::get, "/metrics", 11);
+    request.set(http::field::host, "127.0.0.1");
+    http::write(stream, request);
+    boost::beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    EXPECT_EQ(response.result(), http::status::ok);
+    EXPECT_EQ(response[http::field::content_type], "text/plain; version=0.0.4; charset=utf-8");
+    return response.body();
+  }
+
+  // The sample of `metric` for this test's VM; NaN when absent.
+  static double Sample(const std::string& text, const std::string& metric) {
+    const std::string key = metric + "{vm=\"safe-vm\"";
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(key, 0) == 0) return std::stod(line.substr(line.rfind(' ') + 1));
+    }
+    return std::nan("");
+  }
+
+  void TearDown() override {
+    if (follow_) {
+      follow_->Kill(SIGTERM);
+      EXPECT_EQ(follow_->Wait(), 0) << Log("follow.log");
+    }
+    HvreplSessionTest::TearDown();
+  }
+
+  std::unique_ptr<ChildProcess> follow_;
+};
+
+TEST_F(HvreplMetricsTest, AScrapeOverLoopbackGivesWhatStatusGives) {
+  const unsigned short port = StartFollowing();
+  ASSERT_NE(port, 0);
+  const std::string text = Scrape(port);
+  const boost::json::object status = boost::json::parse(Expect(0, {"status", "--state-dir", State(), "--json"})).as_object();
+  const boost::json::object& lifetime = status.at("lifetime_statistics").as_object();
+  EXPECT_EQ(Sample(text, "hvr_health"), 0) << text;
+  EXPECT_EQ(status.at("health"), "normal");
+  EXPECT_NE(text.find("hvr_replication_state{vm=\"safe-vm\",state=\"" + std::string(status.at("state").as_string()) +
+                      "\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(Sample(text, "hvr_recovery_points"), status.at("recovery_points").to_number<double>());
+  EXPECT_EQ(Sample(text, "hvr_cycles_successful_total"), lifetime.at("successful_cycles").to_number<double>());
+  EXPECT_EQ(Sample(text, "hvr_cycles_failed_total"), lifetime.at("failed_cycles").to_number<double>());
+  EXPECT_EQ(Sample(text, "hvr_sent_bytes_total"), lifetime.at("bytes_sent").to_number<double>());
+  EXPECT_EQ(Sample(text, "hvr_resyncs_total"), lifetime.at("resyncs").to_number<double>());
+  EXPECT_EQ(Sample(text, "hvr_last_replicated_timestamp_seconds"), status.at("last_replicated").to_number<double>());
+  EXPECT_EQ(Sample(text, "hvr_retries"), status.at("retries").to_number<double>());
+  // The RPO grows between the two looks: within a few seconds.
+  EXPECT_NEAR(Sample(text, "hvr_rpo_seconds"), status.at("rpo_seconds").to_number<double>(), 5);
+  // The file holds the same families.
+  const std::string file = Log("hvr.prom");
+  EXPECT_NE(file.find("# TYPE hvr_sent_bytes_total counter"), std::string::npos) << file;
+  EXPECT_EQ(Sample(file, "hvr_sent_bytes_total"), Sample(text, "hvr_sent_bytes_total"));
+}
+
+TEST_F(HvreplMetricsTest, PromtoolAcceptsThem) {
+  if (!HaveTool("promtool")) GTEST_SKIP() << "promtool is not installed (Debian package prometheus)";
+  const unsigned short port = StartFollowing();
+  ASSERT_NE(port, 0);
+  const std::string scraped = dir_.File("scraped.prom");
+  ASSERT_OK(WriteFileAtomically(scraped, Scrape(port)));
+  for (const std::string& file : {scraped, dir_.File("hvr.prom")}) {
+    const CommandResult check = RunShell("promtool check metrics < '" + file + "'");
+    EXPECT_EQ(check.exit_code, 0) << file << ": " << check.output;
+    EXPECT_EQ(check.output, "") << "promtool finds nothing to say";
+  }
 }
 
 }  // namespace

@@ -5,10 +5,12 @@
 #include <sys/wait.h>
 
 #include <boost/json/parse.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
+#include "hvr/bandwidth.hpp"
 #include "hvr/sync_store.hpp"
 #include "integration/store_backends.hpp"
 #include "test_util/result_assertions.hpp"
@@ -176,6 +178,22 @@ TEST(HvreplEntraTest, UploadSignsInOnceAndShowsNoSecret) {
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
   EXPECT_NE(refused.output.find("AADSTS7000215"), std::string::npos) << refused.output;
   EXPECT_EQ(refused.output.find(wrong), std::string::npos) << refused.output;
+}
+
+// The bandwidth limit holds for every target, a local folder included: sending takes at
+// least bytes / limit (less the limiter's burst). Only a lower bound is checked, which a
+// loaded machine cannot break.
+TEST_P(HvreplStoreTest, TheBandwidthLimitHoldsForEveryTarget) {
+  constexpr uint64_t kLimit = 2 * kMiB;
+  const auto started = std::chrono::steady_clock::now();
+  const CommandResult up = Hvrepl("upload " + Quote(image_) + " " + Disk("limited") + " --bandwidth 2M --json");
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  const uint64_t sent = Field(JsonOf(up), "bytes_sent");
+  ASSERT_EQ(sent, 3 * kMiB + 64 * 1024);
+  const auto least = std::chrono::duration<double>(static_cast<double>(sent) / kLimit) - BandwidthLimiter::kBurst;
+  EXPECT_GE(elapsed, least) << "sent " << sent << " bytes in "
+                            << std::chrono::duration<double>(elapsed).count() << " s";
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, HvreplStoreTest,

@@ -98,6 +98,25 @@ std::unique_ptr<Session> SessionFixture::Reopen() {
   return session.ok() ? std::move(*session) : nullptr;
 }
 
+SessionFixture::OtherAgentLease::~OtherAgentLease() {
+  EXPECT_OK(store->AsyncReleaseLease(replica, use_future).get());
+}
+
+std::unique_ptr<SessionFixture::OtherAgentLease> SessionFixture::HoldLeaseAsAnotherAgent() {
+  const std::string replica = session_->status().disks[0].replica;
+  StoreOptions options = OptionsFor(GetParam());
+  options.clock = &clock_;
+  auto other = OpenStore(target_, options, engine_->executor());
+  EXPECT_OK(other);
+  if (!other.ok()) return nullptr;
+  const Status broken = (*other)->AsyncBreakLease(replica, std::chrono::seconds(0), use_future).get();
+  EXPECT_OK(broken);
+  const auto held = (*other)->AsyncAcquireLease(replica, kInfiniteLease, "", use_future).get();
+  EXPECT_OK(held);
+  if (!broken.ok() || !held.ok()) return nullptr;
+  return std::unique_ptr<OtherAgentLease>(new OtherAgentLease{std::move(*other), replica});
+}
+
 ReplicaStore& SessionFixture::Store() {
   if (!store_) {
     auto store = engine_->Store(target_, OptionsFor(GetParam()));

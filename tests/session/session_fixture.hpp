@@ -75,6 +75,15 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
   // and an interval.
   void Replicating(int cycles, int writes = 100, const std::function<void(ProtectionSettings&)>& adjust = {});
   std::unique_ptr<Session> Reopen();
+  // Another agent breaks the session's lease on its first replica and holds one of its
+  // own, so that the next cycle fails; it lets go when the returned object goes. Null (a
+  // test failure recorded) when it could not.
+  struct OtherAgentLease {
+    std::unique_ptr<ReplicaStore> store;
+    std::string replica;
+    ~OtherAgentLease();
+  };
+  std::unique_ptr<OtherAgentLease> HoldLeaseAsAnotherAgent();
 
   // A store on the test's target, for looking at replicas.
   ReplicaStore& Store();

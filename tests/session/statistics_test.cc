@@ -39,17 +39,12 @@ TEST_P(StatisticsTest, CountsCyclesMissesFailuresAndResyncs) {
   sent.push_back(Cycle(120s));
 
   // Another agent holds the replica's lease: the next cycle fails.
-  const std::string replica = session_->status().disks[0].replica;
-  StoreOptions options = OptionsFor(GetParam());
-  options.clock = &clock_;
-  auto other = OpenStore(target_, options, engine_->executor());
-  ASSERT_OK(other);
-  ASSERT_OK((*other)->AsyncBreakLease(replica, 0s, use_future).get());
-  ASSERT_OK((*other)->AsyncAcquireLease(replica, kInfiniteLease, "", use_future).get());
+  auto other = HoldLeaseAsAnotherAgent();
+  ASSERT_TRUE(other);
   ASSERT_OK(guest_->Write(40));
   clock_.Advance(30s);
   EXPECT_FALSE(session_->RunCycle().ok());
-  ASSERT_OK((*other)->AsyncReleaseLease(replica, use_future).get());
+  other.reset();  // lets go of its lease
   sent.push_back(Cycle());
 
   ASSERT_OK(session_->Resynchronize());

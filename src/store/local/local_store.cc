@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "store/catch_all.hpp"
 #include "store/range_set.hpp"
@@ -27,6 +28,7 @@ LocalStore::LocalStore(std::string dir, const StoreOptions& options,
       description_("local:" + dir_),
       clock_(options.clock ? options.clock : &SystemClock::Instance()),
       threads_(options.max_in_flight),
+      bandwidth_(options.bandwidth),
       executor_(std::move(executor)),
       pool_(static_cast<size_t>(threads_)) {}
 
@@ -112,6 +114,9 @@ void LocalStore::DoWritePages(std::string name, uint64_t offset, std::span<const
                               Handler<void> handler) {
   Run<void>(std::move(handler), [=, this]() -> Status {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
+    // The limit holds for a folder as for Azure (a folder may be a share across the
+    // network): the write waits on its I/O thread until its bytes may go.
+    if (bandwidth_) std::this_thread::sleep_for(bandwidth_->Reserve(data.size()));
     return disk->Write(offset, data, leases_.Get(name), Now());
   });
 }

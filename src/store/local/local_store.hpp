@@ -79,6 +79,8 @@ class LocalStore final : public ReplicaStore {
   const std::string description_;
   const Clock* clock_;
   const int threads_;
+  // Held like the Azure store's: a write waits for its bytes' turn on the link.
+  const std::shared_ptr<BandwidthLimiter> bandwidth_;
   std::atomic<uint64_t> operations_{0};
   std::atomic<uint64_t> failures_{0};
   boost::asio::any_io_executor executor_;
