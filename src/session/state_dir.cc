@@ -1,13 +1,10 @@
 #include "session/state_dir.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <filesystem>
 
 #include "util/checksummed_json.hpp"
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace json = boost::json;
@@ -15,16 +12,16 @@ namespace json = boost::json;
 Result<StateDir> StateDir::Open(const std::string& path, bool create, bool read_only) {
   std::error_code ec;
   if (create) {
-    std::filesystem::create_directories(path, ec);
-    if (ec) return ErrnoError(ec.value(), "create state directory " + path);
+    std::filesystem::create_directories(PathFromUtf8(path), ec);
+    if (ec) return SystemError(ec, "create state directory " + path);
     // Settings may hold an account key or SAS token: owner only.
-    if (::chmod(path.c_str(), 0700) != 0) return ErrnoError(errno, "chmod state directory " + path);
-  } else if (!std::filesystem::is_directory(path, ec)) {
+    if (Status restricted = RestrictToOwner(path); !restricted.ok()) return restricted.error().WithContext("state directory");
+  } else if (!std::filesystem::is_directory(PathFromUtf8(path), ec)) {
     return Error(Code::kNotFound, "state directory " + path + " does not exist");
   }
   for (const char* sub : {"manifests", "requests"}) {
-    std::filesystem::create_directories(path + "/" + sub, ec);
-    if (ec && !read_only) return ErrnoError(ec.value(), "create " + path + "/" + sub);
+    std::filesystem::create_directories(PathFromUtf8(path + "/" + sub), ec);
+    if (ec && !read_only) return SystemError(ec, "create " + path + "/" + sub);
   }
   if (read_only) return StateDir(path, std::nullopt);
   auto lock = FileLock::TryAcquire(path + "/lock", FileLock::Mode::kExclusive);
@@ -37,7 +34,7 @@ Result<StateDir> StateDir::Open(const std::string& path, bool create, bool read_
 
 bool StateDir::HasRelationship() const {
   std::error_code ec;
-  return std::filesystem::exists(File("settings.json"), ec);
+  return std::filesystem::exists(PathFromUtf8(File("settings.json")), ec);
 }
 
 Status StateDir::RequireWritable(const char* what) const {
@@ -111,7 +108,7 @@ Result<std::optional<std::string>> StateDir::TakeResyncRequest() {
     }
   }
   // A damaged request still asks for a resync: doing one is always safe.
-  if (::unlink(file.c_str()) != 0 && errno != ENOENT) return ErrnoError(errno, "remove " + file);
+  HVR_RETURN_IF_ERROR(RemoveFileIfExists(file));
   return std::optional<std::string>(reason);
 }
 

@@ -9,7 +9,7 @@
 //   jobs.json             the most recent jobs
 //   manifests/NAME.hvrm   the chunk manifest of replica disk NAME
 //   requests/resync.json  a resync asked for by another process
-//   lock                  flock: held by the one process that runs the session
+//   lock                  a file lock held by the one process that runs the session
 #pragma once
 
 #include <optional>
@@ -20,7 +20,7 @@
 #include "hvr/job.hpp"
 #include "hvr/protection.hpp"
 #include "session/session_state.hpp"
-#include "util/file_lock.hpp"
+#include "platform/file_lock.hpp"
 
 namespace hvr {
 

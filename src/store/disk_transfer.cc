@@ -1,7 +1,5 @@
 #include "hvr/disk_transfer.hpp"
 
-#include <unistd.h>
-
 #include <boost/asio/use_future.hpp>
 #include <condition_variable>
 #include <cstring>
