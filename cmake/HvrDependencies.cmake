@@ -1,9 +1,14 @@
 # Everything comes from Debian 12 packages (scripts/install-deps.sh); nothing is vendored.
-find_package(Boost 1.81 REQUIRED COMPONENTS json url program_options)
-find_package(OpenSSL 3 REQUIRED)
-find_package(Threads REQUIRED)
-find_package(PkgConfig REQUIRED)
-pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+# The Windows build defines the same targets from what Debian gives for any target.
+if(WIN32)
+  include(${CMAKE_CURRENT_LIST_DIR}/HvrWindowsDependencies.cmake)
+else()
+  find_package(Boost 1.81 REQUIRED COMPONENTS json url program_options)
+  find_package(OpenSSL 3 REQUIRED)
+  find_package(Threads REQUIRED)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+endif()
 
 # Links what the library itself needs; the same list serves the shared and static library.
 function(hvr_link_library_dependencies target scope)

@@ -35,7 +35,7 @@ NewFile::~NewFile() {
 
 Status NewFile::Publish(bool sync) {
   if (sync) HVR_RETURN_IF_ERROR(file_.Sync());
-  HVR_RETURN_IF_ERROR(overwrite_ ? ReplaceFile(temp_path_, path_) : RenameNoReplace(temp_path_, path_));
+  HVR_RETURN_IF_ERROR(overwrite_ ? RenameReplacing(temp_path_, path_) : RenameNoReplace(temp_path_, path_));
   published_ = true;
   if (!sync) return Ok();
   return SyncDirectory(FolderOf(path_));

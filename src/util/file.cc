@@ -29,7 +29,7 @@ Status WriteFileAtomically(const std::string& path, std::span<const std::string_
     }
     HVR_RETURN_IF_ERROR(file.SyncAll());
   }
-  HVR_RETURN_IF_ERROR(ReplaceFile(temp, path));
+  HVR_RETURN_IF_ERROR(RenameReplacing(temp, path));
   return SyncDirectory(FolderOf(path));
 }
 

@@ -9,7 +9,7 @@
 
 namespace hvr {
 
-Status ReplaceFile(const std::string& from, const std::string& to) {
+Status RenameReplacing(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) return ErrnoError(errno, "rename " + from + " to " + to);
   return Ok();
 }
