@@ -32,6 +32,11 @@ class FileLock {
 
  private:
   explicit FileLock(File file) : file_(std::move(file)) {}
+  // The system's part (posix/file_lock.cc, windows/file_lock.cc): locks an open file,
+  // waiting for it or not; false when it did not wait and someone else holds it.
+  static Result<bool> Lock(const File& file, Mode mode, bool wait);
+  static void Unlock(const File& file);
+
   File file_;
 };
 

@@ -1,6 +1,6 @@
-#include "platform/file_lock.hpp"
-
 #include <windows.h>
+
+#include "platform/file_lock.hpp"
 
 namespace hvr {
 namespace {
@@ -20,43 +20,19 @@ OVERLAPPED LockPosition() {
   return at;
 }
 
-DWORD Flags(FileLock::Mode mode) { return mode == FileLock::Mode::kExclusive ? LOCKFILE_EXCLUSIVE_LOCK : 0; }
-
-Status Lock(const File& file, FileLock::Mode mode) {
-  OVERLAPPED at = LockPosition();
-  if (!::LockFileEx(Handle(file), Flags(mode), 0, 1, 0, &at)) return LastSystemError("lock " + file.path());
-  return Ok();
-}
-
 }  // namespace
 
-Result<FileLock> FileLock::Acquire(const std::string& path, Mode mode) {
-  auto file = File::Open(path, File::Mode::kOpenOrCreate);
-  if (!file.ok()) return file.error().WithContext("lock file");
-  HVR_RETURN_IF_ERROR(Lock(*file, mode));
-  return FileLock(std::move(file).value());
-}
-
-Result<std::optional<FileLock>> FileLock::TryAcquire(const std::string& path, Mode mode) {
-  auto file = File::Open(path, File::Mode::kOpenOrCreate);
-  if (!file.ok()) return file.error().WithContext("lock file");
+Result<bool> FileLock::Lock(const File& file, Mode mode, bool wait) {
   OVERLAPPED at = LockPosition();
-  if (!::LockFileEx(Handle(*file), Flags(mode) | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &at)) {
-    if (::GetLastError() == ERROR_LOCK_VIOLATION) return std::optional<FileLock>();
-    return LastSystemError("lock " + path);
-  }
-  return std::optional<FileLock>(FileLock(std::move(file).value()));
+  const DWORD flags = (mode == Mode::kExclusive ? LOCKFILE_EXCLUSIVE_LOCK : 0) | (wait ? 0 : LOCKFILE_FAIL_IMMEDIATELY);
+  if (::LockFileEx(Handle(file), flags, 0, 1, 0, &at)) return true;
+  if (!wait && ::GetLastError() == ERROR_LOCK_VIOLATION) return false;
+  return LastSystemError("lock " + file.path());
 }
 
-Result<FileLock::Guard> FileLock::LockOpenFile(const File& file, Mode mode) {
-  HVR_RETURN_IF_ERROR(Lock(file, mode));
-  return Guard(&file);
-}
-
-FileLock::Guard::~Guard() {
-  if (file_ == nullptr) return;
+void FileLock::Unlock(const File& file) {
   OVERLAPPED at = LockPosition();
-  ::UnlockFileEx(Handle(*file_), 0, 1, 0, &at);
+  ::UnlockFileEx(Handle(file), 0, 1, 0, &at);
 }
 
 }  // namespace hvr
