@@ -3,7 +3,12 @@
 if(WIN32)
   include(${CMAKE_CURRENT_LIST_DIR}/HvrWindowsDependencies.cmake)
 else()
-  find_package(Boost 1.81 REQUIRED COMPONENTS json url program_options)
+  find_package(Boost 1.81 REQUIRED COMPONENTS json url)
+  # The option parser of the command-line programs (docs/cli.md): header-only, packaged by
+  # Debian and vcpkg alike; the library itself does not need it.
+  if(HVR_BUILD_EXAMPLES OR HVR_BUILD_TESTS)
+    find_package(CLI11 2.1 CONFIG REQUIRED)
+  endif()
   find_package(OpenSSL 3 REQUIRED)
   find_package(Threads REQUIRED)
   find_package(PkgConfig REQUIRED)

@@ -19,7 +19,7 @@ windows=0
 
 build_packages=(
   build-essential cmake pkg-config ninja-build
-  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libcli11-dev
   libssl-dev libxxhash-dev openssl ca-certificates
   qemu-utils
 )

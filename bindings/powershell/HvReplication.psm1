@@ -313,7 +313,7 @@ function Get-HvrVersion {
 <#
 .SYNOPSIS
 Shows the retry policy: the back-off after a failure, and when each retry runs for a
-replication frequency (REQUIREMENTS.md section 6, docs/retry-policy.md).
+replication frequency (docs/retry-policy.md).
 .EXAMPLE
 Get-HvrRetryPolicy -ReplicationFrequencySec 300
 #>
@@ -600,7 +600,7 @@ function Get-HvrManifest {
 <#
 .SYNOPSIS
 What differs between a source and a target: two disks (compared byte for byte), a disk and
-a manifest of the target (resynchronisation reads only the source), or two manifests. The
+a manifest of the target (resynchronization reads only the source), or two manifests. The
 runs say how to turn the target into the source.
 .EXAMPLE
 Compare-HvrDisk -Path disk0.vhdx -ManifestPath replica.hvrm -IncludeRuns
@@ -1376,10 +1376,11 @@ function Measure-HvrReplication {
 <#
 .SYNOPSIS
 Resumes replication, like Resume-VMReplication: clears a non-recoverable error once it is
-dealt with, or with -Resynchronize resynchronises the VM now (whatever the resync window;
+dealt with, or with -Resynchronize resynchronizes the VM now (whatever the resync window;
 Ctrl+C stops it at a safe point and a rerun resumes it). -Resynchronize -Deferred only marks
 the VM for resync: its resync window, or the process that runs it, starts it (this works
-while another process runs the VM).
+while another process runs the VM). -VerifyReplica makes the resync read the replicas instead
+of trusting what was recorded of them (after someone else wrote them).
 .EXAMPLE
 Resume-HvrReplication -StateDir D:\hvr\sql01 -Resynchronize
 #>
@@ -1391,13 +1392,14 @@ function Resume-HvrReplication {
         [Parameter(Mandatory, ParameterSetName = 'Resynchronize')] [switch] $Resynchronize,
         [Parameter(ParameterSetName = 'Resynchronize')] [switch] $Deferred,
         [Parameter(ParameterSetName = 'Resynchronize')] [string] $Reason,
+        [Parameter(ParameterSetName = 'Resynchronize')] [switch] $VerifyReplica,
         [Hvr.Host] $HvrHost
     )
     process {
         foreach ($dir in $StateDir) {
             try {
                 $action = 'Clear the replication error'
-                if ($Resynchronize) { $action = if ($Deferred) { 'Mark for resynchronisation' } else { 'Resynchronise' } }
+                if ($Resynchronize) { $action = if ($Deferred) { 'Mark for resynchronization' } else { 'Resynchronize' } }
                 if (-not $PSCmdlet.ShouldProcess($dir, $action)) { continue }
                 $session = Open-HvrSession -Cmdlet $PSCmdlet -StateDir $dir -ReadOnly:([bool]$Deferred) -HvrHost $HvrHost
                 try {
@@ -1405,10 +1407,11 @@ function Resume-HvrReplication {
                         $session.ClearError()
                     } elseif ($Deferred) {
                         $why = if ($Reason) { $Reason } else { $null }
-                        $session.RequestResync($why)
+                        $session.RequestResync($why, [bool]$VerifyReplica)
                     } else {
-                        $null = Wait-HvrSessionOperation -Operation $session.StartResynchronize() -Session $session `
-                            -Activity "Resynchronising ($dir)"
+                        $operation = $session.StartResynchronize([bool]$VerifyReplica)
+                        $null = Wait-HvrSessionOperation -Operation $operation -Session $session `
+                            -Activity "Resynchronizing ($dir)"
                     }
                     ConvertTo-HvrReplicationObject -Session $session
                 } finally { $session.Dispose() }

@@ -250,7 +250,7 @@ namespace Hvr
             return new Diff(handle);
         }
 
-        // Disk against manifest (resynchronisation): reads only the source.
+        // Disk against manifest (resynchronization): reads only the source.
         public static Diff DiskToManifest(string sourcePath, Manifest target, ChunkOptions options, CancelToken cancel,
                                           ProgressCallback progress, DiffRunCallback onRun)
         {

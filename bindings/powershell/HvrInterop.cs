@@ -209,6 +209,12 @@ namespace Hvr
         protected override bool ReleaseHandle() { HvrNative.hvr_session_options_destroy(handle); return true; }
     }
 
+    [NativeHandle("hvr_resync_options")]
+    public sealed class ResyncOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_resync_options_destroy(handle); return true; }
+    }
+
     // A session: closed before its engine and host are destroyed (it depends on both).
     [NativeHandle("hvr_session")]
     public sealed class SessionHandle : HvrHandle

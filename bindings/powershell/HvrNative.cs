@@ -386,6 +386,9 @@ namespace Hvr
         public delegate Status hvr_host_plan_action_fn(IntPtr user_data, IntPtr plan, IntPtr action);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate Status hvr_host_running_fn(IntPtr user_data, IntPtr vm, out int out_running);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void hvr_job_fn(IntPtr user_data, IntPtr job_json);
 
         // ---- Status codes and error classes -------------------------------------------------
@@ -1003,6 +1006,9 @@ namespace Hvr
         public static extern Status hvr_host_set_plan_action(HostHandle host, hvr_host_plan_action_fn fn);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_vm_running(HostHandle host, hvr_host_running_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_options_create(out SessionOptionsHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1053,6 +1059,23 @@ namespace Hvr
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_request_resync(SessionHandle session, byte[] reason);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_resync_options_create(out ResyncOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_resync_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_resync_options_set_verify_replica(ResyncOptionsHandle options, int verify);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_resynchronize_with(SessionHandle session, ResyncOptionsHandle options,
+            CancelTokenHandle cancel);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_request_resync_with(SessionHandle session, byte[] reason,
+            ResyncOptionsHandle options);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_clear_error(SessionHandle session);

@@ -559,9 +559,14 @@ namespace Hvr
     // A recovery plan's action.
     public delegate void HostPlanActionCallback(string plan, string action);
 
+    // Whether the on-premises VM runs (and so may write its disks): failback to the VM's
+    // own disks asks before writing them and refuses (HvrException(Conflict)) while it runs.
+    public delegate bool HostVmRunningCallback(HostVm vm);
+
     // What the embedding product does that only it can, as managed callbacks. A callback
     // left null behaves as for disks nothing writes (checkpoint: the disks themselves;
-    // rotate: nothing; shut down: HvrException(Unsupported); the rest: nothing). Set the
+    // rotate: nothing; shut down: HvrException(Unsupported); VM running: false; the rest:
+    // nothing). Set the
     // callbacks before giving the host to a session: a session reads them while it runs.
     // Callbacks may run on several threads at once for different VMs. The host's handle
     // outlives the sessions given it, whenever Dispose is called; the host keeps its
@@ -575,11 +580,13 @@ namespace Hvr
         private readonly HvrNative.hvr_host_rotate_fn rotateFn;
         private readonly HvrNative.hvr_host_azure_fn createAzureFn, shutdownAzureFn, deleteAzureFn;
         private readonly HvrNative.hvr_host_plan_action_fn planActionFn;
+        private readonly HvrNative.hvr_host_running_fn runningFn;
         private volatile HostCheckpointCallback checkpoint;
         private volatile HostVmCallback merge, shutdown, start;
         private volatile HostRotateCallback rotate;
         private volatile HostAzureVmCallback createAzure, shutdownAzure, deleteAzure;
         private volatile HostPlanActionCallback planAction;
+        private volatile HostVmRunningCallback running;
         private Exception unclaimed;
 
         public Host()
@@ -624,9 +631,21 @@ namespace Hvr
                 }, keepUnclaimed);
             };
 
+            runningFn = delegate(IntPtr user, IntPtr vm, out int answer)
+            {
+                bool runs = false;
+                Status status = CallScope.Run(delegate
+                {
+                    HostVmRunningCallback callback = running;
+                    if (callback != null) runs = callback(HostVm.Read(vm));
+                }, keepUnclaimed);
+                answer = status == Status.Ok && runs ? 1 : 0;
+                return status;
+            };
+
             Errors.Check(HvrNative.hvr_host_create(IntPtr.Zero, out Handle), "hvr_host_create");
             foreach (object fn in new object[] { checkpointFn, mergeFn, shutdownFn, startFn, rotateFn, createAzureFn,
-                                                 shutdownAzureFn, deleteAzureFn, planActionFn })
+                                                 shutdownAzureFn, deleteAzureFn, planActionFn, runningFn })
                 Handle.KeepAlive(fn);
         }
 
@@ -726,6 +745,17 @@ namespace Hvr
                 Errors.Check(HvrNative.hvr_host_set_plan_action(Handle, value == null ? null : planActionFn),
                              "hvr_host_set_plan_action");
                 planAction = value;
+            }
+        }
+
+        public HostVmRunningCallback VmRunning
+        {
+            get { return running; }
+            set
+            {
+                Errors.Check(HvrNative.hvr_host_set_vm_running(Handle, value == null ? null : runningFn),
+                             "hvr_host_set_vm_running");
+                running = value;
             }
         }
 
@@ -1010,24 +1040,36 @@ namespace Hvr
             });
         }
 
-        // Resynchronises now, whatever the window (resumable).
-        public void Resynchronize(CancelToken cancel) { Resynchronize(cancel, null); }
+        // Resynchronizes now, whatever the window (resumable). verifyReplica: reads every
+        // replica instead of trusting what hvr recorded of it, so that whatever differs is
+        // sent, whoever wrote it.
+        public void Resynchronize(CancelToken cancel) { Resynchronize(cancel, false, null); }
 
-        public Operation<SessionStatus> StartResynchronize()
+        public void Resynchronize(CancelToken cancel, bool verifyReplica)
+        {
+            Resynchronize(cancel, verifyReplica, null);
+        }
+
+        public Operation<SessionStatus> StartResynchronize() { return StartResynchronize(false); }
+
+        public Operation<SessionStatus> StartResynchronize(bool verifyReplica)
         {
             return Operation<SessionStatus>.Start(delegate(CancelToken cancel, ProgressCallback progress)
             {
-                Resynchronize(cancel, progress);
+                Resynchronize(cancel, verifyReplica, progress);
                 return GetStatus();
             });
         }
 
         // An operator asks for a resync (reason may be null); works read-only too, for the
         // process that runs the session.
-        public void RequestResync(string reason)
+        public void RequestResync(string reason) { RequestResync(reason, false); }
+
+        public void RequestResync(string reason, bool verifyReplica)
         {
-            Errors.Check(HvrNative.hvr_session_request_resync(Handle, Utf8.EncodeOptional(reason)),
-                         "hvr_session_request_resync");
+            using (ResyncOptionsHandle options = ResyncOptions(verifyReplica))
+                Errors.Check(HvrNative.hvr_session_request_resync_with(Handle, Utf8.EncodeOptional(reason), options),
+                             "hvr_session_request_resync_with");
         }
 
         // Clears a non-recoverable error once it is dealt with.
@@ -1217,10 +1259,22 @@ namespace Hvr
             };
         }
 
-        private void Resynchronize(CancelToken cancel, ProgressCallback progress)
+        private void Resynchronize(CancelToken cancel, bool verifyReplica, ProgressCallback progress)
         {
-            Run("hvr_session_resynchronize", progress,
-                delegate { return HvrNative.hvr_session_resynchronize(Handle, CancelToken.HandleOf(cancel)); });
+            using (ResyncOptionsHandle options = ResyncOptions(verifyReplica))
+                Run("hvr_session_resynchronize_with", progress, delegate
+                {
+                    return HvrNative.hvr_session_resynchronize_with(Handle, options, CancelToken.HandleOf(cancel));
+                });
+        }
+
+        private static ResyncOptionsHandle ResyncOptions(bool verifyReplica)
+        {
+            ResyncOptionsHandle options;
+            Errors.Check(HvrNative.hvr_resync_options_create(out options), "hvr_resync_options_create");
+            Errors.Check(HvrNative.hvr_resync_options_set_verify_replica(options, verifyReplica ? 1 : 0),
+                         "hvr_resync_options_set_verify_replica");
+            return options;
         }
 
         private bool RunDue(CancelToken cancel, ProgressCallback progress)

@@ -16,7 +16,7 @@
  *    success; a failed call leaves them as they were. NULL where a pointer is required
  *    is HVR_INVALID_ARGUMENT naming the parameter, never a crash.
  *  - Error classes. hvr_status_class() says what to do about an error: retry it
- *    (recoverable), stop and ask an administrator (non-recoverable), or resynchronise
+ *    (recoverable), stop and ask an administrator (non-recoverable), or resynchronize
  *    (change tracking can no longer be trusted).
  *  - Strings. All strings are UTF-8 and NUL-terminated. Strings passed in are copied
  *    when needed; the caller keeps ownership. Strings returned as `const char *` are
@@ -96,7 +96,7 @@ typedef enum hvr_status {
   HVR_IO = 17,                    /* local I/O failure */
   HVR_UNSUPPORTED = 18,           /* valid input using a feature hvr does not support */
   HVR_INTERNAL = 19,              /* a bug in hvr: please report it */
-  HVR_RESYNC_REQUIRED = 20,       /* tracking broke for another reason; resynchronise */
+  HVR_RESYNC_REQUIRED = 20,       /* tracking broke for another reason; resynchronize */
   HVR_STATUS_MAX_ENUM_ = 0x7fffffff /* keeps the type int-sized and any code valid */
 } hvr_status;
 
@@ -104,7 +104,7 @@ typedef enum hvr_error_class {
   HVR_CLASS_NONE = 0,            /* HVR_OK */
   HVR_CLASS_RECOVERABLE = 1,     /* retried by the retry policy */
   HVR_CLASS_NON_RECOVERABLE = 2, /* never retried; health becomes critical */
-  HVR_CLASS_RESYNC_REQUIRED = 3, /* resynchronise instead of retrying */
+  HVR_CLASS_RESYNC_REQUIRED = 3, /* resynchronize instead of retrying */
   HVR_CLASS_MAX_ENUM_ = 0x7fffffff
 } hvr_error_class;
 
@@ -132,7 +132,7 @@ HVR_API const char *hvr_version(void);
 HVR_API int hvr_abi_version(void);
 
 /* ------------------------------------------------------------------------------------
- * Retry policy (REQUIREMENTS.md §6, docs/retry-policy.md)
+ * Retry policy (docs/retry-policy.md)
  *
  * After a failure at t0, retry n (0-based) runs at the first replication tick
  * t0 + k*interval (k >= 1) not earlier than t0 + offset(n) and later than the previous
@@ -156,7 +156,7 @@ HVR_API void hvr_retry_policy_destroy(hvr_retry_policy *policy);
 typedef enum hvr_retry_action {
   HVR_RETRY_AT = 0,   /* retry at *out_when */
   HVR_RETRY_GIVE_UP = 1, /* non-recoverable: an administrator must act */
-  HVR_RETRY_RESYNC = 2,  /* resynchronise instead */
+  HVR_RETRY_RESYNC = 2,  /* resynchronize instead */
   HVR_RETRY_MAX_ENUM_ = 0x7fffffff
 } hvr_retry_action;
 
@@ -317,7 +317,7 @@ typedef struct hvr_diff hvr_diff;
 /* Disk vs disk: compares bytes, in 4 KiB chunks unless the options say otherwise. */
 HVR_API hvr_status hvr_diff_disks(const char *source_path, const char *target_path,
                                   const hvr_chunk_options *options, hvr_diff **out);
-/* Disk vs manifest (resynchronisation): reads only the source. */
+/* Disk vs manifest (resynchronization): reads only the source. */
 HVR_API hvr_status hvr_diff_disk_manifest(const char *source_path, const hvr_manifest *target,
                                           const hvr_chunk_options *options, hvr_diff **out);
 /* Manifest vs manifest: both must have the same chunk size. Of `options` (may be NULL) only
@@ -384,7 +384,7 @@ HVR_API hvr_status hvr_hrl_check_chain(const char *const *paths, size_t count,
                                        const uint8_t *previous_unique_id);
 
 /* A reader of one closed log, entry by entry, verifying every checksum. Opening fails
- * with HVR_LOG_NOT_CLOSED for a log that was not closed (resynchronise), with
+ * with HVR_LOG_NOT_CLOSED for a log that was not closed (resynchronize), with
  * HVR_CORRUPT_DATA naming file, offset, field, expected and found for damage, and for
  * writes beyond `disk_virtual_size`. Memory stays bounded whatever the log's size. */
 typedef struct hvr_hrl_reader hvr_hrl_reader;
@@ -447,7 +447,7 @@ HVR_API hvr_status hvr_hrl_tracker_record(hvr_hrl_tracker *tracker, uint64_t off
 HVR_API hvr_status hvr_hrl_tracker_flush(hvr_hrl_tracker *tracker);
 /* Closes the current log durably, starts the next; *out_closed_path (free with
  * hvr_string_free) is the closed log. HVR_LOG_NOT_CLOSED: the old log could not be
- * closed (or a record had failed); tracking goes on in the new log, resynchronise. */
+ * closed (or a record had failed); tracking goes on in the new log, resynchronize. */
 HVR_API hvr_status hvr_hrl_tracker_rotate(hvr_hrl_tracker *tracker, char **out_closed_path);
 HVR_API hvr_status hvr_hrl_tracker_close(hvr_hrl_tracker *tracker);
 /* The log being written (free with hvr_string_free). */
@@ -899,7 +899,7 @@ HVR_API hvr_status hvr_store_break_lease(hvr_store *store, const char *disk_name
 
 
 /* ------------------------------------------------------------------------------------
- * Replication (REQUIREMENTS.md §1-§10, docs/session.md, docs/failover.md)
+ * Replication (docs/session.md, docs/failover.md)
  *
  * An engine is what many sessions in one process share: the I/O threads, the stores, a
  * bound on the sessions doing I/O at once. A session is one protected VM, kept in a
@@ -957,8 +957,8 @@ HVR_API hvr_status hvr_engine_options_set_log(hvr_engine_options *options, hvr_l
 HVR_API hvr_status hvr_engine_create(const hvr_engine_options *options, hvr_engine **out);
 HVR_API void hvr_engine_destroy(hvr_engine *engine);
 
-/* What protecting a VM means: its disks, the target, the relationship's settings
- * (REQUIREMENTS.md §1). Defaults: 5-minute interval, 24 hours of recovery points, no
+/* What protecting a VM means: its disks, the target, the relationship's settings.
+ * Defaults: 5-minute interval, 24 hours of recovery points, no
  * app-consistent points, resync outside 08:00-18:00 on weekdays, 8 requests in flight. */
 typedef struct hvr_protection hvr_protection;
 
@@ -1032,9 +1032,14 @@ typedef hvr_status (*hvr_host_rotate_fn)(void *user_data, const hvr_host_vm *vm,
 typedef hvr_status (*hvr_host_azure_fn)(void *user_data, const char *vm_json);
 /* A recovery plan's action. */
 typedef hvr_status (*hvr_host_plan_action_fn)(void *user_data, const char *plan, const char *action);
+/* Whether the on-premises VM runs (*out_running = 1) and so may write its disks at any
+ * moment: failback to the VM's own disks asks before writing them and fails with
+ * HVR_CONFLICT while it runs. */
+typedef hvr_status (*hvr_host_running_fn)(void *user_data, const hvr_host_vm *vm, int *out_running);
 
 /* A set of host callbacks; those not set behave as for disks nothing writes (checkpoint:
- * the disks themselves; rotate: nothing; shut down: HVR_UNSUPPORTED; the rest: nothing).
+ * the disks themselves; rotate: nothing; shut down: HVR_UNSUPPORTED; VM running: no;
+ * the rest: nothing).
  * A host must outlive the sessions given it, and its callbacks are set before it is
  * given to one (sessions read them without a lock). Its callbacks may run on several
  * threads at once for different VMs. */
@@ -1050,6 +1055,7 @@ HVR_API hvr_status hvr_host_set_create_azure_vm(hvr_host *host, hvr_host_azure_f
 HVR_API hvr_status hvr_host_set_shutdown_azure_vm(hvr_host *host, hvr_host_azure_fn fn);
 HVR_API hvr_status hvr_host_set_delete_azure_vm(hvr_host *host, hvr_host_azure_fn fn);
 HVR_API hvr_status hvr_host_set_plan_action(hvr_host *host, hvr_host_plan_action_fn fn);
+HVR_API hvr_status hvr_host_set_vm_running(hvr_host *host, hvr_host_running_fn fn);
 
 /* Receives a job as JSON whenever it starts, changes step, makes progress (at most every
  * half second) or ends; on the operation's thread; `job_json` is valid during the call. */
@@ -1108,16 +1114,31 @@ typedef struct hvr_cycle_report {
 /* One delta cycle; tracking failures mark the VM for resync and return their status.
  * `out` may be NULL. */
 HVR_API hvr_status hvr_session_run_cycle(hvr_session *session, hvr_cancel_token *cancel, hvr_cycle_report *out);
-/* Resynchronises now, whatever the window (resumable). */
+/* Resynchronizes now, whatever the window (resumable). */
 HVR_API hvr_status hvr_session_resynchronize(hvr_session *session, hvr_cancel_token *cancel);
 /* An operator asks for a resync (`reason` may be NULL); works read-only too. */
 HVR_API hvr_status hvr_session_request_resync(hvr_session *session, const char *reason);
+
+/* How a resync runs. */
+typedef struct hvr_resync_options hvr_resync_options;
+HVR_API hvr_status hvr_resync_options_create(hvr_resync_options **out);
+HVR_API void hvr_resync_options_destroy(hvr_resync_options *options);
+/* verify != 0: read every replica and hash what it holds instead of trusting what hvr
+ * recorded of it, so that whatever differs from the source is sent, whoever wrote it
+ * (default 0). A resync does this by itself for a replica someone else wrote since hvr's
+ * last write. */
+HVR_API hvr_status hvr_resync_options_set_verify_replica(hvr_resync_options *options, int verify);
+/* hvr_session_resynchronize and hvr_session_request_resync with options (NULL: defaults). */
+HVR_API hvr_status hvr_session_resynchronize_with(hvr_session *session, const hvr_resync_options *options,
+                                                  hvr_cancel_token *cancel);
+HVR_API hvr_status hvr_session_request_resync_with(hvr_session *session, const char *reason,
+                                                   const hvr_resync_options *options);
 /* Clears a non-recoverable error once it is dealt with. */
 HVR_API hvr_status hvr_session_clear_error(hvr_session *session);
 /* Runs what the schedule and the retry policy say is due (*out_ran = 1), if anything;
  * the operation's failure is in the status, not returned. */
 HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
-/* When RunDue has something to do next: *out_has = 0 when nothing will be due by itself. */
+/* When hvr_session_run_due has something to do next: *out_has = 0 when nothing will be due by itself. */
 HVR_API hvr_status hvr_session_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
 
 typedef struct hvr_session_status {
@@ -1158,7 +1179,9 @@ HVR_API hvr_status hvr_session_test_failover(hvr_session *session, const char *p
 HVR_API hvr_status hvr_session_cleanup_test_failover(hvr_session *session);
 /* Failback to the original disks (`folder` NULL) or new VHDX files in `folder`: sync
  * (repeatable, while the Azure VM runs) or complete (stop it, last sync, start the
- * on-premises VM). *out_report_json says, per disk, how it was done and what moved. */
+ * on-premises VM). *out_report_json says, per disk, how it was done and what moved.
+ * HVR_CONFLICT, nothing written, while the host says the on-premises VM runs (to the
+ * original disks only). */
 HVR_API hvr_status hvr_session_failback_sync(hvr_session *session, const char *folder, char **out_report_json);
 HVR_API hvr_status hvr_session_failback_complete(hvr_session *session, const char *folder, char **out_report_json);
 HVR_API hvr_status hvr_session_commit_failback(hvr_session *session);

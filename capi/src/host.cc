@@ -83,6 +83,14 @@ hvr::Status CHost::StartVm(const hvr::HostVm& vm) {
   return Outcome(start(user_data_, &c.view), "start VM");
 }
 
+hvr::Result<bool> CHost::VmRunning(const hvr::HostVm& vm) {
+  if (!running) return HostActions::VmRunning(vm);
+  CVm c(vm);
+  int answer = 0;
+  HVR_RETURN_IF_ERROR(Outcome(running(user_data_, &c.view, &answer), "VM running"));
+  return answer != 0;
+}
+
 hvr::Status CHost::CreateAzureVm(const hvr::FailoverVm& vm) {
   if (!create_azure) return HostActions::CreateAzureVm(vm);
   return Outcome(create_azure(user_data_, boost::json::serialize(hvr::ToJson(vm)).c_str()), "create Azure VM");
@@ -154,3 +162,4 @@ HVR_HOST_SETTER(hvr_host_set_create_azure_vm, hvr_host_azure_fn, create_azure)
 HVR_HOST_SETTER(hvr_host_set_shutdown_azure_vm, hvr_host_azure_fn, shutdown_azure)
 HVR_HOST_SETTER(hvr_host_set_delete_azure_vm, hvr_host_azure_fn, delete_azure)
 HVR_HOST_SETTER(hvr_host_set_plan_action, hvr_host_plan_action_fn, plan_action)
+HVR_HOST_SETTER(hvr_host_set_vm_running, hvr_host_running_fn, running)

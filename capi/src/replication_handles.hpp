@@ -37,6 +37,7 @@ class CHost final : public hvr::HostActions {
   hvr::Result<hvr::RotateResult> RotateLogs(const hvr::HostVm& vm, bool quiesce) override;
   hvr::Status ShutdownVm(const hvr::HostVm& vm) override;
   hvr::Status StartVm(const hvr::HostVm& vm) override;
+  hvr::Result<bool> VmRunning(const hvr::HostVm& vm) override;
   hvr::Status CreateAzureVm(const hvr::FailoverVm& vm) override;
   hvr::Status ShutdownAzureVm(const hvr::FailoverVm& vm) override;
   hvr::Status DeleteAzureVm(const hvr::FailoverVm& vm) override;
@@ -52,6 +53,7 @@ class CHost final : public hvr::HostActions {
   hvr_host_azure_fn shutdown_azure = nullptr;
   hvr_host_azure_fn delete_azure = nullptr;
   hvr_host_plan_action_fn plan_action = nullptr;
+  hvr_host_running_fn running = nullptr;
 };
 
 struct hvr_host {

@@ -21,6 +21,10 @@ struct hvr_session_options {
   std::vector<std::chrono::milliseconds> operation_retry_delays = hvr::SessionOptions().operation_retry_delays;
 };
 
+struct hvr_resync_options {
+  hvr::ResyncOptions options;
+};
+
 struct hvr_scheduler {
   std::unique_ptr<hvr::Scheduler> scheduler;
 };
@@ -40,6 +44,8 @@ using hvr::capi::RequireNonNull;
 using hvr::capi::TokenOf;
 
 int64_t Seconds(hvr::TimePoint t) { return hvr::ToUnixSeconds(t); }
+
+hvr::ResyncOptions OptionsFor(const hvr_resync_options* o) { return o ? o->options : hvr::ResyncOptions{}; }
 
 hvr::SessionOptions OptionsFor(const hvr_session_options* o) {
   hvr::SessionOptions options;
@@ -232,6 +238,40 @@ hvr_status hvr_session_request_resync(hvr_session* session, const char* reason) 
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     return Done(session->session->RequestResync(reason ? reason : ""));
+  });
+}
+
+hvr_status hvr_resync_options_create(hvr_resync_options** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    *out = new hvr_resync_options;
+    return HVR_OK;
+  });
+}
+
+void hvr_resync_options_destroy(hvr_resync_options* options) { delete options; }
+
+hvr_status hvr_resync_options_set_verify_replica(hvr_resync_options* options, int verify) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->options.verify_replica = verify != 0;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_resynchronize_with(hvr_session* session, const hvr_resync_options* options,
+                                          hvr_cancel_token* cancel) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->Resynchronize(OptionsFor(options), TokenOf(cancel)));
+  });
+}
+
+hvr_status hvr_session_request_resync_with(hvr_session* session, const char* reason,
+                                           const hvr_resync_options* options) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->RequestResync(reason ? reason : "", OptionsFor(options)));
   });
 }
 

@@ -134,7 +134,7 @@ std::string ControlServer::Handle(const std::string& text) {
   return json::serialize(response) + "\n";
 }
 
-Result<std::string> ControlClient::Call(const std::string& action, bool quiesce, uint64_t count) const {
+Result<json::object> ControlClient::Call(const std::string& action, bool quiesce, uint64_t count) const {
   asio::io_context io;
   Local::socket socket(io);
   boost::system::error_code ec;
@@ -149,8 +149,8 @@ Result<std::string> ControlClient::Call(const std::string& action, bool quiesce,
   if (ec) return Error(Code::kNetwork, "the VM's host at " + path_ + ": " + ec.message());
   line.resize(line.find('\n'));
   boost::system::error_code parse;
-  const json::value response = json::parse(line, parse);
-  const auto* object = response.if_object();
+  json::value response = json::parse(line, parse);
+  auto* object = response.if_object();
   const auto* ok = object ? object->if_contains("ok") : nullptr;
   if (parse || !ok || !ok->is_bool()) return Error(Code::kCorruptData, "the VM's host answered: " + line);
   if (!ok->get_bool()) {
@@ -160,20 +160,21 @@ Result<std::string> ControlClient::Call(const std::string& action, bool quiesce,
     return Error(n > 0 && n < kCodeCount ? static_cast<Code>(n) : Code::kInternal,
                  "the VM's host: " + (message && message->is_string() ? std::string(message->get_string()) : line));
   }
-  return line;
+  return std::move(*object);
 }
 
 Result<std::vector<FrozenDisk>> ControlClient::CreateCheckpoint(const HostVm&) {
-  HVR_ASSIGN_OR_RETURN(const std::string line, Call("checkpoint"));
-  const json::value response = json::parse(line);
+  HVR_ASSIGN_OR_RETURN(const json::object response, Call("checkpoint"));
   std::vector<FrozenDisk> disks;
-  const auto* list = response.get_object().if_contains("disks");
-  if (!list || !list->is_array()) return Error(Code::kCorruptData, "the VM's host sent no disks: " + line);
+  const auto* list = response.if_contains("disks");
+  if (!list || !list->is_array()) {
+    return Error(Code::kCorruptData, "the VM's host sent no disks: " + json::serialize(response));
+  }
   for (const auto& d : list->get_array()) {
     const auto* path = d.is_object() ? d.get_object().if_contains("path") : nullptr;
     const auto* identity = d.is_object() ? d.get_object().if_contains("identity") : nullptr;
     if (!path || !path->is_string() || !identity || !identity->is_string()) {
-      return Error(Code::kCorruptData, "the VM's host sent a bad disk: " + line);
+      return Error(Code::kCorruptData, "the VM's host sent a bad disk: " + json::serialize(d));
     }
     HVR_ASSIGN_OR_RETURN(const Guid id, Guid::Parse(std::string(identity->get_string())));
     disks.push_back(FrozenDisk{std::string(path->get_string()), id});
@@ -182,25 +183,34 @@ Result<std::vector<FrozenDisk>> ControlClient::CreateCheckpoint(const HostVm&) {
 }
 
 Status ControlClient::MergeCheckpoint(const HostVm&) {
-  HVR_ASSIGN_OR_RETURN(const std::string line, Call("merge"));
+  HVR_ASSIGN_OR_RETURN(const json::object answer, Call("merge"));
   return Ok();
 }
 
 Result<RotateResult> ControlClient::RotateLogs(const HostVm&, bool quiesce) {
-  HVR_ASSIGN_OR_RETURN(const std::string line, Call("rotate", quiesce));
-  const json::value response = json::parse(line);
-  const auto* q = response.get_object().if_contains("quiesced");
+  HVR_ASSIGN_OR_RETURN(const json::object response, Call("rotate", quiesce));
+  const auto* q = response.if_contains("quiesced");
   return RotateResult{q && q->is_bool() && q->get_bool()};
 }
 
 Status ControlClient::ShutdownVm(const HostVm&) {
-  HVR_ASSIGN_OR_RETURN(const std::string line, Call("shutdown"));
+  HVR_ASSIGN_OR_RETURN(const json::object answer, Call("shutdown"));
   return Ok();
 }
 
 Status ControlClient::StartVm(const HostVm&) {
-  HVR_ASSIGN_OR_RETURN(const std::string line, Call("start"));
+  HVR_ASSIGN_OR_RETURN(const json::object answer, Call("start"));
   return Ok();
+}
+
+Result<bool> ControlClient::VmRunning(const HostVm&) {
+  HVR_ASSIGN_OR_RETURN(const json::object response, Call("status"));
+  const auto* running = response.if_contains("running");
+  // Failback must not guess the disks free.
+  if (!running || !running->is_bool()) {
+    return Error(Code::kCorruptData, "the VM's host did not say whether the VM runs: " + json::serialize(response));
+  }
+  return running->get_bool();
 }
 
 }  // namespace hvr::guest

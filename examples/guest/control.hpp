@@ -1,6 +1,6 @@
 // The reference host's control channel: a line of JSON each way over a Unix socket, so
 // that hvrepl (a separate process, as a replication agent is) can ask the guest's host
-// for checkpoints, log rotations, a shut down or a start.
+// for checkpoints, log rotations, a shut down or a start, and whether the VM runs.
 //
 //   request:  {"action": "checkpoint" | "merge" | "rotate" | "shutdown" | "start"
 //                        | "write" | "pause" | "resume" | "status" | "exit",
@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/json/object.hpp>
 #include <memory>
 #include <string>
 #include <thread>
@@ -61,10 +62,11 @@ class ControlClient final : public HostActions {
   Result<RotateResult> RotateLogs(const HostVm& vm, bool quiesce) override;
   Status ShutdownVm(const HostVm& vm) override;
   Status StartVm(const HostVm& vm) override;
+  Result<bool> VmRunning(const HostVm& vm) override;
 
   // Sends one request; the response's fields, or its error. `count` is for "write":
   // blocks the guest writes (tracked) before it answers.
-  Result<std::string> Call(const std::string& action, bool quiesce = false, uint64_t count = 0) const;
+  Result<boost::json::object> Call(const std::string& action, bool quiesce = false, uint64_t count = 0) const;
 
  private:
   std::string path_;

@@ -322,4 +322,6 @@ Status GuestWorkload::StartVm(const HostVm&) {
   return Boot();
 }
 
+Result<bool> GuestWorkload::VmRunning(const HostVm&) { return running(); }
+
 }  // namespace hvr::guest

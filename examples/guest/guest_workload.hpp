@@ -78,6 +78,9 @@ class GuestWorkload final : public HostActions {
   Result<RotateResult> RotateLogs(const HostVm& vm, bool quiesce) override;
   Status ShutdownVm(const HostVm& vm) override;
   Status StartVm(const HostVm& vm) override;
+  // Running from Start (or StartVm) until ShutdownVm: while it runs, the disks are open
+  // for writing, whether writes happen to be going on or not.
+  Result<bool> VmRunning(const HostVm& vm) override;
 
  private:
   struct Disk {

@@ -1,14 +1,15 @@
 // hvrepl manifest build | manifest show | diff: chunk manifests and the differences
 // between disks and manifests (docs/chunk-diff.md).
 #include <boost/json.hpp>
-#include <boost/program_options.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <variant>
 
+#include "arguments.hpp"
 #include "command.hpp"
 #include "units.hpp"
 #include "hvr/chunk_diff.hpp"
@@ -17,35 +18,27 @@
 namespace hvrepl {
 namespace {
 
-namespace po = boost::program_options;
+// The options every command here shares, and the chunk options they make.
+struct ChunkArgs {
+  std::optional<uint32_t> chunk_size;
+  unsigned threads = 0;
+  bool progress = false;
 
-// Fills the options every command here shares; returns a usage error message or "".
-std::string ReadChunkOptions(const po::variables_map& vm, hvr::ChunkOptions& options) {
-  if (vm.count("chunk-size")) {
-    const auto size = ParseSize(vm["chunk-size"].as<std::string>());
-    if (!size || *size > UINT32_MAX) {
-      return "--chunk-size: '" + vm["chunk-size"].as<std::string>() + "' is not a size (e.g. 65536, 64K, 1M)";
-    }
-    options.chunk_size = static_cast<uint32_t>(*size);
+  hvr::ChunkOptions Options() const {
+    hvr::ChunkOptions options;
+    options.chunk_size = chunk_size.value_or(0);
+    options.threads = threads;
+    return options;
   }
-  options.threads = vm["threads"].as<unsigned>();
-  return "";
-}
+};
 
-void AddChunkOptions(po::options_description& desc) {
-  desc.add_options()
-      ("chunk-size", po::value<std::string>(),
-       "a power of two from 4K to 4M; default 256K for manifests, the manifest's when one "
-       "is given, 4K for two disks")
-      ("threads", po::value<unsigned>()->default_value(0), "worker threads (0: one per core)");
-}
-
-po::variables_map Parse(const std::vector<std::string>& args, const po::options_description& desc,
-                        const po::positional_options_description& positional) {
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
-  po::notify(vm);
-  return vm;
+void AddChunkOptions(CLI::App& app, ChunkArgs& args) {
+  AddSize(app, "--chunk-size", args.chunk_size,
+          "a power of two from " + SizeText(hvr::kMinChunkSize) + " to " + SizeText(hvr::kMaxChunkSize) +
+              " (default: " + SizeText(hvr::kDefaultChunkSize) + " for manifests, the manifest's when one is given, " +
+              SizeText(hvr::kMinChunkSize) + " for two disks)");
+  AddCount(app, "--threads", args.threads, "worker threads (0: one per core)");
+  app.add_flag("--progress", args.progress, "show progress on stderr");
 }
 
 // A diff operand: a disk image or a manifest file, told apart by content.
@@ -98,23 +91,11 @@ hvr::Result<hvr::DiffResult> DiffOperands(const Operand& source, const Operand& 
   return hvr::Diff(*source_manifest, *target_manifest);
 }
 
-int ManifestBuild(const std::vector<std::string>& args) {
-  po::options_description desc("options");
-  desc.add_options()
-      ("disk", po::value<std::string>()->required(), "disk image (raw, VHD, VHDX)")
-      ("output,o", po::value<std::string>()->required(), "manifest file to write")
-      ("progress", po::bool_switch(), "show progress on stderr");
-  AddChunkOptions(desc);
-  po::positional_options_description positional;
-  positional.add("disk", 1);
-  const auto vm = Parse(args, desc, positional);
-  hvr::ChunkOptions options;
-  if (auto error = ReadChunkOptions(vm, options); !error.empty()) return UsageError(error);
-  ProgressBar bar("hashing", vm["progress"].as<bool>());
+int BuildAndSave(const std::string& path, const std::string& output, const ChunkArgs& args) {
+  hvr::ChunkOptions options = args.Options();
+  ProgressBar bar("hashing", args.progress);
   options.progress = bar.fn();
 
-  const std::string path = vm["disk"].as<std::string>();
-  const std::string output = vm["output"].as<std::string>();
   auto disk = hvr::OpenDisk(path);
   if (!disk.ok()) return ReportError(disk.error());
   const auto start = std::chrono::steady_clock::now();
@@ -131,19 +112,24 @@ int ManifestBuild(const std::vector<std::string>& args) {
   return 0;
 }
 
-int ManifestShow(const std::vector<std::string>& args) {
-  po::options_description desc("options");
-  desc.add_options()
-      ("manifest", po::value<std::string>()->required(), "manifest file")
-      ("json", po::bool_switch(), "print JSON");
-  po::positional_options_description positional;
-  positional.add("manifest", 1);
-  const auto vm = Parse(args, desc, positional);
-  const std::string path = vm["manifest"].as<std::string>();
+Runner ManifestBuild(CLI::App& app) {
+  struct Args {
+    std::string disk;
+    std::string output;
+    ChunkArgs chunks;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "DISK", a->disk, "the disk image to hash: raw, VHD or VHDX");
+  AddText(app, "-o,--output", a->output, "the manifest file to write", "FILE")->required();
+  AddChunkOptions(app, a->chunks);
+  return [a] { return BuildAndSave(a->disk, a->output, a->chunks); };
+}
+
+int Show(const std::string& path, bool json) {
   auto m = hvr::LoadManifest(path);
   if (!m.ok()) return ReportError(m.error());
   const auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
-  if (vm["json"].as<bool>()) {
+  if (json) {
     std::cout << boost::json::serialize(boost::json::object{
                      {"disk_size", m->disk_size()},
                      {"chunk_size", m->chunk_size()},
@@ -162,24 +148,22 @@ int ManifestShow(const std::vector<std::string>& args) {
   return 0;
 }
 
-int DiffCommand(const std::vector<std::string>& args) {
-  po::options_description desc("options");
-  desc.add_options()
-      ("source", po::value<std::string>()->required(), "disk or manifest to bring the target to")
-      ("target", po::value<std::string>()->required(), "disk or manifest to compare with it")
-      ("json", po::bool_switch(), "print JSON: runs and totals")
-      ("progress", po::bool_switch(), "show progress on stderr");
-  AddChunkOptions(desc);
-  po::positional_options_description positional;
-  positional.add("source", 1).add("target", 1);
-  const auto vm = Parse(args, desc, positional);
-  hvr::ChunkOptions options;
-  if (auto error = ReadChunkOptions(vm, options); !error.empty()) return UsageError(error);
-  ProgressBar bar("comparing", vm["progress"].as<bool>());
+Runner ManifestShow(CLI::App& app) {
+  struct Args {
+    std::string manifest;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "FILE", a->manifest, "a manifest file");
+  app.add_flag("--json", a->json, "print JSON");
+  return [a] { return Show(a->manifest, a->json); };
+}
+
+int Compare(const std::string& source_path, const std::string& target_path, const ChunkArgs& args, bool json) {
+  hvr::ChunkOptions options = args.Options();
+  ProgressBar bar("comparing", args.progress);
   options.progress = bar.fn();
 
-  const std::string source_path = vm["source"].as<std::string>();
-  const std::string target_path = vm["target"].as<std::string>();
   auto source = OpenOperand(source_path);
   if (!source.ok()) return ReportError(source.error());
   auto target = OpenOperand(target_path);
@@ -187,7 +171,7 @@ int DiffCommand(const std::vector<std::string>& args) {
   auto result = DiffOperands(*source, *target, options);
   if (!result.ok()) return ReportError(result.error());
 
-  if (vm["json"].as<bool>()) {
+  if (json) {
     std::cout << hvr::DiffToJson(*result) << "\n";
     return 0;
   }
@@ -210,16 +194,49 @@ int DiffCommand(const std::vector<std::string>& args) {
   return 0;
 }
 
+Runner DiffCommand(CLI::App& app) {
+  struct Args {
+    std::string source;
+    std::string target;
+    ChunkArgs chunks;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "SOURCE", a->source, "the disk or manifest to bring the target to");
+  AddPositional(app, "TARGET", a->target, "the disk or manifest to compare with it");
+  AddChunkOptions(app, a->chunks);
+  app.add_flag("--json", a->json, "print JSON: runs and totals");
+  return [a] { return Compare(a->source, a->target, a->chunks, a->json); };
+}
+
 }  // namespace
 
 std::vector<Command> DiffCommands() {
   return {
-      {{"manifest", "build"}, "DISK -o FILE [--chunk-size N] [--threads N] [--progress]",
-       "hash a disk in chunks into a manifest file", ManifestBuild},
-      {{"manifest", "show"}, "FILE [--json]", "describe a manifest file", ManifestShow},
-      {{"diff"}, "SOURCE TARGET [--chunk-size N] [--threads N] [--json] [--progress]",
-       "what differs between disks or manifests: the runs that bring TARGET to SOURCE",
-       DiffCommand},
+      {.words = {"manifest", "build"},
+       .summary = "hash a disk in chunks into a manifest file",
+       .description = "Reads a disk image in fixed-size chunks, hashes each (XXH3-128) and writes the hashes, "
+                      "with the disk's size and the chunk size, to a manifest file: what resync compares a "
+                      "replica with instead of reading it (docs/chunk-diff.md). All-zero chunks are marked, not "
+                      "hashed.",
+       .examples = {{"/vms/sql01/disk0.vhdx -o disk0.manifest", ""},
+                    {"/vms/sql01/disk0.vhdx -o disk0.manifest --chunk-size 64K --threads 2 --progress", ""}},
+       .declare = ManifestBuild},
+      {.words = {"manifest", "show"},
+       .summary = "describe a manifest file",
+       .description = "Prints what a manifest file holds: the disk size, the chunk size, how many chunks, how "
+                      "many of them zero or unknown, and the hash algorithm.",
+       .examples = {{"disk0.manifest", ""}, {"disk0.manifest --json", ""}},
+       .declare = ManifestShow},
+      {.words = {"diff"},
+       .summary = "what differs between disks or manifests: the runs that bring TARGET to SOURCE",
+       .description = "Compares SOURCE and TARGET chunk by chunk, each a disk image or a manifest file (told "
+                      "apart by content), and prints the runs of chunks that bring TARGET to SOURCE: data to "
+                      "send, zeros to clear, and bytes past the end of SOURCE to cut off. Two manifests are "
+                      "compared by their hashes alone; a disk against a manifest is hashed the manifest's way.",
+       .examples = {{"/vms/sql01/disk0.vhdx /restore/disk0.raw", "two disks, in 4K chunks"},
+                    {"/vms/sql01/disk0.vhdx disk0.manifest --json", "a disk against the manifest of its replica"}},
+       .declare = DiffCommand},
   };
 }
 

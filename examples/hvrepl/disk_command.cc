@@ -1,10 +1,10 @@
 // hvrepl disk ...: inspect, convert, create, checkpoint (diff-child) and merge virtual disks.
 #include <boost/json.hpp>
-#include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
-#include <sstream>
+#include <memory>
 
+#include "arguments.hpp"
 #include "command.hpp"
 #include "units.hpp"
 #include "hvr/disk.hpp"
@@ -14,21 +14,11 @@
 namespace hvrepl {
 namespace {
 
-namespace po = boost::program_options;
+// What a VHDX block size may be (hvr::VhdxCreateOptions).
+constexpr const char* kVhdxBlockSize = "VHDX block size, a power of two from 1M to 256M";
 
-// A size option's value, or a usage error (main prints it with the command's usage).
-uint64_t SizeOption(const po::variables_map& vm, const char* name) {
-  const std::string text = vm[name].as<std::string>();
-  const auto size = ParseSize(text);
-  if (!size) throw std::invalid_argument(std::string("--") + name + ": '" + text + "' is not a size (e.g. 2G, 512M, 64K)");
-  return *size;
-}
-
-int Info(const std::vector<std::string>& args) {
-  po::options_description options("options");
-  options.add_options()("json", "print JSON");
-  const auto vm = ParseArguments(args, options, {"image"});
-  auto disk = hvr::OpenDisk(vm["image"].as<std::string>());
+int ShowInfo(const std::string& image, bool json) {
+  auto disk = hvr::OpenDisk(image);
   if (!disk.ok()) return ReportError(disk.error());
   auto ranges = (*disk)->AllocatedRanges();
   if (!ranges.ok()) return ReportError(ranges.error());
@@ -36,7 +26,7 @@ int Info(const std::vector<std::string>& args) {
   for (const hvr::ByteRange& r : *ranges) allocated += r.length;
   const hvr::DiskInfo& info = (*disk)->info();
 
-  if (vm.count("json")) {
+  if (json) {
     boost::json::array chain;
     for (const hvr::DiskReader* d = (*disk)->parent(); d != nullptr; d = d->parent()) {
       chain.push_back({{"path", d->info().path},
@@ -90,107 +80,196 @@ int Info(const std::vector<std::string>& args) {
   return 0;
 }
 
-int Convert(const std::vector<std::string>& args) {
-  po::options_description options("options");
-  options.add_options()("to", po::value<std::string>()->required(), "raw, vhdx, vhdx-fixed or vhd-fixed")(
-      "block-size", po::value<std::string>(), "VHDX block size (default 32M)")(
-      "threads", po::value<int>()->default_value(0), "reading and writing threads (0: one per core, up to 4)")(
-      "sync", "make the result durable before exiting")("force", "replace an existing destination")(
-      "progress", "show progress on stderr");
-  const auto vm = ParseArguments(args, options, {"source", "destination"});
-  hvr::ConvertOptions convert;
-  const std::string to = vm["to"].as<std::string>();
-  if (to == "raw") convert.target = hvr::ConvertTarget::kRaw;
-  else if (to == "vhdx") convert.target = hvr::ConvertTarget::kVhdxDynamic;
-  else if (to == "vhdx-fixed") convert.target = hvr::ConvertTarget::kVhdxFixed;
-  else if (to == "vhd-fixed") convert.target = hvr::ConvertTarget::kVhdFixed;
-  else return UsageError("disk convert: --to must be raw, vhdx, vhdx-fixed or vhd-fixed, not '" + to + "'");
-  if (vm.count("block-size")) convert.block_size = static_cast<uint32_t>(SizeOption(vm, "block-size"));
-  convert.threads = vm["threads"].as<int>();
+Runner Info(CLI::App& app) {
+  struct Args {
+    std::string image;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "IMAGE", a->image, "a VHDX, VHD or raw image");
+  app.add_flag("--json", a->json, "print JSON");
+  return [a] { return ShowInfo(a->image, a->json); };
+}
+
+// The formats `disk convert --to` writes.
+const std::vector<std::pair<std::string, hvr::ConvertTarget>>& ConvertTargets() {
+  static const std::vector<std::pair<std::string, hvr::ConvertTarget>> targets = {
+      {"raw", hvr::ConvertTarget::kRaw},
+      {"vhdx", hvr::ConvertTarget::kVhdxDynamic},
+      {"vhdx-fixed", hvr::ConvertTarget::kVhdxFixed},
+      {"vhd-fixed", hvr::ConvertTarget::kVhdFixed},
+  };
+  return targets;
+}
+
+Runner Convert(CLI::App& app) {
+  struct Args {
+    std::string source;
+    std::string destination;
+    hvr::ConvertOptions convert;
+    std::optional<uint32_t> block_size;
+    bool progress = false;
+  };
+  auto a = std::make_shared<Args>();
   // Like cp and qemu-img convert, leave flushing to the system unless asked.
-  convert.sync = vm.count("sync") > 0;
-  convert.overwrite = vm.count("force") > 0;
-  ProgressBar bar("convert", vm.count("progress") > 0);
-  convert.progress = bar.fn();
-  auto source = hvr::OpenDisk(vm["source"].as<std::string>());
-  if (!source.ok()) return ReportError(source.error());
-  auto stats = hvr::ConvertDisk(**source, vm["destination"].as<std::string>(), convert);
-  if (!stats.ok()) return ReportError(stats.error());
-  std::cout << "converted " << HumanSize(stats->virtual_size) << " to " << to << ": read "
-            << HumanSize(stats->bytes_read) << " allocated, wrote " << HumanSize(stats->bytes_written) << "\n";
-  return 0;
+  a->convert.sync = false;
+  AddPositional(app, "SRC", a->source, "the disk to copy: a VHDX, VHD or raw image");
+  AddPositional(app, "DST", a->destination, "the new image");
+  AddChoice(app, "--to", a->convert.target, ConvertTargets(), "the format of DST (vhd-fixed is Azure's)")->required();
+  AddSize(app, "--block-size", a->block_size,
+          std::string(kVhdxBlockSize) + " (default: " + SizeText(hvr::VhdxCreateOptions{}.block_size) + ")");
+  AddCount(app, "--threads", a->convert.threads, "reading and writing threads (0: one per core, at most 4)", 0);
+  app.add_flag("--sync", a->convert.sync, "make the result durable before exiting");
+  app.add_flag("--force", a->convert.overwrite, "replace an existing DST");
+  app.add_flag("--progress", a->progress, "show progress on stderr");
+  return [a] {
+    hvr::ConvertOptions convert = a->convert;
+    if (a->block_size) convert.block_size = *a->block_size;
+    ProgressBar bar("convert", a->progress);
+    convert.progress = bar.fn();
+    auto source = hvr::OpenDisk(a->source);
+    if (!source.ok()) return ReportError(source.error());
+    auto stats = hvr::ConvertDisk(**source, a->destination, convert);
+    if (!stats.ok()) return ReportError(stats.error());
+    std::string to;
+    for (const auto& [name, target] : ConvertTargets()) {
+      if (target == convert.target) to = name;
+    }
+    std::cout << "converted " << HumanSize(stats->virtual_size) << " to " << to << ": read "
+              << HumanSize(stats->bytes_read) << " allocated, wrote " << HumanSize(stats->bytes_written) << "\n";
+    return 0;
+  };
 }
 
-int Create(const std::vector<std::string>& args) {
-  po::options_description options("options");
-  options.add_options()("size", po::value<std::string>()->required(), "virtual size (e.g. 64G)")(
-      "type", po::value<std::string>()->default_value("vhdx"), "vhdx, vhdx-fixed, vhd-fixed or raw")(
-      "block-size", po::value<std::string>(), "VHDX block size (default 32M)");
-  const auto vm = ParseArguments(args, options, {"image"});
-  const std::string path = vm["image"].as<std::string>();
-  const uint64_t size = SizeOption(vm, "size");
-  const std::string type = vm["type"].as<std::string>();
-  hvr::Status s;
-  if (type == "vhdx" || type == "vhdx-fixed") {
-    hvr::VhdxCreateOptions create;
-    create.virtual_size = size;
-    create.fixed = type == "vhdx-fixed";
-    if (vm.count("block-size")) create.block_size = static_cast<uint32_t>(SizeOption(vm, "block-size"));
-    s = hvr::CreateVhdx(path, create);
-  } else if (type == "vhd-fixed") {
-    s = hvr::CreateFixedVhd(path, size);
-  } else if (type == "raw") {
-    s = hvr::CreateRaw(path, size);
-  } else {
-    return UsageError("disk create: --type must be vhdx, vhdx-fixed, vhd-fixed or raw, not '" + type + "'");
-  }
-  if (!s.ok()) return ReportError(s.error());
-  std::cout << "created " << path << " (" << type << ", " << HumanSize(size) << ")\n";
-  return 0;
+Runner Create(CLI::App& app) {
+  enum class Type { kVhdx, kVhdxFixed, kVhdFixed, kRaw };
+  struct Args {
+    std::string path;
+    uint64_t size = 0;
+    Type type = Type::kVhdx;
+    hvr::VhdxCreateOptions vhdx;
+  };
+  auto a = std::make_shared<Args>();
+  static const std::vector<std::pair<std::string, Type>> kTypes = {
+      {"vhdx", Type::kVhdx}, {"vhdx-fixed", Type::kVhdxFixed}, {"vhd-fixed", Type::kVhdFixed}, {"raw", Type::kRaw}};
+  AddPositional(app, "IMAGE", a->path, "the new image");
+  AddSize(app, "--size", a->size, "virtual size")->required();
+  AddChoice(app, "--type", a->type, kTypes, "the image's format: a dynamic or fixed VHDX, a fixed VHD (Azure's), raw");
+  AddSize(app, "--block-size", a->vhdx.block_size, kVhdxBlockSize);
+  return [a] {
+    hvr::Status s;
+    std::string type;
+    for (const auto& [name, value] : kTypes) {
+      if (value == a->type) type = name;
+    }
+    switch (a->type) {
+      case Type::kVhdx:
+      case Type::kVhdxFixed: {
+        hvr::VhdxCreateOptions create = a->vhdx;
+        create.virtual_size = a->size;
+        create.fixed = a->type == Type::kVhdxFixed;
+        s = hvr::CreateVhdx(a->path, create);
+        break;
+      }
+      case Type::kVhdFixed:
+        s = hvr::CreateFixedVhd(a->path, a->size);
+        break;
+      case Type::kRaw:
+        s = hvr::CreateRaw(a->path, a->size);
+        break;
+    }
+    if (!s.ok()) return ReportError(s.error());
+    std::cout << "created " << a->path << " (" << type << ", " << HumanSize(a->size) << ")\n";
+    return 0;
+  };
 }
 
-int DiffChild(const std::vector<std::string>& args) {
-  po::options_description options("options");
-  options.add_options()("block-size", po::value<std::string>(), "block size of the child (default: the parent's)");
-  const auto vm = ParseArguments(args, options, {"parent", "child"});
-  hvr::DifferencingOptions diff;
-  if (vm.count("block-size")) diff.block_size = static_cast<uint32_t>(SizeOption(vm, "block-size"));
-  const hvr::Status s = hvr::CreateDifferencingVhdx(vm["child"].as<std::string>(), vm["parent"].as<std::string>(), diff);
-  if (!s.ok()) return ReportError(s.error());
-  std::cout << "created " << vm["child"].as<std::string>() << " over " << vm["parent"].as<std::string>() << "\n";
-  return 0;
+Runner DiffChild(CLI::App& app) {
+  struct Args {
+    std::string parent;
+    std::string child;
+    hvr::DifferencingOptions diff;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "PARENT", a->parent, "the VHDX the child records changes to; it must not be written afterwards");
+  AddPositional(app, "CHILD", a->child, "the new differencing VHDX");
+  AddSize(app, "--block-size", a->diff.block_size, "block size of the child (default: the parent's)");
+  return [a] {
+    const hvr::Status s = hvr::CreateDifferencingVhdx(a->child, a->parent, a->diff);
+    if (!s.ok()) return ReportError(s.error());
+    std::cout << "created " << a->child << " over " << a->parent << "\n";
+    return 0;
+  };
 }
 
-int Merge(const std::vector<std::string>& args) {
-  po::options_description options("options");
-  options.add_options()("keep-child", "keep the child file after merging")("progress", "show progress on stderr");
-  const auto vm = ParseArguments(args, options, {"child"});
-  hvr::MergeOptions merge;
-  merge.keep_child = vm.count("keep-child") > 0;
-  ProgressBar bar("merge", vm.count("progress") > 0);
-  merge.progress = bar.fn();
-  auto merged = hvr::MergeDifferencingDisk(vm["child"].as<std::string>(), merge);
-  if (!merged.ok()) return ReportError(merged.error());
-  std::cout << "merged " << HumanSize(merged->bytes_merged) << " into " << merged->parent_path
-            << " (data write guid " << merged->parent_data_write_guid.ToString() << ")\n";
-  return 0;
+Runner Merge(CLI::App& app) {
+  struct Args {
+    std::string child;
+    hvr::MergeOptions merge;
+    bool progress = false;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "CHILD", a->child, "the differencing VHDX to merge into its parent");
+  app.add_flag("--keep-child", a->merge.keep_child, "keep the child file after merging");
+  app.add_flag("--progress", a->progress, "show progress on stderr");
+  return [a] {
+    hvr::MergeOptions merge = a->merge;
+    ProgressBar bar("merge", a->progress);
+    merge.progress = bar.fn();
+    auto merged = hvr::MergeDifferencingDisk(a->child, merge);
+    if (!merged.ok()) return ReportError(merged.error());
+    std::cout << "merged " << HumanSize(merged->bytes_merged) << " into " << merged->parent_path
+              << " (data write guid " << merged->parent_data_write_guid.ToString() << ")\n";
+    return 0;
+  };
 }
 
 }  // namespace
 
 std::vector<Command> DiskCommands() {
   return {
-      {{"disk", "info"}, "IMAGE [--json]",
-       "format, type, sizes, allocated bytes, identity GUIDs and parent chain of a VHDX, VHD or raw image", Info},
-      {{"disk", "convert"}, "SRC DST --to raw|vhdx|vhdx-fixed|vhd-fixed [--block-size N] [--threads N] [--sync] [--force] [--progress]",
-       "copy a disk into another format, reading only allocated data and leaving zeros out (vhd-fixed is Azure-ready)",
-       Convert},
-      {{"disk", "create"}, "IMAGE --size N [--type vhdx|vhdx-fixed|vhd-fixed|raw] [--block-size N]",
-       "create an empty image", Create},
-      {{"disk", "diff-child"}, "PARENT CHILD [--block-size N]",
-       "create a differencing VHDX over a VHDX parent, as a Hyper-V checkpoint does", DiffChild},
-      {{"disk", "merge"}, "CHILD [--keep-child] [--progress]",
-       "merge a differencing VHDX into its parent, then delete it", Merge},
+      {.words = {"disk", "info"},
+       .summary = "format, sizes, allocated bytes, identity GUIDs and parent chain of a VHDX, VHD or raw image",
+       .description = "Opens an image the way replication reads it (a VHDX whose log holds updates is replayed in "
+                      "memory, a differencing disk is read through its parents) and prints its format, type, "
+                      "virtual size, block and sector sizes, the bytes allocated in it, its identity GUIDs and "
+                      "its parent chain. An image is VHDX, VHD or raw by its extension, and one whose name says "
+                      "VHDX or VHD must be one.",
+       .examples = {{"/vms/sql01/disk0.vhdx", ""},
+                    {"/vms/sql01/disk0_6F1C.avhdx --json", "a checkpoint's child, as JSON"}},
+       .declare = Info},
+      {.words = {"disk", "convert"},
+       .summary = "copy a disk into another format, sparsely (vhd-fixed is Azure-ready)",
+       .description = "Copies the content of SRC into a new image DST of the format --to names, reading only the "
+                      "allocated data of SRC and leaving zeros out, so that DST is as sparse as its format "
+                      "allows. A differencing SRC is read through its parents. DST is built beside its final "
+                      "name and renamed into place once complete; an existing DST is an error unless --force.",
+       .examples = {{"/vms/sql01/disk0.vhdx /tmp/disk0.raw --to raw", ""},
+                    {"/vms/sql01/disk0.vhdx /upload/disk0.vhd --to vhd-fixed --progress",
+                     "a fixed VHD, the layout Azure disks have"}},
+       .declare = Convert},
+      {.words = {"disk", "create"},
+       .summary = "create an empty image",
+       .description = "Creates an empty image of the virtual size --size: a dynamic VHDX (blocks allocated as "
+                      "they are written), a fixed VHDX, a fixed VHD (a raw disk followed by a footer, the "
+                      "layout of Azure disks) or a raw file.",
+       .examples = {{"/vms/test/disk0.vhdx --size 64G", "a dynamic VHDX of 64 GiB"},
+                    {"/vms/test/disk1.vhd --size 1G --type vhd-fixed", ""}},
+       .declare = Create},
+      {.words = {"disk", "diff-child"},
+       .summary = "create a differencing VHDX over a VHDX parent, as a Hyper-V checkpoint does",
+       .description = "Creates CHILD, a differencing VHDX over the VHDX PARENT, as a Hyper-V checkpoint does: "
+                      "writes go to the child, the parent stays as it was. The child records the parent's "
+                      "identity, so writing the parent afterwards breaks the chain.",
+       .examples = {{"/vms/sql01/disk0.vhdx /vms/sql01/disk0_checkpoint.avhdx", ""}},
+       .declare = DiffChild},
+      {.words = {"disk", "merge"},
+       .summary = "merge a differencing VHDX into its parent, then delete it",
+       .description = "Writes the blocks a differencing VHDX holds into its parent, as Hyper-V does when a "
+                      "checkpoint is deleted, then deletes the child unless --keep-child. The parent gets a new "
+                      "data write GUID.",
+       .examples = {{"/vms/sql01/disk0_checkpoint.avhdx --progress", ""}},
+       .declare = Merge},
   };
 }
 

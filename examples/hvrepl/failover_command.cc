@@ -1,11 +1,12 @@
 // hvrepl failover, failover-cleanup, commit, failback, reverse and plan run
-// (REQUIREMENTS.md §7-§9).
+// (docs/failover.md).
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/program_options.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 
+#include "arguments.hpp"
 #include "command.hpp"
 #include "session_context.hpp"
 #include "units.hpp"
@@ -15,7 +16,6 @@
 namespace hvrepl {
 namespace {
 
-namespace po = boost::program_options;
 namespace json = boost::json;
 
 void PrintFailoverVm(const hvr::FailoverVm& vm) {
@@ -27,41 +27,39 @@ void PrintFailoverVm(const hvr::FailoverVm& vm) {
   for (const auto& [key, value] : vm.settings) std::cout << "  " << key << " = " << value << "\n";
 }
 
-int Failover(const std::vector<std::string>& args) {
-  po::options_description named("failover options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory")(
-      "point", po::value<std::string>()->default_value("latest"), "latest, latest-app-consistent, or a point's id")(
-      "planned", po::bool_switch(), "shut the source VM down and ship its last writes first: no data loss")(
-      "test", po::bool_switch(), "copies for a test while replication goes on");
-  const auto vm = ParseArguments(args, named);
-  if (vm["planned"].as<bool>() && vm["test"].as<bool>()) return UsageError("failover: --planned or --test, not both");
+Runner Failover(CLI::App& app) {
+  struct Args {
+    std::string state_dir;
+    hvr::FailoverOptions failover;
+    bool test = false;
+  };
+  auto a = std::make_shared<Args>();
+  AddStateDir(app, a->state_dir);
+  AddPoint(app, a->failover.point, "the point to fail over to (a planned failover takes the one its last cycle makes)");
+  CLI::Option* planned = app.add_flag("--planned", a->failover.planned,
+                                      "shut the source VM down and ship its last writes first: no data loss");
+  app.add_flag("--test", a->test, "copies for a test while replication goes on")->excludes(planned);
   // A failover is never cancelled half way: Ctrl+C waits for it.
-  return WithSession(vm["state-dir"].as<std::string>(), false, true, [&](hvr::Session& session) {
-    auto result = vm["test"].as<bool>()
-                      ? session.TestFailover(vm["point"].as<std::string>())
-                      : session.Failover({vm["point"].as<std::string>(), vm["planned"].as<bool>()});
-    if (!result.ok()) return ReportError(result.error());
-    PrintFailoverVm(*result);
-    return 0;
-  });
+  return [a] {
+    return WithSession(a->state_dir, false, true, [&](hvr::Session& session) {
+      auto result = a->test ? session.TestFailover(a->failover.point) : session.Failover(a->failover);
+      if (!result.ok()) return ReportError(result.error());
+      PrintFailoverVm(*result);
+      return 0;
+    });
+  };
 }
 
-int FailoverCleanup(const std::vector<std::string>& args) {
-  po::options_description named("failover-cleanup options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory");
-  const auto vm = ParseArguments(args, named);
-  return WithSession(vm["state-dir"].as<std::string>(), false, true, [&](hvr::Session& session) {
+Runner FailoverCleanup(CLI::App& app) {
+  return ActOnVm(app, true, [](hvr::Session& session) {
     if (hvr::Status s = session.CleanupTestFailover(); !s.ok()) return ReportError(s.error());
     std::cout << "test failover cleaned up\n";
     return 0;
   });
 }
 
-int Commit(const std::vector<std::string>& args) {
-  po::options_description named("commit options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory");
-  const auto vm = ParseArguments(args, named);
-  return WithSession(vm["state-dir"].as<std::string>(), false, true, [&](hvr::Session& session) {
+Runner Commit(CLI::App& app) {
+  return ActOnVm(app, true, [](hvr::Session& session) {
     // After a failover: its recovery points go. After a failback: the failed-over disks.
     const bool failed_back = session.status().state == hvr::ReplicationState::kFailedBack ||
                              session.status().state == hvr::ReplicationState::kReplicating;
@@ -73,38 +71,42 @@ int Commit(const std::vector<std::string>& args) {
   });
 }
 
-int Failback(const std::vector<std::string>& args) {
-  po::options_description named("failback options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory")(
-      "to", po::value<std::string>()->default_value("original"), "original, or a folder for new VHDX files")(
-      "sync-only", po::bool_switch(), "bring the disks up to date while the Azure VM runs (repeatable)")(
-      "complete", po::bool_switch(), "stop the Azure VM, a last sync, start the on-premises VM (the default)");
-  const auto vm = ParseArguments(args, named);
-  if (vm["sync-only"].as<bool>() && vm["complete"].as<bool>()) return UsageError("failback: --sync-only or --complete");
-  hvr::FailbackOptions options;
-  if (vm["to"].as<std::string>() != "original") options.folder = vm["to"].as<std::string>();
-  return WithSession(vm["state-dir"].as<std::string>(), false, true, [&](hvr::Session& session) {
-    auto report = vm["sync-only"].as<bool>() ? session.FailbackSync(options) : session.FailbackComplete(options);
-    if (!report.ok()) return ReportError(report.error());
-    for (const auto& d : report->disks) {
-      std::cout << d.destination << ": " << d.method << ", read " << HumanSize(d.bytes_read) << ", wrote "
-                << HumanSize(d.bytes_written) << "\n";
-    }
-    std::cout << (report->completed ? "failback complete; the on-premises VM runs: hvrepl reverse --state-dir " +
-                                          vm["state-dir"].as<std::string>() + "\n"
-                                    : "synchronised; the Azure VM runs on\n");
-    return 0;
-  });
+Runner Failback(CLI::App& app) {
+  struct Args {
+    std::string state_dir;
+    std::string to = "original";
+    bool sync_only = false;
+    bool complete = false;
+  };
+  auto a = std::make_shared<Args>();
+  AddStateDir(app, a->state_dir);
+  AddText(app, "--to", a->to, "original (the VM's own disks), or a folder for new VHDX files", "original|DIR");
+  CLI::Option* sync_only =
+      app.add_flag("--sync-only", a->sync_only, "bring the disks up to date while the Azure VM runs (repeatable)");
+  app.add_flag("--complete", a->complete, "stop the Azure VM, a last sync, start the on-premises VM (the default)")
+      ->excludes(sync_only);
+  return [a] {
+    hvr::FailbackOptions options;
+    if (a->to != "original") options.folder = a->to;
+    return WithSession(a->state_dir, false, true, [&](hvr::Session& session) {
+      auto report = a->sync_only ? session.FailbackSync(options) : session.FailbackComplete(options);
+      if (!report.ok()) return ReportError(report.error());
+      for (const auto& d : report->disks) {
+        std::cout << d.destination << ": " << d.method << ", read " << HumanSize(d.bytes_read) << ", wrote "
+                  << HumanSize(d.bytes_written) << "\n";
+      }
+      std::cout << (report->completed ? "failback complete; the on-premises VM runs: hvrepl reverse --state-dir " +
+                                            a->state_dir + "\n"
+                                      : "synchronised; the Azure VM runs on\n");
+      return 0;
+    });
+  };
 }
 
-int Reverse(const std::vector<std::string>& args) {
-  po::options_description named("reverse options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory");
-  const auto vm = ParseArguments(args, named);
-  return WithSession(vm["state-dir"].as<std::string>(), false, true, [&](hvr::Session& session) {
+Runner Reverse(CLI::App& app) {
+  return ActOnVm(app, true, [](hvr::Session& session) {
     if (hvr::Status s = session.ReverseReplication(); !s.ok()) return ReportError(s.error());
-    std::cout << "protected again from the failback point: hvrepl run --state-dir " << vm["state-dir"].as<std::string>()
-              << "\n";
+    std::cout << "protected again from the failback point: hvrepl run --state-dir " << session.state_dir() << "\n";
     return 0;
   });
 }
@@ -122,12 +124,7 @@ class ShellActions final : public hvr::HostActions {
 
 // {"name": "...", "continue_on_failure": false,
 //  "groups": [{"vms": ["STATE_DIR", ...], "before": ["CMD", ...], "after": [...]}, ...]}
-int PlanRun(const std::vector<std::string>& args) {
-  po::options_description named("plan run options");
-  named.add_options()("test", po::bool_switch(), "test failover")("planned", po::bool_switch(), "planned failover")(
-      "point", po::value<std::string>()->default_value("latest"), "the point of unplanned and test failovers");
-  const auto vm = ParseArguments(args, named, {"plan"});
-  const std::string file = vm["plan"].as<std::string>();
+int RunPlan(const std::string& file, hvr::PlanOptions options) {
   auto text = hvr::ReadWholeFile(file);
   if (!text.ok()) return ReportError(text.error());
   boost::system::error_code ec;
@@ -169,11 +166,6 @@ int PlanRun(const std::vector<std::string>& args) {
     }
     plan.groups.push_back(std::move(group));
   }
-  hvr::PlanOptions options;
-  options.kind = vm["test"].as<bool>()      ? hvr::PlanFailover::kTest
-                 : vm["planned"].as<bool>() ? hvr::PlanFailover::kPlanned
-                                            : hvr::PlanFailover::kUnplanned;
-  options.point = vm["point"].as<std::string>();
   ShellActions actions;
   options.host = &actions;
   auto outcome = hvr::RunRecoveryPlan(plan, options);
@@ -188,20 +180,79 @@ int PlanRun(const std::vector<std::string>& args) {
   return 0;
 }
 
+Runner PlanRun(CLI::App& app) {
+  struct Args {
+    std::string plan;
+    std::string point = hvr::PlanOptions{}.point;
+    bool planned = false;
+    bool test = false;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "PLAN.json", a->plan, "the recovery plan");
+  CLI::Option* test = app.add_flag("--test", a->test, "test failovers, while replication goes on");
+  app.add_flag("--planned", a->planned, "planned failovers: each VM shut down and its last writes shipped first")
+      ->excludes(test);
+  AddPoint(app, a->point, "the point of unplanned and test failovers");
+  return [a] {
+    hvr::PlanOptions options;
+    options.kind = a->test ? hvr::PlanFailover::kTest
+                   : a->planned ? hvr::PlanFailover::kPlanned
+                                : hvr::PlanFailover::kUnplanned;
+    options.point = a->point;
+    return RunPlan(a->plan, options);
+  };
+}
+
 }  // namespace
 
 std::vector<Command> FailoverCommands() {
   return {
-      {{"failover"}, "--state-dir DIR [--point latest|latest-app-consistent|ID] [--planned] [--test]",
-       "fail over to Azure-ready disks from a recovery point (never cancelled half way)", Failover},
-      {{"failover-cleanup"}, "--state-dir DIR", "remove a test failover's VM and disks", FailoverCleanup},
-      {{"commit"}, "--state-dir DIR", "commit a failover (delete its recovery points) or a failback (delete the failed-over disks)",
-       Commit},
-      {{"failback"}, "--state-dir DIR [--to original|DIR] [--sync-only|--complete]",
-       "bring the VM back on premises: sync while the Azure VM runs, then complete", Failback},
-      {{"reverse"}, "--state-dir DIR", "protect the VM again after failback, without a full copy", Reverse},
-      {{"plan", "run"}, "PLAN.json [--test|--planned] [--point P]",
-       "fail over the VMs of a recovery plan, group by group, with its actions", PlanRun},
+      {.words = {"failover"},
+       .summary = "fail over to Azure-ready disks from a recovery point (never cancelled half way)",
+       .description = "Fails the VM over: makes Azure-ready disks (fixed VHDs) from a recovery point and hands "
+                      "them, with the failover settings given to protect, to the host to create the VM. Planned "
+                      "(--planned) shuts the source VM down and ships its last writes first, so nothing is lost; "
+                      "unplanned takes the point as it is; --test makes copies while replication goes on. Once "
+                      "started, a failover is never cancelled half way: Ctrl+C waits for it.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01 --planned", ""},
+                    {"--state-dir /var/lib/hvr/sql01 --point latest-app-consistent --test",
+                     "a test copy of the last app-consistent point"}},
+       .declare = Failover},
+      {.words = {"failover-cleanup"},
+       .summary = "remove a test failover's VM and disks",
+       .description = "Removes what a test failover made, its VM and its disks; replication is not touched.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""}},
+       .declare = FailoverCleanup},
+      {.words = {"commit"},
+       .summary = "commit a failover (delete its recovery points) or a failback (delete the failed-over disks)",
+       .description = "Commits what was done last: after a failover, once the failed-over VM is checked, its "
+                      "recovery points are deleted; after a failback, the failed-over disks in Azure are.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""}},
+       .declare = Commit},
+      {.words = {"failback"},
+       .summary = "bring the VM back on premises: sync while the Azure VM runs, then complete",
+       .description = "Brings a failed-over VM back on premises, to its own disks or to new VHDX files in a "
+                      "folder. --sync-only copies what changed while the Azure VM keeps running, and can be "
+                      "repeated; --complete (the default) stops the Azure VM, syncs the last changes and starts "
+                      "the on-premises VM. Then reverse protects it again.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01 --sync-only", "while the Azure VM runs"},
+                    {"--state-dir /var/lib/hvr/sql01 --complete", ""}},
+       .declare = Failback},
+      {.words = {"reverse"},
+       .summary = "protect the VM again after failback, without a full copy",
+       .description = "Protects the VM again after a completed failback, replicating from the point the failback "
+                      "left: only the changes made since then are sent, not a full copy.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""}},
+       .declare = Reverse},
+      {.words = {"plan", "run"},
+       .summary = "fail over the VMs of a recovery plan, group by group, with its actions",
+       .description = "Fails over the VMs of a recovery plan, a JSON file: {\"name\": ..., "
+                      "\"continue_on_failure\": false, \"groups\": [{\"vms\": [STATE_DIR, ...], \"before\": "
+                      "[COMMAND, ...], \"after\": [...]}, ...]}. Groups fail over in order, the VMs of a group at "
+                      "once, with the group's before and after commands run in a shell around them. A failure, of "
+                      "a VM or a command, stops the plan before the next group unless continue_on_failure.",
+       .examples = {{"sql-tier.json --planned", ""}, {"sql-tier.json --test --point latest-app-consistent", ""}},
+       .declare = PlanRun},
   };
 }
 

@@ -1,13 +1,14 @@
 // hvrepl hrl ...: Hyper-V Replica Log files.
-//   hvrepl hrl inspect LOG [--json] [--disk-size BYTES]
+//   hvrepl hrl inspect LOG [--json] [--disk-size SIZE]
 //   hvrepl hrl apply LOG... --to IMAGE [--after UNIQUEID] [--copy]
 #include <boost/json.hpp>
-#include <boost/program_options.hpp>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <limits>
+#include <memory>
 
+#include "arguments.hpp"
 #include "command.hpp"
 #include "hvr/extent_map.hpp"
 #include "hvr/hrl.hpp"
@@ -18,7 +19,6 @@
 namespace hvrepl {
 namespace {
 
-namespace po = boost::program_options;
 namespace json = boost::json;
 
 std::string IsoTime(uint32_t hrl_time) {
@@ -85,21 +85,7 @@ const char* ChecksumStatus(const hvr::HrlEntry& entry, bool ok) {
   return entry.data_checksum_recorded() ? "ok" : "not_recorded";
 }
 
-int Inspect(const std::vector<std::string>& args) {
-  po::options_description options("hrl inspect");
-  options.add_options()("log", po::value<std::string>()->required(), "the log file")(
-      "json", "print JSON")("disk-size", po::value<uint64_t>(),
-                            "refuse writes beyond this many bytes (default: no limit)");
-  po::positional_options_description positional;
-  positional.add("log", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-  po::notify(vm);
-  const std::string path = vm["log"].as<std::string>();
-  const bool as_json = vm.count("json") > 0;
-  const uint64_t disk_size =
-      vm.count("disk-size") ? vm["disk-size"].as<uint64_t>() : std::numeric_limits<uint64_t>::max();
-
+int InspectLog(const std::string& path, bool as_json, uint64_t disk_size) {
   auto header = hvr::ReadHrlHeader(path);
   if (!header.ok()) return ReportError(header.error());
   if (as_json) {
@@ -159,27 +145,21 @@ int Inspect(const std::vector<std::string>& args) {
   return failure ? ReportError(*failure) : 0;
 }
 
-int Apply(const std::vector<std::string>& args) {
-  po::options_description options("hrl apply");
-  options.add_options()("log", po::value<std::vector<std::string>>()->required(), "logs, oldest first")(
-      "to", po::value<std::string>()->required(), "the raw image to update")(
-      "after", po::value<std::string>(), "UniqueId of the last log already applied to the image")(
-      "copy", "copy the logs' data into memory instead of reading it back from the logs");
-  po::positional_options_description positional;
-  positional.add("log", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-  po::notify(vm);
-  const auto logs = vm["log"].as<std::vector<std::string>>();
-  const std::string image_path = vm["to"].as<std::string>();
-  hvr::CoalesceOptions coalesce;
-  coalesce.copy_data = vm.count("copy") > 0;
-  if (vm.count("after")) {
-    auto after = hvr::Guid::Parse(vm["after"].as<std::string>());
-    if (!after.ok()) return UsageError("hrl apply: --after: " + after.error().message());
-    coalesce.previous_unique_id = *after;
-  }
+Runner Inspect(CLI::App& app) {
+  struct Args {
+    std::string log;
+    bool json = false;
+    std::optional<uint64_t> disk_size;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "LOG", a->log, "the replica log (.hrl)");
+  app.add_flag("--json", a->json, "print JSON");
+  AddSize(app, "--disk-size", a->disk_size, "refuse writes beyond this many bytes (default: no limit)");
+  return [a] { return InspectLog(a->log, a->json, a->disk_size.value_or(std::numeric_limits<uint64_t>::max())); };
+}
 
+int ApplyLogs(const std::vector<std::string>& logs, const std::string& image_path,
+              const hvr::CoalesceOptions& coalesce) {
   auto image = hvr::File::Open(image_path, hvr::File::Mode::kReadWrite);
   if (!image.ok()) return ReportError(image.error());
   auto size = image->Size();
@@ -207,18 +187,49 @@ int Apply(const std::vector<std::string>& args) {
   return 0;
 }
 
+Runner Apply(CLI::App& app) {
+  struct Args {
+    std::vector<std::string> logs;
+    std::string image;
+    std::optional<hvr::Guid> after;
+    hvr::CoalesceOptions coalesce;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "LOG", a->logs, "the logs, oldest first");
+  AddText(app, "--to", a->image, "the raw image to update", "IMAGE")->required();
+  AddParsed(app, "--after", a->after, hvr::Guid::Parse,
+            "the UniqueId of the last log already applied to the image: the first LOG must follow it", "UNIQUEID");
+  app.add_flag("--copy", a->coalesce.copy_data,
+               "copy the logs' data into memory instead of reading it back from the logs");
+  return [a] {
+    hvr::CoalesceOptions coalesce = a->coalesce;
+    if (a->after) coalesce.previous_unique_id = *a->after;
+    return ApplyLogs(a->logs, a->image, coalesce);
+  };
+}
+
 }  // namespace
 
 std::vector<Command> HrlCommands() {
   return {
-      {{"hrl", "inspect"},
-       "LOG [--json] [--disk-size BYTES]",
-       "print a replica log's header and every entry, verifying every checksum",
-       Inspect},
-      {{"hrl", "apply"},
-       "LOG... --to IMAGE [--after UNIQUEID] [--copy]",
-       "apply replica logs, oldest first and chain-checked, to a raw image",
-       Apply},
+      {.words = {"hrl", "inspect"},
+       .summary = "print a replica log's header and every entry, verifying every checksum",
+       .description = "Reads a Hyper-V Replica Log (MS-HRL) as replication does, verifying the checksums of its "
+                      "header, metadata blocks, entries and data, and prints the header and one line per write. "
+                      "The listing streams, so a log of any size is read in bounded memory; a damaged log ends "
+                      "it with the error, and a log that was not closed exits 4 (resync).",
+       .examples = {{"/vms/sql01/disk0-000002.hrl", ""}, {"--json /vms/sql01/disk0-000002.hrl --disk-size 64G", ""}},
+       .declare = Inspect},
+      {.words = {"hrl", "apply"},
+       .summary = "apply replica logs, oldest first and chain-checked, to a raw image",
+       .description = "Applies the writes of replica logs to a raw image, last writer winning, in the fewest "
+                      "page writes. Each log must follow the one before it (its PreviousUniqueId), and the first "
+                      "must follow --after when given. Every log is read and verified before the image is "
+                      "touched: a damaged log or a gap in the chain changes nothing.",
+       .examples = {{"disk0-000001.hrl disk0-000002.hrl --to disk0.raw", ""},
+                    {"disk0-000003.hrl --to disk0.raw --after 5a0c1f3e-8d2b-4c6a-9e7f-1b2c3d4e5f60",
+                     "continue the chain applied before"}},
+       .declare = Apply},
   };
 }
 

@@ -1,23 +1,25 @@
 // hvrepl protect, run, resync, resume, status, jobs, points and verify: protecting VMs and
 // replicating them (docs/session.md).
 #include <boost/json/serialize.hpp>
-#include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 #include <limits>
+#include <memory>
 #include <thread>
 
+#include "arguments.hpp"
 #include "command.hpp"
 #include "session/session_state.hpp"
 #include "session_context.hpp"
+#include "store_arguments.hpp"
 #include "units.hpp"
+#include "hvr/manifest.hpp"
 #include "hvr/scheduler.hpp"
 #include "store/time_text.hpp"
 
 namespace hvrepl {
 namespace {
 
-namespace po = boost::program_options;
 namespace json = boost::json;
 using hvr::Session;
 
@@ -29,72 +31,10 @@ std::string Seconds(hvr::Duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
 }
 
-int Protect(const std::vector<std::string>& args) {
-  po::options_description named("protect options");
-  named.add_options()
-      ("name", po::value<std::string>()->required(), "the VM's name (valid as an Azure VM name)")
-      ("disk", po::value<std::vector<std::string>>()->required(), "a virtual disk of the VM (repeat; OS disk first)")
-      ("target", po::value<std::string>()->required(), "where the replicas go: connection string, container URL, absolute folder or file:PATH")
-      ("state-dir", po::value<std::string>()->required(), "the relationship's state directory")
-      ("interval", po::value<std::string>()->default_value("5m"), "replication frequency: 30s, 5m or 15m")
-      ("keep-hours", po::value<int>()->default_value(24), "hours of recovery points to keep (0: the latest only)")
-      ("app-consistent-hours", po::value<int>()->default_value(0), "hours between app-consistent points (0: none)")
-      ("rpo-threshold", po::value<std::string>(), "health turns Warning past this RPO (default: three intervals)")
-      ("host", po::value<std::string>()->default_value(""), "the VM's host: unix:SOCKET of a reference guest")
-      ("chunk-size", po::value<std::string>(), "chunk size of the replica manifests (default 256K)")
-      ("in-flight", po::value<int>()->default_value(8), "requests in flight (4 MiB each at most)")
-      ("bandwidth", po::value<std::string>(), "bytes per second to send at most, e.g. 100M")
-      ("ca-file", po::value<std::string>(), "PEM file of CA certificates to trust")
-      ("insecure", po::bool_switch(), "do not verify the server's TLS certificate")
-      ("proxy", po::value<std::string>(), "HTTP proxy URL (default: HTTPS_PROXY/HTTP_PROXY)")
-      ("encryption-key-file", po::value<std::string>(), "customer-provided AES-256 key (32 bytes or 64 hex digits)")
-      ("resync-by-hand", po::bool_switch(), "never resynchronise by itself (default: outside 08:00-18:00 on weekdays)")
-      ("failover-setting", po::value<std::vector<std::string>>(), "KEY=VALUE for the VM made at failover (repeat)");
-  const auto vm = ParseArguments(args, named);
-  hvr::ProtectionSettings settings;
-  settings.vm_name = vm["name"].as<std::string>();
-  for (const auto& d : vm["disk"].as<std::vector<std::string>>()) settings.disks.push_back(hvr::DiskSpec{d, {}, {}, {}});
-  settings.target = vm["target"].as<std::string>();
-  auto interval = hvr::ParseInterval(vm["interval"].as<std::string>());
-  if (!interval.ok()) return UsageError(interval.error().message());
-  settings.interval = *interval;
-  settings.recovery_history = std::chrono::hours(vm["keep-hours"].as<int>());
-  settings.app_consistent_frequency = std::chrono::hours(vm["app-consistent-hours"].as<int>());
-  if (vm.count("rpo-threshold")) {
-    const auto rpo = ParseDuration(vm["rpo-threshold"].as<std::string>());
-    if (!rpo.ok()) return UsageError("--rpo-threshold: " + rpo.error().message());
-    settings.rpo_threshold = std::chrono::duration_cast<std::chrono::seconds>(*rpo);
-  }
-  if (vm.count("chunk-size")) {
-    const auto size = ParseSize(vm["chunk-size"].as<std::string>());
-    if (!size || *size > UINT32_MAX) return UsageError("--chunk-size: a size such as 256K");
-    settings.chunk_size = static_cast<uint32_t>(*size);
-  }
-  settings.max_in_flight = vm["in-flight"].as<int>();
-  if (hvr::Status valid = hvr::ValidateMaxInFlight(settings.max_in_flight); !valid.ok()) {
-    return UsageError("--in-flight: " + valid.error().message());
-  }
-  if (vm.count("bandwidth")) {
-    const auto rate = ParseSize(vm["bandwidth"].as<std::string>());
-    if (!rate) return UsageError("--bandwidth: bytes per second, such as 100M");
-    settings.bandwidth = hvr::BandwidthSchedule::Constant(*rate);
-  }
-  if (vm.count("ca-file")) settings.tls.ca_file = vm["ca-file"].as<std::string>();
-  settings.tls.verify = !vm["insecure"].as<bool>();
-  if (vm.count("proxy")) settings.proxy = vm["proxy"].as<std::string>();
-  if (vm.count("encryption-key-file")) settings.encryption_key_file = vm["encryption-key-file"].as<std::string>();
-  settings.resync.automatic = !vm["resync-by-hand"].as<bool>();
-  if (vm.count("failover-setting")) {
-    for (const auto& kv : vm["failover-setting"].as<std::vector<std::string>>()) {
-      const auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0) return UsageError("--failover-setting: KEY=VALUE");
-      settings.failover_vm[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
-  }
+int ProtectVm(const std::string& dir, const hvr::ProtectionSettings& settings, const std::string& host) {
   auto context = SessionContext::Create();
   if (!context.ok()) return ReportError(context.error());
-  const std::string dir = vm["state-dir"].as<std::string>();
-  auto session = (*context)->Protect(dir, settings, vm["host"].as<std::string>(), false);
+  auto session = (*context)->Protect(dir, settings, host, false);
   if (!session.ok()) return ReportError(session.error());
   const hvr::SessionStatus status = (*session)->status();
   std::cout << "protected VM '" << status.vm_name << "' (" << status.vm_id.ToString() << ")\n"
@@ -104,6 +44,90 @@ int Protect(const std::vector<std::string>& args) {
   }
   std::cout << "next: hvrepl run --state-dir " << dir << "\n";
   return 0;
+}
+
+// What protect takes beside the settings it fills in directly.
+struct ProtectArgs {
+  hvr::ProtectionSettings settings;  // the library's defaults until options say otherwise
+  std::string state_dir;
+  std::string host;
+  std::vector<std::string> disks;
+  StoreArgs store;
+  int keep_hours = static_cast<int>(settings.recovery_history.count());
+  int app_consistent_hours = static_cast<int>(settings.app_consistent_frequency.count());
+  std::optional<std::chrono::milliseconds> rpo_threshold;
+  std::optional<uint32_t> chunk_size;
+  std::optional<std::string> encryption_key_file;
+  bool resync_by_hand = false;
+  std::vector<std::string> failover_settings;
+
+  hvr::ProtectionSettings Settings() const {
+    hvr::ProtectionSettings s = settings;
+    for (const auto& d : disks) s.disks.push_back(hvr::DiskSpec{d, {}, {}, {}});
+    s.recovery_history = std::chrono::hours(keep_hours);
+    s.app_consistent_frequency = std::chrono::hours(app_consistent_hours);
+    if (rpo_threshold) s.rpo_threshold = std::chrono::duration_cast<std::chrono::seconds>(*rpo_threshold);
+    if (chunk_size) s.chunk_size = *chunk_size;
+    s.max_in_flight = store.in_flight;
+    if (store.bandwidth) s.bandwidth = hvr::BandwidthSchedule::Constant(*store.bandwidth);
+    if (store.ca_file) s.tls.ca_file = *store.ca_file;
+    s.tls.verify = !store.insecure;
+    s.proxy = store.proxy;
+    if (encryption_key_file) s.encryption_key_file = *encryption_key_file;
+    s.resync.automatic = !resync_by_hand;
+    for (const auto& kv : failover_settings) {
+      const auto eq = kv.find('=');
+      s.failover_vm[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    return s;
+  }
+};
+
+hvr::Status CheckKeyValue(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return hvr::Error(hvr::Code::kInvalidArgument, "'" + text + "' is not KEY=VALUE");
+  }
+  return hvr::Ok();
+}
+
+Runner Protect(CLI::App& app) {
+  auto a = std::make_shared<ProtectArgs>();
+  using hvr::ReplicationInterval;
+  AddText(app, "--name", a->settings.vm_name, "the VM's name, valid as an Azure VM name", "VM")->required();
+  AddRepeated(app, "--disk", a->disks, "a virtual disk of the VM: VHDX, VHD or raw (the OS disk first)", "PATH")
+      ->required();
+  AddText(app, "--target", a->settings.target,
+          "where the replicas go: connection string, container URL, absolute folder or file:PATH", "TARGET")
+      ->required();
+  AddText(app, "--state-dir", a->state_dir, "the relationship's state directory, made here", "DIR")->required();
+  AddParsed(app, "--interval", a->settings.interval, hvr::ParseInterval, "replication frequency",
+            std::string(hvr::IntervalName(ReplicationInterval::k30Seconds)) + "|" +
+                hvr::IntervalName(ReplicationInterval::k5Minutes) + "|" +
+                hvr::IntervalName(ReplicationInterval::k15Minutes))
+      ->default_str(hvr::IntervalName(a->settings.interval));
+  AddCount(app, "--keep-hours", a->keep_hours, "hours of recovery points to keep, 0 (the latest only) to 360");
+  AddCount(app, "--app-consistent-hours", a->app_consistent_hours,
+           "hours between app-consistent points, 0 (none) to 12 and at most --keep-hours");
+  AddDuration(app, "--rpo-threshold", a->rpo_threshold,
+              "health turns Warning when the newest point is older than this, at most 30 days (default: three "
+              "intervals)");
+  AddText(app, "--host", a->host,
+          "the VM's host: unix:SOCKET of a reference guest (default: none, nothing writes the disks)", "unix:SOCKET");
+  AddSize(app, "--chunk-size", a->chunk_size,
+          "chunk size of the replica manifests, a power of two from " + SizeText(hvr::kMinChunkSize) + " to " +
+              SizeText(hvr::kMaxChunkSize) + " (default: " + SizeText(hvr::kDefaultChunkSize) + ")")
+      ->check(CheckWith([](const std::string& bytes) { return hvr::ValidateChunkSize(std::stoull(bytes)); }));
+  a->store.in_flight = a->settings.max_in_flight;
+  AddStoreArgs(app, a->store);
+  AddText(app, "--encryption-key-file", a->encryption_key_file,
+          "customer-provided AES-256 key for Azure to encrypt the replicas with: 32 bytes or 64 hex digits", "FILE");
+  app.add_flag("--resync-by-hand", a->resync_by_hand,
+               "never resynchronize by itself (default: outside 08:00-18:00 on weekdays)");
+  AddRepeated(app, "--failover-setting", a->failover_settings,
+              "a setting of the VM made at failover, handed to the host", "KEY=VALUE")
+      ->check(CheckWith(CheckKeyValue));
+  return [a] { return ProtectVm(a->state_dir, a->Settings(), a->host); };
 }
 
 // What the target's store went through, when it had to retry: requests, retries, busy
@@ -160,29 +184,24 @@ int RunCycles(Session& session, int cycles, std::chrono::milliseconds every, boo
   return code;
 }
 
-int Run(const std::vector<std::string>& args) {
-  po::options_description named("run options");
-  named.add_options()
-      ("state-dir", po::value<std::vector<std::string>>()->required(), "a VM's state directory (repeat for more VMs)")
-      ("cycles", po::value<int>(), "run this many delta cycles, after initial replication if it is needed")
-      ("every", po::value<std::string>()->default_value("0"), "with --cycles: time between cycles (e.g. 2s)")
-      ("follow", po::bool_switch(), "replicate on the schedule until stopped (Ctrl+C)")
-      ("quiet", po::bool_switch(), "print nothing but errors");
-  const auto vm = ParseArguments(args, named);
-  const bool follow = vm["follow"].as<bool>();
-  if (follow == (vm.count("cycles") > 0)) return UsageError("run: give --cycles N or --follow");
-  const auto every = ParseDuration(vm["every"].as<std::string>());
-  if (!every.ok()) return UsageError("--every: " + every.error().message());
-  const int cycles = follow ? 0 : vm["cycles"].as<int>();
-  if (cycles < 0) {
-    return UsageError("--cycles: " + std::to_string(cycles) + " is not a count from 0 to " +
-                      std::to_string(std::numeric_limits<int>::max()));
-  }
-  const bool quiet = vm["quiet"].as<bool>();
+struct RunArgs {
+  std::vector<std::string> state_dirs;
+  std::optional<int> cycles;
+  std::chrono::milliseconds every{0};
+  bool follow = false;
+  bool quiet = false;
+};
+
+int Replicate(const RunArgs& args) {
+  if (args.follow == args.cycles.has_value()) return UsageError("run: give --cycles N or --follow");
+  const bool follow = args.follow;
+  const int cycles = args.cycles.value_or(0);
+  const auto every = args.every;
+  const bool quiet = args.quiet;
   Signals();  // before any thread starts, so all of them leave the signals to it
   auto context = SessionContext::Create();
   if (!context.ok()) return ReportError(context.error());
-  const auto dirs = vm["state-dir"].as<std::vector<std::string>>();
+  const auto& dirs = args.state_dirs;
   std::vector<Session*> sessions;
   for (const auto& dir : dirs) {
     auto session = (*context)->Open(dir, false, !quiet && !follow && dirs.size() == 1);
@@ -197,12 +216,12 @@ int Run(const std::vector<std::string>& args) {
     scheduler.Stop();
     return 0;
   }
-  if (sessions.size() == 1) return RunCycles(*sessions[0], cycles, *every, quiet);
+  if (sessions.size() == 1) return RunCycles(*sessions[0], cycles, every, quiet);
   // Several VMs at once, each on its own thread; the engine bounds how many do I/O.
   std::vector<int> codes(sessions.size(), 0);
   std::vector<std::thread> threads;
   for (size_t i = 0; i < sessions.size(); ++i) {
-    threads.emplace_back([&, i] { codes[i] = RunCycles(*sessions[i], cycles, *every, quiet); });
+    threads.emplace_back([&, i] { codes[i] = RunCycles(*sessions[i], cycles, every, quiet); });
   }
   for (auto& t : threads) t.join();
   for (int c : codes) {
@@ -211,11 +230,19 @@ int Run(const std::vector<std::string>& args) {
   return 0;
 }
 
-int Resync(const std::vector<std::string>& args) {
-  po::options_description named("resync options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory");
-  const auto vm = ParseArguments(args, named);
-  const std::string dir = vm["state-dir"].as<std::string>();
+Runner Run(CLI::App& app) {
+  auto a = std::make_shared<RunArgs>();
+  AddRepeated(app, "--state-dir", a->state_dirs, "a VM's state directory", "DIR")->required();
+  CLI::Option* cycles = AddCount(app, "--cycles", a->cycles,
+                                 "run this many delta cycles, after initial replication or a resync if one is due",
+                                 0);
+  AddDuration(app, "--every", a->every, "with --cycles: the time between cycles");
+  app.add_flag("--follow", a->follow, "replicate on each VM's schedule until stopped (Ctrl+C)")->excludes(cycles);
+  app.add_flag("--quiet", a->quiet, "print nothing but errors");
+  return [a] { return Replicate(*a); };
+}
+
+int ResyncVm(const std::string& dir, const hvr::ResyncOptions& options) {
   Signals();
   auto context = SessionContext::Create();
   if (!context.ok()) return ReportError(context.error());
@@ -224,21 +251,29 @@ int Resync(const std::vector<std::string>& args) {
     // A replication runs on this VM: leave it the request.
     auto reader = (*context)->Open(dir, true, false);
     if (!reader.ok()) return ReportError(reader.error());
-    if (hvr::Status s = (*reader)->RequestResync("requested by an operator"); !s.ok()) return ReportError(s.error());
+    if (hvr::Status s = (*reader)->RequestResync("requested by an operator", options); !s.ok()) {
+      return ReportError(s.error());
+    }
     std::cout << "resync requested; the replication running on " << dir << " starts it\n";
     return 0;
   }
   if (!session.ok()) return ReportError(session.error());
-  if (hvr::Status s = (*session)->Resynchronize(Signals().token()); !s.ok()) return ReportError(s.error());
+  if (hvr::Status s = (*session)->Resynchronize(options, Signals().token()); !s.ok()) return ReportError(s.error());
   std::cout << (*session)->status().vm_name << ": resync done, " << (*session)->jobs().back().summary << "\n";
   return 0;
 }
 
-int Resume(const std::vector<std::string>& args) {
-  po::options_description named("resume options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory");
-  const auto vm = ParseArguments(args, named);
-  return WithSession(vm["state-dir"].as<std::string>(), false, false, [&](hvr::Session& session) {
+Runner Resync(CLI::App& app) {
+  auto dir = std::make_shared<std::string>();
+  auto options = std::make_shared<hvr::ResyncOptions>();
+  AddStateDir(app, *dir);
+  app.add_flag("--verify-replica", options->verify_replica,
+               "read the replicas instead of trusting what hvr recorded of them (after someone else wrote them)");
+  return [dir, options] { return ResyncVm(*dir, *options); };
+}
+
+Runner Resume(CLI::App& app) {
+  return ActOnVm(app, false, [](hvr::Session& session) {
     if (hvr::Status s = session.ClearError(); !s.ok()) return ReportError(s.error());
     std::cout << session.status().vm_name << ": error cleared; replication is attempted again\n";
     return 0;
@@ -246,131 +281,193 @@ int Resume(const std::vector<std::string>& args) {
 }
 
 // Status, jobs, points and verify open the VM read-only: another process may be
-// replicating it.
-int Status(const std::vector<std::string>& args) {
-  po::options_description named("status options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory")(
-      "json", po::bool_switch(), "print JSON");
-  const auto vm = ParseArguments(args, named);
-  return WithSession(vm["state-dir"].as<std::string>(), true, false, [&](hvr::Session& session) {
-    const hvr::SessionStatus s = session.status();
-    if (vm["json"].as<bool>()) {
-      std::cout << json::serialize(hvr::ToJson(s)) << "\n";
-      return 0;
-    }
-    char percent[16];
-    std::snprintf(percent, sizeof percent, "%.1f%%", s.sync_percent);
-    std::cout << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
-              << "target            " << s.target << "\n"
-              << "state             " << hvr::ReplicationStateName(s.state) << "\n"
-              << "health            " << hvr::HealthName(s.health) << "\n"
-              << "synchronised      " << percent << "\n"
-              << "last replicated   " << Time(s.last_replicated) << "\n"
-              << "RPO               " << (s.rpo ? Seconds(*s.rpo) : "-") << "\n"
-              << "recovery points   " << s.recovery_point_count << "\n"
-              << "cycles            " << s.cycles << "\n"
-              << "sent              " << HumanSize(s.bytes_sent) << "\n";
-    if (!s.resync_reason.empty()) std::cout << "resync because    " << s.resync_reason << "\n";
-    if (s.last_error) std::cout << "error             " << s.last_error->ToString() << "\n";
-    if (s.failing_since) std::cout << "failing since     " << Time(s.failing_since) << "\n";
-    std::cout << "next attempt      " << Time(s.next_attempt) << "\n";
-    for (const auto& d : s.disks) {
-      std::cout << "disk              " << d.source << " -> " << d.replica << ", " << HumanSize(d.virtual_size)
-                << ", sent " << HumanSize(d.bytes_sent) << "\n";
-    }
-    return 0;
-  });
+// replicating it. They take its state directory and --json, and show it with `show`.
+Runner ReadVm(CLI::App& app, std::function<int(hvr::Session& session, bool json)> show) {
+  struct Args {
+    std::string state_dir;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  AddStateDir(app, a->state_dir);
+  app.add_flag("--json", a->json, "print JSON");
+  return [a, show] {
+    return WithSession(a->state_dir, true, false, [&](hvr::Session& session) { return show(session, a->json); });
+  };
 }
 
-int Jobs(const std::vector<std::string>& args) {
-  po::options_description named("jobs options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory")(
-      "json", po::bool_switch(), "print JSON")("steps", po::bool_switch(), "show each job's steps");
-  const auto vm = ParseArguments(args, named);
-  return WithSession(vm["state-dir"].as<std::string>(), true, false, [&](hvr::Session& session) {
-    const auto jobs = session.jobs();
-    if (vm["json"].as<bool>()) {
-      json::array list;
-      for (const auto& j : jobs) list.push_back(hvr::ToJson(j));
-      std::cout << json::serialize(list) << "\n";
-      return 0;
-    }
-    std::printf("%-24s %-22s %-12s %-20s %s\n", "ID", "TYPE", "STATE", "STARTED (UTC)", "SUMMARY");
-    for (const auto& j : jobs) {
-      const std::string summary = j.error ? j.error->ToString() : j.summary;
-      std::printf("%-24s %-22s %-12s %-20s %s\n", j.id.c_str(), hvr::JobTypeName(j.type), hvr::JobStateName(j.state),
-                  Time(j.started).c_str(), summary.c_str());
-      if (!vm["steps"].as<bool>()) continue;
-      for (const auto& step : j.steps) {
-        std::printf("    %-10s %s%s%s\n", hvr::JobStateName(step.state), step.name.c_str(), step.message.empty() ? "" : ": ",
-                    step.message.c_str());
-      }
-    }
+int ShowStatus(hvr::Session& session, bool as_json) {
+  const hvr::SessionStatus s = session.status();
+  if (as_json) {
+    std::cout << json::serialize(hvr::ToJson(s)) << "\n";
     return 0;
-  });
+  }
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%.1f%%", s.sync_percent);
+  std::cout << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
+            << "target            " << s.target << "\n"
+            << "state             " << hvr::ReplicationStateName(s.state) << "\n"
+            << "health            " << hvr::HealthName(s.health) << "\n"
+            << "synchronised      " << percent << "\n"
+            << "last replicated   " << Time(s.last_replicated) << "\n"
+            << "RPO               " << (s.rpo ? Seconds(*s.rpo) : "-") << "\n"
+            << "recovery points   " << s.recovery_point_count << "\n"
+            << "cycles            " << s.cycles << "\n"
+            << "sent              " << HumanSize(s.bytes_sent) << "\n";
+  if (!s.resync_reason.empty()) std::cout << "resync because    " << s.resync_reason << "\n";
+  if (s.last_error) std::cout << "error             " << s.last_error->ToString() << "\n";
+  if (s.failing_since) std::cout << "failing since     " << Time(s.failing_since) << "\n";
+  std::cout << "next attempt      " << Time(s.next_attempt) << "\n";
+  for (const auto& d : s.disks) {
+    std::cout << "disk              " << d.source << " -> " << d.replica << ", " << HumanSize(d.virtual_size)
+              << ", sent " << HumanSize(d.bytes_sent) << "\n";
+  }
+  return 0;
 }
 
-int Points(const std::vector<std::string>& args) {
-  po::options_description named("points options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory")(
-      "json", po::bool_switch(), "print JSON");
-  const auto vm = ParseArguments(args, named);
-  return WithSession(vm["state-dir"].as<std::string>(), true, false, [&](hvr::Session& session) {
-    const auto points = session.recovery_points();
-    if (vm["json"].as<bool>()) {
-      json::array list;
-      for (const auto& p : points) list.push_back(hvr::ToJson(p));
-      std::cout << json::serialize(list) << "\n";
-      return 0;
-    }
-    std::printf("%-8s %-21s %-21s %s\n", "ID", "SOURCE TIME (UTC)", "TAKEN (UTC)", "KIND");
-    for (const auto& p : points) {
-      std::printf("%-8s %-21s %-21s %s\n", p.id.c_str(), Time(p.source_time).c_str(), Time(p.created).c_str(),
-                  p.app_consistent ? "app-consistent" : "crash-consistent");
-    }
+int ShowJobs(hvr::Session& session, bool as_json, bool steps) {
+  const auto jobs = session.jobs();
+  if (as_json) {
+    json::array list;
+    for (const auto& j : jobs) list.push_back(hvr::ToJson(j));
+    std::cout << json::serialize(list) << "\n";
     return 0;
-  });
+  }
+  std::printf("%-24s %-22s %-12s %-20s %s\n", "ID", "TYPE", "STATE", "STARTED (UTC)", "SUMMARY");
+  for (const auto& j : jobs) {
+    const std::string summary = j.error ? j.error->ToString() : j.summary;
+    std::printf("%-24s %-22s %-12s %-20s %s\n", j.id.c_str(), hvr::JobTypeName(j.type), hvr::JobStateName(j.state),
+                Time(j.started).c_str(), summary.c_str());
+    if (!steps) continue;
+    for (const auto& step : j.steps) {
+      std::printf("    %-10s %s%s%s\n", hvr::JobStateName(step.state), step.name.c_str(), step.message.empty() ? "" : ": ",
+                  step.message.c_str());
+    }
+  }
+  return 0;
 }
 
-int Verify(const std::vector<std::string>& args) {
-  po::options_description named("verify options");
-  named.add_options()("state-dir", po::value<std::string>()->required(), "the VM's state directory")(
-      "point", po::value<std::string>()->default_value("latest"), "latest, latest-app-consistent, or a point's id")(
-      "json", po::bool_switch(), "print JSON");
-  const auto vm = ParseArguments(args, named);
-  return WithSession(vm["state-dir"].as<std::string>(), true, false, [&](hvr::Session& session) {
-    auto report = session.Verify(vm["point"].as<std::string>());
-    if (!report.ok()) return ReportError(report.error());
-    if (vm["json"].as<bool>()) {
-      std::cout << json::serialize(hvr::ToJson(*report)) << "\n";
-    } else {
-      std::cout << "recovery point " << report->point.id << " (" << Time(report->point.source_time) << ")\n";
-      for (const auto& d : report->disks) {
-        std::cout << "  " << d.source << " vs " << d.replica << ": "
-                  << (d.identical ? "identical" : "DIFFERS: " + HumanSize(d.differing_bytes) + " from offset " +
-                                                      std::to_string(d.first_difference.value_or(0)))
-                  << "\n";
-      }
+Runner Jobs(CLI::App& app) {
+  auto steps = std::make_shared<bool>(false);
+  Runner run = ReadVm(app, [steps](hvr::Session& session, bool json) { return ShowJobs(session, json, *steps); });
+  app.add_flag("--steps", *steps, "show each job's steps");
+  return run;
+}
+
+int ShowPoints(hvr::Session& session, bool as_json) {
+  const auto points = session.recovery_points();
+  if (as_json) {
+    json::array list;
+    for (const auto& p : points) list.push_back(hvr::ToJson(p));
+    std::cout << json::serialize(list) << "\n";
+    return 0;
+  }
+  std::printf("%-8s %-21s %-21s %s\n", "ID", "SOURCE TIME (UTC)", "TAKEN (UTC)", "KIND");
+  for (const auto& p : points) {
+    std::printf("%-8s %-21s %-21s %s\n", p.id.c_str(), Time(p.source_time).c_str(), Time(p.created).c_str(),
+                p.app_consistent ? "app-consistent" : "crash-consistent");
+  }
+  return 0;
+}
+
+int VerifyPoint(hvr::Session& session, const std::string& point, bool as_json) {
+  auto report = session.Verify(point);
+  if (!report.ok()) return ReportError(report.error());
+  if (as_json) {
+    std::cout << json::serialize(hvr::ToJson(*report)) << "\n";
+  } else {
+    std::cout << "recovery point " << report->point.id << " (" << Time(report->point.source_time) << ")\n";
+    for (const auto& d : report->disks) {
+      std::cout << "  " << d.source << " vs " << d.replica << ": "
+                << (d.identical ? "identical" : "DIFFERS: " + HumanSize(d.differing_bytes) + " from offset " +
+                                                    std::to_string(d.first_difference.value_or(0)))
+                << "\n";
     }
-    return report->identical() ? 0 : 1;
-  });
+  }
+  return report->identical() ? 0 : 1;
+}
+
+Runner Verify(CLI::App& app) {
+  auto point = std::make_shared<std::string>("latest");
+  Runner run =
+      ReadVm(app, [point](hvr::Session& session, bool json) { return VerifyPoint(session, *point, json); });
+  AddPoint(app, *point);
+  return run;
 }
 
 }  // namespace
 
 std::vector<Command> SessionCommands() {
   return {
-      {{"protect"}, "--name VM --disk D [--disk ...] --target TARGET --state-dir DIR [--interval 30s|5m|15m] [--keep-hours N] [--host unix:SOCKET]",
-       "enable protection: check the VM, create its replica disks, keep the relationship in DIR", Protect},
-      {{"run"}, "--state-dir DIR [--state-dir ...] (--cycles N [--every 2s] | --follow)",
-       "replicate: initial replication when needed, then delta cycles (or on the schedule with --follow)", Run},
-      {{"resync"}, "--state-dir DIR", "resynchronise now (or ask the running replication to)", Resync},
-      {{"resume"}, "--state-dir DIR", "clear a non-recoverable error once it is dealt with", Resume},
-      {{"status"}, "--state-dir DIR [--json]", "health, state, RPO, recovery points, last error", Status},
-      {{"jobs"}, "--state-dir DIR [--steps] [--json]", "the VM's recent jobs", Jobs},
-      {{"points"}, "--state-dir DIR [--json]", "the VM's recovery points", Points},
-      {{"verify"}, "--state-dir DIR [--point latest|latest-app-consistent|ID] [--json]",
-       "compare a recovery point with the source disks as they are now, byte for byte", Verify},
+      {.words = {"protect"},
+       .summary = "enable protection: check the VM, create its replica disks, keep the relationship in DIR",
+       .description = "Enables protection of a VM, as Hyper-V's Enable-VMReplication does: checks its name and "
+                      "disks against Azure's limits and the target's reachability and permissions (a SAS must "
+                      "grant sp=racwdl), creates one replica disk per source disk in the target, and keeps the "
+                      "relationship with its settings in the state directory, which every other command of this "
+                      "VM names. Nothing is copied yet: run does that.",
+       .examples = {{"--name sql01 --disk /vms/sql01/os.vhdx --disk /vms/sql01/data.vhdx "
+                     "--target 'UseDevelopmentStorage=true;Container=replicas' --state-dir /var/lib/hvr/sql01",
+                     ""},
+                    {"--name web01 --disk /vms/web01/os.vhdx --target file:/srv/replicas "
+                     "--state-dir /var/lib/hvr/web01 --interval 30s --keep-hours 24 --app-consistent-hours 1 "
+                     "--bandwidth 20M --host unix:/run/web01.sock",
+                     "every 30 seconds, an app-consistent point every hour, at most 20 MiB/s"}},
+       .declare = Protect},
+      {.words = {"run"},
+       .summary = "replicate: initial replication when needed, then delta cycles (or on the schedule with --follow)",
+       .description = "Replicates the VMs of the state directories given: first their initial replication when it "
+                      "has not finished (it resumes where it stopped) and a resync when one is due, then either "
+                      "--cycles delta cycles, --every apart, or, with --follow, cycles on each VM's schedule with "
+                      "its retries until Ctrl+C. Give --cycles N or --follow. Exits with the code of the last "
+                      "failure: 3 when retrying may help, 4 when the VM waits for a resync.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01 --cycles 4 --every 2s", ""},
+                    {"--state-dir /var/lib/hvr/sql01 --state-dir /var/lib/hvr/web01 --follow",
+                     "two VMs on their schedules, until stopped"}},
+       .declare = Run},
+      {.words = {"resync"},
+       .summary = "resynchronize now (or ask the running replication to)",
+       .description = "Resynchronizes the VM now: compares the source disks with their replicas in chunks and "
+                      "sends only the chunks that differ, then normal delta replication resumes. When another "
+                      "process replicates the VM, it is asked to resync instead. The replicas' recorded "
+                      "checksums are trusted unless a replica was changed outside hvr (its ETag says so) or "
+                      "--verify-replica asks for the replicas to be read.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""},
+                    {"--state-dir /var/lib/hvr/sql01 --verify-replica",
+                     "after someone else wrote the replicas: read them rather than trust their checksums"}},
+       .declare = Resync},
+      {.words = {"resume"},
+       .summary = "clear a non-recoverable error once it is dealt with",
+       .description = "Clears the error that made the VM Critical (an error replication does not retry, such as "
+                      "a refused credential or a broken disk chain), once an administrator has dealt with its "
+                      "cause, so that replication is attempted again.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""}},
+       .declare = Resume},
+      {.words = {"status"},
+       .summary = "health, state, RPO, recovery points, last error",
+       .description = "Prints the VM's replication state, health, how much is synchronised, when it last "
+                      "replicated, its RPO, its recovery points, what was sent, and the error and next attempt "
+                      "when it fails. Reads the state directory only: it runs beside a replication.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""}, {"--state-dir /var/lib/hvr/sql01 --json", ""}},
+       .declare = [](CLI::App& app) { return ReadVm(app, ShowStatus); }},
+      {.words = {"jobs"},
+       .summary = "the VM's recent jobs",
+       .description = "Lists the VM's recent jobs (protection, initial replication, cycles, resyncs, failovers) "
+                      "with their state, start time and outcome; with --steps, each job's steps.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01 --steps", ""}},
+       .declare = Jobs},
+      {.words = {"points"},
+       .summary = "the VM's recovery points",
+       .description = "Lists the VM's recovery points: their ids, the source time they hold, when they were "
+                      "taken, and whether they are app-consistent.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""}},
+       .declare = [](CLI::App& app) { return ReadVm(app, ShowPoints); }},
+      {.words = {"verify"},
+       .summary = "compare a recovery point with the source disks as they are now, byte for byte",
+       .description = "Reads a recovery point of every replica disk and the source disks as they are now, and "
+                      "compares them byte for byte. Meaningful when the source has not been written since the "
+                      "point, as after a planned failover. Exits 1 when they differ.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""}, {"--state-dir /var/lib/hvr/sql01 --point 12 --json", ""}},
+       .declare = Verify},
   };
 }
 

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "arguments.hpp"
 #include "command.hpp"
 #include "control.hpp"
 #include "units.hpp"
@@ -26,6 +27,15 @@ std::mutex g_sleep_mu;
 std::condition_variable g_sleep_cv;
 
 }  // namespace
+
+CLI::Option* AddStateDir(CLI::App& app, std::string& dir) {
+  return AddText(app, "--state-dir", dir, "the VM's state directory", "DIR")->required();
+}
+
+CLI::Option* AddPoint(CLI::App& app, std::string& point, const std::string& what) {
+  return AddText(app, "--point", point, what + ": latest, latest-app-consistent, or a point's id (hvrepl points)",
+                 "POINT");
+}
 
 hvr::Status SaveHost(const std::string& state_dir, const std::string& host) {
   if (!host.empty() && host.rfind("unix:", 0) != 0) {
@@ -152,6 +162,12 @@ int WithSession(const std::string& state_dir, bool read_only, bool progress,
   auto session = (*context)->Open(state_dir, read_only, progress);
   if (!session.ok()) return ReportError(session.error());
   return body(**session);
+}
+
+Runner ActOnVm(CLI::App& app, bool progress, std::function<int(hvr::Session& session)> act) {
+  auto dir = std::make_shared<std::string>();
+  AddStateDir(app, *dir);
+  return [dir, progress, act] { return WithSession(*dir, false, progress, act); };
 }
 
 }  // namespace hvrepl

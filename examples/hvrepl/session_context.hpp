@@ -2,6 +2,7 @@
 // hvrepl remembers for it, stopping on Ctrl+C, and printing jobs as they go.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -13,8 +14,14 @@
 #include "hvr/engine.hpp"
 #include "hvr/host.hpp"
 #include "hvr/session.hpp"
+#include "program.hpp"
 
 namespace hvrepl {
+
+// --state-dir DIR: the VM's state directory, which every command of one VM names.
+CLI::Option* AddStateDir(CLI::App& app, std::string& dir);
+// --point POINT: latest, latest-app-consistent or a point's id; `what` says what it is for.
+CLI::Option* AddPoint(CLI::App& app, std::string& point, const std::string& what = "the recovery point");
 
 // The host a VM's session talks to, as `protect --host` gave it: "unix:SOCKET" (a
 // reference guest's control socket) or empty (disks nothing writes). hvrepl keeps it in
@@ -63,5 +70,9 @@ class SessionContext {
 // as exit codes. Returns body's exit code.
 int WithSession(const std::string& state_dir, bool read_only, bool progress,
                 const std::function<int(hvr::Session& session)>& body);
+
+// A command that takes only --state-dir and runs `act` on the VM's session, opened for
+// writing (progress lines on stderr when `progress`).
+Runner ActOnVm(CLI::App& app, bool progress, std::function<int(hvr::Session& session)> act);
 
 }  // namespace hvrepl

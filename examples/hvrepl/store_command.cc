@@ -2,12 +2,14 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
+#include "arguments.hpp"
 #include "command.hpp"
+#include "store_arguments.hpp"
 #include "units.hpp"
 #include "hvr/disk_transfer.hpp"
 #include "hvr/sync_store.hpp"
@@ -17,35 +19,29 @@
 namespace hvrepl {
 namespace {
 
-namespace po = boost::program_options;
+// What every store command takes: the store's connection, and whether to log requests.
+struct StoreCommandArgs {
+  StoreArgs store;
+  bool verbose = false;
+  bool json = false;
+};
 
-// Options every store command takes.
-void AddStoreOptions(po::options_description& options) {
-  options.add_options()
-      ("in-flight", po::value<int>()->default_value(8), "requests in flight (4 MiB each at most)")
-      ("bandwidth", po::value<uint64_t>(), "bytes per second to send at most")
-      ("ca-file", po::value<std::string>(), "PEM file of CA certificates to trust")
-      ("insecure", po::bool_switch(), "do not verify the server's TLS certificate")
-      ("proxy", po::value<std::string>(), "HTTP proxy URL (default: HTTPS_PROXY/HTTP_PROXY)")
-      ("verbose", po::bool_switch(), "log every request to stderr");
+void AddStoreCommandArgs(CLI::App& app, StoreCommandArgs& args) {
+  AddStoreArgs(app, args.store);
+  app.add_flag("--verbose", args.verbose, "log every request to stderr");
 }
 
-// The options, or a usage error (main prints it with the command's usage) for one out
-// of the range the library gives.
-hvr::StoreOptions StoreOptionsFrom(const po::variables_map& vm) {
+hvr::StoreOptions StoreOptionsFrom(const StoreCommandArgs& args) {
   hvr::StoreOptions options;
-  options.max_in_flight = vm["in-flight"].as<int>();
-  if (hvr::Status valid = options.Validate(); !valid.ok()) {
-    throw std::invalid_argument("--in-flight: " + valid.error().message());
+  options.max_in_flight = args.store.in_flight;
+  if (args.store.bandwidth) {
+    options.bandwidth =
+        std::make_shared<hvr::BandwidthLimiter>(hvr::BandwidthSchedule::Constant(*args.store.bandwidth));
   }
-  if (vm.count("bandwidth")) {
-    options.bandwidth = std::make_shared<hvr::BandwidthLimiter>(
-        hvr::BandwidthSchedule::Constant(vm["bandwidth"].as<uint64_t>()));
-  }
-  if (vm.count("ca-file")) options.tls.ca_file = vm["ca-file"].as<std::string>();
-  options.tls.verify = !vm["insecure"].as<bool>();
-  if (vm.count("proxy")) options.proxy = vm["proxy"].as<std::string>();
-  const bool verbose = vm["verbose"].as<bool>();
+  if (args.store.ca_file) options.tls.ca_file = *args.store.ca_file;
+  options.tls.verify = !args.store.insecure;
+  options.proxy = args.store.proxy;
+  const bool verbose = args.verbose;
   options.log = [verbose](hvr::LogLevel level, std::string_view message) {
     if (level >= hvr::LogLevel::kWarning || verbose) {
       std::cerr << "hvrepl: " << hvr::LogLevelName(level) << ": " << message << "\n";
@@ -54,16 +50,12 @@ hvr::StoreOptions StoreOptionsFrom(const po::variables_map& vm) {
   return options;
 }
 
-int Upload(const std::vector<std::string>& args) {
-  po::options_description named("upload options");
-  AddStoreOptions(named);
-  named.add_options()("json", po::bool_switch(), "print the summary as JSON");
-  const auto vm = ParseArguments(args, named, {"image", "disk"});
-  const hvr::StoreOptions options = StoreOptionsFrom(vm);
-  auto location = hvr::ParseDiskLocation(vm["disk"].as<std::string>());
+int UploadImage(const std::string& image_path, const std::string& disk, const StoreCommandArgs& args) {
+  const hvr::StoreOptions options = StoreOptionsFrom(args);
+  auto location = hvr::ParseDiskLocation(disk);
   if (!location.ok()) return UsageError(location.error().message());
   if (!location->snapshot.empty()) return UsageError("upload: a recovery point cannot be written to");
-  auto image = hvr::OpenDisk(vm["image"].as<std::string>());
+  auto image = hvr::OpenDisk(image_path);
   if (!image.ok()) return ReportError(image.error());
   auto store = hvr::SyncStore::Open(location->target, options);
   if (!store.ok()) return ReportError(store.error());
@@ -77,7 +69,7 @@ int Upload(const std::vector<std::string>& args) {
   bar.Finish(stats->virtual_size);
 
   const std::string where = (*store)->description() + "/" + location->name;
-  if (vm["json"].as<bool>()) {
+  if (args.json) {
     boost::json::object out = hvr::TransferStatsToJson(*stats);
     out["image"] = (*image)->info().path;
     out["format"] = hvr::DiskFormatName((*image)->info().format);
@@ -96,14 +88,23 @@ int Upload(const std::vector<std::string>& args) {
   return 0;
 }
 
-int Download(const std::vector<std::string>& args) {
-  po::options_description named("download options");
-  AddStoreOptions(named);
-  named.add_options()("raw", po::bool_switch(), "write the raw disk, without the VHD footer")(
-      "json", po::bool_switch(), "print the summary as JSON");
-  const auto vm = ParseArguments(args, named, {"disk", "out"});
-  const hvr::StoreOptions options = StoreOptionsFrom(vm);
-  auto location = hvr::ParseDiskLocation(vm["disk"].as<std::string>());
+Runner Upload(CLI::App& app) {
+  struct Args {
+    std::string image;
+    std::string disk;
+    StoreCommandArgs common;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "IMAGE", a->image, "the disk image to copy: VHDX, VHD or raw");
+  AddPositional(app, "TARGET/NAME", a->disk, "the replica disk to make: NAME in the store TARGET");
+  AddStoreCommandArgs(app, a->common);
+  app.add_flag("--json", a->common.json, "print the summary as JSON");
+  return [a] { return UploadImage(a->image, a->disk, a->common); };
+}
+
+int DownloadDisk(const std::string& disk, const std::string& out, bool raw, const StoreCommandArgs& args) {
+  const hvr::StoreOptions options = StoreOptionsFrom(args);
+  auto location = hvr::ParseDiskLocation(disk);
   if (!location.ok()) return UsageError(location.error().message());
   auto store = hvr::SyncStore::Open(location->target, options);
   if (!store.ok()) return ReportError(store.error());
@@ -112,12 +113,10 @@ int Download(const std::vector<std::string>& args) {
   hvr::TransferOptions transfer;
   transfer.max_in_flight = options.max_in_flight;
   transfer.progress = bar.fn();
-  const std::string out = vm["out"].as<std::string>();
-  auto stats = hvr::DownloadDisk((*store)->async(), location->name, location->snapshot, out,
-                                 !vm["raw"].as<bool>(), transfer);
+  auto stats = hvr::DownloadDisk((*store)->async(), location->name, location->snapshot, out, !raw, transfer);
   if (!stats.ok()) return ReportError(stats.error());
   bar.Finish(stats->virtual_size);
-  if (vm["json"].as<bool>()) {
+  if (args.json) {
     boost::json::object json = hvr::TransferStatsToJson(*stats);
     json["out"] = out;
     std::cout << boost::json::serialize(json) << "\n";
@@ -125,7 +124,7 @@ int Download(const std::vector<std::string>& args) {
   }
   std::cout << "downloaded " << (*store)->description() << "/" << location->name
             << (location->snapshot.empty() ? "" : "@" + location->snapshot) << " to " << out << " ("
-            << (vm["raw"].as<bool>() ? "raw" : "fixed VHD") << ", " << HumanSize(stats->virtual_size) << ")\n"
+            << (raw ? "raw" : "fixed VHD") << ", " << HumanSize(stats->virtual_size) << ")\n"
             << "  received " << HumanSize(stats->bytes_read) << " in " << stats->requests << " requests\n"
             << "  written  " << HumanSize(stats->bytes_sent) << ", " << HumanSize(stats->bytes_skipped)
             << " left sparse\n"
@@ -134,17 +133,28 @@ int Download(const std::vector<std::string>& args) {
   return 0;
 }
 
-int List(const std::vector<std::string>& args) {
-  po::options_description named("store ls options");
-  AddStoreOptions(named);
-  named.add_options()("json", po::bool_switch(), "print JSON")(
-      "points", po::bool_switch(), "list each disk's recovery points too");
-  const auto vm = ParseArguments(args, named, {"target"});
-  auto store = hvr::SyncStore::Open(vm["target"].as<std::string>(), StoreOptionsFrom(vm));
+Runner Download(CLI::App& app) {
+  struct Args {
+    std::string disk;
+    std::string out;
+    bool raw = false;
+    StoreCommandArgs common;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "TARGET/NAME[@POINT]", a->disk,
+                "the replica disk NAME in the store TARGET, or its recovery point POINT");
+  AddPositional(app, "OUT", a->out, "the file to write; it must not exist");
+  app.add_flag("--raw", a->raw, "write the raw disk, without the VHD footer");
+  AddStoreCommandArgs(app, a->common);
+  app.add_flag("--json", a->common.json, "print the summary as JSON");
+  return [a] { return DownloadDisk(a->disk, a->out, a->raw, a->common); };
+}
+
+int ListStore(const std::string& target, bool points, const StoreCommandArgs& args) {
+  auto store = hvr::SyncStore::Open(target, StoreOptionsFrom(args));
   if (!store.ok()) return ReportError(store.error());
   auto disks = (*store)->ListDisks();
   if (!disks.ok()) return ReportError(disks.error());
-  const bool points = vm["points"].as<bool>();
   std::vector<std::vector<hvr::RecoveryPoint>> all_points(disks->size());
   if (points) {
     for (size_t i = 0; i < disks->size(); ++i) {
@@ -153,7 +163,7 @@ int List(const std::vector<std::string>& args) {
       all_points[i] = std::move(list).value();
     }
   }
-  if (vm["json"].as<bool>()) {
+  if (args.json) {
     boost::json::array array;
     for (size_t i = 0; i < disks->size(); ++i) {
       boost::json::object disk = hvr::DiskToJson((*disks)[i]);
@@ -180,17 +190,54 @@ int List(const std::vector<std::string>& args) {
   return 0;
 }
 
+Runner List(CLI::App& app) {
+  struct Args {
+    std::string target;
+    bool points = false;
+    StoreCommandArgs common;
+  };
+  auto a = std::make_shared<Args>();
+  AddPositional(app, "TARGET", a->target, "the store");
+  app.add_flag("--points", a->points, "list each disk's recovery points too");
+  AddStoreCommandArgs(app, a->common);
+  app.add_flag("--json", a->common.json, "print JSON");
+  return [a] { return ListStore(a->target, a->points, a->common); };
+}
+
+// What TARGET is, for every command that names a store.
+constexpr const char* kTargets =
+    "TARGET is a connection string with Container=NAME, a container URL with a SAS token, or a local folder given "
+    "as an absolute path or file:PATH (README.md, docs/store-design.md).";
+
 }  // namespace
 
 std::vector<Command> StoreCommands() {
   return {
-      {{"upload"}, "IMAGE TARGET/NAME [--in-flight N] [--bandwidth B/s] [--json]",
-       "copy a disk image (VHDX, VHD, raw) to a replica disk, sending only allocated non-zero data",
-       Upload},
-      {{"download"}, "TARGET/NAME[@POINT] OUT [--raw] [--in-flight N] [--json]",
-       "write a replica disk or recovery point to a new file, as a fixed VHD unless --raw", Download},
-      {{"store", "ls"}, "TARGET [--points] [--json]",
-       "list the disks of a store (connection string, container URL, absolute folder or file:PATH)", List},
+      {.words = {"upload"},
+       .summary = "copy a disk image (VHDX, VHD, raw) to a replica disk, sending only allocated non-zero data",
+       .description = std::string("Copies a disk image to a new replica disk NAME in the store TARGET, as a fixed "
+                                  "VHD of the same virtual size (the layout of an Azure disk), sending only the "
+                                  "allocated data that is not zero. An existing replica disk of that name is an "
+                                  "error (exit 3). ") + kTargets,
+       .examples = {{"/vms/sql01/disk0.vhdx 'UseDevelopmentStorage=true;Container=replicas/disk0'", ""},
+                    {"/vms/sql01/disk0.vhdx /srv/replicas/disk0 --bandwidth 2M --in-flight 4",
+                     "to a local folder, at 2 MiB/s at most"}},
+       .declare = Upload},
+      {.words = {"download"},
+       .summary = "write a replica disk or recovery point to a new file, as a fixed VHD unless --raw",
+       .description = std::string("Reads a replica disk, or one of its recovery points, from the store TARGET "
+                                  "and writes it to a new file: a fixed VHD, or the raw disk with --raw. Zeros "
+                                  "are left sparse. ") + kTargets,
+       .examples = {{"'UseDevelopmentStorage=true;Container=replicas/disk0' disk0.vhd", ""},
+                    {"/srv/replicas/disk0@7 disk0-point7.raw --raw", "recovery point 7, as a raw disk"}},
+       .declare = Download},
+      {.words = {"store", "ls"},
+       .summary = "list the disks of a store (connection string, container URL, absolute folder or file:PATH)",
+       .description = std::string("Lists the replica disks of the store TARGET with their size, number of "
+                                  "recovery points, lease state and time of last change; with --points, each "
+                                  "disk's recovery points too. ") + kTargets,
+       .examples = {{"'UseDevelopmentStorage=true;Container=replicas' --points", ""}, {"file:replicas --json", ""}},
+       .declare = List},
   };
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <utility>
 
 namespace hvrepl {
 
@@ -29,11 +30,18 @@ std::optional<uint64_t> ParseSize(const std::string& text) {
   return value << shift;
 }
 
+std::string SizeText(uint64_t bytes) {
+  if (bytes == 0) return "0";
+  for (const auto& [shift, unit] : {std::pair{40, "T"}, {30, "G"}, {20, "M"}, {10, "K"}}) {
+    if (bytes % (uint64_t{1} << shift) == 0) return std::to_string(bytes >> shift) + unit;
+  }
+  return std::to_string(bytes);
+}
+
 hvr::Result<std::chrono::milliseconds> ParseDuration(const std::string& text) {
   const auto invalid = [&] {
     return hvr::Error(hvr::Code::kInvalidArgument, "'" + text + "' is not a duration from 0 to " +
-                                                       std::to_string(kMaxDuration.count()) +
-                                                       "h: a number with ms, s (the default), m, min or h");
+                                                       std::to_string(kMaxDuration.count()) + "h: " + kDurationForms);
   };
   size_t used = 0;
   double value = 0;
@@ -55,6 +63,15 @@ hvr::Result<std::chrono::milliseconds> ParseDuration(const std::string& text) {
   const double most = static_cast<double>(std::chrono::milliseconds(kMaxDuration).count());
   if (!(ms >= 0 && ms <= most)) return invalid();
   return std::chrono::milliseconds(static_cast<int64_t>(ms));
+}
+
+std::string DurationText(std::chrono::milliseconds duration) {
+  const int64_t ms = duration.count();
+  if (ms == 0) return "0";
+  for (const auto& [per_unit, unit] : {std::pair<int64_t, const char*>{3'600'000, "h"}, {60'000, "m"}, {1000, "s"}}) {
+    if (ms % per_unit == 0) return std::to_string(ms / per_unit) + unit;
+  }
+  return std::to_string(ms) + "ms";
 }
 
 std::string HumanSize(uint64_t bytes) {

@@ -13,9 +13,15 @@
 
 namespace hvrepl {
 
+// What ParseSize and ParseDuration read, in words, for help texts and errors.
+inline constexpr const char* kSizeForms = "bytes, or a number with K, M, G or T (binary units): 65536, 64K, 2M, 1G";
+inline constexpr const char* kDurationForms = "a number with ms, s (the default), m, min or h: 1500ms, 90s, 1.5m, 2h";
+
 // "65536", "64K", "64KiB", "512M", "2G", "1T" (binary units, case-insensitive); nullopt
 // for anything else or a value that overflows.
 std::optional<uint64_t> ParseSize(const std::string& text);
+// The shortest text ParseSize reads back as `bytes`: "256K", "32M", "1000".
+std::string SizeText(uint64_t bytes);
 
 // The longest duration hvrepl takes, a year: anything longer is a mistake, and every
 // clock can add it to the present without overflowing.
@@ -24,6 +30,8 @@ inline constexpr std::chrono::hours kMaxDuration{24 * 365};
 // "1500ms", "90s", "90" (seconds), "1.5m", "10min", "2h": a finite number from 0 to
 // kMaxDuration, in milliseconds. The error names the text and the valid range.
 hvr::Result<std::chrono::milliseconds> ParseDuration(const std::string& text);
+// The shortest text ParseDuration reads back as `duration`: "0", "1500ms", "90s", "2h".
+std::string DurationText(std::chrono::milliseconds duration);
 
 // "512 B", "1.5 GiB".
 std::string HumanSize(uint64_t bytes);

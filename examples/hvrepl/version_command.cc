@@ -6,10 +6,18 @@
 namespace hvrepl {
 
 std::vector<Command> VersionCommands() {
-  return {{{"version"}, "", "print the library version", [](const std::vector<std::string>&) {
-             std::cout << "hvrepl " << hvr::VersionString() << "\n";
-             return 0;
-           }}};
+  return {{
+      .words = {"version"},
+      .summary = "print the library version",
+      .description = "Prints the version of the hvr library this hvrepl is built with.",
+      .examples = {{"", ""}},
+      .declare = [](CLI::App&) -> Runner {
+        return [] {
+          std::cout << "hvrepl " << hvr::VersionString() << "\n";
+          return 0;
+        };
+      },
+  }};
 }
 
 }  // namespace hvrepl

@@ -10,7 +10,7 @@
 // After a restart the tracker continues the chain from the newest log in the folder. If
 // that log was never closed, tracking was interrupted (a crash or power loss): writes
 // may be missing from it, so the tracker reports it (interrupted_log(), and a warning
-// through the log callback) and the session must resynchronise the disk. The unclosed
+// through the log callback) and the session must resynchronize the disk. The unclosed
 // log is left as it is; readers refuse it with kLogNotClosed.
 #pragma once
 
@@ -67,7 +67,7 @@ class ChangeTracker {
   // Records that `data` was written at `offset`. A write beyond the disk is refused
   // (kInvalidArgument) and changes nothing. Any other failure means the current log may
   // lack a write: it is left unclosed, every later Record fails, and the next Rotate
-  // starts a new log and reports kLogNotClosed (resynchronise).
+  // starts a new log and reports kLogNotClosed (resynchronize).
   Status Record(uint64_t offset, std::span<const uint8_t> data);
 
   // Writes what is gathered to the current log (to the OS; see Durability).

@@ -1,6 +1,6 @@
 // Chunk-diff: the differences between two disks, a disk and a manifest, or two manifests,
-// in fixed-size chunks (docs/chunk-diff.md). Resynchronisation and failback send only
-// what differs (REQUIREMENTS.md §5, §8).
+// in fixed-size chunks (docs/chunk-diff.md). Resynchronization and failback send only
+// what differs.
 //
 // Every function here reads disks through hvr::DiskReader (raw, VHD, VHDX alike) in large
 // aligned slices on a pool of worker threads, with memory bounded by the pool size, never
@@ -102,7 +102,7 @@ using RunFn = std::function<Status(const DiffRun& run)>;
 Result<DiffResult> Diff(const DiskReader& source, const DiskReader& target,
                         const ChunkOptions& options = {}, const RunFn& on_run = {});
 
-// Disk vs manifest (resynchronisation): reads only the source, hashing each chunk and
+// Disk vs manifest (resynchronization): reads only the source, hashing each chunk and
 // comparing it with the manifest's, at the chunk size of the manifest.
 Result<DiffResult> Diff(const DiskReader& source, const Manifest& target,
                         const ChunkOptions& options = {}, const RunFn& on_run = {});

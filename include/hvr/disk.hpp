@@ -39,7 +39,7 @@ struct DiskInfo {
   uint32_t physical_sector_size = 512;
   uint32_t block_size = 0;  // allocation unit of dynamic formats; 0 for raw and fixed VHD
   // Identity. VHDX: DataWriteGuid changes whenever the virtual content may have changed,
-  // which is how untracked modification is detected (REQUIREMENTS.md §5).
+  // which is how untracked modification is detected (docs/session.md).
   Guid data_write_guid;
   Guid file_write_guid;
   Guid page83_id;

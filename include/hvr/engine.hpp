@@ -1,5 +1,4 @@
-// The engine: what many replication sessions in one process share (REQUIREMENTS.md §1,
-// "many VMs"). One boost::asio execution context carries every store's network I/O and
+// The engine: what many replication sessions in one process share. One boost::asio execution context carries every store's network I/O and
 // every schedule's timers; a bounded pool of workers runs the sessions' operations
 // (reading disks and logs blocks, so it happens there, never on the I/O threads); and an
 // admission limit keeps the number of sessions doing I/O at once, and with it memory
@@ -24,7 +23,7 @@ namespace hvr {
 struct EngineOptions {
   // Threads running network I/O and timers.
   int io_threads = 1;
-  // Sessions doing work (copying, shipping logs, resynchronising) at once; the others
+  // Sessions doing work (copying, shipping logs, resynchronizing) at once; the others
   // wait their turn. Each active session holds its max_in_flight buffers of 4 MiB.
   int max_active_sessions = 4;
   // Time for schedules, retries, recovery points and leases; null: the system clock.

@@ -1,11 +1,11 @@
 // Errors: one type for every failure in hvr, carrying a code, a message and a class.
 //
 // The class says what the replication engine does about a failure
-// (REQUIREMENTS.md §5 and §6):
+// (docs/error-model.md):
 //   - Recoverable:    retried by the retry policy (network, throttling, low disk space...).
 //   - NonRecoverable: never retried; the VM becomes Critical until an administrator acts.
 //   - ResyncRequired: change tracking can no longer be trusted (unclosed log, chain gap,
-//                     untracked modification); the VM is marked for resynchronisation.
+//                     untracked modification); the VM is marked for resynchronization.
 //
 // Every fallible function returns hvr::Result<T> (hvr::Status when there is no value).
 // hvr does not throw across its API; see docs/error-model.md for why.
@@ -60,6 +60,14 @@ ErrorClass ClassOf(Code code);
 // A stable lower-case identifier for a code ("broken_chain"), used in JSON and logs.
 std::string_view CodeName(Code code);
 
+// GCC 12 can lose track of which alternative a moved std::variant holds and then warns
+// that this class's members, read by its implicit copy and move, "may be used
+// uninitialized" (seen for Result<DiskProperties> passed through an Asio handler). Every
+// constructor sets both members, so the warning is silenced here, for this class only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 class Error {
  public:
   Error(Code code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -80,6 +88,9 @@ class Error {
   Code code_;
   std::string message_;
 };
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 // A value or an error. Small by design: construction from either, checked access,
 // and nothing else; call sites stay explicit about failure.

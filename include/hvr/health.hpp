@@ -1,4 +1,4 @@
-// The health of a protected VM (REQUIREMENTS.md §10), derived, never stored.
+// The health of a protected VM (docs/session.md), derived, never stored.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// What the replication engine asks of the host it runs on (REQUIREMENTS.md §2-§8): the
+// What the replication engine asks of the host it runs on (docs/reference-host.md): the
 // host owns the VM, its checkpoints and its change trackers; hvr owns the replica. The
 // embedding product implements HostActions (the C ABI passes callbacks), and the
 // defaults suit disks that nothing writes while they are protected.
@@ -81,6 +81,10 @@ class HostActions {
   virtual Status ShutdownVm(const HostVm& vm);
   // Failback: starts the on-premises VM (tracking its disks again). Default: nothing.
   virtual Status StartVm(const HostVm& vm);
+  // Whether the on-premises VM runs, and so may write its disks at any moment. Failback
+  // to the VM's own disks asks before it writes them and refuses while the VM runs.
+  // Default: false (disks nothing writes).
+  virtual Result<bool> VmRunning(const HostVm& vm);
   // Creates the VM in Azure from failed-over disks (hvr never calls the compute API).
   // Default: nothing; the disks stay for the operator.
   virtual Status CreateAzureVm(const FailoverVm& vm);

@@ -1,5 +1,5 @@
 // Jobs: every operation on a protected VM is a job with an id, a type, steps, progress,
-// start and end times and a result (REQUIREMENTS.md §10), like the jobs of Site Recovery.
+// start and end times and a result, like the jobs of Site Recovery.
 #pragma once
 
 #include <cstdint>

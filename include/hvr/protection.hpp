@@ -1,5 +1,5 @@
 // What protecting a VM means: its disks, where they replicate to, and the settings of the
-// replication relationship (REQUIREMENTS.md §1). Sessions persist these in their state
+// replication relationship. Sessions persist these in their state
 // directory; the CLI and the C API fill them in.
 #pragma once
 
@@ -41,7 +41,7 @@ inline std::chrono::seconds IntervalDuration(ReplicationInterval interval) {
   return std::chrono::seconds(static_cast<int>(interval));
 }
 
-// When resynchronisation may start by itself: outside office hours by default
+// When resynchronization may start by itself: outside office hours by default
 // (08:00-18:00, Monday to Friday, local time). A resync started by hand runs at once,
 // and one already started goes on until it ends.
 struct ResyncWindow {
@@ -67,7 +67,7 @@ struct ProtectionSettings {
   TlsOptions tls;
   std::optional<std::string> proxy;
   // A file holding a customer-provided AES-256 key (32 bytes, or 64 hex digits), so
-  // Azure encrypts the replica with it (REQUIREMENTS.md §11).
+  // Azure encrypts the replica with it (customer-provided keys, docs/transport.md).
   std::string encryption_key_file;
 
   ReplicationInterval interval = ReplicationInterval::k5Minutes;

@@ -1,4 +1,4 @@
-// Recovery plans (REQUIREMENTS.md §7): many VMs failed over in ordered groups, with the
+// Recovery plans (docs/failover.md): many VMs failed over in ordered groups, with the
 // host's actions before and after each group (start the database before the web tier,
 // run a script, wait for an operator). Groups run one after another; the VMs of a group
 // fail over at once, each as a job of its own session.

@@ -1,4 +1,4 @@
-// The retry policy of REQUIREMENTS.md §6, read as docs/retry-policy.md explains:
+// The retry policy of a failing VM, as docs/retry-policy.md explains it:
 // after a failure at t0, retry n (n = 0, 1, ...) runs at the first replication tick
 // t0 + k*interval (k >= 1) that is not earlier than t0 + offset(n) and is later than the
 // previous attempt. The default offsets are 1, 2, 4, 8 and 10 minutes, then every
@@ -35,7 +35,7 @@ struct FailureHistory {
 enum class RetryAction {
   kRetry,   // try again at `at`
   kGiveUp,  // non-recoverable: an administrator must act (health Critical)
-  kResync,  // change tracking is broken: resynchronise instead of retrying
+  kResync,  // change tracking is broken: resynchronize instead of retrying
 };
 
 struct RetryDecision {

@@ -1,7 +1,6 @@
 // A replication session: one protected VM, from enabling protection through initial
-// replication, delta cycles, recovery points, resynchronisation and retries
-// (REQUIREMENTS.md §1-§6, §10). docs/session.md explains the design; this header is the
-// contract.
+// replication, delta cycles, recovery points, resynchronization and retries
+// (docs/session.md explains the design; this header is the contract).
 //
 // A session keeps its state in a state directory (a crash-safe journal: checksummed
 // files replaced atomically) and mirrors the essentials into the replica disks' metadata.
@@ -145,6 +144,14 @@ struct FailoverOptions {
   bool planned = false;
 };
 
+struct ResyncOptions {
+  // Read every replica and hash what it holds instead of trusting what hvr recorded of it
+  // (its manifest): costs reading the replicas' data once, and sends whatever differs from
+  // the source whoever wrote it. A resync does this by itself for a replica it finds
+  // written by someone else since hvr's last write (docs/session.md).
+  bool verify_replica = false;
+};
+
 // Where failback brings the VM's disks: the original files, or new VHDX files in a
 // folder (an alternate location).
 struct FailbackOptions {
@@ -215,20 +222,21 @@ class Session {
   // mark the VM for resync and return that error.
   Result<CycleReport> RunCycle(const CancelToken* cancel = nullptr);
 
-  // Resynchronisation (a job), now, whatever the window: the disks are frozen again,
+  // Resynchronization (a job), now, whatever the window: the disks are frozen again,
   // compared chunk by chunk with the replicas, and only what differs is sent; then the
   // logs written meanwhile are applied and a recovery point taken. Resumable.
   Status Resynchronize(const CancelToken* cancel = nullptr);
+  Status Resynchronize(const ResyncOptions& options, const CancelToken* cancel = nullptr);
   // Marks the VM for resync (an operator's request); it runs in the resync window, or
   // when Resynchronize is called. Works on a read-only session too (the process holding
   // the directory picks the request up).
-  Status RequestResync(const std::string& reason);
+  Status RequestResync(const std::string& reason, const ResyncOptions& options = {});
 
   // After a non-recoverable error has been dealt with: clears it, so that replication
   // is attempted again (Resume-VMReplication).
   Status ClearError();
 
-  // --- Failover, failback and reverse replication (REQUIREMENTS.md §7-§9) ---
+  // --- Failover, failback and reverse replication (docs/failover.md) ---
 
   // Fails over (a job that is never cancelled half way; a crash resumes it when the
   // session is opened and RunDue or Failover is called again): the chosen point of
@@ -246,7 +254,8 @@ class Session {
 
   // Failback, first part, repeatable while the VM runs in Azure: brings the on-premises
   // disks to the failed-over disks' content, moving only what differs; each run sends
-  // what changed since the previous one. The on-premises VM must be off.
+  // what changed since the previous one. The on-premises VM must be off: failback to its
+  // own disks fails with kConflict, writing nothing, while the host says it runs.
   Result<FailbackReport> FailbackSync(const FailbackOptions& options = {});
   // Failback, second part (a job, resumed after a crash): the host shuts the Azure VM
   // down, a last sync makes the on-premises disks equal it, the replica becomes that

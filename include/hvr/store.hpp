@@ -77,6 +77,10 @@ inline constexpr std::chrono::seconds kInfiniteLease{-1};
 
 struct DiskProperties {
   std::string name;
+  // Changes whenever the disk's content or metadata does, whoever writes them; recovery
+  // points and leases leave it as it is. Opaque: compare it for equality only (Azure: the
+  // blob's ETag without its quotes; local store: docs/local-store.md).
+  std::string etag;
   uint64_t virtual_size = 0;
   TimePoint last_modified;
   LeaseState lease_state = LeaseState::kAvailable;

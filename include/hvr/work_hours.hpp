@@ -1,6 +1,5 @@
 // Office hours: a daily span of local time on chosen days of the week. Bandwidth limits
-// differ inside and outside them, and resynchronisation runs outside them by default
-// (REQUIREMENTS.md §5).
+// differ inside and outside them, and resynchronization runs outside them by default.
 #pragma once
 
 #include <array>

@@ -30,6 +30,13 @@ struct FileIdentity {
   friend bool operator==(const FileIdentity&, const FileIdentity&) = default;
 };
 
+// Who may read a file hvr writes. A file that may hold a secret (a target string with an
+// account key or a SAS token, a proxy password) is its owner's alone, whatever the umask.
+enum class FileAccess {
+  kShared,     // 0644 less the umask; on Windows, what the folder's access list gives
+  kOwnerOnly,  // 0600; on Windows, a protected access list for the owner and SYSTEM
+};
+
 class File {
  public:
   enum class Mode {
@@ -43,8 +50,10 @@ class File {
   using NativeHandle = std::intptr_t;
 
   // Files created here are sparse where the file system has to be told (Windows): the
-  // ranges never written cost no space, as on POSIX.
-  static Result<File> Open(const std::string& path, Mode mode);
+  // ranges never written cost no space, as on POSIX. With kOwnerOnly, a file opened for
+  // writing that exists already is made owner-only too (truncating keeps the mode, or the
+  // access list, a file had).
+  static Result<File> Open(const std::string& path, Mode mode, FileAccess access = FileAccess::kShared);
 
   File(File&& other) noexcept;
   File& operator=(File&& other) noexcept;
@@ -71,6 +80,9 @@ class File {
   Status PunchHole(uint64_t offset, uint64_t length);
   Result<uint64_t> Size() const;
   Result<TimePoint> ModifiedTime() const;
+  // When the content or an attribute last changed, stamped by the system on every change
+  // and never set back by a caller (ctime on POSIX, ChangeTime on Windows).
+  Result<TimePoint> ChangeTime() const;
   Result<FileIdentity> Identity() const;
   // The ranges of [offset, end) that hold data in a sparse file, each as {offset, length}
   // (SEEK_DATA/SEEK_HOLE; FSCTL_QUERY_ALLOCATED_RANGES on Windows). Where the file system

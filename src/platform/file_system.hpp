@@ -28,6 +28,10 @@ Status SyncDirectory(const std::string& path);
 // Lets only the owner (and, on Windows, SYSTEM, which every service runs beside) open a
 // folder and what is created in it: mode 0700 on POSIX, a protected ACL on Windows.
 Status RestrictToOwner(const std::string& folder);
+// Makes a file that others may read its owner's (and SYSTEM's) alone, as
+// FileAccess::kOwnerOnly creates files: mode 0600 on POSIX, a protected access list on
+// Windows. No file at `path` is no error.
+Status RestrictExistingFileToOwner(const std::string& path);
 // The identity of the file at `path` (following links).
 Result<FileIdentity> IdentityOfFile(const std::string& path);
 

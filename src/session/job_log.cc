@@ -1,5 +1,7 @@
 #include "session/job_log.hpp"
 
+#include "store/redact.hpp"
+
 namespace hvr {
 namespace {
 
@@ -32,14 +34,14 @@ void RunningJob::Step(const std::string& name) {
   log_->Update(index_, true, [&](Job& job) {
     const TimePoint now = log_->clock_.Now();
     EndStep(job, JobState::kSucceeded, now);
-    job.steps.push_back(JobStep{name, JobState::kRunning, now, std::nullopt, {}});
+    job.steps.push_back(JobStep{RedactSecrets(name), JobState::kRunning, now, std::nullopt, {}});
     job.progress_done = job.progress_total = 0;
   });
 }
 
 void RunningJob::Note(const std::string& message) {
   log_->Update(index_, true, [&](Job& job) {
-    if (!job.steps.empty()) job.steps.back().message = message;
+    if (!job.steps.empty()) job.steps.back().message = RedactSecrets(message);
   });
 }
 
@@ -51,20 +53,21 @@ void RunningJob::Progress(uint64_t done, uint64_t total) {
 }
 
 void RunningJob::Summary(const std::string& summary) {
-  log_->Update(index_, false, [&](Job& job) { job.summary = summary; });
+  log_->Update(index_, false, [&](Job& job) { job.summary = RedactSecrets(summary); });
 }
 
 Status RunningJob::Finish(Status result) {
   log_->Update(index_, true, [&](Job& job) {
     const TimePoint now = log_->clock_.Now();
     const JobState state = StateFor(result);
-    if (!result.ok() && !job.steps.empty() && !job.steps.back().ended) {
-      job.steps.back().message = result.error().ToString();
+    if (!result.ok()) {
+      const Error& e = result.error();
+      job.error = Error(e.code(), RedactSecrets(e.message()));
+      if (!job.steps.empty() && !job.steps.back().ended) job.steps.back().message = job.error->ToString();
     }
     EndStep(job, state, now);
     job.state = state;
     job.ended = now;
-    if (!result.ok()) job.error = result.error();
   });
   log_ = nullptr;
   return result;

@@ -1,6 +1,8 @@
 // The jobs of one session: the running one and the recent ones, persisted in the state
-// directory at every step and reported to the session's observer. Thread-safe: jobs()
-// may be read while an operation's job advances.
+// directory at every step and reported to the session's observer. Their texts (steps,
+// notes, summaries, errors) pass through RedactSecrets: jobs are shown and kept where
+// secrets must not be, whatever a message was built from. Thread-safe: jobs() may be
+// read while an operation's job advances.
 #pragma once
 
 #include <chrono>

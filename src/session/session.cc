@@ -1,5 +1,8 @@
-// Opening sessions, the journal, jobs, recovery points and status. The operations live
-// in session_sync.cc, session_cycle.cc and session_schedule.cc.
+// The session's frame: protecting and opening, the journal (Snapshot/Commit), running a
+// job, recovery points, and the public entry points with the status they report. The work
+// of each operation lives beside it: copies and resyncs in session_sync.cc, cycles in
+// session_cycle.cc, the schedule in session_schedule.cc, failover and failback in
+// session_failover.cc and session_failback.cc.
 #include "hvr/session.hpp"
 
 #include <boost/asio/use_future.hpp>
@@ -197,13 +200,14 @@ void Session::Impl::RecordOutcome(const Status& result, TimePoint started) {
   if (!saved.ok() && options.log) options.log(LogLevel::kError, "recording the outcome: " + saved.error().ToString());
 }
 
-Status Session::Impl::MarkForResync(const std::string& reason, bool by_hand) {
+Status Session::Impl::MarkForResync(const std::string& reason, bool by_hand, bool verify_replicas) {
   return Commit([&](SessionState& s) {
     if (s.state == ReplicationState::kReplicating) s.state = ReplicationState::kResyncRequired;
     if (s.state != ReplicationState::kResyncRequired && s.state != ReplicationState::kResynchronizing) return;
     s.resync_reason = reason;
     s.resync_by_hand = s.resync_by_hand || by_hand;
     s.failure.reset();
+    for (DiskState& d : s.disks) d.verify_replica = d.verify_replica || verify_replicas;
   });
 }
 
@@ -313,7 +317,7 @@ Status Session::Impl::Mirror() {
   for (size_t i = 0; i < s.disks.size(); ++i) {
     HVR_RETURN_IF_ERROR(store->AsyncSetMetadata(s.disks[i].replica, DiskMetadata(settings, s, i), use_future).get());
   }
-  return Ok();
+  return RecordReplicaEtags();
 }
 
 Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -473,7 +477,9 @@ Status Session::ReplicateInitially(const CancelToken* cancel) {
       cancel);
 }
 
-Status Session::Resynchronize(const CancelToken* cancel) {
+Status Session::Resynchronize(const CancelToken* cancel) { return Resynchronize(ResyncOptions{}, cancel); }
+
+Status Session::Resynchronize(const ResyncOptions& options, const CancelToken* cancel) {
   return impl_->RunJob(
       JobType::kResynchronization, true,
       [&](RunningJob& job) -> Status {
@@ -483,8 +489,10 @@ Status Session::Resynchronize(const CancelToken* cancel) {
           return Error(Code::kInvalidReplicaState,
                        std::string("a resync needs a replicating VM (it is ") + ReplicationStateName(st) + ")");
         }
-        if (st == ReplicationState::kReplicating) {
-          HVR_RETURN_IF_ERROR(impl_->MarkForResync("requested by an operator", true));
+        if (st == ReplicationState::kReplicating || options.verify_replica) {
+          const std::string reason = st == ReplicationState::kReplicating ? "requested by an operator"
+                                                                          : impl_->Snapshot().resync_reason;
+          HVR_RETURN_IF_ERROR(impl_->MarkForResync(reason, true, options.verify_replica));
         }
         return impl_->Synchronize(job, false, cancel);
       },
@@ -503,9 +511,9 @@ Result<CycleReport> Session::RunCycle(const CancelToken* cancel) {
   return report;
 }
 
-Status Session::RequestResync(const std::string& reason) {
+Status Session::RequestResync(const std::string& reason, const ResyncOptions& options) {
   const std::string why = reason.empty() ? "requested by an operator" : reason;
-  if (impl_->dir.read_only()) return impl_->dir.LeaveResyncRequest(why);
+  if (impl_->dir.read_only()) return impl_->dir.LeaveResyncRequest(why, options.verify_replica);
   std::lock_guard operation(impl_->operation_mu);
   const ReplicationState st = impl_->Snapshot().state;
   if (st != ReplicationState::kReplicating && st != ReplicationState::kResyncRequired &&
@@ -513,7 +521,7 @@ Status Session::RequestResync(const std::string& reason) {
     return Error(Code::kInvalidReplicaState,
                  std::string("a resync needs a replicating VM (it is ") + ReplicationStateName(st) + ")");
   }
-  return impl_->MarkForResync(why, true);
+  return impl_->MarkForResync(why, true, options.verify_replica);
 }
 
 Status Session::ClearError() {

@@ -63,6 +63,8 @@ Result<CycleReport> Session::Impl::Cycle(RunningJob& job, const CancelToken* can
     HVR_RETURN_IF_ERROR(CheckPendingLogs(pending[i], d, identities[i]));
     HVR_RETURN_IF_ERROR(CheckLogVolume(pending[i], d.replica_size));
   }
+  // Logs apply only on the base hvr wrote (replica_guard.cc).
+  HVR_RETURN_IF_ERROR(BeginReplicaWrites());
 
   TimePoint source_time{};
   std::vector<std::string> log_ids;

@@ -1,4 +1,4 @@
-// Failback to on-premises and reverse replication (REQUIREMENTS.md §8, §9): the VM's
+// Failback to on-premises and reverse replication (docs/failover.md): the VM's
 // disks come back from the failed-over disks, first while the Azure VM runs (repeatable,
 // each run moving what changed since the last), then once more after the host stopped
 // it; the replica becomes that failback point without leaving the target, so reverse
@@ -28,6 +28,16 @@ Result<Guid> IdentityOf(const std::string& path) {
 }
 
 }  // namespace
+
+Status Session::Impl::RequireVmOff() {
+  HVR_ASSIGN_OR_RETURN(const bool running, host.VmRunning(Vm()));
+  if (!running) return Ok();
+  // A state of the moment, not damage: once the operator shuts the VM down, failback
+  // runs. (Failback is started by hand, never by the retry policy.) RunJob names the VM.
+  return Error(Code::kConflict,
+               "the on-premises VM is running: failback to its own disks would write under it; "
+               "shut it down first, or fail back to another folder");
+}
 
 Result<FailbackDiskReport> Session::Impl::SyncBack(size_t i, FailbackState& failback, const CancelToken* cancel) {
   const SessionState s = Snapshot();
@@ -103,6 +113,9 @@ Result<FailbackReport> Session::Impl::Failback(RunningJob& job, const FailbackOp
     return Error(Code::kInvalidReplicaState,
                  std::string("failback needs a failed-over VM (it is ") + ReplicationStateName(s.state) + ")");
   }
+  const bool to_original = (s.failback ? s.failback->folder : request.folder).empty();
+  const bool syncs_left = !complete || !s.failback || !s.failback->final_sync_done;
+  if (to_original && syncs_left) HVR_RETURN_IF_ERROR(RequireVmOff());
   if (!s.failback) {
     FailbackState fresh;
     fresh.folder = request.folder;
@@ -197,6 +210,8 @@ Result<FailbackReport> Session::Impl::Failback(RunningJob& job, const FailbackOp
         d.last_applied_log.reset();
         d.tracked_identity = Guid{};
         d.pending_log_bytes = 0;
+        d.replica_etag.clear();  // a new disk; reverse replication records its ETag
+        d.verify_replica = false;
       }
     }));
     std::lock_guard lock(state_mu);

@@ -1,5 +1,5 @@
 // Failover to the target, test failover and its cleanup, and committing a failover
-// (REQUIREMENTS.md §7). A failover copies recovery points to new disks inside the target
+// (docs/failover.md). A failover copies recovery points to new disks inside the target
 // (the points stay as they are) and hands them to the host; it is never cancelled half
 // way, and a crash resumes it from its journal.
 #include <boost/asio/use_future.hpp>

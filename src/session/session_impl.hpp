@@ -1,6 +1,7 @@
 // The inside of hvr::Session, shared by the files that implement its operations:
 // session.cc (opening, status, the journal), session_sync.cc (initial replication and
-// resync), session_cycle.cc (delta cycles), session_schedule.cc (what is due, retries).
+// resync), session_cycle.cc (delta cycles), session_schedule.cc (what is due, retries),
+// replica_guard.cc (whether a replica still holds what hvr wrote).
 #pragma once
 
 #include <functional>
@@ -90,7 +91,8 @@ struct Session::Impl {
   // Work a crash left between two steps of a finished copy: merging the checkpoint,
   // deleting obsolete logs.
   Status FinishLeftovers(RunningJob& job);
-  Status MarkForResync(const std::string& reason, bool by_hand);
+  // `verify_replicas`: the resync reads every replica instead of trusting the manifests.
+  Status MarkForResync(const std::string& reason, bool by_hand, bool verify_replicas = false);
 
   // --- manifests ---
   Result<Manifest> LoadManifest(size_t disk, bool zeros_when_missing) const;
@@ -103,8 +105,23 @@ struct Session::Impl {
                                     const std::vector<std::string>& log_ids);
   // Retention, then snapshots of ours that no kept point names.
   Status Prune();
-  // The essentials of the state on each replica disk, for another host to resume from.
+  // The essentials of the state on each replica disk, for another host to resume from;
+  // the last write of every operation that writes the replicas, so it records their
+  // ETags.
   Status Mirror();
+
+  // --- what hvr left in the replicas (replica_guard.cc) ---
+  Result<std::string> ReplicaEtag(const std::string& replica) const;
+  // Records each replica's ETag as hvr's last write left it.
+  Status RecordReplicaEtags();
+  // Before a cycle writes the replicas: kResyncRequired when one was written by someone
+  // else since hvr recorded its ETag; otherwise forgets the ETags, hvr writing now.
+  Status BeginReplicaWrites();
+  // Before a resync writes replica `disk`: when an operator asked to verify it, or it was
+  // written by someone else, makes `manifest` unknown throughout (saved) so that the
+  // replica's content is read; returns why, or empty when the manifest is trusted. Forgets
+  // the ETag, hvr writing now.
+  Result<std::string> TrustManifest(size_t disk, Manifest& manifest);
 
   // --- the copy from a checkpoint (session_sync.cc) ---
   Status Synchronize(RunningJob& job, bool initial, const CancelToken* cancel);
@@ -130,6 +147,8 @@ struct Session::Impl {
                                  bool planned, std::vector<std::string>* base_snapshots);
   FailoverVm DescribeFailover(const FailoverState& failover, bool test) const;
   Result<FailbackReport> Failback(RunningJob& job, const FailbackOptions& options, bool complete);
+  // kConflict naming the VM while the host says the on-premises VM runs.
+  Status RequireVmOff();
   Result<FailbackDiskReport> SyncBack(size_t disk, FailbackState& failback, const CancelToken* cancel);
 };
 

@@ -49,11 +49,11 @@ std::optional<TimePoint> Session::NextDue() const {
 Result<bool> Session::RunDue(const CancelToken* cancel) {
   if (impl_->dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
   // Requests other processes left (an operator's resync) come first.
-  HVR_ASSIGN_OR_RETURN(const std::optional<std::string> request, impl_->dir.TakeResyncRequest());
+  HVR_ASSIGN_OR_RETURN(const std::optional<ResyncRequest> request, impl_->dir.TakeResyncRequest());
   if (request) {
     const ReplicationState st = impl_->Snapshot().state;
     if (st == ReplicationState::kReplicating || st == ReplicationState::kResyncRequired) {
-      HVR_RETURN_IF_ERROR(impl_->MarkForResync(*request, true));
+      HVR_RETURN_IF_ERROR(impl_->MarkForResync(request->reason, true, request->verify_replica));
     }
   }
   const auto due = NextDue();

@@ -199,7 +199,9 @@ json::object ToJson(const SessionState& s) {
                                  {"sync_done", d.sync_done},
                                  {"sync_total", d.sync_total},
                                  {"bytes_sent", d.bytes_sent},
-                                 {"pending_log_bytes", d.pending_log_bytes}});
+                                 {"pending_log_bytes", d.pending_log_bytes},
+                                 {"replica_etag", d.replica_etag},
+                                 {"verify_replica", d.verify_replica}});
   }
   json::object o{{"version", SessionState::kVersion},
                  {"vm_id", s.vm_id.ToString()},
@@ -284,6 +286,9 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
     disk.sync_total = d.U64("sync_total");
     disk.bytes_sent = d.U64("bytes_sent");
     disk.pending_log_bytes = d.U64("pending_log_bytes");
+    // Absent from the states of older versions: nothing recorded, nothing asked.
+    disk.replica_etag = d.OptionalString("replica_etag").value_or("");
+    disk.verify_replica = d.Has("verify_replica") && d.Bool("verify_replica");
     if (d.error()) return *d.error();
     s.disks.push_back(std::move(disk));
   }

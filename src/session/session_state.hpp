@@ -38,6 +38,13 @@ struct DiskState {
   uint64_t sync_total = 0;  // ...of these
   uint64_t bytes_sent = 0;
   uint64_t pending_log_bytes = 0;
+  // The replica's ETag (DiskProperties::etag) as hvr's last write left it, recorded at
+  // the end of every operation that writes the replica; empty while one writes it (a
+  // write a crash cut short is hvr's own) and before the first. A replica whose ETag is
+  // another was written by someone else: its manifest no longer says what it holds.
+  std::string replica_etag;
+  // The next resync reads the replica instead of trusting its manifest (an operator asked).
+  bool verify_replica = false;
 };
 
 // A failover (or test failover) to disks in the target, from one recovery point.

@@ -1,4 +1,4 @@
-// Initial replication and resynchronisation: both copy from a checkpoint, sending what
+// Initial replication and resynchronization: both copy from a checkpoint, sending what
 // differs from what the replica's manifest says it holds (for a new replica: zeros),
 // then apply the logs written during the copy and take a recovery point.
 //
@@ -164,6 +164,10 @@ Result<CheckpointCopy> Session::Impl::CopyCheckpoint(RunningJob& job, bool initi
     job.Step((initial ? "copy disk " : "resync disk ") + std::to_string(i) + " (" + d.replica + ")");
     HVR_ASSIGN_OR_RETURN(auto view, OpenDisk(d.frozen_path));
     HVR_ASSIGN_OR_RETURN(Manifest manifest, LoadManifest(i, initial));
+    std::string doubt;
+    if (!initial) {
+      HVR_ASSIGN_OR_RETURN(doubt, TrustManifest(i, manifest));
+    }
     if (!initial && manifest.unknown_chunk_count() > 0) {
       // What the cycles wrote in part is not known chunk by chunk: learn it from the
       // replica, which costs reading those chunks instead of sending them all.
@@ -200,7 +204,8 @@ Result<CheckpointCopy> Session::Impl::CopyCheckpoint(RunningJob& job, bool initi
     HVR_RETURN_IF_ERROR(SaveManifest(i, manifest));
     if (!stats.ok()) return std::move(stats).error();
     job.Note("sent " + Bytes(stats->bytes_sent) + ", cleared " + Bytes(stats->bytes_cleared) + " of " +
-             Bytes(stats->bytes_examined) + " examined");
+             Bytes(stats->bytes_examined) + " examined" +
+             (doubt.empty() ? std::string() : " (replica read first: " + doubt + ")"));
     copy.bytes_sent += stats->bytes_sent;
     HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
       s.disks[i].sync_done = s.disks[i].sync_total = stats->bytes_examined;

@@ -8,6 +8,21 @@
 
 namespace hvr {
 namespace json = boost::json;
+namespace {
+
+// Every file the directory keeps; all are owner-only (settings.json holds the target's
+// secret; the others are kept alike rather than sorted by what they hold today).
+constexpr const char* kFiles[] = {"settings.json", "state.json", "jobs.json", "requests/resync.json"};
+
+// Files an older version wrote readable by others become owner-only.
+Status RestrictExisting(const std::string& dir) {
+  for (const char* name : kFiles) {
+    HVR_RETURN_IF_ERROR(RestrictExistingFileToOwner(dir + "/" + name));
+  }
+  return Ok();
+}
+
+}  // namespace
 
 Result<StateDir> StateDir::Open(const std::string& path, bool create, bool read_only) {
   std::error_code ec;
@@ -29,6 +44,7 @@ Result<StateDir> StateDir::Open(const std::string& path, bool create, bool read_
   if (!*lock) {
     return Error(Code::kConflict, "state directory " + path + " is in use by another process (a running replication?)");
   }
+  HVR_RETURN_IF_ERROR(RestrictExisting(path));
   return StateDir(path, std::move(*lock));
 }
 
@@ -50,7 +66,7 @@ Result<ProtectionSettings> StateDir::LoadSettings() const {
 
 Status StateDir::SaveSettings(const ProtectionSettings& settings) {
   HVR_RETURN_IF_ERROR(RequireWritable("save settings"));
-  return WriteChecksummedJson(File("settings.json"), ToJson(settings));
+  return Save("settings.json", ToJson(settings));
 }
 
 Result<SessionState> StateDir::LoadState() const {
@@ -61,7 +77,7 @@ Result<SessionState> StateDir::LoadState() const {
 
 Status StateDir::SaveState(const SessionState& state) {
   HVR_RETURN_IF_ERROR(RequireWritable("save the state"));
-  return WriteChecksummedJson(File("state.json"), ToJson(state));
+  return Save("state.json", ToJson(state));
 }
 
 Result<std::vector<Job>> StateDir::LoadJobs() const {
@@ -84,32 +100,37 @@ Status StateDir::SaveJobs(const std::vector<Job>& jobs) {
   json::array list;
   const size_t first = jobs.size() > kJobsKept ? jobs.size() - kJobsKept : 0;
   for (size_t i = first; i < jobs.size(); ++i) list.push_back(ToJson(jobs[i]));
-  return WriteChecksummedJson(File("jobs.json"), json::object{{"jobs", list}});
+  return Save("jobs.json", json::object{{"jobs", list}});
+}
+
+Status StateDir::Save(const char* name, const json::object& body) const {
+  return WriteChecksummedJson(File(name), body, FileAccess::kOwnerOnly);
 }
 
 std::string StateDir::ManifestPath(const std::string& replica) const {
   return path_ + "/manifests/" + replica + ".hvrm";
 }
 
-Status StateDir::LeaveResyncRequest(const std::string& reason) {
+Status StateDir::LeaveResyncRequest(const std::string& reason, bool verify_replica) {
   // Any process may leave a request; the one holding the lock takes it.
-  return WriteChecksummedJson(File("requests/resync.json"), json::object{{"reason", reason}});
+  return Save("requests/resync.json", json::object{{"reason", reason}, {"verify_replica", verify_replica}});
 }
 
-Result<std::optional<std::string>> StateDir::TakeResyncRequest() {
+Result<std::optional<ResyncRequest>> StateDir::TakeResyncRequest() {
   const std::string file = File("requests/resync.json");
   auto body = ReadChecksummedJson(file);
-  if (!body.ok() && body.error().code() == Code::kNotFound) return std::optional<std::string>();
+  if (!body.ok() && body.error().code() == Code::kNotFound) return std::optional<ResyncRequest>();
   HVR_RETURN_IF_ERROR(RequireWritable("take requests"));
-  std::string reason = "requested by an operator";
+  ResyncRequest request{"requested by an operator", false};
   if (body.ok()) {
     if (const auto* r = body->if_contains("reason"); r && r->is_string() && !r->get_string().empty()) {
-      reason = std::string(r->get_string());
+      request.reason = std::string(r->get_string());
     }
+    if (const auto* v = body->if_contains("verify_replica"); v && v->is_bool()) request.verify_replica = v->get_bool();
   }
   // A damaged request still asks for a resync: doing one is always safe.
   HVR_RETURN_IF_ERROR(RemoveFileIfExists(file));
-  return std::optional<std::string>(reason);
+  return std::optional<ResyncRequest>(std::move(request));
 }
 
 }  // namespace hvr

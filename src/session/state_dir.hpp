@@ -1,8 +1,10 @@
 // A session's state directory: the relationship's settings, its state journal, recent
 // jobs, the replica manifests, and requests other processes leave. Every file is
 // checksummed JSON replaced atomically (util/checksummed_json.hpp), so a crash leaves the
-// old or the new version and damage is reported, never believed. The directory is
-// created readable by its owner only, because the settings hold the target's secret.
+// old or the new version and damage is reported, never believed. The directory and its
+// JSON files are readable by their owner only, because the settings hold the target's
+// secret; opening a directory for writing makes files an older version left readable
+// by others owner-only.
 //
 //   settings.json         ProtectionSettings (written at protection)
 //   state.json            SessionState (after every step that changes it)
@@ -12,6 +14,7 @@
 //   lock                  a file lock held by the one process that runs the session
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +26,12 @@
 #include "platform/file_lock.hpp"
 
 namespace hvr {
+
+// A resync another process asked for.
+struct ResyncRequest {
+  std::string reason;
+  bool verify_replica = false;  // ResyncOptions::verify_replica
+};
 
 class StateDir {
  public:
@@ -50,13 +59,15 @@ class StateDir {
   std::string ManifestPath(const std::string& replica) const;
 
   // Another process (or this one) asks for a resync; TakeResyncRequest returns the
-  // reason once and removes the request.
-  Status LeaveResyncRequest(const std::string& reason);
-  Result<std::optional<std::string>> TakeResyncRequest();
+  // request once and removes it.
+  Status LeaveResyncRequest(const std::string& reason, bool verify_replica);
+  Result<std::optional<ResyncRequest>> TakeResyncRequest();
 
  private:
   StateDir(std::string path, std::optional<FileLock> lock) : path_(std::move(path)), lock_(std::move(lock)) {}
   Status RequireWritable(const char* what) const;
+  // Writes one of the directory's JSON files, owner-only.
+  Status Save(const char* name, const boost::json::object& body) const;
   std::string File(const char* name) const { return path_ + "/" + name; }
 
   std::string path_;

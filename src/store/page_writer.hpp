@@ -2,7 +2,7 @@
 // memory: the producer (a thread reading a disk or a log) fills buffers from a fixed pool
 // and hands them over; writes go out asynchronously and the buffer returns to the pool
 // when the last write from it completes. Uploads, initial replication, delta cycles and
-// resynchronisation all write through this one piece.
+// resynchronization all write through this one piece.
 #pragma once
 
 #include <atomic>

@@ -1,4 +1,4 @@
-// Secrets never reach logs or error messages (REQUIREMENTS.md §11). Every text that may
+// Secrets never reach logs or error messages. Every text that may
 // carry a URL, a target string or request headers passes through RedactSecrets first.
 #pragma once
 

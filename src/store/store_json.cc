@@ -18,6 +18,7 @@ boost::json::object DiskToJson(const DiskProperties& disk) {
           {"virtual_size", disk.virtual_size},
           {"recovery_points", disk.snapshot_count},
           {"lease_state", LeaseStateName(disk.lease_state)},
+          {"etag", disk.etag},
           {"last_modified", FormatSnapshotTime(disk.last_modified)},
           {"metadata", MetadataJson(disk.metadata)}};
 }

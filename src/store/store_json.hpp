@@ -11,7 +11,8 @@
 
 namespace hvr {
 
-// {"name", "virtual_size", "recovery_points", "lease_state", "last_modified", "metadata"}
+// {"name", "virtual_size", "recovery_points", "lease_state", "etag", "last_modified",
+//  "metadata"}
 boost::json::object DiskToJson(const DiskProperties& disk);
 // {"id", "created", "app_consistent", "metadata"}
 boost::json::object RecoveryPointToJson(const RecoveryPoint& point);

@@ -23,11 +23,11 @@ Error Corrupt(const std::string& path, const std::string& what) {
 
 }  // namespace
 
-Status WriteChecksummedJson(const std::string& path, const boost::json::object& body) {
+Status WriteChecksummedJson(const std::string& path, const boost::json::object& body, FileAccess access) {
   boost::json::object file;
   file["body"] = body;
   file["xxh3"] = BodyChecksum(body);
-  return WriteFileAtomically(path, boost::json::serialize(file) + "\n");
+  return WriteFileAtomically(path, boost::json::serialize(file) + "\n", access);
 }
 
 Result<boost::json::object> ReadChecksummedJson(const std::string& path) {

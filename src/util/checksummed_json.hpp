@@ -10,10 +10,12 @@
 #include <string>
 
 #include "hvr/error.hpp"
+#include "util/file.hpp"
 
 namespace hvr {
 
-Status WriteChecksummedJson(const std::string& path, const boost::json::object& body);
+Status WriteChecksummedJson(const std::string& path, const boost::json::object& body,
+                            FileAccess access = FileAccess::kShared);
 // kNotFound when the file does not exist; kCorruptData naming the file and what is wrong.
 Result<boost::json::object> ReadChecksummedJson(const std::string& path);
 

@@ -10,7 +10,7 @@ struct CodeInfo {
   ErrorClass error_class;
 };
 
-// The one table of codes and their classes (REQUIREMENTS.md §5 and §6). Indexed by the
+// The one table of codes and their classes (docs/error-model.md). Indexed by the
 // numeric value of Code; a static_assert below keeps it complete.
 constexpr std::array<CodeInfo, kCodeCount> kCodes = {{
     {"ok", ErrorClass::kNone},

@@ -13,14 +13,15 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return content;
 }
 
-Status WriteFileAtomically(const std::string& path, std::string_view content) {
-  return WriteFileAtomically(path, std::span<const std::string_view>(&content, 1));
+Status WriteFileAtomically(const std::string& path, std::string_view content, FileAccess access) {
+  return WriteFileAtomically(path, std::span<const std::string_view>(&content, 1), access);
 }
 
-Status WriteFileAtomically(const std::string& path, std::span<const std::string_view> pieces) {
+Status WriteFileAtomically(const std::string& path, std::span<const std::string_view> pieces, FileAccess access) {
   const std::string temp = path + ".tmp";
   {
-    HVR_ASSIGN_OR_RETURN(File file, File::Open(temp, File::Mode::kCreateOrTruncate));
+    // The temporary gets the mode first: the content is never readable by others.
+    HVR_ASSIGN_OR_RETURN(File file, File::Open(temp, File::Mode::kCreateOrTruncate, access));
     uint64_t offset = 0;
     for (const std::string_view piece : pieces) {
       HVR_RETURN_IF_ERROR(file.WriteAt(

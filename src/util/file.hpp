@@ -18,9 +18,11 @@ Result<std::string> ReadWholeFile(const std::string& path);
 
 // Replaces `path` with `content` so that a crash leaves either the old or the new file,
 // never a mix: write to a temporary beside it, fsync, rename, fsync the folder.
-Status WriteFileAtomically(const std::string& path, std::string_view content);
+Status WriteFileAtomically(const std::string& path, std::string_view content,
+                           FileAccess access = FileAccess::kShared);
 // The same with the content given in pieces, written one after another, so a large
 // table needs no copy into one string.
-Status WriteFileAtomically(const std::string& path, std::span<const std::string_view> pieces);
+Status WriteFileAtomically(const std::string& path, std::span<const std::string_view> pieces,
+                           FileAccess access = FileAccess::kShared);
 
 }  // namespace hvr

@@ -663,7 +663,7 @@ namespace HvrBindingsTest
         // What the C# host of the replication scenarios saw.
         private sealed class HostLog
         {
-            public int Checkpoints, Rotations, AzureCreated, AzureStopped, AzureDeleted, Started;
+            public int Checkpoints, Rotations, AzureCreated, AzureStopped, AzureDeleted, Started, RunningAsked;
             public HostCheckpoint Lent;
             public volatile bool ThrowFromJobs;
             public readonly List<Job> Jobs = new List<Job>();
@@ -737,6 +737,13 @@ namespace HvrBindingsTest
                     host.ShutdownAzureVm = delegate { ++seen.AzureStopped; };
                     host.DeleteAzureVm = delegate { ++seen.AzureDeleted; };
                     host.StartVm = delegate(HostVm vm) { ++seen.Started; };
+                    // The VM still runs on premises (an unplanned failover left it as it was).
+                    host.VmRunning = delegate(HostVm vm)
+                    {
+                        Check.Equal("cs-vm", vm.Name, "the VM asked about");
+                        ++seen.RunningAsked;
+                        return true;
+                    };
                     host.PlanAction = delegate(string plan, string action)
                     {
                         seen.Plan.Add(plan + ":" + action);
@@ -915,6 +922,12 @@ namespace HvrBindingsTest
                         Check.Equal("failover_committed", s.StateName, "its name");
                         Check.Equal(0UL, s.RecoveryPoints, "the points are gone");
 
+                        // Not into the disks of the VM that runs; to a folder, whether it runs or not.
+                        byte[] untouched = File.ReadAllBytes(diskPath);
+                        Check.Fails(Status.Conflict, "shut it down", delegate { session.FailbackSync(null); });
+                        Check.Equal(1, seen.RunningAsked, "the host was asked whether the VM runs");
+                        Check.Bytes(untouched, File.ReadAllBytes(diskPath), "the running VM's disk is untouched");
+
                         // Fail back to a folder, commit, protect again.
                         string back = dir.File("back");
                         string report = session.FailbackSync(back);
@@ -924,6 +937,7 @@ namespace HvrBindingsTest
                         Check.True(report.Contains("\"completed\":true"), report);
                         Check.Equal(1, seen.AzureStopped, "the host stopped the Azure VM");
                         Check.Equal(1, seen.Started, "the host started the VM on premises");
+                        Check.Equal(1, seen.RunningAsked, "failback to a folder does not ask");
                         Check.Equal(ReplicationState.FailedBack, session.GetStatus().State, "failed back");
                         // The failed-over point was the first cycle's: the 'x' and 'a' writes.
                         byte[] expected = File.ReadAllBytes(diskPath);

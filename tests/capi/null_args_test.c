@@ -467,6 +467,7 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_host_set_shutdown_azure_vm(NULL, NULL), "host");
   EXPECT_NULL(hvr_host_set_delete_azure_vm(NULL, NULL), "host");
   EXPECT_NULL(hvr_host_set_plan_action(NULL, NULL), "host");
+  EXPECT_NULL(hvr_host_set_vm_running(NULL, NULL), "host");
 
   EXPECT_NULL(hvr_session_options_create(NULL), "out");
   EXPECT_NULL(hvr_session_options_set_host(NULL, host), "options");
@@ -487,6 +488,10 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_run_cycle(NULL, NULL, &cycle), "session");
   EXPECT_NULL(hvr_session_resynchronize(NULL, NULL), "session");
   EXPECT_NULL(hvr_session_request_resync(NULL, NULL), "session");
+  EXPECT_NULL(hvr_resync_options_create(NULL), "out");
+  EXPECT_NULL(hvr_resync_options_set_verify_replica(NULL, 1), "options");
+  EXPECT_NULL(hvr_session_resynchronize_with(NULL, NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_request_resync_with(NULL, NULL, NULL), "session");
   EXPECT_NULL(hvr_session_clear_error(NULL), "session");
   EXPECT_NULL(hvr_session_run_due(NULL, NULL, &flag), "session");
   EXPECT_NULL(hvr_session_run_due(session, NULL, NULL), "out_ran");

@@ -1,8 +1,9 @@
 /* Replication from C, as an embedder builds it: a disk and its change tracker, a host
  * whose callbacks rotate the tracker's logs and freeze the disk, a session protecting it
  * to a local store; initial replication, cycles, status and jobs as structs and JSON,
- * verification, a test failover, a recovery plan, a failover and its commit, and a
- * scheduler running a session by itself. */
+ * verification, a test failover, a recovery plan, a failover and its commit, a
+ * scheduler running a session by itself, a resync that reads the replica, and failback
+ * refused while the VM runs. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,8 @@ struct vm {
   int azure_vms;
   int actions;
   int jobs;
+  int running;       /* what the VM-running callback answers */
+  int running_asked;
 };
 
 static hvr_status checkpoint(void *user_data, const hvr_host_vm *vm, hvr_checkpoint *out) {
@@ -64,6 +67,28 @@ static hvr_status plan_action(void *user_data, const char *plan, const char *act
   return HVR_OK;
 }
 
+static hvr_status vm_running(void *user_data, const hvr_host_vm *vm, int *out_running) {
+  struct vm *v = (struct vm *)user_data;
+  CHECK(strcmp(vm->name, "c-vm") == 0);
+  ++v->running_asked;
+  *out_running = v->running;
+  return HVR_OK;
+}
+
+/* The disk file's bytes, for comparing before and after (the caller frees them). */
+static unsigned char *file_bytes(const char *path, long *size) {
+  FILE *f = fopen(path, "rb");
+  unsigned char *bytes;
+  CHECK(f != NULL);
+  CHECK(fseek(f, 0, SEEK_END) == 0);
+  *size = ftell(f);
+  CHECK(fseek(f, 0, SEEK_SET) == 0);
+  bytes = (unsigned char *)malloc((size_t)*size);
+  CHECK(bytes != NULL && fread(bytes, 1, (size_t)*size, f) == (size_t)*size);
+  fclose(f);
+  return bytes;
+}
+
 static void on_job(void *user_data, const char *job_json) {
   struct vm *v = (struct vm *)user_data;
   CHECK(strstr(job_json, "\"vm_name\":\"c-vm\"") != NULL);
@@ -100,6 +125,7 @@ int main(void) {
   hvr_protection *protection = NULL;
   hvr_session_options *options = NULL;
   hvr_session *session = NULL, *reader = NULL;
+  hvr_resync_options *resync = NULL;
   hvr_cycle_report cycle;
   hvr_session_status s;
   hvr_plan *plan = NULL;
@@ -108,6 +134,8 @@ int main(void) {
   size_t group = 0;
   int identical = 0, has = 0, ran = 0, i;
   int64_t when = 0;
+  unsigned char *before = NULL, *after = NULL;
+  long before_size = 0, after_size = 0;
 
   memset(&v, 0, sizeof v);
   CHECK(mkdtemp(work) != NULL);
@@ -126,6 +154,7 @@ int main(void) {
   CHECK_OK(hvr_host_set_rotate_logs(host, rotate));
   CHECK_OK(hvr_host_set_create_azure_vm(host, create_azure_vm));
   CHECK_OK(hvr_host_set_plan_action(host, plan_action));
+  CHECK_OK(hvr_host_set_vm_running(host, vm_running));
   CHECK_OK(hvr_engine_options_create(&engine_options));
   CHECK_OK(hvr_engine_options_set_max_active_sessions(engine_options, 2));
   CHECK(hvr_engine_options_set_io_threads(engine_options, 0) == HVR_INVALID_ARGUMENT);
@@ -192,6 +221,15 @@ int main(void) {
     CHECK(cycle.point == (uint64_t)(2 + i));
     CHECK(cycle.changed_bytes == 20 * 4096);
   }
+  /* A resync that reads the replica instead of trusting what was recorded of it. */
+  CHECK_OK(hvr_resync_options_create(&resync));
+  CHECK_OK(hvr_resync_options_set_verify_replica(resync, 1));
+  CHECK_OK(hvr_session_resynchronize_with(session, resync, NULL));
+  hvr_resync_options_destroy(resync);
+  CHECK_OK(hvr_session_jobs_json(session, &json));
+  CHECK(strstr(json, "an operator asked to verify the replica") != NULL);
+  hvr_string_free(json);
+  CHECK(status_of(session).state == HVR_REPLICATION_REPLICATING);
   CHECK_OK(hvr_session_verify(session, NULL, NULL, &identical, &json));
   CHECK(identical == 1);
   CHECK(strstr(json, "\"identical\":true") != NULL);
@@ -246,6 +284,27 @@ int main(void) {
   CHECK(s.state == HVR_REPLICATION_FAILOVER_COMMITTED);
   CHECK(s.recovery_points == 0);
 
+  /* Failback into the disk of a VM the host says runs is refused, and writes nothing. */
+  write_blocks(&v, 10, 'z'); /* the VM went on after the failover: failback must undo this */
+  v.running = 1;
+  before = file_bytes(v.disk_path, &before_size);
+  CHECK(hvr_session_failback_sync(session, NULL, &json) == HVR_CONFLICT);
+  CHECK(strstr(hvr_last_error_message(), "c-vm") != NULL);
+  CHECK(strstr(hvr_last_error_message(), "shut it down") != NULL);
+  CHECK(v.running_asked == 1);
+  after = file_bytes(v.disk_path, &after_size);
+  CHECK(before_size == after_size && memcmp(before, after, (size_t)before_size) == 0);
+  free(after);
+  /* Shut down, it runs and brings the disk back to the failed-over point. */
+  v.running = 0;
+  CHECK_OK(hvr_session_failback_sync(session, NULL, &json));
+  CHECK(strstr(json, "\"bytes_written\":0") == NULL);
+  hvr_string_free(json);
+  after = file_bytes(v.disk_path, &after_size);
+  CHECK(before_size == after_size && memcmp(before, after, (size_t)before_size) != 0);
+  free(after);
+  free(before);
+
   hvr_session_close(reader);
   hvr_session_close(session);
   hvr_session_options_destroy(options);
@@ -255,6 +314,6 @@ int main(void) {
   hvr_host_destroy(host);
   hvr_hrl_tracker_destroy(v.tracker);
   hvr_disk_close(v.disk);
-  printf("session from C: protected, replicated, verified, tested, failed over and committed\n");
+  printf("session from C: protected, replicated, verified, tested, failed over, committed, failed back\n");
   return 0;
 }

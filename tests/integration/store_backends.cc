@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 #include <atomic>
 #include <mutex>
 
@@ -38,9 +40,15 @@ void StopAll() {
   s.cert_dir.reset();
 }
 
+// OpenSSL frees its per-thread state in an exit handler of its own, registered when it is
+// first initialised. Exit handlers run last registered first, so ours is registered after
+// OpenSSL's: the token endpoint's thread then ends while OpenSSL can still free its state.
 void RegisterStop() {
   static std::once_flag once;
-  std::call_once(once, [] { std::atexit(StopAll); });
+  std::call_once(once, [] {
+    OPENSSL_init_ssl(0, nullptr);
+    std::atexit(StopAll);
+  });
 }
 
 // Made on first use; `s.mu` is held.

@@ -372,6 +372,59 @@ TEST_P(StoreSuite, OnlyTheLeaseHolderWrites) {
   EXPECT_EQ(CodeOf(store_->RenewLease("disk0")), Code::kInvalidArgument) << "holds none";
 }
 
+// The ETag tells whether anyone wrote the disk (its content or metadata) since it was
+// read; recovery points and leases leave it as it is (docs/azurite-notes.md).
+TEST_P(StoreSuite, TheEtagChangesWithEveryWriteAndOnlyThen) {
+  ASSERT_OK(store_->CreateDisk("disk0", kMiB));
+  const auto etag = [&]() -> std::string {
+    auto props = store_->GetDisk("disk0");
+    EXPECT_TRUE(props.ok()) << props.error().ToString();
+    return props.ok() ? props->etag : std::string();
+  };
+  std::string last = etag();
+  ASSERT_FALSE(last.empty());
+  const auto expect_changed = [&](const char* what, bool changed) {
+    const std::string now = etag();
+    if (changed) {
+      EXPECT_NE(now, last) << what << " left the ETag as it was";
+    } else {
+      EXPECT_EQ(now, last) << what << " changed the ETag";
+    }
+    last = now;
+  };
+  ASSERT_OK(store_->WritePages("disk0", 0, Pattern(4096, 80)));
+  expect_changed("a write", true);
+  ASSERT_OK(store_->WritePages("disk0", 0, Pattern(4096, 80)));
+  expect_changed("writing the same bytes again", true);
+  ASSERT_OK(store_->ClearPages("disk0", 0, 4096));
+  expect_changed("a clear", true);
+  ASSERT_OK(store_->SetMetadata("disk0", {{"vm", "web"}}));
+  expect_changed("setting metadata", true);
+  ASSERT_OK_AND_ASSIGN(const RecoveryPoint point, store_->CreateSnapshot("disk0"));
+  expect_changed("a recovery point", false);
+  ASSERT_OK(store_->AcquireLease("disk0", std::chrono::seconds(30)));
+  expect_changed("acquiring a lease", false);
+  ASSERT_OK(store_->RenewLease("disk0"));
+  expect_changed("renewing it", false);
+  ASSERT_OK(store_->WritePages("disk0", 4096, Pattern(4096, 81)));
+  expect_changed("a write under the lease", true);
+  ASSERT_OK(store_->ReleaseLease("disk0"));
+  expect_changed("releasing it", false);
+  ASSERT_OK(store_->AcquireLease("disk0", std::chrono::seconds(30)));
+  ASSERT_OK(store_->BreakLease("disk0", std::chrono::seconds(0)));
+  expect_changed("breaking a lease", false);
+  ASSERT_OK(store_->DeleteSnapshot("disk0", point.id));
+  expect_changed("deleting a recovery point", false);
+  ASSERT_OK_AND_ASSIGN(const auto listed, store_->ListDisks());
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].etag, last) << "a listing gives the ETag GetDisk does";
+  // Another agent's write shows too.
+  auto other = Open();
+  ASSERT_NE(other, nullptr);
+  ASSERT_OK(other->WritePages("disk0", 8192, Pattern(512, 82)));
+  expect_changed("another agent's write", true);
+}
+
 TEST_P(StoreSuite, ListDisksShowsSizesAndRecoveryPoints) {
   ASSERT_OK_AND_ASSIGN(const auto none, store_->ListDisks());
   EXPECT_TRUE(none.empty());

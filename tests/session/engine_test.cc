@@ -2,7 +2,9 @@
 // scheduler that runs sessions by themselves.
 #include <gtest/gtest.h>
 
-#include <atomic>
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "hvr/disk_create.hpp"
@@ -16,25 +18,44 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Each admitted thread holds its turn until the test lets one go, so the bound is seen
+// reached and never passed without depending on how long anything takes.
 TEST(EngineTest, AdmissionBoundsTheSessionsDoingIoAtOnce) {
   EngineOptions options;
   options.max_active_sessions = 2;
   ASSERT_OK_AND_ASSIGN(auto engine, Engine::Create(options));
-  std::atomic<int> active{0}, most{0};
+  constexpr int kThreads = 6;
+  std::mutex mu;
+  std::condition_variable changed;
+  int active = 0, most = 0, let_go = 0;
   std::vector<std::thread> threads;
-  for (int i = 0; i < 6; ++i) {
+  for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&] {
       Engine::Turn turn = engine->Admit();
-      const int now = ++active;
-      int seen = most.load();
-      while (now > seen && !most.compare_exchange_weak(seen, now)) {
-      }
-      std::this_thread::sleep_for(20ms);
+      std::unique_lock lock(mu);
+      most = std::max(most, ++active);
+      changed.notify_all();
+      changed.wait(lock, [&] { return let_go > 0; });
+      --let_go;
       --active;
+      changed.notify_all();
     });
   }
+  for (int released = 0; released < kThreads; ++released) {
+    std::unique_lock lock(mu);
+    const int expected = std::min(2, kThreads - released);
+    const bool reached = changed.wait_for(lock, 30s, [&] { return active == expected; });
+    EXPECT_TRUE(reached) << active << " sessions admitted, " << expected << " expected";
+    if (!reached) {  // let every thread go, so that they can be joined
+      let_go += kThreads;
+      changed.notify_all();
+      break;
+    }
+    ++let_go;
+    changed.notify_all();
+  }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(most.load(), 2);
+  EXPECT_EQ(most, 2);
   EXPECT_EQ(CodeOf(Engine::Create(EngineOptions{0, 1, nullptr, {}})), Code::kInvalidArgument);
 }
 

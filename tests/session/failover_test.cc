@@ -1,5 +1,5 @@
-// Failover, test failover, commit, failback and reverse replication (REQUIREMENTS.md
-// §7-§9) against each store, with the reference guest as the on-premises VM.
+// Failover, test failover, commit, failback and reverse replication (docs/failover.md)
+// against each store, with the reference guest as the on-premises VM.
 #include <gtest/gtest.h>
 
 #include <boost/asio/use_future.hpp>
@@ -11,6 +11,7 @@
 #include "session/session_fixture.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/result_assertions.hpp"
+#include "util/file.hpp"
 
 namespace hvr::testing {
 namespace {
@@ -83,8 +84,10 @@ TEST_P(FailoverTest, EachKindOfPointFailsOverToItsExactContent) {
 
 TEST_P(FailoverTest, APlannedFailoverLosesNothing) {
   Replicating(1);
-  guest_->StartWriting();
-  std::this_thread::sleep_for(200ms);
+  // Writes after the last point: only the failover's own last cycle can carry them.
+  ASSERT_OK(guest_->Write(50));
+  const ChunkHash last_point = PointDigest(*session_, session_->recovery_points().back(), 0);
+  ASSERT_NE(last_point, SourceDigest(0)) << "the guest wrote nothing the last point lacks";
   clock_.Advance(30s);
   ASSERT_OK_AND_ASSIGN(const FailoverVm vm, session_->Failover({"latest", true}));
   EXPECT_TRUE(vm.planned);
@@ -178,9 +181,47 @@ TEST_P(FailoverTest, FailbackBringsBackWhatAzureChangedAndReverseSendsOnlyNewWri
   EXPECT_EQ(PointDigest(*session_, points.back(), 0), TruthOf(points.back()));
 }
 
+// An unplanned failover leaves the on-premises VM as it was: here, still running.
+// Failback to its own disks would write under the running guest; it refuses, before
+// anything is written or stopped, until the VM is shut down.
+TEST_P(FailoverTest, FailbackRefusesToWriteUnderARunningVm) {
+  Replicating(1);
+  ASSERT_OK_AND_ASSIGN(const FailoverVm vm, session_->Failover({"latest", false}));
+  AzureVmWrites(vm.disks[0].name, 20, 5);
+  ASSERT_TRUE(guest_->running());
+  ASSERT_OK_AND_ASSIGN(const std::string before, ReadWholeFile(disks_[0]));
+
+  for (const bool complete : {false, true}) {
+    const auto refused = complete ? session_->FailbackComplete() : session_->FailbackSync();
+    ASSERT_FALSE(refused.ok()) << (complete ? "complete" : "sync");
+    EXPECT_EQ(refused.error().code(), Code::kConflict);
+    EXPECT_NE(refused.error().message().find("VM 'vm01'"), std::string::npos) << refused.error().message();
+    EXPECT_NE(refused.error().message().find("shut it down"), std::string::npos) << refused.error().message();
+  }
+  ASSERT_OK_AND_ASSIGN(const std::string after, ReadWholeFile(disks_[0]));
+  EXPECT_TRUE(before == after) << "failback wrote into the disk of a running VM";
+  const auto events = host_.events();
+  EXPECT_EQ(std::find(events.begin(), events.end(), "shutdown azure vm vm01"), events.end())
+      << "the Azure VM was stopped for a failback that could not run";
+  EXPECT_EQ(session_->status().state, ReplicationState::kFailedOver);
+  EXPECT_NE(session_->status().health, Health::kCritical) << "a running VM is a state of the moment";
+
+  // Shut down, the same failback runs.
+  ASSERT_OK(guest_->ShutdownVm({}));
+  ASSERT_OK_AND_ASSIGN(const FailbackReport done, session_->FailbackComplete());
+  EXPECT_TRUE(done.completed);
+  EXPECT_TRUE(guest_->running()) << "the host started the VM";
+  guest_->StopWriting();
+  ASSERT_OK(guest_->ShutdownVm({}));
+  const std::string raw = scratch_.File("azure.raw");
+  ASSERT_OK(DownloadDisk(Store(), vm.disks[0].name, "", raw, false, TransferOptions{}));
+  EXPECT_TRUE(QemuSameContent(disks_[0], "vhdx", raw));
+}
+
 TEST_P(FailoverTest, FailbackToAnotherFolderMakesNewDisks) {
   Replicating(1);
   ASSERT_OK_AND_ASSIGN(const FailoverVm vm, session_->Failover({"latest", false}));
+  ASSERT_TRUE(guest_->running()) << "new disks are written whether the on-premises VM runs or not";
   AzureVmWrites(vm.disks[0].name, 20, 4);
   const std::string folder = scratch_.File("elsewhere");
   ASSERT_OK_AND_ASSIGN(const FailbackReport done, session_->FailbackComplete({folder}));

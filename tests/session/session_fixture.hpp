@@ -32,6 +32,7 @@ class TestHost final : public HostActions {
   Result<RotateResult> RotateLogs(const HostVm& vm, bool quiesce) override;
   Status ShutdownVm(const HostVm& vm) override;
   Status StartVm(const HostVm& vm) override;
+  Result<bool> VmRunning(const HostVm& vm) override { return guest_->VmRunning(vm); }
   Status CreateAzureVm(const FailoverVm& vm) override;
   Status ShutdownAzureVm(const FailoverVm& vm) override;
   Status DeleteAzureVm(const FailoverVm& vm) override;

@@ -1,4 +1,4 @@
-// What makes a VM need a resync (REQUIREMENTS.md §5), one trigger at a time, and the
+// What makes a VM need a resync (docs/session.md), one trigger at a time, and the
 // resync that follows: it sends only what differs and leaves every point true.
 #include <gtest/gtest.h>
 

@@ -68,11 +68,14 @@ TEST(BufferPoolTest, WaitAllWaitsOnlyForTheBuffersThatWereTaken) {
   BufferPool pool(8, kSize);
   auto b = pool.Take();
   ASSERT_TRUE(b.ok());
+  std::atomic<bool> given{false};
   std::thread giver([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    given = true;
     pool.Give(std::move(*b));
   });
   pool.WaitAll();  // returns once the one buffer is back, though 7 were never made
+  EXPECT_TRUE(given) << "WaitAll returned while a buffer was out";
   giver.join();
 }
 

@@ -90,10 +90,12 @@ TEST(XmlTest, BlobListsWithSnapshotsAndMetadata) {
       "<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults ServiceEndpoint=\"http://x/\" "
       "ContainerName=\"vms\"><Blobs>"
       "<Blob><Name>disk0</Name><Snapshot>2024-05-01T12:00:00.1234567Z</Snapshot><Properties>"
-      "<Last-Modified>Wed, 01 May 2024 12:00:00 GMT</Last-Modified><Content-Length>1049088</Content-Length>"
+      "<Last-Modified>Wed, 01 May 2024 12:00:00 GMT</Last-Modified><Etag>0x8DC69A1B2C3D4E5</Etag>"
+      "<Content-Length>1049088</Content-Length>"
       "<BlobType>PageBlob</BlobType></Properties><Metadata><hvr_app_consistent>true</hvr_app_consistent>"
       "<seq>1</seq></Metadata></Blob>"
-      "<Blob><Name>disk0</Name><Properties><Content-Length>1049088</Content-Length><BlobType>PageBlob</BlobType>"
+      "<Blob><Name>disk0</Name><Properties><Etag>\"0x8DC69A1B2C3D4E6\"</Etag>"
+      "<Content-Length>1049088</Content-Length><BlobType>PageBlob</BlobType>"
       "<LeaseStatus>locked</LeaseStatus><LeaseState>leased</LeaseState></Properties><Metadata/></Blob>"
       "</Blobs><NextMarker>m2</NextMarker></EnumerationResults>"));
   ASSERT_EQ(list.blobs.size(), 2u);
@@ -103,6 +105,10 @@ TEST(XmlTest, BlobListsWithSnapshotsAndMetadata) {
   EXPECT_EQ(list.blobs[0].last_modified, TimePoint(std::chrono::seconds(1714564800)));
   EXPECT_EQ(list.blobs[1].snapshot, "");
   EXPECT_EQ(list.blobs[1].lease_state, LeaseState::kLeased);
+  // Listings give ETags with or without the quotes the header has; either way, without.
+  EXPECT_EQ(list.blobs[0].etag, "0x8DC69A1B2C3D4E5");
+  EXPECT_EQ(list.blobs[1].etag, "0x8DC69A1B2C3D4E6");
+  EXPECT_EQ(ParseEtag("\"0x8DC69A1B2C3D4E6\""), "0x8DC69A1B2C3D4E6");
   EXPECT_EQ(list.next_marker, "m2");
   EXPECT_EQ(CodeOf(ParseBlobList("<EnumerationResults><Blobs><Blob><Name>x</Name></Blob></Blobs></EnumerationResults>")),
             Code::kCorruptData);

@@ -2,31 +2,27 @@
 // soak runs against Azurite (docs/fault-injection.md). It listens on 127.0.0.1 only,
 // prints its port, faults requests at random, and ends after --seconds.
 //
-//   hvr-fault-proxy --seconds N [--rate R] [--kinds all|KIND,KIND...] [--seed N]
-//                   [--stall-seconds S] [--counters FILE]
+//   hvr-fault-proxy --seconds DURATION [--rate R] [--kinds all|KIND,KIND...] [--seed N]
+//                   [--stall-seconds DURATION] [--counters FILE]
 //   hvrepl protect ... --proxy http://127.0.0.1:PORT
 //
 // The counters go to FILE as JSON every second, on SIGUSR1 and on exit (SIGINT and
-// SIGTERM end it early).
+// SIGTERM end it early). `hvr-fault-proxy --help` explains it (examples/hvrepl/program.hpp).
 #include <signal.h>
 
-#include <boost/program_options.hpp>
 #include <chrono>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
+#include "arguments.hpp"
+#include "program.hpp"
 #include "test_util/fault_proxy.hpp"
 #include "util/file.hpp"
 
 namespace {
 
-namespace po = boost::program_options;
 using hvr::FaultProxy;
-
-int UsageError(const std::string& message) {
-  std::cerr << "hvr-fault-proxy: " << message << "\n";
-  return 2;
-}
 
 std::string KindNames() {
   std::string names;
@@ -37,50 +33,41 @@ std::string KindNames() {
 }
 
 // "all", or names separated by commas.
-std::optional<std::vector<FaultProxy::Fault>> ParseKinds(const std::string& text, std::string* unknown) {
+hvr::Result<std::vector<FaultProxy::Fault>> ParseKinds(const std::string& text) {
   if (text == "all") return FaultProxy::AllFaults();
+  const auto unknown = [](const std::string& name) {
+    return hvr::Error(hvr::Code::kInvalidArgument, "unknown fault '" + name + "'; all, or some of: " + KindNames());
+  };
   std::vector<FaultProxy::Fault> kinds;
   std::stringstream list(text);
   std::string name;
   while (std::getline(list, name, ',')) {
     const auto fault = FaultProxy::ParseFault(name);
-    if (!fault || *fault == FaultProxy::Fault::kNone) {
-      *unknown = name;
-      return std::nullopt;
-    }
+    if (!fault || *fault == FaultProxy::Fault::kNone) return unknown(name);
     kinds.push_back(*fault);
   }
-  if (kinds.empty()) *unknown = text;
-  return kinds.empty() ? std::nullopt : std::optional(kinds);
+  if (kinds.empty()) return unknown(text);
+  return kinds;
 }
 
-int Run(int argc, char** argv) {
-  po::options_description named("hvr-fault-proxy options");
-  named.add_options()
-      ("seconds", po::value<double>()->required(), "exit after this many seconds")
-      ("rate", po::value<double>()->default_value(0), "probability that a request is faulted, 0 to 1")
-      ("kinds", po::value<std::string>()->default_value("all"), "faults to draw from: all, or names with commas")
-      ("seed", po::value<uint64_t>()->default_value(1), "seed of the draws")
-      ("stall-seconds", po::value<double>()->default_value(5), "how long a stall holds a connection before closing it")
-      ("counters", po::value<std::string>(), "write the counters as JSON to this file");
-  po::variables_map vm;
-  po::store(po::command_line_parser(argc, argv).options(named).run(), vm);
-  po::notify(vm);
+struct Args {
+  std::chrono::milliseconds seconds{0};
+  FaultProxy::RandomFaults random;  // every kind unless --kinds says otherwise
+  std::chrono::milliseconds stall{5000};
+  std::string counters_file;
+};
 
-  const double seconds = vm["seconds"].as<double>();
-  if (!(seconds > 0 && seconds <= 7 * 24 * 3600)) return UsageError("--seconds: between 0 and 604800");
-  const double stall = vm["stall-seconds"].as<double>();
-  if (!(stall >= 0 && stall <= 3600)) return UsageError("--stall-seconds: between 0 and 3600");
-  FaultProxy::RandomFaults random;
-  random.rate = vm["rate"].as<double>();
-  if (!(random.rate >= 0 && random.rate <= 1)) return UsageError("--rate: between 0 and 1");
-  std::string unknown;
-  const auto kinds = ParseKinds(vm["kinds"].as<std::string>(), &unknown);
-  if (!kinds) return UsageError("--kinds: unknown fault '" + unknown + "'; all, or some of: " + KindNames());
-  random.kinds = *kinds;
-  random.seed = vm["seed"].as<uint64_t>();
-  const std::string counters_file = vm.count("counters") ? vm["counters"].as<std::string>() : "";
+// Refuses a duration outside [least, most]; ParseDuration has read it already.
+CLI::Validator DurationWithin(std::chrono::milliseconds least, std::chrono::milliseconds most,
+                              const std::string& range) {
+  return hvrepl::CheckWith([=](const std::string& text) -> hvr::Status {
+    const auto duration = hvrepl::ParseDuration(text);
+    if (duration.ok() && *duration >= least && *duration <= most) return hvr::Ok();
+    return hvr::Error(hvr::Code::kInvalidArgument, range + ", not '" + text + "'");
+  });
+}
 
+int Serve(const Args& args) {
   // The proxy's threads inherit the mask: the signals wait here for sigtimedwait.
   sigset_t signals;
   sigemptyset(&signals);
@@ -88,20 +75,19 @@ int Run(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   FaultProxy::Options options;
-  options.stall = std::chrono::milliseconds(static_cast<int64_t>(stall * 1000));
+  options.stall = args.stall;
   FaultProxy proxy(options);
-  proxy.SetRandom(random);
+  proxy.SetRandom(args.random);
   std::cout << proxy.port() << std::endl;
 
   const auto write_counters = [&] {
-    if (counters_file.empty()) return true;
-    const hvr::Status s = hvr::WriteFileAtomically(counters_file, proxy.counters().ToJson() + "\n");
+    if (args.counters_file.empty()) return true;
+    const hvr::Status s = hvr::WriteFileAtomically(args.counters_file, proxy.counters().ToJson() + "\n");
     if (!s.ok()) std::cerr << "hvr-fault-proxy: " << s.error().ToString() << "\n";
     return s.ok();
   };
   using Clock = std::chrono::steady_clock;
-  const auto deadline =
-      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto deadline = Clock::now() + args.seconds;
   while (Clock::now() < deadline) {
     const auto left = std::min<Clock::duration>(deadline - Clock::now(), std::chrono::seconds(1));
     const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
@@ -113,15 +99,39 @@ int Run(int argc, char** argv) {
   return write_counters() ? 0 : 1;
 }
 
+hvrepl::Runner Declare(CLI::App& app) {
+  using std::chrono::hours;
+  using std::chrono::milliseconds;
+  auto a = std::make_shared<Args>();
+  hvrepl::AddDuration(app, "--seconds", a->seconds, "exit after this long, at most a week")
+      ->required()
+      ->check(DurationWithin(milliseconds(1), hours(24 * 7), "more than 0 and at most 604800 seconds (a week)"));
+  hvrepl::AddNumber(app, "--rate", a->random.rate, "probability that a request is faulted", 0, 1);
+  hvrepl::AddParsed(app, "--kinds", a->random.kinds, ParseKinds,
+                    "faults to draw from: all, or names with commas: " + KindNames(), "KINDS")
+      ->default_str("all");
+  hvrepl::AddCount(app, "--seed", a->random.seed, "seed of the draws");
+  hvrepl::AddDuration(app, "--stall-seconds", a->stall, "how long a stall holds a connection before closing it")
+      ->check(DurationWithin(milliseconds(0), hours(1), "at most 3600 seconds (an hour)"));
+  hvrepl::AddText(app, "--counters", a->counters_file, "write the counters as JSON to this file (default: none)",
+                  "FILE");
+  return [a] { return Serve(*a); };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return Run(argc, argv);
-  } catch (const po::error& e) {
-    return UsageError(e.what());
-  } catch (const std::exception& e) {
-    std::cerr << "hvr-fault-proxy: " << e.what() << "\n";
-    return 1;
-  }
+  const hvrepl::Program program{
+      "hvr-fault-proxy",
+      {{.words = {},
+        .summary = "a fault-injecting HTTP CONNECT proxy on 127.0.0.1, for runs by hand and soak runs",
+        .description = "Listens on a free port of 127.0.0.1, prints it, and forwards CONNECT tunnels, faulting "
+                       "requests at random with the given rate and kinds (docs/fault-injection.md), until the "
+                       "time is up or SIGINT or SIGTERM. The counters of what it did go to --counters every "
+                       "second, on SIGUSR1 and on exit.",
+        .examples = {{"--seconds 600 --rate 0.01 --kinds all --seed 7 --counters /tmp/proxy.json",
+                      "fault 1 % of requests for ten minutes"},
+                     {"--seconds 60 --rate 1 --kinds reset,stall --stall-seconds 2", ""}},
+        .declare = Declare}}};
+  return hvrepl::RunProgram(program, std::vector<std::string>(argv + 1, argv + argc));
 }

@@ -32,4 +32,10 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(PathFromUtf8(path_), ignored);
 }
 
+unsigned PermissionsOf(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  return ec ? 0 : static_cast<unsigned>(status.permissions() & std::filesystem::perms::all);
+}
+
 }  // namespace hvr

@@ -21,4 +21,8 @@ class TempDir {
   std::string path_;
 };
 
+// The permission bits of a file or folder (0600...), for tests of who may read what hvr
+// writes; 0 when it cannot be read.
+unsigned PermissionsOf(const std::string& path);
+
 }  // namespace hvr

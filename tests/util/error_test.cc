@@ -17,7 +17,7 @@ TEST(ErrorTest, EveryCodeHasANameAndAClass) {
   EXPECT_EQ(ClassOf(Code::kOk), ErrorClass::kNone);
 }
 
-// REQUIREMENTS.md §6 names these examples; the table must agree with it.
+// docs/error-model.md names these examples; the table must agree with it.
 TEST(ErrorTest, ClassesFollowTheRequirements) {
   for (Code code : {Code::kBrokenChain, Code::kInvalidReplicaState, Code::kAuthFailed,
                     Code::kNotFound, Code::kCorruptData, Code::kInvalidArgument}) {

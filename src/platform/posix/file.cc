@@ -14,9 +14,14 @@ namespace {
 
 int Fd(File::NativeHandle handle) { return static_cast<int>(handle); }
 
+TimePoint TimeOf(const timespec& t) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::seconds(t.tv_sec) +
+                                                                   std::chrono::nanoseconds(t.tv_nsec)));
+}
+
 }  // namespace
 
-Result<File> File::Open(const std::string& path, Mode mode) {
+Result<File> File::Open(const std::string& path, Mode mode, FileAccess access) {
   int flags = O_CLOEXEC;
   switch (mode) {
     case Mode::kRead:
@@ -35,9 +40,12 @@ Result<File> File::Open(const std::string& path, Mode mode) {
       flags |= O_RDWR | O_CREAT;
       break;
   }
-  const int fd = ::open(path.c_str(), flags, 0644);
+  const bool owner_only = access == FileAccess::kOwnerOnly;
+  const int fd = ::open(path.c_str(), flags, owner_only ? 0600 : 0644);
   if (fd < 0) return ErrnoError(errno, "open " + path);
-  return File(fd, path);
+  File file(fd, path);
+  if (owner_only && mode != Mode::kRead && ::fchmod(fd, 0600) != 0) return ErrnoError(errno, "chmod " + path);
+  return file;
 }
 
 File::File(File&& other) noexcept : handle_(std::exchange(other.handle_, -1)), path_(std::move(other.path_)) {}
@@ -135,8 +143,13 @@ Result<uint64_t> File::Size() const {
 Result<TimePoint> File::ModifiedTime() const {
   struct stat st {};
   if (::fstat(Fd(handle_), &st) != 0) return ErrnoError(errno, "stat " + path_);
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
-      std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+  return TimeOf(st.st_mtim);
+}
+
+Result<TimePoint> File::ChangeTime() const {
+  struct stat st {};
+  if (::fstat(Fd(handle_), &st) != 0) return ErrnoError(errno, "stat " + path_);
+  return TimeOf(st.st_ctim);
 }
 
 Result<FileIdentity> File::Identity() const {

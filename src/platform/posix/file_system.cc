@@ -55,6 +55,13 @@ Status RestrictToOwner(const std::string& folder) {
   return Ok();
 }
 
+Status RestrictExistingFileToOwner(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return errno == ENOENT ? Ok() : ErrnoError(errno, "stat " + path);
+  if ((st.st_mode & 077) != 0 && ::chmod(path.c_str(), 0600) != 0) return ErrnoError(errno, "chmod " + path);
+  return Ok();
+}
+
 Result<FileIdentity> IdentityOfFile(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return ErrnoError(errno, "stat " + path);

@@ -1,11 +1,13 @@
 #include "platform/file.hpp"
 
 #include <windows.h>
+#include <aclapi.h>
 #include <winioctl.h>
 
 #include <algorithm>
 #include <chrono>
 
+#include "platform/windows/owner_only_acl.hpp"
 #include "platform/windows/wide_path.hpp"
 
 namespace hvr {
@@ -32,10 +34,18 @@ bool Unsupported(DWORD error) {
          error == ERROR_CALL_NOT_IMPLEMENTED;
 }
 
+// Windows counts time in 100 ns since 1601-01-01; the Unix epoch is 11644473600 s later.
+TimePoint TimeFrom1601(int64_t ticks) {
+  using Ticks = std::chrono::duration<int64_t, std::ratio<1, 10'000'000>>;
+  const auto since_1970 = Ticks(ticks) - std::chrono::seconds(11'644'473'600);
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(since_1970));
+}
+
 }  // namespace
 
-Result<File> File::Open(const std::string& path, Mode mode) {
-  DWORD access = GENERIC_READ | GENERIC_WRITE;
+Result<File> File::Open(const std::string& path, Mode mode, FileAccess who) {
+  const bool owner_only = who == FileAccess::kOwnerOnly && mode != Mode::kRead;
+  DWORD access = GENERIC_READ | GENERIC_WRITE | (owner_only ? WRITE_DAC : 0);
   DWORD disposition = OPEN_EXISTING;
   switch (mode) {
     case Mode::kRead:
@@ -59,6 +69,7 @@ Result<File> File::Open(const std::string& path, Mode mode) {
   const HANDLE handle = ::CreateFileW(wide.c_str(), access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                                       nullptr, disposition, FILE_ATTRIBUTE_NORMAL, nullptr);
   if (handle == INVALID_HANDLE_VALUE) return LastSystemError("open " + path);
+  File file(Native(handle), path);
   const bool created = disposition == CREATE_NEW || disposition == CREATE_ALWAYS ||
                        (disposition == OPEN_ALWAYS && ::GetLastError() != ERROR_ALREADY_EXISTS);
   if (created) {
@@ -67,7 +78,13 @@ Result<File> File::Open(const std::string& path, Mode mode) {
     DWORD ignored = 0;
     ::DeviceIoControl(handle, FSCTL_SET_SPARSE, nullptr, 0, nullptr, 0, &ignored, nullptr);
   }
-  return File(Native(handle), path);
+  if (owner_only) {
+    // Before anything is written: the content is never readable by others.
+    HVR_ASSIGN_OR_RETURN(const OwnedAcl acl, OwnerAndSystemAcl(NO_INHERITANCE, path));
+    const DWORD set = ::SetSecurityInfo(handle, SE_FILE_OBJECT, kProtectedAcl, nullptr, nullptr, acl.get(), nullptr);
+    if (set != ERROR_SUCCESS) return NativeError(static_cast<int>(set), "restrict access to " + path);
+  }
+  return file;
 }
 
 File::File(File&& other) noexcept
@@ -175,11 +192,15 @@ Result<uint64_t> File::Size() const {
 Result<TimePoint> File::ModifiedTime() const {
   FILETIME written{};
   if (!::GetFileTime(Handle(handle_), nullptr, nullptr, &written)) return LastSystemError("times of " + path_);
-  // FILETIME counts 100 ns since 1601-01-01; the Unix epoch is 11644473600 s later.
-  using Ticks = std::chrono::duration<int64_t, std::ratio<1, 10'000'000>>;
-  const Ticks since_1601((static_cast<int64_t>(written.dwHighDateTime) << 32) | written.dwLowDateTime);
-  const auto since_1970 = since_1601 - std::chrono::seconds(11'644'473'600);
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(since_1970));
+  return TimeFrom1601((static_cast<int64_t>(written.dwHighDateTime) << 32) | written.dwLowDateTime);
+}
+
+Result<TimePoint> File::ChangeTime() const {
+  FILE_BASIC_INFO info{};
+  if (!::GetFileInformationByHandleEx(Handle(handle_), FileBasicInfo, &info, sizeof info)) {
+    return LastSystemError("times of " + path_);
+  }
+  return TimeFrom1601(info.ChangeTime.QuadPart);
 }
 
 Result<FileIdentity> File::Identity() const {

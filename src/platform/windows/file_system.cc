@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "platform/windows/owner_only_acl.hpp"
 #include "platform/windows/wide_path.hpp"
 
 namespace hvr {
@@ -21,26 +22,12 @@ Status Move(const std::string& from, const std::string& to, DWORD flags) {
   return Ok();
 }
 
-struct LocalFreer {
-  void operator()(void* p) const { ::LocalFree(p); }
-};
-
-// The SID of the user this process runs as.
-Result<std::unique_ptr<void, LocalFreer>> CurrentUserSid() {
-  HANDLE token = nullptr;
-  if (!::OpenProcessToken(::GetCurrentProcess(), TOKEN_QUERY, &token)) return LastSystemError("open process token");
-  DWORD size = 0;
-  ::GetTokenInformation(token, TokenUser, nullptr, 0, &size);
-  std::unique_ptr<void, LocalFreer> buffer(::LocalAlloc(LMEM_FIXED, size));
-  const bool ok = buffer && ::GetTokenInformation(token, TokenUser, buffer.get(), size, &size);
-  const DWORD error = ::GetLastError();
-  ::CloseHandle(token);
-  if (!ok) return NativeError(static_cast<int>(error), "read the process token's user");
-  const PSID user = static_cast<TOKEN_USER*>(buffer.get())->User.Sid;
-  const DWORD sid_size = ::GetLengthSid(user);
-  std::unique_ptr<void, LocalFreer> sid(::LocalAlloc(LMEM_FIXED, sid_size));
-  if (!sid || !::CopySid(sid_size, sid.get(), user)) return LastSystemError("copy the process token's user");
-  return sid;
+Status SetOwnerOnlyAcl(const std::string& path, DWORD inheritance) {
+  HVR_ASSIGN_OR_RETURN(const OwnedAcl acl, OwnerAndSystemAcl(inheritance, path));
+  std::wstring wide = Utf16(path);
+  const DWORD set = ::SetNamedSecurityInfoW(wide.data(), SE_FILE_OBJECT, kProtectedAcl, nullptr, nullptr, acl.get(), nullptr);
+  if (set != ERROR_SUCCESS) return NativeError(static_cast<int>(set), "restrict access to " + path);
+  return Ok();
 }
 
 }  // namespace
@@ -77,36 +64,19 @@ Status MakeDirectory(const std::string& path) {
 Status SyncDirectory(const std::string&) { return Ok(); }
 
 Status RestrictToOwner(const std::string& folder) {
-  HVR_ASSIGN_OR_RETURN(const auto user, CurrentUserSid());
-  SID_IDENTIFIER_AUTHORITY nt_authority = SECURITY_NT_AUTHORITY;
-  PSID system = nullptr;
-  if (!::AllocateAndInitializeSid(&nt_authority, 1, SECURITY_LOCAL_SYSTEM_RID, 0, 0, 0, 0, 0, 0, 0, &system)) {
-    return LastSystemError("build the SYSTEM account's SID");
+  // Inherited by everything created inside: its files are owner-only without an access
+  // list of their own.
+  return SetOwnerOnlyAcl(folder, SUB_CONTAINERS_AND_OBJECTS_INHERIT);
+}
+
+Status RestrictExistingFileToOwner(const std::string& path) {
+  HVR_ASSIGN_OR_RETURN(const std::wstring wide, LongPath(path));
+  if (::GetFileAttributesW(wide.c_str()) == INVALID_FILE_ATTRIBUTES) {
+    const DWORD error = ::GetLastError();
+    if (error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND) return Ok();
+    return NativeError(static_cast<int>(error), "read the attributes of " + path);
   }
-  // Full control for the owner and SYSTEM, inherited by everything created inside.
-  EXPLICIT_ACCESS_W grants[2] = {};
-  const PSID sids[2] = {user.get(), system};
-  for (int i = 0; i < 2; ++i) {
-    grants[i].grfAccessPermissions = GENERIC_ALL;
-    grants[i].grfAccessMode = SET_ACCESS;
-    grants[i].grfInheritance = SUB_CONTAINERS_AND_OBJECTS_INHERIT;
-    grants[i].Trustee.TrusteeForm = TRUSTEE_IS_SID;
-    grants[i].Trustee.TrusteeType = TRUSTEE_IS_USER;
-    grants[i].Trustee.ptstrName = static_cast<LPWSTR>(sids[i]);
-  }
-  PACL acl = nullptr;
-  const DWORD built = ::SetEntriesInAclW(2, grants, nullptr, &acl);
-  ::FreeSid(system);
-  if (built != ERROR_SUCCESS) return NativeError(static_cast<int>(built), "build the access list for " + folder);
-  std::unique_ptr<void, LocalFreer> acl_owner(acl);
-  std::wstring wide = Utf16(folder);
-  // PROTECTED: nothing is inherited from the parent folder, so its readers (Users,
-  // Administrators...) lose access here, as chmod 0700 does.
-  const DWORD set = ::SetNamedSecurityInfoW(wide.data(), SE_FILE_OBJECT,
-                                            DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
-                                            nullptr, nullptr, acl, nullptr);
-  if (set != ERROR_SUCCESS) return NativeError(static_cast<int>(set), "restrict access to " + folder);
-  return Ok();
+  return SetOwnerOnlyAcl(path, NO_INHERITANCE);
 }
 
 Result<FileIdentity> IdentityOfFile(const std::string& path) {

@@ -754,6 +754,7 @@ awaitable<Result<DiskProperties>> AzureStore::GetDisk(std::string name) {
   if (!size.ok()) co_return std::move(size).error();
   props.virtual_size = *size;
   props.lease_state = ParseLeaseState(Header(headers, "x-ms-lease-state"));
+  props.etag = ParseEtag(Header(headers, "ETag"));
   if (auto modified = ParseHttpDate(Header(headers, "Last-Modified"))) props.last_modified = *modified;
   props.metadata = WithoutReserved(MetadataFrom(headers));
   std::lock_guard lock(mu_);
@@ -782,6 +783,7 @@ awaitable<Result<std::vector<DiskProperties>>> AzureStore::ListDisks() {
     props.virtual_size = *size;
     props.last_modified = blob.last_modified;
     props.lease_state = blob.lease_state;
+    props.etag = blob.etag;
     props.metadata = WithoutReserved(blob.metadata);
     disks.push_back(std::move(props));
   }

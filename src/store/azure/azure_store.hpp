@@ -1,5 +1,5 @@
 // The Azure store: every replica disk is a page blob holding the disk and its fixed-VHD
-// footer, recovery points are blob snapshots (docs/azure-store.md). Operations are
+// footer, recovery points are blob snapshots (docs/store-design.md). Operations are
 // coroutines on the caller's executor over one HttpTransport.
 #pragma once
 

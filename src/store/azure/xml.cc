@@ -135,6 +135,11 @@ LeaseState ParseLeaseState(std::string_view text) {
   return LeaseState::kAvailable;
 }
 
+std::string ParseEtag(std::string_view text) {
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
+  return std::string(text);
+}
+
 std::optional<ServiceError> ParseErrorBody(std::string_view body) {
   const auto tree = ParseXml(body);
   if (!tree) return std::nullopt;
@@ -182,6 +187,7 @@ Result<BlobList> ParseBlobList(std::string_view body) {
     item.content_length = *length;
     item.blob_type = blob.get<std::string>("Properties.BlobType", "");
     item.lease_state = ParseLeaseState(blob.get<std::string>("Properties.LeaseState", ""));
+    item.etag = ParseEtag(blob.get<std::string>("Properties.Etag", ""));
     if (auto modified = ParseHttpDate(blob.get<std::string>("Properties.Last-Modified", ""))) {
       item.last_modified = *modified;
     }

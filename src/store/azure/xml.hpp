@@ -46,6 +46,7 @@ struct BlobItem {
   uint64_t content_length = 0;
   std::string blob_type;    // "PageBlob"
   LeaseState lease_state = LeaseState::kAvailable;
+  std::string etag;  // ParseEtag's form
   TimePoint last_modified;
   Metadata metadata;
 };
@@ -57,5 +58,9 @@ Result<BlobList> ParseBlobList(std::string_view body);
 
 // The x-ms-lease-state header's value as a LeaseState ("available", "leased", ...).
 LeaseState ParseLeaseState(std::string_view text);
+
+// An ETag as the ETag header or a listing's <Etag> gives it, without the quotes the header
+// (and some listings) put around it, so that the two compare equal.
+std::string ParseEtag(std::string_view text);
 
 }  // namespace hvr::azure

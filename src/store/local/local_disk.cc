@@ -1,5 +1,7 @@
 #include "store/local/local_disk.hpp"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <filesystem>
 
@@ -11,6 +13,7 @@
 #include "store/time_text.hpp"
 #include "store/validation.hpp"
 #include "platform/file_lock.hpp"
+#include "util/hex.hpp"
 #include "util/path.hpp"
 
 namespace hvr {
@@ -441,10 +444,28 @@ Status LocalDisk::DeleteSnapshot(const std::string& id) {
   return Ok();
 }
 
+Result<std::string> LocalDisk::Etag() const {
+  // What the kernel stamps on every change: the files' identities, and their change times
+  // (ctime cannot be set back by anyone but the clock's owner). Metadata is replaced
+  // atomically, so each change is a new file.
+  HVR_ASSIGN_OR_RETURN(const File metadata, File::Open(Path(kMetadataFile), File::Mode::kRead));
+  HVR_ASSIGN_OR_RETURN(const FileIdentity data_id, data_.Identity());
+  HVR_ASSIGN_OR_RETURN(const uint64_t data_size, data_.Size());
+  HVR_ASSIGN_OR_RETURN(const TimePoint data_modified, data_.ModifiedTime());
+  HVR_ASSIGN_OR_RETURN(const TimePoint data_changed, data_.ChangeTime());
+  HVR_ASSIGN_OR_RETURN(const FileIdentity metadata_id, metadata.Identity());
+  HVR_ASSIGN_OR_RETURN(const TimePoint metadata_changed, metadata.ChangeTime());
+  const auto ticks = [](TimePoint t) { return static_cast<uint64_t>(t.time_since_epoch().count()); };
+  const uint64_t fields[] = {data_id.file,           data_size, ticks(data_modified), ticks(data_changed),
+                             metadata_id.file, ticks(metadata_changed)};
+  return Hex64(XXH3_64bits(fields, sizeof fields));
+}
+
 Result<DiskProperties> LocalDisk::Properties(TimePoint now) {
   DiskProperties props;
   props.name = name_;
   props.virtual_size = virtual_size_;
+  HVR_ASSIGN_OR_RETURN(props.etag, Etag());
   HVR_ASSIGN_OR_RETURN(props.last_modified, data_.ModifiedTime());
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
   props.lease_state = EffectiveLeaseState(lease, now);

@@ -96,6 +96,9 @@ class LocalDisk {
   Status CheckLease(const std::string& lease_id, TimePoint now) const;
   // Whether the data file has data (not a hole) in [offset, end), as ranges.
   Result<std::vector<ByteRange>> DataIn(uint64_t offset, uint64_t end) const;
+  // DiskProperties::etag: a digest of what the file system stamps on every change of the
+  // data file and the metadata file (docs/local-store.md).
+  Result<std::string> Etag() const;
 
   const std::string store_dir_;
   const std::string name_;

@@ -7,6 +7,7 @@
 #include "platform/os_name.hpp"
 #include "platform/windows/wide_path.hpp"
 #include "test_util/temp_dir.hpp"
+#include "util/file.hpp"
 
 namespace hvr {
 namespace {
@@ -60,23 +61,46 @@ std::string CurrentUser() {
   return sid;
 }
 
+// Only the current user and SYSTEM (S-1-5-18), with nothing taken from the parent.
+void ExpectOwnerAndSystemAlone(const std::string& path) {
+  const Grants grants = ReadGrants(path);
+  EXPECT_TRUE(grants.protected_from_parent) << path;
+  std::vector<std::string> sids = grants.sids;
+  std::sort(sids.begin(), sids.end());
+  std::vector<std::string> expected = {CurrentUser(), "S-1-5-18"};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(sids, expected) << path;
+}
+
+// Wine 8 accepts access lists but keeps none (no security descriptors on files, the Unix
+// mode unchanged), and reads back one made from the mode (docs/windows.md).
+constexpr const char* kWineKeepsNoAcls = "Wine keeps no access lists on files";
+
 TEST(OwnerOnlyTest, AFolderForTheOwnerOnlyGrantsTheOwnerAndSystemAlone) {
-  if (RunningUnderWine()) {
-    // Wine 8 accepts the access list but keeps none (no security descriptors on files,
-    // the Unix mode unchanged), and reads back one made from the mode (docs/windows.md).
-    GTEST_SKIP() << "Wine keeps no access lists on files";
-  }
+  if (RunningUnderWine()) GTEST_SKIP() << kWineKeepsNoAcls;
   TempDir dir;
   const std::string folder = dir.path() + "/state";
   ASSERT_TRUE(MakeDirectory(folder).ok());
   ASSERT_TRUE(RestrictToOwner(folder).ok());
-  const Grants grants = ReadGrants(folder);
-  EXPECT_TRUE(grants.protected_from_parent);
-  std::vector<std::string> sids = grants.sids;
-  std::sort(sids.begin(), sids.end());
-  std::vector<std::string> expected = {CurrentUser(), "S-1-5-18"};  // S-1-5-18: SYSTEM
-  std::sort(expected.begin(), expected.end());
-  EXPECT_EQ(sids, expected);
+  ExpectOwnerAndSystemAlone(folder);
+}
+
+TEST(OwnerOnlyTest, OwnerOnlyFilesGrantTheOwnerAndSystemAlone) {
+  TempDir dir;
+  // Written in a folder anyone may read: the file's own list is what keeps others out.
+  const std::string path = dir.path() + "/settings.json";
+  ASSERT_TRUE(WriteFileAtomically(path, "one", FileAccess::kOwnerOnly).ok());
+  const std::string other = dir.path() + "/other";
+  ASSERT_TRUE(WriteFileAtomically(other, "x").ok());
+  ASSERT_TRUE(File::Open(other, File::Mode::kCreateOrTruncate, FileAccess::kOwnerOnly).ok());
+  const std::string older = dir.path() + "/older";
+  EXPECT_TRUE(RestrictExistingFileToOwner(older).ok()) << "no file is no error";
+  ASSERT_TRUE(WriteFileAtomically(older, "x").ok());
+  ASSERT_TRUE(RestrictExistingFileToOwner(older).ok());
+  if (RunningUnderWine()) GTEST_SKIP() << kWineKeepsNoAcls << " (the calls above succeed)";
+  ExpectOwnerAndSystemAlone(path);
+  ExpectOwnerAndSystemAlone(other);
+  ExpectOwnerAndSystemAlone(older);
 }
 
 }  // namespace
