@@ -149,6 +149,25 @@ namespace Hvr
         FailingOver = 8,
     }
 
+    [NativeEnum("hvr_job_type", "HVR_JOB_")]
+    public enum JobType
+    {
+        EnableProtection = 0,
+        InitialReplication = 1,
+        DeltaReplication = 2,
+        Resynchronization = 3,
+        Failover = 4,
+        PlannedFailover = 5,
+        TestFailover = 6,
+        TestFailoverCleanup = 7,
+        CommitFailover = 8,
+        FailbackSync = 9,
+        FailbackComplete = 10,
+        CommitFailback = 11,
+        ReverseReplication = 12,
+        RecoveryPlan = 13,
+    }
+
     [NativeEnum("hvr_health", "HVR_HEALTH_")]
     public enum Health
     {
@@ -346,6 +365,40 @@ namespace Hvr
             public Status last_error;
             public long failing_since;
             public long next_attempt;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        public struct hvr_replication_statistics
+        {
+            public UIntPtr struct_size;
+            public long since;
+            public ulong successful_cycles;
+            public ulong missed_cycles;
+            public ulong failed_cycles;
+            public ulong network_failures;
+            public ulong app_consistent_failures;
+            public ulong resyncs;
+            public ulong resync_bytes;
+            public ulong bytes_sent;
+            public ulong average_cycle_bytes;
+            public ulong max_cycle_bytes;
+            public long average_latency_ms;
+            public long max_latency_ms;
+            public long last_cycle_duration_ms;
+            public ulong pending_bytes;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        public struct hvr_job_progress
+        {
+            public UIntPtr struct_size;
+            public int running;
+            public JobType type;
+            public ulong done;
+            public ulong total;
+            public ulong bytes_per_second;
+            public long seconds_left;
+            public long updated;
         }
 
         // ---- Callback types ----------------------------------------------------------------
@@ -1088,6 +1141,16 @@ namespace Hvr
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_status(SessionHandle session, ref hvr_session_status out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_get_progress(SessionHandle session, ref hvr_job_progress out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_get_statistics(SessionHandle session, int since_protection,
+            ref hvr_replication_statistics out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_reset_statistics(SessionHandle session);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_store_statistics(SessionHandle session, ref hvr_store_statistics out_);

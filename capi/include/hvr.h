@@ -191,6 +191,7 @@ HVR_API hvr_status hvr_retry_policy_get_schedule(const hvr_retry_policy *policy,
 typedef struct hvr_cancel_token hvr_cancel_token;
 
 HVR_API hvr_status hvr_cancel_token_create(hvr_cancel_token **out);
+/* Accepts NULL (nothing to cancel). */
 HVR_API void hvr_cancel_token_cancel(hvr_cancel_token *token);
 /* 1 once cancelled, else 0 (also for NULL). */
 HVR_API int hvr_cancel_token_is_cancelled(const hvr_cancel_token *token);
@@ -598,6 +599,7 @@ HVR_API hvr_status hvr_disk_read(const hvr_disk *disk, uint64_t offset, void *bu
  * own and its parents' that it does not hide). Free *out_ranges with hvr_disk_ranges_free. */
 HVR_API hvr_status hvr_disk_allocated_ranges(const hvr_disk *disk, hvr_disk_range **out_ranges,
                                              size_t *out_count);
+/* Accepts NULL. */
 HVR_API void hvr_disk_ranges_free(hvr_disk_range *ranges);
 
 /* Writable handles only (others: HVR_INVALID_ARGUMENT). */
@@ -1157,6 +1159,73 @@ typedef struct hvr_session_status {
 } hvr_session_status;
 
 HVR_API hvr_status hvr_session_get_status(const hvr_session *session, hvr_session_status *out);
+
+/* The kind of a job (the "type_number" of the jobs' JSON). */
+typedef enum hvr_job_type {
+  HVR_JOB_ENABLE_PROTECTION = 0,
+  HVR_JOB_INITIAL_REPLICATION = 1,
+  HVR_JOB_DELTA_REPLICATION = 2,
+  HVR_JOB_RESYNCHRONIZATION = 3,
+  HVR_JOB_FAILOVER = 4,
+  HVR_JOB_PLANNED_FAILOVER = 5,
+  HVR_JOB_TEST_FAILOVER = 6,
+  HVR_JOB_TEST_FAILOVER_CLEANUP = 7,
+  HVR_JOB_COMMIT_FAILOVER = 8,
+  HVR_JOB_FAILBACK_SYNC = 9,
+  HVR_JOB_FAILBACK_COMPLETE = 10,
+  HVR_JOB_COMMIT_FAILBACK = 11,
+  HVR_JOB_REVERSE_REPLICATION = 12,
+  HVR_JOB_RECOVERY_PLAN = 13,
+  HVR_JOB_TYPE_MAX_ENUM_ = 0x7fffffff
+} hvr_job_type;
+
+/* Where the running job stands (docs/monitoring.md): in this process, or as the process
+ * holding the state directory published it at most a second ago. */
+typedef struct hvr_job_progress {
+  size_t struct_size;
+  int running;               /* 0: no job runs, and the fields below are zero */
+  hvr_job_type type;
+  uint64_t done;             /* bytes of the current step done, and in all */
+  uint64_t total;
+  uint64_t bytes_per_second; /* over the current step so far; 0 in its first second */
+  int64_t seconds_left;      /* -1 until a rate is known */
+  int64_t updated;           /* when it was published */
+} hvr_job_progress;
+#define HVR_JOB_PROGRESS_INIT {sizeof(hvr_job_progress), 0, HVR_JOB_ENABLE_PROTECTION, 0, 0, 0, -1, 0}
+
+/* The running job's progress; its id and step name are in hvr_session_status_json's
+ * "progress". Thread-safe. */
+HVR_API hvr_status hvr_session_get_progress(const hvr_session *session, hvr_job_progress *out);
+
+/* Replication statistics, as Measure-VMReplication gives them (docs/monitoring.md says
+ * what each counts). */
+typedef struct hvr_replication_statistics {
+  size_t struct_size;
+  int64_t since;                    /* protection, or the last reset */
+  uint64_t successful_cycles;
+  uint64_t missed_cycles;
+  uint64_t failed_cycles;
+  uint64_t network_failures;
+  uint64_t app_consistent_failures;
+  uint64_t resyncs;
+  uint64_t resync_bytes;
+  uint64_t bytes_sent;
+  uint64_t average_cycle_bytes;     /* of the cycles that took a point */
+  uint64_t max_cycle_bytes;
+  int64_t average_latency_ms;       /* cycle start to point taken */
+  int64_t max_latency_ms;
+  int64_t last_cycle_duration_ms;   /* -1 before the first cycle */
+  uint64_t pending_bytes;           /* logged, not yet sent, at the last look */
+} hvr_replication_statistics;
+#define HVR_REPLICATION_STATISTICS_INIT \
+  {sizeof(hvr_replication_statistics), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, 0}
+
+/* Since the last reset (since_protection 0) or since protection (1). Thread-safe. */
+HVR_API hvr_status hvr_session_get_statistics(const hvr_session *session, int since_protection,
+                                              hvr_replication_statistics *out);
+/* Starts the statistics since the last reset again; on a read-only session, asks the
+ * process replicating the VM, which resets them at its next run_due. */
+HVR_API hvr_status hvr_session_reset_statistics(hvr_session *session);
 /* What this process's store for the session's target did since it was opened (shared
  * by the sessions of one engine that name the same target). */
 HVR_API hvr_status hvr_session_get_store_statistics(const hvr_session *session, hvr_store_statistics *out);

@@ -25,6 +25,7 @@ hvr::WorkHours HoursFrom(int start_minute, int end_minute, unsigned days) {
 
 static_assert(HVR_REPLICATION_FAILING_OVER == static_cast<int>(hvr::ReplicationState::kFailingOver));
 static_assert(HVR_HEALTH_CRITICAL == static_cast<int>(hvr::Health::kCritical));
+static_assert(HVR_JOB_RECOVERY_PLAN == static_cast<int>(hvr::JobType::kRecoveryPlan));
 static_assert(HVR_PLAN_UNPLANNED == static_cast<int>(hvr::PlanFailover::kUnplanned));
 
 }  // namespace

@@ -326,6 +326,60 @@ hvr_status hvr_session_get_status(const hvr_session* session, hvr_session_status
   });
 }
 
+hvr_status hvr_session_get_progress(const hvr_session* session, hvr_job_progress* out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    hvr_job_progress full{};
+    full.seconds_left = -1;
+    if (const auto p = session->session->progress()) {
+      full.running = 1;
+      full.type = static_cast<hvr_job_type>(p->type);
+      full.done = p->done;
+      full.total = p->total;
+      full.bytes_per_second = p->bytes_per_second;
+      if (p->time_left) full.seconds_left = std::chrono::duration_cast<std::chrono::seconds>(*p->time_left).count();
+      full.updated = Seconds(p->updated);
+    }
+    return CopyOut(full, out, __func__);
+  });
+}
+
+hvr_status hvr_session_get_statistics(const hvr_session* session, int since_protection,
+                                      hvr_replication_statistics* out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    const hvr::SessionStatus status = session->session->status();
+    const hvr::ReplicationStatistics& r = since_protection ? status.lifetime_statistics : status.statistics;
+    const auto ms = [](hvr::Duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+    hvr_replication_statistics full{};
+    full.since = Seconds(r.since);
+    full.successful_cycles = r.successful_cycles;
+    full.missed_cycles = r.missed_cycles;
+    full.failed_cycles = r.failed_cycles;
+    full.network_failures = r.network_failures;
+    full.app_consistent_failures = r.app_consistent_failures;
+    full.resyncs = r.resyncs;
+    full.resync_bytes = r.resync_bytes;
+    full.bytes_sent = r.bytes_sent;
+    full.average_cycle_bytes = r.average_cycle_bytes();
+    full.max_cycle_bytes = r.cycle_bytes_max;
+    full.average_latency_ms = ms(r.average_latency());
+    full.max_latency_ms = ms(r.latency_max);
+    full.last_cycle_duration_ms = r.last_cycle_duration ? ms(*r.last_cycle_duration) : -1;
+    full.pending_bytes = status.pending_bytes;
+    return CopyOut(full, out, __func__);
+  });
+}
+
+hvr_status hvr_session_reset_statistics(hvr_session* session) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->ResetStatistics());
+  });
+}
+
 hvr_status hvr_session_get_store_statistics(const hvr_session* session, hvr_store_statistics* out) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));

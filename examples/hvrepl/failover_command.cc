@@ -3,6 +3,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cstdlib>
+#ifndef _WIN32
+#include <sys/wait.h>
+#endif
 #include <iostream>
 #include <memory>
 
@@ -111,14 +114,26 @@ Runner Reverse(CLI::App& app) {
   });
 }
 
-// The plan's actions are shell commands.
+// The plan's actions are shell commands. One that fails is the plan's failure, for an
+// administrator to look at (not hvr's: the class says so), with the command's own exit
+// status rather than the shell's raw wait status.
 class ShellActions final : public hvr::HostActions {
  public:
   hvr::Status RunPlanAction(const std::string& plan, const std::string& action) override {
     std::cerr << "plan " << plan << ": " << action << "\n";
     const int code = std::system(action.c_str());
     if (code == 0) return hvr::Ok();
-    return hvr::Error(hvr::Code::kInternal, "the action exited with " + std::to_string(code));
+    if (code == -1) return hvr::Error(hvr::Code::kInvalidArgument, "the action could not be started");
+#ifdef _WIN32
+    const int status = code;  // the command's exit code itself
+#else
+    if (WIFSIGNALED(code)) {
+      return hvr::Error(hvr::Code::kInvalidArgument,
+                        "the action was ended by signal " + std::to_string(WTERMSIG(code)));
+    }
+    const int status = WEXITSTATUS(code);
+#endif
+    return hvr::Error(hvr::Code::kInvalidArgument, "the action exited with status " + std::to_string(status));
   }
 };
 

@@ -1,10 +1,12 @@
 // hvrepl protect, run, resync, resume, status, jobs, points and verify: protecting VMs and
 // replicating them (docs/session.md).
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include "arguments.hpp"
@@ -24,7 +26,7 @@ namespace json = boost::json;
 using hvr::Session;
 
 std::string Time(std::optional<hvr::TimePoint> t) {
-  return t ? hvr::FormatSnapshotTime(*t).substr(0, 19) + "Z" : "-";
+  return t ? hvr::FormatUtcSeconds(*t) : "-";
 }
 
 std::string Seconds(hvr::Duration d) {
@@ -295,33 +297,163 @@ Runner ReadVm(CLI::App& app, std::function<int(hvr::Session& session, bool json)
   };
 }
 
+// "12.0 MiB of 48.0 MiB (25%), 2.0 MiB/s, 18 s left": where a running job's step stands.
+std::string ProgressText(const hvr::JobProgress& p) {
+  if (p.total == 0) return "-";
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%.0f%%", 100.0 * static_cast<double>(p.done) / static_cast<double>(p.total));
+  std::string text = HumanSize(p.done) + " of " + HumanSize(p.total) + " (" + percent + ")";
+  if (p.bytes_per_second > 0) text += ", " + HumanRate(p.bytes_per_second, std::chrono::seconds(1));
+  if (p.time_left) text += ", " + Seconds(*p.time_left) + " left";
+  return text;
+}
+
+std::string StatusText(const hvr::SessionStatus& s) {
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%.1f%%", s.sync_percent);
+  std::ostringstream out;
+  out << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
+      << "target            " << s.target << "\n"
+      << "state             " << hvr::ReplicationStateName(s.state) << "\n"
+      << "health            " << hvr::HealthName(s.health)
+      << (s.health_reason.empty() ? std::string() : ": " + s.health_reason) << "\n"
+      << "synchronised      " << percent << "\n"
+      << "last replicated   " << Time(s.last_replicated) << "\n"
+      << "RPO               " << (s.rpo ? Seconds(*s.rpo) : "-") << "\n"
+      << "recovery points   " << s.recovery_point_count << "\n"
+      << "cycles            " << s.cycles << "\n"
+      << "sent              " << HumanSize(s.bytes_sent) << "\n";
+  if (s.progress) {
+    out << "running           " << hvr::JobTypeName(s.progress->type) << " " << s.progress->job_id << "\n"
+        << "step              " << s.progress->step << "\n"
+        << "progress          " << ProgressText(*s.progress) << "\n";
+  }
+  if (!s.resync_reason.empty()) out << "resync because    " << s.resync_reason << "\n";
+  if (s.last_error) out << "error             " << s.last_error->ToString() << "\n";
+  if (s.failing_since) out << "failing since     " << Time(s.failing_since) << "\n";
+  out << "next attempt      " << Time(s.next_attempt) << "\n";
+  for (const auto& d : s.disks) {
+    out << "disk              " << d.source << " -> " << d.replica << ", " << HumanSize(d.virtual_size) << ", sent "
+        << HumanSize(d.bytes_sent) << "\n";
+  }
+  return out.str();
+}
+
 int ShowStatus(hvr::Session& session, bool as_json) {
   const hvr::SessionStatus s = session.status();
   if (as_json) {
     std::cout << json::serialize(hvr::ToJson(s)) << "\n";
-    return 0;
-  }
-  char percent[16];
-  std::snprintf(percent, sizeof percent, "%.1f%%", s.sync_percent);
-  std::cout << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
-            << "target            " << s.target << "\n"
-            << "state             " << hvr::ReplicationStateName(s.state) << "\n"
-            << "health            " << hvr::HealthName(s.health) << "\n"
-            << "synchronised      " << percent << "\n"
-            << "last replicated   " << Time(s.last_replicated) << "\n"
-            << "RPO               " << (s.rpo ? Seconds(*s.rpo) : "-") << "\n"
-            << "recovery points   " << s.recovery_point_count << "\n"
-            << "cycles            " << s.cycles << "\n"
-            << "sent              " << HumanSize(s.bytes_sent) << "\n";
-  if (!s.resync_reason.empty()) std::cout << "resync because    " << s.resync_reason << "\n";
-  if (s.last_error) std::cout << "error             " << s.last_error->ToString() << "\n";
-  if (s.failing_since) std::cout << "failing since     " << Time(s.failing_since) << "\n";
-  std::cout << "next attempt      " << Time(s.next_attempt) << "\n";
-  for (const auto& d : s.disks) {
-    std::cout << "disk              " << d.source << " -> " << d.replica << ", " << HumanSize(d.virtual_size)
-              << ", sent " << HumanSize(d.bytes_sent) << "\n";
+  } else {
+    std::cout << StatusText(s);
   }
   return 0;
+}
+
+// status --watch: the status again every second until no job runs (or Ctrl+C); on a
+// terminal each one replaces the last in place, elsewhere they follow one another.
+int WatchStatus(hvr::Session& session, bool as_json) {
+  const bool in_place = !as_json && ProgressBar::StdoutIsTerminal();
+  size_t lines_shown = 0;
+  for (;;) {
+    const hvr::SessionStatus s = session.status();
+    if (as_json) {
+      std::cout << json::serialize(hvr::ToJson(s)) << "\n";
+    } else {
+      const std::string text = StatusText(s);
+      // Up over what was drawn, then clear to the end of the screen.
+      if (in_place && lines_shown > 0) std::cout << "\x1b[" << lines_shown << "A\x1b[J";
+      std::cout << text;
+      lines_shown = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+    }
+    std::cout.flush();
+    if (!s.progress || Signals().stopped()) return 0;
+    Signals().SleepFor(std::chrono::seconds(1));
+  }
+}
+
+Runner Status(CLI::App& app) {
+  auto watch = std::make_shared<bool>(false);
+  Runner run = ReadVm(app, [watch](hvr::Session& session, bool json) {
+    return *watch ? WatchStatus(session, json) : ShowStatus(session, json);
+  });
+  app.add_flag("--watch", *watch,
+               "show the status again every second until the running job ends, redrawn in place on a terminal");
+  return run;
+}
+
+// hvrepl stats: the statistics since the last reset beside those since protection,
+// with Measure-VMReplication's names where they mean the same.
+int ShowStatistics(hvr::Session& session, bool as_json) {
+  const hvr::SessionStatus s = session.status();
+  if (as_json) {
+    std::cout << json::serialize(json::object{{"vm_name", s.vm_name},
+                                              {"pending_bytes", s.pending_bytes},
+                                              {"statistics", hvr::ToJson(s.statistics)},
+                                              {"lifetime_statistics", hvr::ToJson(s.lifetime_statistics)}})
+              << "\n";
+    return 0;
+  }
+  const hvr::ReplicationStatistics& r = s.statistics;
+  const hvr::ReplicationStatistics& l = s.lifetime_statistics;
+  const auto row = [](const char* name, const std::string& since_reset, const std::string& since_protection) {
+    std::printf("%-28s %-22s %s\n", name, since_reset.c_str(), since_protection.c_str());
+  };
+  const auto count = [](uint64_t n) { return std::to_string(n); };
+  const auto ms = [](hvr::Duration d) {
+    return HumanSeconds(std::chrono::duration_cast<std::chrono::nanoseconds>(d));
+  };
+  std::printf("%s: pending %s\n", s.vm_name.c_str(), HumanSize(s.pending_bytes).c_str());
+  row("", "SINCE RESET", "SINCE PROTECTION");
+  row("since (UTC)", Time(r.since), Time(l.since));
+  row("SuccessfulReplicationCount", count(r.successful_cycles), count(l.successful_cycles));
+  row("MissedReplicationCount", count(r.missed_cycles), count(l.missed_cycles));
+  row("ReplicationFailureCount", count(r.failed_cycles), count(l.failed_cycles));
+  row("NetworkFailureCount", count(r.network_failures), count(l.network_failures));
+  row("AppConsistencyFailures", count(r.app_consistent_failures), count(l.app_consistent_failures));
+  row("AverageReplicationSize", HumanSize(r.average_cycle_bytes()), HumanSize(l.average_cycle_bytes()));
+  row("MaximumReplicationSize", HumanSize(r.cycle_bytes_max), HumanSize(l.cycle_bytes_max));
+  row("AverageReplicationLatency", ms(r.average_latency()), ms(l.average_latency()));
+  row("MaximumReplicationLatency", ms(r.latency_max), ms(l.latency_max));
+  row("ResynchronizationCount", count(r.resyncs), count(l.resyncs));
+  row("ResynchronizedBytes", HumanSize(r.resync_bytes), HumanSize(l.resync_bytes));
+  row("BytesSent", HumanSize(r.bytes_sent), HumanSize(l.bytes_sent));
+  row("LastCycleDuration", r.last_cycle_duration ? ms(*r.last_cycle_duration) : "-",
+      l.last_cycle_duration ? ms(*l.last_cycle_duration) : "-");
+  return 0;
+}
+
+// stats --reset: directly when no process replicates the VM, or asking the one that does
+// (it resets at its next turn).
+int ResetStatistics(const std::string& state_dir, bool as_json) {
+  auto context = SessionContext::Create();
+  if (!context.ok()) return ReportError(context.error());
+  auto session = (*context)->Open(state_dir, false, false);
+  const bool elsewhere = !session.ok() && session.error().code() == hvr::Code::kConflict;
+  if (elsewhere) session = (*context)->Open(state_dir, true, false);
+  if (!session.ok()) return ReportError(session.error());
+  if (auto reset = (*session)->ResetStatistics(); !reset.ok()) return ReportError(reset.error());
+  if (elsewhere) {
+    std::cerr << "hvrepl: the process replicating " << (*session)->status().vm_name
+              << " resets its statistics at its next turn\n";
+    return 0;
+  }
+  return ShowStatistics(**session, as_json);
+}
+
+Runner Stats(CLI::App& app) {
+  struct Args {
+    std::string state_dir;
+    bool json = false;
+    bool reset = false;
+  };
+  auto a = std::make_shared<Args>();
+  AddStateDir(app, a->state_dir);
+  app.add_flag("--json", a->json, "print JSON");
+  app.add_flag("--reset", a->reset, "start the statistics since the last reset again (those since protection stay)");
+  return [a] {
+    if (a->reset) return ResetStatistics(a->state_dir, a->json);
+    return WithSession(a->state_dir, true, false, [&](hvr::Session& session) { return ShowStatistics(session, a->json); });
+  };
 }
 
 int ShowJobs(hvr::Session& session, bool as_json, bool steps) {
@@ -332,15 +464,20 @@ int ShowJobs(hvr::Session& session, bool as_json, bool steps) {
     std::cout << json::serialize(list) << "\n";
     return 0;
   }
+  const auto progress = session.progress();
   std::printf("%-24s %-22s %-12s %-20s %s\n", "ID", "TYPE", "STATE", "STARTED (UTC)", "SUMMARY");
   for (const auto& j : jobs) {
-    const std::string summary = j.error ? j.error->ToString() : j.summary;
+    std::string summary = j.error ? j.error->ToString() : j.summary;
+    if (progress && progress->job_id == j.id) summary = progress->step + ": " + ProgressText(*progress);
     std::printf("%-24s %-22s %-12s %-20s %s\n", j.id.c_str(), hvr::JobTypeName(j.type), hvr::JobStateName(j.state),
                 Time(j.started).c_str(), summary.c_str());
     if (!steps) continue;
     for (const auto& step : j.steps) {
-      std::printf("    %-10s %s%s%s\n", hvr::JobStateName(step.state), step.name.c_str(), step.message.empty() ? "" : ": ",
-                  step.message.c_str());
+      const std::string bytes = step.progress_total == 0 ? std::string()
+                                                          : " [" + HumanSize(step.progress_done) + " of " +
+                                                                HumanSize(step.progress_total) + "]";
+      std::printf("    %-10s %s%s%s%s\n", hvr::JobStateName(step.state), step.name.c_str(), bytes.c_str(),
+                  step.message.empty() ? "" : ": ", step.message.c_str());
     }
   }
   return 0;
@@ -443,16 +580,32 @@ std::vector<Command> SessionCommands() {
        .examples = {{"--state-dir /var/lib/hvr/sql01", ""}},
        .declare = Resume},
       {.words = {"status"},
-       .summary = "health, state, RPO, recovery points, last error",
+       .summary = "health, state, RPO, recovery points, last error, the running job's progress",
        .description = "Prints the VM's replication state, health, how much is synchronised, when it last "
                       "replicated, its RPO, its recovery points, what was sent, and the error and next attempt "
-                      "when it fails. Reads the state directory only: it runs beside a replication.",
-       .examples = {{"--state-dir /var/lib/hvr/sql01", ""}, {"--state-dir /var/lib/hvr/sql01 --json", ""}},
-       .declare = [](CLI::App& app) { return ReadVm(app, ShowStatus); }},
+                      "when it fails; while a job runs, its step, progress, rate and time left, as the process "
+                      "running it published them at most a second ago. Reads the state directory only: it runs "
+                      "beside a replication.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""},
+                    {"--state-dir /var/lib/hvr/sql01 --json", ""},
+                    {"--state-dir /var/lib/hvr/sql01 --watch", "follow an initial replication until it ends"}},
+       .declare = Status},
+      {.words = {"stats"},
+       .summary = "replication statistics since the last reset and since protection (Measure-VMReplication)",
+       .description = "Prints the VM's replication statistics as Hyper-V's Measure-VMReplication names them: "
+                      "successful, missed and failed cycles, network failures, app-consistent point failures, "
+                      "average and maximum size and latency of the cycles, resyncs and what they sent, bytes "
+                      "sent and the last cycle's duration, since the last reset and since protection, with the "
+                      "bytes logged and not yet sent. --reset starts the first column again; when another "
+                      "process replicates the VM, it is asked to.",
+       .examples = {{"--state-dir /var/lib/hvr/sql01", ""},
+                    {"--state-dir /var/lib/hvr/sql01 --reset", "start measuring again from now"}},
+       .declare = Stats},
       {.words = {"jobs"},
        .summary = "the VM's recent jobs",
        .description = "Lists the VM's recent jobs (protection, initial replication, cycles, resyncs, failovers) "
-                      "with their state, start time and outcome; with --steps, each job's steps.",
+                      "with their state, start time and outcome, and the running job's step and progress; with "
+                      "--steps, each job's steps and the bytes each one moved.",
        .examples = {{"--state-dir /var/lib/hvr/sql01 --steps", ""}},
        .declare = Jobs},
       {.words = {"points"},

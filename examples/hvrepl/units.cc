@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "util/ascii.hpp"
+
 namespace hvrepl {
 
 std::optional<uint64_t> ParseSize(const std::string& text) {
@@ -18,8 +20,7 @@ std::optional<uint64_t> ParseSize(const std::string& text) {
   } catch (const std::exception&) {
     return std::nullopt;
   }
-  std::string unit = text.substr(used);
-  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string unit = hvr::AsciiLower(text.substr(used));
   int shift = -1;
   if (unit.empty() || unit == "b") shift = 0;
   if (unit == "k" || unit == "kib") shift = 10;
@@ -105,6 +106,7 @@ hvr::ProgressFn ProgressBar::fn() {
 void ProgressBar::Finish(uint64_t total) { Draw(total, total, true); }
 
 bool ProgressBar::StderrIsTerminal() { return ::isatty(2) == 1; }
+bool ProgressBar::StdoutIsTerminal() { return ::isatty(1) == 1; }
 
 void ProgressBar::Draw(uint64_t done, uint64_t total, bool last) {
   if (!enabled_) return;

@@ -51,8 +51,9 @@ class ProgressBar {
   // Draws the final state and ends the line, unless reaching the total already did.
   void Finish(uint64_t total);
 
-  // Whether stderr is a terminal, the usual reason to show a bar.
+  // Whether stderr (stdout) is a terminal, the usual reason to show a bar (to redraw).
   static bool StderrIsTerminal();
+  static bool StdoutIsTerminal();
 
  private:
   void Draw(uint64_t done, uint64_t total, bool last);

@@ -46,6 +46,9 @@ struct JobStep {
   TimePoint started;
   std::optional<TimePoint> ended;
   std::string message;  // what the step did, or why it failed
+  // Progress of the step: where it stands, or where it stood when it ended.
+  uint64_t progress_done = 0;
+  uint64_t progress_total = 0;
 };
 
 struct Job {
@@ -61,6 +64,20 @@ struct Job {
   uint64_t progress_total = 0;
   std::optional<Error> error;  // of a failed job
   std::string summary;         // one line: what was sent, which point was made...
+};
+
+// What the running job of a VM does now, as the process running it last published it
+// (at most a second old while that process lives; docs/monitoring.md). Readable by any
+// process without the VM's lock.
+struct JobProgress {
+  std::string job_id;
+  JobType type = JobType::kDeltaReplication;
+  std::string step;          // the current step's name
+  uint64_t done = 0;         // of the current step, in bytes
+  uint64_t total = 0;
+  uint64_t bytes_per_second = 0;           // over the current step so far
+  std::optional<Duration> time_left;       // at that rate; empty until a rate is known
+  TimePoint updated;                       // when it was published
 };
 
 }  // namespace hvr

@@ -33,6 +33,7 @@
 #include "hvr/job.hpp"
 #include "hvr/progress.hpp"
 #include "hvr/protection.hpp"
+#include "hvr/replication_statistics.hpp"
 #include "hvr/retry.hpp"
 #include "hvr/store.hpp"
 
@@ -87,6 +88,10 @@ struct SessionStatus {
   // Why health is not Normal: the error of the current failure run or the one that
   // stopped replication, and since when it fails.
   std::optional<Error> last_error;
+  // Why health is Warning or Critical, in words: the error with its retries and next
+  // attempt, the resync and when it runs, or by how much the RPO exceeds its threshold;
+  // empty while Normal.
+  std::string health_reason;
   std::optional<TimePoint> failing_since;
   std::optional<TimePoint> next_attempt;
   std::string resync_reason;  // set while a resync is required or running
@@ -97,6 +102,13 @@ struct SessionStatus {
   // sessions of one engine that name the same target): requests, retries, busy answers,
   // and the requests it lets in flight now.
   StoreStatistics store;
+  // The job running now (in this process or the one holding the state directory), where
+  // it stands; empty when none runs.
+  std::optional<JobProgress> progress;
+  // Logged and not yet sent: the disks' pending_log_bytes, at the last look.
+  uint64_t pending_bytes = 0;
+  ReplicationStatistics statistics;           // since the last reset
+  ReplicationStatistics lifetime_statistics;  // since protection
 };
 
 struct SessionOptions {
@@ -236,6 +248,11 @@ class Session {
   // is attempted again (Resume-VMReplication).
   Status ClearError();
 
+  // Starts the statistics since the last reset again (Reset-VMReplicationStatistics);
+  // those since protection stay. On a read-only session it asks the process holding the
+  // directory, which resets them at its next RunDue.
+  Status ResetStatistics();
+
   // --- Failover, failback and reverse replication (docs/failover.md) ---
 
   // Fails over (a job that is never cancelled half way; a crash resumes it when the
@@ -285,7 +302,11 @@ class Session {
   Result<VerifyReport> Verify(const std::string& which, const CancelToken* cancel = nullptr) const;
 
   SessionStatus status() const;
+  // A read-only session sees the running job of the process holding the directory as
+  // that process last published it (live.json, at most a second old).
   std::vector<Job> jobs() const;
+  // The running job's step, progress, rate and time left; empty when no job runs.
+  std::optional<JobProgress> progress() const;
   std::vector<VmRecoveryPoint> recovery_points() const;
   // The settings (a failback to another folder moves the disks).
   ProtectionSettings settings() const;

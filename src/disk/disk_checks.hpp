@@ -7,11 +7,9 @@
 #include <vector>
 
 #include "hvr/disk.hpp"
+#include "util/align.hpp"
 
 namespace hvr {
-
-inline uint64_t RoundUp(uint64_t value, uint64_t unit) { return (value + unit - 1) / unit * unit; }
-inline uint64_t RoundDown(uint64_t value, uint64_t unit) { return value / unit * unit; }
 
 // kInvalidArgument unless [offset, offset + length) lies inside the virtual size.
 Status CheckRange(const DiskInfo& info, uint64_t offset, uint64_t length);

@@ -2,7 +2,6 @@
 // writing.
 
 #include <array>
-#include <boost/algorithm/string/case_conv.hpp>
 #include <cstring>
 #include <filesystem>
 
@@ -14,6 +13,7 @@
 #include "disk/vhdx_writer.hpp"
 #include "hvr/disk.hpp"
 #include "hvr/disk_writer.hpp"
+#include "util/ascii.hpp"
 #include "util/endian.hpp"
 #include "util/path.hpp"
 
@@ -136,7 +136,7 @@ const char* DiskTypeName(DiskType type) {
 }
 
 std::optional<DiskFormat> DiskFormatOfName(std::string_view path) {
-  const std::string extension = boost::algorithm::to_lower_copy(Utf8(PathFromUtf8(path).extension()));
+  const std::string extension = AsciiLower(Utf8(PathFromUtf8(path).extension()));
   for (const auto& [name, format] : kExtensions) {
     if (extension == name) return format;
   }

@@ -1,8 +1,9 @@
 #include "disk/parent_path.hpp"
 
-#include <cctype>
 #include <filesystem>
 #include <system_error>
+
+#include "util/ascii.hpp"
 
 namespace hvr {
 namespace {
@@ -25,15 +26,11 @@ bool HasDriveLetter(const std::string& text) {
 // parent "Base.VHDX" for a file now called "base.vhdx": the one file of the folder whose
 // name matches but for case, when there is exactly one.
 std::optional<std::string> MatchIgnoringCase(const fs::path& path) {
-  const auto lower = [](std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
-  const std::string wanted = lower(path.filename().string());
+  const std::string wanted = AsciiLower(path.filename().string());
   std::error_code ec;
   std::optional<std::string> found;
   for (const auto& entry : fs::directory_iterator(path.parent_path(), ec)) {
-    if (lower(entry.path().filename().string()) != wanted || !entry.is_regular_file(ec)) continue;
+    if (AsciiLower(entry.path().filename().string()) != wanted || !entry.is_regular_file(ec)) continue;
     if (found) return std::nullopt;  // ambiguous
     found = entry.path().string();
   }

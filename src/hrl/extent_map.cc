@@ -7,6 +7,8 @@
 #include <queue>
 #include <string>
 
+#include "util/align.hpp"
+
 namespace hvr {
 namespace {
 
@@ -333,8 +335,8 @@ Result<std::vector<ByteRange>> ExtentMap::PageWriteRanges(uint64_t max_bytes, co
     }
   };
   for (const ByteRange& r : ChangedRanges()) {
-    const uint64_t first = r.offset / kPageWriteAlignment * kPageWriteAlignment;
-    const uint64_t last = (r.end() + kPageWriteAlignment - 1) / kPageWriteAlignment * kPageWriteAlignment;
+    const uint64_t first = RoundDown(r.offset, kPageWriteAlignment);
+    const uint64_t last = RoundUp(r.end(), kPageWriteAlignment);
     if (run && (first <= run->end() || (joinable && joinable(ByteRange{run->end(), first - run->end()})))) {
       run->length = std::max(run->end(), last) - run->offset;
       continue;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "diff/parallel.hpp"
+#include "util/align.hpp"
 #include "util/worker_buffers.hpp"
 #include "util/zero.hpp"
 
@@ -72,8 +73,8 @@ Result<DiskSyncStats> CopyDiffering(const DiskReader& source, DiskWriter& destin
   ranges.insert(ranges.end(), there.begin(), there.end());
   // Whole chunks, so a chunk is compared once.
   for (ByteRange& r : ranges) {
-    const uint64_t begin = r.offset / chunk_size * chunk_size;
-    r = {begin, (r.end() + chunk_size - 1) / chunk_size * chunk_size - begin};
+    const uint64_t begin = RoundDown(r.offset, chunk_size);
+    r = {begin, RoundUp(r.end(), chunk_size) - begin};
   }
   const std::vector<ByteRange> pieces = Pieces(std::move(ranges), size);
   const uint64_t source_size = source.info().virtual_size;

@@ -28,6 +28,7 @@ RunningJob::~RunningJob() {
     job.state = JobState::kInterrupted;
     job.ended = now;
   });
+  log_->StopPublishing(index_);
 }
 
 void RunningJob::Step(const std::string& name) {
@@ -36,6 +37,7 @@ void RunningJob::Step(const std::string& name) {
     EndStep(job, JobState::kSucceeded, now);
     job.steps.push_back(JobStep{RedactSecrets(name), JobState::kRunning, now, std::nullopt, {}});
     job.progress_done = job.progress_total = 0;
+    log_->rate_since_.reset();
   });
 }
 
@@ -47,8 +49,17 @@ void RunningJob::Note(const std::string& message) {
 
 void RunningJob::Progress(uint64_t done, uint64_t total) {
   log_->Update(index_, false, [&](Job& job) {
+    if (!log_->rate_since_) {
+      // A resumed copy reports what it had done before: the rate counts from here.
+      log_->rate_since_ = std::chrono::steady_clock::now();
+      log_->rate_from_ = done;
+    }
     job.progress_done = done;
     job.progress_total = total;
+    if (!job.steps.empty()) {
+      job.steps.back().progress_done = done;
+      job.steps.back().progress_total = total;
+    }
   });
 }
 
@@ -69,6 +80,7 @@ Status RunningJob::Finish(Status result) {
     job.state = state;
     job.ended = now;
   });
+  log_->StopPublishing(index_);
   log_ = nullptr;
   return result;
 }
@@ -80,6 +92,15 @@ std::string RunningJob::id() const {
 
 JobLog::JobLog(StateDir* dir, std::vector<Job> jobs, Observer observer, const Clock& clock)
     : dir_(dir), observer_(std::move(observer)), clock_(clock), jobs_(std::move(jobs)) {}
+
+JobLog::~JobLog() {
+  std::optional<size_t> running;
+  {
+    std::lock_guard lock(mu_);
+    running = running_;
+  }
+  if (running) StopPublishing(*running);
+}
 
 void JobLog::MarkInterrupted() {
   std::lock_guard lock(mu_);
@@ -108,14 +129,85 @@ RunningJob JobLog::Start(JobType type, const std::string& vm_name, std::string i
     job.started = clock_.Now();
     jobs_.push_back(std::move(job));
     index = jobs_.size() - 1;
+    rate_since_.reset();
+    running_ = index;
   }
   Update(index, true, [](Job&) {});
+  StartPublishing(index);
   return RunningJob(this, index);
 }
 
 std::vector<Job> JobLog::jobs() const {
   std::lock_guard lock(mu_);
   return jobs_;
+}
+
+std::optional<JobProgress> JobLog::progress() const {
+  std::lock_guard lock(mu_);
+  if (!running_) return std::nullopt;
+  return ProgressOf(*running_);
+}
+
+JobProgress JobLog::ProgressOf(size_t index) const {
+  const Job& job = jobs_[index];
+  JobProgress p;
+  p.job_id = job.id;
+  p.type = job.type;
+  if (!job.steps.empty()) p.step = job.steps.back().name;
+  p.done = job.progress_done;
+  p.total = job.progress_total;
+  p.updated = clock_.Now();
+  if (!rate_since_ || job.progress_done < rate_from_) return p;
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - *rate_since_;
+  // Less than a second of reports says too little of a rate to promise a time.
+  if (elapsed < std::chrono::seconds(1)) return p;
+  p.bytes_per_second = static_cast<uint64_t>(static_cast<double>(job.progress_done - rate_from_) / elapsed.count());
+  if (p.bytes_per_second > 0 && p.total >= p.done) {
+    p.time_left = std::chrono::duration_cast<Duration>(
+        std::chrono::duration<double>(static_cast<double>(p.total - p.done) / static_cast<double>(p.bytes_per_second)));
+  }
+  return p;
+}
+
+void JobLog::StartPublishing(size_t index) {
+  if (!dir_) return;
+  PublishNow(index);
+  std::lock_guard lock(mu_);
+  publishing_ = true;
+  publisher_ = std::thread([this, index] { PublishLoop(index); });
+}
+
+void JobLog::StopPublishing(size_t index) {
+  {
+    std::lock_guard lock(mu_);
+    running_.reset();
+    publishing_ = false;
+  }
+  stop_publishing_.notify_all();
+  if (publisher_.joinable()) publisher_.join();
+  // The job as it ended, so that readers see it is over.
+  if (dir_) PublishNow(index);
+}
+
+void JobLog::PublishLoop(size_t index) {
+  std::unique_lock lock(mu_);
+  while (!stop_publishing_.wait_for(lock, kPublishEvery, [this] { return !publishing_; })) {
+    lock.unlock();
+    PublishNow(index);
+    lock.lock();
+  }
+}
+
+void JobLog::PublishNow(size_t index) {
+  Job job;
+  JobProgress progress;
+  {
+    std::lock_guard lock(mu_);
+    job = jobs_[index];
+    progress = ProgressOf(index);
+  }
+  // Best effort: a failure to publish must not fail replication; the next one repeats it.
+  (void)dir_->SaveLiveJob(job, progress);
 }
 
 void JobLog::Update(size_t index, bool persist, const std::function<void(Job&)>& change) {

@@ -10,6 +10,7 @@
 #include "hvr/manifest.hpp"
 #include "hvr/store.hpp"
 #include "store/store_target.hpp"
+#include "util/ascii.hpp"
 #include "util/file.hpp"
 
 namespace hvr {
@@ -25,11 +26,6 @@ std::string LogNameFor(const std::string& path) {
     if (!ok) c = '_';
   }
   return stem.empty() ? "disk" : stem;
-}
-
-std::string ToLower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
 }
 
 // The key in an encryption key file: 32 raw bytes, or 64 hex digits (whitespace around
@@ -72,7 +68,7 @@ const char* IntervalName(ReplicationInterval interval) {
 }
 
 Result<ReplicationInterval> ParseInterval(std::string_view text) {
-  const std::string t = ToLower(std::string(text));
+  const std::string t = AsciiLower(text);
   if (t == "30s" || t == "30" || t == "30sec") return ReplicationInterval::k30Seconds;
   if (t == "5m" || t == "300s" || t == "300" || t == "5min") return ReplicationInterval::k5Minutes;
   if (t == "15m" || t == "900s" || t == "900" || t == "15min") return ReplicationInterval::k15Minutes;
@@ -114,7 +110,7 @@ Status ValidateSettings(const ProtectionSettings& input) {
       return name.error().WithContext(which + ": replica name");
     }
     // Azure compares blob names exactly, the local store's file system may not.
-    if (!replicas.insert(ToLower(disk.replica_name)).second) {
+    if (!replicas.insert(AsciiLower(disk.replica_name)).second) {
       return Invalid(which + ": replica name '" + disk.replica_name + "' is used twice");
     }
     HVR_RETURN_IF_ERROR(ValidateLogName(disk.log_name));

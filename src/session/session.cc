@@ -5,6 +5,7 @@
 // session_failover.cc and session_failback.cc.
 #include "hvr/session.hpp"
 
+#include <algorithm>
 #include <boost/asio/use_future.hpp>
 #include <cstdio>
 #include <set>
@@ -18,6 +19,8 @@
 #include "session/recovery_points.hpp"
 #include "session/session_impl.hpp"
 #include "store/store_target.hpp"
+#include "store/time_text.hpp"
+#include "store/validation.hpp"
 
 namespace hvr {
 namespace {
@@ -46,10 +49,6 @@ bool SleepUnlessCancelled(std::chrono::milliseconds wait, const CancelToken* can
 // recovery points), write (pages, metadata, leases), delete (pruned points, removed
 // disks) and list (disks, points).
 constexpr std::string_view kReplicationPermissions = "racwdl";
-
-uint64_t RoundUpToMiB(uint64_t size) {
-  return (std::max<uint64_t>(size, 1) + kDiskSizeUnit - 1) / kDiskSizeUnit * kDiskSizeUnit;
-}
 
 Metadata DiskMetadata(const ProtectionSettings& settings, const SessionState& state, size_t index) {
   const DiskState& d = state.disks[index];
@@ -150,6 +149,7 @@ Status Session::Impl::RunJob(JobType type, bool replication, const std::function
   const TimePoint started = clock.Now();
   RunningJob job = job_log.Start(type, settings.vm_name, NextJobId());
   Status result = body(job);
+  if (replication) CountNetworkFailure(result);
   // Replication operations start over safely (docs/session.md): a failure of the network
   // or the service that outlasted the store's own retries gets a few more tries here,
   // seconds apart, before the VM-level schedule, minutes apart, takes over.
@@ -164,34 +164,49 @@ Status Session::Impl::RunJob(JobType type, bool replication, const std::function
     }
     turn.emplace(engine.Admit());
     result = body(job);
+    CountNetworkFailure(result);
   }
   if (!result.ok()) result = result.error().WithContext("VM '" + settings.vm_name + "'");
   if (replication) RecordOutcome(result, started);
   return job.Finish(std::move(result));
 }
 
+void Session::Impl::CountNetworkFailure(const Status& attempt) {
+  if (attempt.ok()) return;
+  const Code code = attempt.error().code();
+  if (code != Code::kNetwork && code != Code::kTimeout) return;
+  const Status saved = Commit([](SessionState& s) { s.Count([](ReplicationStatistics& r) { ++r.network_failures; }); });
+  if (!saved.ok() && options.log) options.log(LogLevel::kError, "counting a failure: " + saved.error().ToString());
+}
+
 void Session::Impl::RecordOutcome(const Status& result, TimePoint started) {
   Status saved;
+  const auto also = [&saved](Status more) {
+    if (saved.ok()) saved = std::move(more);
+  };
   if (result.ok()) {
     saved = Commit([](SessionState& s) { s.failure.reset(); });
   } else {
     const Error& error = result.error();
+    // A cancelled attempt broke nothing: the schedule simply runs it again.
+    if (error.code() != Code::kCancelled) {
+      saved = Commit([](SessionState& s) { s.Count([](ReplicationStatistics& r) { ++r.failed_cycles; }); });
+    }
     switch (error.error_class()) {
       case ErrorClass::kResyncRequired:
-        saved = MarkForResync(error.message(), false);
+        also(MarkForResync(error.message(), false));
         break;
       case ErrorClass::kNonRecoverable:
-        saved = Commit([&](SessionState& s) {
+        also(Commit([&](SessionState& s) {
           s.critical = error;
           s.failure.reset();
-        });
+        }));
         break;
       case ErrorClass::kRecoverable:
-        // A cancelled attempt broke nothing: the schedule simply runs it again.
         if (error.code() == Code::kCancelled) break;
-        saved = Commit([&](SessionState& s) {
+        also(Commit([&](SessionState& s) {
           RetryPolicy().RecordFailure(s.failure, error, started, IntervalDuration(settings.interval));
-        });
+        }));
         break;
       case ErrorClass::kNone:
         break;
@@ -377,6 +392,7 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
   if (state.vm_id.IsZero()) {
     state.vm_id = Guid::Random();
     state.lease_id = Guid::Random().ToString();
+    state.statistics.since = state.lifetime_statistics.since = engine.clock().Now();
   }
   HVR_RETURN_IF_ERROR(dir.SaveSettings(settings));
   HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir.LoadJobs());
@@ -390,7 +406,7 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
     for (size_t i = 0; i < settings.disks.size(); ++i) {
       // Opening checks the format, every checksum on the way, and the parent chain.
       HVR_ASSIGN_OR_RETURN(auto disk, OpenDisk(settings.disks[i].path));
-      const uint64_t size = RoundUpToMiB(disk->info().virtual_size);
+      const uint64_t size = ReplicaSizeFor(disk->info().virtual_size);
       HVR_RETURN_IF_ERROR(CheckDiskSize(i, size));
       DiskState d;
       d.source = settings.disks[i].path;
@@ -524,6 +540,14 @@ Status Session::RequestResync(const std::string& reason, const ResyncOptions& op
   return impl_->MarkForResync(why, true, options.verify_replica);
 }
 
+Status Session::ResetStatistics() {
+  if (impl_->dir.read_only()) return impl_->dir.LeaveStatisticsReset();
+  return impl_->Commit([&](SessionState& s) {
+    s.statistics = ReplicationStatistics{};
+    s.statistics.since = impl_->clock.Now();
+  });
+}
+
 Status Session::ClearError() {
   if (impl_->dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
   std::lock_guard operation(impl_->operation_mu);
@@ -560,11 +584,74 @@ Result<VerifyReport> Session::Verify(const std::string& which, const CancelToken
   return report;
 }
 
-std::vector<Job> Session::jobs() const {
-  if (impl_->dir.read_only()) {
-    if (auto fresh = impl_->dir.LoadJobs(); fresh.ok()) return std::move(*fresh);
+namespace {
+
+// The job another process runs, as it last published it; empty when none runs, or when
+// the jobs it saved since say the job is over (a process that died mid-job leaves it
+// running in live.json until the next one starts).
+std::optional<LiveJob> RunningElsewhere(const StateDir& dir, const std::vector<Job>& saved) {
+  auto live = dir.LoadLiveJob();
+  if (!live.ok() || !*live || (*live)->job.state != JobState::kRunning) return std::nullopt;
+  for (const Job& job : saved) {
+    if (job.id == (*live)->job.id && job.state != JobState::kRunning) return std::nullopt;
   }
-  return impl_->job_log.jobs();
+  return std::move(**live);
+}
+
+}  // namespace
+
+namespace {
+
+std::string WholeSeconds(Duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
+}
+
+// Why health is not Normal, and what happens next or what the operator should do.
+std::string HealthReason(const SessionStatus& status, const SessionState& s, const HealthInputs& health) {
+  switch (status.health) {
+    case Health::kNormal:
+      return {};
+    case Health::kCritical:
+      return status.last_error->ToString() +
+             "; replication stops until an administrator deals with the cause and resumes it (clear the error)";
+    case Health::kWarning:
+      break;
+  }
+  if (s.failure) {
+    return s.failure->last_error.ToString() + "; failing since " + FormatUtcSeconds(s.failure->first_failure) + ", " +
+           std::to_string(s.failure->retries) + " retries, next attempt " +
+           (status.next_attempt ? FormatUtcSeconds(*status.next_attempt) : std::string("when asked"));
+  }
+  if (s.state == ReplicationState::kResyncRequired || s.state == ReplicationState::kResynchronizing) {
+    const std::string when = status.next_attempt ? FormatUtcSeconds(*status.next_attempt) : std::string("when asked");
+    return "resync required: " + s.resync_reason + "; it runs " + when;
+  }
+  return "RPO " + WholeSeconds(health.rpo) + " exceeds the threshold of " + WholeSeconds(health.rpo_threshold) +
+         " by " + WholeSeconds(health.rpo - health.rpo_threshold) + "; the newest recovery point holds " +
+         FormatUtcSeconds(*status.last_replicated);
+}
+
+}  // namespace
+
+std::vector<Job> Session::jobs() const {
+  if (!impl_->dir.read_only()) return impl_->job_log.jobs();
+  auto fresh = impl_->dir.LoadJobs();
+  if (!fresh.ok()) return impl_->job_log.jobs();
+  if (auto live = RunningElsewhere(impl_->dir, *fresh)) {
+    // The saved jobs have its steps; live.json has where the step stands.
+    auto same = std::find_if(fresh->begin(), fresh->end(), [&](const Job& j) { return j.id == live->job.id; });
+    if (same == fresh->end()) fresh->push_back(std::move(live->job));
+    else *same = std::move(live->job);
+  }
+  return std::move(*fresh);
+}
+
+std::optional<JobProgress> Session::progress() const {
+  if (!impl_->dir.read_only()) return impl_->job_log.progress();
+  auto saved = impl_->dir.LoadJobs();
+  auto live = RunningElsewhere(impl_->dir, saved.ok() ? *saved : std::vector<Job>{});
+  if (!live) return std::nullopt;
+  return live->progress;
 }
 
 std::vector<VmRecoveryPoint> Session::recovery_points() const { return impl_->Snapshot().points; }
@@ -606,6 +693,7 @@ SessionStatus Session::status() const {
     done += std::min(d.sync_done, d.sync_total);
     total += d.sync_total;
     out.bytes_sent += d.bytes_sent;
+    out.pending_bytes += d.pending_log_bytes;
     out.disks.push_back(std::move(ds));
   }
   const bool syncing = s.state == ReplicationState::kEnabled || s.state == ReplicationState::kInitialReplication ||
@@ -627,7 +715,11 @@ SessionStatus Session::status() const {
   }
   out.health = EvaluateHealth(health);
   out.next_attempt = NextDue();
+  out.health_reason = HealthReason(out, s, health);
   out.store = impl_->store->statistics();
+  out.progress = progress();
+  out.statistics = s.statistics;
+  out.lifetime_statistics = s.lifetime_statistics;
   return out;
 }
 

@@ -23,6 +23,15 @@ Result<CycleReport> Session::Impl::Cycle(RunningJob& job, const CancelToken* can
                        (s.resync_reason.empty() ? "" : ": " + s.resync_reason) + ")");
     }
   }
+  HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
+    // Intervals that passed without a cycle starting were missed.
+    const Duration interval = IntervalDuration(settings.interval);
+    if (s.last_cycle_attempt && attempt - *s.last_cycle_attempt >= 2 * interval) {
+      const auto missed = static_cast<uint64_t>((attempt - *s.last_cycle_attempt) / interval) - 1;
+      s.Count([&](ReplicationStatistics& r) { r.missed_cycles += missed; });
+    }
+    s.last_cycle_attempt = attempt;
+  }));
   std::vector<std::string> replicas;
   for (const DiskState& d : Snapshot().disks) replicas.push_back(d.replica);
   HVR_RETURN_IF_ERROR(leases->Hold(replicas));
@@ -49,12 +58,18 @@ Result<CycleReport> Session::Impl::Cycle(RunningJob& job, const CancelToken* can
     any = any || !logs.paths.empty();
     pending.push_back(std::move(logs));
   }
+  report.elapsed = std::chrono::steady_clock::now() - started;
   HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
     for (size_t i = 0; i < disks; ++i) s.disks[i].pending_log_bytes = pending[i].bytes;
+    s.Count([&](ReplicationStatistics& r) {
+      if (quiesce && !rotated.quiesced) ++r.app_consistent_failures;
+      if (any) return;
+      ++r.successful_cycles;
+      r.last_cycle_duration = std::chrono::duration_cast<Duration>(report.elapsed);
+    });
   }));
   if (!any) {
     job.Summary("no new logs");
-    report.elapsed = std::chrono::steady_clock::now() - started;
     return report;
   }
   std::vector<Guid> identities(disks);
@@ -109,7 +124,18 @@ Result<CycleReport> Session::Impl::Cycle(RunningJob& job, const CancelToken* can
   const bool app_consistent = quiesce && rotated.quiesced;
   const uint64_t sequence = Snapshot().next_point;
   HVR_ASSIGN_OR_RETURN(const VmRecoveryPoint point, TakePoint(sequence, source_time, app_consistent, log_ids));
+  const auto latency = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started);
   HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {
+    s.Count([&](ReplicationStatistics& r) {
+      ++r.successful_cycles;
+      ++r.cycles_with_point;
+      r.bytes_sent += report.bytes_sent;
+      r.cycle_bytes_total += report.bytes_sent;
+      r.cycle_bytes_max = std::max(r.cycle_bytes_max, report.bytes_sent);
+      r.latency_total += latency;
+      r.latency_max = std::max(r.latency_max, latency);
+      r.last_cycle_duration = latency;
+    });
     s.points.push_back(point);
     s.next_point = sequence + 1;
     s.last_cycle = attempt;

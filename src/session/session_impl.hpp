@@ -88,6 +88,8 @@ struct Session::Impl {
                 const CancelToken* cancel = nullptr);
   // Records how a replication attempt that started at `started` ended.
   void RecordOutcome(const Status& result, TimePoint started);
+  // One attempt's failure on the network, in the statistics.
+  void CountNetworkFailure(const Status& attempt);
   // Work a crash left between two steps of a finished copy: merging the checkpoint,
   // deleting obsolete logs.
   Status FinishLeftovers(RunningJob& job);

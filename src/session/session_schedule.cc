@@ -48,7 +48,9 @@ std::optional<TimePoint> Session::NextDue() const {
 
 Result<bool> Session::RunDue(const CancelToken* cancel) {
   if (impl_->dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
-  // Requests other processes left (an operator's resync) come first.
+  // Requests other processes left (an operator's resync, a reset) come first.
+  HVR_ASSIGN_OR_RETURN(const bool reset, impl_->dir.TakeStatisticsReset());
+  if (reset) HVR_RETURN_IF_ERROR(ResetStatistics());
   HVR_ASSIGN_OR_RETURN(const std::optional<ResyncRequest> request, impl_->dir.TakeResyncRequest());
   if (request) {
     const ReplicationState st = impl_->Snapshot().state;

@@ -1,5 +1,7 @@
 #include "session/session_state.hpp"
 
+#include <algorithm>
+
 #include "session/json_fields.hpp"
 #include "store/store_json.hpp"
 
@@ -179,6 +181,97 @@ json::object ErrorToJson(const Error& error) {
           {"message", error.message()}};
 }
 
+json::object ToJson(const ReplicationStatistics& r) {
+  const auto ms = [](Duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  json::object o{{"since", ToUnixSeconds(r.since)},
+                 {"successful_cycles", r.successful_cycles},
+                 {"missed_cycles", r.missed_cycles},
+                 {"failed_cycles", r.failed_cycles},
+                 {"network_failures", r.network_failures},
+                 {"app_consistent_failures", r.app_consistent_failures},
+                 {"resyncs", r.resyncs},
+                 {"resync_bytes", r.resync_bytes},
+                 {"bytes_sent", r.bytes_sent},
+                 {"cycles_with_point", r.cycles_with_point},
+                 {"cycle_bytes_total", r.cycle_bytes_total},
+                 {"cycle_bytes_max", r.cycle_bytes_max},
+                 {"average_cycle_bytes", r.average_cycle_bytes()},
+                 {"latency_total_ms", ms(r.latency_total)},
+                 {"latency_max_ms", ms(r.latency_max)},
+                 {"average_latency_ms", ms(r.average_latency())}};
+  o["last_cycle_duration_ms"] =
+      r.last_cycle_duration ? json::value(ms(*r.last_cycle_duration)) : json::value(nullptr);
+  return o;
+}
+
+Result<ReplicationStatistics> StatisticsFromJson(const json::object& o, const std::string& where) {
+  JsonFields f(o, where);
+  ReplicationStatistics r;
+  r.since = f.Time("since");
+  r.successful_cycles = f.U64("successful_cycles");
+  r.missed_cycles = f.U64("missed_cycles");
+  r.failed_cycles = f.U64("failed_cycles");
+  r.network_failures = f.U64("network_failures");
+  r.app_consistent_failures = f.U64("app_consistent_failures");
+  r.resyncs = f.U64("resyncs");
+  r.resync_bytes = f.U64("resync_bytes");
+  r.bytes_sent = f.U64("bytes_sent");
+  r.cycles_with_point = f.U64("cycles_with_point");
+  r.cycle_bytes_total = f.U64("cycle_bytes_total");
+  r.cycle_bytes_max = f.U64("cycle_bytes_max");
+  // Durations in milliseconds that the clock holds (a year at most is far beyond any).
+  const auto duration = [&](const char* key, int64_t ms) -> Duration {
+    if (ms < 0 || ms > int64_t{1} << 52) f.Fail(key, "not a duration the clock can hold");
+    return std::chrono::duration_cast<Duration>(std::chrono::milliseconds(std::clamp<int64_t>(ms, 0, int64_t{1} << 52)));
+  };
+  r.latency_total = duration("latency_total_ms", f.I64("latency_total_ms"));
+  r.latency_max = duration("latency_max_ms", f.I64("latency_max_ms"));
+  if (const auto last = f.OptionalI64("last_cycle_duration_ms")) {
+    r.last_cycle_duration = duration("last_cycle_duration_ms", *last);
+  }
+  if (f.error()) return *f.error();
+  return r;
+}
+
+json::object ToJson(const JobProgress& p) {
+  const auto updated_ms = std::chrono::duration_cast<std::chrono::milliseconds>(p.updated.time_since_epoch()).count();
+  json::object o{{"job_id", p.job_id},
+                 {"type", JobTypeName(p.type)},
+                 {"type_number", static_cast<int>(p.type)},
+                 {"step", p.step},
+                 {"done", p.done},
+                 {"total", p.total},
+                 {"bytes_per_second", p.bytes_per_second},
+                 {"updated", ToUnixSeconds(p.updated)},
+                 {"updated_ms", static_cast<int64_t>(updated_ms)}};
+  o["seconds_left"] = p.time_left ? json::value(std::chrono::duration_cast<std::chrono::seconds>(*p.time_left).count())
+                                  : json::value(nullptr);
+  return o;
+}
+
+Result<JobProgress> JobProgressFromJson(const json::value& v, const std::string& where) {
+  if (!v.is_object()) return Error(Code::kCorruptData, where + ": not an object");
+  JsonFields f(v.get_object(), where);
+  JobProgress p;
+  p.job_id = f.String("job_id");
+  const int64_t type = f.I64("type_number");
+  if (type < 0 || type > static_cast<int>(JobType::kRecoveryPlan)) f.Fail("type_number", "unknown job type");
+  p.type = static_cast<JobType>(type);
+  p.step = f.String("step");
+  p.done = f.U64("done");
+  p.total = f.U64("total");
+  p.bytes_per_second = f.U64("bytes_per_second");
+  if (const auto left = f.OptionalI64("seconds_left")) {
+    if (*left < 0) f.Fail("seconds_left", "negative");
+    p.time_left = std::chrono::seconds(*left);
+  }
+  const int64_t updated_ms = f.I64("updated_ms");
+  if (!FromUnixSeconds(updated_ms / 1000)) f.Fail("updated_ms", "not a time the clock can hold");
+  if (f.error()) return *f.error();
+  p.updated = TimePoint(std::chrono::duration_cast<Duration>(std::chrono::milliseconds(updated_ms)));
+  return p;
+}
+
 json::object ToJson(const VmRecoveryPoint& point) { return PointToJson(point); }
 
 json::object ToJson(const SessionState& s) {
@@ -223,6 +316,9 @@ json::object ToJson(const SessionState& s) {
                  {"last_cycle", Optional(s.last_cycle)},
                  {"last_app_consistent", Optional(s.last_app_consistent)},
                  {"cycles", s.cycles},
+                 {"last_cycle_attempt", Optional(s.last_cycle_attempt)},
+                 {"statistics", ToJson(s.statistics)},
+                 {"lifetime_statistics", ToJson(s.lifetime_statistics)},
                  {"disks", disks}};
   if (s.failure) {
     o["failure"] = json::object{{"first_failure", ToUnixSeconds(s.failure->first_failure)},
@@ -270,6 +366,15 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   s.last_cycle = f.OptionalTime("last_cycle");
   s.last_app_consistent = f.OptionalTime("last_app_consistent");
   s.cycles = f.U64("cycles");
+  if (f.Has("last_cycle_attempt")) s.last_cycle_attempt = f.OptionalTime("last_cycle_attempt");
+  // Kept since statistics exist: an older state starts them from zero.
+  if (f.Has("statistics")) {
+    HVR_ASSIGN_OR_RETURN(s.statistics, StatisticsFromJson(f.Object("statistics"), where + ": statistics"));
+  }
+  if (f.Has("lifetime_statistics")) {
+    HVR_ASSIGN_OR_RETURN(s.lifetime_statistics,
+                         StatisticsFromJson(f.Object("lifetime_statistics"), where + ": lifetime_statistics"));
+  }
   for (const auto& v : f.Array("disks")) {
     if (!v.is_object()) return Error(Code::kCorruptData, where + ": a disk is not an object");
     JsonFields d(v.get_object(), where + ": disks");
@@ -410,7 +515,9 @@ json::object ToJson(const Job& job) {
     json::object o{{"name", step.name},
                    {"state", JobStateName(step.state)},
                    {"started", ToUnixSeconds(step.started)},
-                   {"message", step.message}};
+                   {"message", step.message},
+                   {"progress_done", step.progress_done},
+                   {"progress_total", step.progress_total}};
     o["ended"] = step.ended ? json::value(ToUnixSeconds(*step.ended)) : json::value(nullptr);
     steps.push_back(std::move(o));
   }
@@ -459,6 +566,9 @@ Result<Job> JobFromJson(const json::value& v, const std::string& where) {
     step.started = sf.Time("started");
     step.ended = sf.OptionalTime("ended");
     step.message = sf.String("message");
+    // Written since steps keep their progress.
+    if (sf.Has("progress_done")) step.progress_done = sf.U64("progress_done");
+    if (sf.Has("progress_total")) step.progress_total = sf.U64("progress_total");
     if (sf.error()) return *sf.error();
     job.steps.push_back(std::move(step));
   }
@@ -500,6 +610,11 @@ json::object ToJson(const SessionStatus& s) {
   o["failing_since"] = Optional(s.failing_since);
   o["next_attempt"] = Optional(s.next_attempt);
   o["store"] = StoreStatisticsToJson(s.store);
+  o["progress"] = s.progress ? json::value(ToJson(*s.progress)) : json::value(nullptr);
+  o["pending_bytes"] = s.pending_bytes;
+  o["health_reason"] = s.health_reason;
+  o["statistics"] = ToJson(s.statistics);
+  o["lifetime_statistics"] = ToJson(s.lifetime_statistics);
   return o;
 }
 

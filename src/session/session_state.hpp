@@ -82,6 +82,13 @@ struct FailbackState {
 struct SessionState {
   static constexpr int kVersion = 1;
 
+  // Counts in the statistics since the last reset and in those since protection.
+  template <typename Change>
+  void Count(Change change) {
+    change(statistics);
+    change(lifetime_statistics);
+  }
+
   Guid vm_id;
   std::string lease_id;
   // Enable protection finished: the replica disks exist and their leases were taken.
@@ -113,6 +120,10 @@ struct SessionState {
   std::optional<FailureHistory> failure;
   std::optional<Error> critical;        // a non-recoverable error: an operator must act
   uint64_t cycles = 0;
+  std::optional<TimePoint> last_cycle_attempt;  // when the last delta cycle started
+  // Since the last reset, and since protection (never reset).
+  ReplicationStatistics statistics;
+  ReplicationStatistics lifetime_statistics;
   std::vector<DiskState> disks;
   std::optional<FailoverState> failover;       // the VM runs (or ran) from these disks
   std::optional<FailoverState> test_failover;  // copies for a test, until cleaned up
@@ -129,6 +140,13 @@ Result<ProtectionSettings> SettingsFromJson(const boost::json::object& json, con
 
 boost::json::object ToJson(const Job& job);
 Result<Job> JobFromJson(const boost::json::value& json, const std::string& where);
+// The statistics with their averages; times in Unix seconds, durations in milliseconds.
+boost::json::object ToJson(const ReplicationStatistics& statistics);
+Result<ReplicationStatistics> StatisticsFromJson(const boost::json::object& json, const std::string& where);
+// {"job_id", "type", "step", "done", "total", "bytes_per_second", "seconds_left" (null
+//  until a rate is known), "updated" (Unix seconds), "updated_ms" (Unix milliseconds)}
+boost::json::object ToJson(const JobProgress& progress);
+Result<JobProgress> JobProgressFromJson(const boost::json::value& json, const std::string& where);
 
 boost::json::object ToJson(const VmRecoveryPoint& point);
 boost::json::object ToJson(const SessionStatus& status);

@@ -97,6 +97,12 @@ Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelTok
     s.resync_by_hand = false;
     s.last_cycle = clock.Now();
     RecordShipped(s, caught->pending, caught->identities, caught->bytes_sent);
+    s.Count([&](ReplicationStatistics& r) {
+      r.bytes_sent += sent_total + applied;
+      if (initial) return;
+      ++r.resyncs;
+      r.resync_bytes += sent_total + applied;
+    });
   }));
 
   // What the copy made obsolete, then the checkpoint itself.

@@ -12,7 +12,8 @@ namespace {
 
 // Every file the directory keeps; all are owner-only (settings.json holds the target's
 // secret; the others are kept alike rather than sorted by what they hold today).
-constexpr const char* kFiles[] = {"settings.json", "state.json", "jobs.json", "requests/resync.json"};
+constexpr const char* kFiles[] = {"settings.json", "state.json",           "jobs.json",
+                                  "live.json",     "requests/resync.json", "requests/reset-statistics.json"};
 
 // Files an older version wrote readable by others become owner-only.
 Status RestrictExisting(const std::string& dir) {
@@ -103,6 +104,26 @@ Status StateDir::SaveJobs(const std::vector<Job>& jobs) {
   return Save("jobs.json", json::object{{"jobs", list}});
 }
 
+Result<std::optional<LiveJob>> StateDir::LoadLiveJob() const {
+  const std::string file = File("live.json");
+  auto body = ReadChecksummedJson(file);
+  if (!body.ok() && body.error().code() == Code::kNotFound) return std::optional<LiveJob>();
+  if (!body.ok()) return std::move(body).error();
+  const auto* job = body->if_contains("job");
+  const auto* progress = body->if_contains("progress");
+  if (!job) return Error(Code::kCorruptData, file + ": field \"job\": missing");
+  if (!progress) return Error(Code::kCorruptData, file + ": field \"progress\": missing");
+  LiveJob live;
+  HVR_ASSIGN_OR_RETURN(live.job, JobFromJson(*job, file));
+  HVR_ASSIGN_OR_RETURN(live.progress, JobProgressFromJson(*progress, file + ": progress"));
+  return std::optional<LiveJob>(std::move(live));
+}
+
+Status StateDir::SaveLiveJob(const Job& job, const JobProgress& progress) {
+  HVR_RETURN_IF_ERROR(RequireWritable("publish the running job"));
+  return Save("live.json", json::object{{"job", ToJson(job)}, {"progress", ToJson(progress)}});
+}
+
 Status StateDir::Save(const char* name, const json::object& body) const {
   return WriteChecksummedJson(File(name), body, FileAccess::kOwnerOnly);
 }
@@ -131,6 +152,20 @@ Result<std::optional<ResyncRequest>> StateDir::TakeResyncRequest() {
   // A damaged request still asks for a resync: doing one is always safe.
   HVR_RETURN_IF_ERROR(RemoveFileIfExists(file));
   return std::optional<ResyncRequest>(std::move(request));
+}
+
+Status StateDir::LeaveStatisticsReset() {
+  return Save("requests/reset-statistics.json", json::object{{"reset", true}});
+}
+
+Result<bool> StateDir::TakeStatisticsReset() {
+  const std::string file = File("requests/reset-statistics.json");
+  std::error_code ec;
+  if (!std::filesystem::exists(PathFromUtf8(file), ec)) return false;
+  HVR_RETURN_IF_ERROR(RequireWritable("take requests"));
+  // Whatever it holds, the file asks for a reset.
+  HVR_RETURN_IF_ERROR(RemoveFileIfExists(file));
+  return true;
 }
 
 }  // namespace hvr

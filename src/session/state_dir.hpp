@@ -9,8 +9,11 @@
 //   settings.json         ProtectionSettings (written at protection)
 //   state.json            SessionState (after every step that changes it)
 //   jobs.json             the most recent jobs
+//   live.json             the running job (or the last one, ended) with its progress,
+//                         published every half second while it runs
 //   manifests/NAME.hvrm   the chunk manifest of replica disk NAME
 //   requests/resync.json  a resync asked for by another process
+//   requests/reset-statistics.json  a reset of the statistics asked for likewise
 //   lock                  a file lock held by the one process that runs the session
 #pragma once
 
@@ -26,6 +29,12 @@
 #include "platform/file_lock.hpp"
 
 namespace hvr {
+
+// The running job as its process last published it.
+struct LiveJob {
+  Job job;
+  JobProgress progress;
+};
 
 // A resync another process asked for.
 struct ResyncRequest {
@@ -55,6 +64,9 @@ class StateDir {
   // Empty when there is no jobs file yet.
   Result<std::vector<Job>> LoadJobs() const;
   Status SaveJobs(const std::vector<Job>& jobs);
+  // Empty when no job was ever published.
+  Result<std::optional<LiveJob>> LoadLiveJob() const;
+  Status SaveLiveJob(const Job& job, const JobProgress& progress);
 
   std::string ManifestPath(const std::string& replica) const;
 
@@ -62,6 +74,10 @@ class StateDir {
   // request once and removes it.
   Status LeaveResyncRequest(const std::string& reason, bool verify_replica);
   Result<std::optional<ResyncRequest>> TakeResyncRequest();
+  // Another process asks for the statistics to be reset; TakeStatisticsReset says once
+  // whether one was asked for.
+  Status LeaveStatisticsReset();
+  Result<bool> TakeStatisticsReset();
 
  private:
   StateDir(std::string path, std::optional<FileLock> lock) : path_(std::move(path)), lock_(std::move(lock)) {}

@@ -10,6 +10,7 @@
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
 #include "store/page_writer.hpp"
+#include "store/validation.hpp"
 #include "util/file.hpp"
 
 namespace hvr {
@@ -57,7 +58,7 @@ Result<TransferStats> UploadDisk(const DiskReader& disk, ReplicaStore& store,
   const auto started = Steady::now();
   const DiskInfo& info = disk.info();
   TransferStats stats;
-  stats.virtual_size = RoundUp(std::max<uint64_t>(info.virtual_size, 1), kDiskSizeUnit);
+  stats.virtual_size = ReplicaSizeFor(info.virtual_size);
   HVR_ASSIGN_OR_RETURN(const auto allocated, disk.AllocatedRanges());
   HVR_RETURN_IF_ERROR(store.AsyncCreateDisk(name, stats.virtual_size, {}, boost::asio::use_future).get());
 
@@ -75,7 +76,7 @@ Result<TransferStats> UploadDisk(const DiskReader& disk, ReplicaStore& store,
   for (const ByteRange& range : allocated) {
     // Writes are page-aligned (neighbouring ranges may then touch the same page: it is
     // read once); the image's own bytes end at its size.
-    const uint64_t begin = std::max(range.offset / kPageSize * kPageSize, covered_end);
+    const uint64_t begin = std::max(RoundDown(range.offset, kPageSize), covered_end);
     const uint64_t end = std::min(RoundUp(range.end(), kPageSize), stats.virtual_size);
     for (uint64_t offset = begin; offset < end && !writer.failed();) {
       if (Status cancelled = CancelToken::Check(options.cancel, "upload"); !cancelled.ok()) {

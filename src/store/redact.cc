@@ -4,20 +4,15 @@
 #include <array>
 #include <cctype>
 
+#include "util/ascii.hpp"
+
 namespace hvr {
 namespace {
 
 constexpr std::string_view kMask = "REDACTED";
 
 bool StartsWithIgnoreCase(std::string_view text, size_t pos, std::string_view prefix) {
-  if (pos + prefix.size() > text.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[pos + i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
+  return pos + prefix.size() <= text.size() && AsciiEqualsIgnoreCase(text.substr(pos, prefix.size()), prefix);
 }
 
 // Where a secret value ends: at the next parameter of a query string ('&'), the next

@@ -74,6 +74,8 @@ std::optional<TimePoint> ParseHttpDate(std::string_view text) {
   return FromFields(year, month, day, hour, minute, second);
 }
 
+std::string FormatUtcSeconds(TimePoint t) { return FormatSnapshotTime(t).substr(0, 19) + "Z"; }
+
 std::string FormatSnapshotTime(TimePoint t) {
   const std::tm tm = ToUtc(t);
   const auto ticks = std::chrono::duration_cast<SnapshotTicks>(

@@ -23,6 +23,8 @@ inline TimePoint FloorToSnapshotTick(TimePoint t) {
 
 // 100-nanosecond resolution, UTC, "Z" suffix. Ids in this form sort as their times do.
 std::string FormatSnapshotTime(TimePoint t);
+// The same to the whole second, for people: "2024-05-01T12:00:00Z".
+std::string FormatUtcSeconds(TimePoint t);
 // Accepts 0 to 7 decimals.
 std::optional<TimePoint> ParseSnapshotTime(std::string_view text);
 

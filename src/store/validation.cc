@@ -1,7 +1,11 @@
 #include "store/validation.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
+
+#include "util/align.hpp"
+#include "util/ascii.hpp"
 
 namespace hvr {
 namespace {
@@ -9,12 +13,6 @@ namespace {
 constexpr size_t kMaxDiskName = 128;
 constexpr size_t kMaxMetadataKey = 64;
 constexpr size_t kMaxMetadataBytes = 8 * 1024;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 Error Invalid(std::string message) { return Error(Code::kInvalidArgument, std::move(message)); }
 
@@ -90,7 +88,7 @@ Status ValidateMetadata(const Metadata& metadata, bool allow_reserved) {
         return Invalid("metadata key '" + key + "' may hold only letters, digits and '_'");
       }
     }
-    const std::string lower = Lower(key);
+    const std::string lower = AsciiLower(key);
     if (!allow_reserved && lower.rfind("hvr", 0) == 0) {
       return Invalid("metadata key '" + key + "' is reserved (keys starting with 'hvr' belong to the store)");
     }
@@ -119,6 +117,10 @@ Status ValidateVirtualSize(uint64_t virtual_size) {
                    " is not a positive whole number of MiB (Azure disks are fixed VHDs sized in MiB)");
   }
   return Ok();
+}
+
+uint64_t ReplicaSizeFor(uint64_t virtual_size) {
+  return RoundUp(std::max<uint64_t>(virtual_size, 1), kDiskSizeUnit);
 }
 
 Status ValidatePageRange(std::string_view what, std::string_view disk, uint64_t offset,

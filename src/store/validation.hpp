@@ -24,6 +24,10 @@ Status ValidateMetadata(const Metadata& metadata, bool allow_reserved = false);
 // A positive whole number of MiB.
 Status ValidateVirtualSize(uint64_t virtual_size);
 
+// The size of the replica of a source disk of `virtual_size` bytes: rounded up to a whole
+// MiB, and at least one, so that ValidateVirtualSize accepts it.
+uint64_t ReplicaSizeFor(uint64_t virtual_size);
+
 // A page write or clear of `length` bytes at `offset` on a disk of `virtual_size` bytes:
 // 512-aligned, non-empty, at most `max_length`, inside the disk.
 Status ValidatePageRange(std::string_view what, std::string_view disk, uint64_t offset,

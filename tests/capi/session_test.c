@@ -26,7 +26,23 @@ struct vm {
   int jobs;
   int running;       /* what the VM-running callback answers */
   int running_asked;
+  /* Set while a job's progress is checked from its callbacks: how often the session
+   * running it, and a read-only one (as another process would), saw it running. */
+  const hvr_session *session;
+  const hvr_session *reader;
+  int progress_seen;
+  int progress_seen_by_reader;
 };
+
+static int job_running(const hvr_session *session, hvr_job_type type) {
+  hvr_job_progress p = HVR_JOB_PROGRESS_INIT;
+  CHECK_OK(hvr_session_get_progress(session, &p));
+  if (!p.running) return 0;
+  CHECK(p.type == type);
+  CHECK(p.done <= p.total);
+  CHECK(p.updated > 0);
+  return 1;
+}
 
 static hvr_status checkpoint(void *user_data, const hvr_host_vm *vm, hvr_checkpoint *out) {
   struct vm *v = (struct vm *)user_data;
@@ -93,6 +109,10 @@ static void on_job(void *user_data, const char *job_json) {
   struct vm *v = (struct vm *)user_data;
   CHECK(strstr(job_json, "\"vm_name\":\"c-vm\"") != NULL);
   ++v->jobs;
+  if (v->session && strstr(job_json, "\"state\":\"running\"") != NULL) {
+    v->progress_seen += job_running(v->session, HVR_JOB_INITIAL_REPLICATION);
+    v->progress_seen_by_reader += job_running(v->reader, HVR_JOB_INITIAL_REPLICATION);
+  }
 }
 
 static void write_blocks(struct vm *v, int count, char fill) {
@@ -128,6 +148,7 @@ int main(void) {
   hvr_resync_options *resync = NULL;
   hvr_cycle_report cycle;
   hvr_session_status s;
+  hvr_replication_statistics statistics = HVR_REPLICATION_STATISTICS_INIT;
   hvr_plan *plan = NULL;
   hvr_scheduler *scheduler = NULL;
   char *json = NULL;
@@ -204,7 +225,15 @@ int main(void) {
   CHECK_OK(hvr_session_open(engine, state, NULL, 1, &reader));
   CHECK(hvr_session_replicate_initially(reader, NULL) == HVR_CONFLICT);
 
+  v.session = session;
+  v.reader = reader;
   CHECK_OK(hvr_session_replicate_initially(session, NULL));
+  v.session = v.reader = NULL;
+  /* Every callback of the running job found it running; the reader, once published. */
+  CHECK(v.progress_seen > 0);
+  CHECK(v.progress_seen_by_reader > 0);
+  CHECK(!job_running(session, HVR_JOB_INITIAL_REPLICATION));
+  CHECK(!job_running(reader, HVR_JOB_INITIAL_REPLICATION));
   CHECK(v.checkpoints == 1);
   s = status_of(session);
   CHECK(s.state == HVR_REPLICATION_REPLICATING);
@@ -229,6 +258,16 @@ int main(void) {
   CHECK_OK(hvr_session_jobs_json(session, &json));
   CHECK(strstr(json, "an operator asked to verify the replica") != NULL);
   hvr_string_free(json);
+  /* Statistics: two cycles with points and a resync; a reset keeps those since protection. */
+  CHECK_OK(hvr_session_get_statistics(session, 0, &statistics));
+  CHECK(statistics.successful_cycles == 2 && statistics.failed_cycles == 0 && statistics.resyncs == 1);
+  CHECK(statistics.max_cycle_bytes >= statistics.average_cycle_bytes && statistics.average_cycle_bytes > 0);
+  CHECK(statistics.last_cycle_duration_ms >= 0);
+  CHECK_OK(hvr_session_reset_statistics(session));
+  CHECK_OK(hvr_session_get_statistics(session, 0, &statistics));
+  CHECK(statistics.successful_cycles == 0 && statistics.resyncs == 0 && statistics.last_cycle_duration_ms == -1);
+  CHECK_OK(hvr_session_get_statistics(session, 1, &statistics));
+  CHECK(statistics.successful_cycles == 2 && statistics.resyncs == 1);
   CHECK(status_of(session).state == HVR_REPLICATION_REPLICATING);
   CHECK_OK(hvr_session_verify(session, NULL, NULL, &identical, &json));
   CHECK(identical == 1);

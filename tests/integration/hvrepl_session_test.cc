@@ -117,5 +117,16 @@ TEST_F(HvreplSessionTest, TheRelationshipsFilesAreTheOwnersAlone) {
   }
 }
 
+TEST_F(HvreplSessionTest, APlansFailedActionIsThePlansErrorWithItsExitStatus) {
+  const std::string plan = dir_.File("plan.json");
+  ASSERT_TRUE(WriteFileAtomically(plan, R"({"name": "p", "groups": [{"vms": [")" + State() +
+                                            R"("], "before": ["exit 3"]}]})")
+                  .ok());
+  const std::string out = Expect(1, {"plan", "run", plan, "--test"});
+  EXPECT_NE(out.find("action 'exit 3'"), std::string::npos) << out;
+  EXPECT_NE(out.find("exited with status 3"), std::string::npos) << out;
+  EXPECT_EQ(out.find("internal"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace hvr::testing

@@ -49,6 +49,9 @@ TEST_P(RetryTest, ARecoverableFailureIsRetriedOnTheSchedule) {
   // The first retry: the first replication tick at least a minute after the failure.
   ASSERT_TRUE(status.next_attempt.has_value());
   EXPECT_EQ(*status.next_attempt, t0 + 60s);
+  // The reason says the error, the retries and when the next one comes.
+  EXPECT_NE(status.health_reason.find(status.last_error->ToString()), std::string::npos) << status.health_reason;
+  EXPECT_NE(status.health_reason.find("0 retries, next attempt "), std::string::npos) << status.health_reason;
 
   clock_.Advance(30s);
   ASSERT_OK_AND_ASSIGN(ran, session_->RunDue());
@@ -85,6 +88,8 @@ TEST_P(RetryTest, ANonRecoverableFailureWaitsForAnOperator) {
   EXPECT_EQ(status.health, Health::kCritical);
   ASSERT_TRUE(status.last_error.has_value());
   EXPECT_EQ(status.last_error->code(), Code::kNotFound);
+  EXPECT_NE(status.health_reason.find("until an administrator deals with the cause"), std::string::npos)
+      << status.health_reason;
   EXPECT_FALSE(session_->NextDue().has_value()) << "nothing retries a non-recoverable error";
   clock_.Advance(1h);
   ASSERT_OK_AND_ASSIGN(ran, session_->RunDue());
@@ -94,6 +99,10 @@ TEST_P(RetryTest, ANonRecoverableFailureWaitsForAnOperator) {
   status = session_->status();
   EXPECT_FALSE(status.last_error.has_value());
   EXPECT_EQ(status.health, Health::kWarning) << "an hour without a recovery point is over the RPO threshold";
+  // RPO alone: by how much it exceeds the threshold (three 30 s intervals).
+  const std::string by = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*status.rpo - 90s).count());
+  EXPECT_NE(status.health_reason.find("exceeds the threshold of 90 s by " + by + " s"), std::string::npos)
+      << status.health_reason;
   EXPECT_EQ(session_->NextDue(), clock_.Now());
 }
 

@@ -4,7 +4,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <cctype>
 
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
@@ -15,6 +14,7 @@
 #include "store/redact.hpp"
 #include "store/time_text.hpp"
 #include "store/validation.hpp"
+#include "util/ascii.hpp"
 
 namespace hvr::azure {
 namespace {
@@ -32,12 +32,6 @@ constexpr uint64_t kReadPiece = uint64_t{4} << 20;
 // Copies of encrypted snapshots move through the client in pieces this size.
 constexpr uint64_t kCopyPiece = uint64_t{4} << 20;
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string RangeHeader(uint64_t offset, uint64_t length) {
   return "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1);
 }
@@ -47,7 +41,7 @@ std::string Header(const http::fields& headers, std::string_view name) {
   return it == headers.end() ? std::string() : std::string(it->value());
 }
 
-bool IsReserved(std::string_view key) { return Lower(key).rfind("hvr", 0) == 0; }
+bool IsReserved(std::string_view key) { return AsciiLower(key).rfind("hvr", 0) == 0; }
 
 Metadata WithoutReserved(const Metadata& metadata) {
   Metadata out;
@@ -59,7 +53,7 @@ Metadata WithoutReserved(const Metadata& metadata) {
 
 std::optional<std::string> Find(const Metadata& metadata, std::string_view key) {
   for (const auto& [k, v] : metadata) {
-    if (Lower(k) == key) return v;
+    if (AsciiLower(k) == key) return v;
   }
   return std::nullopt;
 }
@@ -281,7 +275,7 @@ Metadata AzureStore::MetadataFrom(const http::fields& headers) {
   Metadata out;
   for (const auto& field : headers) {
     const std::string name(field.name_string());
-    if (name.size() > kMetaPrefix.size() && Lower(name.substr(0, kMetaPrefix.size())) == kMetaPrefix) {
+    if (name.size() > kMetaPrefix.size() && AsciiLower(name.substr(0, kMetaPrefix.size())) == kMetaPrefix) {
       out[name.substr(kMetaPrefix.size())] = std::string(field.value());
     }
   }

@@ -12,15 +12,10 @@
 #include "store/azure/crypto.hpp"
 #include "store/redact.hpp"
 #include "store/validation.hpp"
+#include "util/ascii.hpp"
 
 namespace hvr::azure {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Connection string keys hvr reads, and those of other services it ignores.
 const std::map<std::string, bool>& KnownKeys() {
@@ -97,7 +92,7 @@ Result<ParsedUrl> ParseUrl(std::string_view text, std::string_view what,
   if (!parsed) return Invalid(what, "not a URL: " + RedactSecrets(text));
   const boost::urls::url_view url = *parsed;
   ParsedUrl out;
-  const std::string scheme = Lower(url.scheme());
+  const std::string scheme = AsciiLower(url.scheme());
   if (scheme != "https" && scheme != "http") {
     return Invalid(what, "URL scheme must be https or http: " + RedactSecrets(text));
   }
@@ -244,7 +239,7 @@ Result<ParsedTarget> ParseConnectionString(std::string_view text) {
     if (eq == std::string_view::npos) {
       return Invalid(what, "entry '" + RedactSecrets(entry) + "' is not KEY=VALUE");
     }
-    const std::string key = Lower(entry.substr(0, eq));
+    const std::string key = AsciiLower(entry.substr(0, eq));
     std::string value(entry.substr(eq + 1));
     auto known = KnownKeys().find(key);
     if (known == KnownKeys().end()) {
@@ -277,7 +272,7 @@ Result<ParsedTarget> ParseConnectionString(std::string_view text) {
   HVR_RETURN_IF_ERROR(ValidateContainerName(target.container));
 
   if (auto dev = get("usedevelopmentstorage")) {
-    if (Lower(*dev) != "true") return Invalid(what, "UseDevelopmentStorage must be true when given");
+    if (AsciiLower(*dev) != "true") return Invalid(what, "UseDevelopmentStorage must be true when given");
     for (const auto& [key, value] : entries) {
       if (key != "usedevelopmentstorage" && key != "container") {
         return Invalid(what, "UseDevelopmentStorage=true takes no other key than Container");
@@ -298,7 +293,7 @@ Result<ParsedTarget> ParseConnectionString(std::string_view text) {
   } else {
     auto account = get("accountname");
     if (!account) return Invalid(what, "needs AccountName or BlobEndpoint");
-    std::string protocol = Lower(get("defaultendpointsprotocol").value_or("https"));
+    std::string protocol = AsciiLower(get("defaultendpointsprotocol").value_or("https"));
     if (protocol != "https" && protocol != "http") {
       return Invalid(what, "DefaultEndpointsProtocol must be https or http");
     }

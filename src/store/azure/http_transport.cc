@@ -27,6 +27,7 @@
 #include "platform/trust_store.hpp"
 #include "store/azure/crypto.hpp"
 #include "store/redact.hpp"
+#include "util/ascii.hpp"
 
 namespace hvr::azure {
 namespace {
@@ -70,12 +71,6 @@ bool IsLoopback(std::string_view host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 const char* Env(const char* upper, const char* lower) {
   const char* value = std::getenv(upper);
   if (value == nullptr || *value == '\0') value = std::getenv(lower);
@@ -86,11 +81,11 @@ const char* Env(const char* upper, const char* lower) {
 // addresses, or "*".
 bool Excluded(const std::string& host, const char* no_proxy) {
   if (no_proxy == nullptr) return false;
-  const std::string lower = Lower(host);
+  const std::string lower = AsciiLower(host);
   std::string_view list(no_proxy);
   while (!list.empty()) {
     const size_t comma = list.find(',');
-    std::string entry = Lower(list.substr(0, comma));
+    std::string entry = AsciiLower(list.substr(0, comma));
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
     while (!entry.empty() && entry.front() == ' ') entry.erase(0, 1);
     while (!entry.empty() && entry.back() == ' ') entry.pop_back();
@@ -116,7 +111,7 @@ Result<ProxyConfig> ParseProxy(std::string text) {
   if (!parsed || parsed->host_address().empty()) {
     return Error(Code::kInvalidArgument, "proxy '" + shown + "' is not http://[user:password@]host:port");
   }
-  if (Lower(parsed->scheme()) != "http") {
+  if (AsciiLower(parsed->scheme()) != "http") {
     return Error(Code::kUnsupported, "proxy '" + shown + "': only http:// proxies (CONNECT) are supported");
   }
   ProxyConfig proxy;

@@ -1,28 +1,22 @@
 #include "store/azure/shared_key.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <vector>
 
 #include "store/azure/crypto.hpp"
+#include "util/ascii.hpp"
 
 namespace hvr::azure {
 namespace {
 
 int Rank(char c) {
-  const unsigned char u = static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(c)));
+  const unsigned char u = static_cast<unsigned char>(AsciiLower(c));
   if (u == '_') return 0;
   if (u == '-') return 1;
   if (u >= '0' && u <= '9') return 2 + (u - '0');
   if (u >= 'a' && u <= 'z') return 12 + (u - 'a');
   return 40 + u;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string_view Trim(std::string_view text) {
@@ -61,7 +55,7 @@ std::string StringToSign(const Target& target, const BlobRequest& request) {
 
   std::vector<std::pair<std::string, std::string>> ms;
   for (const auto& field : request.headers) {
-    std::string name = Lower(field.name_string());
+    std::string name = AsciiLower(field.name_string());
     if (name.rfind("x-ms-", 0) == 0) ms.emplace_back(std::move(name), std::string(Trim(field.value())));
   }
   std::stable_sort(ms.begin(), ms.end(),
@@ -70,7 +64,7 @@ std::string StringToSign(const Target& target, const BlobRequest& request) {
 
   out += "/" + target.account + RequestPath(target, request);
   std::map<std::string, std::vector<std::string>> query;
-  for (const auto& [name, value] : request.query) query[Lower(name)].push_back(value);
+  for (const auto& [name, value] : request.query) query[AsciiLower(name)].push_back(value);
   for (auto& [name, values] : query) {
     std::sort(values.begin(), values.end());
     out += "\n" + name + ":";
