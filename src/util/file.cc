@@ -1,5 +1,8 @@
 #include "util/file.hpp"
 
+#include <filesystem>
+#include <vector>
+
 #include "util/path.hpp"
 
 namespace hvr {
@@ -32,6 +35,22 @@ Status WriteFileAtomically(const std::string& path, std::span<const std::string_
   }
   HVR_RETURN_IF_ERROR(RenameReplacing(temp, path));
   return SyncDirectory(FolderOf(path));
+}
+
+void RemoveTree(const std::string& path) {
+  // The whole listing first, then the removals: std::filesystem::remove_all lists the
+  // folder again after each removal, and never ends where a removed file that is still
+  // open keeps its name.
+  std::error_code ignored;
+  const std::filesystem::path root = PathFromUtf8(path);
+  std::vector<std::filesystem::path> entries;
+  for (std::filesystem::recursive_directory_iterator it(root, ignored), end; !ignored && it != end;
+       it.increment(ignored)) {
+    entries.push_back(it->path());
+  }
+  // A folder is listed before what it holds: backwards, each is empty when its turn comes.
+  for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) std::filesystem::remove(*entry, ignored);
+  std::filesystem::remove(root, ignored);
 }
 
 }  // namespace hvr

@@ -25,4 +25,10 @@ Status WriteFileAtomically(const std::string& path, std::string_view content,
 Status WriteFileAtomically(const std::string& path, std::span<const std::string_view> pieces,
                            FileAccess access = FileAccess::kShared);
 
+// Removes a folder and everything in it as far as it can, reporting nothing: for trees
+// already out of sight (renamed away) that a later pass may finish. A file that another
+// handle holds open stays, on Windows, until that handle is closed (where deletion is not
+// POSIX-like: Wine, older Windows, some file systems).
+void RemoveTree(const std::string& path);
+
 }  // namespace hvr

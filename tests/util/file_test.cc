@@ -6,6 +6,7 @@
 
 #include "platform/os_name.hpp"
 #include "test_util/temp_dir.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -66,6 +67,33 @@ TEST(FileTest, AtomicWriteReplacesContent) {
   ASSERT_TRUE(content.ok());
   EXPECT_EQ(*content, "two");
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+TEST(FileTest, RemoveTreeRemovesEverything) {
+  TempDir dir;
+  const std::string tree = dir.path() + "/tree";
+  std::filesystem::create_directories(PathFromUtf8(tree + "/a/b"));
+  ASSERT_TRUE(WriteFileAtomically(tree + "/a/b/one", "1").ok());
+  ASSERT_TRUE(WriteFileAtomically(tree + "/two", "2").ok());
+  RemoveTree(tree);
+  EXPECT_FALSE(std::filesystem::exists(PathFromUtf8(tree)));
+  RemoveTree(tree);  // nothing there: nothing to report
+}
+
+// Where a removed file that is still open keeps its name (Windows without POSIX
+// deletion, Wine), removing the tree once leaves it, and must end all the same.
+TEST(FileTest, RemoveTreeEndsThoughAFileInItIsOpen) {
+  TempDir dir;
+  const std::string tree = dir.path() + "/tree";
+  std::filesystem::create_directories(PathFromUtf8(tree + "/points"));
+  ASSERT_TRUE(WriteFileAtomically(tree + "/points/p.undo", "undo").ok());
+  {
+    auto held = File::Open(tree + "/points/p.undo", File::Mode::kReadWrite);
+    ASSERT_TRUE(held.ok());
+    RemoveTree(tree);
+  }
+  RemoveTree(tree);
+  EXPECT_FALSE(std::filesystem::exists(PathFromUtf8(tree)));
 }
 
 }  // namespace

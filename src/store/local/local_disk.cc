@@ -13,6 +13,7 @@
 #include "store/time_text.hpp"
 #include "store/validation.hpp"
 #include "platform/file_lock.hpp"
+#include "util/file.hpp"
 #include "util/hex.hpp"
 #include "util/path.hpp"
 
@@ -55,11 +56,6 @@ Result<RecoveryPoint> PointFromJson(const boost::json::object& body, const std::
   point.app_consistent = app->get_bool();
   HVR_ASSIGN_OR_RETURN(point.metadata, MetadataFromJson(*metadata, path));
   return point;
-}
-
-void RemoveTree(const std::string& path) {
-  std::error_code ignored;
-  std::filesystem::remove_all(PathFromUtf8(path), ignored);
 }
 
 Result<std::vector<std::string>> ListDirectory(const std::string& path) {

@@ -7,6 +7,7 @@
 #include "store/catch_all.hpp"
 #include "store/range_set.hpp"
 #include "store/validation.hpp"
+#include "util/file.hpp"
 #include "util/path.hpp"
 
 namespace hvr {
@@ -49,8 +50,7 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& dir,
   // Folders of disks whose deletion was interrupted: already gone from the store's view.
   for (const auto& entry : std::filesystem::directory_iterator(absolute, ec)) {
     if (entry.path().filename().string().rfind(".deleted-", 0) == 0) {
-      std::error_code ignored;
-      std::filesystem::remove_all(entry.path(), ignored);
+      RemoveTree(Utf8(entry.path()));
     }
   }
   return std::unique_ptr<LocalStore>(
