@@ -23,7 +23,7 @@ fi
 packages=(
   g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
   wine64 dpkg-dev make perl
-  libboost1.81-dev libxxhash-dev googletest
+  libboost1.81-dev libxxhash-dev libcli11-dev googletest
 )
 missing=()
 for p in "${packages[@]}"; do
