@@ -1,6 +1,8 @@
 # Everything comes from Debian 12 packages (scripts/install-deps.sh); nothing is vendored.
-# The Windows build defines the same targets from what Debian gives for any target.
-if(WIN32)
+# The Windows build cross-compiled on Linux defines the same targets from what Debian gives
+# for any target; on Windows itself (the msvc preset) vcpkg provides the packages that
+# vcpkg.json names, found as on Linux.
+if(WIN32 AND CMAKE_CROSSCOMPILING)
   include(${CMAKE_CURRENT_LIST_DIR}/HvrWindowsDependencies.cmake)
 else()
   find_package(Boost 1.81 REQUIRED COMPONENTS json url)

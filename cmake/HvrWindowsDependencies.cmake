@@ -6,6 +6,7 @@
 #                (src/platform/windows/boost_libraries.cc), as Boost documents, since
 #                Debian builds their libraries for Linux only
 #   xxHash       header-only (XXH_INLINE_ALL)
+#   CLI11        header-only (libcli11-dev), for the programs
 #   OpenSSL      static, built for mingw64 from Debian's source by scripts/windows-deps.sh
 #   GoogleTest   built here from Debian's sources in /usr/src/googletest
 set(HVR_HOST_INCLUDE_DIR /usr/include CACHE PATH "Where the build machine keeps the Boost and xxHash headers")
@@ -13,7 +14,11 @@ set(HVR_HOST_INCLUDE_DIR /usr/include CACHE PATH "Where the build machine keeps 
 # glibc's headers, which must never meet MinGW's.
 set(hvr_windows_include ${PROJECT_BINARY_DIR}/windows-deps/include)
 file(MAKE_DIRECTORY ${hvr_windows_include})
-foreach(header IN ITEMS boost xxhash.h)
+set(hvr_host_headers boost xxhash.h)
+if(HVR_BUILD_EXAMPLES OR HVR_BUILD_TESTS)
+  list(APPEND hvr_host_headers CLI)  # CLI11, the programs' option parser (docs/cli.md)
+endif()
+foreach(header IN LISTS hvr_host_headers)
   if(NOT EXISTS ${HVR_HOST_INCLUDE_DIR}/${header})
     message(FATAL_ERROR "${HVR_HOST_INCLUDE_DIR}/${header} is missing: run scripts/windows-deps.sh")
   endif()
@@ -36,7 +41,9 @@ target_link_libraries(hvr_windows_api INTERFACE winhttp crypt32)
 add_library(Boost::headers INTERFACE IMPORTED)
 target_include_directories(Boost::headers SYSTEM INTERFACE ${hvr_windows_include})
 target_link_libraries(Boost::headers INTERFACE hvr_windows_api ws2_32 mswsock)
-# Compiled into hvr: consumers of the static library get them from it.
+# Compiled into hvr (src/platform/CMakeLists.txt): consumers of the static library get them
+# from it.
+set(HVR_COMPILE_BOOST_SOURCES ON)
 add_library(Boost::json INTERFACE IMPORTED)
 target_link_libraries(Boost::json INTERFACE Boost::headers)
 add_library(Boost::url INTERFACE IMPORTED)
@@ -45,6 +52,11 @@ target_link_libraries(Boost::url INTERFACE Boost::headers)
 add_library(PkgConfig::XXHASH INTERFACE IMPORTED)
 target_include_directories(PkgConfig::XXHASH SYSTEM INTERFACE ${hvr_windows_include})
 target_compile_definitions(PkgConfig::XXHASH INTERFACE XXH_INLINE_ALL)
+
+if(HVR_BUILD_EXAMPLES OR HVR_BUILD_TESTS)
+  add_library(CLI11::CLI11 INTERFACE IMPORTED)
+  target_include_directories(CLI11::CLI11 SYSTEM INTERFACE ${hvr_windows_include})
+endif()
 
 find_package(OpenSSL 3 REQUIRED)
 # Static OpenSSL calls into the Windows crypto and socket libraries.
