@@ -1,8 +1,16 @@
 # Warnings, sanitizers and fuzzing instrumentation, applied to every target of the project.
 
-add_compile_options(-Wall -Wextra -Wshadow -Wno-unused-parameter "$<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor>")
-if(HVR_WERROR)
-  add_compile_options(-Werror)
+if(MSVC)
+  # The msvc preset (docs/windows.md): standard C++ only, UTF-8 sources.
+  add_compile_options(/W4 /permissive- /utf-8 /Zc:__cplusplus)
+  if(HVR_WERROR)
+    add_compile_options(/WX)
+  endif()
+else()
+  add_compile_options(-Wall -Wextra -Wshadow -Wno-unused-parameter "$<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor>")
+  if(HVR_WERROR)
+    add_compile_options(-Werror)
+  endif()
 endif()
 
 if(HVR_SANITIZE)

@@ -4,6 +4,7 @@
 #
 #   scripts/install-deps.sh            build + test dependencies, and Azurite into .deps/azurite
 #   scripts/install-deps.sh --runtime  only what the demo needs (compiler, libraries, Azurite)
+#   scripts/install-deps.sh --windows  also what the windows preset needs (scripts/windows-deps.sh)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,6 +14,8 @@ source "$here/versions.sh"
 
 runtime_only=0
 [[ "${1:-}" == "--runtime" ]] && runtime_only=1
+windows=0
+[[ "${1:-}" == "--windows" ]] && windows=1
 
 build_packages=(
   build-essential cmake pkg-config ninja-build
@@ -55,4 +58,8 @@ if [[ "$(cat "$azurite_dir/.installed" 2>/dev/null)" != "$HVR_AZURITE_VERSION" ]
   npm install --prefix "$azurite_dir" --no-audit --no-fund --loglevel=error \
     "azurite@$HVR_AZURITE_VERSION" >/dev/null
   echo "$HVR_AZURITE_VERSION" >"$azurite_dir/.installed"
+fi
+
+if ((windows)); then
+  "$here/windows-deps.sh"
 fi

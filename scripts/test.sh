@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds the default (gcc,
-# RelWithDebInfo) and asan (clang, AddressSanitizer + UndefinedBehaviorSanitizer, libFuzzer)
-# presets, runs every test in both, and prints a summary.
+# RelWithDebInfo), asan (clang, AddressSanitizer + UndefinedBehaviorSanitizer, libFuzzer)
+# and windows (MinGW-w64, run under Wine; docs/windows.md) presets, runs every test in
+# each, and prints a summary.
 #
-#   scripts/test.sh              both presets
+#   scripts/test.sh              the three presets
 #   scripts/test.sh default      one preset
 # Environment: HVR_FUZZ_SECONDS (default 20) is how long each fuzzer runs under asan.
 set -uo pipefail
@@ -13,7 +14,10 @@ cd "$root" || exit 1
 "$root/scripts/install-deps.sh" || { echo "install-deps failed"; exit 1; }
 
 presets=("$@")
-((${#presets[@]})) || presets=(default asan)
+((${#presets[@]})) || presets=(default asan windows)
+if [[ " ${presets[*]} " == *" windows "* ]]; then
+  "$root/scripts/windows-deps.sh" || { echo "windows-deps failed"; exit 1; }
+fi
 jobs=$(nproc)
 
 total_passed=0

@@ -61,6 +61,8 @@ extern "C" {
 #if defined(_WIN32)
 #if defined(HVR_BUILDING_LIBRARY)
 #define HVR_API __declspec(dllexport)
+#elif defined(HVR_STATIC) /* linked with the static library rather than hvr.dll */
+#define HVR_API
 #else
 #define HVR_API __declspec(dllimport)
 #endif

@@ -2,9 +2,10 @@
 
 #include <cstring>
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(XXH_INLINE_ALL)
 // libxxhash's runtime dispatch picks the widest vector unit the CPU has (SSE2, AVX2,
-// AVX-512); the plain entry points are built for the baseline only.
+// AVX-512); the plain entry points are built for the baseline only. Builds that take
+// xxHash header-only (Windows) have no dispatcher and hash with the baseline (SSE2).
 #include <xxh_x86dispatch.h>
 #define HVR_XXH3_128 XXH3_128bits_dispatch
 #define HVR_XXH3_64 XXH3_64bits_dispatch

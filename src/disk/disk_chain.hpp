@@ -9,13 +9,14 @@
 #include <vector>
 
 #include "hvr/disk.hpp"
+#include "platform/file.hpp"
 
 namespace hvr {
 
 struct ChainContext {
   OpenDiskOptions options;
-  std::vector<std::pair<uint64_t, uint64_t>> open_files;  // (device, inode), child first
-  std::vector<std::string> paths;                          // same order
+  std::vector<FileIdentity> open_files;  // child first
+  std::vector<std::string> paths;        // same order
 };
 
 // Opens `path` read-only as the next disk of `chain`.

@@ -1,8 +1,5 @@
 // Merging a differencing VHDX into its parent (MergeDifferencingDisk).
-#include <unistd.h>
 
-#include <cerrno>
-#include <filesystem>
 #include <vector>
 
 #include "disk/disk_chain.hpp"
@@ -11,6 +8,7 @@
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 
@@ -101,9 +99,10 @@ Result<MergeResult> MergeDifferencingDisk(const std::string& child_path, const M
 
   // 3. The child is no longer needed.
   if (!options.keep_child) {
-    if (::unlink(child_path.c_str()) != 0) return ErrnoError(errno, "delete merged child " + child_path);
-    const std::string folder = std::filesystem::path(child_path).parent_path().string();
-    HVR_RETURN_IF_ERROR(SyncDirectory(folder.empty() ? "." : folder));
+    if (Status removed = RemoveFile(child_path); !removed.ok()) {
+      return removed.error().WithContext("delete merged child");
+    }
+    HVR_RETURN_IF_ERROR(SyncDirectory(FolderOf(child_path)));
   }
   return result;
 }

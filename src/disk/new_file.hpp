@@ -39,8 +39,4 @@ class NewFile {
   bool published_ = false;
 };
 
-// Grows `file` to `size` with space reserved on disk where the file system can
-// (fallocate), else sparsely.
-Status Preallocate(File& file, uint64_t size);
-
 }  // namespace hvr

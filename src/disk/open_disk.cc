@@ -1,9 +1,7 @@
 // Choosing an image's format, and the entry points that open images, read-only or for
 // writing.
-#include <sys/stat.h>
 
 #include <array>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
 
@@ -17,6 +15,7 @@
 #include "hvr/disk_writer.hpp"
 #include "util/ascii.hpp"
 #include "util/endian.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -63,15 +62,9 @@ Result<DiskFormat> ChooseFormat(const std::string& path, std::optional<DiskForma
   return FormatOfContent(path);
 }
 
-Result<std::pair<uint64_t, uint64_t>> FileIdentity(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return ErrnoError(errno, "stat " + path);
-  return std::pair<uint64_t, uint64_t>(st.st_dev, st.st_ino);
-}
-
 // Enters `path` into the chain, refusing cycles and absurd depths.
 Status EnterChain(const std::string& path, ChainContext& chain) {
-  HVR_ASSIGN_OR_RETURN(const auto identity, FileIdentity(path));
+  HVR_ASSIGN_OR_RETURN(const FileIdentity identity, IdentityOfFile(path));
   for (size_t i = 0; i < chain.open_files.size(); ++i) {
     if (chain.open_files[i] == identity) {
       std::string cycle;
@@ -143,7 +136,7 @@ const char* DiskTypeName(DiskType type) {
 }
 
 std::optional<DiskFormat> DiskFormatOfName(std::string_view path) {
-  const std::string extension = AsciiLower(std::filesystem::path(path).extension().string());
+  const std::string extension = AsciiLower(Utf8(PathFromUtf8(path).extension()));
   for (const auto& [name, format] : kExtensions) {
     if (extension == name) return format;
   }

@@ -1,7 +1,5 @@
 #include "disk/vhd_disk.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -116,9 +114,9 @@ Status OpenParent(VhdImage& image, ChainContext& chain) {
     HVR_ASSIGN_OR_RETURN(ImageFile parent_file, ImageFile::Open(parent_path, File::Mode::kRead));
     uint64_t ignored = 0;
     HVR_ASSIGN_OR_RETURN(const vhd::Footer parent_footer, ReadVhdFooter(parent_file, &ignored));
-    struct stat st {};
-    const uint32_t mtime = ::fstat(parent_file.file().fd(), &st) == 0
-                               ? vhd::VhdTimestamp(TimePoint(std::chrono::seconds(st.st_mtime)))
+    const auto modified = parent_file.file().ModifiedTime();
+    const uint32_t mtime = modified.ok()
+                               ? vhd::VhdTimestamp(std::chrono::floor<std::chrono::seconds>(*modified))
                                : 0;
     const uint32_t expected = image.header.parent_timestamp;
     if (expected != parent_footer.timestamp && expected != mtime) {

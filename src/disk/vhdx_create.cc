@@ -82,7 +82,7 @@ Status WriteNewImage(File& file, const DiskMetadata& metadata, uint32_t log_size
     }
     HVR_RETURN_IF_ERROR(file.WriteAt(layout.bat_offset, bat));
     end += g.payload_blocks * g.block_size;
-    return Preallocate(file, end);
+    return file.Reserve(end);
   }
   return file.Truncate(end);  // the log, the BAT (every block not present) read as zeros
 }

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -32,12 +33,12 @@ Result<std::vector<std::pair<uint64_t, std::string>>> ScanFolder(const std::stri
                                                                  std::string_view log_name) {
   HVR_RETURN_IF_ERROR(ValidateLogName(log_name));
   std::error_code ec;
-  std::filesystem::directory_iterator it(folder, ec);
-  if (ec) return ErrnoError(ec.value(), "list folder " + folder);
+  std::filesystem::directory_iterator it(PathFromUtf8(folder), ec);
+  if (ec) return SystemError(ec, "list folder " + folder);
   std::vector<std::pair<uint64_t, std::string>> logs;
   for (const auto& entry : it) {
-    const std::string file = entry.path().filename().string();
-    if (const auto sequence = SequenceOf(file, log_name)) logs.emplace_back(*sequence, entry.path().string());
+    const std::string file = Utf8(entry.path().filename());
+    if (const auto sequence = SequenceOf(file, log_name)) logs.emplace_back(*sequence, Utf8(entry.path()));
   }
   std::sort(logs.begin(), logs.end());
   return logs;

@@ -1,7 +1,6 @@
 #include "hvr/hrl_writer.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <optional>
 #include <vector>
 
@@ -10,6 +9,7 @@
 #include "hvr/version.hpp"
 #include "util/endian.hpp"
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -157,15 +157,11 @@ Result<HrlWriter> HrlWriter::Create(const std::string& path, HrlWriterOptions op
   hrl::EncodeMetadataHeader({0, 0}, std::span(start).subspan(hrl::kHeaderSize).first<hrl::kMetadataHeaderSize>());
   Status written = impl->file.WriteAt(0, start);
   if (written.ok()) written = impl->file.Sync();
-  if (written.ok()) {
-    const std::string folder = std::filesystem::path(path).parent_path().string();
-    written = SyncDirectory(folder.empty() ? "." : folder);
-  }
+  if (written.ok()) written = SyncDirectory(FolderOf(path));
   if (!written.ok()) {
     // Nothing was recorded in it yet, so removing it loses nothing and leaves no
     // half-made log behind.
-    std::error_code ignored;
-    std::filesystem::remove(path, ignored);
+    static_cast<void>(RemoveFileIfExists(path));
     return std::move(written).error();
   }
   return HrlWriter(std::move(impl));

@@ -1,9 +1,6 @@
 #include "session/log_shipping.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -12,6 +9,7 @@
 #include "hvr/change_tracker.hpp"
 #include "store/page_writer.hpp"
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 
@@ -35,7 +33,7 @@ Result<PendingLogs> FindPendingLogs(const DiskSpec& disk, const DiskState& state
       continue;
     }
     std::error_code ec;
-    logs.bytes += std::filesystem::file_size(path, ec);
+    logs.bytes += std::filesystem::file_size(PathFromUtf8(path), ec);
     logs.paths.push_back(path);
     logs.headers.push_back(std::move(header));
   }
@@ -96,7 +94,7 @@ void RecordShipped(SessionState& state, const std::vector<PendingLogs>& logs, co
 
 Status DeleteLogs(const std::vector<std::string>& paths) {
   for (const std::string& path : paths) {
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError(errno, "delete shipped log " + path);
+    if (Status removed = RemoveFileIfExists(path); !removed.ok()) return removed.error().WithContext("delete shipped log");
   }
   return Ok();
 }

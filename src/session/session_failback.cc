@@ -131,7 +131,7 @@ Result<FailbackReport> Session::Impl::Failback(RunningJob& job, const FailbackOp
     if (!request.folder.empty()) {
       std::error_code ec;
       std::filesystem::create_directories(request.folder, ec);
-      if (ec) return ErrnoError(ec.value(), "create failback folder " + request.folder);
+      if (ec) return SystemError(ec, "create failback folder " + request.folder);
     }
     HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) { st.failback = fresh; }));
     s = Snapshot();

@@ -1,13 +1,10 @@
 #include "session/state_dir.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <filesystem>
 
 #include "util/checksummed_json.hpp"
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace json = boost::json;
@@ -21,10 +18,7 @@ constexpr const char* kFiles[] = {"settings.json", "state.json",           "jobs
 // Files an older version wrote readable by others become owner-only.
 Status RestrictExisting(const std::string& dir) {
   for (const char* name : kFiles) {
-    const std::string path = dir + "/" + name;
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) continue;
-    if ((st.st_mode & 077) != 0 && ::chmod(path.c_str(), 0600) != 0) return ErrnoError(errno, "chmod " + path);
+    HVR_RETURN_IF_ERROR(RestrictExistingFileToOwner(dir + "/" + name));
   }
   return Ok();
 }
@@ -34,16 +28,16 @@ Status RestrictExisting(const std::string& dir) {
 Result<StateDir> StateDir::Open(const std::string& path, bool create, bool read_only) {
   std::error_code ec;
   if (create) {
-    std::filesystem::create_directories(path, ec);
-    if (ec) return ErrnoError(ec.value(), "create state directory " + path);
+    std::filesystem::create_directories(PathFromUtf8(path), ec);
+    if (ec) return SystemError(ec, "create state directory " + path);
     // Settings may hold an account key or SAS token: owner only.
-    if (::chmod(path.c_str(), 0700) != 0) return ErrnoError(errno, "chmod state directory " + path);
-  } else if (!std::filesystem::is_directory(path, ec)) {
+    if (Status restricted = RestrictToOwner(path); !restricted.ok()) return restricted.error().WithContext("state directory");
+  } else if (!std::filesystem::is_directory(PathFromUtf8(path), ec)) {
     return Error(Code::kNotFound, "state directory " + path + " does not exist");
   }
   for (const char* sub : {"manifests", "requests"}) {
-    std::filesystem::create_directories(path + "/" + sub, ec);
-    if (ec && !read_only) return ErrnoError(ec.value(), "create " + path + "/" + sub);
+    std::filesystem::create_directories(PathFromUtf8(path + "/" + sub), ec);
+    if (ec && !read_only) return SystemError(ec, "create " + path + "/" + sub);
   }
   if (read_only) return StateDir(path, std::nullopt);
   auto lock = FileLock::TryAcquire(path + "/lock", FileLock::Mode::kExclusive);
@@ -57,7 +51,7 @@ Result<StateDir> StateDir::Open(const std::string& path, bool create, bool read_
 
 bool StateDir::HasRelationship() const {
   std::error_code ec;
-  return std::filesystem::exists(File("settings.json"), ec);
+  return std::filesystem::exists(PathFromUtf8(File("settings.json")), ec);
 }
 
 Status StateDir::RequireWritable(const char* what) const {
@@ -156,7 +150,7 @@ Result<std::optional<ResyncRequest>> StateDir::TakeResyncRequest() {
     if (const auto* v = body->if_contains("verify_replica"); v && v->is_bool()) request.verify_replica = v->get_bool();
   }
   // A damaged request still asks for a resync: doing one is always safe.
-  if (::unlink(file.c_str()) != 0 && errno != ENOENT) return ErrnoError(errno, "remove " + file);
+  HVR_RETURN_IF_ERROR(RemoveFileIfExists(file));
   return std::optional<ResyncRequest>(std::move(request));
 }
 
@@ -167,11 +161,10 @@ Status StateDir::LeaveStatisticsReset() {
 Result<bool> StateDir::TakeStatisticsReset() {
   const std::string file = File("requests/reset-statistics.json");
   std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) return false;
+  if (!std::filesystem::exists(PathFromUtf8(file), ec)) return false;
   HVR_RETURN_IF_ERROR(RequireWritable("take requests"));
   // Whatever it holds, the file asks for a reset.
-  std::filesystem::remove(file, ec);
-  if (ec) return ErrnoError(ec.value(), "remove " + file);
+  HVR_RETURN_IF_ERROR(RemoveFileIfExists(file));
   return true;
 }
 

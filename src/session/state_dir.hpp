@@ -14,7 +14,7 @@
 //   manifests/NAME.hvrm   the chunk manifest of replica disk NAME
 //   requests/resync.json  a resync asked for by another process
 //   requests/reset-statistics.json  a reset of the statistics asked for likewise
-//   lock                  flock: held by the one process that runs the session
+//   lock                  a file lock held by the one process that runs the session
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -26,7 +26,7 @@
 #include "hvr/job.hpp"
 #include "hvr/protection.hpp"
 #include "session/session_state.hpp"
-#include "util/file_lock.hpp"
+#include "platform/file_lock.hpp"
 
 namespace hvr {
 

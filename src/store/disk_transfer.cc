@@ -1,7 +1,5 @@
 #include "hvr/disk_transfer.hpp"
 
-#include <unistd.h>
-
 #include <boost/asio/use_future.hpp>
 #include <condition_variable>
 #include <cstring>
@@ -196,7 +194,7 @@ Result<TransferStats> DownloadDisk(ReplicaStore& store, const std::string& name,
   }
   pool.WaitAll();
   if (auto error = tally.error()) {
-    ::unlink(path.c_str());  // a half-written copy must not pass for a disk
+    (void)RemoveFileIfExists(path);  // a half-written copy must not pass for a disk
     return error->WithContext("download of disk '" + name + "' to " + path);
   }
   if (with_footer) {

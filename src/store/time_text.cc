@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "platform/calendar.hpp"
+
 namespace hvr {
 namespace {
 
@@ -14,11 +16,7 @@ constexpr int kFirstYear = 1970;
 constexpr int kLastYear = 2261;
 
 std::tm ToUtc(TimePoint t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(
-      std::chrono::floor<std::chrono::seconds>(t));
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return tm;
+  return UtcCalendar(std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(t)));
 }
 
 bool Digits(std::string_view text, size_t pos, size_t count, int& out) {
@@ -41,14 +39,11 @@ std::optional<TimePoint> FromFields(int year, int month, int day, int hour, int 
       day > 31 || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  // Days past a month's end and a leap second carry over into what follows, as timegm
+  // (not in every C library) would have it.
+  const std::chrono::sys_days date = std::chrono::year(year) / std::chrono::month(static_cast<unsigned>(month)) /
+                                     std::chrono::day(static_cast<unsigned>(day));
+  return TimePoint(date + std::chrono::hours(hour) + std::chrono::minutes(minute) + std::chrono::seconds(second));
 }
 
 }  // namespace

@@ -1,12 +1,10 @@
 #include "util/aligned_buffer.hpp"
 
-#include <sys/mman.h>
-
-#include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <utility>
+
+#include "platform/pages.hpp"
 
 namespace hvr {
 
@@ -16,11 +14,7 @@ Result<AlignedBuffer> AlignedBuffer::Allocate(size_t size) {
   }
   // Mappings are whole pages; an empty buffer still maps one, so data() is never null.
   const size_t mapped = size == 0 ? kAlignment : (size + kAlignment - 1) / kAlignment * kAlignment;
-  void* p = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    return Error(Code::kLowMemory,
-                 "cannot allocate a " + std::to_string(mapped) + "-byte buffer: " + std::strerror(errno));
-  }
+  HVR_ASSIGN_OR_RETURN(void* p, MapPages(mapped));
   return AlignedBuffer(static_cast<uint8_t*>(p), size, mapped);
 }
 
@@ -42,7 +36,7 @@ AlignedBuffer& AlignedBuffer::operator=(AlignedBuffer&& other) noexcept {
 AlignedBuffer::~AlignedBuffer() { Release(); }
 
 void AlignedBuffer::Release() {
-  if (data_ != nullptr) ::munmap(data_, mapped_);
+  if (data_ != nullptr) UnmapPages(data_, mapped_);
   data_ = nullptr;
 }
 

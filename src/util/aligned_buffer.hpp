@@ -1,11 +1,11 @@
 // A large I/O buffer (a disk piece, a page write) aligned for direct I/O (4096 bytes), so
 // disk readers may read into it without bouncing through a copy.
 //
-// Its memory is mapped anonymously and unmapped when the buffer goes, rather than taken
-// from malloc: glibc keeps freed multi-MiB blocks in the arena of the thread that freed
-// them, so a process running many sessions on many threads held several times the
-// buffers alive at any moment (463 MiB for 20 VMs whose live buffers never exceeded
-// 128 MiB). Mapped pages also cost nothing until first touched.
+// Its memory is whole pages from the system (platform/pages.hpp), given back when the
+// buffer goes, rather than taken from malloc: glibc keeps freed multi-MiB blocks in the
+// arena of the thread that freed them, so a process running many sessions on many
+// threads held several times the buffers alive at any moment (463 MiB for 20 VMs whose
+// live buffers never exceeded 128 MiB). Such pages also cost nothing until first touched.
 #pragma once
 
 #include <cstddef>

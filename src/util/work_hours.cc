@@ -4,19 +4,15 @@
 #include <string>
 #include <utility>
 
+#include "platform/calendar.hpp"
+
 namespace hvr {
 namespace {
 
 // Day of week (0 = Sunday) and minute of day of `t` in the hours' local time.
 std::pair<int, int> LocalDayAndMinute(TimePoint t, const std::optional<std::chrono::minutes>& offset) {
-  std::tm tm{};
-  if (offset) {
-    const std::time_t shifted = std::chrono::system_clock::to_time_t(t + *offset);
-    gmtime_r(&shifted, &tm);
-  } else {
-    const std::time_t now = std::chrono::system_clock::to_time_t(t);
-    localtime_r(&now, &tm);
-  }
+  const std::tm tm = offset ? UtcCalendar(std::chrono::system_clock::to_time_t(t + *offset))
+                            : LocalCalendar(std::chrono::system_clock::to_time_t(t));
   return {tm.tm_wday, tm.tm_hour * 60 + tm.tm_min};
 }
 

@@ -2,9 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/resource.h>
-
-#include <csignal>
 #include <random>
 
 #include "util/file.hpp"
@@ -78,23 +75,6 @@ std::vector<Write> ReadAllWrites(const std::string& path, uint64_t disk_size, si
 
 void ApplyWrites(std::vector<uint8_t>& disk, const std::vector<Write>& writes) {
   for (const auto& w : writes) std::copy(w.data.begin(), w.data.end(), disk.begin() + static_cast<long>(w.offset));
-}
-
-FileSizeLimit::FileSizeLimit(uint64_t bytes) {
-  struct rlimit limit {};
-  EXPECT_EQ(getrlimit(RLIMIT_FSIZE, &limit), 0);
-  old_limit_ = limit.rlim_cur;
-  old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
-  limit.rlim_cur = bytes;
-  EXPECT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
-}
-
-FileSizeLimit::~FileSizeLimit() {
-  struct rlimit limit {};
-  getrlimit(RLIMIT_FSIZE, &limit);
-  limit.rlim_cur = old_limit_;
-  setrlimit(RLIMIT_FSIZE, &limit);
-  std::signal(SIGXFSZ, old_handler_);
 }
 
 std::vector<uint8_t> ReadFileBytes(const std::string& path) {

@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Fails when libhvr.so exports anything but hvr_* functions, or when its exports differ
-# from the list kept in the repository (capi/hvr.symbols). A symbol may be added with an
-# update of the list; removing one needs an ABI version bump (docs/c-api.md).
+# Fails when libhvr.so (or hvr.dll) exports anything but hvr_* functions, or when its
+# exports differ from the list kept in the repository (capi/hvr.symbols). A symbol may be
+# added with an update of the list; removing one needs an ABI version bump (docs/c-api.md).
+#   check_exported_symbols.sh LIBRARY LIST [OBJDUMP]
+# With OBJDUMP (x86_64-w64-mingw32-objdump), LIBRARY is a DLL and its export table is read.
 set -euo pipefail
 lib=$1
 expected=$2
+objdump=${3:-}
 
-actual=$(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//' | sort -u)
+if [[ -n "$objdump" ]]; then
+  # The export table's name pointer table: lines "\t[   0] hvr_abi_version".
+  actual=$("$objdump" -p "$lib" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' |
+    sed -n 's/^[[:space:]]*\[ *[0-9]*\] //p' | sort -u)
+else
+  actual=$(nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//' | sort -u)
+fi
 stray=$(grep -v '^hvr_' <<<"$actual" || true)
 if [[ -n "$stray" ]]; then
   echo "libhvr exports symbols outside the hvr_ prefix:"; echo "$stray"; exit 1

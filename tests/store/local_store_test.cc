@@ -7,6 +7,7 @@
 
 #include "disk/vhd_footer.hpp"
 #include "hvr/sync_store.hpp"
+#include "platform/os_name.hpp"
 #include "test_util/result_assertions.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/file.hpp"
@@ -39,6 +40,7 @@ std::vector<uint8_t> Read(SyncStore& store, const std::string& name, const std::
 uint64_t SizeOf(const std::string& path) { return std::filesystem::file_size(path); }
 
 TEST(LocalStoreTest, ADiskIsAFolderWithASparseFixedVhd) {
+  if (RunningUnderWine()) GTEST_SKIP() << "Wine reports every byte of a file as allocated (docs/windows.md)";
   TempDir dir;
   auto store = Open(dir.path());
   ASSERT_OK(store->CreateDisk("disk0", 64 * kMiB));

@@ -6,11 +6,21 @@
 
 #include "hvr/store.hpp"
 #include "test_util/result_assertions.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
 
 constexpr const char* kKey = "c2VjcmV0a2V5";  // base64 of "secretkey"
+
+// An absolute folder as this system spells one: /srv/replicas on POSIX, Z:\srv\replicas
+// (on the current drive) on Windows, where /srv/replicas is relative to that drive.
+std::string Absolute(const std::string& posix_path) {
+  return Utf8((std::filesystem::current_path().root_path() / PathFromUtf8(posix_path.substr(1))).make_preferred());
+}
+
+// `name` in the current folder, as making a relative folder absolute spells it.
+std::string InCurrentFolder(const std::string& name) { return Utf8(std::filesystem::current_path() / name); }
 
 std::string MessageOf(const Result<StoreTarget>& target) {
   EXPECT_FALSE(target.ok()) << target->text;
@@ -27,24 +37,23 @@ TEST(StoreTargetTest, KindsOfTargets) {
                        ParseTarget("BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;SharedAccessSignature=sig=x;"
                                    "Container=c01"));
   EXPECT_EQ(endpoint.kind, TargetKind::kConnectionString) << "a key first, though a URL follows";
-  ASSERT_OK_AND_ASSIGN(const StoreTarget folder, ParseStoreTarget("/srv/a=b/replicas/"));
+  ASSERT_OK_AND_ASSIGN(const StoreTarget folder, ParseStoreTarget(Absolute("/srv/a=b/replicas/")));
   EXPECT_EQ(folder.kind, TargetKind::kLocalFolder);
-  EXPECT_EQ(folder.text, "/srv/a=b/replicas/");
-  ASSERT_OK_AND_ASSIGN(const StoreTarget design, ParseStoreTarget("/srv/design=2"));
+  EXPECT_EQ(folder.text, Absolute("/srv/a=b/replicas/"));
+  ASSERT_OK_AND_ASSIGN(const StoreTarget design, ParseStoreTarget(Absolute("/srv/design=2")));
   EXPECT_EQ(design.kind, TargetKind::kLocalFolder) << "sig= inside a word is no signature";
 }
 
 // A relative folder after file: is made absolute when the target is taken, so that what
 // is kept never depends on the current directory.
 TEST(StoreTargetTest, FileTargetsAreMadeAbsolute) {
-  const std::string cwd = std::filesystem::current_path().string();
   ASSERT_OK_AND_ASSIGN(const StoreTarget relative, ParseStoreTarget("file:replicas/../vm1"));
   EXPECT_EQ(relative.kind, TargetKind::kLocalFolder);
-  EXPECT_EQ(relative.text, cwd + "/vm1");
+  EXPECT_EQ(relative.text, InCurrentFolder("vm1"));
   ASSERT_OK_AND_ASSIGN(const StoreTarget absolute, ParseStoreTarget("FILE:/srv/replicas"));
-  EXPECT_EQ(absolute.text, "/srv/replicas");
+  EXPECT_EQ(absolute.text, Absolute("/srv/replicas"));
   ASSERT_OK_AND_ASSIGN(const StoreTarget odd, ParseStoreTarget("file:Container=c01"));
-  EXPECT_EQ(odd.text, cwd + "/Container=c01") << "file: says a folder, whatever follows";
+  EXPECT_EQ(odd.text, InCurrentFolder("Container=c01")) << "file: says a folder, whatever follows";
   EXPECT_NE(MessageOf(ParseStoreTarget("file:")).find("names no folder"), std::string::npos);
   EXPECT_NE(MessageOf(ParseStoreTarget("file:///srv/replicas")).find("not a URL"), std::string::npos);
 }
@@ -95,8 +104,8 @@ TEST(StoreTargetTest, AStoreTargetNamesNoDisk) {
 }
 
 TEST(DiskLocationTest, TargetNameAndSnapshot) {
-  ASSERT_OK_AND_ASSIGN(const DiskLocation local, ParseDiskLocation("/srv/replicas/disk0"));
-  EXPECT_EQ(local.target, "/srv/replicas");
+  ASSERT_OK_AND_ASSIGN(const DiskLocation local, ParseDiskLocation(Absolute("/srv/replicas") + "/disk0"));
+  EXPECT_EQ(local.target, Absolute("/srv/replicas"));
   EXPECT_EQ(local.name, "disk0");
   EXPECT_EQ(local.snapshot, "");
   ASSERT_OK_AND_ASSIGN(const DiskLocation file, ParseDiskLocation("file:disk0@2024-05-01T12:00:00.0000000Z"));
@@ -125,7 +134,7 @@ Status Grants(const std::string& text) {
 }
 
 TEST(TargetGrantsTest, OnlyASasCanLackPermissions) {
-  EXPECT_OK(Grants("/srv/replicas"));
+  EXPECT_OK(Grants(Absolute("/srv/replicas")));
   EXPECT_OK(Grants(std::string("AccountName=a;AccountKey=") + kKey + ";Container=c01"));
   EXPECT_OK(Grants("https://a.blob.core.windows.net/c01?sv=1&ss=b&srt=co&sp=racwdl&sig=x"));
   const Status lacking = Grants(

@@ -4,20 +4,32 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "hvr/guid.hpp"
+#include "platform/file_system.hpp"
+#include "util/path.hpp"
+
 namespace hvr {
 
 TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/hvr-test-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
+  // The system's temporary folder: TMPDIR or /tmp on POSIX, TEMP on Windows.
+  const std::string base = Utf8(std::filesystem::temp_directory_path());
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    const std::string candidate = base + "/hvr-test-" + Guid::Random().ToString().substr(0, 8);
+    const Status made = MakeDirectory(candidate);
+    if (made.ok()) {
+      path_ = candidate;
+      return;
+    }
+    if (made.error().code() != Code::kConflict) throw std::runtime_error(made.error().ToString());
+  }
+  throw std::runtime_error("no fresh temporary folder under " + base);
 }
 
 TempDir::~TempDir() {
   // HVR_KEEP_TEMP=1 keeps every test's folder, to look at what a failed test left.
   if (const char* keep = std::getenv("HVR_KEEP_TEMP"); keep && *keep == '1') return;
   std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
+  std::filesystem::remove_all(PathFromUtf8(path_), ignored);
 }
 
 unsigned PermissionsOf(const std::string& path) {

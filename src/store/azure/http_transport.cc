@@ -1,9 +1,7 @@
 #include "store/azure/http_transport.hpp"
 
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-#include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -24,6 +22,9 @@
 #include <cstdlib>
 
 #include "hvr/version.hpp"
+#include "platform/os_name.hpp"
+#include "platform/system_proxy.hpp"
+#include "platform/trust_store.hpp"
 #include "store/azure/crypto.hpp"
 #include "store/redact.hpp"
 #include "util/ascii.hpp"
@@ -134,12 +135,19 @@ Result<std::optional<ProxyConfig>> ResolveProxy(const std::optional<std::string>
     HVR_ASSIGN_OR_RETURN(ProxyConfig proxy, ParseProxy(*configured));
     return std::optional<ProxyConfig>(std::move(proxy));
   }
-  if (IsLoopback(endpoint.host)) return std::optional<ProxyConfig>();
-  const char* value = endpoint.https ? Env("HTTPS_PROXY", "https_proxy") : Env("HTTP_PROXY", "http_proxy");
-  if (value == nullptr || Excluded(endpoint.host, Env("NO_PROXY", "no_proxy"))) {
+  if (IsLoopback(endpoint.host) || Excluded(endpoint.host, Env("NO_PROXY", "no_proxy"))) {
     return std::optional<ProxyConfig>();
   }
-  HVR_ASSIGN_OR_RETURN(ProxyConfig proxy, ParseProxy(value));
+  // The environment first, then what the system is set to (WinHTTP's proxy on Windows).
+  const char* value = endpoint.https ? Env("HTTPS_PROXY", "https_proxy") : Env("HTTP_PROXY", "http_proxy");
+  std::optional<std::string> chosen;
+  if (value != nullptr) {
+    chosen = value;
+  } else {
+    HVR_ASSIGN_OR_RETURN(chosen, SystemProxyFor(endpoint.host, endpoint.https));
+  }
+  if (!chosen) return std::optional<ProxyConfig>();
+  HVR_ASSIGN_OR_RETURN(ProxyConfig proxy, ParseProxy(*chosen));
   return std::optional<ProxyConfig>(std::move(proxy));
 }
 
@@ -157,7 +165,7 @@ Result<TransportConfig> TransportConfigFor(const Endpoint& endpoint, const Store
   return config;
 }
 
-std::string UserAgent() { return std::string("hvr/") + VersionString() + " (Linux)"; }
+std::string UserAgent() { return std::string("hvr/") + VersionString() + " (" + OperatingSystemName() + ")"; }
 
 struct HttpTransport::Connection {
   std::unique_ptr<beast::tcp_stream> plain;
@@ -200,6 +208,7 @@ Result<std::unique_ptr<HttpTransport>> HttpTransport::Create(asio::any_io_execut
   } else {
     ctx.set_default_verify_paths(ec);
     if (ec) return Error(Code::kInternal, "system CA store cannot be loaded: " + ec.message());
+    HVR_RETURN_IF_ERROR(AddSystemTrustedCertificates(SSL_CTX_get_cert_store(ctx.native_handle())));
   }
   return transport;
 }
@@ -216,11 +225,16 @@ std::unique_ptr<HttpTransport::Connection> HttpTransport::TakeIdle() {
     std::unique_ptr<Connection> connection = std::move(idle_.back());
     idle_.pop_back();
     if (Clock::now() - connection->last_used > config_.idle_timeout) continue;
-    // A server that closed the connection while it sat idle left an end-of-file behind.
+    // A server that closed the connection while it sat idle left an end-of-file behind;
+    // a live one has nothing to read (would_block).
+    auto& socket = connection->lowest().socket();
     char byte;
-    const ssize_t n = ::recv(connection->lowest().socket().native_handle(), &byte, 1,
-                             MSG_PEEK | MSG_DONTWAIT);
-    if (n == 0) continue;
+    boost::system::error_code ec;
+    socket.non_blocking(true, ec);
+    if (!ec) socket.receive(asio::buffer(&byte, 1), asio::socket_base::message_peek, ec);
+    boost::system::error_code ignored;
+    socket.non_blocking(false, ignored);
+    if (ec == asio::error::eof) continue;
     return connection;
   }
   return nullptr;

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "platform/calendar.hpp"
 #include "store/azure/azure_target.hpp"
 #include "store/azure/blob_request.hpp"
 #include "store/azure/crypto.hpp"
@@ -15,9 +16,7 @@ namespace {
 
 // "2024-05-01T12:00:00Z": SAS times carry whole seconds.
 std::string SasTime(TimePoint t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
+  const std::tm tm = UtcCalendar(std::chrono::system_clock::to_time_t(t));
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);

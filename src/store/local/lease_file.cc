@@ -1,9 +1,5 @@
 #include "store/local/lease_file.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
-
 #include "hvr/guid.hpp"
 #include "store/local/json_file.hpp"
 #include "util/file.hpp"
@@ -63,8 +59,7 @@ Status WriteLease(const std::string& path, const LeaseRecord& lease) {
 }
 
 Status RemoveLease(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError(errno, "remove " + path);
-  return Ok();
+  return RemoveFileIfExists(path);
 }
 
 LeaseState EffectiveLeaseState(const std::optional<LeaseRecord>& lease, TimePoint now) {

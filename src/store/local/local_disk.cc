@@ -1,25 +1,21 @@
 #include "store/local/local_disk.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <xxhash.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <filesystem>
 
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
-#include "util/file_lock.hpp"
-#include "util/hex.hpp"
 #include "store/local/json_file.hpp"
 #include "store/local/lease_file.hpp"
 #include "store/range_set.hpp"
 #include "store/time_text.hpp"
 #include "store/validation.hpp"
+#include "platform/file_lock.hpp"
+#include "util/file.hpp"
+#include "util/hex.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -33,18 +29,6 @@ constexpr const char* kPointsDir = "points";
 constexpr uint64_t kCopyPiece = uint64_t{4} << 20;
 
 std::string LockPath(const std::string& dir) { return dir + "/" + kLockFile; }
-
-// Unlocks a descriptor locked with FileLock::LockDescriptor when the scope ends.
-class DescriptorLock {
- public:
-  explicit DescriptorLock(int fd) : fd_(fd) {}
-  ~DescriptorLock() { FileLock::UnlockDescriptor(fd_); }
-  DescriptorLock(const DescriptorLock&) = delete;
-  DescriptorLock& operator=(const DescriptorLock&) = delete;
-
- private:
-  int fd_;
-};
 
 boost::json::object PointToJson(const RecoveryPoint& point) {
   boost::json::object body;
@@ -74,22 +58,13 @@ Result<RecoveryPoint> PointFromJson(const boost::json::object& body, const std::
   return point;
 }
 
-Status MakeDirectory(const std::string& path) {
-  if (::mkdir(path.c_str(), 0755) != 0) return ErrnoError(errno, "create folder " + path);
-  return Ok();
-}
-
-void RemoveTree(const std::string& path) {
-  std::error_code ignored;
-  std::filesystem::remove_all(path, ignored);
-}
-
 Result<std::vector<std::string>> ListDirectory(const std::string& path) {
-  DIR* dir = ::opendir(path.c_str());
-  if (dir == nullptr) return ErrnoError(errno, "list folder " + path);
+  std::error_code ec;
   std::vector<std::string> names;
-  while (const dirent* entry = ::readdir(dir)) names.emplace_back(entry->d_name);
-  ::closedir(dir);
+  for (std::filesystem::directory_iterator it(PathFromUtf8(path), ec), end; !ec && it != end; it.increment(ec)) {
+    names.push_back(Utf8(it->path().filename()));
+  }
+  if (ec) return SystemError(ec, "list folder " + path);
   return names;
 }
 
@@ -112,14 +87,13 @@ std::vector<ByteRange> Subtract(const std::vector<ByteRange>& ranges,
 }  // namespace
 
 LocalDisk::LocalDisk(std::string store_dir, std::string name, File data, uint64_t virtual_size,
-                     dev_t device, ino_t inode)
+                     FileIdentity identity)
     : store_dir_(std::move(store_dir)),
       name_(std::move(name)),
       dir_(store_dir_ + "/" + name_),
       data_(std::move(data)),
       virtual_size_(virtual_size),
-      device_(device),
-      inode_(inode) {}
+      identity_(identity) {}
 
 std::string LocalDisk::PointPath(const std::string& id, const char* extension) const {
   return dir_ + "/" + kPointsDir + "/" + id + extension;
@@ -147,11 +121,11 @@ Status LocalDisk::Create(const std::string& store_dir, const std::string& name,
     HVR_RETURN_IF_ERROR(WriteChecksummedJson(temp + "/" + kMetadataFile, body));
     HVR_RETURN_IF_ERROR(SyncDirectory(temp));
     const std::string final_path = store_dir + "/" + name;
-    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0) {
-      if (errno == EEXIST || errno == ENOTEMPTY) {
+    if (Status renamed = RenameNoReplace(temp, final_path); !renamed.ok()) {
+      if (renamed.error().code() == Code::kConflict) {
         return Error(Code::kConflict, "disk '" + name + "' already exists");
       }
-      return ErrnoError(errno, "rename " + temp + " to " + final_path);
+      return renamed;
     }
     return SyncDirectory(store_dir);
   };
@@ -170,9 +144,8 @@ Result<std::shared_ptr<LocalDisk>> LocalDisk::Open(const std::string& store_dir,
     }
     return std::move(data).error();
   }
-  struct stat st {};
-  if (::fstat(data->fd(), &st) != 0) return ErrnoError(errno, "stat " + data->path());
-  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  HVR_ASSIGN_OR_RETURN(const uint64_t size, data->Size());
+  HVR_ASSIGN_OR_RETURN(const FileIdentity identity, data->Identity());
   const std::string where = data->path() + ": footer at offset " +
                             std::to_string(size >= vhd::kFooterSize ? size - vhd::kFooterSize : 0);
   if (size < vhd::kFooterSize + kDiskSizeUnit) {
@@ -189,13 +162,12 @@ Result<std::shared_ptr<LocalDisk>> LocalDisk::Open(const std::string& store_dir,
                                          std::to_string(footer.current_size));
   }
   return std::shared_ptr<LocalDisk>(new LocalDisk(store_dir, name, std::move(data).value(),
-                                                  size - vhd::kFooterSize, st.st_dev, st.st_ino));
+                                                  size - vhd::kFooterSize, identity));
 }
 
 bool LocalDisk::Stale() const {
-  struct stat st {};
-  if (::stat(Path(kDataFile).c_str(), &st) != 0) return true;
-  return st.st_dev != device_ || st.st_ino != inode_;
+  const auto identity = IdentityOfFile(Path(kDataFile));
+  return !identity.ok() || *identity != identity_;
 }
 
 Status LocalDisk::CheckLease(const std::string& lease_id, TimePoint now) const {
@@ -250,22 +222,10 @@ Result<size_t> LocalDisk::FindPoint(const std::string& id) const {
 }
 
 Result<std::vector<ByteRange>> LocalDisk::DataIn(uint64_t offset, uint64_t end) const {
+  HVR_ASSIGN_OR_RETURN(const auto ranges, data_.DataRanges(offset, end));
   std::vector<ByteRange> out;
-  uint64_t pos = offset;
-  while (pos < end) {
-    const off_t data = ::lseek(data_.fd(), static_cast<off_t>(pos), SEEK_DATA);
-    if (data < 0) {
-      if (errno == ENXIO) break;
-      if (errno == EINVAL) return std::vector<ByteRange>{{offset, end - offset}};  // no SEEK_DATA
-      return ErrnoError(errno, "seek data in " + data_.path());
-    }
-    if (static_cast<uint64_t>(data) >= end) break;
-    const off_t hole = ::lseek(data_.fd(), data, SEEK_HOLE);
-    if (hole < 0) return ErrnoError(errno, "seek hole in " + data_.path());
-    const uint64_t stop = std::min<uint64_t>(static_cast<uint64_t>(hole), end);
-    out.push_back({static_cast<uint64_t>(data), stop - static_cast<uint64_t>(data)});
-    pos = stop;
-  }
+  out.reserve(ranges.size());
+  for (const auto& [start, length] : ranges) out.push_back({start, length});
   return out;
 }
 
@@ -275,8 +235,7 @@ Status LocalDisk::SaveUndo(uint64_t offset, uint64_t length) {
   if (points_.empty()) return Ok();  // no recovery point to protect
   UndoLog& log = points_.back().log;
   // Other processes writing this disk append to the same log: take turns.
-  HVR_RETURN_IF_ERROR(FileLock::LockDescriptor(log.fd(), FileLock::Mode::kExclusive, log.path()));
-  DescriptorLock unlock(log.fd());
+  HVR_ASSIGN_OR_RETURN(const FileLock::Guard turn, FileLock::LockOpenFile(log.file(), FileLock::Mode::kExclusive));
   HVR_RETURN_IF_ERROR(log.Refresh());
   const auto missing = log.Missing(offset, length);
   if (missing.empty()) return Ok();
@@ -473,12 +432,10 @@ Status LocalDisk::DeleteSnapshot(const std::string& id) {
     HVR_RETURN_IF_ERROR(older.Sync());
   }
   const std::string json_path = PointPath(id, ".json");
-  if (::unlink(json_path.c_str()) != 0) return ErrnoError(errno, "remove " + json_path);
+  HVR_RETURN_IF_ERROR(RemoveFile(json_path));
   HVR_RETURN_IF_ERROR(SyncDirectory(Path(kPointsDir)));
   const std::string undo_path = PointPath(id, ".undo");
-  if (::unlink(undo_path.c_str()) != 0 && errno != ENOENT) {
-    return ErrnoError(errno, "remove " + undo_path);
-  }
+  HVR_RETURN_IF_ERROR(RemoveFileIfExists(undo_path));
   points_.erase(points_.begin() + static_cast<long>(index));
   return Ok();
 }
@@ -487,15 +444,16 @@ Result<std::string> LocalDisk::Etag() const {
   // What the kernel stamps on every change: the files' identities, and their change times
   // (ctime cannot be set back by anyone but the clock's owner). Metadata is replaced
   // atomically, so each change is a new file.
-  struct stat data {}, metadata {};
-  if (::fstat(data_.fd(), &data) != 0) return ErrnoError(errno, "stat " + data_.path());
-  if (::stat(Path(kMetadataFile).c_str(), &metadata) != 0) return ErrnoError(errno, "stat " + Path(kMetadataFile));
-  const uint64_t fields[] = {
-      static_cast<uint64_t>(data.st_ino),          static_cast<uint64_t>(data.st_size),
-      static_cast<uint64_t>(data.st_mtim.tv_sec),  static_cast<uint64_t>(data.st_mtim.tv_nsec),
-      static_cast<uint64_t>(data.st_ctim.tv_sec),  static_cast<uint64_t>(data.st_ctim.tv_nsec),
-      static_cast<uint64_t>(metadata.st_ino),      static_cast<uint64_t>(metadata.st_ctim.tv_sec),
-      static_cast<uint64_t>(metadata.st_ctim.tv_nsec)};
+  HVR_ASSIGN_OR_RETURN(const File metadata, File::Open(Path(kMetadataFile), File::Mode::kRead));
+  HVR_ASSIGN_OR_RETURN(const FileIdentity data_id, data_.Identity());
+  HVR_ASSIGN_OR_RETURN(const uint64_t data_size, data_.Size());
+  HVR_ASSIGN_OR_RETURN(const TimePoint data_modified, data_.ModifiedTime());
+  HVR_ASSIGN_OR_RETURN(const TimePoint data_changed, data_.ChangeTime());
+  HVR_ASSIGN_OR_RETURN(const FileIdentity metadata_id, metadata.Identity());
+  HVR_ASSIGN_OR_RETURN(const TimePoint metadata_changed, metadata.ChangeTime());
+  const auto ticks = [](TimePoint t) { return static_cast<uint64_t>(t.time_since_epoch().count()); };
+  const uint64_t fields[] = {data_id.file,           data_size, ticks(data_modified), ticks(data_changed),
+                             metadata_id.file, ticks(metadata_changed)};
   return Hex64(XXH3_64bits(fields, sizeof fields));
 }
 
@@ -504,10 +462,7 @@ Result<DiskProperties> LocalDisk::Properties(TimePoint now) {
   props.name = name_;
   props.virtual_size = virtual_size_;
   HVR_ASSIGN_OR_RETURN(props.etag, Etag());
-  struct stat st {};
-  if (::fstat(data_.fd(), &st) != 0) return ErrnoError(errno, "stat " + data_.path());
-  props.last_modified = TimePoint(std::chrono::duration_cast<Duration>(
-      std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+  HVR_ASSIGN_OR_RETURN(props.last_modified, data_.ModifiedTime());
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
   props.lease_state = EffectiveLeaseState(lease, now);
   HVR_ASSIGN_OR_RETURN(props.metadata, GetMetadata());
@@ -575,9 +530,7 @@ Status LocalDisk::Delete(const std::string& lease_id, TimePoint now) {
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
   const std::string doomed = store_dir_ + "/.deleted-" + name_ + "-" + Guid::Random().ToString();
-  if (::rename(dir_.c_str(), doomed.c_str()) != 0) {
-    return ErrnoError(errno, "rename " + dir_ + " to " + doomed);
-  }
+  HVR_RETURN_IF_ERROR(RenameNoReplace(dir_, doomed));
   HVR_RETURN_IF_ERROR(SyncDirectory(store_dir_));
   RemoveTree(doomed);
   return Ok();

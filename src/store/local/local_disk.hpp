@@ -13,7 +13,6 @@
 // in step with file locks.
 #pragma once
 
-#include <sys/types.h>
 
 #include <functional>
 #include <memory>
@@ -81,7 +80,7 @@ class LocalDisk {
   };
 
   LocalDisk(std::string store_dir, std::string name, File data, uint64_t virtual_size,
-            dev_t device, ino_t inode);
+            FileIdentity identity);
 
   std::string Path(const std::string& leaf) const { return dir_ + "/" + leaf; }
   std::string PointPath(const std::string& id, const char* extension) const;
@@ -106,8 +105,7 @@ class LocalDisk {
   const std::string dir_;
   File data_;
   const uint64_t virtual_size_;
-  const dev_t device_;
-  const ino_t inode_;
+  const FileIdentity identity_;
 
   // Writes and plain reads share it; snapshot reads and changes to the points take it
   // alone (in-process twin of the .lock file).

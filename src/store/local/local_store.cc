@@ -8,6 +8,8 @@
 #include "store/catch_all.hpp"
 #include "store/range_set.hpp"
 #include "store/validation.hpp"
+#include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -40,22 +42,21 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& dir,
   if (dir.empty()) return Error(Code::kInvalidArgument, "local store: empty folder path");
   HVR_RETURN_IF_ERROR(options.Validate());
   std::error_code ec;
-  const std::filesystem::path absolute = std::filesystem::absolute(dir, ec);
+  const std::filesystem::path absolute = std::filesystem::absolute(PathFromUtf8(dir), ec);
   if (ec) return Error(Code::kInvalidArgument, "local store " + dir + ": " + ec.message());
   std::filesystem::create_directories(absolute, ec);
-  if (ec) return ErrnoError(ec.value(), "create store folder " + absolute.string());
+  if (ec) return SystemError(ec, "create store folder " + Utf8(absolute));
   if (!std::filesystem::is_directory(absolute, ec)) {
-    return Error(Code::kInvalidArgument, "local store " + absolute.string() + " is not a folder");
+    return Error(Code::kInvalidArgument, "local store " + Utf8(absolute) + " is not a folder");
   }
   // Folders of disks whose deletion was interrupted: already gone from the store's view.
   for (const auto& entry : std::filesystem::directory_iterator(absolute, ec)) {
     if (entry.path().filename().string().rfind(".deleted-", 0) == 0) {
-      std::error_code ignored;
-      std::filesystem::remove_all(entry.path(), ignored);
+      RemoveTree(Utf8(entry.path()));
     }
   }
   return std::unique_ptr<LocalStore>(
-      new LocalStore(absolute.lexically_normal().string(), options, std::move(executor)));
+      new LocalStore(Utf8(absolute.lexically_normal()), options, std::move(executor)));
 }
 
 template <typename T, typename Work>
@@ -234,13 +235,13 @@ void LocalStore::DoGetDisk(std::string name, Handler<DiskProperties> handler) {
 Result<std::vector<DiskProperties>> LocalStore::ListDisks() {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
-    const std::string name = entry.path().filename().string();
+  for (const auto& entry : std::filesystem::directory_iterator(PathFromUtf8(dir_), ec)) {
+    const std::string name = Utf8(entry.path().filename());
     if (name.empty() || name[0] == '.' || !ValidateDiskName(name).ok()) continue;
     if (!std::filesystem::exists(entry.path() / "disk.vhd")) continue;
     names.push_back(name);
   }
-  if (ec) return ErrnoError(ec.value(), "list " + dir_);
+  if (ec) return SystemError(ec, "list " + dir_);
   std::sort(names.begin(), names.end());
   std::vector<DiskProperties> out;
   for (const auto& name : names) {

@@ -41,7 +41,7 @@ class UndoLog {
 
   const std::string& path() const { return file_.path(); }
   // For a file lock, so that processes appending to one log take turns.
-  int fd() const { return file_.fd(); }
+  const File& file() const { return file_; }
 
   // Indexes records another process appended since the last look.
   Status Refresh();

@@ -1,0 +1,19 @@
+#include "util/path.hpp"
+
+namespace hvr {
+
+std::filesystem::path PathFromUtf8(std::string_view utf8) {
+  return std::filesystem::path(std::u8string(utf8.begin(), utf8.end()));
+}
+
+std::string Utf8(const std::filesystem::path& path) {
+  const std::u8string text = path.u8string();
+  return std::string(text.begin(), text.end());
+}
+
+std::string FolderOf(const std::string& path) {
+  const std::string folder = Utf8(PathFromUtf8(path).parent_path());
+  return folder.empty() ? "." : folder;
+}
+
+}  // namespace hvr

@@ -1,0 +1,17 @@
+// std::filesystem paths from and to the UTF-8 strings hvr uses for paths everywhere. A
+// path built from a plain std::string is read in the ANSI code page on Windows, so every
+// conversion between the two goes through here.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace hvr {
+
+std::filesystem::path PathFromUtf8(std::string_view utf8);
+std::string Utf8(const std::filesystem::path& path);
+// The folder `path` is in: its parent, or "." for a bare name.
+std::string FolderOf(const std::string& path);
+
+}  // namespace hvr
