@@ -10,7 +10,7 @@
 //   - const char * out, owned by the library: IntPtr, decoded with Utf8.Decode.
 //   - char ** out, owned by the caller: out IntPtr, decoded and freed with Utf8.Take.
 //   - size_t: UIntPtr. Enums are int-sized in C and in C#.
-//   - Handles: SafeHandle subclasses (HvrHandles.cs), so a handle is never destroyed while
+//   - Handles: SafeHandle subclasses (HvrInterop.cs), so a handle is never destroyed while
 //     a call that uses it runs; destroy functions take IntPtr (called by ReleaseHandle).
 //   - Growing structs: struct_size is set to Marshal.SizeOf before the call.
 //   - Callbacks: delegates the wrappers keep alive for as long as native code holds them.

@@ -78,6 +78,13 @@ json::array StringsToJson(const std::vector<std::string>& list) {
 json::object PointToJson(const VmRecoveryPoint& p);
 Result<VmRecoveryPoint> PointFromJson(const json::value& v, const std::string& where);
 
+// A job's type as jobs and live progress record it: its number, one of JobType's.
+JobType JobTypeField(JsonFields& f) {
+  const int64_t type = f.I64("type_number");
+  if (type < 0 || type > static_cast<int>(JobType::kRecoveryPlan)) f.Fail("type_number", "unknown job type");
+  return static_cast<JobType>(type);
+}
+
 json::array GuidsToJson(const std::vector<Guid>& list) {
   json::array out;
   for (const Guid& g : list) out.emplace_back(g.ToString());
@@ -254,9 +261,7 @@ Result<JobProgress> JobProgressFromJson(const json::value& v, const std::string&
   JsonFields f(v.get_object(), where);
   JobProgress p;
   p.job_id = f.String("job_id");
-  const int64_t type = f.I64("type_number");
-  if (type < 0 || type > static_cast<int>(JobType::kRecoveryPlan)) f.Fail("type_number", "unknown job type");
-  p.type = static_cast<JobType>(type);
+  p.type = JobTypeField(f);
   p.step = f.String("step");
   p.done = f.U64("done");
   p.total = f.U64("total");
@@ -542,9 +547,7 @@ Result<Job> JobFromJson(const json::value& v, const std::string& where) {
   JsonFields f(v.get_object(), where);
   Job job;
   job.id = f.String("id");
-  const int64_t type = f.I64("type_number");
-  if (type < 0 || type > static_cast<int>(JobType::kRecoveryPlan)) f.Fail("type_number", "unknown job type");
-  job.type = static_cast<JobType>(type);
+  job.type = JobTypeField(f);
   job.vm_name = f.String("vm_name");
   const int64_t state = f.I64("state_number");
   if (state < 0 || state > static_cast<int>(JobState::kInterrupted)) f.Fail("state_number", "unknown job state");
