@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <utility>
 
 #include "hvr/clock.hpp"
 #include "hvr/error.hpp"
@@ -43,11 +44,19 @@ class BandwidthLimiter {
   // after idle time.
   Duration Reserve(uint64_t bytes);
 
+  // Books `bytes` and returns how long until they would have left at the limit's rate: for
+  // a sender that hands its bytes over at once (a write to a file), which then takes as
+  // long as sending them would, its last bytes included.
+  Duration ReserveUntilSent(uint64_t bytes);
+
   const BandwidthSchedule& schedule() const { return schedule_; }
 
   static constexpr std::chrono::milliseconds kBurst{100};
 
  private:
+  // Books `bytes`; returns when they may start and when they will have left.
+  std::pair<std::chrono::steady_clock::time_point, std::chrono::steady_clock::time_point> Book(uint64_t bytes);
+
   const BandwidthSchedule schedule_;
   const Clock& clock_;  // picks the hour of the schedule
   std::mutex mu_;

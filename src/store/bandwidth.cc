@@ -16,22 +16,35 @@ uint64_t BandwidthSchedule::RateAt(TimePoint t) const {
 BandwidthLimiter::BandwidthLimiter(BandwidthSchedule schedule, const Clock& clock)
     : schedule_(std::move(schedule)), clock_(clock) {}
 
-Duration BandwidthLimiter::Reserve(uint64_t bytes) {
+std::pair<std::chrono::steady_clock::time_point, std::chrono::steady_clock::time_point> BandwidthLimiter::Book(
+    uint64_t bytes) {
   using namespace std::chrono;
   const uint64_t rate = schedule_.RateAt(clock_.Now());
   std::lock_guard lock(mu_);
   const auto now = steady_clock::now();
   if (rate == 0) {
     next_free_ = now;
-    return Duration::zero();
+    return {now, now};
   }
   // Idle time earns at most kBurst of credit.
   if (next_free_ < now - kBurst) next_free_ = now - duration_cast<steady_clock::duration>(kBurst);
   const auto start = next_free_;
   const double seconds = static_cast<double>(bytes) / static_cast<double>(rate);
   next_free_ += duration_cast<steady_clock::duration>(duration<double>(seconds));
-  if (start <= now) return Duration::zero();
-  return duration_cast<Duration>(start - now);
+  return {start, next_free_};
 }
+
+namespace {
+
+Duration Until(std::chrono::steady_clock::time_point when) {
+  const auto now = std::chrono::steady_clock::now();
+  return when <= now ? Duration::zero() : std::chrono::duration_cast<Duration>(when - now);
+}
+
+}  // namespace
+
+Duration BandwidthLimiter::Reserve(uint64_t bytes) { return Until(Book(bytes).first); }
+
+Duration BandwidthLimiter::ReserveUntilSent(uint64_t bytes) { return Until(Book(bytes).second); }
 
 }  // namespace hvr

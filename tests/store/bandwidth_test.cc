@@ -52,6 +52,19 @@ TEST(BandwidthLimiterTest, ReservationsSpaceSendsAtTheRate) {
   EXPECT_GT(third, second + 900ms);
 }
 
+// A sender that hands its bytes over at once waits until they would have left, its last
+// bytes included: a whole transfer then takes at least bytes / rate, less the burst.
+TEST(BandwidthLimiterTest, ReservingUntilSentWaitsForTheBytesThemselves) {
+  ManualClock clock(May1(12));
+  BandwidthLimiter limiter(BandwidthSchedule::Constant(1 << 20), clock);
+  const Duration first = limiter.ReserveUntilSent(1 << 20);  // 1 s less 100 ms of credit
+  EXPECT_GT(first, 850ms);
+  EXPECT_LE(first, 1000ms);
+  const Duration second = limiter.ReserveUntilSent(1 << 19);
+  EXPECT_GT(second, first + 450ms);
+  EXPECT_LE(second, first + 500ms);
+}
+
 TEST(BandwidthLimiterTest, UnlimitedHoursNeverWait) {
   ManualClock clock(May1(20));  // outside work hours
   BandwidthSchedule s;

@@ -116,8 +116,9 @@ void LocalStore::DoWritePages(std::string name, uint64_t offset, std::span<const
   Run<void>(std::move(handler), [=, this]() -> Status {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
     // The limit holds for a folder as for Azure (a folder may be a share across the
-    // network): the write waits on its I/O thread until its bytes may go.
-    if (bandwidth_) std::this_thread::sleep_for(bandwidth_->Reserve(data.size()));
+    // network): a file write hands its bytes over at once, so it waits on its I/O thread
+    // until they would have left at the limit's rate.
+    if (bandwidth_) std::this_thread::sleep_for(bandwidth_->ReserveUntilSent(data.size()));
     return disk->Write(offset, data, leases_.Get(name), Now());
   });
 }
