@@ -21,7 +21,7 @@
 
 #include "diff/chunk_hash.hpp"
 #include "diff/chunk_work.hpp"
-#include "diff/parallel.hpp"
+#include "util/parallel.hpp"
 #include "hvr/chunk_diff.hpp"
 #include "util/file.hpp"
 #include "util/worker_buffers.hpp"

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +11,7 @@
 #include "hvr.h"
 #include "hvr/cancel.hpp"
 #include "hvr/error.hpp"
+#include "util/catch_all.hpp"
 
 // Propagates a failed hvr_status from inside a Guard body.
 #define HVR_CAPI_CHECK(expr)              \
@@ -82,12 +82,8 @@ template <typename Body>
 hvr_status Guard(const char* function, Body&& body) noexcept {
   try {
     return std::forward<Body>(body)();
-  } catch (const std::bad_alloc&) {
-    return Fail(HVR_LOW_MEMORY, std::string(function) + ": out of memory");
-  } catch (const std::exception& e) {
-    return Fail(HVR_INTERNAL, std::string(function) + ": " + e.what());
   } catch (...) {
-    return Fail(HVR_INTERNAL, std::string(function) + ": unknown exception");
+    return Fail(CurrentExceptionAsError(function));
   }
 }
 

@@ -2,7 +2,7 @@
 #include "diff/allocation_map.hpp"
 #include "diff/chunk_hash.hpp"
 #include "diff/chunk_work.hpp"
-#include "diff/parallel.hpp"
+#include "util/parallel.hpp"
 #include "hvr/chunk_diff.hpp"
 #include "util/worker_buffers.hpp"
 

@@ -1,12 +1,11 @@
-// Converting a disk to another format (ConvertDisk). Worker threads take pieces of the
-// source's allocated ranges in order, read each into their own buffer and write its
+// Converting a disk to another format (ConvertDisk). Workers (ParallelFor) take pieces of
+// the source's allocated ranges in order, read each into their own buffer and write its
 // non-zero runs to a new, all-zero destination, so zero data is never written and the
 // destination stays sparse. Pieces are 256 KiB: small enough that a read's data is still
 // in the CPU cache when it is written out (measured in docs/disk-io.md), large enough
 // that system calls cost nothing.
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -15,6 +14,8 @@
 #include "disk/flat_create.hpp"
 #include "disk/new_file.hpp"
 #include "disk/vhdx_create.hpp"
+#include "util/parallel.hpp"
+#include "util/worker_buffers.hpp"
 #include "util/worker_threads.hpp"
 #include "util/zero.hpp"
 #include "hvr/disk_convert.hpp"
@@ -26,33 +27,39 @@ namespace {
 
 constexpr uint64_t kPiece = 256 * 1024;
 constexpr uint64_t kMiB = 1 << 20;
-constexpr uint64_t kProgressStep = 64 * kMiB;
 
-// Hands out the pieces of a range list, in order, to any number of threads.
-class PieceCursor {
+// The pieces of a sorted range list, numbered in order. Pieces end on kPiece boundaries of
+// the virtual disk, so they line up with blocks. Piece i is found by a binary search over
+// each range's first piece number: a list of the pieces themselves would take 128 MiB for
+// a full 2 TiB disk.
+class Pieces {
  public:
-  explicit PieceCursor(const RangeList& ranges) : ranges_(ranges) {}
-
-  bool Next(ByteRange* piece) {
-    std::lock_guard lock(mu_);
-    while (index_ < ranges_.size() && offset_ >= ranges_[index_].end()) {
-      ++index_;
-      if (index_ < ranges_.size()) offset_ = ranges_[index_].offset;
+  explicit Pieces(const RangeList& ranges) : ranges_(ranges) {
+    first_.reserve(ranges.size());
+    for (const ByteRange& range : ranges) {
+      first_.push_back(count_);
+      if (range.length != 0) count_ += (range.end() - 1) / kPiece - range.offset / kPiece + 1;
     }
-    if (index_ >= ranges_.size()) return false;
-    if (offset_ < ranges_[index_].offset) offset_ = ranges_[index_].offset;
-    // Pieces end on kPiece boundaries of the virtual disk, so they line up with blocks.
-    const uint64_t end = std::min(ranges_[index_].end(), (offset_ / kPiece + 1) * kPiece);
-    *piece = {offset_, end - offset_};
-    offset_ = end;
-    return true;
+  }
+
+  uint64_t count() const { return count_; }
+
+  // Piece `i` < count().
+  ByteRange operator[](uint64_t i) const {
+    // The last range whose first piece is at most i; empty ranges share their number with
+    // the next range, which upper_bound steps past.
+    const size_t r = static_cast<size_t>(std::upper_bound(first_.begin(), first_.end(), i) - first_.begin()) - 1;
+    const ByteRange& range = ranges_[r];
+    const uint64_t boundary = (range.offset / kPiece + (i - first_[r])) * kPiece;
+    const uint64_t begin = std::max(boundary, range.offset);
+    const uint64_t end = std::min(range.end(), boundary + kPiece);
+    return {begin, end - begin};
   }
 
  private:
-  std::mutex mu_;
   const RangeList& ranges_;
-  size_t index_ = 0;
-  uint64_t offset_ = 0;
+  std::vector<uint64_t> first_;
+  uint64_t count_ = 0;
 };
 
 Status LayOut(File& file, ConvertTarget target, const DiskInfo& source, uint64_t size, uint32_t block_size) {
@@ -135,48 +142,28 @@ Result<ConvertStats> ConvertDisk(const DiskReader& source, const std::string& de
   write.open.format = format;
   HVR_ASSIGN_OR_RETURN(auto writer, OpenDiskForWrite(file.temp_path(), write));
 
-  int threads = options.threads;
-  if (threads <= 0) threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
-  PieceCursor cursor(ranges);
-  std::mutex mu;  // guards the fields below and serialises progress callbacks
-  Status failure;
-  uint64_t done = 0;
-  uint64_t reported = 0;
-  std::atomic<bool> stop{false};
+  // One worker per core, up to four: a conversion is bound by the disk beyond that.
+  const unsigned requested = options.threads > 0 ? static_cast<unsigned>(options.threads)
+                                                 : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  const Pieces pieces(ranges);
+  const unsigned workers = WorkerCount(requested, pieces.count());
+  WorkerBuffers buffers(kPiece, workers, 1);
+  ProgressMeter progress(options.progress, total);
   std::atomic<uint64_t> written{0};
-
-  const auto work = [&] {
-    std::vector<uint8_t> buffer(kPiece);
-    ByteRange piece;
-    while (!stop && cursor.Next(&piece)) {
-      Status s = CancelToken::Check(options.cancel, "convert");
-      const std::span<uint8_t> data(buffer.data(), static_cast<size_t>(piece.length));
-      if (s.ok()) s = source.Read(piece.offset, data);
-      if (s.ok()) {
-        s = ForEachZeroRun(piece.offset, data, [&](uint64_t at, uint64_t length, bool zero) -> Status {
+  HVR_RETURN_IF_ERROR(ParallelFor(
+      pieces.count(), workers, options.cancel, "convert", [&](uint64_t item, unsigned worker) -> Status {
+        const ByteRange piece = pieces[item];
+        HVR_ASSIGN_OR_RETURN(const std::span<uint8_t> whole, buffers.Get(worker, 0));
+        const std::span<uint8_t> data = whole.first(static_cast<size_t>(piece.length));
+        HVR_RETURN_IF_ERROR(source.Read(piece.offset, data));
+        HVR_RETURN_IF_ERROR(ForEachZeroRun(piece.offset, data, [&](uint64_t at, uint64_t length, bool zero) -> Status {
           if (zero) return Ok();  // the destination is all zeros already
           written += length;
-          return writer->Write(at, std::span(data.data() + (at - piece.offset), static_cast<size_t>(length)));
-        });
-      }
-      std::lock_guard lock(mu);
-      if (!s.ok()) {
-        if (failure.ok()) failure = s;
-        stop = true;
-        return;
-      }
-      done += piece.length;
-      if (options.progress && (done - reported >= kProgressStep || done == total)) {
-        reported = done;
-        options.progress(done, total);
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
-  HVR_RETURN_IF_ERROR(failure);
+          return writer->Write(at, data.subspan(static_cast<size_t>(at - piece.offset), static_cast<size_t>(length)));
+        }));
+        progress.Add(piece.length);
+        return Ok();
+      }));
 
   // VHDX metadata always commits through its log, which syncs; raw and fixed VHD
   // destinations sync only when asked.

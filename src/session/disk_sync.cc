@@ -4,7 +4,7 @@
 #include <atomic>
 #include <cstring>
 
-#include "diff/parallel.hpp"
+#include "util/parallel.hpp"
 #include "util/align.hpp"
 #include "util/worker_buffers.hpp"
 #include "util/zero.hpp"

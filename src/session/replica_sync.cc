@@ -7,7 +7,7 @@
 #include "diff/allocation_map.hpp"
 #include "diff/chunk_hash.hpp"
 #include "diff/chunk_work.hpp"
-#include "diff/parallel.hpp"
+#include "util/parallel.hpp"
 #include "store/page_writer.hpp"
 
 namespace hvr {

@@ -15,6 +15,7 @@
 #include "store/time_text.hpp"
 #include "store/validation.hpp"
 #include "util/ascii.hpp"
+#include "util/catch_all.hpp"
 
 namespace hvr::azure {
 namespace {
@@ -112,10 +113,8 @@ awaitable<void> AzureStore::Finish(Task<T> op, Handler<T> handler) {
   std::optional<Result<T>> result;
   try {
     result.emplace(co_await std::move(op));
-  } catch (const std::bad_alloc&) {
-    result.emplace(Error(Code::kLowMemory, "out of memory"));
-  } catch (const std::exception& e) {
-    result.emplace(Error(Code::kInternal, e.what()));
+  } catch (...) {
+    result.emplace(CurrentExceptionAsError(""));
   }
   if (!result->ok()) result.emplace(result->error().WithContext(description_));
   Complete<T>(std::move(handler), std::move(*result));

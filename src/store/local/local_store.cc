@@ -5,9 +5,9 @@
 #include <system_error>
 #include <thread>
 
-#include "store/catch_all.hpp"
 #include "store/range_set.hpp"
 #include "store/validation.hpp"
+#include "util/catch_all.hpp"
 #include "util/file.hpp"
 #include "util/path.hpp"
 

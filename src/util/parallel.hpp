@@ -1,5 +1,5 @@
-// The worker pool behind hashing and diffing: a fixed number of threads take work items
-// in order from a shared counter, so at most `threads` items are in flight and memory
+// The worker pool behind hashing, diffing, resyncing and converting: a fixed number of
+// threads take work items in order from a shared counter, so at most `threads` items are in flight and memory
 // stays at one buffer set per worker, whatever the disk size.
 #pragma once
 

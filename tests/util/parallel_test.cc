@@ -1,6 +1,6 @@
 // The worker pool behind hashing and diffing: every item once, never more workers than
 // asked, the lowest failing item's error, cancellation and exceptions as errors.
-#include "diff/parallel.hpp"
+#include "util/parallel.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,12 +1,13 @@
-#include "diff/parallel.hpp"
+#include "util/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <exception>
-#include <new>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "util/catch_all.hpp"
 
 namespace hvr {
 
@@ -38,15 +39,7 @@ Status ParallelFor(uint64_t items, unsigned workers, const CancelToken* cancel, 
       const uint64_t item = next.fetch_add(1, std::memory_order_relaxed);
       if (item >= items) return;
       Status status = CancelToken::Check(cancel, what);
-      if (status.ok()) {
-        try {
-          status = work(item, worker);
-        } catch (const std::bad_alloc&) {
-          status = Error(Code::kLowMemory, std::string(what) + ": out of memory");
-        } catch (const std::exception& e) {
-          status = Error(Code::kInternal, std::string(what) + ": " + e.what());
-        }
-      }
+      if (status.ok()) status = CatchAll<void>(what, [&] { return work(item, worker); });
       if (!status.ok()) return record(item, std::move(status));
     }
   };
