@@ -12,9 +12,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "disk/byte_ranges.hpp"
 #include "disk/image_file.hpp"
 #include "hvr/disk.hpp"
+#include "util/range_set.hpp"
 
 namespace hvr {
 

@@ -1,5 +1,5 @@
 // Converting a disk to another format (ConvertDisk). Workers (ParallelFor) take pieces of
-// the source's allocated ranges in order, read each into their own buffer and write its
+// the source's allocated ranges (RangePieces) in order, read each into their own buffer and write its
 // non-zero runs to a new, all-zero destination, so zero data is never written and the
 // destination stays sparse. Pieces are 256 KiB: small enough that a read's data is still
 // in the CPU cache when it is written out (measured in docs/disk-io.md), large enough
@@ -9,12 +9,12 @@
 #include <thread>
 #include <vector>
 
-#include "disk/byte_ranges.hpp"
 #include "disk/disk_checks.hpp"
 #include "disk/flat_create.hpp"
 #include "disk/new_file.hpp"
 #include "disk/vhdx_create.hpp"
 #include "util/parallel.hpp"
+#include "util/range_set.hpp"
 #include "util/worker_buffers.hpp"
 #include "util/worker_threads.hpp"
 #include "util/zero.hpp"
@@ -27,40 +27,6 @@ namespace {
 
 constexpr uint64_t kPiece = 256 * 1024;
 constexpr uint64_t kMiB = 1 << 20;
-
-// The pieces of a sorted range list, numbered in order. Pieces end on kPiece boundaries of
-// the virtual disk, so they line up with blocks. Piece i is found by a binary search over
-// each range's first piece number: a list of the pieces themselves would take 128 MiB for
-// a full 2 TiB disk.
-class Pieces {
- public:
-  explicit Pieces(const RangeList& ranges) : ranges_(ranges) {
-    first_.reserve(ranges.size());
-    for (const ByteRange& range : ranges) {
-      first_.push_back(count_);
-      if (range.length != 0) count_ += (range.end() - 1) / kPiece - range.offset / kPiece + 1;
-    }
-  }
-
-  uint64_t count() const { return count_; }
-
-  // Piece `i` < count().
-  ByteRange operator[](uint64_t i) const {
-    // The last range whose first piece is at most i; empty ranges share their number with
-    // the next range, which upper_bound steps past.
-    const size_t r = static_cast<size_t>(std::upper_bound(first_.begin(), first_.end(), i) - first_.begin()) - 1;
-    const ByteRange& range = ranges_[r];
-    const uint64_t boundary = (range.offset / kPiece + (i - first_[r])) * kPiece;
-    const uint64_t begin = std::max(boundary, range.offset);
-    const uint64_t end = std::min(range.end(), boundary + kPiece);
-    return {begin, end - begin};
-  }
-
- private:
-  const RangeList& ranges_;
-  std::vector<uint64_t> first_;
-  uint64_t count_ = 0;
-};
 
 Status LayOut(File& file, ConvertTarget target, const DiskInfo& source, uint64_t size, uint32_t block_size) {
   switch (target) {
@@ -145,7 +111,7 @@ Result<ConvertStats> ConvertDisk(const DiskReader& source, const std::string& de
   // One worker per core, up to four: a conversion is bound by the disk beyond that.
   const unsigned requested = options.threads > 0 ? static_cast<unsigned>(options.threads)
                                                  : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-  const Pieces pieces(ranges);
+  const RangePieces pieces(ranges, kPiece);
   const unsigned workers = WorkerCount(requested, pieces.count());
   WorkerBuffers buffers(kPiece, workers, 1);
   ProgressMeter progress(options.progress, total);

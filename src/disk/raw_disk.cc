@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "disk/byte_ranges.hpp"
 #include "disk/disk_checks.hpp"
+#include "util/range_set.hpp"
 #include "util/zero.hpp"
 
 namespace hvr {

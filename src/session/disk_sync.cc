@@ -4,8 +4,9 @@
 #include <atomic>
 #include <cstring>
 
-#include "util/parallel.hpp"
 #include "util/align.hpp"
+#include "util/parallel.hpp"
+#include "util/range_set.hpp"
 #include "util/worker_buffers.hpp"
 #include "util/zero.hpp"
 
@@ -13,30 +14,6 @@ namespace hvr {
 namespace {
 
 constexpr uint64_t kPiece = 4u << 20;  // one read from the store
-
-// `ranges` sorted, joined, clipped to `size` and cut at multiples of kPiece.
-std::vector<ByteRange> Pieces(std::vector<ByteRange> ranges, uint64_t size) {
-  std::sort(ranges.begin(), ranges.end(), [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
-  std::vector<ByteRange> joined;
-  for (ByteRange r : ranges) {
-    if (r.offset >= size) continue;
-    r.length = std::min(r.end(), size) - r.offset;
-    if (!joined.empty() && r.offset <= joined.back().end()) {
-      joined.back().length = std::max(joined.back().end(), r.end()) - joined.back().offset;
-    } else if (r.length) {
-      joined.push_back(r);
-    }
-  }
-  std::vector<ByteRange> pieces;
-  for (const ByteRange& r : joined) {
-    for (uint64_t at = r.offset; at < r.end();) {
-      const uint64_t end = std::min(r.end(), (at / kPiece + 1) * kPiece);
-      pieces.push_back({at, end - at});
-      at = end;
-    }
-  }
-  return pieces;
-}
 
 Status WriteRun(DiskWriter& destination, uint64_t offset, std::span<const uint8_t> data) {
   return IsAllZero(data) ? destination.WriteZeros(offset, data.size()) : destination.Write(offset, data);
@@ -48,13 +25,14 @@ Result<DiskSyncStats> CopyRanges(const DiskReader& source, DiskWriter& destinati
                                  const std::vector<ByteRange>& ranges, unsigned threads,
                                  const CancelToken* cancel) {
   const uint64_t size = std::min(source.info().virtual_size, destination.info().virtual_size);
-  const std::vector<ByteRange> pieces = Pieces(ranges, size);
+  const RangeList joined = RangeSet(ranges).Ranges(size);
+  const RangePieces pieces(joined, kPiece);
   std::atomic<uint64_t> moved{0};
-  const unsigned workers = WorkerCount(threads, pieces.size());
+  const unsigned workers = WorkerCount(threads, pieces.count());
   WorkerBuffers buffers(kPiece, workers, 1);
-  HVR_RETURN_IF_ERROR(ParallelFor(pieces.size(), workers, cancel, "failback",
+  HVR_RETURN_IF_ERROR(ParallelFor(pieces.count(), workers, cancel, "failback",
                                   [&](uint64_t item, unsigned worker) -> Status {
-                                    const ByteRange& piece = pieces[item];
+                                    const ByteRange piece = pieces[item];
                                     HVR_ASSIGN_OR_RETURN(const std::span<uint8_t> whole, buffers.Get(worker, 0));
                                     const std::span<uint8_t> data = whole.first(piece.length);
                                     HVR_RETURN_IF_ERROR(source.Read(piece.offset, data));
@@ -76,14 +54,15 @@ Result<DiskSyncStats> CopyDiffering(const DiskReader& source, DiskWriter& destin
     const uint64_t begin = RoundDown(r.offset, chunk_size);
     r = {begin, RoundUp(r.end(), chunk_size) - begin};
   }
-  const std::vector<ByteRange> pieces = Pieces(std::move(ranges), size);
+  const RangeList joined = RangeSet(ranges).Ranges(size);
+  const RangePieces pieces(joined, kPiece);
   const uint64_t source_size = source.info().virtual_size;
   std::atomic<uint64_t> read{0}, written{0};
-  const unsigned workers = WorkerCount(threads, pieces.size());
+  const unsigned workers = WorkerCount(threads, pieces.count());
   WorkerBuffers buffers(kPiece, workers, 2);
   HVR_RETURN_IF_ERROR(ParallelFor(
-      pieces.size(), workers, cancel, "failback", [&](uint64_t item, unsigned worker) -> Status {
-        const ByteRange& piece = pieces[item];
+      pieces.count(), workers, cancel, "failback", [&](uint64_t item, unsigned worker) -> Status {
+        const ByteRange piece = pieces[item];
         HVR_ASSIGN_OR_RETURN(const std::span<uint8_t> source_buffer, buffers.Get(worker, 0));
         HVR_ASSIGN_OR_RETURN(const std::span<uint8_t> destination_buffer, buffers.Get(worker, 1));
         const std::span<uint8_t> theirs = source_buffer.first(piece.length);

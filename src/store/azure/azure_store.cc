@@ -10,12 +10,12 @@
 #include "store/azure/co_result.hpp"
 #include "store/azure/crypto.hpp"
 #include "store/azure/shared_key.hpp"
-#include "store/range_set.hpp"
 #include "store/redact.hpp"
 #include "store/time_text.hpp"
 #include "store/validation.hpp"
 #include "util/ascii.hpp"
 #include "util/catch_all.hpp"
+#include "util/range_set.hpp"
 
 namespace hvr::azure {
 namespace {

@@ -9,13 +9,14 @@
 #include "hvr/guid.hpp"
 #include "store/local/json_file.hpp"
 #include "store/local/lease_file.hpp"
-#include "store/range_set.hpp"
 #include "store/time_text.hpp"
 #include "store/validation.hpp"
 #include "platform/file_lock.hpp"
 #include "util/file.hpp"
 #include "util/hex.hpp"
 #include "util/path.hpp"
+#include "util/range_set.hpp"
+#include "util/zero.hpp"
 
 namespace hvr {
 namespace {
@@ -66,10 +67,6 @@ Result<std::vector<std::string>> ListDirectory(const std::string& path) {
   }
   if (ec) return SystemError(ec, "list folder " + path);
   return names;
-}
-
-bool AllZero(std::span<const uint8_t> bytes) {
-  return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
 }
 
 // Subtracts `filled` (sorted, inside `ranges`) from `ranges`.
@@ -250,7 +247,7 @@ Status LocalDisk::SaveUndo(uint64_t offset, uint64_t length) {
         const uint64_t n = std::min(kCopyPiece, d.length - done);
         buffer.resize(static_cast<size_t>(n));
         HVR_RETURN_IF_ERROR(data_.ReadAt(d.offset + done, buffer));
-        if (AllZero(buffer)) {
+        if (IsAllZero(buffer)) {
           HVR_RETURN_IF_ERROR(log.AppendZeros(d.offset + done, n));
         } else {
           HVR_RETURN_IF_ERROR(log.Append(d.offset + done, buffer));

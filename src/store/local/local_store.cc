@@ -5,11 +5,12 @@
 #include <system_error>
 #include <thread>
 
-#include "store/range_set.hpp"
 #include "store/validation.hpp"
 #include "util/catch_all.hpp"
 #include "util/file.hpp"
 #include "util/path.hpp"
+#include "util/range_set.hpp"
+#include "util/zero.hpp"
 
 namespace hvr {
 namespace {
@@ -17,10 +18,6 @@ namespace {
 // Copies move through buffers of this size; only non-zero pieces of this size are written.
 constexpr uint64_t kCopyChunk = uint64_t{4} << 20;
 constexpr size_t kSparsePiece = 64 * 1024;
-
-bool AllZero(std::span<const uint8_t> bytes) {
-  return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
-}
 
 }  // namespace
 
@@ -197,7 +194,7 @@ Status LocalStore::CopySnapshot(const std::string& name, const std::string& snap
         for (size_t p = 0; p < buffer.size(); p += kSparsePiece) {
           const auto piece = std::span<const uint8_t>(buffer).subspan(
               p, std::min(kSparsePiece, buffer.size() - p));
-          if (!AllZero(piece)) HVR_RETURN_IF_ERROR(out.WriteAt(range.offset + done + p, piece));
+          if (!IsAllZero(piece)) HVR_RETURN_IF_ERROR(out.WriteAt(range.offset + done + p, piece));
         }
         done += n;
       }

@@ -22,8 +22,8 @@
 
 #include "hvr/byte_range.hpp"
 #include "hvr/error.hpp"
-#include "store/range_set.hpp"
 #include "util/file.hpp"
+#include "util/range_set.hpp"
 
 namespace hvr {
 
