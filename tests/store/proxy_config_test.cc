@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "store/azure/http_transport.hpp"
+#include "store/azure/proxy_config.hpp"
 #include "test_util/result_assertions.hpp"
 
 namespace hvr::azure {

@@ -31,6 +31,7 @@
 #include "hvr/store_options.hpp"
 #include "store/azure/async_semaphore.hpp"
 #include "store/azure/azure_target.hpp"
+#include "store/azure/proxy_config.hpp"
 
 namespace hvr::azure {
 
@@ -55,19 +56,6 @@ struct SendResult {
   // have received it (and carried it out).
   bool request_left = false;
 };
-
-// An HTTP proxy reached with CONNECT.
-struct ProxyConfig {
-  std::string host;
-  uint16_t port = 0;
-  std::string authorization;  // "Basic ..." or empty
-  std::string display;        // "http://user:REDACTED@host:port" for messages
-};
-
-// The proxy for `endpoint`: `configured` when set ("" for none), else the environment
-// (HTTPS_PROXY or HTTP_PROXY, NO_PROXY), never for loopback endpoints.
-Result<std::optional<ProxyConfig>> ResolveProxy(const std::optional<std::string>& configured,
-                                                const Endpoint& endpoint);
 
 struct TransportConfig {
   Endpoint endpoint;
