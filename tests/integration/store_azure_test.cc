@@ -115,7 +115,7 @@ TEST(AzureStoreTest, RequestsCarryVersionRequestIdUserAgentAndSignature) {
     ids.insert(head.substr(at, 60));
   }
   EXPECT_EQ(ids.size(), heads.size()) << "request ids must differ";
-  EXPECT_NE(heads.back().find("Content-MD5: "), std::string::npos) << "Put Page carries its MD5";
+  EXPECT_NE(heads.back().find("x-ms-content-crc64: "), std::string::npos) << "Put Page carries its CRC-64";
 }
 
 TEST(AzureStoreTest, AWrongAccountKeyIsANonRecoverableAuthenticationFailure) {

@@ -1,5 +1,5 @@
 // The few cryptographic pieces Azure needs, all from OpenSSL: base64, HMAC-SHA256
-// (Shared Key and SAS signatures), MD5 (transactional Content-MD5), SHA-256 (the hash of
+// (Shared Key and SAS signatures), MD5 (the Content-MD5 of ranges read), SHA-256 (the hash of
 // a customer-provided key), and base64url and SHA-1 (the JWT client assertion of Entra
 // ID and its certificate thumbprint).
 #pragma once
