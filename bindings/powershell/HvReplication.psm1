@@ -1,20 +1,16 @@
 # HvReplication: hvr from PowerShell, through P/Invoke (docs/powershell.md).
 #
-# The module compiles the C# layer (Hvr*.cs) with Add-Type, binds it to libhvr (HVR_LIBRARY,
-# then this folder, then the system), and defines cmdlets shaped like the Hyper-V module's.
-# Every cmdlet is a thin shell over the C# wrappers, which tests/bindings runs under Mono
-# against the real library; what is here is parameter binding, paths, ShouldProcess,
-# progress and errors. Works in Windows PowerShell 5.1 and PowerShell 7.
+# The manifest loads the C# layer (Hvr*.cs, compiled once into HvReplication.dll by
+# HvReplication.csproj) before this file runs; here it is bound to libhvr (HVR_LIBRARY, then
+# this folder, then the system), and the cmdlets shaped like the Hyper-V module's are
+# defined. Every cmdlet is a thin shell over the C# wrappers; what is here is parameter
+# binding, paths, ShouldProcess, progress and errors. Works in Windows PowerShell 5.1 and
+# PowerShell 7.
 
 Set-StrictMode -Version 3.0
 
 #region Loading
 
-$script:Sources = @('HvrNative.cs', 'HvrInterop.cs', 'HvrCore.cs', 'HvrDisks.cs', 'HvrChunkDiff.cs',
-                    'HvrReplicaLogs.cs', 'HvrStores.cs', 'HvrReplication.cs')
-if (-not ('Hvr.HvrNative' -as [type])) {
-    Add-Type -Path ($script:Sources | ForEach-Object { Join-Path $PSScriptRoot $_ })
-}
 try {
     [Hvr.HvrLibrary]::Initialize($PSScriptRoot)
 } catch {
