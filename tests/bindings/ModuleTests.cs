@@ -44,12 +44,13 @@ namespace HvrBindingsTest
         // cmdlet's parameter.
         private static readonly HashSet<string> BuildsAnObjectOnly = new HashSet<string>(new[] { "New-HvrStoreOption" });
 
-        // Members of PowerShell's own types (PSCmdlet, ErrorRecord, PSObject, SessionState),
-        // which Mono does not have to reflect on.
+        // Members of PowerShell's own types (PSCmdlet, ErrorRecord, PSObject, SessionState,
+        // CommandInfo), which Mono does not have to reflect on.
         private static readonly HashSet<string> PowerShellMembers = new HashSet<string>(new[]
         {
             "ShouldProcess", "ThrowTerminatingError", "WriteError", "SessionState", "Path",
-            "GetUnresolvedProviderPathFromPSPath", "ParameterSetName", "PSObject", "TypeNames", "Exception"
+            "GetUnresolvedProviderPathFromPSPath", "ParameterSetName", "PSObject", "TypeNames", "Exception",
+            "Parameters"
         });
 
         // .NET types whose members the module uses on values that are not the layer's.
