@@ -2,12 +2,12 @@
 using System.Management.Automation;
 using Xunit;
 using static HvReplication.Tests.Properties;
+using static HvReplication.Tests.Tools;
 
 namespace HvReplication.Tests;
 
 public sealed class DiskTests : IClassFixture<PowerShellSession>
 {
-    private const int MiB = 1 << 20;
     private readonly PowerShellSession ps;
 
     public DiskTests(PowerShellSession ps) { this.ps = ps; }

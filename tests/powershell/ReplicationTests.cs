@@ -5,12 +5,12 @@
 using System.Management.Automation;
 using Xunit;
 using static HvReplication.Tests.Properties;
+using static HvReplication.Tests.Tools;
 
 namespace HvReplication.Tests;
 
 public sealed class ReplicationTests : IClassFixture<PowerShellSession>
 {
-    private const int MiB = 1 << 20;
     private readonly PowerShellSession ps;
 
     public ReplicationTests(PowerShellSession ps) { this.ps = ps; }

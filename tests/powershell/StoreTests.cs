@@ -3,12 +3,12 @@
 using System.Management.Automation;
 using Xunit;
 using static HvReplication.Tests.Properties;
+using static HvReplication.Tests.Tools;
 
 namespace HvReplication.Tests;
 
 public sealed class StoreTests : IClassFixture<PowerShellSession>, IClassFixture<Azurite>
 {
-    private const int MiB = 1 << 20;
     private readonly PowerShellSession ps;
     private readonly Azurite azurite;
 

@@ -6,6 +6,8 @@ namespace HvReplication.Tests;
 
 public static class Tools
 {
+    public const int MiB = 1 << 20;
+
     public static string Run(string program, params string[] arguments)
     {
         ProcessStartInfo start = new(program) { RedirectStandardOutput = true, RedirectStandardError = true };
