@@ -31,8 +31,5 @@ install(FILES ${PROJECT_BINARY_DIR}/hvrConfig.cmake ${PROJECT_BINARY_DIR}/hvrCon
 configure_file(${PROJECT_SOURCE_DIR}/cmake/hvr.pc.in ${PROJECT_BINARY_DIR}/hvr.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/hvr.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
-# The PowerShell module, as source: Import-Module compiles its C# files with Add-Type
-# (docs/powershell.md).
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/bindings/powershell/
-  DESTINATION ${CMAKE_INSTALL_DATADIR}/hvr/powershell/HvReplication
-  FILES_MATCHING PATTERN "*.cs" PATTERN "*.psm1" PATTERN "*.psd1")
+# The PowerShell module is built and installed by cmake/HvrPowerShell.cmake (it needs the
+# .NET SDK).

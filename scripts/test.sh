@@ -51,6 +51,11 @@ for preset in "${presets[@]}"; do
   summary+=("$preset: $((count - failed)) passed, $failed failed")
 done
 
+# The PowerShell module needs the .NET SDK, which a fresh Debian 12 lacks (docs/powershell.md).
+if ! command -v dotnet >/dev/null 2>&1; then
+  summary+=("PowerShell 7 tests skipped: the .NET SDK (dotnet) is not installed, so the module is not built")
+fi
+
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"

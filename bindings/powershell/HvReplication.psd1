@@ -2,17 +2,19 @@
 # .psm1: only what FunctionsToExport lists is the module's interface; the other functions
 # of the .psm1 are its helpers. tests/bindings checks that this list is exactly the
 # functions of the .psm1 that carry help, that their verbs are approved, and that
-# ModuleVersion is the library's version.
+# ModuleVersion is the library's version. HvReplication.dll is the C# layer (Hvr*.cs) that
+# HvReplication.csproj compiles; loading it as a nested module makes its types known before
+# the .psm1 runs.
 @{
     RootModule           = 'HvReplication.psm1'
+    NestedModules        = @('HvReplication.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '99ee05d8-332a-42a4-9700-9315ab245581'
     Author               = 'hvr'
     Description          = 'Hyper-V virtual disks, Hyper-V Replica Logs, Azure page-blob replicas, and VM replication with failover and failback through libhvr (P/Invoke).'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FileList             = @('HvReplication.psm1', 'HvrNative.cs', 'HvrInterop.cs', 'HvrCore.cs', 'HvrDisks.cs',
-                             'HvrChunkDiff.cs', 'HvrReplicaLogs.cs', 'HvrStores.cs', 'HvrReplication.cs')
+    FileList             = @('HvReplication.psm1', 'HvReplication.dll')
 
     FunctionsToExport    = @(
         # Library

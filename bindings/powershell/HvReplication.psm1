@@ -1,20 +1,16 @@
 # HvReplication: hvr from PowerShell, through P/Invoke (docs/powershell.md).
 #
-# The module compiles the C# layer (Hvr*.cs) with Add-Type, binds it to libhvr (HVR_LIBRARY,
-# then this folder, then the system), and defines cmdlets shaped like the Hyper-V module's.
-# Every cmdlet is a thin shell over the C# wrappers, which tests/bindings runs under Mono
-# against the real library; what is here is parameter binding, paths, ShouldProcess,
-# progress and errors. Works in Windows PowerShell 5.1 and PowerShell 7.
+# The manifest loads the C# layer (Hvr*.cs, compiled once into HvReplication.dll by
+# HvReplication.csproj) before this file runs; here it is bound to libhvr (HVR_LIBRARY, then
+# this folder, then the system), and the cmdlets shaped like the Hyper-V module's are
+# defined. Every cmdlet is a thin shell over the C# wrappers; what is here is parameter
+# binding, paths, ShouldProcess, progress and errors. Works in Windows PowerShell 5.1 and
+# PowerShell 7; tests/powershell runs it in PowerShell 7.
 
 Set-StrictMode -Version 3.0
 
 #region Loading
 
-$script:Sources = @('HvrNative.cs', 'HvrInterop.cs', 'HvrCore.cs', 'HvrDisks.cs', 'HvrChunkDiff.cs',
-                    'HvrReplicaLogs.cs', 'HvrStores.cs', 'HvrReplication.cs')
-if (-not ('Hvr.HvrNative' -as [type])) {
-    Add-Type -Path ($script:Sources | ForEach-Object { Join-Path $PSScriptRoot $_ })
-}
 try {
     [Hvr.HvrLibrary]::Initialize($PSScriptRoot)
 } catch {
@@ -148,12 +144,23 @@ function ConvertTo-HvrManifestObject {
     }
 }
 
+# A JSON document of the library, its strings kept as written. PowerShell 7's ConvertFrom-Json
+# turns strings that look like dates into DateTime, so a recovery point's id (a timestamp)
+# would come back as a date and no longer name the point; -DateKind String (PowerShell 7.5
+# and later) keeps it. Windows PowerShell 5.1 never converts them.
+$script:JsonHasDateKind = (Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')
+function ConvertFrom-HvrJson {
+    param([Parameter(Mandatory)] [string] $Json)
+    if ($script:JsonHasDateKind) { ConvertFrom-Json -InputObject $Json -DateKind String }
+    else { ConvertFrom-Json -InputObject $Json }
+}
+
 # The elements of a JSON array. Windows PowerShell 5.1's ConvertFrom-Json outputs an array
 # as one object and PowerShell 7's enumerates it; foreach over the parenthesised call
 # enumerates both.
 function ConvertFrom-HvrJsonArray {
     param([Parameter(Mandatory)] [string] $Json)
-    foreach ($item in (ConvertFrom-Json -InputObject $Json)) { $item }
+    foreach ($item in (ConvertFrom-HvrJson -Json $Json)) { $item }
 }
 
 # A store's recovery-point listing (JSON) as objects.
@@ -219,7 +226,7 @@ function ConvertFrom-HvrUnixTime {
 function ConvertTo-HvrReplicationObject {
     param([Parameter(Mandatory)] [Hvr.Session] $Session)
     $status = $Session.GetStatus()
-    $document = ConvertFrom-Json -InputObject $Session.StatusJson()
+    $document = ConvertFrom-HvrJson -Json $Session.StatusJson()
     $lastError = $null
     if ($null -ne $document.last_error) { $lastError = $document.last_error.message }
     $disks = foreach ($disk in $document.disks) {
@@ -260,7 +267,7 @@ function ConvertTo-HvrReplicationObject {
 # The JSON of a failed-over VM (failover, test failover) as an object.
 function ConvertFrom-HvrFailoverVMJson {
     param([Parameter(Mandatory)] [string] $Json, [Parameter(Mandatory)] [string] $StateDir)
-    $vm = ConvertFrom-Json -InputObject $Json
+    $vm = ConvertFrom-HvrJson -Json $Json
     $disks = foreach ($disk in $vm.disks) {
         [pscustomobject]@{
             PSTypeName  = 'Hvr.FailoverDisk'
@@ -848,7 +855,7 @@ function Get-HvrReplicaDisk {
     begin {
         try {
             $store = Open-HvrStore -Cmdlet $PSCmdlet -Target $Target -StoreOption $StoreOption
-            try { $listing = $store.ListJson() | ConvertFrom-Json } finally { $store.Dispose() }
+            try { $listing = ConvertFrom-HvrJson -Json $store.ListJson() } finally { $store.Dispose() }
         } catch { Stop-HvrCommand -ErrorRecord $_ -Cmdlet $PSCmdlet }
         $wanted = New-Object System.Collections.Generic.List[string]
     }
@@ -887,7 +894,8 @@ function Send-HvrDisk {
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)] [Alias('FullName')] [string] $Path,
         [Parameter(Mandatory, Position = 1)] [string] $Target,
-        [Parameter(Position = 2, ValueFromPipelineByPropertyName)] [Alias('DiskName')] [string] $Name,
+        # Not from the pipeline: a piped file's Name (disk0.vhdx) would name the replica disk.
+        [Parameter(Position = 2)] [Alias('DiskName')] [string] $Name,
         [Hvr.StoreOptions] $StoreOption
     )
     process {
@@ -1013,7 +1021,7 @@ function Get-HvrRecoveryPoint {
                 try {
                     $session = Open-HvrSession -Cmdlet $PSCmdlet -StateDir $dir -ReadOnly
                     try {
-                        $vmName = (ConvertFrom-Json -InputObject $session.StatusJson()).vm_name
+                        $vmName = (ConvertFrom-HvrJson -Json $session.StatusJson()).vm_name
                         foreach ($point in (ConvertFrom-HvrJsonArray -Json $session.RecoveryPointsJson())) {
                             [pscustomobject]@{
                                 PSTypeName            = 'Hvr.VMRecoveryPoint'
@@ -1339,7 +1347,7 @@ function Measure-HvrReplication {
                 $session = Open-HvrSession -Cmdlet $PSCmdlet -StateDir $dir -ReadOnly
                 try {
                     $replication = ConvertTo-HvrReplicationObject -Session $session
-                    $document = ConvertFrom-Json -InputObject $session.StatusJson()
+                    $document = ConvertFrom-HvrJson -Json $session.StatusJson()
                 } finally { $session.Dispose() }
                 $r = if ($SinceProtection) { $document.lifetime_statistics } else { $document.statistics }
                 $lastCycle = $null
@@ -1602,7 +1610,7 @@ function Start-HvrFailback {
             $session = Open-HvrSession -Cmdlet $PSCmdlet -StateDir $StateDir -HvrHost $HvrHost
             try {
                 $operation = if ($SyncOnly) { $session.StartFailbackSync($folder) } else { $session.StartFailbackComplete($folder) }
-                $report = ConvertFrom-Json -InputObject (Wait-HvrSessionOperation -Operation $operation -Session $session `
+                $report = ConvertFrom-HvrJson -Json (Wait-HvrSessionOperation -Operation $operation -Session $session `
                     -Activity "$what ($StateDir)")
                 $disks = foreach ($disk in $report.disks) {
                     [pscustomobject]@{

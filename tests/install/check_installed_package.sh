@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the build into a temporary prefix, then builds examples/embed.c against it the
 # two ways a consumer would (CMake's find_package and pkg-config) and runs both; checks the
-# PowerShell module is installed and its C# layer compiles there.
+# PowerShell module is installed whole when the build made it (the .NET SDK was found).
 set -euo pipefail
 build=$1
 source=$2
@@ -19,12 +19,16 @@ soname=$(objdump -p "$lib/libhvr.so" | awk '/SONAME/ {print $2}')
 [[ -f "$work/prefix/include/hvr.h" && -f "$work/prefix/include/hvr/error.hpp" ]] ||
   { echo "headers not installed"; exit 1; }
 
-# The PowerShell module: its files, and its C# layer compiling as installed.
+# The PowerShell module: manifest, script, the compiled C# layer and the native library.
 module="$work/prefix/share/hvr/powershell/HvReplication"
-[[ -f "$module/HvReplication.psd1" && -f "$module/HvReplication.psm1" && -f "$module/HvrNative.cs" ]] ||
-  { echo "PowerShell module not installed in $module"; exit 1; }
-if command -v mcs >/dev/null; then
-  mcs -nologo -langversion:5 -target:library -out:"$work/HvReplication.dll" "$module"/*.cs
+if [[ -f "$build/powershell/HvReplication/HvReplication.dll" ]]; then
+  for file in HvReplication.psd1 HvReplication.psm1 HvReplication.dll "$soname"; do
+    [[ -f "$module/$file" ]] || { echo "PowerShell module incomplete: no $file in $module"; exit 1; }
+  done
+  module_note="PowerShell module in place"
+else
+  [[ ! -e "$module" ]] || { echo "PowerShell module installed without its HvReplication.dll"; exit 1; }
+  module_note="PowerShell module not built (no .NET SDK)"
 fi
 
 # 1. CMake package.
@@ -40,4 +44,4 @@ PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --exists hvr
 "$cc" -std=c99 -pedantic -Wall -Werror -o "$work/embed-pc" "$source/examples/embed/embed.c" \
   $(PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --cflags --libs hvr) $flags
 LD_LIBRARY_PATH="$lib" "$work/embed-pc" "$work/run-pc"
-echo "installed package: SONAME $soname, find_package and pkg-config consumers run, PowerShell module in place"
+echo "installed package: SONAME $soname, find_package and pkg-config consumers run, $module_note"

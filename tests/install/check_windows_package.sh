@@ -13,12 +13,13 @@ zip=$(ls "$work"/hvr-*-windows-x64.zip)
 listing=$(zipinfo -1 "$zip")
 status=0
 for expected in bin/hvr.dll lib/libhvr.dll.a include/hvr.h \
-  share/hvr/powershell/HvReplication/HvReplication.psd1 share/hvr/powershell/HvReplication/HvReplication.psm1; do
+  share/hvr/powershell/HvReplication/HvReplication.psd1 share/hvr/powershell/HvReplication/HvReplication.psm1 \
+  share/hvr/powershell/HvReplication/HvReplication.dll share/hvr/powershell/HvReplication/hvr.dll; do
   grep -q "/$expected\$" <<<"$listing" || { echo "missing from $(basename "$zip"): $expected"; status=1; }
 done
 # Stripped: no symbol table and no debug sections left in the DLL.
 unzip -q -d "$work/unpacked" "$zip"
-dll=$(find "$work/unpacked" -name hvr.dll)
+dll=$(find "$work/unpacked" -path '*/bin/hvr.dll')
 if "$objdump" -h "$dll" | grep -q '\.debug_'; then
   echo "hvr.dll in the zip carries debug sections"; status=1
 fi

@@ -1,0 +1,98 @@
+// A protected VM on a local folder, with the library's default host: enable, initial
+// replication, a cycle, status, statistics, jobs, resync, a test failover and its cleanup,
+// failover and commit, failback and its commit, reverse replication. The cmdlets take each
+// VM's -StateDir from the pipeline, as Get-ChildItem -Directory and their own objects give it.
+using System.Management.Automation;
+using Xunit;
+using static HvReplication.Tests.Properties;
+using static HvReplication.Tests.Tools;
+
+namespace HvReplication.Tests;
+
+public sealed class ReplicationTests : IClassFixture<PowerShellSession>
+{
+    private readonly PowerShellSession ps;
+
+    public ReplicationTests(PowerShellSession ps) { this.ps = ps; }
+
+
+    private string State(string stateDir) =>
+        Get<string>(ps.Run("Get-HvrReplication -StateDir $args[0]", stateDir).Output.Single(), "State");
+
+    [Fact]
+    public void Protects_replicates_fails_over_and_back_and_reverses()
+    {
+        string work = Path.GetDirectoryName(ps.Path("vm/x"))!;
+        string disk = Path.Combine(work, "disk0.vhdx"), store = Path.Combine(work, "store");
+        string vms = Path.Combine(work, "vms"), stateDir = Path.Combine(vms, "vm1");
+        Directory.CreateDirectory(store);
+        Tools.MakeVhdx(disk, "8M", 0, MiB, 0x5a);
+
+        ps.Run("Get-Item $args[0] | Enable-HvrReplication -VMName vm1 -Target $args[1] -StateDir $args[2] -WhatIf",
+               disk, store, stateDir);
+        Assert.False(Directory.Exists(stateDir), "-WhatIf protects nothing");
+        ps.Run("Get-Item $args[0] | Enable-HvrReplication -VMName vm1 -Target $args[1] -StateDir $args[2] " +
+               "-ReplicationFrequencySec 30 -RecoveryHistoryHours 2", disk, store, stateDir);
+        Assert.Equal("Enabled", State(stateDir));
+
+        ps.Run("Get-ChildItem -Path $args[0] -Directory | Start-HvrInitialReplication", vms);
+        PSObject cycle = ps.Run("Get-ChildItem -Path $args[0] -Directory | Start-HvrReplicationCycle", vms).Output.Single();
+        Assert.Equal(stateDir, Get<string>(cycle, "StateDir"));
+
+        PSObject status = ps.Run("Get-ChildItem -Path $args[0] -Directory | Get-HvrReplication", vms).Output.Single();
+        Assert.Equal("vm1", Get<string>(status, "VMName"));
+        Assert.Equal("Replicating", Get<string>(status, "State"));
+        Assert.Equal("Normal", Get<string>(status, "Health"));
+        Assert.DoesNotContain(store, ps.Run("$args[0] | Format-List * | Out-String", status).Output.Single().ToString()
+                                       .Replace("local:" + store, ""));
+        PSObject measured = ps.Run("Get-HvrReplication -StateDir $args[0] | Measure-HvrReplication", stateDir).Output.Single();
+        Assert.Equal("vm1", Get<string>(measured, "VMName"));
+        var jobs = ps.Run("Get-HvrReplication -StateDir $args[0] | Get-HvrJob", stateDir).Output;
+        Assert.Contains(jobs, j => Get<string>(j, "Type") == "initial_replication" && Get<string>(j, "State") == "succeeded");
+        var points = ps.Run("Get-HvrRecoveryPoint -StateDir $args[0]", stateDir).Output;
+        Assert.NotEmpty(points);
+
+        ps.Run("Resume-HvrReplication -StateDir $args[0] -Resynchronize -WhatIf", stateDir);
+        Assert.DoesNotContain(ps.Run("Get-HvrJob -StateDir $args[0]", stateDir).Output, j => Get<string>(j, "Type") == "resynchronization");
+        ps.Run("Resume-HvrReplication -StateDir $args[0] -Resynchronize -Reason 'checked by hand'", stateDir);
+        Assert.Contains(ps.Run("Get-HvrJob -StateDir $args[0]", stateDir).Output, j => Get<string>(j, "Type") == "resynchronization");
+        ps.Run("Resume-HvrReplication -StateDir $args[0]", stateDir);
+        Assert.Equal("Replicating", State(stateDir));
+
+        // A test failover from the last point, piped, and its cleanup: replication goes on.
+        PSObject test = ps.Run("Get-HvrRecoveryPoint -StateDir $args[0] | Select-Object -Last 1 | Start-HvrFailover -Test",
+                               stateDir).Output.Single();
+        Assert.True(Get<bool>(test, "Test"));
+        Assert.Equal("vm1-test", Get<string>(test, "VMName"));
+        ps.Run("Stop-HvrTestFailover -StateDir $args[0]", stateDir);
+        Assert.Equal("Replicating", State(stateDir));
+
+        ps.Run("Start-HvrFailover -StateDir $args[0] -WhatIf", stateDir);
+        Assert.Equal("Replicating", State(stateDir));
+        PSObject failover = ps.Run("Start-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir).Output.Single();
+        Assert.False(Get<bool>(failover, "Test"));
+        ps.Run("Complete-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir);
+        Assert.Equal("FailoverCommitted", State(stateDir));
+        Assert.Empty(ps.Run("Get-HvrRecoveryPoint -StateDir $args[0]", stateDir).Output);
+
+        // Failback to the original disk, synchronised first, then completed and committed.
+        Assert.False(Get<bool>(ps.Run("Start-HvrFailback -StateDir $args[0] -SyncOnly", stateDir).Output.Single(), "Completed"));
+        Assert.True(Get<bool>(ps.Run("Start-HvrFailback -StateDir $args[0]", stateDir).Output.Single(), "Completed"));
+        ps.Run("Set-HvrReplication -StateDir $args[0] -Reverse -WhatIf", stateDir);
+        Assert.Equal("FailedBack", State(stateDir));
+        ps.Run("Set-HvrReplication -StateDir $args[0] -Reverse", stateDir);
+        Assert.Equal("Replicating", State(stateDir));
+    }
+
+    // A failing VM's error has the library's message and status; a state directory that is
+    // not one is an error naming it.
+    [Fact]
+    public void A_failure_is_an_error_with_the_library_status()
+    {
+        string missing = Path.GetDirectoryName(ps.Path("novm/x"))!;
+        ps.TryRun("Get-HvrReplication -StateDir $args[0]", out RuntimeException? failure, missing);
+        Assert.NotNull(failure);
+        Assert.StartsWith("Hvr.", failure!.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Contains(missing, failure.Message);
+    }
+}
