@@ -19,6 +19,7 @@ hvr_status Invalid(const char* function, const std::string& what) {
 static_assert(HVR_REPLICATION_FAILING_OVER == static_cast<int>(hvr::ReplicationState::kFailingOver));
 static_assert(HVR_HEALTH_CRITICAL == static_cast<int>(hvr::Health::kCritical));
 static_assert(HVR_JOB_RECOVERY_PLAN == static_cast<int>(hvr::JobType::kRecoveryPlan));
+static_assert(HVR_JOB_REMOVE_PROTECTION == static_cast<int>(hvr::JobType::kRemoveProtection));
 static_assert(HVR_PLAN_UNPLANNED == static_cast<int>(hvr::PlanFailover::kUnplanned));
 
 }  // namespace
