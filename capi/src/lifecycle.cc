@@ -79,9 +79,8 @@ hvr_status hvr_settings_change_set_bandwidth(hvr_settings_change* change, uint64
                                              int work_end_minute, unsigned work_days) {
   return Change(change, __func__, [&, function = __func__](hvr::SettingsChange& c) {
     hvr::BandwidthSchedule schedule;
-    schedule.work_bytes_per_second = work_bytes_per_second;
-    schedule.non_work_bytes_per_second = non_work_bytes_per_second;
-    HVR_CAPI_CHECK(hvr::capi::WorkHoursFrom(work_start_minute, work_end_minute, work_days, function, &schedule.work_hours));
+    HVR_CAPI_CHECK(hvr::capi::BandwidthFrom(work_bytes_per_second, non_work_bytes_per_second, work_start_minute,
+                                            work_end_minute, work_days, function, &schedule));
     c.bandwidth = schedule;
     return HVR_OK;
   });
