@@ -1034,6 +1034,9 @@ typedef hvr_status (*hvr_host_rotate_fn)(void *user_data, const hvr_host_vm *vm,
 typedef hvr_status (*hvr_host_azure_fn)(void *user_data, const char *vm_json);
 /* A recovery plan's action. */
 typedef hvr_status (*hvr_host_plan_action_fn)(void *user_data, const char *plan, const char *action);
+/* Merging the checkpoint, shutting the VM down (its trackers close their logs),
+ * starting it, and stopping its change trackers when protection is removed (they close
+ * their logs, which hvr then deletes) are hvr_host_vm_fn callbacks. */
 /* Whether the on-premises VM runs (*out_running = 1) and so may write its disks at any
  * moment: failback to the VM's own disks asks before writing them and fails with
  * HVR_CONFLICT while it runs. */
@@ -1058,6 +1061,7 @@ HVR_API hvr_status hvr_host_set_shutdown_azure_vm(hvr_host *host, hvr_host_azure
 HVR_API hvr_status hvr_host_set_delete_azure_vm(hvr_host *host, hvr_host_azure_fn fn);
 HVR_API hvr_status hvr_host_set_plan_action(hvr_host *host, hvr_host_plan_action_fn fn);
 HVR_API hvr_status hvr_host_set_vm_running(hvr_host *host, hvr_host_running_fn fn);
+HVR_API hvr_status hvr_host_set_stop_tracking(hvr_host *host, hvr_host_vm_fn fn);
 
 /* Receives a job as JSON whenever it starts, changes step, makes progress (at most every
  * half second) or ends; on the operation's thread; `job_json` is valid during the call. */
@@ -1158,6 +1162,57 @@ HVR_API hvr_status hvr_session_request_resync_with(hvr_session *session, const c
                                                    const hvr_resync_options *options);
 /* Clears a non-recoverable error once it is dealt with. */
 HVR_API hvr_status hvr_session_clear_error(hvr_session *session);
+/* The life of a protection (docs/session.md "Changing, suspending, removing"). */
+
+/* A change of settings: only what is set changes. Each setter checks its value by the
+ * protection's rules (as hvr_protection's) and keeps it only when valid. */
+typedef struct hvr_settings_change hvr_settings_change;
+HVR_API hvr_status hvr_settings_change_create(hvr_settings_change **out);
+HVR_API void hvr_settings_change_destroy(hvr_settings_change *change);
+/* The target with a new credential (account key, SAS, service principal) for the same
+ * account and container (or folder); proven against the target before it is saved. */
+HVR_API hvr_status hvr_settings_change_set_target(hvr_settings_change *change, const char *target);
+/* 30, 300 or 900 seconds. */
+HVR_API hvr_status hvr_settings_change_set_interval(hvr_settings_change *change, int seconds);
+/* As hvr_protection_set_recovery_history and _app_consistent_frequency. */
+HVR_API hvr_status hvr_settings_change_set_recovery_history(hvr_settings_change *change, int hours);
+HVR_API hvr_status hvr_settings_change_set_app_consistent_frequency(hvr_settings_change *change, int hours);
+/* As hvr_protection_set_bandwidth; both rates 0 remove the limit. */
+HVR_API hvr_status hvr_settings_change_set_bandwidth(hvr_settings_change *change, uint64_t work_bytes_per_second,
+                                                     uint64_t non_work_bytes_per_second, int work_start_minute,
+                                                     int work_end_minute, unsigned work_days);
+/* As hvr_protection_set_resync_window. */
+HVR_API hvr_status hvr_settings_change_set_resync_window(hvr_settings_change *change, int automatic,
+                                                         int office_start_minute, int office_end_minute,
+                                                         unsigned office_days);
+/* Requests in flight, 1 to 64. */
+HVR_API hvr_status hvr_settings_change_set_max_in_flight(hvr_settings_change *change, int requests);
+/* Changes the protection's settings (a job): checked together with the settings they
+ * join, a new target proven first (a wrong key changes nothing, HVR_AUTH_FAILED); a
+ * proven credential clears a critical authorisation error. From the next operation on. */
+HVR_API hvr_status hvr_session_set_settings(hvr_session *session, const hvr_settings_change *change);
+/* Suspends replication (a job): the host's logs accumulate, nothing is sent, run_due and
+ * the scheduler skip the VM until hvr_session_resume. */
+HVR_API hvr_status hvr_session_suspend(hvr_session *session);
+/* Resumes (a job): ends a suspension (the logs ship at the next cycle, or a resync starts
+ * at once when they reach half a disk) and clears a non-recoverable error. */
+HVR_API hvr_status hvr_session_resume(hvr_session *session);
+
+/* How protection is removed. */
+typedef struct hvr_unprotect_options hvr_unprotect_options;
+HVR_API hvr_status hvr_unprotect_options_create(hvr_unprotect_options **out);
+HVR_API void hvr_unprotect_options_destroy(hvr_unprotect_options *options);
+/* delete != 0: also delete the replica disks with every recovery point and the disks
+ * failovers made (default 0: they stay, their leases released). */
+HVR_API hvr_status hvr_unprotect_options_set_delete_replicas(hvr_unprotect_options *options, int delete_replicas);
+/* Removes the protection kept in `state_dir` (a job; no session may have it open):
+ * releases the leases, asks the host (session_options' host) to stop tracking, deletes
+ * the tracking logs, the replicas when asked, and the state directory. Run again after a
+ * crash, it finishes. `options` and `session_options` may be NULL. */
+HVR_API hvr_status hvr_session_unprotect(hvr_engine *engine, const char *state_dir,
+                                         const hvr_unprotect_options *options,
+                                         const hvr_session_options *session_options);
+
 /* Runs what the schedule and the retry policy say is due (*out_ran = 1), if anything;
  * the operation's failure is in the status, not returned. */
 HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
@@ -1178,6 +1233,7 @@ typedef struct hvr_session_status {
   int64_t failing_since;    /* 0 when not failing */
   int64_t next_attempt;     /* 0: nothing due by itself */
   int32_t retries;          /* failed attempts after the first of the current failure run */
+  int64_t suspended_since;  /* 0 unless an operator suspended replication (hvr_session_suspend) */
 } hvr_session_status;
 
 HVR_API hvr_status hvr_session_get_status(const hvr_session *session, hvr_session_status *out);
@@ -1198,6 +1254,10 @@ typedef enum hvr_job_type {
   HVR_JOB_COMMIT_FAILBACK = 11,
   HVR_JOB_REVERSE_REPLICATION = 12,
   HVR_JOB_RECOVERY_PLAN = 13,
+  HVR_JOB_CHANGE_SETTINGS = 14,
+  HVR_JOB_SUSPEND = 15,
+  HVR_JOB_RESUME = 16,
+  HVR_JOB_REMOVE_PROTECTION = 17,
   HVR_JOB_TYPE_MAX_ENUM_ = 0x7fffffff
 } hvr_job_type;
 

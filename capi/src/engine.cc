@@ -19,6 +19,7 @@ hvr_status Invalid(const char* function, const std::string& what) {
 static_assert(HVR_REPLICATION_FAILING_OVER == static_cast<int>(hvr::ReplicationState::kFailingOver));
 static_assert(HVR_HEALTH_CRITICAL == static_cast<int>(hvr::Health::kCritical));
 static_assert(HVR_JOB_RECOVERY_PLAN == static_cast<int>(hvr::JobType::kRecoveryPlan));
+static_assert(HVR_JOB_REMOVE_PROTECTION == static_cast<int>(hvr::JobType::kRemoveProtection));
 static_assert(HVR_PLAN_UNPLANNED == static_cast<int>(hvr::PlanFailover::kUnplanned));
 
 }  // namespace
@@ -194,10 +195,8 @@ hvr_status hvr_protection_set_bandwidth(hvr_protection* protection, uint64_t wor
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
     hvr::BandwidthSchedule schedule;
-    schedule.work_bytes_per_second = work_bytes_per_second;
-    schedule.non_work_bytes_per_second = non_work_bytes_per_second;
-    HVR_CAPI_CHECK(hvr::capi::WorkHoursFrom(work_start_minute, work_end_minute, work_days, __func__, &schedule.work_hours));
-    if (auto valid = schedule.Validate(); !valid.ok()) return Fail(valid.error());
+    HVR_CAPI_CHECK(hvr::capi::BandwidthFrom(work_bytes_per_second, non_work_bytes_per_second, work_start_minute,
+                                            work_end_minute, work_days, __func__, &schedule));
     protection->settings.bandwidth = schedule;
     return HVR_OK;
   });

@@ -91,6 +91,12 @@ hvr::Result<bool> CHost::VmRunning(const hvr::HostVm& vm) {
   return answer != 0;
 }
 
+hvr::Status CHost::StopTracking(const hvr::HostVm& vm) {
+  if (!stop_tracking) return HostActions::StopTracking(vm);
+  CVm c(vm);
+  return Outcome(stop_tracking(user_data_, &c.view), "stop tracking");
+}
+
 hvr::Status CHost::CreateAzureVm(const hvr::FailoverVm& vm) {
   if (!create_azure) return HostActions::CreateAzureVm(vm);
   return Outcome(create_azure(user_data_, boost::json::serialize(hvr::ToJson(vm)).c_str()), "create Azure VM");
@@ -163,3 +169,4 @@ HVR_HOST_SETTER(hvr_host_set_shutdown_azure_vm, hvr_host_azure_fn, shutdown_azur
 HVR_HOST_SETTER(hvr_host_set_delete_azure_vm, hvr_host_azure_fn, delete_azure)
 HVR_HOST_SETTER(hvr_host_set_plan_action, hvr_host_plan_action_fn, plan_action)
 HVR_HOST_SETTER(hvr_host_set_vm_running, hvr_host_running_fn, running)
+HVR_HOST_SETTER(hvr_host_set_stop_tracking, hvr_host_vm_fn, stop_tracking)

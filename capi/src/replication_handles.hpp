@@ -38,6 +38,7 @@ class CHost final : public hvr::HostActions {
   hvr::Status ShutdownVm(const hvr::HostVm& vm) override;
   hvr::Status StartVm(const hvr::HostVm& vm) override;
   hvr::Result<bool> VmRunning(const hvr::HostVm& vm) override;
+  hvr::Status StopTracking(const hvr::HostVm& vm) override;
   hvr::Status CreateAzureVm(const hvr::FailoverVm& vm) override;
   hvr::Status ShutdownAzureVm(const hvr::FailoverVm& vm) override;
   hvr::Status DeleteAzureVm(const hvr::FailoverVm& vm) override;
@@ -54,6 +55,7 @@ class CHost final : public hvr::HostActions {
   hvr_host_azure_fn delete_azure = nullptr;
   hvr_host_plan_action_fn plan_action = nullptr;
   hvr_host_running_fn running = nullptr;
+  hvr_host_vm_fn stop_tracking = nullptr;
 };
 
 struct hvr_host {

@@ -27,6 +27,10 @@ struct hvr_resync_options {
   hvr::ResyncOptions options;
 };
 
+struct hvr_unprotect_options {
+  hvr::UnprotectOptions options;
+};
+
 struct hvr_scheduler {
   std::unique_ptr<hvr::Scheduler> scheduler;
 };
@@ -299,6 +303,34 @@ hvr_status hvr_session_clear_error(hvr_session* session) {
   });
 }
 
+hvr_status hvr_unprotect_options_create(hvr_unprotect_options** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    *out = new hvr_unprotect_options;
+    return HVR_OK;
+  });
+}
+
+void hvr_unprotect_options_destroy(hvr_unprotect_options* options) { delete options; }
+
+hvr_status hvr_unprotect_options_set_delete_replicas(hvr_unprotect_options* options, int delete_replicas) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->options.delete_replicas = delete_replicas != 0;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_unprotect(hvr_engine* engine, const char* state_dir, const hvr_unprotect_options* options,
+                                 const hvr_session_options* session_options) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(engine, __func__, "engine"));
+    HVR_CAPI_CHECK(RequireNonNull(state_dir, __func__, "state_dir"));
+    return Done(hvr::Session::Unprotect(*engine->engine, state_dir, options ? options->options : hvr::UnprotectOptions{},
+                                        OptionsFor(session_options)));
+  });
+}
+
 hvr_status hvr_session_run_due(hvr_session* session, hvr_cancel_token* cancel, int* out_ran) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
@@ -340,6 +372,7 @@ hvr_status hvr_session_get_status(const hvr_session* session, hvr_session_status
     full.failing_since = s.failing_since ? Seconds(*s.failing_since) : 0;
     full.next_attempt = s.next_attempt ? Seconds(*s.next_attempt) : 0;
     full.retries = s.retries;
+    full.suspended_since = s.suspended_since ? Seconds(*s.suspended_since) : 0;
     return CopyOut(full, out, __func__);
   });
 }

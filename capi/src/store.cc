@@ -161,10 +161,8 @@ hvr_status hvr_store_options_set_bandwidth(hvr_store_options* options,
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
     hvr::BandwidthSchedule schedule;
-    schedule.work_bytes_per_second = work_bytes_per_second;
-    schedule.non_work_bytes_per_second = non_work_bytes_per_second;
-    HVR_CAPI_CHECK(hvr::capi::WorkHoursFrom(work_start_minute, work_end_minute, work_days, __func__, &schedule.work_hours));
-    if (auto valid = schedule.Validate(); !valid.ok()) return Fail(valid.error());
+    HVR_CAPI_CHECK(hvr::capi::BandwidthFrom(work_bytes_per_second, non_work_bytes_per_second, work_start_minute,
+                                            work_end_minute, work_days, __func__, &schedule));
     options->bandwidth = schedule;
     return HVR_OK;
   });

@@ -33,6 +33,17 @@ hvr_status WorkHoursFrom(int start_minute, int end_minute, unsigned days, const 
   return HVR_OK;
 }
 
+hvr_status BandwidthFrom(uint64_t work_bytes_per_second, uint64_t non_work_bytes_per_second, int work_start_minute,
+                         int work_end_minute, unsigned work_days, const char* function, BandwidthSchedule* out) {
+  BandwidthSchedule schedule;
+  schedule.work_bytes_per_second = work_bytes_per_second;
+  schedule.non_work_bytes_per_second = non_work_bytes_per_second;
+  HVR_CAPI_CHECK(WorkHoursFrom(work_start_minute, work_end_minute, work_days, function, &schedule.work_hours));
+  if (Status valid = schedule.Validate(); !valid.ok()) return Fail(valid.error().WithContext(function));
+  *out = schedule;
+  return HVR_OK;
+}
+
 hvr_status CopyStoreStatistics(const StoreStatistics& stats, hvr_store_statistics* out, const char* function) {
   hvr_store_statistics full{};
   full.requests = stats.requests;

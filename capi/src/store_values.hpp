@@ -1,5 +1,5 @@
-// Store values the C ABI takes and gives in more than one place: request retries and work
-// hours from their C arguments, and statistics into their C struct.
+// Store values the C ABI takes and gives in more than one place: request retries, work
+// hours and bandwidth schedules from their C arguments, and statistics into their C struct.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,12 @@ hvr_status RetryOptionsFrom(int max_attempts, int64_t base_delay_ms, int64_t max
 // above Saturday is refused, naming `function`; the hours are checked by their owner's
 // Validate.
 hvr_status WorkHoursFrom(int start_minute, int end_minute, unsigned days, const char* function, WorkHours* out);
+
+// The bandwidth schedule of the *_set_bandwidth calls: the rates, and the work hours as
+// WorkHoursFrom reads them; the schedule's own Validate checks it, the failure naming
+// `function`.
+hvr_status BandwidthFrom(uint64_t work_bytes_per_second, uint64_t non_work_bytes_per_second, int work_start_minute,
+                         int work_end_minute, unsigned work_days, const char* function, BandwidthSchedule* out);
 
 // Copies `stats` into the caller's growing struct.
 hvr_status CopyStoreStatistics(const StoreStatistics& stats, hvr_store_statistics* out, const char* function);

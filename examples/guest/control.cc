@@ -116,6 +116,8 @@ std::string ControlServer::Handle(const std::string& text) {
   } else if (action == "start") {
     if (Status s = guest_.StartVm(vm); !s.ok()) return Failure(s.error());
     guest_.StartWriting();
+  } else if (action == "stop-tracking") {
+    if (Status s = guest_.StopTracking(vm); !s.ok()) return Failure(s.error());
   } else if (action == "write") {
     const auto* c = object->if_contains("count");
     const uint64_t count = c && c->is_int64() && c->get_int64() > 0 ? static_cast<uint64_t>(c->get_int64()) : 0;
@@ -131,6 +133,7 @@ std::string ControlServer::Handle(const std::string& text) {
   }
   response["writes"] = guest_.writes();
   response["running"] = guest_.running();
+  response["tracking"] = guest_.tracking();
   return json::serialize(response) + "\n";
 }
 
@@ -200,6 +203,11 @@ Status ControlClient::ShutdownVm(const HostVm&) {
 
 Status ControlClient::StartVm(const HostVm&) {
   HVR_ASSIGN_OR_RETURN(const json::object answer, Call("start"));
+  return Ok();
+}
+
+Status ControlClient::StopTracking(const HostVm&) {
+  HVR_ASSIGN_OR_RETURN(const json::object answer, Call("stop-tracking"));
   return Ok();
 }
 

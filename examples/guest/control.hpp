@@ -3,10 +3,10 @@
 // for checkpoints, log rotations, a shut down or a start, and whether the VM runs.
 //
 //   request:  {"action": "checkpoint" | "merge" | "rotate" | "shutdown" | "start"
-//                        | "write" | "pause" | "resume" | "status" | "exit",
+//                        | "stop-tracking" | "write" | "pause" | "resume" | "status" | "exit",
 //              "quiesce": true, "count": 1000}
 //   response: {"ok": true, "disks": [{"path": ..., "identity": ...}], "quiesced": false,
-//              "writes": 1234, "running": true}
+//              "writes": 1234, "running": true, "tracking": true}
 //             {"ok": false, "code": 17, "message": "..."}
 #pragma once
 
@@ -63,6 +63,7 @@ class ControlClient final : public HostActions {
   Status ShutdownVm(const HostVm& vm) override;
   Status StartVm(const HostVm& vm) override;
   Result<bool> VmRunning(const HostVm& vm) override;
+  Status StopTracking(const HostVm& vm) override;
 
   // Sends one request; the response's fields, or its error. `count` is for "write":
   // blocks the guest writes (tracked) before it answers.

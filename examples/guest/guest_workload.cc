@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -128,7 +129,7 @@ Status GuestWorkload::Halt() {
   Status first;
   for (Disk& disk : disks_) {
     Status closed = disk.writer->Close();
-    if (closed.ok()) closed = disk.tracker->Close();
+    if (closed.ok() && disk.tracker) closed = disk.tracker->Close();
     disk.writer.reset();
     disk.tracker.reset();
     if (closed.ok()) closed = SaveIdentity(disk);
@@ -144,7 +145,7 @@ Status GuestWorkload::WriteLocked(size_t index, uint64_t offset, std::span<const
   // The write reaches the disk, then the log: a crash between leaves an unclosed log,
   // which the session answers with a resync.
   HVR_RETURN_IF_ERROR(disk.writer->Write(offset, data));
-  HVR_RETURN_IF_ERROR(disk.tracker->Record(offset, data));
+  if (disk.tracker) HVR_RETURN_IF_ERROR(disk.tracker->Record(offset, data));
   ++writes_;
   return Ok();
 }
@@ -295,6 +296,7 @@ Result<RotateResult> GuestWorkload::RotateLogs(const HostVm&, bool quiesce) {
   if (!running_) return RotateResult{};
   for (size_t i = 0; i < disks_.size(); ++i) {
     Disk& disk = disks_[i];
+    if (!disk.tracker) continue;  // no longer tracked: protection was removed
     // Quiescing makes the guest's writes durable before the log closes; a crash-
     // consistent rotation needs the same here, since the digest reads the disk.
     HVR_RETURN_IF_ERROR(disk.writer->Flush());
@@ -309,6 +311,7 @@ Status GuestWorkload::ShutdownVm(const HostVm&) {
   std::lock_guard lock(mu_);
   // The trackers close their logs; the session ships them in its last cycle.
   for (size_t i = 0; i < disks_.size() && running_; ++i) {
+    if (!disks_[i].tracker) continue;
     HVR_RETURN_IF_ERROR(disks_[i].writer->Flush());
     const std::string current = disks_[i].tracker->current_log();
     HVR_ASSIGN_OR_RETURN(const HrlHeader header, ReadHrlHeader(current));
@@ -323,5 +326,21 @@ Status GuestWorkload::StartVm(const HostVm&) {
 }
 
 Result<bool> GuestWorkload::VmRunning(const HostVm&) { return running(); }
+
+Status GuestWorkload::StopTracking(const HostVm&) {
+  std::lock_guard lock(mu_);
+  for (Disk& disk : disks_) {
+    if (!disk.tracker) continue;
+    HVR_RETURN_IF_ERROR(disk.writer->Flush());
+    HVR_RETURN_IF_ERROR(disk.tracker->Close());
+    disk.tracker.reset();
+  }
+  return Ok();
+}
+
+bool GuestWorkload::tracking() const {
+  std::lock_guard lock(mu_);
+  return std::any_of(disks_.begin(), disks_.end(), [](const Disk& d) { return d.tracker != nullptr; });
+}
 
 }  // namespace hvr::guest

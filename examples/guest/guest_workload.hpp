@@ -81,6 +81,10 @@ class GuestWorkload final : public HostActions {
   // Running from Start (or StartVm) until ShutdownVm: while it runs, the disks are open
   // for writing, whether writes happen to be going on or not.
   Result<bool> VmRunning(const HostVm& vm) override;
+  // Closes the trackers' logs; the guest goes on writing, untracked, until it is
+  // started again (StartVm tracks anew).
+  Status StopTracking(const HostVm& vm) override;
+  bool tracking() const;
 
  private:
   struct Disk {

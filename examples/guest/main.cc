@@ -89,7 +89,7 @@ Runner Control(CLI::App& app) {
   hvrepl::AddText(app, "--control", a->control, "the control socket of a running hvr-guest", "SOCKET")->required();
   // The guest answers an unknown action with an error naming it (control.hpp).
   hvrepl::AddPositional(app, "ACTION", a->action,
-                        "checkpoint, merge, rotate, shutdown, start, write, pause, resume, status or exit");
+                        "checkpoint, merge, rotate, shutdown, start, stop-tracking, write, pause, resume, status or exit");
   app.add_flag("--quiesce", a->quiesce, "rotate: quiesce first");
   hvrepl::AddCount(app, "--count", a->count, "write: blocks to write");
   return [a] {

@@ -17,6 +17,7 @@ std::vector<Command> HrlCommands();
 std::vector<Command> DiskCommands();
 std::vector<Command> StoreCommands();
 std::vector<Command> SessionCommands();
+std::vector<Command> LifecycleCommands();
 std::vector<Command> FailoverCommands();
 
 // Prints "hvrepl: <error>" to stderr and returns the exit code for that error class:

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
            hvrepl::DiffCommands,
            hvrepl::StoreCommands,
            hvrepl::SessionCommands,
+           hvrepl::LifecycleCommands,
            hvrepl::FailoverCommands,
        }) {
     for (auto& command : group()) program.commands.push_back(std::move(command));

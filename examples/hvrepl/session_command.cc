@@ -1,4 +1,4 @@
-// hvrepl protect, run, resync, resume, status, jobs, points and verify: protecting VMs and
+// hvrepl protect, run, resync, status, jobs, points and verify: protecting VMs and
 // replicating them (docs/session.md).
 #include <algorithm>
 #include <boost/json/serialize.hpp>
@@ -148,7 +148,8 @@ void PrintStoreStatistics(const hvr::SessionStatus& status) {
 }
 
 // Brings one VM up to date: initial replication or a due resync first, then `cycles`
-// delta cycles, `every` apart. Returns the exit code of the last failure.
+// delta cycles, `every` apart; nothing while it is suspended. Returns the exit code of
+// the last failure.
 int RunCycles(Session& session, int cycles, std::chrono::milliseconds every, bool quiet) {
   const StopOnSignals& signals = Signals();
   int code = 0;
@@ -157,6 +158,12 @@ int RunCycles(Session& session, int cycles, std::chrono::milliseconds every, boo
     return s.ok();
   };
   const auto state = [&] { return session.status().state; };
+  // An operator suspended it: skipped, which is what was asked.
+  if (const auto suspended = session.status().suspended_since) {
+    std::cout << session.status().vm_name << ": suspended since " << Time(suspended)
+              << ", skipped (hvrepl resume --state-dir " << session.state_dir() << ")\n";
+    return 0;
+  }
   if (state() == hvr::ReplicationState::kEnabled || state() == hvr::ReplicationState::kInitialReplication) {
     if (!report(session.ReplicateInitially(signals.token()))) return code;
     if (!quiet) std::cout << session.status().vm_name << ": initial replication done, " << session.jobs().back().summary << "\n";
@@ -320,14 +327,6 @@ Runner Resync(CLI::App& app) {
   return [dir, options] { return ResyncVm(*dir, *options); };
 }
 
-Runner Resume(CLI::App& app) {
-  return ActOnVm(app, false, [](hvr::Session& session) {
-    if (hvr::Status s = session.ClearError(); !s.ok()) return ReportError(s.error());
-    std::cout << session.status().vm_name << ": error cleared; replication is attempted again\n";
-    return 0;
-  });
-}
-
 // Status, jobs, points and verify open the VM read-only: another process may be
 // replicating it. They take its state directory and --json, and show it with `show`.
 Runner ReadVm(CLI::App& app, std::function<int(hvr::Session& session, bool json)> show) {
@@ -360,7 +359,8 @@ std::string StatusText(const hvr::SessionStatus& s) {
   std::ostringstream out;
   out << "VM                " << s.vm_name << " (" << s.vm_id.ToString() << ")\n"
       << "target            " << s.target << "\n"
-      << "state             " << hvr::ReplicationStateName(s.state) << "\n"
+      << "state             " << hvr::ReplicationStateName(s.state)
+      << (s.suspended_since ? ", suspended since " + Time(s.suspended_since) : std::string()) << "\n"
       << "health            " << hvr::HealthName(s.health)
       << (s.health_reason.empty() ? std::string() : ": " + s.health_reason) << "\n"
       << "synchronised      " << percent << "\n"
@@ -624,13 +624,6 @@ std::vector<Command> SessionCommands() {
                     {"--state-dir /var/lib/hvr/sql01 --verify-replica",
                      "after someone else wrote the replicas: read them rather than trust their checksums"}},
        .declare = Resync},
-      {.words = {"resume"},
-       .summary = "clear a non-recoverable error once it is dealt with",
-       .description = "Clears the error that made the VM Critical (an error replication does not retry, such as "
-                      "a refused credential or a broken disk chain), once an administrator has dealt with its "
-                      "cause, so that replication is attempted again.",
-       .examples = {{"--state-dir /var/lib/hvr/sql01", ""}},
-       .declare = Resume},
       {.words = {"status"},
        .summary = "health, state, RPO, recovery points, last error, the running job's progress",
        .description = "Prints the VM's replication state, health, how much is synchronised, when it last "

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <sstream>
 #include <utility>
 
 #include "util/ascii.hpp"
@@ -73,6 +74,60 @@ std::string DurationText(std::chrono::milliseconds duration) {
     if (ms % per_unit == 0) return std::to_string(ms / per_unit) + unit;
   }
   return std::to_string(ms) + "ms";
+}
+
+namespace {
+
+// "HH:MM" as minutes of the day (24:00 included: the end of a day); nullopt otherwise.
+std::optional<int> MinuteOfDay(const std::string& text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (size_t i : {0, 1, 3, 4}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const int hours = std::stoi(text.substr(0, 2));
+  const int minutes = std::stoi(text.substr(3, 2));
+  if (minutes > 59 || hours * 60 + minutes > 24 * 60) return std::nullopt;
+  return hours * 60 + minutes;
+}
+
+// "sun".."sat" as 0..6; nullopt otherwise.
+std::optional<size_t> DayOfWeek(const std::string& text) {
+  static const char* const kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  for (size_t i = 0; i < 7; ++i) {
+    if (text == kDays[i]) return i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+hvr::Result<hvr::WorkHours> ParseWorkHours(const std::string& text) {
+  const auto invalid = [&] {
+    return hvr::Error(hvr::Code::kInvalidArgument, "'" + text + "' is not a span of hours: " + kWorkHoursForms);
+  };
+  const size_t at = text.find('@');
+  const std::string span = text.substr(0, at);
+  const size_t dash = span.find('-');
+  if (dash == std::string::npos) return invalid();
+  const auto start = MinuteOfDay(span.substr(0, dash));
+  const auto end = MinuteOfDay(span.substr(dash + 1));
+  if (!start || !end) return invalid();
+  hvr::WorkHours hours;
+  hours.start = std::chrono::minutes(*start);
+  hours.end = std::chrono::minutes(*end);
+  if (at == std::string::npos) return hours;
+  hours.days.fill(false);
+  std::stringstream days(text.substr(at + 1));
+  std::string item;
+  while (std::getline(days, item, ',')) {
+    const size_t to = item.find('-');
+    const auto first = DayOfWeek(item.substr(0, to));
+    const auto last = to == std::string::npos ? first : DayOfWeek(item.substr(to + 1));
+    if (!first || !last || *last < *first) return invalid();
+    for (size_t d = *first; d <= *last; ++d) hours.days[d] = true;
+  }
+  if (item.empty()) return invalid();  // nothing after the @
+  return hours;
 }
 
 std::string HumanSize(uint64_t bytes) {

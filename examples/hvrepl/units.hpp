@@ -10,6 +10,7 @@
 
 #include "hvr/error.hpp"
 #include "hvr/progress.hpp"
+#include "hvr/work_hours.hpp"
 
 namespace hvrepl {
 
@@ -32,6 +33,15 @@ inline constexpr std::chrono::hours kMaxDuration{24 * 365};
 hvr::Result<std::chrono::milliseconds> ParseDuration(const std::string& text);
 // The shortest text ParseDuration reads back as `duration`: "0", "1500ms", "90s", "2h".
 std::string DurationText(std::chrono::milliseconds duration);
+
+// What ParseWorkHours reads, in words.
+inline constexpr const char* kWorkHoursForms =
+    "HH:MM-HH:MM of local time, Monday to Friday, or with days after @: 08:00-18:00@mon-fri, 00:00-24:00@sat,sun";
+
+// "09:00-17:00" (Monday to Friday), "08:00-18:00@mon-fri", "00:00-24:00@sat,sun": a
+// span of local time and its days. Only the form is checked here; whether the span makes
+// sense is WorkHours::Validate's to say.
+hvr::Result<hvr::WorkHours> ParseWorkHours(const std::string& text);
 
 // "512 B", "1.5 GiB".
 std::string HumanSize(uint64_t bytes);

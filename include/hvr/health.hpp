@@ -20,6 +20,8 @@ struct HealthInputs {
   // Time since the newest recovery point, and the RPO above which health is Warning.
   Duration rpo{0};
   Duration rpo_threshold{Duration::max()};
+  // An operator suspended replication: Warning, as Hyper-V shows a suspended VM.
+  bool suspended = false;
 };
 
 Health EvaluateHealth(const HealthInputs& inputs);

@@ -27,6 +27,10 @@ enum class JobType : int {
   kCommitFailback = 11,
   kReverseReplication = 12,
   kRecoveryPlan = 13,
+  kChangeSettings = 14,
+  kSuspend = 15,
+  kResume = 16,
+  kRemoveProtection = 17,
 };
 
 enum class JobState : int {

@@ -100,6 +100,30 @@ Status ValidateSettings(const ProtectionSettings& settings);
 // size; a local target folder ("file:PATH" or an absolute path) as its absolute path.
 ProtectionSettings WithDefaults(ProtectionSettings settings);
 
+// A change of a protection's settings (Set-VMReplication): each setting given replaces
+// the protection's, those left empty stay as they are.
+struct SettingsChange {
+  // The target with a new credential (account key, SAS or service principal) for the same
+  // account and container, or the same folder: the session checks it against the target
+  // before it saves it.
+  std::optional<std::string> target;
+  std::optional<ReplicationInterval> interval;
+  std::optional<std::chrono::hours> recovery_history;
+  std::optional<std::chrono::hours> app_consistent_frequency;
+  // Rates of 0 at all hours remove the limit.
+  std::optional<BandwidthSchedule> bandwidth;
+  std::optional<ResyncWindow> resync;
+  std::optional<int> max_in_flight;
+
+  bool empty() const;
+  // Each setting given, by the rule ValidateSettings applies to it (kInvalidArgument
+  // naming it). Rules that join two settings (an app-consistent frequency within the
+  // history) are checked when the change meets the protection's settings.
+  Status Validate() const;
+  // `settings` with the change made.
+  ProtectionSettings ApplyTo(ProtectionSettings settings) const;
+};
+
 // The store options the settings ask for; `base` provides what does not persist (log
 // callback, clock).
 Result<StoreOptions> StoreOptionsFor(const ProtectionSettings& settings, StoreOptions base = {});

@@ -98,6 +98,9 @@ struct SessionStatus {
   int retries = 0;  // failed attempts after the first of the current failure run
   std::string resync_reason;  // set while a resync is required or running
   bool test_failover = false;  // a test failover exists, until it is cleaned up
+  // An operator suspended replication (Suspend): nothing is sent until Resume; health
+  // is Warning meanwhile.
+  std::optional<TimePoint> suspended_since;
   uint64_t cycles = 0;        // delta cycles completed
   uint64_t bytes_sent = 0;
   std::vector<DiskStatus> disks;
@@ -192,6 +195,14 @@ struct FailbackReport {
   bool completed = false;  // the on-premises VM runs again
 };
 
+// How protection is removed.
+struct UnprotectOptions {
+  // Also delete the replica disks with every recovery point, and the disks a failover or
+  // test failover left: nothing of the VM stays in the target. Otherwise they stay, their
+  // leases released.
+  bool delete_replicas = false;
+};
+
 // A recovery point compared with the source disks.
 struct DiskVerification {
   std::string source;
@@ -254,6 +265,34 @@ class Session {
   // After a non-recoverable error has been dealt with: clears it, so that replication
   // is attempted again (Resume-VMReplication).
   Status ClearError();
+
+  // --- The life of a protection (docs/session.md "Changing, suspending, removing") ---
+
+  // Changes settings (a job; Set-VMReplication). The change is validated (its own
+  // Validate, then ValidateSettings on the settings it makes); a new target must name the
+  // same account and container (or folder), and is proven before it is saved: the
+  // target is reached with it and every replica disk found, so a wrong key changes
+  // nothing. A critical authorisation error is cleared by a proven credential. The
+  // settings take effect from the next operation. Not while a failover is in progress.
+  Status ChangeSettings(const SettingsChange& change);
+  // Suspends replication (a job; Suspend-VMReplication): the host's logs accumulate and
+  // nothing is sent; RunDue and NextDue skip the VM, and initial replication, cycles and
+  // resyncs refuse to run, until Resume. Suspending a suspended VM changes nothing.
+  // Replicating states only (not failed over).
+  Status Suspend();
+  // Resumes replication (a job; Resume-VMReplication): ends a suspension and clears a
+  // non-recoverable error once it is dealt with, as ClearError. The logs that
+  // accumulated ship at the next cycle (due at once); when they reach half a disk, the
+  // VM is marked for a resync that starts at once, as an operator's.
+  Status Resume();
+  // Removes protection (a job; Remove-VMReplication): the replica leases are released,
+  // the host stops tracking, the tracking logs of the protected disks are deleted, with
+  // `delete_replicas` the replica disks and their recovery points too, and last the
+  // state directory. Every step repeats safely: running it again after a crash finishes
+  // the job (an emptied state directory is removed; kNotFound when `state_dir` is gone).
+  // kConflict while another process holds the directory.
+  static Status Unprotect(Engine& engine, const std::string& state_dir, const UnprotectOptions& options = {},
+                          SessionOptions session_options = {});
 
   // Starts the statistics since the last reset again (Reset-VMReplicationStatistics);
   // those since protection stay. On a read-only session it asks the process holding the

@@ -14,6 +14,7 @@ Health EvaluateHealth(const HealthInputs& inputs) {
         break;
     }
   }
+  if (inputs.suspended) return Health::kWarning;
   return inputs.rpo > inputs.rpo_threshold ? Health::kWarning : Health::kNormal;
 }
 

@@ -20,6 +20,7 @@ Status HostActions::ShutdownVm(const HostVm& vm) {
 
 Status HostActions::StartVm(const HostVm&) { return Ok(); }
 Result<bool> HostActions::VmRunning(const HostVm&) { return false; }
+Status HostActions::StopTracking(const HostVm&) { return Ok(); }
 Status HostActions::CreateAzureVm(const FailoverVm&) { return Ok(); }
 Status HostActions::ShutdownAzureVm(const FailoverVm&) { return Ok(); }
 Status HostActions::DeleteAzureVm(const FailoverVm&) { return Ok(); }

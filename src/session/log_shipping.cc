@@ -40,6 +40,21 @@ Result<PendingLogs> FindPendingLogs(const DiskSpec& disk, const DiskState& state
   return logs;
 }
 
+Result<uint64_t> UnshippedLogBytes(const DiskSpec& disk, const DiskState& state) {
+  HVR_ASSIGN_OR_RETURN(const PendingLogs pending, FindPendingLogs(disk, state));
+  std::set<std::string> shipped(pending.applied.begin(), pending.applied.end());
+  shipped.insert(pending.obsolete.begin(), pending.obsolete.end());
+  HVR_ASSIGN_OR_RETURN(const auto logs, ListTrackedLogs(disk.log_folder, disk.log_name));
+  uint64_t bytes = 0;
+  for (const std::string& path : logs) {
+    if (shipped.count(path)) continue;
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(PathFromUtf8(path), ec);
+    if (!ec) bytes += size;  // a log deleted meanwhile holds nothing to ship
+  }
+  return bytes;
+}
+
 Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, Guid& identity) {
   identity = state.tracked_identity;
   for (const HrlHeader& header : logs.headers) {

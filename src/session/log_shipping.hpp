@@ -32,6 +32,10 @@ struct PendingLogs {
 // The closed logs of `disk` past what `state` says the replica holds.
 Result<PendingLogs> FindPendingLogs(const DiskSpec& disk, const DiskState& state);
 
+// The bytes of every log of `disk` the replica does not hold yet, the one being written
+// included: what a suspension let accumulate.
+Result<uint64_t> UnshippedLogBytes(const DiskSpec& disk, const DiskState& state);
+
 // kUntrackedModification when a log carries another DataWriteGuid than the disk was
 // tracked with (the first log decides when none is known yet: `identity` receives it).
 Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, Guid& identity);

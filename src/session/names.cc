@@ -20,6 +20,10 @@ const char* JobTypeName(JobType type) {
     case JobType::kCommitFailback: return "commit_failback";
     case JobType::kReverseReplication: return "reverse_replication";
     case JobType::kRecoveryPlan: return "recovery_plan";
+    case JobType::kChangeSettings: return "change_settings";
+    case JobType::kSuspend: return "suspend";
+    case JobType::kResume: return "resume";
+    case JobType::kRemoveProtection: return "remove_protection";
   }
   return "unknown";
 }

@@ -56,6 +56,29 @@ Result<std::array<uint8_t, 32>> ReadEncryptionKey(const std::string& path) {
   return key;
 }
 
+Status ValidateInterval(ReplicationInterval interval) {
+  HVR_RETURN_IF_ERROR(IntervalFromSeconds(static_cast<int64_t>(interval)));
+  return Ok();
+}
+
+// Site Recovery keeps recovery points up to 15 days and takes app-consistent ones at most
+// every 12 hours, within the history.
+Status ValidateRecoveryHistory(std::chrono::hours history) {
+  if (history < std::chrono::hours(0) || history > std::chrono::hours(360)) {
+    return Invalid("recovery point history must be 0 to 360 hours");
+  }
+  return Ok();
+}
+
+Status ValidateAppConsistentFrequency(std::chrono::hours frequency) {
+  if (frequency < std::chrono::hours(0) || frequency > std::chrono::hours(12)) {
+    return Invalid("app-consistent snapshot frequency must be 0 (never) to 12 hours");
+  }
+  return Ok();
+}
+
+Status ValidateResyncWindow(const ResyncWindow& window) { return window.office_hours.Validate("resync window"); }
+
 }  // namespace
 
 const char* IntervalName(ReplicationInterval interval) {
@@ -129,19 +152,9 @@ Status ValidateSettings(const ProtectionSettings& input) {
     }
   }
   HVR_RETURN_IF_ERROR(ValidateMaxInFlight(settings.max_in_flight));
-  if (settings.interval != ReplicationInterval::k30Seconds && settings.interval != ReplicationInterval::k5Minutes &&
-      settings.interval != ReplicationInterval::k15Minutes) {
-    return Invalid("replication interval must be 30 seconds, 5 or 15 minutes");
-  }
-  // Site Recovery keeps recovery points up to 15 days and takes app-consistent ones at
-  // most every 12 hours, within the history.
-  if (settings.recovery_history < std::chrono::hours(0) || settings.recovery_history > std::chrono::hours(360)) {
-    return Invalid("recovery point history must be 0 to 360 hours");
-  }
-  if (settings.app_consistent_frequency < std::chrono::hours(0) ||
-      settings.app_consistent_frequency > std::chrono::hours(12)) {
-    return Invalid("app-consistent snapshot frequency must be 0 (never) to 12 hours");
-  }
+  HVR_RETURN_IF_ERROR(ValidateInterval(settings.interval));
+  HVR_RETURN_IF_ERROR(ValidateRecoveryHistory(settings.recovery_history));
+  HVR_RETURN_IF_ERROR(ValidateAppConsistentFrequency(settings.app_consistent_frequency));
   if (settings.app_consistent_frequency > std::chrono::hours(0) &&
       settings.app_consistent_frequency > settings.recovery_history) {
     return Invalid("app-consistent snapshot frequency must not exceed the recovery point history");
@@ -152,13 +165,43 @@ Status ValidateSettings(const ProtectionSettings& input) {
     return Invalid("the RPO threshold must be positive and at most 30 days");
   }
   if (settings.bandwidth) HVR_RETURN_IF_ERROR(settings.bandwidth->Validate());
-  HVR_RETURN_IF_ERROR(settings.resync.office_hours.Validate("resync window"));
+  HVR_RETURN_IF_ERROR(ValidateResyncWindow(settings.resync));
   HVR_RETURN_IF_ERROR(ValidateChunkSize(settings.chunk_size));
   for (const auto& [key, value] : settings.failover_vm) {
     const bool printable = std::all_of(value.begin(), value.end(), [](unsigned char c) { return c >= 0x20 && c < 0x7f; });
     if (key.empty() || !printable) return Invalid("failover VM setting '" + key + "': printable ASCII only");
   }
   return Ok();
+}
+
+bool SettingsChange::empty() const {
+  return !target && !interval && !recovery_history && !app_consistent_frequency && !bandwidth && !resync &&
+         !max_in_flight;
+}
+
+Status SettingsChange::Validate() const {
+  if (target) HVR_RETURN_IF_ERROR(ParseStoreTarget(*target));
+  if (interval) HVR_RETURN_IF_ERROR(ValidateInterval(*interval));
+  if (recovery_history) HVR_RETURN_IF_ERROR(ValidateRecoveryHistory(*recovery_history));
+  if (app_consistent_frequency) HVR_RETURN_IF_ERROR(ValidateAppConsistentFrequency(*app_consistent_frequency));
+  if (bandwidth) HVR_RETURN_IF_ERROR(bandwidth->Validate());
+  if (resync) HVR_RETURN_IF_ERROR(ValidateResyncWindow(*resync));
+  if (max_in_flight) HVR_RETURN_IF_ERROR(ValidateMaxInFlight(*max_in_flight));
+  return Ok();
+}
+
+ProtectionSettings SettingsChange::ApplyTo(ProtectionSettings settings) const {
+  if (target) settings.target = *target;
+  if (interval) settings.interval = *interval;
+  if (recovery_history) settings.recovery_history = *recovery_history;
+  if (app_consistent_frequency) settings.app_consistent_frequency = *app_consistent_frequency;
+  if (bandwidth) {
+    const bool unlimited = bandwidth->work_bytes_per_second == 0 && bandwidth->non_work_bytes_per_second == 0;
+    settings.bandwidth = unlimited ? std::nullopt : bandwidth;
+  }
+  if (resync) settings.resync = *resync;
+  if (max_in_flight) settings.max_in_flight = *max_in_flight;
+  return WithDefaults(std::move(settings));
 }
 
 Result<StoreOptions> StoreOptionsFor(const ProtectionSettings& settings, StoreOptions base) {

@@ -45,11 +45,6 @@ bool SleepUnlessCancelled(std::chrono::milliseconds wait, const CancelToken* can
   return !(cancel && cancel->cancelled());
 }
 
-// What replication asks of a SAS: read (verify, failover), add and create (disks,
-// recovery points), write (pages, metadata, leases), delete (pruned points, removed
-// disks) and list (disks, points).
-constexpr std::string_view kReplicationPermissions = "racwdl";
-
 Metadata DiskMetadata(const ProtectionSettings& settings, const SessionState& state, size_t index) {
   const DiskState& d = state.disks[index];
   return {{"vm", settings.vm_name},
@@ -66,6 +61,8 @@ std::string Lookup(const Metadata& m, const char* key) {
   return it == m.end() ? std::string() : it->second;
 }
 
+}  // namespace
+
 Result<std::shared_ptr<ReplicaStore>> StoreFor(Engine& engine, const ProtectionSettings& settings,
                                                const SessionOptions& options) {
   StoreOptions base;
@@ -75,8 +72,6 @@ Result<std::shared_ptr<ReplicaStore>> StoreFor(Engine& engine, const ProtectionS
   HVR_ASSIGN_OR_RETURN(StoreOptions store_options, StoreOptionsFor(settings, base));
   return engine.Store(settings.target, store_options);
 }
-
-}  // namespace
 
 Session::Impl::Impl(Engine& e, StateDir d, ProtectionSettings s, SessionOptions o, SessionState st,
                     std::vector<Job> jobs)
@@ -98,6 +93,29 @@ SessionState Session::Impl::Snapshot() const {
     if (auto fresh = dir.LoadState(); fresh.ok()) state = std::move(*fresh);
   }
   return state;
+}
+
+ProtectionSettings Session::Impl::SettingsNow() const {
+  std::lock_guard lock(state_mu);
+  return settings;
+}
+
+std::shared_ptr<ReplicaStore> Session::Impl::StoreNow() const {
+  std::lock_guard lock(state_mu);
+  return store;
+}
+
+Status Session::Impl::RequireReplicationAllowed() const {
+  const SessionState s = Snapshot();
+  if (s.removing) {
+    return Error(Code::kInvalidReplicaState,
+                 "VM '" + settings.vm_name + "': protection is being removed; run unprotect again to finish");
+  }
+  if (s.suspended_since) {
+    return Error(Code::kInvalidReplicaState, "VM '" + settings.vm_name + "': replication is suspended since " +
+                                                 FormatUtcSeconds(*s.suspended_since) + "; resume it first");
+  }
+  return Ok();
 }
 
 Status Session::Impl::Commit(const std::function<void(SessionState&)>& change) {
@@ -471,27 +489,33 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
   return std::unique_ptr<Session>(new Session(std::move(impl)));
 }
 
-Result<std::unique_ptr<Session>> Session::Open(Engine& engine, const std::string& state_dir, SessionOptions options,
-                                               bool read_only) {
-  HVR_RETURN_IF_ERROR(ValidateSessionOptions(options));
-  HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, false, read_only));
-  if (!dir.HasRelationship()) return Error(Code::kNotFound, "state directory " + state_dir + " protects no VM");
+Result<std::unique_ptr<Session::Impl>> Session::Impl::Load(Engine& engine, StateDir dir, SessionOptions options,
+                                                           bool read_only, bool complete_only) {
   HVR_ASSIGN_OR_RETURN(ProtectionSettings settings, dir.LoadSettings());
   auto state = dir.LoadState();
   if (!state.ok() && state.error().code() != Code::kNotFound) return std::move(state).error();
-  if (!state.ok() || !state->protection_complete) {
+  if (complete_only && (!state.ok() || !state->protection_complete)) {
     return Error(Code::kInvalidReplicaState, "protection of VM '" + settings.vm_name +
                                                  "' did not finish; run protect again with the same settings");
   }
   HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir.LoadJobs());
   auto impl = std::make_unique<Impl>(engine, std::move(dir), std::move(settings), std::move(options),
-                                     std::move(*state), std::move(jobs));
+                                     state.ok() ? std::move(*state) : SessionState{}, std::move(jobs));
   HVR_ASSIGN_OR_RETURN(impl->store, StoreFor(engine, impl->settings, impl->options));
   if (!read_only) {
     impl->leases = std::make_unique<LeaseKeeper>(*impl->store, impl->state.lease_id, impl->options.log);
     impl->job_log.MarkInterrupted();
     impl->announced_health = impl->CurrentStatus().health;
   }
+  return impl;
+}
+
+Result<std::unique_ptr<Session>> Session::Open(Engine& engine, const std::string& state_dir, SessionOptions options,
+                                               bool read_only) {
+  HVR_RETURN_IF_ERROR(ValidateSessionOptions(options));
+  HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, false, read_only));
+  if (!dir.HasRelationship()) return Error(Code::kNotFound, "state directory " + state_dir + " protects no VM");
+  HVR_ASSIGN_OR_RETURN(auto impl, Impl::Load(engine, std::move(dir), std::move(options), read_only, true));
   return std::unique_ptr<Session>(new Session(std::move(impl)));
 }
 
@@ -499,6 +523,7 @@ Status Session::ReplicateInitially(const CancelToken* cancel) {
   return impl_->RunJob(
       JobType::kInitialReplication, true,
       [&](RunningJob& job) -> Status {
+        HVR_RETURN_IF_ERROR(impl_->RequireReplicationAllowed());
         const ReplicationState st = impl_->Snapshot().state;
         if (st != ReplicationState::kEnabled && st != ReplicationState::kInitialReplication) {
           return Error(Code::kInvalidReplicaState,
@@ -515,6 +540,7 @@ Status Session::Resynchronize(const ResyncOptions& options, const CancelToken* c
   return impl_->RunJob(
       JobType::kResynchronization, true,
       [&](RunningJob& job) -> Status {
+        HVR_RETURN_IF_ERROR(impl_->RequireReplicationAllowed());
         const ReplicationState st = impl_->Snapshot().state;
         if (st != ReplicationState::kReplicating && st != ReplicationState::kResyncRequired &&
             st != ReplicationState::kResynchronizing) {
@@ -536,6 +562,7 @@ Result<CycleReport> Session::RunCycle(const CancelToken* cancel) {
   HVR_RETURN_IF_ERROR(impl_->RunJob(
       JobType::kDeltaReplication, true,
       [&](RunningJob& job) -> Status {
+        HVR_RETURN_IF_ERROR(impl_->RequireReplicationAllowed());
         HVR_ASSIGN_OR_RETURN(report, impl_->Cycle(job, cancel));
         return Ok();
       },
@@ -633,6 +660,10 @@ std::string HealthReason(const SessionStatus& status, const SessionState& s, con
     case Health::kWarning:
       break;
   }
+  if (s.suspended_since) {
+    return "replication suspended by an operator since " + FormatUtcSeconds(*s.suspended_since) +
+           "; the host's logs accumulate until it is resumed";
+  }
   if (s.failure) {
     return s.failure->last_error.ToString() + "; failing since " + FormatUtcSeconds(s.failure->first_failure) + ", " +
            std::to_string(s.failure->retries) + " retries, next attempt " +
@@ -685,11 +716,14 @@ SessionStatus Session::status() const { return impl_->CurrentStatus(); }
 
 SessionStatus Session::Impl::CurrentStatus() const {
   const SessionState s = Snapshot();
+  const ProtectionSettings now_settings = SettingsNow();
+  const std::shared_ptr<ReplicaStore> now_store = StoreNow();
   const TimePoint now = clock.Now();
   SessionStatus out;
-  out.vm_name = settings.vm_name;
+  out.vm_name = now_settings.vm_name;
   out.vm_id = s.vm_id;
-  out.target = store->description();
+  out.target = now_store->description();
+  out.suspended_since = s.suspended_since;
   out.state = s.state;
   out.recovery_point_count = s.points.size();
   out.cycles = s.cycles;
@@ -731,14 +765,15 @@ SessionStatus Session::Impl::CurrentStatus() const {
     health.unresolved_error = Error(Code::kResyncRequired, s.resync_reason);
   }
   out.last_error = health.unresolved_error;
+  health.suspended = s.suspended_since.has_value();
   if (s.state == ReplicationState::kReplicating && out.rpo) {
     health.rpo = *out.rpo;
-    health.rpo_threshold = settings.rpo_threshold.value_or(3 * IntervalDuration(settings.interval));
+    health.rpo_threshold = now_settings.rpo_threshold.value_or(3 * IntervalDuration(now_settings.interval));
   }
   out.health = EvaluateHealth(health);
   out.next_attempt = NextDue();
   out.health_reason = HealthReason(out, s, health);
-  out.store = store->statistics();
+  out.store = now_store->statistics();
   out.progress = Progress();
   out.statistics = s.statistics;
   out.lifetime_statistics = s.lifetime_statistics;

@@ -31,6 +31,15 @@ inline Status UnlessNotFound(Status status) {
   return status;
 }
 
+// What replication asks of a SAS: read (verify, failover), add and create (disks,
+// recovery points), write (pages, metadata, leases), delete (pruned points, removed
+// disks) and list (disks, points).
+inline constexpr std::string_view kReplicationPermissions = "racwdl";
+
+// The engine's store for the target of `settings`, with the options they ask for.
+Result<std::shared_ptr<ReplicaStore>> StoreFor(Engine& engine, const ProtectionSettings& settings,
+                                               const SessionOptions& options);
+
 // A copy from a checkpoint, as far as it got: the frozen views it read, and the replica
 // manifests that now describe them.
 struct CheckpointCopy {
@@ -52,14 +61,21 @@ struct Session::Impl {
   Impl(Engine& engine, StateDir dir, ProtectionSettings settings, SessionOptions options, SessionState state,
        std::vector<Job> jobs);
 
+  // The relationship kept in `dir`, its store open: for running it (leases kept, jobs a
+  // previous process left running marked interrupted) unless `read_only`.
+  // `complete_only`: kInvalidReplicaState for a protection that did not finish.
+  static Result<std::unique_ptr<Impl>> Load(Engine& engine, StateDir dir, SessionOptions options, bool read_only,
+                                            bool complete_only);
+
   Engine& engine;
   StateDir dir;
-  // Defaults filled in. Changed only by operations (failback to another folder), which
-  // run one at a time; others read it under state_mu.
+  // Defaults filled in. Changed only by operations (failback to another folder, a change
+  // of settings), which run one at a time; others read it under state_mu (SettingsNow).
   ProtectionSettings settings;
   const SessionOptions options;
   HostActions& host;
   const Clock& clock;
+  // Replaced only by a change of settings, under state_mu; others read it so (StoreNow).
   std::shared_ptr<ReplicaStore> store;
   std::unique_ptr<LeaseKeeper> leases;  // writable sessions only
   JobLog job_log;
@@ -73,6 +89,8 @@ struct Session::Impl {
 
   // --- the journal ---
   SessionState Snapshot() const;
+  ProtectionSettings SettingsNow() const;
+  std::shared_ptr<ReplicaStore> StoreNow() const;
   // Applies `change` to a copy of the state, saves it, and makes it current.
   Status Commit(const std::function<void(SessionState&)>& change);
   HostVm Vm() const;
@@ -106,6 +124,9 @@ struct Session::Impl {
   // `cancel` is cancelled) and feed the retry history.
   Status RunJob(JobType type, bool replication, const std::function<Status(RunningJob&)>& body,
                 const CancelToken* cancel = nullptr);
+  // kInvalidReplicaState while an operator suspended replication or protection is being
+  // removed: what replication operations check before they start.
+  Status RequireReplicationAllowed() const;
   // Records how a replication attempt that started at `started` ended.
   void RecordOutcome(const Status& result, TimePoint started);
   // One attempt's failure on the network, in the statistics.

@@ -19,9 +19,11 @@ std::optional<TimePoint> Session::NextDue() const { return impl_->NextDue(); }
 
 std::optional<TimePoint> Session::Impl::NextDue() const {
   const SessionState s = Snapshot();
+  const ProtectionSettings current = SettingsNow();
   const TimePoint now = clock.Now();
-  const Duration interval = IntervalDuration(settings.interval);
-  if (s.critical) return std::nullopt;
+  const Duration interval = IntervalDuration(current.interval);
+  // An operator must act first: a critical error, a suspension, a removal half done.
+  if (s.critical || s.suspended_since || s.removing) return std::nullopt;
   std::optional<TimePoint> due;
   switch (s.state) {
     case ReplicationState::kEnabled:
@@ -33,8 +35,8 @@ std::optional<TimePoint> Session::Impl::NextDue() const {
     case ReplicationState::kResyncRequired:
       if (s.resync_by_hand) {
         due = now;
-      } else if (settings.resync.automatic) {
-        due = settings.resync.office_hours.NextOutside(now);
+      } else if (current.resync.automatic) {
+        due = current.resync.office_hours.NextOutside(now);
       }
       break;
     case ReplicationState::kReplicating:

@@ -81,7 +81,7 @@ Result<VmRecoveryPoint> PointFromJson(const json::value& v, const std::string& w
 // A job's type as jobs and live progress record it: its number, one of JobType's.
 JobType JobTypeField(JsonFields& f) {
   const int64_t type = f.I64("type_number");
-  if (type < 0 || type > static_cast<int>(JobType::kRecoveryPlan)) f.Fail("type_number", "unknown job type");
+  if (type < 0 || type > static_cast<int>(JobType::kRemoveProtection)) f.Fail("type_number", "unknown job type");
   return static_cast<JobType>(type);
 }
 
@@ -337,6 +337,9 @@ json::object ToJson(const SessionState& s) {
   if (s.failback) o["failback"] = FailbackToJson(*s.failback);
   o["failover_committed"] = s.failover_committed;
   o["failback_committed"] = s.failback_committed;
+  o["suspended_since"] = Optional(s.suspended_since);
+  o["removing"] = s.removing;
+  o["removing_replicas"] = s.removing_replicas;
   return o;
 }
 
@@ -424,6 +427,10 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   }
   s.failover_committed = f.Bool("failover_committed");
   s.failback_committed = f.Bool("failback_committed");
+  // Absent from the states of older versions: never suspended, not being removed.
+  if (f.Has("suspended_since")) s.suspended_since = f.OptionalTime("suspended_since");
+  s.removing = f.Has("removing") && f.Bool("removing");
+  s.removing_replicas = f.Has("removing_replicas") && f.Bool("removing_replicas");
   if (const auto* critical = f.OptionalObject("critical")) {
     Error e(Code::kOk, {});
     HVR_RETURN_IF_ERROR(DecodeError(*critical, where + ": critical", &e));
@@ -614,6 +621,8 @@ json::object ToJson(const SessionStatus& s) {
   o["next_attempt"] = Optional(s.next_attempt);
   o["retries"] = s.retries;
   o["test_failover"] = s.test_failover;
+  o["suspended"] = s.suspended_since.has_value();
+  o["suspended_since"] = Optional(s.suspended_since);
   o["store"] = StoreStatisticsToJson(s.store);
   o["progress"] = s.progress ? json::value(ToJson(*s.progress)) : json::value(nullptr);
   o["pending_bytes"] = s.pending_bytes;

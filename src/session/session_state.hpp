@@ -128,6 +128,12 @@ struct SessionState {
   std::optional<FailoverState> failover;       // the VM runs (or ran) from these disks
   std::optional<FailoverState> test_failover;  // copies for a test, until cleaned up
   std::optional<FailbackState> failback;
+  // An operator suspended replication at this time; unset while it runs.
+  std::optional<TimePoint> suspended_since;
+  // Protection is being removed (Unprotect began; with the replicas when
+  // `removing_replicas`): nothing replicates any more, and Unprotect run again finishes.
+  bool removing = false;
+  bool removing_replicas = false;
   bool failover_committed = false;  // the failover's recovery points were deleted
   bool failback_committed = false;  // the failed-over disks were deleted
 };

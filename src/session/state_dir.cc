@@ -49,6 +49,40 @@ Result<StateDir> StateDir::Open(const std::string& path, bool create, bool read_
   return StateDir(path, std::move(*lock));
 }
 
+Status StateDir::Remove() {
+  HVR_RETURN_IF_ERROR(RequireWritable("remove it"));
+  const auto root = PathFromUtf8(path_);
+  std::error_code ec;
+  std::vector<std::filesystem::path> entries;
+  for (const auto& entry : std::filesystem::directory_iterator(root, ec)) entries.push_back(entry.path());
+  if (ec) return SystemError(ec, "list state directory " + path_);
+  for (const auto& entry : entries) {
+    const std::string name = entry.filename().string();
+    if (name == "settings.json" || name == "lock") continue;
+    std::filesystem::remove_all(entry, ec);
+    if (ec) return SystemError(ec, "delete " + Utf8(entry));
+  }
+  HVR_RETURN_IF_ERROR(RemoveFileIfExists(File("settings.json")));
+  // The lock goes before its file, which Windows would not delete while it is open.
+  lock_.reset();
+  HVR_RETURN_IF_ERROR(RemoveFileIfExists(File("lock")));
+  std::filesystem::remove(root, ec);
+  if (ec) return SystemError(ec, "delete state directory " + path_);
+  return Ok();
+}
+
+bool StateDir::Emptied() const {
+  if (HasRelationship()) return false;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(PathFromUtf8(path_), ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool made_by_opening =
+        name == "lock" || ((name == "manifests" || name == "requests") && std::filesystem::is_empty(entry.path(), ec));
+    if (!made_by_opening) return false;
+  }
+  return !ec;
+}
+
 bool StateDir::HasRelationship() const {
   std::error_code ec;
   return std::filesystem::exists(PathFromUtf8(File("settings.json")), ec);

@@ -70,6 +70,15 @@ class StateDir {
 
   std::string ManifestPath(const std::string& replica) const;
 
+  // Removing protection: deletes everything the directory holds (what others put there
+  // too: it is the relationship's), settings.json last, then lets the lock go and
+  // deletes the lock file and the directory. A crash on the way leaves the directory
+  // with a relationship, or Emptied().
+  Status Remove();
+  // True for a directory without a relationship that holds nothing but what opening it
+  // makes (the lock, empty manifests/ and requests/): one a Remove a crash cut short left.
+  bool Emptied() const;
+
   // Another process (or this one) asks for a resync; TakeResyncRequest returns the
   // request once and removes it.
   Status LeaveResyncRequest(const std::string& reason, bool verify_replica);

@@ -96,6 +96,13 @@ Result<StoreTarget> ParseStoreTarget(std::string_view text) {
   return target;
 }
 
+bool SameStorage(const StoreTarget& a, const StoreTarget& b) {
+  const bool a_local = a.kind == TargetKind::kLocalFolder;
+  if (a_local != (b.kind == TargetKind::kLocalFolder)) return false;
+  // Describe names the endpoint, the account's path and the container, never a secret.
+  return a_local ? a.text == b.text : a.azure.target.Describe() == b.azure.target.Describe();
+}
+
 Status CheckTargetGrants(const StoreTarget& target, std::string_view needed) {
   if (target.kind == TargetKind::kLocalFolder || target.azure.target.sas.empty()) return Ok();
   const Status granted = azure::CheckSasGrants(target.azure.target.sas, needed);

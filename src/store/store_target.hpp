@@ -39,6 +39,10 @@ Result<StoreTarget> ParseTarget(std::string_view text);
 // ParseTarget for the target of a store, which names no disk.
 Result<StoreTarget> ParseStoreTarget(std::string_view text);
 
+// True when `a` and `b` name the same storage (the same account and container at the
+// same endpoint, or the same folder), whatever credentials they carry.
+bool SameStorage(const StoreTarget& a, const StoreTarget& b);
+
 // Checks that a target that authenticates with a shared access signature grants every
 // permission letter of `needed` (docs/store-design.md, "What a SAS must grant"). Account
 // keys and local folders grant everything.

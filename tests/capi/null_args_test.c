@@ -623,6 +623,7 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_host_set_delete_azure_vm(NULL, NULL), "host");
   EXPECT_NULL(hvr_host_set_plan_action(NULL, NULL), "host");
   EXPECT_NULL(hvr_host_set_vm_running(NULL, NULL), "host");
+  EXPECT_NULL(hvr_host_set_stop_tracking(NULL, NULL), "host");
 
   EXPECT_NULL(hvr_session_options_create(NULL), "out");
   EXPECT_NULL(hvr_session_options_set_host(NULL, host), "options");
@@ -649,6 +650,22 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_resynchronize_with(NULL, NULL, NULL), "session");
   EXPECT_NULL(hvr_session_request_resync_with(NULL, NULL, NULL), "session");
   EXPECT_NULL(hvr_session_clear_error(NULL), "session");
+  EXPECT_NULL(hvr_settings_change_create(NULL), "out");
+  EXPECT_NULL(hvr_settings_change_set_target(NULL, store), "change");
+  EXPECT_NULL(hvr_settings_change_set_interval(NULL, 30), "change");
+  EXPECT_NULL(hvr_settings_change_set_recovery_history(NULL, 1), "change");
+  EXPECT_NULL(hvr_settings_change_set_app_consistent_frequency(NULL, 1), "change");
+  EXPECT_NULL(hvr_settings_change_set_bandwidth(NULL, 0, 0, 0, 60, 0), "change");
+  EXPECT_NULL(hvr_settings_change_set_resync_window(NULL, 1, 0, 60, 0), "change");
+  EXPECT_NULL(hvr_settings_change_set_max_in_flight(NULL, 8), "change");
+  EXPECT_NULL(hvr_session_set_settings(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_set_settings(session, NULL), "change");
+  EXPECT_NULL(hvr_session_suspend(NULL), "session");
+  EXPECT_NULL(hvr_session_resume(NULL), "session");
+  EXPECT_NULL(hvr_unprotect_options_create(NULL), "out");
+  EXPECT_NULL(hvr_unprotect_options_set_delete_replicas(NULL, 1), "options");
+  EXPECT_NULL(hvr_session_unprotect(NULL, state, NULL, NULL), "engine");
+  EXPECT_NULL(hvr_session_unprotect(engine, NULL, NULL, NULL), "state_dir");
   EXPECT_NULL(hvr_session_run_due(NULL, NULL, &flag), "session");
   EXPECT_NULL(hvr_session_run_due(session, NULL, NULL), "out_ran");
   EXPECT_NULL(hvr_session_next_due(NULL, &flag, &when), "session");
@@ -763,6 +780,8 @@ static void test_no_required_pointer(void) {
   ACCEPTS_NULL(hvr_host_destroy(NULL));
   ACCEPTS_NULL(hvr_session_options_destroy(NULL));
   ACCEPTS_NULL(hvr_resync_options_destroy(NULL));
+  ACCEPTS_NULL(hvr_settings_change_destroy(NULL));
+  ACCEPTS_NULL(hvr_unprotect_options_destroy(NULL));
   ACCEPTS_NULL(hvr_session_close(NULL));
   ACCEPTS_NULL(hvr_scheduler_destroy(NULL));
   ACCEPTS_NULL(hvr_plan_destroy(NULL));

@@ -29,6 +29,7 @@ struct vm {
   hvr_event_id last_event;
   int running;       /* what the VM-running callback answers */
   int running_asked;
+  int tracking_stopped;
   /* Set while a job's progress is checked from its callbacks: how often the session
    * running it, and a read-only one (as another process would), saw it running. */
   const hvr_session *session;
@@ -95,6 +96,13 @@ static hvr_status vm_running(void *user_data, const hvr_host_vm *vm, int *out_ru
 }
 
 /* The disk file's bytes, for comparing before and after (the caller frees them). */
+static hvr_status stop_tracking(void *user_data, const hvr_host_vm *vm) {
+  struct vm *v = (struct vm *)user_data;
+  CHECK(strcmp(vm->name, "c-vm") == 0);
+  ++v->tracking_stopped;
+  return hvr_hrl_tracker_close(v->tracker);
+}
+
 static unsigned char *file_bytes(const char *path, long *size) {
   FILE *f = fopen(path, "rb");
   unsigned char *bytes;
@@ -190,6 +198,7 @@ int main(void) {
   CHECK_OK(hvr_host_set_create_azure_vm(host, create_azure_vm));
   CHECK_OK(hvr_host_set_plan_action(host, plan_action));
   CHECK_OK(hvr_host_set_vm_running(host, vm_running));
+  CHECK_OK(hvr_host_set_stop_tracking(host, stop_tracking));
   CHECK_OK(hvr_engine_options_create(&engine_options));
   CHECK_OK(hvr_engine_options_set_max_active_sessions(engine_options, 2));
   CHECK(hvr_engine_options_set_io_threads(engine_options, 0) == HVR_INVALID_ARGUMENT);
@@ -311,6 +320,46 @@ int main(void) {
   CHECK_OK(hvr_session_run_due(session, NULL, &ran));
   CHECK(ran == 0); /* the next cycle is half a minute away */
 
+  /* Settings change: each setter checks its value as it is set, the session the whole. */
+  {
+    hvr_settings_change *change = NULL;
+    int64_t due_before = 0;
+    CHECK_OK(hvr_settings_change_create(&change));
+    CHECK(hvr_settings_change_set_interval(change, 60) == HVR_INVALID_ARGUMENT);
+    CHECK(hvr_settings_change_set_recovery_history(change, 400) == HVR_INVALID_ARGUMENT);
+    CHECK(strstr(hvr_last_error_message(), "0 to 360 hours") != NULL);
+    CHECK(hvr_settings_change_set_max_in_flight(change, 0) == HVR_INVALID_ARGUMENT);
+    CHECK(hvr_settings_change_set_resync_window(change, 1, 18 * 60, 8 * 60, 0x3e) == HVR_INVALID_ARGUMENT);
+    CHECK_OK(hvr_settings_change_set_app_consistent_frequency(change, 8));
+    CHECK(hvr_session_set_settings(session, change) == HVR_INVALID_ARGUMENT); /* beyond the 2 hours kept */
+    CHECK(strstr(hvr_last_error_message(), "must not exceed the recovery point history") != NULL);
+    CHECK_OK(hvr_settings_change_set_recovery_history(change, 12));
+    CHECK_OK(hvr_settings_change_set_interval(change, 900));
+    CHECK_OK(hvr_settings_change_set_bandwidth(change, 1u << 30, 0, 9 * 60, 17 * 60, 0x3e));
+    CHECK_OK(hvr_settings_change_set_resync_window(change, 0, 8 * 60, 18 * 60, 0x3e));
+    CHECK_OK(hvr_settings_change_set_max_in_flight(change, 4));
+    CHECK_OK(hvr_session_next_due(session, &has, &due_before));
+    CHECK_OK(hvr_session_set_settings(session, change));
+    hvr_settings_change_destroy(change);
+    CHECK_OK(hvr_session_next_due(session, &has, &when));
+    CHECK(has == 1 && when - due_before == 900 - 30); /* the interval is 15 minutes now */
+  }
+  /* Suspended, nothing is due and nothing runs; resumed, it is as it was. */
+  CHECK_OK(hvr_session_suspend(session));
+  s = status_of(session);
+  CHECK(s.suspended_since > 0);
+  CHECK(s.health == HVR_HEALTH_WARNING);
+  CHECK_OK(hvr_session_next_due(session, &has, &when));
+  CHECK(has == 0);
+  CHECK(hvr_session_run_cycle(session, NULL, NULL) == HVR_INVALID_REPLICA_STATE);
+  CHECK(strstr(hvr_last_error_message(), "suspended") != NULL);
+  CHECK_OK(hvr_session_resume(session));
+  s = status_of(session);
+  CHECK(s.suspended_since == 0 && s.health == HVR_HEALTH_NORMAL);
+  CHECK_OK(hvr_session_jobs_json(session, &json));
+  CHECK(strstr(json, "\"type\":\"change_settings\"") != NULL && strstr(json, "\"type\":\"resume\"") != NULL);
+  hvr_string_free(json);
+
   /* A test failover by recovery plan, with its actions around the group. */
   CHECK_OK(hvr_plan_create("c-plan", &plan));
   CHECK_OK(hvr_plan_add_group(plan, &group));
@@ -369,6 +418,18 @@ int main(void) {
 
   hvr_session_close(reader);
   hvr_session_close(session);
+
+  /* Protection removed with its replicas: the host stopped tracking, the state is gone. */
+  {
+    hvr_unprotect_options *unprotect = NULL;
+    CHECK_OK(hvr_unprotect_options_create(&unprotect));
+    CHECK_OK(hvr_unprotect_options_set_delete_replicas(unprotect, 1));
+    CHECK_OK(hvr_session_unprotect(engine, state, unprotect, options));
+    CHECK(v.tracking_stopped == 1);
+    CHECK(access(state, F_OK) != 0);
+    CHECK(hvr_session_unprotect(engine, state, unprotect, options) == HVR_NOT_FOUND);
+    hvr_unprotect_options_destroy(unprotect);
+  }
   hvr_session_options_destroy(options);
   hvr_protection_destroy(protection);
   hvr_engine_destroy(engine);
@@ -376,6 +437,7 @@ int main(void) {
   hvr_host_destroy(host);
   hvr_hrl_tracker_destroy(v.tracker);
   hvr_disk_close(v.disk);
-  printf("session from C: protected, replicated, verified, tested, failed over, committed, failed back\n");
+  printf("session from C: protected, replicated, changed, suspended, verified, tested, failed over, committed, "
+         "failed back, removed\n");
   return 0;
 }

@@ -118,6 +118,38 @@ TEST_F(HvreplSessionTest, AResyncSendsWhatSomeoneElseWroteIntoTheReplica) {
   Expect(0, {"verify", "--state-dir", State()});
 }
 
+TEST_F(HvreplSessionTest, SetSuspendResumeAndUnprotectFromTheShell) {
+  // Each option is checked by the library's rule, before the VM is opened.
+  const std::string bad = Expect(2, {"set", "--state-dir", State(), "--keep-hours", "400"});
+  EXPECT_NE(bad.find("--keep-hours"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("0 to 360 hours"), std::string::npos) << bad;
+  EXPECT_NE(Expect(2, {"set", "--state-dir", State(), "--work-hours", "9-17"}).find("HH:MM-HH:MM"), std::string::npos);
+  Expect(2, {"set", "--state-dir", State()});
+  const std::string set = Expect(0, {"set", "--state-dir", State(), "--interval", "15m", "--work-bandwidth", "1M",
+                                     "--bandwidth", "0", "--work-hours", "07:00-19:00@mon-sat", "--resync", "by-hand"});
+  EXPECT_NE(set.find("interval    15m"), std::string::npos) << set;
+  EXPECT_NE(set.find("1M/s in work hours, 0/s outside"), std::string::npos) << set;
+  EXPECT_NE(set.find("resync      by hand"), std::string::npos) << set;
+  // Another folder is other storage: refused, nothing changes.
+  const std::string moved = Expect(1, {"set", "--state-dir", State(), "--target", dir_.File("elsewhere")});
+  EXPECT_NE(moved.find("other storage"), std::string::npos) << moved;
+
+  Expect(0, {"suspend", "--state-dir", State()});
+  EXPECT_NE(Expect(0, {"status", "--state-dir", State()}).find("suspended since"), std::string::npos);
+  Guest("write", "50");
+  EXPECT_NE(Expect(0, {"run", "--state-dir", State(), "--cycles", "1"}).find("skipped"), std::string::npos);
+  EXPECT_NE(Expect(0, {"resume", "--state-dir", State()}).find("the logs ship at the next cycle"), std::string::npos);
+  Expect(0, {"run", "--state-dir", State(), "--cycles", "1", "--quiet"});
+  Expect(0, {"verify", "--state-dir", State()});
+
+  const std::string removed = Expect(0, {"unprotect", "--state-dir", State()});
+  EXPECT_NE(removed.find("replica disks kept"), std::string::npos) << removed;
+  EXPECT_FALSE(std::filesystem::exists(State()));
+  EXPECT_NE(Guest("status").find("\"tracking\":false"), std::string::npos);
+  EXPECT_NE(Expect(0, {"store", "ls", Store()}).find("safe-vm-disk0"), std::string::npos);
+  Expect(1, {"unprotect", "--state-dir", State()});
+}
+
 TEST_F(HvreplSessionTest, TheRelationshipsFilesAreTheOwnersAlone) {
   EXPECT_EQ(PermissionsOf(State()), 0700u);
   for (const char* name : {"settings.json", "state.json", "jobs.json"}) {

@@ -7,6 +7,7 @@
 
 #include <boost/asio/use_future.hpp>
 #include <chrono>
+#include <filesystem>
 #include <random>
 
 #include "guest_harness.hpp"
@@ -152,6 +153,57 @@ TEST_F(SessionCrashTest, FailoverAndFailbackKilledHalfWayFinish) {
   }
   EXPECT_TRUE(vm_.Guest("status").find("\"running\":true") != std::string::npos) << "the host started the VM";
   EXPECT_GT(interrupted_, 4) << "too few runs were interrupted to mean anything";
+}
+
+// Changing settings, suspending, resuming and removing protection are jobs too: killed
+// anywhere, the same command run again finishes them, and no point is ever wrong.
+TEST_F(SessionCrashTest, LifecycleCommandsKilledHalfWayFinish) {
+  StartGuest(0);
+  Protect();
+  const std::vector<std::string> run = {"run", "--state-dir", State(), "--cycles", "1", "--quiet"};
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+
+  KillThenFinish({"set", "--state-dir", State(), "--interval", "30s", "--keep-hours", "48", "--bandwidth", "64M"}, 6,
+                 120ms, "set");
+  ASSERT_FALSE(HasFatalFailure());
+  {
+    ASSERT_OK_AND_ASSIGN(auto session, Session::Open(vm_.engine(), State(), {}, true));
+    EXPECT_EQ(session->settings().interval, ReplicationInterval::k30Seconds);
+    EXPECT_EQ(session->settings().recovery_history, 48h);
+    ASSERT_TRUE(session->settings().bandwidth.has_value());
+    EXPECT_EQ(session->settings().bandwidth->non_work_bytes_per_second, uint64_t{64} << 20);
+  }
+
+  KillThenFinish({"suspend", "--state-dir", State()}, 4, 80ms, "suspend");
+  ASSERT_FALSE(HasFatalFailure());
+  vm_.Write(300);
+  const CommandResult skipped = vm_.Hvrepl(run);
+  EXPECT_EQ(skipped.exit_code, 0) << skipped.output;
+  EXPECT_NE(skipped.output.find("skipped"), std::string::npos) << skipped.output;
+  KillThenFinish({"resume", "--state-dir", State()}, 4, 80ms, "resume");
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  vm_.ExpectEveryPointTrue("after resume");
+  ASSERT_FALSE(HasFatalFailure());
+
+  // Removing protection: killed until a run gets to the end, then run again if need be.
+  const std::vector<std::string> unprotect = {"unprotect", "--state-dir", State(), "--delete-replicas"};
+  for (int i = 0; i < 8 && std::filesystem::exists(State()); ++i) {
+    interrupted_ += vm_.RunAndKill(unprotect, std::chrono::milliseconds(20 + 40 * i)).killed;
+  }
+  if (std::filesystem::exists(State())) {
+    const CommandResult last = vm_.Hvrepl(unprotect);
+    EXPECT_EQ(last.exit_code, 0) << last.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(State()));
+  ASSERT_OK_AND_ASSIGN(auto store, vm_.engine().Store(vm_.target(), {}));
+  ASSERT_OK_AND_ASSIGN(const auto disks, store->AsyncListDisks(use_future).get());
+  EXPECT_TRUE(disks.empty()) << disks.size() << " disks left, the first " << disks.front().name;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(vm_.Disk(0)).parent_path())) {
+    EXPECT_NE(entry.path().extension(), ".hrl") << entry.path();
+  }
+  EXPECT_NE(vm_.Guest("status").find("\"tracking\":false"), std::string::npos) << "the host stopped tracking";
+  EXPECT_GT(interrupted_, 6) << "too few runs were interrupted to mean anything";
 }
 
 }  // namespace

@@ -157,6 +157,11 @@ Status TestHost::StartVm(const HostVm& vm) {
   return guest_->StartVm(vm);
 }
 
+Status TestHost::StopTracking(const HostVm& vm) {
+  Record("stop tracking " + vm.name);
+  return guest_->StopTracking(vm);
+}
+
 Status TestHost::CreateAzureVm(const FailoverVm& vm) {
   Record("create azure vm " + vm.vm_name + " from point " + vm.point_id);
   std::lock_guard lock(mu_);

@@ -33,6 +33,7 @@ class TestHost final : public HostActions {
   Status ShutdownVm(const HostVm& vm) override;
   Status StartVm(const HostVm& vm) override;
   Result<bool> VmRunning(const HostVm& vm) override { return guest_->VmRunning(vm); }
+  Status StopTracking(const HostVm& vm) override;
   Status CreateAzureVm(const FailoverVm& vm) override;
   Status ShutdownAzureVm(const FailoverVm& vm) override;
   Status DeleteAzureVm(const FailoverVm& vm) override;

@@ -1,0 +1,233 @@
+// The life of a protection between protect and failover: changing its settings,
+// suspending and resuming it, removing it (docs/session.md "Changing, suspending,
+// removing"). Each is a job, and each repeats safely after a crash.
+#include <algorithm>
+#include <boost/asio/use_future.hpp>
+#include <set>
+
+#include "hvr/change_tracker.hpp"
+#include "session/log_shipping.hpp"
+#include "session/session_impl.hpp"
+#include "store/store_target.hpp"
+#include "store/time_text.hpp"
+
+namespace hvr {
+namespace {
+
+using boost::asio::use_future;
+
+// States in which replication runs by itself, and so can be suspended.
+bool Replicates(ReplicationState state) {
+  switch (state) {
+    case ReplicationState::kEnabled:
+    case ReplicationState::kInitialReplication:
+    case ReplicationState::kReplicating:
+    case ReplicationState::kResyncRequired:
+    case ReplicationState::kResynchronizing:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The names of the settings `change` gives, for the job's summary (never a value: the
+// target holds a secret).
+std::string ChangedNames(const SettingsChange& change) {
+  std::string names;
+  const auto add = [&](bool given, const char* name) {
+    if (given) names += (names.empty() ? "" : ", ") + std::string(name);
+  };
+  add(change.target.has_value(), "target credential");
+  add(change.interval.has_value(), "interval");
+  add(change.recovery_history.has_value(), "recovery point history");
+  add(change.app_consistent_frequency.has_value(), "app-consistent frequency");
+  add(change.bandwidth.has_value(), "bandwidth");
+  add(change.resync.has_value(), "resync window");
+  add(change.max_in_flight.has_value(), "requests in flight");
+  return names;
+}
+
+// Proves that `store`, reached with a new credential, is the protection's: listing it
+// shows every replica disk. A wrong key or an expired SAS fails here, before anything
+// is saved.
+Status ProveTarget(ReplicaStore& store, const SessionState& state) {
+  HVR_ASSIGN_OR_RETURN(const auto disks, store.AsyncListDisks(use_future).get());
+  for (const DiskState& d : state.disks) {
+    const bool there = std::any_of(disks.begin(), disks.end(), [&](const DiskProperties& p) { return p.name == d.replica; });
+    if (!there) {
+      return Error(Code::kNotFound, "replica disk '" + d.replica + "' is not in " + store.description() +
+                                        " as the new credential reaches it");
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Status Session::ChangeSettings(const SettingsChange& change) {
+  HVR_RETURN_IF_ERROR(change.Validate());
+  Impl& s = *impl_;
+  return s.RunJob(JobType::kChangeSettings, false, [&](RunningJob& job) -> Status {
+    job.Step("check the settings");
+    const SessionState state = s.Snapshot();
+    if (state.removing || state.state == ReplicationState::kFailingOver) {
+      return Error(Code::kInvalidReplicaState, "VM '" + s.settings.vm_name + "': its settings cannot change while " +
+                                                   (state.removing ? "protection is being removed" : "it fails over"));
+    }
+    const ProtectionSettings next = change.ApplyTo(s.settings);
+    HVR_RETURN_IF_ERROR(ValidateSettings(next));
+    const bool new_target = next.target != s.settings.target;
+    if (new_target) {
+      job.Step("check the new credential");
+      HVR_ASSIGN_OR_RETURN(const StoreTarget was, ParseStoreTarget(s.settings.target));
+      HVR_ASSIGN_OR_RETURN(const StoreTarget now, ParseStoreTarget(next.target));
+      if (!SameStorage(was, now)) {
+        return Error(Code::kInvalidArgument, "the new target names other storage than " + s.store->description() +
+                                                 ": only the credential of a protection's target can change");
+      }
+      HVR_RETURN_IF_ERROR(CheckTargetGrants(now, kReplicationPermissions));
+    }
+    // A store of its own when the bandwidth or requests in flight change too.
+    HVR_ASSIGN_OR_RETURN(const std::shared_ptr<ReplicaStore> store, StoreFor(s.engine, next, s.options));
+    if (new_target) HVR_RETURN_IF_ERROR(ProveTarget(*store, state));
+
+    job.Step("save the settings");
+    HVR_RETURN_IF_ERROR(s.dir.SaveSettings(next));
+    // The old keeper releases the leases through the store it took them with; the next
+    // operation takes them again under the same lease id.
+    s.leases.reset();
+    {
+      std::lock_guard lock(s.state_mu);
+      s.settings = next;
+      s.store = store;
+    }
+    s.leases = std::make_unique<LeaseKeeper>(*store, state.lease_id, s.options.log);
+    // The credential the authorisation failed with is replaced by one just proven.
+    if (new_target && state.critical && state.critical->code() == Code::kAuthFailed) {
+      HVR_RETURN_IF_ERROR(s.Commit([](SessionState& st) { st.critical.reset(); }));
+      job.Note("cleared: " + state.critical->ToString());
+    }
+    job.Summary("changed " + (change.empty() ? std::string("nothing") : ChangedNames(change)));
+    return Ok();
+  });
+}
+
+Status Session::Suspend() {
+  Impl& s = *impl_;
+  return s.RunJob(JobType::kSuspend, false, [&](RunningJob& job) -> Status {
+    const SessionState state = s.Snapshot();
+    if (state.removing || !Replicates(state.state)) {
+      return Error(Code::kInvalidReplicaState,
+                   "VM '" + s.settings.vm_name + "': only replication can be suspended (it is " +
+                       (state.removing ? std::string("being removed") : ReplicationStateName(state.state)) + ")");
+    }
+    if (state.suspended_since) {
+      job.Summary("suspended already, since " + FormatUtcSeconds(*state.suspended_since));
+      return Ok();
+    }
+    HVR_RETURN_IF_ERROR(s.Commit([&](SessionState& st) { st.suspended_since = s.clock.Now(); }));
+    job.Summary("suspended: the host's logs accumulate, nothing is sent until resumed");
+    return Ok();
+  });
+}
+
+Status Session::Resume() {
+  Impl& s = *impl_;
+  return s.RunJob(JobType::kResume, false, [&](RunningJob& job) -> Status {
+    const SessionState state = s.Snapshot();
+    if (state.removing) {
+      return Error(Code::kInvalidReplicaState,
+                   "VM '" + s.settings.vm_name + "': protection is being removed; run unprotect again to finish");
+    }
+    std::string summary;
+    if (state.suspended_since && state.state == ReplicationState::kReplicating) {
+      // Logs that grew past half a disk cost more to ship than resending what differs;
+      // the operator is here, so the resync need not wait for its window.
+      job.Step("measure the logs written while suspended");
+      for (size_t i = 0; i < state.disks.size(); ++i) {
+        PendingLogs logged;
+        HVR_ASSIGN_OR_RETURN(logged.bytes, UnshippedLogBytes(s.settings.disks[i], state.disks[i]));
+        if (Status volume = CheckLogVolume(logged, state.disks[i].replica_size); !volume.ok()) {
+          HVR_RETURN_IF_ERROR(s.MarkForResync(volume.error().message(), true));
+          summary = "resync: " + volume.error().message();
+          break;
+        }
+      }
+    }
+    const bool cleared = state.critical.has_value() || state.failure.has_value();
+    HVR_RETURN_IF_ERROR(s.Commit([](SessionState& st) {
+      st.suspended_since.reset();
+      st.critical.reset();
+      st.failure.reset();
+    }));
+    if (summary.empty()) summary = state.suspended_since ? "resumed: the logs ship at the next cycle" : "resumed";
+    if (cleared) summary += "; error cleared";
+    job.Summary(summary);
+    return Ok();
+  });
+}
+
+Status Session::Unprotect(Engine& engine, const std::string& state_dir, const UnprotectOptions& options,
+                          SessionOptions session_options) {
+  HVR_RETURN_IF_ERROR(ValidateSessionOptions(session_options));
+  HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, false, false));
+  // A removal a crash stopped after the relationship was gone: only the folder is left.
+  if (dir.Emptied()) return dir.Remove();
+  if (!dir.HasRelationship()) return Error(Code::kNotFound, "state directory " + state_dir + " protects no VM");
+  HVR_ASSIGN_OR_RETURN(auto impl, Impl::Load(engine, std::move(dir), std::move(session_options), false, false));
+  Impl& s = *impl;
+  HVR_RETURN_IF_ERROR(s.RunJob(JobType::kRemoveProtection, false, [&](RunningJob& job) -> Status {
+    HVR_RETURN_IF_ERROR(s.Commit([&](SessionState& st) {
+      st.removing = true;
+      st.removing_replicas = st.removing_replicas || options.delete_replicas;
+    }));
+    const SessionState state = s.Snapshot();
+    job.Step("release leases");
+    for (const DiskState& d : state.disks) {
+      // Taken first (the lease of a process that died is ours again at once), then let
+      // go; another agent's lease stops the removal here.
+      Status held = s.leases->Hold({d.replica});
+      if (!held.ok() && held.error().code() == Code::kNotFound) continue;
+      HVR_RETURN_IF_ERROR(held);
+      HVR_RETURN_IF_ERROR(s.leases->Let(d.replica));
+    }
+    if (state.checkpoint_active) {
+      job.Step("merge checkpoint");
+      HVR_RETURN_IF_ERROR(s.host.MergeCheckpoint(s.Vm()));
+    }
+    job.Step("stop tracking");
+    HVR_RETURN_IF_ERROR(s.host.StopTracking(s.Vm()));
+    job.Step("delete tracking logs");
+    size_t logs = 0;
+    for (const DiskSpec& disk : s.settings.disks) {
+      HVR_ASSIGN_OR_RETURN(const auto tracked, ListTrackedLogs(disk.log_folder, disk.log_name));
+      HVR_RETURN_IF_ERROR(DeleteLogs(tracked));
+      logs += tracked.size();
+    }
+    size_t deleted = 0;
+    if (state.removing_replicas) {
+      job.Step("delete replica disks");
+      // The replicas and what failovers made of them all carry the VM's id.
+      std::set<std::string> ours;
+      for (const DiskState& d : state.disks) ours.insert(d.replica);
+      HVR_ASSIGN_OR_RETURN(const auto disks, s.store->AsyncListDisks(use_future).get());
+      for (const DiskProperties& p : disks) {
+        const auto id = p.metadata.find("vm_id");
+        if (!state.vm_id.IsZero() && id != p.metadata.end() && id->second == state.vm_id.ToString()) ours.insert(p.name);
+      }
+      for (const std::string& name : ours) {
+        HVR_RETURN_IF_ERROR(UnlessNotFound(s.store->AsyncDeleteDisk(name, use_future).get()));
+        ++deleted;
+      }
+    }
+    job.Summary(std::to_string(logs) + " tracking logs deleted; " +
+                (state.removing_replicas ? std::to_string(deleted) + " disks deleted from "
+                                         : std::string("replica disks kept in ")) +
+                s.store->description());
+    return Ok();
+  }));
+  s.leases.reset();
+  return s.dir.Remove();
+}
+
+}  // namespace hvr
