@@ -215,6 +215,18 @@ namespace Hvr
         protected override bool ReleaseHandle() { HvrNative.hvr_resync_options_destroy(handle); return true; }
     }
 
+    [NativeHandle("hvr_settings_change")]
+    public sealed class SettingsChangeHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_settings_change_destroy(handle); return true; }
+    }
+
+    [NativeHandle("hvr_unprotect_options")]
+    public sealed class UnprotectOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_unprotect_options_destroy(handle); return true; }
+    }
+
     // A session: closed before its engine and host are destroyed (it depends on both).
     [NativeHandle("hvr_session")]
     public sealed class SessionHandle : HvrHandle

@@ -166,6 +166,10 @@ namespace Hvr
         CommitFailback = 11,
         ReverseReplication = 12,
         RecoveryPlan = 13,
+        ChangeSettings = 14,
+        Suspend = 15,
+        Resume = 16,
+        RemoveProtection = 17,
     }
 
     [NativeEnum("hvr_event_id", "HVR_EVENT_")]
@@ -378,6 +382,7 @@ namespace Hvr
             public long failing_since;
             public long next_attempt;
             public int retries;
+            public long suspended_since;
         }
 
         [StructLayout(LayoutKind.Sequential)]
@@ -1063,6 +1068,9 @@ namespace Hvr
         public static extern Status hvr_host_set_start_vm(HostHandle host, hvr_host_vm_fn fn);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_host_set_stop_tracking(HostHandle host, hvr_host_vm_fn fn);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_host_set_create_azure_vm(HostHandle host, hvr_host_azure_fn fn);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1152,6 +1160,58 @@ namespace Hvr
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_clear_error(SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_settings_change_create(out SettingsChangeHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_settings_change_destroy(IntPtr change);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_settings_change_set_target(SettingsChangeHandle change, byte[] target);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_settings_change_set_interval(SettingsChangeHandle change, int seconds);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_settings_change_set_recovery_history(SettingsChangeHandle change, int hours);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_settings_change_set_app_consistent_frequency(SettingsChangeHandle change, int hours);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_settings_change_set_bandwidth(SettingsChangeHandle change, ulong work_bytes_per_second,
+            ulong non_work_bytes_per_second, int work_start_minute, int work_end_minute, uint work_days);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_settings_change_set_resync_window(SettingsChangeHandle change, int automatic,
+            int office_start_minute, int office_end_minute, uint office_days);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_settings_change_set_max_in_flight(SettingsChangeHandle change, int requests);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_set_settings(SessionHandle session, SettingsChangeHandle change);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_suspend(SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_resume(SessionHandle session);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_unprotect_options_create(out UnprotectOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_unprotect_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_unprotect_options_set_delete_replicas(UnprotectOptionsHandle options,
+            int delete_replicas);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_unprotect(EngineHandle engine, byte[] state_dir,
+            UnprotectOptionsHandle options, SessionOptionsHandle session_options);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_run_due(SessionHandle session, CancelTokenHandle cancel, out int out_ran);
