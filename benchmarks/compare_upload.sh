@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # hvrepl upload against the Azure JS SDK (@azure/storage-blob uploadPages, 4 MiB pages,
 # the same requests in flight), uploading one image of random data to the same Azurite in
-# the same run. The SDK runs twice per round: with a transactional Content-MD5 on every
-# page, as hvr sends (the same work), and without (the SDK's default). Each round starts
+# the same run. hvr sends a transactional x-ms-content-crc64 with every page. The SDK runs
+# twice per round: with a transactional Content-MD5 on every page (a checksum, as hvr
+# sends one; the SDK computes no CRC-64 itself), and without (the SDK's default, less work
+# than hvr's). Each round starts
 # a fresh Azurite, warms it up and rotates the order of the three uploads. Prints each
 # round, the medians and ratios, and hvrepl's peak memory and CPU time.
 #
