@@ -135,6 +135,10 @@ struct SessionOptions {
   // request retries, run again within the same job after these waits, before the VM-level
   // retry policy takes over (docs/session.md "Retries"). Empty: never.
   std::vector<std::chrono::milliseconds> operation_retry_delays = {std::chrono::seconds(5), std::chrono::seconds(20)};
+  // The file that keeps this agent's id, which the replica leases are taken in
+  // (docs/session.md "Leases"). Empty: "agent-id" in the user's own folder for hvr
+  // ($XDG_STATE_HOME/hvr or ~/.local/state/hvr; %LOCALAPPDATA%\hvr on Windows).
+  std::string agent_id_file;
 };
 
 // kInvalidArgument unless the request retries are valid (ValidateRequestRetryOptions),

@@ -62,6 +62,8 @@ struct Session::Impl {
   const Clock& clock;
   std::shared_ptr<ReplicaStore> store;
   std::unique_ptr<LeaseKeeper> leases;  // writable sessions only
+  // Makes `leases`, in this agent's lease id for this directory (agent_identity.hpp).
+  Status StartLeases();
   JobLog job_log;
   std::vector<ExtentMap> maps;  // one per disk, reused cycle after cycle
 

@@ -303,7 +303,6 @@ json::object ToJson(const SessionState& s) {
   }
   json::object o{{"version", SessionState::kVersion},
                  {"vm_id", s.vm_id.ToString()},
-                 {"lease_id", s.lease_id},
                  {"protection_complete", s.protection_complete},
                  {"state", ReplicationStateName(s.state)},
                  {"state_number", static_cast<int>(s.state)},
@@ -348,7 +347,6 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   }
   SessionState s;
   s.vm_id = f.GuidField("vm_id");
-  s.lease_id = f.String("lease_id");
   s.protection_complete = f.Bool("protection_complete");
   const int64_t state = f.I64("state_number");
   if (state < 0 || state > static_cast<int>(ReplicationState::kFailingOver)) f.Fail("state_number", "unknown state");
