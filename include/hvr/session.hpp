@@ -270,7 +270,11 @@ class Session {
   // session is opened and RunDue or Failover is called again): the chosen point of
   // every disk is copied to a new disk in the target ("<replica>-failover", the
   // recovery points untouched), and the host is asked to create the VM from them.
-  // Replication stops. Returns what was handed to the host.
+  // Replication stops. Returns what was handed to the host. Until the failover is
+  // committed, failing over to another point moves the VM there (the VM made from the
+  // point before is deleted first); after, kInvalidReplicaState. On a read-only session
+  // it asks the process holding the directory, which fails over at its next RunDue, and
+  // waits for it (kConflict when that process stops first).
   Result<FailoverVm> Failover(const FailoverOptions& options = {});
   // Deletes the recovery points; the failover can no longer move to another point.
   Status CommitFailover();

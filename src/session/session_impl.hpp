@@ -170,6 +170,11 @@ struct Session::Impl {
   Result<FailoverVm> CopyPointTo(RunningJob& job, const VmRecoveryPoint& point, const char* suffix, bool test,
                                  bool planned, std::vector<std::string>* base_snapshots);
   FailoverVm DescribeFailover(const FailoverState& failover, bool test) const;
+  // A read-only session's failover: asks the process holding the directory, and waits
+  // for its answer (or for it to stop).
+  Result<FailoverVm> FailoverElsewhere(const FailoverOptions& request);
+  // Before commit: the VM failed over goes, and the failover resumes at `point`.
+  Status ChangeFailoverPoint(RunningJob& job, const VmRecoveryPoint& point);
   Result<FailbackReport> Failback(RunningJob& job, const FailbackOptions& options, bool complete);
   // kConflict naming the VM while the host says the on-premises VM runs.
   Status RequireVmOff();

@@ -34,16 +34,6 @@ std::vector<std::string> Strings(JsonFields& f, const char* key) {
   return out;
 }
 
-// Decodes an error into *out (Result<Error> cannot be: its two sides would be one type).
-Status DecodeError(const json::object& o, const std::string& where, Error* out) {
-  JsonFields f(o, where);
-  const int code = static_cast<int>(f.I64("code_number"));
-  const std::string message = f.String("message");
-  if (f.error()) return *f.error();
-  if (code <= 0 || code >= kCodeCount) return Error(Code::kCorruptData, where + ": unknown error code");
-  *out = Error(static_cast<Code>(code), message);
-  return Ok();
-}
 
 json::object WorkHoursToJson(const WorkHours& hours) {
   json::array days;
@@ -186,6 +176,16 @@ json::object ErrorToJson(const Error& error) {
                     : error.error_class() == ErrorClass::kResyncRequired ? "resync_required"
                                                                           : "non_recoverable"},
           {"message", error.message()}};
+}
+
+Status DecodeError(const json::object& o, const std::string& where, Error* out) {
+  JsonFields f(o, where);
+  const int code = static_cast<int>(f.I64("code_number"));
+  const std::string message = f.String("message");
+  if (f.error()) return *f.error();
+  if (code <= 0 || code >= kCodeCount) return Error(Code::kCorruptData, where + ": unknown error code");
+  *out = Error(static_cast<Code>(code), message);
+  return Ok();
 }
 
 json::object ToJson(const ReplicationStatistics& r) {

@@ -164,5 +164,8 @@ boost::json::object ToJson(const VerifyReport& report);
 // {"succeeded", "groups_run", "first_error", "vms": [{"group", "vm_name", "result", "vm"}]}
 boost::json::object ToJson(const PlanOutcome& outcome);
 boost::json::object ErrorToJson(const Error& error);
+// Decodes what ErrorToJson wrote into *out (Result<Error> cannot be: its two sides would
+// be one type); `where` names the file and field in errors.
+Status DecodeError(const boost::json::object& o, const std::string& where, Error* out);
 
 }  // namespace hvr
