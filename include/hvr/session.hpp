@@ -213,11 +213,14 @@ struct VerifyReport {
 
 class Session {
  public:
-  // Enables protection (a job): validates the settings, opens every disk (chains
-  // intact), checks Azure's limits, reaches the target and checks authorisation, creates
-  // one replica disk per source disk and takes its lease, then persists the
-  // relationship in `state_dir` (created; it must not hold another relationship).
-  // Running it again on the same directory with the same VM finishes what a crash left.
+  // Enables protection, all or nothing: validates the settings, opens every disk (chains
+  // intact), checks Azure's limits, reads the encryption key, reaches the target and
+  // checks authorisation; a failed check leaves nothing behind (`state_dir` is made only
+  // after them; it must not hold another relationship). Then it saves the relationship
+  // in `state_dir` with paths made absolute, and (a job) creates one replica disk per
+  // source disk and takes its lease. A protection that failed or crashed after its
+  // checks is replaced by the next Protect on the same directory, with that one's
+  // settings.
   static Result<std::unique_ptr<Session>> Protect(Engine& engine, const std::string& state_dir,
                                                   const ProtectionSettings& settings,
                                                   SessionOptions options = {});
