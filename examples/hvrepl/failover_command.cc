@@ -45,12 +45,20 @@ Runner Failover(CLI::App& app) {
   app.add_flag("--test", a->test, "copies for a test while replication goes on")->excludes(planned);
   // A failover is never cancelled half way: Ctrl+C waits for it.
   return [a] {
-    return WithSession(a->state_dir, false, true, [&](hvr::Session& session) {
-      auto result = a->test ? session.TestFailover(a->failover.point) : session.Failover(a->failover);
-      if (!result.ok()) return ReportError(result.error());
-      PrintFailoverVm(*result);
-      return 0;
-    });
+    auto context = SessionContext::Create();
+    if (!context.ok()) return ReportError(context.error());
+    auto session = (*context)->Open(a->state_dir, false, true);
+    if (!session.ok() && session.error().code() == hvr::Code::kConflict && !a->test) {
+      // A replication runs on this VM (run --follow): it fails over at its next step.
+      session = (*context)->Open(a->state_dir, true, false);
+      if (!session.ok()) return ReportError(session.error());
+      std::cerr << "hvrepl: the replication running on " << a->state_dir << " fails over; waiting for it\n";
+    }
+    if (!session.ok()) return ReportError(session.error());
+    auto result = a->test ? (*session)->TestFailover(a->failover.point) : (*session)->Failover(a->failover);
+    if (!result.ok()) return ReportError(result.error());
+    PrintFailoverVm(*result);
+    return 0;
   };
 }
 

@@ -138,6 +138,10 @@ struct SessionOptions {
   // request retries, run again within the same job after these waits, before the VM-level
   // retry policy takes over (docs/session.md "Retries"). Empty: never.
   std::vector<std::chrono::milliseconds> operation_retry_delays = {std::chrono::seconds(5), std::chrono::seconds(20)};
+  // The file that keeps this agent's id, which the replica leases are taken in
+  // (docs/session.md "Leases"). Empty: "agent-id" in the user's own folder for hvr
+  // ($XDG_STATE_HOME/hvr or ~/.local/state/hvr; %LOCALAPPDATA%\hvr on Windows).
+  std::string agent_id_file;
 };
 
 // kInvalidArgument unless the request retries are valid (ValidateRequestRetryOptions),
@@ -220,11 +224,14 @@ struct VerifyReport {
 
 class Session {
  public:
-  // Enables protection (a job): validates the settings, opens every disk (chains
-  // intact), checks Azure's limits, reaches the target and checks authorisation, creates
-  // one replica disk per source disk and takes its lease, then persists the
-  // relationship in `state_dir` (created; it must not hold another relationship).
-  // Running it again on the same directory with the same VM finishes what a crash left.
+  // Enables protection, all or nothing: validates the settings, opens every disk (chains
+  // intact), checks Azure's limits, reads the encryption key, reaches the target and
+  // checks authorisation; a failed check leaves nothing behind (`state_dir` is made only
+  // after them; it must not hold another relationship). Then it saves the relationship
+  // in `state_dir` with paths made absolute, and (a job) creates one replica disk per
+  // source disk and takes its lease. A protection that failed or crashed after its
+  // checks is replaced by the next Protect on the same directory, with that one's
+  // settings.
   static Result<std::unique_ptr<Session>> Protect(Engine& engine, const std::string& state_dir,
                                                   const ProtectionSettings& settings,
                                                   SessionOptions options = {});
@@ -305,7 +312,11 @@ class Session {
   // session is opened and RunDue or Failover is called again): the chosen point of
   // every disk is copied to a new disk in the target ("<replica>-failover", the
   // recovery points untouched), and the host is asked to create the VM from them.
-  // Replication stops. Returns what was handed to the host.
+  // Replication stops. Returns what was handed to the host. Until the failover is
+  // committed, failing over to another point moves the VM there (the VM made from the
+  // point before is deleted first); after, kInvalidReplicaState. On a read-only session
+  // it asks the process holding the directory, which fails over at its next RunDue, and
+  // waits for it (kConflict when that process stops first).
   Result<FailoverVm> Failover(const FailoverOptions& options = {});
   // Deletes the recovery points; the failover can no longer move to another point.
   Status CommitFailover();

@@ -55,6 +55,21 @@ Result<uint64_t> UnshippedLogBytes(const DiskSpec& disk, const DiskState& state)
   return bytes;
 }
 
+Result<std::vector<std::string>> ListObsoleteAtCheckpoint(const DiskSpec& disk) {
+  HVR_ASSIGN_OR_RETURN(const auto all, ListTrackedLogs(disk.log_folder, disk.log_name));
+  HVR_ASSIGN_OR_RETURN(const auto closed, ListClosedLogs(disk.log_folder, disk.log_name));
+  const std::set<std::string> closed_set(closed.begin(), closed.end());
+  std::vector<std::string> obsolete;
+  for (size_t i = 0; i < all.size(); ++i) {
+    // Names sort in log order: an unclosed log with a newer one after it is no longer
+    // written. A damaged header is neither closed nor readable, and is left alone.
+    const bool unclosed = !closed_set.count(all[i]);
+    if (unclosed && (i + 1 == all.size() || !ReadHrlHeader(all[i]).ok())) continue;
+    obsolete.push_back(all[i]);
+  }
+  return obsolete;
+}
+
 Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, Guid& identity) {
   identity = state.tracked_identity;
   for (const HrlHeader& header : logs.headers) {

@@ -36,6 +36,11 @@ Result<PendingLogs> FindPendingLogs(const DiskSpec& disk, const DiskState& state
 // included: what a suspension let accumulate.
 Result<uint64_t> UnshippedLogBytes(const DiskSpec& disk, const DiskState& state);
 
+// The logs of `disk` a copy from a checkpoint taken now makes obsolete: every closed
+// log, and every unclosed one a newer log follows (a crash of the host left it open; the
+// newest log may be the one being written, and is kept while unclosed).
+Result<std::vector<std::string>> ListObsoleteAtCheckpoint(const DiskSpec& disk);
+
 // kUntrackedModification when a log carries another DataWriteGuid than the disk was
 // tracked with (the first log decides when none is known yet: `identity` receives it).
 Status CheckPendingLogs(const PendingLogs& logs, const DiskState& state, Guid& identity);

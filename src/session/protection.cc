@@ -12,6 +12,7 @@
 #include "store/store_target.hpp"
 #include "util/ascii.hpp"
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -107,15 +108,17 @@ Result<ReplicationInterval> IntervalFromSeconds(int64_t seconds) {
 }
 
 ProtectionSettings WithDefaults(ProtectionSettings settings) {
+  // Paths are kept absolute, so that a session opened from another directory finds its
+  // disks, logs and key where protection found them.
   for (size_t i = 0; i < settings.disks.size(); ++i) {
     DiskSpec& disk = settings.disks[i];
-    if (disk.log_folder.empty()) {
-      const auto parent = std::filesystem::path(disk.path).parent_path();
-      disk.log_folder = parent.empty() ? "." : parent.string();
-    }
+    if (disk.path.empty()) continue;  // ValidateSettings refuses it
+    disk.path = AbsolutePath(disk.path);
+    disk.log_folder = disk.log_folder.empty() ? FolderOf(disk.path) : AbsolutePath(disk.log_folder);
     if (disk.log_name.empty()) disk.log_name = LogNameFor(disk.path);
     if (disk.replica_name.empty()) disk.replica_name = settings.vm_name + "-disk" + std::to_string(i);
   }
+  if (!settings.encryption_key_file.empty()) settings.encryption_key_file = AbsolutePath(settings.encryption_key_file);
   if (settings.chunk_size == 0) settings.chunk_size = kDefaultChunkSize;
   // A local folder is kept absolute, so that the settings never depend on the current
   // directory; a bad target is left for ValidateSettings to refuse.
@@ -134,7 +137,7 @@ Status ValidateSettings(const ProtectionSettings& input) {
     const DiskSpec& disk = settings.disks[i];
     const std::string which = "disk " + std::to_string(i);
     if (disk.path.empty()) return Invalid(which + ": no path");
-    if (!paths.insert(std::filesystem::absolute(disk.path).lexically_normal().string()).second) {
+    if (!paths.insert(disk.path).second) {
       return Invalid(which + ": " + disk.path + " is protected twice");
     }
     if (Status name = ValidateDiskName(disk.replica_name); !name.ok()) {
@@ -145,8 +148,7 @@ Status ValidateSettings(const ProtectionSettings& input) {
       return Invalid(which + ": replica name '" + disk.replica_name + "' is used twice");
     }
     HVR_RETURN_IF_ERROR(ValidateLogName(disk.log_name));
-    const std::string log_key =
-        std::filesystem::absolute(disk.log_folder).lexically_normal().string() + "/" + disk.log_name;
+    const std::string log_key = disk.log_folder + "/" + disk.log_name;
     if (!logs.insert(log_key).second) {
       return Invalid(which + ": its logs (" + log_key + "-*.hrl) are another disk's");
     }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <boost/asio/use_future.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -15,12 +16,14 @@
 #include "hvr/chunk_diff.hpp"
 #include "hvr/disk.hpp"
 #include "hvr/replica_reader.hpp"
+#include "session/agent_identity.hpp"
 #include "session/log_shipping.hpp"
 #include "session/recovery_points.hpp"
 #include "session/session_impl.hpp"
 #include "store/store_target.hpp"
 #include "store/time_text.hpp"
 #include "store/validation.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -394,6 +397,71 @@ Status ValidateSessionOptions(const SessionOptions& options) {
   return Ok();
 }
 
+namespace {
+
+// What an existing state directory holds for a new protection: nothing, or the state of
+// a protection that did not finish, which the new one replaces (keeping its VM id, so
+// that the replica disks it made are known as this relationship's). kConflict when it
+// protects a VM.
+Result<std::optional<SessionState>> UnfinishedProtection(const StateDir& dir, const std::string& vm_name) {
+  if (!dir.HasRelationship()) return std::optional<SessionState>();
+  auto loaded = dir.LoadState();
+  if (!loaded.ok() && loaded.error().code() == Code::kNotFound) return std::optional<SessionState>();
+  if (!loaded.ok()) return std::move(loaded).error();
+  if (loaded->protection_complete) {
+    HVR_ASSIGN_OR_RETURN(const ProtectionSettings existing, dir.LoadSettings());
+    if (existing.vm_name != vm_name) {
+      return Error(Code::kConflict, "state directory " + dir.path() + " holds the relationship of VM '" +
+                                        existing.vm_name + "'");
+    }
+    return Error(Code::kConflict, "VM '" + vm_name + "' is already protected (" +
+                                      ReplicationStateName(loaded->state) + "); open it instead");
+  }
+  return std::optional<SessionState>(std::move(*loaded));
+}
+
+// The replica disks `settings` asks for, checked against the sources and the target:
+// every source opens (chains intact) and fits Azure's limits; a disk of a replica's name
+// that the target holds (`existing`) must be this relationship's (VM `vm_id`) and of the
+// size wanted.
+Result<std::vector<DiskState>> PlanReplicas(const ProtectionSettings& settings,
+                                            const std::vector<DiskProperties>& existing, const Guid& vm_id) {
+  std::vector<DiskState> disks;
+  for (size_t i = 0; i < settings.disks.size(); ++i) {
+    // Opening checks the format, every checksum on the way, and the parent chain.
+    HVR_ASSIGN_OR_RETURN(auto disk, OpenDisk(settings.disks[i].path));
+    const uint64_t size = ReplicaSizeFor(disk->info().virtual_size);
+    HVR_RETURN_IF_ERROR(CheckDiskSize(i, size));
+    DiskState d;
+    d.source = settings.disks[i].path;
+    d.source_size = disk->info().virtual_size;
+    d.replica = settings.disks[i].replica_name;
+    d.replica_size = size;
+    for (const DiskProperties& p : existing) {
+      if (p.name != d.replica) continue;
+      if (Lookup(p.metadata, "vm_id") != vm_id.ToString()) {
+        return Error(Code::kConflict, "the target already has a disk named '" + d.replica +
+                                          "' that this relationship did not create");
+      }
+      if (p.virtual_size != d.replica_size) {
+        return Error(Code::kInvalidReplicaState, "replica disk '" + d.replica + "' has " +
+                                                      std::to_string(p.virtual_size) + " bytes, not " +
+                                                      std::to_string(d.replica_size));
+      }
+    }
+    disks.push_back(std::move(d));
+  }
+  return disks;
+}
+
+}  // namespace
+
+Status Session::Impl::StartLeases() {
+  HVR_ASSIGN_OR_RETURN(const Guid agent, LoadAgentId(options.agent_id_file));
+  leases = std::make_unique<LeaseKeeper>(*store, LeaseIdFor(agent, dir.path(), state.vm_id), options.log);
+  return Ok();
+}
+
 Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::string& state_dir,
                                                   const ProtectionSettings& input, SessionOptions options) {
   HVR_RETURN_IF_ERROR(ValidateSessionOptions(options));
@@ -402,87 +470,75 @@ Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::str
   // the first prune, and the VM would then stay Critical.
   HVR_ASSIGN_OR_RETURN(const StoreTarget target, ParseStoreTarget(input.target));
   HVR_RETURN_IF_ERROR(CheckTargetGrants(target, kReplicationPermissions));
-  HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, true, false));
-  ProtectionSettings settings = WithDefaults(input);
+  const ProtectionSettings settings = WithDefaults(input);
+  // All or nothing: a directory that exists is locked and read first, but nothing is
+  // saved, and no directory made, before the disks, the encryption key, the target and
+  // its credentials have all passed their checks.
+  std::optional<StateDir> dir;
   SessionState state;
-  if (dir.HasRelationship()) {
-    HVR_ASSIGN_OR_RETURN(const ProtectionSettings existing, dir.LoadSettings());
-    if (existing.vm_name != settings.vm_name) {
-      return Error(Code::kConflict, "state directory " + state_dir + " holds the relationship of VM '" +
-                                        existing.vm_name + "'");
+  std::error_code ec;
+  if (std::filesystem::exists(PathFromUtf8(state_dir), ec)) {
+    HVR_ASSIGN_OR_RETURN(StateDir opened, StateDir::Open(state_dir, false, false));
+    dir.emplace(std::move(opened));
+    HVR_ASSIGN_OR_RETURN(auto unfinished, UnfinishedProtection(*dir, settings.vm_name));
+    if (unfinished) state = std::move(*unfinished);
+  }
+  const Guid vm_id = state.vm_id.IsZero() ? Guid::Random() : state.vm_id;
+  std::shared_ptr<ReplicaStore> store;
+  std::vector<DiskProperties> existing;
+  std::vector<DiskState> disks;
+  const Status checked = [&]() -> Status {
+    HVR_ASSIGN_OR_RETURN(store, StoreFor(engine, settings, options));  // reads the encryption key
+    // Reaches the target and proves the credentials.
+    HVR_ASSIGN_OR_RETURN(existing, store->AsyncListDisks(use_future).get());
+    HVR_ASSIGN_OR_RETURN(disks, PlanReplicas(settings, existing, vm_id));
+    return Ok();
+  }();
+  if (!checked.ok()) return checked.error().WithContext("VM '" + settings.vm_name + "'");
+  if (!dir) {
+    HVR_ASSIGN_OR_RETURN(StateDir made, StateDir::Open(state_dir, true, false));
+    dir.emplace(std::move(made));
+    if (dir->HasRelationship()) {
+      return Error(Code::kConflict, "state directory " + state_dir + " was given a relationship meanwhile");
     }
-    auto loaded = dir.LoadState();
-    if (loaded.ok() && loaded->protection_complete) {
-      return Error(Code::kConflict, "VM '" + settings.vm_name + "' is already protected (" +
-                                        ReplicationStateName(loaded->state) + "); open it instead");
-    }
-    if (!loaded.ok() && loaded.error().code() != Code::kNotFound) return std::move(loaded).error();
-    // A protection a crash interrupted: finish it with the settings it began with.
-    settings = existing;
-    if (loaded.ok()) state = std::move(*loaded);
+  }
+  // Replica disks an unfinished protection made that these settings no longer name.
+  for (const DiskState& old : state.disks) {
+    const bool kept = std::any_of(disks.begin(), disks.end(), [&](const DiskState& d) { return d.replica == old.replica; });
+    const bool made = std::any_of(existing.begin(), existing.end(), [&](const DiskProperties& p) {
+      return p.name == old.replica && Lookup(p.metadata, "vm_id") == vm_id.ToString();
+    });
+    if (!kept && made) HVR_RETURN_IF_ERROR(UnlessNotFound(store->AsyncDeleteDisk(old.replica, use_future).get()));
   }
   if (state.vm_id.IsZero()) {
-    state.vm_id = Guid::Random();
-    state.lease_id = Guid::Random().ToString();
+    state.vm_id = vm_id;
     state.statistics.since = state.lifetime_statistics.since = engine.clock().Now();
   }
-  HVR_RETURN_IF_ERROR(dir.SaveSettings(settings));
-  HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir.LoadJobs());
-  auto impl = std::make_unique<Impl>(engine, std::move(dir), settings, std::move(options), state, std::move(jobs));
-  HVR_ASSIGN_OR_RETURN(impl->store, StoreFor(engine, settings, impl->options));
-  impl->leases = std::make_unique<LeaseKeeper>(*impl->store, state.lease_id, impl->options.log);
+  state.disks = disks;
+  state.state = ReplicationState::kEnabled;
+  HVR_RETURN_IF_ERROR(dir->SaveSettings(settings));
+  HVR_RETURN_IF_ERROR(dir->SaveState(state));
+  HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir->LoadJobs());
+  auto impl = std::make_unique<Impl>(engine, std::move(*dir), settings, std::move(options), state, std::move(jobs));
+  impl->store = std::move(store);
+  HVR_RETURN_IF_ERROR(impl->StartLeases());
   impl->announced_health = impl->CurrentStatus().health;
   Impl& s = *impl;
   const Status enabled = s.RunJob(JobType::kEnableProtection, false, [&](RunningJob& job) -> Status {
-    job.Step("check prerequisites");
-    std::vector<DiskState> disks;
-    for (size_t i = 0; i < settings.disks.size(); ++i) {
-      // Opening checks the format, every checksum on the way, and the parent chain.
-      HVR_ASSIGN_OR_RETURN(auto disk, OpenDisk(settings.disks[i].path));
-      const uint64_t size = ReplicaSizeFor(disk->info().virtual_size);
-      HVR_RETURN_IF_ERROR(CheckDiskSize(i, size));
-      DiskState d;
-      d.source = settings.disks[i].path;
-      d.source_size = disk->info().virtual_size;
-      d.replica = settings.disks[i].replica_name;
-      d.replica_size = size;
-      disks.push_back(std::move(d));
-    }
-    // Reaches the target and proves the credentials before anything is created.
-    HVR_ASSIGN_OR_RETURN(const auto existing, s.store->AsyncListDisks(use_future).get());
-    for (const DiskState& d : disks) {
-      for (const DiskProperties& p : existing) {
-        if (p.name != d.replica) continue;
-        if (Lookup(p.metadata, "vm_id") != s.Snapshot().vm_id.ToString()) {
-          return Error(Code::kConflict, "the target already has a disk named '" + d.replica +
-                                            "' that this relationship did not create");
-        }
-        if (p.virtual_size != d.replica_size) {
-          return Error(Code::kInvalidReplicaState, "replica disk '" + d.replica + "' has " +
-                                                        std::to_string(p.virtual_size) + " bytes, not " +
-                                                        std::to_string(d.replica_size));
-        }
-      }
-    }
-    HVR_RETURN_IF_ERROR(s.Commit([&](SessionState& st) {
-      if (st.disks.empty()) st.disks = disks;
-      st.state = ReplicationState::kEnabled;
-    }));
     job.Step("create replica disks");
-    const SessionState now = s.Snapshot();
-    for (size_t i = 0; i < now.disks.size(); ++i) {
-      const DiskState& d = now.disks[i];
+    for (size_t i = 0; i < state.disks.size(); ++i) {
+      const DiskState& d = state.disks[i];
       const bool there = std::any_of(existing.begin(), existing.end(), [&](const DiskProperties& p) { return p.name == d.replica; });
       if (!there) {
-        HVR_RETURN_IF_ERROR(s.store->AsyncCreateDisk(d.replica, d.replica_size, DiskMetadata(settings, now, i), use_future).get());
+        HVR_RETURN_IF_ERROR(s.store->AsyncCreateDisk(d.replica, d.replica_size, DiskMetadata(settings, state, i), use_future).get());
       }
     }
     job.Step("take leases");
     std::vector<std::string> names;
-    for (const DiskState& d : now.disks) names.push_back(d.replica);
+    for (const DiskState& d : state.disks) names.push_back(d.replica);
     HVR_RETURN_IF_ERROR(s.leases->Hold(names));
     HVR_RETURN_IF_ERROR(s.Commit([](SessionState& st) { st.protection_complete = true; }));
-    job.Summary(std::to_string(now.disks.size()) + " replica disks in " + s.store->description());
+    job.Summary(std::to_string(state.disks.size()) + " replica disks in " + s.store->description());
     return Ok();
   });
   if (!enabled.ok()) return enabled.error();
@@ -496,14 +552,14 @@ Result<std::unique_ptr<Session::Impl>> Session::Impl::Load(Engine& engine, State
   if (!state.ok() && state.error().code() != Code::kNotFound) return std::move(state).error();
   if (complete_only && (!state.ok() || !state->protection_complete)) {
     return Error(Code::kInvalidReplicaState, "protection of VM '" + settings.vm_name +
-                                                 "' did not finish; run protect again with the same settings");
+                                                 "' did not finish; run protect again (its settings replace those it began with)");
   }
   HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir.LoadJobs());
   auto impl = std::make_unique<Impl>(engine, std::move(dir), std::move(settings), std::move(options),
                                      state.ok() ? std::move(*state) : SessionState{}, std::move(jobs));
   HVR_ASSIGN_OR_RETURN(impl->store, StoreFor(engine, impl->settings, impl->options));
   if (!read_only) {
-    impl->leases = std::make_unique<LeaseKeeper>(*impl->store, impl->state.lease_id, impl->options.log);
+    HVR_RETURN_IF_ERROR(impl->StartLeases());
     impl->job_log.MarkInterrupted();
     impl->announced_health = impl->CurrentStatus().health;
   }

@@ -3,6 +3,7 @@
 // (the points stay as they are) and hands them to the host; it is never cancelled half
 // way, and a crash resumes it from its journal.
 #include <boost/asio/use_future.hpp>
+#include <thread>
 
 #include "hvr/disk.hpp"
 #include "session/recovery_points.hpp"
@@ -12,6 +13,9 @@ namespace hvr {
 namespace {
 
 using boost::asio::use_future;
+
+// How often a process that asked another for a failover looks for its answer.
+constexpr auto kFailoverAnswerPoll = std::chrono::milliseconds(200);
 
 std::string Lookup(const Metadata& m, const char* key) {
   auto it = m.find(key);
@@ -42,7 +46,8 @@ FailoverVm Session::Impl::DescribeFailover(const FailoverState& failover, bool t
 }
 
 // Copies `point` of every replica to "<replica><suffix>"; a copy an interrupted attempt
-// made is taken over when it carries this VM's tag.
+// made is taken over when it carries this VM's tag, and a failover's copy of another
+// point (the point changed) is replaced.
 Result<FailoverVm> Session::Impl::CopyPointTo(RunningJob& job, const VmRecoveryPoint& point, const char* suffix,
                                               bool test, bool planned, std::vector<std::string>* base_snapshots) {
   const SessionState s = Snapshot();
@@ -58,11 +63,20 @@ Result<FailoverVm> Session::Impl::CopyPointTo(RunningJob& job, const VmRecoveryP
     Status copied = store->AsyncCopySnapshot(s.disks[i].replica, point.snapshots.at(i), name, tag, use_future).get();
     if (!copied.ok() && copied.error().code() == Code::kConflict) {
       HVR_ASSIGN_OR_RETURN(const Metadata there, store->AsyncGetMetadata(name, use_future).get());
-      if (Lookup(there, "vm_id") != tag.at("vm_id") || Lookup(there, "role") != role ||
-          Lookup(there, "point") != point.id) {
+      if (Lookup(there, "vm_id") != tag.at("vm_id") || Lookup(there, "role") != role) {
         return Error(Code::kConflict, "the target already has a disk named '" + name + "' that is not this failover's");
       }
-      copied = Ok();  // an interrupted attempt made it
+      if (Lookup(there, "point") == point.id) {
+        copied = Ok();  // an interrupted attempt made it
+      } else if (!test) {
+        // The failover's point changed (ChangeFailoverPoint): the disk of the point
+        // before makes way.
+        HVR_RETURN_IF_ERROR(UnlessNotFound(store->AsyncDeleteDisk(name, use_future).get()));
+        copied = store->AsyncCopySnapshot(s.disks[i].replica, point.snapshots.at(i), name, tag, use_future).get();
+      } else {
+        return Error(Code::kConflict, "test disk '" + name + "' holds point " + Lookup(there, "point") + ", not " +
+                                          point.id + ": clean the test failover up first");
+      }
     }
     HVR_RETURN_IF_ERROR(copied);
     if (!base_snapshots) continue;
@@ -84,12 +98,41 @@ Result<FailoverVm> Session::Impl::CopyPointTo(RunningJob& job, const VmRecoveryP
   return DescribeFailover(failover, test);
 }
 
+Status Session::Impl::ChangeFailoverPoint(RunningJob& job, const VmRecoveryPoint& point) {
+  const FailoverState before = *Snapshot().failover;
+  job.Step("remove the VM of recovery point " + before.point.id);
+  HVR_RETURN_IF_ERROR(host.DeleteAzureVm(DescribeFailover(before, false)));
+  // From here the failover is to the new point, and a crash resumes it there: its copy
+  // replaces the disks of the point before. Unplanned now, whatever it was: a point
+  // the operator chose may lose writes.
+  return Commit([&](SessionState& st) {
+    st.state = ReplicationState::kFailingOver;
+    st.failover = FailoverState{point, false, {}, {}, {}, false};
+  });
+}
+
 Result<FailoverVm> Session::Impl::FailoverTo(RunningJob& job, const FailoverOptions& request) {
   SessionState s = Snapshot();
-  if (s.state == ReplicationState::kFailedOver && s.failover && s.failover->planned == request.planned) {
-    // Done already (the run that did it may have ended before it could say so).
-    job.Summary("the VM was failed over already, to point " + s.failover->point.id);
-    return DescribeFailover(*s.failover, false);
+  if (s.state == ReplicationState::kFailoverCommitted) {
+    return Error(Code::kInvalidReplicaState, "the failover to recovery point " +
+                                                 (s.failover ? s.failover->point.id : std::string("?")) +
+                                                 " was committed: the recovery points are gone, so the point can no "
+                                                 "longer change");
+  }
+  if (s.state == ReplicationState::kFailedOver && s.failover && (s.failover->planned || !request.planned)) {
+    // A planned failover's point is its last cycle's; an unplanned one may move to
+    // another point until it is committed (Site Recovery's "change recovery point").
+    VmRecoveryPoint wanted = s.failover->point;
+    if (!request.planned) {
+      HVR_ASSIGN_OR_RETURN(wanted, ChoosePoint(s.points, request.point));
+    }
+    if (wanted.sequence == s.failover->point.sequence) {
+      // Done already (the run that did it may have ended before it could say so).
+      job.Summary("the VM was failed over already, to point " + s.failover->point.id);
+      return DescribeFailover(*s.failover, false);
+    }
+    HVR_RETURN_IF_ERROR(ChangeFailoverPoint(job, wanted));
+    s = Snapshot();
   }
   const bool resuming = s.state == ReplicationState::kFailingOver;
   if (!resuming && !Replicates(s.state)) {
@@ -154,7 +197,33 @@ Result<FailoverVm> Session::Impl::FailoverTo(RunningJob& job, const FailoverOpti
   return vm;
 }
 
+Result<FailoverVm> Session::Impl::FailoverElsewhere(const FailoverOptions& request) {
+  const std::string id = Guid::Random().ToString();
+  HVR_RETURN_IF_ERROR(dir.LeaveFailoverRequest({id, request}));
+  const std::string holder = "the process running VM '" + settings.vm_name + "' (" + dir.path() + ")";
+  for (bool stopped = false;;) {
+    HVR_ASSIGN_OR_RETURN(const std::optional<Status> answer, dir.FailoverAnswer(id));
+    if (answer) {
+      HVR_RETURN_IF_ERROR(*answer);
+      const SessionState s = Snapshot();
+      if (!s.failover) return Error(Code::kCorruptData, dir.path() + "/state.json: a failover ended with none recorded");
+      return DescribeFailover(*s.failover, false);
+    }
+    // Looked at once more after the holder is gone: it may have answered as it went.
+    if (stopped) {
+      HVR_RETURN_IF_ERROR(dir.WithdrawFailoverRequest());
+      return Error(Code::kConflict, holder + " stopped before it failed over; run the failover again (one it began "
+                                             "resumes)");
+    }
+    HVR_ASSIGN_OR_RETURN(const bool in_use, dir.InUse());
+    stopped = !in_use;
+    if (!stopped) std::this_thread::sleep_for(kFailoverAnswerPoll);
+  }
+}
+
 Result<FailoverVm> Session::Failover(const FailoverOptions& options) {
+  // Another process runs the VM: it fails over at its next step (RunDue).
+  if (impl_->dir.read_only()) return impl_->FailoverElsewhere(options);
   FailoverVm vm;
   HVR_RETURN_IF_ERROR(impl_->RunJob(options.planned ? JobType::kPlannedFailover : JobType::kFailover, false,
                                     [&](RunningJob& job) -> Status {

@@ -78,6 +78,8 @@ struct Session::Impl {
   // Replaced only by a change of settings, under state_mu; others read it so (StoreNow).
   std::shared_ptr<ReplicaStore> store;
   std::unique_ptr<LeaseKeeper> leases;  // writable sessions only
+  // Makes `leases`, in this agent's lease id for this directory (agent_identity.hpp).
+  Status StartLeases();
   JobLog job_log;
   std::vector<ExtentMap> maps;  // one per disk, reused cycle after cycle
 
@@ -189,6 +191,11 @@ struct Session::Impl {
   Result<FailoverVm> CopyPointTo(RunningJob& job, const VmRecoveryPoint& point, const char* suffix, bool test,
                                  bool planned, std::vector<std::string>* base_snapshots);
   FailoverVm DescribeFailover(const FailoverState& failover, bool test) const;
+  // A read-only session's failover: asks the process holding the directory, and waits
+  // for its answer (or for it to stop).
+  Result<FailoverVm> FailoverElsewhere(const FailoverOptions& request);
+  // Before commit: the VM failed over goes, and the failover resumes at `point`.
+  Status ChangeFailoverPoint(RunningJob& job, const VmRecoveryPoint& point);
   Result<FailbackReport> Failback(RunningJob& job, const FailbackOptions& options, bool complete);
   // kConflict naming the VM while the host says the on-premises VM runs.
   Status RequireVmOff();

@@ -63,6 +63,13 @@ Result<bool> Session::RunDue(const CancelToken* cancel) {
       HVR_RETURN_IF_ERROR(impl_->MarkForResync(request->reason, true, request->verify_replica));
     }
   }
+  // A failover asked for runs now, whatever is due, and its asker hears how it ended.
+  HVR_ASSIGN_OR_RETURN(const std::optional<FailoverRequest> failover, impl_->dir.TakeFailoverRequest());
+  if (failover) {
+    const auto done = Failover(failover->options);
+    HVR_RETURN_IF_ERROR(impl_->dir.AnswerFailoverRequest(failover->id, done.ok() ? Ok() : Status(done.error())));
+    return true;
+  }
   const auto due = NextDue();
   if (!due || *due > impl_->clock.Now()) return false;
   // The attempt's failure is recorded (status, retry history); RunDue reports only that

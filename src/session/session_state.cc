@@ -34,16 +34,6 @@ std::vector<std::string> Strings(JsonFields& f, const char* key) {
   return out;
 }
 
-// Decodes an error into *out (Result<Error> cannot be: its two sides would be one type).
-Status DecodeError(const json::object& o, const std::string& where, Error* out) {
-  JsonFields f(o, where);
-  const int code = static_cast<int>(f.I64("code_number"));
-  const std::string message = f.String("message");
-  if (f.error()) return *f.error();
-  if (code <= 0 || code >= kCodeCount) return Error(Code::kCorruptData, where + ": unknown error code");
-  *out = Error(static_cast<Code>(code), message);
-  return Ok();
-}
 
 json::object WorkHoursToJson(const WorkHours& hours) {
   json::array days;
@@ -188,6 +178,16 @@ json::object ErrorToJson(const Error& error) {
           {"message", error.message()}};
 }
 
+Status DecodeError(const json::object& o, const std::string& where, Error* out) {
+  JsonFields f(o, where);
+  const int code = static_cast<int>(f.I64("code_number"));
+  const std::string message = f.String("message");
+  if (f.error()) return *f.error();
+  if (code <= 0 || code >= kCodeCount) return Error(Code::kCorruptData, where + ": unknown error code");
+  *out = Error(static_cast<Code>(code), message);
+  return Ok();
+}
+
 json::object ToJson(const ReplicationStatistics& r) {
   const auto ms = [](Duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
   json::object o{{"since", ToUnixSeconds(r.since)},
@@ -303,7 +303,6 @@ json::object ToJson(const SessionState& s) {
   }
   json::object o{{"version", SessionState::kVersion},
                  {"vm_id", s.vm_id.ToString()},
-                 {"lease_id", s.lease_id},
                  {"protection_complete", s.protection_complete},
                  {"state", ReplicationStateName(s.state)},
                  {"state_number", static_cast<int>(s.state)},
@@ -351,7 +350,6 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   }
   SessionState s;
   s.vm_id = f.GuidField("vm_id");
-  s.lease_id = f.String("lease_id");
   s.protection_complete = f.Bool("protection_complete");
   const int64_t state = f.I64("state_number");
   if (state < 0 || state > static_cast<int>(ReplicationState::kFailingOver)) f.Fail("state_number", "unknown state");

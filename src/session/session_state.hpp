@@ -90,9 +90,9 @@ struct SessionState {
   }
 
   Guid vm_id;
-  std::string lease_id;
   // Enable protection finished: the replica disks exist and their leases were taken.
-  bool protection_complete = false;  // proposed on every acquire, so a restart takes its lease back
+  // (The lease id is the agent's, never kept here: agent_identity.hpp.)
+  bool protection_complete = false;
   ReplicationState state = ReplicationState::kEnabled;
   // The host was asked for a checkpoint (the obsolete logs were listed before): a crash
   // before the answer was recorded asks again, keeping that list.
@@ -170,5 +170,8 @@ boost::json::object ToJson(const VerifyReport& report);
 // {"succeeded", "groups_run", "first_error", "vms": [{"group", "vm_name", "result", "vm"}]}
 boost::json::object ToJson(const PlanOutcome& outcome);
 boost::json::object ErrorToJson(const Error& error);
+// Decodes what ErrorToJson wrote into *out (Result<Error> cannot be: its two sides would
+// be one type); `where` names the file and field in errors.
+Status DecodeError(const boost::json::object& o, const std::string& where, Error* out);
 
 }  // namespace hvr

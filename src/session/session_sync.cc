@@ -124,13 +124,14 @@ Status Session::Impl::TakeCheckpoint(RunningJob& job, bool initial) {
   const HostVm vm = Vm();
   job.Step("take checkpoint");
   if (!Snapshot().checkpoint_requested) {
-    // Logs closed before the checkpoint hold nothing the copy lacks. Listed before the
-    // host is asked, and kept, so that asking again after a crash cannot count a log
-    // closed after the checkpoint among them.
+    // Logs closed before the checkpoint hold nothing the copy lacks, nor do logs a crash
+    // of the host left unclosed. Listed before the host is asked, and kept, so that
+    // asking again after a crash cannot count a log closed after the checkpoint among
+    // them.
     std::vector<std::vector<std::string>> obsolete;
     for (const DiskSpec& disk : settings.disks) {
-      HVR_ASSIGN_OR_RETURN(auto closed, ListClosedLogs(disk.log_folder, disk.log_name));
-      obsolete.push_back(std::move(closed));
+      HVR_ASSIGN_OR_RETURN(auto logs, ListObsoleteAtCheckpoint(disk));
+      obsolete.push_back(std::move(logs));
     }
     const TimePoint asked = clock.Now();
     HVR_RETURN_IF_ERROR(Commit([&](SessionState& s) {

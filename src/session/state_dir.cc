@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "session/json_fields.hpp"
 #include "util/checksummed_json.hpp"
 #include "util/file.hpp"
 #include "util/path.hpp"
@@ -12,8 +13,14 @@ namespace {
 
 // Every file the directory keeps; all are owner-only (settings.json holds the target's
 // secret; the others are kept alike rather than sorted by what they hold today).
-constexpr const char* kFiles[] = {"settings.json", "state.json",           "jobs.json",
-                                  "live.json",     "requests/resync.json", "requests/reset-statistics.json"};
+constexpr const char* kFiles[] = {"settings.json",
+                                  "state.json",
+                                  "jobs.json",
+                                  "live.json",
+                                  "requests/resync.json",
+                                  "requests/reset-statistics.json",
+                                  "requests/failover.json",
+                                  "requests/failover-answer.json"};
 
 // Files an older version wrote readable by others become owner-only.
 Status RestrictExisting(const std::string& dir) {
@@ -200,6 +207,66 @@ Result<bool> StateDir::TakeStatisticsReset() {
   // Whatever it holds, the file asks for a reset.
   HVR_RETURN_IF_ERROR(RemoveFileIfExists(file));
   return true;
+}
+
+Status StateDir::LeaveFailoverRequest(const FailoverRequest& request) {
+  return Save("requests/failover.json", json::object{{"id", request.id},
+                                                     {"point", request.options.point},
+                                                     {"planned", request.options.planned}});
+}
+
+Result<std::optional<FailoverRequest>> StateDir::TakeFailoverRequest() {
+  const std::string file = File("requests/failover.json");
+  auto body = ReadChecksummedJson(file);
+  if (!body.ok() && body.error().code() == Code::kNotFound) return std::optional<FailoverRequest>();
+  HVR_RETURN_IF_ERROR(RequireWritable("take requests"));
+  // Unlike a resync, a failover is never guessed: a damaged request is dropped, and the
+  // process that left it hears why.
+  if (!body.ok()) {
+    HVR_RETURN_IF_ERROR(RemoveFileIfExists(file));
+    return std::move(body).error();
+  }
+  JsonFields f(*body, file);
+  FailoverRequest request;
+  request.id = f.String("id");
+  request.options.point = f.String("point");
+  request.options.planned = f.Bool("planned");
+  HVR_RETURN_IF_ERROR(RemoveFileIfExists(file));
+  if (f.error()) {
+    if (!request.id.empty()) HVR_RETURN_IF_ERROR(AnswerFailoverRequest(request.id, *f.error()));
+    return *f.error();
+  }
+  return std::optional<FailoverRequest>(std::move(request));
+}
+
+Status StateDir::WithdrawFailoverRequest() { return RemoveFileIfExists(File("requests/failover.json")); }
+
+Status StateDir::AnswerFailoverRequest(const std::string& id, const Status& outcome) {
+  json::object answer{{"id", id}, {"error", nullptr}};
+  if (!outcome.ok()) answer["error"] = ErrorToJson(outcome.error());
+  return Save("requests/failover-answer.json", answer);
+}
+
+Result<std::optional<Status>> StateDir::FailoverAnswer(const std::string& id) const {
+  const std::string file = File("requests/failover-answer.json");
+  auto body = ReadChecksummedJson(file);
+  if (!body.ok() && body.error().code() == Code::kNotFound) return std::optional<Status>();
+  if (!body.ok()) return std::move(body).error();
+  JsonFields f(*body, file);
+  if (f.String("id") != id) return std::optional<Status>();  // an earlier request's
+  if (const json::object* error = f.OptionalObject("error")) {
+    Error e(Code::kInternal, "");
+    HVR_RETURN_IF_ERROR(DecodeError(*error, file + ": error", &e));
+    return std::optional<Status>(Status(std::move(e)));
+  }
+  if (f.error()) return *f.error();
+  return std::optional<Status>(Ok());
+}
+
+Result<bool> StateDir::InUse() const {
+  if (!read_only()) return true;
+  HVR_ASSIGN_OR_RETURN(auto probe, FileLock::TryAcquire(File("lock"), FileLock::Mode::kShared));
+  return !probe.has_value();
 }
 
 }  // namespace hvr

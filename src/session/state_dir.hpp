@@ -14,6 +14,8 @@
 //   manifests/NAME.hvrm   the chunk manifest of replica disk NAME
 //   requests/resync.json  a resync asked for by another process
 //   requests/reset-statistics.json  a reset of the statistics asked for likewise
+//   requests/failover.json          a failover asked for likewise...
+//   requests/failover-answer.json   ...and how it ended, for the process that asked
 //   lock                  a file lock held by the one process that runs the session
 #pragma once
 
@@ -25,6 +27,7 @@
 #include "hvr/error.hpp"
 #include "hvr/job.hpp"
 #include "hvr/protection.hpp"
+#include "hvr/session.hpp"
 #include "session/session_state.hpp"
 #include "platform/file_lock.hpp"
 
@@ -40,6 +43,12 @@ struct LiveJob {
 struct ResyncRequest {
   std::string reason;
   bool verify_replica = false;  // ResyncOptions::verify_replica
+};
+
+// A failover another process asked for, and waits for.
+struct FailoverRequest {
+  std::string id;  // names the answer
+  FailoverOptions options;
 };
 
 class StateDir {
@@ -87,6 +96,16 @@ class StateDir {
   // whether one was asked for.
   Status LeaveStatisticsReset();
   Result<bool> TakeStatisticsReset();
+  // Another process asks for a failover; the process holding the lock takes it once,
+  // runs it and answers with how it ended (an error, or Ok), which FailoverAnswer reads
+  // (empty until then). A request nobody took may be withdrawn.
+  Status LeaveFailoverRequest(const FailoverRequest& request);
+  Result<std::optional<FailoverRequest>> TakeFailoverRequest();
+  Status WithdrawFailoverRequest();
+  Status AnswerFailoverRequest(const std::string& id, const Status& outcome);
+  Result<std::optional<Status>> FailoverAnswer(const std::string& id) const;
+  // Whether a process holds the lock (runs the session) now.
+  Result<bool> InUse() const;
 
  private:
   StateDir(std::string path, std::optional<FileLock> lock) : path_(std::move(path)), lock_(std::move(lock)) {}

@@ -11,6 +11,12 @@ std::string Utf8(const std::filesystem::path& path) {
   return std::string(text.begin(), text.end());
 }
 
+std::string AbsolutePath(std::string_view path) {
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(PathFromUtf8(path), ec);
+  return ec ? std::string(path) : Utf8(absolute.lexically_normal());
+}
+
 std::string FolderOf(const std::string& path) {
   const std::string folder = Utf8(PathFromUtf8(path).parent_path());
   return folder.empty() ? "." : folder;

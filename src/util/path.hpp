@@ -11,6 +11,10 @@ namespace hvr {
 
 std::filesystem::path PathFromUtf8(std::string_view utf8);
 std::string Utf8(const std::filesystem::path& path);
+// `path` made absolute against the current directory and normalised, so that what is
+// kept of it never depends on where a process started; unchanged when the current
+// directory cannot be found.
+std::string AbsolutePath(std::string_view path);
 // The folder `path` is in: its parent, or "." for a bare name.
 std::string FolderOf(const std::string& path);
 

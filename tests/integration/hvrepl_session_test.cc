@@ -190,6 +190,21 @@ TEST_F(HvreplSessionTest, PlanCleanupRemovesThePlansTestFailover) {
   EXPECT_NE(Expect(0, {"plan", "cleanup", plan}).find("safe-vm: no test failover"), std::string::npos);
 }
 
+// hvrepl failover while run --follow holds the VM: the running replication fails over at
+// its next step, and the failover command waits for it and reports what it made.
+TEST_F(HvreplSessionTest, AFailoverIsAskedOfTheRunningReplication) {
+  auto follow = std::make_unique<ChildProcess>(
+      std::vector<std::string>{HVREPL_PATH, "run", "--state-dir", State(), "--follow", "--quiet"},
+      dir_.File("follow.log"));
+  std::this_thread::sleep_for(500ms);
+  const std::string out = Expect(0, {"failover", "--state-dir", State()});
+  EXPECT_NE(out.find("VM 'safe-vm' from recovery point"), std::string::npos) << out;
+  EXPECT_NE(out.find("safe-vm-disk0-failover"), std::string::npos) << out;
+  EXPECT_NE(Expect(0, {"status", "--state-dir", State()}).find("failed_over"), std::string::npos);
+  follow->Kill(SIGTERM);
+  EXPECT_EQ(follow->Wait(), 0) << Log("follow.log");
+}
+
 // run --follow --json: a line per event and per job that ends, as another process's
 // request for a resync makes them.
 TEST_F(HvreplSessionTest, FollowWritesALinePerEventAndPerJob) {

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/use_future.hpp>
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_transfer.hpp"
@@ -80,6 +82,78 @@ TEST_P(FailoverTest, EachKindOfPointFailsOverToItsExactContent) {
   EXPECT_TRUE(session_->recovery_points().empty());
   ASSERT_OK_AND_ASSIGN(const auto left, Store().AsyncListSnapshots(session_->status().disks[0].replica, use_future).get());
   EXPECT_TRUE(left.empty()) << "committing deletes the recovery points";
+}
+
+// Before commit the operator may move the failover to another point: the VM is made
+// again from that point's content. After commit the point is gone and the request is
+// refused, saying why.
+TEST_P(FailoverTest, TheRecoveryPointChangesUntilTheFailoverIsCommitted) {
+  Replicating(3);
+  const auto points = session_->recovery_points();
+  ASSERT_EQ(points.size(), 4u);
+  ASSERT_OK_AND_ASSIGN(const FailoverVm first, session_->Failover({points[1].id, false}));
+  EXPECT_EQ(first.point_id, points[1].id);
+
+  ASSERT_OK_AND_ASSIGN(const FailoverVm moved, session_->Failover({points[2].id, false}));
+  EXPECT_EQ(moved.point_id, points[2].id);
+  const ChunkHash truth = TruthOf(points[2]);
+  EXPECT_EQ(StoreDigest(moved.disks[0].name), truth);
+  const auto events = host_.events();
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(events[events.size() - 2], "delete azure vm vm01");
+  EXPECT_EQ(events.back(), "create azure vm vm01 from point " + points[2].id);
+  EXPECT_EQ(session_->status().state, ReplicationState::kFailedOver);
+  EXPECT_EQ(session_->recovery_points().size(), 4u) << "the points stay until the commit";
+
+  // Asking for the point it is at changes nothing.
+  ASSERT_OK_AND_ASSIGN(const FailoverVm same, session_->Failover({points[2].id, false}));
+  EXPECT_EQ(same.point_id, points[2].id);
+  EXPECT_EQ(host_.events().size(), events.size());
+
+  ASSERT_OK(session_->CommitFailover());
+  const auto refused = session_->Failover({points[3].id, false});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), Code::kInvalidReplicaState);
+  EXPECT_NE(refused.error().message().find("was committed"), std::string::npos) << refused.error().ToString();
+  EXPECT_EQ(StoreDigest(moved.disks[0].name), truth) << "the committed VM's disks stay as they were";
+}
+
+// While one process runs the VM (run --follow), another asks for the failover: the
+// running one performs it at its next RunDue, and the asker hears how it ended.
+TEST_P(FailoverTest, AFailoverIsAskedOfTheProcessRunningTheVm) {
+  Replicating(2);
+  const auto points = session_->recovery_points();
+  const ChunkHash truth = TruthOf(points[1]);
+  ASSERT_OK_AND_ASSIGN(auto asker, Session::Open(*engine_, state_dir_, Options(), true));
+  EXPECT_EQ(CodeOf(Session::Open(*engine_, state_dir_, Options())), Code::kConflict) << "the VM is held";
+  std::atomic<bool> stop{false};
+  std::thread running([&] {
+    while (!stop) {
+      EXPECT_OK(session_->RunDue());
+      std::this_thread::sleep_for(20ms);
+    }
+  });
+  ASSERT_OK_AND_ASSIGN(const FailoverVm vm, asker->Failover({points[1].id, false}));
+  EXPECT_EQ(vm.point_id, points[1].id);
+  EXPECT_EQ(session_->status().state, ReplicationState::kFailedOver);
+  EXPECT_EQ(StoreDigest(vm.disks[0].name), truth);
+  ASSERT_TRUE(host_.last_created().has_value());
+  EXPECT_EQ(host_.last_created()->point_id, points[1].id);
+
+  // A request the running process refuses comes back with its error.
+  const auto unknown = asker->Failover({"999", false});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message().find("999"), std::string::npos) << unknown.error().ToString();
+  stop = true;
+  running.join();
+
+  // Nobody runs the VM any more: the asker is told so instead of waiting for ever.
+  session_.reset();
+  const auto alone = asker->Failover({points[0].id, false});
+  ASSERT_FALSE(alone.ok());
+  EXPECT_EQ(alone.error().code(), Code::kConflict) << alone.error().ToString();
+  EXPECT_NE(alone.error().message().find("stopped before it failed over"), std::string::npos)
+      << alone.error().ToString();
 }
 
 TEST_P(FailoverTest, APlannedFailoverLosesNothing) {

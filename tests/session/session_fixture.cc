@@ -19,6 +19,8 @@ void SessionFixture::SetUp() {
   clock_.Set(std::chrono::system_clock::now());
   target_ = NewTarget(GetParam(), scratch_);
   state_dir_ = scratch_.File("state");
+  // The agent these tests are: its id stays out of the user's own folder.
+  session_options_.agent_id_file = scratch_.File("agent-id");
   EngineOptions options;
   options.clock = &clock_;
   auto engine = Engine::Create(options);

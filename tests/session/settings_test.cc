@@ -161,7 +161,6 @@ TEST(SettingsTest, SettingsProtectionWouldRefuseAreDamage) {
 TEST(SessionStateTest, JsonRoundTrip) {
   SessionState s;
   s.vm_id = Guid::Random();
-  s.lease_id = "lease";
   s.state = ReplicationState::kResyncRequired;
   s.checkpoint_active = true;
   s.copy_done = true;

@@ -70,10 +70,14 @@ TEST_P(TriggersTest, ALogLeftUnclosedIsNotClosed) {
   ASSERT_OK_AND_ASSIGN(const HrlHeader last, ReadHrlHeader(logs.back()));
   HrlWriterOptions unclosed;
   unclosed.previous_unique_id = last.unique_id;
-  ASSERT_OK(HrlWriter::Create(scratch_.File(TrackedLogName("disk0", logs.size() + 5)), unclosed));
+  const std::string left_open = scratch_.File(TrackedLogName("disk0", logs.size() + 5));
+  ASSERT_OK(HrlWriter::Create(left_open, unclosed));
   ASSERT_OK(guest_->StartVm({}));
   ASSERT_OK(guest_->Write(30));
   ExpectResyncFixes(Code::kLogNotClosed);
+  // The resync's copy holds everything the unclosed log recorded: it is deleted with the
+  // other logs the copy made obsolete.
+  EXPECT_FALSE(std::filesystem::exists(left_open)) << left_open << " outlived the resync that covers it";
 }
 
 TEST_P(TriggersTest, AWriteWhileNotTrackedIsUntrackedModification) {
