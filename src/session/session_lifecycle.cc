@@ -94,14 +94,14 @@ Status Session::ChangeSettings(const SettingsChange& change) {
     job.Step("save the settings");
     HVR_RETURN_IF_ERROR(s.dir.SaveSettings(next));
     // The old keeper releases the leases through the store it took them with; the next
-    // operation takes them again under the same lease id.
+    // operation takes them again under the same lease id (this agent's, for this directory).
     s.leases.reset();
     {
       std::lock_guard lock(s.state_mu);
       s.settings = next;
       s.store = store;
     }
-    s.leases = std::make_unique<LeaseKeeper>(*store, state.lease_id, s.options.log);
+    HVR_RETURN_IF_ERROR(s.StartLeases());
     // The credential the authorisation failed with is replaced by one just proven.
     if (new_target && state.critical && state.critical->code() == Code::kAuthFailed) {
       HVR_RETURN_IF_ERROR(s.Commit([](SessionState& st) { st.critical.reset(); }));

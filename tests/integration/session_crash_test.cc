@@ -52,6 +52,25 @@ class SessionCrashTest : public ::testing::Test {
     EXPECT_EQ(last.exit_code, 0) << phase << ": " << last.output << vm_.ReadLog("hvrepl.log");
   }
 
+  // Runs `args` killed after about 1 ms, then 1 + step, 1 + 2 step, ... until a run ends on
+  // its own and succeeds: the kills land all along the command however fast this machine
+  // runs it (a lifecycle command takes some 10 ms here), and every point stays true.
+  void KillUntilItFinishes(const std::vector<std::string>& args, std::chrono::milliseconds step,
+                           const std::string& phase) {
+    for (int i = 0; i < 500; ++i) {
+      const auto delay = 1ms + step * i + std::chrono::milliseconds(random_() % step.count());
+      const GuestHarness::RunOutcome outcome = vm_.RunAndKill(args, delay);
+      vm_.ExpectEveryPointTrue(phase + " round " + std::to_string(i));
+      if (HasFatalFailure()) return;
+      if (!outcome.killed) {
+        EXPECT_EQ(outcome.exit_code, 0) << phase << ": " << vm_.ReadLog("hvrepl.log");
+        return;
+      }
+      ++interrupted_;
+    }
+    ADD_FAILURE() << phase << " never finished within its kills";
+  }
+
   std::string State() const { return vm_.State(); }
 
   std::mt19937 random_{11};
@@ -163,8 +182,8 @@ TEST_F(SessionCrashTest, LifecycleCommandsKilledHalfWayFinish) {
   const std::vector<std::string> run = {"run", "--state-dir", State(), "--cycles", "1", "--quiet"};
   ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
 
-  KillThenFinish({"set", "--state-dir", State(), "--interval", "30s", "--keep-hours", "48", "--bandwidth", "64M"}, 6,
-                 120ms, "set");
+  KillUntilItFinishes({"set", "--state-dir", State(), "--interval", "30s", "--keep-hours", "48", "--bandwidth", "64M"},
+                      2ms, "set");
   ASSERT_FALSE(HasFatalFailure());
   {
     ASSERT_OK_AND_ASSIGN(auto session, Session::Open(vm_.engine(), State(), {}, true));
@@ -174,13 +193,13 @@ TEST_F(SessionCrashTest, LifecycleCommandsKilledHalfWayFinish) {
     EXPECT_EQ(session->settings().bandwidth->non_work_bytes_per_second, uint64_t{64} << 20);
   }
 
-  KillThenFinish({"suspend", "--state-dir", State()}, 4, 80ms, "suspend");
+  KillUntilItFinishes({"suspend", "--state-dir", State()}, 2ms, "suspend");
   ASSERT_FALSE(HasFatalFailure());
   vm_.Write(300);
   const CommandResult skipped = vm_.Hvrepl(run);
   EXPECT_EQ(skipped.exit_code, 0) << skipped.output;
   EXPECT_NE(skipped.output.find("skipped"), std::string::npos) << skipped.output;
-  KillThenFinish({"resume", "--state-dir", State()}, 4, 80ms, "resume");
+  KillUntilItFinishes({"resume", "--state-dir", State()}, 2ms, "resume");
   ASSERT_FALSE(HasFatalFailure());
   ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
   vm_.ExpectEveryPointTrue("after resume");
@@ -188,8 +207,8 @@ TEST_F(SessionCrashTest, LifecycleCommandsKilledHalfWayFinish) {
 
   // Removing protection: killed until a run gets to the end, then run again if need be.
   const std::vector<std::string> unprotect = {"unprotect", "--state-dir", State(), "--delete-replicas"};
-  for (int i = 0; i < 8 && std::filesystem::exists(State()); ++i) {
-    interrupted_ += vm_.RunAndKill(unprotect, std::chrono::milliseconds(20 + 40 * i)).killed;
+  for (int i = 0; i < 100 && std::filesystem::exists(State()); ++i) {
+    interrupted_ += vm_.RunAndKill(unprotect, std::chrono::milliseconds(1 + 2 * i)).killed;
   }
   if (std::filesystem::exists(State())) {
     const CommandResult last = vm_.Hvrepl(unprotect);
