@@ -33,10 +33,13 @@ public sealed class DiskTests : IClassFixture<PowerShellSession>
         string bad = ps.Path("read/bad.vhdx");
         File.WriteAllText(bad, "not a disk");
         Assert.False((bool)ps.Run("Test-HvrDisk -Path $args[0]", bad).Output.Single().BaseObject);
-        ps.TryRun("Get-HvrDisk -Path $args[0]", out RuntimeException? failure, bad);
-        Assert.NotNull(failure);
-        Assert.StartsWith("Hvr.", failure!.ErrorRecord.FullyQualifiedErrorId);
-        Assert.Contains(bad, failure.Message);
+        // An image that does not open is reported, and the pipeline goes on, as Get-VHD does.
+        ScriptResult listed = ps.Run("$args | Get-HvrDisk", a, bad, b);
+        Assert.Equal(new[] { a, b }, listed.Output.Select(d => Get<string>(d, "Path")));
+        ErrorRecord error = Assert.Single(listed.Errors);
+        Assert.StartsWith("Hvr.", error.FullyQualifiedErrorId);
+        Assert.Contains(bad, error.Exception.Message);
+        Assert.Equal(bad, error.TargetObject);
     }
 
     [Fact]

@@ -1,0 +1,119 @@
+// The base of the module's compiled cmdlets (docs/powershell.md, "The cmdlets"): what every
+// cmdlet does the same way. Paths are resolved against PowerShell's location, failures
+// become error records carrying the library's message and status, per-item failures in a
+// pipeline are non-terminating (the pipeline goes on, as Hyper-V's cmdlets do), and long
+// calls show Write-Progress and stop when the pipeline is stopped (Ctrl+C).
+//
+// This folder references System.Management.Automation, which the Mono tests of
+// tests/bindings do not compile against: they compile only the C# layer beside it.
+using System;
+using System.Management.Automation;
+using System.Reflection;
+
+namespace Hvr.Cmdlets
+{
+    public abstract class HvrCmdlet : PSCmdlet
+    {
+        // How often a long call's progress is shown, and Ctrl+C noticed.
+        private const int ProgressIntervalMs = 200;
+
+        private volatile bool stopping;
+
+        protected override void StopProcessing() { stopping = true; }
+
+        // A path as the library must see it: PowerShell's current location is not the process's.
+        protected string ResolvePath(string path)
+        {
+            if (string.IsNullOrEmpty(path)) return path;
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        }
+
+        // The error record for a failure: an HvrException (unwrapped from the exceptions
+        // reflection and PowerShell wrap it in) becomes a record whose id is Hvr.<status name>
+        // and whose category fits the status; anything else keeps its own type as the id.
+        protected static ErrorRecord ErrorRecordFor(Exception failure, object target)
+        {
+            Exception e = failure;
+            while ((e is MethodInvocationException || e is TargetInvocationException || e is AggregateException) &&
+                   e.InnerException != null)
+                e = e.InnerException;
+            HvrException hvr = e as HvrException;
+            if (hvr == null)
+            {
+                IContainsErrorRecord withRecord = e as IContainsErrorRecord;
+                if (withRecord != null && withRecord.ErrorRecord != null) return withRecord.ErrorRecord;
+                ErrorCategory category = e is ArgumentException ? ErrorCategory.InvalidArgument : ErrorCategory.NotSpecified;
+                return new ErrorRecord(e, e.GetType().Name, category, target);
+            }
+            ErrorCategory fitting;
+            if (!Enum.TryParse(hvr.ErrorCategory, out fitting)) fitting = ErrorCategory.NotSpecified;
+            return new ErrorRecord(hvr, "Hvr." + hvr.StatusName, fitting, target);
+        }
+
+        // Reports the failure of one item of a pipeline and lets the cmdlet go on to the next.
+        protected void WriteItemError(Exception failure, object target)
+        {
+            if (failure is PipelineStoppedException) throw failure;
+            WriteError(ErrorRecordFor(failure, target));
+        }
+
+        // Ends the command: a failure that leaves nothing for the next item to do.
+        protected void ThrowFailure(Exception failure, object target)
+        {
+            if (failure is PipelineStoppedException) throw failure;
+            ThrowTerminatingError(ErrorRecordFor(failure, target));
+        }
+
+        // Runs one item's work; a failure is reported and the pipeline goes on.
+        protected void ForItem(object target, Action work)
+        {
+            try { work(); }
+            catch (PipelineStoppedException) { throw; }
+            catch (Exception e) { WriteItemError(e, target); }
+        }
+
+        // Waits for a long call while showing its progress. A stopped pipeline cancels the
+        // native call and waits for it to stop where nothing is left half done (Dispose).
+        protected T Wait<T>(Operation<T> operation, string activity)
+        {
+            using (operation)
+            {
+                var progress = new ProgressRecord(0, activity, "Starting");
+                try
+                {
+                    while (!operation.Wait(ProgressIntervalMs))
+                    {
+                        if (stopping) throw new PipelineStoppedException();
+                        if (operation.Total == 0) continue;
+                        progress.PercentComplete = operation.PercentComplete;
+                        progress.StatusDescription = string.Format("{0:N0} of {1:N0} bytes", operation.Done, operation.Total);
+                        WriteProgress(progress);
+                    }
+                    return operation.Result;
+                }
+                finally
+                {
+                    if (!stopping)
+                    {
+                        progress.RecordType = ProgressRecordType.Completed;
+                        WriteProgress(progress);
+                    }
+                }
+            }
+        }
+
+        // Whether a parameter was given on the command line or from the pipeline.
+        protected bool IsBound(string parameter) { return MyInvocation.BoundParameters.ContainsKey(parameter); }
+
+        // An object shown like the module's script cmdlets show theirs: a type name that
+        // views and Get-Member know, and properties in the order given.
+        internal static PSObject NewObject(string typeName, params object[] namesAndValues)
+        {
+            var o = new PSObject();
+            o.TypeNames.Insert(0, typeName);
+            for (int i = 0; i + 1 < namesAndValues.Length; i += 2)
+                o.Properties.Add(new PSNoteProperty((string)namesAndValues[i], namesAndValues[i + 1]));
+            return o;
+        }
+    }
+}
