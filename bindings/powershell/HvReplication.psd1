@@ -19,10 +19,6 @@
     FileList             = @('HvReplication.psm1', 'HvReplication.dll', 'HvReplication.dll-Help.xml')
 
     FunctionsToExport    = @(
-        # Manifests and chunk-diff
-        'New-HvrManifest', 'Get-HvrManifest', 'Compare-HvrDisk',
-        # Hyper-V Replica Logs
-        'Get-HvrReplicaLog', 'Get-HvrReplicaLogEntry', 'Test-HvrReplicaLog', 'Update-HvrDisk',
         # Replica stores
         'New-HvrStoreOption', 'Get-HvrReplicaDisk', 'Send-HvrDisk', 'Receive-HvrDisk', 'Remove-HvrReplicaDisk',
         'Checkpoint-HvrReplicaDisk', 'Get-HvrRecoveryPoint', 'Remove-HvrRecoveryPoint', 'Copy-HvrReplicaDisk',
@@ -37,7 +33,11 @@
         # Library
         'Get-HvrVersion', 'Get-HvrRetryPolicy',
         # Virtual disks
-        'Get-HvrDisk', 'Test-HvrDisk', 'New-HvrDisk', 'Convert-HvrDisk', 'Merge-HvrDisk'
+        'Get-HvrDisk', 'Test-HvrDisk', 'New-HvrDisk', 'Convert-HvrDisk', 'Merge-HvrDisk',
+        # Manifests and chunk-diff
+        'New-HvrManifest', 'Get-HvrManifest', 'Compare-HvrDisk',
+        # Hyper-V Replica Logs
+        'Get-HvrReplicaLog', 'Get-HvrReplicaLogEntry', 'Test-HvrReplicaLog', 'Update-HvrDisk'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

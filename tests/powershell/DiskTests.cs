@@ -102,6 +102,11 @@ public sealed class DiskTests : IClassFixture<PowerShellSession>
         PSObject read = ps.Run("Get-Item $args[0] | Get-HvrManifest", manifest).Output.Single();
         Assert.Equal(262144UL, Get<ulong>(read, "ChunkSize"));
         Assert.Equal(8UL * MiB, Get<ulong>(read, "DiskSize"));
+        // A manifest that does not load is reported and the next one is still read.
+        string missing = ps.Path("diff/missing.manifest");
+        ScriptResult both = ps.Run("$args | Get-HvrManifest", missing, manifest);
+        Assert.Equal(manifest, Get<string>(both.Output.Single(), "Path"));
+        Assert.Equal(missing, Assert.Single(both.Errors).TargetObject);
 
         PSObject disks = ps.Run("Compare-HvrDisk -Path $args[0] -TargetPath $args[1] -ChunkSizeBytes 64KB", a, b).Output.Single();
         Assert.False(Get<bool>(disks, "Identical"));

@@ -84,13 +84,13 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
         }
     }
 
-    // The compiled cmdlets are the manifest's CmdletsToExport, and declare what they output.
+    // The compiled cmdlets declare what they output (all but those that output nothing).
     [Fact]
     public void Compiled_cmdlets_declare_their_output()
     {
-        var compiled = ps.Run("Get-Command -Module HvReplication -CommandType Cmdlet | " +
-                              "Where-Object { -not $_.OutputType } | ForEach-Object Name").Output;
-        Assert.Empty(compiled);
+        var undeclared = ps.Run("Get-Command -Module HvReplication -CommandType Cmdlet | " +
+                                "Where-Object { -not $_.OutputType } | ForEach-Object Name").Output;
+        Assert.Equal(new[] { "Update-HvrDisk" }, undeclared.Select(o => (string)o.BaseObject));
         Assert.Contains("Hvr.DiskInfo", ps.Run("(Get-Command Get-HvrDisk).OutputType.Name").Output.Select(o => (string)o.BaseObject));
     }
 
