@@ -945,7 +945,7 @@ Start-HvrFailover -StateDir D:\hvr\sql01 -Test
 Start-HvrFailover -StateDir D:\hvr\sql01 -RecoveryPoint latest-app-consistent
 #>
 function Start-HvrFailover {
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Unplanned')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'Unplanned')]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)] [Alias('FullName')] [string] $StateDir,
         [Parameter(Mandatory, ParameterSetName = 'Planned')] [switch] $Planned,

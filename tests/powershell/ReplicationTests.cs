@@ -60,7 +60,7 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
         Assert.Equal("Replicating", State(stateDir));
 
         // A test failover from the last point, piped, and its cleanup: replication goes on.
-        PSObject test = ps.Run("Get-HvrRecoveryPoint -StateDir $args[0] | Select-Object -Last 1 | Start-HvrFailover -Test",
+        PSObject test = ps.Run("Get-HvrRecoveryPoint -StateDir $args[0] | Select-Object -Last 1 | Start-HvrFailover -Test -Confirm:$false",
                                stateDir).Output.Single();
         Assert.True(Get<bool>(test, "Test"));
         Assert.Equal("vm1-test", Get<string>(test, "VMName"));
@@ -69,6 +69,15 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
 
         ps.Run("Start-HvrFailover -StateDir $args[0] -WhatIf", stateDir);
         Assert.Equal("Replicating", State(stateDir));
+        // A failover asks first (ConfirmImpact High), with or without -Confirm; this host
+        // cannot answer, so nothing happens.
+        foreach (string asking in new[] { "Start-HvrFailover -StateDir $args[0]", "Start-HvrFailover -StateDir $args[0] -Confirm" })
+        {
+            ps.TryRun(asking, out RuntimeException? refused, stateDir);
+            Assert.NotNull(refused);
+            Assert.Contains("request confirmation", refused!.Message);
+            Assert.Equal("Replicating", State(stateDir));
+        }
         PSObject failover = ps.Run("Start-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir).Output.Single();
         Assert.False(Get<bool>(failover, "Test"));
         ps.Run("Complete-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir);
