@@ -19,10 +19,8 @@
     FileList             = @('HvReplication.psm1', 'HvReplication.dll', 'HvReplication.dll-Help.xml')
 
     FunctionsToExport    = @(
-        # Replica stores
-        'New-HvrStoreOption', 'Get-HvrReplicaDisk', 'Send-HvrDisk', 'Receive-HvrDisk', 'Remove-HvrReplicaDisk',
-        'Checkpoint-HvrReplicaDisk', 'Get-HvrRecoveryPoint', 'Remove-HvrRecoveryPoint', 'Copy-HvrReplicaDisk',
-        'Update-HvrReplicaDisk',
+        # Recovery points of a store, or of a VM by its state directory
+        'Get-HvrRecoveryPoint',
         # Replication and failover
         'Enable-HvrReplication', 'Start-HvrInitialReplication', 'Get-HvrReplication', 'Measure-HvrReplication',
         'Resume-HvrReplication', 'Start-HvrReplicationCycle', 'Start-HvrFailover', 'Complete-HvrFailover',
@@ -37,7 +35,10 @@
         # Manifests and chunk-diff
         'New-HvrManifest', 'Get-HvrManifest', 'Compare-HvrDisk',
         # Hyper-V Replica Logs
-        'Get-HvrReplicaLog', 'Get-HvrReplicaLogEntry', 'Test-HvrReplicaLog', 'Update-HvrDisk'
+        'Get-HvrReplicaLog', 'Get-HvrReplicaLogEntry', 'Test-HvrReplicaLog', 'Update-HvrDisk',
+        # Replica stores
+        'New-HvrStoreOption', 'Get-HvrReplicaDisk', 'Send-HvrDisk', 'Receive-HvrDisk', 'Remove-HvrReplicaDisk',
+        'Checkpoint-HvrReplicaDisk', 'Remove-HvrRecoveryPoint', 'Copy-HvrReplicaDisk', 'Update-HvrReplicaDisk'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

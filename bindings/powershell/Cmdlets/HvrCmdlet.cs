@@ -7,6 +7,7 @@
 // This folder references System.Management.Automation, which the Mono tests of
 // tests/bindings do not compile against: they compile only the C# layer beside it.
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Reflection;
 
@@ -100,6 +101,35 @@ namespace Hvr.Cmdlets
                     }
                 }
             }
+        }
+
+        // The library's JSON documents read as PowerShell reads them, with ConvertFrom-Json, so
+        // that the compiled and the script cmdlets show them alike. Strings are kept as written:
+        // PowerShell 7's ConvertFrom-Json turns a string that looks like a date into a DateTime,
+        // which would make a recovery point's id (a timestamp) unusable to name the point again;
+        // -DateKind String (7.5 and later) keeps it, and Windows PowerShell 5.1 never converts.
+        // An array comes back as its elements in both editions.
+        protected IEnumerable<PSObject> FromJson(string json)
+        {
+            using (PowerShell ps = PowerShell.Create(RunspaceMode.CurrentRunspace))
+            {
+                ps.AddCommand("ConvertFrom-Json").AddParameter("InputObject", json);
+                CommandInfo convert = InvokeCommand.GetCommand("ConvertFrom-Json", CommandTypes.Cmdlet);
+                if (convert.Parameters.ContainsKey("DateKind")) ps.AddParameter("DateKind", "String");
+                foreach (PSObject item in ps.Invoke())
+                {
+                    var array = item.BaseObject as object[];
+                    if (array == null) { yield return item; continue; }
+                    foreach (object element in array) yield return PSObject.AsPSObject(element);
+                }
+            }
+        }
+
+        // A field of a JSON object as ConvertFrom-Json made it; null when it is absent.
+        protected static object Field(PSObject o, string name)
+        {
+            PSPropertyInfo property = o.Properties[name];
+            return property == null ? null : property.Value;
         }
 
         // Whether a parameter was given on the command line or from the pipeline.
