@@ -1,12 +1,10 @@
 # The module manifest of HvReplication (docs/powershell.md). Import-Module this file, not the
-# .psm1: only what CmdletsToExport and FunctionsToExport list is the module's interface.
-# HvReplication.dll is the C# layer (Hvr*.cs) and the compiled cmdlets (Cmdlets/) that
-# HvReplication.csproj compiles, with their help in HvReplication.dll-Help.xml; loading it as
-# a nested module makes its types and cmdlets known before the .psm1 runs, which binds the
-# layer to libhvr and defines the cmdlets still written in script (FunctionsToExport; the
-# other functions of the .psm1 are their helpers). tests/bindings checks that
-# FunctionsToExport is exactly the functions of the .psm1 that carry help, that their verbs
-# are approved, and that ModuleVersion is the library's version.
+# .psm1: CmdletsToExport is the module's interface. HvReplication.dll is the C# layer
+# (Hvr*.cs) and the cmdlets (Cmdlets/) that HvReplication.csproj compiles, with their help in
+# HvReplication.dll-Help.xml; loading it as a nested module makes its types and cmdlets known
+# before the .psm1 runs, which only binds the layer to libhvr. tests/powershell checks that
+# the module exports exactly the documented cmdlets with their help, tests/bindings that
+# ModuleVersion is the library's version.
 @{
     RootModule           = 'HvReplication.psm1'
     NestedModules        = @('HvReplication.dll')
@@ -18,15 +16,8 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     FileList             = @('HvReplication.psm1', 'HvReplication.dll', 'HvReplication.dll-Help.xml')
 
-    FunctionsToExport    = @(
-        # Recovery points of a store, or of a VM by its state directory
-        'Get-HvrRecoveryPoint',
-        # Replication and failover
-        'Enable-HvrReplication', 'Start-HvrInitialReplication', 'Get-HvrReplication', 'Measure-HvrReplication',
-        'Resume-HvrReplication', 'Start-HvrReplicationCycle', 'Start-HvrFailover', 'Complete-HvrFailover',
-        'Stop-HvrTestFailover', 'Start-HvrFailback', 'Set-HvrReplication', 'Get-HvrJob'
-    )
-    # The compiled cmdlets of HvReplication.dll (bindings/powershell/Cmdlets).
+    FunctionsToExport    = @()
+    # The cmdlets, all compiled in HvReplication.dll (bindings/powershell/Cmdlets).
     CmdletsToExport      = @(
         # Library
         'Get-HvrVersion', 'Get-HvrRetryPolicy',
@@ -38,7 +29,12 @@
         'Get-HvrReplicaLog', 'Get-HvrReplicaLogEntry', 'Test-HvrReplicaLog', 'Update-HvrDisk',
         # Replica stores
         'New-HvrStoreOption', 'Get-HvrReplicaDisk', 'Send-HvrDisk', 'Receive-HvrDisk', 'Remove-HvrReplicaDisk',
-        'Checkpoint-HvrReplicaDisk', 'Remove-HvrRecoveryPoint', 'Copy-HvrReplicaDisk', 'Update-HvrReplicaDisk'
+        'Checkpoint-HvrReplicaDisk', 'Get-HvrRecoveryPoint', 'Remove-HvrRecoveryPoint', 'Copy-HvrReplicaDisk',
+        'Update-HvrReplicaDisk',
+        # Replication and failover
+        'Enable-HvrReplication', 'Start-HvrInitialReplication', 'Get-HvrReplication', 'Measure-HvrReplication',
+        'Resume-HvrReplication', 'Start-HvrReplicationCycle', 'Start-HvrFailover', 'Complete-HvrFailover',
+        'Stop-HvrTestFailover', 'Start-HvrFailback', 'Set-HvrReplication', 'Get-HvrJob'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

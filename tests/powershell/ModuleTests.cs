@@ -95,6 +95,39 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
         Assert.Contains("Hvr.DiskInfo", ps.Run("(Get-Command Get-HvrDisk).OutputType.Name").Output.Select(o => (string)o.BaseObject));
     }
 
+    // What changes something takes -WhatIf and -Confirm (New-HvrStoreOption only builds an
+    // object), deletions and failovers confirm by default, the replication cmdlets take
+    // -StateDir from the pipeline by property name, and those that run a session's operation
+    // take the -HvrHost whose callbacks it runs.
+    [Fact]
+    public void Cmdlets_follow_the_module_conventions()
+    {
+        string[] changingVerbs = { "New", "Remove", "Update", "Merge", "Convert", "Send", "Receive", "Copy", "Checkpoint",
+                                   "Set", "Start", "Stop", "Complete", "Resume", "Enable" };
+        foreach (string cmdlet in Cmdlets)
+        {
+            PSObject c = ps.Run(
+                "$c = Get-Command $args[0]; $m = [System.Management.Automation.CommandMetadata]::new($c); [pscustomobject]@{ " +
+                "WhatIf = $c.Parameters.ContainsKey('WhatIf'); Impact = [string]$m.ConfirmImpact; " +
+                "StateDir = @(if ($c.Parameters.ContainsKey('StateDir')) { $c.Parameters['StateDir'].ParameterSets.Values | ForEach-Object { $_.ValueFromPipelineByPropertyName } }); " +
+                "HvrHost = $c.Parameters.ContainsKey('HvrHost') }", cmdlet).Output.Single();
+            string verb = cmdlet[..cmdlet.IndexOf('-')];
+            if (changingVerbs.Contains(verb) && cmdlet != "New-HvrStoreOption")
+                Assert.True(Get<bool>(c, "WhatIf"), cmdlet + " takes -WhatIf");
+            if (verb == "Remove" || cmdlet is "Start-HvrFailover" or "Complete-HvrFailover")
+                Assert.Equal("High", Get<string>(c, "Impact"));
+            bool[] stateDir = Get<bool[]>(c, "StateDir");
+            if (stateDir.Length > 0 && cmdlet != "Enable-HvrReplication")
+                Assert.True(stateDir.All(b => b), cmdlet + " takes -StateDir from the pipeline by property name");
+        }
+        string[] running = { "Enable-HvrReplication", "Start-HvrInitialReplication", "Resume-HvrReplication",
+                             "Start-HvrReplicationCycle", "Start-HvrFailover", "Complete-HvrFailover", "Stop-HvrTestFailover",
+                             "Start-HvrFailback", "Set-HvrReplication" };
+        foreach (string cmdlet in running)
+            Assert.True((bool)ps.Run("(Get-Command $args[0]).Parameters.ContainsKey('HvrHost')", cmdlet).Output.Single().BaseObject,
+                        cmdlet + " takes -HvrHost");
+    }
+
     [Fact]
     public void Version_and_retry_policy_come_from_the_library()
     {

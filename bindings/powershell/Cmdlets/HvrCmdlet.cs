@@ -10,6 +10,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace Hvr.Cmdlets
 {
@@ -18,12 +19,19 @@ namespace Hvr.Cmdlets
         // How often a long call's progress is shown, and Ctrl+C noticed.
         private const int ProgressIntervalMs = 200;
 
+        private static readonly Regex ConnectionString = new Regex("^[A-Za-z][A-Za-z0-9]*=");
+        private static readonly Regex FileUrl = new Regex("^file:(.+)$");
+
+        // Work days and office days by default: Monday to Friday.
+        internal static readonly DayOfWeek[] Weekdays =
+            { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday };
+
         private volatile bool stopping;
 
         protected override void StopProcessing() { stopping = true; }
 
         // A path as the library must see it: PowerShell's current location is not the process's.
-        protected string ResolvePath(string path)
+        internal string ResolvePath(string path)
         {
             if (string.IsNullOrEmpty(path)) return path;
             return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
@@ -65,17 +73,32 @@ namespace Hvr.Cmdlets
             ThrowTerminatingError(ErrorRecordFor(failure, target));
         }
 
-        // Runs one item's work; a failure is reported and the pipeline goes on.
+        // Runs one item's work; a failure is reported and the pipeline goes on. A host that
+        // cannot ask for confirmation (ShouldProcess) would fail every item alike: that ends
+        // the command.
         protected void ForItem(object target, Action work)
         {
             try { work(); }
             catch (PipelineStoppedException) { throw; }
+            catch (System.Management.Automation.Host.HostException) { throw; }
             catch (Exception e) { WriteItemError(e, target); }
         }
 
-        // Waits for a long call while showing its progress. A stopped pipeline cancels the
-        // native call and waits for it to stop where nothing is left half done (Dispose).
+        // Waits for a long call while showing its progress in bytes. A stopped pipeline cancels
+        // the native call and waits for it to stop where nothing is left half done (Dispose).
         protected T Wait<T>(Operation<T> operation, string activity)
+        {
+            return Wait(operation, activity, progress =>
+            {
+                if (operation.Total == 0) return false;
+                progress.PercentComplete = operation.PercentComplete;
+                progress.StatusDescription = string.Format("{0:N0} of {1:N0} bytes", operation.Done, operation.Total);
+                return true;
+            });
+        }
+
+        // The same, with `describe` filling the progress record (false: nothing to show yet).
+        protected T Wait<T>(Operation<T> operation, string activity, Func<ProgressRecord, bool> describe)
         {
             using (operation)
             {
@@ -85,10 +108,7 @@ namespace Hvr.Cmdlets
                     while (!operation.Wait(ProgressIntervalMs))
                     {
                         if (stopping) throw new PipelineStoppedException();
-                        if (operation.Total == 0) continue;
-                        progress.PercentComplete = operation.PercentComplete;
-                        progress.StatusDescription = string.Format("{0:N0} of {1:N0} bytes", operation.Done, operation.Total);
-                        WriteProgress(progress);
+                        if (describe(progress)) WriteProgress(progress);
                     }
                     return operation.Result;
                 }
@@ -103,13 +123,27 @@ namespace Hvr.Cmdlets
             }
         }
 
+        // A store target: connection strings and URLs as given (libhvr refuses mistyped ones);
+        // local folders (a path, or file:PATH) resolved against PowerShell's location.
+        internal string ResolveTarget(string target)
+        {
+            if (ConnectionString.IsMatch(target) || target.Contains("://")) return target;
+            Match file = FileUrl.Match(target);
+            return file.Success ? "file:" + ResolvePath(file.Groups[1].Value) : ResolvePath(target);
+        }
+
+        internal Store OpenStore(string target, StoreOptions options)
+        {
+            return Store.Open(ResolveTarget(target), options);
+        }
+
         // The library's JSON documents read as PowerShell reads them, with ConvertFrom-Json, so
         // that the compiled and the script cmdlets show them alike. Strings are kept as written:
         // PowerShell 7's ConvertFrom-Json turns a string that looks like a date into a DateTime,
         // which would make a recovery point's id (a timestamp) unusable to name the point again;
         // -DateKind String (7.5 and later) keeps it, and Windows PowerShell 5.1 never converts.
         // An array comes back as its elements in both editions.
-        protected IEnumerable<PSObject> FromJson(string json)
+        internal IEnumerable<PSObject> FromJson(string json)
         {
             using (PowerShell ps = PowerShell.Create(RunspaceMode.CurrentRunspace))
             {
@@ -126,7 +160,7 @@ namespace Hvr.Cmdlets
         }
 
         // A field of a JSON object as ConvertFrom-Json made it; null when it is absent.
-        protected static object Field(PSObject o, string name)
+        internal static object Field(PSObject o, string name)
         {
             PSPropertyInfo property = o.Properties[name];
             return property == null ? null : property.Value;

@@ -5,7 +5,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Text.RegularExpressions;
 
 namespace Hvr.Cmdlets
 {
@@ -18,31 +17,19 @@ namespace Hvr.Cmdlets
         internal const string ReplicaDiskType = "Hvr.ReplicaDisk";
         internal const string TransferStatsType = "Hvr.TransferStats";
 
-        private static readonly Regex ConnectionString = new Regex("^[A-Za-z][A-Za-z0-9]*=");
-        private static readonly Regex FileUrl = new Regex("^file:(.+)$");
+        internal const string StoreOptionHelp = "Options for the store, from New-HvrStoreOption: requests in flight, " +
+                                                "timeouts, TLS, proxy, bandwidth, encryption key.";
 
         [Parameter]
-        [ParameterHelp("Options for the store, from New-HvrStoreOption: requests in flight, timeouts, TLS, " +
-                       "proxy, bandwidth, encryption key.")]
+        [ParameterHelp(StoreOptionHelp)]
         public StoreOptions StoreOption { get; set; }
 
-        // Connection strings and URLs as given (libhvr refuses mistyped ones); local folders (a
-        // path, or file:PATH) resolved against PowerShell's location.
-        protected Store OpenStore(string target)
-        {
-            string resolved;
-            if (ConnectionString.IsMatch(target) || target.Contains("://")) resolved = target;
-            else
-            {
-                Match file = FileUrl.Match(target);
-                resolved = file.Success ? "file:" + ResolvePath(file.Groups[1].Value) : ResolvePath(target);
-            }
-            return Store.Open(resolved, StoreOption);
-        }
+        protected Store OpenStore(string target) { return OpenStore(target, StoreOption); }
 
-        protected IEnumerable<PSObject> RecoveryPoints(Store store, string diskName)
+        // A store's recovery points of one disk, as Get-HvrRecoveryPoint shows them.
+        internal static IEnumerable<PSObject> RecoveryPoints(HvrCmdlet cmdlet, Store store, string diskName)
         {
-            foreach (PSObject point in FromJson(store.ListRecoveryPointsJson(diskName)))
+            foreach (PSObject point in cmdlet.FromJson(store.ListRecoveryPointsJson(diskName)))
                 yield return NewObject(RecoveryPointType,
                     "DiskName", diskName,
                     "Id", Field(point, "id"),
@@ -55,7 +42,7 @@ namespace Hvr.Cmdlets
         protected void TakeRecoveryPoint(Store store, string diskName, bool applicationConsistent)
         {
             string id = store.CreateRecoveryPoint(diskName, applicationConsistent);
-            WriteObject(RecoveryPoints(store, diskName).Where(p => (string)p.Properties["Id"].Value == id), true);
+            WriteObject(RecoveryPoints(this, store, diskName).Where(p => (string)p.Properties["Id"].Value == id), true);
         }
 
         protected static PSObject Stats(TransferStats stats, string name)
@@ -127,8 +114,7 @@ namespace Hvr.Cmdlets
         [Parameter]
         [ParameterHelp("The work days (default Monday to Friday).")]
         public DayOfWeek[] WorkDays { get { return workDays; } set { workDays = value; } }
-        private DayOfWeek[] workDays =
-            { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday };
+        private DayOfWeek[] workDays = Weekdays;
 
         [Parameter]
         [ParameterHelp("A customer-provided AES-256 key (32 bytes) the store encrypts the pages with; https only.")]
