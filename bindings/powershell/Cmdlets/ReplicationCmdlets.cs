@@ -74,19 +74,19 @@ namespace Hvr.Cmdlets
         public string[] ReplicaDiskName { get; set; }
 
         [Parameter]
-        [ParameterHelp("Requests at once to the store, 1 to 256 (default 8).")]
+        [ParameterHelp(StoreConnection.MaxInFlightHelp)]
         public int MaxInFlight { get; set; }
 
         [Parameter]
-        [ParameterHelp("Does not verify the store's TLS certificate.")]
+        [ParameterHelp(StoreConnection.SkipCertificateCheckHelp)]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
         [Parameter]
-        [ParameterHelp("A PEM file of the certificate authorities to trust instead of the system's.")]
+        [ParameterHelp(StoreConnection.CaFileHelp)]
         public string CaFile { get; set; }
 
         [Parameter]
-        [ParameterHelp("The proxy, http://[user:password@]host:port; \"\" for none (default: the environment's).")]
+        [ParameterHelp(StoreConnection.ProxyHelp)]
         public string Proxy { get; set; }
 
         [Parameter]
@@ -94,25 +94,25 @@ namespace Hvr.Cmdlets
         public string EncryptionKeyFile { get; set; }
 
         [Parameter]
-        [ParameterHelp("The bandwidth limit during work hours, in bytes per second (0: no limit).")]
+        [ParameterHelp(StoreConnection.WorkHoursHelp)]
         public ulong WorkHoursBytesPerSecond { get; set; }
 
         [Parameter]
-        [ParameterHelp("The bandwidth limit outside work hours, in bytes per second (0: no limit).")]
+        [ParameterHelp(StoreConnection.NonWorkHoursHelp)]
         public ulong NonWorkHoursBytesPerSecond { get; set; }
 
         [Parameter]
-        [ParameterHelp("When work hours start, in minutes after midnight (default 540, 09:00).")]
+        [ParameterHelp(StoreConnection.WorkStartHelp)]
         public int WorkStartMinute { get { return workStart; } set { workStart = value; } }
-        private int workStart = 540;
+        private int workStart = StoreConnection.DefaultWorkStartMinute;
 
         [Parameter]
-        [ParameterHelp("When work hours end, in minutes after midnight (default 1020, 17:00).")]
+        [ParameterHelp(StoreConnection.WorkEndHelp)]
         public int WorkEndMinute { get { return workEnd; } set { workEnd = value; } }
-        private int workEnd = 1020;
+        private int workEnd = StoreConnection.DefaultWorkEndMinute;
 
         [Parameter]
-        [ParameterHelp("The work days (default Monday to Friday).")]
+        [ParameterHelp(StoreConnection.WorkDaysHelp)]
         public DayOfWeek[] WorkDays { get { return workDays; } set { workDays = value; } }
         private DayOfWeek[] workDays = Weekdays;
 
@@ -191,14 +191,8 @@ namespace Hvr.Cmdlets
             if (IsBound("Proxy")) protection.SetProxy(Proxy ?? "");
             if (!string.IsNullOrEmpty(EncryptionKeyFile)) protection.SetEncryptionKeyFile(ResolvePath(EncryptionKeyFile));
             if (IsBound("WorkHoursBytesPerSecond") || IsBound("NonWorkHoursBytesPerSecond"))
-                protection.SetBandwidth(new BandwidthSchedule
-                {
-                    WorkBytesPerSecond = WorkHoursBytesPerSecond,
-                    NonWorkBytesPerSecond = NonWorkHoursBytesPerSecond,
-                    WorkStartMinute = WorkStartMinute,
-                    WorkEndMinute = WorkEndMinute,
-                    WorkDays = WorkDays,
-                });
+                protection.SetBandwidth(StoreConnection.Bandwidth(WorkHoursBytesPerSecond, NonWorkHoursBytesPerSecond,
+                                                           WorkStartMinute, WorkEndMinute, WorkDays));
             if (IsBound("AutoResynchronizeEnabled") || IsBound("OfficeHoursStartMinute") || IsBound("OfficeHoursEndMinute") ||
                 IsBound("OfficeDays"))
                 protection.SetResyncWindow(AutoResynchronizeEnabled, OfficeHoursStartMinute, OfficeHoursEndMinute, OfficeDays);

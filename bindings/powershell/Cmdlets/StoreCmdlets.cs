@@ -70,7 +70,7 @@ namespace Hvr.Cmdlets
     public sealed class NewHvrStoreOptionCommand : HvrCmdlet
     {
         [Parameter]
-        [ParameterHelp("Requests at once, 1 to 256 (default 8).")]
+        [ParameterHelp(StoreConnection.MaxInFlightHelp)]
         public int MaxInFlight { get; set; }
 
         [Parameter]
@@ -82,37 +82,37 @@ namespace Hvr.Cmdlets
         public int IoTimeoutSec { get; set; }
 
         [Parameter]
-        [ParameterHelp("Does not verify the server's TLS certificate (the library logs a warning).")]
+        [ParameterHelp(StoreConnection.SkipCertificateCheckHelp)]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
         [Parameter]
-        [ParameterHelp("A PEM file of the certificate authorities to trust instead of the system's.")]
+        [ParameterHelp(StoreConnection.CaFileHelp)]
         public string CaFile { get; set; }
 
         [Parameter]
-        [ParameterHelp("The proxy, http://[user:password@]host:port; \"\" for none (default: the environment's).")]
+        [ParameterHelp(StoreConnection.ProxyHelp)]
         public string Proxy { get; set; }
 
         [Parameter]
-        [ParameterHelp("The bandwidth limit during work hours, in bytes per second (0: no limit).")]
+        [ParameterHelp(StoreConnection.WorkHoursHelp)]
         public ulong WorkHoursBytesPerSecond { get; set; }
 
         [Parameter]
-        [ParameterHelp("The bandwidth limit outside work hours, in bytes per second (0: no limit).")]
+        [ParameterHelp(StoreConnection.NonWorkHoursHelp)]
         public ulong NonWorkHoursBytesPerSecond { get; set; }
 
         [Parameter]
-        [ParameterHelp("When work hours start, in minutes after midnight (default 540, 09:00).")]
+        [ParameterHelp(StoreConnection.WorkStartHelp)]
         public int WorkStartMinute { get { return workStart; } set { workStart = value; } }
-        private int workStart = 540;
+        private int workStart = StoreConnection.DefaultWorkStartMinute;
 
         [Parameter]
-        [ParameterHelp("When work hours end, in minutes after midnight (default 1020, 17:00).")]
+        [ParameterHelp(StoreConnection.WorkEndHelp)]
         public int WorkEndMinute { get { return workEnd; } set { workEnd = value; } }
-        private int workEnd = 1020;
+        private int workEnd = StoreConnection.DefaultWorkEndMinute;
 
         [Parameter]
-        [ParameterHelp("The work days (default Monday to Friday).")]
+        [ParameterHelp(StoreConnection.WorkDaysHelp)]
         public DayOfWeek[] WorkDays { get { return workDays; } set { workDays = value; } }
         private DayOfWeek[] workDays = Weekdays;
 
@@ -129,14 +129,8 @@ namespace Hvr.Cmdlets
             if (!string.IsNullOrEmpty(CaFile)) options.CaFile = ResolvePath(CaFile);
             if (IsBound("Proxy")) options.Proxy = Proxy ?? "";
             if (IsBound("WorkHoursBytesPerSecond") || IsBound("NonWorkHoursBytesPerSecond"))
-                options.Bandwidth = new BandwidthSchedule
-                {
-                    WorkBytesPerSecond = WorkHoursBytesPerSecond,
-                    NonWorkBytesPerSecond = NonWorkHoursBytesPerSecond,
-                    WorkStartMinute = WorkStartMinute,
-                    WorkEndMinute = WorkEndMinute,
-                    WorkDays = WorkDays,
-                };
+                options.Bandwidth = StoreConnection.Bandwidth(WorkHoursBytesPerSecond, NonWorkHoursBytesPerSecond,
+                                                           WorkStartMinute, WorkEndMinute, WorkDays);
             if (EncryptionKey != null && EncryptionKey.Length > 0) options.EncryptionKey = EncryptionKey;
             WriteObject(options);
         }
