@@ -1,10 +1,10 @@
 # The module manifest of HvReplication (docs/powershell.md). Import-Module this file, not the
-# .psm1: only what FunctionsToExport lists is the module's interface; the other functions
-# of the .psm1 are its helpers. tests/bindings checks that this list is exactly the
-# functions of the .psm1 that carry help, that their verbs are approved, and that
-# ModuleVersion is the library's version. HvReplication.dll is the C# layer (Hvr*.cs) that
-# HvReplication.csproj compiles; loading it as a nested module makes its types known before
-# the .psm1 runs.
+# .psm1: CmdletsToExport is the module's interface. HvReplication.dll is the C# layer
+# (Hvr*.cs) and the cmdlets (Cmdlets/) that HvReplication.csproj compiles, with their help in
+# HvReplication.dll-Help.xml; loading it as a nested module makes its types and cmdlets known
+# before the .psm1 runs, which only binds the layer to libhvr. tests/powershell checks that
+# the module exports exactly the documented cmdlets with their help, tests/bindings that
+# ModuleVersion is the library's version.
 @{
     RootModule           = 'HvReplication.psm1'
     NestedModules        = @('HvReplication.dll')
@@ -14,9 +14,11 @@
     Description          = 'Hyper-V virtual disks, Hyper-V Replica Logs, Azure page-blob replicas, and VM replication with failover and failback through libhvr (P/Invoke).'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FileList             = @('HvReplication.psm1', 'HvReplication.dll')
+    FileList             = @('HvReplication.psm1', 'HvReplication.dll', 'HvReplication.dll-Help.xml')
 
-    FunctionsToExport    = @(
+    FunctionsToExport    = @()
+    # The cmdlets, all compiled in HvReplication.dll (bindings/powershell/Cmdlets).
+    CmdletsToExport      = @(
         # Library
         'Get-HvrVersion', 'Get-HvrRetryPolicy',
         # Virtual disks
@@ -34,7 +36,6 @@
         'Resume-HvrReplication', 'Start-HvrReplicationCycle', 'Start-HvrFailover', 'Complete-HvrFailover',
         'Stop-HvrTestFailover', 'Start-HvrFailback', 'Set-HvrReplication', 'Get-HvrJob'
     )
-    CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
 

@@ -1,8 +1,8 @@
 // The script module (bindings/powershell/HvReplication.psm1 and .psd1) checked against the
-// C# layer it calls. PowerShell is not installable here, so the module is read, not run:
+// C# layer it calls. Mono has no PowerShell, so the module is read, not run:
 // every type, static member, constructor, method (with its number of arguments) and
-// property it names must exist in the compiled layer, every JSON field it reads must be one
-// the library writes, the manifest must export exactly the documented cmdlets with approved
+// property it names must exist in the compiled layer, every JSON field it or a compiled
+// cmdlet (Cmdlets/*.cs, which the PowerShell 7 tests run) reads must be one the library writes, the manifest must export exactly the documented cmdlets with approved
 // verbs, and it must load the compiled layer (HvReplication.dll), never compile it. What the cmdlets call
 // is run by the scenario tests; this makes sure they call what is there.
 using System;
@@ -32,17 +32,6 @@ namespace HvrBindingsTest
             "Submit", "Suspend", "Uninstall", "Unregister", "Wait", "Block", "Grant", "Protect", "Revoke", "Unblock",
             "Unprotect", "Use"
         });
-
-        // Verbs that change something outside the session: their cmdlets take -WhatIf/-Confirm.
-        private static readonly HashSet<string> ChangingVerbs = new HashSet<string>(new[]
-        {
-            "New", "Remove", "Update", "Merge", "Convert", "Send", "Receive", "Copy", "Checkpoint", "Set", "Start",
-            "Stop", "Complete", "Resume", "Enable", "Disable", "Suspend", "Restore"
-        });
-
-        // Cmdlets with a changing verb that change nothing: they build an object for another
-        // cmdlet's parameter.
-        private static readonly HashSet<string> BuildsAnObjectOnly = new HashSet<string>(new[] { "New-HvrStoreOption" });
 
         // Members of PowerShell's own types (PSCmdlet, ErrorRecord, PSObject, SessionState,
         // CommandInfo), which Mono does not have to reflect on.
@@ -88,74 +77,28 @@ namespace HvrBindingsTest
                         "the manifest loads the compiled C# layer as its nested module");
             Check.True(!m.Code.Contains("Add-Type"), "HvReplication.psm1 compiles nothing at import");
             string[] fileList = Quoted(ManifestList(m.Manifest, "FileList")).OrderBy(f => f).ToArray();
-            Check.Equal("HvReplication.dll,HvReplication.psm1", string.Join(",", fileList), "FileList of HvReplication.psd1");
+            Check.Equal("HvReplication.dll,HvReplication.dll-Help.xml,HvReplication.psm1", string.Join(",", fileList),
+                        "FileList of HvReplication.psd1");
         }
 
+        // The cmdlets are all compiled (bindings/powershell/Cmdlets, run by the PowerShell 7
+        // tests, which check their parameters, -WhatIf, -StateDir from the pipeline and help):
+        // the manifest exports them as cmdlets, with approved verbs and the Hvr noun prefix,
+        // and the .psm1 defines no function.
         public static void ExportedCmdlets(Options o)
         {
             Module m = Load(o);
-            List<string> exported = Quoted(ManifestList(m.Manifest, "FunctionsToExport")).ToList();
-            Check.True(exported.Count > 0, "FunctionsToExport lists the cmdlets");
-            // Help before a function marks a cmdlet; helpers have none.
-            List<string> documented = Regex.Matches(m.Text, @"#>\s*\r?\nfunction\s+([\w-]+)")
-                .Cast<Match>().Select(x => x.Groups[1].Value).ToList();
-            Check.Equal(string.Join(",", documented.OrderBy(f => f)), string.Join(",", exported.OrderBy(f => f)),
-                        "the functions with help are the ones the manifest exports");
-
+            Check.Equal("", string.Join(",", Quoted(ManifestList(m.Manifest, "FunctionsToExport"))),
+                        "FunctionsToExport is empty: every cmdlet is compiled");
+            Check.True(!Regex.IsMatch(m.Code, @"(?m)^\s*function\s"), "HvReplication.psm1 defines no function");
+            List<string> exported = Quoted(ManifestList(m.Manifest, "CmdletsToExport")).ToList();
+            Check.True(exported.Count > 0, "CmdletsToExport lists the cmdlets");
             foreach (string name in exported)
             {
                 string verb = name.Substring(0, name.IndexOf('-'));
                 Check.True(ApprovedVerbs.Contains(verb), name + " has an approved verb");
                 Check.True(name.Substring(verb.Length).StartsWith("-Hvr"), name + " has the Hvr noun prefix");
-                string body = FunctionBody(m.Code, name);
-                Check.True(body.Contains("[CmdletBinding("), name + " is an advanced function");
-                bool declares = body.Contains("SupportsShouldProcess");
-                Check.Equal(declares, body.Contains("$PSCmdlet.ShouldProcess("),
-                            name + " asks ShouldProcess exactly when it declares SupportsShouldProcess");
-                if (ChangingVerbs.Contains(verb) && !BuildsAnObjectOnly.Contains(name))
-                    Check.True(declares, name + " changes something, so takes -WhatIf and -Confirm");
-                if (verb == "Remove")
-                    Check.True(FunctionBody(m.Text, name).Contains("ConfirmImpact = 'High'"), name + " confirms by default");
-                Check.True(!body.Contains("throw $_") && !body.Contains("Write-Host"),
-                           name + " reports through the error and output streams");
             }
-        }
-
-        // The replication cmdlets take a VM's -StateDir from the pipeline (the objects
-        // Get-HvrReplication, Get-HvrRecoveryPoint -StateDir and the others output carry it;
-        // Enable-HvrReplication, which creates the directory, takes the VM's disks instead),
-        // and every one that runs an operation on a session (opens it writable) takes a
-        // -HvrHost and gives it to the session, since a session runs its host's callbacks.
-        public static void SessionCmdlets(Options o)
-        {
-            Module m = Load(o);
-            List<string> exported = Quoted(ManifestList(m.Manifest, "FunctionsToExport")).ToList();
-            int withStateDir = 0, running = 0;
-            foreach (string name in exported)
-            {
-                string body = FunctionBody(m.Code, name);
-                Match stateDir = Regex.Match(body, @"\[Parameter\(([^)]*)\)\][^$]*\$StateDir\b");
-                if (stateDir.Success && !name.StartsWith("Enable-"))
-                {
-                    ++withStateDir;
-                    foreach (Match declaration in Regex.Matches(body, @"\[Parameter\(([^)]*)\)\][^$]*\$StateDir\b"))
-                        Check.True(declaration.Groups[1].Value.Contains("ValueFromPipelineByPropertyName"),
-                                   name + " takes -StateDir from the pipeline by property name");
-                }
-                string[] opens = body.Split('\n').Where(line => line.Contains("Open-HvrSession") ||
-                                                                line.Contains("[Hvr.Session]::Protect(")).ToArray();
-                string[] writable = opens.Where(line => !Regex.IsMatch(line, @"-ReadOnly(\s|$)")).ToArray();
-                if (writable.Length == 0) continue;
-                ++running;
-                Check.True(Regex.IsMatch(body, @"\[Hvr\.Host\]\s*\$HvrHost\b"), name + " takes -HvrHost");
-                foreach (string line in writable)
-                    Check.True(line.Contains("-HvrHost $HvrHost") || line.Contains("$options"),
-                               name + " gives its session the host: " + line.Trim());
-                if (body.Contains("[Hvr.Session]::Protect("))
-                    Check.True(body.Contains("$options.Host = $HvrHost"), name + " puts the host in the session options");
-            }
-            Check.True(withStateDir >= 11, "the replication cmdlets take -StateDir (" + withStateDir + ")");
-            Check.True(running >= 8, "the cmdlets that run operations were found (" + running + ")");
         }
 
         public static void MembersExist(Options o)
@@ -232,6 +175,17 @@ namespace HvrBindingsTest
             Module m = Load(o);
             HashSet<string> used = new HashSet<string>(
                 Regex.Matches(m.Code, @"(?<=[\w)\]])\.(?<member>[a-z_]\w*)").Cast<Match>().Select(x => x.Groups["member"].Value));
+            // The compiled cmdlets (Cmdlets/*.cs) read a field as Field(document, "name").
+            int compiledFields = 0;
+            foreach (string source in Directory.GetFiles(Path.Combine(o.Module, "Cmdlets"), "*.cs"))
+            {
+                foreach (Match f in Regex.Matches(File.ReadAllText(source), @"\bField\(\w+, ""(?<member>\w+)""\)"))
+                {
+                    used.Add(f.Groups["member"].Value);
+                    ++compiledFields;
+                }
+            }
+            Check.True(compiledFields > 0, "the compiled cmdlets read the store's JSON");
             Check.True(used.Count > 0, "the module reads the store's JSON");
             HashSet<string> written = new HashSet<string>();
             using (TempDir dir = new TempDir())
@@ -375,15 +329,6 @@ namespace HvrBindingsTest
             Type t = layer.GetType(name) ?? layer.GetType(clr);
             if (t == null || !t.IsPublic) problems.Add("[" + name + "]: no public type of the layer has that name");
             return t != null && t.IsPublic ? t : null;
-        }
-
-        // From "function NAME {" to the next top-level "function " or region end.
-        private static string FunctionBody(string code, string name)
-        {
-            Match start = Regex.Match(code, @"\nfunction\s+" + Regex.Escape(name) + @"\s*\{");
-            Check.True(start.Success, "HvReplication.psm1 defines " + name);
-            Match next = Regex.Match(code.Substring(start.Index + start.Length), @"\nfunction\s+");
-            return next.Success ? code.Substring(start.Index, start.Length + next.Index) : code.Substring(start.Index);
         }
 
         private static string ManifestValue(string manifest, string key)

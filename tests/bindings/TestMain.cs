@@ -126,7 +126,6 @@ namespace HvrBindingsTest
             add("module", "exported_cmdlets", delegate { ModuleTests.ExportedCmdlets(o); });
             add("module", "members_exist_in_the_layer", delegate { ModuleTests.MembersExist(o); });
             add("module", "json_fields_exist", delegate { ModuleTests.JsonFieldsExist(o); });
-            add("module", "session_cmdlets_take_state_dir_and_host", delegate { ModuleTests.SessionCmdlets(o); });
             add("scenarios", "status_names_and_classes", ScenarioTests.StatusNamesAndClasses);
             add("scenarios", "retry_policy", ScenarioTests.RetryPolicySchedule);
             add("scenarios", "disks_create_write_read_convert_merge", ScenarioTests.Disks);

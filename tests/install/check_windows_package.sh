@@ -14,7 +14,8 @@ listing=$(zipinfo -1 "$zip")
 status=0
 for expected in bin/hvr.dll lib/libhvr.dll.a include/hvr.h \
   share/hvr/powershell/HvReplication/HvReplication.psd1 share/hvr/powershell/HvReplication/HvReplication.psm1 \
-  share/hvr/powershell/HvReplication/HvReplication.dll share/hvr/powershell/HvReplication/hvr.dll; do
+  share/hvr/powershell/HvReplication/HvReplication.dll share/hvr/powershell/HvReplication/HvReplication.dll-Help.xml \
+  share/hvr/powershell/HvReplication/hvr.dll; do
   grep -q "/$expected\$" <<<"$listing" || { echo "missing from $(basename "$zip"): $expected"; status=1; }
 done
 # Stripped: no symbol table and no debug sections left in the DLL.

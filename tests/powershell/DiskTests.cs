@@ -33,10 +33,13 @@ public sealed class DiskTests : IClassFixture<PowerShellSession>
         string bad = ps.Path("read/bad.vhdx");
         File.WriteAllText(bad, "not a disk");
         Assert.False((bool)ps.Run("Test-HvrDisk -Path $args[0]", bad).Output.Single().BaseObject);
-        ps.TryRun("Get-HvrDisk -Path $args[0]", out RuntimeException? failure, bad);
-        Assert.NotNull(failure);
-        Assert.StartsWith("Hvr.", failure!.ErrorRecord.FullyQualifiedErrorId);
-        Assert.Contains(bad, failure.Message);
+        // An image that does not open is reported, and the pipeline goes on, as Get-VHD does.
+        ScriptResult listed = ps.Run("$args | Get-HvrDisk", a, bad, b);
+        Assert.Equal(new[] { a, b }, listed.Output.Select(d => Get<string>(d, "Path")));
+        ErrorRecord error = Assert.Single(listed.Errors);
+        Assert.StartsWith("Hvr.", error.FullyQualifiedErrorId);
+        Assert.Contains(bad, error.Exception.Message);
+        Assert.Equal(bad, error.TargetObject);
     }
 
     [Fact]
@@ -99,6 +102,11 @@ public sealed class DiskTests : IClassFixture<PowerShellSession>
         PSObject read = ps.Run("Get-Item $args[0] | Get-HvrManifest", manifest).Output.Single();
         Assert.Equal(262144UL, Get<ulong>(read, "ChunkSize"));
         Assert.Equal(8UL * MiB, Get<ulong>(read, "DiskSize"));
+        // A manifest that does not load is reported and the next one is still read.
+        string missing = ps.Path("diff/missing.manifest");
+        ScriptResult both = ps.Run("$args | Get-HvrManifest", missing, manifest);
+        Assert.Equal(manifest, Get<string>(both.Output.Single(), "Path"));
+        Assert.Equal(missing, Assert.Single(both.Errors).TargetObject);
 
         PSObject disks = ps.Run("Compare-HvrDisk -Path $args[0] -TargetPath $args[1] -ChunkSizeBytes 64KB", a, b).Output.Single();
         Assert.False(Get<bool>(disks, "Identical"));

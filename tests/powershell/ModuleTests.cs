@@ -47,8 +47,11 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
         Assert.Equal(Cmdlets.OrderBy(c => c), exported.OrderBy(c => c));
     }
 
-    // Get-Help names every parameter of every cmdlet, with a written synopsis. (Examples are
-    // missing from some, descriptions from all: docs/powershell.md, "How it is tested".)
+    // Get-Help names every parameter of every cmdlet, with a written synopsis. The compiled
+    // cmdlets' help (HvReplication.dll-Help.xml, generated from their attributes) also has a
+    // description, every parameter described and at least one example; the script cmdlets'
+    // comment-based help has neither descriptions nor always examples (docs/powershell.md,
+    // "How it is tested").
     [Fact]
     public void Help_has_a_synopsis_and_every_parameter()
     {
@@ -56,17 +59,73 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
         {
             PSObject help = ps.Run(
                 "$h = Get-Help $args[0] -Full; $c = Get-Command $args[0]; [pscustomobject]@{ " +
+                "Compiled = $c.CommandType -eq 'Cmdlet'; " +
                 "Synopsis = [string]$h.Synopsis; " +
-                "Documented = @($h.parameters.parameter.name); " +
+                "Description = [string]($h.description.Text -join ' '); " +
+                "Examples = @($h.examples.example | Where-Object { $_.code }).Count; " +
+                "Documented = @($h.parameters.parameter | ForEach-Object { $_.name }); " +
+                "Described = @($h.parameters.parameter | Where-Object { ($_.description.Text -join '').Trim() } | ForEach-Object { $_.name }); " +
                 "Declared = @($c.Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and " +
                 "$_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters }) }", cmdlet).Output.Single();
             string synopsis = Get<string>(help, "Synopsis");
             Assert.False(string.IsNullOrWhiteSpace(synopsis), cmdlet + " has a synopsis");
             Assert.False(synopsis.StartsWith(cmdlet), cmdlet + "'s synopsis is written, not the generated syntax");
             var documented = Get<string[]>(help, "Documented").ToHashSet();
+            var described = Get<string[]>(help, "Described").ToHashSet();
+            bool compiled = Get<bool>(help, "Compiled");
             foreach (string parameter in Get<string[]>(help, "Declared"))
+            {
                 Assert.True(documented.Contains(parameter), $"Get-Help {cmdlet} shows -{parameter}");
+                if (compiled) Assert.True(described.Contains(parameter), $"Get-Help {cmdlet} describes -{parameter}");
+            }
+            if (!compiled) continue;
+            Assert.False(string.IsNullOrWhiteSpace(Get<string>(help, "Description")), cmdlet + " has a description");
+            Assert.True(Get<int>(help, "Examples") > 0, cmdlet + " has an example");
         }
+    }
+
+    // The compiled cmdlets declare what they output (all but those that output nothing).
+    [Fact]
+    public void Compiled_cmdlets_declare_their_output()
+    {
+        var undeclared = ps.Run("Get-Command -Module HvReplication -CommandType Cmdlet | " +
+                                "Where-Object { -not $_.OutputType } | ForEach-Object Name").Output;
+        Assert.Equal(new[] { "Remove-HvrRecoveryPoint", "Remove-HvrReplicaDisk", "Update-HvrDisk" },
+                     undeclared.Select(o => (string)o.BaseObject).OrderBy(n => n));
+        Assert.Contains("Hvr.DiskInfo", ps.Run("(Get-Command Get-HvrDisk).OutputType.Name").Output.Select(o => (string)o.BaseObject));
+    }
+
+    // What changes something takes -WhatIf and -Confirm (New-HvrStoreOption only builds an
+    // object), deletions and failovers confirm by default, the replication cmdlets take
+    // -StateDir from the pipeline by property name, and those that run a session's operation
+    // take the -HvrHost whose callbacks it runs.
+    [Fact]
+    public void Cmdlets_follow_the_module_conventions()
+    {
+        string[] changingVerbs = { "New", "Remove", "Update", "Merge", "Convert", "Send", "Receive", "Copy", "Checkpoint",
+                                   "Set", "Start", "Stop", "Complete", "Resume", "Enable" };
+        foreach (string cmdlet in Cmdlets)
+        {
+            PSObject c = ps.Run(
+                "$c = Get-Command $args[0]; $m = [System.Management.Automation.CommandMetadata]::new($c); [pscustomobject]@{ " +
+                "WhatIf = $c.Parameters.ContainsKey('WhatIf'); Impact = [string]$m.ConfirmImpact; " +
+                "StateDir = @(if ($c.Parameters.ContainsKey('StateDir')) { $c.Parameters['StateDir'].ParameterSets.Values | ForEach-Object { $_.ValueFromPipelineByPropertyName } }); " +
+                "HvrHost = $c.Parameters.ContainsKey('HvrHost') }", cmdlet).Output.Single();
+            string verb = cmdlet[..cmdlet.IndexOf('-')];
+            if (changingVerbs.Contains(verb) && cmdlet != "New-HvrStoreOption")
+                Assert.True(Get<bool>(c, "WhatIf"), cmdlet + " takes -WhatIf");
+            if (verb == "Remove" || cmdlet is "Start-HvrFailover" or "Complete-HvrFailover")
+                Assert.Equal("High", Get<string>(c, "Impact"));
+            bool[] stateDir = Get<bool[]>(c, "StateDir");
+            if (stateDir.Length > 0 && cmdlet != "Enable-HvrReplication")
+                Assert.True(stateDir.All(b => b), cmdlet + " takes -StateDir from the pipeline by property name");
+        }
+        string[] running = { "Enable-HvrReplication", "Start-HvrInitialReplication", "Resume-HvrReplication",
+                             "Start-HvrReplicationCycle", "Start-HvrFailover", "Complete-HvrFailover", "Stop-HvrTestFailover",
+                             "Start-HvrFailback", "Set-HvrReplication" };
+        foreach (string cmdlet in running)
+            Assert.True((bool)ps.Run("(Get-Command $args[0]).Parameters.ContainsKey('HvrHost')", cmdlet).Output.Single().BaseObject,
+                        cmdlet + " takes -HvrHost");
     }
 
     [Fact]

@@ -58,9 +58,13 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
         Assert.Contains(ps.Run("Get-HvrJob -StateDir $args[0]", stateDir).Output, j => Get<string>(j, "Type") == "resynchronization");
         ps.Run("Resume-HvrReplication -StateDir $args[0]", stateDir);
         Assert.Equal("Replicating", State(stateDir));
+        // A directory that is not a VM's, piped before this one: reported, and this one shown.
+        ScriptResult both = ps.Run("$args | Get-HvrReplication", Path.GetDirectoryName(ps.Path("notavm/x"))!, stateDir);
+        Assert.Equal("Replicating", Get<string>(both.Output.Single(), "State"));
+        Assert.Single(both.Errors);
 
         // A test failover from the last point, piped, and its cleanup: replication goes on.
-        PSObject test = ps.Run("Get-HvrRecoveryPoint -StateDir $args[0] | Select-Object -Last 1 | Start-HvrFailover -Test",
+        PSObject test = ps.Run("Get-HvrRecoveryPoint -StateDir $args[0] | Select-Object -Last 1 | Start-HvrFailover -Test -Confirm:$false",
                                stateDir).Output.Single();
         Assert.True(Get<bool>(test, "Test"));
         Assert.Equal("vm1-test", Get<string>(test, "VMName"));
@@ -69,6 +73,15 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
 
         ps.Run("Start-HvrFailover -StateDir $args[0] -WhatIf", stateDir);
         Assert.Equal("Replicating", State(stateDir));
+        // A failover asks first (ConfirmImpact High), with or without -Confirm; this host
+        // cannot answer, so nothing happens.
+        foreach (string asking in new[] { "Start-HvrFailover -StateDir $args[0]", "Start-HvrFailover -StateDir $args[0] -Confirm" })
+        {
+            ps.TryRun(asking, out RuntimeException? refused, stateDir);
+            Assert.NotNull(refused);
+            Assert.Contains("request confirmation", refused!.Message);
+            Assert.Equal("Replicating", State(stateDir));
+        }
         PSObject failover = ps.Run("Start-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir).Output.Single();
         Assert.False(Get<bool>(failover, "Test"));
         ps.Run("Complete-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir);
@@ -84,15 +97,20 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
         Assert.Equal("Replicating", State(stateDir));
     }
 
-    // A failing VM's error has the library's message and status; a state directory that is
-    // not one is an error naming it.
+    // A failing VM's error has the library's message and status and names the state
+    // directory; in a pipeline it is non-terminating, so the next VM is still handled.
     [Fact]
     public void A_failure_is_an_error_with_the_library_status()
     {
         string missing = Path.GetDirectoryName(ps.Path("novm/x"))!;
-        ps.TryRun("Get-HvrReplication -StateDir $args[0]", out RuntimeException? failure, missing);
-        Assert.NotNull(failure);
-        Assert.StartsWith("Hvr.", failure!.ErrorRecord.FullyQualifiedErrorId);
-        Assert.Contains(missing, failure.Message);
+        string other = Path.GetDirectoryName(ps.Path("novm2/x"))!;
+        ScriptResult result = ps.Run("$args | Start-HvrReplicationCycle", missing, other);
+        Assert.Empty(result.Output);
+        Assert.Equal(new object[] { missing, other }, result.Errors.Select(e => e.TargetObject));
+        foreach (ErrorRecord error in result.Errors)
+        {
+            Assert.StartsWith("Hvr.", error.FullyQualifiedErrorId);
+            Assert.Contains((string)error.TargetObject, error.Exception.Message);
+        }
     }
 }

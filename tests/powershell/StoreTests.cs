@@ -96,10 +96,16 @@ public sealed class StoreTests : IClassFixture<PowerShellSession>, IClassFixture
     public void A_failure_names_the_store_and_keeps_the_key_secret()
     {
         string target = azurite.ConnectionString("errors");
-        ps.TryRun("Receive-HvrDisk -Target $args[0] -Name missing -DestinationPath $args[1]", out RuntimeException? failure,
-                  target, ps.Path("errors/missing.vhd"));
-        Assert.NotNull(failure);
-        Assert.Equal("Hvr.not_found", failure!.ErrorRecord.FullyQualifiedErrorId.Split(',')[0]);
-        Assert.DoesNotContain("Eby8vdM02", failure.ErrorRecord.ToString());
+        // One disk missing among those piped in: a non-terminating error for it, and the
+        // command goes on to the next (which is missing too here, so both are reported).
+        ScriptResult result = ps.Run("@{ DiskName = 'missing' }, @{ DiskName = 'absent' } | ForEach-Object { [pscustomobject]$_ } | " +
+                                     "Receive-HvrDisk -Target $args[0] -DestinationPath $args[1]",
+                                     target, ps.Path("errors/missing.vhd"));
+        Assert.Equal(new object[] { "missing", "absent" }, result.Errors.Select(e => e.TargetObject));
+        foreach (ErrorRecord error in result.Errors)
+        {
+            Assert.Equal("Hvr.not_found", error.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.DoesNotContain("Eby8vdM02", error.ToString());
+        }
     }
 }

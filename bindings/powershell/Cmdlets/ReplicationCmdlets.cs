@@ -1,0 +1,436 @@
+// Replication, shaped like the Hyper-V module's Enable-VMReplication, Get-VMReplication,
+// Measure-VMReplication and Resume-VMReplication (docs/powershell.md, "Replication and failover").
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+
+namespace Hvr.Cmdlets
+{
+    [Cmdlet(VerbsLifecycle.Enable, "HvrReplication", SupportsShouldProcess = true)]
+    [OutputType(SessionCmdlet.ReplicationType)]
+    [CmdletHelp("Enables replication of a VM's disks to a target, like Enable-VMReplication.",
+        "Checks the disks and the target (an Azure container or a local folder), creates the replica disks, takes " +
+        "their leases and keeps the relationship in -StateDir; Start-HvrInitialReplication copies the disks next. " +
+        "Run again on the same -StateDir after a crash, it finishes. -Path lists the disks, OS disk first; their " +
+        "change trackers write replica logs to -LogFolderPath named after -LogName. -Target may hold a secret: the " +
+        "state directory keeps it owner-only, and it is never part of the output.")]
+    [HelpExample("Enable-HvrReplication -VMName sql01 -Path D:\\VMs\\sql01\\disk0.vhdx -Target $store -StateDir D:\\hvr\\sql01 -ReplicationFrequencySec 30",
+        "Protects sql01's disk every 30 seconds.")]
+    [HelpExample("Get-ChildItem D:\\VMs\\sql01\\*.vhdx | Sort-Object Name | Enable-HvrReplication -VMName sql01 -Target $store -StateDir D:\\hvr\\sql01",
+        "Protects every disk of the VM, in name order (the OS disk first).")]
+    public sealed class EnableHvrReplicationCommand : SessionCmdlet
+    {
+        private readonly List<string> disks = new List<string>();
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        [ParameterHelp("The VM's name.")]
+        public string VMName { get; set; }
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ParameterHelp("The VM's disks, OS disk first; from the pipeline, strings or files (FullName).")]
+        public string[] Path { get; set; }
+
+        [Parameter(Mandatory = true)]
+        [ParameterHelp(StoreCmdlet.TargetHelp)]
+        public string Target { get; set; }
+
+        [Parameter(Mandatory = true)]
+        [ParameterHelp("The state directory that keeps the relationship (created).")]
+        public string StateDir { get; set; }
+
+        [Parameter]
+        [ParameterHelp("How often a cycle runs, in seconds: 30, 300 (default) or 900.")]
+        public int ReplicationFrequencySec { get { return frequency; } set { frequency = value; } }
+        private int frequency = 300;
+
+        [Parameter]
+        [ParameterHelp("How many hours of recovery points are kept.")]
+        public int RecoveryHistoryHours { get; set; }
+
+        [Parameter]
+        [Alias("VSSSnapshotFrequencyHour")]
+        [ParameterHelp("How often, in hours, a recovery point is application-consistent.")]
+        public int AppConsistentFrequencyHours { get; set; }
+
+        [Parameter]
+        [ParameterHelp("The RPO past which health turns to warning, in seconds.")]
+        public int RpoThresholdSec { get; set; }
+
+        [Parameter]
+        [ParameterHelp("Where the change trackers write replica logs: one folder for all disks, or one per disk " +
+                       "(default: each disk's folder).")]
+        public string[] LogFolderPath { get; set; }
+
+        [Parameter]
+        [ParameterHelp("The logs' names, one per disk (default: each disk's file name without extension).")]
+        public string[] LogName { get; set; }
+
+        [Parameter]
+        [ParameterHelp("The replica disks' names, one per disk (default: the VM's name and the disk's).")]
+        public string[] ReplicaDiskName { get; set; }
+
+        [Parameter]
+        [ParameterHelp(StoreConnection.MaxInFlightHelp)]
+        public int MaxInFlight { get; set; }
+
+        [Parameter]
+        [ParameterHelp(StoreConnection.SkipCertificateCheckHelp)]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        [Parameter]
+        [ParameterHelp(StoreConnection.CaFileHelp)]
+        public string CaFile { get; set; }
+
+        [Parameter]
+        [ParameterHelp(StoreConnection.ProxyHelp)]
+        public string Proxy { get; set; }
+
+        [Parameter]
+        [ParameterHelp("A file holding the customer-provided AES-256 key the store encrypts pages with.")]
+        public string EncryptionKeyFile { get; set; }
+
+        [Parameter]
+        [ParameterHelp(StoreConnection.WorkHoursHelp)]
+        public ulong WorkHoursBytesPerSecond { get; set; }
+
+        [Parameter]
+        [ParameterHelp(StoreConnection.NonWorkHoursHelp)]
+        public ulong NonWorkHoursBytesPerSecond { get; set; }
+
+        [Parameter]
+        [ParameterHelp(StoreConnection.WorkStartHelp)]
+        public int WorkStartMinute { get { return workStart; } set { workStart = value; } }
+        private int workStart = StoreConnection.DefaultWorkStartMinute;
+
+        [Parameter]
+        [ParameterHelp(StoreConnection.WorkEndHelp)]
+        public int WorkEndMinute { get { return workEnd; } set { workEnd = value; } }
+        private int workEnd = StoreConnection.DefaultWorkEndMinute;
+
+        [Parameter]
+        [ParameterHelp(StoreConnection.WorkDaysHelp)]
+        public DayOfWeek[] WorkDays { get { return workDays; } set { workDays = value; } }
+        private DayOfWeek[] workDays = Weekdays;
+
+        [Parameter]
+        [ParameterHelp("Whether a VM marked for resync is resynchronized automatically outside office hours (default $true).")]
+        public bool AutoResynchronizeEnabled { get { return autoResync; } set { autoResync = value; } }
+        private bool autoResync = true;
+
+        [Parameter]
+        [ParameterHelp("When office hours start, in minutes after midnight (default 480, 08:00).")]
+        public int OfficeHoursStartMinute { get { return officeStart; } set { officeStart = value; } }
+        private int officeStart = 480;
+
+        [Parameter]
+        [ParameterHelp("When office hours end, in minutes after midnight (default 1080, 18:00).")]
+        public int OfficeHoursEndMinute { get { return officeEnd; } set { officeEnd = value; } }
+        private int officeEnd = 1080;
+
+        [Parameter]
+        [ParameterHelp("The office days (default Monday to Friday).")]
+        public DayOfWeek[] OfficeDays { get { return officeDays; } set { officeDays = value; } }
+        private DayOfWeek[] officeDays = Weekdays;
+
+        [Parameter]
+        [ParameterHelp("The chunk size a resync compares, in bytes.")]
+        public uint ChunkSizeBytes { get; set; }
+
+        [Parameter]
+        [ParameterHelp("Settings for the VM a failover creates (e.g. @{ size = 'Standard_D2s_v5' }).")]
+        public Hashtable FailoverSetting { get; set; }
+
+        [Parameter]
+        [ParameterHelp(HostHelp)]
+        public Host HvrHost { get; set; }
+
+        protected override void ProcessRecord() { foreach (string path in Path) disks.Add(ResolvePath(path)); }
+
+        protected override void EndProcessing()
+        {
+            try
+            {
+                string dir = ResolvePath(StateDir);
+                if (LogFolderPath != null && LogFolderPath.Length != 1 && LogFolderPath.Length != disks.Count)
+                    throw new ArgumentException("-LogFolderPath takes one folder, or one per disk");
+                if (LogName != null && LogName.Length != disks.Count)
+                    throw new ArgumentException("-LogName takes one name per disk");
+                if (ReplicaDiskName != null && ReplicaDiskName.Length != disks.Count)
+                    throw new ArgumentException("-ReplicaDiskName takes one name per disk");
+                if (!ShouldProcess(VMName, "Enable replication of " + disks.Count + " disk(s), state in " + dir)) return;
+                using (var protection = new Protection(VMName, ResolveTarget(Target)))
+                {
+                    Configure(protection);
+                    var options = new SessionOptions { Host = HvrHost };
+                    using (Session session = Session.Protect(null, dir, protection, options))
+                        WriteObject(Replication(session));
+                }
+            }
+            catch (Exception e) { ThrowFailure(e, VMName); }
+        }
+
+        private void Configure(Protection protection)
+        {
+            for (int i = 0; i < disks.Count; ++i)
+            {
+                string folder = LogFolderPath == null ? null : ResolvePath(LogFolderPath[Math.Min(i, LogFolderPath.Length - 1)]);
+                protection.AddDisk(disks[i], folder, LogName == null ? null : LogName[i],
+                                   ReplicaDiskName == null ? null : ReplicaDiskName[i]);
+            }
+            protection.SetInterval(ReplicationFrequencySec);
+            if (IsBound("RecoveryHistoryHours")) protection.SetRecoveryHistory(RecoveryHistoryHours);
+            if (IsBound("AppConsistentFrequencyHours")) protection.SetAppConsistentFrequency(AppConsistentFrequencyHours);
+            if (IsBound("RpoThresholdSec")) protection.SetRpoThreshold(TimeSpan.FromSeconds(RpoThresholdSec));
+            if (IsBound("MaxInFlight")) protection.SetMaxInFlight(MaxInFlight);
+            if (SkipCertificateCheck || !string.IsNullOrEmpty(CaFile))
+                protection.SetTls(!SkipCertificateCheck, string.IsNullOrEmpty(CaFile) ? null : ResolvePath(CaFile));
+            if (IsBound("Proxy")) protection.SetProxy(Proxy ?? "");
+            if (!string.IsNullOrEmpty(EncryptionKeyFile)) protection.SetEncryptionKeyFile(ResolvePath(EncryptionKeyFile));
+            if (IsBound("WorkHoursBytesPerSecond") || IsBound("NonWorkHoursBytesPerSecond"))
+                protection.SetBandwidth(StoreConnection.Bandwidth(WorkHoursBytesPerSecond, NonWorkHoursBytesPerSecond,
+                                                           WorkStartMinute, WorkEndMinute, WorkDays));
+            if (IsBound("AutoResynchronizeEnabled") || IsBound("OfficeHoursStartMinute") || IsBound("OfficeHoursEndMinute") ||
+                IsBound("OfficeDays"))
+                protection.SetResyncWindow(AutoResynchronizeEnabled, OfficeHoursStartMinute, OfficeHoursEndMinute, OfficeDays);
+            if (IsBound("ChunkSizeBytes")) protection.SetChunkSize(ChunkSizeBytes);
+            if (FailoverSetting != null)
+                foreach (DictionaryEntry setting in FailoverSetting)
+                    protection.SetFailoverSetting(Convert.ToString(setting.Key), Convert.ToString(setting.Value));
+        }
+    }
+
+    [Cmdlet(VerbsLifecycle.Start, "HvrInitialReplication", SupportsShouldProcess = true)]
+    [OutputType(SessionCmdlet.ReplicationType)]
+    [CmdletHelp("Copies a protected VM's disks to its replica disks, like Start-VMInitialReplication.",
+        "A copy from a checkpoint, the logs written meanwhile, then the first recovery point. Ctrl+C stops it at a " +
+        "safe point; run again, it resumes where it stopped. A VM that fails is a non-terminating error and the " +
+        "next one is copied.")]
+    [HelpExample("Start-HvrInitialReplication -StateDir D:\\hvr\\sql01 -HvrHost $hypervisor", "Copies sql01's disks.")]
+    public sealed class StartHvrInitialReplicationCommand : VMChangeCmdlet
+    {
+        protected override void ProcessRecord()
+        {
+            ChangeEachVM("Start initial replication", false, (session, dir) =>
+                Wait(session.StartReplicateInitially(), session, "Initial replication (" + dir + ")"));
+        }
+    }
+
+    [Cmdlet(VerbsCommon.Get, "HvrReplication")]
+    [OutputType(SessionCmdlet.ReplicationType)]
+    [CmdletHelp("Shows the replication status of protected VMs, like Get-VMReplication.",
+        "State, health, RPO, recovery points, the last error and the disks. Reads the state directory without " +
+        "taking it, so it works while another process runs the VM. A directory that cannot be read is a " +
+        "non-terminating error and the next one is shown.")]
+    [HelpExample("Get-ChildItem D:\\hvr -Directory | Get-HvrReplication | Format-Table VMName, State, Health, RPO",
+        "The status of every VM protected under D:\\hvr.")]
+    public sealed class GetHvrReplicationCommand : VMCmdlet
+    {
+        protected override void ProcessRecord()
+        {
+            ForEachVM(dir =>
+            {
+                using (Session session = OpenSession(dir, true, null)) WriteObject(Replication(session));
+            });
+        }
+    }
+
+    [Cmdlet(VerbsDiagnostic.Measure, "HvrReplication")]
+    [OutputType("Hvr.ReplicationStatistics")]
+    [CmdletHelp("Shows replication statistics of protected VMs, like Measure-VMReplication.",
+        "With Hyper-V's property names where they mean the same (the names hvrepl stats shows): since the last " +
+        "reset (hvrepl stats --reset), or with -SinceProtection since protection was enabled (docs/monitoring.md " +
+        "says what each counts). Reads without taking the state directory.")]
+    [HelpExample("Get-ChildItem D:\\hvr -Directory | Measure-HvrReplication", "The statistics of every protected VM.")]
+    [HelpExample("Measure-HvrReplication D:\\hvr\\sql01 -SinceProtection", "sql01's statistics since it was protected.")]
+    public sealed class MeasureHvrReplicationCommand : VMCmdlet
+    {
+        [Parameter]
+        [ParameterHelp("Counts since protection was enabled rather than since the last reset.")]
+        public SwitchParameter SinceProtection { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ForEachVM(dir =>
+            {
+                PSObject replication, document;
+                using (Session session = OpenSession(dir, true, null))
+                {
+                    replication = Replication(session);
+                    document = FromJson(session.StatusJson()).Single();
+                }
+                PSObject r = PSObject.AsPSObject(Field(document, SinceProtection ? "lifetime_statistics" : "statistics"));
+                object lastCycle = Field(r, "last_cycle_duration_ms");
+                WriteObject(NewObject("Hvr.ReplicationStatistics",
+                    "VMName", replication.Properties["VMName"].Value,
+                    "State", replication.Properties["State"].Value,
+                    "Health", replication.Properties["Health"].Value,
+                    "LastReplicationTime", replication.Properties["LastReplicationTime"].Value,
+                    "RPO", replication.Properties["RPO"].Value,
+                    "PendingReplicationSize", Convert.ToUInt64(Field(document, "pending_bytes")),
+                    "AverageReplicationLatency", TimeSpan.FromMilliseconds(Convert.ToDouble(Field(r, "average_latency_ms"))),
+                    "MaximumReplicationLatency", TimeSpan.FromMilliseconds(Convert.ToDouble(Field(r, "latency_max_ms"))),
+                    "AverageReplicationSize", Convert.ToUInt64(Field(r, "average_cycle_bytes")),
+                    "MaximumReplicationSize", Convert.ToUInt64(Field(r, "cycle_bytes_max")),
+                    "SuccessfulReplicationCount", Convert.ToUInt64(Field(r, "successful_cycles")),
+                    "MissedReplicationCount", Convert.ToUInt64(Field(r, "missed_cycles")),
+                    "ReplicationFailureCount", Convert.ToUInt64(Field(r, "failed_cycles")),
+                    "NetworkFailureCount", Convert.ToUInt64(Field(r, "network_failures")),
+                    "AppConsistencyFailures", Convert.ToUInt64(Field(r, "app_consistent_failures")),
+                    "ResynchronizationCount", Convert.ToUInt64(Field(r, "resyncs")),
+                    "ResynchronizedBytes", Convert.ToUInt64(Field(r, "resync_bytes")),
+                    "BytesSent", Convert.ToUInt64(Field(r, "bytes_sent")),
+                    "LastCycleDuration", lastCycle == null ? (object)null : TimeSpan.FromMilliseconds(Convert.ToDouble(lastCycle)),
+                    "MonitoringStartTime", ToDate(Field(r, "since")),
+                    "LastError", replication.Properties["LastError"].Value,
+                    "StateDir", replication.Properties["StateDir"].Value));
+            });
+        }
+    }
+
+    [Cmdlet(VerbsLifecycle.Resume, "HvrReplication", SupportsShouldProcess = true, DefaultParameterSetName = ClearErrorSet)]
+    [OutputType(SessionCmdlet.ReplicationType)]
+    [CmdletHelp("Resumes replication, like Resume-VMReplication.",
+        "Clears a non-recoverable error once it is dealt with, or with -Resynchronize resynchronizes the VM now " +
+        "(whatever the resync window; Ctrl+C stops it at a safe point and a rerun resumes it). -Resynchronize " +
+        "-Deferred only marks the VM for resync: its resync window, or the process that runs it, starts it (this " +
+        "works while another process runs the VM). -VerifyReplica makes the resync read the replicas instead of " +
+        "trusting what was recorded of them.")]
+    [HelpExample("Resume-HvrReplication -StateDir D:\\hvr\\sql01", "Clears sql01's error once it is dealt with.")]
+    [HelpExample("Resume-HvrReplication -StateDir D:\\hvr\\sql01 -Resynchronize -Deferred -Reason 'disk restored'",
+        "Marks sql01 for resync in its resync window.")]
+    public sealed class ResumeHvrReplicationCommand : VMChangeCmdlet
+    {
+        private const string ClearErrorSet = "ClearError";
+        private const string ResynchronizeSet = "Resynchronize";
+
+        [Parameter(Mandatory = true, ParameterSetName = ResynchronizeSet)]
+        [ParameterHelp("Resynchronizes the VM instead of clearing its error.")]
+        public SwitchParameter Resynchronize { get; set; }
+
+        [Parameter(ParameterSetName = ResynchronizeSet)]
+        [ParameterHelp("Only marks the VM for resync; its resync window, or the process that runs it, starts it.")]
+        public SwitchParameter Deferred { get; set; }
+
+        [Parameter(ParameterSetName = ResynchronizeSet)]
+        [ParameterHelp("Why the VM is resynchronized, recorded with the request (-Deferred).")]
+        public string Reason { get; set; }
+
+        [Parameter(ParameterSetName = ResynchronizeSet)]
+        [ParameterHelp("Reads the replicas rather than trusting what was recorded of them.")]
+        public SwitchParameter VerifyReplica { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string action = !Resynchronize ? "Clear the replication error"
+                          : Deferred ? "Mark for resynchronization" : "Resynchronize";
+            ChangeEachVM(action, Deferred, (session, dir) =>
+            {
+                if (!Resynchronize) session.ClearError();
+                else if (Deferred) session.RequestResync(string.IsNullOrEmpty(Reason) ? null : Reason, VerifyReplica);
+                else Wait(session.StartResynchronize(VerifyReplica), session, "Resynchronizing (" + dir + ")");
+            });
+        }
+    }
+
+    [Cmdlet(VerbsLifecycle.Start, "HvrReplicationCycle", SupportsShouldProcess = true)]
+    [OutputType("Hvr.ReplicationCycle")]
+    [CmdletHelp("Runs one delta replication cycle now.",
+        "The host rotates the logs, the closed logs are checked, coalesced and written to the replicas, and a " +
+        "recovery point is taken. Tracking failures mark the VM for resync and are reported with their error; " +
+        "a VM that fails does not stop the next one.")]
+    [HelpExample("Start-HvrReplicationCycle -StateDir D:\\hvr\\sql01 -HvrHost $hypervisor", "One cycle of sql01.")]
+    [HelpExample("Get-ChildItem D:\\hvr -Directory | Start-HvrReplicationCycle -HvrHost $hypervisor",
+        "One cycle of every VM, going on past one that fails.")]
+    public sealed class StartHvrReplicationCycleCommand : VMChangeCmdlet
+    {
+        protected override void ProcessRecord()
+        {
+            ForEachVM(dir =>
+            {
+                if (!ShouldProcess(dir, "Run a replication cycle")) return;
+                using (Session session = OpenSession(dir, false, HvrHost))
+                {
+                    CycleReport cycle = Wait(session.StartRunCycle(), session, "Replication cycle (" + dir + ")");
+                    WriteObject(NewObject("Hvr.ReplicationCycle",
+                        "Shipped", cycle.Shipped,
+                        "Logs", cycle.Logs,
+                        "LoggedBytes", cycle.LoggedBytes,
+                        "ChangedBytes", cycle.ChangedBytes,
+                        "BytesSent", cycle.BytesSent,
+                        "PageWrites", cycle.PageWrites,
+                        "RecoveryPoint", cycle.RecoveryPoint != 0 ? (object)cycle.RecoveryPoint : null,
+                        "Elapsed", cycle.Elapsed,
+                        "StateDir", session.StateDir));
+                }
+            });
+        }
+    }
+
+    [Cmdlet(VerbsCommon.Get, "HvrJob")]
+    [OutputType("Hvr.Job")]
+    [CmdletHelp("Shows the jobs of protected VMs, oldest first (the last 200).",
+        "Enabling protection, initial replication, cycles, resync, failovers, failback; with their steps, progress " +
+        "and errors. -Type keeps jobs of those types (e.g. delta_replication); -Running only the running one.")]
+    [HelpExample("Get-HvrJob -StateDir D:\\hvr\\sql01 -Type delta_replication | Select-Object -Last 5",
+        "sql01's last five cycles.")]
+    public sealed class GetHvrJobCommand : VMCmdlet
+    {
+        [Parameter]
+        [ParameterHelp("Keeps jobs of these types: enable_protection, initial_replication, delta_replication, ...")]
+        public string[] Type { get; set; }
+
+        [Parameter]
+        [ParameterHelp("Keeps only the running job.")]
+        public SwitchParameter Running { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ForEachVM(dir =>
+            {
+                string json, where;
+                using (Session session = OpenSession(dir, true, null))
+                {
+                    json = session.JobsJson();
+                    where = session.StateDir;
+                }
+                foreach (PSObject job in FromJson(json))
+                {
+                    string type = (string)Field(job, "type"), state = (string)Field(job, "state");
+                    if (Type != null && !Type.Contains(type)) continue;
+                    if (Running && state != "running") continue;
+                    WriteObject(Describe(job, type, state, where));
+                }
+            });
+        }
+
+        private static PSObject Describe(PSObject job, string type, string state, string where)
+        {
+            var steps = Items(Field(job, "steps")).Select(step => NewObject("Hvr.JobStep",
+                "Name", Field(step, "name"),
+                "State", Field(step, "state"),
+                "Started", ToDate(Field(step, "started")),
+                "Ended", ToDate(Field(step, "ended")),
+                "Message", Field(step, "message"))).ToArray();
+            object started = ToDate(Field(job, "started")), ended = ToDate(Field(job, "ended"));
+            ulong done = Convert.ToUInt64(Field(job, "progress_done")), total = Convert.ToUInt64(Field(job, "progress_total"));
+            object error = Field(job, "error");
+            return NewObject("Hvr.Job",
+                "Id", Field(job, "id"),
+                "VMName", Field(job, "vm_name"),
+                "Type", type,
+                "State", state,
+                "Started", started,
+                "Ended", ended,
+                "Duration", ended == null ? (object)null : (DateTimeOffset)ended - (DateTimeOffset)started,
+                "PercentComplete", total > 0 ? (object)(int)Math.Min(100, 100.0 * done / total) : null,
+                "Summary", Field(job, "summary"),
+                "Error", error == null ? null : Field(PSObject.AsPSObject(error), "message"),
+                "Steps", steps,
+                "StateDir", where);
+        }
+    }
+}
