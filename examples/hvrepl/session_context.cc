@@ -1,12 +1,10 @@
 #include "session_context.hpp"
 
-#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
-#include <thread>
 
 #include "arguments.hpp"
 #include "command.hpp"
