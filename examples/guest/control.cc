@@ -1,17 +1,16 @@
 #include "control.hpp"
 
-#include <unistd.h>
-
 #include <boost/asio/post.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "platform/interrupt.hpp"
+
 namespace hvr::guest {
 namespace json = boost::json;
 namespace asio = boost::asio;
-using Local = asio::local::stream_protocol;
 
 namespace {
 
@@ -25,12 +24,7 @@ std::string Failure(const Error& error) {
 
 Result<std::unique_ptr<ControlServer>> ControlServer::Start(const std::string& path, GuestWorkload& guest) {
   std::unique_ptr<ControlServer> server(new ControlServer(path, guest));
-  ::unlink(path.c_str());  // a socket a killed guest left behind
-  boost::system::error_code ec;
-  server->acceptor_.open(Local(), ec);
-  if (!ec) server->acceptor_.bind(Local::endpoint(path), ec);
-  if (!ec) server->acceptor_.listen(8, ec);
-  if (ec) return Error(Code::kIo, "listen on " + path + ": " + ec.message());
+  HVR_RETURN_IF_ERROR(ListenLocal(server->acceptor_, path));
   server->Accept();
   server->thread_ = std::thread([s = server.get()] { s->io_.run(); });
   return server;
@@ -39,24 +33,15 @@ Result<std::unique_ptr<ControlServer>> ControlServer::Start(const std::string& p
 ControlServer::~ControlServer() {
   Stop();
   Wait();
-  ::unlink(path_.c_str());
+  RemoveLocalEndpoint(path_);
 }
 
 void ControlServer::Stop() {
-  asio::post(io_, [this] {
-    acceptor_.close();
-    signals_.cancel();
-  });
+  asio::post(io_, [this] { acceptor_.close(); });
 }
 
 void ControlServer::StopOnSignals() {
-  asio::post(io_, [this] {
-    signals_.add(SIGINT);
-    signals_.add(SIGTERM);
-    signals_.async_wait([this](boost::system::error_code ec, int) {
-      if (!ec) acceptor_.close();
-    });
-  });
+  OnInterrupt([this](const std::string&) { Stop(); });
 }
 
 void ControlServer::Wait() {
@@ -64,7 +49,7 @@ void ControlServer::Wait() {
 }
 
 void ControlServer::Accept() {
-  acceptor_.async_accept([this](boost::system::error_code ec, Local::socket socket) {
+  acceptor_.async_accept([this](boost::system::error_code ec, LocalStream::socket socket) {
     if (ec) return;  // closed: the server stops
     std::string request;
     boost::system::error_code io;
@@ -76,7 +61,6 @@ void ControlServer::Accept() {
     socket.close(io);
     if (exit_) {
       acceptor_.close();
-      signals_.cancel();
       return;
     }
     Accept();
@@ -138,11 +122,15 @@ std::string ControlServer::Handle(const std::string& text) {
 }
 
 Result<json::object> ControlClient::Call(const std::string& action, bool quiesce, uint64_t count) const {
-  asio::io_context io;
-  Local::socket socket(io);
-  boost::system::error_code ec;
-  socket.connect(Local::endpoint(path_), ec);
   // The host is not there (yet): worth retrying.
+  const auto endpoint = LocalEndpoint(path_);
+  if (!endpoint.ok()) {
+    return Error(Code::kNetwork, "the VM's host at " + path_ + " does not answer: " + endpoint.error().message());
+  }
+  asio::io_context io;
+  LocalStream::socket socket(io);
+  boost::system::error_code ec;
+  socket.connect(*endpoint, ec);
   if (ec) return Error(Code::kNetwork, "the VM's host at " + path_ + " does not answer: " + ec.message());
   const std::string request =
       json::serialize(json::object{{"action", action}, {"quiesce", quiesce}, {"count", count}}) + "\n";

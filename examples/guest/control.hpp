@@ -1,4 +1,5 @@
-// The reference host's control channel: a line of JSON each way over a Unix socket, so
+// The reference host's control channel: a line of JSON each way over a local endpoint (a
+// Unix socket on POSIX, a port on 127.0.0.1 on Windows: platform/local_endpoint.hpp), so
 // that hvrepl (a separate process, as a replication agent is) can ask the guest's host
 // for checkpoints, log rotations, a shut down or a start, and whether the VM runs.
 //
@@ -12,8 +13,6 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/json/object.hpp>
 #include <memory>
 #include <string>
@@ -21,10 +20,11 @@
 
 #include "guest_workload.hpp"
 #include "hvr/host.hpp"
+#include "platform/local_endpoint.hpp"
 
 namespace hvr::guest {
 
-// Serves `guest` on a Unix socket at `path` (replaced if a stale one is there) until
+// Serves `guest` on a local endpoint at `path` (replacing one a killed guest left) until
 // an "exit" request or Stop().
 class ControlServer {
  public:
@@ -33,7 +33,7 @@ class ControlServer {
   // Blocks until an "exit" request arrives or Stop is called.
   void Wait();
   void Stop();
-  // SIGINT and SIGTERM stop the server too.
+  // Ctrl+C (and SIGTERM on POSIX) stop the server too. Once per process.
   void StopOnSignals();
 
  private:
@@ -45,13 +45,12 @@ class ControlServer {
   const std::string path_;
   GuestWorkload& guest_;
   boost::asio::io_context io_;
-  boost::asio::local::stream_protocol::acceptor acceptor_;
-  boost::asio::signal_set signals_{io_};
+  hvr::LocalAcceptor acceptor_;
   std::atomic<bool> exit_{false};
   std::thread thread_;
 };
 
-// HostActions over a control socket: what hvrepl hands a session when the VM's host is
+// HostActions over a control endpoint: what hvrepl hands a session when the VM's host is
 // a reference guest. Each action is one connection.
 class ControlClient final : public HostActions {
  public:

@@ -11,6 +11,7 @@
 #include "hvr/protection.hpp"
 #include "util/checksummed_json.hpp"
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace hvr::guest {
 namespace {
@@ -18,8 +19,8 @@ namespace {
 std::string IdentityFile(const std::string& base) { return base + ".guest.json"; }
 
 std::string ChildPath(const std::string& base, uint64_t n) {
-  const std::filesystem::path p(base);
-  return (p.parent_path() / (p.stem().string() + "-checkpoint" + std::to_string(n) + ".avhdx")).string();
+  const std::filesystem::path p = PathFromUtf8(base);
+  return Utf8(p.parent_path() / PathFromUtf8(Utf8(p.stem()) + "-checkpoint" + std::to_string(n) + ".avhdx"));
 }
 
 }  // namespace
@@ -258,7 +259,7 @@ Result<std::vector<FrozenDisk>> GuestWorkload::CreateCheckpoint(const HostVm&) {
     HVR_RETURN_IF_ERROR(disk.writer->Close());
     disk.writer.reset();
     std::string child = ChildPath(disk.base, checkpoints_);
-    while (std::filesystem::exists(child)) child = ChildPath(disk.base, ++checkpoints_);
+    while (std::filesystem::exists(PathFromUtf8(child))) child = ChildPath(disk.base, ++checkpoints_);
     HVR_RETURN_IF_ERROR(CreateDifferencingVhdx(child, disk.base));
     WriteOptions write;
     write.data_write_guid = disk.identity;

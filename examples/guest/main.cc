@@ -13,6 +13,7 @@
 #include "guest_workload.hpp"
 #include "hvr/disk_create.hpp"
 #include "program.hpp"
+#include "util/path.hpp"
 
 namespace {
 
@@ -40,7 +41,7 @@ int RunGuest(RunArgs args) {
   options.truth_dir = args.truth_dir.value_or("");
   if (args.create_size) {
     for (const std::string& disk : options.disks) {
-      if (std::filesystem::exists(disk)) continue;
+      if (std::filesystem::exists(hvr::PathFromUtf8(disk))) continue;
       hvr::VhdxCreateOptions create;
       create.virtual_size = *args.create_size;
       if (hvr::Status s = hvr::CreateVhdx(disk, create); !s.ok()) return Fail(s.error());

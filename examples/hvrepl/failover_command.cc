@@ -2,10 +2,6 @@
 // (docs/failover.md).
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <cstdlib>
-#ifndef _WIN32
-#include <sys/wait.h>
-#endif
 #include <iostream>
 #include <optional>
 #include <memory>
@@ -15,6 +11,7 @@
 #include "session_context.hpp"
 #include "units.hpp"
 #include "hvr/recovery_plan.hpp"
+#include "platform/shell_command.hpp"
 #include "util/file.hpp"
 
 namespace hvrepl {
@@ -125,24 +122,15 @@ Runner Reverse(CLI::App& app) {
 
 // The plan's actions are shell commands. One that fails is the plan's failure, for an
 // administrator to look at (not hvr's: the class says so), with the command's own exit
-// status rather than the shell's raw wait status.
+// status.
 class ShellActions final : public hvr::HostActions {
  public:
   hvr::Status RunPlanAction(const std::string& plan, const std::string& action) override {
     std::cerr << "plan " << plan << ": " << action << "\n";
-    const int code = std::system(action.c_str());
-    if (code == 0) return hvr::Ok();
-    if (code == -1) return hvr::Error(hvr::Code::kInvalidArgument, "the action could not be started");
-#ifdef _WIN32
-    const int status = code;  // the command's exit code itself
-#else
-    if (WIFSIGNALED(code)) {
-      return hvr::Error(hvr::Code::kInvalidArgument,
-                        "the action was ended by signal " + std::to_string(WTERMSIG(code)));
-    }
-    const int status = WEXITSTATUS(code);
-#endif
-    return hvr::Error(hvr::Code::kInvalidArgument, "the action exited with status " + std::to_string(status));
+    const auto status = hvr::RunShellCommand(action);
+    if (!status.ok()) return hvr::Error(hvr::Code::kInvalidArgument, status.error().message());
+    if (*status == 0) return hvr::Ok();
+    return hvr::Error(hvr::Code::kInvalidArgument, "the action exited with status " + std::to_string(*status));
   }
 };
 

@@ -3,7 +3,6 @@
 //   hvrepl hrl apply LOG... --to IMAGE [--after UNIQUEID] [--copy]
 #include <boost/json.hpp>
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -13,6 +12,7 @@
 #include "hvr/extent_map.hpp"
 #include "hvr/hrl.hpp"
 #include "hvr/hrl_coalesce.hpp"
+#include "store/time_text.hpp"
 #include "util/file.hpp"
 #include "util/hex.hpp"
 
@@ -21,14 +21,7 @@ namespace {
 
 namespace json = boost::json;
 
-std::string IsoTime(uint32_t hrl_time) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(hvr::FromHrlTime(hrl_time));
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
+std::string IsoTime(uint32_t hrl_time) { return hvr::FormatUtcSeconds(hvr::FromHrlTime(hrl_time)); }
 
 std::string Version(uint32_t v) { return std::to_string(v >> 16) + "." + std::to_string(v & 0xffff); }
 

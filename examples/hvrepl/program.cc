@@ -23,6 +23,9 @@ std::string Words(const std::vector<std::string>& words) { return detail::JoinWi
 Declared Declare(const std::string& program, const Command& command) {
   Declared declared{std::make_unique<CLI::App>(command.summary, CommandLine(program, command)), nullptr};
   declared.app->set_help_flag("-h,--help", "print this help and exit");
+  // Options are --long or -s on every platform. CLI11 on Windows would also read /name as
+  // an option, and so take a path such as /srv/disk.vhdx for one.
+  declared.app->allow_windows_style_options(false);
   declared.run = command.declare(*declared.app);
   return declared;
 }

@@ -1,19 +1,15 @@
 #include "session_context.hpp"
 
-#include <pthread.h>
-#include <signal.h>
-
-#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
-#include <thread>
 
 #include "arguments.hpp"
 #include "command.hpp"
 #include "control.hpp"
+#include "platform/interrupt.hpp"
 #include "units.hpp"
 #include "util/file.hpp"
 
@@ -58,19 +54,11 @@ hvr::Result<std::unique_ptr<hvr::HostActions>> LoadHost(const std::string& state
 }
 
 StopOnSignals::StopOnSignals() {
-  // A thread of its own waits for the signals, so nothing runs in a signal handler.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::thread([this, set] {
-    int signal = 0;
-    sigwait(&set, &signal);
-    std::cerr << "hvrepl: stopping at the next safe point (signal " << signal << ")\n";
+  hvr::OnInterrupt([this](const std::string& what) {
+    std::cerr << "hvrepl: stopping at the next safe point (" << what << ")\n";
     token_.Cancel();
     g_sleep_cv.notify_all();
-  }).detach();
+  });
 }
 
 StopOnSignals& Signals() {

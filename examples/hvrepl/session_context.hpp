@@ -29,7 +29,8 @@ CLI::Option* AddPoint(CLI::App& app, std::string& point, const std::string& what
 hvr::Status SaveHost(const std::string& state_dir, const std::string& host);
 hvr::Result<std::unique_ptr<hvr::HostActions>> LoadHost(const std::string& state_dir);
 
-// Ctrl+C and SIGTERM cancel the token: operations stop at their next safe point.
+// Ctrl+C (and SIGTERM on POSIX, Ctrl+Break on Windows: platform/interrupt.hpp) cancel the
+// token: operations stop at their next safe point.
 // Failover is never cancelled half way (the library does not look at the token there).
 // One per process, for its whole life: Signals() starts it.
 class StopOnSignals {

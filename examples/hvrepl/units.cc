@@ -1,13 +1,12 @@
 #include "units.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <sstream>
 #include <utility>
 
+#include "platform/terminal.hpp"
 #include "util/ascii.hpp"
 
 namespace hvrepl {
@@ -160,8 +159,8 @@ hvr::ProgressFn ProgressBar::fn() {
 
 void ProgressBar::Finish(uint64_t total) { Draw(total, total, true); }
 
-bool ProgressBar::StderrIsTerminal() { return ::isatty(2) == 1; }
-bool ProgressBar::StdoutIsTerminal() { return ::isatty(1) == 1; }
+bool ProgressBar::StderrIsTerminal() { return hvr::IsTerminal(hvr::StandardStream::kError); }
+bool ProgressBar::StdoutIsTerminal() { return hvr::IsTerminal(hvr::StandardStream::kOutput); }
 
 void ProgressBar::Draw(uint64_t done, uint64_t total, bool last) {
   if (!enabled_) return;

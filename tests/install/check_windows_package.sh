@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes the Windows zip with cpack and checks what it holds: hvr.dll without symbols, its
-# import library, hvr.h, the PowerShell module, and no file of the build machine.
+# import library, hvr.h, hvrepl.exe and hvr-guest.exe, the PowerShell module, and no file of
+# the build machine.
 #   check_windows_package.sh BUILD_DIR OBJDUMP
 set -euo pipefail
 build=$1
@@ -12,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 zip=$(ls "$work"/hvr-*-windows-x64.zip)
 listing=$(zipinfo -1 "$zip")
 status=0
-for expected in bin/hvr.dll lib/libhvr.dll.a include/hvr.h \
+for expected in bin/hvr.dll lib/libhvr.dll.a include/hvr.h bin/hvrepl.exe bin/hvr-guest.exe \
   share/hvr/powershell/HvReplication/HvReplication.psd1 share/hvr/powershell/HvReplication/HvReplication.psm1 \
   share/hvr/powershell/HvReplication/HvReplication.dll share/hvr/powershell/HvReplication/HvReplication.dll-Help.xml \
   share/hvr/powershell/HvReplication/hvr.dll; do

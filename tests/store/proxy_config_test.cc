@@ -2,32 +2,26 @@
 
 #include <cstdlib>
 
+#include "platform/environment.hpp"
 #include "store/azure/proxy_config.hpp"
 #include "test_util/result_assertions.hpp"
 
 namespace hvr::azure {
 namespace {
 
-// Sets environment variables for one test and restores them afterwards.
+// Sets environment variables for one test and restores them afterwards, the last set
+// first: on Windows, where names ignore case, two names may be one variable.
 class Env {
  public:
   ~Env() {
-    for (const auto& [name, value] : saved_) {
-      if (value) {
-        ::setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        ::unsetenv(name.c_str());
-      }
+    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+      EXPECT_OK(SetEnvironmentValue(it->first, it->second ? it->second->c_str() : nullptr));
     }
   }
   void Set(const std::string& name, const char* value) {
     const char* old = std::getenv(name.c_str());
     saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
-    if (value) {
-      ::setenv(name.c_str(), value, 1);
-    } else {
-      ::unsetenv(name.c_str());
-    }
+    EXPECT_OK(SetEnvironmentValue(name, value));
   }
 
  private:
@@ -64,8 +58,9 @@ TEST(ProxyConfigTest, PortsOutOfRangeAreRefusedByName) {
 
 TEST(ProxyConfigTest, TheEnvironmentIsReadAndNoProxyHonoured) {
   Env env;
-  env.Set("HTTPS_PROXY", "http://envproxy:3128");
+  // Each variable removed under one spelling before it is set under the other.
   env.Set("https_proxy", nullptr);
+  env.Set("HTTPS_PROXY", "http://envproxy:3128");
   env.Set("HTTP_PROXY", nullptr);
   env.Set("http_proxy", "http://plainproxy:8080");
   env.Set("NO_PROXY", nullptr);
