@@ -101,6 +101,10 @@ struct SessionStatus {
   // An operator suspended replication (Suspend): nothing is sent until Resume; health
   // is Warning meanwhile.
   std::optional<TimePoint> suspended_since;
+  // The settings an operator changes (Session::ChangeSettings), as they stand now.
+  ReplicationInterval interval = ReplicationInterval::k5Minutes;
+  std::chrono::hours recovery_history{0};
+  std::chrono::hours app_consistent_frequency{0};
   uint64_t cycles = 0;        // delta cycles completed
   uint64_t bytes_sent = 0;
   std::vector<DiskStatus> disks;

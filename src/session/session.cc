@@ -780,6 +780,9 @@ SessionStatus Session::Impl::CurrentStatus() const {
   out.vm_id = s.vm_id;
   out.target = now_store->description();
   out.suspended_since = s.suspended_since;
+  out.interval = now_settings.interval;
+  out.recovery_history = now_settings.recovery_history;
+  out.app_consistent_frequency = now_settings.app_consistent_frequency;
   out.state = s.state;
   out.recovery_point_count = s.points.size();
   out.cycles = s.cycles;

@@ -621,6 +621,9 @@ json::object ToJson(const SessionStatus& s) {
   o["test_failover"] = s.test_failover;
   o["suspended"] = s.suspended_since.has_value();
   o["suspended_since"] = Optional(s.suspended_since);
+  o["interval_seconds"] = static_cast<int>(s.interval);
+  o["recovery_history_hours"] = s.recovery_history.count();
+  o["app_consistent_frequency_hours"] = s.app_consistent_frequency.count();
   o["store"] = StoreStatisticsToJson(s.store);
   o["progress"] = s.progress ? json::value(ToJson(*s.progress)) : json::value(nullptr);
   o["pending_bytes"] = s.pending_bytes;
