@@ -349,11 +349,23 @@ namespace Hvr
 
     // ---- Protection settings ---------------------------------------------------------------
 
+    // The settings an operator may change after protection: given when a Protection is made,
+    // changed later through a SettingsChange.
+    public interface IReplicationSettings
+    {
+        void SetInterval(int seconds);
+        void SetRecoveryHistory(int hours);
+        void SetAppConsistentFrequency(int hours);
+        void SetMaxInFlight(int requests);
+        void SetBandwidth(BandwidthSchedule bandwidth);
+        void SetResyncWindow(bool automatic, int officeStartMinute, int officeEndMinute, DayOfWeek[] officeDays);
+    }
+
     // What protecting a VM means: its disks, the target, the relationship's settings.
     // Defaults: 5-minute interval, 24 hours of recovery points, no app-consistent points,
     // resync outside 08:00-18:00 on weekdays, 8 requests in flight. Setters check their
     // value at once; Session.Protect checks them together.
-    public sealed class Protection : IDisposable
+    public sealed class Protection : IReplicationSettings, IDisposable
     {
         internal readonly ProtectionHandle Handle;
 
@@ -443,11 +455,8 @@ namespace Hvr
         // officeEndMinute) of local time on officeDays; asked for by hand it starts at once.
         public void SetResyncWindow(bool automatic, int officeStartMinute, int officeEndMinute, DayOfWeek[] officeDays)
         {
-            uint mask = 0;
-            if (officeDays != null)
-                foreach (DayOfWeek day in officeDays) mask |= 1u << (int)day;  // bit 0 is Sunday, as in hvr.h
             Errors.Check(HvrNative.hvr_protection_set_resync_window(Handle, automatic ? 1 : 0, officeStartMinute,
-                                                                    officeEndMinute, mask),
+                                                                    officeEndMinute, BandwidthSchedule.MaskOf(officeDays)),
                          "hvr_protection_set_resync_window");
         }
 
@@ -462,6 +471,73 @@ namespace Hvr
         {
             Errors.Check(HvrNative.hvr_protection_set_failover_setting(Handle, Utf8.Encode(key), Utf8.Encode(value)),
                          "hvr_protection_set_failover_setting");
+        }
+
+        public void Dispose() { Handle.Dispose(); }
+    }
+
+    // A change of a protection's settings (Session.ChangeSettings): only what is set changes.
+    // Each setter checks its value by the protection's rule at once.
+    public sealed class SettingsChange : IReplicationSettings, IDisposable
+    {
+        internal readonly SettingsChangeHandle Handle;
+
+        public SettingsChange()
+        {
+            Errors.Check(HvrNative.hvr_settings_change_create(out Handle), "hvr_settings_change_create");
+        }
+
+        // The target with a new credential for the same account and container (or folder);
+        // proven against the target before it is saved.
+        public void SetTarget(string target)
+        {
+            Errors.Check(HvrNative.hvr_settings_change_set_target(Handle, Utf8.Encode(target)),
+                         "hvr_settings_change_set_target");
+        }
+
+        // 30, 300 or 900 seconds.
+        public void SetInterval(int seconds)
+        {
+            Errors.Check(HvrNative.hvr_settings_change_set_interval(Handle, seconds), "hvr_settings_change_set_interval");
+        }
+
+        public void SetRecoveryHistory(int hours)
+        {
+            Errors.Check(HvrNative.hvr_settings_change_set_recovery_history(Handle, hours),
+                         "hvr_settings_change_set_recovery_history");
+        }
+
+        public void SetAppConsistentFrequency(int hours)
+        {
+            Errors.Check(HvrNative.hvr_settings_change_set_app_consistent_frequency(Handle, hours),
+                         "hvr_settings_change_set_app_consistent_frequency");
+        }
+
+        // Both rates 0 remove the limit.
+        public void SetBandwidth(BandwidthSchedule bandwidth)
+        {
+            if (bandwidth == null) throw new ArgumentNullException("bandwidth");
+            Errors.Check(HvrNative.hvr_settings_change_set_bandwidth(Handle, bandwidth.WorkBytesPerSecond,
+                                                                     bandwidth.NonWorkBytesPerSecond,
+                                                                     bandwidth.WorkStartMinute, bandwidth.WorkEndMinute,
+                                                                     bandwidth.DayMask()),
+                         "hvr_settings_change_set_bandwidth");
+        }
+
+        // As Protection.SetResyncWindow.
+        public void SetResyncWindow(bool automatic, int officeStartMinute, int officeEndMinute, DayOfWeek[] officeDays)
+        {
+            Errors.Check(HvrNative.hvr_settings_change_set_resync_window(Handle, automatic ? 1 : 0, officeStartMinute,
+                                                                         officeEndMinute,
+                                                                         BandwidthSchedule.MaskOf(officeDays)),
+                         "hvr_settings_change_set_resync_window");
+        }
+
+        // Requests in flight, 1 to 64.
+        public void SetMaxInFlight(int requests)
+        {
+            Errors.Check(HvrNative.hvr_settings_change_set_max_in_flight(Handle, requests),
+                         "hvr_settings_change_set_max_in_flight");
         }
 
         public void Dispose() { Handle.Dispose(); }
@@ -819,6 +895,7 @@ namespace Hvr
         public string LastErrorName { get; internal set; }
         public DateTimeOffset? FailingSince { get; internal set; }
         public DateTimeOffset? NextAttempt { get; internal set; }
+        public DateTimeOffset? SuspendedSince { get; internal set; }  // null unless an operator suspended it
 
         public override string ToString() { return StateName + ", " + HealthName; }
 
@@ -840,6 +917,7 @@ namespace Hvr
                 LastErrorName = Errors.NameOf(s.last_error),
                 FailingSince = s.failing_since == 0 ? (DateTimeOffset?)null : UnixTime.ToDate(s.failing_since),
                 NextAttempt = s.next_attempt == 0 ? (DateTimeOffset?)null : UnixTime.ToDate(s.next_attempt),
+                SuspendedSince = s.suspended_since == 0 ? (DateTimeOffset?)null : UnixTime.ToDate(s.suspended_since),
             };
         }
     }
@@ -966,13 +1044,8 @@ namespace Hvr
                 Engine used = engine ?? owned;
                 Session session = new Session(stateDir, readOnly, options);
                 Host host = options == null ? null : options.Host;
-                SessionOptionsHandle native;
-                Errors.Check(HvrNative.hvr_session_options_create(out native), "hvr_session_options_create");
-                using (native)
+                using (SessionOptionsHandle native = NativeOptions(host))
                 {
-                    if (host != null)
-                        Errors.Check(HvrNative.hvr_session_options_set_host(native, host.Handle),
-                                     "hvr_session_options_set_host");
                     Errors.Check(HvrNative.hvr_session_options_set_job_callback(native, session.jobFn, IntPtr.Zero),
                                  "hvr_session_options_set_job_callback");
                     if (session.logFn != null)
@@ -1112,7 +1185,9 @@ namespace Hvr
         // "replica", "virtual_size", "sync_done", "sync_total", "bytes_sent",
         // "pending_log_bytes"}], "last_replicated", "rpo_seconds", "latest_point",
         // "last_error": {"code", "code_number", "class", "message"} or null, "failing_since",
-        // "next_attempt"}; times in Unix seconds, null when none.
+        // "next_attempt", "suspended", "suspended_since", "interval_seconds",
+        // "recovery_history_hours", "app_consistent_frequency_hours"}; times in Unix
+        // seconds, null when none.
         public string StatusJson()
         {
             IntPtr json;
@@ -1226,6 +1301,56 @@ namespace Hvr
             Run("hvr_session_reverse", null, delegate { return HvrNative.hvr_session_reverse(Handle); });
         }
 
+        // Changes the protection's settings (a job), from the next operation on: a new target
+        // is proven first (a wrong key changes nothing: HvrException(AuthFailed)), and a
+        // proven credential clears a critical authorisation error.
+        public void ChangeSettings(SettingsChange change)
+        {
+            if (change == null) throw new ArgumentNullException("change");
+            Run("hvr_session_set_settings", null, delegate { return HvrNative.hvr_session_set_settings(Handle, change.Handle); });
+        }
+
+        // Suspends replication (a job): the host's logs accumulate and nothing is sent until Resume.
+        public void Suspend()
+        {
+            Run("hvr_session_suspend", null, delegate { return HvrNative.hvr_session_suspend(Handle); });
+        }
+
+        // Resumes (a job): ends a suspension (the logs ship at the next cycle, or a resync
+        // starts when they reach half a disk) and clears a non-recoverable error.
+        public void Resume()
+        {
+            Run("hvr_session_resume", null, delegate { return HvrNative.hvr_session_resume(Handle); });
+        }
+
+        // Removes the protection kept in stateDir (a job; no session may have it open):
+        // releases the leases, asks the host to stop tracking, deletes the tracking logs, the
+        // replicas when deleteReplicas, and the state directory. Run again after a crash, it
+        // finishes. engine null: a private engine; host null: the library's host.
+        public static void Unprotect(Engine engine, string stateDir, bool deleteReplicas, Host host)
+        {
+            Engine owned = engine == null ? new Engine() : null;
+            try
+            {
+                UnprotectOptionsHandle options;
+                Errors.Check(HvrNative.hvr_unprotect_options_create(out options), "hvr_unprotect_options_create");
+                using (options)
+                using (SessionOptionsHandle native = NativeOptions(host))
+                {
+                    Errors.Check(HvrNative.hvr_unprotect_options_set_delete_replicas(options, deleteReplicas ? 1 : 0),
+                                 "hvr_unprotect_options_set_delete_replicas");
+                    byte[] dir = Utf8.Encode(stateDir);
+                    EngineHandle used = (engine ?? owned).Handle;
+                    Run("hvr_session_unprotect", null,
+                        delegate { return HvrNative.hvr_session_unprotect(used, dir, options, native); });
+                }
+            }
+            finally
+            {
+                if (owned != null) owned.Dispose();
+            }
+        }
+
         // Waits for the running operation, releases the leases and the directory.
         public void Dispose()
         {
@@ -1334,7 +1459,25 @@ namespace Hvr
 
         // One call that may invoke callbacks: their exceptions, and then the call's status,
         // are thrown once it has returned.
-        private void Run(string function, ProgressCallback progress, Func<Status> call)
+        // Native session options naming the host (null: the library's).
+        private static SessionOptionsHandle NativeOptions(Host host)
+        {
+            SessionOptionsHandle native;
+            Errors.Check(HvrNative.hvr_session_options_create(out native), "hvr_session_options_create");
+            try
+            {
+                if (host != null)
+                    Errors.Check(HvrNative.hvr_session_options_set_host(native, host.Handle), "hvr_session_options_set_host");
+                return native;
+            }
+            catch
+            {
+                native.Dispose();
+                throw;
+            }
+        }
+
+        private static void Run(string function, ProgressCallback progress, Func<Status> call)
         {
             Callbacks callbacks = new Callbacks();
             Status status;

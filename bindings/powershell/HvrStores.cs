@@ -24,11 +24,14 @@ namespace Hvr
         public int WorkEndMinute { get; set; }
         public DayOfWeek[] WorkDays { get; set; }
 
-        internal uint DayMask()
+        internal uint DayMask() { return MaskOf(WorkDays); }
+
+        // Days as hvr.h takes them: bit 0 is Sunday.
+        internal static uint MaskOf(DayOfWeek[] days)
         {
             uint mask = 0;
-            if (WorkDays != null)
-                foreach (DayOfWeek day in WorkDays) mask |= 1u << (int)day;  // bit 0 is Sunday, as in hvr.h
+            if (days != null)
+                foreach (DayOfWeek day in days) mask |= 1u << (int)day;
             return mask;
         }
     }
@@ -37,7 +40,7 @@ namespace Hvr
     {
         public StoreOptions() { VerifyCertificate = true; }
 
-        public int? MaxInFlight { get; set; }         // requests at once, 1 to 256; default 8
+        public int? MaxInFlight { get; set; }         // requests at once, 1 to 64; default 8
         public TimeSpan? ConnectTimeout { get; set; } // default 30 s (set with IoTimeout)
         public TimeSpan? IoTimeout { get; set; }      // default 60 s
         public bool VerifyCertificate { get; set; }   // false logs a warning

@@ -10,7 +10,7 @@ namespace Hvr.Cmdlets
         internal const int DefaultWorkStartMinute = 540;   // 09:00
         internal const int DefaultWorkEndMinute = 1020;    // 17:00
 
-        internal const string MaxInFlightHelp = "Requests at once to the store, 1 to 256 (default 8).";
+        internal const string MaxInFlightHelp = "Requests at once to the store, 1 to 64 (default 8).";
         internal const string SkipCertificateCheckHelp = "Does not verify the store's TLS certificate (the library logs a warning).";
         internal const string CaFileHelp = "A PEM file of the certificate authorities to trust instead of the system's.";
         internal const string ProxyHelp = "The proxy, http://[user:password@]host:port; \"\" for none (default: the environment's).";
