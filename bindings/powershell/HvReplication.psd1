@@ -34,7 +34,9 @@
         # Replication and failover
         'Enable-HvrReplication', 'Start-HvrInitialReplication', 'Get-HvrReplication', 'Measure-HvrReplication',
         'Resume-HvrReplication', 'Start-HvrReplicationCycle', 'Start-HvrFailover', 'Complete-HvrFailover',
-        'Stop-HvrTestFailover', 'Start-HvrFailback', 'Set-HvrReplication', 'Get-HvrJob'
+        'Stop-HvrTestFailover', 'Start-HvrFailback', 'Get-HvrJob',
+        # The life of a protection
+        'Set-HvrReplication', 'Suspend-HvrReplication', 'Remove-HvrReplication'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

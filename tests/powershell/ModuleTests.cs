@@ -21,7 +21,8 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
         "Update-HvrReplicaDisk",
         "Enable-HvrReplication", "Start-HvrInitialReplication", "Get-HvrReplication", "Measure-HvrReplication",
         "Resume-HvrReplication", "Start-HvrReplicationCycle", "Start-HvrFailover", "Complete-HvrFailover",
-        "Stop-HvrTestFailover", "Start-HvrFailback", "Set-HvrReplication", "Get-HvrJob",
+        "Stop-HvrTestFailover", "Start-HvrFailback", "Get-HvrJob",
+        "Set-HvrReplication", "Suspend-HvrReplication", "Remove-HvrReplication",
     };
 
     private readonly PowerShellSession ps;
@@ -103,7 +104,7 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
     public void Cmdlets_follow_the_module_conventions()
     {
         string[] changingVerbs = { "New", "Remove", "Update", "Merge", "Convert", "Send", "Receive", "Copy", "Checkpoint",
-                                   "Set", "Start", "Stop", "Complete", "Resume", "Enable" };
+                                   "Set", "Start", "Stop", "Complete", "Resume", "Suspend", "Enable" };
         foreach (string cmdlet in Cmdlets)
         {
             PSObject c = ps.Run(
@@ -122,7 +123,8 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
         }
         string[] running = { "Enable-HvrReplication", "Start-HvrInitialReplication", "Resume-HvrReplication",
                              "Start-HvrReplicationCycle", "Start-HvrFailover", "Complete-HvrFailover", "Stop-HvrTestFailover",
-                             "Start-HvrFailback", "Set-HvrReplication" };
+                             "Start-HvrFailback", "Set-HvrReplication", "Suspend-HvrReplication",
+                             "Remove-HvrReplication" };
         foreach (string cmdlet in running)
             Assert.True((bool)ps.Run("(Get-Command $args[0]).Parameters.ContainsKey('HvrHost')", cmdlet).Output.Single().BaseObject,
                         cmdlet + " takes -HvrHost");

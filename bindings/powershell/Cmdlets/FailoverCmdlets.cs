@@ -1,6 +1,6 @@
 // Failover and failback, shaped like the Hyper-V module's Start-VMFailover,
-// Complete-VMFailover, Stop-VMFailover and Set-VMReplication -Reverse, and the VM's recovery
-// points Start-HvrFailover takes.
+// Complete-VMFailover and Stop-VMFailover, and the VM's recovery points Start-HvrFailover
+// takes (Set-HvrReplication -Reverse is in LifecycleCmdlets.cs).
 using System;
 using System.Linq;
 using System.Management.Automation;
@@ -181,23 +181,6 @@ namespace Hvr.Cmdlets
                         "StateDir", session.StateDir));
                 }
             });
-        }
-    }
-
-    [Cmdlet(VerbsCommon.Set, "HvrReplication", SupportsShouldProcess = true)]
-    [OutputType(SessionCmdlet.ReplicationType)]
-    [CmdletHelp("Changes a replication: -Reverse protects a failed-back VM again, like Set-VMReplication -Reverse.",
-        "Protects the VM again from the failback point the replica already holds, without a full copy.")]
-    [HelpExample("Set-HvrReplication -StateDir D:\\hvr\\sql01 -Reverse", "Protects sql01 again after its failback.")]
-    public sealed class SetHvrReplicationCommand : VMChangeCmdlet
-    {
-        [Parameter(Mandatory = true)]
-        [ParameterHelp("Reverses replication from the failback point.")]
-        public SwitchParameter Reverse { get; set; }
-
-        protected override void ProcessRecord()
-        {
-            ChangeEachVM("Reverse replication from the failback point", false, (session, dir) => session.Reverse());
         }
     }
 

@@ -1,5 +1,5 @@
 // Replication, shaped like the Hyper-V module's Enable-VMReplication, Get-VMReplication,
-// Measure-VMReplication and Resume-VMReplication (docs/powershell.md, "Replication and failover").
+// and Measure-VMReplication (docs/powershell.md, "Replication and failover").
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -20,7 +20,7 @@ namespace Hvr.Cmdlets
         "Protects sql01's disk every 30 seconds.")]
     [HelpExample("Get-ChildItem D:\\VMs\\sql01\\*.vhdx | Sort-Object Name | Enable-HvrReplication -VMName sql01 -Target $store -StateDir D:\\hvr\\sql01",
         "Protects every disk of the VM, in name order (the OS disk first).")]
-    public sealed class EnableHvrReplicationCommand : SessionCmdlet
+    public sealed class EnableHvrReplicationCommand : SettingsCmdlet
     {
         private readonly List<string> disks = new List<string>();
 
@@ -43,20 +43,6 @@ namespace Hvr.Cmdlets
         public string StateDir { get; set; }
 
         [Parameter]
-        [ParameterHelp("How often a cycle runs, in seconds: 30, 300 (default) or 900.")]
-        public int ReplicationFrequencySec { get { return frequency; } set { frequency = value; } }
-        private int frequency = 300;
-
-        [Parameter]
-        [ParameterHelp("How many hours of recovery points are kept.")]
-        public int RecoveryHistoryHours { get; set; }
-
-        [Parameter]
-        [Alias("VSSSnapshotFrequencyHour")]
-        [ParameterHelp("How often, in hours, a recovery point is application-consistent.")]
-        public int AppConsistentFrequencyHours { get; set; }
-
-        [Parameter]
         [ParameterHelp("The RPO past which health turns to warning, in seconds.")]
         public int RpoThresholdSec { get; set; }
 
@@ -74,10 +60,6 @@ namespace Hvr.Cmdlets
         public string[] ReplicaDiskName { get; set; }
 
         [Parameter]
-        [ParameterHelp(StoreConnection.MaxInFlightHelp)]
-        public int MaxInFlight { get; set; }
-
-        [Parameter]
         [ParameterHelp(StoreConnection.SkipCertificateCheckHelp)]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
@@ -92,49 +74,6 @@ namespace Hvr.Cmdlets
         [Parameter]
         [ParameterHelp("A file holding the customer-provided AES-256 key the store encrypts pages with.")]
         public string EncryptionKeyFile { get; set; }
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.WorkHoursHelp)]
-        public ulong WorkHoursBytesPerSecond { get; set; }
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.NonWorkHoursHelp)]
-        public ulong NonWorkHoursBytesPerSecond { get; set; }
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.WorkStartHelp)]
-        public int WorkStartMinute { get { return workStart; } set { workStart = value; } }
-        private int workStart = StoreConnection.DefaultWorkStartMinute;
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.WorkEndHelp)]
-        public int WorkEndMinute { get { return workEnd; } set { workEnd = value; } }
-        private int workEnd = StoreConnection.DefaultWorkEndMinute;
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.WorkDaysHelp)]
-        public DayOfWeek[] WorkDays { get { return workDays; } set { workDays = value; } }
-        private DayOfWeek[] workDays = Weekdays;
-
-        [Parameter]
-        [ParameterHelp("Whether a VM marked for resync is resynchronized automatically outside office hours (default $true).")]
-        public bool AutoResynchronizeEnabled { get { return autoResync; } set { autoResync = value; } }
-        private bool autoResync = true;
-
-        [Parameter]
-        [ParameterHelp("When office hours start, in minutes after midnight (default 480, 08:00).")]
-        public int OfficeHoursStartMinute { get { return officeStart; } set { officeStart = value; } }
-        private int officeStart = 480;
-
-        [Parameter]
-        [ParameterHelp("When office hours end, in minutes after midnight (default 1080, 18:00).")]
-        public int OfficeHoursEndMinute { get { return officeEnd; } set { officeEnd = value; } }
-        private int officeEnd = 1080;
-
-        [Parameter]
-        [ParameterHelp("The office days (default Monday to Friday).")]
-        public DayOfWeek[] OfficeDays { get { return officeDays; } set { officeDays = value; } }
-        private DayOfWeek[] officeDays = Weekdays;
 
         [Parameter]
         [ParameterHelp("The chunk size a resync compares, in bytes.")]
@@ -166,8 +105,10 @@ namespace Hvr.Cmdlets
                 {
                     Configure(protection);
                     var options = new SessionOptions { Host = HvrHost };
-                    using (Session session = Session.Protect(null, dir, protection, options))
-                        WriteObject(Replication(session));
+                    // Written once the VM is closed, so that the next command may open it.
+                    PSObject enabled;
+                    using (Session session = Session.Protect(null, dir, protection, options)) enabled = Replication(session);
+                    WriteObject(enabled);
                 }
             }
             catch (Exception e) { ThrowFailure(e, VMName); }
@@ -181,21 +122,12 @@ namespace Hvr.Cmdlets
                 protection.AddDisk(disks[i], folder, LogName == null ? null : LogName[i],
                                    ReplicaDiskName == null ? null : ReplicaDiskName[i]);
             }
-            protection.SetInterval(ReplicationFrequencySec);
-            if (IsBound("RecoveryHistoryHours")) protection.SetRecoveryHistory(RecoveryHistoryHours);
-            if (IsBound("AppConsistentFrequencyHours")) protection.SetAppConsistentFrequency(AppConsistentFrequencyHours);
+            ApplySettings(protection);
             if (IsBound("RpoThresholdSec")) protection.SetRpoThreshold(TimeSpan.FromSeconds(RpoThresholdSec));
-            if (IsBound("MaxInFlight")) protection.SetMaxInFlight(MaxInFlight);
             if (SkipCertificateCheck || !string.IsNullOrEmpty(CaFile))
                 protection.SetTls(!SkipCertificateCheck, string.IsNullOrEmpty(CaFile) ? null : ResolvePath(CaFile));
             if (IsBound("Proxy")) protection.SetProxy(Proxy ?? "");
             if (!string.IsNullOrEmpty(EncryptionKeyFile)) protection.SetEncryptionKeyFile(ResolvePath(EncryptionKeyFile));
-            if (IsBound("WorkHoursBytesPerSecond") || IsBound("NonWorkHoursBytesPerSecond"))
-                protection.SetBandwidth(StoreConnection.Bandwidth(WorkHoursBytesPerSecond, NonWorkHoursBytesPerSecond,
-                                                           WorkStartMinute, WorkEndMinute, WorkDays));
-            if (IsBound("AutoResynchronizeEnabled") || IsBound("OfficeHoursStartMinute") || IsBound("OfficeHoursEndMinute") ||
-                IsBound("OfficeDays"))
-                protection.SetResyncWindow(AutoResynchronizeEnabled, OfficeHoursStartMinute, OfficeHoursEndMinute, OfficeDays);
             if (IsBound("ChunkSizeBytes")) protection.SetChunkSize(ChunkSizeBytes);
             if (FailoverSetting != null)
                 foreach (DictionaryEntry setting in FailoverSetting)
@@ -287,51 +219,6 @@ namespace Hvr.Cmdlets
                     "MonitoringStartTime", ToDate(Field(r, "since")),
                     "LastError", replication.Properties["LastError"].Value,
                     "StateDir", replication.Properties["StateDir"].Value));
-            });
-        }
-    }
-
-    [Cmdlet(VerbsLifecycle.Resume, "HvrReplication", SupportsShouldProcess = true, DefaultParameterSetName = ClearErrorSet)]
-    [OutputType(SessionCmdlet.ReplicationType)]
-    [CmdletHelp("Resumes replication, like Resume-VMReplication.",
-        "Clears a non-recoverable error once it is dealt with, or with -Resynchronize resynchronizes the VM now " +
-        "(whatever the resync window; Ctrl+C stops it at a safe point and a rerun resumes it). -Resynchronize " +
-        "-Deferred only marks the VM for resync: its resync window, or the process that runs it, starts it (this " +
-        "works while another process runs the VM). -VerifyReplica makes the resync read the replicas instead of " +
-        "trusting what was recorded of them.")]
-    [HelpExample("Resume-HvrReplication -StateDir D:\\hvr\\sql01", "Clears sql01's error once it is dealt with.")]
-    [HelpExample("Resume-HvrReplication -StateDir D:\\hvr\\sql01 -Resynchronize -Deferred -Reason 'disk restored'",
-        "Marks sql01 for resync in its resync window.")]
-    public sealed class ResumeHvrReplicationCommand : VMChangeCmdlet
-    {
-        private const string ClearErrorSet = "ClearError";
-        private const string ResynchronizeSet = "Resynchronize";
-
-        [Parameter(Mandatory = true, ParameterSetName = ResynchronizeSet)]
-        [ParameterHelp("Resynchronizes the VM instead of clearing its error.")]
-        public SwitchParameter Resynchronize { get; set; }
-
-        [Parameter(ParameterSetName = ResynchronizeSet)]
-        [ParameterHelp("Only marks the VM for resync; its resync window, or the process that runs it, starts it.")]
-        public SwitchParameter Deferred { get; set; }
-
-        [Parameter(ParameterSetName = ResynchronizeSet)]
-        [ParameterHelp("Why the VM is resynchronized, recorded with the request (-Deferred).")]
-        public string Reason { get; set; }
-
-        [Parameter(ParameterSetName = ResynchronizeSet)]
-        [ParameterHelp("Reads the replicas rather than trusting what was recorded of them.")]
-        public SwitchParameter VerifyReplica { get; set; }
-
-        protected override void ProcessRecord()
-        {
-            string action = !Resynchronize ? "Clear the replication error"
-                          : Deferred ? "Mark for resynchronization" : "Resynchronize";
-            ChangeEachVM(action, Deferred, (session, dir) =>
-            {
-                if (!Resynchronize) session.ClearError();
-                else if (Deferred) session.RequestResync(string.IsNullOrEmpty(Reason) ? null : Reason, VerifyReplica);
-                else Wait(session.StartResynchronize(VerifyReplica), session, "Resynchronizing (" + dir + ")");
             });
         }
     }

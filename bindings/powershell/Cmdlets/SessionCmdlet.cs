@@ -26,6 +26,31 @@ namespace Hvr.Cmdlets
             return Session.Open(null, ResolvePath(stateDir), options, readOnly);
         }
 
+        // For each VM: a failure is reported and the next VM is handled.
+        protected void ForEachVM(string[] stateDirs, Action<string> work)
+        {
+            foreach (string dir in stateDirs) ForItem(dir, () => work(dir));
+        }
+
+        // Asks, opens each VM (read-only when the change only records a request), changes it,
+        // and outputs its replication as Get-HvrReplication shows it, once the VM is closed:
+        // the next command of the pipeline may open it.
+        protected void ChangeEachVM(string[] stateDirs, Host host, string action, bool readOnly,
+                                    Action<Session, string> change)
+        {
+            ForEachVM(stateDirs, dir =>
+            {
+                if (!ShouldProcess(dir, action)) return;
+                PSObject changed;
+                using (Session session = OpenSession(dir, readOnly, host))
+                {
+                    change(session, dir);
+                    changed = Replication(session);
+                }
+                WriteObject(changed);
+            });
+        }
+
         protected static object ToDate(object unixSeconds)
         {
             if (unixSeconds == null) return null;
@@ -92,6 +117,10 @@ namespace Hvr.Cmdlets
                 "LastErrorStatus", status.LastError,
                 "FailingSince", status.FailingSince,
                 "NextAttempt", status.NextAttempt,
+                "SuspendedSince", status.SuspendedSince,
+                "ReplicationFrequencySec", Convert.ToInt32(Field(document, "interval_seconds")),
+                "RecoveryHistoryHours", Convert.ToInt32(Field(document, "recovery_history_hours")),
+                "AppConsistentFrequencyHours", Convert.ToInt32(Field(document, "app_consistent_frequency_hours")),
                 "Store", Field(document, "target"),
                 "Disks", disks,
                 "StateDir", session.StateDir);
@@ -106,11 +135,7 @@ namespace Hvr.Cmdlets
         [ParameterHelp(StateDirHelp)]
         public string[] StateDir { get; set; }
 
-        // For each VM: a failure is reported and the next VM is handled.
-        protected void ForEachVM(Action<string> work)
-        {
-            foreach (string dir in StateDir) ForItem(dir, () => work(dir));
-        }
+        protected void ForEachVM(Action<string> work) { ForEachVM(StateDir, work); }
     }
 
     // A cmdlet that changes each VM through its session, whose host callbacks it may run.
@@ -120,19 +145,9 @@ namespace Hvr.Cmdlets
         [ParameterHelp(HostHelp)]
         public Host HvrHost { get; set; }
 
-        // Asks, opens the VM (read-only when the change only records a request), changes it,
-        // and outputs its replication as Get-HvrReplication shows it.
         protected void ChangeEachVM(string action, bool readOnly, Action<Session, string> change)
         {
-            ForEachVM(dir =>
-            {
-                if (!ShouldProcess(dir, action)) return;
-                using (Session session = OpenSession(dir, readOnly, HvrHost))
-                {
-                    change(session, dir);
-                    WriteObject(Replication(session));
-                }
-            });
+            ChangeEachVM(StateDir, HvrHost, action, readOnly, change);
         }
     }
 }

@@ -1,0 +1,177 @@
+// The life of a protection, shaped like the Hyper-V module's Set-VMReplication,
+// Suspend-VMReplication, Resume-VMReplication and Remove-VMReplication (docs/session.md,
+// "Changing, suspending, removing"; docs/powershell.md, "Replication and failover").
+using System;
+using System.Management.Automation;
+
+namespace Hvr.Cmdlets
+{
+    [Cmdlet(VerbsCommon.Set, "HvrReplication", SupportsShouldProcess = true, DefaultParameterSetName = SettingsSet)]
+    [OutputType(SessionCmdlet.ReplicationType)]
+    [CmdletHelp("Changes a replication's settings, or with -Reverse protects a failed-back VM again, like Set-VMReplication.",
+        "Changes only the settings given: the target's credential (-Target: a new account key, SAS or service " +
+        "principal for the same account and container, or the same folder, proven against the target before it is " +
+        "saved, so a wrong key changes nothing; a VM that was Critical because its credential was refused is healthy " +
+        "again), the interval, the recovery history, the app-consistent frequency, the bandwidth schedule, the " +
+        "resync window and the requests in flight. A bandwidth schedule or a resync window is given whole: a " +
+        "parameter of one left out takes its default. The change is a job, saved at once and used from the next " +
+        "operation on. -Reverse instead protects the VM again from the failback point the replica already holds, " +
+        "without a full copy. A VM that fails is a non-terminating error and the next one is changed.")]
+    [HelpExample("Set-HvrReplication -StateDir D:\\hvr\\sql01 -ReplicationFrequencySec 30 -RecoveryHistoryHours 48",
+        "Replicates sql01 every 30 seconds and keeps two days of recovery points.")]
+    [HelpExample("Get-ChildItem D:\\hvr -Directory | Set-HvrReplication -Target \"DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=$newKey;Container=replicas\"",
+        "Gives every VM the storage account's rotated key.")]
+    [HelpExample("Set-HvrReplication -StateDir D:\\hvr\\sql01 -Reverse", "Protects sql01 again after its failback.")]
+    public sealed class SetHvrReplicationCommand : SettingsCmdlet
+    {
+        private const string ReverseSet = "Reverse";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ParameterHelp(StateDirHelp)]
+        public string[] StateDir { get; set; }
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ValidateNotNullOrEmpty]
+        [ParameterHelp("The target with a new credential, for the same account and container or the same folder " +
+                       "(as Enable-HvrReplication's -Target); it may hold a secret, which is never part of the output.")]
+        public string Target { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = ReverseSet)]
+        [ParameterHelp("Reverses replication from the failback point.")]
+        public SwitchParameter Reverse { get; set; }
+
+        [Parameter]
+        [ParameterHelp(HostHelp)]
+        public Host HvrHost { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (!Reverse && !IsBound("Target") && !AnySettingGiven())
+                ThrowFailure(new ArgumentException("Set-HvrReplication changes nothing without a setting to change " +
+                                                   "(-Target, -ReplicationFrequencySec, ...) or -Reverse"), null);
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (Reverse)
+            {
+                ChangeEachVM(StateDir, HvrHost, "Reverse replication from the failback point", false,
+                             (session, dir) => session.Reverse());
+                return;
+            }
+            ChangeEachVM(StateDir, HvrHost, "Change the replication settings", false, (session, dir) =>
+            {
+                using (var change = new SettingsChange())
+                {
+                    if (IsBound("Target")) change.SetTarget(ResolveTarget(Target));
+                    ApplySettings(change);
+                    session.ChangeSettings(change);
+                }
+            });
+        }
+    }
+
+    [Cmdlet(VerbsLifecycle.Suspend, "HvrReplication", SupportsShouldProcess = true)]
+    [OutputType(SessionCmdlet.ReplicationType)]
+    [CmdletHelp("Suspends replication, like Suspend-VMReplication.",
+        "The host's logs accumulate and nothing is sent: cycles, initial replication and resyncs refuse to start, " +
+        "and a process running the VM skips it, until Resume-HvrReplication. Health is Warning meanwhile and " +
+        "Get-HvrReplication shows since when (SuspendedSince); a failover is still possible. The suspension is a " +
+        "job; suspending a suspended VM changes nothing. A VM that fails is a non-terminating error and the next " +
+        "one is suspended.")]
+    [HelpExample("Suspend-HvrReplication -StateDir D:\\hvr\\sql01", "Stops sending sql01's changes for now.")]
+    [HelpExample("Get-ChildItem D:\\hvr -Directory | Suspend-HvrReplication -WhatIf",
+        "Shows which VMs would be suspended.")]
+    public sealed class SuspendHvrReplicationCommand : VMChangeCmdlet
+    {
+        protected override void ProcessRecord()
+        {
+            ChangeEachVM("Suspend replication", false, (session, dir) => session.Suspend());
+        }
+    }
+
+    [Cmdlet(VerbsLifecycle.Resume, "HvrReplication", SupportsShouldProcess = true, DefaultParameterSetName = ResumeSet)]
+    [OutputType(SessionCmdlet.ReplicationType)]
+    [CmdletHelp("Resumes replication, like Resume-VMReplication.",
+        "Ends a suspension and clears a non-recoverable error once it is dealt with (a job): the logs that " +
+        "accumulated ship at the next cycle, due at once, or the VM is resynchronized when they reached half a disk. " +
+        "With -Resynchronize it resynchronizes the VM now instead (whatever the resync window; Ctrl+C stops it at a " +
+        "safe point and a rerun resumes it). -Resynchronize -Deferred only marks the VM for resync: its resync " +
+        "window, or the process that runs it, starts it (this works while another process runs the VM). " +
+        "-VerifyReplica makes the resync read the replicas instead of trusting what was recorded of them.")]
+    [HelpExample("Resume-HvrReplication -StateDir D:\\hvr\\sql01",
+        "Resumes sql01 after a suspension, or clears its error once it is dealt with.")]
+    [HelpExample("Resume-HvrReplication -StateDir D:\\hvr\\sql01 -Resynchronize -Deferred -Reason 'disk restored'",
+        "Marks sql01 for resync in its resync window.")]
+    public sealed class ResumeHvrReplicationCommand : VMChangeCmdlet
+    {
+        private const string ResumeSet = "Resume";
+        private const string ResynchronizeSet = "Resynchronize";
+
+        [Parameter(Mandatory = true, ParameterSetName = ResynchronizeSet)]
+        [ParameterHelp("Resynchronizes the VM instead of resuming it.")]
+        public SwitchParameter Resynchronize { get; set; }
+
+        [Parameter(ParameterSetName = ResynchronizeSet)]
+        [ParameterHelp("Only marks the VM for resync; its resync window, or the process that runs it, starts it.")]
+        public SwitchParameter Deferred { get; set; }
+
+        [Parameter(ParameterSetName = ResynchronizeSet)]
+        [ParameterHelp("Why the VM is resynchronized, recorded with the request (-Deferred).")]
+        public string Reason { get; set; }
+
+        [Parameter(ParameterSetName = ResynchronizeSet)]
+        [ParameterHelp("Reads the replicas rather than trusting what was recorded of them.")]
+        public SwitchParameter VerifyReplica { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string action = !Resynchronize ? "Resume replication"
+                          : Deferred ? "Mark for resynchronization" : "Resynchronize";
+            ChangeEachVM(action, Deferred, (session, dir) =>
+            {
+                if (!Resynchronize) session.Resume();
+                else if (Deferred) session.RequestResync(string.IsNullOrEmpty(Reason) ? null : Reason, VerifyReplica);
+                else Wait(session.StartResynchronize(VerifyReplica), session, "Resynchronizing (" + dir + ")");
+            });
+        }
+    }
+
+    [Cmdlet(VerbsCommon.Remove, "HvrReplication", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(SessionCmdlet.ReplicationType)]
+    [CmdletHelp("Removes replication of a VM, like Remove-VMReplication.",
+        "Releases the replica disks' leases, asks the host to stop tracking the disks, deletes their tracking logs " +
+        "and the state directory; with -DeleteReplicas also the replica disks with every recovery point and the " +
+        "disks failovers made. Without it the replicas stay in the target, their leases released. No process may " +
+        "run the VM meanwhile. Asks for confirmation (ConfirmImpact High; -Confirm:$false does not ask). The " +
+        "removal is a job: run again after a crash, it finishes. -PassThru outputs the replication as it stood " +
+        "before it was removed. A VM that fails is a non-terminating error and the next one is removed.")]
+    [HelpExample("Remove-HvrReplication -StateDir D:\\hvr\\sql01", "Stops protecting sql01 and keeps its replicas.")]
+    [HelpExample("Remove-HvrReplication -StateDir D:\\hvr\\sql01 -DeleteReplicas -Confirm:$false",
+        "Stops protecting sql01 and deletes its replicas, without asking.")]
+    public sealed class RemoveHvrReplicationCommand : VMChangeCmdlet
+    {
+        [Parameter]
+        [ParameterHelp("Also deletes the replica disks with every recovery point, and the disks failovers made.")]
+        public SwitchParameter DeleteReplicas { get; set; }
+
+        [Parameter]
+        [ParameterHelp("Outputs the replication as it stood before it was removed.")]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ForEachVM(dir =>
+            {
+                string action = DeleteReplicas ? "Remove replication and delete the replica disks" : "Remove replication";
+                if (!ShouldProcess(dir, action)) return;
+                PSObject before = null;
+                if (PassThru)
+                    using (Session session = OpenSession(dir, true, null)) before = Replication(session);
+                Session.Unprotect(null, ResolvePath(dir), DeleteReplicas, HvrHost);
+                if (before != null) WriteObject(before);
+            });
+        }
+    }
+}

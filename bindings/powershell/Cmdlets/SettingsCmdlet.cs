@@ -1,0 +1,104 @@
+// The settings of a replication that Enable-HvrReplication gives and Set-HvrReplication
+// changes (docs/session.md, "Changing, suspending, removing"): declared once, applied alike to
+// a Protection or a SettingsChange. Only what is given is applied; a bandwidth schedule and a
+// resync window are each given whole, a parameter of one left out taking its default.
+using System;
+using System.Management.Automation;
+
+namespace Hvr.Cmdlets
+{
+    public abstract class SettingsCmdlet : SessionCmdlet
+    {
+        // The parameter set of the settings, apart from the sets a cmdlet has besides.
+        internal const string SettingsSet = "Settings";
+
+        private static readonly string[] BandwidthParameters =
+            { "WorkHoursBytesPerSecond", "NonWorkHoursBytesPerSecond", "WorkStartMinute", "WorkEndMinute", "WorkDays" };
+        private static readonly string[] ResyncWindowParameters =
+            { "AutoResynchronizeEnabled", "OfficeHoursStartMinute", "OfficeHoursEndMinute", "OfficeDays" };
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp("How often a cycle runs, in seconds: 30, 300 (the default when protection is enabled) or 900.")]
+        public int ReplicationFrequencySec { get; set; }
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp("How many hours of recovery points are kept.")]
+        public int RecoveryHistoryHours { get; set; }
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [Alias("VSSSnapshotFrequencyHour")]
+        [ParameterHelp("How often, in hours, a recovery point is application-consistent.")]
+        public int AppConsistentFrequencyHours { get; set; }
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp(StoreConnection.MaxInFlightHelp)]
+        public int MaxInFlight { get; set; }
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp(StoreConnection.WorkHoursHelp)]
+        public ulong WorkHoursBytesPerSecond { get; set; }
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp(StoreConnection.NonWorkHoursHelp)]
+        public ulong NonWorkHoursBytesPerSecond { get; set; }
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp(StoreConnection.WorkStartHelp)]
+        public int WorkStartMinute { get { return workStart; } set { workStart = value; } }
+        private int workStart = StoreConnection.DefaultWorkStartMinute;
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp(StoreConnection.WorkEndHelp)]
+        public int WorkEndMinute { get { return workEnd; } set { workEnd = value; } }
+        private int workEnd = StoreConnection.DefaultWorkEndMinute;
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp(StoreConnection.WorkDaysHelp)]
+        public DayOfWeek[] WorkDays { get { return workDays; } set { workDays = value; } }
+        private DayOfWeek[] workDays = Weekdays;
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp("Whether a VM marked for resync is resynchronized automatically outside office hours (default $true).")]
+        public bool AutoResynchronizeEnabled { get { return autoResync; } set { autoResync = value; } }
+        private bool autoResync = true;
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp("When office hours start, in minutes after midnight (default 480, 08:00).")]
+        public int OfficeHoursStartMinute { get { return officeStart; } set { officeStart = value; } }
+        private int officeStart = 480;
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp("When office hours end, in minutes after midnight (default 1080, 18:00).")]
+        public int OfficeHoursEndMinute { get { return officeEnd; } set { officeEnd = value; } }
+        private int officeEnd = 1080;
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp("The office days (default Monday to Friday).")]
+        public DayOfWeek[] OfficeDays { get { return officeDays; } set { officeDays = value; } }
+        private DayOfWeek[] officeDays = Weekdays;
+
+        // Whether any setting was given.
+        protected bool AnySettingGiven()
+        {
+            return IsBound("ReplicationFrequencySec") || IsBound("RecoveryHistoryHours") ||
+                   IsBound("AppConsistentFrequencyHours") || IsBound("MaxInFlight") || AnyBound(BandwidthParameters) ||
+                   AnyBound(ResyncWindowParameters);
+        }
+
+        // Applies the settings given; the library checks each value.
+        protected void ApplySettings(IReplicationSettings settings)
+        {
+            if (IsBound("ReplicationFrequencySec")) settings.SetInterval(ReplicationFrequencySec);
+            if (IsBound("RecoveryHistoryHours")) settings.SetRecoveryHistory(RecoveryHistoryHours);
+            if (IsBound("AppConsistentFrequencyHours")) settings.SetAppConsistentFrequency(AppConsistentFrequencyHours);
+            if (IsBound("MaxInFlight")) settings.SetMaxInFlight(MaxInFlight);
+            if (AnyBound(BandwidthParameters))
+                settings.SetBandwidth(StoreConnection.Bandwidth(WorkHoursBytesPerSecond, NonWorkHoursBytesPerSecond,
+                                                                WorkStartMinute, WorkEndMinute, WorkDays));
+            if (AnyBound(ResyncWindowParameters))
+                settings.SetResyncWindow(AutoResynchronizeEnabled, OfficeHoursStartMinute, OfficeHoursEndMinute, OfficeDays);
+        }
+
+        private bool AnyBound(string[] parameters) { return Array.Exists(parameters, IsBound); }
+    }
+}

@@ -1,0 +1,134 @@
+// The life of a protection on a local folder: its settings changed, suspended and resumed,
+// removed with and without its replicas. -WhatIf changes nothing; a VM that fails in a
+// pipeline is reported and the next one handled.
+using System.Management.Automation;
+using Xunit;
+using static HvReplication.Tests.Properties;
+using static HvReplication.Tests.Tools;
+
+namespace HvReplication.Tests;
+
+public sealed class LifecycleTests : IClassFixture<PowerShellSession>
+{
+    private readonly PowerShellSession ps;
+
+    public LifecycleTests(PowerShellSession ps) { this.ps = ps; }
+
+    private PSObject Status(string stateDir) => ps.Run("Get-HvrReplication -StateDir $args[0]", stateDir).Output.Single();
+
+    private string[] ReplicaNames(string store) =>
+        ps.Run("Get-HvrReplicaDisk -Target $args[0] | ForEach-Object Name", store).Output
+          .Select(o => (string)o.BaseObject).OrderBy(n => n).ToArray();
+
+    private string Folder(string name) => Path.GetDirectoryName(ps.Path(name + "/x"))!;
+
+    // A VM protected every 30 seconds and copied once; returns its state directory.
+    private string Protect(string name, string store)
+    {
+        string work = Folder(name);
+        string disk = Path.Combine(work, "disk0.vhdx"), stateDir = Path.Combine(work, "state");
+        Tools.MakeVhdx(disk, "8M", 0, MiB, 0x3c);
+        // Piped: Enable-HvrReplication lets the VM go before the next command opens it.
+        ScriptResult copied = ps.Run("Enable-HvrReplication -VMName $args[0] -Path $args[1] -Target $args[2] " +
+                                     "-StateDir $args[3] -ReplicationFrequencySec 30 | Start-HvrInitialReplication",
+                                     name, disk, store, stateDir);
+        Assert.Empty(copied.Errors);
+        Assert.Equal("Replicating", Get<string>(copied.Output.Single(), "State"));
+        return stateDir;
+    }
+
+    [Fact]
+    public void Set_changes_only_the_settings_given()
+    {
+        string store = Folder("set-store"), stateDir = Protect("setvm", store);
+        Assert.Equal(30, Get<int>(Status(stateDir), "ReplicationFrequencySec"));
+        Assert.Equal(24, Get<int>(Status(stateDir), "RecoveryHistoryHours"));
+
+        ps.Run("Set-HvrReplication -StateDir $args[0] -ReplicationFrequencySec 900 -WhatIf", stateDir);
+        Assert.Equal(30, Get<int>(Status(stateDir), "ReplicationFrequencySec"));
+
+        PSObject changed = ps.Run("Get-Item $args[0] | Set-HvrReplication -ReplicationFrequencySec 900", stateDir)
+                             .Output.Single();
+        Assert.Equal(900, Get<int>(changed, "ReplicationFrequencySec"));
+        PSObject status = Status(stateDir);
+        Assert.Equal(900, Get<int>(status, "ReplicationFrequencySec"));
+        Assert.Equal(24, Get<int>(status, "RecoveryHistoryHours"));
+        Assert.Contains(ps.Run("Get-HvrJob -StateDir $args[0]", stateDir).Output,
+                        j => Get<string>(j, "Type") == "change_settings" && Get<string>(j, "State") == "succeeded");
+
+        // A value out of range is the library's error, and nothing changes.
+        Assert.Single(ps.Run("Set-HvrReplication -StateDir $args[0] -ReplicationFrequencySec 60", stateDir).Errors);
+        Assert.Equal(900, Get<int>(Status(stateDir), "ReplicationFrequencySec"));
+        // Nothing to change is refused before any VM is touched.
+        ps.TryRun("Set-HvrReplication -StateDir $args[0]", out RuntimeException? nothing, stateDir);
+        Assert.NotNull(nothing);
+        Assert.Contains("changes nothing", nothing!.Message);
+        // A target that is not the replicas' store is refused, and the VM keeps its own.
+        string elsewhere = Folder("set-elsewhere");
+        ScriptResult moved = ps.Run("Set-HvrReplication -StateDir $args[0] -Target $args[1]", stateDir, elsewhere);
+        Assert.Single(moved.Errors);
+        Assert.Contains(store, Get<string>(Status(stateDir), "Store"));
+        // The same folder, given again, is proven and saved.
+        Assert.Empty(ps.Run("Set-HvrReplication -StateDir $args[0] -Target $args[1]", stateDir, store).Errors);
+        Assert.Equal("Normal", Get<string>(Status(stateDir), "Health"));
+    }
+
+    [Fact]
+    public void Suspend_stops_replication_until_resume()
+    {
+        string store = Folder("suspend-store"), stateDir = Protect("suspvm", store);
+
+        ps.Run("Suspend-HvrReplication -StateDir $args[0] -WhatIf", stateDir);
+        Assert.Null(Get<object>(Status(stateDir), "SuspendedSince"));
+
+        PSObject suspended = ps.Run("Get-HvrReplication -StateDir $args[0] | Suspend-HvrReplication", stateDir).Output.Single();
+        Assert.NotNull(Get<object>(suspended, "SuspendedSince"));
+        Assert.Equal("Warning", Get<string>(Status(stateDir), "Health"));
+        ScriptResult refused = ps.Run("Start-HvrReplicationCycle -StateDir $args[0]", stateDir);
+        Assert.Empty(refused.Output);
+        Assert.Contains("suspended", Assert.Single(refused.Errors).Exception.Message);
+
+        ps.Run("Resume-HvrReplication -StateDir $args[0] -WhatIf", stateDir);
+        Assert.NotNull(Get<object>(Status(stateDir), "SuspendedSince"));
+        PSObject resumed = ps.Run("Resume-HvrReplication -StateDir $args[0]", stateDir).Output.Single();
+        Assert.Null(Get<object>(resumed, "SuspendedSince"));
+        Assert.Equal("Normal", Get<string>(Status(stateDir), "Health"));
+        ScriptResult cycle = ps.Run("Start-HvrReplicationCycle -StateDir $args[0]", stateDir);
+        Assert.Empty(cycle.Errors);
+        Assert.Single(cycle.Output);
+        var jobs = ps.Run("Get-HvrJob -StateDir $args[0] | ForEach-Object Type", stateDir).Output.Select(o => (string)o.BaseObject);
+        Assert.Contains("suspend", jobs);
+        Assert.Contains("resume", jobs);
+    }
+
+    [Fact]
+    public void Remove_deletes_the_state_and_the_replicas_only_when_asked()
+    {
+        string store = Folder("remove-store");
+        string kept = Protect("keptvm", store), deleted = Protect("gonevm", store);
+        string[] replicas = ReplicaNames(store);
+        Assert.Equal(2, replicas.Length);
+
+        ps.Run("Remove-HvrReplication -StateDir $args[0] -DeleteReplicas -WhatIf", deleted);
+        Assert.True(Directory.Exists(deleted), "-WhatIf removes nothing");
+        // Removal asks first (ConfirmImpact High); this host cannot answer, so nothing happens.
+        ps.TryRun("Remove-HvrReplication -StateDir $args[0]", out RuntimeException? asked, kept);
+        Assert.NotNull(asked);
+        Assert.Contains("request confirmation", asked!.Message);
+        Assert.True(Directory.Exists(kept));
+
+        PSObject before = ps.Run("Get-Item $args[0] | Remove-HvrReplication -PassThru -Confirm:$false", kept).Output.Single();
+        Assert.Equal("keptvm", Get<string>(before, "VMName"));
+        Assert.False(Directory.Exists(kept), "the state directory is gone");
+        Assert.Equal(replicas, ReplicaNames(store));
+
+        // A folder that is not a VM's, piped before the VM, is reported and left; the VM is removed.
+        string notVM = Folder("notavm");
+        File.WriteAllText(Path.Combine(notVM, "keep.txt"), "not hvr's");
+        ScriptResult both = ps.Run("$args | Remove-HvrReplication -DeleteReplicas -Confirm:$false", notVM, deleted);
+        Assert.Equal(notVM, Assert.Single(both.Errors).TargetObject);
+        Assert.True(File.Exists(Path.Combine(notVM, "keep.txt")));
+        Assert.False(Directory.Exists(deleted), "the state directory is gone");
+        Assert.Equal(replicas.Where(n => n.StartsWith("keptvm")), ReplicaNames(store));
+    }
+}
