@@ -1,6 +1,6 @@
 # The PowerShell module (docs/powershell.md): HvReplication.dll, the C# layer compiled by
 # `dotnet build` from bindings/powershell/HvReplication.csproj, and its install layout
-#   share/hvr/powershell/HvReplication/   HvReplication.psd1, .psm1, .dll, its help and the native library
+#   share/hvr/powershell/HvReplication/   HvReplication.psd1, .psm1, .dll, its help, its views and the native library
 # (share/hvr/powershell is a folder PSModulePath can name). The .NET SDK is needed only for
 # this: without `dotnet` the module is neither built nor installed, and configure says so once.
 # tests/powershell runs the installed module in PowerShell 7 when hvr_powershell_module exists.
@@ -47,6 +47,7 @@ add_custom_target(hvr_powershell_module ALL DEPENDS ${module_dll} ${module_help}
 install(FILES ${module_dll} ${module_help}
   ${PROJECT_SOURCE_DIR}/bindings/powershell/HvReplication.psd1
   ${PROJECT_SOURCE_DIR}/bindings/powershell/HvReplication.psm1
+  ${PROJECT_SOURCE_DIR}/bindings/powershell/HvReplication.Format.ps1xml
   DESTINATION ${HVR_POWERSHELL_MODULE_DIR})
 # The native library beside the module, which looks in its own folder before the system's
 # search: an installed module works from any prefix, with no ldconfig or PATH change

@@ -14,7 +14,10 @@
     Description          = 'Hyper-V virtual disks, Hyper-V Replica Logs, Azure page-blob replicas, and VM replication with failover and failback through libhvr (P/Invoke).'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FileList             = @('HvReplication.psm1', 'HvReplication.dll', 'HvReplication.dll-Help.xml')
+    FileList             = @('HvReplication.psm1', 'HvReplication.dll', 'HvReplication.dll-Help.xml',
+                             'HvReplication.Format.ps1xml')
+    # The default table views of the objects the cmdlets output.
+    FormatsToProcess     = @('HvReplication.Format.ps1xml')
 
     FunctionsToExport    = @()
     # The cmdlets, all compiled in HvReplication.dll (bindings/powershell/Cmdlets).

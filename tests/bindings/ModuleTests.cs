@@ -77,7 +77,7 @@ namespace HvrBindingsTest
                         "the manifest loads the compiled C# layer as its nested module");
             Check.True(!m.Code.Contains("Add-Type"), "HvReplication.psm1 compiles nothing at import");
             string[] fileList = Quoted(ManifestList(m.Manifest, "FileList")).OrderBy(f => f).ToArray();
-            Check.Equal("HvReplication.dll,HvReplication.dll-Help.xml,HvReplication.psm1", string.Join(",", fileList),
+            Check.Equal("HvReplication.dll,HvReplication.dll-Help.xml,HvReplication.Format.ps1xml,HvReplication.psm1", string.Join(",", fileList),
                         "FileList of HvReplication.psd1");
         }
 

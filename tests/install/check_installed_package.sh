@@ -19,10 +19,12 @@ soname=$(objdump -p "$lib/libhvr.so" | awk '/SONAME/ {print $2}')
 [[ -f "$work/prefix/include/hvr.h" && -f "$work/prefix/include/hvr/error.hpp" ]] ||
   { echo "headers not installed"; exit 1; }
 
-# The PowerShell module: manifest, script, the compiled C# layer, its help and the native library.
+# The PowerShell module: manifest, script, the compiled C# layer, its help, its views and the
+# native library.
 module="$work/prefix/share/hvr/powershell/HvReplication"
 if [[ -f "$build/powershell/HvReplication/HvReplication.dll" ]]; then
-  for file in HvReplication.psd1 HvReplication.psm1 HvReplication.dll HvReplication.dll-Help.xml "$soname"; do
+  for file in HvReplication.psd1 HvReplication.psm1 HvReplication.dll HvReplication.dll-Help.xml HvReplication.Format.ps1xml \
+    "$soname"; do
     [[ -f "$module/$file" ]] || { echo "PowerShell module incomplete: no $file in $module"; exit 1; }
   done
   module_note="PowerShell module in place"

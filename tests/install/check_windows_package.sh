@@ -16,6 +16,7 @@ status=0
 for expected in bin/hvr.dll lib/libhvr.dll.a include/hvr.h bin/hvrepl.exe bin/hvr-guest.exe \
   share/hvr/powershell/HvReplication/HvReplication.psd1 share/hvr/powershell/HvReplication/HvReplication.psm1 \
   share/hvr/powershell/HvReplication/HvReplication.dll share/hvr/powershell/HvReplication/HvReplication.dll-Help.xml \
+  share/hvr/powershell/HvReplication/HvReplication.Format.ps1xml \
   share/hvr/powershell/HvReplication/hvr.dll; do
   grep -q "/$expected\$" <<<"$listing" || { echo "missing from $(basename "$zip"): $expected"; status=1; }
 done

@@ -25,6 +25,7 @@ public sealed class DiskTests : IClassFixture<PowerShellSession>
         Assert.Equal(new ulong[] { 8 * MiB, 16 * MiB }, disks.Select(d => Get<ulong>(d, "Size")));
         Assert.All(disks, d => Assert.Equal("Vhdx", Get<string>(d, "VhdFormat")));
         Assert.Equal((ulong)MiB, Get<ulong>(disks[0], "AllocatedSize"));
+        Views.AssertTableView(ps, disks[0]);
 
         Assert.Equal(new[] { true, true },
                      ps.Run("Get-ChildItem -Path $args[0] -Filter *.vhdx | Test-HvrDisk", Path.GetDirectoryName(a)!)
@@ -102,6 +103,7 @@ public sealed class DiskTests : IClassFixture<PowerShellSession>
         PSObject read = ps.Run("Get-Item $args[0] | Get-HvrManifest", manifest).Output.Single();
         Assert.Equal(262144UL, Get<ulong>(read, "ChunkSize"));
         Assert.Equal(8UL * MiB, Get<ulong>(read, "DiskSize"));
+        Views.AssertTableView(ps, read);
         // A manifest that does not load is reported and the next one is still read.
         string missing = ps.Path("diff/missing.manifest");
         ScriptResult both = ps.Run("$args | Get-HvrManifest", missing, manifest);
@@ -111,6 +113,7 @@ public sealed class DiskTests : IClassFixture<PowerShellSession>
         PSObject disks = ps.Run("Compare-HvrDisk -Path $args[0] -TargetPath $args[1] -ChunkSizeBytes 64KB", a, b).Output.Single();
         Assert.False(Get<bool>(disks, "Identical"));
         Assert.Equal(1UL, Get<ulong>(disks, "DifferingChunks"));
+        Views.AssertTableView(ps, disks);
 
         PSObject toManifest = ps.Run("Compare-HvrDisk -Path $args[0] -ManifestPath $args[1] -IncludeRuns", b, manifest).Output.Single();
         Assert.Equal(1UL, Get<ulong>(toManifest, "DifferingChunks"));
@@ -148,11 +151,13 @@ public sealed class DiskTests : IClassFixture<PowerShellSession>
         Assert.Equal(3, logs.Count);
         Assert.All(logs, l => Assert.True(Get<bool>(l, "IsClosed")));
         Assert.Equal(Get<Guid>(logs[0], "UniqueId"), Get<Guid>(logs[1], "PreviousUniqueId"));
+        Views.AssertTableView(ps, logs[0]);
 
         PSObject entry = ps.Run("Get-HvrReplicaLog -FolderPath $args[0] -LogName disk0 | Select-Object -First 1 | Get-HvrReplicaLogEntry",
                                 folder).Output.Single();
         Assert.Equal(0UL, Get<ulong>(entry, "DiskOffset"));
         Assert.Equal(4096UL, Get<ulong>(entry, "Length"));
+        Views.AssertTableView(ps, entry);
 
         Assert.True((bool)ps.Run("Get-HvrReplicaLog -FolderPath $args[0] -LogName disk0 | Test-HvrReplicaLog", folder)
                         .Output.Single().BaseObject);

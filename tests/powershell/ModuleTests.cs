@@ -96,6 +96,18 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
         Assert.Contains("Hvr.DiskInfo", ps.Run("(Get-Command Get-HvrDisk).OutputType.Name").Output.Select(o => (string)o.BaseObject));
     }
 
+    // Every type a cmdlet declares it outputs has a default table view (the views are checked
+    // on real objects where the cmdlets make them: Views.AssertTableView).
+    [Fact]
+    public void Every_output_type_has_a_table_view()
+    {
+        var withoutView = ps.Run(
+            "Get-Command -Module HvReplication | ForEach-Object OutputType | ForEach-Object Name | Sort-Object -Unique | " +
+            "Where-Object { $_ -like 'Hvr.*' -and -not (@(Get-FormatData -TypeName $_).FormatViewDefinition.Control | " +
+            "Where-Object { $_ -is [System.Management.Automation.TableControl] }) }").Output;
+        Assert.Empty(withoutView.Select(o => (string)o.BaseObject));
+    }
+
     // What changes something takes -WhatIf and -Confirm (New-HvrStoreOption only builds an
     // object), deletions and failovers confirm by default, the replication cmdlets take
     // -StateDir from the pipeline by property name, and those that run a session's operation
@@ -136,6 +148,8 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
         PSObject version = ps.Run("Get-HvrVersion").Output.Single();
         Assert.Matches(@"^\d+\.\d+\.\d+", Get<string>(version, "Version"));
         Assert.Equal(0, Get<int>(version, "AbiVersion"));
+        Views.AssertTableView(ps, version);
+        Views.AssertTableView(ps, ps.Run("Get-HvrRetryPolicy").Output.Single());
 
         // REQUIREMENTS.md §6: 1, 2, 4, 8 and 10 minutes, then every 30 minutes.
         var policy = ps.Run("$p = Get-HvrRetryPolicy; $p.Backoff.TotalMinutes; $p.SteadyInterval.TotalMinutes")

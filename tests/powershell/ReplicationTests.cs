@@ -38,19 +38,30 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
         ps.Run("Get-ChildItem -Path $args[0] -Directory | Start-HvrInitialReplication", vms);
         PSObject cycle = ps.Run("Get-ChildItem -Path $args[0] -Directory | Start-HvrReplicationCycle", vms).Output.Single();
         Assert.Equal(stateDir, Get<string>(cycle, "StateDir"));
+        Views.AssertTableView(ps, cycle);
 
         PSObject status = ps.Run("Get-ChildItem -Path $args[0] -Directory | Get-HvrReplication", vms).Output.Single();
         Assert.Equal("vm1", Get<string>(status, "VMName"));
         Assert.Equal("Replicating", Get<string>(status, "State"));
         Assert.Equal("Normal", Get<string>(status, "Health"));
+        // Get-VMReplication's columns, and the disks nested in the status.
+        Assert.Equal(new[] { "VMName", "State", "Health", "FrequencySec", "LastReplicationTime", "RPO", "RecoveryPoints", "Store" },
+                     Views.AssertTableView(ps, status));
+        Views.AssertTableView(ps, PSObject.AsPSObject(Get<object[]>(status, "Disks").Single()));
         Assert.DoesNotContain(store, ps.Run("$args[0] | Format-List * | Out-String", status).Output.Single().ToString()
                                        .Replace("local:" + store, ""));
         PSObject measured = ps.Run("Get-HvrReplication -StateDir $args[0] | Measure-HvrReplication", stateDir).Output.Single();
         Assert.Equal("vm1", Get<string>(measured, "VMName"));
+        // Measure-VMReplication's columns.
+        Assert.Equal(new[] { "VMName", "State", "Health", "LReplTime", "PReplSize(M)", "AvgLatency", "AvgReplSize(M)", "Failures" },
+                     Views.AssertTableView(ps, measured));
         var jobs = ps.Run("Get-HvrReplication -StateDir $args[0] | Get-HvrJob", stateDir).Output;
         Assert.Contains(jobs, j => Get<string>(j, "Type") == "initial_replication" && Get<string>(j, "State") == "succeeded");
+        Views.AssertTableView(ps, jobs[0]);
+        Views.AssertTableView(ps, PSObject.AsPSObject(Get<object[]>(jobs[0], "Steps").First()));
         var points = ps.Run("Get-HvrRecoveryPoint -StateDir $args[0]", stateDir).Output;
         Assert.NotEmpty(points);
+        Views.AssertTableView(ps, points[0]);
 
         ps.Run("Resume-HvrReplication -StateDir $args[0] -Resynchronize -WhatIf", stateDir);
         Assert.DoesNotContain(ps.Run("Get-HvrJob -StateDir $args[0]", stateDir).Output, j => Get<string>(j, "Type") == "resynchronization");
@@ -68,6 +79,8 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
                                stateDir).Output.Single();
         Assert.True(Get<bool>(test, "Test"));
         Assert.Equal("vm1-test", Get<string>(test, "VMName"));
+        Views.AssertTableView(ps, test);
+        Views.AssertTableView(ps, PSObject.AsPSObject(Get<object[]>(test, "Disks").Single()));
         ps.Run("Stop-HvrTestFailover -StateDir $args[0]", stateDir);
         Assert.Equal("Replicating", State(stateDir));
 
@@ -90,7 +103,10 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
 
         // Failback to the original disk, synchronised first, then completed and committed.
         Assert.False(Get<bool>(ps.Run("Start-HvrFailback -StateDir $args[0] -SyncOnly", stateDir).Output.Single(), "Completed"));
-        Assert.True(Get<bool>(ps.Run("Start-HvrFailback -StateDir $args[0]", stateDir).Output.Single(), "Completed"));
+        PSObject failback = ps.Run("Start-HvrFailback -StateDir $args[0]", stateDir).Output.Single();
+        Assert.True(Get<bool>(failback, "Completed"));
+        Views.AssertTableView(ps, failback);
+        Views.AssertTableView(ps, PSObject.AsPSObject(Get<object[]>(failback, "Disks").Single()));
         ps.Run("Set-HvrReplication -StateDir $args[0] -Reverse -WhatIf", stateDir);
         Assert.Equal("FailedBack", State(stateDir));
         ps.Run("Set-HvrReplication -StateDir $args[0] -Reverse", stateDir);

@@ -33,6 +33,7 @@ public sealed class StoreTests : IClassFixture<PowerShellSession>, IClassFixture
         Tools.MakeVhdx(image, "8M", 0, MiB, 0x5a);
 
         PSObject options = ps.Run("New-HvrStoreOption -MaxInFlight 4 -IoTimeoutSec 60").Output.Single();
+        Views.AssertTableView(ps, options);
         ps.Run("Get-Item $args[0] | Send-HvrDisk -Target $args[1] -WhatIf", image, target);
         Assert.Empty(ps.Run("Get-HvrReplicaDisk -Target $args[0]", target).Output);
 
@@ -41,12 +42,14 @@ public sealed class StoreTests : IClassFixture<PowerShellSession>, IClassFixture
             .Output.Single();
         Assert.Equal("disk0", Get<string>(sent, "Name"));
         Assert.Equal((ulong)MiB, Get<ulong>(sent, "BytesSent"));
+        Views.AssertTableView(ps, sent);
         Assert.DoesNotContain("AccountKey", ps.Run("Get-HvrReplicaDisk -Target $args[0] | Out-String", target).Output.Single().ToString());
 
         // One disk found, one missing: the missing one is a non-terminating error.
         ScriptResult listed = ps.Run("'disk0', 'nope' | ForEach-Object { [pscustomobject]@{ Name = $_ } } | " +
                                      "Get-HvrReplicaDisk -Target $args[0]", target);
         Assert.Equal("disk0", Get<string>(listed.Output.Single(), "Name"));
+        Views.AssertTableView(ps, listed.Output.Single());
         Assert.Contains("no replica disk 'nope'", Assert.Single(listed.Errors).ToString());
 
         PSObject point = ps.Run("Checkpoint-HvrReplicaDisk -Target $args[0] -Name disk0 -ApplicationConsistent", target)
@@ -55,6 +58,7 @@ public sealed class StoreTests : IClassFixture<PowerShellSession>, IClassFixture
         Assert.True(Get<bool>(point, "ApplicationConsistent"));
         PSObject listedPoint = ps.Run("Get-HvrRecoveryPoint -Target $args[0] -DiskName disk0", target).Output.Single();
         Assert.Equal(id, Get<string>(listedPoint, "Id"));
+        Views.AssertTableView(ps, listedPoint);
 
         // The point, piped: downloaded as a fixed VHD, and copied to a new replica disk.
         string restored = Path.Combine(work, "restored.vhd");
