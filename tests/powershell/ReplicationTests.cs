@@ -97,6 +97,10 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
         }
         PSObject failover = ps.Run("Start-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir).Output.Single();
         Assert.False(Get<bool>(failover, "Test"));
+        // A failover is committed only as one: -Failback is refused, and nothing goes.
+        AssertRefusedCommit("Complete-HvrFailover -StateDir $args[0] -Failback -Confirm:$false", stateDir, "without -Failback");
+        Assert.Equal("FailedOver", State(stateDir));
+        Assert.NotEmpty(ps.Run("Get-HvrRecoveryPoint -StateDir $args[0]", stateDir).Output);
         ps.Run("Complete-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir);
         Assert.Equal("FailoverCommitted", State(stateDir));
         Assert.Empty(ps.Run("Get-HvrRecoveryPoint -StateDir $args[0]", stateDir).Output);
@@ -107,10 +111,25 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
         Assert.True(Get<bool>(failback, "Completed"));
         Views.AssertTableView(ps, failback);
         Views.AssertTableView(ps, PSObject.AsPSObject(Get<object[]>(failback, "Disks").Single()));
+        // A failback is committed only with -Failback.
+        AssertRefusedCommit("Complete-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir, "-Failback commits the failback");
         ps.Run("Set-HvrReplication -StateDir $args[0] -Reverse -WhatIf", stateDir);
         Assert.Equal("FailedBack", State(stateDir));
         ps.Run("Set-HvrReplication -StateDir $args[0] -Reverse", stateDir);
         Assert.Equal("Replicating", State(stateDir));
+        ps.Run("Complete-HvrFailover -StateDir $args[0] -Failback -Confirm:$false", stateDir);
+        Assert.Contains(ps.Run("Get-HvrJob -StateDir $args[0] -Type commit_failback", stateDir).Output,
+                        j => Get<string>(j, "State") == "succeeded");
+        Assert.Equal("Replicating", State(stateDir));
+    }
+
+    // The wrong commit: an Hvr.invalid_replica_state error naming the VM and the right call.
+    private void AssertRefusedCommit(string script, string stateDir, string hint)
+    {
+        ErrorRecord refused = Assert.Single(ps.Run(script, stateDir).Errors);
+        Assert.Equal("Hvr.invalid_replica_state", refused.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains(stateDir, refused.Exception.Message);
+        Assert.Contains(hint, refused.Exception.Message);
     }
 
     // A failing VM's error has the library's message and status and names the state

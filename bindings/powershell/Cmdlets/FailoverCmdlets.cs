@@ -87,31 +87,50 @@ namespace Hvr.Cmdlets
 
     [Cmdlet(VerbsLifecycle.Complete, "HvrFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(SessionCmdlet.ReplicationType)]
-    [CmdletHelp("Commits a failover, or a failback, like Complete-VMFailover.",
-        "After a failover, the VM's recovery points are deleted and it runs from the failed-over disks for good. " +
-        "After a completed failback it commits that instead: the host deletes the Azure VM and the failed-over " +
-        "disks are deleted. Asks first (ConfirmImpact High).")]
+    [CmdletHelp("Commits a failover, or with -Failback a failback, like Complete-VMFailover.",
+        "A failover: the VM's recovery points are deleted and it runs from the failed-over disks for good. A " +
+        "completed failback (-Failback): the host deletes the Azure VM and the failed-over disks are deleted. " +
+        "Each is committed only when named: a VM that failed back is refused without -Failback, and a VM that " +
+        "failed over is refused with it, so a script never deletes what it did not mean to. Asks first " +
+        "(ConfirmImpact High).")]
     [HelpExample("Complete-HvrFailover -StateDir D:\\hvr\\sql01", "Commits sql01's failover, after asking.")]
+    [HelpExample("Complete-HvrFailover -StateDir D:\\hvr\\sql01 -Failback -Confirm:$false",
+        "Commits sql01's failback: the Azure VM and the failed-over disks go.")]
     public sealed class CompleteHvrFailoverCommand : VMChangeCmdlet
     {
+        [Parameter]
+        [ParameterHelp("Commits a completed failback (the VM failed back, or protected again since) rather than a failover.")]
+        public SwitchParameter Failback { get; set; }
+
         protected override void ProcessRecord()
         {
             ForEachVM(dir =>
             {
-                // After a failback (the VM failed back, or protected again since) its commit is
-                // due; otherwise the failover's. Looked up read-only, so -WhatIf changes nothing.
-                ReplicationState state;
-                using (Session reader = OpenSession(dir, true, null)) state = reader.GetStatus().State;
-                bool failedBack = state == ReplicationState.FailedBack || state == ReplicationState.Replicating;
-                if (!ShouldProcess(dir, failedBack ? "Commit the failback: delete the Azure VM and the failed-over disks"
-                                                   : "Commit the failover: delete the recovery points")) return;
+                RefuseTheOtherCommit(dir);
+                if (!ShouldProcess(dir, Failback ? "Commit the failback: delete the Azure VM and the failed-over disks"
+                                                 : "Commit the failover: delete the recovery points")) return;
                 using (Session session = OpenSession(dir, false, HvrHost))
                 {
-                    if (failedBack) session.CommitFailback();
+                    if (Failback) session.CommitFailback();
                     else session.CommitFailover();
                     WriteObject(Replication(session));
                 }
             });
+        }
+
+        // A failover and a failback both end in this cmdlet, and each deletes something else:
+        // the state the VM is in must be the one the command names. Looked up read-only, so
+        // that -WhatIf changes nothing; the library refuses every other state with its reason.
+        private void RefuseTheOtherCommit(string dir)
+        {
+            ReplicationState state;
+            using (Session reader = OpenSession(dir, true, null)) state = reader.GetStatus().State;
+            if (Failback && state == ReplicationState.FailedOver)
+                throw new HvrException(Status.InvalidReplicaState, dir + ": the VM is failed over, not failed back; " +
+                                       "Complete-HvrFailover without -Failback commits the failover", "Complete-HvrFailover");
+            if (!Failback && state == ReplicationState.FailedBack)
+                throw new HvrException(Status.InvalidReplicaState, dir + ": the VM has failed back; " +
+                                       "Complete-HvrFailover -Failback commits the failback", "Complete-HvrFailover");
         }
     }
 
