@@ -35,7 +35,15 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
                "-ReplicationFrequencySec 30 -RecoveryHistoryHours 2", disk, store, stateDir);
         Assert.Equal("Enabled", State(stateDir));
 
-        ps.Run("Get-ChildItem -Path $args[0] -Directory | Start-HvrInitialReplication", vms);
+        // Write-Progress shows the session's job as the library reports it, then completes.
+        ScriptResult initial = ps.Run("Get-ChildItem -Path $args[0] -Directory | Start-HvrInitialReplication", vms);
+        string activity = "Initial replication (" + stateDir + ")";
+        Assert.All(initial.Progress, p => Assert.Equal(activity, p.Activity));
+        ProgressRecord copied = initial.Progress.Last(p => p.PercentComplete >= 0);
+        Assert.Equal(100, copied.PercentComplete);
+        Assert.Equal("copy disk 0 (vm1-disk0): 1,048,576 of 1,048,576 bytes", copied.StatusDescription);
+        Assert.Equal(ProgressRecordType.Completed, initial.Progress.Last().RecordType);
+        Assert.Equal(activity, initial.Progress.Last().Activity);
         PSObject cycle = ps.Run("Get-ChildItem -Path $args[0] -Directory | Start-HvrReplicationCycle", vms).Output.Single();
         Assert.Equal(stateDir, Get<string>(cycle, "StateDir"));
         Views.AssertTableView(ps, cycle);

@@ -42,6 +42,13 @@ public sealed class StoreTests : IClassFixture<PowerShellSession>, IClassFixture
             .Output.Single();
         Assert.Equal("disk0", Get<string>(sent, "Name"));
         Assert.Equal((ulong)MiB, Get<ulong>(sent, "BytesSent"));
+        // Write-Progress shows the bytes the library reports, then completes.
+        ScriptResult again = ps.Run("Send-HvrDisk -Path $args[0] -Target $args[1] -Name progress0", image, target);
+        ProgressRecord shown = again.Progress.Last(p => p.RecordType == ProgressRecordType.Processing);
+        Assert.StartsWith("Uploading " + image, shown.Activity);
+        Assert.Equal(100, shown.PercentComplete);
+        Assert.Equal(ProgressRecordType.Completed, again.Progress.Last().RecordType);
+        ps.Run("Remove-HvrReplicaDisk -Target $args[0] -Name progress0 -Confirm:$false", target);
         Views.AssertTableView(ps, sent);
         Assert.DoesNotContain("AccountKey", ps.Run("Get-HvrReplicaDisk -Target $args[0] | Out-String", target).Output.Single().ToString());
 

@@ -98,29 +98,35 @@ namespace Hvr.Cmdlets
         }
 
         // The same, with `describe` filling the progress record (false: nothing to show yet).
+        // The progress the library last reported is shown once more when the call ends, so
+        // even a call shorter than a tick shows where it ended before the bar goes. Each
+        // record is a new one: the host may keep those it was given.
         protected T Wait<T>(Operation<T> operation, string activity, Func<ProgressRecord, bool> describe)
         {
             using (operation)
             {
-                var progress = new ProgressRecord(0, activity, "Starting");
                 try
                 {
                     while (!operation.Wait(ProgressIntervalMs))
                     {
                         if (stopping) throw new PipelineStoppedException();
-                        if (describe(progress)) WriteProgress(progress);
+                        ShowProgress(activity, describe);
                     }
+                    ShowProgress(activity, describe);
                     return operation.Result;
                 }
                 finally
                 {
                     if (!stopping)
-                    {
-                        progress.RecordType = ProgressRecordType.Completed;
-                        WriteProgress(progress);
-                    }
+                        WriteProgress(new ProgressRecord(0, activity, "Done") { RecordType = ProgressRecordType.Completed });
                 }
             }
+        }
+
+        private void ShowProgress(string activity, Func<ProgressRecord, bool> describe)
+        {
+            var progress = new ProgressRecord(0, activity, "Starting");
+            if (describe(progress)) WriteProgress(progress);
         }
 
         // A store target: connection strings and URLs as given (libhvr refuses mistyped ones);

@@ -64,13 +64,14 @@ namespace Hvr.Cmdlets
         }
 
         // Waits for a session's operation while showing its job: the step it is at and, when
-        // the job measures it, its progress.
+        // the job measures it, its progress. Once the operation has returned, its job is the
+        // last one and is shown as it ended.
         protected T Wait<T>(Operation<T> operation, Session session, string activity)
         {
             return Wait(operation, activity, progress =>
             {
                 Job job = session.LastJob;
-                if (job == null || !job.IsRunning) return false;
+                if (job == null || (!job.IsRunning && !operation.IsCompleted)) return false;
                 string step = string.IsNullOrEmpty(job.Step) ? job.Type : job.Step;
                 if (job.ProgressTotal > 0)
                 {
