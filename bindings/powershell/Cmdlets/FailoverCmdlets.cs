@@ -9,14 +9,17 @@ namespace Hvr.Cmdlets
 {
     [Cmdlet(VerbsLifecycle.Start, "HvrFailover", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
             DefaultParameterSetName = UnplannedSet)]
-    [OutputType("Hvr.FailoverVM")]
+    [OutputType("Hvr.FailoverVM", "System.Management.Automation.Job")]
     [CmdletHelp("Fails a protected VM over to Azure, like Start-VMFailover.",
         "Copies a recovery point to new disks and has the host create the VM. Unplanned by default (-RecoveryPoint: " +
         "an Id from Get-HvrRecoveryPoint -StateDir, 'latest' or 'latest-app-consistent'); -Planned has the host " +
         "shut the VM down and ships its last writes first; -Test creates a test VM while replication goes on " +
         "(Stop-HvrTestFailover removes it). Asks first (ConfirmImpact High; -Confirm:$false in scripts). A " +
-        "failover is never cancelled half way: Ctrl+C waits for it, and a crash resumes it.")]
+        "failover is never cancelled half way: Ctrl+C waits for it, and a crash resumes it. -AsJob outputs a job " +
+        "instead, once confirmed; Receive-Job gives the failover VM.")]
     [HelpExample("Start-HvrFailover -StateDir D:\\hvr\\sql01 -Test", "A test VM from the latest point.")]
+    [HelpExample("Start-HvrFailover -StateDir D:\\hvr\\sql01 -Test -AsJob -Confirm:$false | Wait-Job | Receive-Job",
+        "The same as a background job.")]
     [HelpExample("Start-HvrFailover -StateDir D:\\hvr\\sql01 -RecoveryPoint latest-app-consistent",
         "Fails over to the latest application-consistent point, after asking.")]
     public sealed class StartHvrFailoverCommand : SessionCmdlet
@@ -49,6 +52,10 @@ namespace Hvr.Cmdlets
         [ParameterHelp(HostHelp)]
         public Host HvrHost { get; set; }
 
+        [Parameter]
+        [ParameterHelp(CmdletJob.AsJobHelp)]
+        public SwitchParameter AsJob { get; set; }
+
         protected override void ProcessRecord()
         {
             string what = Planned ? "Planned failover"
@@ -56,6 +63,11 @@ namespace Hvr.Cmdlets
             ForItem(StateDir, () =>
             {
                 if (!ShouldProcess(StateDir, what)) return;
+                if (AsJob)
+                {
+                    WriteJobFor(StateDir);
+                    return;
+                }
                 using (Session session = OpenSession(StateDir, false, HvrHost))
                 {
                     Operation<string> operation = Test ? session.StartTestFailover(RecoveryPoint)

@@ -136,17 +136,31 @@ namespace Hvr.Cmdlets
     }
 
     [Cmdlet(VerbsLifecycle.Start, "HvrInitialReplication", SupportsShouldProcess = true)]
-    [OutputType(SessionCmdlet.ReplicationType)]
+    [OutputType(SessionCmdlet.ReplicationType, "System.Management.Automation.Job")]
     [CmdletHelp("Copies a protected VM's disks to its replica disks, like Start-VMInitialReplication.",
         "A copy from a checkpoint, the logs written meanwhile, then the first recovery point. Ctrl+C stops it at a " +
         "safe point; run again, it resumes where it stopped. A VM that fails is a non-terminating error and the " +
-        "next one is copied.")]
+        "next one is copied. -AsJob outputs a job per VM instead (Receive-Job gives the replication; Stop-Job " +
+        "stops the copy as Ctrl+C does).")]
     [HelpExample("Start-HvrInitialReplication -StateDir D:\\hvr\\sql01 -HvrHost $hypervisor", "Copies sql01's disks.")]
+    [HelpExample("Get-ChildItem D:\\hvr -Directory | Start-HvrInitialReplication -AsJob | Wait-Job | Receive-Job",
+        "Copies every VM's disks, each in a job of its own.")]
     public sealed class StartHvrInitialReplicationCommand : VMChangeCmdlet
     {
+        private const string Action = "Start initial replication";
+
+        [Parameter]
+        [ParameterHelp(CmdletJob.AsJobHelp)]
+        public SwitchParameter AsJob { get; set; }
+
         protected override void ProcessRecord()
         {
-            ChangeEachVM("Start initial replication", false, (session, dir) =>
+            if (AsJob)
+            {
+                ForEachVM(dir => { if (ShouldProcess(dir, Action)) WriteJobFor(dir); });
+                return;
+            }
+            ChangeEachVM(Action, false, (session, dir) =>
                 Wait(session.StartReplicateInitially(), session, "Initial replication (" + dir + ")"));
         }
     }

@@ -5,6 +5,7 @@
 // and rotate their logs); without it the default host suits disks nothing writes while they
 // are protected.
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -49,6 +50,18 @@ namespace Hvr.Cmdlets
                 }
                 WriteObject(changed);
             });
+        }
+
+        // -AsJob: this command for one VM, as a job (CmdletJob) whose cmdlet gets the parameters
+        // given here, -StateDir resolved, already confirmed; the job is the output.
+        protected void WriteJobFor(string stateDir)
+        {
+            var parameters = new Hashtable();
+            foreach (KeyValuePair<string, object> given in MyInvocation.BoundParameters)
+                if (given.Key != "AsJob" && given.Key != "Confirm" && given.Key != "WhatIf")
+                    parameters[given.Key] = given.Value;
+            parameters["StateDir"] = ResolvePath(stateDir);
+            WriteObject(CmdletJob.Start(this, MyInvocation.MyCommand.Name, parameters));
         }
 
         protected static object ToDate(object unixSeconds)
