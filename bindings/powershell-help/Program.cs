@@ -68,7 +68,7 @@ internal static class Program
         var examples = HelpAttributes(cmdlet, "HelpExampleAttribute").ToList();
         if (examples.Count == 0) throw new InvalidDataException(name + " has no [HelpExample]");
 
-        var parameters = cmdlet.GetProperties()
+        var parameters = cmdlet.GetProperties().Concat(DynamicParameters(cmdlet))
             .Select(p => (Property: p, Declarations: p.GetCustomAttributes<ParameterAttribute>().ToList()))
             .Where(p => p.Declarations.Count > 0)
             .ToList();
@@ -100,6 +100,15 @@ internal static class Program
                 new XElement(Maml + "title", $"-------------------------- Example {i + 1} --------------------------"),
                 new XElement(Dev + "code", Text(e, "Code")),
                 new XElement(Dev + "remarks", new XElement(Maml + "para", Text(e, "Remarks")))))));
+    }
+
+    // The parameters a cmdlet declares in the object its GetDynamicParameters returns (the
+    // module's shared parameter holders, Cmdlets/StoreConnection.cs), documented as its own.
+    private static IEnumerable<PropertyInfo> DynamicParameters(Type cmdlet)
+    {
+        if (cmdlet.IsAbstract || !typeof(IDynamicParameters).IsAssignableFrom(cmdlet)) return [];
+        object? holder = ((IDynamicParameters)Activator.CreateInstance(cmdlet)!).GetDynamicParameters();
+        return holder == null ? [] : holder.GetType().GetProperties();
     }
 
     private static XElement Parameter(string cmdlet, PropertyInfo property, ParameterAttribute declaration)

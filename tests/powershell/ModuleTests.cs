@@ -108,6 +108,30 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
         Assert.Empty(withoutView.Select(o => (string)o.BaseObject));
     }
 
+    // The store-connection parameters are declared once (Cmdlets/StoreConnection.cs): each
+    // cmdlet that takes them binds them and Get-Help describes them alike.
+    [Fact]
+    public void Shared_store_parameters_bind_and_are_described_alike()
+    {
+        PSObject options = ps.Run("New-HvrStoreOption -SkipCertificateCheck -Proxy '' -MaxInFlight 3 " +
+                                  "-WorkHoursBytesPerSecond 5MB -WorkDays Saturday").Output.Single();
+        Assert.False(Get<bool>(options, "VerifyCertificate"));
+        Assert.Equal("", Get<string>(options, "Proxy"));
+        Assert.Equal(3, Get<int>(options, "MaxInFlight"));
+        PSObject bandwidth = PSObject.AsPSObject(options.Properties["Bandwidth"].Value);
+        Assert.Equal(5UL * 1024 * 1024, Get<ulong>(bandwidth, "WorkBytesPerSecond"));
+        Assert.Equal(540, Get<int>(bandwidth, "WorkStartMinute"));
+        Assert.Equal(new[] { DayOfWeek.Saturday }, Get<DayOfWeek[]>(bandwidth, "WorkDays"));
+
+        string Described(string cmdlet, string parameter) => ps.Run(
+            "((Get-Help $args[0] -Parameter $args[1]).description.Text -join ' ').Trim()", cmdlet, parameter).Output.Single().ToString();
+        foreach (string parameter in new[] { "MaxInFlight", "WorkHoursBytesPerSecond", "WorkDays" })
+            foreach (string cmdlet in new[] { "Enable-HvrReplication", "Set-HvrReplication" })
+                Assert.Equal(Described("New-HvrStoreOption", parameter), Described(cmdlet, parameter));
+        foreach (string parameter in new[] { "SkipCertificateCheck", "CaFile", "Proxy" })
+            Assert.Equal(Described("New-HvrStoreOption", parameter), Described("Enable-HvrReplication", parameter));
+    }
+
     // What changes something takes -WhatIf and -Confirm (New-HvrStoreOption only builds an
     // object), deletions and failovers confirm by default, the replication cmdlets take
     // -StateDir from the pipeline by property name, and those that run a session's operation

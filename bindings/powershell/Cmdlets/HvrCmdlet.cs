@@ -175,6 +175,8 @@ namespace Hvr.Cmdlets
         // Whether a parameter was given on the command line or from the pipeline.
         protected bool IsBound(string parameter) { return MyInvocation.BoundParameters.ContainsKey(parameter); }
 
+        protected bool AnyBound(string[] parameters) { return Array.Exists(parameters, IsBound); }
+
         // An object shown like the module's script cmdlets show theirs: a type name that
         // views and Get-Member know, and properties in the order given.
         internal static PSObject NewObject(string typeName, params object[] namesAndValues)

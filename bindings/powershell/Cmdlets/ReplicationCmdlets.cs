@@ -60,18 +60,6 @@ namespace Hvr.Cmdlets
         public string[] ReplicaDiskName { get; set; }
 
         [Parameter]
-        [ParameterHelp(StoreConnection.SkipCertificateCheckHelp)]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.CaFileHelp)]
-        public string CaFile { get; set; }
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.ProxyHelp)]
-        public string Proxy { get; set; }
-
-        [Parameter]
         [ParameterHelp("A file holding the customer-provided AES-256 key the store encrypts pages with.")]
         public string EncryptionKeyFile { get; set; }
 
@@ -86,6 +74,8 @@ namespace Hvr.Cmdlets
         [Parameter]
         [ParameterHelp(HostHelp)]
         public Host HvrHost { get; set; }
+
+        protected override ThroughputParameters NewThroughputParameters() { return new StoreConnectionParameters(); }
 
         protected override void ProcessRecord() { foreach (string path in Path) disks.Add(ResolvePath(path)); }
 
@@ -124,9 +114,11 @@ namespace Hvr.Cmdlets
             }
             ApplySettings(protection);
             if (IsBound("RpoThresholdSec")) protection.SetRpoThreshold(TimeSpan.FromSeconds(RpoThresholdSec));
-            if (SkipCertificateCheck || !string.IsNullOrEmpty(CaFile))
-                protection.SetTls(!SkipCertificateCheck, string.IsNullOrEmpty(CaFile) ? null : ResolvePath(CaFile));
-            if (IsBound("Proxy")) protection.SetProxy(Proxy ?? "");
+            var connection = (StoreConnectionParameters)Throughput;
+            if (connection.SkipCertificateCheck || !string.IsNullOrEmpty(connection.CaFile))
+                protection.SetTls(!connection.SkipCertificateCheck,
+                                  string.IsNullOrEmpty(connection.CaFile) ? null : ResolvePath(connection.CaFile));
+            if (IsBound("Proxy")) protection.SetProxy(connection.Proxy ?? "");
             if (!string.IsNullOrEmpty(EncryptionKeyFile)) protection.SetEncryptionKeyFile(ResolvePath(EncryptionKeyFile));
             if (IsBound("ChunkSizeBytes")) protection.SetChunkSize(ChunkSizeBytes);
             if (FailoverSetting != null)

@@ -1,21 +1,22 @@
 // The settings of a replication that Enable-HvrReplication gives and Set-HvrReplication
 // changes (docs/session.md, "Changing, suspending, removing"): declared once, applied alike to
-// a Protection or a SettingsChange. Only what is given is applied; a bandwidth schedule and a
-// resync window are each given whole, a parameter of one left out taking its default.
+// a Protection or a SettingsChange (the throughput ones are shared, StoreConnection.cs). Only
+// what is given is applied; a bandwidth schedule and a resync window are each given whole, a
+// parameter of one left out taking its default.
 using System;
 using System.Management.Automation;
 
 namespace Hvr.Cmdlets
 {
-    public abstract class SettingsCmdlet : SessionCmdlet
+    public abstract class SettingsCmdlet : SessionCmdlet, IDynamicParameters
     {
         // The parameter set of the settings, apart from the sets a cmdlet has besides.
-        internal const string SettingsSet = "Settings";
+        internal const string SettingsSet = ThroughputParameters.SettingsSet;
 
-        private static readonly string[] BandwidthParameters =
-            { "WorkHoursBytesPerSecond", "NonWorkHoursBytesPerSecond", "WorkStartMinute", "WorkEndMinute", "WorkDays" };
         private static readonly string[] ResyncWindowParameters =
             { "AutoResynchronizeEnabled", "OfficeHoursStartMinute", "OfficeHoursEndMinute", "OfficeDays" };
+
+        private ThroughputParameters throughput;
 
         [Parameter(ParameterSetName = SettingsSet)]
         [ParameterHelp("How often a cycle runs, in seconds: 30, 300 (the default when protection is enabled) or 900.")]
@@ -29,33 +30,6 @@ namespace Hvr.Cmdlets
         [Alias("VSSSnapshotFrequencyHour")]
         [ParameterHelp("How often, in hours, a recovery point is application-consistent.")]
         public int AppConsistentFrequencyHours { get; set; }
-
-        [Parameter(ParameterSetName = SettingsSet)]
-        [ParameterHelp(StoreConnection.MaxInFlightHelp)]
-        public int MaxInFlight { get; set; }
-
-        [Parameter(ParameterSetName = SettingsSet)]
-        [ParameterHelp(StoreConnection.WorkHoursHelp)]
-        public ulong WorkHoursBytesPerSecond { get; set; }
-
-        [Parameter(ParameterSetName = SettingsSet)]
-        [ParameterHelp(StoreConnection.NonWorkHoursHelp)]
-        public ulong NonWorkHoursBytesPerSecond { get; set; }
-
-        [Parameter(ParameterSetName = SettingsSet)]
-        [ParameterHelp(StoreConnection.WorkStartHelp)]
-        public int WorkStartMinute { get { return workStart; } set { workStart = value; } }
-        private int workStart = StoreConnection.DefaultWorkStartMinute;
-
-        [Parameter(ParameterSetName = SettingsSet)]
-        [ParameterHelp(StoreConnection.WorkEndHelp)]
-        public int WorkEndMinute { get { return workEnd; } set { workEnd = value; } }
-        private int workEnd = StoreConnection.DefaultWorkEndMinute;
-
-        [Parameter(ParameterSetName = SettingsSet)]
-        [ParameterHelp(StoreConnection.WorkDaysHelp)]
-        public DayOfWeek[] WorkDays { get { return workDays; } set { workDays = value; } }
-        private DayOfWeek[] workDays = Weekdays;
 
         [Parameter(ParameterSetName = SettingsSet)]
         [ParameterHelp("Whether a VM marked for resync is resynchronized automatically outside office hours (default $true).")]
@@ -77,12 +51,23 @@ namespace Hvr.Cmdlets
         public DayOfWeek[] OfficeDays { get { return officeDays; } set { officeDays = value; } }
         private DayOfWeek[] officeDays = Weekdays;
 
+        // The throughput parameters (StoreConnection.cs), bound by PowerShell into this object.
+        public object GetDynamicParameters() { return Throughput; }
+
+        protected ThroughputParameters Throughput
+        {
+            get { return throughput ?? (throughput = NewThroughputParameters()); }
+        }
+
+        // The holder of the shared parameters this cmdlet takes.
+        protected virtual ThroughputParameters NewThroughputParameters() { return new ThroughputParameters(); }
+
         // Whether any setting was given.
         protected bool AnySettingGiven()
         {
             return IsBound("ReplicationFrequencySec") || IsBound("RecoveryHistoryHours") ||
-                   IsBound("AppConsistentFrequencyHours") || IsBound("MaxInFlight") || AnyBound(BandwidthParameters) ||
-                   AnyBound(ResyncWindowParameters);
+                   IsBound("AppConsistentFrequencyHours") || IsBound("MaxInFlight") ||
+                   AnyBound(ThroughputParameters.BandwidthParameterNames) || AnyBound(ResyncWindowParameters);
         }
 
         // Applies the settings given; the library checks each value.
@@ -91,14 +76,10 @@ namespace Hvr.Cmdlets
             if (IsBound("ReplicationFrequencySec")) settings.SetInterval(ReplicationFrequencySec);
             if (IsBound("RecoveryHistoryHours")) settings.SetRecoveryHistory(RecoveryHistoryHours);
             if (IsBound("AppConsistentFrequencyHours")) settings.SetAppConsistentFrequency(AppConsistentFrequencyHours);
-            if (IsBound("MaxInFlight")) settings.SetMaxInFlight(MaxInFlight);
-            if (AnyBound(BandwidthParameters))
-                settings.SetBandwidth(StoreConnection.Bandwidth(WorkHoursBytesPerSecond, NonWorkHoursBytesPerSecond,
-                                                                WorkStartMinute, WorkEndMinute, WorkDays));
+            if (IsBound("MaxInFlight")) settings.SetMaxInFlight(Throughput.MaxInFlight);
+            if (AnyBound(ThroughputParameters.BandwidthParameterNames)) settings.SetBandwidth(Throughput.Bandwidth());
             if (AnyBound(ResyncWindowParameters))
                 settings.SetResyncWindow(AutoResynchronizeEnabled, OfficeHoursStartMinute, OfficeHoursEndMinute, OfficeDays);
         }
-
-        private bool AnyBound(string[] parameters) { return Array.Exists(parameters, IsBound); }
     }
 }

@@ -67,11 +67,9 @@ namespace Hvr.Cmdlets
     [HelpExample("$options = New-HvrStoreOption -MaxInFlight 16 -WorkHoursBytesPerSecond 10MB -NonWorkHoursBytesPerSecond 0\n" +
                  "Send-HvrDisk -Path disk0.vhdx -Target $store -StoreOption $options",
         "Sends with 16 requests at once, at most 10 MB/s from 09:00 to 17:00 on weekdays and without limit otherwise.")]
-    public sealed class NewHvrStoreOptionCommand : HvrCmdlet
+    public sealed class NewHvrStoreOptionCommand : HvrCmdlet, IDynamicParameters
     {
-        [Parameter]
-        [ParameterHelp(StoreConnection.MaxInFlightHelp)]
-        public int MaxInFlight { get; set; }
+        private readonly StoreConnectionParameters connection = new StoreConnectionParameters();
 
         [Parameter]
         [ParameterHelp("The connection timeout, in seconds (default 30).")]
@@ -82,55 +80,21 @@ namespace Hvr.Cmdlets
         public int IoTimeoutSec { get; set; }
 
         [Parameter]
-        [ParameterHelp(StoreConnection.SkipCertificateCheckHelp)]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.CaFileHelp)]
-        public string CaFile { get; set; }
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.ProxyHelp)]
-        public string Proxy { get; set; }
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.WorkHoursHelp)]
-        public ulong WorkHoursBytesPerSecond { get; set; }
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.NonWorkHoursHelp)]
-        public ulong NonWorkHoursBytesPerSecond { get; set; }
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.WorkStartHelp)]
-        public int WorkStartMinute { get { return workStart; } set { workStart = value; } }
-        private int workStart = StoreConnection.DefaultWorkStartMinute;
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.WorkEndHelp)]
-        public int WorkEndMinute { get { return workEnd; } set { workEnd = value; } }
-        private int workEnd = StoreConnection.DefaultWorkEndMinute;
-
-        [Parameter]
-        [ParameterHelp(StoreConnection.WorkDaysHelp)]
-        public DayOfWeek[] WorkDays { get { return workDays; } set { workDays = value; } }
-        private DayOfWeek[] workDays = Weekdays;
-
-        [Parameter]
         [ParameterHelp("A customer-provided AES-256 key (32 bytes) the store encrypts the pages with; https only.")]
         public byte[] EncryptionKey { get; set; }
 
+        // Requests in flight, the bandwidth schedule, TLS and the proxy (StoreConnection.cs).
+        public object GetDynamicParameters() { return connection; }
+
         protected override void ProcessRecord()
         {
-            var options = new StoreOptions { VerifyCertificate = !SkipCertificateCheck };
-            if (IsBound("MaxInFlight")) options.MaxInFlight = MaxInFlight;
+            var options = new StoreOptions { VerifyCertificate = !connection.SkipCertificateCheck };
+            if (IsBound("MaxInFlight")) options.MaxInFlight = connection.MaxInFlight;
             if (IsBound("ConnectTimeoutSec")) options.ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSec);
             if (IsBound("IoTimeoutSec")) options.IoTimeout = TimeSpan.FromSeconds(IoTimeoutSec);
-            if (!string.IsNullOrEmpty(CaFile)) options.CaFile = ResolvePath(CaFile);
-            if (IsBound("Proxy")) options.Proxy = Proxy ?? "";
-            if (IsBound("WorkHoursBytesPerSecond") || IsBound("NonWorkHoursBytesPerSecond"))
-                options.Bandwidth = StoreConnection.Bandwidth(WorkHoursBytesPerSecond, NonWorkHoursBytesPerSecond,
-                                                           WorkStartMinute, WorkEndMinute, WorkDays);
+            if (!string.IsNullOrEmpty(connection.CaFile)) options.CaFile = ResolvePath(connection.CaFile);
+            if (IsBound("Proxy")) options.Proxy = connection.Proxy ?? "";
+            if (AnyBound(ThroughputParameters.BandwidthParameterNames)) options.Bandwidth = connection.Bandwidth();
             if (EncryptionKey != null && EncryptionKey.Length > 0) options.EncryptionKey = EncryptionKey;
             WriteObject(options);
         }
