@@ -18,9 +18,6 @@ public sealed class JobTests : IClassFixture<PowerShellSession>
 
     private string JobState(PSObject job) => ps.Run("[string]$args[0].JobStateInfo.State", job).Output.Single().ToString();
 
-    private string State(string stateDir) =>
-        Get<string>(ps.Run("Get-HvrReplication -StateDir $args[0]", stateDir).Output.Single(), "State");
-
     [Fact]
     public void Stop_job_cancels_initial_replication_and_jobs_give_the_cmdlets_output()
     {
@@ -44,7 +41,7 @@ public sealed class JobTests : IClassFixture<PowerShellSession>
         ps.Run("$args[0] | Stop-Job", job);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(12), "Stop-Job stopped the copy before its end, after " + clock.Elapsed);
         Assert.Equal("Stopped", JobState(job));
-        Assert.Equal("InitialReplication", State(stateDir));
+        Assert.Equal("InitialReplication", ps.ReplicationState(stateDir));
 
         // The limit lifted, a job resumes the copy; Receive-Job gives the replication.
         ps.Run("Set-HvrReplication -StateDir $args[0] -WorkHoursBytesPerSecond 0 -NonWorkHoursBytesPerSecond 0", stateDir);

@@ -83,6 +83,10 @@ public sealed class PowerShellSession : IDisposable
         };
     }
 
+    // The replication state of a VM, as Get-HvrReplication shows it.
+    public string ReplicationState(string stateDir) =>
+        Properties.Get<string>(Run("Get-HvrReplication -StateDir $args[0]", stateDir).Output.Single(), "State");
+
     // A path in the scratch folder, its parent folders created.
     public string Path(string relative)
     {

@@ -17,9 +17,6 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
     public ReplicationTests(PowerShellSession ps) { this.ps = ps; }
 
 
-    private string State(string stateDir) =>
-        Get<string>(ps.Run("Get-HvrReplication -StateDir $args[0]", stateDir).Output.Single(), "State");
-
     [Fact]
     public void Protects_replicates_fails_over_and_back_and_reverses()
     {
@@ -34,7 +31,7 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
         Assert.False(Directory.Exists(stateDir), "-WhatIf protects nothing");
         ps.Run("Get-Item $args[0] | Enable-HvrReplication -VMName vm1 -Target $args[1] -StateDir $args[2] " +
                "-ReplicationFrequencySec 30 -RecoveryHistoryHours 2", disk, store, stateDir);
-        Assert.Equal("Enabled", State(stateDir));
+        Assert.Equal("Enabled", ps.ReplicationState(stateDir));
 
         // Write-Progress shows the session's job as the library reports it, then completes.
         ScriptResult initial = ps.Run("Get-ChildItem -Path $args[0] -Directory | Start-HvrInitialReplication", vms);
@@ -82,7 +79,7 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
         ps.Run("Resume-HvrReplication -StateDir $args[0] -Resynchronize -Reason 'checked by hand'", stateDir);
         Assert.Contains(ps.Run("Get-HvrJob -StateDir $args[0]", stateDir).Output, j => Get<string>(j, "Type") == "resynchronization");
         ps.Run("Resume-HvrReplication -StateDir $args[0]", stateDir);
-        Assert.Equal("Replicating", State(stateDir));
+        Assert.Equal("Replicating", ps.ReplicationState(stateDir));
         // A directory that is not a VM's, piped before this one: reported, and this one shown.
         ScriptResult both = ps.Run("$args | Get-HvrReplication", Path.GetDirectoryName(ps.Path("notavm/x"))!, stateDir);
         Assert.Equal("Replicating", Get<string>(both.Output.Single(), "State"));
@@ -96,10 +93,10 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
         Views.AssertTableView(ps, test);
         Views.AssertTableView(ps, PSObject.AsPSObject(Get<object[]>(test, "Disks").Single()));
         ps.Run("Stop-HvrTestFailover -StateDir $args[0]", stateDir);
-        Assert.Equal("Replicating", State(stateDir));
+        Assert.Equal("Replicating", ps.ReplicationState(stateDir));
 
         ps.Run("Start-HvrFailover -StateDir $args[0] -WhatIf", stateDir);
-        Assert.Equal("Replicating", State(stateDir));
+        Assert.Equal("Replicating", ps.ReplicationState(stateDir));
         // A failover asks first (ConfirmImpact High), with or without -Confirm; this host
         // cannot answer, so nothing happens.
         foreach (string asking in new[] { "Start-HvrFailover -StateDir $args[0]", "Start-HvrFailover -StateDir $args[0] -Confirm" })
@@ -107,16 +104,16 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
             ps.TryRun(asking, out RuntimeException? refused, stateDir);
             Assert.NotNull(refused);
             Assert.Contains("request confirmation", refused!.Message);
-            Assert.Equal("Replicating", State(stateDir));
+            Assert.Equal("Replicating", ps.ReplicationState(stateDir));
         }
         PSObject failover = ps.Run("Start-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir).Output.Single();
         Assert.False(Get<bool>(failover, "Test"));
         // A failover is committed only as one: -Failback is refused, and nothing goes.
         AssertRefusedCommit("Complete-HvrFailover -StateDir $args[0] -Failback -Confirm:$false", stateDir, "without -Failback");
-        Assert.Equal("FailedOver", State(stateDir));
+        Assert.Equal("FailedOver", ps.ReplicationState(stateDir));
         Assert.NotEmpty(ps.Run("Get-HvrRecoveryPoint -StateDir $args[0]", stateDir).Output);
         ps.Run("Complete-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir);
-        Assert.Equal("FailoverCommitted", State(stateDir));
+        Assert.Equal("FailoverCommitted", ps.ReplicationState(stateDir));
         Assert.Empty(ps.Run("Get-HvrRecoveryPoint -StateDir $args[0]", stateDir).Output);
 
         // Failback to the original disk, synchronised first, then completed and committed.
@@ -128,13 +125,13 @@ public sealed class ReplicationTests : IClassFixture<PowerShellSession>
         // A failback is committed only with -Failback.
         AssertRefusedCommit("Complete-HvrFailover -StateDir $args[0] -Confirm:$false", stateDir, "-Failback commits the failback");
         ps.Run("Set-HvrReplication -StateDir $args[0] -Reverse -WhatIf", stateDir);
-        Assert.Equal("FailedBack", State(stateDir));
+        Assert.Equal("FailedBack", ps.ReplicationState(stateDir));
         ps.Run("Set-HvrReplication -StateDir $args[0] -Reverse", stateDir);
-        Assert.Equal("Replicating", State(stateDir));
+        Assert.Equal("Replicating", ps.ReplicationState(stateDir));
         ps.Run("Complete-HvrFailover -StateDir $args[0] -Failback -Confirm:$false", stateDir);
         Assert.Contains(ps.Run("Get-HvrJob -StateDir $args[0] -Type commit_failback", stateDir).Output,
                         j => Get<string>(j, "State") == "succeeded");
-        Assert.Equal("Replicating", State(stateDir));
+        Assert.Equal("Replicating", ps.ReplicationState(stateDir));
     }
 
     // The wrong commit: an Hvr.invalid_replica_state error naming the VM and the right call.
