@@ -15,8 +15,7 @@
 //   - Growing structs: struct_size is set to Marshal.SizeOf before the call.
 //   - Callbacks: delegates the wrappers keep alive for as long as native code holds them.
 //
-// C# 5 throughout, so Windows PowerShell 5.1's Add-Type compiles it as well as PowerShell 7
-// and Mono's mcs.
+// C# 5 throughout (the LangVersion of HvReplication.csproj).
 using System;
 using System.Runtime.InteropServices;
 

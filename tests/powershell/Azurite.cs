@@ -9,7 +9,7 @@ namespace HvReplication.Tests;
 public sealed class Azurite : IDisposable
 {
     // The development account's key is public (Azurite's documentation).
-    private const string AccountKey =
+    public const string AccountKey =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly Process process;
@@ -26,6 +26,8 @@ public sealed class Azurite : IDisposable
         foreach (string a in new[] { "--blobHost", "127.0.0.1", "--blobPort", "0", "--location", workspace,
                                      "--disableTelemetry", "--silent" })
             start.ArgumentList.Add(a);
+        // Node must not inherit a sanitizer runtime preloaded into the test process (asan preset).
+        start.Environment.Remove("LD_PRELOAD");
         process = Process.Start(start)!;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();

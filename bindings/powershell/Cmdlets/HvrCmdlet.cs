@@ -4,8 +4,7 @@
 // pipeline are non-terminating (the pipeline goes on, as Hyper-V's cmdlets do), and long
 // calls show Write-Progress and stop when the pipeline is stopped (Ctrl+C).
 //
-// This folder references System.Management.Automation, which the Mono tests of
-// tests/bindings do not compile against: they compile only the C# layer beside it.
+// This folder references System.Management.Automation; the C# layer beside it does not.
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;

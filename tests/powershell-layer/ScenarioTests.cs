@@ -9,14 +9,17 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Hvr;
+using HvReplication.Tests;
+using Xunit;
 
-namespace HvrBindingsTest
+namespace HvReplication.Layer.Tests
 {
-    internal static class ScenarioTests
+    public sealed class ScenarioTests : LayerTest
     {
         private const ulong MiB = 1UL << 20;
 
-        public static void StatusNamesAndClasses()
+        [Fact]
+        public void StatusNamesAndClasses()
         {
             foreach (Status status in Enum.GetValues(typeof(Status)))
                 Check.True(Errors.NameOf(status) != "unknown", "hvr_status_name knows " + status);
@@ -28,7 +31,8 @@ namespace HvrBindingsTest
             Check.Equal(ErrorClass.NonRecoverable, Errors.ClassOf((Status)1000), "a code from a newer library");
         }
 
-        public static void RetryPolicySchedule()
+        [Fact]
+        public void RetryPolicy()
         {
             using (RetryPolicy policy = new RetryPolicy())
             {
@@ -64,7 +68,8 @@ namespace HvrBindingsTest
             Check.Throws<ArgumentException>(delegate { new RetryPolicy(new[] { TimeSpan.FromMilliseconds(1500) }, TimeSpan.FromMinutes(1)); });
         }
 
-        public static void Disks()
+        [Fact]
+        public void DisksCreateWriteReadConvertMerge()
         {
             using (TempDir dir = new TempDir())
             {
@@ -135,7 +140,8 @@ namespace HvrBindingsTest
             }
         }
 
-        public static void DiskErrors()
+        [Fact]
+        public void DiskErrorsCarryTheNativeMessage()
         {
             using (TempDir dir = new TempDir())
             {
@@ -158,7 +164,8 @@ namespace HvrBindingsTest
             }
         }
 
-        public static void ManifestsAndDiffs()
+        [Fact]
+        public void ManifestsAndDiffs()
         {
             const uint Chunk = 64 * 1024;
             using (TempDir dir = new TempDir())
@@ -248,7 +255,8 @@ namespace HvrBindingsTest
             }
         }
 
-        public static void ReplicaLogs()
+        [Fact]
+        public void ReplicaLogsTrackedReadAndApplied()
         {
             const ulong Size = MiB;
             Guid dataWriteGuid = new Guid("b9be5c57-f8be-5503-98bb-6c44faf9ac87");
@@ -341,7 +349,8 @@ namespace HvrBindingsTest
             }
         }
 
-        public static void LocalStore()
+        [Fact]
+        public void LocalStoreUploadDownloadPoints()
         {
             using (TempDir dir = new TempDir())
             {
@@ -408,7 +417,8 @@ namespace HvrBindingsTest
             }
         }
 
-        public static void StorePieces()
+        [Fact]
+        public void StoreDisksPieceByPiece()
         {
             using (TempDir dir = new TempDir())
             using (Store store = Store.Open(dir.File("store")))
@@ -483,7 +493,8 @@ namespace HvrBindingsTest
         }
 
         // The log callback: an https store without certificate checks warns at open.
-        public static void LogCallback()
+        [Fact]
+        public void LogCallback()
         {
             List<string> lines = new List<string>();
             StoreOptions options = new StoreOptions
@@ -491,18 +502,19 @@ namespace HvrBindingsTest
                 VerifyCertificate = false,
                 Log = delegate(LogLevel level, string message) { lock (lines) lines.Add(level + " " + message); },
             };
-            using (Store.Open("DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=" + AzuriteTests.Key +
+            using (Store.Open("DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=" + Azurite.AccountKey +
                               ";BlobEndpoint=https://127.0.0.1:9/devstoreaccount1;Container=replicas", options))
             {
                 Check.Equal(1, lines.Count, "one line");
                 Check.True(lines[0].StartsWith("Warning ") && lines[0].Contains("not authenticated"), lines[0]);
-                Check.True(!lines[0].Contains(AzuriteTests.Key), "no key in the log");
+                Check.True(!lines[0].Contains(Azurite.AccountKey), "no key in the log");
             }
         }
 
         // Callbacks run while the collector runs on another thread: the delegates native
         // code holds must stay alive (a collected one crashes the process or throws).
-        public static void CallbacksSurviveCollection()
+        [Fact]
+        public async Task CallbacksSurviveGarbageCollection()
         {
             using (TempDir dir = new TempDir())
             {
@@ -536,9 +548,10 @@ namespace HvrBindingsTest
                     GC.WaitForPendingFinalizers();
                     ++collections;
                 }
-                Check.Equal(512UL, build.Result.ChunkCount, "chunks");
+                // Both are done: the awaits only take their results.
+                Check.Equal(512UL, (await build).ChunkCount, "chunks");
                 Check.True(Interlocked.Read(ref progressCalls) >= 16, "progress calls: " + progressCalls);
-                Check.Equal(1UL, diff.Result, "one data run against zeros");
+                Check.Equal(1UL, await diff, "one data run against zeros");
                 Check.Equal(1L, Interlocked.Read(ref runs), "run callback");
                 Check.True(collections > 10, "collections during the calls: " + collections);
             }
@@ -551,7 +564,8 @@ namespace HvrBindingsTest
 
         // An exception thrown by managed code inside a callback never unwinds through the
         // library: the call stops and the caller gets that exception back.
-        public static void CallbackExceptions()
+        [Fact]
+        public void CallbackExceptionsReachTheCaller()
         {
             using (TempDir dir = new TempDir())
             {
@@ -582,7 +596,8 @@ namespace HvrBindingsTest
             }
         }
 
-        public static void Cancellation()
+        [Fact]
+        public void Cancellation()
         {
             using (TempDir dir = new TempDir())
             {
@@ -612,7 +627,8 @@ namespace HvrBindingsTest
 
         // Long calls as operations: progress seen from the starting thread, Cancel stopping
         // a call in flight, failures rethrown as HvrException.
-        public static void Operations()
+        [Fact]
+        public void OperationsReportProgressAndStop()
         {
             using (TempDir dir = new TempDir())
             {
@@ -690,7 +706,8 @@ namespace HvrBindingsTest
         // replication, two cycles of guest writes, verification, status and documents,
         // callbacks that throw, a test failover, a scheduler, a recovery plan, a failover and
         // its commit, failback to a folder (read back with System.IO), its commit, reverse.
-        public static void Replication()
+        [Fact]
+        public void ReplicationSessionProtectCycleFailoverFailback()
         {
             const ulong Size = 16 * MiB;
             using (TempDir dir = new TempDir())
@@ -967,7 +984,8 @@ namespace HvrBindingsTest
 
         // The defaults the module relies on: a private engine, the default host (disks
         // nothing writes), handles disposed in any order.
-        public static void ReplicationDefaults()
+        [Fact]
+        public void ReplicationDefaultsAndLifetimes()
         {
             using (TempDir dir = new TempDir())
             {

@@ -9,12 +9,14 @@ using System.Linq;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Hvr;
+using Xunit;
 
-namespace HvrBindingsTest
+namespace HvReplication.Layer.Tests
 {
-    internal static class DeclarationTests
+    public sealed class DeclarationTests : LayerTest
     {
-        public static void LibraryLoaded(Options o)
+        [Fact]
+        public void LibraryLocatedAndLoaded()
         {
             Check.Equal(o.Library, HvrLibrary.LoadedPath, "the library HVR_LIBRARY names");
             Check.Equal(o.Version, HvrLibrary.Version, "hvr_version");
@@ -48,7 +50,8 @@ namespace HvrBindingsTest
 
         // Every symbol libhvr exports has a [DllImport] and binds; every [DllImport] names an
         // exported symbol.
-        public static void EveryFunctionDeclared(Options o)
+        [Fact]
+        public void EveryExportedFunctionDeclared()
         {
             HashSet<string> exported = new HashSet<string>(
                 File.ReadAllLines(o.Symbols).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("#")));
@@ -64,7 +67,8 @@ namespace HvrBindingsTest
 
         // Each prototype's return and parameter types, as clang prints them, against the
         // managed declaration.
-        public static void PrototypesMatch(Options o)
+        [Fact]
+        public void PrototypesMatchTheHeader()
         {
             Dictionary<string, MethodInfo> declared = Imports();
             Record record = Record.Read(o.Record);
@@ -92,7 +96,8 @@ namespace HvrBindingsTest
             Check.True(checkedFunctions == declared.Count, "every import was checked against a prototype");
         }
 
-        public static void StructLayoutsMatch(Options o)
+        [Fact]
+        public void StructLayoutsMatchTheCompiler()
         {
             Layouts layouts = Layouts.Read(o.Layouts);
             foreach (KeyValuePair<string, long> size in layouts.StructSizes)
@@ -116,7 +121,8 @@ namespace HvrBindingsTest
             }
         }
 
-        public static void EnumsMatch(Options o)
+        [Fact]
+        public void EnumsMatchTheHeader()
         {
             Layouts layouts = Layouts.Read(o.Layouts);
             Dictionary<string, Type> managed = new Dictionary<string, Type>();
@@ -147,7 +153,8 @@ namespace HvrBindingsTest
             Check.Equal(layouts.EnumValues.Count, managed.Count, "every managed mirror has its C enum");
         }
 
-        public static void HandlesMatch(Options o)
+        [Fact]
+        public void AHandleClassForEveryHandleType()
         {
             Record record = Record.Read(o.Record);
             Dictionary<string, Type> handles = HandleTypes();

@@ -1,5 +1,5 @@
 // The script module (bindings/powershell/HvReplication.psm1 and .psd1) checked against the
-// C# layer it calls. Mono has no PowerShell, so the module is read, not run:
+// C# layer it calls, read as text (the PowerShell 7 tests run it):
 // every type, static member, constructor, method (with its number of arguments) and
 // property it names must exist in the compiled layer, every JSON field it or a compiled
 // cmdlet (Cmdlets/*.cs, which the PowerShell 7 tests run) reads must be one the library writes, the manifest must export exactly the documented cmdlets with approved
@@ -13,10 +13,11 @@ using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
 using Hvr;
+using Xunit;
 
-namespace HvrBindingsTest
+namespace HvReplication.Layer.Tests
 {
-    internal static class ModuleTests
+    public sealed class ModuleTests : LayerTest
     {
         // Get-Verb's list.
         private static readonly HashSet<string> ApprovedVerbs = new HashSet<string>(new[]
@@ -67,7 +68,8 @@ namespace HvrBindingsTest
             return m;
         }
 
-        public static void ManifestAndSources(Options o)
+        [Fact]
+        public void ManifestAndSources()
         {
             Module m = Load(o);
             Check.Equal("HvReplication.psm1", ManifestValue(m.Manifest, "RootModule"), "RootModule");
@@ -85,7 +87,8 @@ namespace HvrBindingsTest
         // tests, which check their parameters, -WhatIf, -StateDir from the pipeline and help):
         // the manifest exports them as cmdlets, with approved verbs and the Hvr noun prefix,
         // and the .psm1 defines no function.
-        public static void ExportedCmdlets(Options o)
+        [Fact]
+        public void ExportedCmdlets()
         {
             Module m = Load(o);
             Check.Equal("", string.Join(",", Quoted(ManifestList(m.Manifest, "FunctionsToExport"))),
@@ -101,7 +104,8 @@ namespace HvrBindingsTest
             }
         }
 
-        public static void MembersExist(Options o)
+        [Fact]
+        public void MembersExistInTheLayer()
         {
             Module m = Load(o);
             Assembly layer = typeof(HvrNative).Assembly;
@@ -170,7 +174,8 @@ namespace HvrBindingsTest
         // library writes: a local store's listings for a disk with a recovery point, and the
         // documents of a session protecting a disk to a local store (status, jobs, recovery
         // points, verification, test failover and failover VMs, a failback report).
-        public static void JsonFieldsExist(Options o)
+        [Fact]
+        public void JsonFieldsExist()
         {
             Module m = Load(o);
             HashSet<string> used = new HashSet<string>(
