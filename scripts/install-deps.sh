@@ -27,7 +27,6 @@ test_packages=(
   clang libclang-rt-14-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libvhdi-utils rsync binutils
-  mono-mcs mono-runtime
   prometheus
 )
 

@@ -53,7 +53,7 @@ done
 
 # The PowerShell module needs the .NET SDK, which a fresh Debian 12 lacks (docs/powershell.md).
 if ! command -v dotnet >/dev/null 2>&1; then
-  summary+=("PowerShell 7 tests skipped: the .NET SDK (dotnet) is not installed, so the module is not built")
+  summary+=("PowerShell tests skipped: the .NET SDK (dotnet) is not installed, so the module and its C# layer are neither built nor tested")
 fi
 
 echo
