@@ -9,6 +9,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Management.Automation;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -34,20 +35,15 @@ namespace HvReplication.Layer.Tests
             "Unprotect", "Use"
         });
 
-        // Members of PowerShell's own types (PSCmdlet, ErrorRecord, PSObject, SessionState,
-        // CommandInfo), which Mono does not have to reflect on.
-        private static readonly HashSet<string> PowerShellMembers = new HashSet<string>(new[]
-        {
-            "ShouldProcess", "ThrowTerminatingError", "WriteError", "SessionState", "Path",
-            "GetUnresolvedProviderPathFromPSPath", "ParameterSetName", "PSObject", "TypeNames", "Exception",
-            "Parameters"
-        });
+        // The member PowerShell adds to every value ($x.PSObject), which no type declares.
+        private const string IntrinsicMember = "PSObject";
 
-        // .NET types whose members the module uses on values that are not the layer's.
+        // .NET and PowerShell types whose members the module uses on values that are not the layer's.
         private static readonly Type[] FrameworkTypes =
         {
             typeof(string), typeof(List<string>), typeof(Exception), typeof(TimeSpan), typeof(FileInfo),
-            typeof(Dictionary<string, object>)
+            typeof(Dictionary<string, object>), typeof(PSCmdlet), typeof(ErrorRecord), typeof(PSObject),
+            typeof(SessionState), typeof(PathIntrinsics), typeof(CommandInfo)
         };
 
         private sealed class Module
@@ -163,7 +159,7 @@ namespace HvReplication.Layer.Tests
                         problems.Add("." + member + " with " + args + " argument(s): no public method of the layer takes that");
                     continue;
                 }
-                if (!frameworkMembers.Contains(member) && !PowerShellMembers.Contains(member) && !ownProperties.Contains(member))
+                if (!frameworkMembers.Contains(member) && member != IntrinsicMember && !ownProperties.Contains(member))
                     problems.Add("." + member + ": no public member of the layer, .NET or PowerShell, nor a property of " +
                                  "the module's own objects, has that name");
             }
