@@ -3,7 +3,7 @@
 # (Hvr*.cs) and the cmdlets (Cmdlets/) that HvReplication.csproj compiles, with their help in
 # HvReplication.dll-Help.xml; loading it as a nested module makes its types and cmdlets known
 # before the .psm1 runs, which only binds the layer to libhvr. tests/powershell checks that
-# the module exports exactly the documented cmdlets with their help, tests/bindings that
+# the module exports exactly the documented cmdlets with their help, tests/powershell-layer that
 # ModuleVersion is the library's version.
 @{
     RootModule           = 'HvReplication.psm1'

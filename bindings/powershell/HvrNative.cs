@@ -1,6 +1,6 @@
 // HvrNative.cs: the P/Invoke declarations of the whole of hvr.h (capi/include/hvr.h), one
 // for one, with its enums, structs and callback types. Names are the header's, so each
-// line can be read against it; tests/bindings checks every prototype, struct layout and
+// line can be read against it; tests/powershell-layer checks every prototype, struct layout and
 // enum value against the compiler's view of the header. The managed wrappers (Hvr*.cs)
 // are what scripts call.
 //
