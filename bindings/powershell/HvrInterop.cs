@@ -527,8 +527,9 @@ namespace Hvr
     //   1. the file the HVR_LIBRARY environment variable names;
     //   2. the library file in the module's folder;
     //   3. the system's (hvr.dll on the PATH; libhvr.so.N through the loader's search).
-    // Mono maps the import with its dllmap, .NET Core 3+ with a DllImport resolver, .NET
-    // Framework on Windows by loading the file first (the import then finds it loaded).
+    // .NET Core 3+ (PowerShell 7) maps the import with a DllImport resolver, the .NET
+    // Framework (Windows PowerShell 5.1) by loading the file first (the import then finds it
+    // loaded). No other runtime hosts PowerShell.
     public static class HvrLibrary
     {
         public const int ExpectedAbiVersion = 0;
@@ -608,22 +609,17 @@ namespace Hvr
 
         private static void LoadLocked(string path)
         {
-            if (Type.GetType("Mono.Runtime") != null)
-            {
-                // Globally: every later P/Invoke of "hvr" goes to `path`.
-                mono_dllmap_insert(IntPtr.Zero, Utf8.Encode(HvrNative.Library), null, Utf8.Encode(path), null);
-            }
-            else if (!BindWithResolver(path))
+            if (!BindWithResolver(path))
             {
                 if (!IsWindows)
-                    throw new PlatformNotSupportedException("loading libhvr needs Mono or .NET Core 3 or later here");
+                    throw new PlatformNotSupportedException("loading libhvr needs .NET Core 3 or later here");
                 if (LoadLibraryW(path) == IntPtr.Zero) throw new Win32Exception(Marshal.GetLastWin32Error(), path);
             }
             loaded = path;
         }
 
         // .NET Core 3 and later: NativeLibrary, reached by reflection so that the same source
-        // compiles for the .NET Framework and Mono, which lack it.
+        // compiles for the .NET Framework, which lacks it.
         private static bool BindWithResolver(string path)
         {
             Type nativeLibrary = Type.GetType("System.Runtime.InteropServices.NativeLibrary");
@@ -649,9 +645,6 @@ namespace Hvr
                 return name == HvrNative.Library ? library : IntPtr.Zero;
             }
         }
-
-        [DllImport("__Internal", CallingConvention = CallingConvention.Cdecl)]
-        private static extern void mono_dllmap_insert(IntPtr assembly, byte[] dll, byte[] func, byte[] tdll, byte[] tfunc);
 
         [DllImport("kernel32", CharSet = CharSet.Unicode, SetLastError = true)]
         private static extern IntPtr LoadLibraryW(string path);
