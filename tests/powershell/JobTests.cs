@@ -1,7 +1,7 @@
-// -AsJob: Start-HvrInitialReplication and Start-HvrFailover as PowerShell jobs. Stop-Job stops
-// a copy (held at 4 MB/s by the VM's bandwidth limit, so that it is still running) through
-// the library's cancellation, a rerun resumes it, and Wait-Job and Receive-Job give what the
-// cmdlet gives without -AsJob.
+// -AsJob: Start-HvrInitialReplication, Start-HvrFailover and Resume-HvrReplication as PowerShell
+// jobs. Stop-Job stops a copy (held at 4 MB/s by the VM's bandwidth limit, so that it is still
+// running) through the library's cancellation, a rerun resumes it, and Wait-Job and Receive-Job
+// give what the cmdlet gives without -AsJob.
 using System.Diagnostics;
 using System.Management.Automation;
 using Xunit;
@@ -59,6 +59,13 @@ public sealed class JobTests : IClassFixture<PowerShellSession>
         ps.Run("Stop-HvrTestFailover -StateDir $args[0]", stateDir);
         ps.Run("Start-HvrFailover -StateDir $args[0] -Test -AsJob -WhatIf", stateDir);
         Assert.Equal(3, ps.Run("Get-Job").Output.Count);
+
+        // A resync as a job gives the replication, back to Replicating.
+        ScriptResult resync = ps.Run("Resume-HvrReplication -StateDir $args[0] -Resynchronize -AsJob | Wait-Job | Receive-Job",
+                                     stateDir);
+        Assert.Empty(resync.Errors);
+        Assert.Equal("Replicating", Get<string>(resync.Output.Single(), "State"));
+        Assert.Equal("Completed", JobState(ps.Run("Get-Job | Select-Object -Last 1").Output.Single()));
         ps.Run("Get-Job | Remove-Job");
     }
 }

@@ -1,4 +1,5 @@
-// -AsJob, where Hyper-V's cmdlets offer it (Start-VMInitialReplication, Start-VMFailover): the
+// -AsJob, where Hyper-V's cmdlets offer it (Start-VMInitialReplication, Start-VMFailover,
+// Resume-VMReplication): the
 // command runs as a PowerShell job that Get-Job, Wait-Job, Receive-Job and Stop-Job know. The
 // job runs the same cmdlet, without -AsJob and already confirmed, in a runspace of its own
 // on the job's thread, with the module imported from the same folder; that cmdlet's output,

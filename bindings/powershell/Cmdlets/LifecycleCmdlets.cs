@@ -92,18 +92,21 @@ namespace Hvr.Cmdlets
     }
 
     [Cmdlet(VerbsLifecycle.Resume, "HvrReplication", SupportsShouldProcess = true, DefaultParameterSetName = ResumeSet)]
-    [OutputType(SessionCmdlet.ReplicationType)]
+    [OutputType(SessionCmdlet.ReplicationType, "System.Management.Automation.Job")]
     [CmdletHelp("Resumes replication, like Resume-VMReplication.",
         "Ends a suspension and clears a non-recoverable error once it is dealt with (a job): the logs that " +
         "accumulated ship at the next cycle, due at once, or the VM is resynchronized when they reached half a disk. " +
         "With -Resynchronize it resynchronizes the VM now instead (whatever the resync window; Ctrl+C stops it at a " +
         "safe point and a rerun resumes it). -Resynchronize -Deferred only marks the VM for resync: its resync " +
         "window, or the process that runs it, starts it (this works while another process runs the VM). " +
-        "-VerifyReplica makes the resync read the replicas instead of trusting what was recorded of them.")]
+        "-VerifyReplica makes the resync read the replicas instead of trusting what was recorded of them. -AsJob " +
+        "outputs a job per VM instead (Receive-Job gives the replication; Stop-Job stops a resync as Ctrl+C does).")]
     [HelpExample("Resume-HvrReplication -StateDir D:\\hvr\\sql01",
         "Resumes sql01 after a suspension, or clears its error once it is dealt with.")]
     [HelpExample("Resume-HvrReplication -StateDir D:\\hvr\\sql01 -Resynchronize -Deferred -Reason 'disk restored'",
         "Marks sql01 for resync in its resync window.")]
+    [HelpExample("Resume-HvrReplication -StateDir D:\\hvr\\sql01 -Resynchronize -AsJob | Wait-Job | Receive-Job",
+        "Resynchronizes sql01 in a background job.")]
     public sealed class ResumeHvrReplicationCommand : VMChangeCmdlet
     {
         private const string ResumeSet = "Resume";
@@ -125,10 +128,19 @@ namespace Hvr.Cmdlets
         [ParameterHelp("Reads the replicas rather than trusting what was recorded of them.")]
         public SwitchParameter VerifyReplica { get; set; }
 
+        [Parameter]
+        [ParameterHelp(CmdletJob.AsJobHelp)]
+        public SwitchParameter AsJob { get; set; }
+
         protected override void ProcessRecord()
         {
             string action = !Resynchronize ? "Resume replication"
                           : Deferred ? "Mark for resynchronization" : "Resynchronize";
+            if (AsJob)
+            {
+                StartJobForEachVM(action);
+                return;
+            }
             ChangeEachVM(action, Deferred, (session, dir) =>
             {
                 if (!Resynchronize) session.Resume();

@@ -149,7 +149,7 @@ namespace Hvr.Cmdlets
         {
             if (AsJob)
             {
-                ForEachVM(dir => { if (ShouldProcess(dir, Action)) WriteJobFor(dir); });
+                StartJobForEachVM(Action);
                 return;
             }
             ChangeEachVM(Action, false, (session, dir) =>

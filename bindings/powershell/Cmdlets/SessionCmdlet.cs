@@ -163,5 +163,11 @@ namespace Hvr.Cmdlets
         {
             ChangeEachVM(StateDir, HvrHost, action, readOnly, change);
         }
+
+        // -AsJob of a change: asks for each VM, then outputs a job per VM that makes the change.
+        protected void StartJobForEachVM(string action)
+        {
+            ForEachVM(dir => { if (ShouldProcess(dir, action)) WriteJobFor(dir); });
+        }
     }
 }
