@@ -330,8 +330,9 @@ Result<bool> GuestWorkload::VmRunning(const HostVm&) { return running(); }
 
 Status GuestWorkload::StopTracking(const HostVm& vm) {
   std::lock_guard lock(mu_);
+  // No disk named (hvr-guest ctl stop-tracking): all of them.
   const auto named = [&](const Disk& disk) {
-    return std::any_of(vm.disks.begin(), vm.disks.end(), [&](const std::string& path) {
+    return vm.disks.empty() || std::any_of(vm.disks.begin(), vm.disks.end(), [&](const std::string& path) {
       std::error_code ec;
       return std::filesystem::equivalent(path, disk.base, ec);
     });

@@ -99,6 +99,10 @@ TEST_P(DisksTest, ARemovedDiskIsNoLongerReplicatedAndItsReplicaStays) {
   session_ = Reopen();
   ASSERT_TRUE(session_);
   ExpectOnlyTheFirstDiskReplicated(*session_);
+
+  // The reference host asked with no disk named (hvr-guest ctl stop-tracking) stops all.
+  ASSERT_OK(guest_->StopTracking(HostVm{}));
+  EXPECT_FALSE(guest_->tracking());
 }
 
 TEST_P(DisksTest, ARemovedDisksReplicaIsDeletedWhenAskedAndTheLastDiskStays) {
