@@ -221,6 +221,12 @@ namespace Hvr
         protected override bool ReleaseHandle() { HvrNative.hvr_settings_change_destroy(handle); return true; }
     }
 
+    [NativeHandle("hvr_remove_disk_options")]
+    public sealed class RemoveDiskOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_remove_disk_options_destroy(handle); return true; }
+    }
+
     [NativeHandle("hvr_unprotect_options")]
     public sealed class UnprotectOptionsHandle : HvrHandle
     {

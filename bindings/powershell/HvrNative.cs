@@ -169,6 +169,7 @@ namespace Hvr
         Suspend = 15,
         Resume = 16,
         RemoveProtection = 17,
+        RemoveDisk = 18,
     }
 
     [NativeEnum("hvr_event_id", "HVR_EVENT_")]
@@ -1191,6 +1192,20 @@ namespace Hvr
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_set_settings(SessionHandle session, SettingsChangeHandle change);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_remove_disk_options_create(out RemoveDiskOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_remove_disk_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_remove_disk_options_set_delete_replica(RemoveDiskOptionsHandle options,
+            int delete_replica);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_remove_disk(SessionHandle session, byte[] disk,
+            RemoveDiskOptionsHandle options);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_suspend(SessionHandle session);

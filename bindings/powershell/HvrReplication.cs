@@ -1310,6 +1310,24 @@ namespace Hvr
             Run("hvr_session_set_settings", null, delegate { return HvrNative.hvr_session_set_settings(Handle, change.Handle); });
         }
 
+        // Stops replicating one disk (a job; its replica's name or its path): the host stops
+        // tracking it, its logs are deleted, the recovery points no longer name it, and its
+        // replica stays unless deleteReplica. The last disk: HvrException(InvalidArgument).
+        public void RemoveDisk(string disk, bool deleteReplica)
+        {
+            if (disk == null) throw new ArgumentNullException("disk");
+            RemoveDiskOptionsHandle options;
+            Errors.Check(HvrNative.hvr_remove_disk_options_create(out options), "hvr_remove_disk_options_create");
+            using (options)
+            {
+                Errors.Check(HvrNative.hvr_remove_disk_options_set_delete_replica(options, deleteReplica ? 1 : 0),
+                             "hvr_remove_disk_options_set_delete_replica");
+                byte[] name = Utf8.Encode(disk);
+                Run("hvr_session_remove_disk", null,
+                    delegate { return HvrNative.hvr_session_remove_disk(Handle, name, options); });
+            }
+        }
+
         // Suspends replication (a job): the host's logs accumulate and nothing is sent until Resume.
         public void Suspend()
         {

@@ -1061,6 +1061,8 @@ HVR_API hvr_status hvr_host_set_shutdown_azure_vm(hvr_host *host, hvr_host_azure
 HVR_API hvr_status hvr_host_set_delete_azure_vm(hvr_host *host, hvr_host_azure_fn fn);
 HVR_API hvr_status hvr_host_set_plan_action(hvr_host *host, hvr_host_plan_action_fn fn);
 HVR_API hvr_status hvr_host_set_vm_running(hvr_host *host, hvr_host_running_fn fn);
+/* Stop tracking: the trackers of the disks vm->disks names stop and close their logs (all
+ * the VM's when protection is removed; one when hvr_session_remove_disk removes it). */
 HVR_API hvr_status hvr_host_set_stop_tracking(hvr_host *host, hvr_host_vm_fn fn);
 
 /* Receives a job as JSON whenever it starts, changes step, makes progress (at most every
@@ -1191,6 +1193,19 @@ HVR_API hvr_status hvr_settings_change_set_max_in_flight(hvr_settings_change *ch
  * join, a new target proven first (a wrong key changes nothing, HVR_AUTH_FAILED); a
  * proven credential clears a critical authorisation error. From the next operation on. */
 HVR_API hvr_status hvr_session_set_settings(hvr_session *session, const hvr_settings_change *change);
+/* How a disk leaves protection. */
+typedef struct hvr_remove_disk_options hvr_remove_disk_options;
+HVR_API hvr_status hvr_remove_disk_options_create(hvr_remove_disk_options **out);
+HVR_API void hvr_remove_disk_options_destroy(hvr_remove_disk_options *options);
+/* delete != 0: also delete the disk's replica with its recovery points (default 0: it
+ * stays in the target, its lease released). */
+HVR_API hvr_status hvr_remove_disk_options_set_delete_replica(hvr_remove_disk_options *options, int delete_replica);
+/* Stops replicating one disk (a job; `disk` is its replica's name or its path): the host
+ * stops tracking it, its tracking logs are deleted, the recovery points no longer name it,
+ * and its replica is kept or deleted as `options` say (NULL: kept). HVR_INVALID_ARGUMENT
+ * for the VM's last disk (unprotect instead). Run again after a crash, it finishes. */
+HVR_API hvr_status hvr_session_remove_disk(hvr_session *session, const char *disk,
+                                           const hvr_remove_disk_options *options);
 /* Suspends replication (a job): the host's logs accumulate, nothing is sent, run_due and
  * the scheduler skip the VM until hvr_session_resume. */
 HVR_API hvr_status hvr_session_suspend(hvr_session *session);
@@ -1258,6 +1273,7 @@ typedef enum hvr_job_type {
   HVR_JOB_SUSPEND = 15,
   HVR_JOB_RESUME = 16,
   HVR_JOB_REMOVE_PROTECTION = 17,
+  HVR_JOB_REMOVE_DISK = 18,
   HVR_JOB_TYPE_MAX_ENUM_ = 0x7fffffff
 } hvr_job_type;
 

@@ -1,12 +1,16 @@
 // The life of a protection through the C ABI: changing its settings (hvr::SettingsChange
-// behind a handle, each setter checked by its Validate), suspending, resuming. Removing
-// it is in session.cc, beside the session options it takes.
+// behind a handle, each setter checked by its Validate), removing a disk, suspending,
+// resuming. Removing protection is in session.cc, beside the session options it takes.
 #include "capi_internal.hpp"
 #include "replication_handles.hpp"
 #include "store_values.hpp"
 
 struct hvr_settings_change {
   hvr::SettingsChange change;
+};
+
+struct hvr_remove_disk_options {
+  hvr::RemoveDiskOptions options;
 };
 
 namespace {
@@ -124,5 +128,31 @@ hvr_status hvr_session_resume(hvr_session* session) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     return Done(session->session->Resume());
+  });
+}
+
+hvr_status hvr_remove_disk_options_create(hvr_remove_disk_options** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    *out = new hvr_remove_disk_options;
+    return HVR_OK;
+  });
+}
+
+void hvr_remove_disk_options_destroy(hvr_remove_disk_options* options) { delete options; }
+
+hvr_status hvr_remove_disk_options_set_delete_replica(hvr_remove_disk_options* options, int delete_replica) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->options.delete_replica = delete_replica != 0;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_remove_disk(hvr_session* session, const char* disk, const hvr_remove_disk_options* options) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(disk, __func__, "disk"));
+    return Done(session->session->RemoveDisk(disk, options ? options->options : hvr::RemoveDiskOptions{}));
   });
 }

@@ -79,7 +79,12 @@ std::string ControlServer::Handle(const std::string& text) {
   const auto* q = object->if_contains("quiesce");
   const bool quiesce = q && q->is_bool() && q->get_bool();
   json::object response{{"ok", true}};
-  const HostVm vm;
+  HostVm vm;
+  if (const auto* disks = object->if_contains("disks"); disks && disks->is_array()) {
+    for (const json::value& d : disks->get_array()) {
+      if (d.is_string()) vm.disks.emplace_back(d.get_string());
+    }
+  }
   if (action == "checkpoint") {
     auto frozen = guest_.CreateCheckpoint(vm);
     if (!frozen.ok()) return Failure(frozen.error());
@@ -121,7 +126,8 @@ std::string ControlServer::Handle(const std::string& text) {
   return json::serialize(response) + "\n";
 }
 
-Result<json::object> ControlClient::Call(const std::string& action, bool quiesce, uint64_t count) const {
+Result<json::object> ControlClient::Call(const std::string& action, bool quiesce, uint64_t count,
+                                         const std::vector<std::string>& disks) const {
   // The host is not there (yet): worth retrying.
   const auto endpoint = LocalEndpoint(path_);
   if (!endpoint.ok()) {
@@ -133,7 +139,11 @@ Result<json::object> ControlClient::Call(const std::string& action, bool quiesce
   socket.connect(*endpoint, ec);
   if (ec) return Error(Code::kNetwork, "the VM's host at " + path_ + " does not answer: " + ec.message());
   const std::string request =
-      json::serialize(json::object{{"action", action}, {"quiesce", quiesce}, {"count", count}}) + "\n";
+      json::serialize(json::object{{"action", action},
+                                   {"quiesce", quiesce},
+                                   {"count", count},
+                                   {"disks", json::array(disks.begin(), disks.end())}}) +
+      "\n";
   std::string line;
   asio::write(socket, asio::buffer(request), ec);
   if (!ec) asio::read_until(socket, asio::dynamic_buffer(line), '\n', ec);
@@ -194,8 +204,8 @@ Status ControlClient::StartVm(const HostVm&) {
   return Ok();
 }
 
-Status ControlClient::StopTracking(const HostVm&) {
-  HVR_ASSIGN_OR_RETURN(const json::object answer, Call("stop-tracking"));
+Status ControlClient::StopTracking(const HostVm& vm) {
+  HVR_ASSIGN_OR_RETURN(const json::object answer, Call("stop-tracking", false, 0, vm.disks));
   return Ok();
 }
 

@@ -66,7 +66,9 @@ class ControlClient final : public HostActions {
 
   // Sends one request; the response's fields, or its error. `count` is for "write":
   // blocks the guest writes (tracked) before it answers.
-  Result<boost::json::object> Call(const std::string& action, bool quiesce = false, uint64_t count = 0) const;
+  // `disks`: the VM's disks the action is about (stop-tracking).
+  Result<boost::json::object> Call(const std::string& action, bool quiesce = false, uint64_t count = 0,
+                                   const std::vector<std::string>& disks = {}) const;
 
  private:
   std::string path_;

@@ -328,10 +328,17 @@ Status GuestWorkload::StartVm(const HostVm&) {
 
 Result<bool> GuestWorkload::VmRunning(const HostVm&) { return running(); }
 
-Status GuestWorkload::StopTracking(const HostVm&) {
+Status GuestWorkload::StopTracking(const HostVm& vm) {
   std::lock_guard lock(mu_);
+  // No disk named (hvr-guest ctl stop-tracking): all of them.
+  const auto named = [&](const Disk& disk) {
+    return vm.disks.empty() || std::any_of(vm.disks.begin(), vm.disks.end(), [&](const std::string& path) {
+      std::error_code ec;
+      return std::filesystem::equivalent(path, disk.base, ec);
+    });
+  };
   for (Disk& disk : disks_) {
-    if (!disk.tracker) continue;
+    if (!disk.tracker || !named(disk)) continue;
     HVR_RETURN_IF_ERROR(disk.writer->Flush());
     HVR_RETURN_IF_ERROR(disk.tracker->Close());
     disk.tracker.reset();

@@ -81,8 +81,9 @@ class GuestWorkload final : public HostActions {
   // Running from Start (or StartVm) until ShutdownVm: while it runs, the disks are open
   // for writing, whether writes happen to be going on or not.
   Result<bool> VmRunning(const HostVm& vm) override;
-  // Closes the trackers' logs; the guest goes on writing, untracked, until it is
-  // started again (StartVm tracks anew).
+  // Closes the trackers' logs of the disks `vm` names (every disk when it names none);
+  // the guest goes on writing them, untracked, until it is started again (StartVm
+  // tracks anew).
   Status StopTracking(const HostVm& vm) override;
   bool tracking() const;
 

@@ -2,6 +2,8 @@
 // failover (docs/session.md "Changing, suspending, removing").
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "arguments.hpp"
 #include "command.hpp"
@@ -25,6 +27,8 @@ struct SetArgs {
   std::optional<bool> resync_automatic;
   std::optional<hvr::WorkHours> office_hours;
   std::optional<int> in_flight;
+  std::vector<std::string> remove_disks;
+  bool delete_replica = false;
 
   // The change, the settings it leaves alone taken from `current` where a setting is
   // given in parts (the bandwidth schedule, the resync window).
@@ -109,13 +113,29 @@ Runner Set(CLI::App& app) {
   AddCount(app, "--in-flight", a->in_flight, "requests in flight, 4 MiB each at most, 1 to " +
                                                  std::to_string(hvr::kMaxInFlight))
       ->check(ChangeCheck([](hvr::SettingsChange& c, const std::string& text) { c.max_in_flight = std::stoi(text); }));
+  AddRepeated(app, "--remove-disk", a->remove_disks,
+              "stop replicating this disk (its replica's name or its path; given once per disk): its tracking "
+              "logs are deleted, its replica kept unless --delete-replica",
+              "NAME");
+  app.add_flag("--delete-replica", a->delete_replica,
+               "with --remove-disk: also delete the removed disks' replicas with their recovery points");
   return [a] {
     return WithSession(a->state_dir, false, false, [&](hvr::Session& session) {
       const hvr::SettingsChange change = a->Change(session.settings());
-      if (change.empty()) return UsageError("set: give at least one setting to change (hvrepl set --help)");
-      if (hvr::Status s = session.ChangeSettings(change); !s.ok()) return ReportError(s.error());
+      if (change.empty() && a->remove_disks.empty()) {
+        return UsageError("set: give at least one setting to change (hvrepl set --help)");
+      }
+      if (a->delete_replica && a->remove_disks.empty()) return UsageError("set: --delete-replica goes with --remove-disk");
+      if (!change.empty()) {
+        if (hvr::Status s = session.ChangeSettings(change); !s.ok()) return ReportError(s.error());
+        std::cout << session.status().vm_name << ": settings changed (" << session.jobs().back().summary << ")\n";
+      }
+      for (const std::string& disk : a->remove_disks) {
+        if (hvr::Status s = session.RemoveDisk(disk, {a->delete_replica}); !s.ok()) return ReportError(s.error());
+        std::cout << session.status().vm_name << ": " << session.jobs().back().summary << "\n";
+      }
       const hvr::ProtectionSettings now = session.settings();
-      std::cout << now.vm_name << ": settings changed (" << session.jobs().back().summary << ")\n"
+      std::cout << "  disks       " << now.disks.size() << " replicated\n"
                 << "  target      " << session.status().target << "\n"
                 << "  interval    " << hvr::IntervalName(now.interval) << "\n"
                 << "  keep        " << now.recovery_history.count() << " h of recovery points, app-consistent "
@@ -182,13 +202,17 @@ Runner Unprotect(CLI::App& app) {
 std::vector<Command> LifecycleCommands() {
   return {
       {.words = {"set"},
-       .summary = "change a protection's settings: credential, interval, retention, bandwidth, resync window",
+       .summary = "change a protection's settings: credential, interval, retention, bandwidth, resync window, disks",
        .description = "Changes the settings of a protected VM, as Hyper-V's Set-VMReplication does; only the "
                       "options given change. A new target carries a new credential (a rotated account key, a new "
                       "SAS) for the same account and container: it is used to reach the target and find every "
                       "replica disk before it is saved, so a wrong one is refused and nothing changes, and a VM "
                       "that was Critical because its credential was refused is attempted again. The settings "
-                      "apply from the next operation. Run it while no other process replicates the VM.",
+                      "apply from the next operation. --remove-disk stops replicating a disk: the host stops "
+                      "tracking it, its logs are deleted, the recovery points no longer name it, and its replica "
+                      "stays in the target (with --delete-replica it is deleted with its recovery points); the "
+                      "last disk cannot be removed (unprotect instead). Interrupted, run it again to finish. "
+                      "Run it while no other process replicates the VM.",
        .examples = {{"--state-dir /var/lib/hvr/sql01 --target 'DefaultEndpointsProtocol=https;AccountName=acct;"
                      "AccountKey=bmV3IGtleQ==;Container=replicas'",
                      "after rotating the account key"},
@@ -196,7 +220,9 @@ std::vector<Command> LifecycleCommands() {
                     {"--state-dir /var/lib/hvr/sql01 --work-bandwidth 5M --bandwidth 50M --work-hours "
                      "08:00-18:00@mon-fri",
                      "5 MiB/s in office hours, 50 MiB/s outside"},
-                    {"--state-dir /var/lib/hvr/sql01 --resync automatic --office-hours 07:00-19:00@mon-sat", ""}},
+                    {"--state-dir /var/lib/hvr/sql01 --resync automatic --office-hours 07:00-19:00@mon-sat", ""},
+                    {"--state-dir /var/lib/hvr/sql01 --remove-disk sql01-disk1 --delete-replica",
+                     "the second disk is no longer replicated; its replica is deleted"}},
        .declare = Set},
       {.words = {"suspend"},
        .summary = "suspend replication: logs accumulate, nothing is sent until resume",

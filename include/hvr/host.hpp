@@ -85,8 +85,9 @@ class HostActions {
   // to the VM's own disks asks before it writes them and refuses while the VM runs.
   // Default: false (disks nothing writes).
   virtual Result<bool> VmRunning(const HostVm& vm);
-  // Protection is being removed: the VM's change trackers stop and close their logs
-  // (hvr deletes them afterwards). Default: nothing (no tracker runs).
+  // The trackers of the disks `vm.disks` names stop and close their logs (hvr deletes
+  // them afterwards): every disk when protection is removed, one when a disk is removed
+  // from protection (the others go on being tracked). Default: nothing (no tracker runs).
   virtual Status StopTracking(const HostVm& vm);
   // Creates the VM in Azure from failed-over disks (hvr never calls the compute API).
   // Default: nothing; the disks stay for the operator.

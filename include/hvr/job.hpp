@@ -31,6 +31,7 @@ enum class JobType : int {
   kSuspend = 15,
   kResume = 16,
   kRemoveProtection = 17,
+  kRemoveDisk = 18,
 };
 
 enum class JobState : int {

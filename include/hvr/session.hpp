@@ -211,6 +211,13 @@ struct UnprotectOptions {
   bool delete_replicas = false;
 };
 
+// How a disk leaves protection.
+struct RemoveDiskOptions {
+  // Also delete the disk's replica with its recovery points; otherwise it stays in the
+  // target, its lease released.
+  bool delete_replica = false;
+};
+
 // A recovery point compared with the source disks.
 struct DiskVerification {
   std::string source;
@@ -286,6 +293,14 @@ class Session {
   // nothing. A critical authorisation error is cleared by a proven credential. The
   // settings take effect from the next operation. Not while a failover is in progress.
   Status ChangeSettings(const SettingsChange& change);
+  // Stops replicating one disk of the VM (a job; `disk` is its replica's name or its
+  // path): its lease is released, the host stops tracking it (StopTracking with that disk
+  // alone), its tracking logs are deleted, with `delete_replica` its replica and recovery
+  // points too, and the VM's recovery points no longer name it. The last disk cannot be
+  // removed (Unprotect removes protection), nor one during a copy from a checkpoint or
+  // a failover. A removal a crash cut short is finished by the next RemoveDisk, whatever
+  // disk it names.
+  Status RemoveDisk(const std::string& disk, const RemoveDiskOptions& options = {});
   // Suspends replication (a job; Suspend-VMReplication): the host's logs accumulate and
   // nothing is sent; RunDue and NextDue skip the VM, and initial replication, cycles and
   // resyncs refuse to run, until Resume. Suspending a suspended VM changes nothing.

@@ -24,6 +24,7 @@ const char* JobTypeName(JobType type) {
     case JobType::kSuspend: return "suspend";
     case JobType::kResume: return "resume";
     case JobType::kRemoveProtection: return "remove_protection";
+    case JobType::kRemoveDisk: return "remove_disk";
   }
   return "unknown";
 }

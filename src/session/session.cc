@@ -93,7 +93,10 @@ SessionState Session::Impl::Snapshot() const {
   // A read-only session watches another process's journal: it reads it afresh. A file
   // caught being replaced or damaged leaves the last state read.
   if (dir.read_only()) {
-    if (auto fresh = dir.LoadState(); fresh.ok()) state = std::move(*fresh);
+    if (auto fresh = dir.LoadState(); fresh.ok()) {
+      LeaveOutRemovedDisk(*fresh);
+      state = std::move(*fresh);
+    }
   }
   return state;
 }
@@ -555,6 +558,7 @@ Result<std::unique_ptr<Session::Impl>> Session::Impl::Load(Engine& engine, State
                                                  "' did not finish; run protect again (its settings replace those it began with)");
   }
   HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir.LoadJobs());
+  if (state.ok()) LeaveOutRemovedDisk(settings, *state);
   auto impl = std::make_unique<Impl>(engine, std::move(dir), std::move(settings), std::move(options),
                                      state.ok() ? std::move(*state) : SessionState{}, std::move(jobs));
   HVR_ASSIGN_OR_RETURN(impl->store, StoreFor(engine, impl->settings, impl->options));

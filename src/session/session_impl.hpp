@@ -31,10 +31,32 @@ inline Status UnlessNotFound(Status status) {
   return status;
 }
 
+// States in which replication runs by itself: those that can be suspended, and whose
+// disks can change.
+inline bool ReplicatesByItself(ReplicationState state) {
+  switch (state) {
+    case ReplicationState::kEnabled:
+    case ReplicationState::kInitialReplication:
+    case ReplicationState::kReplicating:
+    case ReplicationState::kResyncRequired:
+    case ReplicationState::kResynchronizing:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // What replication asks of a SAS: read (verify, failover), add and create (disks,
 // recovery points), write (pages, metadata, leases), delete (pruned points, removed
 // disks) and list (disks, points).
 inline constexpr std::string_view kReplicationPermissions = "racwdl";
+
+// A disk removal a crash cut short (SessionState::disk_removal) leaves the disk in the
+// settings, the state, or both: this takes it out of whichever holds it, and out of the
+// recovery points, so that the two describe the same disks in the same order.
+void LeaveOutRemovedDisk(ProtectionSettings& settings, SessionState& state);
+// The state alone (a read-only session reading the journal afresh).
+void LeaveOutRemovedDisk(SessionState& state);
 
 // The engine's store for the target of `settings`, with the options they ask for.
 Result<std::shared_ptr<ReplicaStore>> StoreFor(Engine& engine, const ProtectionSettings& settings,
@@ -185,6 +207,12 @@ struct Session::Impl {
   Result<CycleReport> Cycle(RunningJob& job, const CancelToken* cancel);
 
   std::string NextJobId();
+
+  // --- disks while protected (disk_removal.cc) ---
+  // The removal state.disk_removal journals, from wherever a crash left it: the disk
+  // leaves the settings, the state and the points, then its lease, its tracking, its logs
+  // and (when asked) its replica go, and last the record. Returns what was done.
+  Result<std::string> FinishDiskRemoval(RunningJob& job);
 
   // --- failover and failback (session_failover.cc, session_failback.cc) ---
   Result<FailoverVm> FailoverTo(RunningJob& job, const FailoverOptions& options);

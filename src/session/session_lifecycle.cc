@@ -16,20 +16,6 @@ namespace {
 
 using boost::asio::use_future;
 
-// States in which replication runs by itself, and so can be suspended.
-bool Replicates(ReplicationState state) {
-  switch (state) {
-    case ReplicationState::kEnabled:
-    case ReplicationState::kInitialReplication:
-    case ReplicationState::kReplicating:
-    case ReplicationState::kResyncRequired:
-    case ReplicationState::kResynchronizing:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // The names of the settings `change` gives, for the job's summary (never a value: the
 // target holds a secret).
 std::string ChangedNames(const SettingsChange& change) {
@@ -116,7 +102,7 @@ Status Session::Suspend() {
   Impl& s = *impl_;
   return s.RunJob(JobType::kSuspend, false, [&](RunningJob& job) -> Status {
     const SessionState state = s.Snapshot();
-    if (state.removing || !Replicates(state.state)) {
+    if (state.removing || !ReplicatesByItself(state.state)) {
       return Error(Code::kInvalidReplicaState,
                    "VM '" + s.settings.vm_name + "': only replication can be suspended (it is " +
                        (state.removing ? std::string("being removed") : ReplicationStateName(state.state)) + ")");

@@ -71,7 +71,7 @@ Result<VmRecoveryPoint> PointFromJson(const json::value& v, const std::string& w
 // A job's type as jobs and live progress record it: its number, one of JobType's.
 JobType JobTypeField(JsonFields& f) {
   const int64_t type = f.I64("type_number");
-  if (type < 0 || type > static_cast<int>(JobType::kRemoveProtection)) f.Fail("type_number", "unknown job type");
+  if (type < 0 || type > static_cast<int>(JobType::kRemoveDisk)) f.Fail("type_number", "unknown job type");
   return static_cast<JobType>(type);
 }
 
@@ -339,6 +339,10 @@ json::object ToJson(const SessionState& s) {
   o["suspended_since"] = Optional(s.suspended_since);
   o["removing"] = s.removing;
   o["removing_replicas"] = s.removing_replicas;
+  if (s.disk_removal) {
+    o["disk_removal"] = json::object{{"disk", DiskSpecToJson(s.disk_removal->disk)},
+                                     {"delete_replica", s.disk_removal->delete_replica}};
+  }
   return o;
 }
 
@@ -429,6 +433,15 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   if (f.Has("suspended_since")) s.suspended_since = f.OptionalTime("suspended_since");
   s.removing = f.Has("removing") && f.Bool("removing");
   s.removing_replicas = f.Has("removing_replicas") && f.Bool("removing_replicas");
+  if (const auto* removal = f.OptionalObject("disk_removal")) {
+    JsonFields r(*removal, where + ": disk_removal");
+    DiskRemoval pending;
+    pending.delete_replica = r.Bool("delete_replica");
+    const auto& disk = r.Object("disk");
+    if (r.error()) return *r.error();
+    HVR_ASSIGN_OR_RETURN(pending.disk, DiskSpecFromJson(disk, where + ": disk_removal.disk"));
+    s.disk_removal = std::move(pending);
+  }
   if (const auto* critical = f.OptionalObject("critical")) {
     Error e(Code::kOk, {});
     HVR_RETURN_IF_ERROR(DecodeError(*critical, where + ": critical", &e));
@@ -438,14 +451,21 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   return s;
 }
 
+json::object DiskSpecToJson(const DiskSpec& d) {
+  return json::object{
+      {"path", d.path}, {"log_folder", d.log_folder}, {"log_name", d.log_name}, {"replica_name", d.replica_name}};
+}
+
+Result<DiskSpec> DiskSpecFromJson(const json::object& o, const std::string& where) {
+  JsonFields d(o, where);
+  DiskSpec disk{d.String("path"), d.String("log_folder"), d.String("log_name"), d.String("replica_name")};
+  if (d.error()) return *d.error();
+  return disk;
+}
+
 json::object ToJson(const ProtectionSettings& s) {
   json::array disks;
-  for (const auto& d : s.disks) {
-    disks.push_back(json::object{{"path", d.path},
-                                 {"log_folder", d.log_folder},
-                                 {"log_name", d.log_name},
-                                 {"replica_name", d.replica_name}});
-  }
+  for (const auto& d : s.disks) disks.push_back(DiskSpecToJson(d));
   json::object failover_vm;
   for (const auto& [k, v] : s.failover_vm) failover_vm[k] = v;
   json::object o{{"vm_name", s.vm_name},
@@ -478,9 +498,7 @@ Result<ProtectionSettings> SettingsFromJson(const json::object& o, const std::st
   s.vm_name = f.String("vm_name");
   for (const auto& v : f.Array("disks")) {
     if (!v.is_object()) return Error(Code::kCorruptData, where + ": a disk is not an object");
-    JsonFields d(v.get_object(), where + ": disks");
-    DiskSpec disk{d.String("path"), d.String("log_folder"), d.String("log_name"), d.String("replica_name")};
-    if (d.error()) return *d.error();
+    HVR_ASSIGN_OR_RETURN(DiskSpec disk, DiskSpecFromJson(v.get_object(), where + ": disks"));
     s.disks.push_back(std::move(disk));
   }
   s.target = f.String("target");

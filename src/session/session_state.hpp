@@ -79,6 +79,15 @@ struct FailbackState {
   bool vm_started = false;
 };
 
+// A disk being taken out of protection (Session::RemoveDisk), recorded before any of it
+// happens: until it is cleared, opening the session leaves the disk out of the settings
+// and the state whichever of the two a crash left holding it, and RemoveDisk run again
+// finishes what is left (the lease, the tracking, the logs, the replica).
+struct DiskRemoval {
+  DiskSpec disk;
+  bool delete_replica = false;
+};
+
 struct SessionState {
   static constexpr int kVersion = 1;
 
@@ -134,6 +143,7 @@ struct SessionState {
   // `removing_replicas`): nothing replicates any more, and Unprotect run again finishes.
   bool removing = false;
   bool removing_replicas = false;
+  std::optional<DiskRemoval> disk_removal;
   bool failover_committed = false;  // the failover's recovery points were deleted
   bool failback_committed = false;  // the failed-over disks were deleted
 };
@@ -141,6 +151,8 @@ struct SessionState {
 boost::json::object ToJson(const SessionState& state);
 Result<SessionState> SessionStateFromJson(const boost::json::object& json, const std::string& where);
 
+boost::json::object DiskSpecToJson(const DiskSpec& disk);
+Result<DiskSpec> DiskSpecFromJson(const boost::json::object& json, const std::string& where);
 boost::json::object ToJson(const ProtectionSettings& settings);
 Result<ProtectionSettings> SettingsFromJson(const boost::json::object& json, const std::string& where);
 

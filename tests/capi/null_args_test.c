@@ -660,6 +660,10 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_settings_change_set_max_in_flight(NULL, 8), "change");
   EXPECT_NULL(hvr_session_set_settings(NULL, NULL), "session");
   EXPECT_NULL(hvr_session_set_settings(session, NULL), "change");
+  EXPECT_NULL(hvr_remove_disk_options_create(NULL), "out");
+  EXPECT_NULL(hvr_remove_disk_options_set_delete_replica(NULL, 1), "options");
+  EXPECT_NULL(hvr_session_remove_disk(NULL, "disk0", NULL), "session");
+  EXPECT_NULL(hvr_session_remove_disk(session, NULL, NULL), "disk");
   EXPECT_NULL(hvr_session_suspend(NULL), "session");
   EXPECT_NULL(hvr_session_resume(NULL), "session");
   EXPECT_NULL(hvr_unprotect_options_create(NULL), "out");
@@ -782,6 +786,7 @@ static void test_no_required_pointer(void) {
   ACCEPTS_NULL(hvr_resync_options_destroy(NULL));
   ACCEPTS_NULL(hvr_settings_change_destroy(NULL));
   ACCEPTS_NULL(hvr_unprotect_options_destroy(NULL));
+  ACCEPTS_NULL(hvr_remove_disk_options_destroy(NULL));
   ACCEPTS_NULL(hvr_session_close(NULL));
   ACCEPTS_NULL(hvr_scheduler_destroy(NULL));
   ACCEPTS_NULL(hvr_plan_destroy(NULL));

@@ -344,6 +344,18 @@ int main(void) {
     CHECK_OK(hvr_session_next_due(session, &has, &when));
     CHECK(has == 1 && when - due_before == 900 - 30); /* the interval is 15 minutes now */
   }
+  /* A disk leaves protection by name or path, but never the last one (that is unprotect). */
+  {
+    hvr_remove_disk_options *remove = NULL;
+    CHECK_OK(hvr_remove_disk_options_create(&remove));
+    CHECK_OK(hvr_remove_disk_options_set_delete_replica(remove, 1));
+    CHECK(hvr_session_remove_disk(session, "no-such-disk", remove) == HVR_NOT_FOUND);
+    CHECK(strstr(hvr_last_error_message(), "has no disk 'no-such-disk'") != NULL);
+    CHECK(hvr_session_remove_disk(session, v.disk_path, remove) == HVR_INVALID_ARGUMENT);
+    CHECK(strstr(hvr_last_error_message(), "unprotect") != NULL);
+    CHECK(hvr_session_remove_disk(session, v.disk_path, NULL) == HVR_INVALID_ARGUMENT);
+    hvr_remove_disk_options_destroy(remove);
+  }
   /* Suspended, nothing is due and nothing runs; resumed, it is as it was. */
   CHECK_OK(hvr_session_suspend(session));
   s = status_of(session);

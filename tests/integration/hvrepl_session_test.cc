@@ -133,6 +133,13 @@ TEST_F(HvreplSessionTest, SetSuspendResumeAndUnprotectFromTheShell) {
   // Another folder is other storage: refused, nothing changes.
   const std::string moved = Expect(1, {"set", "--state-dir", State(), "--target", dir_.File("elsewhere")});
   EXPECT_NE(moved.find("other storage"), std::string::npos) << moved;
+  // A disk is removed by its name or path; never the last one, and never one it does not have.
+  const std::string last = Expect(1, {"set", "--state-dir", State(), "--remove-disk", "safe-vm-disk0"});
+  EXPECT_NE(last.find("last disk of VM 'safe-vm'"), std::string::npos) << last;
+  EXPECT_NE(last.find("unprotect"), std::string::npos) << last;
+  const std::string unknown = Expect(1, {"set", "--state-dir", State(), "--remove-disk", "disk9"});
+  EXPECT_NE(unknown.find("no disk 'disk9' (its disks: safe-vm-disk0)"), std::string::npos) << unknown;
+  Expect(2, {"set", "--state-dir", State(), "--delete-replica"});
 
   Expect(0, {"suspend", "--state-dir", State()});
   EXPECT_NE(Expect(0, {"status", "--state-dir", State()}).find("suspended since"), std::string::npos);

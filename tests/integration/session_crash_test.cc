@@ -16,6 +16,8 @@
 #include "hvr/disk.hpp"
 #include "hvr/replica_reader.hpp"
 #include "hvr/session.hpp"
+#include "session/session_state.hpp"
+#include "session/state_dir.hpp"
 #include "test_util/result_assertions.hpp"
 
 namespace hvr::testing {
@@ -223,6 +225,62 @@ TEST_F(SessionCrashTest, LifecycleCommandsKilledHalfWayFinish) {
   }
   EXPECT_NE(vm_.Guest("status").find("\"tracking\":false"), std::string::npos) << "the host stopped tracking";
   EXPECT_GT(interrupted_, 6) << "too few runs were interrupted to mean anything";
+}
+
+// Removing a disk is a job too: killed anywhere, it is finished by running it again,
+// the VM's points stay true throughout, and what stays is the VM of its other disk.
+TEST_F(SessionCrashTest, RemovingADiskKilledHalfWayFinishes) {
+  StartGuest(0);
+  Protect();
+  const std::vector<std::string> run = {"run", "--state-dir", State(), "--cycles", "1", "--quiet"};
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  std::string removed;
+  {
+    ASSERT_OK_AND_ASSIGN(auto session, Session::Open(vm_.engine(), State(), {}, true));
+    ASSERT_EQ(session->settings().disks.size(), 2u);
+    removed = session->settings().disks[1].replica_name;
+  }
+  // Whether the removal is done: the disk out of the settings and nothing left pending.
+  const auto finished = [&] {
+    auto dir = StateDir::Open(State(), false, true);
+    if (!dir.ok()) return false;
+    auto state = dir->LoadState();
+    auto settings = dir->LoadSettings();
+    return state.ok() && settings.ok() && !state->disk_removal && settings->disks.size() == 1;
+  };
+  const std::vector<std::string> remove = {"set", "--state-dir", State(), "--remove-disk", removed, "--delete-replica"};
+  for (int i = 0; i < 200 && !finished(); ++i) {
+    interrupted_ += vm_.RunAndKill(remove, std::chrono::milliseconds(1 + i)).killed;
+    vm_.ExpectEveryPointTrue("remove disk round " + std::to_string(i));
+    ASSERT_FALSE(HasFatalFailure());
+  }
+  if (!finished()) {
+    const CommandResult last = vm_.Hvrepl(remove);
+    EXPECT_EQ(last.exit_code, 0) << last.output << vm_.ReadLog("hvrepl.log");
+  }
+  ASSERT_TRUE(finished());
+  // Once done, naming the disk again says it is not the VM's any more.
+  const CommandResult again = vm_.Hvrepl(remove);
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.output.find("has no disk"), std::string::npos) << again.output;
+
+  ASSERT_OK_AND_ASSIGN(auto store, vm_.engine().Store(vm_.target(), {}));
+  ASSERT_OK_AND_ASSIGN(const auto disks, store->AsyncListDisks(use_future).get());
+  for (const DiskProperties& d : disks) EXPECT_NE(d.name, removed) << "the replica was to be deleted";
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(vm_.Disk(1)).parent_path())) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_FALSE(entry.path().extension() == ".hrl" && name.rfind("disk1", 0) == 0) << entry.path();
+  }
+  // The other disk goes on: the guest writes both, a cycle ships the first, and every
+  // point is still the source.
+  vm_.Write(300);
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  vm_.ExpectEveryPointTrue("after the removal");
+  EXPECT_NE(vm_.Guest("status").find("\"tracking\":true"), std::string::npos) << "the other disk is still tracked";
+  ASSERT_OK_AND_ASSIGN(auto session, Session::Open(vm_.engine(), State(), {}, true));
+  EXPECT_EQ(session->status().disks.size(), 1u);
+  EXPECT_GE(session->recovery_points().size(), 2u);
+  EXPECT_GT(interrupted_, 3) << "too few runs were interrupted to mean anything";
 }
 
 }  // namespace

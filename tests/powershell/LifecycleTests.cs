@@ -74,6 +74,39 @@ public sealed class LifecycleTests : IClassFixture<PowerShellSession>
     }
 
     [Fact]
+    public void Set_RemoveDisk_stops_replicating_a_disk_and_deletes_its_replica_when_asked()
+    {
+        string store = Folder("rmdisk-store"), work = Folder("rmdiskvm");
+        string disk0 = Path.Combine(work, "disk0.vhdx"), disk1 = Path.Combine(work, "disk1.vhdx");
+        string stateDir = Path.Combine(work, "state");
+        Tools.MakeVhdx(disk0, "8M", 0, MiB, 0x3c);
+        Tools.MakeVhdx(disk1, "8M", 0, MiB, 0x5a);
+        Assert.Empty(ps.Run("Enable-HvrReplication -VMName rmdiskvm -Path $args[0],$args[1] -Target $args[2] " +
+                            "-StateDir $args[3] -ReplicationFrequencySec 30 | Start-HvrInitialReplication",
+                            disk0, disk1, store, stateDir).Errors);
+        Assert.Equal(new[] { "rmdiskvm-disk0", "rmdiskvm-disk1" }, ReplicaNames(store));
+
+        ps.Run("Set-HvrReplication -StateDir $args[0] -RemoveDisk rmdiskvm-disk1 -WhatIf", stateDir);
+        Assert.Equal(2, ((object[])Get<object>(Status(stateDir), "Disks")).Length);
+        // -DeleteReplica alone is refused before any VM is touched.
+        ps.TryRun("Set-HvrReplication -StateDir $args[0] -DeleteReplica", out RuntimeException? alone, stateDir);
+        Assert.NotNull(alone);
+        Assert.Contains("-RemoveDisk", alone!.Message);
+
+        PSObject changed = ps.Run("Set-HvrReplication -StateDir $args[0] -RemoveDisk rmdiskvm-disk1 -DeleteReplica",
+                                  stateDir).Output.Single();
+        var disks = (object[])Get<object>(changed, "Disks");
+        Assert.Equal("rmdiskvm-disk0", Get<string>(PSObject.AsPSObject(Assert.Single(disks)), "ReplicaDiskName"));
+        Assert.Equal(new[] { "rmdiskvm-disk0" }, ReplicaNames(store));
+        Assert.Contains(ps.Run("Get-HvrJob -StateDir $args[0]", stateDir).Output,
+                        j => Get<string>(j, "Type") == "remove_disk" && Get<string>(j, "State") == "succeeded");
+        // The last disk stays: removing protection is Remove-HvrReplication.
+        ScriptResult last = ps.Run("Set-HvrReplication -StateDir $args[0] -RemoveDisk $args[1]", stateDir, disk0);
+        Assert.Contains("unprotect", Assert.Single(last.Errors).Exception.Message);
+        Assert.Empty(ps.Run("Start-HvrReplicationCycle -StateDir $args[0]", stateDir).Errors);
+    }
+
+    [Fact]
     public void Suspend_stops_replication_until_resume()
     {
         string store = Folder("suspend-store"), stateDir = Protect("suspvm", store);

@@ -23,16 +23,6 @@ using namespace std::chrono_literals;
 
 class LifecycleTest : public SessionFixture {
  protected:
-  // The disks of the test's target, by name.
-  std::vector<std::string> DisksInStore() {
-    auto disks = Store().AsyncListDisks(use_future).get();
-    EXPECT_TRUE(disks.ok()) << disks.error().ToString();
-    std::vector<std::string> names;
-    if (disks.ok()) {
-      for (const DiskProperties& d : *disks) names.push_back(d.name);
-    }
-    return names;
-  }
   // The guest's logs of its first disk, closed or not.
   std::vector<std::string> Logs() {
     auto logs = ListTrackedLogs(std::filesystem::path(disks_[0]).parent_path().string(), "disk0");

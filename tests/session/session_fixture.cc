@@ -1,5 +1,6 @@
 #include "session/session_fixture.hpp"
 
+#include <algorithm>
 #include <boost/asio/use_future.hpp>
 #include <utility>
 
@@ -220,6 +221,17 @@ ChunkHash SessionFixture::SourceDigest(size_t disk) {
   return digest.ok() ? *digest : ChunkHash{};
 }
 
+std::vector<std::string> SessionFixture::DisksInStore() {
+  auto disks = Store().AsyncListDisks(use_future).get();
+  EXPECT_TRUE(disks.ok()) << disks.error().ToString();
+  std::vector<std::string> names;
+  if (disks.ok()) {
+    for (const DiskProperties& d : *disks) names.push_back(d.name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 ChunkHash SessionFixture::PointDigest(const Session& session, const VmRecoveryPoint& point, size_t disk) {
   const std::string replica = session.status().disks.at(disk).replica;
   auto reader = OpenReplicaReader(Store(), replica, point.snapshots.at(disk));
@@ -249,8 +261,10 @@ std::string SessionFixture::PointLog(const Session& session, const VmRecoveryPoi
 void SessionFixture::ExpectPointsMatchTruth(const Session& session) {
   const auto points = session.recovery_points();
   ASSERT_FALSE(points.empty());
+  // The VM's disks as the session has them (a disk removed from protection is in no point).
+  const size_t disks = session.status().disks.size();
   for (const VmRecoveryPoint& point : points) {
-    for (size_t disk = 0; disk < disks_.size(); ++disk) {
+    for (size_t disk = 0; disk < disks; ++disk) {
       const std::string log = PointLog(session, point, disk);
       ASSERT_FALSE(log.empty()) << "point " << point.id << " disk " << disk << " names no log";
       ASSERT_OK_AND_ASSIGN(const Guid id, Guid::Parse(log));

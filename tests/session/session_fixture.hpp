@@ -88,6 +88,8 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
 
   // A store on the test's target, for looking at replicas.
   ReplicaStore& Store();
+  // The disks of the test's target, by name, sorted.
+  std::vector<std::string> DisksInStore();
   // Digest of a disk in the store (or one of its snapshots).
   ChunkHash StoreDigest(const std::string& disk, const std::string& snapshot = {});
   // Digest of the guest's disk `disk` as the replica sees it (padded to whole MiB).

@@ -13,7 +13,8 @@ namespace Hvr.Cmdlets
         "principal for the same account and container, or the same folder, proven against the target before it is " +
         "saved, so a wrong key changes nothing; a VM that was Critical because its credential was refused is healthy " +
         "again), the interval, the recovery history, the app-consistent frequency, the bandwidth schedule, the " +
-        "resync window and the requests in flight. A bandwidth schedule or a resync window is given whole: a " +
+        "resync window and the requests in flight; -RemoveDisk stops replicating disks (their replicas kept, or " +
+        "deleted with -DeleteReplica). A bandwidth schedule or a resync window is given whole: a " +
         "parameter of one left out takes its default. The change is a job, saved at once and used from the next " +
         "operation on. -Reverse instead protects the VM again from the failback point the replica already holds, " +
         "without a full copy. A VM that fails is a non-terminating error and the next one is changed.")]
@@ -21,6 +22,8 @@ namespace Hvr.Cmdlets
         "Replicates sql01 every 30 seconds and keeps two days of recovery points.")]
     [HelpExample("Get-ChildItem D:\\hvr -Directory | Set-HvrReplication -Target \"DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=$newKey;Container=replicas\"",
         "Gives every VM the storage account's rotated key.")]
+    [HelpExample("Set-HvrReplication -StateDir D:\\hvr\\sql01 -RemoveDisk sql01-disk1 -DeleteReplica",
+        "Stops replicating sql01's second disk and deletes its replica.")]
     [HelpExample("Set-HvrReplication -StateDir D:\\hvr\\sql01 -Reverse", "Protects sql01 again after its failback.")]
     public sealed class SetHvrReplicationCommand : SettingsCmdlet
     {
@@ -37,6 +40,17 @@ namespace Hvr.Cmdlets
                        "(as Enable-HvrReplication's -Target); it may hold a secret, which is never part of the output.")]
         public string Target { get; set; }
 
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ValidateNotNullOrEmpty]
+        [ParameterHelp("Disks to stop replicating, each by its replica's name or its path: the host stops tracking it, " +
+                       "its tracking logs are deleted, the recovery points no longer name it, and its replica stays in " +
+                       "the target unless -DeleteReplica. The last disk cannot be removed (Remove-HvrReplication).")]
+        public string[] RemoveDisk { get; set; }
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ParameterHelp("With -RemoveDisk: also deletes the removed disks' replicas with their recovery points.")]
+        public SwitchParameter DeleteReplica { get; set; }
+
         [Parameter(Mandatory = true, ParameterSetName = ReverseSet)]
         [ParameterHelp("Reverses replication from the failback point.")]
         public SwitchParameter Reverse { get; set; }
@@ -47,9 +61,11 @@ namespace Hvr.Cmdlets
 
         protected override void BeginProcessing()
         {
-            if (!Reverse && !IsBound("Target") && !AnySettingGiven())
+            if (!Reverse && !ChangesSettings() && !IsBound("RemoveDisk"))
                 ThrowFailure(new ArgumentException("Set-HvrReplication changes nothing without a setting to change " +
-                                                   "(-Target, -ReplicationFrequencySec, ...) or -Reverse"), null);
+                                                   "(-Target, -ReplicationFrequencySec, ..., -RemoveDisk) or -Reverse"), null);
+            if (DeleteReplica && !IsBound("RemoveDisk"))
+                ThrowFailure(new ArgumentException("-DeleteReplica goes with -RemoveDisk"), null);
         }
 
         protected override void ProcessRecord()
@@ -60,16 +76,26 @@ namespace Hvr.Cmdlets
                              (session, dir) => session.Reverse());
                 return;
             }
-            ChangeEachVM(StateDir, HvrHost, "Change the replication settings", false, (session, dir) =>
+            string action = IsBound("RemoveDisk")
+                ? (ChangesSettings() ? "Change the replication settings and stop replicating " : "Stop replicating ") +
+                  string.Join(", ", RemoveDisk) + (DeleteReplica ? " (deleting the replicas)" : " (keeping the replicas)")
+                : "Change the replication settings";
+            ChangeEachVM(StateDir, HvrHost, action, false, (session, dir) =>
             {
-                using (var change = new SettingsChange())
+                if (ChangesSettings())
                 {
-                    if (IsBound("Target")) change.SetTarget(ResolveTarget(Target));
-                    ApplySettings(change);
-                    session.ChangeSettings(change);
+                    using (var change = new SettingsChange())
+                    {
+                        if (IsBound("Target")) change.SetTarget(ResolveTarget(Target));
+                        ApplySettings(change);
+                        session.ChangeSettings(change);
+                    }
                 }
+                foreach (string disk in RemoveDisk ?? new string[0]) session.RemoveDisk(disk, DeleteReplica);
             });
         }
+
+        private bool ChangesSettings() { return IsBound("Target") || AnySettingGiven(); }
     }
 
     [Cmdlet(VerbsLifecycle.Suspend, "HvrReplication", SupportsShouldProcess = true)]
