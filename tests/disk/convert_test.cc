@@ -9,6 +9,7 @@
 #include "hvr/disk_convert.hpp"
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
+#include "platform/os_name.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/temp_dir.hpp"
 
@@ -71,15 +72,20 @@ TEST_P(ConvertTest, ContentSurvivesAndZerosAreNotWritten) {
   auto ranges = (*result)->AllocatedRanges();
   ASSERT_TRUE(ranges.ok());
   EXPECT_TRUE(testing::RangesCoverNonZero(*ranges, expected));
-  if (target != ConvertTarget::kVhdxFixed) {
-    uint64_t allocated = 0;
-    for (const auto& r : *ranges) allocated += r.length;
-    EXPECT_LT(allocated, 10 * kMiB) << "the zero block was written";
-  }
   // No temporary file is left behind.
   size_t files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_.path())) ++files;
   EXPECT_EQ(files, 2u);
+  if (target != ConvertTarget::kVhdxFixed) {
+    // Raw and fixed VHD targets leave zeros out as holes in the file, which Wine keeps not.
+    const bool holes_in_file = target == ConvertTarget::kRaw || target == ConvertTarget::kVhdFixed;
+    if (holes_in_file && RunningUnderWine()) {
+      GTEST_SKIP() << "Wine reports every byte of a file as allocated (docs/windows.md)";
+    }
+    uint64_t allocated = 0;
+    for (const auto& r : *ranges) allocated += r.length;
+    EXPECT_LT(allocated, 10 * kMiB) << "the zero block was written";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryTarget, ConvertTest,

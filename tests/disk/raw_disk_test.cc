@@ -6,6 +6,7 @@
 #include "hvr/disk.hpp"
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
+#include "platform/os_name.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/temp_dir.hpp"
 
@@ -40,6 +41,7 @@ TEST(RawDiskTest, ZeroDataBecomesHoles) {
   auto ranges = (*disk)->AllocatedRanges();
   ASSERT_TRUE(ranges.ok());
   EXPECT_TRUE(testing::RangesCoverNonZero(*ranges, model));
+  if (RunningUnderWine()) GTEST_SKIP() << "Wine reports every byte of a file as allocated (docs/windows.md)";
   const uint64_t allocated = [&] {
     uint64_t n = 0;
     for (const auto& r : *ranges) n += r.length;

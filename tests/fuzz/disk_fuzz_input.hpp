@@ -1,20 +1,19 @@
 // The input of the disk parser fuzzers. VHDX and VHD structures sit at megabyte offsets
 // of files that are mostly zeros, so an input is not the image itself but a list of
-// patches laid onto an all-zero sparse file (in memory, memfd):
+// patches laid onto an all-zero sparse file (scratch_file.hpp):
 //   repeat { u32 LE offset in 512-byte sectors, u16 LE length, `length` bytes }
 // The file ends at the furthest patch end; a zero-length patch only sets that end.
 // disk_fuzz_corpus encodes real images this way for the seeds.
 #pragma once
 
-#include <sys/mman.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "hvr/disk.hpp"
 #include "hvr/disk_writer.hpp"
+#include "scratch_file.hpp"
 
 namespace hvr::fuzz {
 
@@ -22,10 +21,10 @@ namespace hvr::fuzz {
 // small enough that a BAT the file holds cannot exhaust memory.
 inline constexpr uint64_t kMaxImageSize = 64ull << 20;
 
-// Builds the image in a memfd and returns its descriptor (-1 on failure).
-inline int BuildImage(const uint8_t* data, size_t size) {
-  const int fd = ::memfd_create("hvr-disk-fuzz", MFD_CLOEXEC);
-  if (fd < 0) return -1;
+// Lays the patches onto the emptied scratch file; false when it could not be written.
+inline bool BuildImage(const ScratchFile& image, const uint8_t* data, size_t size) {
+  auto file = image.Empty();
+  if (!file.ok()) return false;
   uint64_t end = 0;
   size_t pos = 0;
   while (pos + 6 <= size) {
@@ -35,16 +34,12 @@ inline int BuildImage(const uint8_t* data, size_t size) {
     pos += 6;
     const size_t available = std::min(length, size - pos);
     if (offset + available <= kMaxImageSize) {
-      if (available > 0 && ::pwrite(fd, data + pos, available, static_cast<off_t>(offset)) < 0) break;
+      if (available > 0 && !file->WriteAt(offset, std::span(data + pos, available)).ok()) return false;
       end = std::max(end, offset + available);
     }
     pos += available;
   }
-  if (::ftruncate(fd, static_cast<off_t>(end)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
+  return file->Truncate(end).ok();
 }
 
 // Opens the image read-only as `format` and reads what it reports, then opens it for
@@ -87,13 +82,11 @@ inline void Exercise(const std::string& path, DiskFormat format) {
 }
 
 inline void Run(const uint8_t* data, size_t size, DiskFormat format) {
-  const int fd = BuildImage(data, size);
-  if (fd < 0) return;
-  const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  static const ScratchFile image("disk");
+  if (!BuildImage(image, data, size)) return;
   // Each fuzzer spends its time on its own format, and a file that claims it is parsed
   // as it whatever its signature: damage must be an error there too.
-  Exercise(path, format);
-  ::close(fd);
+  Exercise(image.path(), format);
 }
 
 }  // namespace hvr::fuzz

@@ -7,15 +7,13 @@
 // Each input is therefore read twice: as it is, and with its checksums and entry count
 // recomputed along whatever structure its bytes describe, so that mutated lengths,
 // pointers and offsets reach the checks behind the checksums.
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "hrl/checksum.hpp"
+#include "scratch_file.hpp"
 #include "hvr/extent_map.hpp"
 #include "hvr/hrl.hpp"
 #include "util/endian.hpp"
@@ -66,18 +64,10 @@ void RepairChecksums(std::vector<uint8_t>& log) {
 }
 
 void ReadLikeTheSession(const uint8_t* data, size_t size) {
-  // The reader reads files; an in-memory file keeps the fuzzer fast.
-  const int fd = ::memfd_create("hrl", MFD_CLOEXEC);
-  if (fd < 0) return;
-  for (size_t done = 0; done < size;) {
-    const ssize_t n = ::write(fd, data + done, size - done);
-    if (n <= 0) {
-      ::close(fd);
-      return;
-    }
-    done += static_cast<size_t>(n);
-  }
-  const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  // The reader reads files.
+  static const hvr::fuzz::ScratchFile log("hrl");
+  if (!log.Assign(std::span(data, size))) return;
+  const std::string& path = log.path();
 
   auto header = hvr::ReadHrlHeader(path);
   if (header.ok()) (void)hvr::CheckLogChain(std::span(&*header, 1), header->previous_unique_id);
@@ -110,7 +100,6 @@ void ReadLikeTheSession(const uint8_t* data, size_t size) {
         },
         [](uint64_t, std::span<const uint8_t>) { return hvr::Ok(); }, 64 << 10);
   }
-  ::close(fd);
 }
 
 }  // namespace

@@ -2,37 +2,25 @@
 // strings and connection strings, and the local store's undo logs. The first byte picks
 // the parser; the rest is its input. Nothing may crash, hang or leak, and every failure
 // must be an hvr::Error.
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "hvr/store.hpp"
+#include "scratch_file.hpp"
 #include "store/azure/azure_target.hpp"
 #include "store/azure/xml.hpp"
 #include "store/local/undo_log.hpp"
 #include "store/redact.hpp"
-#include "util/file.hpp"
 
 namespace {
 
-// The log file goes to tmpfs when there is one: a torn log is repaired with an fsync,
-// and on a busy disk one fsync can outlast libFuzzer's per-input timeout.
-std::string ScratchFolder() {
-  return ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
 void FuzzUndoLog(std::string_view bytes) {
-  std::string path = ScratchFolder() + "/hvr-undo-fuzz-XXXXXX";
-  const int fd = ::mkstemp(path.data());
-  if (fd < 0) return;
-  ::close(fd);
-  auto file = hvr::File::Open(path, hvr::File::Mode::kCreateOrTruncate);
+  static const hvr::fuzz::ScratchFile scratch("undo");
   const auto* raw = reinterpret_cast<const uint8_t*>(bytes.data());
-  if (file.ok() && file->WriteAt(0, std::span(raw, bytes.size())).ok()) {
-    auto log = hvr::UndoLog::Open(path, false);
+  if (scratch.Assign(std::span(raw, bytes.size()))) {
+    auto log = hvr::UndoLog::Open(scratch.path(), false);
     if (log.ok()) {
       for (const auto& piece : log->Pieces()) {
         if (piece.zero || piece.length > (1u << 20)) continue;
@@ -43,7 +31,6 @@ void FuzzUndoLog(std::string_view bytes) {
       (void)log->Missing(0, UINT32_MAX);
     }
   }
-  ::unlink(path.c_str());
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
 #include "test_util/disk_tools.hpp"
+#include "test_util/qemu_tools.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr {

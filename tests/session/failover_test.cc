@@ -12,6 +12,7 @@
 #include "hvr/recovery_plan.hpp"
 #include "session/session_fixture.hpp"
 #include "test_util/disk_tools.hpp"
+#include "test_util/qemu_tools.hpp"
 #include "test_util/result_assertions.hpp"
 #include "util/file.hpp"
 
