@@ -23,7 +23,7 @@ LeaseKeeper::~LeaseKeeper() {
   }
 }
 
-Status LeaseKeeper::Take(const std::string& disk, bool break_other) {
+Result<bool> LeaseKeeper::Take(const std::string& disk, bool break_other) {
   bool held;
   {
     std::lock_guard lock(mu_);
@@ -32,8 +32,8 @@ Status LeaseKeeper::Take(const std::string& disk, bool break_other) {
   if (held) {
     // A fresh term for the operation about to start, whatever the timer managed.
     Status renewed = store_.AsyncRenewLease(disk, boost::asio::use_future).get();
-    if (renewed.ok()) return Ok();
-    if (renewed.error().code() != Code::kConflict) return renewed;
+    if (renewed.ok()) return false;
+    if (renewed.error().code() != Code::kConflict) return renewed.error();
     // Lost (broken, or released by whoever broke it): take it again if it is free.
   }
   auto acquired = store_.AsyncAcquireLease(disk, kDuration, id_, boost::asio::use_future).get();
@@ -44,7 +44,7 @@ Status LeaseKeeper::Take(const std::string& disk, bool break_other) {
   if (!acquired.ok()) return std::move(acquired).error();
   std::lock_guard lock(mu_);
   if (!held) held_.push_back(disk);
-  return Ok();
+  return true;
 }
 
 void LeaseKeeper::Start() {
@@ -57,10 +57,13 @@ void LeaseKeeper::Start() {
 
 Status LeaseKeeper::Hold(const std::vector<std::string>& disks) {
   for (const std::string& disk : disks) {
-    HVR_RETURN_IF_ERROR(Take(disk, false));
-    if (!check_) continue;
+    HVR_ASSIGN_OR_RETURN(const bool taken, Take(disk, false));
+    // A lease renewed was never lost: nobody else held the disk meanwhile.
+    if (!taken || !check_) continue;
     if (Status allowed = check_(disk); !allowed.ok()) {
-      (void)Let(disk);  // not ours to hold; the check's answer is what matters
+      // Not ours to hold, or not known to be: let go, so that the next Hold takes it
+      // afresh and checks again. The check's answer is what matters.
+      (void)Let(disk);
       return allowed;
     }
   }
@@ -69,7 +72,10 @@ Status LeaseKeeper::Hold(const std::vector<std::string>& disks) {
 }
 
 Status LeaseKeeper::TakeOver(const std::vector<std::string>& disks) {
-  for (const std::string& disk : disks) HVR_RETURN_IF_ERROR(Take(disk, true));
+  for (const std::string& disk : disks) {
+    HVR_ASSIGN_OR_RETURN(const bool taken, Take(disk, true));
+    (void)taken;
+  }
   Start();
   return Ok();
 }

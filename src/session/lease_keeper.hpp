@@ -30,7 +30,7 @@ class LeaseKeeper {
   using Check = std::function<Status(const std::string& disk)>;
 
   // `id` is proposed on every acquire, so a restarted agent takes back its own lease.
-  // `check`, when given, runs for each disk at every Hold once its lease is held.
+  // `check`, when given, runs for each disk whose lease Hold takes (rather than renews).
   LeaseKeeper(ReplicaStore& store, std::string id, LogFn log, Check check = {});
   // Stops renewing and releases the leases held.
   ~LeaseKeeper();
@@ -39,7 +39,8 @@ class LeaseKeeper {
 
   // Takes the leases of `disks` not yet held and renews the others (blocking), so an
   // operation starts with a full term; kConflict when another agent holds one. A disk
-  // that fails the check is let go, and Hold returns why.
+  // whose lease was taken (not renewed) and that fails the check is let go, and Hold
+  // returns why.
   Status Hold(const std::vector<std::string>& disks);
   // Takes the leases of `disks` whoever holds them, breaking another agent's at once (its
   // next write fails with kConflict), without the check: for an agent taking a VM over.
@@ -51,7 +52,8 @@ class LeaseKeeper {
   void Arm();
   void Renew();
   // Takes or renews the lease of `disk`; `break_other` breaks another holder's first.
-  Status Take(const std::string& disk, bool break_other);
+  // True when it was taken (not renewed): someone else may have held it meanwhile.
+  Result<bool> Take(const std::string& disk, bool break_other);
   void Start();
 
   ReplicaStore& store_;

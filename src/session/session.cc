@@ -513,8 +513,8 @@ Status Session::Impl::StartLeases() {
   HVR_ASSIGN_OR_RETURN(const Guid agent, LoadAgentId(options.agent_id_file));
   // The lease says who writes now; the owner the replica names says whose it is.
   const auto owned = [this](const std::string& disk) -> Status {
-    HVR_ASSIGN_OR_RETURN(const Metadata metadata, StoreNow()->AsyncGetMetadata(disk, use_future).get());
-    return RequireOwner(disk, metadata, Snapshot().owner);
+    HVR_ASSIGN_OR_RETURN(const DiskProperties replica, StoreNow()->AsyncGetDisk(disk, use_future).get());
+    return RequireOwner(disk, replica.metadata, Snapshot().owner);
   };
   leases = std::make_unique<LeaseKeeper>(*store, LeaseIdFor(agent, dir.path(), state.vm_id), options.log, owned);
   return Ok();
