@@ -39,7 +39,7 @@
         'Resume-HvrReplication', 'Start-HvrReplicationCycle', 'Start-HvrFailover', 'Complete-HvrFailover',
         'Stop-HvrTestFailover', 'Start-HvrFailback', 'Get-HvrJob',
         # The life of a protection
-        'Set-HvrReplication', 'Suspend-HvrReplication', 'Remove-HvrReplication'
+        'Set-HvrReplication', 'Suspend-HvrReplication', 'Remove-HvrReplication', 'Import-HvrReplication'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

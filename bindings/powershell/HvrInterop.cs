@@ -227,6 +227,18 @@ namespace Hvr
         protected override bool ReleaseHandle() { HvrNative.hvr_remove_disk_options_destroy(handle); return true; }
     }
 
+    [NativeHandle("hvr_protect_options")]
+    public sealed class ProtectOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_protect_options_destroy(handle); return true; }
+    }
+
+    [NativeHandle("hvr_adopt_options")]
+    public sealed class AdoptOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_adopt_options_destroy(handle); return true; }
+    }
+
     [NativeHandle("hvr_unprotect_options")]
     public sealed class UnprotectOptionsHandle : HvrHandle
     {

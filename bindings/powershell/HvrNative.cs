@@ -1214,6 +1214,33 @@ namespace Hvr
         public static extern Status hvr_session_resume(SessionHandle session);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protect_options_create(out ProtectOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_protect_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protect_options_set_seed(ProtectOptionsHandle options, int seed);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_protect_with(EngineHandle engine, byte[] state_dir,
+            ProtectionHandle protection, ProtectOptionsHandle protect_options, SessionOptionsHandle options,
+            out SessionHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_adopt_options_create(out AdoptOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_adopt_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_adopt_options_set_resync(AdoptOptionsHandle options, int resync);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_adopt(EngineHandle engine, byte[] state_dir, ProtectionHandle protection,
+            AdoptOptionsHandle adopt_options, SessionOptionsHandle options, out SessionHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_unprotect_options_create(out UnprotectOptionsHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

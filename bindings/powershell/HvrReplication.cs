@@ -1010,13 +1010,51 @@ namespace Hvr
         // defaults, destroyed with the session; options may be null.
         public static Session Protect(Engine engine, string stateDir, Protection protection, SessionOptions options)
         {
+            return Protect(engine, stateDir, protection, options, false);
+        }
+
+        // seed: the target already holds a copy of each disk under its replica's name (an
+        // upload, or made offline): initial replication compares it and sends only what
+        // differs; without it such a disk is refused.
+        public static Session Protect(Engine engine, string stateDir, Protection protection, SessionOptions options,
+                                      bool seed)
+        {
             if (protection == null) throw new ArgumentNullException("protection");
             byte[] dir = Utf8.Encode(stateDir);
-            return Create(engine, stateDir, false, options,
-                          delegate(EngineHandle e, SessionOptionsHandle o, out SessionHandle s)
+            ProtectOptionsHandle protect;
+            Errors.Check(HvrNative.hvr_protect_options_create(out protect), "hvr_protect_options_create");
+            using (protect)
             {
-                return HvrNative.hvr_session_protect(e, dir, protection.Handle, o, out s);
-            }, "hvr_session_protect");
+                Errors.Check(HvrNative.hvr_protect_options_set_seed(protect, seed ? 1 : 0), "hvr_protect_options_set_seed");
+                return Create(engine, stateDir, false, options,
+                              delegate(EngineHandle e, SessionOptionsHandle o, out SessionHandle s)
+                {
+                    return HvrNative.hvr_session_protect_with(e, dir, protection.Handle, protect, o, out s);
+                }, "hvr_session_protect_with");
+            }
+        }
+
+        // Takes over the protection of a VM from what its replicas hold, into a new stateDir
+        // (a job; docs/session.md "Adopt"): protection names the VM, every disk and the
+        // target as for Protect. The agent adopted from never writes the replicas again; the
+        // VM continues with delta cycles, or with a resync of the differing chunks when logs
+        // are missing or resync is asked for. Run again after a crash, it finishes.
+        public static Session Adopt(Engine engine, string stateDir, Protection protection, SessionOptions options,
+                                    bool resync)
+        {
+            if (protection == null) throw new ArgumentNullException("protection");
+            byte[] dir = Utf8.Encode(stateDir);
+            AdoptOptionsHandle adopt;
+            Errors.Check(HvrNative.hvr_adopt_options_create(out adopt), "hvr_adopt_options_create");
+            using (adopt)
+            {
+                Errors.Check(HvrNative.hvr_adopt_options_set_resync(adopt, resync ? 1 : 0), "hvr_adopt_options_set_resync");
+                return Create(engine, stateDir, false, options,
+                              delegate(EngineHandle e, SessionOptionsHandle o, out SessionHandle s)
+                {
+                    return HvrNative.hvr_session_adopt(e, dir, protection.Handle, adopt, o, out s);
+                }, "hvr_session_adopt");
+            }
         }
 
         // Opens the relationship in stateDir: HvrException(Conflict) when another process

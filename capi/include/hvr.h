@@ -1117,6 +1117,38 @@ typedef struct hvr_session hvr_session;
  * directory after a crash, it finishes. `options` may be NULL. */
 HVR_API hvr_status hvr_session_protect(hvr_engine *engine, const char *state_dir, const hvr_protection *protection,
                                        const hvr_session_options *options, hvr_session **out);
+/* How protection is enabled. */
+typedef struct hvr_protect_options hvr_protect_options;
+HVR_API hvr_status hvr_protect_options_create(hvr_protect_options **out);
+HVR_API void hvr_protect_options_destroy(hvr_protect_options *options);
+/* seed != 0: the target already holds a copy of each source disk under its replica's
+ * name (hvrepl upload, or made offline), of the size the source needs (another size is
+ * HVR_INVALID_REPLICA_STATE): initial replication compares it chunk by chunk and sends
+ * only what differs. Default 0: such a disk is refused (HVR_CONFLICT). */
+HVR_API hvr_status hvr_protect_options_set_seed(hvr_protect_options *options, int seed);
+/* hvr_session_protect with options (NULL: defaults). */
+HVR_API hvr_status hvr_session_protect_with(hvr_engine *engine, const char *state_dir,
+                                            const hvr_protection *protection, const hvr_protect_options *protect_options,
+                                            const hvr_session_options *options, hvr_session **out);
+
+/* How a VM is adopted. */
+typedef struct hvr_adopt_options hvr_adopt_options;
+HVR_API hvr_status hvr_adopt_options_create(hvr_adopt_options **out);
+HVR_API void hvr_adopt_options_destroy(hvr_adopt_options *options);
+/* resync != 0: resynchronize (compare the replicas, send what differs) even when the
+ * logs since the last applied one are all there (default 0). */
+HVR_API hvr_status hvr_adopt_options_set_resync(hvr_adopt_options *options, int resync);
+/* Takes over the protection of a VM from what its replicas hold (a job; docs/session.md
+ * "Adopt"): `protection` names the VM, every one of its disks and the target, as for
+ * hvr_session_protect; the relationship is rebuilt from the replicas' metadata and
+ * recovery points into the new `state_dir`, the replicas' leases are taken (the agent
+ * adopted from gets HVR_CONFLICT from then on), and the VM continues with delta cycles,
+ * or with a resync of the differing chunks when logs are missing. Bad or missing
+ * metadata is HVR_INVALID_REPLICA_STATE naming the replica and the field. Run again after
+ * a crash, it finishes. `adopt_options` and `options` may be NULL. */
+HVR_API hvr_status hvr_session_adopt(hvr_engine *engine, const char *state_dir, const hvr_protection *protection,
+                                     const hvr_adopt_options *adopt_options, const hvr_session_options *options,
+                                     hvr_session **out);
 /* Opens the relationship in `state_dir`; HVR_CONFLICT when another process runs it,
  * unless read_only (then status, jobs and points work; operations fail). */
 HVR_API hvr_status hvr_session_open(hvr_engine *engine, const char *state_dir, const hvr_session_options *options,

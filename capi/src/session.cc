@@ -31,6 +31,14 @@ struct hvr_unprotect_options {
   hvr::UnprotectOptions options;
 };
 
+struct hvr_protect_options {
+  hvr::ProtectOptions options;
+};
+
+struct hvr_adopt_options {
+  hvr::AdoptOptions options;
+};
+
 struct hvr_scheduler {
   std::unique_ptr<hvr::Scheduler> scheduler;
 };
@@ -42,6 +50,23 @@ struct hvr_plan {
 namespace {
 
 namespace json = boost::json;
+
+// Protecting and adopting: the arguments every such call requires, and the session
+// `make` establishes from them handed out.
+template <typename Make>
+hvr_status Establish(const char* function, hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
+                     hvr_session** out, Make&& make) {
+  return hvr::capi::Guard(function, [&] {
+    HVR_CAPI_CHECK(hvr::capi::RequireNonNull(engine, function, "engine"));
+    HVR_CAPI_CHECK(hvr::capi::RequireNonNull(state_dir, function, "state_dir"));
+    HVR_CAPI_CHECK(hvr::capi::RequireNonNull(protection, function, "protection"));
+    HVR_CAPI_CHECK(hvr::capi::RequireNonNull(out, function, "out"));
+    auto session = make(*engine->engine);
+    if (!session.ok()) return hvr::capi::Fail(session.error());
+    *out = new hvr_session{std::move(*session)};
+    return HVR_OK;
+  });
+}
 using hvr::capi::CopyOut;
 using hvr::capi::CopyString;
 using hvr::capi::Fail;
@@ -193,15 +218,62 @@ hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_options* o
 
 hvr_status hvr_session_protect(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
                                const hvr_session_options* options, hvr_session** out) {
+  return Establish(__func__, engine, state_dir, protection, out, [&](hvr::Engine& e) {
+    return hvr::Session::Protect(e, state_dir, protection->settings, OptionsFor(options));
+  });
+}
+
+hvr_status hvr_protect_options_create(hvr_protect_options** out) {
   return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(engine, __func__, "engine"));
-    HVR_CAPI_CHECK(RequireNonNull(state_dir, __func__, "state_dir"));
-    HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    auto session = hvr::Session::Protect(*engine->engine, state_dir, protection->settings, OptionsFor(options));
-    if (!session.ok()) return Fail(session.error());
-    *out = new hvr_session{std::move(*session)};
+    *out = new hvr_protect_options;
     return HVR_OK;
+  });
+}
+
+void hvr_protect_options_destroy(hvr_protect_options* options) { delete options; }
+
+hvr_status hvr_protect_options_set_seed(hvr_protect_options* options, int seed) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->options.seed = seed != 0;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_protect_with(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
+                                    const hvr_protect_options* protect_options, const hvr_session_options* options,
+                                    hvr_session** out) {
+  return Establish(__func__, engine, state_dir, protection, out, [&](hvr::Engine& e) {
+    return hvr::Session::Protect(e, state_dir, protection->settings,
+                                 protect_options ? protect_options->options : hvr::ProtectOptions{}, OptionsFor(options));
+  });
+}
+
+hvr_status hvr_adopt_options_create(hvr_adopt_options** out) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
+    *out = new hvr_adopt_options;
+    return HVR_OK;
+  });
+}
+
+void hvr_adopt_options_destroy(hvr_adopt_options* options) { delete options; }
+
+hvr_status hvr_adopt_options_set_resync(hvr_adopt_options* options, int resync) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->options.resync = resync != 0;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_adopt(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
+                             const hvr_adopt_options* adopt_options, const hvr_session_options* options,
+                             hvr_session** out) {
+  return Establish(__func__, engine, state_dir, protection, out, [&](hvr::Engine& e) {
+    return hvr::Session::Adopt(e, state_dir, protection->settings,
+                               adopt_options ? adopt_options->options : hvr::AdoptOptions{}, OptionsFor(options));
   });
 }
 

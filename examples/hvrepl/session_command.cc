@@ -37,19 +37,19 @@ std::string Seconds(hvr::Duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
 }
 
-int ProtectVm(const std::string& dir, const hvr::ProtectionSettings& settings, const std::string& host) {
-  auto context = SessionContext::Create();
-  if (!context.ok()) return ReportError(context.error());
-  auto session = (*context)->Protect(dir, settings, host, false);
-  if (!session.ok()) return ReportError(session.error());
-  const hvr::SessionStatus status = (*session)->status();
-  std::cout << "protected VM '" << status.vm_name << "' (" << status.vm_id.ToString() << ")\n"
+// What protect and adopt print of the VM they established.
+void PrintRelationship(const char* what, const std::string& dir, const hvr::SessionStatus& status) {
+  std::cout << what << " VM '" << status.vm_name << "' (" << status.vm_id.ToString() << ")\n"
             << "  target    " << status.target << "\n";
   for (const auto& d : status.disks) {
     std::cout << "  disk      " << d.source << " -> " << d.replica << " (" << HumanSize(d.virtual_size) << ")\n";
   }
+  if (status.recovery_point_count > 0) {
+    std::cout << "  points    " << status.recovery_point_count << ", the newest " << status.latest_point->id << " of "
+              << Time(status.last_replicated) << "\n";
+  }
+  if (!status.resync_reason.empty()) std::cout << "  resync    " << status.resync_reason << "\n";
   std::cout << "next: hvrepl run --state-dir " << dir << "\n";
-  return 0;
 }
 
 // What protect takes beside the settings it fills in directly.
@@ -65,6 +65,8 @@ struct ProtectArgs {
   std::optional<uint32_t> chunk_size;
   std::optional<std::string> encryption_key_file;
   bool resync_by_hand = false;
+  hvr::ProtectOptions protect;
+  hvr::AdoptOptions adopt;
   std::vector<std::string> failover_settings;
 
   hvr::ProtectionSettings Settings() const {
@@ -97,8 +99,8 @@ hvr::Status CheckKeyValue(const std::string& text) {
   return hvr::Ok();
 }
 
-Runner Protect(CLI::App& app) {
-  auto a = std::make_shared<ProtectArgs>();
+// The options protect and adopt share: the VM, its disks, the target and the settings.
+void AddProtectionArgs(CLI::App& app, const std::shared_ptr<ProtectArgs>& a) {
   using hvr::ReplicationInterval;
   AddText(app, "--name", a->settings.vm_name, "the VM's name, valid as an Azure VM name", "VM")->required();
   AddRepeated(app, "--disk", a->disks, "a virtual disk of the VM: VHDX, VHD or raw (the OS disk first)", "PATH")
@@ -133,7 +135,38 @@ Runner Protect(CLI::App& app) {
   AddRepeated(app, "--failover-setting", a->failover_settings,
               "a setting of the VM made at failover, handed to the host", "KEY=VALUE")
       ->check(CheckWith(CheckKeyValue));
-  return [a] { return ProtectVm(a->state_dir, a->Settings(), a->host); };
+}
+
+Runner Protect(CLI::App& app) {
+  auto a = std::make_shared<ProtectArgs>();
+  AddProtectionArgs(app, a);
+  app.add_flag("--seed", a->protect.seed,
+               "the target already holds a copy of each disk under its replica's name (hvrepl upload): compare it "
+               "and send only what differs (default: such a disk is refused)");
+  return [a] {
+    auto context = SessionContext::Create();
+    if (!context.ok()) return ReportError(context.error());
+    auto session = (*context)->Protect(a->state_dir, a->Settings(), a->host, false, a->protect);
+    if (!session.ok()) return ReportError(session.error());
+    PrintRelationship("protected", a->state_dir, (*session)->status());
+    return 0;
+  };
+}
+
+Runner Adopt(CLI::App& app) {
+  auto a = std::make_shared<ProtectArgs>();
+  AddProtectionArgs(app, a);
+  app.add_flag("--resync", a->adopt.resync,
+               "resynchronize (compare the replicas, send what differs) even when the logs since the last "
+               "applied one are all there");
+  return [a] {
+    auto context = SessionContext::Create();
+    if (!context.ok()) return ReportError(context.error());
+    auto session = (*context)->Adopt(a->state_dir, a->Settings(), a->host, false, a->adopt);
+    if (!session.ok()) return ReportError(session.error());
+    PrintRelationship("adopted", a->state_dir, (*session)->status());
+    return 0;
+  };
 }
 
 // What the target's store went through, when it had to retry: requests, retries, busy
@@ -587,7 +620,9 @@ std::vector<Command> SessionCommands() {
                       "disks against Azure's limits and the target's reachability and permissions (a SAS must "
                       "grant sp=racwdl), creates one replica disk per source disk in the target, and keeps the "
                       "relationship with its settings in the state directory, which every other command of this "
-                      "VM names. Nothing is copied yet: run does that.",
+                      "VM names. Nothing is copied yet: run does that. With --seed, disks the target already holds "
+                      "under the replicas' names (copies made by upload) are compared and only what differs is "
+                      "sent; without it they are refused.",
        .examples = {{"--name sql01 --disk /vms/sql01/os.vhdx --disk /vms/sql01/data.vhdx "
                      "--target 'UseDevelopmentStorage=true;Container=replicas' --state-dir /var/lib/hvr/sql01",
                      ""},
@@ -596,6 +631,24 @@ std::vector<Command> SessionCommands() {
                      "--bandwidth 20M --host unix:/run/web01.sock",
                      "every 30 seconds, an app-consistent point every hour, at most 20 MiB/s"}},
        .declare = Protect},
+      {.words = {"adopt"},
+       .summary = "take a protected VM over from what its replicas hold, into a new state directory",
+       .description = "Takes over the protection of a VM from its replicas, after its state directory was lost "
+                      "or on another host after a host loss or a live migration: name the VM, every one of its "
+                      "disks, the target and the settings as for protect, and a new state directory. The "
+                      "replicas' metadata must show they are that VM's (an error names the disk and the field "
+                      "otherwise, and nothing is written); their recovery points are kept. The replicas' leases "
+                      "are taken, and the agent that replicated them before never writes them again. Replication "
+                      "continues with delta cycles when the logs since the last applied one are all there, "
+                      "otherwise with a resync that sends only the chunks that differ, never a full copy. Run "
+                      "again after a crash, it finishes (docs/session.md \"Adopt\").",
+       .examples = {{"--name sql01 --disk /vms/sql01/os.vhdx --disk /vms/sql01/data.vhdx "
+                     "--target 'UseDevelopmentStorage=true;Container=replicas' --state-dir /var/lib/hvr/sql01",
+                     "after /var/lib/hvr/sql01 was lost, or on the host the VM moved to"},
+                    {"--name web01 --disk /vms/web01/os.vhdx --target file:/srv/replicas "
+                     "--state-dir /var/lib/hvr/web01 --resync",
+                     "compare the replicas whatever the logs say"}},
+       .declare = Adopt},
       {.words = {"run"},
        .summary = "replicate: initial replication when needed, then delta cycles (or on the schedule with --follow)",
        .description = "Replicates the VMs of the state directories given: first their initial replication when it "

@@ -140,7 +140,23 @@ hvr::Result<hvr::Session*> SessionContext::Open(const std::string& state_dir, bo
 }
 
 hvr::Result<hvr::Session*> SessionContext::Protect(const std::string& state_dir, const hvr::ProtectionSettings& settings,
-                                                   const std::string& host, bool progress) {
+                                                   const std::string& host, bool progress,
+                                                   const hvr::ProtectOptions& protect) {
+  return Establish(state_dir, host, progress, [&](hvr::SessionOptions options) {
+    return hvr::Session::Protect(*engine_, state_dir, settings, protect, std::move(options));
+  });
+}
+
+hvr::Result<hvr::Session*> SessionContext::Adopt(const std::string& state_dir, const hvr::ProtectionSettings& settings,
+                                                 const std::string& host, bool progress,
+                                                 const hvr::AdoptOptions& adopt) {
+  return Establish(state_dir, host, progress, [&](hvr::SessionOptions options) {
+    return hvr::Session::Adopt(*engine_, state_dir, settings, adopt, std::move(options));
+  });
+}
+
+hvr::Result<hvr::Session*> SessionContext::Establish(const std::string& state_dir, const std::string& host,
+                                                     bool progress, const MakeSession& make) {
   std::unique_ptr<hvr::HostActions> actions;
   if (!host.empty()) {
     if (host.rfind("unix:", 0) != 0) {
@@ -150,7 +166,7 @@ hvr::Result<hvr::Session*> SessionContext::Protect(const std::string& state_dir,
   }
   hvr::HostActions* h = actions.get();
   if (actions) hosts_.push_back(std::move(actions));
-  HVR_ASSIGN_OR_RETURN(auto session, hvr::Session::Protect(*engine_, state_dir, settings, OptionsFor(h, progress)));
+  HVR_ASSIGN_OR_RETURN(auto session, make(OptionsFor(h, progress)));
   HVR_RETURN_IF_ERROR(SaveHost(state_dir, host));
   sessions_.push_back(std::move(session));
   return sessions_.back().get();

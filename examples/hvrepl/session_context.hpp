@@ -54,13 +54,22 @@ class SessionContext {
 
   // Opens the VM of `state_dir` with its host; progress on stderr when `progress`.
   hvr::Result<hvr::Session*> Open(const std::string& state_dir, bool read_only, bool progress);
+  // Protects the VM `settings` names, keeping the relationship in `state_dir` with its
+  // host (unix:SOCKET of a reference guest, or empty); or adopts it from what its
+  // replicas hold (docs/session.md "Adopt").
   hvr::Result<hvr::Session*> Protect(const std::string& state_dir, const hvr::ProtectionSettings& settings,
-                                     const std::string& host, bool progress);
+                                     const std::string& host, bool progress, const hvr::ProtectOptions& protect = {});
+  hvr::Result<hvr::Session*> Adopt(const std::string& state_dir, const hvr::ProtectionSettings& settings,
+                                   const std::string& host, bool progress, const hvr::AdoptOptions& adopt);
   hvr::Engine& engine() { return *engine_; }
   // What the sessions opened after this call tell: each event, and each job as it ends.
   void Observe(std::function<void(const hvr::Event&)> on_event, std::function<void(const hvr::Job&)> on_job_end);
 
  private:
+  using MakeSession = std::function<hvr::Result<std::unique_ptr<hvr::Session>>(hvr::SessionOptions options)>;
+  // A new relationship `make` establishes with the host `host` names, which is saved with it.
+  hvr::Result<hvr::Session*> Establish(const std::string& state_dir, const std::string& host, bool progress,
+                                       const MakeSession& make);
   hvr::SessionOptions OptionsFor(hvr::HostActions* host, bool progress);
 
   std::unique_ptr<hvr::Engine> engine_;

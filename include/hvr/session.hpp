@@ -218,6 +218,24 @@ struct RemoveDiskOptions {
   bool delete_replica = false;
 };
 
+// How protection is enabled.
+struct ProtectOptions {
+  // The target already holds a copy of each source disk under its replica's name (made by
+  // `hvrepl upload`, UploadDisk, or offline), sized as the source needs (its virtual size
+  // in whole MiB; another size is an error): initial replication reads those copies,
+  // compares them with the sources chunk by chunk and sends only what differs. A disk of
+  // a replica's name that is missing is created empty. Without it, a disk of a replica's
+  // name that this relationship did not create is refused.
+  bool seed = false;
+};
+
+// How a VM is adopted (Session::Adopt).
+struct AdoptOptions {
+  // Resynchronize even when the logs since the last applied one are all there: the
+  // replicas are compared with the sources chunk by chunk and only what differs is sent.
+  bool resync = false;
+};
+
 // A recovery point compared with the source disks.
 struct DiskVerification {
   std::string source;
@@ -246,6 +264,27 @@ class Session {
   static Result<std::unique_ptr<Session>> Protect(Engine& engine, const std::string& state_dir,
                                                   const ProtectionSettings& settings,
                                                   SessionOptions options = {});
+  static Result<std::unique_ptr<Session>> Protect(Engine& engine, const std::string& state_dir,
+                                                  const ProtectionSettings& settings, const ProtectOptions& protect,
+                                                  SessionOptions options);
+  // Takes over the protection of a VM from what its replicas hold (a job; docs/session.md
+  // "Adopt"): after the state directory was lost, on another host after a host loss or a
+  // live migration. `settings` are as Protect's and name every disk of the VM; each
+  // disk's replica must carry the mirror of a relationship protecting VM
+  // `settings.vm_name` (its id, its disks, the newest point, the last applied log, the
+  // tracked identity); the recovery points are read from the replicas' snapshots. Every
+  // check Protect makes on the disks, the key and the target is made, and bad or missing
+  // metadata is an error naming the disk and the field: nothing is written to a replica
+  // that cannot be shown to be the VM's. Then the replicas' leases are taken, another
+  // agent's broken (it gets kConflict from then on and never writes them again), and the
+  // relationship is saved in `state_dir` (which must hold none, or one that did not
+  // finish: a rerun after a crash finishes). The VM continues with delta cycles when the
+  // logs since the last applied one are all there and carry the tracked identity;
+  // otherwise (or with `adopt.resync`) it is marked for a resync, due at once, that reads
+  // the replicas and sends only the chunks that differ: never a full copy.
+  static Result<std::unique_ptr<Session>> Adopt(Engine& engine, const std::string& state_dir,
+                                                const ProtectionSettings& settings, const AdoptOptions& adopt = {},
+                                                SessionOptions options = {});
   // Opens the relationship kept in `state_dir`. Fails with kConflict when another
   // process holds the directory, unless `read_only`: then status, jobs and points work
   // and operations fail.

@@ -5,8 +5,8 @@
 
 namespace hvr {
 
-LeaseKeeper::LeaseKeeper(ReplicaStore& store, std::string id, LogFn log)
-    : store_(store), id_(std::move(id)), log_(std::move(log)) {}
+LeaseKeeper::LeaseKeeper(ReplicaStore& store, std::string id, LogFn log, Check check)
+    : store_(store), id_(std::move(id)), log_(std::move(log)), check_(std::move(check)) {}
 
 LeaseKeeper::~LeaseKeeper() {
   std::vector<std::string> held;
@@ -23,30 +23,60 @@ LeaseKeeper::~LeaseKeeper() {
   }
 }
 
-Status LeaseKeeper::Hold(const std::vector<std::string>& disks) {
-  for (const std::string& disk : disks) {
-    bool held;
-    {
-      std::lock_guard lock(mu_);
-      held = std::find(held_.begin(), held_.end(), disk) != held_.end();
-    }
-    if (held) {
-      // A fresh term for the operation about to start, whatever the timer managed.
-      Status renewed = store_.AsyncRenewLease(disk, boost::asio::use_future).get();
-      if (renewed.ok()) continue;
-      if (renewed.error().code() != Code::kConflict) return renewed;
-      // Lost (broken, or released by whoever broke it): take it again if it is free.
-    }
-    auto acquired = store_.AsyncAcquireLease(disk, kDuration, id_, boost::asio::use_future).get();
-    if (!acquired.ok()) return std::move(acquired).error();
+Result<bool> LeaseKeeper::Take(const std::string& disk, bool break_other) {
+  bool held;
+  {
     std::lock_guard lock(mu_);
-    if (!held) held_.push_back(disk);
+    held = std::find(held_.begin(), held_.end(), disk) != held_.end();
   }
+  if (held) {
+    // A fresh term for the operation about to start, whatever the timer managed.
+    Status renewed = store_.AsyncRenewLease(disk, boost::asio::use_future).get();
+    if (renewed.ok()) return false;
+    if (renewed.error().code() != Code::kConflict) return renewed.error();
+    // Lost (broken, or released by whoever broke it): take it again if it is free.
+  }
+  auto acquired = store_.AsyncAcquireLease(disk, kDuration, id_, boost::asio::use_future).get();
+  if (!acquired.ok() && break_other && acquired.error().code() == Code::kConflict) {
+    HVR_RETURN_IF_ERROR(store_.AsyncBreakLease(disk, std::chrono::seconds(0), boost::asio::use_future).get());
+    acquired = store_.AsyncAcquireLease(disk, kDuration, id_, boost::asio::use_future).get();
+  }
+  if (!acquired.ok()) return std::move(acquired).error();
+  std::lock_guard lock(mu_);
+  if (!held) held_.push_back(disk);
+  return true;
+}
+
+void LeaseKeeper::Start() {
   std::lock_guard lock(mu_);
   if (!timer_ && !held_.empty()) {
     timer_ = std::make_unique<boost::asio::steady_timer>(store_.get_executor());
     Arm();
   }
+}
+
+Status LeaseKeeper::Hold(const std::vector<std::string>& disks) {
+  for (const std::string& disk : disks) {
+    HVR_ASSIGN_OR_RETURN(const bool taken, Take(disk, false));
+    // A lease renewed was never lost: nobody else held the disk meanwhile.
+    if (!taken || !check_) continue;
+    if (Status allowed = check_(disk); !allowed.ok()) {
+      // Not ours to hold, or not known to be: let go, so that the next Hold takes it
+      // afresh and checks again. The check's answer is what matters.
+      (void)Let(disk);
+      return allowed;
+    }
+  }
+  Start();
+  return Ok();
+}
+
+Status LeaseKeeper::TakeOver(const std::vector<std::string>& disks) {
+  for (const std::string& disk : disks) {
+    HVR_ASSIGN_OR_RETURN(const bool taken, Take(disk, true));
+    (void)taken;
+  }
+  Start();
   return Ok();
 }
 

@@ -187,6 +187,8 @@ Result<FailoverVm> Session::Impl::FailoverTo(RunningJob& job, const FailoverOpti
   std::vector<std::string> replicas;
   for (const DiskState& d : Snapshot().disks) replicas.push_back(d.replica);
   HVR_RETURN_IF_ERROR(leases->Hold(replicas));
+  // The replicas say the VM is failing over: adopting it (docs/session.md) is refused.
+  HVR_RETURN_IF_ERROR(Mirror());
   for (const std::string& replica : replicas) HVR_RETURN_IF_ERROR(leases->Let(replica));
   HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
     st.state = ReplicationState::kFailedOver;

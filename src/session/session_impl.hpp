@@ -62,6 +62,24 @@ void LeaveOutRemovedDisk(SessionState& state);
 Result<std::shared_ptr<ReplicaStore>> StoreFor(Engine& engine, const ProtectionSettings& settings,
                                                const SessionOptions& options);
 
+// What Protect and Adopt check before either saves anything (all or nothing): the
+// options and settings, the target's grants, a state directory that exists (locked;
+// empty, or holding a protection that did not finish), the encryption key, and the
+// target reached with the credentials proven by listing its disks.
+struct ProtectionCheck {
+  ProtectionSettings settings;           // with defaults
+  std::optional<StateDir> dir;           // when it existed
+  SessionState unfinished;               // the protection that did not finish in it, or empty
+  std::shared_ptr<ReplicaStore> store;
+  std::vector<DiskProperties> existing;  // the target's disks
+};
+Result<ProtectionCheck> CheckProtection(Engine& engine, const std::string& state_dir, const ProtectionSettings& input,
+                                        const SessionOptions& options);
+
+// Source disk `index` of a VM as `spec` names it: opened (format, checksums, parent
+// chain) and within Azure's limits, with the size its replica needs.
+Result<DiskState> CheckSourceDisk(const DiskSpec& spec, size_t index);
+
 // A copy from a checkpoint, as far as it got: the frozen views it read, and the replica
 // manifests that now describe them.
 struct CheckpointCopy {
@@ -88,6 +106,10 @@ struct Session::Impl {
   // `complete_only`: kInvalidReplicaState for a protection that did not finish.
   static Result<std::unique_ptr<Impl>> Load(Engine& engine, StateDir dir, SessionOptions options, bool read_only,
                                             bool complete_only);
+  // A new relationship that passed `check`: the state directory made (unless it
+  // existed), the settings and `state` saved, the store open, leases ready to take.
+  static Result<std::unique_ptr<Impl>> Create(Engine& engine, const std::string& state_dir, ProtectionCheck& check,
+                                              const SessionState& state, SessionOptions options);
 
   Engine& engine;
   StateDir dir;

@@ -299,11 +299,13 @@ json::object ToJson(const SessionState& s) {
                                  {"bytes_sent", d.bytes_sent},
                                  {"pending_log_bytes", d.pending_log_bytes},
                                  {"replica_etag", d.replica_etag},
-                                 {"verify_replica", d.verify_replica}});
+                                 {"verify_replica", d.verify_replica},
+                                 {"seeded", d.seeded}});
   }
   json::object o{{"version", SessionState::kVersion},
                  {"vm_id", s.vm_id.ToString()},
                  {"protection_complete", s.protection_complete},
+                 {"owner", s.owner.ToString()},
                  {"state", ReplicationStateName(s.state)},
                  {"state_number", static_cast<int>(s.state)},
                  {"checkpoint_requested", s.checkpoint_requested},
@@ -355,6 +357,8 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
   SessionState s;
   s.vm_id = f.GuidField("vm_id");
   s.protection_complete = f.Bool("protection_complete");
+  // Absent from the states of older versions: no owner.
+  if (f.Has("owner")) s.owner = f.GuidField("owner");
   const int64_t state = f.I64("state_number");
   if (state < 0 || state > static_cast<int>(ReplicationState::kFailingOver)) f.Fail("state_number", "unknown state");
   s.state = static_cast<ReplicationState>(state);
@@ -404,6 +408,7 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
     // Absent from the states of older versions: nothing recorded, nothing asked.
     disk.replica_etag = d.OptionalString("replica_etag").value_or("");
     disk.verify_replica = d.Has("verify_replica") && d.Bool("verify_replica");
+    disk.seeded = d.Has("seeded") && d.Bool("seeded");
     if (d.error()) return *d.error();
     s.disks.push_back(std::move(disk));
   }

@@ -45,6 +45,9 @@ struct DiskState {
   std::string replica_etag;
   // The next resync reads the replica instead of trusting its manifest (an operator asked).
   bool verify_replica = false;
+  // The replica held a copy of the source before protection (Protect with seed): the
+  // initial copy reads and compares it instead of taking it for zeros.
+  bool seeded = false;
 };
 
 // A failover (or test failover) to disks in the target, from one recovery point.
@@ -102,6 +105,11 @@ struct SessionState {
   // Enable protection finished: the replica disks exist and their leases were taken.
   // (The lease id is the agent's, never kept here: agent_identity.hpp.)
   bool protection_complete = false;
+  // This relationship's custody of the replicas: made by Protect and by each Adopt, and
+  // mirrored into the replicas' metadata. A replica that names another owner was adopted
+  // by another agent, and this relationship never writes it again (replica_mirror.hpp).
+  // Zero for a relationship made before owners existed.
+  Guid owner;
   ReplicationState state = ReplicationState::kEnabled;
   // The host was asked for a checkpoint (the obsolete logs were listed before): a crash
   // before the answer was recorded asks again, keeping that list.

@@ -97,6 +97,7 @@ Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelTok
     s.resync_by_hand = false;
     s.last_cycle = clock.Now();
     RecordShipped(s, caught->pending, caught->identities, caught->bytes_sent);
+    for (DiskState& d : s.disks) d.seeded = false;  // the manifests now say what the replicas hold
     s.Count([&](ReplicationStatistics& r) {
       r.bytes_sent += sent_total + applied;
       if (initial) return;
@@ -170,12 +171,14 @@ Result<CheckpointCopy> Session::Impl::CopyCheckpoint(RunningJob& job, bool initi
     const DiskState& d = started.disks[i];
     job.Step((initial ? "copy disk " : "resync disk ") + std::to_string(i) + " (" + d.replica + ")");
     HVR_ASSIGN_OR_RETURN(auto view, OpenDisk(d.frozen_path));
-    HVR_ASSIGN_OR_RETURN(Manifest manifest, LoadManifest(i, initial));
+    // A new replica reads as zeros; a seed holds a copy that is compared, as a resync does.
+    const bool new_replica = initial && !d.seeded;
+    HVR_ASSIGN_OR_RETURN(Manifest manifest, LoadManifest(i, new_replica));
     std::string doubt;
     if (!initial) {
       HVR_ASSIGN_OR_RETURN(doubt, TrustManifest(i, manifest));
     }
-    if (!initial && manifest.unknown_chunk_count() > 0) {
+    if (!new_replica && manifest.unknown_chunk_count() > 0) {
       // What the cycles wrote in part is not known chunk by chunk: learn it from the
       // replica, which costs reading those chunks instead of sending them all.
       HVR_ASSIGN_OR_RETURN(auto replica, OpenReplicaReader(*store, d.replica));
@@ -190,7 +193,7 @@ Result<CheckpointCopy> Session::Impl::CopyCheckpoint(RunningJob& job, bool initi
     sync.buffers = Buffers();
     // Zero blocks may stay unsent only while the replica holds nothing but zeros and
     // this view's data: not once logs were applied, nor after an older view.
-    sync.replica_zero_or_source = initial && !started.catch_up_started;
+    sync.replica_zero_or_source = new_replica && !started.catch_up_started;
     sync.cancel = cancel;
     std::atomic<uint64_t> done_bytes{0}, total_bytes{0};
     sync.progress = [&](uint64_t done, uint64_t total) {

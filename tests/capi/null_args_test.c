@@ -666,6 +666,18 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_remove_disk(session, NULL, NULL), "disk");
   EXPECT_NULL(hvr_session_suspend(NULL), "session");
   EXPECT_NULL(hvr_session_resume(NULL), "session");
+  EXPECT_NULL(hvr_protect_options_create(NULL), "out");
+  EXPECT_NULL(hvr_protect_options_set_seed(NULL, 1), "options");
+  EXPECT_NULL(hvr_session_protect_with(NULL, state, protection, NULL, NULL, &session), "engine");
+  EXPECT_NULL(hvr_session_protect_with(engine, NULL, protection, NULL, NULL, &session), "state_dir");
+  EXPECT_NULL(hvr_session_protect_with(engine, state, NULL, NULL, NULL, &session), "protection");
+  EXPECT_NULL(hvr_session_protect_with(engine, state, protection, NULL, NULL, NULL), "out");
+  EXPECT_NULL(hvr_adopt_options_create(NULL), "out");
+  EXPECT_NULL(hvr_adopt_options_set_resync(NULL, 1), "options");
+  EXPECT_NULL(hvr_session_adopt(NULL, state, protection, NULL, NULL, &session), "engine");
+  EXPECT_NULL(hvr_session_adopt(engine, NULL, protection, NULL, NULL, &session), "state_dir");
+  EXPECT_NULL(hvr_session_adopt(engine, state, NULL, NULL, NULL, &session), "protection");
+  EXPECT_NULL(hvr_session_adopt(engine, state, protection, NULL, NULL, NULL), "out");
   EXPECT_NULL(hvr_unprotect_options_create(NULL), "out");
   EXPECT_NULL(hvr_unprotect_options_set_delete_replicas(NULL, 1), "options");
   EXPECT_NULL(hvr_session_unprotect(NULL, state, NULL, NULL), "engine");
@@ -787,6 +799,8 @@ static void test_no_required_pointer(void) {
   ACCEPTS_NULL(hvr_settings_change_destroy(NULL));
   ACCEPTS_NULL(hvr_unprotect_options_destroy(NULL));
   ACCEPTS_NULL(hvr_remove_disk_options_destroy(NULL));
+  ACCEPTS_NULL(hvr_protect_options_destroy(NULL));
+  ACCEPTS_NULL(hvr_adopt_options_destroy(NULL));
   ACCEPTS_NULL(hvr_session_close(NULL));
   ACCEPTS_NULL(hvr_scheduler_destroy(NULL));
   ACCEPTS_NULL(hvr_plan_destroy(NULL));

@@ -431,6 +431,37 @@ int main(void) {
   hvr_session_close(reader);
   hvr_session_close(session);
 
+  /* The replicas say the VM was failed over: there is no replication to adopt, and a
+   * refused adoption leaves nothing behind. */
+  {
+    char adopted_state[300];
+    hvr_adopt_options *adopt = NULL;
+    hvr_session *adopted = NULL;
+    snprintf(adopted_state, sizeof adopted_state, "%s/adopted", work);
+    CHECK_OK(hvr_adopt_options_create(&adopt));
+    CHECK_OK(hvr_adopt_options_set_resync(adopt, 1));
+    CHECK(hvr_session_adopt(engine, adopted_state, protection, adopt, options, &adopted) ==
+          HVR_INVALID_REPLICA_STATE);
+    CHECK(strstr(hvr_last_error_message(), "no replication to adopt") != NULL);
+    CHECK(adopted == NULL);
+    CHECK(access(adopted_state, F_OK) != 0);
+    hvr_adopt_options_destroy(adopt);
+  }
+  /* Protecting again onto those replicas needs --seed, and is refused even so: another
+   * relationship made them. */
+  {
+    char seeded_state[300];
+    hvr_protect_options *protect = NULL;
+    hvr_session *seeded = NULL;
+    snprintf(seeded_state, sizeof seeded_state, "%s/seeded", work);
+    CHECK_OK(hvr_protect_options_create(&protect));
+    CHECK_OK(hvr_protect_options_set_seed(protect, 1));
+    CHECK(hvr_session_protect_with(engine, seeded_state, protection, protect, options, &seeded) == HVR_CONFLICT);
+    CHECK(strstr(hvr_last_error_message(), "adopt it instead") != NULL);
+    CHECK(seeded == NULL);
+    hvr_protect_options_destroy(protect);
+  }
+
   /* Protection removed with its replicas: the host stopped tracking, the state is gone. */
   {
     hvr_unprotect_options *unprotect = NULL;

@@ -70,6 +70,8 @@ class GuestHarness {
   std::string Disk(int i) const { return dir_.File("vm/disk" + std::to_string(i) + ".vhdx"); }
   std::string State() const { return dir_.File("state"); }
   std::string File(const std::string& name) const { return dir_.File(name); }
+  // The guest's control socket, which --host names as unix:SOCKET.
+  const std::string& socket() const { return socket_; }
   // A file of the folder (guest.log, hvrepl.log), or "" when there is none.
   std::string ReadLog(const std::string& name) const;
   Engine& engine() { return *engine_; }

@@ -157,6 +157,32 @@ TEST_F(HvreplSessionTest, SetSuspendResumeAndUnprotectFromTheShell) {
   Expect(1, {"unprotect", "--state-dir", State()});
 }
 
+TEST_F(HvreplSessionTest, AdoptTakesTheVmOverAfterItsStateDirectoryIsLost) {
+  Guest("write", "50");
+  std::filesystem::remove_all(State());
+  const std::vector<std::string> settings = {"--disk",     Disk(), "--target", Store(), "--state-dir", State(),
+                                             "--interval", "30s",  "--host",   "unix:" + socket_, "--chunk-size",
+                                             "64K"};
+  std::vector<std::string> other = {"adopt", "--name", "other-vm"};
+  other.insert(other.end(), settings.begin(), settings.end());
+  const std::string refused = Expect(1, other);
+  EXPECT_NE(refused.find("replica disk 'other-vm-disk0'"), std::string::npos) << refused;
+  EXPECT_FALSE(std::filesystem::exists(State()));
+
+  std::vector<std::string> adopt = {"adopt", "--name", "safe-vm"};
+  adopt.insert(adopt.end(), settings.begin(), settings.end());
+  const std::string adopted = Expect(0, adopt);
+  EXPECT_NE(adopted.find("adopted VM 'safe-vm'"), std::string::npos) << adopted;
+  EXPECT_NE(adopted.find("points    2, the newest 2"), std::string::npos) << adopted;
+  EXPECT_EQ(adopted.find("resync"), std::string::npos) << "the logs continue the replica: " << adopted;
+  // Adopted twice is protected already (a conflict: exit 3).
+  EXPECT_NE(Expect(3, adopt).find("already protected"), std::string::npos);
+  Expect(0, {"run", "--state-dir", State(), "--cycles", "1", "--quiet"});
+  const std::string status = Expect(0, {"status", "--state-dir", State(), "--json"});
+  EXPECT_NE(status.find("\"recovery_points\":3"), std::string::npos) << status;
+  Expect(0, {"verify", "--state-dir", State()});
+}
+
 TEST_F(HvreplSessionTest, TheRelationshipsFilesAreTheOwnersAlone) {
   EXPECT_EQ(PermissionsOf(State()), 0700u);
   for (const char* name : {"settings.json", "state.json", "jobs.json"}) {

@@ -283,5 +283,48 @@ TEST_F(SessionCrashTest, RemovingADiskKilledHalfWayFinishes) {
   EXPECT_GT(interrupted_, 3) << "too few runs were interrupted to mean anything";
 }
 
+// Adopting after the state directory was lost: killed anywhere, the same command run
+// again finishes, the points the replicas hold stay true, and delta cycles go on.
+TEST_F(SessionCrashTest, AdoptKilledHalfWayFinishes) {
+  StartGuest(0);
+  Protect();
+  const std::vector<std::string> run = {"run", "--state-dir", State(), "--cycles", "1", "--quiet"};
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  vm_.Write(300);
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  std::filesystem::remove_all(State());
+  vm_.Write(300);
+
+  const std::vector<std::string> adopt = {"adopt",       "--name",  "crash-vm", "--disk",     vm_.Disk(0),
+                                          "--disk",      vm_.Disk(1), "--target", vm_.File("store"),
+                                          "--state-dir", State(),   "--interval", "30s", "--host",
+                                          "unix:" + vm_.socket(), "--chunk-size", "64K"};
+  bool finished = false;
+  for (int i = 0; i < 300 && !finished; ++i) {
+    const auto outcome = vm_.RunAndKill(adopt, 1ms + 2ms * i + std::chrono::milliseconds(random_() % 2));
+    if (outcome.killed) {
+      ++interrupted_;
+      continue;
+    }
+    finished = true;
+    // A run killed after its last step, before it said so, finished the adoption: the
+    // next one finds the VM protected.
+    const CommandResult again = vm_.Hvrepl(adopt);
+    EXPECT_TRUE(outcome.exit_code == 0 || again.output.find("already protected") != std::string::npos)
+        << outcome.exit_code << ": " << vm_.ReadLog("hvrepl.log") << again.output;
+  }
+  ASSERT_TRUE(finished) << "adopt never finished within its kills";
+  vm_.ExpectEveryPointTrue("adopted");
+  ASSERT_FALSE(HasFatalFailure());
+  {
+    ASSERT_OK_AND_ASSIGN(auto session, Session::Open(vm_.engine(), State(), {}, true));
+    EXPECT_EQ(session->status().state, ReplicationState::kReplicating) << session->status().resync_reason;
+    EXPECT_EQ(session->status().recovery_point_count, 3u);
+  }
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  vm_.ExpectEveryPointTrue("a cycle after adopting");
+  EXPECT_GT(interrupted_, 3) << "too few runs were interrupted to mean anything";
+}
+
 }  // namespace
 }  // namespace hvr::testing

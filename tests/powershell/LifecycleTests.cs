@@ -38,6 +38,59 @@ public sealed class LifecycleTests : IClassFixture<PowerShellSession>
     }
 
     [Fact]
+    public void Import_takes_a_vm_over_from_its_replicas_after_its_state_directory_is_lost()
+    {
+        string store = Folder("import-store"), stateDir = Protect("importvm", store);
+        string disk = Path.Combine(Folder("importvm"), "disk0.vhdx");
+        Directory.Delete(stateDir, true);
+        const string import = "Import-HvrReplication -VMName $args[0] -Path $args[1] -Target $args[2] -StateDir $args[3]";
+
+        ps.Run(import + " -WhatIf", "importvm", disk, store, stateDir);
+        Assert.False(Directory.Exists(stateDir));
+        // Replicas of another VM name are not found, and nothing is made.
+        ps.TryRun(import, out RuntimeException? other, "othervm", disk, store, stateDir);
+        Assert.Contains("replica disk 'othervm-disk0'", other!.Message);
+        Assert.False(Directory.Exists(stateDir));
+
+        ScriptResult imported = ps.Run(import + " -ReplicationFrequencySec 30", "importvm", disk, store, stateDir);
+        Assert.Empty(imported.Errors);
+        PSObject status = imported.Output.Single();
+        // The library's host keeps no logs, so none proves the replica current: a resync
+        // compares it, and sends nothing, the disk being unchanged.
+        Assert.Equal("ResyncRequired", Get<string>(status, "State"));
+        Assert.Equal(1, Get<int>(status, "RecoveryPoints"));
+        ScriptResult resynced = ps.Run("Resume-HvrReplication -StateDir $args[0] -Resynchronize", stateDir);
+        Assert.Empty(resynced.Errors);
+        status = Status(stateDir);
+        Assert.Equal("Replicating", Get<string>(status, "State"));
+        Assert.Equal(2, Get<int>(status, "RecoveryPoints"));
+        Assert.Equal(0UL, Get<ulong>(status, "BytesSent"));
+        Assert.Contains(ps.Run("Get-HvrJob -StateDir $args[0]", stateDir).Output,
+                        j => Get<string>(j, "Type") == "enable_protection" && Get<string>(j, "State") == "succeeded");
+        ps.TryRun(import, out RuntimeException? again, "importvm", disk, store, stateDir);
+        Assert.Contains("already protected", again!.Message);
+    }
+
+    [Fact]
+    public void Enable_with_seed_compares_a_copy_the_target_holds()
+    {
+        string work = Folder("seedvm"), store = Folder("seed-store");
+        string disk = Path.Combine(work, "disk0.vhdx"), stateDir = Path.Combine(work, "state");
+        Tools.MakeVhdx(disk, "8M", 0, MiB, 0x5e);
+        Assert.Empty(ps.Run("Send-HvrDisk -Path $args[0] -Target $args[1] -Name seedvm-disk0", disk, store).Errors);
+        const string enable = "Enable-HvrReplication -VMName seedvm -Path $args[0] -Target $args[1] -StateDir $args[2]";
+
+        // Without -Seed, a disk this relationship did not make is refused.
+        ps.TryRun(enable, out RuntimeException? refused, disk, store, stateDir);
+        Assert.Contains("did not create", refused!.Message);
+        ScriptResult seeded = ps.Run(enable + " -Seed | Start-HvrInitialReplication", disk, store, stateDir);
+        Assert.Empty(seeded.Errors);
+        PSObject status = seeded.Output.Single();
+        Assert.Equal("Replicating", Get<string>(status, "State"));
+        Assert.Equal(0UL, Get<ulong>(status, "BytesSent"));  // the seed was the disk: nothing differed
+    }
+
+    [Fact]
     public void Set_changes_only_the_settings_given()
     {
         string store = Folder("set-store"), stateDir = Protect("setvm", store);

@@ -22,7 +22,7 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
         "Enable-HvrReplication", "Start-HvrInitialReplication", "Get-HvrReplication", "Measure-HvrReplication",
         "Resume-HvrReplication", "Start-HvrReplicationCycle", "Start-HvrFailover", "Complete-HvrFailover",
         "Stop-HvrTestFailover", "Start-HvrFailback", "Get-HvrJob",
-        "Set-HvrReplication", "Suspend-HvrReplication", "Remove-HvrReplication",
+        "Set-HvrReplication", "Suspend-HvrReplication", "Remove-HvrReplication", "Import-HvrReplication",
     };
 
     private readonly PowerShellSession ps;
@@ -154,10 +154,11 @@ public sealed class ModuleTests : IClassFixture<PowerShellSession>
             if (verb == "Remove" || cmdlet is "Start-HvrFailover" or "Complete-HvrFailover")
                 Assert.Equal("High", Get<string>(c, "Impact"));
             bool[] stateDir = Get<bool[]>(c, "StateDir");
-            if (stateDir.Length > 0 && cmdlet != "Enable-HvrReplication")
+            // The two that make a state directory name it; the others take it from the pipeline.
+            if (stateDir.Length > 0 && cmdlet is not ("Enable-HvrReplication" or "Import-HvrReplication"))
                 Assert.True(stateDir.All(b => b), cmdlet + " takes -StateDir from the pipeline by property name");
         }
-        string[] running = { "Enable-HvrReplication", "Start-HvrInitialReplication", "Resume-HvrReplication",
+        string[] running = { "Enable-HvrReplication", "Import-HvrReplication", "Start-HvrInitialReplication", "Resume-HvrReplication",
                              "Start-HvrReplicationCycle", "Start-HvrFailover", "Complete-HvrFailover", "Stop-HvrTestFailover",
                              "Start-HvrFailback", "Set-HvrReplication", "Suspend-HvrReplication",
                              "Remove-HvrReplication" };

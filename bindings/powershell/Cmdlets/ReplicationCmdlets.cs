@@ -8,19 +8,9 @@ using System.Management.Automation;
 
 namespace Hvr.Cmdlets
 {
-    [Cmdlet(VerbsLifecycle.Enable, "HvrReplication", SupportsShouldProcess = true)]
-    [OutputType(SessionCmdlet.ReplicationType)]
-    [CmdletHelp("Enables replication of a VM's disks to a target, like Enable-VMReplication.",
-        "Checks the disks and the target (an Azure container or a local folder), creates the replica disks, takes " +
-        "their leases and keeps the relationship in -StateDir; Start-HvrInitialReplication copies the disks next. " +
-        "Run again on the same -StateDir after a crash, it finishes. -Path lists the disks, OS disk first; their " +
-        "change trackers write replica logs to -LogFolderPath named after -LogName. -Target may hold a secret: the " +
-        "state directory keeps it owner-only, and it is never part of the output.")]
-    [HelpExample("Enable-HvrReplication -VMName sql01 -Path D:\\VMs\\sql01\\disk0.vhdx -Target $store -StateDir D:\\hvr\\sql01 -ReplicationFrequencySec 30",
-        "Protects sql01's disk every 30 seconds.")]
-    [HelpExample("Get-ChildItem D:\\VMs\\sql01\\*.vhdx | Sort-Object Name | Enable-HvrReplication -VMName sql01 -Target $store -StateDir D:\\hvr\\sql01",
-        "Protects every disk of the VM, in name order (the OS disk first).")]
-    public sealed class EnableHvrReplicationCommand : SettingsCmdlet
+    // What Enable-HvrReplication and Import-HvrReplication share: the VM, its disks, the
+    // target and the settings, and making the relationship they establish.
+    public abstract class ProtectionCmdlet : SettingsCmdlet
     {
         private readonly List<string> disks = new List<string>();
 
@@ -39,7 +29,7 @@ namespace Hvr.Cmdlets
         public string Target { get; set; }
 
         [Parameter(Mandatory = true)]
-        [ParameterHelp("The state directory that keeps the relationship (created).")]
+        [ParameterHelp("The state directory that keeps the relationship (created; it must not hold another).")]
         public string StateDir { get; set; }
 
         [Parameter]
@@ -90,19 +80,23 @@ namespace Hvr.Cmdlets
                     throw new ArgumentException("-LogName takes one name per disk");
                 if (ReplicaDiskName != null && ReplicaDiskName.Length != disks.Count)
                     throw new ArgumentException("-ReplicaDiskName takes one name per disk");
-                if (!ShouldProcess(VMName, "Enable replication of " + disks.Count + " disk(s), state in " + dir)) return;
+                if (!ShouldProcess(VMName, Action + " of " + disks.Count + " disk(s), state in " + dir)) return;
                 using (var protection = new Protection(VMName, ResolveTarget(Target)))
                 {
                     Configure(protection);
                     var options = new SessionOptions { Host = HvrHost };
                     // Written once the VM is closed, so that the next command may open it.
-                    PSObject enabled;
-                    using (Session session = Session.Protect(null, dir, protection, options)) enabled = Replication(session);
-                    WriteObject(enabled);
+                    PSObject established;
+                    using (Session session = Establish(dir, protection, options)) established = Replication(session);
+                    WriteObject(established);
                 }
             }
             catch (Exception e) { ThrowFailure(e, VMName); }
         }
+
+        // What ShouldProcess says is about to happen, and doing it.
+        protected abstract string Action { get; }
+        protected abstract Session Establish(string dir, Protection protection, SessionOptions options);
 
         private void Configure(Protection protection)
         {
@@ -124,6 +118,63 @@ namespace Hvr.Cmdlets
             if (FailoverSetting != null)
                 foreach (DictionaryEntry setting in FailoverSetting)
                     protection.SetFailoverSetting(Convert.ToString(setting.Key), Convert.ToString(setting.Value));
+        }
+    }
+
+    [Cmdlet(VerbsLifecycle.Enable, "HvrReplication", SupportsShouldProcess = true)]
+    [OutputType(SessionCmdlet.ReplicationType)]
+    [CmdletHelp("Enables replication of a VM's disks to a target, like Enable-VMReplication.",
+        "Checks the disks and the target (an Azure container or a local folder), creates the replica disks, takes " +
+        "their leases and keeps the relationship in -StateDir; Start-HvrInitialReplication copies the disks next. " +
+        "Run again on the same -StateDir after a crash, it finishes. -Path lists the disks, OS disk first; their " +
+        "change trackers write replica logs to -LogFolderPath named after -LogName. -Target may hold a secret: the " +
+        "state directory keeps it owner-only, and it is never part of the output.")]
+    [HelpExample("Enable-HvrReplication -VMName sql01 -Path D:\\VMs\\sql01\\disk0.vhdx -Target $store -StateDir D:\\hvr\\sql01 -ReplicationFrequencySec 30",
+        "Protects sql01's disk every 30 seconds.")]
+    [HelpExample("Get-ChildItem D:\\VMs\\sql01\\*.vhdx | Sort-Object Name | Enable-HvrReplication -VMName sql01 -Target $store -StateDir D:\\hvr\\sql01",
+        "Protects every disk of the VM, in name order (the OS disk first).")]
+    public sealed class EnableHvrReplicationCommand : ProtectionCmdlet
+    {
+        [Parameter]
+        [ParameterHelp("The target already holds a copy of each disk under its replica disk's name (Send-HvrDisk, " +
+                       "or made offline), of the size the disk needs: initial replication compares it and sends " +
+                       "only what differs. Without it such a disk is refused.")]
+        public SwitchParameter Seed { get; set; }
+
+        protected override string Action { get { return "Enable replication"; } }
+
+        protected override Session Establish(string dir, Protection protection, SessionOptions options)
+        {
+            return Session.Protect(null, dir, protection, options, Seed);
+        }
+    }
+
+    [Cmdlet(VerbsData.Import, "HvrReplication", SupportsShouldProcess = true)]
+    [OutputType(SessionCmdlet.ReplicationType)]
+    [CmdletHelp("Takes over the replication of a VM from what its replicas hold, into a new state directory.",
+        "For a state directory that was lost, or on another host after a host loss or a live migration: -VMName, " +
+        "-Path (every disk of the VM), -Target and the settings are as for Enable-HvrReplication. The replicas' " +
+        "metadata must show they are the VM's (an error names the disk and the field otherwise, and nothing is " +
+        "written); their recovery points are kept. Their leases are taken, and the agent that replicated them " +
+        "before never writes them again. Replication continues with delta cycles when the logs since the last " +
+        "applied one are all there, otherwise with a resync that sends only the chunks that differ, never a full " +
+        "copy. Run again after a crash, it finishes.")]
+    [HelpExample("Import-HvrReplication -VMName sql01 -Path D:\\VMs\\sql01\\disk0.vhdx -Target $store -StateDir D:\\hvr\\sql01",
+        "Takes sql01 over after its state directory was lost, or on the host it moved to.")]
+    [HelpExample("Import-HvrReplication -VMName sql01 -Path D:\\VMs\\sql01\\disk0.vhdx -Target $store -StateDir D:\\hvr\\sql01 -Resynchronize",
+        "The same, comparing the replicas with the disks whatever the logs say.")]
+    public sealed class ImportHvrReplicationCommand : ProtectionCmdlet
+    {
+        [Parameter]
+        [ParameterHelp("Resynchronize (compare the replicas, send what differs) even when the logs since the last " +
+                       "applied one are all there.")]
+        public SwitchParameter Resynchronize { get; set; }
+
+        protected override string Action { get { return "Take over replication"; } }
+
+        protected override Session Establish(string dir, Protection protection, SessionOptions options)
+        {
+            return Session.Adopt(null, dir, protection, options, Resynchronize);
         }
     }
 

@@ -1,0 +1,233 @@
+// Taking a VM over from its replicas (Session::Adopt) and protecting onto replicas that
+// already hold a copy (ProtectOptions::seed): neither sends a full copy, the points stay
+// the source's, and the agent adopted from never writes again.
+#include <gtest/gtest.h>
+
+#include <boost/asio/use_future.hpp>
+#include <filesystem>
+
+#include "hvr/change_tracker.hpp"
+#include "hvr/disk_transfer.hpp"
+#include "session/session_fixture.hpp"
+#include "test_util/result_assertions.hpp"
+
+namespace hvr::testing {
+namespace {
+
+using boost::asio::use_future;
+using namespace std::chrono_literals;
+
+constexpr uint64_t kDiskSize = 32 << 20;
+
+class AdoptTest : public SessionFixture {
+ protected:
+  // Another agent: its own engine (as another process has) and agent id file (as another
+  // host has), adopting into its own state directory.
+  Result<std::unique_ptr<Session>> AdoptElsewhere(const std::string& dir, const AdoptOptions& adopt = {}) {
+    if (!other_engine_) {
+      EngineOptions options;
+      options.clock = &clock_;
+      HVR_ASSIGN_OR_RETURN(other_engine_, Engine::Create(options));
+    }
+    SessionOptions options = Options();
+    options.agent_id_file = scratch_.File("other-host-agent-id");
+    return Session::Adopt(*other_engine_, dir, Settings(), adopt, options);
+  }
+  // The state directory is lost, and the VM goes on writing.
+  void LoseStateDirectory() {
+    session_.reset();
+    std::filesystem::remove_all(state_dir_);
+  }
+  std::unique_ptr<Engine> other_engine_;
+};
+
+TEST_P(AdoptTest, AfterTheStateDirectoryIsLostDeltaCyclesContinue) {
+  Replicating(2, 50);
+  const auto points = session_->recovery_points();
+  LoseStateDirectory();
+  ASSERT_OK(guest_->Write(50));
+  clock_.Advance(30s);
+
+  ASSERT_OK_AND_ASSIGN(auto adopted, Session::Adopt(*engine_, scratch_.File("state2"), Settings(), {}, Options()));
+  SessionStatus status = adopted->status();
+  EXPECT_EQ(status.state, ReplicationState::kReplicating) << status.resync_reason;
+  ASSERT_EQ(adopted->recovery_points().size(), points.size());
+  EXPECT_EQ(adopted->recovery_points().back().snapshots, points.back().snapshots);
+
+  ASSERT_OK_AND_ASSIGN(const CycleReport cycle, adopted->RunCycle());
+  EXPECT_TRUE(cycle.shipped);
+  // 50 writes of 4 KiB: nothing like the disk.
+  EXPECT_LT(cycle.bytes_sent, kDiskSize / 8) << cycle.bytes_sent;
+  EXPECT_EQ(adopted->status().bytes_sent, cycle.bytes_sent) << "adopting sent nothing";
+  EXPECT_EQ(adopted->recovery_points().size(), points.size() + 1);
+  ExpectPointsMatchTruth(*adopted);
+}
+
+TEST_P(AdoptTest, AnotherHostAdoptsAndTheOldAgentNeverWritesAgain) {
+  Replicating(1, 50);
+  const std::string replica = session_->status().disks[0].replica;
+  ASSERT_OK(guest_->Write(50));
+  clock_.Advance(30s);
+
+  // The old agent still runs (its session open, its leases held) when another host adopts.
+  ASSERT_OK_AND_ASSIGN(auto adopted, AdoptElsewhere(scratch_.File("state-other-host")));
+  ASSERT_OK_AND_ASSIGN(const DiskProperties before, Store().AsyncGetDisk(replica, use_future).get());
+  ASSERT_OK_AND_ASSIGN(const auto snapshots_before, Store().AsyncListSnapshots(replica, use_future).get());
+
+  const auto fenced = session_->RunCycle();
+  ASSERT_FALSE(fenced.ok());
+  EXPECT_EQ(fenced.error().code(), Code::kConflict) << fenced.error().ToString();
+
+  // Restarted, with the new agent gone and its leases free, the old agent still may not.
+  adopted.reset();
+  session_.reset();
+  ASSERT_OK_AND_ASSIGN(auto old, Session::Open(*engine_, state_dir_, Options()));
+  const auto again = old->RunCycle();
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), Code::kConflict) << again.error().ToString();
+  EXPECT_NE(again.error().message().find("adopted by another agent"), std::string::npos) << again.error().ToString();
+  const auto resync = old->Resynchronize();
+  ASSERT_FALSE(resync.ok());
+  EXPECT_EQ(resync.error().code(), Code::kConflict) << resync.error().ToString();
+
+  ASSERT_OK_AND_ASSIGN(const DiskProperties after, Store().AsyncGetDisk(replica, use_future).get());
+  EXPECT_EQ(after.etag, before.etag) << "the old agent wrote the replica";
+  ASSERT_OK_AND_ASSIGN(const auto snapshots_after, Store().AsyncListSnapshots(replica, use_future).get());
+  EXPECT_EQ(snapshots_after.size(), snapshots_before.size()) << "the old agent took a recovery point";
+  old.reset();
+
+  // The new agent goes on from where the replica stands.
+  SessionOptions options = Options();
+  options.agent_id_file = scratch_.File("other-host-agent-id");
+  ASSERT_OK_AND_ASSIGN(auto resumed, Session::Open(*other_engine_, scratch_.File("state-other-host"), options));
+  ASSERT_OK_AND_ASSIGN(const CycleReport cycle, resumed->RunCycle());
+  EXPECT_TRUE(cycle.shipped);
+  EXPECT_EQ(resumed->status().recovery_point_count, 3u);
+  ExpectPointsMatchTruth(*resumed);
+}
+
+TEST_P(AdoptTest, MissingLogsMakeAResyncOfTheDifferingChunksOnly) {
+  Replicating(1, 50);
+  const DiskSpec disk = session_->settings().disks[0];
+  LoseStateDirectory();
+  ASSERT_OK(guest_->Write(50));
+  HostVm vm{"vm01", {}, {disks_[0]}};
+  ASSERT_OK(guest_->RotateLogs(vm, false));
+  // The closed logs since the last point are lost with the state directory's host.
+  ASSERT_OK_AND_ASSIGN(const auto closed, ListClosedLogs(disk.log_folder, disk.log_name));
+  ASSERT_FALSE(closed.empty());
+  for (const std::string& log : closed) std::filesystem::remove(log);
+  clock_.Advance(30s);
+
+  ASSERT_OK_AND_ASSIGN(auto adopted, Session::Adopt(*engine_, scratch_.File("state2"), Settings(), {}, Options()));
+  SessionStatus status = adopted->status();
+  ASSERT_EQ(status.state, ReplicationState::kResyncRequired);
+  EXPECT_NE(status.resync_reason.find("logs do not continue"), std::string::npos) << status.resync_reason;
+  ASSERT_OK_AND_ASSIGN(const bool ran, adopted->RunDue());
+  EXPECT_TRUE(ran) << "an adoption's resync is due at once";
+  status = adopted->status();
+  EXPECT_EQ(status.state, ReplicationState::kReplicating) << status.health_reason;
+  // The replica was read and compared: only the chunks 50 writes touched travel.
+  EXPECT_GT(status.bytes_sent, 0u);
+  EXPECT_LT(status.bytes_sent, kDiskSize / 4) << status.bytes_sent;
+  ExpectPointsMatchTruth(*adopted);
+}
+
+TEST_P(AdoptTest, AResyncIsAskedForWhenTheOperatorSaysSo) {
+  Replicating(1, 50);
+  LoseStateDirectory();
+  AdoptOptions adopt;
+  adopt.resync = true;
+  ASSERT_OK_AND_ASSIGN(auto adopted, Session::Adopt(*engine_, scratch_.File("state2"), Settings(), adopt, Options()));
+  EXPECT_EQ(adopted->status().state, ReplicationState::kResyncRequired);
+  ASSERT_OK(adopted->Resynchronize());
+  EXPECT_LT(adopted->status().bytes_sent, kDiskSize / 8);
+  ExpectPointsMatchTruth(*adopted);
+}
+
+TEST_P(AdoptTest, RefusesReplicasItCannotProveAreTheVms) {
+  Replicating(1, 50);
+  LoseStateDirectory();
+  const std::string replica = WithDefaults(Settings()).disks[0].replica_name;
+  // Another VM's name for vm01's replica.
+  ProtectionSettings settings = Settings();
+  settings.vm_name = "vm02";
+  settings.disks[0].replica_name = replica;
+  auto other_vm = Session::Adopt(*engine_, scratch_.File("state2"), settings, {}, Options());
+  ASSERT_FALSE(other_vm.ok());
+  EXPECT_EQ(other_vm.error().code(), Code::kConflict) << other_vm.error().ToString();
+  EXPECT_NE(other_vm.error().message().find("field 'vm'"), std::string::npos) << other_vm.error().ToString();
+  EXPECT_FALSE(std::filesystem::exists(scratch_.File("state2"))) << "a failed adopt leaves nothing behind";
+
+  // A replica whose mirror lost a field.
+  ASSERT_OK_AND_ASSIGN(Metadata metadata, Store().AsyncGetMetadata(replica, use_future).get());
+  metadata.erase("identity");
+  ASSERT_OK(Store().AsyncSetMetadata(replica, metadata, use_future).get());
+  auto damaged = Session::Adopt(*engine_, scratch_.File("state2"), Settings(), {}, Options());
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.error().code(), Code::kInvalidReplicaState);
+  EXPECT_NE(damaged.error().message().find("replica disk '" + replica + "': metadata field 'identity' is missing"),
+            std::string::npos)
+      << damaged.error().ToString();
+
+  // A replica an older hvr wrote: no version, so adopt cannot say where it stands.
+  metadata.erase("mirror");
+  ASSERT_OK(Store().AsyncSetMetadata(replica, metadata, use_future).get());
+  auto older = Session::Adopt(*engine_, scratch_.File("state2"), Settings(), {}, Options());
+  ASSERT_FALSE(older.ok());
+  EXPECT_NE(older.error().message().find("'mirror' is missing"), std::string::npos) << older.error().ToString();
+}
+
+TEST_P(AdoptTest, SeededProtectionSendsOnlyWhatDiffers) {
+  MakeVm(1);
+  ASSERT_OK(guest_->Fill(24 << 20));
+  const std::string replica = WithDefaults(Settings()).disks[0].replica_name;
+  // The copy an operator made before protecting (hvrepl upload), of the disk as a
+  // checkpoint froze it.
+  const HostVm vm{"vm01", {}, {disks_[0]}};
+  ASSERT_OK_AND_ASSIGN(const auto frozen, guest_->CreateCheckpoint(vm));
+  ASSERT_OK_AND_ASSIGN(auto source, OpenDisk(frozen.at(0).path));
+  ASSERT_OK_AND_ASSIGN(const TransferStats uploaded, UploadDisk(*source, Store(), replica, {}));
+  source.reset();
+  ASSERT_OK(guest_->MergeCheckpoint(vm));
+  ASSERT_GE(uploaded.bytes_sent, uint64_t{24} << 20);
+  ASSERT_OK(guest_->Write(50));
+
+  // Without --seed the disk is still refused.
+  auto refused = Session::Protect(*engine_, state_dir_, Settings(), Options());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), Code::kConflict) << refused.error().ToString();
+
+  ProtectOptions seeded;
+  seeded.seed = true;
+  ASSERT_OK_AND_ASSIGN(session_, Session::Protect(*engine_, state_dir_, Settings(), seeded, Options()));
+  ASSERT_OK(session_->ReplicateInitially());
+  const uint64_t sent = session_->status().bytes_sent;
+  EXPECT_GT(sent, 0u);
+  EXPECT_LT(sent, uploaded.bytes_sent / 4) << sent;
+  ExpectPointsMatchTruth(*session_);
+  ASSERT_OK(guest_->Write(50));
+  clock_.Advance(30s);
+  ASSERT_OK(session_->RunCycle());
+  ExpectPointsMatchTruth(*session_);
+}
+
+TEST_P(AdoptTest, ASeedOfTheWrongSizeIsAnError) {
+  MakeVm(1);
+  const std::string replica = WithDefaults(Settings()).disks[0].replica_name;
+  ASSERT_OK(Store().AsyncCreateDisk(replica, kDiskSize + (1 << 20), {}, use_future).get());
+  ProtectOptions seeded;
+  seeded.seed = true;
+  auto protect = Session::Protect(*engine_, state_dir_, Settings(), seeded, Options());
+  ASSERT_FALSE(protect.ok());
+  EXPECT_EQ(protect.error().code(), Code::kInvalidReplicaState);
+  EXPECT_NE(protect.error().message().find("seed disk '" + replica + "'"), std::string::npos)
+      << protect.error().ToString();
+  EXPECT_FALSE(std::filesystem::exists(state_dir_));
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, AdoptTest, ::testing::Values(Backend::kLocal, Backend::kAzuriteHttp),
+                         BackendParamName);
+
+}  // namespace
+}  // namespace hvr::testing
