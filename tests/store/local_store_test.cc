@@ -44,6 +44,17 @@ std::vector<uint8_t> Read(SyncStore& store, const std::string& name, const std::
 
 uint64_t SizeOf(const std::string& path) { return std::filesystem::file_size(path); }
 
+// Creates disk0 (4 MiB) in `dir` holding `content` at offset 0, and a recovery point of
+// it; the point's id. The store is closed again.
+std::string DiskWithAPoint(const std::string& dir, const std::vector<uint8_t>& content) {
+  auto store = Open(dir);
+  EXPECT_OK(store->CreateDisk("disk0", 4 * kMiB));
+  EXPECT_OK(store->WritePages("disk0", 0, content));
+  auto point = store->CreateSnapshot("disk0");
+  EXPECT_TRUE(point.ok()) << point.error().ToString();
+  return point.ok() ? point->id : std::string();
+}
+
 TEST(LocalStoreTest, ADiskIsAFolderWithASparseFixedVhd) {
   if (RunningUnderWine()) GTEST_SKIP() << "Wine reports every byte of a file as allocated (docs/windows.md)";
   TempDir dir;
@@ -142,13 +153,9 @@ TEST(LocalStoreTest, OnlyTheFirstWriteAfterAPointIsSaved) {
 
 TEST(LocalStoreTest, CrashLeftoversAreHarmless) {
   TempDir dir;
-  std::string point;
+  const std::string point = DiskWithAPoint(dir.path(), Bytes(kMiB, 12));
   {
     auto store = Open(dir.path());
-    ASSERT_OK(store->CreateDisk("disk0", 4 * kMiB));
-    ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 12)));
-    ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, store->CreateSnapshot("disk0"));
-    point = p.id;
     ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 13)));
   }
   // A torn append at the end of the undo log, a half-built disk, a half-deleted one.
@@ -243,14 +250,7 @@ TEST(LocalStoreTest, ARecoveryPointHoldsTheWritesBeforeItInTheDisk) {
 #ifndef _WIN32
 TEST(LocalStoreTest, AKilledWriterLosesOnlyWhatItDidNotFlushAndNoPointChanges) {
   TempDir dir;
-  std::string point;
-  {
-    auto store = Open(dir.path());
-    ASSERT_OK(store->CreateDisk("disk0", 4 * kMiB));
-    ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 26)));
-    ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, store->CreateSnapshot("disk0"));
-    point = p.id;
-  }
+  const std::string point = DiskWithAPoint(dir.path(), Bytes(kMiB, 26));
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
