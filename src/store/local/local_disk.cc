@@ -242,10 +242,13 @@ Status LocalDisk::SaveUndo(const std::vector<ByteRange>& ranges) {
     for (const auto& m : log.Missing(r.offset, r.length)) missing.push_back(m);
   }
   if (missing.empty()) return Ok();
+  // Holes were zeros: a zero record says so without copying anything. The file system is
+  // asked once for the whole span, not once for each of thousands of scattered pages.
+  HVR_ASSIGN_OR_RETURN(const auto data_ranges, DataIn(missing.front().offset, missing.back().end()));
+  const RangeSet has_data(data_ranges);
   std::vector<uint8_t> buffer;
   for (const auto& range : missing) {
-    // Holes were zeros: a zero record says so without copying anything.
-    HVR_ASSIGN_OR_RETURN(const auto data, DataIn(range.offset, range.end()));
+    const auto data = has_data.Covered(range.offset, range.length);
     uint64_t pos = range.offset;
     for (const auto& d : data) {
       HVR_RETURN_IF_ERROR(log.AppendZeros(pos, d.offset - pos));
@@ -271,15 +274,22 @@ Status LocalDisk::Write(uint64_t offset, std::span<const uint8_t> data, const st
                         TimePoint now) {
   HVR_RETURN_IF_ERROR(
       ValidatePageRange("write", name_, offset, data.size(), kMaxWriteSize, virtual_size_));
-  std::shared_lock rw(rw_);
-  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kShared));
+  // Holding a write touches neither the data file nor the logs, so it takes no lock
+  // file; the lease is checked again, under the lock file, when the write is applied.
   HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
-  std::unique_lock pending(pending_mu_);
-  // A write over a held one goes after it, as it would on a disk.
-  if (pending_.Overlaps(offset, data.size())) HVR_RETURN_IF_ERROR(ApplyPending(lease_id, now));
-  pending_.Add(offset, data);
-  if (pending_.bytes() >= kMaxPendingBytes) return ApplyPending(lease_id, now);
-  return Ok();
+  for (;;) {
+    {
+      std::unique_lock pending(pending_mu_);
+      if (!pending_.Overlaps(offset, data.size())) {
+        pending_.Add(offset, data);
+        if (pending_.bytes() < kMaxPendingBytes) return Ok();
+        break;
+      }
+    }
+    // A write over a held one goes after it, as it would on a disk.
+    HVR_RETURN_IF_ERROR(DrainPending(lease_id, now));
+  }
+  return DrainPending(lease_id, now);
 }
 
 Status LocalDisk::ApplyPending(const std::string& lease_id, TimePoint now) {

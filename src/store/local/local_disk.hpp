@@ -4,7 +4,7 @@
 //   NAME/disk.vhd          virtual content, then the 512-byte fixed-VHD footer
 //   NAME/metadata.json     the disk's metadata (checksummed, replaced atomically)
 //   NAME/lease.json        the lease, when one was taken
-//   NAME/.lock             lock file: writes hold it shared, snapshot changes exclusive
+//   NAME/.lock             lock file: applying writes holds it shared, snapshot changes exclusive
 //   NAME/points/ID.json    a recovery point's description
 //   NAME/points/ID.undo    its undo log (undo_log.hpp)
 //
