@@ -347,14 +347,20 @@ hvr_status hvr_store_write_pages(hvr_store* store, const char* disk_name, uint64
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
     if (size > 0) HVR_CAPI_CHECK(RequireNonNull(data, __func__, "data"));
-    return Done(store->store->WritePages(disk_name, offset, std::span(static_cast<const uint8_t*>(data), size)));
+    hvr::Status written =
+        store->store->WritePages(disk_name, offset, std::span(static_cast<const uint8_t*>(data), size));
+    // Durable when the call returns, as hvr.h promises.
+    if (written.ok()) written = store->store->Flush(disk_name);
+    return Done(written);
   });
 }
 
 hvr_status hvr_store_clear_pages(hvr_store* store, const char* disk_name, uint64_t offset, uint64_t length) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
-    return Done(store->store->ClearPages(disk_name, offset, length));
+    hvr::Status cleared = store->store->ClearPages(disk_name, offset, length);
+    if (cleared.ok()) cleared = store->store->Flush(disk_name);
+    return Done(cleared);
   });
 }
 

@@ -143,7 +143,10 @@ class ReplicaStore {
   }
 
   // Writes `data` at `offset`: both 512-aligned, at most kMaxWriteSize bytes, inside the
-  // virtual size. Durable when it completes.
+  // virtual size. Once it completes, reads through this store see it; it is durable (it
+  // survives a crash of this process or of the machine) once a later AsyncFlush or
+  // AsyncCreateSnapshot of the disk completes. Record that data is in the replica only
+  // after that.
   template <typename Token>
   auto AsyncWritePages(std::string name, uint64_t offset, std::span<const uint8_t> data,
                        Token&& token) {
@@ -153,7 +156,7 @@ class ReplicaStore {
   }
 
   // Makes [offset, offset + length) read as zeros and unallocated; 512-aligned, any
-  // length inside the virtual size.
+  // length inside the virtual size. Durable as writes are.
   template <typename Token>
   auto AsyncClearPages(std::string name, uint64_t offset, uint64_t length, Token&& token) {
     return Initiate<void>(std::forward<Token>(token), [=, this](Handler<void> h) mutable {
@@ -192,7 +195,19 @@ class ReplicaStore {
         });
   }
 
-  // Takes a recovery point of the disk as it is now.
+  // Makes every write and clear of the disk that completed before this call durable.
+  // Writes are made durable together, not one by one, because one sync of many writes
+  // costs what one sync of one write costs (docs/local-store.md); Azure acknowledges a
+  // write only once it is durable, so there it completes at once.
+  template <typename Token>
+  auto AsyncFlush(std::string name, Token&& token) {
+    return Initiate<void>(std::forward<Token>(token), [=, this](Handler<void> h) mutable {
+      DoFlush(std::move(name), std::move(h));
+    });
+  }
+
+  // Takes a recovery point of the disk as it is now: flushes it first (AsyncFlush), so a
+  // point holds every write that completed before it, durably.
   template <typename Token>
   auto AsyncCreateSnapshot(std::string name, SnapshotOptions options, Token&& token) {
     return Initiate<RecoveryPoint>(std::forward<Token>(token),
@@ -315,6 +330,7 @@ class ReplicaStore {
                             Handler<void> handler) = 0;
   virtual void DoClearPages(std::string name, uint64_t offset, uint64_t length,
                             Handler<void> handler) = 0;
+  virtual void DoFlush(std::string name, Handler<void> handler) = 0;
   virtual void DoRead(std::string name, std::string snapshot, uint64_t offset,
                       std::span<uint8_t> out, Handler<void> handler) = 0;
   virtual void DoAllocatedRanges(std::string name, std::string snapshot,

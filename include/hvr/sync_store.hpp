@@ -30,6 +30,7 @@ class SyncStore {
   Status CreateDisk(const std::string& name, uint64_t virtual_size, const Metadata& metadata = {});
   Status WritePages(const std::string& name, uint64_t offset, std::span<const uint8_t> data);
   Status ClearPages(const std::string& name, uint64_t offset, uint64_t length);
+  Status Flush(const std::string& name);
   Status Read(const std::string& name, const std::string& snapshot, uint64_t offset,
               std::span<uint8_t> out);
   Result<std::vector<ByteRange>> AllocatedRanges(const std::string& name,

@@ -158,6 +158,8 @@ Status Sync::MaybeCheckpoint() {
     copy.emplace(manifest_);
   }
   last_checkpoint_ = Steady::now();
+  // The copy names chunks whose writes completed; they must be durable before it is.
+  HVR_RETURN_IF_ERROR(writer_.Flush());
   return options_.checkpoint(*copy);
 }
 

@@ -27,7 +27,7 @@ struct ReplicaSyncOptions {
   bool replica_zero_or_source = false;
   ProgressFn progress;  // bytes examined, of the bytes to examine
   // Receives a copy of the manifest that is true of the replica (every chunk it claims
-  // was written), about every `checkpoint_every`; a failure stops the sync.
+  // was written and flushed), about every `checkpoint_every`; a failure stops the sync.
   std::function<Status(const Manifest& manifest)> checkpoint;
   std::chrono::milliseconds checkpoint_every{10'000};
   const CancelToken* cancel = nullptr;

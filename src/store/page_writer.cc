@@ -1,5 +1,7 @@
 #include "store/page_writer.hpp"
 
+#include <boost/asio/use_future.hpp>
+
 #include "util/zero.hpp"
 
 namespace hvr {
@@ -141,12 +143,16 @@ void PageWriter::Wait() {
   idle_.wait(lock, [&] { return pending_ == 0; });
 }
 
+Status PageWriter::Flush() { return store_.AsyncFlush(disk_, boost::asio::use_future).get(); }
+
 Status PageWriter::Finish() {
   Wait();
   pool_.WaitAll();
-  std::lock_guard lock(mu_);
-  if (error_) return *error_;
-  return Ok();
+  {
+    std::lock_guard lock(mu_);
+    if (error_) return *error_;
+  }
+  return Flush();
 }
 
 }  // namespace hvr

@@ -86,7 +86,11 @@ class PageWriter {
   bool failed() const { return failed_.load(); }
   // Records a failure of the producer's own, so that Finish reports the first one.
   void Fail(const Error& error);
-  // Waits for everything in flight; the first failure, if any.
+  // Makes every write and clear that completed so far durable (ReplicaStore::AsyncFlush):
+  // call it before recording what depends on them outside the replica.
+  Status Flush();
+  // Waits for everything in flight, then flushes; the first failure, if any. What was
+  // written is durable once it succeeds.
   Status Finish();
 
  private:

@@ -32,6 +32,10 @@ Status SyncStore::WritePages(const std::string& name, uint64_t offset,
   return store_->AsyncWritePages(name, offset, data, use_future).get();
 }
 
+Status SyncStore::Flush(const std::string& name) {
+  return store_->AsyncFlush(name, use_future).get();
+}
+
 Status SyncStore::ClearPages(const std::string& name, uint64_t offset, uint64_t length) {
   return store_->AsyncClearPages(name, offset, length, use_future).get();
 }

@@ -106,6 +106,8 @@ TEST_P(HvreplStoreTest, ARecoveryPointDownloadsAsItWas) {
   ASSERT_OK(store);
   ASSERT_OK_AND_ASSIGN(const RecoveryPoint point, (*store)->CreateSnapshot("disk0"));
   ASSERT_OK((*store)->WritePages("disk0", kMiB, std::vector<uint8_t>(kMiB, 0x11)));
+  // Flushed, so that the write is in the disk hvrepl reads and the point keeps what it replaced.
+  ASSERT_OK((*store)->Flush("disk0"));
   const std::string out = scratch_.File("point.raw");
   const CommandResult down = Hvrepl("download " + Quote(store_target_ + "/disk0@" + point.id) + " " + Quote(out) + " --raw");
   ASSERT_EQ(down.exit_code, 0) << down.output;

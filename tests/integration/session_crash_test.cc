@@ -152,6 +152,8 @@ TEST_F(SessionCrashTest, FailoverAndFailbackKilledHalfWayFinish) {
       std::vector<uint8_t> block(4096, static_cast<uint8_t>(i + 1));
       ASSERT_OK(store->AsyncWritePages(failed_over, (random_() % (48 * 256)) * 4096, block, use_future).get());
     }
+    // Durable, and so seen by hvrepl, once flushed.
+    ASSERT_OK(store->AsyncFlush(failed_over, use_future).get());
   }
 
   // Failback, completed: stop the Azure VM, sync, the replica becomes the failback point,

@@ -418,10 +418,11 @@ TEST_P(StoreSuite, TheEtagChangesWithEveryWriteAndOnlyThen) {
   ASSERT_OK_AND_ASSIGN(const auto listed, store_->ListDisks());
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].etag, last) << "a listing gives the ETag GetDisk does";
-  // Another agent's write shows too.
+  // Another agent's write shows too, once that agent flushed it.
   auto other = Open();
   ASSERT_NE(other, nullptr);
   ASSERT_OK(other->WritePages("disk0", 8192, Pattern(512, 82)));
+  ASSERT_OK(other->Flush("disk0"));
   expect_changed("another agent's write", true);
 }
 

@@ -45,6 +45,8 @@ class FailoverTest : public SessionFixture {
       const uint64_t offset = (random() % (size / 4096)) * 4096;
       ASSERT_OK(Store().AsyncWritePages(disk, offset, PatternBytes(4096, seed * 1000 + i), use_future).get());
     }
+    // The session's own store object sees them once they are flushed, as another agent would.
+    ASSERT_OK(Store().AsyncFlush(disk, use_future).get());
   }
 
 };

@@ -5,6 +5,11 @@
 
 #include <filesystem>
 
+#ifndef _WIN32
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+
 #include "disk/vhd_footer.hpp"
 #include "hvr/sync_store.hpp"
 #include "platform/os_name.hpp"
@@ -38,6 +43,17 @@ std::vector<uint8_t> Read(SyncStore& store, const std::string& name, const std::
 }
 
 uint64_t SizeOf(const std::string& path) { return std::filesystem::file_size(path); }
+
+// Creates disk0 (4 MiB) in `dir` holding `content` at offset 0, and a recovery point of
+// it; the point's id. The store is closed again.
+std::string DiskWithAPoint(const std::string& dir, const std::vector<uint8_t>& content) {
+  auto store = Open(dir);
+  EXPECT_OK(store->CreateDisk("disk0", 4 * kMiB));
+  EXPECT_OK(store->WritePages("disk0", 0, content));
+  auto point = store->CreateSnapshot("disk0");
+  EXPECT_TRUE(point.ok()) << point.error().ToString();
+  return point.ok() ? point->id : std::string();
+}
 
 TEST(LocalStoreTest, ADiskIsAFolderWithASparseFixedVhd) {
   if (RunningUnderWine()) GTEST_SKIP() << "Wine reports every byte of a file as allocated (docs/windows.md)";
@@ -92,6 +108,8 @@ TEST(LocalStoreTest, TwoStoresOnOneFolderSeeEachOthersWork) {
   ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, writer->CreateSnapshot("disk0"));
   ASSERT_OK(writer->WritePages("disk0", 0, Bytes(kMiB, 5)));
   EXPECT_EQ(Read(*reader, "disk0", p.id, 0, kMiB), Bytes(kMiB, 4));
+  // Others see a write once it is flushed.
+  ASSERT_OK(writer->Flush("disk0"));
   // The reader takes a point; the writer's next write must protect it.
   ASSERT_OK_AND_ASSIGN(const RecoveryPoint q, reader->CreateSnapshot("disk0"));
   ASSERT_OK(writer->WritePages("disk0", 0, Bytes(kMiB, 6)));
@@ -113,13 +131,17 @@ TEST(LocalStoreTest, OnlyTheFirstWriteAfterAPointIsSaved) {
   ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, store->CreateSnapshot("disk0"));
   const std::string undo = dir.File("disk0/points/" + p.id + ".undo");
   EXPECT_EQ(SizeOf(undo), 0u);
+  // Undo records are written when held writes are applied: at a flush at the latest.
   ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 9)));
+  ASSERT_OK(store->Flush("disk0"));
   const uint64_t after_first = SizeOf(undo);
   EXPECT_GE(after_first, kMiB);
   ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 10)));
+  ASSERT_OK(store->Flush("disk0"));
   EXPECT_EQ(SizeOf(undo), after_first) << "already saved";
   // Never-written space is saved as a zero record, not as a MiB of zeros.
   ASSERT_OK(store->WritePages("disk0", 2 * kMiB, Bytes(kMiB, 11)));
+  ASSERT_OK(store->Flush("disk0"));
   EXPECT_LT(SizeOf(undo), after_first + 4096);
   EXPECT_EQ(Read(*store, "disk0", p.id, 0, 4 * kMiB),
             [] {
@@ -131,13 +153,9 @@ TEST(LocalStoreTest, OnlyTheFirstWriteAfterAPointIsSaved) {
 
 TEST(LocalStoreTest, CrashLeftoversAreHarmless) {
   TempDir dir;
-  std::string point;
+  const std::string point = DiskWithAPoint(dir.path(), Bytes(kMiB, 12));
   {
     auto store = Open(dir.path());
-    ASSERT_OK(store->CreateDisk("disk0", 4 * kMiB));
-    ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 12)));
-    ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, store->CreateSnapshot("disk0"));
-    point = p.id;
     ASSERT_OK(store->WritePages("disk0", 0, Bytes(kMiB, 13)));
   }
   // A torn append at the end of the undo log, a half-built disk, a half-deleted one.
@@ -158,6 +176,100 @@ TEST(LocalStoreTest, CrashLeftoversAreHarmless) {
   ASSERT_OK(store->WritePages("disk0", 2 * kMiB, Bytes(kMiB, 14)));
   EXPECT_EQ(Read(*store, "disk0", point, 2 * kMiB, kMiB), std::vector<uint8_t>(kMiB, 0));
 }
+
+// What the data file holds: what a killed process leaves behind.
+std::vector<uint8_t> InDataFile(const TempDir& dir, const std::string& name, uint64_t offset, uint64_t length) {
+  std::vector<uint8_t> out(length);
+  auto file = File::Open(dir.File(name + "/disk.vhd"), File::Mode::kRead);
+  EXPECT_TRUE(file.ok()) << file.error().ToString();
+  if (file.ok()) EXPECT_OK(file->ReadAt(offset, out));
+  return out;
+}
+
+TEST(LocalStoreTest, AWriteIsSeenAtOnceAndReachesTheDiskAtAFlush) {
+  TempDir dir;
+  auto store = Open(dir.path());
+  ASSERT_OK(store->CreateDisk("disk0", 4 * kMiB));
+  ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, store->CreateSnapshot("disk0"));
+  ASSERT_OK(store->WritePages("disk0", kMiB, Bytes(8192, 20)));
+  const std::vector<uint8_t> zeros(8192, 0);
+  EXPECT_EQ(InDataFile(dir, "disk0", kMiB, 8192), zeros) << "held, not written yet";
+  // Everything the store says about the disk as it is now counts the held write.
+  EXPECT_EQ(Read(*store, "disk0", "", kMiB, 8192), Bytes(8192, 20));
+  std::vector<uint8_t> straddling(4096, 0);  // the held write's second half, then zeros
+  const auto held = Bytes(8192, 20);
+  straddling.insert(straddling.begin(), held.begin() + 4096, held.end());
+  EXPECT_EQ(Read(*store, "disk0", "", kMiB + 4096, 8192), straddling);
+  EXPECT_EQ(Read(*store, "disk0", p.id, kMiB, 8192), zeros);
+  ASSERT_OK_AND_ASSIGN(const auto allocated, store->AllocatedRanges("disk0"));
+  EXPECT_EQ(allocated, (std::vector<ByteRange>{{kMiB, 8192}}));
+  ASSERT_OK_AND_ASSIGN(const auto changed, store->ChangedRanges("disk0", p.id));
+  EXPECT_EQ(changed, (std::vector<ByteRange>{{kMiB, 8192}}));
+  ASSERT_OK_AND_ASSIGN(const auto in_point, store->AllocatedRanges("disk0", p.id));
+  EXPECT_TRUE(in_point.empty());
+
+  ASSERT_OK(store->Flush("disk0"));
+  EXPECT_EQ(InDataFile(dir, "disk0", kMiB, 8192), Bytes(8192, 20));
+  EXPECT_EQ(Read(*store, "disk0", p.id, kMiB, 8192), zeros) << "saved in the undo log first";
+}
+
+TEST(LocalStoreTest, HeldWritesKeepTheirOrderAgainstWritesAndClears) {
+  TempDir dir;
+  auto store = Open(dir.path());
+  ASSERT_OK(store->CreateDisk("disk0", 4 * kMiB));
+  ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, store->CreateSnapshot("disk0"));
+  ASSERT_OK(store->WritePages("disk0", 0, Bytes(8192, 21)));
+  ASSERT_OK(store->WritePages("disk0", 4096, Bytes(8192, 22)));  // overlaps the first
+  std::vector<uint8_t> expected = Bytes(8192, 21);
+  expected.resize(4096);
+  const auto second = Bytes(8192, 22);
+  expected.insert(expected.end(), second.begin(), second.end());
+  EXPECT_EQ(Read(*store, "disk0", "", 0, 12288), expected);
+  ASSERT_OK(store->WritePages("disk0", kMiB, Bytes(4096, 23)));
+  ASSERT_OK(store->ClearPages("disk0", kMiB, 4096));
+  ASSERT_OK(store->Flush("disk0"));
+  EXPECT_EQ(InDataFile(dir, "disk0", 0, 12288), expected);
+  EXPECT_EQ(InDataFile(dir, "disk0", kMiB, 4096), std::vector<uint8_t>(4096, 0)) << "the clear came last";
+  EXPECT_EQ(Read(*store, "disk0", p.id, 0, 12288), std::vector<uint8_t>(12288, 0));
+}
+
+TEST(LocalStoreTest, ARecoveryPointHoldsTheWritesBeforeItInTheDisk) {
+  TempDir dir;
+  auto store = Open(dir.path());
+  ASSERT_OK(store->CreateDisk("disk0", 4 * kMiB));
+  ASSERT_OK(store->WritePages("disk0", 0, Bytes(4096, 24)));
+  ASSERT_OK_AND_ASSIGN(const RecoveryPoint p, store->CreateSnapshot("disk0"));
+  EXPECT_EQ(InDataFile(dir, "disk0", 0, 4096), Bytes(4096, 24)) << "no flush asked for: the point made it";
+  ASSERT_OK(store->WritePages("disk0", 0, Bytes(4096, 25)));
+  ASSERT_OK_AND_ASSIGN(const RecoveryPoint q, store->CreateSnapshot("disk0"));
+  auto other = Open(dir.path());
+  EXPECT_EQ(Read(*other, "disk0", p.id, 0, 4096), Bytes(4096, 24));
+  EXPECT_EQ(Read(*other, "disk0", q.id, 0, 4096), Bytes(4096, 25));
+}
+
+#ifndef _WIN32
+TEST(LocalStoreTest, AKilledWriterLosesOnlyWhatItDidNotFlushAndNoPointChanges) {
+  TempDir dir;
+  const std::string point = DiskWithAPoint(dir.path(), Bytes(kMiB, 26));
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // Flushes one write, holds another, and dies without closing anything.
+    auto store = SyncStore::Open(dir.path());
+    const bool ok = store.ok() && (*store)->WritePages("disk0", 0, Bytes(4096, 27)).ok() &&
+                    (*store)->Flush("disk0").ok() && (*store)->WritePages("disk0", 2 * kMiB, Bytes(4096, 28)).ok();
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  auto store = Open(dir.path());
+  EXPECT_EQ(Read(*store, "disk0", "", 0, 4096), Bytes(4096, 27));
+  EXPECT_EQ(Read(*store, "disk0", "", 2 * kMiB, 4096), std::vector<uint8_t>(4096, 0)) << "never flushed";
+  EXPECT_EQ(Read(*store, "disk0", point, 0, kMiB), Bytes(kMiB, 26));
+  EXPECT_EQ(Read(*store, "disk0", point, 2 * kMiB, 4096), std::vector<uint8_t>(4096, 0));
+}
+#endif
 
 TEST(LocalStoreTest, DamageIsReportedWithTheFile) {
   TempDir dir;

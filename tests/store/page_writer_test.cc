@@ -4,11 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "hvr/sync_store.hpp"
+#include "test_util/result_assertions.hpp"
+#include "test_util/temp_dir.hpp"
+#include "util/file.hpp"
 
 namespace hvr {
 namespace {
@@ -111,6 +117,25 @@ TEST(NonZeroRunsTest, APartialLastBlockEndsAtTheBuffer) {
   const auto runs = NonZeroRuns(data);
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0], (std::pair<size_t, size_t>{4096, 4096 + 512}));
+}
+
+// Whoever finishes a PageWriter goes on to record that the data is in the replica.
+TEST(PageWriterTest, WhatWasWrittenIsDurableOnceFinishReturns) {
+  TempDir dir;
+  ASSERT_OK_AND_ASSIGN(auto store, SyncStore::Open(dir.path()));
+  ASSERT_OK(store->CreateDisk("disk0", 1 << 20));
+  {
+    PageWriter writer(store->async(), "disk0", 2);
+    ASSERT_OK_AND_ASSIGN(auto buffer, writer.TakeBuffer());
+    std::fill(buffer.data(), buffer.data() + 8192, uint8_t{0x5a});
+    writer.Write(std::move(buffer), 4096, {{0, 8192}});
+    ASSERT_OK(writer.Finish());
+  }
+  // The local store holds writes until a flush; the data file is what a crash leaves.
+  ASSERT_OK_AND_ASSIGN(File file, File::Open(dir.File("disk0/disk.vhd"), File::Mode::kRead));
+  std::vector<uint8_t> data(8192);
+  ASSERT_OK(file.ReadAt(4096, data));
+  EXPECT_EQ(data, std::vector<uint8_t>(8192, 0x5a));
 }
 
 }  // namespace

@@ -889,6 +889,11 @@ void AzureStore::DoClearPages(std::string name, uint64_t offset, uint64_t length
   Spawn<void>(std::move(handler), ClearPages(std::move(name), offset, length));
 }
 
+void AzureStore::DoFlush(std::string name, Handler<void> handler) {
+  // The service acknowledges a Put Page once it is durable: there is nothing to wait for.
+  Complete<void>(std::move(handler), ValidateDiskName(name));
+}
+
 void AzureStore::DoRead(std::string name, std::string snapshot, uint64_t offset,
                         std::span<uint8_t> out, Handler<void> handler) {
   Spawn<void>(std::move(handler), Read(std::move(name), std::move(snapshot), offset, out));

@@ -39,6 +39,7 @@ class AzureStore final : public ReplicaStore {
                     Handler<void> handler) override;
   void DoClearPages(std::string name, uint64_t offset, uint64_t length,
                     Handler<void> handler) override;
+  void DoFlush(std::string name, Handler<void> handler) override;
   void DoRead(std::string name, std::string snapshot, uint64_t offset, std::span<uint8_t> out,
               Handler<void> handler) override;
   void DoAllocatedRanges(std::string name, std::string snapshot,

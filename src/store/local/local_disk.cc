@@ -28,6 +28,9 @@ constexpr const char* kLockFile = ".lock";
 constexpr const char* kPointsDir = "points";
 // Undo saves and snapshot reads move data in pieces of this size.
 constexpr uint64_t kCopyPiece = uint64_t{4} << 20;
+// Held writes are applied once they reach this much: it bounds the memory a disk holds,
+// and is large enough that the undo log's sync is paid once for thousands of 4 KiB pages.
+constexpr uint64_t kMaxPendingBytes = uint64_t{16} << 20;
 
 std::string LockPath(const std::string& dir) { return dir + "/" + kLockFile; }
 
@@ -226,7 +229,7 @@ Result<std::vector<ByteRange>> LocalDisk::DataIn(uint64_t offset, uint64_t end) 
   return out;
 }
 
-Status LocalDisk::SaveUndo(uint64_t offset, uint64_t length) {
+Status LocalDisk::SaveUndo(const std::vector<ByteRange>& ranges) {
   std::lock_guard state(state_mu_);
   HVR_RETURN_IF_ERROR(LoadPoints());
   if (points_.empty()) return Ok();  // no recovery point to protect
@@ -234,12 +237,18 @@ Status LocalDisk::SaveUndo(uint64_t offset, uint64_t length) {
   // Other processes writing this disk append to the same log: take turns.
   HVR_ASSIGN_OR_RETURN(const FileLock::Guard turn, FileLock::LockOpenFile(log.file(), FileLock::Mode::kExclusive));
   HVR_RETURN_IF_ERROR(log.Refresh());
-  const auto missing = log.Missing(offset, length);
+  std::vector<ByteRange> missing;
+  for (const auto& r : ranges) {
+    for (const auto& m : log.Missing(r.offset, r.length)) missing.push_back(m);
+  }
   if (missing.empty()) return Ok();
+  // Holes were zeros: a zero record says so without copying anything. The file system is
+  // asked once for the whole span, not once for each of thousands of scattered pages.
+  HVR_ASSIGN_OR_RETURN(const auto data_ranges, DataIn(missing.front().offset, missing.back().end()));
+  const RangeSet has_data(data_ranges);
   std::vector<uint8_t> buffer;
   for (const auto& range : missing) {
-    // Holes were zeros: a zero record says so without copying anything.
-    HVR_ASSIGN_OR_RETURN(const auto data, DataIn(range.offset, range.end()));
+    const auto data = has_data.Covered(range.offset, range.length);
     uint64_t pos = range.offset;
     for (const auto& d : data) {
       HVR_RETURN_IF_ERROR(log.AppendZeros(pos, d.offset - pos));
@@ -265,12 +274,62 @@ Status LocalDisk::Write(uint64_t offset, std::span<const uint8_t> data, const st
                         TimePoint now) {
   HVR_RETURN_IF_ERROR(
       ValidatePageRange("write", name_, offset, data.size(), kMaxWriteSize, virtual_size_));
+  // Holding a write touches neither the data file nor the logs, so it takes no lock
+  // file; the lease is checked again, under the lock file, when the write is applied.
+  HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
+  for (;;) {
+    {
+      std::unique_lock pending(pending_mu_);
+      if (!pending_.Overlaps(offset, data.size())) {
+        pending_.Add(offset, data);
+        if (pending_.bytes() < kMaxPendingBytes) return Ok();
+        break;
+      }
+    }
+    // A write over a held one goes after it, as it would on a disk.
+    HVR_RETURN_IF_ERROR(DrainPending(lease_id, now));
+  }
+  return DrainPending(lease_id, now);
+}
+
+Status LocalDisk::ApplyPending(const std::string& lease_id, TimePoint now) {
+  if (pending_.empty()) return Ok();
+  // The lease may have been lost since the writes were taken.
+  HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
+  // The replaced content is durable in the undo log before any of it is overwritten.
+  HVR_RETURN_IF_ERROR(SaveUndo(pending_.Ranges()));
+  HVR_RETURN_IF_ERROR(pending_.ForEach(
+      [&](uint64_t offset, std::span<const uint8_t> data) { return data_.WriteAt(offset, data); }));
+  // Set after the writes: a sync that cleared it before them leaves it set for the next.
+  data_unsynced_ = true;
+  pending_.Clear();
+  return Ok();
+}
+
+Status LocalDisk::DrainPending(const std::string& lease_id, TimePoint now) {
+  {
+    std::shared_lock pending(pending_mu_);
+    if (pending_.empty()) return Ok();
+  }
   std::shared_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kShared));
-  HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
-  HVR_RETURN_IF_ERROR(SaveUndo(offset, data.size()));
-  HVR_RETURN_IF_ERROR(data_.WriteAt(offset, data));
-  return data_.Sync();
+  std::unique_lock pending(pending_mu_);
+  return ApplyPending(lease_id, now);
+}
+
+Status LocalDisk::SyncData() {
+  // One sync at a time: a flush that finds the flag cleared by a sync still running
+  // must wait for that sync, which covers its writes.
+  std::lock_guard syncing(sync_mu_);
+  if (!data_unsynced_.exchange(false)) return Ok();
+  Status synced = data_.Sync();
+  if (!synced.ok()) data_unsynced_ = true;
+  return synced;
+}
+
+Status LocalDisk::Flush(const std::string& lease_id, TimePoint now) {
+  HVR_RETURN_IF_ERROR(DrainPending(lease_id, now));
+  return SyncData();
 }
 
 Status LocalDisk::Clear(uint64_t offset, uint64_t length, const std::string& lease_id,
@@ -279,9 +338,13 @@ Status LocalDisk::Clear(uint64_t offset, uint64_t length, const std::string& lea
   std::shared_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kShared));
   HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
-  HVR_RETURN_IF_ERROR(SaveUndo(offset, length));
+  // Held writes in the range must not land after the clear.
+  std::unique_lock pending(pending_mu_);
+  HVR_RETURN_IF_ERROR(ApplyPending(lease_id, now));
+  HVR_RETURN_IF_ERROR(SaveUndo({{offset, length}}));
   HVR_RETURN_IF_ERROR(data_.PunchHole(offset, length));
-  return data_.Sync();
+  data_unsynced_ = true;
+  return Ok();
 }
 
 Status LocalDisk::ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> out) {
@@ -308,7 +371,14 @@ Status LocalDisk::ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> ou
 
 Status LocalDisk::Read(const std::string& snapshot, uint64_t offset, std::span<uint8_t> out) {
   HVR_RETURN_IF_ERROR(ValidateReadRange(name_, offset, out.size(), virtual_size_));
-  if (snapshot.empty()) return data_.ReadAt(offset, out);
+  if (snapshot.empty()) {
+    std::shared_lock pending(pending_mu_);
+    HVR_RETURN_IF_ERROR(data_.ReadAt(offset, out));
+    pending_.Overlay(offset, out);
+    return Ok();
+  }
+  // Held writes came after every point: a point reads the data file where its logs say
+  // nothing, and that still holds what they will replace.
   // Writers must not move content between the disk and the logs while we look.
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
@@ -320,8 +390,16 @@ Status LocalDisk::Read(const std::string& snapshot, uint64_t offset, std::span<u
 
 Result<std::vector<ByteRange>> LocalDisk::AllocatedRanges(const std::string& snapshot) {
   RangeSet ranges;
-  HVR_ASSIGN_OR_RETURN(const auto data, DataIn(0, virtual_size_));
-  for (const auto& r : data) ranges.Add(r);
+  {
+    std::shared_lock pending(pending_mu_);
+    HVR_ASSIGN_OR_RETURN(const auto data, DataIn(0, virtual_size_));
+    for (const auto& r : data) ranges.Add(r);
+    // Held writes are data of the disk as it is now; a point's content is in the data
+    // file and the logs.
+    if (snapshot.empty()) {
+      for (const auto& r : pending_.Ranges()) ranges.Add(r);
+    }
+  }
   if (!snapshot.empty()) {
     std::unique_lock rw(rw_);
     HVR_ASSIGN_OR_RETURN(FileLock lock,
@@ -343,6 +421,7 @@ Result<std::vector<ByteRange>> LocalDisk::ChangedRanges(const std::string& from,
                                                         const std::string& to) {
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  std::shared_lock pending(pending_mu_);
   std::lock_guard state(state_mu_);
   HVR_RETURN_IF_ERROR(LoadPoints());
   HVR_ASSIGN_OR_RETURN(const size_t first, FindPoint(from));
@@ -354,8 +433,12 @@ Result<std::vector<ByteRange>> LocalDisk::ChangedRanges(const std::string& from,
                                                "' is older than '" + from + "'");
     }
   }
-  // Everything written after point i was first saved in log i, or a later one.
+  // Everything written after point i was first saved in log i, or a later one; held
+  // writes are newer than every point and have no undo record yet.
   RangeSet changed;
+  if (to.empty()) {
+    for (const auto& r : pending_.Ranges()) changed.Add(r);
+  }
   for (size_t i = first; i < last; ++i) {
     HVR_RETURN_IF_ERROR(points_[i].log.Refresh());
     for (const auto& piece : points_[i].log.Pieces()) changed.Add(piece.offset, piece.length);
@@ -369,6 +452,12 @@ Result<RecoveryPoint> LocalDisk::CreateSnapshot(const SnapshotOptions& options,
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   if (!lease_id.empty()) HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
+  {
+    // The point holds every write that returned before it, durably.
+    std::unique_lock pending(pending_mu_);
+    HVR_RETURN_IF_ERROR(ApplyPending(lease_id, now));
+  }
+  HVR_RETURN_IF_ERROR(SyncData());
   std::lock_guard state(state_mu_);
   HVR_RETURN_IF_ERROR(LoadPoints());
   RecoveryPoint point;
@@ -454,7 +543,8 @@ Result<std::string> LocalDisk::Etag() const {
   return Hex64(XXH3_64bits(fields, sizeof fields));
 }
 
-Result<DiskProperties> LocalDisk::Properties(TimePoint now) {
+Result<DiskProperties> LocalDisk::Properties(const std::string& lease_id, TimePoint now) {
+  HVR_RETURN_IF_ERROR(DrainPending(lease_id, now));
   DiskProperties props;
   props.name = name_;
   props.virtual_size = virtual_size_;
@@ -528,6 +618,10 @@ Status LocalDisk::Delete(const std::string& lease_id, TimePoint now) {
   HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
   const std::string doomed = store_dir_ + "/.deleted-" + name_ + "-" + Guid::Random().ToString();
   HVR_RETURN_IF_ERROR(RenameNoReplace(dir_, doomed));
+  {
+    std::unique_lock pending(pending_mu_);
+    pending_.Clear();  // nothing left to write them to
+  }
   HVR_RETURN_IF_ERROR(SyncDirectory(store_dir_));
   RemoveTree(doomed);
   return Ok();

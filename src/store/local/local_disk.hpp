@@ -4,16 +4,18 @@
 //   NAME/disk.vhd          virtual content, then the 512-byte fixed-VHD footer
 //   NAME/metadata.json     the disk's metadata (checksummed, replaced atomically)
 //   NAME/lease.json        the lease, when one was taken
-//   NAME/.lock             lock file: writes hold it shared, snapshot changes exclusive
+//   NAME/.lock             lock file: applying writes holds it shared, snapshot changes exclusive
 //   NAME/points/ID.json    a recovery point's description
 //   NAME/points/ID.undo    its undo log (undo_log.hpp)
 //
-// Writes are durable when they return: the undo log is synced before the disk is
-// written, and the disk after. Thread-safe; other processes sharing the folder are kept
-// in step with file locks.
+// A write is held in memory when it returns (pending_writes.hpp) and reaches the data
+// file with others behind one sync of the undo log; Flush and CreateSnapshot make every
+// earlier write durable (docs/local-store.md, "Durability"). Thread-safe; other processes
+// sharing the folder are kept in step with file locks, and see a write once it reached
+// the data file.
 #pragma once
 
-
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "hvr/store.hpp"
+#include "store/local/pending_writes.hpp"
 #include "store/local/undo_log.hpp"
 #include "util/file.hpp"
 
@@ -50,6 +53,8 @@ class LocalDisk {
   Status Write(uint64_t offset, std::span<const uint8_t> data, const std::string& lease_id,
                TimePoint now);
   Status Clear(uint64_t offset, uint64_t length, const std::string& lease_id, TimePoint now);
+  // Makes every write and clear that returned before it durable.
+  Status Flush(const std::string& lease_id, TimePoint now);
   Status Read(const std::string& snapshot, uint64_t offset, std::span<uint8_t> out);
   Result<std::vector<ByteRange>> AllocatedRanges(const std::string& snapshot);
   Result<std::vector<ByteRange>> ChangedRanges(const std::string& from, const std::string& to);
@@ -59,7 +64,8 @@ class LocalDisk {
   Result<std::vector<RecoveryPoint>> ListSnapshots();
   Status DeleteSnapshot(const std::string& id);
 
-  Result<DiskProperties> Properties(TimePoint now);
+  // Applies the held writes first, so that the ETag tells of them.
+  Result<DiskProperties> Properties(const std::string& lease_id, TimePoint now);
   Result<Metadata> GetMetadata();
   Status SetMetadata(const Metadata& metadata, const std::string& lease_id, TimePoint now);
 
@@ -89,8 +95,17 @@ class LocalDisk {
   Status LoadPoints();
   // Index of recovery point `id` in points_, or kNotFound; requires state_mu_.
   Result<size_t> FindPoint(const std::string& id) const;
-  // Saves the old content of a range into the newest undo log; requires shared rw_.
-  Status SaveUndo(uint64_t offset, uint64_t length);
+  // Saves the old content of `ranges` into the newest undo log and syncs it; requires
+  // rw_ (either mode).
+  Status SaveUndo(const std::vector<ByteRange>& ranges);
+  // Moves the held writes into the data file: their undo records first, one sync of the
+  // log, then the writes (not synced). Requires rw_ and the .lock file (either mode) and
+  // pending_mu_ alone. The writes stay held when it fails, to be tried again.
+  Status ApplyPending(const std::string& lease_id, TimePoint now);
+  // ApplyPending with the locks it needs.
+  Status DrainPending(const std::string& lease_id, TimePoint now);
+  // Syncs the data file when something reached it since the last sync.
+  Status SyncData();
   // Reads recovery point `index`; requires exclusive rw_ and state_mu_.
   Status ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> out);
   Status CheckLease(const std::string& lease_id, TimePoint now) const;
@@ -110,6 +125,12 @@ class LocalDisk {
   // Writes and plain reads share it; snapshot reads and changes to the points take it
   // alone (in-process twin of the .lock file).
   std::shared_mutex rw_;
+  // Guards pending_: reads share it, adding and applying take it alone. Taken after rw_
+  // and the .lock file, before state_mu_.
+  std::shared_mutex pending_mu_;
+  PendingWrites pending_;
+  std::atomic<bool> data_unsynced_{false};  // the data file was written since its last sync
+  std::mutex sync_mu_;                      // one sync of the data file at a time
   std::mutex state_mu_;  // points_, the undo logs, metadata writes
   std::vector<Point> points_;  // oldest first
 };

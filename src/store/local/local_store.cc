@@ -31,7 +31,14 @@ LocalStore::LocalStore(std::string dir, const StoreOptions& options,
       executor_(std::move(executor)),
       pool_(static_cast<size_t>(threads_)) {}
 
-LocalStore::~LocalStore() { pool_.join(); }
+LocalStore::~LocalStore() {
+  pool_.join();
+  // Writes nobody flushed reach the disks now; a failure here has no one to tell, which
+  // is why callers flush before they rely on a write (store.hpp).
+  for (const auto& [name, disk] : disks_) {
+    if (!disk->Stale()) (void)disk->Flush(leases_.Get(name), Now());
+  }
+}
 
 Result<std::unique_ptr<LocalStore>> LocalStore::Open(const std::string& dir,
                                                      const StoreOptions& options,
@@ -125,6 +132,13 @@ void LocalStore::DoClearPages(std::string name, uint64_t offset, uint64_t length
   Run<void>(std::move(handler), [=, this]() -> Status {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
     return disk->Clear(offset, length, leases_.Get(name), Now());
+  });
+}
+
+void LocalStore::DoFlush(std::string name, Handler<void> handler) {
+  Run<void>(std::move(handler), [=, this]() -> Status {
+    HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
+    return disk->Flush(leases_.Get(name), Now());
   });
 }
 
@@ -226,7 +240,7 @@ void LocalStore::DoDeleteDisk(std::string name, Handler<void> handler) {
 void LocalStore::DoGetDisk(std::string name, Handler<DiskProperties> handler) {
   Run<DiskProperties>(std::move(handler), [=, this]() -> Result<DiskProperties> {
     HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
-    return disk->Properties(Now());
+    return disk->Properties(leases_.Get(name), Now());
   });
 }
 
@@ -246,7 +260,7 @@ Result<std::vector<DiskProperties>> LocalStore::ListDisks() {
     auto disk = Disk(name);
     if (!disk.ok() && disk.error().code() == Code::kNotFound) continue;  // deleted meanwhile
     if (!disk.ok()) return std::move(disk).error();
-    HVR_ASSIGN_OR_RETURN(auto props, (*disk)->Properties(Now()));
+    HVR_ASSIGN_OR_RETURN(auto props, (*disk)->Properties(leases_.Get(name), Now()));
     out.push_back(std::move(props));
   }
   return out;
