@@ -6,6 +6,7 @@
 #include "arguments.hpp"
 #include "command.hpp"
 #include "session_context.hpp"
+#include "store_arguments.hpp"
 #include "units.hpp"
 #include "store/time_text.hpp"
 
@@ -25,6 +26,7 @@ struct SetArgs {
   std::optional<bool> resync_automatic;
   std::optional<hvr::WorkHours> office_hours;
   std::optional<int> in_flight;
+  StoreArgs link;  // --link-bandwidth and --link-requests only
 
   // The change, the settings it leaves alone taken from `current` where a setting is
   // given in parts (the bandwidth schedule, the resync window).
@@ -52,6 +54,7 @@ struct SetArgs {
       change.resync = window;
     }
     change.max_in_flight = in_flight;
+    if (link.link_bandwidth || link.link_requests) change.link = link.Link(current.link);
     return change;
   }
 };
@@ -109,6 +112,7 @@ Runner Set(CLI::App& app) {
   AddCount(app, "--in-flight", a->in_flight, "requests in flight, 4 MiB each at most, 1 to " +
                                                  std::to_string(hvr::kMaxInFlight))
       ->check(ChangeCheck([](hvr::SettingsChange& c, const std::string& text) { c.max_in_flight = std::stoi(text); }));
+  AddLinkArgs(app, a->link);
   return [a] {
     return WithSession(a->state_dir, false, false, [&](hvr::Session& session) {
       const hvr::SettingsChange change = a->Change(session.settings());
@@ -128,7 +132,9 @@ Runner Set(CLI::App& app) {
                                   : std::string("no limit"))
                 << "\n"
                 << "  resync      " << (now.resync.automatic ? "automatic, outside office hours" : "by hand") << "\n"
-                << "  in flight   " << now.max_in_flight << " requests\n";
+                << "  in flight   " << now.max_in_flight << " requests\n"
+                << "  link        " << now.link.bytes_per_second << " bytes/s, " << now.link.requests_per_second
+                << " requests/s per disk: writes join across zeros under " << now.link.JoinGap() << " bytes\n";
       return 0;
     });
   };
