@@ -83,7 +83,7 @@ void ResetOnClose(tcp::socket& socket) {
 class FaultProxy::Tunnel {
  public:
   Tunnel(FaultProxy& proxy, tcp::socket& client, tcp::socket& upstream)
-      : proxy_(proxy), client_(client), upstream_(upstream) {}
+      : proxy_(proxy), client_(client), upstream_(upstream), service_(upstream.remote_endpoint()) {}
 
   // Serves requests until a fault ends the connection or either side closes it.
   void Run() {
@@ -161,8 +161,29 @@ class FaultProxy::Tunnel {
     return true;
   }
 
+  // True when the service closed the connection (Azurite does after 5 idle seconds, which
+  // a request read slowly through a shaped link can take).
+  bool UpstreamClosed() {
+    pollfd pfd{upstream_.native_handle(), POLLIN, 0};
+    char byte;
+    return ::poll(&pfd, 1, 0) == 1 && ::recv(pfd.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
+  }
+
+  // Connects to the service again, as a proxy does when its idle connection was closed.
+  bool Reconnect() {
+    boost::system::error_code ec;
+    proxy_.Untrack(upstream_.native_handle());
+    upstream_.close(ec);
+    from_upstream_.clear();
+    upstream_.connect(service_, ec);
+    if (ec) return false;
+    proxy_.Track(upstream_.native_handle());
+    return true;
+  }
+
   std::optional<Response> Forward(const http::request<http::string_body>& request) {
     boost::system::error_code ec;
+    if (UpstreamClosed() && !Reconnect()) return std::nullopt;
     http::write(upstream_, request, ec);
     if (ec) return std::nullopt;
     http::response_parser<http::string_body> response;
@@ -218,6 +239,7 @@ class FaultProxy::Tunnel {
   FaultProxy& proxy_;
   tcp::socket& client_;
   tcp::socket& upstream_;
+  const tcp::endpoint service_;
   beast::flat_buffer from_client_;
   beast::flat_buffer from_upstream_;
 };
