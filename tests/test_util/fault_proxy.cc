@@ -95,16 +95,21 @@ class FaultProxy::Tunnel {
       if (ec || !proxy_.Pace(proxy_.uplink_, head)) return;
       const Fault fault = proxy_.NextFault(Serialize(request.get().base()));
       if (fault == Fault::kCutRequestBody) return CutRequestBody(request);
+      const auto fault_reply = ServiceErrorReply(fault, proxy_.options_.retry_after);
+      // The service decides when a request begins, as its bytes begin to count: deciding
+      // when a slowly read body ends would count every request's bytes at once.
+      const std::string blob = BlobOfTarget(request.get().target());
+      const bool admitted = fault_reply || !proxy_.blob_limits_ || blob.empty() ||
+                            proxy_.blob_limits_->Admit(blob, request.content_length().value_or(0),
+                                                       TokenBucket::Clock::now());
       if (!ReadBody(request)) return;
       proxy_.Add(&Counters::request_body_bytes, request.get().body().size());
       if (!proxy_.Wait(proxy_.options_.shaping.rtt)) return;
-      if (const auto reply = ServiceErrorReply(fault, proxy_.options_.retry_after)) {
-        if (!WriteAll(client_, *reply)) return;
+      if (fault_reply) {
+        if (!WriteAll(client_, *fault_reply)) return;
         continue;
       }
-      const std::string blob = BlobOfTarget(request.get().target());
-      if (proxy_.blob_limits_ && !blob.empty() &&
-          !proxy_.blob_limits_->Admit(blob, request.get().body().size(), TokenBucket::Clock::now())) {
+      if (!admitted) {
         proxy_.Add(&Counters::blob_throttled, 1);
         if (!WriteAll(client_, *ServiceErrorReply(Fault::kServerBusy, proxy_.options_.retry_after))) return;
         continue;
