@@ -96,13 +96,11 @@ class FaultProxy::Tunnel {
       const Fault fault = proxy_.NextFault(Serialize(request.get().base()));
       if (fault == Fault::kCutRequestBody) return CutRequestBody(request);
       const auto fault_reply = ServiceErrorReply(fault, proxy_.options_.retry_after);
-      // The service decides when a request begins, as its bytes begin to count: deciding
-      // when a slowly read body ends would count every request's bytes at once.
+      // The service decides when a request begins; its bytes count as they arrive.
       const std::string blob = BlobOfTarget(request.get().target());
-      const bool admitted = fault_reply || !proxy_.blob_limits_ || blob.empty() ||
-                            proxy_.blob_limits_->Admit(blob, request.content_length().value_or(0),
-                                                       TokenBucket::Clock::now());
-      if (!ReadBody(request)) return;
+      const bool limited = proxy_.blob_limits_ && !blob.empty();
+      const bool admitted = fault_reply || !limited || proxy_.blob_limits_->Admit(blob, TokenBucket::Clock::now());
+      if (!ReadBody(request, limited ? blob : std::string())) return;
       proxy_.Add(&Counters::request_body_bytes, request.get().body().size());
       if (!proxy_.Wait(proxy_.options_.shaping.rtt)) return;
       if (fault_reply) {
@@ -124,9 +122,7 @@ class FaultProxy::Tunnel {
       auto response = Forward(request.get());
       if (!response) return;
       const size_t size = response->bytes.size();
-      if (proxy_.blob_limits_ && !blob.empty()) {
-        proxy_.blob_limits_->CountResponse(blob, size - response->head, TokenBucket::Clock::now());
-      }
+      if (limited) proxy_.blob_limits_->CountBytes(blob, size - response->head, TokenBucket::Clock::now());
       switch (fault) {
         case Fault::kDropResponse:
           return;
@@ -156,12 +152,14 @@ class FaultProxy::Tunnel {
     size_t sent = 0;
   };
 
-  // Reads the rest of the request at the link's pace (all at once when it has none).
-  bool ReadBody(http::request_parser<http::string_body>& request) {
+  // Reads the rest of the request at the link's pace (all at once when it has none),
+  // counting its bytes against `blob`'s target unless that is empty.
+  bool ReadBody(http::request_parser<http::string_body>& request, const std::string& blob) {
     boost::system::error_code ec;
     while (!request.is_done()) {
       const size_t n = http::read_some(client_, from_client_, request, ec);
       if (ec || !proxy_.Pace(proxy_.uplink_, n)) return false;
+      if (!blob.empty()) proxy_.blob_limits_->CountBytes(blob, n, TokenBucket::Clock::now());
     }
     return true;
   }

@@ -61,21 +61,17 @@ BlobLimits::Blob& BlobLimits::For(const std::string& blob, Clock::time_point now
   return it->second;
 }
 
-bool BlobLimits::Admit(const std::string& blob, uint64_t body_bytes, Clock::time_point now) {
+bool BlobLimits::Admit(const std::string& blob, Clock::time_point now) {
   std::lock_guard lock(mu_);
   Blob& b = For(blob, now);
-  // Both or neither: a refused request costs the blob nothing.
-  if (b.requests.level(now) < 1 || b.bytes.level(now) < std::min<double>(static_cast<double>(body_bytes), kPageBytes)) {
-    return false;
-  }
-  b.requests.TryTake(1, now);
-  b.bytes.Book(static_cast<double>(body_bytes), now);
-  return true;
+  // A refused request costs the blob nothing.
+  if (b.bytes.level(now) < 0) return false;
+  return b.requests.TryTake(1, now);
 }
 
-void BlobLimits::CountResponse(const std::string& blob, uint64_t body_bytes, Clock::time_point now) {
+void BlobLimits::CountBytes(const std::string& blob, uint64_t bytes, Clock::time_point now) {
   std::lock_guard lock(mu_);
-  For(blob, now).bytes.Book(static_cast<double>(body_bytes), now);
+  For(blob, now).bytes.Book(static_cast<double>(bytes), now);
 }
 
 std::string BlobOfTarget(std::string_view target) {

@@ -39,9 +39,10 @@ class TokenBucket {
 };
 
 // The Blob service's scalability targets for one blob, as a front end enforcing them:
-// a request is admitted when the blob's request bucket and byte bucket both have room for
-// it, and answered 503 ServerBusy otherwise. Requests are counted when they arrive, bytes
-// in both directions (a request's body when it arrives, a response's when it leaves).
+// a request is admitted when it begins if the blob's request bucket holds a request and
+// its byte bucket is not in debt (the blob's bytes have not been moving faster than its
+// target), and answered 503 ServerBusy otherwise. Bytes count in both directions as they
+// move, so requests in flight together share the target instead of each needing it whole.
 // Each bucket holds a tenth of a second of its rate (at least one request and one 4 MiB
 // page), so bursts are short, as a partition server's are. Thread-safe.
 class BlobLimits {
@@ -50,10 +51,10 @@ class BlobLimits {
 
   BlobLimits(double requests_per_second, double bytes_per_second);
 
-  // Admits a request to `blob` carrying `body_bytes`, counting them.
-  bool Admit(const std::string& blob, uint64_t body_bytes, Clock::time_point now);
-  // Counts the body of a response from `blob`.
-  void CountResponse(const std::string& blob, uint64_t body_bytes, Clock::time_point now);
+  // Admits a request to `blob` as it begins, counting it.
+  bool Admit(const std::string& blob, Clock::time_point now);
+  // Counts body bytes of a request to or a response from `blob` as they move.
+  void CountBytes(const std::string& blob, uint64_t bytes, Clock::time_point now);
 
  private:
   struct Blob {
