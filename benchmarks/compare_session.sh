@@ -29,6 +29,8 @@ work=$(mktemp -d)
 # shellcheck source=scripts/azurite.sh
 source "$root/scripts/azurite.sh"
 guests=()
+# shellcheck source=benchmarks/reference_guest.sh
+source "$root/benchmarks/reference_guest.sh"
 cleanup() {
   for pid in "${guests[@]}"; do kill "$pid" 2>/dev/null || true; done
   azurite_stop
@@ -48,16 +50,6 @@ make_disk() {
   local args=()
   for i in $(seq 0 31); do args+=(-c "write -P $((i + 1)) $((i * 128))M 32M"); done
   qemu-io -f vhdx "${args[@]}" "$disk" >/dev/null
-}
-
-start_guest() {  # DISK... -- SOCKET
-  local socket=${*: -1}
-  local disks=("${@:1:$#-1}")
-  local args=()
-  for d in "${disks[@]}"; do args+=(--disk "$d"); done
-  "$guest" run "${args[@]}" --rate 0 --control "$socket" >>"$work/guest.log" 2>&1 &
-  guests+=($!)
-  for _ in $(seq 1 100); do [[ -S "$socket" ]] && break; sleep 0.05; done
 }
 
 initial() {

@@ -8,6 +8,7 @@
 #include "arguments.hpp"
 #include "command.hpp"
 #include "session_context.hpp"
+#include "store_arguments.hpp"
 #include "units.hpp"
 #include "store/time_text.hpp"
 
@@ -29,6 +30,7 @@ struct SetArgs {
   std::optional<int> in_flight;
   std::vector<std::string> remove_disks;
   bool delete_replica = false;
+  StoreArgs link;  // --link-bandwidth and --link-requests only
 
   // The change, the settings it leaves alone taken from `current` where a setting is
   // given in parts (the bandwidth schedule, the resync window).
@@ -56,6 +58,7 @@ struct SetArgs {
       change.resync = window;
     }
     change.max_in_flight = in_flight;
+    if (link.link_bandwidth || link.link_requests) change.link = link.Link(current.link);
     return change;
   }
 };
@@ -119,6 +122,7 @@ Runner Set(CLI::App& app) {
               "NAME");
   app.add_flag("--delete-replica", a->delete_replica,
                "with --remove-disk: also delete the removed disks' replicas with their recovery points");
+  AddLinkArgs(app, a->link);
   return [a] {
     return WithSession(a->state_dir, false, false, [&](hvr::Session& session) {
       const hvr::SettingsChange change = a->Change(session.settings());
@@ -148,7 +152,9 @@ Runner Set(CLI::App& app) {
                                   : std::string("no limit"))
                 << "\n"
                 << "  resync      " << (now.resync.automatic ? "automatic, outside office hours" : "by hand") << "\n"
-                << "  in flight   " << now.max_in_flight << " requests\n";
+                << "  in flight   " << now.max_in_flight << " requests\n"
+                << "  link        " << now.link.bytes_per_second << " bytes/s, " << now.link.requests_per_second
+                << " requests/s per disk: writes join across zeros under " << now.link.JoinGap() << " bytes\n";
       return 0;
     });
   };

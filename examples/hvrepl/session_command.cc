@@ -78,6 +78,7 @@ struct ProtectArgs {
     if (chunk_size) s.chunk_size = *chunk_size;
     s.max_in_flight = store.in_flight;
     if (store.bandwidth) s.bandwidth = hvr::BandwidthSchedule::Constant(*store.bandwidth);
+    s.link = store.Link();
     if (store.ca_file) s.tls.ca_file = *store.ca_file;
     s.tls.verify = !store.insecure;
     s.proxy = store.proxy;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "hvr/link.hpp"
 #include "hvr/store_options.hpp"
 
 namespace hvrepl {
@@ -18,9 +19,17 @@ struct StoreArgs {
   std::optional<std::string> ca_file;
   bool insecure = false;
   std::optional<std::string> proxy;
+  // The link to the store (hvr/link.hpp); unset parts keep the default.
+  std::optional<uint64_t> link_bandwidth;  // bytes per second
+  std::optional<uint32_t> link_requests;   // per second and replica disk
+
+  hvr::LinkModel Link(hvr::LinkModel base = {}) const;
 };
 
-// --in-flight, --bandwidth, --ca-file, --insecure and --proxy, bound to `args`.
+// --in-flight, --bandwidth, --ca-file, --insecure, --proxy, --link-bandwidth and
+// --link-requests, bound to `args`.
 void AddStoreArgs(CLI::App& app, StoreArgs& args);
+// --link-bandwidth and --link-requests alone (set changes them apart from the others).
+void AddLinkArgs(CLI::App& app, StoreArgs& args);
 
 }  // namespace hvrepl

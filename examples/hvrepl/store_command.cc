@@ -63,6 +63,7 @@ int UploadImage(const std::string& image_path, const std::string& disk, const St
   ProgressBar bar("upload", ProgressBar::StderrIsTerminal());
   hvr::TransferOptions transfer;
   transfer.max_in_flight = options.max_in_flight;
+  transfer.join_gap = args.store.Link().JoinGap(args.store.bandwidth.value_or(0));
   transfer.progress = bar.fn();
   auto stats = hvr::UploadDisk(**image, (*store)->async(), location->name, transfer);
   if (!stats.ok()) return ReportError(stats.error());

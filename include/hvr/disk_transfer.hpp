@@ -11,6 +11,7 @@
 
 #include "hvr/cancel.hpp"
 #include "hvr/disk.hpp"
+#include "hvr/link.hpp"
 #include "hvr/progress.hpp"
 #include "hvr/store.hpp"
 
@@ -20,6 +21,10 @@ struct TransferOptions {
   // Reads or writes outstanding at once, each with its own 4 MiB buffer: 1 to
   // kMaxInFlight (hvr/store_options.hpp).
   int max_in_flight = 8;
+  // Zeros between non-zero blocks of a piece are sent (upload) or written (download)
+  // rather than skipped when the gap is shorter than this (hvr/link.hpp): one request
+  // instead of two.
+  uint64_t join_gap = LinkModel{}.JoinGap();
   // Bytes of the virtual disk settled so far, of the virtual size.
   ProgressFn progress;
   // Checked between pieces; a cancelled copy waits for what is in flight, then returns

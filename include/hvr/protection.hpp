@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hvr/bandwidth.hpp"
+#include "hvr/link.hpp"
 #include "hvr/error.hpp"
 #include "hvr/store_options.hpp"
 #include "hvr/work_hours.hpp"
@@ -81,6 +82,9 @@ struct ProtectionSettings {
   // intervals.
   std::optional<std::chrono::seconds> rpo_threshold;
   std::optional<BandwidthSchedule> bandwidth;
+  // The link to the target, which decides how far writes join across zeros
+  // (hvr/link.hpp).
+  LinkModel link;
   ResyncWindow resync;
   uint32_t chunk_size = 0;  // of the replica manifests; 0: the default (hvr/manifest.hpp)
 
@@ -114,6 +118,7 @@ struct SettingsChange {
   std::optional<BandwidthSchedule> bandwidth;
   std::optional<ResyncWindow> resync;
   std::optional<int> max_in_flight;
+  std::optional<LinkModel> link;
 
   bool empty() const;
   // Each setting given, by the rule ValidateSettings applies to it (kInvalidArgument

@@ -14,6 +14,7 @@
 #include "hvr/disk.hpp"
 #include "hvr/extent_map.hpp"
 #include "hvr/hrl.hpp"
+#include "hvr/link.hpp"
 #include "hvr/manifest.hpp"
 #include "hvr/protection.hpp"
 #include "hvr/store.hpp"
@@ -71,12 +72,6 @@ struct ApplyStats {
 // hashed again (save the manifest before writing).
 Status InvalidateChanged(Manifest& manifest, ExtentMap& map);
 
-// Page writes separated by less than this many bytes that the replica is known to
-// hold as zeros become one write: a request costs more than that (the rule uploads
-// follow too). Where a bandwidth limit says bytes are what is scarce, sessions join
-// nothing across gaps (docs/session.md).
-inline constexpr uint64_t kJoinAcrossZeros = 64 << 10;
-
 // Which bytes of the replica are known to read as zeros: those of the chunks `manifest`
 // says are zero, as it was before the writes about to be made.
 class KnownZeros {
@@ -92,12 +87,13 @@ class KnownZeros {
 // Writes what `map` holds to replica `replica` in page writes of at most 4 MiB, with
 // `buffers` in flight. `base` reads the replica's content before the writes, for the
 // unwritten bytes of partly written pages; writes join across gaps shorter than
-// `join_gap` that `zeros` knows to be zero (read as zeros, not through `base`). Chunks
+// `join_gap` (LinkModel::JoinGap) that `zeros` knows to be zero (read as zeros, not
+// through `base`). Chunks
 // the writes cover whole get their new hash in `manifest` once written; chunks written
 // in part stay unknown.
 struct ApplyOptions {
   int buffers = 8;
-  uint64_t join_gap = kJoinAcrossZeros;
+  uint64_t join_gap = LinkModel{}.JoinGap();
   const CancelToken* cancel = nullptr;
 };
 Result<ApplyStats> ApplyToReplica(ExtentMap& map, const ReadFn& base, const KnownZeros& zeros,

@@ -167,6 +167,7 @@ Status ValidateSettings(const ProtectionSettings& input) {
     return Invalid("the RPO threshold must be positive and at most 30 days");
   }
   if (settings.bandwidth) HVR_RETURN_IF_ERROR(settings.bandwidth->Validate());
+  HVR_RETURN_IF_ERROR(settings.link.Validate());
   HVR_RETURN_IF_ERROR(ValidateResyncWindow(settings.resync));
   HVR_RETURN_IF_ERROR(ValidateChunkSize(settings.chunk_size));
   for (const auto& [key, value] : settings.failover_vm) {
@@ -178,7 +179,7 @@ Status ValidateSettings(const ProtectionSettings& input) {
 
 bool SettingsChange::empty() const {
   return !target && !interval && !recovery_history && !app_consistent_frequency && !bandwidth && !resync &&
-         !max_in_flight;
+         !max_in_flight && !link;
 }
 
 Status SettingsChange::Validate() const {
@@ -189,6 +190,7 @@ Status SettingsChange::Validate() const {
   if (bandwidth) HVR_RETURN_IF_ERROR(bandwidth->Validate());
   if (resync) HVR_RETURN_IF_ERROR(ValidateResyncWindow(*resync));
   if (max_in_flight) HVR_RETURN_IF_ERROR(ValidateMaxInFlight(*max_in_flight));
+  if (link) HVR_RETURN_IF_ERROR(link->Validate());
   return Ok();
 }
 
@@ -203,6 +205,7 @@ ProtectionSettings SettingsChange::ApplyTo(ProtectionSettings settings) const {
   }
   if (resync) settings.resync = *resync;
   if (max_in_flight) settings.max_in_flight = *max_in_flight;
+  if (link) settings.link = *link;
   return WithDefaults(std::move(settings));
 }
 

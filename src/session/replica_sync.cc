@@ -129,7 +129,7 @@ Status Sync::Span(const ChunkSpan& span) {
       continue;
     }
     if (options_.replica_zero_or_source) {
-      for (const auto& [b, e] : NonZeroRuns(data.subspan(begin, end - begin))) pieces.emplace_back(begin + b, begin + e);
+      for (const auto& [b, e] : NonZeroRuns(data.subspan(begin, end - begin), options_.join_gap)) pieces.emplace_back(begin + b, begin + e);
     } else {
       pieces.emplace_back(begin, end);
     }

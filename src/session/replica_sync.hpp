@@ -12,6 +12,7 @@
 
 #include "hvr/cancel.hpp"
 #include "hvr/disk.hpp"
+#include "hvr/link.hpp"
 #include "hvr/manifest.hpp"
 #include "hvr/progress.hpp"
 #include "hvr/store.hpp"
@@ -25,6 +26,9 @@ struct ReplicaSyncOptions {
   // frozen view, maybe interrupted): zero blocks inside differing chunks need not be
   // sent, which saves most of a sparse disk's traffic. Never true for a resync.
   bool replica_zero_or_source = false;
+  // Zero gaps shorter than this between non-zero blocks are sent, not skipped
+  // (LinkModel::JoinGap).
+  uint64_t join_gap = LinkModel{}.JoinGap();
   ProgressFn progress;  // bytes examined, of the bytes to examine
   // Receives a copy of the manifest that is true of the replica (every chunk it claims
   // was written and flushed), about every `checkpoint_every`; a failure stops the sync.

@@ -133,11 +133,16 @@ int Session::Impl::Buffers() const {
   return options.max_in_flight > 0 ? options.max_in_flight : settings.max_in_flight;
 }
 
+uint64_t Session::Impl::JoinGap() const {
+  // A bandwidth limit in force narrows the link.
+  const uint64_t limit = settings.bandwidth ? settings.bandwidth->RateAt(clock.Now()) : 0;
+  return settings.link.JoinGap(limit);
+}
+
 ApplyOptions Session::Impl::ApplyOptionsFor(const CancelToken* cancel) const {
   ApplyOptions o;
   o.buffers = Buffers();
-  // With a bandwidth limit, bytes are what is scarce, not requests.
-  o.join_gap = settings.bandwidth ? 0 : kJoinAcrossZeros;
+  o.join_gap = JoinGap();
   o.cancel = cancel;
   return o;
 }

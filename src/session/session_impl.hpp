@@ -143,6 +143,8 @@ struct Session::Impl {
   int Buffers() const;
   // How log data goes to the replicas (buffers, joins across zeros, cancellation).
   ApplyOptions ApplyOptionsFor(const CancelToken* cancel) const;
+  // How far writes join across zeros now (LinkModel::JoinGap).
+  uint64_t JoinGap() const;
 
   // --- what the session shows (session.cc, session_schedule.cc) ---
   SessionStatus CurrentStatus() const;

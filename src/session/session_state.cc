@@ -494,6 +494,8 @@ json::object ToJson(const ProtectionSettings& s) {
                                   {"non_work_bytes_per_second", s.bandwidth->non_work_bytes_per_second},
                                   {"work_hours", WorkHoursToJson(s.bandwidth->work_hours)}};
   }
+  o["link"] = json::object{{"bytes_per_second", s.link.bytes_per_second},
+                           {"requests_per_second", s.link.requests_per_second}};
   return o;
 }
 
@@ -526,6 +528,13 @@ Result<ProtectionSettings> SettingsFromJson(const json::object& o, const std::st
     schedule.work_hours = WorkHoursFromJson(b, "work_hours");
     if (b.error()) return *b.error();
     s.bandwidth = schedule;
+  }
+  // Settings saved before the link was a setting have none: the default link.
+  if (const auto* link = f.OptionalObject("link")) {
+    JsonFields l(*link, where + ": link");
+    s.link.bytes_per_second = l.U64("bytes_per_second");
+    s.link.requests_per_second = static_cast<uint32_t>(l.U64("requests_per_second"));
+    if (l.error()) return *l.error();
   }
   s.resync.automatic = f.Bool("resync_automatic");
   s.resync.office_hours = WorkHoursFromJson(f, "resync_office_hours");

@@ -194,6 +194,7 @@ Result<CheckpointCopy> Session::Impl::CopyCheckpoint(RunningJob& job, bool initi
     // Zero blocks may stay unsent only while the replica holds nothing but zeros and
     // this view's data: not once logs were applied, nor after an older view.
     sync.replica_zero_or_source = new_replica && !started.catch_up_started;
+    sync.join_gap = JoinGap();
     sync.cancel = cancel;
     std::atomic<uint64_t> done_bytes{0}, total_bytes{0};
     sync.progress = [&](uint64_t done, uint64_t total) {

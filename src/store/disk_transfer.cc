@@ -102,7 +102,7 @@ Result<TransferStats> UploadDisk(const DiskReader& disk, ReplicaStore& store,
       covered += length;
       covered_end = offset + length;
       // A new replica reads as zeros: only non-zero data needs sending.
-      const auto runs = NonZeroRuns(data);
+      const auto runs = NonZeroRuns(data, options.join_gap);
       uint64_t run_bytes = 0;
       for (const auto& [b, e] : runs) run_bytes += e - b;
       {
@@ -171,7 +171,7 @@ Result<TransferStats> DownloadDisk(ReplicaStore& store, const std::string& name,
         } else {
           // Sparse: zero runs stay holes in the new file.
           uint64_t written = 0;
-          for (const auto& [b, e] : NonZeroRuns(data)) {
+          for (const auto& [b, e] : NonZeroRuns(data, options.join_gap)) {
             if (Status w = out.WriteAt(offset + b, data.subspan(b, e - b)); !w.ok()) {
               tally.Fail(w.error());
               break;

@@ -8,16 +8,15 @@ namespace hvr {
 namespace {
 
 constexpr size_t kBlock = kZeroGranule;
-constexpr size_t kMinZeroGap = 64 * 1024;
 
 }  // namespace
 
-std::vector<std::pair<size_t, size_t>> NonZeroRuns(std::span<const uint8_t> buffer) {
+std::vector<std::pair<size_t, size_t>> NonZeroRuns(std::span<const uint8_t> buffer, uint64_t join_gap) {
   std::vector<std::pair<size_t, size_t>> runs;
   for (size_t pos = 0; pos < buffer.size();) {
     const size_t n = std::min(kBlock, buffer.size() - pos);
     if (!IsAllZero(buffer.subspan(pos, n))) {
-      if (!runs.empty() && pos - runs.back().second < kMinZeroGap) {
+      if (!runs.empty() && pos - runs.back().second < join_gap) {
         runs.back().second = pos + n;
       } else {
         runs.emplace_back(pos, pos + n);

@@ -23,9 +23,10 @@
 namespace hvr {
 
 // The runs of `buffer` worth writing when the destination already reads as zeros: its
-// non-zero 4 KiB blocks, joined across zero gaps shorter than 64 KiB (one request is
-// cheaper than two), as [begin, end) offsets into the buffer.
-std::vector<std::pair<size_t, size_t>> NonZeroRuns(std::span<const uint8_t> buffer);
+// non-zero 4 KiB blocks, joined across zero gaps shorter than `join_gap` (where one
+// request costs more than sending the gap: LinkModel::JoinGap), as [begin, end) offsets
+// into the buffer.
+std::vector<std::pair<size_t, size_t>> NonZeroRuns(std::span<const uint8_t> buffer, uint64_t join_gap);
 
 // Fixed-size buffers handed to one piece of work at a time; the count bounds memory and
 // the pieces in flight. A buffer is allocated the first time it is needed (a small cycle

@@ -74,6 +74,9 @@ TEST(SettingsTest, RangesAreChecked) {
   s.chunk_size = 3000;
   EXPECT_EQ(CodeOfSettings(s), Code::kInvalidArgument);
   s = Valid();
+  s.link.bytes_per_second = 1000;
+  EXPECT_EQ(CodeOfSettings(s), Code::kInvalidArgument) << "a link below 1 Mbit/s";
+  s = Valid();
   s.target.clear();
   EXPECT_EQ(CodeOfSettings(s), Code::kInvalidArgument);
   s = Valid();
@@ -129,7 +132,9 @@ TEST(SettingsTest, JsonKeepsEverySetting) {
   s.resync.automatic = false;
   s.resync.office_hours.days[6] = true;
   s.failover_vm = {{"size", "Standard_D4s_v5"}, {"subnet", "prod"}};
+  s.link = LinkModel{125'000'000, 400};
   ASSERT_OK_AND_ASSIGN(const ProtectionSettings back, SettingsFromJson(ToJson(s), "settings.json"));
+  EXPECT_EQ(back.link, s.link);
   EXPECT_EQ(boost::json::serialize(ToJson(back)), boost::json::serialize(ToJson(s)));
   EXPECT_EQ(back.failover_vm.at("size"), "Standard_D4s_v5");
   EXPECT_EQ(back.bandwidth->work_hours.utc_offset, 60min);
@@ -147,6 +152,23 @@ TEST(SettingsTest, DamagedJsonNamesTheField) {
   const auto missing = SettingsFromJson(o, "settings.json");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message().find("\"target\": missing"), std::string::npos) << missing.error().message();
+}
+
+TEST(SettingsTest, SettingsSavedBeforeTheLinkWasASettingHaveTheDefaultLink) {
+  boost::json::object o = ToJson(WithDefaults(Valid()));
+  o.erase("link");
+  ASSERT_OK_AND_ASSIGN(const ProtectionSettings back, SettingsFromJson(o, "settings.json"));
+  EXPECT_EQ(back.link, LinkModel{});
+}
+
+TEST(SettingsTest, AChangeOfTheLinkIsValidatedAndApplied) {
+  SettingsChange change;
+  change.link = LinkModel{125'000'000, 0};
+  EXPECT_FALSE(change.empty());
+  EXPECT_EQ(change.Validate().error().code(), Code::kInvalidArgument);
+  change.link->requests_per_second = 500;
+  EXPECT_OK(change.Validate());
+  EXPECT_EQ(change.ApplyTo(WithDefaults(Valid())).link, *change.link);
 }
 
 TEST(SettingsTest, SettingsProtectionWouldRefuseAreDamage) {

@@ -101,20 +101,25 @@ std::vector<uint8_t> WithBlocks(size_t size, const std::vector<size_t>& blocks) 
   return data;
 }
 
-TEST(NonZeroRunsTest, AllZeroSendsNothing) { EXPECT_TRUE(NonZeroRuns(std::vector<uint8_t>(1 << 20, 0)).empty()); }
+TEST(NonZeroRunsTest, AllZeroSendsNothing) {
+  EXPECT_TRUE(NonZeroRuns(std::vector<uint8_t>(1 << 20, 0), 64 << 10).empty());
+}
 
-TEST(NonZeroRunsTest, BlocksJoinAcrossGapsShorterThan64KiB) {
+TEST(NonZeroRunsTest, BlocksJoinAcrossGapsShorterThanTheJoinGap) {
   // Blocks 0 and 15 (a 56 KiB gap) join; block 32 is 64 KiB past block 15's end: alone.
-  const auto runs = NonZeroRuns(WithBlocks(1 << 20, {0, 15, 32}));
+  const auto runs = NonZeroRuns(WithBlocks(1 << 20, {0, 15, 32}), 64 << 10);
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0], (std::pair<size_t, size_t>{0, 16 * 4096}));
   EXPECT_EQ(runs[1], (std::pair<size_t, size_t>{32 * 4096, 33 * 4096}));
+  // With no joining, each block goes alone; with a wide gap, all three go as one.
+  EXPECT_EQ(NonZeroRuns(WithBlocks(1 << 20, {0, 15, 32}), 0).size(), 3u);
+  EXPECT_EQ(NonZeroRuns(WithBlocks(1 << 20, {0, 15, 32}), 68 << 10).size(), 1u);
 }
 
 TEST(NonZeroRunsTest, APartialLastBlockEndsAtTheBuffer) {
   std::vector<uint8_t> data(4096 + 512, 0);
   data[4096 + 10] = 9;
-  const auto runs = NonZeroRuns(data);
+  const auto runs = NonZeroRuns(data, 64 << 10);
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0], (std::pair<size_t, size_t>{4096, 4096 + 512}));
 }

@@ -31,6 +31,8 @@ using Fault = FaultProxy::Fault;
 
 // Larger than any request or response hvr makes (4 MiB pages, 4 MiB reads).
 constexpr uint64_t kMaxBody = 64 << 20;
+// Bytes cross the shaped link in pieces of this size, each booked before it moves.
+constexpr size_t kLinkPiece = 64 * 1024;
 
 constexpr std::pair<Fault, std::string_view> kFaultNames[] = {
     {Fault::kNone, "none"},
@@ -81,7 +83,7 @@ void ResetOnClose(tcp::socket& socket) {
 class FaultProxy::Tunnel {
  public:
   Tunnel(FaultProxy& proxy, tcp::socket& client, tcp::socket& upstream)
-      : proxy_(proxy), client_(client), upstream_(upstream) {}
+      : proxy_(proxy), client_(client), upstream_(upstream), service_(upstream.remote_endpoint()) {}
 
   // Serves requests until a fault ends the connection or either side closes it.
   void Run() {
@@ -89,15 +91,25 @@ class FaultProxy::Tunnel {
       http::request_parser<http::string_body> request;
       request.body_limit(kMaxBody);
       boost::system::error_code ec;
-      http::read_header(client_, from_client_, request, ec);
-      if (ec) return;
+      const size_t head = http::read_header(client_, from_client_, request, ec);
+      if (ec || !proxy_.Pace(proxy_.uplink_, head)) return;
       const Fault fault = proxy_.NextFault(Serialize(request.get().base()));
       if (fault == Fault::kCutRequestBody) return CutRequestBody(request);
-      http::read(client_, from_client_, request, ec);
-      if (ec) return;
+      const auto fault_reply = ServiceErrorReply(fault, proxy_.options_.retry_after);
+      // The service decides when a request begins; its bytes count as they arrive.
+      const std::string blob = BlobOfTarget(request.get().target());
+      const bool limited = proxy_.blob_limits_ && !blob.empty();
+      const bool admitted = fault_reply || !limited || proxy_.blob_limits_->Admit(blob, TokenBucket::Clock::now());
+      if (!ReadBody(request, limited ? blob : std::string())) return;
       proxy_.Add(&Counters::request_body_bytes, request.get().body().size());
-      if (const auto reply = ServiceErrorReply(fault, proxy_.options_.retry_after)) {
-        if (!WriteAll(client_, *reply)) return;
+      if (!proxy_.Wait(proxy_.options_.shaping.rtt)) return;
+      if (fault_reply) {
+        if (!WriteAll(client_, *fault_reply)) return;
+        continue;
+      }
+      if (!admitted) {
+        proxy_.Add(&Counters::blob_throttled, 1);
+        if (!WriteAll(client_, *ServiceErrorReply(Fault::kServerBusy, proxy_.options_.retry_after))) return;
         continue;
       }
       if (fault == Fault::kReset) return ResetOnClose(client_);
@@ -110,6 +122,7 @@ class FaultProxy::Tunnel {
       auto response = Forward(request.get());
       if (!response) return;
       const size_t size = response->bytes.size();
+      if (limited) proxy_.blob_limits_->CountBytes(blob, size - response->head, TokenBucket::Clock::now());
       switch (fault) {
         case Fault::kDropResponse:
           return;
@@ -139,8 +152,41 @@ class FaultProxy::Tunnel {
     size_t sent = 0;
   };
 
+  // Reads the rest of the request at the link's pace (all at once when it has none),
+  // counting its bytes against `blob`'s target unless that is empty.
+  bool ReadBody(http::request_parser<http::string_body>& request, const std::string& blob) {
+    boost::system::error_code ec;
+    while (!request.is_done()) {
+      const size_t n = http::read_some(client_, from_client_, request, ec);
+      if (ec || !proxy_.Pace(proxy_.uplink_, n)) return false;
+      if (!blob.empty()) proxy_.blob_limits_->CountBytes(blob, n, TokenBucket::Clock::now());
+    }
+    return true;
+  }
+
+  // True when the service closed the connection (Azurite does after 5 idle seconds, which
+  // a request read slowly through a shaped link can take).
+  bool UpstreamClosed() {
+    pollfd pfd{upstream_.native_handle(), POLLIN, 0};
+    char byte;
+    return ::poll(&pfd, 1, 0) == 1 && ::recv(pfd.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
+  }
+
+  // Connects to the service again, as a proxy does when its idle connection was closed.
+  bool Reconnect() {
+    boost::system::error_code ec;
+    proxy_.Untrack(upstream_.native_handle());
+    upstream_.close(ec);
+    from_upstream_.clear();
+    upstream_.connect(service_, ec);
+    if (ec) return false;
+    proxy_.Track(upstream_.native_handle());
+    return true;
+  }
+
   std::optional<Response> Forward(const http::request<http::string_body>& request) {
     boost::system::error_code ec;
+    if (UpstreamClosed() && !Reconnect()) return std::nullopt;
     http::write(upstream_, request, ec);
     if (ec) return std::nullopt;
     http::response_parser<http::string_body> response;
@@ -158,7 +204,13 @@ class FaultProxy::Tunnel {
     const size_t body_from = std::max(from, response.head);
     if (end > body_from) proxy_.Add(&Counters::response_body_bytes, end - body_from);
     response.sent = end;
-    return WriteAll(client_, std::string_view(response.bytes).substr(from, end - from));
+    for (size_t at = from; at < end; at += kLinkPiece) {
+      const size_t n = std::min(kLinkPiece, end - at);
+      if (!proxy_.Pace(proxy_.downlink_, n) || !WriteAll(client_, std::string_view(response.bytes).substr(at, n))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   bool Trickle(Response& response) {
@@ -190,6 +242,7 @@ class FaultProxy::Tunnel {
   FaultProxy& proxy_;
   tcp::socket& client_;
   tcp::socket& upstream_;
+  const tcp::endpoint service_;
   beast::flat_buffer from_client_;
   beast::flat_buffer from_upstream_;
 };
@@ -223,6 +276,7 @@ FaultProxy::Counters& FaultProxy::Counters::operator+=(const Counters& other) {
   for (size_t i = 0; i < faults.size(); ++i) faults[i] += other.faults[i];
   request_body_bytes += other.request_body_bytes;
   response_body_bytes += other.response_body_bytes;
+  blob_throttled += other.blob_throttled;
   return *this;
 }
 
@@ -234,11 +288,27 @@ std::string FaultProxy::Counters::ToJson() const {
                                                     {"faults_injected", faults_injected()},
                                                     {"faults", std::move(by_kind)},
                                                     {"request_body_bytes", request_body_bytes},
-                                                    {"response_body_bytes", response_body_bytes}});
+                                                    {"response_body_bytes", response_body_bytes},
+                                                    {"blob_throttled", blob_throttled}});
 }
 
 FaultProxy::FaultProxy(Options options) : options_(std::move(options)) {
   if (options_.trickle_bytes == 0) throw std::invalid_argument("fault proxy: a trickle needs at least 1 byte a time");
+  const auto& shaping = options_.shaping;
+  if ((shaping.blob_requests_per_second > 0) != (shaping.blob_bytes_per_second > 0)) {
+    throw std::invalid_argument("fault proxy: give both blob targets (requests and bytes a second) or neither");
+  }
+  const auto now = TokenBucket::Clock::now();
+  if (shaping.link_bytes_per_second > 0) {
+    // Ten milliseconds of burst, and at least a piece: pacing stays smooth.
+    const double rate = static_cast<double>(shaping.link_bytes_per_second);
+    const double burst = std::max<double>(kLinkPiece, rate / 100);
+    uplink_.emplace(rate, burst, now);
+    downlink_.emplace(rate, burst, now);
+  }
+  if (shaping.blob_requests_per_second > 0) {
+    blob_limits_.emplace(shaping.blob_requests_per_second, static_cast<double>(shaping.blob_bytes_per_second));
+  }
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -328,7 +398,18 @@ Fault FaultProxy::NextFault(std::string head) {
   return fault;
 }
 
-bool FaultProxy::Wait(std::optional<std::chrono::milliseconds> for_how_long) {
+bool FaultProxy::Pace(std::optional<TokenBucket>& direction, size_t bytes) {
+  if (!direction) return !stopping_;
+  TokenBucket::Clock::duration wait;
+  {
+    std::lock_guard lock(mu_);
+    wait = direction->Book(static_cast<double>(bytes), TokenBucket::Clock::now());
+  }
+  return wait == wait.zero() ? !stopping_.load() : Wait(wait);
+}
+
+bool FaultProxy::Wait(std::optional<std::chrono::steady_clock::duration> for_how_long) {
+  if (for_how_long && *for_how_long <= for_how_long->zero()) return !stopping_;
   std::unique_lock lock(mu_);
   const auto stopped = [this] { return stopping_.load(); };
   if (!for_how_long) {
@@ -386,6 +467,19 @@ void FaultProxy::Serve(int client_fd) {
   tcp::socket client(io);
   client.assign(tcp::v4(), client_fd);
   tcp::socket upstream(io);
+  // The handshake of a new connection crosses the WAN once.
+  if (!Wait(options_.shaping.rtt)) return Untrack(client_fd);
+  if (options_.upstream) {
+    boost::system::error_code ec;
+    upstream.connect(tcp::endpoint(asio::ip::address_v4::loopback(), *options_.upstream), ec);
+    if (!ec) {
+      Track(upstream.native_handle());
+      Add(&Counters::tunnels, 1);
+      Tunnel(*this, client, upstream).Run();
+      Untrack(upstream.native_handle());
+    }
+    return Untrack(client_fd);
+  }
   beast::flat_buffer buffer;
   http::request_parser<http::empty_body> parser;
   boost::system::error_code ec;

@@ -5,6 +5,12 @@
 // after a response, cut a request's body, stall, or trickle a response. Faults are given
 // one by one in order (Inject) or drawn at random at a rate with a seed (SetRandom).
 // TLS traffic is relayed untouched. Each client connection is served by its own thread.
+//
+// It also shapes what it relays (Options::shaping), for benchmarks that stand for a WAN
+// and the real service on loopback (docs/benchmarks.md): a link of limited bandwidth in
+// each direction and a round-trip time, and the service's targets per blob, beyond which
+// it answers 503 ServerBusy. With Options::upstream it is a reverse proxy, so that clients
+// that cannot tunnel plain HTTP through CONNECT (the Azure JS SDK) can use it too.
 #pragma once
 
 #include <array>
@@ -21,6 +27,8 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "test_util/token_bucket.hpp"
 
 namespace hvr {
 
@@ -72,6 +80,27 @@ class FaultProxy {
     size_t trickle_bytes = 1024;
     std::chrono::milliseconds trickle_interval{50};
     std::chrono::seconds retry_after{1};  // what kServerBusyRetryAfter asks for
+
+    // A WAN and the service's limits, applied to plain-HTTP requests (TLS is relayed
+    // untouched). Zero turns each off.
+    struct Shaping {
+      // The link, each direction shared by every connection: request bytes are read
+      // from clients and response bytes written to them at most this fast.
+      uint64_t link_bytes_per_second = 0;
+      // Paid once by each new connection (the TCP handshake) and once by each request
+      // between its last byte arriving and its forwarding (the request's and the
+      // response's way through the WAN).
+      std::chrono::milliseconds rtt{0};
+      // The Blob service's targets for one page blob (500 requests and 60 MiB a second,
+      // "Scalability and performance targets for Blob storage"): a request beyond them is
+      // answered 503 ServerBusy and never reaches the service. Both or neither.
+      double blob_requests_per_second = 0;
+      uint64_t blob_bytes_per_second = 0;
+    };
+    Shaping shaping;
+    // When set, the proxy forwards every connection to 127.0.0.1:upstream as if it were
+    // the service (a reverse proxy), instead of waiting for CONNECT.
+    std::optional<uint16_t> upstream;
   };
 
   // Faults drawn at random: each request, in the order requests arrive, takes the next
@@ -85,21 +114,24 @@ class FaultProxy {
   };
 
   struct Counters {
-    uint64_t tunnels = 0;   // CONNECTs accepted
+    uint64_t tunnels = 0;   // CONNECTs accepted (connections forwarded, with Options::upstream)
     uint64_t requests = 0;  // requests read inside tunnels, faulted ones included
     std::array<uint64_t, kFaultCount> faults{};  // faults injected, by kind (kNone: 0)
     // Body bytes read from clients: what they put on the wire, requests sent again and
     // bodies cut short included.
     uint64_t request_body_bytes = 0;
     uint64_t response_body_bytes = 0;  // body bytes sent to clients
+    // Requests answered 503 ServerBusy because their blob was past its targets
+    // (Options::shaping); faults are counted apart, in `faults`.
+    uint64_t blob_throttled = 0;
     uint64_t faults_injected() const;
     Counters& operator+=(const Counters& other);
     // {"tunnels":..,"requests":..,"faults_injected":..,"faults":{"reset":..},...}
     std::string ToJson() const;
   };
 
-  // Throws std::invalid_argument for a trickle of 0 bytes, std::runtime_error when it
-  // cannot listen on 127.0.0.1.
+  // Throws std::invalid_argument for a trickle of 0 bytes or only one of the blob
+  // targets, std::runtime_error when it cannot listen on 127.0.0.1.
   explicit FaultProxy(Options options);
   FaultProxy() : FaultProxy(Options{}) {}
   ~FaultProxy();
@@ -137,9 +169,12 @@ class FaultProxy {
   Fault NextFault(std::string head);
   void Add(uint64_t Counters::*counter, uint64_t n);
   // Sleeps `for_how_long` unless the proxy stops first; false if it stopped.
-  bool Wait(std::optional<std::chrono::milliseconds> for_how_long);
+  bool Wait(std::optional<std::chrono::steady_clock::duration> for_how_long);
   void Track(int fd);
   void Untrack(int fd);
+  // Books `bytes` on the link in one direction and waits for them; false if the proxy
+  // stopped meanwhile.
+  bool Pace(std::optional<TokenBucket>& direction, size_t bytes);
 
   const Options options_;
   int listener_ = -1;
@@ -158,6 +193,9 @@ class FaultProxy {
   std::map<std::thread::id, std::thread> threads_;
   std::vector<std::thread::id> finished_;  // threads to join
   std::thread acceptor_;
+  std::optional<TokenBucket> uplink_;    // client to service (shaping), under mu_
+  std::optional<TokenBucket> downlink_;  // service to client
+  std::optional<BlobLimits> blob_limits_;
 };
 
 }  // namespace hvr

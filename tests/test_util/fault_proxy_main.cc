@@ -4,7 +4,13 @@
 //
 //   hvr-fault-proxy --seconds DURATION [--rate R] [--kinds all|KIND,KIND...] [--seed N]
 //                   [--stall-seconds DURATION] [--counters FILE]
+//                   [--link-bandwidth RATE] [--rtt DURATION] [--blob-requests N --blob-bandwidth RATE]
+//                   [--upstream PORT]
 //   hvrepl protect ... --proxy http://127.0.0.1:PORT
+//
+// The shaping options make it a WAN in front of the service (docs/benchmarks.md); with
+// --upstream it forwards every connection to 127.0.0.1:PORT, and clients use it as the
+// endpoint itself (BlobEndpoint=http://127.0.0.1:PROXYPORT/devstoreaccount1).
 //
 // The counters go to FILE as JSON every second, on SIGUSR1 and on exit (SIGINT and
 // SIGTERM end it early). `hvr-fault-proxy --help` explains it (examples/hvrepl/program.hpp).
@@ -55,6 +61,8 @@ struct Args {
   FaultProxy::RandomFaults random;  // every kind unless --kinds says otherwise
   std::chrono::milliseconds stall{5000};
   std::string counters_file;
+  FaultProxy::Options::Shaping shaping;
+  std::optional<uint16_t> upstream;
 };
 
 // Refuses a duration outside [least, most]; ParseDuration has read it already.
@@ -76,6 +84,8 @@ int Serve(const Args& args) {
 
   FaultProxy::Options options;
   options.stall = args.stall;
+  options.shaping = args.shaping;
+  options.upstream = args.upstream;
   FaultProxy proxy(options);
   proxy.SetRandom(args.random);
   std::cout << proxy.port() << std::endl;
@@ -115,7 +125,27 @@ hvrepl::Runner Declare(CLI::App& app) {
       ->check(DurationWithin(milliseconds(0), hours(1), "at most 3600 seconds (an hour)"));
   hvrepl::AddText(app, "--counters", a->counters_file, "write the counters as JSON to this file (default: none)",
                   "FILE");
-  return [a] { return Serve(*a); };
+  hvrepl::AddRate(app, "--link-bandwidth", a->shaping.link_bytes_per_second,
+                  "bytes a second the link carries in each direction (0: unlimited)");
+  hvrepl::AddDuration(app, "--rtt", a->shaping.rtt, "round-trip time of the link, paid by each connection and request")
+      ->check(DurationWithin(milliseconds(0), std::chrono::minutes(2), "at most 120 seconds"));
+  hvrepl::AddNumber(app, "--blob-requests", a->shaping.blob_requests_per_second,
+                                     "requests a second each blob takes before 503 ServerBusy (0: no limit; "
+                                     "Azure's page blob target is 500)",
+                                     0, 1e6);
+  hvrepl::AddRate(app, "--blob-bandwidth", a->shaping.blob_bytes_per_second,
+                                "bytes a second each blob takes before 503 ServerBusy (0: no limit; Azure's "
+                                "page blob target is 60M)");
+  hvrepl::AddCount(app, "--upstream", a->upstream,
+                   "forward every connection to this port of 127.0.0.1 instead of waiting for CONNECT",
+                   uint16_t{1}, uint16_t{65535});
+  return [a] {
+    if ((a->shaping.blob_requests_per_second > 0) != (a->shaping.blob_bytes_per_second > 0)) {
+      std::cerr << "hvr-fault-proxy: --blob-requests and --blob-bandwidth go together: give both or neither\n";
+      return 2;
+    }
+    return Serve(*a);
+  };
 }
 
 }  // namespace
@@ -124,14 +154,18 @@ int main(int argc, char** argv) {
   const hvrepl::Program program{
       "hvr-fault-proxy",
       {{.words = {},
-        .summary = "a fault-injecting HTTP CONNECT proxy on 127.0.0.1, for runs by hand and soak runs",
-        .description = "Listens on a free port of 127.0.0.1, prints it, and forwards CONNECT tunnels, faulting "
-                       "requests at random with the given rate and kinds (docs/fault-injection.md), until the "
-                       "time is up or SIGINT or SIGTERM. The counters of what it did go to --counters every "
-                       "second, on SIGUSR1 and on exit.",
+        .summary = "a fault-injecting, WAN-shaping HTTP proxy on 127.0.0.1, for runs by hand, soaks and benchmarks",
+        .description = "Listens on a free port of 127.0.0.1, prints it, and forwards CONNECT tunnels (or, with "
+                       "--upstream, every connection), faulting requests at random with the given rate and kinds "
+                       "(docs/fault-injection.md) and shaping them like a WAN in front of Azure's limits "
+                       "(docs/benchmarks.md), until the time is up or SIGINT or SIGTERM. The counters of what it "
+                       "did go to --counters every second, on SIGUSR1 and on exit.",
         .examples = {{"--seconds 600 --rate 0.01 --kinds all --seed 7 --counters /tmp/proxy.json",
                       "fault 1 % of requests for ten minutes"},
-                     {"--seconds 60 --rate 1 --kinds reset,stall --stall-seconds 2", ""}},
+                     {"--seconds 60 --rate 1 --kinds reset,stall --stall-seconds 2", ""},
+                     {"--seconds 3600 --upstream 10000 --link-bandwidth 12500000 --rtt 40ms --blob-requests 500 "
+                      "--blob-bandwidth 60M",
+                      "100 Mbit/s with 40 ms of RTT in front of Azurite, with Azure's page blob targets"}},
         .declare = Declare}}};
   return hvrepl::RunProgram(program, std::vector<std::string>(argv + 1, argv + argc));
 }

@@ -138,6 +138,10 @@ struct Exchange {
 class TunnelClient {
  public:
   TunnelClient(const FaultProxy& proxy, const TinyServer& server) : TunnelClient(proxy.port(), server) {}
+  // Through a proxy that forwards every connection (Options::upstream): no CONNECT.
+  explicit TunnelClient(const FaultProxy& proxy) : socket_(io_) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), proxy.port()));
+  }
   TunnelClient(uint16_t proxy_port, const TinyServer& server) : socket_(io_) {
     socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), proxy_port));
     const std::string target = "127.0.0.1:" + std::to_string(server.port());
@@ -151,8 +155,8 @@ class TunnelClient {
   static std::string Get(size_t size) {
     return "GET /bytes/" + std::to_string(size) + " HTTP/1.1\r\nHost: service\r\n\r\n";
   }
-  static std::string Put(size_t size) {
-    return "PUT /page HTTP/1.1\r\nHost: service\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" +
+  static std::string Put(size_t size, const std::string& blob = "/page") {
+    return "PUT " + blob + " HTTP/1.1\r\nHost: service\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" +
            std::string(size, 'p');
   }
 
@@ -410,6 +414,108 @@ TEST(FaultProxyTest, RatesZeroAndOneAndQueuedFaultsFirst) {
   EXPECT_EQ(client.Call(TunnelClient::Get(1)).result_int(), 503u);
   proxy.Clear();
   EXPECT_EQ(client.Call(TunnelClient::Get(1)).result_int(), 200u) << "Clear stops random faults too";
+}
+
+// Shaping: the proxy as a WAN in front of the service's per-blob targets. The checks are
+// on what the proxy let through and how long it took to, never on a client's speed.
+FaultProxy::Options Shaped(const TinyServer& server, FaultProxy::Options::Shaping shaping) {
+  FaultProxy::Options options;
+  options.shaping = shaping;
+  options.upstream = server.port();
+  return options;
+}
+
+TEST(FaultProxyShapingTest, ForwardsEveryConnectionToItsUpstreamWithoutConnect) {
+  TinyServer server;
+  FaultProxy proxy(Shaped(server, {}));
+  TunnelClient client(proxy);
+  EXPECT_EQ(client.Call(TunnelClient::Put(1000)).at("x-received"), "1000");
+  EXPECT_EQ(client.Call(TunnelClient::Get(300)).body().size(), 300u);
+  server.Stop();
+  EXPECT_EQ(server.executed(), 2);
+  EXPECT_EQ(proxy.counters().tunnels, 1u);
+}
+
+TEST(FaultProxyShapingTest, AnswersServerBusyBeyondABlobsRequestRateAndCountsEachBlobApart) {
+  TinyServer server;
+  // 20 requests a second: a burst of 2 (a tenth of a second), then one every 50 ms.
+  FaultProxy proxy(Shaped(server, {.blob_requests_per_second = 20, .blob_bytes_per_second = 60 << 20}));
+  TunnelClient client(proxy);
+  const auto started = Clock::now();
+  int busy = 0;
+  int ok = 0;
+  for (int i = 0; i < 40; ++i) {
+    const auto response = client.Call(TunnelClient::Put(512, "/c/disk0"));
+    if (response.result() == http::status::service_unavailable) {
+      ++busy;
+      EXPECT_EQ(response.at("x-ms-error-code"), "ServerBusy");
+      EXPECT_NE(response.body().find("<Code>ServerBusy</Code>"), std::string::npos);
+    } else {
+      EXPECT_EQ(response.result(), http::status::created);
+      ++ok;
+    }
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  // Another blob has its own budget, however spent the first one's is.
+  EXPECT_EQ(client.Call(TunnelClient::Put(512, "/c/disk1")).result(), http::status::created);
+  server.Stop();
+  EXPECT_GT(busy, 0);
+  EXPECT_LE(ok, 2 + static_cast<int>(20 * seconds) + 1) << "in " << seconds << " s";
+  EXPECT_EQ(server.executed(), ok + 1);  // a refused request never reaches the service
+  EXPECT_EQ(proxy.counters().blob_throttled, static_cast<uint64_t>(busy));
+  EXPECT_EQ(proxy.counters().faults_injected(), 0u);
+}
+
+TEST(FaultProxyShapingTest, AnswersServerBusyBeyondABlobsByteRateCountingBothDirections) {
+  TinyServer server;
+  // 4 MiB a second: the bucket holds one 4 MiB page; a read of 8 MiB leaves it 4 MiB in
+  // debt, a second of refusals.
+  FaultProxy proxy(Shaped(server, {.blob_requests_per_second = 1000, .blob_bytes_per_second = 4 << 20}));
+  TunnelClient client(proxy);
+  EXPECT_EQ(client.Call(TunnelClient::Get(8 << 20)).result(), http::status::ok);
+  const std::string same_blob = "/bytes/" + std::to_string(8 << 20);
+  EXPECT_EQ(client.Call(TunnelClient::Put(4096, same_blob)).result(), http::status::service_unavailable);
+  server.Stop();
+  EXPECT_EQ(proxy.counters().blob_throttled, 1u);
+}
+
+TEST(FaultProxyShapingTest, CarriesBytesNoFasterThanTheLinkInEitherDirection) {
+  TinyServer server;
+  constexpr double kRate = 8 << 20;  // 8 MiB a second
+  FaultProxy proxy(Shaped(server, {.link_bytes_per_second = 8 << 20}));
+  TunnelClient client(proxy);
+  constexpr size_t kBytes = 4 << 20;
+  // The link's burst (a piece of 64 KiB, or 10 ms of its rate) is all that may pass
+  // without waiting.
+  const double least = (kBytes - std::max(64.0 * 1024, kRate / 100)) / kRate;
+  for (const std::string& request : {TunnelClient::Put(kBytes), TunnelClient::Get(kBytes)}) {
+    const auto started = Clock::now();
+    const auto status = client.Call(request).result();
+    EXPECT_TRUE(status == http::status::ok || status == http::status::created) << status;
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    EXPECT_GE(seconds, least);
+    // Loose: the machine may be busy, but an unpaced proxy moves 4 MiB in milliseconds.
+    EXPECT_LT(seconds, least * 4);
+  }
+}
+
+TEST(FaultProxyShapingTest, DelaysEachNewConnectionAndEachRequestByTheRoundTripTime) {
+  TinyServer server;
+  FaultProxy proxy(Shaped(server, {.rtt = 100ms}));
+  const auto started = Clock::now();
+  TunnelClient client(proxy);
+  client.Call(TunnelClient::Get(10));
+  const auto first = Clock::now() - started;
+  client.Call(TunnelClient::Get(10));
+  const auto both = Clock::now() - started;
+  EXPECT_GE(first, 200ms);  // the handshake and the request
+  EXPECT_GE(both - first, 100ms);
+}
+
+TEST(FaultProxyShapingTest, RefusesOneBlobTargetWithoutTheOther) {
+  FaultProxy::Options options;
+  options.shaping.blob_requests_per_second = 500;
+  EXPECT_THROW(FaultProxy{options}, std::invalid_argument);
 }
 
 TEST(FaultProxyTest, RefusesRatesOutsideZeroToOneAnEmptySetOfKindsAndAnEmptyTrickle) {
