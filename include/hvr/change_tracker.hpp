@@ -46,6 +46,7 @@ struct ChangeTrackerOptions {
   size_t buffer_size = 1 << 20;  // data gathered in memory before it is written out
   const Clock* clock = nullptr;  // timestamps; null: the system clock
   LogFn log;                     // warned when tracking is found interrupted
+  const HrlOutputFactory* output = nullptr;  // HrlWriterOptions::output, for every log
 };
 
 // Thread-safe: Record, Flush, Rotate and Close may be called from any threads at once.

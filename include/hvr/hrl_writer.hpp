@@ -20,6 +20,8 @@
 
 namespace hvr {
 
+class HrlOutputFactory;  // internal: src/hrl/hrl_output.hpp
+
 struct HrlWriterOptions {
   Guid unique_id;           // zero: a random one
   Guid previous_unique_id;  // the log this one follows; zero for the first of a chain
@@ -33,6 +35,9 @@ struct HrlWriterOptions {
   // Data is gathered up to this many bytes before it is written to the file.
   size_t buffer_size = 1 << 20;
   const Clock* clock = nullptr;  // timestamps; null: the system clock
+  // Where the log's bytes go; null: the file at the path. A seam for hvr's own tests,
+  // which make it fail as a full disk does.
+  const HrlOutputFactory* output = nullptr;
 };
 
 // One log file being written. Not thread-safe (ChangeTracker adds the locking).

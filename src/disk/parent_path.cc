@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "util/ascii.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -26,13 +27,13 @@ bool HasDriveLetter(const std::string& text) {
 // parent "Base.VHDX" for a file now called "base.vhdx": the one file of the folder whose
 // name matches but for case, when there is exactly one.
 std::optional<std::string> MatchIgnoringCase(const fs::path& path) {
-  const std::string wanted = AsciiLower(path.filename().string());
+  const std::string wanted = AsciiLower(Utf8(path.filename()));
   std::error_code ec;
   std::optional<std::string> found;
   for (const auto& entry : fs::directory_iterator(path.parent_path(), ec)) {
-    if (AsciiLower(entry.path().filename().string()) != wanted || !entry.is_regular_file(ec)) continue;
+    if (AsciiLower(Utf8(entry.path().filename())) != wanted || !entry.is_regular_file(ec)) continue;
     if (found) return std::nullopt;  // ambiguous
-    found = entry.path().string();
+    found = Utf8(entry.path());
   }
   return found;
 }
@@ -44,23 +45,24 @@ std::optional<std::string> HintToHostPath(const std::string& child_path, const P
   if (value.empty()) return std::nullopt;
   if (hint.relative) {
     if (HasDriveLetter(value) || value.starts_with("\\\\")) return std::nullopt;
-    const fs::path folder = fs::absolute(fs::path(child_path)).parent_path();
-    return (folder / Slashes(value, '\\', '/')).lexically_normal().string();
+    const fs::path folder = fs::absolute(PathFromUtf8(child_path)).parent_path();
+    return Utf8((folder / PathFromUtf8(Slashes(value, '\\', '/'))).lexically_normal());
   }
   if (value.starts_with("file://")) {  // VHD MacX: file://host/path
     value = value.substr(7);
     const size_t slash = value.find('/');
     if (slash == std::string::npos) return std::nullopt;
-    return fs::path(value.substr(slash)).lexically_normal().string();
+    return Utf8(PathFromUtf8(value.substr(slash)).lexically_normal());
   }
   if (value.starts_with("\\\\?\\")) value = value.substr(4);
-  if (value.starts_with("Volume{") || value.starts_with("UNC\\") || HasDriveLetter(value) ||
-      value.starts_with("\\\\")) {
+  if (value.starts_with("Volume{") || value.starts_with("UNC\\") || value.starts_with("\\\\")) {
     return std::nullopt;
   }
-  value = Slashes(value, '\\', '/');
-  if (!value.starts_with("/")) return std::nullopt;
-  return fs::path(value).lexically_normal().string();
+  // What is absolute depends on the host: "C:/vm/p.vhdx" on Windows, "/vm/p.vhdx" on
+  // POSIX (where a drive letter names nothing), and neither is on the other.
+  const fs::path path = PathFromUtf8(Slashes(value, '\\', '/'));
+  if (!path.is_absolute()) return std::nullopt;
+  return Utf8(path.lexically_normal());
 }
 
 Result<std::string> FindParentFile(const std::string& child_path, const std::vector<ParentPathHint>& hints) {
@@ -73,8 +75,8 @@ Result<std::string> FindParentFile(const std::string& child_path, const std::vec
       continue;
     }
     std::error_code ec;
-    if (fs::is_regular_file(*path, ec)) return *path;
-    if (const auto other_case = MatchIgnoringCase(*path)) return *other_case;
+    if (fs::is_regular_file(PathFromUtf8(*path), ec)) return *path;
+    if (const auto other_case = MatchIgnoringCase(PathFromUtf8(*path))) return *other_case;
     tried += " -> " + *path + " (not found)";
   }
   if (hints.empty()) tried = "the locator records no path";
@@ -82,15 +84,15 @@ Result<std::string> FindParentFile(const std::string& child_path, const std::vec
 }
 
 std::string WindowsRelativePath(const std::string& child_path, const std::string& parent_path) {
-  const fs::path folder = fs::absolute(fs::path(child_path)).parent_path().lexically_normal();
-  const fs::path parent = fs::absolute(fs::path(parent_path)).lexically_normal();
-  std::string relative = parent.lexically_relative(folder).string();
+  const fs::path folder = fs::absolute(PathFromUtf8(child_path)).parent_path().lexically_normal();
+  const fs::path parent = fs::absolute(PathFromUtf8(parent_path)).lexically_normal();
+  std::string relative = Utf8(parent.lexically_relative(folder));
   if (!relative.starts_with("..")) relative = "./" + relative;
   return Slashes(relative, '/', '\\');
 }
 
 std::string Win32AbsolutePath(const std::string& parent_path) {
-  return "\\\\?\\" + Slashes(fs::absolute(fs::path(parent_path)).lexically_normal().string(), '/', '\\');
+  return "\\\\?\\" + Slashes(Utf8(fs::absolute(PathFromUtf8(parent_path)).lexically_normal()), '/', '\\');
 }
 
 }  // namespace hvr

@@ -3,10 +3,11 @@
 // they are read as follows (docs/vhdx-format.md):
 //   relative ("..\dir\parent.vhdx", VHDX relative_path, VHD W2ru): relative to the
 //     child's folder, "\" read as "/";
-//   absolute ("\\?\C:\dir\parent.vhdx", VHDX absolute_win32_path, VHD W2ku): only the
-//     form hvr writes on POSIX hosts, "\\?\" followed by a POSIX path with "\" for "/",
-//     or a plain POSIX path, can be found here; drive letters, UNC shares and volume
-//     GUID paths name places this host cannot see;
+//   absolute ("\\?\C:\dir\parent.vhdx", VHDX absolute_win32_path, VHD W2ku): a path
+//     absolute on this host, with or without "\\?\": a drive letter on Windows; on POSIX
+//     the form hvr writes there, "\\?\" followed by a POSIX path with "\" for "/", or a
+//     plain POSIX path, where drive letters name places it cannot see; UNC shares and
+//     volume GUID paths are not followed;
 //   VHD MacX: a file:// URL.
 // A file whose name differs only in case is accepted when it is the only such file in
 // the folder, since the paths were recorded on a case-insensitive file system.
@@ -36,7 +37,8 @@ Result<std::string> FindParentFile(const std::string& child_path, const std::vec
 // The parent's path relative to the child's folder, Windows style (".\p.vhdx",
 // "..\dir\p.vhdx").
 std::string WindowsRelativePath(const std::string& child_path, const std::string& parent_path);
-// The parent's absolute path as "\\?\" followed by its POSIX path with "\" separators.
+// The parent's absolute path as "\\?\" followed by this host's absolute path with "\"
+// separators ("\\?\C:\vm\p.vhdx"; "\\?\\vm\p.vhdx" on POSIX).
 std::string Win32AbsolutePath(const std::string& parent_path);
 
 }  // namespace hvr

@@ -122,7 +122,8 @@ Result<HrlWriter> ChangeTracker::CreateLog(uint64_t sequence, const Guid& previo
   options.disk_virtual_size = disk_.virtual_size;
   options.buffer_size = options_.buffer_size;
   options.clock = options_.clock;
-  return HrlWriter::Create(folder_ + "/" + TrackedLogName(options_.log_name, sequence), options);
+  options.output = options_.output;
+  return HrlWriter::Create(PathIn(folder_, TrackedLogName(options_.log_name, sequence)), options);
 }
 
 ChangeTracker::~ChangeTracker() { (void)Close(); }

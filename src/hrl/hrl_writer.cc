@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "hrl/checksum.hpp"
+#include "hrl/hrl_output.hpp"
 #include "hrl/hrl_format.hpp"
 #include "hvr/version.hpp"
 #include "util/endian.hpp"
@@ -24,7 +25,7 @@ constexpr std::array<char, 4> kCreatorApplication = {'h', 'v', 'r', ' '};
 }  // namespace
 
 struct HrlWriter::Impl {
-  File file;
+  std::unique_ptr<HrlOutput> file;
   HrlHeader header;
   const Clock* clock;
   uint64_t disk_size;
@@ -42,7 +43,7 @@ struct HrlWriter::Impl {
   std::optional<Error> failed;
   bool closed = false;
 
-  Impl(File f, HrlHeader h, const HrlWriterOptions& options)
+  Impl(std::unique_ptr<HrlOutput> f, HrlHeader h, const HrlWriterOptions& options)
       : file(std::move(f)),
         header(std::move(h)),
         clock(options.clock ? options.clock : &SystemClock::Instance()),
@@ -69,7 +70,7 @@ struct HrlWriter::Impl {
 
   Status WritePending() {
     if (pending.empty()) return Ok();
-    HVR_RETURN_IF_ERROR(Check(file.WriteAt(pending_offset, pending)));
+    HVR_RETURN_IF_ERROR(Check(file->WriteAt(pending_offset, pending)));
     pending_offset += pending.size();
     pending.clear();
     return Ok();
@@ -93,7 +94,7 @@ struct HrlWriter::Impl {
     if (block_entries == capacity) HVR_RETURN_IF_ERROR(WriteBlock());
     if (pending.size() + data.size() > buffer_size) HVR_RETURN_IF_ERROR(WritePending());
     if (data.size() >= buffer_size) {
-      HVR_RETURN_IF_ERROR(Check(file.WriteAt(pending_offset, data)));
+      HVR_RETURN_IF_ERROR(Check(file->WriteAt(pending_offset, data)));
       pending_offset += data.size();
     } else {
       pending.insert(pending.end(), data.begin(), data.end());
@@ -146,7 +147,8 @@ Result<HrlWriter> HrlWriter::Create(const std::string& path, HrlWriterOptions op
   header.previous_unique_id = options.previous_unique_id;
   if (options.format_version == kHrlVersion2) header.vhd2_data_write_guid = options.data_write_guid;
 
-  HVR_ASSIGN_OR_RETURN(File file, File::Open(path, File::Mode::kCreateExclusive));
+  const HrlOutputFactory& outputs = options.output ? *options.output : HrlFiles();
+  HVR_ASSIGN_OR_RETURN(std::unique_ptr<HrlOutput> file, outputs.Create(path));
   auto impl = std::make_unique<Impl>(std::move(file), std::move(header), options);
   // The header (EOLLocation 0) and the empty first metadata block that Hyper-V's logs
   // start with (MS-HRL section 3), durable with the folder entry before any write is
@@ -155,8 +157,8 @@ Result<HrlWriter> HrlWriter::Create(const std::string& path, HrlWriterOptions op
   std::vector<uint8_t> start(header_bytes.begin(), header_bytes.end());
   start.resize(hrl::kHeaderSize + options.metadata_size, 0);
   hrl::EncodeMetadataHeader({0, 0}, std::span(start).subspan(hrl::kHeaderSize).first<hrl::kMetadataHeaderSize>());
-  Status written = impl->file.WriteAt(0, start);
-  if (written.ok()) written = impl->file.Sync();
+  Status written = impl->file->WriteAt(0, start);
+  if (written.ok()) written = impl->file->Sync();
   if (written.ok()) written = SyncDirectory(FolderOf(path));
   if (!written.ok()) {
     // Nothing was recorded in it yet, so removing it loses nothing and leaves no
@@ -200,14 +202,14 @@ Status HrlWriter::Close() {
   HVR_RETURN_IF_ERROR(w.WriteBlock());
   HVR_RETURN_IF_ERROR(w.WritePending());
   // Data and metadata reach the disk before the header that points at them.
-  HVR_RETURN_IF_ERROR(w.Check(w.file.Sync()));
+  HVR_RETURN_IF_ERROR(w.Check(w.file->Sync()));
   HrlHeader closed = w.header;
   closed.eol_location = w.end();
   closed.current_size = w.end();
   closed.total_metadata_entries = w.entries;
   closed.last_modified_timestamp = ToHrlTime(w.clock->Now());
-  HVR_RETURN_IF_ERROR(w.Check(w.file.WriteAt(0, EncodeAndStamp(closed))));
-  HVR_RETURN_IF_ERROR(w.Check(w.file.Sync()));
+  HVR_RETURN_IF_ERROR(w.Check(w.file->WriteAt(0, EncodeAndStamp(closed))));
+  HVR_RETURN_IF_ERROR(w.Check(w.file->Sync()));
   w.header = std::move(closed);
   w.closed = true;
   return Ok();

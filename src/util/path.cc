@@ -17,6 +17,10 @@ std::string AbsolutePath(std::string_view path) {
   return ec ? std::string(path) : Utf8(absolute.lexically_normal());
 }
 
+std::string PathIn(std::string_view folder, std::string_view name) {
+  return Utf8(PathFromUtf8(folder) / PathFromUtf8(name));
+}
+
 std::string FolderOf(const std::string& path) {
   const std::string folder = Utf8(PathFromUtf8(path).parent_path());
   return folder.empty() ? "." : folder;

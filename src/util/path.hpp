@@ -15,6 +15,10 @@ std::string Utf8(const std::filesystem::path& path);
 // kept of it never depends on where a process started; unchanged when the current
 // directory cannot be found.
 std::string AbsolutePath(std::string_view path);
+// `name` inside `folder`, joined with the system's separator (C:\vm\a.hrl on Windows),
+// as a listing of the folder spells its files, so that a path made here and one listed
+// there compare equal.
+std::string PathIn(std::string_view folder, std::string_view name);
 // The folder `path` is in: its parent, or "." for a bare name.
 std::string FolderOf(const std::string& path);
 

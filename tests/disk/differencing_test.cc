@@ -135,13 +135,14 @@ TEST_F(DifferencingTest, ParentFoundByAbsolutePathWhenTheChildMoves) {
 }
 
 TEST_F(DifferencingTest, ParentFoundByRelativePathWhenBothMove) {
-  const std::string folder = dir_.File("moved");
-  std::filesystem::create_directories(folder);
-  std::filesystem::rename(parent_, folder + "/parent.vhdx");
-  std::filesystem::rename(child_, folder + "/child.avhdx");
-  auto child = OpenDisk(folder + "/child.avhdx");
+  std::filesystem::create_directories(dir_.File("moved"));
+  const std::string parent = dir_.File("moved/parent.vhdx");
+  const std::string moved = dir_.File("moved/child.avhdx");
+  std::filesystem::rename(parent_, parent);
+  std::filesystem::rename(child_, moved);
+  auto child = OpenDisk(moved);
   ASSERT_TRUE(child.ok()) << child.error().ToString();
-  EXPECT_EQ(*(*child)->info().parent_path, folder + "/parent.vhdx");
+  EXPECT_EQ(*(*child)->info().parent_path, parent);
   EXPECT_EQ(FirstDifference(testing::ReadWholeDisk(**child), model_), "equal");
 }
 

@@ -39,20 +39,6 @@ inline std::function<std::string()> At(std::string where) {
   return [where] { return where; };
 }
 
-// While it lives, no file of this process may grow beyond `bytes` (RLIMIT_FSIZE, with
-// SIGXFSZ ignored so the write fails with EFBIG): a full disk, for tests of failures.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(uint64_t bytes);
-  ~FileSizeLimit();
-  FileSizeLimit(const FileSizeLimit&) = delete;
-  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
-
- private:
-  uint64_t old_limit_ = 0;
-  void (*old_handler_)(int) = nullptr;
-};
-
 std::vector<uint8_t> ReadFileBytes(const std::string& path);
 void PatchFile(const std::string& path, uint64_t offset, const std::vector<uint8_t>& bytes);
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "hrl/filling_disk.hpp"
 #include "hrl/hrl_test_util.hpp"
 #include "hvr/hrl_coalesce.hpp"
 #include "test_util/temp_dir.hpp"
@@ -258,17 +259,19 @@ TEST(ChangeTrackerTest, BadArgumentsAreRefused) {
 
 TEST(ChangeTrackerTest, AFailedWriteMakesTheNextRotationAskForResync) {
   TempDir dir;
+  test::FillingDisk disk;
   ChangeTrackerOptions options;
   options.buffer_size = 4096;
+  options.output = &disk;
   auto tracker = ChangeTracker::Open(dir.path(), Disk(), options);
   ASSERT_TRUE(tracker.ok());
   const std::string failing = (*tracker)->current_log();
   Status failed = Ok();
-  {
-    test::FileSizeLimit full(64 << 10);
-    for (int i = 0; i < 100 && failed.ok(); ++i) failed = (*tracker)->Record(uint64_t(i) << 12, test::Pattern(4096, i));
-  }
+  disk.Fill(64 << 10);
+  for (int i = 0; i < 100 && failed.ok(); ++i) failed = (*tracker)->Record(uint64_t(i) << 12, test::Pattern(4096, i));
+  disk.Free();
   ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code(), Code::kLowDiskSpace);
   EXPECT_FALSE((*tracker)->Record(0, test::Pattern(512, 1)).ok());  // stays failed
 
   auto rotated = (*tracker)->Rotate();

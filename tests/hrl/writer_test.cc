@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "hrl/filling_disk.hpp"
 #include "hrl/hrl_test_util.hpp"
 #include "hvr/hrl_writer.hpp"
 #include "test_util/temp_dir.hpp"
@@ -130,22 +131,22 @@ TEST(HrlWriterTest, TimestampsComeFromTheClock) {
 }
 
 // A write the file system refuses leaves the log unclosed, so it is never mistaken for a
-// complete record of the disk's changes. RLIMIT_FSIZE stands in for a full disk.
+// complete record of the disk's changes.
 TEST(HrlWriterTest, AFailedWriteLeavesTheLogUnclosedForGood) {
   TempDir dir;
   const std::string path = dir.File("full.hrl");
+  test::FillingDisk disk;
   HrlWriterOptions options;
   options.buffer_size = 4096;
+  options.output = &disk;
   auto writer = HrlWriter::Create(path, options);
   ASSERT_TRUE(writer.ok());
+  disk.Fill(64 << 10);
   Status failed = Ok();
-  Status close = Ok();
-  {
-    test::FileSizeLimit full(64 << 10);
-    for (int i = 0; i < 100 && failed.ok(); ++i) failed = writer->Append(uint64_t(i) << 12, test::Pattern(4096, i));
-    close = writer->Close();
-  }
+  for (int i = 0; i < 100 && failed.ok(); ++i) failed = writer->Append(uint64_t(i) << 12, test::Pattern(4096, i));
+  const Status close = writer->Close();
   ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code(), Code::kLowDiskSpace);
   EXPECT_NE(failed.error().message().find("full.hrl stays unclosed"), std::string::npos)
       << failed.error().message();
   ASSERT_FALSE(close.ok());

@@ -2,10 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <memory>
-
-#include "test_util/command.hpp"
+#include "store/openssl_files.hpp"
 #include "util/hex.hpp"
 
 namespace hvr::azure {
@@ -13,13 +10,6 @@ namespace {
 
 std::span<const uint8_t> Span(std::string_view text) {
   return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
-}
-
-// Runs a shell command and returns its standard output.
-std::string ShellOutput(const std::string& command) {
-  std::string out = testing::RunShell(command, /*stdout_only=*/true).output;
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
 }
 
 TEST(CryptoTest, Base64FollowsRfc4648) {
@@ -47,17 +37,14 @@ TEST(CryptoTest, Base64UrlHasItsOwnAlphabetAndNoPadding) {
 }
 
 TEST(CryptoTest, DigestsAgreeWithTheOpensslTool) {
-  const std::string text = "PUT 512 /devstoreaccount1/c/d comp:page";
-  const std::string key_hex = "00112233445566778899aabbccddeeff";
+  const std::string text = testing::OpensslFileText("digest-text");
+  const std::string key_hex = testing::OpensslFileText("hmac-key-hex");
   std::vector<uint8_t> key;
   for (size_t i = 0; i < key_hex.size(); i += 2) key.push_back(static_cast<uint8_t>(std::stoi(key_hex.substr(i, 2), nullptr, 16)));
-  const std::string expected_hmac = ShellOutput("printf '%s' '" + text +
-                                        "' | openssl dgst -sha256 -mac HMAC -macopt hexkey:" + key_hex +
-                                        " | sed 's/.*= //'");
-  EXPECT_EQ(HexBytes(HmacSha256(key, text)), expected_hmac);
-  EXPECT_EQ(HexBytes(Md5(Span(text))), ShellOutput("printf '%s' '" + text + "' | openssl dgst -md5 | sed 's/.*= //'"));
-  EXPECT_EQ(HexBytes(Sha256(Span(text))), ShellOutput("printf '%s' '" + text + "' | openssl dgst -sha256 | sed 's/.*= //'"));
-  EXPECT_EQ(HexBytes(Sha1(Span(text))), ShellOutput("printf '%s' '" + text + "' | openssl dgst -sha1 | sed 's/.*= //'"));
+  EXPECT_EQ(HexBytes(HmacSha256(key, text)), testing::OpensslFileText("hmac-sha256"));
+  EXPECT_EQ(HexBytes(Md5(Span(text))), testing::OpensslFileText("md5"));
+  EXPECT_EQ(HexBytes(Sha256(Span(text))), testing::OpensslFileText("sha256"));
+  EXPECT_EQ(HexBytes(Sha1(Span(text))), testing::OpensslFileText("sha1"));
   // FIPS 180's and RFC 1321's "abc".
   EXPECT_EQ(HexBytes(Sha1(Span("abc"))), "a9993e364706816aba3e25717850c26c9cd0d89d");
   EXPECT_EQ(HexBytes(Md5(Span("abc"))), "900150983cd24fb0d6963f7d28e17f72");

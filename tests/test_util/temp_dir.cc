@@ -12,9 +12,9 @@ namespace hvr {
 
 TempDir::TempDir() {
   // The system's temporary folder: TMPDIR or /tmp on POSIX, TEMP on Windows.
-  const std::string base = Utf8(std::filesystem::temp_directory_path());
+  const std::filesystem::path base = std::filesystem::temp_directory_path();
   for (int attempt = 0; attempt < 8; ++attempt) {
-    const std::string candidate = base + "/hvr-test-" + Guid::Random().ToString().substr(0, 8);
+    const std::string candidate = Utf8(base / ("hvr-test-" + Guid::Random().ToString().substr(0, 8)));
     const Status made = MakeDirectory(candidate);
     if (made.ok()) {
       path_ = candidate;
@@ -22,7 +22,11 @@ TempDir::TempDir() {
     }
     if (made.error().code() != Code::kConflict) throw std::runtime_error(made.error().ToString());
   }
-  throw std::runtime_error("no fresh temporary folder under " + base);
+  throw std::runtime_error("no fresh temporary folder under " + Utf8(base));
+}
+
+std::string TempDir::File(const std::string& name) const {
+  return Utf8((PathFromUtf8(path_) / PathFromUtf8(name)).make_preferred());
 }
 
 TempDir::~TempDir() {

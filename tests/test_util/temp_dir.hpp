@@ -1,5 +1,6 @@
 // A temporary folder for one test, removed with everything in it when the test ends
-// (unless HVR_KEEP_TEMP=1).
+// (unless HVR_KEEP_TEMP=1). Its paths are in the system's native form, as hvr hands paths
+// back, so that tests can compare them: C:\Users\x\Temp\hvr-test-1234abcd\a.vhdx on Windows.
 #pragma once
 
 #include <filesystem>
@@ -15,7 +16,8 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
+  // `name` (which may hold folders, "a/b") inside the folder.
+  std::string File(const std::string& name) const;
 
  private:
   std::string path_;
