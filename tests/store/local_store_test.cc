@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <latch>
+#include <thread>
 
 #ifndef _WIN32
 #include <sys/wait.h>
@@ -211,6 +213,37 @@ TEST(LocalStoreTest, AWriteIsSeenAtOnceAndReachesTheDiskAtAFlush) {
   ASSERT_OK(store->Flush("disk0"));
   EXPECT_EQ(InDataFile(dir, "disk0", kMiB, 8192), Bytes(8192, 20));
   EXPECT_EQ(Read(*store, "disk0", p.id, kMiB, 8192), zeros) << "saved in the undo log first";
+}
+
+// Writes that race to a disk the store has not opened yet all land in one place: each
+// store object below starts with no disk open, and its writes open it from several
+// threads at once.
+TEST(LocalStoreTest, WritesRacingToOpenADiskAllReachIt) {
+  TempDir dir;
+  ASSERT_OK(Open(dir.path())->CreateDisk("disk0", 4 * kMiB));
+  constexpr int kWriters = 8;
+  StoreOptions options;
+  options.max_in_flight = kWriters;
+  for (int round = 0; round < 50; ++round) {
+    {
+      auto store = Open(dir.path(), options);
+      std::latch start(kWriters);
+      std::vector<std::thread> writers;
+      for (int w = 0; w < kWriters; ++w) {
+        writers.emplace_back([&, w] {
+          start.arrive_and_wait();
+          EXPECT_OK(store->WritePages("disk0", uint64_t(w) * 64 * 1024, Bytes(4096, uint8_t(round + w))));
+        });
+      }
+      for (auto& writer : writers) writer.join();
+      ASSERT_OK(store->Flush("disk0"));
+    }
+    auto reader = Open(dir.path());
+    for (int w = 0; w < kWriters; ++w) {
+      ASSERT_EQ(Read(*reader, "disk0", "", uint64_t(w) * 64 * 1024, 4096), Bytes(4096, uint8_t(round + w)))
+          << "round " << round << ", writer " << w;
+    }
+  }
 }
 
 TEST(LocalStoreTest, HeldWritesKeepTheirOrderAgainstWritesAndClears) {

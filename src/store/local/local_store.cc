@@ -93,8 +93,11 @@ Result<std::shared_ptr<LocalDisk>> LocalStore::Disk(const std::string& name) {
   }
   HVR_ASSIGN_OR_RETURN(auto disk, LocalDisk::Open(dir_, name));
   std::lock_guard lock(mu_);
-  disks_[name] = disk;
-  return disk;
+  // Another operation may have opened the disk meanwhile: its object may already hold
+  // writes (they wait for a flush in the object), so it stays the disk's one object.
+  auto [it, inserted] = disks_.try_emplace(name, disk);
+  if (!inserted && it->second->Stale()) it->second = disk;
+  return it->second;
 }
 
 void LocalStore::Forget(const std::string& name) {
