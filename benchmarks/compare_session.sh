@@ -122,16 +122,7 @@ many() {
   azurite_start "$work"
   dirs=()
   for vm in $(seq 1 20); do
-    mkdir -p "$work/vm$vm"
-    for d in 0 1; do
-      qemu-img create -q -f vhdx -o subformat=dynamic "$work/vm$vm/d$d.vhdx" 64M
-      qemu-io -f vhdx -c "write -P $vm 0 8M" "$work/vm$vm/d$d.vhdx" >/dev/null
-    done
-    start_guest "$work/vm$vm/d0.vhdx" "$work/vm$vm/d1.vhdx" "$work/vm$vm/g.sock"
-    "$hvrepl" protect --name "vm$vm" --disk "$work/vm$vm/d0.vhdx" --disk "$work/vm$vm/d1.vhdx" \
-      --target "$azurite_connection;Container=many" --state-dir "$work/vm$vm/state" --interval 30s \
-      --host "unix:$work/vm$vm/g.sock" >/dev/null
-    "$guest" ctl --control "$work/vm$vm/g.sock" write --count 2000 >/dev/null
+    protect_sample_vm "$vm" "$azurite_connection;Container=many" 30s 2000
     dirs+=(--state-dir "$work/vm$vm/state")
   done
   "${timer[@]}" "$hvrepl" run "${dirs[@]}" --cycles 3 --every 1s --quiet 2>"$work/t"

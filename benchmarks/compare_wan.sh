@@ -192,16 +192,7 @@ many() {
   wan_start "$link"
   local dirs=()
   for vm in $(seq 1 "$vms"); do
-    mkdir -p "$work/vm$vm"
-    for d in 0 1; do
-      qemu-img create -q -f vhdx -o subformat=dynamic "$work/vm$vm/d$d.vhdx" 64M
-      qemu-io -f vhdx -c "write -P $((vm % 250 + 1)) 0 8M" "$work/vm$vm/d$d.vhdx" >/dev/null
-    done
-    start_guest "$work/vm$vm/d0.vhdx" "$work/vm$vm/d1.vhdx" "$work/vm$vm/g.sock"
-    "$hvrepl" protect --name "vm$vm" --disk "$work/vm$vm/d0.vhdx" --disk "$work/vm$vm/d1.vhdx" \
-      --target "$wan;Container=many" --state-dir "$work/vm$vm/state" --interval 5m \
-      --host "unix:$work/vm$vm/g.sock" --link-bandwidth "${link%%:*}" >/dev/null
-    "$guest" ctl --control "$work/vm$vm/g.sock" write --count 500 >/dev/null
+    protect_sample_vm "$vm" "$wan;Container=many" 5m 500 --link-bandwidth "${link%%:*}"
     dirs+=(--state-dir "$work/vm$vm/state")
   done
   /usr/bin/time -f "%e %M" -o "$work/t" timeout -s INT "$follow_seconds" "$hvrepl" run "${dirs[@]}" --follow --json \
