@@ -203,12 +203,15 @@ TEST(LocalStoreTest, AWriteIsSeenAtOnceAndReachesTheDiskAtAFlush) {
   straddling.insert(straddling.begin(), held.begin() + 4096, held.end());
   EXPECT_EQ(Read(*store, "disk0", "", kMiB + 4096, 8192), straddling);
   EXPECT_EQ(Read(*store, "disk0", p.id, kMiB, 8192), zeros);
-  ASSERT_OK_AND_ASSIGN(const auto allocated, store->AllocatedRanges("disk0"));
-  EXPECT_EQ(allocated, (std::vector<ByteRange>{{kMiB, 8192}}));
   ASSERT_OK_AND_ASSIGN(const auto changed, store->ChangedRanges("disk0", p.id));
   EXPECT_EQ(changed, (std::vector<ByteRange>{{kMiB, 8192}}));
-  ASSERT_OK_AND_ASSIGN(const auto in_point, store->AllocatedRanges("disk0", p.id));
-  EXPECT_TRUE(in_point.empty());
+  // Allocation comes from the file's holes, which Wine does not keep (docs/windows.md).
+  if (!RunningUnderWine()) {
+    ASSERT_OK_AND_ASSIGN(const auto allocated, store->AllocatedRanges("disk0"));
+    EXPECT_EQ(allocated, (std::vector<ByteRange>{{kMiB, 8192}}));
+    ASSERT_OK_AND_ASSIGN(const auto in_point, store->AllocatedRanges("disk0", p.id));
+    EXPECT_TRUE(in_point.empty());
+  }
 
   ASSERT_OK(store->Flush("disk0"));
   EXPECT_EQ(InDataFile(dir, "disk0", kMiB, 8192), Bytes(8192, 20));
