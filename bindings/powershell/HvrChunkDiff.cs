@@ -354,7 +354,7 @@ namespace Hvr
         public string ToJson()
         {
             IntPtr json;
-            Errors.Check(HvrNative.hvr_diff_to_json(handle, out json), "hvr_diff_to_json");
+            Errors.Check(HvrNative.hvr_diff_get_json(handle, out json), "hvr_diff_get_json");
             return Utf8.Take(json);
         }
 

@@ -182,7 +182,7 @@ namespace Hvr
         {
             IntPtr ranges;
             UIntPtr count;
-            Errors.Check(HvrNative.hvr_disk_allocated_ranges(Handle, out ranges, out count), "hvr_disk_allocated_ranges");
+            Errors.Check(HvrNative.hvr_disk_get_allocated_ranges(Handle, out ranges, out count), "hvr_disk_get_allocated_ranges");
             return ByteRange.Take(ranges, count);
         }
 

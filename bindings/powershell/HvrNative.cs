@@ -599,7 +599,7 @@ namespace Hvr
         public static extern Status hvr_diff_get_runs(DiffHandle diff, out IntPtr out_runs, out UIntPtr out_count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_diff_to_json(DiffHandle diff, out IntPtr out_json);
+        public static extern Status hvr_diff_get_json(DiffHandle diff, out IntPtr out_json);
 
         // ---- Hyper-V Replica Logs ----------------------------------------------------------
 
@@ -614,7 +614,7 @@ namespace Hvr
             out HrlReaderHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_reader_header(HrlReaderHandle reader, ref hvr_hrl_header out_);
+        public static extern Status hvr_hrl_reader_get_header(HrlReaderHandle reader, ref hvr_hrl_header out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_hrl_reader_next(HrlReaderHandle reader, ref hvr_hrl_entry entry,
@@ -660,26 +660,26 @@ namespace Hvr
         public static extern Status hvr_hrl_tracker_rotate(HrlTrackerHandle tracker, out IntPtr out_closed_path);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_tracker_close(HrlTrackerHandle tracker);
+        public static extern Status hvr_hrl_tracker_close_log(HrlTrackerHandle tracker);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_tracker_current_log(HrlTrackerHandle tracker, out IntPtr out_path);
+        public static extern Status hvr_hrl_tracker_get_current_log(HrlTrackerHandle tracker, out IntPtr out_path);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_tracker_interrupted_log(HrlTrackerHandle tracker, out IntPtr out_path);
+        public static extern Status hvr_hrl_tracker_get_interrupted_log(HrlTrackerHandle tracker, out IntPtr out_path);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void hvr_hrl_tracker_destroy(IntPtr tracker);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_list_closed_logs(byte[] folder, byte[] log_name,
+        public static extern Status hvr_hrl_log_list_create(byte[] folder, byte[] log_name,
             out HrlLogListHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_log_list_count(HrlLogListHandle list, out UIntPtr out_count);
+        public static extern Status hvr_hrl_log_list_get_count(HrlLogListHandle list, out UIntPtr out_count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_log_list_path(HrlLogListHandle list, UIntPtr index, out IntPtr out_path);
+        public static extern Status hvr_hrl_log_list_get_path(HrlLogListHandle list, UIntPtr index, out IntPtr out_path);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void hvr_hrl_log_list_destroy(IntPtr list);
@@ -701,10 +701,10 @@ namespace Hvr
             ulong disk_virtual_size, byte[] previous_unique_id, CancelTokenHandle cancel, out ulong out_entries);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_extent_map_changed_bytes(ExtentMapHandle map, out ulong out_bytes);
+        public static extern Status hvr_extent_map_get_changed_bytes(ExtentMapHandle map, out ulong out_bytes);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_extent_map_changed_ranges(ExtentMapHandle map, hvr_range_fn callback,
+        public static extern Status hvr_extent_map_get_changed_ranges(ExtentMapHandle map, hvr_range_fn callback,
             IntPtr user_data);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -749,7 +749,7 @@ namespace Hvr
         public static extern Status hvr_disk_read(DiskHandle disk, ulong offset, IntPtr buffer, UIntPtr length);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_disk_allocated_ranges(DiskHandle disk, out IntPtr out_ranges,
+        public static extern Status hvr_disk_get_allocated_ranges(DiskHandle disk, out IntPtr out_ranges,
             out UIntPtr out_count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -881,7 +881,7 @@ namespace Hvr
         public static extern Status hvr_store_get_statistics(StoreHandle store, ref hvr_store_statistics out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_store_list_json(StoreHandle store, out IntPtr out_json);
+        public static extern Status hvr_store_get_disks_json(StoreHandle store, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_store_upload(StoreHandle store, byte[] image_path, byte[] disk_name,
@@ -904,7 +904,7 @@ namespace Hvr
             int app_consistent, out IntPtr out_id);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_store_list_recovery_points_json(StoreHandle store, byte[] disk_name,
+        public static extern Status hvr_store_get_recovery_points_json(StoreHandle store, byte[] disk_name,
             out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -927,11 +927,11 @@ namespace Hvr
             ulong offset, IntPtr buffer, UIntPtr size);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_store_allocated_ranges(StoreHandle store, byte[] disk_name,
+        public static extern Status hvr_store_get_allocated_ranges(StoreHandle store, byte[] disk_name,
             byte[] recovery_point, out IntPtr out_ranges, out UIntPtr out_count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_store_changed_ranges(StoreHandle store, byte[] disk_name, byte[] from,
+        public static extern Status hvr_store_get_changed_ranges(StoreHandle store, byte[] disk_name, byte[] from,
             byte[] to, out IntPtr out_ranges, out UIntPtr out_count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1258,7 +1258,7 @@ namespace Hvr
         public static extern Status hvr_session_run_due(SessionHandle session, CancelTokenHandle cancel, out int out_ran);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_next_due(SessionHandle session, out int out_has, out long out_when);
+        public static extern Status hvr_session_get_next_due(SessionHandle session, out int out_has, out long out_when);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_status(SessionHandle session, ref hvr_session_status out_);
@@ -1277,13 +1277,13 @@ namespace Hvr
         public static extern Status hvr_session_get_store_statistics(SessionHandle session, ref hvr_store_statistics out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_status_json(SessionHandle session, out IntPtr out_json);
+        public static extern Status hvr_session_get_status_json(SessionHandle session, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_jobs_json(SessionHandle session, out IntPtr out_json);
+        public static extern Status hvr_session_get_jobs_json(SessionHandle session, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_recovery_points_json(SessionHandle session, out IntPtr out_json);
+        public static extern Status hvr_session_get_recovery_points_json(SessionHandle session, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_verify(SessionHandle session, byte[] point, CancelTokenHandle cancel,

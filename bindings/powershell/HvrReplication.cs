@@ -90,7 +90,7 @@ namespace Hvr
     // ---- Jobs --------------------------------------------------------------------------------
 
     // A job as the session's job callback last reported it (the JSON of hvr_job_fn, fields
-    // as in hvr_session_jobs_json). Immutable.
+    // as in hvr_session_get_jobs_json). Immutable.
     public sealed class Job
     {
         public string Json { get; private set; }
@@ -1206,7 +1206,7 @@ namespace Hvr
         {
             int has;
             long when;
-            Errors.Check(HvrNative.hvr_session_next_due(Handle, out has, out when), "hvr_session_next_due");
+            Errors.Check(HvrNative.hvr_session_get_next_due(Handle, out has, out when), "hvr_session_get_next_due");
             return has != 0 ? UnixTime.ToDate(when) : (DateTimeOffset?)null;
         }
 
@@ -1229,7 +1229,7 @@ namespace Hvr
         public string StatusJson()
         {
             IntPtr json;
-            Errors.Check(HvrNative.hvr_session_status_json(Handle, out json), "hvr_session_status_json");
+            Errors.Check(HvrNative.hvr_session_get_status_json(Handle, out json), "hvr_session_get_status_json");
             return Utf8.Take(json);
         }
 
@@ -1239,7 +1239,7 @@ namespace Hvr
         public string JobsJson()
         {
             IntPtr json;
-            Errors.Check(HvrNative.hvr_session_jobs_json(Handle, out json), "hvr_session_jobs_json");
+            Errors.Check(HvrNative.hvr_session_get_jobs_json(Handle, out json), "hvr_session_get_jobs_json");
             return Utf8.Take(json);
         }
 
@@ -1248,7 +1248,7 @@ namespace Hvr
         public string RecoveryPointsJson()
         {
             IntPtr json;
-            Errors.Check(HvrNative.hvr_session_recovery_points_json(Handle, out json), "hvr_session_recovery_points_json");
+            Errors.Check(HvrNative.hvr_session_get_recovery_points_json(Handle, out json), "hvr_session_get_recovery_points_json");
             return Utf8.Take(json);
         }
 

@@ -4,9 +4,13 @@
  * Conventions (docs/c-api.md says the same at more length):
  *
  *  - Names. Everything starts with hvr_ / HVR_. Types are hvr_<thing>, functions
- *    hvr_<thing>_<verb>.
- *  - Handles. Objects are opaque handles with a create/destroy (or open/close) pair.
- *    Destroy functions accept NULL and never fail. A destroy call is the last call on
+ *    hvr_<thing>_<verb>; reading out is _get_<what> (_get_<what>_json for a document).
+ *    Old names of renamed functions stay as deprecated aliases (the last section)
+ *    until the next ABI version.
+ *  - Handles. Objects are opaque handles with one lifecycle pair: open/close for a
+ *    handle on an outside resource (image, log, store, state directory), create (or a
+ *    verb saying how it is made: build, load) and destroy for the others.
+ *    Destroy and close functions accept NULL and never fail. Either is the last call on
  *    its handle: it must not run while another call on that handle is running (it waits
  *    for the handle's own background work, never for other callers). After it returns,
  *    no callback registered through that handle is invoked again.
@@ -68,6 +72,13 @@ extern "C" {
 #endif
 #else
 #define HVR_API __attribute__((visibility("default")))
+#endif
+
+/* Marks a deprecated alias (the last section of this header) with the call to use instead. */
+#if defined(_MSC_VER)
+#define HVR_DEPRECATED_FOR(replacement) __declspec(deprecated("use " #replacement))
+#else
+#define HVR_DEPRECATED_FOR(replacement) __attribute__((deprecated("use " #replacement)))
 #endif
 
 /* ------------------------------------------------------------------------------------
@@ -346,7 +357,7 @@ HVR_API hvr_status hvr_diff_get_totals(const hvr_diff *diff, hvr_diff_totals *ou
 HVR_API hvr_status hvr_diff_get_runs(const hvr_diff *diff, const hvr_diff_run **out_runs,
                                      size_t *out_count);
 /* The diff as JSON (runs and totals); free it with hvr_string_free(). */
-HVR_API hvr_status hvr_diff_to_json(const hvr_diff *diff, char **out_json);
+HVR_API hvr_status hvr_diff_get_json(const hvr_diff *diff, char **out_json);
 
 /* ------------------------------------------------------------------------------------
  * Hyper-V Replica Logs (MS-HRL, docs/hrl-format.md): reading and verifying logs,
@@ -402,7 +413,7 @@ typedef struct hvr_hrl_entry {
 
 HVR_API hvr_status hvr_hrl_reader_open(const char *path, uint64_t disk_virtual_size,
                                        hvr_hrl_reader **out);
-HVR_API hvr_status hvr_hrl_reader_header(const hvr_hrl_reader *reader, hvr_hrl_header *out);
+HVR_API hvr_status hvr_hrl_reader_get_header(const hvr_hrl_reader *reader, hvr_hrl_header *out);
 /* Moves to the next entry: *out_has_entry is 1 and *entry describes it, or 0 after the
  * last. Data of the previous entry not read is read and verified here. */
 HVR_API hvr_status hvr_hrl_reader_next(hvr_hrl_reader *reader, hvr_hrl_entry *entry,
@@ -416,11 +427,11 @@ HVR_API void hvr_hrl_reader_close(hvr_hrl_reader *reader);
 
 /* Change tracking: records a disk's writes into logs named <log_name>-<sequence>.hrl in
  * a folder, rotating to a new log each replication interval. Thread-safe: record,
- * flush, rotate and close may be called from any threads at once. A write is in the
- * log once flush, rotate or close returns, and on disk once its log is closed (rotate
+ * flush, rotate and close_log may be called from any threads at once. A write is in the
+ * log once flush, rotate or close_log returns, and on disk once its log is closed (rotate
  * and close fsync). If the newest log in the folder was never closed, tracking was
  * interrupted: the tracker continues the chain, reports the log
- * (hvr_hrl_tracker_interrupted_log and a warning to the log callback), and the disk
+ * (hvr_hrl_tracker_get_interrupted_log and a warning to the log callback), and the disk
  * needs a resync. */
 typedef struct hvr_hrl_tracker_options hvr_hrl_tracker_options;
 typedef struct hvr_hrl_tracker hvr_hrl_tracker;
@@ -450,22 +461,22 @@ HVR_API hvr_status hvr_hrl_tracker_flush(hvr_hrl_tracker *tracker);
  * hvr_string_free) is the closed log. HVR_LOG_NOT_CLOSED: the old log could not be
  * closed (or a record had failed); tracking goes on in the new log, resynchronize. */
 HVR_API hvr_status hvr_hrl_tracker_rotate(hvr_hrl_tracker *tracker, char **out_closed_path);
-HVR_API hvr_status hvr_hrl_tracker_close(hvr_hrl_tracker *tracker);
+HVR_API hvr_status hvr_hrl_tracker_close_log(hvr_hrl_tracker *tracker);
 /* The log being written (free with hvr_string_free). */
-HVR_API hvr_status hvr_hrl_tracker_current_log(const hvr_hrl_tracker *tracker, char **out_path);
+HVR_API hvr_status hvr_hrl_tracker_get_current_log(const hvr_hrl_tracker *tracker, char **out_path);
 /* The log found unclosed at creation (free with hvr_string_free), or NULL if none. */
-HVR_API hvr_status hvr_hrl_tracker_interrupted_log(const hvr_hrl_tracker *tracker,
+HVR_API hvr_status hvr_hrl_tracker_get_interrupted_log(const hvr_hrl_tracker *tracker,
                                                    char **out_path);
-/* Closes the current log if hvr_hrl_tracker_close was not called. */
+/* Closes the current log if hvr_hrl_tracker_close_log was not called. */
 HVR_API void hvr_hrl_tracker_destroy(hvr_hrl_tracker *tracker);
 
 /* The closed logs of `log_name` (NULL: "hvr") in a folder, oldest first. */
 typedef struct hvr_hrl_log_list hvr_hrl_log_list;
-HVR_API hvr_status hvr_hrl_list_closed_logs(const char *folder, const char *log_name,
+HVR_API hvr_status hvr_hrl_log_list_create(const char *folder, const char *log_name,
                                             hvr_hrl_log_list **out);
-HVR_API hvr_status hvr_hrl_log_list_count(const hvr_hrl_log_list *list, size_t *out_count);
+HVR_API hvr_status hvr_hrl_log_list_get_count(const hvr_hrl_log_list *list, size_t *out_count);
 /* *out_path stays valid until the list is destroyed. */
-HVR_API hvr_status hvr_hrl_log_list_path(const hvr_hrl_log_list *list, size_t index,
+HVR_API hvr_status hvr_hrl_log_list_get_path(const hvr_hrl_log_list *list, size_t index,
                                          const char **out_path);
 HVR_API void hvr_hrl_log_list_destroy(hvr_hrl_log_list *list);
 
@@ -497,9 +508,9 @@ HVR_API hvr_status hvr_extent_map_add_logs(hvr_extent_map *map, const char *cons
                                            const uint8_t *previous_unique_id,
                                            hvr_cancel_token *cancel, uint64_t *out_entries);
 /* Bytes whose content the writes decide, each counted once. */
-HVR_API hvr_status hvr_extent_map_changed_bytes(hvr_extent_map *map, uint64_t *out_bytes);
+HVR_API hvr_status hvr_extent_map_get_changed_bytes(hvr_extent_map *map, uint64_t *out_bytes);
 /* The changed ranges, sorted, disjoint, adjacent ones joined: one call each. */
-HVR_API hvr_status hvr_extent_map_changed_ranges(hvr_extent_map *map, hvr_range_fn callback,
+HVR_API hvr_status hvr_extent_map_get_changed_ranges(hvr_extent_map *map, hvr_range_fn callback,
                                                  void *user_data);
 /* The page writes in disk order, each with its data (valid during the call). `base`
  * reads the disk as it was before the writes, for the unwritten bytes of partly
@@ -597,7 +608,7 @@ HVR_API hvr_status hvr_disk_get_info(const hvr_disk *disk, hvr_disk_info *info);
 HVR_API hvr_status hvr_disk_read(const hvr_disk *disk, uint64_t offset, void *buffer, size_t length);
 /* The sorted, disjoint ranges that may hold non-zero data (for a differencing disk, its
  * own and its parents' that it does not hide). Free *out_ranges with hvr_disk_ranges_free. */
-HVR_API hvr_status hvr_disk_allocated_ranges(const hvr_disk *disk, hvr_disk_range **out_ranges,
+HVR_API hvr_status hvr_disk_get_allocated_ranges(const hvr_disk *disk, hvr_disk_range **out_ranges,
                                              size_t *out_count);
 /* Accepts NULL. */
 HVR_API void hvr_disk_ranges_free(hvr_disk_range *ranges);
@@ -769,7 +780,7 @@ HVR_API hvr_status hvr_store_get_statistics(hvr_store *store, hvr_store_statisti
  *   {"store": "...", "disks": [{"name": "...", "virtual_size": N, "recovery_points": N,
  *    "lease_state": "available", "last_modified": "ISO 8601", "metadata": {...}}]}
  * Free *out_json with hvr_string_free. */
-HVR_API hvr_status hvr_store_list_json(hvr_store *store, char **out_json);
+HVR_API hvr_status hvr_store_get_disks_json(hvr_store *store, char **out_json);
 
 typedef struct hvr_transfer_stats {
   size_t struct_size;
@@ -811,7 +822,7 @@ HVR_API hvr_status hvr_store_create_recovery_point(hvr_store *store, const char 
 /* The disk's recovery points as JSON, oldest first:
  *   [{"id": "...", "created": "ISO 8601", "app_consistent": false, "metadata": {...}}]
  * Free *out_json with hvr_string_free. */
-HVR_API hvr_status hvr_store_list_recovery_points_json(hvr_store *store, const char *disk_name,
+HVR_API hvr_status hvr_store_get_recovery_points_json(hvr_store *store, const char *disk_name,
                                                        char **out_json);
 HVR_API hvr_status hvr_store_delete_recovery_point(hvr_store *store, const char *disk_name,
                                                    const char *recovery_point);
@@ -837,14 +848,14 @@ HVR_API hvr_status hvr_store_read(hvr_store *store, const char *disk_name,
                                   size_t size);
 /* The ranges that may hold data, sorted, disjoint and 512-aligned; everything else reads
  * as zeros. Free *out_ranges with hvr_disk_ranges_free. */
-HVR_API hvr_status hvr_store_allocated_ranges(hvr_store *store, const char *disk_name,
+HVR_API hvr_status hvr_store_get_allocated_ranges(hvr_store *store, const char *disk_name,
                                               const char *recovery_point,
                                               hvr_disk_range **out_ranges, size_t *out_count);
 /* The ranges written or cleared between recovery point `from` and recovery point `to`
  * (NULL: now), sorted and disjoint; they may over-report, never under-report.
  * HVR_UNSUPPORTED where the store cannot tell (compare content instead: chunk-diff).
  * Free *out_ranges with hvr_disk_ranges_free. */
-HVR_API hvr_status hvr_store_changed_ranges(hvr_store *store, const char *disk_name,
+HVR_API hvr_status hvr_store_get_changed_ranges(hvr_store *store, const char *disk_name,
                                             const char *from, const char *to,
                                             hvr_disk_range **out_ranges, size_t *out_count);
 /* A new disk `new_disk_name` with the content of a recovery point (failover and test
@@ -1264,7 +1275,7 @@ HVR_API hvr_status hvr_session_unprotect(hvr_engine *engine, const char *state_d
  * the operation's failure is in the status, not returned. */
 HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
 /* When hvr_session_run_due has something to do next: *out_has = 0 when nothing will be due by itself. */
-HVR_API hvr_status hvr_session_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
+HVR_API hvr_status hvr_session_get_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
 
 typedef struct hvr_session_status {
   size_t struct_size;
@@ -1276,7 +1287,7 @@ typedef struct hvr_session_status {
   uint64_t recovery_points;
   uint64_t cycles;
   uint64_t bytes_sent;
-  hvr_status last_error;    /* HVR_OK when none; hvr_session_status_json has its message */
+  hvr_status last_error;    /* HVR_OK when none; hvr_session_get_status_json has its message */
   int64_t failing_since;    /* 0 when not failing */
   int64_t next_attempt;     /* 0: nothing due by itself */
   int32_t retries;          /* failed attempts after the first of the current failure run */
@@ -1323,7 +1334,7 @@ typedef struct hvr_job_progress {
 } hvr_job_progress;
 #define HVR_JOB_PROGRESS_INIT {sizeof(hvr_job_progress), 0, HVR_JOB_ENABLE_PROTECTION, 0, 0, 0, -1, 0}
 
-/* The running job's progress; its id and step name are in hvr_session_status_json's
+/* The running job's progress; its id and step name are in hvr_session_get_status_json's
  * "progress". Thread-safe. */
 HVR_API hvr_status hvr_session_get_progress(const hvr_session *session, hvr_job_progress *out);
 
@@ -1360,9 +1371,9 @@ HVR_API hvr_status hvr_session_reset_statistics(hvr_session *session);
  * by the sessions of one engine that name the same target). */
 HVR_API hvr_status hvr_session_get_store_statistics(const hvr_session *session, hvr_store_statistics *out);
 /* Status, jobs (oldest first), recovery points (oldest first) as JSON. */
-HVR_API hvr_status hvr_session_status_json(const hvr_session *session, char **out_json);
-HVR_API hvr_status hvr_session_jobs_json(const hvr_session *session, char **out_json);
-HVR_API hvr_status hvr_session_recovery_points_json(const hvr_session *session, char **out_json);
+HVR_API hvr_status hvr_session_get_status_json(const hvr_session *session, char **out_json);
+HVR_API hvr_status hvr_session_get_jobs_json(const hvr_session *session, char **out_json);
+HVR_API hvr_status hvr_session_get_recovery_points_json(const hvr_session *session, char **out_json);
 /* Compares recovery point `point` ("latest", "latest-app-consistent" or an id; NULL:
  * latest) with the source disks as they are now; *out_identical is 1 when every disk
  * matches. `out_json` (may be NULL) receives the report. */
@@ -1423,6 +1434,53 @@ HVR_API hvr_status hvr_plan_set_continue_on_failure(hvr_plan *plan, int go_on);
  * the first error). `actions` (may be NULL) runs the actions. */
 HVR_API hvr_status hvr_plan_run(hvr_plan *plan, hvr_plan_failover kind, const char *point, const hvr_host *actions,
                                 char **out_outcome_json);
+
+/* ------------------------------------------------------------------------------------
+ * Deprecated aliases, removed at the next ABI version
+ *
+ * Earlier names of calls above, kept exported so that programs built against them keep
+ * working. Each does exactly what the call its HVR_DEPRECATED_FOR names does; compilers
+ * warn where one is used. New code uses the names above.
+ * ---------------------------------------------------------------------------------- */
+
+HVR_DEPRECATED_FOR(hvr_hrl_reader_get_header)
+HVR_API hvr_status hvr_hrl_reader_header(const hvr_hrl_reader *reader, hvr_hrl_header *out);
+HVR_DEPRECATED_FOR(hvr_hrl_log_list_create)
+HVR_API hvr_status hvr_hrl_list_closed_logs(const char *folder, const char *log_name, hvr_hrl_log_list **out);
+HVR_DEPRECATED_FOR(hvr_hrl_log_list_get_count)
+HVR_API hvr_status hvr_hrl_log_list_count(const hvr_hrl_log_list *list, size_t *out_count);
+HVR_DEPRECATED_FOR(hvr_hrl_log_list_get_path)
+HVR_API hvr_status hvr_hrl_log_list_path(const hvr_hrl_log_list *list, size_t index, const char **out_path);
+HVR_DEPRECATED_FOR(hvr_hrl_tracker_get_current_log)
+HVR_API hvr_status hvr_hrl_tracker_current_log(const hvr_hrl_tracker *tracker, char **out_path);
+HVR_DEPRECATED_FOR(hvr_hrl_tracker_get_interrupted_log)
+HVR_API hvr_status hvr_hrl_tracker_interrupted_log(const hvr_hrl_tracker *tracker, char **out_path);
+HVR_DEPRECATED_FOR(hvr_hrl_tracker_close_log)
+HVR_API hvr_status hvr_hrl_tracker_close(hvr_hrl_tracker *tracker);
+HVR_DEPRECATED_FOR(hvr_extent_map_get_changed_bytes)
+HVR_API hvr_status hvr_extent_map_changed_bytes(hvr_extent_map *map, uint64_t *out_bytes);
+HVR_DEPRECATED_FOR(hvr_extent_map_get_changed_ranges)
+HVR_API hvr_status hvr_extent_map_changed_ranges(hvr_extent_map *map, hvr_range_fn callback, void *user_data);
+HVR_DEPRECATED_FOR(hvr_disk_get_allocated_ranges)
+HVR_API hvr_status hvr_disk_allocated_ranges(const hvr_disk *disk, hvr_disk_range **out_ranges, size_t *out_count);
+HVR_DEPRECATED_FOR(hvr_store_get_allocated_ranges)
+HVR_API hvr_status hvr_store_allocated_ranges(hvr_store *store, const char *disk_name, const char *recovery_point, hvr_disk_range **out_ranges, size_t *out_count);
+HVR_DEPRECATED_FOR(hvr_store_get_changed_ranges)
+HVR_API hvr_status hvr_store_changed_ranges(hvr_store *store, const char *disk_name, const char *from, const char *to, hvr_disk_range **out_ranges, size_t *out_count);
+HVR_DEPRECATED_FOR(hvr_store_get_disks_json)
+HVR_API hvr_status hvr_store_list_json(hvr_store *store, char **out_json);
+HVR_DEPRECATED_FOR(hvr_store_get_recovery_points_json)
+HVR_API hvr_status hvr_store_list_recovery_points_json(hvr_store *store, const char *disk_name, char **out_json);
+HVR_DEPRECATED_FOR(hvr_session_get_status_json)
+HVR_API hvr_status hvr_session_status_json(const hvr_session *session, char **out_json);
+HVR_DEPRECATED_FOR(hvr_session_get_jobs_json)
+HVR_API hvr_status hvr_session_jobs_json(const hvr_session *session, char **out_json);
+HVR_DEPRECATED_FOR(hvr_session_get_recovery_points_json)
+HVR_API hvr_status hvr_session_recovery_points_json(const hvr_session *session, char **out_json);
+HVR_DEPRECATED_FOR(hvr_session_get_next_due)
+HVR_API hvr_status hvr_session_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
+HVR_DEPRECATED_FOR(hvr_diff_get_json)
+HVR_API hvr_status hvr_diff_to_json(const hvr_diff *diff, char **out_json);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -87,4 +87,22 @@ hvr_status Guard(const char* function, Body&& body) noexcept {
   }
 }
 
+
+// A new handle in *out, made from `args` (inside a Guard body, `out` already checked): the
+// last step of every call that makes a handle, so *out is written only on success.
+template <typename Handle, typename... Args>
+hvr_status NewHandle(Handle** out, Args&&... args) {
+  *out = new Handle{std::forward<Args>(args)...};
+  return HVR_OK;
+}
+
+// The whole body of a `_create(T **out)` that has nothing to check but `out`.
+template <typename Handle, typename... Args>
+hvr_status CreateHandle(const char* function, Handle** out, Args&&... args) {
+  return Guard(function, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(out, function, "out"));
+    return NewHandle(out, std::forward<Args>(args)...);
+  });
+}
+
 }  // namespace hvr::capi

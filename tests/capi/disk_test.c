@@ -68,7 +68,7 @@ static void test_create_write_read(void) {
   CHECK_OK(hvr_disk_read(disk, 3 * MIB + 100, back, sizeof back));
   CHECK(memcmp(back, data, sizeof data) == 0);
   CHECK(hvr_disk_write(disk, 0, data, 512) == HVR_INVALID_ARGUMENT); /* read-only */
-  CHECK_OK(hvr_disk_allocated_ranges(disk, &ranges, &count));
+  CHECK_OK(hvr_disk_get_allocated_ranges(disk, &ranges, &count));
   CHECK(count == 1 && ranges[0].offset == 3 * MIB && ranges[0].length == MIB);
   hvr_disk_ranges_free(ranges);
   hvr_disk_close(disk);

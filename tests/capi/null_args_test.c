@@ -154,8 +154,8 @@ static void test_chunk_diff(const char *disk_path) {
   EXPECT_NULL(hvr_diff_get_runs(NULL, &runs, &count), "diff");
   EXPECT_NULL(hvr_diff_get_runs(diff, NULL, &count), "out_runs");
   EXPECT_NULL(hvr_diff_get_runs(diff, &runs, NULL), "out_count");
-  EXPECT_NULL(hvr_diff_to_json(NULL, &json), "diff");
-  EXPECT_NULL(hvr_diff_to_json(diff, NULL), "out_json");
+  EXPECT_NULL(hvr_diff_get_json(NULL, &json), "diff");
+  EXPECT_NULL(hvr_diff_get_json(diff, NULL), "out_json");
   EXPECT_KEPT(options);
   EXPECT_KEPT(manifest);
   EXPECT_KEPT(diff);
@@ -201,7 +201,7 @@ static void test_hrl(void) {
   CHECK_OK(hvr_hrl_tracker_create(folder, 1 << 20, guid, options, &tracker));
   CHECK_OK(hvr_hrl_tracker_rotate(tracker, &closed));
   CHECK_OK(hvr_hrl_reader_open(closed, 1 << 20, &reader));
-  CHECK_OK(hvr_hrl_list_closed_logs(folder, NULL, &list));
+  CHECK_OK(hvr_hrl_log_list_create(folder, NULL, &list));
   CHECK_OK(hvr_extent_map_create(&map));
 
   PATTERN(header);
@@ -226,8 +226,8 @@ static void test_hrl(void) {
   EXPECT_NULL(hvr_hrl_check_chain(no_paths, 1, NULL), "paths[i]");
   EXPECT_NULL(hvr_hrl_reader_open(NULL, 1 << 20, &reader), "path");
   EXPECT_NULL(hvr_hrl_reader_open(closed, 1 << 20, NULL), "out");
-  EXPECT_NULL(hvr_hrl_reader_header(NULL, &header), "reader");
-  EXPECT_NULL(hvr_hrl_reader_header(reader, NULL), "out");
+  EXPECT_NULL(hvr_hrl_reader_get_header(NULL, &header), "reader");
+  EXPECT_NULL(hvr_hrl_reader_get_header(reader, NULL), "out");
   EXPECT_NULL(hvr_hrl_reader_next(NULL, &entry, &has), "reader");
   EXPECT_NULL(hvr_hrl_reader_next(reader, NULL, &has), "entry");
   EXPECT_NULL(hvr_hrl_reader_next(reader, &entry, NULL), "out_has_entry");
@@ -248,17 +248,17 @@ static void test_hrl(void) {
   EXPECT_NULL(hvr_hrl_tracker_flush(NULL), "tracker");
   EXPECT_NULL(hvr_hrl_tracker_rotate(NULL, &path), "tracker");
   EXPECT_NULL(hvr_hrl_tracker_rotate(tracker, NULL), "out_closed_path");
-  EXPECT_NULL(hvr_hrl_tracker_close(NULL), "tracker");
-  EXPECT_NULL(hvr_hrl_tracker_current_log(NULL, &path), "tracker");
-  EXPECT_NULL(hvr_hrl_tracker_current_log(tracker, NULL), "out_path");
-  EXPECT_NULL(hvr_hrl_tracker_interrupted_log(NULL, &path), "tracker");
-  EXPECT_NULL(hvr_hrl_tracker_interrupted_log(tracker, NULL), "out_path");
-  EXPECT_NULL(hvr_hrl_list_closed_logs(NULL, NULL, &list), "folder");
-  EXPECT_NULL(hvr_hrl_list_closed_logs(folder, NULL, NULL), "out");
-  EXPECT_NULL(hvr_hrl_log_list_count(NULL, &count), "list");
-  EXPECT_NULL(hvr_hrl_log_list_count(list, NULL), "out_count");
-  EXPECT_NULL(hvr_hrl_log_list_path(NULL, 0, &path_out), "list");
-  EXPECT_NULL(hvr_hrl_log_list_path(list, 0, NULL), "out_path");
+  EXPECT_NULL(hvr_hrl_tracker_close_log(NULL), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_get_current_log(NULL, &path), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_get_current_log(tracker, NULL), "out_path");
+  EXPECT_NULL(hvr_hrl_tracker_get_interrupted_log(NULL, &path), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_get_interrupted_log(tracker, NULL), "out_path");
+  EXPECT_NULL(hvr_hrl_log_list_create(NULL, NULL, &list), "folder");
+  EXPECT_NULL(hvr_hrl_log_list_create(folder, NULL, NULL), "out");
+  EXPECT_NULL(hvr_hrl_log_list_get_count(NULL, &count), "list");
+  EXPECT_NULL(hvr_hrl_log_list_get_count(list, NULL), "out_count");
+  EXPECT_NULL(hvr_hrl_log_list_get_path(NULL, 0, &path_out), "list");
+  EXPECT_NULL(hvr_hrl_log_list_get_path(list, 0, NULL), "out_path");
 
   EXPECT_NULL(hvr_extent_map_create(NULL), "out");
   EXPECT_NULL(hvr_extent_map_clear(NULL), "map");
@@ -267,10 +267,10 @@ static void test_hrl(void) {
   EXPECT_NULL(hvr_extent_map_add_logs(NULL, no_paths, 0, 1 << 20, NULL, NULL, &n), "map");
   EXPECT_NULL(hvr_extent_map_add_logs(map, NULL, 1, 1 << 20, NULL, NULL, &n), "paths");
   EXPECT_NULL(hvr_extent_map_add_logs(map, no_paths, 1, 1 << 20, NULL, NULL, &n), "paths[i]");
-  EXPECT_NULL(hvr_extent_map_changed_bytes(NULL, &n), "map");
-  EXPECT_NULL(hvr_extent_map_changed_bytes(map, NULL), "out_bytes");
-  EXPECT_NULL(hvr_extent_map_changed_ranges(NULL, ignore_range, NULL), "map");
-  EXPECT_NULL(hvr_extent_map_changed_ranges(map, NULL, NULL), "callback");
+  EXPECT_NULL(hvr_extent_map_get_changed_bytes(NULL, &n), "map");
+  EXPECT_NULL(hvr_extent_map_get_changed_bytes(map, NULL), "out_bytes");
+  EXPECT_NULL(hvr_extent_map_get_changed_ranges(NULL, ignore_range, NULL), "map");
+  EXPECT_NULL(hvr_extent_map_get_changed_ranges(map, NULL, NULL), "callback");
   EXPECT_NULL(hvr_extent_map_page_writes(NULL, 4096, NULL, NULL, NULL, NULL, NULL), "map");
   EXPECT_NULL(hvr_extent_map_page_writes(map, 4096, NULL, NULL, NULL, NULL, NULL), "write");
   EXPECT_KEPT(options);
@@ -344,9 +344,9 @@ static void test_disks(const char *disk_path) {
   EXPECT_NULL(hvr_disk_get_info(disk, NULL), "info");
   EXPECT_NULL(hvr_disk_read(NULL, 0, &byte, 1), "disk");
   EXPECT_NULL(hvr_disk_read(disk, 0, NULL, 1), "buffer");
-  EXPECT_NULL(hvr_disk_allocated_ranges(NULL, &ranges, &count), "disk");
-  EXPECT_NULL(hvr_disk_allocated_ranges(disk, NULL, &count), "out_ranges");
-  EXPECT_NULL(hvr_disk_allocated_ranges(disk, &ranges, NULL), "out_count");
+  EXPECT_NULL(hvr_disk_get_allocated_ranges(NULL, &ranges, &count), "disk");
+  EXPECT_NULL(hvr_disk_get_allocated_ranges(disk, NULL, &count), "out_ranges");
+  EXPECT_NULL(hvr_disk_get_allocated_ranges(disk, &ranges, NULL), "out_count");
   EXPECT_NULL(hvr_disk_write(NULL, 0, &byte, 1), "disk");
   EXPECT_NULL(hvr_disk_write(disk, 0, NULL, 1), "data");
   EXPECT_NULL(hvr_disk_write_zeros(NULL, 0, 512), "disk");
@@ -441,8 +441,8 @@ static void test_stores(const char *disk_path) {
   EXPECT_NULL(hvr_store_options_set_retries(NULL, 6, 1000, 30000, 120000), "options");
   EXPECT_NULL(hvr_store_open(NULL, options, &store), "target");
   EXPECT_NULL(hvr_store_open(folder, options, NULL), "out");
-  EXPECT_NULL(hvr_store_list_json(NULL, &text), "store");
-  EXPECT_NULL(hvr_store_list_json(store, NULL), "out_json");
+  EXPECT_NULL(hvr_store_get_disks_json(NULL, &text), "store");
+  EXPECT_NULL(hvr_store_get_disks_json(store, NULL), "out_json");
   EXPECT_NULL(hvr_store_get_statistics(NULL, &statistics), "store");
   EXPECT_NULL(hvr_store_get_statistics(store, NULL), "out");
   EXPECT_NULL(hvr_store_upload(NULL, disk_path, "d", NULL, NULL, NULL, NULL), "store");
@@ -459,9 +459,9 @@ static void test_stores(const char *disk_path) {
   EXPECT_NULL(hvr_store_create_recovery_point(NULL, "d", 0, &text), "store");
   EXPECT_NULL(hvr_store_create_recovery_point(store, NULL, 0, &text), "disk_name");
   EXPECT_NULL(hvr_store_create_recovery_point(store, "d", 0, NULL), "out_id");
-  EXPECT_NULL(hvr_store_list_recovery_points_json(NULL, "d", &text), "store");
-  EXPECT_NULL(hvr_store_list_recovery_points_json(store, NULL, &text), "disk_name");
-  EXPECT_NULL(hvr_store_list_recovery_points_json(store, "d", NULL), "out_json");
+  EXPECT_NULL(hvr_store_get_recovery_points_json(NULL, "d", &text), "store");
+  EXPECT_NULL(hvr_store_get_recovery_points_json(store, NULL, &text), "disk_name");
+  EXPECT_NULL(hvr_store_get_recovery_points_json(store, "d", NULL), "out_json");
   EXPECT_NULL(hvr_store_delete_recovery_point(NULL, "d", "p"), "store");
   EXPECT_NULL(hvr_store_delete_recovery_point(store, NULL, "p"), "disk_name");
   EXPECT_NULL(hvr_store_delete_recovery_point(store, "d", NULL), "recovery_point");
@@ -475,15 +475,15 @@ static void test_stores(const char *disk_path) {
   EXPECT_NULL(hvr_store_read(NULL, "d", NULL, 0, page, 512), "store");
   EXPECT_NULL(hvr_store_read(store, NULL, NULL, 0, page, 512), "disk_name");
   EXPECT_NULL(hvr_store_read(store, "d", NULL, 0, NULL, 512), "buffer");
-  EXPECT_NULL(hvr_store_allocated_ranges(NULL, "d", NULL, &ranges, &count), "store");
-  EXPECT_NULL(hvr_store_allocated_ranges(store, NULL, NULL, &ranges, &count), "disk_name");
-  EXPECT_NULL(hvr_store_allocated_ranges(store, "d", NULL, NULL, &count), "out_ranges");
-  EXPECT_NULL(hvr_store_allocated_ranges(store, "d", NULL, &ranges, NULL), "out_count");
-  EXPECT_NULL(hvr_store_changed_ranges(NULL, "d", "p", NULL, &ranges, &count), "store");
-  EXPECT_NULL(hvr_store_changed_ranges(store, NULL, "p", NULL, &ranges, &count), "disk_name");
-  EXPECT_NULL(hvr_store_changed_ranges(store, "d", NULL, NULL, &ranges, &count), "from");
-  EXPECT_NULL(hvr_store_changed_ranges(store, "d", "p", NULL, NULL, &count), "out_ranges");
-  EXPECT_NULL(hvr_store_changed_ranges(store, "d", "p", NULL, &ranges, NULL), "out_count");
+  EXPECT_NULL(hvr_store_get_allocated_ranges(NULL, "d", NULL, &ranges, &count), "store");
+  EXPECT_NULL(hvr_store_get_allocated_ranges(store, NULL, NULL, &ranges, &count), "disk_name");
+  EXPECT_NULL(hvr_store_get_allocated_ranges(store, "d", NULL, NULL, &count), "out_ranges");
+  EXPECT_NULL(hvr_store_get_allocated_ranges(store, "d", NULL, &ranges, NULL), "out_count");
+  EXPECT_NULL(hvr_store_get_changed_ranges(NULL, "d", "p", NULL, &ranges, &count), "store");
+  EXPECT_NULL(hvr_store_get_changed_ranges(store, NULL, "p", NULL, &ranges, &count), "disk_name");
+  EXPECT_NULL(hvr_store_get_changed_ranges(store, "d", NULL, NULL, &ranges, &count), "from");
+  EXPECT_NULL(hvr_store_get_changed_ranges(store, "d", "p", NULL, NULL, &count), "out_ranges");
+  EXPECT_NULL(hvr_store_get_changed_ranges(store, "d", "p", NULL, &ranges, NULL), "out_count");
   EXPECT_NULL(hvr_store_copy_recovery_point(NULL, "d", "p", "e"), "store");
   EXPECT_NULL(hvr_store_copy_recovery_point(store, NULL, "p", "e"), "disk_name");
   EXPECT_NULL(hvr_store_copy_recovery_point(store, "d", NULL, "e"), "recovery_point");
@@ -684,9 +684,9 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_unprotect(engine, NULL, NULL, NULL), "state_dir");
   EXPECT_NULL(hvr_session_run_due(NULL, NULL, &flag), "session");
   EXPECT_NULL(hvr_session_run_due(session, NULL, NULL), "out_ran");
-  EXPECT_NULL(hvr_session_next_due(NULL, &flag, &when), "session");
-  EXPECT_NULL(hvr_session_next_due(session, NULL, &when), "out_has");
-  EXPECT_NULL(hvr_session_next_due(session, &flag, NULL), "out_when");
+  EXPECT_NULL(hvr_session_get_next_due(NULL, &flag, &when), "session");
+  EXPECT_NULL(hvr_session_get_next_due(session, NULL, &when), "out_has");
+  EXPECT_NULL(hvr_session_get_next_due(session, &flag, NULL), "out_when");
   EXPECT_NULL(hvr_session_get_status(NULL, &status), "session");
   EXPECT_NULL(hvr_session_get_status(session, NULL), "out");
   EXPECT_NULL(hvr_session_get_progress(NULL, &progress), "session");
@@ -696,12 +696,12 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_reset_statistics(NULL), "session");
   EXPECT_NULL(hvr_session_get_store_statistics(NULL, &statistics), "session");
   EXPECT_NULL(hvr_session_get_store_statistics(session, NULL), "out");
-  EXPECT_NULL(hvr_session_status_json(NULL, &text), "session");
-  EXPECT_NULL(hvr_session_status_json(session, NULL), "out_json");
-  EXPECT_NULL(hvr_session_jobs_json(NULL, &text), "session");
-  EXPECT_NULL(hvr_session_jobs_json(session, NULL), "out_json");
-  EXPECT_NULL(hvr_session_recovery_points_json(NULL, &text), "session");
-  EXPECT_NULL(hvr_session_recovery_points_json(session, NULL), "out_json");
+  EXPECT_NULL(hvr_session_get_status_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_get_status_json(session, NULL), "out_json");
+  EXPECT_NULL(hvr_session_get_jobs_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_get_jobs_json(session, NULL), "out_json");
+  EXPECT_NULL(hvr_session_get_recovery_points_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_get_recovery_points_json(session, NULL), "out_json");
   EXPECT_NULL(hvr_session_verify(NULL, NULL, NULL, &flag, NULL), "session");
   EXPECT_NULL(hvr_session_verify(session, NULL, NULL, NULL, NULL), "out_identical");
   EXPECT_NULL(hvr_session_failover(NULL, NULL, 0, &text), "session");
@@ -815,6 +815,68 @@ static void test_no_required_pointer(void) {
   TAKES_NO_POINTER(hvr_replication_state_name);
 }
 
+/* The deprecated aliases (hvr.h's last section) forward to the calls that replaced them,
+ * refusing NULL as those do and writing nothing. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+static void test_deprecated_aliases(void) {
+  hvr_hrl_header header;
+  hvr_hrl_log_list *list = NULL;
+  hvr_disk_range *ranges = NULL;
+  const char *path = NULL;
+  char *text = NULL;
+  size_t count = 7;
+  uint64_t bytes = 7;
+  int flag = 7;
+  int64_t when = 7;
+
+  PATTERN(header);
+  KEEP(header);
+  KEEP(list);
+  KEEP(ranges);
+  KEEP(path);
+  KEEP(text);
+  KEEP(count);
+  KEEP(bytes);
+  KEEP(flag);
+  KEEP(when);
+
+  EXPECT_NULL(hvr_hrl_reader_header(NULL, &header), "reader");
+  EXPECT_NULL(hvr_hrl_list_closed_logs(NULL, NULL, &list), "folder");
+  EXPECT_NULL(hvr_hrl_log_list_count(NULL, &count), "list");
+  EXPECT_NULL(hvr_hrl_log_list_path(NULL, 0, &path), "list");
+  EXPECT_NULL(hvr_hrl_tracker_current_log(NULL, &text), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_interrupted_log(NULL, &text), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_close(NULL), "tracker");
+  EXPECT_NULL(hvr_extent_map_changed_bytes(NULL, &bytes), "map");
+  EXPECT_NULL(hvr_extent_map_changed_ranges(NULL, ignore_range, NULL), "map");
+  EXPECT_NULL(hvr_disk_allocated_ranges(NULL, &ranges, &count), "disk");
+  EXPECT_NULL(hvr_store_allocated_ranges(NULL, "d", NULL, &ranges, &count), "store");
+  EXPECT_NULL(hvr_store_changed_ranges(NULL, "d", "p", NULL, &ranges, &count), "store");
+  EXPECT_NULL(hvr_store_list_json(NULL, &text), "store");
+  EXPECT_NULL(hvr_store_list_recovery_points_json(NULL, "d", &text), "store");
+  EXPECT_NULL(hvr_session_status_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_jobs_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_recovery_points_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_next_due(NULL, &flag, &when), "session");
+  EXPECT_NULL(hvr_diff_to_json(NULL, &text), "diff");
+
+  EXPECT_KEPT(header);
+  EXPECT_KEPT(list);
+  EXPECT_KEPT(ranges);
+  EXPECT_KEPT(path);
+  EXPECT_KEPT(text);
+  EXPECT_KEPT(count);
+  EXPECT_KEPT(bytes);
+  EXPECT_KEPT(flag);
+  EXPECT_KEPT(when);
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
 int main(void) {
   const char *base = getenv("TMPDIR");
   char disk_path[200];
@@ -830,6 +892,7 @@ int main(void) {
   test_stores(disk_path);
   test_replication(disk_path);
   test_no_required_pointer();
+  test_deprecated_aliases();
 
   {
     char command[300];

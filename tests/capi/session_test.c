@@ -100,7 +100,7 @@ static hvr_status stop_tracking(void *user_data, const hvr_host_vm *vm) {
   struct vm *v = (struct vm *)user_data;
   CHECK(strcmp(vm->name, "c-vm") == 0);
   ++v->tracking_stopped;
-  return hvr_hrl_tracker_close(v->tracker);
+  return hvr_hrl_tracker_close_log(v->tracker);
 }
 
 static unsigned char *file_bytes(const char *path, long *size) {
@@ -287,7 +287,7 @@ int main(void) {
   CHECK_OK(hvr_resync_options_set_verify_replica(resync, 1));
   CHECK_OK(hvr_session_resynchronize_with(session, resync, NULL));
   hvr_resync_options_destroy(resync);
-  CHECK_OK(hvr_session_jobs_json(session, &json));
+  CHECK_OK(hvr_session_get_jobs_json(session, &json));
   CHECK(strstr(json, "an operator asked to verify the replica") != NULL);
   hvr_string_free(json);
   /* Statistics: two cycles with points and a resync; a reset keeps those since protection. */
@@ -305,17 +305,17 @@ int main(void) {
   CHECK(identical == 1);
   CHECK(strstr(json, "\"identical\":true") != NULL);
   hvr_string_free(json);
-  CHECK_OK(hvr_session_recovery_points_json(reader, &json));
+  CHECK_OK(hvr_session_get_recovery_points_json(reader, &json));
   CHECK(strstr(json, "\"app_consistent\":true") != NULL); /* the first cycle quiesced */
   hvr_string_free(json);
-  CHECK_OK(hvr_session_jobs_json(session, &json));
+  CHECK_OK(hvr_session_get_jobs_json(session, &json));
   CHECK(strstr(json, "\"type\":\"delta_replication\"") != NULL);
   hvr_string_free(json);
   CHECK(v.jobs > 0);
-  CHECK_OK(hvr_session_status_json(session, &json));
+  CHECK_OK(hvr_session_get_status_json(session, &json));
   CHECK(strstr(json, "\"state\":\"replicating\"") != NULL);
   hvr_string_free(json);
-  CHECK_OK(hvr_session_next_due(session, &has, &when));
+  CHECK_OK(hvr_session_get_next_due(session, &has, &when));
   CHECK(has == 1 && when > 0);
   CHECK_OK(hvr_session_run_due(session, NULL, &ran));
   CHECK(ran == 0); /* the next cycle is half a minute away */
@@ -338,10 +338,10 @@ int main(void) {
     CHECK_OK(hvr_settings_change_set_bandwidth(change, 1u << 30, 0, 9 * 60, 17 * 60, 0x3e));
     CHECK_OK(hvr_settings_change_set_resync_window(change, 0, 8 * 60, 18 * 60, 0x3e));
     CHECK_OK(hvr_settings_change_set_max_in_flight(change, 4));
-    CHECK_OK(hvr_session_next_due(session, &has, &due_before));
+    CHECK_OK(hvr_session_get_next_due(session, &has, &due_before));
     CHECK_OK(hvr_session_set_settings(session, change));
     hvr_settings_change_destroy(change);
-    CHECK_OK(hvr_session_next_due(session, &has, &when));
+    CHECK_OK(hvr_session_get_next_due(session, &has, &when));
     CHECK(has == 1 && when - due_before == 900 - 30); /* the interval is 15 minutes now */
   }
   /* A disk leaves protection by name or path, but never the last one (that is unprotect). */
@@ -361,14 +361,14 @@ int main(void) {
   s = status_of(session);
   CHECK(s.suspended_since > 0);
   CHECK(s.health == HVR_HEALTH_WARNING);
-  CHECK_OK(hvr_session_next_due(session, &has, &when));
+  CHECK_OK(hvr_session_get_next_due(session, &has, &when));
   CHECK(has == 0);
   CHECK(hvr_session_run_cycle(session, NULL, NULL) == HVR_INVALID_REPLICA_STATE);
   CHECK(strstr(hvr_last_error_message(), "suspended") != NULL);
   CHECK_OK(hvr_session_resume(session));
   s = status_of(session);
   CHECK(s.suspended_since == 0 && s.health == HVR_HEALTH_NORMAL);
-  CHECK_OK(hvr_session_jobs_json(session, &json));
+  CHECK_OK(hvr_session_get_jobs_json(session, &json));
   CHECK(strstr(json, "\"type\":\"change_settings\"") != NULL && strstr(json, "\"type\":\"resume\"") != NULL);
   hvr_string_free(json);
 

@@ -107,11 +107,7 @@ void OutputRanges(const std::vector<ByteRange>& ranges, hvr_disk_range** out_ran
 extern "C" {
 
 hvr_status hvr_disk_open_options_create(hvr_disk_open_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_disk_open_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_disk_open_options_destroy(hvr_disk_open_options* options) { delete options; }
@@ -212,7 +208,7 @@ hvr_status hvr_disk_read(const hvr_disk* disk, uint64_t offset, void* buffer, si
   });
 }
 
-hvr_status hvr_disk_allocated_ranges(const hvr_disk* disk, hvr_disk_range** out_ranges, size_t* out_count) {
+hvr_status hvr_disk_get_allocated_ranges(const hvr_disk* disk, hvr_disk_range** out_ranges, size_t* out_count) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(disk, __func__, "disk"));
     HVR_CAPI_CHECK(RequireNonNull(out_ranges, __func__, "out_ranges"));
@@ -255,11 +251,7 @@ hvr_status hvr_disk_flush(hvr_disk* disk) {
 }
 
 hvr_status hvr_disk_create_options_create(hvr_disk_create_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_disk_create_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_disk_create_options_destroy(hvr_disk_create_options* options) { delete options; }
@@ -344,11 +336,7 @@ hvr_status hvr_disk_merge(const char* child_path, int keep_child, hvr_cancel_tok
 }
 
 hvr_status hvr_convert_options_create(hvr_convert_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_convert_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_convert_options_destroy(hvr_convert_options* options) { delete options; }

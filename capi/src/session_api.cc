@@ -63,8 +63,7 @@ hvr_status Establish(const char* function, hvr_engine* engine, const char* state
     HVR_CAPI_CHECK(hvr::capi::RequireNonNull(out, function, "out"));
     auto session = make(*engine->engine);
     if (!session.ok()) return hvr::capi::Fail(session.error());
-    *out = new hvr_session{std::move(*session)};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::move(*session));
   });
 }
 using hvr::capi::CopyOut;
@@ -127,11 +126,7 @@ hvr::FailbackOptions FailbackTo(const char* folder) {
 extern "C" {
 
 hvr_status hvr_session_options_create(hvr_session_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_session_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_session_options_destroy(hvr_session_options* options) { delete options; }
@@ -224,11 +219,7 @@ hvr_status hvr_session_protect(hvr_engine* engine, const char* state_dir, const 
 }
 
 hvr_status hvr_protect_options_create(hvr_protect_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_protect_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_protect_options_destroy(hvr_protect_options* options) { delete options; }
@@ -251,11 +242,7 @@ hvr_status hvr_session_protect_with(hvr_engine* engine, const char* state_dir, c
 }
 
 hvr_status hvr_adopt_options_create(hvr_adopt_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_adopt_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_adopt_options_destroy(hvr_adopt_options* options) { delete options; }
@@ -285,8 +272,7 @@ hvr_status hvr_session_open(hvr_engine* engine, const char* state_dir, const hvr
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
     auto session = hvr::Session::Open(*engine->engine, state_dir, OptionsFor(options), read_only != 0);
     if (!session.ok()) return Fail(session.error());
-    *out = new hvr_session{std::move(*session)};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::move(*session));
   });
 }
 
@@ -335,11 +321,7 @@ hvr_status hvr_session_request_resync(hvr_session* session, const char* reason) 
 }
 
 hvr_status hvr_resync_options_create(hvr_resync_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_resync_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_resync_options_destroy(hvr_resync_options* options) { delete options; }
@@ -376,11 +358,7 @@ hvr_status hvr_session_clear_error(hvr_session* session) {
 }
 
 hvr_status hvr_unprotect_options_create(hvr_unprotect_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_unprotect_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_unprotect_options_destroy(hvr_unprotect_options* options) { delete options; }
@@ -414,7 +392,7 @@ hvr_status hvr_session_run_due(hvr_session* session, hvr_cancel_token* cancel, i
   });
 }
 
-hvr_status hvr_session_next_due(const hvr_session* session, int* out_has, int64_t* out_when) {
+hvr_status hvr_session_get_next_due(const hvr_session* session, int* out_has, int64_t* out_when) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     HVR_CAPI_CHECK(RequireNonNull(out_has, __func__, "out_has"));
@@ -511,7 +489,7 @@ hvr_status hvr_session_get_store_statistics(const hvr_session* session, hvr_stor
   });
 }
 
-hvr_status hvr_session_status_json(const hvr_session* session, char** out_json) {
+hvr_status hvr_session_get_status_json(const hvr_session* session, char** out_json) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));
@@ -520,7 +498,7 @@ hvr_status hvr_session_status_json(const hvr_session* session, char** out_json) 
   });
 }
 
-hvr_status hvr_session_jobs_json(const hvr_session* session, char** out_json) {
+hvr_status hvr_session_get_jobs_json(const hvr_session* session, char** out_json) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));
@@ -531,7 +509,7 @@ hvr_status hvr_session_jobs_json(const hvr_session* session, char** out_json) {
   });
 }
 
-hvr_status hvr_session_recovery_points_json(const hvr_session* session, char** out_json) {
+hvr_status hvr_session_get_recovery_points_json(const hvr_session* session, char** out_json) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));
@@ -619,8 +597,7 @@ hvr_status hvr_scheduler_create(hvr_engine* engine, hvr_scheduler** out) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(engine, __func__, "engine"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_scheduler{std::make_unique<hvr::Scheduler>(*engine->engine)};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::make_unique<hvr::Scheduler>(*engine->engine));
   });
 }
 
