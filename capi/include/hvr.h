@@ -29,8 +29,10 @@
  *    that fails on the same thread). Strings returned through `char **` are the
  *    caller's: free them with hvr_string_free.
  *  - Growing structs. Structs that may gain fields start with `size_t struct_size`;
- *    set it to sizeof(the struct) before passing it in. The library reads and writes
- *    only the fields that fit, so old callers keep working with new libraries.
+ *    start each from its HVR_<STRUCT>_INIT (struct_size = sizeof, the other fields
+ *    empty) before passing it in; a struct_size under sizeof(size_t) is refused. The
+ *    library reads and writes only the fields that fit, so old callers keep working
+ *    with new libraries. (hvr_host_vm, which only the library fills, has no INIT.)
  *  - Options are handles with setters, so options can be added without breaking the
  *    ABI. A call taking options reads them during the call (a store copies them), so
  *    options may be destroyed or reused as soon as the call returns.
@@ -305,6 +307,7 @@ typedef struct hvr_manifest_info {
   uint64_t zero_chunks;
   uint64_t unknown_chunks; /* invalidated and not hashed since: they always differ */
 } hvr_manifest_info;
+#define HVR_MANIFEST_INFO_INIT {sizeof(hvr_manifest_info), 0, 0, 0, 0, 0}
 
 HVR_API hvr_status hvr_manifest_get_info(const hvr_manifest *manifest, hvr_manifest_info *out);
 
@@ -350,6 +353,7 @@ typedef struct hvr_diff_totals {
   uint64_t zero_bytes;       /* to clear */
   uint64_t past_source_end_bytes;
 } hvr_diff_totals;
+#define HVR_DIFF_TOTALS_INIT {sizeof(hvr_diff_totals), 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 HVR_API hvr_status hvr_diff_get_totals(const hvr_diff *diff, hvr_diff_totals *out);
 /* The runs in disk order, owned by `diff` and valid until it is destroyed; none when a run
@@ -385,6 +389,7 @@ typedef struct hvr_hrl_header {
   uint32_t creator_version;
   char creator_application[5];          /* NUL-terminated */
 } hvr_hrl_header;
+#define HVR_HRL_HEADER_INIT {sizeof(hvr_hrl_header), 0, 0, 0, {0}, {0}, 0, {0}, 0, 0, 0, 0, 0, 0, 0, {0}}
 
 /* The header of any log, closed or not (cookie, checksum, version checked). */
 HVR_API hvr_status hvr_hrl_read_header(const char *path, hvr_hrl_header *out);
@@ -410,6 +415,7 @@ typedef struct hvr_hrl_entry {
   uint64_t data_location; /* file offset of the data in the log */
   int data_checksum_recorded; /* 0: the writer recorded no DataChecksum */
 } hvr_hrl_entry;
+#define HVR_HRL_ENTRY_INIT {sizeof(hvr_hrl_entry), 0, 0, 0, 0, 0, 0}
 
 HVR_API hvr_status hvr_hrl_reader_open(const char *path, uint64_t disk_virtual_size,
                                        hvr_hrl_reader **out);
@@ -566,6 +572,8 @@ typedef struct hvr_disk_info {
   const char *path;         /* owned by the handle, valid until hvr_disk_close */
   const char *parent_path;  /* differencing: the parent found; else NULL. Same lifetime */
 } hvr_disk_info;
+#define HVR_DISK_INFO_INIT \
+  {sizeof(hvr_disk_info), HVR_DISK_FORMAT_RAW, HVR_DISK_TYPE_FIXED, 0, 0, 0, 0, {0}, {0}, {0}, {0}, {0}, 0, NULL, NULL}
 
 typedef struct hvr_disk_range {
   uint64_t offset;
@@ -791,6 +799,7 @@ typedef struct hvr_transfer_stats {
   uint64_t requests;
   int64_t elapsed_ms;
 } hvr_transfer_stats;
+#define HVR_TRANSFER_STATS_INIT {sizeof(hvr_transfer_stats), 0, 0, 0, 0, 0, 0}
 
 /* Copies the disk image at image_path (VHDX, VHD or raw) to a new replica disk
  * disk_name, its size rounded up to whole MiB, sending only allocated non-zero data.
@@ -880,6 +889,7 @@ typedef struct hvr_store_disk_info {
   int64_t last_modified;
   hvr_lease_state lease_state;
 } hvr_store_disk_info;
+#define HVR_STORE_DISK_INFO_INIT {sizeof(hvr_store_disk_info), 0, 0, HVR_LEASE_AVAILABLE}
 
 HVR_API hvr_status hvr_store_get_disk(hvr_store *store, const char *disk_name,
                                       hvr_store_disk_info *out);
@@ -1182,6 +1192,7 @@ typedef struct hvr_cycle_report {
   uint64_t point;         /* the recovery point made (its sequence), 0 if none */
   int64_t elapsed_ms;
 } hvr_cycle_report;
+#define HVR_CYCLE_REPORT_INIT {sizeof(hvr_cycle_report), 0, 0, 0, 0, 0, 0, 0, 0}
 
 /* One delta cycle; tracking failures mark the VM for resync and return their status.
  * `out` may be NULL. */
@@ -1293,6 +1304,8 @@ typedef struct hvr_session_status {
   int32_t retries;          /* failed attempts after the first of the current failure run */
   int64_t suspended_since;  /* 0 unless an operator suspended replication (hvr_session_suspend) */
 } hvr_session_status;
+#define HVR_SESSION_STATUS_INIT \
+  {sizeof(hvr_session_status), HVR_REPLICATION_ENABLED, HVR_HEALTH_NORMAL, 0.0, 0, -1, 0, 0, 0, HVR_OK, 0, 0, 0, 0}
 
 HVR_API hvr_status hvr_session_get_status(const hvr_session *session, hvr_session_status *out);
 

@@ -59,8 +59,9 @@ hvr_status RequireNonNull(const void* pointer, const char* function, const char*
 template <typename Struct>
 hvr_status RequireStructSize(const Struct* out, const char* function, const char* argument) {
   if (out->struct_size >= sizeof(size_t)) return HVR_OK;
-  return Fail(HVR_INVALID_ARGUMENT,
-              std::string(function) + ": " + argument + "->struct_size is not set");
+  return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": " + argument + "->struct_size is " +
+                                       std::to_string(out->struct_size) +
+                                       ", under any version of the struct: start it from its HVR_..._INIT");
 }
 
 template <typename Struct>
