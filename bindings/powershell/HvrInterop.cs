@@ -126,6 +126,12 @@ namespace Hvr
         protected override bool ReleaseHandle() { HvrNative.hvr_hrl_log_list_destroy(handle); return true; }
     }
 
+    [NativeHandle("hvr_job_list")]
+    public sealed class JobListHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_job_list_destroy(handle); return true; }
+    }
+
     [NativeHandle("hvr_extent_map")]
     public sealed class ExtentMapHandle : HvrHandle
     {

@@ -172,6 +172,16 @@ namespace Hvr
         RemoveDisk = 18,
     }
 
+    [NativeEnum("hvr_job_state", "HVR_JOB_")]
+    public enum JobRunState
+    {
+        Running = 0,
+        Succeeded = 1,
+        Failed = 2,
+        Cancelled = 3,
+        Interrupted = 4,
+    }
+
     [NativeEnum("hvr_event_id", "HVR_EVENT_")]
     public enum EventId
     {
@@ -419,6 +429,24 @@ namespace Hvr
             public long updated;
         }
 
+        [StructLayout(LayoutKind.Sequential)]
+        public struct hvr_job_info
+        {
+            public UIntPtr struct_size;
+            public IntPtr id;
+            public JobType type;
+            public JobRunState state;
+            public IntPtr vm_name;
+            public IntPtr step;
+            public long started;
+            public long ended;
+            public ulong progress_done;
+            public ulong progress_total;
+            public Status error;
+            public IntPtr error_message;
+            public IntPtr summary;
+        }
+
         // ---- Callback types ----------------------------------------------------------------
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -461,6 +489,10 @@ namespace Hvr
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void hvr_job_fn(IntPtr user_data, IntPtr job_json);
+
+        // `job` is a const hvr_job_info * (read by its struct_size).
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate void hvr_job_info_fn(IntPtr user_data, IntPtr job, IntPtr job_json);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void hvr_event_fn(IntPtr user_data, EventId id, IntPtr event_json);
@@ -1099,6 +1131,10 @@ namespace Hvr
             IntPtr user_data);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_options_set_job_info_callback(SessionOptionsHandle options,
+            hvr_job_info_fn fn, IntPtr user_data);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_options_set_event_callback(SessionOptionsHandle options,
             hvr_event_fn fn, IntPtr user_data);
 
@@ -1281,6 +1317,24 @@ namespace Hvr
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_jobs_json(SessionHandle session, out IntPtr out_json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr hvr_job_type_name(JobType type);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr hvr_job_state_name(JobRunState state);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_get_jobs(SessionHandle session, out JobListHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_job_list_get_count(JobListHandle list, out UIntPtr out_count);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_job_list_get(JobListHandle list, UIntPtr index, ref hvr_job_info out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_job_list_destroy(IntPtr list);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_recovery_points_json(SessionHandle session, out IntPtr out_json);

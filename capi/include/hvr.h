@@ -1351,6 +1351,58 @@ typedef struct hvr_job_progress {
  * "progress". Thread-safe. */
 HVR_API hvr_status hvr_session_get_progress(const hvr_session *session, hvr_job_progress *out);
 
+/* Where a job is (the "state_number" of the jobs' JSON). */
+typedef enum hvr_job_state {
+  HVR_JOB_RUNNING = 0,
+  HVR_JOB_SUCCEEDED = 1,
+  HVR_JOB_FAILED = 2,
+  HVR_JOB_CANCELLED = 3,
+  HVR_JOB_INTERRUPTED = 4, /* the process ended while it ran; the next run picks the work up */
+  HVR_JOB_STATE_MAX_ENUM_ = 0x7fffffff
+} hvr_job_state;
+
+/* "initial_replication", "succeeded"...: the names the jobs' JSON uses. Static strings;
+ * "unknown" for other values. */
+HVR_API const char *hvr_job_type_name(hvr_job_type type);
+HVR_API const char *hvr_job_state_name(hvr_job_state state);
+
+/* A job, as the job-info callback and job lists give it, so that a binding reads it
+ * without parsing JSON (the JSON beside it has the steps in full). Its strings live as
+ * long as what gave it: the callback's call, or the list. */
+typedef struct hvr_job_info {
+  size_t struct_size;
+  const char *id;            /* "job-<vm id prefix>-<sequence>": unique per VM, sortable */
+  hvr_job_type type;
+  hvr_job_state state;
+  const char *vm_name;
+  const char *step;          /* the name of its latest step; NULL before the first */
+  int64_t started;
+  int64_t ended;             /* 0 while it runs */
+  uint64_t progress_done;    /* of the running step, in bytes */
+  uint64_t progress_total;   /* 0: nothing measurable */
+  hvr_status error;          /* HVR_OK unless it failed */
+  const char *error_message; /* NULL unless it failed */
+  const char *summary;       /* one line: what was sent, which point was made... */
+} hvr_job_info;
+#define HVR_JOB_INFO_INIT \
+  {sizeof(hvr_job_info), NULL, HVR_JOB_ENABLE_PROTECTION, HVR_JOB_RUNNING, NULL, NULL, 0, 0, 0, 0, HVR_OK, NULL, NULL}
+
+/* Receives a job whenever it starts, changes step, makes progress (at most every half
+ * second) or ends, as a struct (struct_size is the library's) and as JSON; on the
+ * operation's thread; both are valid during the call. */
+typedef void (*hvr_job_info_fn)(void *user_data, const hvr_job_info *job, const char *job_json);
+/* Set beside or instead of hvr_session_options_set_job_callback (JSON only); NULL removes it. */
+HVR_API hvr_status hvr_session_options_set_job_info_callback(hvr_session_options *options, hvr_job_info_fn fn,
+                                                             void *user_data);
+
+/* The session's jobs, oldest first, as hvr_session_get_jobs_json has them. */
+typedef struct hvr_job_list hvr_job_list;
+HVR_API hvr_status hvr_session_get_jobs(const hvr_session *session, hvr_job_list **out);
+HVR_API hvr_status hvr_job_list_get_count(const hvr_job_list *list, size_t *out_count);
+/* Job `index` (0: the oldest); its strings stay valid until the list is destroyed. */
+HVR_API hvr_status hvr_job_list_get(const hvr_job_list *list, size_t index, hvr_job_info *out);
+HVR_API void hvr_job_list_destroy(hvr_job_list *list);
+
 /* Replication statistics, as Measure-VMReplication gives them (docs/monitoring.md says
  * what each counts). */
 typedef struct hvr_replication_statistics {

@@ -52,6 +52,13 @@ hvr_status CheckOptions(const Options& changed, const char* function) {
 // Returns Fail(...) for a NULL pointer argument, naming it, else HVR_OK.
 hvr_status RequireNonNull(const void* pointer, const char* function, const char* argument);
 
+// Fails unless `index` is within a list of `count` `items` (e.g. "logs"), naming both.
+inline hvr_status RequireIndex(size_t index, size_t count, const char* function, const char* items) {
+  if (index < count) return HVR_OK;
+  return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": index " + std::to_string(index) + " is beyond the " +
+                                        std::to_string(count) + " " + items);
+}
+
 // Growing structs (hvr.h): the caller sets struct_size to the size it was built with.
 // RequireStructSize fails when it is not set; CopyOutGrowing writes the fields of `full`
 // that fit in the caller's size and leaves struct_size as the caller set it, so a program

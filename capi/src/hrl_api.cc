@@ -300,10 +300,7 @@ hvr_status hvr_hrl_log_list_get_path(const hvr_hrl_log_list* list, size_t index,
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(list, __func__, "list"));
     HVR_CAPI_CHECK(RequireNonNull(out_path, __func__, "out_path"));
-    if (index >= list->paths.size()) {
-      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": index " + std::to_string(index) +
-                                            " is beyond the " + std::to_string(list->paths.size()) + " logs");
-    }
+    HVR_CAPI_CHECK(hvr::capi::RequireIndex(index, list->paths.size(), __func__, "logs"));
     *out_path = list->paths[index].c_str();
     return HVR_OK;
   });

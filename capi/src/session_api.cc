@@ -6,6 +6,7 @@
 #include "capi_internal.hpp"
 #include "hvr/recovery_plan.hpp"
 #include "hvr/scheduler.hpp"
+#include "job_api.hpp"
 #include "replication_handles.hpp"
 #include "session/session_state.hpp"
 #include "store_values.hpp"
@@ -14,6 +15,8 @@ struct hvr_session_options {
   const hvr_host* host = nullptr;
   hvr_job_fn job = nullptr;
   void* job_user_data = nullptr;
+  hvr_job_info_fn job_info = nullptr;
+  void* job_info_user_data = nullptr;
   hvr_event_fn event = nullptr;
   void* event_user_data = nullptr;
   hvr_log_fn log = nullptr;
@@ -82,9 +85,15 @@ hvr::SessionOptions OptionsFor(const hvr_session_options* o) {
   if (o == nullptr) return options;
   // The host's C callbacks live in the hvr_host, which outlives the session.
   if (o->host) options.host = const_cast<CHost*>(&o->host->host);
-  if (o->job) {
-    options.on_job = [fn = o->job, user_data = o->job_user_data](const hvr::Job& job) {
-      fn(user_data, json::serialize(hvr::ToJson(job)).c_str());
+  if (o->job || o->job_info) {
+    options.on_job = [json_fn = o->job, json_user_data = o->job_user_data, info_fn = o->job_info,
+                      info_user_data = o->job_info_user_data](const hvr::Job& job) {
+      const std::string text = json::serialize(hvr::ToJson(job));
+      if (json_fn) json_fn(json_user_data, text.c_str());
+      if (info_fn) {
+        const hvr_job_info info = hvr::capi::JobInfoOf(job);
+        info_fn(info_user_data, &info, text.c_str());
+      }
     };
   }
   if (o->event) {
@@ -144,6 +153,16 @@ hvr_status hvr_session_options_set_job_callback(hvr_session_options* options, hv
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
     options->job = fn;
     options->job_user_data = user_data;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_options_set_job_info_callback(hvr_session_options* options, hvr_job_info_fn fn,
+                                                    void* user_data) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->job_info = fn;
+    options->job_info_user_data = user_data;
     return HVR_OK;
   });
 }

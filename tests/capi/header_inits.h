@@ -19,10 +19,12 @@ static inline size_t hvr_header_inits_total(void) {
   hvr_session_status session_status = HVR_SESSION_STATUS_INIT;
   hvr_job_progress job_progress = HVR_JOB_PROGRESS_INIT;
   hvr_replication_statistics replication_statistics = HVR_REPLICATION_STATISTICS_INIT;
+  hvr_job_info job_info = HVR_JOB_INFO_INIT;
   return manifest_info.struct_size + diff_totals.struct_size + hrl_header.struct_size +
          hrl_entry.struct_size + disk_info.struct_size + store_statistics.struct_size +
          transfer_stats.struct_size + store_disk_info.struct_size + cycle_report.struct_size +
-         session_status.struct_size + job_progress.struct_size + replication_statistics.struct_size;
+         session_status.struct_size + job_progress.struct_size + replication_statistics.struct_size +
+         job_info.struct_size;
 }
 
 #endif /* HVR_TESTS_CAPI_HEADER_INITS_H_ */

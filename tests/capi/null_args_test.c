@@ -545,6 +545,9 @@ static void test_replication(const char *disk_path) {
   hvr_store_statistics statistics = HVR_STORE_STATISTICS_INIT;
   const int64_t delays[2] = {10, 20};
   hvr_cycle_report cycle;
+  hvr_job_list *jobs = NULL, *no_jobs = NULL;
+  hvr_job_info job = HVR_JOB_INFO_INIT;
+  size_t job_count = 0;
   char state[200], store[200];
   char *text = NULL;
   size_t group = 0;
@@ -566,6 +569,7 @@ static void test_replication(const char *disk_path) {
   CHECK_OK(hvr_session_protect(engine, state, protection, NULL, &session));
   CHECK_OK(hvr_plan_create("p", &plan));
   CHECK_OK(hvr_plan_add_group(plan, &group));
+  CHECK_OK(hvr_session_get_jobs(session, &jobs));
 
   KEEP(engine_options);
   KEEP(engine);
@@ -583,6 +587,9 @@ static void test_replication(const char *disk_path) {
   KEEP(group);
   KEEP(flag);
   KEEP(when);
+  KEEP(no_jobs);
+  KEEP(job);
+  KEEP(job_count);
 
   EXPECT_NULL(hvr_engine_options_create(NULL), "out");
   EXPECT_NULL(hvr_engine_options_set_io_threads(NULL, 1), "options");
@@ -628,6 +635,7 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_options_create(NULL), "out");
   EXPECT_NULL(hvr_session_options_set_host(NULL, host), "options");
   EXPECT_NULL(hvr_session_options_set_job_callback(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_session_options_set_job_info_callback(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_event_callback(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_log(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_max_in_flight(NULL, 1), "options");
@@ -700,6 +708,12 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_get_status_json(session, NULL), "out_json");
   EXPECT_NULL(hvr_session_get_jobs_json(NULL, &text), "session");
   EXPECT_NULL(hvr_session_get_jobs_json(session, NULL), "out_json");
+  EXPECT_NULL(hvr_session_get_jobs(NULL, &no_jobs), "session");
+  EXPECT_NULL(hvr_session_get_jobs(session, NULL), "out");
+  EXPECT_NULL(hvr_job_list_get_count(NULL, &job_count), "list");
+  EXPECT_NULL(hvr_job_list_get_count(jobs, NULL), "out_count");
+  EXPECT_NULL(hvr_job_list_get(NULL, 0, &job), "list");
+  EXPECT_NULL(hvr_job_list_get(jobs, 0, NULL), "out");
   EXPECT_NULL(hvr_session_get_recovery_points_json(NULL, &text), "session");
   EXPECT_NULL(hvr_session_get_recovery_points_json(session, NULL), "out_json");
   EXPECT_NULL(hvr_session_verify(NULL, NULL, NULL, &flag, NULL), "session");
@@ -758,6 +772,10 @@ static void test_replication(const char *disk_path) {
   EXPECT_KEPT(group);
   EXPECT_KEPT(flag);
   EXPECT_KEPT(when);
+  EXPECT_KEPT(no_jobs);
+  EXPECT_KEPT(job);
+  EXPECT_KEPT(job_count);
+  hvr_job_list_destroy(jobs);
 
   hvr_plan_destroy(plan);
   hvr_session_close(session);
@@ -783,6 +801,7 @@ static void test_no_required_pointer(void) {
   ACCEPTS_NULL(hvr_hrl_tracker_options_destroy(NULL));
   ACCEPTS_NULL(hvr_hrl_tracker_destroy(NULL));
   ACCEPTS_NULL(hvr_hrl_log_list_destroy(NULL));
+  ACCEPTS_NULL(hvr_job_list_destroy(NULL));
   ACCEPTS_NULL(hvr_extent_map_destroy(NULL));
   ACCEPTS_NULL(hvr_disk_open_options_destroy(NULL));
   ACCEPTS_NULL(hvr_disk_create_options_destroy(NULL));
@@ -809,6 +828,8 @@ static void test_no_required_pointer(void) {
   TAKES_NO_POINTER(hvr_version);
   TAKES_NO_POINTER(hvr_last_error_message);
   TAKES_NO_POINTER(hvr_status_name);
+  TAKES_NO_POINTER(hvr_job_type_name);
+  TAKES_NO_POINTER(hvr_job_state_name);
   TAKES_NO_POINTER(hvr_status_class);
   TAKES_NO_POINTER(hvr_status_is_recoverable);
   TAKES_NO_POINTER(hvr_health_name);

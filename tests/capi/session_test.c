@@ -24,6 +24,8 @@ struct vm {
   int azure_vms;
   int actions;
   int jobs;
+  int job_infos;     /* job-info callbacks whose struct agreed with their JSON */
+  int job_infos_ended;
   /* Events by id (HVR_EVENT_*), and the id of the last. */
   int events[8];
   hvr_event_id last_event;
@@ -126,6 +128,61 @@ static void on_job(void *user_data, const char *job_json) {
   }
 }
 
+/* The struct says what the JSON beside it says. */
+static void check_job_info(const hvr_job_info *job, const char *job_json) {
+  char text[200];
+  CHECK(job->struct_size == sizeof *job);
+  CHECK(job->id != NULL && job->vm_name != NULL && job->summary != NULL);
+  snprintf(text, sizeof text, "\"id\":\"%s\"", job->id);
+  CHECK(strstr(job_json, text) != NULL);
+  CHECK(strcmp(job->vm_name, "c-vm") == 0);
+  snprintf(text, sizeof text, "\"type\":\"%s\"", hvr_job_type_name(job->type));
+  CHECK(strstr(job_json, text) != NULL);
+  snprintf(text, sizeof text, "\"state\":\"%s\",\"state_number\":%d", hvr_job_state_name(job->state),
+           (int)job->state);
+  CHECK(strstr(job_json, text) != NULL);
+  CHECK((job->state == HVR_JOB_RUNNING) == (job->ended == 0));
+  CHECK(job->started > 0);
+  CHECK((job->error == HVR_OK) == (job->error_message == NULL));
+  if (job->step != NULL) {
+    snprintf(text, sizeof text, "\"name\":\"%s\"", job->step);
+    CHECK(strstr(job_json, text) != NULL);
+  }
+}
+
+static void on_job_info(void *user_data, const hvr_job_info *job, const char *job_json) {
+  struct vm *v = (struct vm *)user_data;
+  check_job_info(job, job_json);
+  ++v->job_infos;
+  if (job->state == HVR_JOB_SUCCEEDED) ++v->job_infos_ended;
+}
+
+/* hvr_session_get_jobs holds the jobs hvr_session_get_jobs_json has, oldest first. */
+static void check_job_list(const hvr_session *session) {
+  hvr_job_list *list = NULL;
+  hvr_job_info job = HVR_JOB_INFO_INIT;
+  size_t count = 0, i;
+  char *json = NULL;
+  const char *at;
+  CHECK_OK(hvr_session_get_jobs(session, &list));
+  CHECK_OK(hvr_session_get_jobs_json(session, &json));
+  CHECK_OK(hvr_job_list_get_count(list, &count));
+  CHECK(count > 1);
+  at = json;
+  for (i = 0; i < count; ++i) {
+    char id[120];
+    CHECK_OK(hvr_job_list_get(list, i, &job));
+    snprintf(id, sizeof id, "\"id\":\"%s\"", job.id);
+    at = strstr(at, id); /* in the JSON's order */
+    CHECK(at != NULL);
+    CHECK(strcmp(job.vm_name, "c-vm") == 0 && job.state != HVR_JOB_RUNNING && job.ended >= job.started);
+  }
+  CHECK(hvr_job_list_get(list, count, &job) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "beyond the") != NULL);
+  hvr_string_free(json);
+  hvr_job_list_destroy(list);
+}
+
 static void on_event(void *user_data, hvr_event_id id, const char *event_json) {
   struct vm *v = (struct vm *)user_data;
   char name[64];
@@ -221,6 +278,7 @@ int main(void) {
   CHECK_OK(hvr_session_options_set_max_in_flight(options, 0)); /* keeps the protection's */
   CHECK_OK(hvr_session_options_set_host(options, host));
   CHECK_OK(hvr_session_options_set_job_callback(options, on_job, &v));
+  CHECK_OK(hvr_session_options_set_job_info_callback(options, on_job_info, &v));
   CHECK_OK(hvr_session_options_set_event_callback(options, on_event, &v));
   {
     /* The retry layers below the VM's schedule, checked where they are set. */
@@ -312,6 +370,8 @@ int main(void) {
   CHECK(strstr(json, "\"type\":\"delta_replication\"") != NULL);
   hvr_string_free(json);
   CHECK(v.jobs > 0);
+  CHECK(v.job_infos == v.jobs && v.job_infos_ended > 1); /* beside every JSON one, a struct */
+  check_job_list(session);
   CHECK_OK(hvr_session_get_status_json(session, &json));
   CHECK(strstr(json, "\"state\":\"replicating\"") != NULL);
   hvr_string_free(json);
