@@ -10,7 +10,9 @@
  *  - Handles. Objects are opaque handles with one lifecycle pair: open/close for a
  *    handle on an outside resource (image, log, store, state directory), create (or a
  *    verb saying how it is made: build, load) and destroy for the others.
- *    Destroy and close functions accept NULL and never fail. Either is the last call on
+ *    Destroy and close functions accept NULL and never fail. Those marked "Blocks on the
+ *    network" may wait for requests in flight: call them where waiting is allowed (never
+ *    from a garbage collector's finalizer thread). Either is the last call on
  *    its handle: it must not run while another call on that handle is running (it waits
  *    for the handle's own background work, never for other callers). After it returns,
  *    no callback registered through that handle is invoked again.
@@ -764,9 +766,10 @@ HVR_API hvr_status hvr_store_options_set_retries(hvr_store_options *options, int
 /* Opens the store `target` names. `options` may be NULL (defaults); it is copied. */
 HVR_API hvr_status hvr_store_open(const char *target, const hvr_store_options *options,
                                   hvr_store **out);
-/* Waits for the store's own background work (requests in flight, connections being
- * closed), then closes; after it returns the log callback is not called again. Like every
- * destroy call it must not run while another call on the store runs. Accepts NULL. */
+/* Blocks on the network: waits for the store's own background work (requests in flight,
+ * connections being closed), then closes; after it returns the log callback is not called
+ * again. Like every destroy call it must not run while another call on the store runs.
+ * Accepts NULL. */
 HVR_API void hvr_store_close(hvr_store *store);
 
 /* What a store did since it was opened. */
@@ -978,6 +981,7 @@ HVR_API hvr_status hvr_engine_options_set_log(hvr_engine_options *options, hvr_l
 
 /* `options` may be NULL (defaults). */
 HVR_API hvr_status hvr_engine_create(const hvr_engine_options *options, hvr_engine **out);
+/* Blocks on the network: closes the engine's stores, waiting for their requests in flight. */
 HVR_API void hvr_engine_destroy(hvr_engine *engine);
 
 /* What protecting a VM means: its disks, the target, the relationship's settings.
@@ -1174,7 +1178,8 @@ HVR_API hvr_status hvr_session_adopt(hvr_engine *engine, const char *state_dir, 
  * unless read_only (then status, jobs and points work; operations fail). */
 HVR_API hvr_status hvr_session_open(hvr_engine *engine, const char *state_dir, const hvr_session_options *options,
                                     int read_only, hvr_session **out);
-/* Waits for the running operation, releases the leases and the directory. */
+/* Blocks on the network: waits for the running operation, releases the leases and the
+ * directory. */
 HVR_API void hvr_session_close(hvr_session *session);
 
 /* Initial replication (copy from a checkpoint, apply the logs written meanwhile, first
@@ -1465,8 +1470,8 @@ HVR_API hvr_status hvr_session_reverse(hvr_session *session);
 
 /* A scheduler runs sessions by themselves: each one's due work (cycles on its interval,
  * retries, resync in its window, operators' requests) on the engine's workers. Sessions
- * must stay open while scheduled; destroying the scheduler cancels what runs at its next
- * safe point and waits for it. */
+ * must stay open while scheduled; destroying the scheduler (which blocks on the network)
+ * cancels what runs at its next safe point and waits for it. */
 typedef struct hvr_scheduler hvr_scheduler;
 HVR_API hvr_status hvr_scheduler_create(hvr_engine *engine, hvr_scheduler **out);
 HVR_API hvr_status hvr_scheduler_add(hvr_scheduler *scheduler, hvr_session *session);
