@@ -174,6 +174,12 @@ namespace Hvr
         protected override bool ReleaseHandle() { HvrNative.hvr_hrl_log_list_destroy(handle); return true; }
     }
 
+    [NativeHandle("hvr_merge_options")]
+    public sealed class MergeOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_merge_options_destroy(handle); return true; }
+    }
+
     [NativeHandle("hvr_job_list")]
     public sealed class JobListHandle : HvrHandle
     {

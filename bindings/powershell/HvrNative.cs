@@ -824,8 +824,24 @@ namespace Hvr
         public static extern Status hvr_disk_create_raw(byte[] path, ulong virtual_size);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_disk_merge(byte[] child_path, int keep_child, CancelTokenHandle cancel,
-            hvr_progress_fn progress, IntPtr user_data, byte[] out_parent_data_write_guid);
+        public static extern Status hvr_merge_options_create(out MergeOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_merge_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_merge_options_set_keep_child(MergeOptionsHandle options, int keep_child);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_merge_options_set_progress(MergeOptionsHandle options, hvr_progress_fn fn,
+            IntPtr user_data);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_merge_options_set_cancel_token(MergeOptionsHandle options, CancelTokenHandle token);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_disk_merge_into_parent(byte[] child_path, MergeOptionsHandle options,
+            out IntPtr out_parent_data_write_guid);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_convert_options_create(out ConvertOptionsHandle out_);

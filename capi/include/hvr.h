@@ -656,13 +656,25 @@ HVR_API hvr_status hvr_disk_create_vhd_fixed(const char *path, uint64_t virtual_
 /* A sparse raw image. */
 HVR_API hvr_status hvr_disk_create_raw(const char *path, uint64_t virtual_size);
 
-/* Merges a differencing VHDX into its parent and deletes it (unless keep_child). If
- * interrupted, the child still opens with the same content and a second call completes
- * the merge. Writes the parent's new DataWriteGuid to out_parent_data_write_guid (37
- * bytes) when it is not NULL. Progress is in bytes of the child's own data. */
-HVR_API hvr_status hvr_disk_merge(const char *child_path, int keep_child, hvr_cancel_token *cancel,
-                                  hvr_progress_fn progress, void *user_data,
-                                  char *out_parent_data_write_guid);
+/* How a merge runs (NULL means the defaults): the child kept or not, progress in bytes
+ * of the child's own data, cancellation. */
+typedef struct hvr_merge_options hvr_merge_options;
+
+HVR_API hvr_status hvr_merge_options_create(hvr_merge_options **out);
+HVR_API void hvr_merge_options_destroy(hvr_merge_options *options);
+/* keep_child != 0: the child stays once merged (default 0: it is deleted). */
+HVR_API hvr_status hvr_merge_options_set_keep_child(hvr_merge_options *options, int keep_child);
+/* NULL removes it. */
+HVR_API hvr_status hvr_merge_options_set_progress(hvr_merge_options *options, hvr_progress_fn fn, void *user_data);
+/* The token must outlive the calls that use these options. NULL removes it. */
+HVR_API hvr_status hvr_merge_options_set_cancel_token(hvr_merge_options *options, hvr_cancel_token *token);
+
+/* Merges a differencing VHDX into its parent and deletes it (unless the options keep it).
+ * If interrupted, the child still opens with the same content and a second call completes
+ * the merge. *out_parent_data_write_guid (may be NULL; free with hvr_string_free) receives
+ * the parent's new DataWriteGuid as text, as hvr_disk_info has it. */
+HVR_API hvr_status hvr_disk_merge_into_parent(const char *child_path, const hvr_merge_options *options,
+                                              char **out_parent_data_write_guid);
 
 typedef enum hvr_convert_target {
   HVR_CONVERT_RAW = 0,        /* sparse raw image */
@@ -1551,6 +1563,10 @@ HVR_DEPRECATED_FOR(hvr_session_get_next_due)
 HVR_API hvr_status hvr_session_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
 HVR_DEPRECATED_FOR(hvr_diff_get_json)
 HVR_API hvr_status hvr_diff_to_json(const hvr_diff *diff, char **out_json);
+/* Writes the parent's DataWriteGuid into a buffer of 37 bytes the caller provides. */
+HVR_DEPRECATED_FOR(hvr_disk_merge_into_parent)
+HVR_API hvr_status hvr_disk_merge(const char *child_path, int keep_child, hvr_cancel_token *cancel,
+                                  hvr_progress_fn progress, void *user_data, char *out_parent_data_write_guid);
 
 #ifdef __cplusplus
 } /* extern "C" */

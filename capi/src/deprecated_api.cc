@@ -1,5 +1,7 @@
 // The deprecated aliases of hvr.h's last section: earlier names of calls, each
 // forwarding to the call that replaced it, exported until the next ABI version.
+#include <cstring>
+
 #include "hvr.h"
 
 extern "C" {
@@ -78,6 +80,24 @@ hvr_status hvr_session_next_due(const hvr_session* session, int* out_has, int64_
 
 hvr_status hvr_diff_to_json(const hvr_diff* diff, char** out_json) {
   return hvr_diff_get_json(diff, out_json);
+}
+
+// The merge with its options as arguments, and the GUID written into the caller's 37 bytes.
+hvr_status hvr_disk_merge(const char* child_path, int keep_child, hvr_cancel_token* cancel, hvr_progress_fn progress,
+                          void* user_data, char* out_parent_data_write_guid) {
+  hvr_merge_options* options = nullptr;
+  hvr_status status = hvr_merge_options_create(&options);
+  if (status == HVR_OK) status = hvr_merge_options_set_keep_child(options, keep_child);
+  if (status == HVR_OK) status = hvr_merge_options_set_progress(options, progress, user_data);
+  if (status == HVR_OK) status = hvr_merge_options_set_cancel_token(options, cancel);
+  char* guid = nullptr;
+  if (status == HVR_OK) {
+    status = hvr_disk_merge_into_parent(child_path, options, out_parent_data_write_guid ? &guid : nullptr);
+  }
+  if (status == HVR_OK && guid != nullptr) std::memcpy(out_parent_data_write_guid, guid, std::strlen(guid) + 1);
+  hvr_string_free(guid);
+  hvr_merge_options_destroy(options);
+  return status;
 }
 
 }  // extern "C"

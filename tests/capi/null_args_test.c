@@ -359,7 +359,11 @@ static void test_disks(const char *disk_path) {
   EXPECT_NULL(hvr_disk_create_differencing(out, NULL, create), "parent_path");
   EXPECT_NULL(hvr_disk_create_vhd_fixed(NULL, 1 << 20), "path");
   EXPECT_NULL(hvr_disk_create_raw(NULL, 1 << 20), "path");
-  EXPECT_NULL(hvr_disk_merge(NULL, 0, NULL, NULL, NULL, NULL), "child_path");
+  EXPECT_NULL(hvr_disk_merge_into_parent(NULL, NULL, NULL), "child_path");
+  EXPECT_NULL(hvr_merge_options_create(NULL), "out");
+  EXPECT_NULL(hvr_merge_options_set_keep_child(NULL, 1), "options");
+  EXPECT_NULL(hvr_merge_options_set_progress(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_merge_options_set_cancel_token(NULL, NULL), "options");
   EXPECT_NULL(hvr_convert_options_create(NULL), "out");
   EXPECT_NULL(hvr_convert_options_set_block_size(NULL, 1 << 20), "options");
   EXPECT_NULL(hvr_convert_options_set_threads(NULL, 1), "options");
@@ -802,6 +806,7 @@ static void test_no_required_pointer(void) {
   ACCEPTS_NULL(hvr_hrl_tracker_destroy(NULL));
   ACCEPTS_NULL(hvr_hrl_log_list_destroy(NULL));
   ACCEPTS_NULL(hvr_job_list_destroy(NULL));
+  ACCEPTS_NULL(hvr_merge_options_destroy(NULL));
   ACCEPTS_NULL(hvr_extent_map_destroy(NULL));
   ACCEPTS_NULL(hvr_disk_open_options_destroy(NULL));
   ACCEPTS_NULL(hvr_disk_create_options_destroy(NULL));
@@ -883,6 +888,7 @@ static void test_deprecated_aliases(void) {
   EXPECT_NULL(hvr_session_recovery_points_json(NULL, &text), "session");
   EXPECT_NULL(hvr_session_next_due(NULL, &flag, &when), "session");
   EXPECT_NULL(hvr_diff_to_json(NULL, &text), "diff");
+  EXPECT_NULL(hvr_disk_merge(NULL, 0, NULL, NULL, NULL, NULL), "child_path");
 
   EXPECT_KEPT(header);
   EXPECT_KEPT(list);
