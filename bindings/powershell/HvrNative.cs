@@ -1170,10 +1170,6 @@ namespace Hvr
             long[] delays_ms, UIntPtr count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_protect(EngineHandle engine, byte[] state_dir, ProtectionHandle protection,
-            SessionOptionsHandle options, out SessionHandle out_);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_open(EngineHandle engine, byte[] state_dir, SessionOptionsHandle options,
             int read_only, out SessionHandle out_);
 
@@ -1188,12 +1184,6 @@ namespace Hvr
             ref hvr_cycle_report out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_resynchronize(SessionHandle session, CancelTokenHandle cancel);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_request_resync(SessionHandle session, byte[] reason);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_resync_options_create(out ResyncOptionsHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1203,11 +1193,14 @@ namespace Hvr
         public static extern Status hvr_resync_options_set_verify_replica(ResyncOptionsHandle options, int verify);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_resynchronize_with(SessionHandle session, ResyncOptionsHandle options,
-            CancelTokenHandle cancel);
+        public static extern Status hvr_resync_options_set_cancel_token(ResyncOptionsHandle options,
+            CancelTokenHandle token);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_request_resync_with(SessionHandle session, byte[] reason,
+        public static extern Status hvr_session_resync(SessionHandle session, ResyncOptionsHandle options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_schedule_resync(SessionHandle session, byte[] reason,
             ResyncOptionsHandle options);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1275,7 +1268,7 @@ namespace Hvr
         public static extern Status hvr_protect_options_set_seed(ProtectOptionsHandle options, int seed);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_protect_with(EngineHandle engine, byte[] state_dir,
+        public static extern Status hvr_session_enable_protection(EngineHandle engine, byte[] state_dir,
             ProtectionHandle protection, ProtectOptionsHandle protect_options, SessionOptionsHandle options,
             out SessionHandle out_);
 

@@ -891,8 +891,8 @@ namespace Hvr
                 return Create(engine, stateDir, false, options,
                               delegate(EngineHandle e, SessionOptionsHandle o, out SessionHandle s)
                 {
-                    return HvrNative.hvr_session_protect_with(e, dir, protection.Handle, protect, o, out s);
-                }, "hvr_session_protect_with");
+                    return HvrNative.hvr_session_enable_protection(e, dir, protection.Handle, protect, o, out s);
+                }, "hvr_session_enable_protection");
             }
         }
 
@@ -1041,8 +1041,8 @@ namespace Hvr
         public void RequestResync(string reason, bool verifyReplica)
         {
             using (ResyncOptionsHandle options = ResyncOptions(verifyReplica))
-                Errors.Check(HvrNative.hvr_session_request_resync_with(Handle, Utf8.EncodeOptional(reason), options),
-                             "hvr_session_request_resync_with");
+                Errors.Check(HvrNative.hvr_session_schedule_resync(Handle, Utf8.EncodeOptional(reason), options),
+                             "hvr_session_schedule_resync");
         }
 
         // Clears a non-recoverable error once it is dealt with.
@@ -1326,10 +1326,17 @@ namespace Hvr
         private void Resynchronize(CancelToken cancel, bool verifyReplica, ProgressCallback progress)
         {
             using (ResyncOptionsHandle options = ResyncOptions(verifyReplica))
-                Run("hvr_session_resynchronize_with", progress, delegate
+            {
+                if (cancel != null)
+                    Errors.Check(HvrNative.hvr_resync_options_set_cancel_token(options, CancelToken.HandleOf(cancel)),
+                                 "hvr_resync_options_set_cancel_token");
+                Run("hvr_session_resync", progress, delegate
                 {
-                    return HvrNative.hvr_session_resynchronize_with(Handle, options, CancelToken.HandleOf(cancel));
+                    Status status = HvrNative.hvr_session_resync(Handle, options);
+                    GC.KeepAlive(cancel);
+                    return status;
                 });
+            }
         }
 
         private static ResyncOptionsHandle ResyncOptions(bool verifyReplica)

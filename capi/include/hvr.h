@@ -1149,11 +1149,6 @@ HVR_API hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_op
 
 typedef struct hvr_session hvr_session;
 
-/* Enables protection (a job): checks the VM and the target, creates the replica disks,
- * takes their leases, keeps the relationship in `state_dir`. Run again on the same
- * directory after a crash, it finishes. `options` may be NULL. */
-HVR_API hvr_status hvr_session_protect(hvr_engine *engine, const char *state_dir, const hvr_protection *protection,
-                                       const hvr_session_options *options, hvr_session **out);
 /* How protection is enabled. */
 typedef struct hvr_protect_options hvr_protect_options;
 HVR_API hvr_status hvr_protect_options_create(hvr_protect_options **out);
@@ -1163,10 +1158,13 @@ HVR_API void hvr_protect_options_destroy(hvr_protect_options *options);
  * HVR_INVALID_REPLICA_STATE): initial replication compares it chunk by chunk and sends
  * only what differs. Default 0: such a disk is refused (HVR_CONFLICT). */
 HVR_API hvr_status hvr_protect_options_set_seed(hvr_protect_options *options, int seed);
-/* hvr_session_protect with options (NULL: defaults). */
-HVR_API hvr_status hvr_session_protect_with(hvr_engine *engine, const char *state_dir,
-                                            const hvr_protection *protection, const hvr_protect_options *protect_options,
-                                            const hvr_session_options *options, hvr_session **out);
+/* Enables protection (a job): checks the VM and the target, creates the replica disks,
+ * takes their leases, keeps the relationship in `state_dir`. Run again on the same
+ * directory after a crash, it finishes. `protect_options` and `options` may be NULL. */
+HVR_API hvr_status hvr_session_enable_protection(hvr_engine *engine, const char *state_dir,
+                                                 const hvr_protection *protection,
+                                                 const hvr_protect_options *protect_options,
+                                                 const hvr_session_options *options, hvr_session **out);
 
 /* How a VM is adopted. */
 typedef struct hvr_adopt_options hvr_adopt_options;
@@ -1177,7 +1175,7 @@ HVR_API void hvr_adopt_options_destroy(hvr_adopt_options *options);
 HVR_API hvr_status hvr_adopt_options_set_resync(hvr_adopt_options *options, int resync);
 /* Takes over the protection of a VM from what its replicas hold (a job; docs/session.md
  * "Adopt"): `protection` names the VM, every one of its disks and the target, as for
- * hvr_session_protect; the relationship is rebuilt from the replicas' metadata and
+ * hvr_session_enable_protection; the relationship is rebuilt from the replicas' metadata and
  * recovery points into the new `state_dir`, the replicas' leases are taken (the agent
  * adopted from gets HVR_CONFLICT from then on), and the VM continues with delta cycles,
  * or with a resync of the differing chunks when logs are missing. Bad or missing
@@ -1214,10 +1212,6 @@ typedef struct hvr_cycle_report {
 /* One delta cycle; tracking failures mark the VM for resync and return their status.
  * `out` may be NULL. */
 HVR_API hvr_status hvr_session_run_cycle(hvr_session *session, hvr_cancel_token *cancel, hvr_cycle_report *out);
-/* Resynchronizes now, whatever the window (resumable). */
-HVR_API hvr_status hvr_session_resynchronize(hvr_session *session, hvr_cancel_token *cancel);
-/* An operator asks for a resync (`reason` may be NULL); works read-only too. */
-HVR_API hvr_status hvr_session_request_resync(hvr_session *session, const char *reason);
 
 /* How a resync runs. */
 typedef struct hvr_resync_options hvr_resync_options;
@@ -1228,11 +1222,15 @@ HVR_API void hvr_resync_options_destroy(hvr_resync_options *options);
  * (default 0). A resync does this by itself for a replica someone else wrote since hvr's
  * last write. */
 HVR_API hvr_status hvr_resync_options_set_verify_replica(hvr_resync_options *options, int verify);
-/* hvr_session_resynchronize and hvr_session_request_resync with options (NULL: defaults). */
-HVR_API hvr_status hvr_session_resynchronize_with(hvr_session *session, const hvr_resync_options *options,
-                                                  hvr_cancel_token *cancel);
-HVR_API hvr_status hvr_session_request_resync_with(hvr_session *session, const char *reason,
-                                                   const hvr_resync_options *options);
+/* The token must outlive the calls that use these options. NULL removes it. A resync's
+ * progress comes through the session's job callbacks. */
+HVR_API hvr_status hvr_resync_options_set_cancel_token(hvr_resync_options *options, hvr_cancel_token *token);
+/* Resynchronizes now, whatever the window (resumable). `options` may be NULL. */
+HVR_API hvr_status hvr_session_resync(hvr_session *session, const hvr_resync_options *options);
+/* An operator asks for a resync, run by the next hvr_session_run_due (or scheduler)
+ * whatever the window; `reason` and `options` may be NULL; works read-only too. */
+HVR_API hvr_status hvr_session_schedule_resync(hvr_session *session, const char *reason,
+                                               const hvr_resync_options *options);
 /* Clears a non-recoverable error once it is dealt with. */
 HVR_API hvr_status hvr_session_clear_error(hvr_session *session);
 /* The life of a protection (docs/session.md "Changing, suspending, removing"). */
@@ -1567,6 +1565,26 @@ HVR_API hvr_status hvr_diff_to_json(const hvr_diff *diff, char **out_json);
 HVR_DEPRECATED_FOR(hvr_disk_merge_into_parent)
 HVR_API hvr_status hvr_disk_merge(const char *child_path, int keep_child, hvr_cancel_token *cancel,
                                   hvr_progress_fn progress, void *user_data, char *out_parent_data_write_guid);
+/* hvr_session_enable_protection without, and with, protect options. */
+HVR_DEPRECATED_FOR(hvr_session_enable_protection)
+HVR_API hvr_status hvr_session_protect(hvr_engine *engine, const char *state_dir, const hvr_protection *protection,
+                                       const hvr_session_options *options, hvr_session **out);
+HVR_DEPRECATED_FOR(hvr_session_enable_protection)
+HVR_API hvr_status hvr_session_protect_with(hvr_engine *engine, const char *state_dir,
+                                            const hvr_protection *protection, const hvr_protect_options *protect_options,
+                                            const hvr_session_options *options, hvr_session **out);
+/* hvr_session_resync with the token as an argument, without and with options. */
+HVR_DEPRECATED_FOR(hvr_session_resync)
+HVR_API hvr_status hvr_session_resynchronize(hvr_session *session, hvr_cancel_token *cancel);
+HVR_DEPRECATED_FOR(hvr_session_resync)
+HVR_API hvr_status hvr_session_resynchronize_with(hvr_session *session, const hvr_resync_options *options,
+                                                  hvr_cancel_token *cancel);
+/* hvr_session_schedule_resync without, and with, options. */
+HVR_DEPRECATED_FOR(hvr_session_schedule_resync)
+HVR_API hvr_status hvr_session_request_resync(hvr_session *session, const char *reason);
+HVR_DEPRECATED_FOR(hvr_session_schedule_resync)
+HVR_API hvr_status hvr_session_request_resync_with(hvr_session *session, const char *reason,
+                                                   const hvr_resync_options *options);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -2,7 +2,9 @@
 // forwarding to the call that replaced it, exported until the next ABI version.
 #include <cstring>
 
+#include "capi_internal.hpp"
 #include "hvr.h"
+#include "replication_handles.hpp"
 
 extern "C" {
 
@@ -98,6 +100,49 @@ hvr_status hvr_disk_merge(const char* child_path, int keep_child, hvr_cancel_tok
   hvr_string_free(guid);
   hvr_merge_options_destroy(options);
   return status;
+}
+
+hvr_status hvr_session_protect(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
+                               const hvr_session_options* options, hvr_session** out) {
+  return hvr_session_enable_protection(engine, state_dir, protection, nullptr, options, out);
+}
+
+hvr_status hvr_session_protect_with(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
+                                    const hvr_protect_options* protect_options, const hvr_session_options* options,
+                                    hvr_session** out) {
+  return hvr_session_enable_protection(engine, state_dir, protection, protect_options, options, out);
+}
+
+namespace {
+
+// The resync with the caller's options (or the defaults) and its token argument.
+hvr_status ResyncWithToken(const char* function, hvr_session* session, const hvr_resync_options* options,
+                           hvr_cancel_token* cancel) {
+  return hvr::capi::Guard(function, [&] {
+    hvr_resync_options with_token = options ? *options : hvr_resync_options{};
+    with_token.cancel = cancel;
+    return hvr_session_resync(session, &with_token);
+  });
+}
+
+}  // namespace
+
+hvr_status hvr_session_resynchronize_with(hvr_session* session, const hvr_resync_options* options,
+                                          hvr_cancel_token* cancel) {
+  return ResyncWithToken(__func__, session, options, cancel);
+}
+
+hvr_status hvr_session_resynchronize(hvr_session* session, hvr_cancel_token* cancel) {
+  return ResyncWithToken(__func__, session, nullptr, cancel);
+}
+
+hvr_status hvr_session_request_resync(hvr_session* session, const char* reason) {
+  return hvr_session_schedule_resync(session, reason, nullptr);
+}
+
+hvr_status hvr_session_request_resync_with(hvr_session* session, const char* reason,
+                                           const hvr_resync_options* options) {
+  return hvr_session_schedule_resync(session, reason, options);
 }
 
 }  // extern "C"

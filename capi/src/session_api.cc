@@ -26,10 +26,6 @@ struct hvr_session_options {
   std::vector<std::chrono::milliseconds> operation_retry_delays = hvr::SessionOptions().operation_retry_delays;
 };
 
-struct hvr_resync_options {
-  hvr::ResyncOptions options;
-};
-
 struct hvr_unprotect_options {
   hvr::UnprotectOptions options;
 };
@@ -230,13 +226,6 @@ hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_options* o
   });
 }
 
-hvr_status hvr_session_protect(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
-                               const hvr_session_options* options, hvr_session** out) {
-  return Establish(__func__, engine, state_dir, protection, out, [&](hvr::Engine& e) {
-    return hvr::Session::Protect(e, state_dir, protection->settings, OptionsFor(options));
-  });
-}
-
 hvr_status hvr_protect_options_create(hvr_protect_options** out) {
   return hvr::capi::CreateHandle(__func__, out);
 }
@@ -251,9 +240,9 @@ hvr_status hvr_protect_options_set_seed(hvr_protect_options* options, int seed) 
   });
 }
 
-hvr_status hvr_session_protect_with(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
-                                    const hvr_protect_options* protect_options, const hvr_session_options* options,
-                                    hvr_session** out) {
+hvr_status hvr_session_enable_protection(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
+                                         const hvr_protect_options* protect_options, const hvr_session_options* options,
+                                         hvr_session** out) {
   return Establish(__func__, engine, state_dir, protection, out, [&](hvr::Engine& e) {
     return hvr::Session::Protect(e, state_dir, protection->settings,
                                  protect_options ? protect_options->options : hvr::ProtectOptions{}, OptionsFor(options));
@@ -325,20 +314,6 @@ hvr_status hvr_session_run_cycle(hvr_session* session, hvr_cancel_token* cancel,
   });
 }
 
-hvr_status hvr_session_resynchronize(hvr_session* session, hvr_cancel_token* cancel) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
-    return Done(session->session->Resynchronize(TokenOf(cancel)));
-  });
-}
-
-hvr_status hvr_session_request_resync(hvr_session* session, const char* reason) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
-    return Done(session->session->RequestResync(reason ? reason : ""));
-  });
-}
-
 hvr_status hvr_resync_options_create(hvr_resync_options** out) {
   return hvr::capi::CreateHandle(__func__, out);
 }
@@ -353,16 +328,22 @@ hvr_status hvr_resync_options_set_verify_replica(hvr_resync_options* options, in
   });
 }
 
-hvr_status hvr_session_resynchronize_with(hvr_session* session, const hvr_resync_options* options,
-                                          hvr_cancel_token* cancel) {
+hvr_status hvr_resync_options_set_cancel_token(hvr_resync_options* options, hvr_cancel_token* token) {
   return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
-    return Done(session->session->Resynchronize(OptionsFor(options), TokenOf(cancel)));
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->cancel = token;
+    return HVR_OK;
   });
 }
 
-hvr_status hvr_session_request_resync_with(hvr_session* session, const char* reason,
-                                           const hvr_resync_options* options) {
+hvr_status hvr_session_resync(hvr_session* session, const hvr_resync_options* options) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->Resynchronize(OptionsFor(options), TokenOf(options ? options->cancel : nullptr)));
+  });
+}
+
+hvr_status hvr_session_schedule_resync(hvr_session* session, const char* reason, const hvr_resync_options* options) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     return Done(session->session->RequestResync(reason ? reason : "", OptionsFor(options)));

@@ -570,7 +570,7 @@ static void test_replication(const char *disk_path) {
   CHECK_OK(hvr_protection_add_disk(protection, disk_path, NULL, NULL, NULL));
   CHECK_OK(hvr_host_create(NULL, &host));
   CHECK_OK(hvr_session_options_create(&options));
-  CHECK_OK(hvr_session_protect(engine, state, protection, NULL, &session));
+  CHECK_OK(hvr_session_enable_protection(engine, state, protection, NULL, NULL, &session));
   CHECK_OK(hvr_plan_create("p", &plan));
   CHECK_OK(hvr_plan_add_group(plan, &group));
   CHECK_OK(hvr_session_get_jobs(session, &jobs));
@@ -646,21 +646,20 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_options_set_retries(NULL, 6, 1000, 30000, 120000), "options");
   EXPECT_NULL(hvr_session_options_set_operation_retry_delays(NULL, delays, 2), "options");
   EXPECT_NULL(hvr_session_options_set_operation_retry_delays(options, NULL, 2), "delays_ms");
-  EXPECT_NULL(hvr_session_protect(NULL, state, protection, NULL, &session), "engine");
-  EXPECT_NULL(hvr_session_protect(engine, NULL, protection, NULL, &session), "state_dir");
-  EXPECT_NULL(hvr_session_protect(engine, state, NULL, NULL, &session), "protection");
-  EXPECT_NULL(hvr_session_protect(engine, state, protection, NULL, NULL), "out");
+  EXPECT_NULL(hvr_session_enable_protection(NULL, state, protection, NULL, NULL, &session), "engine");
+  EXPECT_NULL(hvr_session_enable_protection(engine, NULL, protection, NULL, NULL, &session), "state_dir");
+  EXPECT_NULL(hvr_session_enable_protection(engine, state, NULL, NULL, NULL, &session), "protection");
+  EXPECT_NULL(hvr_session_enable_protection(engine, state, protection, NULL, NULL, NULL), "out");
   EXPECT_NULL(hvr_session_open(NULL, state, NULL, 1, &session), "engine");
   EXPECT_NULL(hvr_session_open(engine, NULL, NULL, 1, &session), "state_dir");
   EXPECT_NULL(hvr_session_open(engine, state, NULL, 1, NULL), "out");
   EXPECT_NULL(hvr_session_replicate_initially(NULL, NULL), "session");
   EXPECT_NULL(hvr_session_run_cycle(NULL, NULL, &cycle), "session");
-  EXPECT_NULL(hvr_session_resynchronize(NULL, NULL), "session");
-  EXPECT_NULL(hvr_session_request_resync(NULL, NULL), "session");
   EXPECT_NULL(hvr_resync_options_create(NULL), "out");
   EXPECT_NULL(hvr_resync_options_set_verify_replica(NULL, 1), "options");
-  EXPECT_NULL(hvr_session_resynchronize_with(NULL, NULL, NULL), "session");
-  EXPECT_NULL(hvr_session_request_resync_with(NULL, NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_resync(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_schedule_resync(NULL, NULL, NULL), "session");
+  EXPECT_NULL(hvr_resync_options_set_cancel_token(NULL, NULL), "options");
   EXPECT_NULL(hvr_session_clear_error(NULL), "session");
   EXPECT_NULL(hvr_settings_change_create(NULL), "out");
   EXPECT_NULL(hvr_settings_change_set_target(NULL, store), "change");
@@ -680,10 +679,10 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_resume(NULL), "session");
   EXPECT_NULL(hvr_protect_options_create(NULL), "out");
   EXPECT_NULL(hvr_protect_options_set_seed(NULL, 1), "options");
-  EXPECT_NULL(hvr_session_protect_with(NULL, state, protection, NULL, NULL, &session), "engine");
-  EXPECT_NULL(hvr_session_protect_with(engine, NULL, protection, NULL, NULL, &session), "state_dir");
-  EXPECT_NULL(hvr_session_protect_with(engine, state, NULL, NULL, NULL, &session), "protection");
-  EXPECT_NULL(hvr_session_protect_with(engine, state, protection, NULL, NULL, NULL), "out");
+  EXPECT_NULL(hvr_session_enable_protection(NULL, state, protection, NULL, NULL, &session), "engine");
+  EXPECT_NULL(hvr_session_enable_protection(engine, NULL, protection, NULL, NULL, &session), "state_dir");
+  EXPECT_NULL(hvr_session_enable_protection(engine, state, NULL, NULL, NULL, &session), "protection");
+  EXPECT_NULL(hvr_session_enable_protection(engine, state, protection, NULL, NULL, NULL), "out");
   EXPECT_NULL(hvr_adopt_options_create(NULL), "out");
   EXPECT_NULL(hvr_adopt_options_set_resync(NULL, 1), "options");
   EXPECT_NULL(hvr_session_adopt(NULL, state, protection, NULL, NULL, &session), "engine");
@@ -850,6 +849,7 @@ static void test_no_required_pointer(void) {
 static void test_deprecated_aliases(void) {
   hvr_hrl_header header;
   hvr_hrl_log_list *list = NULL;
+  hvr_session *session = NULL;
   hvr_disk_range *ranges = NULL;
   const char *path = NULL;
   char *text = NULL;
@@ -861,6 +861,7 @@ static void test_deprecated_aliases(void) {
   PATTERN(header);
   KEEP(header);
   KEEP(list);
+  KEEP(session);
   KEEP(ranges);
   KEEP(path);
   KEEP(text);
@@ -889,9 +890,16 @@ static void test_deprecated_aliases(void) {
   EXPECT_NULL(hvr_session_next_due(NULL, &flag, &when), "session");
   EXPECT_NULL(hvr_diff_to_json(NULL, &text), "diff");
   EXPECT_NULL(hvr_disk_merge(NULL, 0, NULL, NULL, NULL, NULL), "child_path");
+  EXPECT_NULL(hvr_session_protect(NULL, "s", NULL, NULL, &session), "engine");
+  EXPECT_NULL(hvr_session_protect_with(NULL, "s", NULL, NULL, NULL, &session), "engine");
+  EXPECT_NULL(hvr_session_resynchronize(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_resynchronize_with(NULL, NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_request_resync(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_request_resync_with(NULL, NULL, NULL), "session");
 
   EXPECT_KEPT(header);
   EXPECT_KEPT(list);
+  EXPECT_KEPT(session);
   EXPECT_KEPT(ranges);
   EXPECT_KEPT(path);
   EXPECT_KEPT(text);

@@ -225,6 +225,7 @@ int main(void) {
   hvr_session_options *options = NULL;
   hvr_session *session = NULL, *reader = NULL;
   hvr_resync_options *resync = NULL;
+  hvr_cancel_token *cancelled = NULL;
   hvr_cycle_report cycle;
   hvr_session_status s;
   hvr_replication_statistics statistics = HVR_REPLICATION_STATISTICS_INIT;
@@ -294,7 +295,7 @@ int main(void) {
     CHECK_OK(hvr_session_options_set_operation_retry_delays(options, NULL, 0));
     CHECK_OK(hvr_session_options_set_operation_retry_delays(options, delays, 2));
   }
-  CHECK_OK(hvr_session_protect(engine, state, protection, options, &session));
+  CHECK_OK(hvr_session_enable_protection(engine, state, protection, NULL, options, &session));
   {
     hvr_store_statistics counters = HVR_STORE_STATISTICS_INIT;
     CHECK_OK(hvr_session_get_store_statistics(session, &counters));
@@ -340,10 +341,17 @@ int main(void) {
     CHECK(cycle.changed_bytes == 20 * 4096);
   }
   CHECK(v.events[HVR_EVENT_RECOVERY_POINT_TAKEN] == 3);
-  /* A resync that reads the replica instead of trusting what was recorded of it. */
+  /* A resync that reads the replica instead of trusting what was recorded of it; first
+   * cancelled through its options' token, then run to its end. */
   CHECK_OK(hvr_resync_options_create(&resync));
   CHECK_OK(hvr_resync_options_set_verify_replica(resync, 1));
-  CHECK_OK(hvr_session_resynchronize_with(session, resync, NULL));
+  CHECK_OK(hvr_cancel_token_create(&cancelled));
+  hvr_cancel_token_cancel(cancelled);
+  CHECK_OK(hvr_resync_options_set_cancel_token(resync, cancelled));
+  CHECK(hvr_session_resync(session, resync) == HVR_CANCELLED);
+  CHECK_OK(hvr_resync_options_set_cancel_token(resync, NULL));
+  hvr_cancel_token_destroy(cancelled);
+  CHECK_OK(hvr_session_resync(session, resync));
   hvr_resync_options_destroy(resync);
   CHECK_OK(hvr_session_get_jobs_json(session, &json));
   CHECK(strstr(json, "an operator asked to verify the replica") != NULL);
@@ -516,7 +524,7 @@ int main(void) {
     snprintf(seeded_state, sizeof seeded_state, "%s/seeded", work);
     CHECK_OK(hvr_protect_options_create(&protect));
     CHECK_OK(hvr_protect_options_set_seed(protect, 1));
-    CHECK(hvr_session_protect_with(engine, seeded_state, protection, protect, options, &seeded) == HVR_CONFLICT);
+    CHECK(hvr_session_enable_protection(engine, seeded_state, protection, protect, options, &seeded) == HVR_CONFLICT);
     CHECK(strstr(hvr_last_error_message(), "adopt it instead") != NULL);
     CHECK(seeded == NULL);
     hvr_protect_options_destroy(protect);
