@@ -261,16 +261,9 @@ namespace Hvr
             {
                 Errors.Check(HvrNative.hvr_merge_options_set_keep_child(options, keepChild ? 1 : 0),
                              "hvr_merge_options_set_keep_child");
-                if (cancel != null)
-                    Errors.Check(HvrNative.hvr_merge_options_set_cancel_token(options, CancelToken.HandleOf(cancel)),
-                                 "hvr_merge_options_set_cancel_token");
-                HvrNative.hvr_progress_fn progressFn = callbacks.Progress(progress);
-                if (progressFn != null)
-                {
-                    options.KeepAlive(progressFn);
-                    Errors.Check(HvrNative.hvr_merge_options_set_progress(options, progressFn, IntPtr.Zero),
-                                 "hvr_merge_options_set_progress");
-                }
+                CancelToken.SetOn(options, cancel, callbacks.Progress(progress),
+                                  HvrNative.hvr_merge_options_set_cancel_token, "hvr_merge_options_set_cancel_token",
+                                  HvrNative.hvr_merge_options_set_progress, "hvr_merge_options_set_progress");
                 IntPtr guid;
                 Status status = HvrNative.hvr_disk_merge_into_parent(Utf8.Encode(childPath), options, out guid);
                 GC.KeepAlive(cancel);
