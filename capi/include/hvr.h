@@ -44,8 +44,10 @@
  *    store's log callback may run until hvr_store_close returns). A callback must not
  *    destroy the handle whose call invoked it, and must return normally (no longjmp, no
  *    exception through the library).
- *  - Cancellation. Long calls take an hvr_cancel_token (directly or through their
- *    options; NULL means never cancelled). Cancelling from any thread makes them return
+ *  - Cancellation and progress. A long call takes them through its options handle:
+ *    <options>_set_cancel_token and <options>_set_progress (NULL options or token: never
+ *    cancelled). Calls older than this rule take the token (and progress) as arguments;
+ *    docs/c-api.md lists them. Cancelling from any thread makes a call return
  *    HVR_CANCELLED at the next point where stopping leaves nothing half done.
  *  - Time is int64_t seconds since the Unix epoch (UTC) unless a name says otherwise;
  *    durations are int64_t seconds.
