@@ -26,16 +26,9 @@ namespace Hvr
                     Errors.Check(HvrNative.hvr_chunk_options_set_threads(handle, options.Threads),
                                  "hvr_chunk_options_set_threads");
                 }
-                if (cancel != null)
-                    Errors.Check(HvrNative.hvr_chunk_options_set_cancel_token(handle, CancelToken.HandleOf(cancel)),
-                                 "hvr_chunk_options_set_cancel_token");
-                HvrNative.hvr_progress_fn progressFn = callbacks.Progress(progress);
-                if (progressFn != null)
-                {
-                    handle.KeepAlive(progressFn);
-                    Errors.Check(HvrNative.hvr_chunk_options_set_progress(handle, progressFn, IntPtr.Zero),
-                                 "hvr_chunk_options_set_progress");
-                }
+                CancelToken.SetOn(handle, cancel, callbacks.Progress(progress),
+                                  HvrNative.hvr_chunk_options_set_cancel_token, "hvr_chunk_options_set_cancel_token",
+                                  HvrNative.hvr_chunk_options_set_progress, "hvr_chunk_options_set_progress");
                 if (onRun != null)
                 {
                     HvrNative.hvr_diff_run_fn runFn = delegate(IntPtr user, ref HvrNative.hvr_diff_run run)
@@ -354,7 +347,7 @@ namespace Hvr
         public string ToJson()
         {
             IntPtr json;
-            Errors.Check(HvrNative.hvr_diff_to_json(handle, out json), "hvr_diff_to_json");
+            Errors.Check(HvrNative.hvr_diff_get_json(handle, out json), "hvr_diff_get_json");
             return Utf8.Take(json);
         }
 

@@ -84,6 +84,20 @@ namespace Hvr
         {
             return token == null ? CancelTokenHandle.Null : token.handle;
         }
+
+        // Puts a long call's token and progress on its options handle through that options
+        // type's two setters (hvr.h: every long call takes them the same way); the handle
+        // keeps the progress callback alive, the caller keeps the token alive for the call.
+        internal static void SetOn<Options>(Options options, CancelToken cancel, HvrNative.hvr_progress_fn progressFn,
+                                            Func<Options, CancelTokenHandle, Status> setCancel, string setCancelName,
+                                            Func<Options, HvrNative.hvr_progress_fn, IntPtr, Status> setProgress,
+                                            string setProgressName) where Options : HvrHandle
+        {
+            if (cancel != null) Errors.Check(setCancel(options, HandleOf(cancel)), setCancelName);
+            if (progressFn == null) return;
+            options.KeepAlive(progressFn);
+            Errors.Check(setProgress(options, progressFn, IntPtr.Zero), setProgressName);
+        }
     }
 
     public sealed class RetryDecision

@@ -182,7 +182,7 @@ namespace Hvr
         {
             IntPtr ranges;
             UIntPtr count;
-            Errors.Check(HvrNative.hvr_disk_allocated_ranges(Handle, out ranges, out count), "hvr_disk_allocated_ranges");
+            Errors.Check(HvrNative.hvr_disk_get_allocated_ranges(Handle, out ranges, out count), "hvr_disk_get_allocated_ranges");
             return ByteRange.Take(ranges, count);
         }
 
@@ -255,13 +255,21 @@ namespace Hvr
         public static Guid Merge(string childPath, bool keepChild, CancelToken cancel, ProgressCallback progress)
         {
             Callbacks callbacks = new Callbacks();
-            HvrNative.hvr_progress_fn progressFn = callbacks.Progress(progress);
-            byte[] guid = new byte[37];
-            Status status = HvrNative.hvr_disk_merge(Utf8.Encode(childPath), keepChild ? 1 : 0,
-                                                     CancelToken.HandleOf(cancel), progressFn, IntPtr.Zero, guid);
-            GC.KeepAlive(progressFn);
-            callbacks.Check(status, "hvr_disk_merge");
-            return new Guid(Utf8.DecodeFixed(guid));
+            MergeOptionsHandle options;
+            Errors.Check(HvrNative.hvr_merge_options_create(out options), "hvr_merge_options_create");
+            using (options)
+            {
+                Errors.Check(HvrNative.hvr_merge_options_set_keep_child(options, keepChild ? 1 : 0),
+                             "hvr_merge_options_set_keep_child");
+                CancelToken.SetOn(options, cancel, callbacks.Progress(progress),
+                                  HvrNative.hvr_merge_options_set_cancel_token, "hvr_merge_options_set_cancel_token",
+                                  HvrNative.hvr_merge_options_set_progress, "hvr_merge_options_set_progress");
+                IntPtr guid;
+                Status status = HvrNative.hvr_disk_merge_into_parent(Utf8.Encode(childPath), options, out guid);
+                GC.KeepAlive(cancel);
+                callbacks.Check(status, "hvr_disk_merge_into_parent");
+                return new Guid(Utf8.Take(guid));
+            }
         }
 
         public static Operation<Guid> StartMerge(string childPath, bool keepChild)

@@ -70,6 +70,54 @@ namespace Hvr
         }
     }
 
+    // A handle whose close or destroy call may wait on the network (hvr.h says which):
+    // released only through an explicit Dispose, on the disposing thread (or, while handles
+    // that depend on it hold it, on the thread whose Dispose releases the last of them).
+    // One the finalizer finds undisposed is leaked with a debug message, and so is what it
+    // depends on: a network wait on the finalizer thread would stall every finalizer of the
+    // process, and the C object may still use what it depends on.
+    public abstract class BlockingHvrHandle : HvrHandle
+    {
+        private static int leaked;
+        private volatile bool disposing;
+
+        // How many such handles the finalizer has leaked in this process.
+        public static int LeakedByFinalizer { get { return Volatile.Read(ref leaked); } }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) this.disposing = true;
+            base.Dispose(disposing);
+        }
+
+        protected sealed override bool ReleaseHandle()
+        {
+            if (!disposing)
+            {
+                Interlocked.Increment(ref leaked);
+                System.Diagnostics.Debug.WriteLine("hvr: " + NativeName + " was never disposed; the finalizer leaks it " +
+                                                   "rather than wait on the network");
+                return true;
+            }
+            CloseNative();
+            ReleaseDependencies();
+            return true;
+        }
+
+        // The close or destroy call.
+        protected abstract void CloseNative();
+
+        private string NativeName
+        {
+            get
+            {
+                NativeHandleAttribute native = (NativeHandleAttribute)Attribute.GetCustomAttribute(
+                    GetType(), typeof(NativeHandleAttribute));
+                return native == null ? GetType().Name : native.Name;
+            }
+        }
+    }
+
     [NativeHandle("hvr_retry_policy")]
     public sealed class RetryPolicyHandle : HvrHandle
     {
@@ -126,6 +174,18 @@ namespace Hvr
         protected override bool ReleaseHandle() { HvrNative.hvr_hrl_log_list_destroy(handle); return true; }
     }
 
+    [NativeHandle("hvr_merge_options")]
+    public sealed class MergeOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_merge_options_destroy(handle); return true; }
+    }
+
+    [NativeHandle("hvr_job_list")]
+    public sealed class JobListHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_job_list_destroy(handle); return true; }
+    }
+
     [NativeHandle("hvr_extent_map")]
     public sealed class ExtentMapHandle : HvrHandle
     {
@@ -163,9 +223,9 @@ namespace Hvr
     }
 
     [NativeHandle("hvr_store")]
-    public sealed class StoreHandle : HvrHandle
+    public sealed class StoreHandle : BlockingHvrHandle
     {
-        protected override bool ReleaseHandle() { HvrNative.hvr_store_close(handle); return true; }
+        protected override void CloseNative() { HvrNative.hvr_store_close(handle); }
     }
 
     [NativeHandle("hvr_engine_options")]
@@ -175,9 +235,9 @@ namespace Hvr
     }
 
     [NativeHandle("hvr_engine")]
-    public sealed class EngineHandle : HvrHandle
+    public sealed class EngineHandle : BlockingHvrHandle
     {
-        protected override bool ReleaseHandle() { HvrNative.hvr_engine_destroy(handle); return true; }
+        protected override void CloseNative() { HvrNative.hvr_engine_destroy(handle); }
     }
 
     [NativeHandle("hvr_protection")]
@@ -247,26 +307,16 @@ namespace Hvr
 
     // A session: closed before its engine and host are destroyed (it depends on both).
     [NativeHandle("hvr_session")]
-    public sealed class SessionHandle : HvrHandle
+    public sealed class SessionHandle : BlockingHvrHandle
     {
-        protected override bool ReleaseHandle()
-        {
-            HvrNative.hvr_session_close(handle);
-            ReleaseDependencies();
-            return true;
-        }
+        protected override void CloseNative() { HvrNative.hvr_session_close(handle); }
     }
 
     // A scheduler: destroyed before its engine and the sessions it still runs.
     [NativeHandle("hvr_scheduler")]
-    public sealed class SchedulerHandle : HvrHandle
+    public sealed class SchedulerHandle : BlockingHvrHandle
     {
-        protected override bool ReleaseHandle()
-        {
-            HvrNative.hvr_scheduler_destroy(handle);
-            ReleaseDependencies();
-            return true;
-        }
+        protected override void CloseNative() { HvrNative.hvr_scheduler_destroy(handle); }
     }
 
     // A recovery plan: destroyed before the sessions it names.

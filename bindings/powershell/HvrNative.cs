@@ -172,6 +172,16 @@ namespace Hvr
         RemoveDisk = 18,
     }
 
+    [NativeEnum("hvr_job_state", "HVR_JOB_")]
+    public enum JobRunState
+    {
+        Running = 0,
+        Succeeded = 1,
+        Failed = 2,
+        Cancelled = 3,
+        Interrupted = 4,
+    }
+
     [NativeEnum("hvr_event_id", "HVR_EVENT_")]
     public enum EventId
     {
@@ -419,6 +429,24 @@ namespace Hvr
             public long updated;
         }
 
+        [StructLayout(LayoutKind.Sequential)]
+        public struct hvr_job_info
+        {
+            public UIntPtr struct_size;
+            public IntPtr id;
+            public JobType type;
+            public JobRunState state;
+            public IntPtr vm_name;
+            public IntPtr step;
+            public long started;
+            public long ended;
+            public ulong progress_done;
+            public ulong progress_total;
+            public Status error;
+            public IntPtr error_message;
+            public IntPtr summary;
+        }
+
         // ---- Callback types ----------------------------------------------------------------
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -461,6 +489,10 @@ namespace Hvr
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void hvr_job_fn(IntPtr user_data, IntPtr job_json);
+
+        // `job` is a const hvr_job_info * (read by its struct_size).
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate void hvr_job_info_fn(IntPtr user_data, IntPtr job, IntPtr job_json);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void hvr_event_fn(IntPtr user_data, EventId id, IntPtr event_json);
@@ -599,7 +631,7 @@ namespace Hvr
         public static extern Status hvr_diff_get_runs(DiffHandle diff, out IntPtr out_runs, out UIntPtr out_count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_diff_to_json(DiffHandle diff, out IntPtr out_json);
+        public static extern Status hvr_diff_get_json(DiffHandle diff, out IntPtr out_json);
 
         // ---- Hyper-V Replica Logs ----------------------------------------------------------
 
@@ -614,7 +646,7 @@ namespace Hvr
             out HrlReaderHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_reader_header(HrlReaderHandle reader, ref hvr_hrl_header out_);
+        public static extern Status hvr_hrl_reader_get_header(HrlReaderHandle reader, ref hvr_hrl_header out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_hrl_reader_next(HrlReaderHandle reader, ref hvr_hrl_entry entry,
@@ -660,26 +692,26 @@ namespace Hvr
         public static extern Status hvr_hrl_tracker_rotate(HrlTrackerHandle tracker, out IntPtr out_closed_path);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_tracker_close(HrlTrackerHandle tracker);
+        public static extern Status hvr_hrl_tracker_close_log(HrlTrackerHandle tracker);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_tracker_current_log(HrlTrackerHandle tracker, out IntPtr out_path);
+        public static extern Status hvr_hrl_tracker_get_current_log(HrlTrackerHandle tracker, out IntPtr out_path);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_tracker_interrupted_log(HrlTrackerHandle tracker, out IntPtr out_path);
+        public static extern Status hvr_hrl_tracker_get_interrupted_log(HrlTrackerHandle tracker, out IntPtr out_path);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void hvr_hrl_tracker_destroy(IntPtr tracker);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_list_closed_logs(byte[] folder, byte[] log_name,
+        public static extern Status hvr_hrl_log_list_create(byte[] folder, byte[] log_name,
             out HrlLogListHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_log_list_count(HrlLogListHandle list, out UIntPtr out_count);
+        public static extern Status hvr_hrl_log_list_get_count(HrlLogListHandle list, out UIntPtr out_count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_hrl_log_list_path(HrlLogListHandle list, UIntPtr index, out IntPtr out_path);
+        public static extern Status hvr_hrl_log_list_get_path(HrlLogListHandle list, UIntPtr index, out IntPtr out_path);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void hvr_hrl_log_list_destroy(IntPtr list);
@@ -701,10 +733,10 @@ namespace Hvr
             ulong disk_virtual_size, byte[] previous_unique_id, CancelTokenHandle cancel, out ulong out_entries);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_extent_map_changed_bytes(ExtentMapHandle map, out ulong out_bytes);
+        public static extern Status hvr_extent_map_get_changed_bytes(ExtentMapHandle map, out ulong out_bytes);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_extent_map_changed_ranges(ExtentMapHandle map, hvr_range_fn callback,
+        public static extern Status hvr_extent_map_get_changed_ranges(ExtentMapHandle map, hvr_range_fn callback,
             IntPtr user_data);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -749,7 +781,7 @@ namespace Hvr
         public static extern Status hvr_disk_read(DiskHandle disk, ulong offset, IntPtr buffer, UIntPtr length);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_disk_allocated_ranges(DiskHandle disk, out IntPtr out_ranges,
+        public static extern Status hvr_disk_get_allocated_ranges(DiskHandle disk, out IntPtr out_ranges,
             out UIntPtr out_count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -792,8 +824,24 @@ namespace Hvr
         public static extern Status hvr_disk_create_raw(byte[] path, ulong virtual_size);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_disk_merge(byte[] child_path, int keep_child, CancelTokenHandle cancel,
-            hvr_progress_fn progress, IntPtr user_data, byte[] out_parent_data_write_guid);
+        public static extern Status hvr_merge_options_create(out MergeOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_merge_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_merge_options_set_keep_child(MergeOptionsHandle options, int keep_child);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_merge_options_set_progress(MergeOptionsHandle options, hvr_progress_fn fn,
+            IntPtr user_data);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_merge_options_set_cancel_token(MergeOptionsHandle options, CancelTokenHandle token);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_disk_merge_into_parent(byte[] child_path, MergeOptionsHandle options,
+            out IntPtr out_parent_data_write_guid);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_convert_options_create(out ConvertOptionsHandle out_);
@@ -881,7 +929,7 @@ namespace Hvr
         public static extern Status hvr_store_get_statistics(StoreHandle store, ref hvr_store_statistics out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_store_list_json(StoreHandle store, out IntPtr out_json);
+        public static extern Status hvr_store_get_disks_json(StoreHandle store, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_store_upload(StoreHandle store, byte[] image_path, byte[] disk_name,
@@ -904,7 +952,7 @@ namespace Hvr
             int app_consistent, out IntPtr out_id);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_store_list_recovery_points_json(StoreHandle store, byte[] disk_name,
+        public static extern Status hvr_store_get_recovery_points_json(StoreHandle store, byte[] disk_name,
             out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -927,11 +975,11 @@ namespace Hvr
             ulong offset, IntPtr buffer, UIntPtr size);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_store_allocated_ranges(StoreHandle store, byte[] disk_name,
+        public static extern Status hvr_store_get_allocated_ranges(StoreHandle store, byte[] disk_name,
             byte[] recovery_point, out IntPtr out_ranges, out UIntPtr out_count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_store_changed_ranges(StoreHandle store, byte[] disk_name, byte[] from,
+        public static extern Status hvr_store_get_changed_ranges(StoreHandle store, byte[] disk_name, byte[] from,
             byte[] to, out IntPtr out_ranges, out UIntPtr out_count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1099,6 +1147,10 @@ namespace Hvr
             IntPtr user_data);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_options_set_job_info_callback(SessionOptionsHandle options,
+            hvr_job_info_fn fn, IntPtr user_data);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_options_set_event_callback(SessionOptionsHandle options,
             hvr_event_fn fn, IntPtr user_data);
 
@@ -1118,10 +1170,6 @@ namespace Hvr
             long[] delays_ms, UIntPtr count);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_protect(EngineHandle engine, byte[] state_dir, ProtectionHandle protection,
-            SessionOptionsHandle options, out SessionHandle out_);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_open(EngineHandle engine, byte[] state_dir, SessionOptionsHandle options,
             int read_only, out SessionHandle out_);
 
@@ -1136,12 +1184,6 @@ namespace Hvr
             ref hvr_cycle_report out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_resynchronize(SessionHandle session, CancelTokenHandle cancel);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_request_resync(SessionHandle session, byte[] reason);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_resync_options_create(out ResyncOptionsHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1151,11 +1193,14 @@ namespace Hvr
         public static extern Status hvr_resync_options_set_verify_replica(ResyncOptionsHandle options, int verify);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_resynchronize_with(SessionHandle session, ResyncOptionsHandle options,
-            CancelTokenHandle cancel);
+        public static extern Status hvr_resync_options_set_cancel_token(ResyncOptionsHandle options,
+            CancelTokenHandle token);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_request_resync_with(SessionHandle session, byte[] reason,
+        public static extern Status hvr_session_resync(SessionHandle session, ResyncOptionsHandle options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_schedule_resync(SessionHandle session, byte[] reason,
             ResyncOptionsHandle options);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1223,7 +1268,7 @@ namespace Hvr
         public static extern Status hvr_protect_options_set_seed(ProtectOptionsHandle options, int seed);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_protect_with(EngineHandle engine, byte[] state_dir,
+        public static extern Status hvr_session_enable_protection(EngineHandle engine, byte[] state_dir,
             ProtectionHandle protection, ProtectOptionsHandle protect_options, SessionOptionsHandle options,
             out SessionHandle out_);
 
@@ -1258,7 +1303,7 @@ namespace Hvr
         public static extern Status hvr_session_run_due(SessionHandle session, CancelTokenHandle cancel, out int out_ran);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_next_due(SessionHandle session, out int out_has, out long out_when);
+        public static extern Status hvr_session_get_next_due(SessionHandle session, out int out_has, out long out_when);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_status(SessionHandle session, ref hvr_session_status out_);
@@ -1277,13 +1322,31 @@ namespace Hvr
         public static extern Status hvr_session_get_store_statistics(SessionHandle session, ref hvr_store_statistics out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_status_json(SessionHandle session, out IntPtr out_json);
+        public static extern Status hvr_session_get_status_json(SessionHandle session, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_jobs_json(SessionHandle session, out IntPtr out_json);
+        public static extern Status hvr_session_get_jobs_json(SessionHandle session, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_recovery_points_json(SessionHandle session, out IntPtr out_json);
+        public static extern IntPtr hvr_job_type_name(JobType type);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern IntPtr hvr_job_state_name(JobRunState state);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_get_jobs(SessionHandle session, out JobListHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_job_list_get_count(JobListHandle list, out UIntPtr out_count);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_job_list_get(JobListHandle list, UIntPtr index, ref hvr_job_info out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_job_list_destroy(IntPtr list);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_get_recovery_points_json(SessionHandle session, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_verify(SessionHandle session, byte[] point, CancelTokenHandle cancel,

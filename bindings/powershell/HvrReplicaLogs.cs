@@ -97,18 +97,18 @@ namespace Hvr
         public static string[] ListClosed(string folder, string logName)
         {
             HrlLogListHandle list;
-            Errors.Check(HvrNative.hvr_hrl_list_closed_logs(Utf8.Encode(folder), Utf8.Encode(logName), out list),
-                         "hvr_hrl_list_closed_logs");
+            Errors.Check(HvrNative.hvr_hrl_log_list_create(Utf8.Encode(folder), Utf8.Encode(logName), out list),
+                         "hvr_hrl_log_list_create");
             using (list)
             {
                 UIntPtr count;
-                Errors.Check(HvrNative.hvr_hrl_log_list_count(list, out count), "hvr_hrl_log_list_count");
+                Errors.Check(HvrNative.hvr_hrl_log_list_get_count(list, out count), "hvr_hrl_log_list_get_count");
                 string[] paths = new string[count.ToUInt64()];
                 for (int i = 0; i < paths.Length; ++i)
                 {
                     IntPtr path;
-                    Errors.Check(HvrNative.hvr_hrl_log_list_path(list, new UIntPtr((uint)i), out path),
-                                 "hvr_hrl_log_list_path");
+                    Errors.Check(HvrNative.hvr_hrl_log_list_get_path(list, new UIntPtr((uint)i), out path),
+                                 "hvr_hrl_log_list_get_path");
                     paths[i] = Utf8.Decode(path);  // valid while the list lives
                 }
                 return paths;
@@ -140,7 +140,7 @@ namespace Hvr
             get
             {
                 HvrNative.hvr_hrl_header h = ReplicaLogHeader.NewNative();
-                Errors.Check(HvrNative.hvr_hrl_reader_header(handle, ref h), "hvr_hrl_reader_header");
+                Errors.Check(HvrNative.hvr_hrl_reader_get_header(handle, ref h), "hvr_hrl_reader_get_header");
                 return ReplicaLogHeader.FromNative(h, path);
             }
         }
@@ -263,14 +263,14 @@ namespace Hvr
             return Utf8.Take(closed);
         }
 
-        public void Close() { Errors.Check(HvrNative.hvr_hrl_tracker_close(handle), "hvr_hrl_tracker_close"); }
+        public void Close() { Errors.Check(HvrNative.hvr_hrl_tracker_close_log(handle), "hvr_hrl_tracker_close_log"); }
 
         public string CurrentLog
         {
             get
             {
                 IntPtr path;
-                Errors.Check(HvrNative.hvr_hrl_tracker_current_log(handle, out path), "hvr_hrl_tracker_current_log");
+                Errors.Check(HvrNative.hvr_hrl_tracker_get_current_log(handle, out path), "hvr_hrl_tracker_get_current_log");
                 return Utf8.Take(path);
             }
         }
@@ -281,8 +281,8 @@ namespace Hvr
             get
             {
                 IntPtr path;
-                Errors.Check(HvrNative.hvr_hrl_tracker_interrupted_log(handle, out path),
-                             "hvr_hrl_tracker_interrupted_log");
+                Errors.Check(HvrNative.hvr_hrl_tracker_get_interrupted_log(handle, out path),
+                             "hvr_hrl_tracker_get_interrupted_log");
                 return path == IntPtr.Zero ? null : Utf8.Take(path);
             }
         }
@@ -341,7 +341,7 @@ namespace Hvr
             get
             {
                 ulong bytes;
-                Errors.Check(HvrNative.hvr_extent_map_changed_bytes(handle, out bytes), "hvr_extent_map_changed_bytes");
+                Errors.Check(HvrNative.hvr_extent_map_get_changed_bytes(handle, out bytes), "hvr_extent_map_get_changed_bytes");
                 return bytes;
             }
         }
@@ -354,9 +354,9 @@ namespace Hvr
             {
                 return callbacks.Run(delegate { ranges.Add(new ByteRange(offset, length)); });
             };
-            Status status = HvrNative.hvr_extent_map_changed_ranges(handle, fn, IntPtr.Zero);
+            Status status = HvrNative.hvr_extent_map_get_changed_ranges(handle, fn, IntPtr.Zero);
             GC.KeepAlive(fn);
-            callbacks.Check(status, "hvr_extent_map_changed_ranges");
+            callbacks.Check(status, "hvr_extent_map_get_changed_ranges");
             return ranges.ToArray();
         }
 

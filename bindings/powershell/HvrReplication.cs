@@ -19,9 +19,7 @@
 // safe.
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Hvr
 {
@@ -89,11 +87,11 @@ namespace Hvr
 
     // ---- Jobs --------------------------------------------------------------------------------
 
-    // A job as the session's job callback last reported it (the JSON of hvr_job_fn, fields
-    // as in hvr_session_jobs_json). Immutable.
+    // A job as the session's job callback last reported it, or as the session's job list
+    // holds it (hvr_job_info; Json, beside it, has the steps in full). Immutable.
     public sealed class Job
     {
-        public string Json { get; private set; }
+        public string Json { get; private set; }         // null for a job read from a list
         public string Id { get; private set; }
         public string Type { get; private set; }          // "initial_replication", "delta_replication", ...
         public string VmName { get; private set; }
@@ -104,6 +102,7 @@ namespace Hvr
         public ulong ProgressDone { get; private set; }
         public ulong ProgressTotal { get; private set; }  // 0: no measurable progress
         public string Summary { get; private set; }
+        public Status Error { get; private set; }         // Status.Ok unless it failed
         public string ErrorMessage { get; private set; }  // the error a failed job ended with, or null
         public bool IsRunning { get { return State == "running"; } }
 
@@ -114,176 +113,39 @@ namespace Hvr
 
         public override string ToString() { return Type + " " + State + (Step == null ? "" : " (" + Step + ")"); }
 
-        // Reads one job document; FormatException if it is not one.
-        public static Job Parse(string json)
+        // The job an hvr_job_info describes; its strings are copied, so the job outlives it.
+        internal static Job FromNative(HvrNative.hvr_job_info info, string json)
         {
-            Dictionary<string, object> o = JsonReader.Parse(json) as Dictionary<string, object>;
-            if (o == null) throw new FormatException("a job is a JSON object");
             Job job = new Job();
             job.Json = json;
-            job.Id = JsonReader.Text(o, "id");
-            job.Type = JsonReader.Text(o, "type");
-            job.VmName = JsonReader.Text(o, "vm_name");
-            job.State = JsonReader.Text(o, "state");
-            job.Summary = JsonReader.Text(o, "summary");
-            job.Started = UnixTime.ToDate(JsonReader.Integer(o, "started") ?? 0);
-            long? ended = JsonReader.Integer(o, "ended");
-            job.Ended = ended.HasValue ? UnixTime.ToDate(ended.Value) : (DateTimeOffset?)null;
-            job.ProgressDone = (ulong)Math.Max(0, JsonReader.Integer(o, "progress_done") ?? 0);
-            job.ProgressTotal = (ulong)Math.Max(0, JsonReader.Integer(o, "progress_total") ?? 0);
-            object steps;
-            List<object> list;
-            if (o.TryGetValue("steps", out steps) && (list = steps as List<object>) != null && list.Count > 0)
-            {
-                Dictionary<string, object> last = list[list.Count - 1] as Dictionary<string, object>;
-                if (last != null) job.Step = JsonReader.Text(last, "name");
-            }
-            object error;
-            Dictionary<string, object> e;
-            if (o.TryGetValue("error", out error) && (e = error as Dictionary<string, object>) != null)
-                job.ErrorMessage = JsonReader.Text(e, "message");
+            job.Id = Utf8.Decode(info.id);
+            job.Type = Utf8.Decode(HvrNative.hvr_job_type_name(info.type));
+            job.VmName = Utf8.Decode(info.vm_name);
+            job.State = Utf8.Decode(HvrNative.hvr_job_state_name(info.state));
+            job.Step = info.step == IntPtr.Zero ? null : Utf8.Decode(info.step);
+            job.Started = UnixTime.ToDate(info.started);
+            job.Ended = info.state == JobRunState.Running ? (DateTimeOffset?)null : UnixTime.ToDate(info.ended);
+            job.ProgressDone = info.progress_done;
+            job.ProgressTotal = info.progress_total;
+            job.Summary = Utf8.Decode(info.summary);
+            job.Error = info.error;
+            job.ErrorMessage = info.error_message == IntPtr.Zero ? null : Utf8.Decode(info.error_message);
             return job;
+        }
+
+        // The job at `job`, a const hvr_job_info * a callback was given.
+        internal static Job FromNative(IntPtr job, string json)
+        {
+            HvrNative.hvr_job_info info = (HvrNative.hvr_job_info)Marshal.PtrToStructure(job, typeof(HvrNative.hvr_job_info));
+            if ((long)info.struct_size.ToUInt64() < Marshal.SizeOf(typeof(HvrNative.hvr_job_info)))
+                throw new InvalidOperationException("the library's hvr_job_info is older than this module's");
+            return FromNative(info, json);
         }
     }
 
     // Receives each job update of a session (a job starts, changes step, makes progress at
     // most every half second, or ends), on the operation's thread.
     public delegate void JobCallback(Job job);
-
-    // Just enough JSON for the documents the library writes: objects become
-    // Dictionary<string, object>, arrays List<object>, numbers long (or double when not
-    // whole), true/false bool, null null.
-    internal static class JsonReader
-    {
-        public static object Parse(string text)
-        {
-            if (text == null) throw new FormatException("no JSON");
-            int i = 0;
-            object value = Value(text, ref i);
-            Space(text, ref i);
-            if (i != text.Length) throw new FormatException("JSON: text after the value at " + i);
-            return value;
-        }
-
-        public static string Text(Dictionary<string, object> o, string key)
-        {
-            object v;
-            return o.TryGetValue(key, out v) ? v as string : null;
-        }
-
-        public static long? Integer(Dictionary<string, object> o, string key)
-        {
-            object v;
-            if (!o.TryGetValue(key, out v) || v == null) return null;
-            if (v is long) return (long)v;
-            if (v is double) return (long)(double)v;
-            return null;
-        }
-
-        private static void Space(string s, ref int i)
-        {
-            while (i < s.Length && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
-        }
-
-        private static object Value(string s, ref int i)
-        {
-            Space(s, ref i);
-            if (i >= s.Length) throw new FormatException("JSON: a value is missing at the end");
-            char c = s[i];
-            if (c == '{')
-            {
-                Dictionary<string, object> o = new Dictionary<string, object>();
-                ++i;
-                Space(s, ref i);
-                if (i < s.Length && s[i] == '}') { ++i; return o; }
-                while (true)
-                {
-                    Space(s, ref i);
-                    string key = ReadString(s, ref i);
-                    Space(s, ref i);
-                    Expect(s, ref i, ':');
-                    o[key] = Value(s, ref i);
-                    Space(s, ref i);
-                    if (i < s.Length && s[i] == ',') { ++i; continue; }
-                    Expect(s, ref i, '}');
-                    return o;
-                }
-            }
-            if (c == '[')
-            {
-                List<object> a = new List<object>();
-                ++i;
-                Space(s, ref i);
-                if (i < s.Length && s[i] == ']') { ++i; return a; }
-                while (true)
-                {
-                    a.Add(Value(s, ref i));
-                    Space(s, ref i);
-                    if (i < s.Length && s[i] == ',') { ++i; continue; }
-                    Expect(s, ref i, ']');
-                    return a;
-                }
-            }
-            if (c == '"') return ReadString(s, ref i);
-            if (Word(s, ref i, "true")) return true;
-            if (Word(s, ref i, "false")) return false;
-            if (Word(s, ref i, "null")) return null;
-            int start = i;
-            while (i < s.Length && "+-0123456789.eE".IndexOf(s[i]) >= 0) ++i;
-            string number = s.Substring(start, i - start);
-            long whole;
-            if (long.TryParse(number, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out whole)) return whole;
-            double real;
-            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out real)) return real;
-            throw new FormatException("JSON: unexpected text at " + start);
-        }
-
-        private static bool Word(string s, ref int i, string word)
-        {
-            if (string.CompareOrdinal(s, i, word, 0, word.Length) != 0) return false;
-            i += word.Length;
-            return true;
-        }
-
-        private static void Expect(string s, ref int i, char c)
-        {
-            if (i >= s.Length || s[i] != c) throw new FormatException("JSON: expected '" + c + "' at " + i);
-            ++i;
-        }
-
-        private static string ReadString(string s, ref int i)
-        {
-            Expect(s, ref i, '"');
-            StringBuilder b = new StringBuilder();
-            while (true)
-            {
-                if (i >= s.Length) throw new FormatException("JSON: unterminated string");
-                char c = s[i++];
-                if (c == '"') return b.ToString();
-                if (c != '\\')
-                {
-                    b.Append(c);
-                    continue;
-                }
-                if (i >= s.Length) throw new FormatException("JSON: unterminated escape");
-                char e = s[i++];
-                switch (e)
-                {
-                    case 'b': b.Append('\b'); break;
-                    case 'f': b.Append('\f'); break;
-                    case 'n': b.Append('\n'); break;
-                    case 'r': b.Append('\r'); break;
-                    case 't': b.Append('\t'); break;
-                    case 'u':
-                        if (i + 4 > s.Length) throw new FormatException("JSON: short \\u escape");
-                        b.Append((char)int.Parse(s.Substring(i, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                        i += 4;
-                        break;
-                    default: b.Append(e); break;  // \" \\ \/
-                }
-            }
-        }
-    }
 
     // ---- Engines -----------------------------------------------------------------------------
 
@@ -954,7 +816,7 @@ namespace Hvr
     {
         private SessionHandle handle;
         private readonly JobCallback onJob;
-        private readonly HvrNative.hvr_job_fn jobFn;
+        private readonly HvrNative.hvr_job_info_fn jobFn;
         private readonly HvrNative.hvr_log_fn logFn;
         private readonly Action<Exception> keepUnclaimed;
         private volatile Job lastJob;
@@ -968,13 +830,13 @@ namespace Hvr
             ReadOnly = readOnly;
             keepUnclaimed = delegate(Exception e) { unclaimed = e; };
             onJob = options == null ? null : options.Job;
-            jobFn = delegate(IntPtr user, IntPtr json)
+            jobFn = delegate(IntPtr user, IntPtr info, IntPtr json)
             {
                 string text = Utf8.Decode(json);
                 CallScope scope = CallScope.Current;
                 CallScope.Notify(delegate
                 {
-                    Job job = Job.Parse(text);
+                    Job job = Job.FromNative(info, text);
                     lastJob = job;
                     if (scope != null && scope.Progress != null && job.ProgressTotal > 0)
                         scope.Progress(job.ProgressDone, job.ProgressTotal);
@@ -1029,8 +891,8 @@ namespace Hvr
                 return Create(engine, stateDir, false, options,
                               delegate(EngineHandle e, SessionOptionsHandle o, out SessionHandle s)
                 {
-                    return HvrNative.hvr_session_protect_with(e, dir, protection.Handle, protect, o, out s);
-                }, "hvr_session_protect_with");
+                    return HvrNative.hvr_session_enable_protection(e, dir, protection.Handle, protect, o, out s);
+                }, "hvr_session_enable_protection");
             }
         }
 
@@ -1084,8 +946,8 @@ namespace Hvr
                 Host host = options == null ? null : options.Host;
                 using (SessionOptionsHandle native = NativeOptions(host))
                 {
-                    Errors.Check(HvrNative.hvr_session_options_set_job_callback(native, session.jobFn, IntPtr.Zero),
-                                 "hvr_session_options_set_job_callback");
+                    Errors.Check(HvrNative.hvr_session_options_set_job_info_callback(native, session.jobFn, IntPtr.Zero),
+                                 "hvr_session_options_set_job_info_callback");
                     if (session.logFn != null)
                         Errors.Check(HvrNative.hvr_session_options_set_log(native, session.logFn, IntPtr.Zero),
                                      "hvr_session_options_set_log");
@@ -1179,8 +1041,8 @@ namespace Hvr
         public void RequestResync(string reason, bool verifyReplica)
         {
             using (ResyncOptionsHandle options = ResyncOptions(verifyReplica))
-                Errors.Check(HvrNative.hvr_session_request_resync_with(Handle, Utf8.EncodeOptional(reason), options),
-                             "hvr_session_request_resync_with");
+                Errors.Check(HvrNative.hvr_session_schedule_resync(Handle, Utf8.EncodeOptional(reason), options),
+                             "hvr_session_schedule_resync");
         }
 
         // Clears a non-recoverable error once it is dealt with.
@@ -1206,7 +1068,7 @@ namespace Hvr
         {
             int has;
             long when;
-            Errors.Check(HvrNative.hvr_session_next_due(Handle, out has, out when), "hvr_session_next_due");
+            Errors.Check(HvrNative.hvr_session_get_next_due(Handle, out has, out when), "hvr_session_get_next_due");
             return has != 0 ? UnixTime.ToDate(when) : (DateTimeOffset?)null;
         }
 
@@ -1229,7 +1091,7 @@ namespace Hvr
         public string StatusJson()
         {
             IntPtr json;
-            Errors.Check(HvrNative.hvr_session_status_json(Handle, out json), "hvr_session_status_json");
+            Errors.Check(HvrNative.hvr_session_get_status_json(Handle, out json), "hvr_session_get_status_json");
             return Utf8.Take(json);
         }
 
@@ -1239,8 +1101,29 @@ namespace Hvr
         public string JobsJson()
         {
             IntPtr json;
-            Errors.Check(HvrNative.hvr_session_jobs_json(Handle, out json), "hvr_session_jobs_json");
+            Errors.Check(HvrNative.hvr_session_get_jobs_json(Handle, out json), "hvr_session_get_jobs_json");
             return Utf8.Take(json);
+        }
+
+        // The jobs, oldest first, as structs (Job.Json is null: JobsJson has the steps).
+        public Job[] Jobs()
+        {
+            JobListHandle list;
+            Errors.Check(HvrNative.hvr_session_get_jobs(Handle, out list), "hvr_session_get_jobs");
+            using (list)
+            {
+                UIntPtr count;
+                Errors.Check(HvrNative.hvr_job_list_get_count(list, out count), "hvr_job_list_get_count");
+                Job[] jobs = new Job[(int)count.ToUInt64()];
+                for (int i = 0; i < jobs.Length; ++i)
+                {
+                    HvrNative.hvr_job_info info = new HvrNative.hvr_job_info();
+                    info.struct_size = (UIntPtr)Marshal.SizeOf(typeof(HvrNative.hvr_job_info));
+                    Errors.Check(HvrNative.hvr_job_list_get(list, (UIntPtr)i, ref info), "hvr_job_list_get");
+                    jobs[i] = Job.FromNative(info, null);
+                }
+                return jobs;
+            }
         }
 
         // The recovery points, oldest first: [{"id", "sequence", "created", "source_time",
@@ -1248,7 +1131,7 @@ namespace Hvr
         public string RecoveryPointsJson()
         {
             IntPtr json;
-            Errors.Check(HvrNative.hvr_session_recovery_points_json(Handle, out json), "hvr_session_recovery_points_json");
+            Errors.Check(HvrNative.hvr_session_get_recovery_points_json(Handle, out json), "hvr_session_get_recovery_points_json");
             return Utf8.Take(json);
         }
 
@@ -1443,10 +1326,17 @@ namespace Hvr
         private void Resynchronize(CancelToken cancel, bool verifyReplica, ProgressCallback progress)
         {
             using (ResyncOptionsHandle options = ResyncOptions(verifyReplica))
-                Run("hvr_session_resynchronize_with", progress, delegate
+            {
+                if (cancel != null)
+                    Errors.Check(HvrNative.hvr_resync_options_set_cancel_token(options, CancelToken.HandleOf(cancel)),
+                                 "hvr_resync_options_set_cancel_token");
+                Run("hvr_session_resync", progress, delegate
                 {
-                    return HvrNative.hvr_session_resynchronize_with(Handle, options, CancelToken.HandleOf(cancel));
+                    Status status = HvrNative.hvr_session_resync(Handle, options);
+                    GC.KeepAlive(cancel);
+                    return status;
                 });
+            }
         }
 
         private static ResyncOptionsHandle ResyncOptions(bool verifyReplica)

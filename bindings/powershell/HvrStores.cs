@@ -163,7 +163,7 @@ namespace Hvr
         public string ListJson()
         {
             IntPtr json;
-            Errors.Check(HvrNative.hvr_store_list_json(Handle, out json), "hvr_store_list_json");
+            Errors.Check(HvrNative.hvr_store_get_disks_json(Handle, out json), "hvr_store_get_disks_json");
             return Utf8.Take(json);
         }
 
@@ -242,8 +242,8 @@ namespace Hvr
         public string ListRecoveryPointsJson(string name)
         {
             IntPtr json;
-            Errors.Check(HvrNative.hvr_store_list_recovery_points_json(Handle, Utf8.Encode(name), out json),
-                         "hvr_store_list_recovery_points_json");
+            Errors.Check(HvrNative.hvr_store_get_recovery_points_json(Handle, Utf8.Encode(name), out json),
+                         "hvr_store_get_recovery_points_json");
             return Utf8.Take(json);
         }
 
@@ -283,9 +283,9 @@ namespace Hvr
         {
             IntPtr ranges;
             UIntPtr count;
-            Errors.Check(HvrNative.hvr_store_allocated_ranges(Handle, Utf8.Encode(name),
+            Errors.Check(HvrNative.hvr_store_get_allocated_ranges(Handle, Utf8.Encode(name),
                                                               Utf8.EncodeOptional(recoveryPoint), out ranges, out count),
-                         "hvr_store_allocated_ranges");
+                         "hvr_store_get_allocated_ranges");
             return ByteRange.Take(ranges, count);
         }
 
@@ -294,9 +294,9 @@ namespace Hvr
         {
             IntPtr ranges;
             UIntPtr count;
-            Errors.Check(HvrNative.hvr_store_changed_ranges(Handle, Utf8.Encode(name), Utf8.Encode(from),
+            Errors.Check(HvrNative.hvr_store_get_changed_ranges(Handle, Utf8.Encode(name), Utf8.Encode(from),
                                                             Utf8.EncodeOptional(to), out ranges, out count),
-                         "hvr_store_changed_ranges");
+                         "hvr_store_get_changed_ranges");
             return ByteRange.Take(ranges, count);
         }
 

@@ -4,9 +4,15 @@
  * Conventions (docs/c-api.md says the same at more length):
  *
  *  - Names. Everything starts with hvr_ / HVR_. Types are hvr_<thing>, functions
- *    hvr_<thing>_<verb>.
- *  - Handles. Objects are opaque handles with a create/destroy (or open/close) pair.
- *    Destroy functions accept NULL and never fail. A destroy call is the last call on
+ *    hvr_<thing>_<verb>; reading out is _get_<what> (_get_<what>_json for a document).
+ *    Old names of renamed functions stay as deprecated aliases (the last section)
+ *    until the next ABI version.
+ *  - Handles. Objects are opaque handles with one lifecycle pair: open/close for a
+ *    handle on an outside resource (image, log, store, state directory), create (or a
+ *    verb saying how it is made: build, load) and destroy for the others.
+ *    Destroy and close functions accept NULL and never fail. Those marked "Blocks on the
+ *    network" may wait for requests in flight: call them where waiting is allowed (never
+ *    from a garbage collector's finalizer thread). Either is the last call on
  *    its handle: it must not run while another call on that handle is running (it waits
  *    for the handle's own background work, never for other callers). After it returns,
  *    no callback registered through that handle is invoked again.
@@ -25,8 +31,10 @@
  *    that fails on the same thread). Strings returned through `char **` are the
  *    caller's: free them with hvr_string_free.
  *  - Growing structs. Structs that may gain fields start with `size_t struct_size`;
- *    set it to sizeof(the struct) before passing it in. The library reads and writes
- *    only the fields that fit, so old callers keep working with new libraries.
+ *    start each from its HVR_<STRUCT>_INIT (struct_size = sizeof, the other fields
+ *    empty) before passing it in; a struct_size under sizeof(size_t) is refused. The
+ *    library reads and writes only the fields that fit, so old callers keep working
+ *    with new libraries. (hvr_host_vm, which only the library fills, has no INIT.)
  *  - Options are handles with setters, so options can be added without breaking the
  *    ABI. A call taking options reads them during the call (a store copies them), so
  *    options may be destroyed or reused as soon as the call returns.
@@ -36,8 +44,10 @@
  *    store's log callback may run until hvr_store_close returns). A callback must not
  *    destroy the handle whose call invoked it, and must return normally (no longjmp, no
  *    exception through the library).
- *  - Cancellation. Long calls take an hvr_cancel_token (directly or through their
- *    options; NULL means never cancelled). Cancelling from any thread makes them return
+ *  - Cancellation and progress. A long call takes them through its options handle:
+ *    <options>_set_cancel_token and <options>_set_progress (NULL options or token: never
+ *    cancelled). Calls older than this rule take the token (and progress) as arguments;
+ *    docs/c-api.md lists them. Cancelling from any thread makes a call return
  *    HVR_CANCELLED at the next point where stopping leaves nothing half done.
  *  - Time is int64_t seconds since the Unix epoch (UTC) unless a name says otherwise;
  *    durations are int64_t seconds.
@@ -68,6 +78,13 @@ extern "C" {
 #endif
 #else
 #define HVR_API __attribute__((visibility("default")))
+#endif
+
+/* Marks a deprecated alias (the last section of this header) with the call to use instead. */
+#if defined(_MSC_VER)
+#define HVR_DEPRECATED_FOR(replacement) __declspec(deprecated("use " #replacement))
+#else
+#define HVR_DEPRECATED_FOR(replacement) __attribute__((deprecated("use " #replacement)))
 #endif
 
 /* ------------------------------------------------------------------------------------
@@ -294,6 +311,7 @@ typedef struct hvr_manifest_info {
   uint64_t zero_chunks;
   uint64_t unknown_chunks; /* invalidated and not hashed since: they always differ */
 } hvr_manifest_info;
+#define HVR_MANIFEST_INFO_INIT {sizeof(hvr_manifest_info), 0, 0, 0, 0, 0}
 
 HVR_API hvr_status hvr_manifest_get_info(const hvr_manifest *manifest, hvr_manifest_info *out);
 
@@ -339,6 +357,7 @@ typedef struct hvr_diff_totals {
   uint64_t zero_bytes;       /* to clear */
   uint64_t past_source_end_bytes;
 } hvr_diff_totals;
+#define HVR_DIFF_TOTALS_INIT {sizeof(hvr_diff_totals), 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 HVR_API hvr_status hvr_diff_get_totals(const hvr_diff *diff, hvr_diff_totals *out);
 /* The runs in disk order, owned by `diff` and valid until it is destroyed; none when a run
@@ -346,7 +365,7 @@ HVR_API hvr_status hvr_diff_get_totals(const hvr_diff *diff, hvr_diff_totals *ou
 HVR_API hvr_status hvr_diff_get_runs(const hvr_diff *diff, const hvr_diff_run **out_runs,
                                      size_t *out_count);
 /* The diff as JSON (runs and totals); free it with hvr_string_free(). */
-HVR_API hvr_status hvr_diff_to_json(const hvr_diff *diff, char **out_json);
+HVR_API hvr_status hvr_diff_get_json(const hvr_diff *diff, char **out_json);
 
 /* ------------------------------------------------------------------------------------
  * Hyper-V Replica Logs (MS-HRL, docs/hrl-format.md): reading and verifying logs,
@@ -374,6 +393,7 @@ typedef struct hvr_hrl_header {
   uint32_t creator_version;
   char creator_application[5];          /* NUL-terminated */
 } hvr_hrl_header;
+#define HVR_HRL_HEADER_INIT {sizeof(hvr_hrl_header), 0, 0, 0, {0}, {0}, 0, {0}, 0, 0, 0, 0, 0, 0, 0, {0}}
 
 /* The header of any log, closed or not (cookie, checksum, version checked). */
 HVR_API hvr_status hvr_hrl_read_header(const char *path, hvr_hrl_header *out);
@@ -399,10 +419,11 @@ typedef struct hvr_hrl_entry {
   uint64_t data_location; /* file offset of the data in the log */
   int data_checksum_recorded; /* 0: the writer recorded no DataChecksum */
 } hvr_hrl_entry;
+#define HVR_HRL_ENTRY_INIT {sizeof(hvr_hrl_entry), 0, 0, 0, 0, 0, 0}
 
 HVR_API hvr_status hvr_hrl_reader_open(const char *path, uint64_t disk_virtual_size,
                                        hvr_hrl_reader **out);
-HVR_API hvr_status hvr_hrl_reader_header(const hvr_hrl_reader *reader, hvr_hrl_header *out);
+HVR_API hvr_status hvr_hrl_reader_get_header(const hvr_hrl_reader *reader, hvr_hrl_header *out);
 /* Moves to the next entry: *out_has_entry is 1 and *entry describes it, or 0 after the
  * last. Data of the previous entry not read is read and verified here. */
 HVR_API hvr_status hvr_hrl_reader_next(hvr_hrl_reader *reader, hvr_hrl_entry *entry,
@@ -416,11 +437,11 @@ HVR_API void hvr_hrl_reader_close(hvr_hrl_reader *reader);
 
 /* Change tracking: records a disk's writes into logs named <log_name>-<sequence>.hrl in
  * a folder, rotating to a new log each replication interval. Thread-safe: record,
- * flush, rotate and close may be called from any threads at once. A write is in the
- * log once flush, rotate or close returns, and on disk once its log is closed (rotate
+ * flush, rotate and close_log may be called from any threads at once. A write is in the
+ * log once flush, rotate or close_log returns, and on disk once its log is closed (rotate
  * and close fsync). If the newest log in the folder was never closed, tracking was
  * interrupted: the tracker continues the chain, reports the log
- * (hvr_hrl_tracker_interrupted_log and a warning to the log callback), and the disk
+ * (hvr_hrl_tracker_get_interrupted_log and a warning to the log callback), and the disk
  * needs a resync. */
 typedef struct hvr_hrl_tracker_options hvr_hrl_tracker_options;
 typedef struct hvr_hrl_tracker hvr_hrl_tracker;
@@ -450,22 +471,22 @@ HVR_API hvr_status hvr_hrl_tracker_flush(hvr_hrl_tracker *tracker);
  * hvr_string_free) is the closed log. HVR_LOG_NOT_CLOSED: the old log could not be
  * closed (or a record had failed); tracking goes on in the new log, resynchronize. */
 HVR_API hvr_status hvr_hrl_tracker_rotate(hvr_hrl_tracker *tracker, char **out_closed_path);
-HVR_API hvr_status hvr_hrl_tracker_close(hvr_hrl_tracker *tracker);
+HVR_API hvr_status hvr_hrl_tracker_close_log(hvr_hrl_tracker *tracker);
 /* The log being written (free with hvr_string_free). */
-HVR_API hvr_status hvr_hrl_tracker_current_log(const hvr_hrl_tracker *tracker, char **out_path);
+HVR_API hvr_status hvr_hrl_tracker_get_current_log(const hvr_hrl_tracker *tracker, char **out_path);
 /* The log found unclosed at creation (free with hvr_string_free), or NULL if none. */
-HVR_API hvr_status hvr_hrl_tracker_interrupted_log(const hvr_hrl_tracker *tracker,
+HVR_API hvr_status hvr_hrl_tracker_get_interrupted_log(const hvr_hrl_tracker *tracker,
                                                    char **out_path);
-/* Closes the current log if hvr_hrl_tracker_close was not called. */
+/* Closes the current log if hvr_hrl_tracker_close_log was not called. */
 HVR_API void hvr_hrl_tracker_destroy(hvr_hrl_tracker *tracker);
 
 /* The closed logs of `log_name` (NULL: "hvr") in a folder, oldest first. */
 typedef struct hvr_hrl_log_list hvr_hrl_log_list;
-HVR_API hvr_status hvr_hrl_list_closed_logs(const char *folder, const char *log_name,
+HVR_API hvr_status hvr_hrl_log_list_create(const char *folder, const char *log_name,
                                             hvr_hrl_log_list **out);
-HVR_API hvr_status hvr_hrl_log_list_count(const hvr_hrl_log_list *list, size_t *out_count);
+HVR_API hvr_status hvr_hrl_log_list_get_count(const hvr_hrl_log_list *list, size_t *out_count);
 /* *out_path stays valid until the list is destroyed. */
-HVR_API hvr_status hvr_hrl_log_list_path(const hvr_hrl_log_list *list, size_t index,
+HVR_API hvr_status hvr_hrl_log_list_get_path(const hvr_hrl_log_list *list, size_t index,
                                          const char **out_path);
 HVR_API void hvr_hrl_log_list_destroy(hvr_hrl_log_list *list);
 
@@ -497,9 +518,9 @@ HVR_API hvr_status hvr_extent_map_add_logs(hvr_extent_map *map, const char *cons
                                            const uint8_t *previous_unique_id,
                                            hvr_cancel_token *cancel, uint64_t *out_entries);
 /* Bytes whose content the writes decide, each counted once. */
-HVR_API hvr_status hvr_extent_map_changed_bytes(hvr_extent_map *map, uint64_t *out_bytes);
+HVR_API hvr_status hvr_extent_map_get_changed_bytes(hvr_extent_map *map, uint64_t *out_bytes);
 /* The changed ranges, sorted, disjoint, adjacent ones joined: one call each. */
-HVR_API hvr_status hvr_extent_map_changed_ranges(hvr_extent_map *map, hvr_range_fn callback,
+HVR_API hvr_status hvr_extent_map_get_changed_ranges(hvr_extent_map *map, hvr_range_fn callback,
                                                  void *user_data);
 /* The page writes in disk order, each with its data (valid during the call). `base`
  * reads the disk as it was before the writes, for the unwritten bytes of partly
@@ -555,6 +576,8 @@ typedef struct hvr_disk_info {
   const char *path;         /* owned by the handle, valid until hvr_disk_close */
   const char *parent_path;  /* differencing: the parent found; else NULL. Same lifetime */
 } hvr_disk_info;
+#define HVR_DISK_INFO_INIT \
+  {sizeof(hvr_disk_info), HVR_DISK_FORMAT_RAW, HVR_DISK_TYPE_FIXED, 0, 0, 0, 0, {0}, {0}, {0}, {0}, {0}, 0, NULL, NULL}
 
 typedef struct hvr_disk_range {
   uint64_t offset;
@@ -597,7 +620,7 @@ HVR_API hvr_status hvr_disk_get_info(const hvr_disk *disk, hvr_disk_info *info);
 HVR_API hvr_status hvr_disk_read(const hvr_disk *disk, uint64_t offset, void *buffer, size_t length);
 /* The sorted, disjoint ranges that may hold non-zero data (for a differencing disk, its
  * own and its parents' that it does not hide). Free *out_ranges with hvr_disk_ranges_free. */
-HVR_API hvr_status hvr_disk_allocated_ranges(const hvr_disk *disk, hvr_disk_range **out_ranges,
+HVR_API hvr_status hvr_disk_get_allocated_ranges(const hvr_disk *disk, hvr_disk_range **out_ranges,
                                              size_t *out_count);
 /* Accepts NULL. */
 HVR_API void hvr_disk_ranges_free(hvr_disk_range *ranges);
@@ -635,13 +658,25 @@ HVR_API hvr_status hvr_disk_create_vhd_fixed(const char *path, uint64_t virtual_
 /* A sparse raw image. */
 HVR_API hvr_status hvr_disk_create_raw(const char *path, uint64_t virtual_size);
 
-/* Merges a differencing VHDX into its parent and deletes it (unless keep_child). If
- * interrupted, the child still opens with the same content and a second call completes
- * the merge. Writes the parent's new DataWriteGuid to out_parent_data_write_guid (37
- * bytes) when it is not NULL. Progress is in bytes of the child's own data. */
-HVR_API hvr_status hvr_disk_merge(const char *child_path, int keep_child, hvr_cancel_token *cancel,
-                                  hvr_progress_fn progress, void *user_data,
-                                  char *out_parent_data_write_guid);
+/* How a merge runs (NULL means the defaults): the child kept or not, progress in bytes
+ * of the child's own data, cancellation. */
+typedef struct hvr_merge_options hvr_merge_options;
+
+HVR_API hvr_status hvr_merge_options_create(hvr_merge_options **out);
+HVR_API void hvr_merge_options_destroy(hvr_merge_options *options);
+/* keep_child != 0: the child stays once merged (default 0: it is deleted). */
+HVR_API hvr_status hvr_merge_options_set_keep_child(hvr_merge_options *options, int keep_child);
+/* NULL removes it. */
+HVR_API hvr_status hvr_merge_options_set_progress(hvr_merge_options *options, hvr_progress_fn fn, void *user_data);
+/* The token must outlive the calls that use these options. NULL removes it. */
+HVR_API hvr_status hvr_merge_options_set_cancel_token(hvr_merge_options *options, hvr_cancel_token *token);
+
+/* Merges a differencing VHDX into its parent and deletes it (unless the options keep it).
+ * If interrupted, the child still opens with the same content and a second call completes
+ * the merge. *out_parent_data_write_guid (may be NULL; free with hvr_string_free) receives
+ * the parent's new DataWriteGuid as text, as hvr_disk_info has it. */
+HVR_API hvr_status hvr_disk_merge_into_parent(const char *child_path, const hvr_merge_options *options,
+                                              char **out_parent_data_write_guid);
 
 typedef enum hvr_convert_target {
   HVR_CONVERT_RAW = 0,        /* sparse raw image */
@@ -745,9 +780,10 @@ HVR_API hvr_status hvr_store_options_set_retries(hvr_store_options *options, int
 /* Opens the store `target` names. `options` may be NULL (defaults); it is copied. */
 HVR_API hvr_status hvr_store_open(const char *target, const hvr_store_options *options,
                                   hvr_store **out);
-/* Waits for the store's own background work (requests in flight, connections being
- * closed), then closes; after it returns the log callback is not called again. Like every
- * destroy call it must not run while another call on the store runs. Accepts NULL. */
+/* Blocks on the network: waits for the store's own background work (requests in flight,
+ * connections being closed), then closes; after it returns the log callback is not called
+ * again. Like every destroy call it must not run while another call on the store runs.
+ * Accepts NULL. */
 HVR_API void hvr_store_close(hvr_store *store);
 
 /* What a store did since it was opened. */
@@ -769,7 +805,7 @@ HVR_API hvr_status hvr_store_get_statistics(hvr_store *store, hvr_store_statisti
  *   {"store": "...", "disks": [{"name": "...", "virtual_size": N, "recovery_points": N,
  *    "lease_state": "available", "last_modified": "ISO 8601", "metadata": {...}}]}
  * Free *out_json with hvr_string_free. */
-HVR_API hvr_status hvr_store_list_json(hvr_store *store, char **out_json);
+HVR_API hvr_status hvr_store_get_disks_json(hvr_store *store, char **out_json);
 
 typedef struct hvr_transfer_stats {
   size_t struct_size;
@@ -780,6 +816,7 @@ typedef struct hvr_transfer_stats {
   uint64_t requests;
   int64_t elapsed_ms;
 } hvr_transfer_stats;
+#define HVR_TRANSFER_STATS_INIT {sizeof(hvr_transfer_stats), 0, 0, 0, 0, 0, 0}
 
 /* Copies the disk image at image_path (VHDX, VHD or raw) to a new replica disk
  * disk_name, its size rounded up to whole MiB, sending only allocated non-zero data.
@@ -811,7 +848,7 @@ HVR_API hvr_status hvr_store_create_recovery_point(hvr_store *store, const char 
 /* The disk's recovery points as JSON, oldest first:
  *   [{"id": "...", "created": "ISO 8601", "app_consistent": false, "metadata": {...}}]
  * Free *out_json with hvr_string_free. */
-HVR_API hvr_status hvr_store_list_recovery_points_json(hvr_store *store, const char *disk_name,
+HVR_API hvr_status hvr_store_get_recovery_points_json(hvr_store *store, const char *disk_name,
                                                        char **out_json);
 HVR_API hvr_status hvr_store_delete_recovery_point(hvr_store *store, const char *disk_name,
                                                    const char *recovery_point);
@@ -837,14 +874,14 @@ HVR_API hvr_status hvr_store_read(hvr_store *store, const char *disk_name,
                                   size_t size);
 /* The ranges that may hold data, sorted, disjoint and 512-aligned; everything else reads
  * as zeros. Free *out_ranges with hvr_disk_ranges_free. */
-HVR_API hvr_status hvr_store_allocated_ranges(hvr_store *store, const char *disk_name,
+HVR_API hvr_status hvr_store_get_allocated_ranges(hvr_store *store, const char *disk_name,
                                               const char *recovery_point,
                                               hvr_disk_range **out_ranges, size_t *out_count);
 /* The ranges written or cleared between recovery point `from` and recovery point `to`
  * (NULL: now), sorted and disjoint; they may over-report, never under-report.
  * HVR_UNSUPPORTED where the store cannot tell (compare content instead: chunk-diff).
  * Free *out_ranges with hvr_disk_ranges_free. */
-HVR_API hvr_status hvr_store_changed_ranges(hvr_store *store, const char *disk_name,
+HVR_API hvr_status hvr_store_get_changed_ranges(hvr_store *store, const char *disk_name,
                                             const char *from, const char *to,
                                             hvr_disk_range **out_ranges, size_t *out_count);
 /* A new disk `new_disk_name` with the content of a recovery point (failover and test
@@ -869,6 +906,7 @@ typedef struct hvr_store_disk_info {
   int64_t last_modified;
   hvr_lease_state lease_state;
 } hvr_store_disk_info;
+#define HVR_STORE_DISK_INFO_INIT {sizeof(hvr_store_disk_info), 0, 0, HVR_LEASE_AVAILABLE}
 
 HVR_API hvr_status hvr_store_get_disk(hvr_store *store, const char *disk_name,
                                       hvr_store_disk_info *out);
@@ -957,6 +995,7 @@ HVR_API hvr_status hvr_engine_options_set_log(hvr_engine_options *options, hvr_l
 
 /* `options` may be NULL (defaults). */
 HVR_API hvr_status hvr_engine_create(const hvr_engine_options *options, hvr_engine **out);
+/* Blocks on the network: closes the engine's stores, waiting for their requests in flight. */
 HVR_API void hvr_engine_destroy(hvr_engine *engine);
 
 /* What protecting a VM means: its disks, the target, the relationship's settings.
@@ -1112,11 +1151,6 @@ HVR_API hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_op
 
 typedef struct hvr_session hvr_session;
 
-/* Enables protection (a job): checks the VM and the target, creates the replica disks,
- * takes their leases, keeps the relationship in `state_dir`. Run again on the same
- * directory after a crash, it finishes. `options` may be NULL. */
-HVR_API hvr_status hvr_session_protect(hvr_engine *engine, const char *state_dir, const hvr_protection *protection,
-                                       const hvr_session_options *options, hvr_session **out);
 /* How protection is enabled. */
 typedef struct hvr_protect_options hvr_protect_options;
 HVR_API hvr_status hvr_protect_options_create(hvr_protect_options **out);
@@ -1126,10 +1160,13 @@ HVR_API void hvr_protect_options_destroy(hvr_protect_options *options);
  * HVR_INVALID_REPLICA_STATE): initial replication compares it chunk by chunk and sends
  * only what differs. Default 0: such a disk is refused (HVR_CONFLICT). */
 HVR_API hvr_status hvr_protect_options_set_seed(hvr_protect_options *options, int seed);
-/* hvr_session_protect with options (NULL: defaults). */
-HVR_API hvr_status hvr_session_protect_with(hvr_engine *engine, const char *state_dir,
-                                            const hvr_protection *protection, const hvr_protect_options *protect_options,
-                                            const hvr_session_options *options, hvr_session **out);
+/* Enables protection (a job): checks the VM and the target, creates the replica disks,
+ * takes their leases, keeps the relationship in `state_dir`. Run again on the same
+ * directory after a crash, it finishes. `protect_options` and `options` may be NULL. */
+HVR_API hvr_status hvr_session_enable_protection(hvr_engine *engine, const char *state_dir,
+                                                 const hvr_protection *protection,
+                                                 const hvr_protect_options *protect_options,
+                                                 const hvr_session_options *options, hvr_session **out);
 
 /* How a VM is adopted. */
 typedef struct hvr_adopt_options hvr_adopt_options;
@@ -1140,7 +1177,7 @@ HVR_API void hvr_adopt_options_destroy(hvr_adopt_options *options);
 HVR_API hvr_status hvr_adopt_options_set_resync(hvr_adopt_options *options, int resync);
 /* Takes over the protection of a VM from what its replicas hold (a job; docs/session.md
  * "Adopt"): `protection` names the VM, every one of its disks and the target, as for
- * hvr_session_protect; the relationship is rebuilt from the replicas' metadata and
+ * hvr_session_enable_protection; the relationship is rebuilt from the replicas' metadata and
  * recovery points into the new `state_dir`, the replicas' leases are taken (the agent
  * adopted from gets HVR_CONFLICT from then on), and the VM continues with delta cycles,
  * or with a resync of the differing chunks when logs are missing. Bad or missing
@@ -1153,7 +1190,8 @@ HVR_API hvr_status hvr_session_adopt(hvr_engine *engine, const char *state_dir, 
  * unless read_only (then status, jobs and points work; operations fail). */
 HVR_API hvr_status hvr_session_open(hvr_engine *engine, const char *state_dir, const hvr_session_options *options,
                                     int read_only, hvr_session **out);
-/* Waits for the running operation, releases the leases and the directory. */
+/* Blocks on the network: waits for the running operation, releases the leases and the
+ * directory. */
 HVR_API void hvr_session_close(hvr_session *session);
 
 /* Initial replication (copy from a checkpoint, apply the logs written meanwhile, first
@@ -1171,14 +1209,11 @@ typedef struct hvr_cycle_report {
   uint64_t point;         /* the recovery point made (its sequence), 0 if none */
   int64_t elapsed_ms;
 } hvr_cycle_report;
+#define HVR_CYCLE_REPORT_INIT {sizeof(hvr_cycle_report), 0, 0, 0, 0, 0, 0, 0, 0}
 
 /* One delta cycle; tracking failures mark the VM for resync and return their status.
  * `out` may be NULL. */
 HVR_API hvr_status hvr_session_run_cycle(hvr_session *session, hvr_cancel_token *cancel, hvr_cycle_report *out);
-/* Resynchronizes now, whatever the window (resumable). */
-HVR_API hvr_status hvr_session_resynchronize(hvr_session *session, hvr_cancel_token *cancel);
-/* An operator asks for a resync (`reason` may be NULL); works read-only too. */
-HVR_API hvr_status hvr_session_request_resync(hvr_session *session, const char *reason);
 
 /* How a resync runs. */
 typedef struct hvr_resync_options hvr_resync_options;
@@ -1189,11 +1224,15 @@ HVR_API void hvr_resync_options_destroy(hvr_resync_options *options);
  * (default 0). A resync does this by itself for a replica someone else wrote since hvr's
  * last write. */
 HVR_API hvr_status hvr_resync_options_set_verify_replica(hvr_resync_options *options, int verify);
-/* hvr_session_resynchronize and hvr_session_request_resync with options (NULL: defaults). */
-HVR_API hvr_status hvr_session_resynchronize_with(hvr_session *session, const hvr_resync_options *options,
-                                                  hvr_cancel_token *cancel);
-HVR_API hvr_status hvr_session_request_resync_with(hvr_session *session, const char *reason,
-                                                   const hvr_resync_options *options);
+/* The token must outlive the calls that use these options. NULL removes it. A resync's
+ * progress comes through the session's job callbacks. */
+HVR_API hvr_status hvr_resync_options_set_cancel_token(hvr_resync_options *options, hvr_cancel_token *token);
+/* Resynchronizes now, whatever the window (resumable). `options` may be NULL. */
+HVR_API hvr_status hvr_session_resync(hvr_session *session, const hvr_resync_options *options);
+/* An operator asks for a resync, run by the next hvr_session_run_due (or scheduler)
+ * whatever the window; `reason` and `options` may be NULL; works read-only too. */
+HVR_API hvr_status hvr_session_schedule_resync(hvr_session *session, const char *reason,
+                                               const hvr_resync_options *options);
 /* Clears a non-recoverable error once it is dealt with. */
 HVR_API hvr_status hvr_session_clear_error(hvr_session *session);
 /* The life of a protection (docs/session.md "Changing, suspending, removing"). */
@@ -1264,7 +1303,7 @@ HVR_API hvr_status hvr_session_unprotect(hvr_engine *engine, const char *state_d
  * the operation's failure is in the status, not returned. */
 HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
 /* When hvr_session_run_due has something to do next: *out_has = 0 when nothing will be due by itself. */
-HVR_API hvr_status hvr_session_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
+HVR_API hvr_status hvr_session_get_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
 
 typedef struct hvr_session_status {
   size_t struct_size;
@@ -1276,12 +1315,14 @@ typedef struct hvr_session_status {
   uint64_t recovery_points;
   uint64_t cycles;
   uint64_t bytes_sent;
-  hvr_status last_error;    /* HVR_OK when none; hvr_session_status_json has its message */
+  hvr_status last_error;    /* HVR_OK when none; hvr_session_get_status_json has its message */
   int64_t failing_since;    /* 0 when not failing */
   int64_t next_attempt;     /* 0: nothing due by itself */
   int32_t retries;          /* failed attempts after the first of the current failure run */
   int64_t suspended_since;  /* 0 unless an operator suspended replication (hvr_session_suspend) */
 } hvr_session_status;
+#define HVR_SESSION_STATUS_INIT \
+  {sizeof(hvr_session_status), HVR_REPLICATION_ENABLED, HVR_HEALTH_NORMAL, 0.0, 0, -1, 0, 0, 0, HVR_OK, 0, 0, 0, 0}
 
 HVR_API hvr_status hvr_session_get_status(const hvr_session *session, hvr_session_status *out);
 
@@ -1323,9 +1364,61 @@ typedef struct hvr_job_progress {
 } hvr_job_progress;
 #define HVR_JOB_PROGRESS_INIT {sizeof(hvr_job_progress), 0, HVR_JOB_ENABLE_PROTECTION, 0, 0, 0, -1, 0}
 
-/* The running job's progress; its id and step name are in hvr_session_status_json's
+/* The running job's progress; its id and step name are in hvr_session_get_status_json's
  * "progress". Thread-safe. */
 HVR_API hvr_status hvr_session_get_progress(const hvr_session *session, hvr_job_progress *out);
+
+/* Where a job is (the "state_number" of the jobs' JSON). */
+typedef enum hvr_job_state {
+  HVR_JOB_RUNNING = 0,
+  HVR_JOB_SUCCEEDED = 1,
+  HVR_JOB_FAILED = 2,
+  HVR_JOB_CANCELLED = 3,
+  HVR_JOB_INTERRUPTED = 4, /* the process ended while it ran; the next run picks the work up */
+  HVR_JOB_STATE_MAX_ENUM_ = 0x7fffffff
+} hvr_job_state;
+
+/* "initial_replication", "succeeded"...: the names the jobs' JSON uses. Static strings;
+ * "unknown" for other values. */
+HVR_API const char *hvr_job_type_name(hvr_job_type type);
+HVR_API const char *hvr_job_state_name(hvr_job_state state);
+
+/* A job, as the job-info callback and job lists give it, so that a binding reads it
+ * without parsing JSON (the JSON beside it has the steps in full). Its strings live as
+ * long as what gave it: the callback's call, or the list. */
+typedef struct hvr_job_info {
+  size_t struct_size;
+  const char *id;            /* "job-<vm id prefix>-<sequence>": unique per VM, sortable */
+  hvr_job_type type;
+  hvr_job_state state;
+  const char *vm_name;
+  const char *step;          /* the name of its latest step; NULL before the first */
+  int64_t started;
+  int64_t ended;             /* 0 while it runs */
+  uint64_t progress_done;    /* of the running step, in bytes */
+  uint64_t progress_total;   /* 0: nothing measurable */
+  hvr_status error;          /* HVR_OK unless it failed */
+  const char *error_message; /* NULL unless it failed */
+  const char *summary;       /* one line: what was sent, which point was made... */
+} hvr_job_info;
+#define HVR_JOB_INFO_INIT \
+  {sizeof(hvr_job_info), NULL, HVR_JOB_ENABLE_PROTECTION, HVR_JOB_RUNNING, NULL, NULL, 0, 0, 0, 0, HVR_OK, NULL, NULL}
+
+/* Receives a job whenever it starts, changes step, makes progress (at most every half
+ * second) or ends, as a struct (struct_size is the library's) and as JSON; on the
+ * operation's thread; both are valid during the call. */
+typedef void (*hvr_job_info_fn)(void *user_data, const hvr_job_info *job, const char *job_json);
+/* Set beside or instead of hvr_session_options_set_job_callback (JSON only); NULL removes it. */
+HVR_API hvr_status hvr_session_options_set_job_info_callback(hvr_session_options *options, hvr_job_info_fn fn,
+                                                             void *user_data);
+
+/* The session's jobs, oldest first, as hvr_session_get_jobs_json has them. */
+typedef struct hvr_job_list hvr_job_list;
+HVR_API hvr_status hvr_session_get_jobs(const hvr_session *session, hvr_job_list **out);
+HVR_API hvr_status hvr_job_list_get_count(const hvr_job_list *list, size_t *out_count);
+/* Job `index` (0: the oldest); its strings stay valid until the list is destroyed. */
+HVR_API hvr_status hvr_job_list_get(const hvr_job_list *list, size_t index, hvr_job_info *out);
+HVR_API void hvr_job_list_destroy(hvr_job_list *list);
 
 /* Replication statistics, as Measure-VMReplication gives them (docs/monitoring.md says
  * what each counts). */
@@ -1360,9 +1453,9 @@ HVR_API hvr_status hvr_session_reset_statistics(hvr_session *session);
  * by the sessions of one engine that name the same target). */
 HVR_API hvr_status hvr_session_get_store_statistics(const hvr_session *session, hvr_store_statistics *out);
 /* Status, jobs (oldest first), recovery points (oldest first) as JSON. */
-HVR_API hvr_status hvr_session_status_json(const hvr_session *session, char **out_json);
-HVR_API hvr_status hvr_session_jobs_json(const hvr_session *session, char **out_json);
-HVR_API hvr_status hvr_session_recovery_points_json(const hvr_session *session, char **out_json);
+HVR_API hvr_status hvr_session_get_status_json(const hvr_session *session, char **out_json);
+HVR_API hvr_status hvr_session_get_jobs_json(const hvr_session *session, char **out_json);
+HVR_API hvr_status hvr_session_get_recovery_points_json(const hvr_session *session, char **out_json);
 /* Compares recovery point `point` ("latest", "latest-app-consistent" or an id; NULL:
  * latest) with the source disks as they are now; *out_identical is 1 when every disk
  * matches. `out_json` (may be NULL) receives the report. */
@@ -1389,8 +1482,8 @@ HVR_API hvr_status hvr_session_reverse(hvr_session *session);
 
 /* A scheduler runs sessions by themselves: each one's due work (cycles on its interval,
  * retries, resync in its window, operators' requests) on the engine's workers. Sessions
- * must stay open while scheduled; destroying the scheduler cancels what runs at its next
- * safe point and waits for it. */
+ * must stay open while scheduled; destroying the scheduler (which blocks on the network)
+ * cancels what runs at its next safe point and waits for it. */
 typedef struct hvr_scheduler hvr_scheduler;
 HVR_API hvr_status hvr_scheduler_create(hvr_engine *engine, hvr_scheduler **out);
 HVR_API hvr_status hvr_scheduler_add(hvr_scheduler *scheduler, hvr_session *session);
@@ -1423,6 +1516,77 @@ HVR_API hvr_status hvr_plan_set_continue_on_failure(hvr_plan *plan, int go_on);
  * the first error). `actions` (may be NULL) runs the actions. */
 HVR_API hvr_status hvr_plan_run(hvr_plan *plan, hvr_plan_failover kind, const char *point, const hvr_host *actions,
                                 char **out_outcome_json);
+
+/* ------------------------------------------------------------------------------------
+ * Deprecated aliases, removed at the next ABI version
+ *
+ * Earlier names of calls above, kept exported so that programs built against them keep
+ * working. Each does exactly what the call its HVR_DEPRECATED_FOR names does; compilers
+ * warn where one is used. New code uses the names above.
+ * ---------------------------------------------------------------------------------- */
+
+HVR_DEPRECATED_FOR(hvr_hrl_reader_get_header)
+HVR_API hvr_status hvr_hrl_reader_header(const hvr_hrl_reader *reader, hvr_hrl_header *out);
+HVR_DEPRECATED_FOR(hvr_hrl_log_list_create)
+HVR_API hvr_status hvr_hrl_list_closed_logs(const char *folder, const char *log_name, hvr_hrl_log_list **out);
+HVR_DEPRECATED_FOR(hvr_hrl_log_list_get_count)
+HVR_API hvr_status hvr_hrl_log_list_count(const hvr_hrl_log_list *list, size_t *out_count);
+HVR_DEPRECATED_FOR(hvr_hrl_log_list_get_path)
+HVR_API hvr_status hvr_hrl_log_list_path(const hvr_hrl_log_list *list, size_t index, const char **out_path);
+HVR_DEPRECATED_FOR(hvr_hrl_tracker_get_current_log)
+HVR_API hvr_status hvr_hrl_tracker_current_log(const hvr_hrl_tracker *tracker, char **out_path);
+HVR_DEPRECATED_FOR(hvr_hrl_tracker_get_interrupted_log)
+HVR_API hvr_status hvr_hrl_tracker_interrupted_log(const hvr_hrl_tracker *tracker, char **out_path);
+HVR_DEPRECATED_FOR(hvr_hrl_tracker_close_log)
+HVR_API hvr_status hvr_hrl_tracker_close(hvr_hrl_tracker *tracker);
+HVR_DEPRECATED_FOR(hvr_extent_map_get_changed_bytes)
+HVR_API hvr_status hvr_extent_map_changed_bytes(hvr_extent_map *map, uint64_t *out_bytes);
+HVR_DEPRECATED_FOR(hvr_extent_map_get_changed_ranges)
+HVR_API hvr_status hvr_extent_map_changed_ranges(hvr_extent_map *map, hvr_range_fn callback, void *user_data);
+HVR_DEPRECATED_FOR(hvr_disk_get_allocated_ranges)
+HVR_API hvr_status hvr_disk_allocated_ranges(const hvr_disk *disk, hvr_disk_range **out_ranges, size_t *out_count);
+HVR_DEPRECATED_FOR(hvr_store_get_allocated_ranges)
+HVR_API hvr_status hvr_store_allocated_ranges(hvr_store *store, const char *disk_name, const char *recovery_point, hvr_disk_range **out_ranges, size_t *out_count);
+HVR_DEPRECATED_FOR(hvr_store_get_changed_ranges)
+HVR_API hvr_status hvr_store_changed_ranges(hvr_store *store, const char *disk_name, const char *from, const char *to, hvr_disk_range **out_ranges, size_t *out_count);
+HVR_DEPRECATED_FOR(hvr_store_get_disks_json)
+HVR_API hvr_status hvr_store_list_json(hvr_store *store, char **out_json);
+HVR_DEPRECATED_FOR(hvr_store_get_recovery_points_json)
+HVR_API hvr_status hvr_store_list_recovery_points_json(hvr_store *store, const char *disk_name, char **out_json);
+HVR_DEPRECATED_FOR(hvr_session_get_status_json)
+HVR_API hvr_status hvr_session_status_json(const hvr_session *session, char **out_json);
+HVR_DEPRECATED_FOR(hvr_session_get_jobs_json)
+HVR_API hvr_status hvr_session_jobs_json(const hvr_session *session, char **out_json);
+HVR_DEPRECATED_FOR(hvr_session_get_recovery_points_json)
+HVR_API hvr_status hvr_session_recovery_points_json(const hvr_session *session, char **out_json);
+HVR_DEPRECATED_FOR(hvr_session_get_next_due)
+HVR_API hvr_status hvr_session_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
+HVR_DEPRECATED_FOR(hvr_diff_get_json)
+HVR_API hvr_status hvr_diff_to_json(const hvr_diff *diff, char **out_json);
+/* Writes the parent's DataWriteGuid into a buffer of 37 bytes the caller provides. */
+HVR_DEPRECATED_FOR(hvr_disk_merge_into_parent)
+HVR_API hvr_status hvr_disk_merge(const char *child_path, int keep_child, hvr_cancel_token *cancel,
+                                  hvr_progress_fn progress, void *user_data, char *out_parent_data_write_guid);
+/* hvr_session_enable_protection without, and with, protect options. */
+HVR_DEPRECATED_FOR(hvr_session_enable_protection)
+HVR_API hvr_status hvr_session_protect(hvr_engine *engine, const char *state_dir, const hvr_protection *protection,
+                                       const hvr_session_options *options, hvr_session **out);
+HVR_DEPRECATED_FOR(hvr_session_enable_protection)
+HVR_API hvr_status hvr_session_protect_with(hvr_engine *engine, const char *state_dir,
+                                            const hvr_protection *protection, const hvr_protect_options *protect_options,
+                                            const hvr_session_options *options, hvr_session **out);
+/* hvr_session_resync with the token as an argument, without and with options. */
+HVR_DEPRECATED_FOR(hvr_session_resync)
+HVR_API hvr_status hvr_session_resynchronize(hvr_session *session, hvr_cancel_token *cancel);
+HVR_DEPRECATED_FOR(hvr_session_resync)
+HVR_API hvr_status hvr_session_resynchronize_with(hvr_session *session, const hvr_resync_options *options,
+                                                  hvr_cancel_token *cancel);
+/* hvr_session_schedule_resync without, and with, options. */
+HVR_DEPRECATED_FOR(hvr_session_schedule_resync)
+HVR_API hvr_status hvr_session_request_resync(hvr_session *session, const char *reason);
+HVR_DEPRECATED_FOR(hvr_session_schedule_resync)
+HVR_API hvr_status hvr_session_request_resync_with(hvr_session *session, const char *reason,
+                                                   const hvr_resync_options *options);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -52,6 +52,13 @@ hvr_status CheckOptions(const Options& changed, const char* function) {
 // Returns Fail(...) for a NULL pointer argument, naming it, else HVR_OK.
 hvr_status RequireNonNull(const void* pointer, const char* function, const char* argument);
 
+// Fails unless `index` is within a list of `count` `items` (e.g. "logs"), naming both.
+inline hvr_status RequireIndex(size_t index, size_t count, const char* function, const char* items) {
+  if (index < count) return HVR_OK;
+  return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": index " + std::to_string(index) + " is beyond the " +
+                                        std::to_string(count) + " " + items);
+}
+
 // Growing structs (hvr.h): the caller sets struct_size to the size it was built with.
 // RequireStructSize fails when it is not set; CopyOutGrowing writes the fields of `full`
 // that fit in the caller's size and leaves struct_size as the caller set it, so a program
@@ -59,8 +66,9 @@ hvr_status RequireNonNull(const void* pointer, const char* function, const char*
 template <typename Struct>
 hvr_status RequireStructSize(const Struct* out, const char* function, const char* argument) {
   if (out->struct_size >= sizeof(size_t)) return HVR_OK;
-  return Fail(HVR_INVALID_ARGUMENT,
-              std::string(function) + ": " + argument + "->struct_size is not set");
+  return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": " + argument + "->struct_size is " +
+                                       std::to_string(out->struct_size) +
+                                       ", under any version of the struct: start it from its HVR_..._INIT");
 }
 
 template <typename Struct>
@@ -85,6 +93,24 @@ hvr_status Guard(const char* function, Body&& body) noexcept {
   } catch (...) {
     return Fail(CurrentExceptionAsError(function));
   }
+}
+
+
+// A new handle in *out, made from `args` (inside a Guard body, `out` already checked): the
+// last step of every call that makes a handle, so *out is written only on success.
+template <typename Handle, typename... Args>
+hvr_status NewHandle(Handle** out, Args&&... args) {
+  *out = new Handle{std::forward<Args>(args)...};
+  return HVR_OK;
+}
+
+// The whole body of a `_create(T **out)` that has nothing to check but `out`.
+template <typename Handle, typename... Args>
+hvr_status CreateHandle(const char* function, Handle** out, Args&&... args) {
+  return Guard(function, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(out, function, "out"));
+    return NewHandle(out, std::forward<Args>(args)...);
+  });
 }
 
 }  // namespace hvr::capi

@@ -66,3 +66,10 @@ struct hvr_host {
 struct hvr_session {
   std::unique_ptr<hvr::Session> session;
 };
+
+// How a resync runs, and the token that cancels it (the deprecated aliases copy it to add
+// their token argument).
+struct hvr_resync_options {
+  hvr::ResyncOptions options;
+  hvr_cancel_token* cancel = nullptr;
+};

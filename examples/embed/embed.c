@@ -84,7 +84,7 @@ int main(int argc, char **argv) {
   TRY(hvr_protection_set_interval(protection, 30));
   TRY(hvr_session_options_create(&options));
   TRY(hvr_session_options_set_host(options, host));
-  TRY(hvr_session_protect(engine, state_path, protection, options, &session));
+  TRY(hvr_session_enable_protection(engine, state_path, protection, NULL, options, &session));
   TRY(hvr_session_replicate_initially(session, NULL));
 
   /* The guest writes; two cycles ship it. */

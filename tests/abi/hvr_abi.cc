@@ -6,8 +6,9 @@
 //       struct, and the size and constants of every enum, as the compiler that builds it
 //       sees them (the P/Invoke test compares its declarations with that output).
 //   hvr_abi record AST.json LAYOUT.txt ABI_VERSION OUT.abi
-//       The ABI record: every function prototype, callback type, enum value, opaque
-//       handle and struct layout of hvr.h, one item a line, sorted.
+//       The ABI record: every function prototype (and which functions are deprecated
+//       aliases), callback type, enum value, opaque handle and struct layout of hvr.h,
+//       one item a line, sorted.
 //   hvr_abi check RECORD.abi CURRENT.abi ABI_VERSION
 //       Fails unless CURRENT equals the checked-in RECORD, saying whether the difference
 //       is an incompatible change (which needs an HVR_ABI_VERSION bump), a new ABI
@@ -42,6 +43,7 @@ struct Field {
 };
 struct Header {
   std::map<std::string, std::string> functions;  // name -> prototype type
+  std::set<std::string> deprecated;              // aliases kept until the next ABI version
   std::map<std::string, std::string> callbacks;  // typedef name -> function pointer type
   std::map<std::string, std::vector<std::pair<std::string, long long>>> enums;
   std::map<std::string, std::vector<Field>> structs;  // typedef'd complete structs
@@ -79,6 +81,17 @@ const json::array* InnerOf(const json::object& node) {
   return inner && inner->is_array() ? &inner->as_array() : nullptr;
 }
 
+// Whether clang attached an attribute of `kind` (e.g. "DeprecatedAttr", what
+// HVR_DEPRECATED_FOR expands to) to the declaration.
+bool HasAttribute(const json::object& decl, const char* kind) {
+  if (const json::array* inner = InnerOf(decl)) {
+    for (const json::value& child : *inner) {
+      if (StringOf(child.as_object(), "kind") == kind) return true;
+    }
+  }
+  return false;
+}
+
 bool IsPublic(const std::string& name) { return name.rfind("hvr_", 0) == 0; }
 
 // An enum constant's value: the folded ConstantExpr clang attaches, or one more than the
@@ -106,6 +119,7 @@ Header ReadHeader(const std::string& ast_path) {
     const std::string kind = StringOf(decl, "kind");
     if (kind == "FunctionDecl") {
       header.functions[name] = TypeOf(decl);
+      if (HasAttribute(decl, "DeprecatedAttr")) header.deprecated.insert(name);
     } else if (kind == "TypedefDecl") {
       const std::string type = TypeOf(decl);
       if (type.find("(*)") != std::string::npos) {
@@ -231,6 +245,7 @@ int Record(const std::string& ast_path, const std::string& layout_path, const st
     for (const auto& [constant, value] : values) r << "enum " << name << " value " << constant << " = " << value << "\n";
   }
   for (const auto& [name, type] : header.functions) r << "function " << name << " = " << type << "\n";
+  for (const std::string& name : header.deprecated) r << "deprecated " << name << "\n";
   for (const std::string& name : header.opaques) r << "opaque " << name << "\n";
   for (const auto& [name, fields] : header.structs) {
     const auto& [size, align] = Find(layouts.structs, name, "struct " + name);

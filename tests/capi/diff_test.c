@@ -151,7 +151,7 @@ static void test_diffs_agree(void) {
     }
   }
 
-  CHECK_OK(hvr_diff_to_json(by_disks, &json));
+  CHECK_OK(hvr_diff_get_json(by_disks, &json));
   CHECK(strstr(json, "\"differing_chunks\":3") != NULL);
   CHECK(strstr(json, "{\"offset\":196608,\"length\":65536,\"kind\":\"zero\"}") != NULL);
   hvr_string_free(json);
@@ -303,8 +303,8 @@ static void test_disk_handles(void) {
 
   CHECK_OK(hvr_diff_disks(source_path, target_path, options, &a));
   CHECK_OK(hvr_disk_diff(source, target, options, &b));
-  CHECK_OK(hvr_diff_to_json(a, &json_a));
-  CHECK_OK(hvr_diff_to_json(b, &json_b));
+  CHECK_OK(hvr_diff_get_json(a, &json_a));
+  CHECK_OK(hvr_diff_get_json(b, &json_b));
   CHECK(strcmp(json_a, json_b) == 0);
   hvr_string_free(json_b);
   hvr_diff_destroy(b);

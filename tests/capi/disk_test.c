@@ -68,7 +68,7 @@ static void test_create_write_read(void) {
   CHECK_OK(hvr_disk_read(disk, 3 * MIB + 100, back, sizeof back));
   CHECK(memcmp(back, data, sizeof data) == 0);
   CHECK(hvr_disk_write(disk, 0, data, 512) == HVR_INVALID_ARGUMENT); /* read-only */
-  CHECK_OK(hvr_disk_allocated_ranges(disk, &ranges, &count));
+  CHECK_OK(hvr_disk_get_allocated_ranges(disk, &ranges, &count));
   CHECK(count == 1 && ranges[0].offset == 3 * MIB && ranges[0].length == MIB);
   hvr_disk_ranges_free(ranges);
   hvr_disk_close(disk);
@@ -77,7 +77,8 @@ static void test_create_write_read(void) {
 
 static void test_chain_convert_merge(void) {
   char parent[512], child[512], raw[512], vhd[512];
-  char guid[37];
+  char *guid = NULL;
+  hvr_merge_options *merge = NULL;
   hvr_disk *disk = NULL;
   hvr_disk_info info;
   hvr_convert_options *convert = NULL;
@@ -130,16 +131,49 @@ static void test_chain_convert_merge(void) {
   hvr_disk_close(disk);
 
   progress_calls = 0;
-  CHECK_OK(hvr_disk_merge(child, 0, NULL, on_progress, &progress_calls, guid));
+  CHECK_OK(hvr_merge_options_create(&merge));
+  CHECK_OK(hvr_merge_options_set_progress(merge, on_progress, &progress_calls));
+  CHECK_OK(hvr_disk_merge_into_parent(child, merge, &guid));
+  hvr_merge_options_destroy(merge);
   CHECK(progress_calls > 0);
   CHECK(access(child, F_OK) != 0);
   CHECK_OK(hvr_disk_open(parent, NULL, &disk));
   CHECK_OK(hvr_disk_get_info(disk, &info));
   CHECK(strcmp(info.data_write_guid, guid) == 0);
+  hvr_string_free(guid);
   CHECK_OK(hvr_disk_read(disk, 2048, back, sizeof back));
   CHECK(memcmp(back, data, sizeof data) == 0);
   hvr_disk_close(disk);
 }
+
+/* The deprecated hvr_disk_merge still merges, and writes the GUID into the caller's 37
+ * bytes. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+static void test_deprecated_merge(void) {
+  char parent[512], child[512], guid[37];
+  unsigned char data[4096];
+  hvr_disk *disk = NULL;
+  hvr_disk_info info = HVR_DISK_INFO_INIT;
+
+  CHECK_OK(hvr_disk_create_vhdx(path_in_dir("old-p.vhdx", parent), 4 * MIB, HVR_DISK_TYPE_DYNAMIC, NULL));
+  CHECK_OK(hvr_disk_create_differencing(path_in_dir("old-c.avhdx", child), parent, NULL));
+  CHECK_OK(hvr_disk_open_writable(child, NULL, &disk));
+  fill(data, sizeof data, 3);
+  CHECK_OK(hvr_disk_write(disk, 0, data, sizeof data));
+  hvr_disk_close(disk);
+  CHECK_OK(hvr_disk_merge(child, 1, NULL, NULL, NULL, guid));
+  CHECK(access(child, F_OK) == 0); /* kept, as asked */
+  CHECK_OK(hvr_disk_open(parent, NULL, &disk));
+  CHECK_OK(hvr_disk_get_info(disk, &info));
+  CHECK(strcmp(info.data_write_guid, guid) == 0);
+  hvr_disk_close(disk);
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 static void test_detect_format(void) {
   char path[512];
@@ -195,7 +229,7 @@ static void test_errors(void) {
   CHECK(hvr_disk_open(NULL, NULL, &disk) == HVR_INVALID_ARGUMENT);
   CHECK(hvr_disk_create_vhd_fixed(path_in_dir("odd.vhd", path), MIB + 512) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_disk_create_raw(path_in_dir("r.raw", path), MIB));
-  CHECK(hvr_disk_merge(path, 0, NULL, NULL, NULL, NULL) == HVR_INVALID_ARGUMENT);
+  CHECK(hvr_disk_merge_into_parent(path, NULL, NULL) == HVR_INVALID_ARGUMENT);
 }
 
 int main(void) {
@@ -204,6 +238,7 @@ int main(void) {
   CHECK(mkdtemp(dir) != NULL);
   test_create_write_read();
   test_chain_convert_merge();
+  test_deprecated_merge();
   test_detect_format();
   test_format_choice();
   test_errors();

@@ -85,7 +85,7 @@ int main(void) {
   CHECK_OK(hvr_hrl_tracker_options_set_log_name(options, "disk0"));
   CHECK_OK(hvr_hrl_tracker_options_set_log_callback(options, on_log, NULL));
   CHECK_OK(hvr_hrl_tracker_create(folder, DISK, kGuid, options, &tracker));
-  CHECK_OK(hvr_hrl_tracker_interrupted_log(tracker, &path));
+  CHECK_OK(hvr_hrl_tracker_get_interrupted_log(tracker, &path));
   CHECK(path == NULL);
   CHECK(warnings == 0);
 
@@ -97,21 +97,21 @@ int main(void) {
   record(tracker, 65536, 4096, 4);
   record(tracker, 4096, 1024, 5);
   CHECK(hvr_hrl_tracker_record(tracker, DISK - 10, buffer, 100) == HVR_INVALID_ARGUMENT);
-  CHECK_OK(hvr_hrl_tracker_current_log(tracker, &path));
+  CHECK_OK(hvr_hrl_tracker_get_current_log(tracker, &path));
   CHECK(strstr(path, "/disk0-0000000000000002.hrl") != NULL);
-  CHECK_OK(hvr_hrl_tracker_close(tracker));
+  CHECK_OK(hvr_hrl_tracker_close_log(tracker));
   hvr_hrl_tracker_destroy(tracker);
   hvr_hrl_tracker_options_destroy(options);
 
   /* The folder's closed logs, in order, chained. */
-  CHECK_OK(hvr_hrl_list_closed_logs(folder, "disk0", &list));
-  CHECK_OK(hvr_hrl_log_list_count(list, &count));
+  CHECK_OK(hvr_hrl_log_list_create(folder, "disk0", &list));
+  CHECK_OK(hvr_hrl_log_list_get_count(list, &count));
   CHECK(count == 2);
-  CHECK_OK(hvr_hrl_log_list_path(list, 0, &logs[0]));
-  CHECK_OK(hvr_hrl_log_list_path(list, 1, &logs[1]));
+  CHECK_OK(hvr_hrl_log_list_get_path(list, 0, &logs[0]));
+  CHECK_OK(hvr_hrl_log_list_get_path(list, 1, &logs[1]));
   CHECK(strcmp(logs[0], closed) == 0 && strcmp(logs[1], path) == 0);
-  CHECK(hvr_hrl_log_list_path(list, 2, &logs[0]) == HVR_INVALID_ARGUMENT);
-  CHECK_OK(hvr_hrl_log_list_path(list, 0, &logs[0]));
+  CHECK(hvr_hrl_log_list_get_path(list, 2, &logs[0]) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_hrl_log_list_get_path(list, 0, &logs[0]));
   CHECK_OK(hvr_hrl_check_chain(logs, 2, NULL));
   reversed[0] = logs[1];
   reversed[1] = logs[0];
@@ -138,7 +138,7 @@ int main(void) {
   /* Reading entries back. */
   CHECK_OK(hvr_hrl_reader_open(logs[0], DISK, &reader));
   header.struct_size = sizeof header;
-  CHECK_OK(hvr_hrl_reader_header(reader, &header));
+  CHECK_OK(hvr_hrl_reader_get_header(reader, &header));
   CHECK(memcmp(header.previous_unique_id, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16) == 0);
   /* A struct without its size is refused before the reader moves: no entry is lost. */
   entry.struct_size = 0;
@@ -166,9 +166,9 @@ int main(void) {
   CHECK_OK(hvr_extent_map_create(&map));
   CHECK_OK(hvr_extent_map_add_logs(map, logs, 2, DISK, header.previous_unique_id, NULL, &entries));
   CHECK(entries == 5);
-  CHECK_OK(hvr_extent_map_changed_bytes(map, &changed));
+  CHECK_OK(hvr_extent_map_get_changed_bytes(map, &changed));
   CHECK(changed == 8192 + 100 + 4096);
-  CHECK_OK(hvr_extent_map_changed_ranges(map, count_range, &ranged));
+  CHECK_OK(hvr_extent_map_get_changed_ranges(map, count_range, &ranged));
   CHECK(ranged == changed);
   CHECK_OK(hvr_extent_map_page_writes(map, 4 << 20, read_base, NULL, write_page, &pages, NULL));
   CHECK(pages == 3); /* [512, 1536), [4096, 12288), [65536, 69632) */

@@ -154,8 +154,8 @@ static void test_chunk_diff(const char *disk_path) {
   EXPECT_NULL(hvr_diff_get_runs(NULL, &runs, &count), "diff");
   EXPECT_NULL(hvr_diff_get_runs(diff, NULL, &count), "out_runs");
   EXPECT_NULL(hvr_diff_get_runs(diff, &runs, NULL), "out_count");
-  EXPECT_NULL(hvr_diff_to_json(NULL, &json), "diff");
-  EXPECT_NULL(hvr_diff_to_json(diff, NULL), "out_json");
+  EXPECT_NULL(hvr_diff_get_json(NULL, &json), "diff");
+  EXPECT_NULL(hvr_diff_get_json(diff, NULL), "out_json");
   EXPECT_KEPT(options);
   EXPECT_KEPT(manifest);
   EXPECT_KEPT(diff);
@@ -201,7 +201,7 @@ static void test_hrl(void) {
   CHECK_OK(hvr_hrl_tracker_create(folder, 1 << 20, guid, options, &tracker));
   CHECK_OK(hvr_hrl_tracker_rotate(tracker, &closed));
   CHECK_OK(hvr_hrl_reader_open(closed, 1 << 20, &reader));
-  CHECK_OK(hvr_hrl_list_closed_logs(folder, NULL, &list));
+  CHECK_OK(hvr_hrl_log_list_create(folder, NULL, &list));
   CHECK_OK(hvr_extent_map_create(&map));
 
   PATTERN(header);
@@ -226,8 +226,8 @@ static void test_hrl(void) {
   EXPECT_NULL(hvr_hrl_check_chain(no_paths, 1, NULL), "paths[i]");
   EXPECT_NULL(hvr_hrl_reader_open(NULL, 1 << 20, &reader), "path");
   EXPECT_NULL(hvr_hrl_reader_open(closed, 1 << 20, NULL), "out");
-  EXPECT_NULL(hvr_hrl_reader_header(NULL, &header), "reader");
-  EXPECT_NULL(hvr_hrl_reader_header(reader, NULL), "out");
+  EXPECT_NULL(hvr_hrl_reader_get_header(NULL, &header), "reader");
+  EXPECT_NULL(hvr_hrl_reader_get_header(reader, NULL), "out");
   EXPECT_NULL(hvr_hrl_reader_next(NULL, &entry, &has), "reader");
   EXPECT_NULL(hvr_hrl_reader_next(reader, NULL, &has), "entry");
   EXPECT_NULL(hvr_hrl_reader_next(reader, &entry, NULL), "out_has_entry");
@@ -248,17 +248,17 @@ static void test_hrl(void) {
   EXPECT_NULL(hvr_hrl_tracker_flush(NULL), "tracker");
   EXPECT_NULL(hvr_hrl_tracker_rotate(NULL, &path), "tracker");
   EXPECT_NULL(hvr_hrl_tracker_rotate(tracker, NULL), "out_closed_path");
-  EXPECT_NULL(hvr_hrl_tracker_close(NULL), "tracker");
-  EXPECT_NULL(hvr_hrl_tracker_current_log(NULL, &path), "tracker");
-  EXPECT_NULL(hvr_hrl_tracker_current_log(tracker, NULL), "out_path");
-  EXPECT_NULL(hvr_hrl_tracker_interrupted_log(NULL, &path), "tracker");
-  EXPECT_NULL(hvr_hrl_tracker_interrupted_log(tracker, NULL), "out_path");
-  EXPECT_NULL(hvr_hrl_list_closed_logs(NULL, NULL, &list), "folder");
-  EXPECT_NULL(hvr_hrl_list_closed_logs(folder, NULL, NULL), "out");
-  EXPECT_NULL(hvr_hrl_log_list_count(NULL, &count), "list");
-  EXPECT_NULL(hvr_hrl_log_list_count(list, NULL), "out_count");
-  EXPECT_NULL(hvr_hrl_log_list_path(NULL, 0, &path_out), "list");
-  EXPECT_NULL(hvr_hrl_log_list_path(list, 0, NULL), "out_path");
+  EXPECT_NULL(hvr_hrl_tracker_close_log(NULL), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_get_current_log(NULL, &path), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_get_current_log(tracker, NULL), "out_path");
+  EXPECT_NULL(hvr_hrl_tracker_get_interrupted_log(NULL, &path), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_get_interrupted_log(tracker, NULL), "out_path");
+  EXPECT_NULL(hvr_hrl_log_list_create(NULL, NULL, &list), "folder");
+  EXPECT_NULL(hvr_hrl_log_list_create(folder, NULL, NULL), "out");
+  EXPECT_NULL(hvr_hrl_log_list_get_count(NULL, &count), "list");
+  EXPECT_NULL(hvr_hrl_log_list_get_count(list, NULL), "out_count");
+  EXPECT_NULL(hvr_hrl_log_list_get_path(NULL, 0, &path_out), "list");
+  EXPECT_NULL(hvr_hrl_log_list_get_path(list, 0, NULL), "out_path");
 
   EXPECT_NULL(hvr_extent_map_create(NULL), "out");
   EXPECT_NULL(hvr_extent_map_clear(NULL), "map");
@@ -267,10 +267,10 @@ static void test_hrl(void) {
   EXPECT_NULL(hvr_extent_map_add_logs(NULL, no_paths, 0, 1 << 20, NULL, NULL, &n), "map");
   EXPECT_NULL(hvr_extent_map_add_logs(map, NULL, 1, 1 << 20, NULL, NULL, &n), "paths");
   EXPECT_NULL(hvr_extent_map_add_logs(map, no_paths, 1, 1 << 20, NULL, NULL, &n), "paths[i]");
-  EXPECT_NULL(hvr_extent_map_changed_bytes(NULL, &n), "map");
-  EXPECT_NULL(hvr_extent_map_changed_bytes(map, NULL), "out_bytes");
-  EXPECT_NULL(hvr_extent_map_changed_ranges(NULL, ignore_range, NULL), "map");
-  EXPECT_NULL(hvr_extent_map_changed_ranges(map, NULL, NULL), "callback");
+  EXPECT_NULL(hvr_extent_map_get_changed_bytes(NULL, &n), "map");
+  EXPECT_NULL(hvr_extent_map_get_changed_bytes(map, NULL), "out_bytes");
+  EXPECT_NULL(hvr_extent_map_get_changed_ranges(NULL, ignore_range, NULL), "map");
+  EXPECT_NULL(hvr_extent_map_get_changed_ranges(map, NULL, NULL), "callback");
   EXPECT_NULL(hvr_extent_map_page_writes(NULL, 4096, NULL, NULL, NULL, NULL, NULL), "map");
   EXPECT_NULL(hvr_extent_map_page_writes(map, 4096, NULL, NULL, NULL, NULL, NULL), "write");
   EXPECT_KEPT(options);
@@ -344,9 +344,9 @@ static void test_disks(const char *disk_path) {
   EXPECT_NULL(hvr_disk_get_info(disk, NULL), "info");
   EXPECT_NULL(hvr_disk_read(NULL, 0, &byte, 1), "disk");
   EXPECT_NULL(hvr_disk_read(disk, 0, NULL, 1), "buffer");
-  EXPECT_NULL(hvr_disk_allocated_ranges(NULL, &ranges, &count), "disk");
-  EXPECT_NULL(hvr_disk_allocated_ranges(disk, NULL, &count), "out_ranges");
-  EXPECT_NULL(hvr_disk_allocated_ranges(disk, &ranges, NULL), "out_count");
+  EXPECT_NULL(hvr_disk_get_allocated_ranges(NULL, &ranges, &count), "disk");
+  EXPECT_NULL(hvr_disk_get_allocated_ranges(disk, NULL, &count), "out_ranges");
+  EXPECT_NULL(hvr_disk_get_allocated_ranges(disk, &ranges, NULL), "out_count");
   EXPECT_NULL(hvr_disk_write(NULL, 0, &byte, 1), "disk");
   EXPECT_NULL(hvr_disk_write(disk, 0, NULL, 1), "data");
   EXPECT_NULL(hvr_disk_write_zeros(NULL, 0, 512), "disk");
@@ -359,7 +359,11 @@ static void test_disks(const char *disk_path) {
   EXPECT_NULL(hvr_disk_create_differencing(out, NULL, create), "parent_path");
   EXPECT_NULL(hvr_disk_create_vhd_fixed(NULL, 1 << 20), "path");
   EXPECT_NULL(hvr_disk_create_raw(NULL, 1 << 20), "path");
-  EXPECT_NULL(hvr_disk_merge(NULL, 0, NULL, NULL, NULL, NULL), "child_path");
+  EXPECT_NULL(hvr_disk_merge_into_parent(NULL, NULL, NULL), "child_path");
+  EXPECT_NULL(hvr_merge_options_create(NULL), "out");
+  EXPECT_NULL(hvr_merge_options_set_keep_child(NULL, 1), "options");
+  EXPECT_NULL(hvr_merge_options_set_progress(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_merge_options_set_cancel_token(NULL, NULL), "options");
   EXPECT_NULL(hvr_convert_options_create(NULL), "out");
   EXPECT_NULL(hvr_convert_options_set_block_size(NULL, 1 << 20), "options");
   EXPECT_NULL(hvr_convert_options_set_threads(NULL, 1), "options");
@@ -441,8 +445,8 @@ static void test_stores(const char *disk_path) {
   EXPECT_NULL(hvr_store_options_set_retries(NULL, 6, 1000, 30000, 120000), "options");
   EXPECT_NULL(hvr_store_open(NULL, options, &store), "target");
   EXPECT_NULL(hvr_store_open(folder, options, NULL), "out");
-  EXPECT_NULL(hvr_store_list_json(NULL, &text), "store");
-  EXPECT_NULL(hvr_store_list_json(store, NULL), "out_json");
+  EXPECT_NULL(hvr_store_get_disks_json(NULL, &text), "store");
+  EXPECT_NULL(hvr_store_get_disks_json(store, NULL), "out_json");
   EXPECT_NULL(hvr_store_get_statistics(NULL, &statistics), "store");
   EXPECT_NULL(hvr_store_get_statistics(store, NULL), "out");
   EXPECT_NULL(hvr_store_upload(NULL, disk_path, "d", NULL, NULL, NULL, NULL), "store");
@@ -459,9 +463,9 @@ static void test_stores(const char *disk_path) {
   EXPECT_NULL(hvr_store_create_recovery_point(NULL, "d", 0, &text), "store");
   EXPECT_NULL(hvr_store_create_recovery_point(store, NULL, 0, &text), "disk_name");
   EXPECT_NULL(hvr_store_create_recovery_point(store, "d", 0, NULL), "out_id");
-  EXPECT_NULL(hvr_store_list_recovery_points_json(NULL, "d", &text), "store");
-  EXPECT_NULL(hvr_store_list_recovery_points_json(store, NULL, &text), "disk_name");
-  EXPECT_NULL(hvr_store_list_recovery_points_json(store, "d", NULL), "out_json");
+  EXPECT_NULL(hvr_store_get_recovery_points_json(NULL, "d", &text), "store");
+  EXPECT_NULL(hvr_store_get_recovery_points_json(store, NULL, &text), "disk_name");
+  EXPECT_NULL(hvr_store_get_recovery_points_json(store, "d", NULL), "out_json");
   EXPECT_NULL(hvr_store_delete_recovery_point(NULL, "d", "p"), "store");
   EXPECT_NULL(hvr_store_delete_recovery_point(store, NULL, "p"), "disk_name");
   EXPECT_NULL(hvr_store_delete_recovery_point(store, "d", NULL), "recovery_point");
@@ -475,15 +479,15 @@ static void test_stores(const char *disk_path) {
   EXPECT_NULL(hvr_store_read(NULL, "d", NULL, 0, page, 512), "store");
   EXPECT_NULL(hvr_store_read(store, NULL, NULL, 0, page, 512), "disk_name");
   EXPECT_NULL(hvr_store_read(store, "d", NULL, 0, NULL, 512), "buffer");
-  EXPECT_NULL(hvr_store_allocated_ranges(NULL, "d", NULL, &ranges, &count), "store");
-  EXPECT_NULL(hvr_store_allocated_ranges(store, NULL, NULL, &ranges, &count), "disk_name");
-  EXPECT_NULL(hvr_store_allocated_ranges(store, "d", NULL, NULL, &count), "out_ranges");
-  EXPECT_NULL(hvr_store_allocated_ranges(store, "d", NULL, &ranges, NULL), "out_count");
-  EXPECT_NULL(hvr_store_changed_ranges(NULL, "d", "p", NULL, &ranges, &count), "store");
-  EXPECT_NULL(hvr_store_changed_ranges(store, NULL, "p", NULL, &ranges, &count), "disk_name");
-  EXPECT_NULL(hvr_store_changed_ranges(store, "d", NULL, NULL, &ranges, &count), "from");
-  EXPECT_NULL(hvr_store_changed_ranges(store, "d", "p", NULL, NULL, &count), "out_ranges");
-  EXPECT_NULL(hvr_store_changed_ranges(store, "d", "p", NULL, &ranges, NULL), "out_count");
+  EXPECT_NULL(hvr_store_get_allocated_ranges(NULL, "d", NULL, &ranges, &count), "store");
+  EXPECT_NULL(hvr_store_get_allocated_ranges(store, NULL, NULL, &ranges, &count), "disk_name");
+  EXPECT_NULL(hvr_store_get_allocated_ranges(store, "d", NULL, NULL, &count), "out_ranges");
+  EXPECT_NULL(hvr_store_get_allocated_ranges(store, "d", NULL, &ranges, NULL), "out_count");
+  EXPECT_NULL(hvr_store_get_changed_ranges(NULL, "d", "p", NULL, &ranges, &count), "store");
+  EXPECT_NULL(hvr_store_get_changed_ranges(store, NULL, "p", NULL, &ranges, &count), "disk_name");
+  EXPECT_NULL(hvr_store_get_changed_ranges(store, "d", NULL, NULL, &ranges, &count), "from");
+  EXPECT_NULL(hvr_store_get_changed_ranges(store, "d", "p", NULL, NULL, &count), "out_ranges");
+  EXPECT_NULL(hvr_store_get_changed_ranges(store, "d", "p", NULL, &ranges, NULL), "out_count");
   EXPECT_NULL(hvr_store_copy_recovery_point(NULL, "d", "p", "e"), "store");
   EXPECT_NULL(hvr_store_copy_recovery_point(store, NULL, "p", "e"), "disk_name");
   EXPECT_NULL(hvr_store_copy_recovery_point(store, "d", NULL, "e"), "recovery_point");
@@ -545,6 +549,9 @@ static void test_replication(const char *disk_path) {
   hvr_store_statistics statistics = HVR_STORE_STATISTICS_INIT;
   const int64_t delays[2] = {10, 20};
   hvr_cycle_report cycle;
+  hvr_job_list *jobs = NULL, *no_jobs = NULL;
+  hvr_job_info job = HVR_JOB_INFO_INIT;
+  size_t job_count = 0;
   char state[200], store[200];
   char *text = NULL;
   size_t group = 0;
@@ -563,9 +570,10 @@ static void test_replication(const char *disk_path) {
   CHECK_OK(hvr_protection_add_disk(protection, disk_path, NULL, NULL, NULL));
   CHECK_OK(hvr_host_create(NULL, &host));
   CHECK_OK(hvr_session_options_create(&options));
-  CHECK_OK(hvr_session_protect(engine, state, protection, NULL, &session));
+  CHECK_OK(hvr_session_enable_protection(engine, state, protection, NULL, NULL, &session));
   CHECK_OK(hvr_plan_create("p", &plan));
   CHECK_OK(hvr_plan_add_group(plan, &group));
+  CHECK_OK(hvr_session_get_jobs(session, &jobs));
 
   KEEP(engine_options);
   KEEP(engine);
@@ -583,6 +591,9 @@ static void test_replication(const char *disk_path) {
   KEEP(group);
   KEEP(flag);
   KEEP(when);
+  KEEP(no_jobs);
+  KEEP(job);
+  KEEP(job_count);
 
   EXPECT_NULL(hvr_engine_options_create(NULL), "out");
   EXPECT_NULL(hvr_engine_options_set_io_threads(NULL, 1), "options");
@@ -628,27 +639,27 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_options_create(NULL), "out");
   EXPECT_NULL(hvr_session_options_set_host(NULL, host), "options");
   EXPECT_NULL(hvr_session_options_set_job_callback(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_session_options_set_job_info_callback(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_event_callback(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_log(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_max_in_flight(NULL, 1), "options");
   EXPECT_NULL(hvr_session_options_set_retries(NULL, 6, 1000, 30000, 120000), "options");
   EXPECT_NULL(hvr_session_options_set_operation_retry_delays(NULL, delays, 2), "options");
   EXPECT_NULL(hvr_session_options_set_operation_retry_delays(options, NULL, 2), "delays_ms");
-  EXPECT_NULL(hvr_session_protect(NULL, state, protection, NULL, &session), "engine");
-  EXPECT_NULL(hvr_session_protect(engine, NULL, protection, NULL, &session), "state_dir");
-  EXPECT_NULL(hvr_session_protect(engine, state, NULL, NULL, &session), "protection");
-  EXPECT_NULL(hvr_session_protect(engine, state, protection, NULL, NULL), "out");
+  EXPECT_NULL(hvr_session_enable_protection(NULL, state, protection, NULL, NULL, &session), "engine");
+  EXPECT_NULL(hvr_session_enable_protection(engine, NULL, protection, NULL, NULL, &session), "state_dir");
+  EXPECT_NULL(hvr_session_enable_protection(engine, state, NULL, NULL, NULL, &session), "protection");
+  EXPECT_NULL(hvr_session_enable_protection(engine, state, protection, NULL, NULL, NULL), "out");
   EXPECT_NULL(hvr_session_open(NULL, state, NULL, 1, &session), "engine");
   EXPECT_NULL(hvr_session_open(engine, NULL, NULL, 1, &session), "state_dir");
   EXPECT_NULL(hvr_session_open(engine, state, NULL, 1, NULL), "out");
   EXPECT_NULL(hvr_session_replicate_initially(NULL, NULL), "session");
   EXPECT_NULL(hvr_session_run_cycle(NULL, NULL, &cycle), "session");
-  EXPECT_NULL(hvr_session_resynchronize(NULL, NULL), "session");
-  EXPECT_NULL(hvr_session_request_resync(NULL, NULL), "session");
   EXPECT_NULL(hvr_resync_options_create(NULL), "out");
   EXPECT_NULL(hvr_resync_options_set_verify_replica(NULL, 1), "options");
-  EXPECT_NULL(hvr_session_resynchronize_with(NULL, NULL, NULL), "session");
-  EXPECT_NULL(hvr_session_request_resync_with(NULL, NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_resync(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_schedule_resync(NULL, NULL, NULL), "session");
+  EXPECT_NULL(hvr_resync_options_set_cancel_token(NULL, NULL), "options");
   EXPECT_NULL(hvr_session_clear_error(NULL), "session");
   EXPECT_NULL(hvr_settings_change_create(NULL), "out");
   EXPECT_NULL(hvr_settings_change_set_target(NULL, store), "change");
@@ -668,10 +679,10 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_resume(NULL), "session");
   EXPECT_NULL(hvr_protect_options_create(NULL), "out");
   EXPECT_NULL(hvr_protect_options_set_seed(NULL, 1), "options");
-  EXPECT_NULL(hvr_session_protect_with(NULL, state, protection, NULL, NULL, &session), "engine");
-  EXPECT_NULL(hvr_session_protect_with(engine, NULL, protection, NULL, NULL, &session), "state_dir");
-  EXPECT_NULL(hvr_session_protect_with(engine, state, NULL, NULL, NULL, &session), "protection");
-  EXPECT_NULL(hvr_session_protect_with(engine, state, protection, NULL, NULL, NULL), "out");
+  EXPECT_NULL(hvr_session_enable_protection(NULL, state, protection, NULL, NULL, &session), "engine");
+  EXPECT_NULL(hvr_session_enable_protection(engine, NULL, protection, NULL, NULL, &session), "state_dir");
+  EXPECT_NULL(hvr_session_enable_protection(engine, state, NULL, NULL, NULL, &session), "protection");
+  EXPECT_NULL(hvr_session_enable_protection(engine, state, protection, NULL, NULL, NULL), "out");
   EXPECT_NULL(hvr_adopt_options_create(NULL), "out");
   EXPECT_NULL(hvr_adopt_options_set_resync(NULL, 1), "options");
   EXPECT_NULL(hvr_session_adopt(NULL, state, protection, NULL, NULL, &session), "engine");
@@ -684,9 +695,9 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_unprotect(engine, NULL, NULL, NULL), "state_dir");
   EXPECT_NULL(hvr_session_run_due(NULL, NULL, &flag), "session");
   EXPECT_NULL(hvr_session_run_due(session, NULL, NULL), "out_ran");
-  EXPECT_NULL(hvr_session_next_due(NULL, &flag, &when), "session");
-  EXPECT_NULL(hvr_session_next_due(session, NULL, &when), "out_has");
-  EXPECT_NULL(hvr_session_next_due(session, &flag, NULL), "out_when");
+  EXPECT_NULL(hvr_session_get_next_due(NULL, &flag, &when), "session");
+  EXPECT_NULL(hvr_session_get_next_due(session, NULL, &when), "out_has");
+  EXPECT_NULL(hvr_session_get_next_due(session, &flag, NULL), "out_when");
   EXPECT_NULL(hvr_session_get_status(NULL, &status), "session");
   EXPECT_NULL(hvr_session_get_status(session, NULL), "out");
   EXPECT_NULL(hvr_session_get_progress(NULL, &progress), "session");
@@ -696,12 +707,18 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_reset_statistics(NULL), "session");
   EXPECT_NULL(hvr_session_get_store_statistics(NULL, &statistics), "session");
   EXPECT_NULL(hvr_session_get_store_statistics(session, NULL), "out");
-  EXPECT_NULL(hvr_session_status_json(NULL, &text), "session");
-  EXPECT_NULL(hvr_session_status_json(session, NULL), "out_json");
-  EXPECT_NULL(hvr_session_jobs_json(NULL, &text), "session");
-  EXPECT_NULL(hvr_session_jobs_json(session, NULL), "out_json");
-  EXPECT_NULL(hvr_session_recovery_points_json(NULL, &text), "session");
-  EXPECT_NULL(hvr_session_recovery_points_json(session, NULL), "out_json");
+  EXPECT_NULL(hvr_session_get_status_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_get_status_json(session, NULL), "out_json");
+  EXPECT_NULL(hvr_session_get_jobs_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_get_jobs_json(session, NULL), "out_json");
+  EXPECT_NULL(hvr_session_get_jobs(NULL, &no_jobs), "session");
+  EXPECT_NULL(hvr_session_get_jobs(session, NULL), "out");
+  EXPECT_NULL(hvr_job_list_get_count(NULL, &job_count), "list");
+  EXPECT_NULL(hvr_job_list_get_count(jobs, NULL), "out_count");
+  EXPECT_NULL(hvr_job_list_get(NULL, 0, &job), "list");
+  EXPECT_NULL(hvr_job_list_get(jobs, 0, NULL), "out");
+  EXPECT_NULL(hvr_session_get_recovery_points_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_get_recovery_points_json(session, NULL), "out_json");
   EXPECT_NULL(hvr_session_verify(NULL, NULL, NULL, &flag, NULL), "session");
   EXPECT_NULL(hvr_session_verify(session, NULL, NULL, NULL, NULL), "out_identical");
   EXPECT_NULL(hvr_session_failover(NULL, NULL, 0, &text), "session");
@@ -758,6 +775,10 @@ static void test_replication(const char *disk_path) {
   EXPECT_KEPT(group);
   EXPECT_KEPT(flag);
   EXPECT_KEPT(when);
+  EXPECT_KEPT(no_jobs);
+  EXPECT_KEPT(job);
+  EXPECT_KEPT(job_count);
+  hvr_job_list_destroy(jobs);
 
   hvr_plan_destroy(plan);
   hvr_session_close(session);
@@ -783,6 +804,8 @@ static void test_no_required_pointer(void) {
   ACCEPTS_NULL(hvr_hrl_tracker_options_destroy(NULL));
   ACCEPTS_NULL(hvr_hrl_tracker_destroy(NULL));
   ACCEPTS_NULL(hvr_hrl_log_list_destroy(NULL));
+  ACCEPTS_NULL(hvr_job_list_destroy(NULL));
+  ACCEPTS_NULL(hvr_merge_options_destroy(NULL));
   ACCEPTS_NULL(hvr_extent_map_destroy(NULL));
   ACCEPTS_NULL(hvr_disk_open_options_destroy(NULL));
   ACCEPTS_NULL(hvr_disk_create_options_destroy(NULL));
@@ -809,11 +832,85 @@ static void test_no_required_pointer(void) {
   TAKES_NO_POINTER(hvr_version);
   TAKES_NO_POINTER(hvr_last_error_message);
   TAKES_NO_POINTER(hvr_status_name);
+  TAKES_NO_POINTER(hvr_job_type_name);
+  TAKES_NO_POINTER(hvr_job_state_name);
   TAKES_NO_POINTER(hvr_status_class);
   TAKES_NO_POINTER(hvr_status_is_recoverable);
   TAKES_NO_POINTER(hvr_health_name);
   TAKES_NO_POINTER(hvr_replication_state_name);
 }
+
+/* The deprecated aliases (hvr.h's last section) forward to the calls that replaced them,
+ * refusing NULL as those do and writing nothing. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+static void test_deprecated_aliases(void) {
+  hvr_hrl_header header;
+  hvr_hrl_log_list *list = NULL;
+  hvr_session *session = NULL;
+  hvr_disk_range *ranges = NULL;
+  const char *path = NULL;
+  char *text = NULL;
+  size_t count = 7;
+  uint64_t bytes = 7;
+  int flag = 7;
+  int64_t when = 7;
+
+  PATTERN(header);
+  KEEP(header);
+  KEEP(list);
+  KEEP(session);
+  KEEP(ranges);
+  KEEP(path);
+  KEEP(text);
+  KEEP(count);
+  KEEP(bytes);
+  KEEP(flag);
+  KEEP(when);
+
+  EXPECT_NULL(hvr_hrl_reader_header(NULL, &header), "reader");
+  EXPECT_NULL(hvr_hrl_list_closed_logs(NULL, NULL, &list), "folder");
+  EXPECT_NULL(hvr_hrl_log_list_count(NULL, &count), "list");
+  EXPECT_NULL(hvr_hrl_log_list_path(NULL, 0, &path), "list");
+  EXPECT_NULL(hvr_hrl_tracker_current_log(NULL, &text), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_interrupted_log(NULL, &text), "tracker");
+  EXPECT_NULL(hvr_hrl_tracker_close(NULL), "tracker");
+  EXPECT_NULL(hvr_extent_map_changed_bytes(NULL, &bytes), "map");
+  EXPECT_NULL(hvr_extent_map_changed_ranges(NULL, ignore_range, NULL), "map");
+  EXPECT_NULL(hvr_disk_allocated_ranges(NULL, &ranges, &count), "disk");
+  EXPECT_NULL(hvr_store_allocated_ranges(NULL, "d", NULL, &ranges, &count), "store");
+  EXPECT_NULL(hvr_store_changed_ranges(NULL, "d", "p", NULL, &ranges, &count), "store");
+  EXPECT_NULL(hvr_store_list_json(NULL, &text), "store");
+  EXPECT_NULL(hvr_store_list_recovery_points_json(NULL, "d", &text), "store");
+  EXPECT_NULL(hvr_session_status_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_jobs_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_recovery_points_json(NULL, &text), "session");
+  EXPECT_NULL(hvr_session_next_due(NULL, &flag, &when), "session");
+  EXPECT_NULL(hvr_diff_to_json(NULL, &text), "diff");
+  EXPECT_NULL(hvr_disk_merge(NULL, 0, NULL, NULL, NULL, NULL), "child_path");
+  EXPECT_NULL(hvr_session_protect(NULL, "s", NULL, NULL, &session), "engine");
+  EXPECT_NULL(hvr_session_protect_with(NULL, "s", NULL, NULL, NULL, &session), "engine");
+  EXPECT_NULL(hvr_session_resynchronize(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_resynchronize_with(NULL, NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_request_resync(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_request_resync_with(NULL, NULL, NULL), "session");
+
+  EXPECT_KEPT(header);
+  EXPECT_KEPT(list);
+  EXPECT_KEPT(session);
+  EXPECT_KEPT(ranges);
+  EXPECT_KEPT(path);
+  EXPECT_KEPT(text);
+  EXPECT_KEPT(count);
+  EXPECT_KEPT(bytes);
+  EXPECT_KEPT(flag);
+  EXPECT_KEPT(when);
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 int main(void) {
   const char *base = getenv("TMPDIR");
@@ -830,6 +927,7 @@ int main(void) {
   test_stores(disk_path);
   test_replication(disk_path);
   test_no_required_pointer();
+  test_deprecated_aliases();
 
   {
     char command[300];

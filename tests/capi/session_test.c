@@ -24,6 +24,8 @@ struct vm {
   int azure_vms;
   int actions;
   int jobs;
+  int job_infos;     /* job-info callbacks whose struct agreed with their JSON */
+  int job_infos_ended;
   /* Events by id (HVR_EVENT_*), and the id of the last. */
   int events[8];
   hvr_event_id last_event;
@@ -100,7 +102,7 @@ static hvr_status stop_tracking(void *user_data, const hvr_host_vm *vm) {
   struct vm *v = (struct vm *)user_data;
   CHECK(strcmp(vm->name, "c-vm") == 0);
   ++v->tracking_stopped;
-  return hvr_hrl_tracker_close(v->tracker);
+  return hvr_hrl_tracker_close_log(v->tracker);
 }
 
 static unsigned char *file_bytes(const char *path, long *size) {
@@ -124,6 +126,61 @@ static void on_job(void *user_data, const char *job_json) {
     v->progress_seen += job_running(v->session, HVR_JOB_INITIAL_REPLICATION);
     v->progress_seen_by_reader += job_running(v->reader, HVR_JOB_INITIAL_REPLICATION);
   }
+}
+
+/* The struct says what the JSON beside it says. */
+static void check_job_info(const hvr_job_info *job, const char *job_json) {
+  char text[200];
+  CHECK(job->struct_size == sizeof *job);
+  CHECK(job->id != NULL && job->vm_name != NULL && job->summary != NULL);
+  snprintf(text, sizeof text, "\"id\":\"%s\"", job->id);
+  CHECK(strstr(job_json, text) != NULL);
+  CHECK(strcmp(job->vm_name, "c-vm") == 0);
+  snprintf(text, sizeof text, "\"type\":\"%s\"", hvr_job_type_name(job->type));
+  CHECK(strstr(job_json, text) != NULL);
+  snprintf(text, sizeof text, "\"state\":\"%s\",\"state_number\":%d", hvr_job_state_name(job->state),
+           (int)job->state);
+  CHECK(strstr(job_json, text) != NULL);
+  CHECK((job->state == HVR_JOB_RUNNING) == (job->ended == 0));
+  CHECK(job->started > 0);
+  CHECK((job->error == HVR_OK) == (job->error_message == NULL));
+  if (job->step != NULL) {
+    snprintf(text, sizeof text, "\"name\":\"%s\"", job->step);
+    CHECK(strstr(job_json, text) != NULL);
+  }
+}
+
+static void on_job_info(void *user_data, const hvr_job_info *job, const char *job_json) {
+  struct vm *v = (struct vm *)user_data;
+  check_job_info(job, job_json);
+  ++v->job_infos;
+  if (job->state == HVR_JOB_SUCCEEDED) ++v->job_infos_ended;
+}
+
+/* hvr_session_get_jobs holds the jobs hvr_session_get_jobs_json has, oldest first. */
+static void check_job_list(const hvr_session *session) {
+  hvr_job_list *list = NULL;
+  hvr_job_info job = HVR_JOB_INFO_INIT;
+  size_t count = 0, i;
+  char *json = NULL;
+  const char *at;
+  CHECK_OK(hvr_session_get_jobs(session, &list));
+  CHECK_OK(hvr_session_get_jobs_json(session, &json));
+  CHECK_OK(hvr_job_list_get_count(list, &count));
+  CHECK(count > 1);
+  at = json;
+  for (i = 0; i < count; ++i) {
+    char id[120];
+    CHECK_OK(hvr_job_list_get(list, i, &job));
+    snprintf(id, sizeof id, "\"id\":\"%s\"", job.id);
+    at = strstr(at, id); /* in the JSON's order */
+    CHECK(at != NULL);
+    CHECK(strcmp(job.vm_name, "c-vm") == 0 && job.state != HVR_JOB_RUNNING && job.ended >= job.started);
+  }
+  CHECK(hvr_job_list_get(list, count, &job) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "beyond the") != NULL);
+  hvr_string_free(json);
+  hvr_job_list_destroy(list);
 }
 
 static void on_event(void *user_data, hvr_event_id id, const char *event_json) {
@@ -168,6 +225,7 @@ int main(void) {
   hvr_session_options *options = NULL;
   hvr_session *session = NULL, *reader = NULL;
   hvr_resync_options *resync = NULL;
+  hvr_cancel_token *cancelled = NULL;
   hvr_cycle_report cycle;
   hvr_session_status s;
   hvr_replication_statistics statistics = HVR_REPLICATION_STATISTICS_INIT;
@@ -221,6 +279,7 @@ int main(void) {
   CHECK_OK(hvr_session_options_set_max_in_flight(options, 0)); /* keeps the protection's */
   CHECK_OK(hvr_session_options_set_host(options, host));
   CHECK_OK(hvr_session_options_set_job_callback(options, on_job, &v));
+  CHECK_OK(hvr_session_options_set_job_info_callback(options, on_job_info, &v));
   CHECK_OK(hvr_session_options_set_event_callback(options, on_event, &v));
   {
     /* The retry layers below the VM's schedule, checked where they are set. */
@@ -236,7 +295,7 @@ int main(void) {
     CHECK_OK(hvr_session_options_set_operation_retry_delays(options, NULL, 0));
     CHECK_OK(hvr_session_options_set_operation_retry_delays(options, delays, 2));
   }
-  CHECK_OK(hvr_session_protect(engine, state, protection, options, &session));
+  CHECK_OK(hvr_session_enable_protection(engine, state, protection, NULL, options, &session));
   {
     hvr_store_statistics counters = HVR_STORE_STATISTICS_INIT;
     CHECK_OK(hvr_session_get_store_statistics(session, &counters));
@@ -282,12 +341,19 @@ int main(void) {
     CHECK(cycle.changed_bytes == 20 * 4096);
   }
   CHECK(v.events[HVR_EVENT_RECOVERY_POINT_TAKEN] == 3);
-  /* A resync that reads the replica instead of trusting what was recorded of it. */
+  /* A resync that reads the replica instead of trusting what was recorded of it; first
+   * cancelled through its options' token, then run to its end. */
   CHECK_OK(hvr_resync_options_create(&resync));
   CHECK_OK(hvr_resync_options_set_verify_replica(resync, 1));
-  CHECK_OK(hvr_session_resynchronize_with(session, resync, NULL));
+  CHECK_OK(hvr_cancel_token_create(&cancelled));
+  hvr_cancel_token_cancel(cancelled);
+  CHECK_OK(hvr_resync_options_set_cancel_token(resync, cancelled));
+  CHECK(hvr_session_resync(session, resync) == HVR_CANCELLED);
+  CHECK_OK(hvr_resync_options_set_cancel_token(resync, NULL));
+  hvr_cancel_token_destroy(cancelled);
+  CHECK_OK(hvr_session_resync(session, resync));
   hvr_resync_options_destroy(resync);
-  CHECK_OK(hvr_session_jobs_json(session, &json));
+  CHECK_OK(hvr_session_get_jobs_json(session, &json));
   CHECK(strstr(json, "an operator asked to verify the replica") != NULL);
   hvr_string_free(json);
   /* Statistics: two cycles with points and a resync; a reset keeps those since protection. */
@@ -305,17 +371,19 @@ int main(void) {
   CHECK(identical == 1);
   CHECK(strstr(json, "\"identical\":true") != NULL);
   hvr_string_free(json);
-  CHECK_OK(hvr_session_recovery_points_json(reader, &json));
+  CHECK_OK(hvr_session_get_recovery_points_json(reader, &json));
   CHECK(strstr(json, "\"app_consistent\":true") != NULL); /* the first cycle quiesced */
   hvr_string_free(json);
-  CHECK_OK(hvr_session_jobs_json(session, &json));
+  CHECK_OK(hvr_session_get_jobs_json(session, &json));
   CHECK(strstr(json, "\"type\":\"delta_replication\"") != NULL);
   hvr_string_free(json);
   CHECK(v.jobs > 0);
-  CHECK_OK(hvr_session_status_json(session, &json));
+  CHECK(v.job_infos == v.jobs && v.job_infos_ended > 1); /* beside every JSON one, a struct */
+  check_job_list(session);
+  CHECK_OK(hvr_session_get_status_json(session, &json));
   CHECK(strstr(json, "\"state\":\"replicating\"") != NULL);
   hvr_string_free(json);
-  CHECK_OK(hvr_session_next_due(session, &has, &when));
+  CHECK_OK(hvr_session_get_next_due(session, &has, &when));
   CHECK(has == 1 && when > 0);
   CHECK_OK(hvr_session_run_due(session, NULL, &ran));
   CHECK(ran == 0); /* the next cycle is half a minute away */
@@ -338,10 +406,10 @@ int main(void) {
     CHECK_OK(hvr_settings_change_set_bandwidth(change, 1u << 30, 0, 9 * 60, 17 * 60, 0x3e));
     CHECK_OK(hvr_settings_change_set_resync_window(change, 0, 8 * 60, 18 * 60, 0x3e));
     CHECK_OK(hvr_settings_change_set_max_in_flight(change, 4));
-    CHECK_OK(hvr_session_next_due(session, &has, &due_before));
+    CHECK_OK(hvr_session_get_next_due(session, &has, &due_before));
     CHECK_OK(hvr_session_set_settings(session, change));
     hvr_settings_change_destroy(change);
-    CHECK_OK(hvr_session_next_due(session, &has, &when));
+    CHECK_OK(hvr_session_get_next_due(session, &has, &when));
     CHECK(has == 1 && when - due_before == 900 - 30); /* the interval is 15 minutes now */
   }
   /* A disk leaves protection by name or path, but never the last one (that is unprotect). */
@@ -361,14 +429,14 @@ int main(void) {
   s = status_of(session);
   CHECK(s.suspended_since > 0);
   CHECK(s.health == HVR_HEALTH_WARNING);
-  CHECK_OK(hvr_session_next_due(session, &has, &when));
+  CHECK_OK(hvr_session_get_next_due(session, &has, &when));
   CHECK(has == 0);
   CHECK(hvr_session_run_cycle(session, NULL, NULL) == HVR_INVALID_REPLICA_STATE);
   CHECK(strstr(hvr_last_error_message(), "suspended") != NULL);
   CHECK_OK(hvr_session_resume(session));
   s = status_of(session);
   CHECK(s.suspended_since == 0 && s.health == HVR_HEALTH_NORMAL);
-  CHECK_OK(hvr_session_jobs_json(session, &json));
+  CHECK_OK(hvr_session_get_jobs_json(session, &json));
   CHECK(strstr(json, "\"type\":\"change_settings\"") != NULL && strstr(json, "\"type\":\"resume\"") != NULL);
   hvr_string_free(json);
 
@@ -456,7 +524,7 @@ int main(void) {
     snprintf(seeded_state, sizeof seeded_state, "%s/seeded", work);
     CHECK_OK(hvr_protect_options_create(&protect));
     CHECK_OK(hvr_protect_options_set_seed(protect, 1));
-    CHECK(hvr_session_protect_with(engine, seeded_state, protection, protect, options, &seeded) == HVR_CONFLICT);
+    CHECK(hvr_session_enable_protection(engine, seeded_state, protection, protect, options, &seeded) == HVR_CONFLICT);
     CHECK(strstr(hvr_last_error_message(), "adopt it instead") != NULL);
     CHECK(seeded == NULL);
     hvr_protect_options_destroy(protect);

@@ -123,7 +123,7 @@ static void test_pieces(const char *store_dir, const char *image) {
   CHECK(hvr_store_write_pages(store, "pieces", 100, page, 512) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_store_read(store, "pieces", NULL, (1 << 20) + 1, back, 100));
   CHECK(memcmp(back, page + 1, 100) == 0);
-  CHECK_OK(hvr_store_allocated_ranges(store, "pieces", NULL, &ranges, &count));
+  CHECK_OK(hvr_store_get_allocated_ranges(store, "pieces", NULL, &ranges, &count));
   check_ranges(ranges, count, written, 1);
 
   memset(&info, 0, sizeof info);
@@ -138,9 +138,9 @@ static void test_pieces(const char *store_dir, const char *image) {
   CHECK_OK(hvr_store_create_recovery_point(store, "pieces", 0, &point));
   CHECK_OK(hvr_store_write_pages(store, "pieces", 0, page, 512));
   CHECK_OK(hvr_store_clear_pages(store, "pieces", 1 << 20, 4096));
-  CHECK_OK(hvr_store_changed_ranges(store, "pieces", point, NULL, &ranges, &count));
+  CHECK_OK(hvr_store_get_changed_ranges(store, "pieces", point, NULL, &ranges, &count));
   check_covers(ranges, count, both, 2);
-  CHECK_OK(hvr_store_allocated_ranges(store, "pieces", point, &ranges, &count));
+  CHECK_OK(hvr_store_get_allocated_ranges(store, "pieces", point, &ranges, &count));
   check_covers(ranges, count, written, 1);
   CHECK_OK(hvr_store_copy_recovery_point(store, "pieces", point, "pieces-test"));
   CHECK(hvr_store_copy_recovery_point(store, "pieces", point, "pieces-test") == HVR_CONFLICT);
@@ -289,13 +289,13 @@ int main(void) {
   CHECK(hvr_store_upload(store, image, "disk0", NULL, NULL, NULL, NULL) == HVR_CONFLICT);
   CHECK(strstr(hvr_last_error_message(), "already exists") != NULL);
 
-  CHECK_OK(hvr_store_list_json(store, &json));
+  CHECK_OK(hvr_store_get_disks_json(store, &json));
   CHECK(strstr(json, "\"name\":\"disk0\"") != NULL);
   CHECK(strstr(json, "\"virtual_size\":3145728") != NULL);
   hvr_string_free(json);
 
   CHECK_OK(hvr_store_create_recovery_point(store, "disk0", 1, &id));
-  CHECK_OK(hvr_store_list_recovery_points_json(store, "disk0", &json));
+  CHECK_OK(hvr_store_get_recovery_points_json(store, "disk0", &json));
   CHECK(strstr(json, id) != NULL);
   CHECK(strstr(json, "\"app_consistent\":true") != NULL);
   hvr_string_free(json);

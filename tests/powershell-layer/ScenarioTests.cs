@@ -861,6 +861,18 @@ namespace HvReplication.Layer.Tests
                         {
                             Check.True(seen.Jobs.All(j => j.VmName == "cs-vm"), "every job is the VM's");
                             Check.True(seen.Jobs.Any(j => j.Type == "delta_replication" && j.Step != null), "steps reported");
+                            // The callback's struct agrees with the JSON beside it.
+                            Check.True(seen.Jobs.All(j => j.Json.Contains("\"id\":\"" + j.Id + "\"") &&
+                                                          j.Json.Contains("\"state\":\"" + j.State + "\"")),
+                                       "each update's struct is its JSON's job");
+                            // The list holds the jobs the callback reported, ended, oldest first.
+                            Job[] listed = session.Jobs();
+                            Check.True(listed.Length > 1 && listed.All(j => !j.IsRunning && j.Ended.HasValue && j.Json == null),
+                                       "the jobs listed have ended");
+                            Check.True(seen.Jobs.Where(j => !j.IsRunning)
+                                               .All(j => listed.Any(l => l.Id == j.Id && l.State == j.State && l.Ended == j.Ended)),
+                                       "the list has each job the callback saw end, as it ended");
+                            Check.True(listed.Any(j => j.Type == "delta_replication" && j.Step != null), "a cycle listed");
                         }
                         Check.True(session.NextDue().HasValue, "a cycle is due by itself");
                         Check.True(!session.RunDue(null), "nothing due yet: the next cycle is half a minute away");

@@ -20,11 +20,7 @@ using hvr::capi::RequireNonNull;
 extern "C" {
 
 hvr_status hvr_retry_policy_create(hvr_retry_policy** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_retry_policy{hvr::RetryPolicy()};
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out, hvr::RetryPolicy());
 }
 
 hvr_status hvr_retry_policy_create_custom(const int64_t* backoff_seconds, size_t count,
@@ -39,8 +35,7 @@ hvr_status hvr_retry_policy_create_custom(const int64_t* backoff_seconds, size_t
     schedule.steady_interval = std::chrono::seconds(steady_interval_seconds);
     auto policy = hvr::RetryPolicy::Create(std::move(schedule));
     if (!policy) return Fail(policy.error());
-    *out = new hvr_retry_policy{std::move(policy).value()};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::move(policy).value());
   });
 }
 

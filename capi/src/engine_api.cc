@@ -38,11 +38,7 @@ const char* hvr_health_name(hvr_health health) {
 }
 
 hvr_status hvr_engine_options_create(hvr_engine_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_engine_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_engine_options_destroy(hvr_engine_options* options) { delete options; }
@@ -85,8 +81,7 @@ hvr_status hvr_engine_create(const hvr_engine_options* options, hvr_engine** out
     }
     auto engine = hvr::Engine::Create(std::move(o));
     if (!engine.ok()) return Fail(engine.error());
-    *out = new hvr_engine{std::move(*engine)};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::move(*engine));
   });
 }
 

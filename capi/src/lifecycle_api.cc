@@ -1,6 +1,6 @@
 // The life of a protection through the C ABI: changing its settings (hvr::SettingsChange
 // behind a handle, each setter checked by its Validate), removing a disk, suspending,
-// resuming. Removing protection is in session.cc, beside the session options it takes.
+// resuming. Removing protection is in session_api.cc, beside the session options it takes.
 #include "capi_internal.hpp"
 #include "replication_handles.hpp"
 #include "store_values.hpp"
@@ -38,11 +38,7 @@ hvr_status Change(hvr_settings_change* change, const char* function, Edit&& edit
 }  // namespace
 
 hvr_status hvr_settings_change_create(hvr_settings_change** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_settings_change;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_settings_change_destroy(hvr_settings_change* change) { delete change; }
@@ -132,11 +128,7 @@ hvr_status hvr_session_resume(hvr_session* session) {
 }
 
 hvr_status hvr_remove_disk_options_create(hvr_remove_disk_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_remove_disk_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_remove_disk_options_destroy(hvr_remove_disk_options* options) { delete options; }

@@ -77,8 +77,7 @@ hvr::RunFn RunCallback(const hvr_chunk_options* options) {
 // Hands a new manifest handle to the caller, or records the failure.
 hvr_status Output(hvr::Result<hvr::Manifest> manifest, hvr_manifest** out) {
   if (!manifest.ok()) return Fail(manifest.error());
-  *out = new hvr_manifest{std::move(manifest).value()};
-  return HVR_OK;
+  return hvr::capi::NewHandle(out, std::move(manifest).value());
 }
 
 // The path variants open the disk with the default options, then share the handle
@@ -122,11 +121,7 @@ hvr_status Finish(hvr::Result<hvr::DiffResult> result, hvr_diff** out) {
 extern "C" {
 
 hvr_status hvr_chunk_options_create(hvr_chunk_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_chunk_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_chunk_options_destroy(hvr_chunk_options* options) { delete options; }
@@ -349,7 +344,7 @@ hvr_status hvr_diff_get_runs(const hvr_diff* diff, const hvr_diff_run** out_runs
   });
 }
 
-hvr_status hvr_diff_to_json(const hvr_diff* diff, char** out_json) {
+hvr_status hvr_diff_get_json(const hvr_diff* diff, char** out_json) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(diff, __func__, "diff"));
     HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));

@@ -88,11 +88,7 @@ static_assert(HVR_LEASE_EXPIRED == static_cast<int>(hvr::LeaseState::kExpired));
 extern "C" {
 
 hvr_status hvr_store_options_create(hvr_store_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_store_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_store_options_destroy(hvr_store_options* options) { delete options; }
@@ -212,8 +208,7 @@ hvr_status hvr_store_open(const char* target, const hvr_store_options* options, 
     }
     auto store = hvr::SyncStore::Open(target, store_options);
     if (!store.ok()) return Fail(store.error());
-    *out = new hvr_store{std::move(store).value()};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::move(store).value());
   });
 }
 
@@ -227,7 +222,7 @@ hvr_status hvr_store_get_statistics(hvr_store* store, hvr_store_statistics* out)
   });
 }
 
-hvr_status hvr_store_list_json(hvr_store* store, char** out_json) {
+hvr_status hvr_store_get_disks_json(hvr_store* store, char** out_json) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(store, __func__, "store"));
     HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));
@@ -307,7 +302,7 @@ hvr_status hvr_store_create_recovery_point(hvr_store* store, const char* disk_na
   });
 }
 
-hvr_status hvr_store_list_recovery_points_json(hvr_store* store, const char* disk_name,
+hvr_status hvr_store_get_recovery_points_json(hvr_store* store, const char* disk_name,
                                                char** out_json) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(store, __func__, "store"));
@@ -374,7 +369,7 @@ hvr_status hvr_store_read(hvr_store* store, const char* disk_name, const char* r
   });
 }
 
-hvr_status hvr_store_allocated_ranges(hvr_store* store, const char* disk_name, const char* recovery_point,
+hvr_status hvr_store_get_allocated_ranges(hvr_store* store, const char* disk_name, const char* recovery_point,
                                       hvr_disk_range** out_ranges, size_t* out_count) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));
@@ -387,7 +382,7 @@ hvr_status hvr_store_allocated_ranges(hvr_store* store, const char* disk_name, c
   });
 }
 
-hvr_status hvr_store_changed_ranges(hvr_store* store, const char* disk_name, const char* from, const char* to,
+hvr_status hvr_store_get_changed_ranges(hvr_store* store, const char* disk_name, const char* from, const char* to,
                                     hvr_disk_range** out_ranges, size_t* out_count) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireDisk(store, disk_name, __func__));

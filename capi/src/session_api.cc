@@ -6,6 +6,7 @@
 #include "capi_internal.hpp"
 #include "hvr/recovery_plan.hpp"
 #include "hvr/scheduler.hpp"
+#include "job_api.hpp"
 #include "replication_handles.hpp"
 #include "session/session_state.hpp"
 #include "store_values.hpp"
@@ -14,6 +15,8 @@ struct hvr_session_options {
   const hvr_host* host = nullptr;
   hvr_job_fn job = nullptr;
   void* job_user_data = nullptr;
+  hvr_job_info_fn job_info = nullptr;
+  void* job_info_user_data = nullptr;
   hvr_event_fn event = nullptr;
   void* event_user_data = nullptr;
   hvr_log_fn log = nullptr;
@@ -21,10 +24,6 @@ struct hvr_session_options {
   int max_in_flight = 0;
   hvr::RequestRetryOptions request_retry;
   std::vector<std::chrono::milliseconds> operation_retry_delays = hvr::SessionOptions().operation_retry_delays;
-};
-
-struct hvr_resync_options {
-  hvr::ResyncOptions options;
 };
 
 struct hvr_unprotect_options {
@@ -63,8 +62,7 @@ hvr_status Establish(const char* function, hvr_engine* engine, const char* state
     HVR_CAPI_CHECK(hvr::capi::RequireNonNull(out, function, "out"));
     auto session = make(*engine->engine);
     if (!session.ok()) return hvr::capi::Fail(session.error());
-    *out = new hvr_session{std::move(*session)};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::move(*session));
   });
 }
 using hvr::capi::CopyOut;
@@ -83,9 +81,15 @@ hvr::SessionOptions OptionsFor(const hvr_session_options* o) {
   if (o == nullptr) return options;
   // The host's C callbacks live in the hvr_host, which outlives the session.
   if (o->host) options.host = const_cast<CHost*>(&o->host->host);
-  if (o->job) {
-    options.on_job = [fn = o->job, user_data = o->job_user_data](const hvr::Job& job) {
-      fn(user_data, json::serialize(hvr::ToJson(job)).c_str());
+  if (o->job || o->job_info) {
+    options.on_job = [json_fn = o->job, json_user_data = o->job_user_data, info_fn = o->job_info,
+                      info_user_data = o->job_info_user_data](const hvr::Job& job) {
+      const std::string text = json::serialize(hvr::ToJson(job));
+      if (json_fn) json_fn(json_user_data, text.c_str());
+      if (info_fn) {
+        const hvr_job_info info = hvr::capi::JobInfoOf(job);
+        info_fn(info_user_data, &info, text.c_str());
+      }
     };
   }
   if (o->event) {
@@ -127,11 +131,7 @@ hvr::FailbackOptions FailbackTo(const char* folder) {
 extern "C" {
 
 hvr_status hvr_session_options_create(hvr_session_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_session_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_session_options_destroy(hvr_session_options* options) { delete options; }
@@ -149,6 +149,16 @@ hvr_status hvr_session_options_set_job_callback(hvr_session_options* options, hv
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
     options->job = fn;
     options->job_user_data = user_data;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_options_set_job_info_callback(hvr_session_options* options, hvr_job_info_fn fn,
+                                                    void* user_data) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->job_info = fn;
+    options->job_info_user_data = user_data;
     return HVR_OK;
   });
 }
@@ -216,19 +226,8 @@ hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_options* o
   });
 }
 
-hvr_status hvr_session_protect(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
-                               const hvr_session_options* options, hvr_session** out) {
-  return Establish(__func__, engine, state_dir, protection, out, [&](hvr::Engine& e) {
-    return hvr::Session::Protect(e, state_dir, protection->settings, OptionsFor(options));
-  });
-}
-
 hvr_status hvr_protect_options_create(hvr_protect_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_protect_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_protect_options_destroy(hvr_protect_options* options) { delete options; }
@@ -241,9 +240,9 @@ hvr_status hvr_protect_options_set_seed(hvr_protect_options* options, int seed) 
   });
 }
 
-hvr_status hvr_session_protect_with(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
-                                    const hvr_protect_options* protect_options, const hvr_session_options* options,
-                                    hvr_session** out) {
+hvr_status hvr_session_enable_protection(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
+                                         const hvr_protect_options* protect_options, const hvr_session_options* options,
+                                         hvr_session** out) {
   return Establish(__func__, engine, state_dir, protection, out, [&](hvr::Engine& e) {
     return hvr::Session::Protect(e, state_dir, protection->settings,
                                  protect_options ? protect_options->options : hvr::ProtectOptions{}, OptionsFor(options));
@@ -251,11 +250,7 @@ hvr_status hvr_session_protect_with(hvr_engine* engine, const char* state_dir, c
 }
 
 hvr_status hvr_adopt_options_create(hvr_adopt_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_adopt_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_adopt_options_destroy(hvr_adopt_options* options) { delete options; }
@@ -285,8 +280,7 @@ hvr_status hvr_session_open(hvr_engine* engine, const char* state_dir, const hvr
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
     auto session = hvr::Session::Open(*engine->engine, state_dir, OptionsFor(options), read_only != 0);
     if (!session.ok()) return Fail(session.error());
-    *out = new hvr_session{std::move(*session)};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::move(*session));
   });
 }
 
@@ -320,26 +314,8 @@ hvr_status hvr_session_run_cycle(hvr_session* session, hvr_cancel_token* cancel,
   });
 }
 
-hvr_status hvr_session_resynchronize(hvr_session* session, hvr_cancel_token* cancel) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
-    return Done(session->session->Resynchronize(TokenOf(cancel)));
-  });
-}
-
-hvr_status hvr_session_request_resync(hvr_session* session, const char* reason) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
-    return Done(session->session->RequestResync(reason ? reason : ""));
-  });
-}
-
 hvr_status hvr_resync_options_create(hvr_resync_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_resync_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_resync_options_destroy(hvr_resync_options* options) { delete options; }
@@ -352,16 +328,22 @@ hvr_status hvr_resync_options_set_verify_replica(hvr_resync_options* options, in
   });
 }
 
-hvr_status hvr_session_resynchronize_with(hvr_session* session, const hvr_resync_options* options,
-                                          hvr_cancel_token* cancel) {
+hvr_status hvr_resync_options_set_cancel_token(hvr_resync_options* options, hvr_cancel_token* token) {
   return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
-    return Done(session->session->Resynchronize(OptionsFor(options), TokenOf(cancel)));
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->cancel = token;
+    return HVR_OK;
   });
 }
 
-hvr_status hvr_session_request_resync_with(hvr_session* session, const char* reason,
-                                           const hvr_resync_options* options) {
+hvr_status hvr_session_resync(hvr_session* session, const hvr_resync_options* options) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    return Done(session->session->Resynchronize(OptionsFor(options), TokenOf(options ? options->cancel : nullptr)));
+  });
+}
+
+hvr_status hvr_session_schedule_resync(hvr_session* session, const char* reason, const hvr_resync_options* options) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     return Done(session->session->RequestResync(reason ? reason : "", OptionsFor(options)));
@@ -376,11 +358,7 @@ hvr_status hvr_session_clear_error(hvr_session* session) {
 }
 
 hvr_status hvr_unprotect_options_create(hvr_unprotect_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_unprotect_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_unprotect_options_destroy(hvr_unprotect_options* options) { delete options; }
@@ -414,7 +392,7 @@ hvr_status hvr_session_run_due(hvr_session* session, hvr_cancel_token* cancel, i
   });
 }
 
-hvr_status hvr_session_next_due(const hvr_session* session, int* out_has, int64_t* out_when) {
+hvr_status hvr_session_get_next_due(const hvr_session* session, int* out_has, int64_t* out_when) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     HVR_CAPI_CHECK(RequireNonNull(out_has, __func__, "out_has"));
@@ -511,7 +489,7 @@ hvr_status hvr_session_get_store_statistics(const hvr_session* session, hvr_stor
   });
 }
 
-hvr_status hvr_session_status_json(const hvr_session* session, char** out_json) {
+hvr_status hvr_session_get_status_json(const hvr_session* session, char** out_json) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));
@@ -520,7 +498,7 @@ hvr_status hvr_session_status_json(const hvr_session* session, char** out_json) 
   });
 }
 
-hvr_status hvr_session_jobs_json(const hvr_session* session, char** out_json) {
+hvr_status hvr_session_get_jobs_json(const hvr_session* session, char** out_json) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));
@@ -531,7 +509,7 @@ hvr_status hvr_session_jobs_json(const hvr_session* session, char** out_json) {
   });
 }
 
-hvr_status hvr_session_recovery_points_json(const hvr_session* session, char** out_json) {
+hvr_status hvr_session_get_recovery_points_json(const hvr_session* session, char** out_json) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     HVR_CAPI_CHECK(RequireNonNull(out_json, __func__, "out_json"));
@@ -619,8 +597,7 @@ hvr_status hvr_scheduler_create(hvr_engine* engine, hvr_scheduler** out) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(engine, __func__, "engine"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_scheduler{std::make_unique<hvr::Scheduler>(*engine->engine)};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::make_unique<hvr::Scheduler>(*engine->engine));
   });
 }
 

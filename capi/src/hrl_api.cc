@@ -117,12 +117,11 @@ hvr_status hvr_hrl_reader_open(const char* path, uint64_t disk_virtual_size, hvr
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
     auto reader = hvr::HrlReader::Open(path, disk_virtual_size);
     if (!reader.ok()) return Fail(reader.error());
-    *out = new hvr_hrl_reader{std::move(*reader)};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::move(*reader));
   });
 }
 
-hvr_status hvr_hrl_reader_header(const hvr_hrl_reader* reader, hvr_hrl_header* out) {
+hvr_status hvr_hrl_reader_get_header(const hvr_hrl_reader* reader, hvr_hrl_header* out) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(reader, __func__, "reader"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
@@ -170,11 +169,7 @@ hvr_status hvr_hrl_reader_read_data(hvr_hrl_reader* reader, void* buffer, size_t
 void hvr_hrl_reader_close(hvr_hrl_reader* reader) { delete reader; }
 
 hvr_status hvr_hrl_tracker_options_create(hvr_hrl_tracker_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_hrl_tracker_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 hvr_status hvr_hrl_tracker_options_set_log_name(hvr_hrl_tracker_options* options, const char* log_name) {
@@ -221,8 +216,7 @@ hvr_status hvr_hrl_tracker_create(const char* folder, uint64_t disk_virtual_size
     auto tracker = hvr::ChangeTracker::Open(folder, hvr::TrackedDisk{disk_virtual_size, GuidFrom(data_write_guid)},
                                             options ? options->options : hvr::ChangeTrackerOptions{});
     if (!tracker.ok()) return Fail(tracker.error());
-    *out = new hvr_hrl_tracker{std::move(*tracker)};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::move(*tracker));
   });
 }
 
@@ -254,7 +248,7 @@ hvr_status hvr_hrl_tracker_rotate(hvr_hrl_tracker* tracker, char** out_closed_pa
   });
 }
 
-hvr_status hvr_hrl_tracker_close(hvr_hrl_tracker* tracker) {
+hvr_status hvr_hrl_tracker_close_log(hvr_hrl_tracker* tracker) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(tracker, __func__, "tracker"));
     const hvr::Status s = tracker->tracker->Close();
@@ -262,7 +256,7 @@ hvr_status hvr_hrl_tracker_close(hvr_hrl_tracker* tracker) {
   });
 }
 
-hvr_status hvr_hrl_tracker_current_log(const hvr_hrl_tracker* tracker, char** out_path) {
+hvr_status hvr_hrl_tracker_get_current_log(const hvr_hrl_tracker* tracker, char** out_path) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(tracker, __func__, "tracker"));
     HVR_CAPI_CHECK(RequireNonNull(out_path, __func__, "out_path"));
@@ -271,7 +265,7 @@ hvr_status hvr_hrl_tracker_current_log(const hvr_hrl_tracker* tracker, char** ou
   });
 }
 
-hvr_status hvr_hrl_tracker_interrupted_log(const hvr_hrl_tracker* tracker, char** out_path) {
+hvr_status hvr_hrl_tracker_get_interrupted_log(const hvr_hrl_tracker* tracker, char** out_path) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(tracker, __func__, "tracker"));
     HVR_CAPI_CHECK(RequireNonNull(out_path, __func__, "out_path"));
@@ -283,18 +277,17 @@ hvr_status hvr_hrl_tracker_interrupted_log(const hvr_hrl_tracker* tracker, char*
 
 void hvr_hrl_tracker_destroy(hvr_hrl_tracker* tracker) { delete tracker; }
 
-hvr_status hvr_hrl_list_closed_logs(const char* folder, const char* log_name, hvr_hrl_log_list** out) {
+hvr_status hvr_hrl_log_list_create(const char* folder, const char* log_name, hvr_hrl_log_list** out) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(folder, __func__, "folder"));
     HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
     auto logs = hvr::ListClosedLogs(folder, log_name ? log_name : "hvr");
     if (!logs.ok()) return Fail(logs.error());
-    *out = new hvr_hrl_log_list{std::move(*logs)};
-    return HVR_OK;
+    return hvr::capi::NewHandle(out, std::move(*logs));
   });
 }
 
-hvr_status hvr_hrl_log_list_count(const hvr_hrl_log_list* list, size_t* out_count) {
+hvr_status hvr_hrl_log_list_get_count(const hvr_hrl_log_list* list, size_t* out_count) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(list, __func__, "list"));
     HVR_CAPI_CHECK(RequireNonNull(out_count, __func__, "out_count"));
@@ -303,14 +296,11 @@ hvr_status hvr_hrl_log_list_count(const hvr_hrl_log_list* list, size_t* out_coun
   });
 }
 
-hvr_status hvr_hrl_log_list_path(const hvr_hrl_log_list* list, size_t index, const char** out_path) {
+hvr_status hvr_hrl_log_list_get_path(const hvr_hrl_log_list* list, size_t index, const char** out_path) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(list, __func__, "list"));
     HVR_CAPI_CHECK(RequireNonNull(out_path, __func__, "out_path"));
-    if (index >= list->paths.size()) {
-      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": index " + std::to_string(index) +
-                                            " is beyond the " + std::to_string(list->paths.size()) + " logs");
-    }
+    HVR_CAPI_CHECK(hvr::capi::RequireIndex(index, list->paths.size(), __func__, "logs"));
     *out_path = list->paths[index].c_str();
     return HVR_OK;
   });
@@ -319,11 +309,7 @@ hvr_status hvr_hrl_log_list_path(const hvr_hrl_log_list* list, size_t index, con
 void hvr_hrl_log_list_destroy(hvr_hrl_log_list* list) { delete list; }
 
 hvr_status hvr_extent_map_create(hvr_extent_map** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_extent_map;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_extent_map_destroy(hvr_extent_map* map) { delete map; }
@@ -366,7 +352,7 @@ hvr_status hvr_extent_map_add_logs(hvr_extent_map* map, const char* const* paths
   });
 }
 
-hvr_status hvr_extent_map_changed_bytes(hvr_extent_map* map, uint64_t* out_bytes) {
+hvr_status hvr_extent_map_get_changed_bytes(hvr_extent_map* map, uint64_t* out_bytes) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(map, __func__, "map"));
     HVR_CAPI_CHECK(RequireNonNull(out_bytes, __func__, "out_bytes"));
@@ -375,7 +361,7 @@ hvr_status hvr_extent_map_changed_bytes(hvr_extent_map* map, uint64_t* out_bytes
   });
 }
 
-hvr_status hvr_extent_map_changed_ranges(hvr_extent_map* map, hvr_range_fn callback, void* user_data) {
+hvr_status hvr_extent_map_get_changed_ranges(hvr_extent_map* map, hvr_range_fn callback, void* user_data) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(map, __func__, "map"));
     HVR_CAPI_CHECK(RequireCallback(callback, __func__, "callback"));

@@ -29,6 +29,13 @@ struct hvr_convert_options {
   hvr::ConvertOptions options;
 };
 
+struct hvr_merge_options {
+  bool keep_child = false;
+  hvr_progress_fn progress = nullptr;
+  void* progress_user_data = nullptr;
+  hvr_cancel_token* cancel = nullptr;
+};
+
 namespace {
 
 using hvr::capi::CheckOptions;
@@ -107,11 +114,7 @@ void OutputRanges(const std::vector<ByteRange>& ranges, hvr_disk_range** out_ran
 extern "C" {
 
 hvr_status hvr_disk_open_options_create(hvr_disk_open_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_disk_open_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_disk_open_options_destroy(hvr_disk_open_options* options) { delete options; }
@@ -212,7 +215,7 @@ hvr_status hvr_disk_read(const hvr_disk* disk, uint64_t offset, void* buffer, si
   });
 }
 
-hvr_status hvr_disk_allocated_ranges(const hvr_disk* disk, hvr_disk_range** out_ranges, size_t* out_count) {
+hvr_status hvr_disk_get_allocated_ranges(const hvr_disk* disk, hvr_disk_range** out_ranges, size_t* out_count) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(disk, __func__, "disk"));
     HVR_CAPI_CHECK(RequireNonNull(out_ranges, __func__, "out_ranges"));
@@ -255,11 +258,7 @@ hvr_status hvr_disk_flush(hvr_disk* disk) {
 }
 
 hvr_status hvr_disk_create_options_create(hvr_disk_create_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_disk_create_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_disk_create_options_destroy(hvr_disk_create_options* options) { delete options; }
@@ -325,30 +324,55 @@ hvr_status hvr_disk_create_raw(const char* path, uint64_t virtual_size) {
   });
 }
 
-hvr_status hvr_disk_merge(const char* child_path, int keep_child, hvr_cancel_token* cancel,
-                          hvr_progress_fn progress, void* user_data, char* out_parent_data_write_guid) {
+hvr_status hvr_merge_options_create(hvr_merge_options** out) { return hvr::capi::CreateHandle(__func__, out); }
+
+void hvr_merge_options_destroy(hvr_merge_options* options) { delete options; }
+
+hvr_status hvr_merge_options_set_keep_child(hvr_merge_options* options, int keep_child) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->keep_child = keep_child != 0;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_merge_options_set_progress(hvr_merge_options* options, hvr_progress_fn fn, void* user_data) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->progress = fn;
+    options->progress_user_data = user_data;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_merge_options_set_cancel_token(hvr_merge_options* options, hvr_cancel_token* token) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    options->cancel = token;
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_disk_merge_into_parent(const char* child_path, const hvr_merge_options* options,
+                                      char** out_parent_data_write_guid) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(child_path, __func__, "child_path"));
-    hvr::MergeOptions options;
-    options.keep_child = keep_child != 0;
-    options.cancel = hvr::capi::TokenOf(cancel);
-    options.progress = ProgressOf(progress, user_data);
-    auto merged = hvr::MergeDifferencingDisk(child_path, options);
+    const hvr_merge_options given = options ? *options : hvr_merge_options{};
+    hvr::MergeOptions merge;
+    merge.keep_child = given.keep_child;
+    merge.cancel = hvr::capi::TokenOf(given.cancel);
+    merge.progress = ProgressOf(given.progress, given.progress_user_data);
+    auto merged = hvr::MergeDifferencingDisk(child_path, merge);
     if (!merged.ok()) return Fail(merged.error());
     if (out_parent_data_write_guid != nullptr) {
-      const std::string text = merged->parent_data_write_guid.ToString();
-      std::memcpy(out_parent_data_write_guid, text.c_str(), text.size() + 1);
+      *out_parent_data_write_guid = hvr::capi::CopyString(merged->parent_data_write_guid.ToString());
     }
     return HVR_OK;
   });
 }
 
 hvr_status hvr_convert_options_create(hvr_convert_options** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_convert_options;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_convert_options_destroy(hvr_convert_options* options) { delete options; }

@@ -24,11 +24,7 @@ using hvr::capi::RequireNonNull;
 extern "C" {
 
 hvr_status hvr_cancel_token_create(hvr_cancel_token** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_cancel_token;
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out);
 }
 
 void hvr_cancel_token_cancel(hvr_cancel_token* token) {

@@ -138,11 +138,7 @@ hvr_status hvr_checkpoint_set_disk(hvr_checkpoint* checkpoint, size_t index, con
 }
 
 hvr_status hvr_host_create(void* user_data, hvr_host** out) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(out, __func__, "out"));
-    *out = new hvr_host(user_data);
-    return HVR_OK;
-  });
+  return hvr::capi::CreateHandle(__func__, out, user_data);
 }
 
 void hvr_host_destroy(hvr_host* host) { delete host; }
