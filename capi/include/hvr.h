@@ -1109,6 +1109,11 @@ HVR_API hvr_status hvr_session_options_set_retries(hvr_session_options *options,
  * Default 5000 and 20000; count 0 (delays_ms may then be NULL): never. */
 HVR_API hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_options *options,
                                                                   const int64_t *delays_ms, size_t count);
+/* The file that keeps this agent's id, which the replica leases are taken in
+ * (docs/session.md "Leases"); its folder is made when missing. NULL or "": the file the
+ * environment variable HVR_AGENT_ID_FILE names, else "agent-id" in the user's own folder
+ * for hvr. A folder is HVR_INVALID_ARGUMENT. */
+HVR_API hvr_status hvr_session_options_set_agent_id_file(hvr_session_options *options, const char *file);
 
 typedef struct hvr_session hvr_session;
 

@@ -143,13 +143,16 @@ struct SessionOptions {
   // retry policy takes over (docs/session.md "Retries"). Empty: never.
   std::vector<std::chrono::milliseconds> operation_retry_delays = {std::chrono::seconds(5), std::chrono::seconds(20)};
   // The file that keeps this agent's id, which the replica leases are taken in
-  // (docs/session.md "Leases"). Empty: "agent-id" in the user's own folder for hvr
-  // ($XDG_STATE_HOME/hvr or ~/.local/state/hvr; %LOCALAPPDATA%\hvr on Windows).
+  // (docs/session.md "Leases"); its folder is made when missing. Empty: the file the
+  // environment variable HVR_AGENT_ID_FILE names, else "agent-id" in the user's own
+  // folder for hvr ($XDG_STATE_HOME/hvr or ~/.local/state/hvr; %LOCALAPPDATA%\hvr on
+  // Windows).
   std::string agent_id_file;
 };
 
 // kInvalidArgument unless the request retries are valid (ValidateRequestRetryOptions),
-// and there are at most kMaxOperationRetries operation retry delays of 0 to 10 minutes.
+// there are at most kMaxOperationRetries operation retry delays of 0 to 10 minutes, and
+// the agent id file, when named, names a file (not a folder).
 inline constexpr size_t kMaxOperationRetries = 10;
 Status ValidateSessionOptions(const SessionOptions& options);
 

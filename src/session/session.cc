@@ -377,6 +377,9 @@ Status ValidateSessionOptions(const SessionOptions& options) {
     if (!valid.ok()) return valid.error().WithContext("session options");
   }
   HVR_RETURN_IF_ERROR(ValidateRequestRetryOptions(options.request_retry));
+  if (!options.agent_id_file.empty()) {
+    HVR_RETURN_IF_ERROR(ValidateAgentIdFile(options.agent_id_file, "session options: agent id file"));
+  }
   if (options.operation_retry_delays.size() > kMaxOperationRetries) {
     return Error(Code::kInvalidArgument, "operation retries: at most " + std::to_string(kMaxOperationRetries) +
                                              " delays, not " + std::to_string(options.operation_retry_delays.size()));
