@@ -281,8 +281,10 @@ class Session {
   // that cannot be shown to be the VM's. Then the replicas' leases are taken, another
   // agent's broken (it gets kConflict from then on and never writes them again), and the
   // relationship is saved in `state_dir` (which must hold none, or one that did not
-  // finish: a rerun after a crash finishes). The VM continues with delta cycles when the
-  // logs since the last applied one are all there and carry the tracked identity;
+  // finish: a rerun after a crash finishes; one this same adoption made and finished is
+  // opened: the same VM, storage, disks and replicas; any other is kConflict). The VM
+  // continues with delta cycles when the logs since the last applied one are all there
+  // and carry the tracked identity;
   // otherwise (or with `adopt.resync`) it is marked for a resync, due at once, that reads
   // the replicas and sends only the chunks that differ: never a full copy.
   static Result<std::unique_ptr<Session>> Adopt(Engine& engine, const std::string& state_dir,
