@@ -12,7 +12,12 @@
 // Threads: operations run on the calling thread (which blocks, and takes a turn from the
 // engine) and one at a time per session; status(), jobs() and recovery_points() may be
 // called from any thread at any time. Only the process holding the state directory's
-// lock writes to it; a second process opening it can read status and leave requests.
+// lock writes to it; a second process opening it read-only can read status and leave
+// requests: ChangeSettings, RemoveDisk, Suspend, Resume, Unprotect, Failover,
+// RequestResync and ResetStatistics are then run by the process holding the directory at
+// its next step (RunDue or ServeRequests), and those that answer are waited for; when no
+// process holds it, the read-only session runs them itself (docs/session.md "Beside a
+// running replication").
 #pragma once
 
 #include <chrono>
@@ -336,6 +341,10 @@ class Session {
   // target is reached with it and every replica disk found, so a wrong key changes
   // nothing. A critical authorisation error is cleared by a proven credential. The
   // settings take effect from the next operation. Not while a failover is in progress.
+  // On a read-only session (as Suspend, Resume and RemoveDisk): asked of the process
+  // holding the directory, which runs it at its next step while this waits for its
+  // answer (kTimeout when it did not take the request within 5 minutes); when no process
+  // holds the directory, run here, the directory held for the operation's time.
   Status ChangeSettings(const SettingsChange& change);
   // Stops replicating one disk of the VM (a job; `disk` is its replica's name or its
   // path): its lease is released, the host stops tracking it (StopTracking with that disk
@@ -360,7 +369,9 @@ class Session {
   // `delete_replicas` the replica disks and their recovery points too, and last the
   // state directory. Every step repeats safely: running it again after a crash finishes
   // the job (an emptied state directory is removed; kNotFound when `state_dir` is gone).
-  // kConflict while another process holds the directory.
+  // While another process holds the directory (a running replication), it is asked to
+  // remove the protection at its next step and stops running the VM (Session::removed);
+  // this returns once the directory is gone, or with that process's error.
   static Status Unprotect(Engine& engine, const std::string& state_dir, const UnprotectOptions& options = {},
                           SessionOptions session_options = {});
 
@@ -403,6 +414,15 @@ class Session {
   // Protects the VM again after failback without an initial copy: the replica already
   // holds the failback point, so only what the VM wrote since travels.
   Status ReverseReplication();
+
+  // Runs what other processes asked of this session (a resync or a reset marked; an
+  // operator's change, suspension, resumption, disk removal or removal of protection and
+  // a failover run, each answered), in the order asked. Returns whether an operation ran.
+  // RunDue calls it first; a caller running operations by hand calls it between them.
+  Result<bool> ServeRequests();
+  // Protection was removed by a request this session served: it does nothing more
+  // (RunDue runs nothing, NextDue is empty), and its state directory is gone.
+  bool removed() const;
 
   // Runs what the schedule and the retry policy say is due now, if anything: initial
   // replication, a resync in its window (or requested by hand), or a delta cycle one

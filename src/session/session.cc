@@ -810,6 +810,10 @@ std::optional<JobProgress> Session::Impl::Progress() const {
 std::vector<VmRecoveryPoint> Session::recovery_points() const { return impl_->Snapshot().points; }
 
 ProtectionSettings Session::settings() const {
+  // A read-only session reads them afresh: the process holding the directory changes them.
+  if (impl_->dir.read_only()) {
+    if (auto fresh = impl_->dir.LoadSettings(); fresh.ok()) return *std::move(fresh);
+  }
   std::lock_guard lock(impl_->state_mu);
   return impl_->settings;
 }
