@@ -269,7 +269,10 @@ std::vector<Command> LifecycleCommands() {
                       "point and the disks failovers made, so that nothing of the VM stays in the target. Every "
                       "step repeats safely: after a crash, run it again to finish. While hvrepl run replicates "
                       "the VM, the running process removes the protection at its next step and stops running "
-                      "the VM (a run with no VM left ends), and unprotect waits until the state directory is gone.",
+                      "the VM (a run with no VM left ends), and unprotect waits until the state directory is gone. "
+                      "A VM adopted on another host (hvrepl adopt) has replicas that belong to the agent that "
+                      "adopted them: unprotect removes what is this host's and leaves them, and refuses "
+                      "--delete-replicas before removing anything.",
        .examples = {{"--state-dir /var/lib/hvr/sql01", "the replicas stay in the target"},
                     {"--state-dir /var/lib/hvr/sql01 --delete-replicas", "nothing of the VM stays"}},
        .declare = Unprotect},

@@ -369,6 +369,9 @@ class Session {
   // `delete_replicas` the replica disks and their recovery points too, and last the
   // state directory. Every step repeats safely: running it again after a crash finishes
   // the job (an emptied state directory is removed; kNotFound when `state_dir` is gone).
+  // Replicas another agent adopted (their owner is not this relationship) are its: they
+  // are left alone, their leases untouched, and `delete_replicas` is then kConflict,
+  // before anything is removed.
   // While another process holds the directory (a running replication), it is asked to
   // remove the protection at its next step and stops running the VM (Session::removed);
   // this returns once the directory is gone, or with that process's error.

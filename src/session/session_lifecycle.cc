@@ -7,6 +7,7 @@
 
 #include "hvr/change_tracker.hpp"
 #include "session/log_shipping.hpp"
+#include "session/replica_mirror.hpp"
 #include "session/session_impl.hpp"
 #include "session/settings_change_fields.hpp"
 #include "store/store_target.hpp"
@@ -39,6 +40,26 @@ Status ProveTarget(ReplicaStore& store, const SessionState& state) {
     }
   }
   return Ok();
+}
+
+// The replicas of `state` another agent adopted (hvrepl adopt on another host or state
+// directory): their metadata names another owner. They are that agent's now; removing
+// protection here leaves them alone. A replica that is gone is no one's.
+Result<std::set<std::string>> AdoptedElsewhere(ReplicaStore& store, const SessionState& state) {
+  std::set<std::string> adopted;
+  for (const DiskState& d : state.disks) {
+    auto replica = store.AsyncGetDisk(d.replica, use_future).get();
+    if (!replica.ok() && replica.error().code() == Code::kNotFound) continue;
+    if (!replica.ok()) return std::move(replica).error();
+    if (!RequireOwner(d.replica, replica->metadata, state.owner).ok()) adopted.insert(d.replica);
+  }
+  return adopted;
+}
+
+std::string JoinNames(const std::set<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names) joined += (joined.empty() ? "'" : ", '") + name + "'";
+  return joined;
 }
 
 }  // namespace
@@ -181,13 +202,23 @@ Status Session::Unprotect(Engine& engine, const std::string& state_dir, const Un
 Status Session::Impl::RemoveProtection(const UnprotectOptions& removal) {
   Impl& s = *this;
   HVR_RETURN_IF_ERROR(s.RunJob(JobType::kRemoveProtection, false, [&](RunningJob& job) -> Status {
+    job.Step("check who owns the replicas");
+    HVR_ASSIGN_OR_RETURN(const std::set<std::string> adopted, AdoptedElsewhere(*s.store, s.Snapshot()));
+    if (!adopted.empty() && removal.delete_replicas) {
+      return Error(Code::kConflict, "VM '" + s.settings.vm_name + "': replica disks " + JoinNames(adopted) +
+                                        " belong to the agent that adopted them (hvrepl adopt), not to this state "
+                                        "directory: they are not deleted from here, and nothing was removed; "
+                                        "without --delete-replicas unprotect removes what is this host's");
+    }
     HVR_RETURN_IF_ERROR(s.Commit([&](SessionState& st) {
       st.removing = true;
-      st.removing_replicas = st.removing_replicas || removal.delete_replicas;
+      // Replicas adopted elsewhere are never deleted, whatever an earlier attempt asked.
+      st.removing_replicas = adopted.empty() && (st.removing_replicas || removal.delete_replicas);
     }));
     const SessionState current = s.Snapshot();
     job.Step("release leases");
     for (const DiskState& d : current.disks) {
+      if (adopted.count(d.replica)) continue;  // its lease is the adopter's
       // Taken first (the lease of a process that died is ours again at once), then let
       // go; another agent's lease stops the removal here.
       Status held = s.leases->Hold({d.replica});
@@ -226,7 +257,9 @@ Status Session::Impl::RemoveProtection(const UnprotectOptions& removal) {
     }
     job.Summary(std::to_string(logs) + " tracking logs deleted; " +
                 (current.removing_replicas ? std::to_string(deleted) + " disks deleted from "
-                                           : std::string("replica disks kept in ")) +
+                 : adopted.empty()
+                     ? std::string("replica disks kept in ")
+                     : "replica disks " + JoinNames(adopted) + " left to the agent that adopted them, in ") +
                 s.store->description());
     return Ok();
   }));
