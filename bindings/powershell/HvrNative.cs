@@ -1162,6 +1162,9 @@ namespace Hvr
         public static extern Status hvr_session_options_set_max_in_flight(SessionOptionsHandle options, int requests);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_options_set_agent_id_file(SessionOptionsHandle options, byte[] file);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_options_set_retries(SessionOptionsHandle options, int max_attempts,
             long base_delay_ms, long max_delay_ms, long max_elapsed_ms);
 

@@ -1148,6 +1148,11 @@ HVR_API hvr_status hvr_session_options_set_retries(hvr_session_options *options,
  * Default 5000 and 20000; count 0 (delays_ms may then be NULL): never. */
 HVR_API hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_options *options,
                                                                   const int64_t *delays_ms, size_t count);
+/* The file that keeps this agent's id, which the replica leases are taken in
+ * (docs/session.md "Leases"); its folder is made when missing. NULL or "": the file the
+ * environment variable HVR_AGENT_ID_FILE names, else "agent-id" in the user's own folder
+ * for hvr. A folder is HVR_INVALID_ARGUMENT. */
+HVR_API hvr_status hvr_session_options_set_agent_id_file(hvr_session_options *options, const char *file);
 
 typedef struct hvr_session hvr_session;
 
@@ -1187,7 +1192,10 @@ HVR_API hvr_status hvr_session_adopt(hvr_engine *engine, const char *state_dir, 
                                      const hvr_adopt_options *adopt_options, const hvr_session_options *options,
                                      hvr_session **out);
 /* Opens the relationship in `state_dir`; HVR_CONFLICT when another process runs it,
- * unless read_only (then status, jobs and points work; operations fail). */
+ * unless read_only (then status, jobs and points work; hvr_session_set_settings,
+ * _remove_disk, _suspend and _resume are asked of the process running the VM, which runs
+ * them at its next hvr_session_run_due and answers, or are run here when no process runs
+ * it; other operations fail: docs/session.md "Beside a running replication"). */
 HVR_API hvr_status hvr_session_open(hvr_engine *engine, const char *state_dir, const hvr_session_options *options,
                                     int read_only, hvr_session **out);
 /* Blocks on the network: waits for the running operation, releases the leases and the
@@ -1291,10 +1299,13 @@ HVR_API void hvr_unprotect_options_destroy(hvr_unprotect_options *options);
 /* delete != 0: also delete the replica disks with every recovery point and the disks
  * failovers made (default 0: they stay, their leases released). */
 HVR_API hvr_status hvr_unprotect_options_set_delete_replicas(hvr_unprotect_options *options, int delete_replicas);
-/* Removes the protection kept in `state_dir` (a job; no session may have it open):
- * releases the leases, asks the host (session_options' host) to stop tracking, deletes
- * the tracking logs, the replicas when asked, and the state directory. Run again after a
- * crash, it finishes. `options` and `session_options` may be NULL. */
+/* Removes the protection kept in `state_dir` (a job): releases the leases, asks the host
+ * (session_options' host) to stop tracking, deletes the tracking logs, the replicas when
+ * asked, and the state directory. Replicas another agent adopted are left to it (asking
+ * to delete them is HVR_CONFLICT, before anything is removed). While another process runs
+ * the VM, that process removes it at its next hvr_session_run_due, and its session does
+ * nothing more; this returns once the directory is gone. Run again after a crash, it
+ * finishes. `options` and `session_options` may be NULL. */
 HVR_API hvr_status hvr_session_unprotect(hvr_engine *engine, const char *state_dir,
                                          const hvr_unprotect_options *options,
                                          const hvr_session_options *session_options);

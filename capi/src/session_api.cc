@@ -24,6 +24,7 @@ struct hvr_session_options {
   int max_in_flight = 0;
   hvr::RequestRetryOptions request_retry;
   std::vector<std::chrono::milliseconds> operation_retry_delays = hvr::SessionOptions().operation_retry_delays;
+  std::string agent_id_file;
 };
 
 struct hvr_unprotect_options {
@@ -105,6 +106,7 @@ hvr::SessionOptions OptionsFor(const hvr_session_options* o) {
   options.max_in_flight = o->max_in_flight;
   options.request_retry = o->request_retry;
   options.operation_retry_delays = o->operation_retry_delays;
+  options.agent_id_file = o->agent_id_file;
   return options;
 }
 
@@ -222,6 +224,20 @@ hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_options* o
       return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": " + valid.error().message());
     }
     options->operation_retry_delays = std::move(check.operation_retry_delays);
+    return HVR_OK;
+  });
+}
+
+hvr_status hvr_session_options_set_agent_id_file(hvr_session_options* options, const char* file) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    // The session options' own rule (ValidateSessionOptions), on these options alone.
+    hvr::SessionOptions check;
+    check.agent_id_file = file ? file : "";
+    if (hvr::Status valid = hvr::ValidateSessionOptions(check); !valid.ok()) {
+      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": " + valid.error().message());
+    }
+    options->agent_id_file = std::move(check.agent_id_file);
     return HVR_OK;
   });
 }

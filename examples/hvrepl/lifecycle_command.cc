@@ -1,5 +1,6 @@
 // hvrepl set, suspend, resume and unprotect: the life of a protection between protect and
 // failover (docs/session.md "Changing, suspending, removing").
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -14,6 +15,14 @@
 
 namespace hvrepl {
 namespace {
+
+// The summary of the newest job of `type`: the one just run, here or by the process
+// running the VM (which may have run a cycle since).
+std::string LastSummary(const hvr::Session& session, hvr::JobType type) {
+  const std::vector<hvr::Job> jobs = session.jobs();
+  const auto last = std::find_if(jobs.rbegin(), jobs.rend(), [&](const hvr::Job& j) { return j.type == type; });
+  return last == jobs.rend() ? std::string() : last->summary;
+}
 
 // What set takes: each option given changes its setting, and only those.
 struct SetArgs {
@@ -124,7 +133,8 @@ Runner Set(CLI::App& app) {
                "with --remove-disk: also delete the removed disks' replicas with their recovery points");
   AddLinkArgs(app, a->link);
   return [a] {
-    return WithSession(a->state_dir, false, false, [&](hvr::Session& session) {
+    // Read-only: the library asks the process running the VM, or runs it here.
+    return WithSession(a->state_dir, true, false, [&](hvr::Session& session) {
       const hvr::SettingsChange change = a->Change(session.settings());
       if (change.empty() && a->remove_disks.empty()) {
         return UsageError("set: give at least one setting to change (hvrepl set --help)");
@@ -132,11 +142,12 @@ Runner Set(CLI::App& app) {
       if (a->delete_replica && a->remove_disks.empty()) return UsageError("set: --delete-replica goes with --remove-disk");
       if (!change.empty()) {
         if (hvr::Status s = session.ChangeSettings(change); !s.ok()) return ReportError(s.error());
-        std::cout << session.status().vm_name << ": settings changed (" << session.jobs().back().summary << ")\n";
+        std::cout << session.status().vm_name << ": settings changed ("
+                  << LastSummary(session, hvr::JobType::kChangeSettings) << ")\n";
       }
       for (const std::string& disk : a->remove_disks) {
         if (hvr::Status s = session.RemoveDisk(disk, {a->delete_replica}); !s.ok()) return ReportError(s.error());
-        std::cout << session.status().vm_name << ": " << session.jobs().back().summary << "\n";
+        std::cout << session.status().vm_name << ": " << LastSummary(session, hvr::JobType::kRemoveDisk) << "\n";
       }
       const hvr::ProtectionSettings now = session.settings();
       std::cout << "  disks       " << now.disks.size() << " replicated\n"
@@ -161,7 +172,7 @@ Runner Set(CLI::App& app) {
 }
 
 Runner Suspend(CLI::App& app) {
-  return ActOnVm(app, false, [](hvr::Session& session) {
+  return ChangeVm(app, [](hvr::Session& session) {
     if (hvr::Status s = session.Suspend(); !s.ok()) return ReportError(s.error());
     std::cout << session.status().vm_name << ": replication suspended; the host's logs accumulate until "
               << "hvrepl resume\n";
@@ -170,9 +181,9 @@ Runner Suspend(CLI::App& app) {
 }
 
 Runner Resume(CLI::App& app) {
-  return ActOnVm(app, false, [](hvr::Session& session) {
+  return ChangeVm(app, [](hvr::Session& session) {
     if (hvr::Status s = session.Resume(); !s.ok()) return ReportError(s.error());
-    std::cout << session.status().vm_name << ": " << session.jobs().back().summary
+    std::cout << session.status().vm_name << ": " << LastSummary(session, hvr::JobType::kResume)
               << "; replication is attempted again\n";
     return 0;
   });
@@ -218,7 +229,8 @@ std::vector<Command> LifecycleCommands() {
                       "tracking it, its logs are deleted, the recovery points no longer name it, and its replica "
                       "stays in the target (with --delete-replica it is deleted with its recovery points); the "
                       "last disk cannot be removed (unprotect instead). Interrupted, run it again to finish. "
-                      "Run it while no other process replicates the VM.",
+                      "While hvrepl run replicates the VM, the running process makes the change at its next step "
+                      "and set waits for its answer (at most 5 minutes for it to take the request).",
        .examples = {{"--state-dir /var/lib/hvr/sql01 --target 'DefaultEndpointsProtocol=https;AccountName=acct;"
                      "AccountKey=bmV3IGtleQ==;Container=replicas'",
                      "after rotating the account key"},
@@ -234,7 +246,9 @@ std::vector<Command> LifecycleCommands() {
        .summary = "suspend replication: logs accumulate, nothing is sent until resume",
        .description = "Suspends replication of the VM, as Hyper-V's Suspend-VMReplication does: the host goes on "
                       "tracking writes in its logs, and nothing is sent: run and a following run skip the VM, "
-                      "status shows it suspended (health Warning). hvrepl resume ships the logs.",
+                      "status shows it suspended (health Warning). hvrepl resume ships the logs. While hvrepl run "
+                      "replicates the VM, the running process suspends it at its next step: a run --cycles stops, "
+                      "a run --follow goes on with the other VMs and waits for resume.",
        .examples = {{"--state-dir /var/lib/hvr/sql01", ""}},
        .declare = Suspend},
       {.words = {"resume"},
@@ -243,7 +257,8 @@ std::vector<Command> LifecycleCommands() {
                       "written meanwhile at its next cycle, or, when they reach half a disk, is resynchronized at "
                       "once (only what differs is sent). It also clears the error that made the VM Critical (an "
                       "error replication does not retry, such as a broken disk chain) once an administrator has "
-                      "dealt with its cause, so that replication is attempted again.",
+                      "dealt with its cause, so that replication is attempted again. While hvrepl run --follow "
+                      "holds the VM, the running process resumes it at its next step.",
        .examples = {{"--state-dir /var/lib/hvr/sql01", ""}},
        .declare = Resume},
       {.words = {"unprotect"},
@@ -252,7 +267,12 @@ std::vector<Command> LifecycleCommands() {
                       "leases on its replica disks, asks its host to stop tracking, deletes its tracking logs and "
                       "its state directory, and with --delete-replicas its replica disks with every recovery "
                       "point and the disks failovers made, so that nothing of the VM stays in the target. Every "
-                      "step repeats safely: after a crash, run it again to finish.",
+                      "step repeats safely: after a crash, run it again to finish. While hvrepl run replicates "
+                      "the VM, the running process removes the protection at its next step and stops running "
+                      "the VM (a run with no VM left ends), and unprotect waits until the state directory is gone. "
+                      "A VM adopted on another host (hvrepl adopt) has replicas that belong to the agent that "
+                      "adopted them: unprotect removes what is this host's and leaves them, and refuses "
+                      "--delete-replicas before removing anything.",
        .examples = {{"--state-dir /var/lib/hvr/sql01", "the replicas stay in the target"},
                     {"--state-dir /var/lib/hvr/sql01 --delete-replicas", "nothing of the VM stays"}},
        .declare = Unprotect},

@@ -219,6 +219,18 @@ int RunCycles(Session& session, int cycles, std::chrono::milliseconds every, boo
   }
   for (int i = 0; i < cycles && !signals.stopped(); ++i) {
     if (i > 0 && every.count() > 0) signals.SleepFor(every);
+    // What an operator asked meanwhile (hvrepl set, suspend, unprotect) comes first.
+    auto served = session.ServeRequests();
+    if (!served.ok()) return ReportError(served.error());
+    if (session.removed()) {
+      std::cout << session.status().vm_name << ": protection removed (hvrepl unprotect); the remaining cycles are "
+                << "not run\n";
+      return 0;
+    }
+    if (session.status().suspended_since) {
+      std::cout << session.status().vm_name << ": suspended (hvrepl suspend); the remaining cycles are not run\n";
+      return 0;
+    }
     auto cycle = session.RunCycle(signals.token());
     if (!cycle.ok()) return ReportError(cycle.error());
     if (!quiet) {
@@ -260,7 +272,20 @@ int Follow(hvr::Engine& engine, const std::vector<Session*>& sessions, const Run
   hvr::Scheduler scheduler(engine);
   for (Session* s : sessions) scheduler.Add(*s);
   if (!args.quiet) std::cerr << "hvrepl: replicating " << sessions.size() << " VM(s); Ctrl+C stops\n";
+  std::vector<const Session*> running(sessions.begin(), sessions.end());
   while (!Signals().stopped()) {
+    // An operator removed a VM's protection (hvrepl unprotect): it is no longer run.
+    for (Session* s : sessions) {
+      const auto it = std::find(running.begin(), running.end(), s);
+      if (it == running.end() || !s->removed()) continue;
+      scheduler.Remove(*s);
+      running.erase(it);
+      std::cout << s->status().vm_name << ": protection removed (hvrepl unprotect); no longer replicated" << std::endl;
+    }
+    if (running.empty()) {
+      std::cerr << "hvrepl: no VM left to replicate; stopping\n";
+      break;
+    }
     if (!args.metrics_file.empty()) {
       // For node_exporter's textfile collector, which must never read half a file.
       if (hvr::Status s = hvr::WriteFileAtomically(args.metrics_file, metrics()); !s.ok()) {

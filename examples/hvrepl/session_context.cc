@@ -187,4 +187,10 @@ Runner ActOnVm(CLI::App& app, bool progress, std::function<int(hvr::Session& ses
   return [dir, progress, act] { return WithSession(*dir, false, progress, act); };
 }
 
+Runner ChangeVm(CLI::App& app, std::function<int(hvr::Session& session)> act) {
+  auto dir = std::make_shared<std::string>();
+  AddStateDir(app, *dir);
+  return [dir, act] { return WithSession(*dir, true, false, act); };
+}
+
 }  // namespace hvrepl

@@ -89,4 +89,9 @@ int WithSession(const std::string& state_dir, bool read_only, bool progress,
 // writing (progress lines on stderr when `progress`).
 Runner ActOnVm(CLI::App& app, bool progress, std::function<int(hvr::Session& session)> act);
 
+// The same for an operator's change (set, suspend, resume): the session is opened
+// read-only, and the library runs the change through the process running the VM, or here
+// when none does (docs/session.md "Beside a running replication").
+Runner ChangeVm(CLI::App& app, std::function<int(hvr::Session& session)> act);
+
 }  // namespace hvrepl

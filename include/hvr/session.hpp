@@ -12,7 +12,12 @@
 // Threads: operations run on the calling thread (which blocks, and takes a turn from the
 // engine) and one at a time per session; status(), jobs() and recovery_points() may be
 // called from any thread at any time. Only the process holding the state directory's
-// lock writes to it; a second process opening it can read status and leave requests.
+// lock writes to it; a second process opening it read-only can read status and leave
+// requests: ChangeSettings, RemoveDisk, Suspend, Resume, Unprotect, Failover,
+// RequestResync and ResetStatistics are then run by the process holding the directory at
+// its next step (RunDue or ServeRequests), and those that answer are waited for; when no
+// process holds it, the read-only session runs them itself (docs/session.md "Beside a
+// running replication").
 #pragma once
 
 #include <chrono>
@@ -143,13 +148,16 @@ struct SessionOptions {
   // retry policy takes over (docs/session.md "Retries"). Empty: never.
   std::vector<std::chrono::milliseconds> operation_retry_delays = {std::chrono::seconds(5), std::chrono::seconds(20)};
   // The file that keeps this agent's id, which the replica leases are taken in
-  // (docs/session.md "Leases"). Empty: "agent-id" in the user's own folder for hvr
-  // ($XDG_STATE_HOME/hvr or ~/.local/state/hvr; %LOCALAPPDATA%\hvr on Windows).
+  // (docs/session.md "Leases"); its folder is made when missing. Empty: the file the
+  // environment variable HVR_AGENT_ID_FILE names, else "agent-id" in the user's own
+  // folder for hvr ($XDG_STATE_HOME/hvr or ~/.local/state/hvr; %LOCALAPPDATA%\hvr on
+  // Windows).
   std::string agent_id_file;
 };
 
 // kInvalidArgument unless the request retries are valid (ValidateRequestRetryOptions),
-// and there are at most kMaxOperationRetries operation retry delays of 0 to 10 minutes.
+// there are at most kMaxOperationRetries operation retry delays of 0 to 10 minutes, and
+// the agent id file, when named, names a file (not a folder).
 inline constexpr size_t kMaxOperationRetries = 10;
 Status ValidateSessionOptions(const SessionOptions& options);
 
@@ -278,8 +286,10 @@ class Session {
   // that cannot be shown to be the VM's. Then the replicas' leases are taken, another
   // agent's broken (it gets kConflict from then on and never writes them again), and the
   // relationship is saved in `state_dir` (which must hold none, or one that did not
-  // finish: a rerun after a crash finishes). The VM continues with delta cycles when the
-  // logs since the last applied one are all there and carry the tracked identity;
+  // finish: a rerun after a crash finishes; one this same adoption made and finished is
+  // opened: the same VM, storage, disks and replicas; any other is kConflict). The VM
+  // continues with delta cycles when the logs since the last applied one are all there
+  // and carry the tracked identity;
   // otherwise (or with `adopt.resync`) it is marked for a resync, due at once, that reads
   // the replicas and sends only the chunks that differ: never a full copy.
   static Result<std::unique_ptr<Session>> Adopt(Engine& engine, const std::string& state_dir,
@@ -331,6 +341,10 @@ class Session {
   // target is reached with it and every replica disk found, so a wrong key changes
   // nothing. A critical authorisation error is cleared by a proven credential. The
   // settings take effect from the next operation. Not while a failover is in progress.
+  // On a read-only session (as Suspend, Resume and RemoveDisk): asked of the process
+  // holding the directory, which runs it at its next step while this waits for its
+  // answer (kTimeout when it did not take the request within 5 minutes); when no process
+  // holds the directory, run here, the directory held for the operation's time.
   Status ChangeSettings(const SettingsChange& change);
   // Stops replicating one disk of the VM (a job; `disk` is its replica's name or its
   // path): its lease is released, the host stops tracking it (StopTracking with that disk
@@ -355,7 +369,12 @@ class Session {
   // `delete_replicas` the replica disks and their recovery points too, and last the
   // state directory. Every step repeats safely: running it again after a crash finishes
   // the job (an emptied state directory is removed; kNotFound when `state_dir` is gone).
-  // kConflict while another process holds the directory.
+  // Replicas another agent adopted (their owner is not this relationship) are its: they
+  // are left alone, their leases untouched, and `delete_replicas` is then kConflict,
+  // before anything is removed.
+  // While another process holds the directory (a running replication), it is asked to
+  // remove the protection at its next step and stops running the VM (Session::removed);
+  // this returns once the directory is gone, or with that process's error.
   static Status Unprotect(Engine& engine, const std::string& state_dir, const UnprotectOptions& options = {},
                           SessionOptions session_options = {});
 
@@ -398,6 +417,15 @@ class Session {
   // Protects the VM again after failback without an initial copy: the replica already
   // holds the failback point, so only what the VM wrote since travels.
   Status ReverseReplication();
+
+  // Runs what other processes asked of this session (a resync or a reset marked; an
+  // operator's change, suspension, resumption, disk removal or removal of protection and
+  // a failover run, each answered), in the order asked. Returns whether an operation ran.
+  // RunDue calls it first; a caller running operations by hand calls it between them.
+  Result<bool> ServeRequests();
+  // Protection was removed by a request this session served: it does nothing more
+  // (RunDue runs nothing, NextDue is empty), and its state directory is gone.
+  bool removed() const;
 
   // Runs what the schedule and the retry policy say is due now, if anything: initial
   // replication, a resync in its window (or requested by hand), or a delta cycle one

@@ -1,6 +1,7 @@
 #include "session/agent_identity.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <span>
 
@@ -28,7 +29,23 @@ Result<Guid> ReadAgentId(const std::string& file) {
 
 }  // namespace
 
+Status ValidateAgentIdFile(const std::string& file, const std::string& what) {
+  if (file.empty()) return Error(Code::kInvalidArgument, what + ": empty; name the agent id file");
+  if (file.back() == '/' || file.back() == '\\') {
+    return Error(Code::kInvalidArgument, what + ": '" + file + "' names a folder; name the agent id file in it");
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(PathFromUtf8(file), ec)) {
+    return Error(Code::kInvalidArgument, what + ": '" + file + "' is a folder; name the agent id file in it");
+  }
+  return Ok();
+}
+
 Result<std::string> DefaultAgentIdFile() {
+  if (const char* named = std::getenv(kAgentIdFileVariable); named && *named) {
+    HVR_RETURN_IF_ERROR(ValidateAgentIdFile(named, std::string("environment variable ") + kAgentIdFileVariable));
+    return std::string(named);
+  }
   HVR_ASSIGN_OR_RETURN(const std::string folder, UserStateFolder());
   return folder + "/agent-id";
 }

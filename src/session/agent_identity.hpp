@@ -12,8 +12,16 @@
 
 namespace hvr {
 
-// The file that keeps this installation's agent id when no other is named:
-// UserStateFolder()/agent-id.
+// The environment variable that names the agent id file when the session options name
+// none (a service account's, a test's own).
+inline constexpr const char* kAgentIdFileVariable = "HVR_AGENT_ID_FILE";
+
+// kInvalidArgument, naming `what` (the option or the variable that gave it), unless
+// `file` names a file: not empty, not ending in a separator, not an existing folder.
+Status ValidateAgentIdFile(const std::string& file, const std::string& what);
+
+// The file that keeps this installation's agent id when no other is named: the one
+// HVR_AGENT_ID_FILE names (checked by ValidateAgentIdFile), else UserStateFolder()/agent-id.
 Result<std::string> DefaultAgentIdFile();
 
 // The agent id kept in `file` (empty: DefaultAgentIdFile()), made the first time: a

@@ -123,6 +123,12 @@ Result<std::string> Session::Impl::FinishDiskRemoval(RunningJob& job) {
 
 Status Session::RemoveDisk(const std::string& disk, const RemoveDiskOptions& options) {
   Impl& s = *impl_;
+  if (s.dir.read_only()) {
+    OperatorRequest request = OperatorRequest::Make(OperatorOperation::kRemoveDisk);
+    request.disk = disk;
+    request.remove_disk = options;
+    return s.AskOrRun(request);
+  }
   return s.RunJob(JobType::kRemoveDisk, false, [&](RunningJob& job) -> Status {
     std::string summary;
     // A removal a crash cut short is finished first; when it was this disk's, that is all.

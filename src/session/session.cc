@@ -377,6 +377,9 @@ Status ValidateSessionOptions(const SessionOptions& options) {
     if (!valid.ok()) return valid.error().WithContext("session options");
   }
   HVR_RETURN_IF_ERROR(ValidateRequestRetryOptions(options.request_retry));
+  if (!options.agent_id_file.empty()) {
+    HVR_RETURN_IF_ERROR(ValidateAgentIdFile(options.agent_id_file, "session options: agent id file"));
+  }
   if (options.operation_retry_delays.size() > kMaxOperationRetries) {
     return Error(Code::kInvalidArgument, "operation retries: at most " + std::to_string(kMaxOperationRetries) +
                                              " delays, not " + std::to_string(options.operation_retry_delays.size()));
@@ -807,6 +810,10 @@ std::optional<JobProgress> Session::Impl::Progress() const {
 std::vector<VmRecoveryPoint> Session::recovery_points() const { return impl_->Snapshot().points; }
 
 ProtectionSettings Session::settings() const {
+  // A read-only session reads them afresh: the process holding the directory changes them.
+  if (impl_->dir.read_only()) {
+    if (auto fresh = impl_->dir.LoadSettings(); fresh.ok()) return *std::move(fresh);
+  }
   std::lock_guard lock(impl_->state_mu);
   return impl_->settings;
 }

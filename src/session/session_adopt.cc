@@ -6,6 +6,7 @@
 // and logs that do not continue the last applied one make a resync that compares chunks.
 #include <algorithm>
 #include <boost/asio/use_future.hpp>
+#include <filesystem>
 #include <map>
 
 #include "hvr/change_tracker.hpp"
@@ -14,6 +15,8 @@
 #include "session/recovery_points.hpp"
 #include "session/replica_mirror.hpp"
 #include "session/session_impl.hpp"
+#include "store/store_target.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -148,11 +151,39 @@ Result<std::string> WhyLogsDoNotContinue(const DiskSpec& spec, const DiskState& 
   return std::string();
 }
 
+// Whether `state_dir` holds the relationship this very adoption made, finished: the same
+// VM on the same storage with the same disks, logs and replicas. A rerun of an adoption
+// killed after its last step (before its caller heard) finds it there.
+Result<bool> AdoptedAlready(const std::string& state_dir, const ProtectionSettings& input) {
+  std::error_code ec;
+  if (!std::filesystem::exists(PathFromUtf8(state_dir + "/settings.json"), ec)) return false;
+  HVR_ASSIGN_OR_RETURN(const StateDir dir, StateDir::Open(state_dir, false, true));
+  auto state = dir.LoadState();
+  if (!state.ok() || !state->protection_complete) return false;  // unfinished: the adoption resumes it
+  HVR_ASSIGN_OR_RETURN(const ProtectionSettings saved, dir.LoadSettings());
+  const ProtectionSettings asked = WithDefaults(input);
+  if (saved.vm_name != asked.vm_name || saved.disks.size() != asked.disks.size()) return false;
+  for (size_t i = 0; i < saved.disks.size(); ++i) {
+    const DiskSpec &a = saved.disks[i], &b = asked.disks[i];
+    if (a.path != b.path || a.log_folder != b.log_folder || a.log_name != b.log_name ||
+        a.replica_name != b.replica_name) {
+      return false;
+    }
+  }
+  const auto was = ParseStoreTarget(saved.target);
+  const auto now = ParseStoreTarget(asked.target);
+  return was.ok() && now.ok() && SameStorage(*was, *now);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Session>> Session::Adopt(Engine& engine, const std::string& state_dir,
                                                 const ProtectionSettings& input, const AdoptOptions& adopt,
                                                 SessionOptions options) {
+  // Converges: the same adoption run again after it finished opens what it made; another
+  // protection in the directory is refused (CheckProtection) as before.
+  HVR_ASSIGN_OR_RETURN(const bool done, AdoptedAlready(state_dir, input));
+  if (done) return Open(engine, state_dir, std::move(options));
   HVR_ASSIGN_OR_RETURN(ProtectionCheck check, CheckProtection(engine, state_dir, input, options));
   ProtectionSettings& settings = check.settings;
   const std::string vm = "VM '" + settings.vm_name + "'";

@@ -4,6 +4,7 @@
 // replica_guard.cc (whether a replica still holds what hvr wrote).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,7 @@
 #include "session/job_log.hpp"
 #include "session/lease_keeper.hpp"
 #include "session/log_shipping.hpp"
+#include "session/operator_request.hpp"
 #include "session/session_state.hpp"
 #include "session/state_dir.hpp"
 
@@ -252,6 +254,18 @@ struct Session::Impl {
   // kConflict naming the VM while the host says the on-premises VM runs.
   Status RequireVmOff();
   Result<FailbackDiskReport> SyncBack(size_t disk, FailbackState& failback, const CancelToken* cancel);
+
+  // --- the life of a protection (session_lifecycle.cc, session_requests.cc) ---
+  // Removal of protection up to the state directory, which the caller removes: leases,
+  // tracking, tracking logs and, when asked, the replicas (a job).
+  Status RemoveProtection(const UnprotectOptions& options);
+  // A read-only session's operator request: asked of the process holding the directory,
+  // waiting for its answer; or, when none holds it, run here on the directory taken for
+  // the operation's time (docs/session.md "Beside a running replication").
+  Status AskOrRun(const OperatorRequest& request);
+  // Set once this process removed the protection (an operator's request it served): the
+  // session does nothing more.
+  std::atomic<bool> removed{false};
 };
 
 }  // namespace hvr

@@ -7,7 +7,9 @@
 
 #include "hvr/change_tracker.hpp"
 #include "session/log_shipping.hpp"
+#include "session/replica_mirror.hpp"
 #include "session/session_impl.hpp"
+#include "session/settings_change_fields.hpp"
 #include "store/store_target.hpp"
 #include "store/time_text.hpp"
 
@@ -16,20 +18,12 @@ namespace {
 
 using boost::asio::use_future;
 
-// The names of the settings `change` gives, for the job's summary (never a value: the
-// target holds a secret).
+// The names of the settings `change` gives, for the job's summary.
 std::string ChangedNames(const SettingsChange& change) {
   std::string names;
-  const auto add = [&](bool given, const char* name) {
-    if (given) names += (names.empty() ? "" : ", ") + std::string(name);
-  };
-  add(change.target.has_value(), "target credential");
-  add(change.interval.has_value(), "interval");
-  add(change.recovery_history.has_value(), "recovery point history");
-  add(change.app_consistent_frequency.has_value(), "app-consistent frequency");
-  add(change.bandwidth.has_value(), "bandwidth");
-  add(change.resync.has_value(), "resync window");
-  add(change.max_in_flight.has_value(), "requests in flight");
+  for (const SettingsChangeField& field : kSettingsChangeFields) {
+    if (field.given(change)) names += (names.empty() ? "" : ", ") + std::string(field.words);
+  }
   return names;
 }
 
@@ -48,11 +42,36 @@ Status ProveTarget(ReplicaStore& store, const SessionState& state) {
   return Ok();
 }
 
+// The replicas of `state` another agent adopted (hvrepl adopt on another host or state
+// directory): their metadata names another owner. They are that agent's now; removing
+// protection here leaves them alone. A replica that is gone is no one's.
+Result<std::set<std::string>> AdoptedElsewhere(ReplicaStore& store, const SessionState& state) {
+  std::set<std::string> adopted;
+  for (const DiskState& d : state.disks) {
+    auto replica = store.AsyncGetDisk(d.replica, use_future).get();
+    if (!replica.ok() && replica.error().code() == Code::kNotFound) continue;
+    if (!replica.ok()) return std::move(replica).error();
+    if (!RequireOwner(d.replica, replica->metadata, state.owner).ok()) adopted.insert(d.replica);
+  }
+  return adopted;
+}
+
+std::string JoinNames(const std::set<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names) joined += (joined.empty() ? "'" : ", '") + name + "'";
+  return joined;
+}
+
 }  // namespace
 
 Status Session::ChangeSettings(const SettingsChange& change) {
   HVR_RETURN_IF_ERROR(change.Validate());
   Impl& s = *impl_;
+  if (s.dir.read_only()) {
+    OperatorRequest request = OperatorRequest::Make(OperatorOperation::kChangeSettings);
+    request.change = change;
+    return s.AskOrRun(request);
+  }
   return s.RunJob(JobType::kChangeSettings, false, [&](RunningJob& job) -> Status {
     job.Step("check the settings");
     const SessionState state = s.Snapshot();
@@ -100,6 +119,7 @@ Status Session::ChangeSettings(const SettingsChange& change) {
 
 Status Session::Suspend() {
   Impl& s = *impl_;
+  if (s.dir.read_only()) return s.AskOrRun(OperatorRequest::Make(OperatorOperation::kSuspend));
   return s.RunJob(JobType::kSuspend, false, [&](RunningJob& job) -> Status {
     const SessionState state = s.Snapshot();
     if (state.removing || !ReplicatesByItself(state.state)) {
@@ -119,6 +139,7 @@ Status Session::Suspend() {
 
 Status Session::Resume() {
   Impl& s = *impl_;
+  if (s.dir.read_only()) return s.AskOrRun(OperatorRequest::Make(OperatorOperation::kResume));
   return s.RunJob(JobType::kResume, false, [&](RunningJob& job) -> Status {
     const SessionState state = s.Snapshot();
     if (state.removing) {
@@ -156,20 +177,48 @@ Status Session::Resume() {
 Status Session::Unprotect(Engine& engine, const std::string& state_dir, const UnprotectOptions& options,
                           SessionOptions session_options) {
   HVR_RETURN_IF_ERROR(ValidateSessionOptions(session_options));
-  HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, false, false));
-  // A removal a crash stopped after the relationship was gone: only the folder is left.
-  if (dir.Emptied()) return dir.Remove();
-  if (!dir.HasRelationship()) return Error(Code::kNotFound, "state directory " + state_dir + " protects no VM");
-  HVR_ASSIGN_OR_RETURN(auto impl, Impl::Load(engine, std::move(dir), std::move(session_options), false, false));
-  Impl& s = *impl;
+  for (;;) {
+    auto opened = StateDir::Open(state_dir, false, false);
+    if (!opened.ok() && opened.error().code() == Code::kConflict) {
+      // A running replication holds it: it removes the protection at its next step.
+      HVR_ASSIGN_OR_RETURN(const StateDir watched, StateDir::Open(state_dir, false, true));
+      OperatorRequest request = OperatorRequest::Make(OperatorOperation::kUnprotect);
+      request.unprotect = options;
+      HVR_ASSIGN_OR_RETURN(const std::optional<Status> answer, AskHolder(watched, request));
+      if (answer) return *answer;
+      continue;  // it stopped first: this process removes it
+    }
+    if (!opened.ok()) return std::move(opened).error();
+    StateDir dir = std::move(*opened);
+    // A removal a crash stopped after the relationship was gone: only the folder is left.
+    if (dir.Emptied()) return dir.Remove();
+    if (!dir.HasRelationship()) return Error(Code::kNotFound, "state directory " + state_dir + " protects no VM");
+    HVR_ASSIGN_OR_RETURN(auto impl, Impl::Load(engine, std::move(dir), std::move(session_options), false, false));
+    HVR_RETURN_IF_ERROR(impl->RemoveProtection(options));
+    return impl->dir.Remove();
+  }
+}
+
+Status Session::Impl::RemoveProtection(const UnprotectOptions& removal) {
+  Impl& s = *this;
   HVR_RETURN_IF_ERROR(s.RunJob(JobType::kRemoveProtection, false, [&](RunningJob& job) -> Status {
+    job.Step("check who owns the replicas");
+    HVR_ASSIGN_OR_RETURN(const std::set<std::string> adopted, AdoptedElsewhere(*s.store, s.Snapshot()));
+    if (!adopted.empty() && removal.delete_replicas) {
+      return Error(Code::kConflict, "VM '" + s.settings.vm_name + "': replica disks " + JoinNames(adopted) +
+                                        " belong to the agent that adopted them (hvrepl adopt), not to this state "
+                                        "directory: they are not deleted from here, and nothing was removed; "
+                                        "without --delete-replicas unprotect removes what is this host's");
+    }
     HVR_RETURN_IF_ERROR(s.Commit([&](SessionState& st) {
       st.removing = true;
-      st.removing_replicas = st.removing_replicas || options.delete_replicas;
+      // Replicas adopted elsewhere are never deleted, whatever an earlier attempt asked.
+      st.removing_replicas = adopted.empty() && (st.removing_replicas || removal.delete_replicas);
     }));
-    const SessionState state = s.Snapshot();
+    const SessionState current = s.Snapshot();
     job.Step("release leases");
-    for (const DiskState& d : state.disks) {
+    for (const DiskState& d : current.disks) {
+      if (adopted.count(d.replica)) continue;  // its lease is the adopter's
       // Taken first (the lease of a process that died is ours again at once), then let
       // go; another agent's lease stops the removal here.
       Status held = s.leases->Hold({d.replica});
@@ -177,7 +226,7 @@ Status Session::Unprotect(Engine& engine, const std::string& state_dir, const Un
       HVR_RETURN_IF_ERROR(held);
       HVR_RETURN_IF_ERROR(s.leases->Let(d.replica));
     }
-    if (state.checkpoint_active) {
+    if (current.checkpoint_active) {
       job.Step("merge checkpoint");
       HVR_RETURN_IF_ERROR(s.host.MergeCheckpoint(s.Vm()));
     }
@@ -191,15 +240,15 @@ Status Session::Unprotect(Engine& engine, const std::string& state_dir, const Un
       logs += tracked.size();
     }
     size_t deleted = 0;
-    if (state.removing_replicas) {
+    if (current.removing_replicas) {
       job.Step("delete replica disks");
       // The replicas and what failovers made of them all carry the VM's id.
       std::set<std::string> ours;
-      for (const DiskState& d : state.disks) ours.insert(d.replica);
+      for (const DiskState& d : current.disks) ours.insert(d.replica);
       HVR_ASSIGN_OR_RETURN(const auto disks, s.store->AsyncListDisks(use_future).get());
       for (const DiskProperties& p : disks) {
         const auto id = p.metadata.find("vm_id");
-        if (!state.vm_id.IsZero() && id != p.metadata.end() && id->second == state.vm_id.ToString()) ours.insert(p.name);
+        if (!current.vm_id.IsZero() && id != p.metadata.end() && id->second == current.vm_id.ToString()) ours.insert(p.name);
       }
       for (const std::string& name : ours) {
         HVR_RETURN_IF_ERROR(UnlessNotFound(s.store->AsyncDeleteDisk(name, use_future).get()));
@@ -207,13 +256,15 @@ Status Session::Unprotect(Engine& engine, const std::string& state_dir, const Un
       }
     }
     job.Summary(std::to_string(logs) + " tracking logs deleted; " +
-                (state.removing_replicas ? std::to_string(deleted) + " disks deleted from "
-                                         : std::string("replica disks kept in ")) +
+                (current.removing_replicas ? std::to_string(deleted) + " disks deleted from "
+                 : adopted.empty()
+                     ? std::string("replica disks kept in ")
+                     : "replica disks " + JoinNames(adopted) + " left to the agent that adopted them, in ") +
                 s.store->description());
     return Ok();
   }));
   s.leases.reset();
-  return s.dir.Remove();
+  return Ok();
 }
 
 }  // namespace hvr

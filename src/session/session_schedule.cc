@@ -22,8 +22,9 @@ std::optional<TimePoint> Session::Impl::NextDue() const {
   const ProtectionSettings current = SettingsNow();
   const TimePoint now = clock.Now();
   const Duration interval = IntervalDuration(current.interval);
-  // An operator must act first: a critical error, a suspension, a removal half done.
-  if (s.critical || s.suspended_since || s.removing) return std::nullopt;
+  // An operator must act first: a critical error, a suspension, a removal half done; or
+  // protection was removed.
+  if (removed || s.critical || s.suspended_since || s.removing) return std::nullopt;
   std::optional<TimePoint> due;
   switch (s.state) {
     case ReplicationState::kEnabled:
@@ -52,24 +53,11 @@ std::optional<TimePoint> Session::Impl::NextDue() const {
 
 Result<bool> Session::RunDue(const CancelToken* cancel) {
   if (impl_->dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
+  if (impl_->removed) return false;
   impl_->AnnounceHealth();  // the RPO grows between commits
-  // Requests other processes left (an operator's resync, a reset) come first.
-  HVR_ASSIGN_OR_RETURN(const bool reset, impl_->dir.TakeStatisticsReset());
-  if (reset) HVR_RETURN_IF_ERROR(ResetStatistics());
-  HVR_ASSIGN_OR_RETURN(const std::optional<ResyncRequest> request, impl_->dir.TakeResyncRequest());
-  if (request) {
-    const ReplicationState st = impl_->Snapshot().state;
-    if (st == ReplicationState::kReplicating || st == ReplicationState::kResyncRequired) {
-      HVR_RETURN_IF_ERROR(impl_->MarkForResync(request->reason, true, request->verify_replica));
-    }
-  }
-  // A failover asked for runs now, whatever is due, and its asker hears how it ended.
-  HVR_ASSIGN_OR_RETURN(const std::optional<FailoverRequest> failover, impl_->dir.TakeFailoverRequest());
-  if (failover) {
-    const auto done = Failover(failover->options);
-    HVR_RETURN_IF_ERROR(impl_->dir.AnswerFailoverRequest(failover->id, done.ok() ? Ok() : Status(done.error())));
-    return true;
-  }
+  // Requests other processes left come first; what is due is looked at on the next call.
+  HVR_ASSIGN_OR_RETURN(const bool served, ServeRequests());
+  if (served) return true;
   const auto due = NextDue();
   if (!due || *due > impl_->clock.Now()) return false;
   // The attempt's failure is recorded (status, retry history); RunDue reports only that

@@ -643,6 +643,7 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_options_set_event_callback(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_log(NULL, NULL, NULL), "options");
   EXPECT_NULL(hvr_session_options_set_max_in_flight(NULL, 1), "options");
+  EXPECT_NULL(hvr_session_options_set_agent_id_file(NULL, "agent-id"), "options");
   EXPECT_NULL(hvr_session_options_set_retries(NULL, 6, 1000, 30000, 120000), "options");
   EXPECT_NULL(hvr_session_options_set_operation_retry_delays(NULL, delays, 2), "options");
   EXPECT_NULL(hvr_session_options_set_operation_retry_delays(options, NULL, 2), "delays_ms");
@@ -917,6 +918,12 @@ int main(void) {
   char disk_path[200];
   snprintf(dir, sizeof dir, "%s/hvr-capi-null-XXXXXX", base && *base ? base : "/tmp");
   CHECK(mkdtemp(dir) != NULL);
+  {
+    /* Sessions without options keep their agent id here, not in the user's own file. */
+    char agent_id_file[250];
+    snprintf(agent_id_file, sizeof agent_id_file, "%s/agent-id", dir);
+    CHECK(setenv("HVR_AGENT_ID_FILE", agent_id_file, 1) == 0);
+  }
   snprintf(disk_path, sizeof disk_path, "%s/disk.raw", dir);
   CHECK_OK(hvr_disk_create_raw(disk_path, 1 << 20));
 

@@ -217,7 +217,7 @@ static hvr_session_status status_of(const hvr_session *session) {
 int main(void) {
   static const uint8_t identity[16] = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6};
   struct vm v;
-  char folder[256], store[256], state[256];
+  char folder[256], store[256], state[256], agent_id_file[300];
   hvr_host *host = NULL;
   hvr_engine_options *engine_options = NULL;
   hvr_engine *engine = NULL;
@@ -295,7 +295,14 @@ int main(void) {
     CHECK_OK(hvr_session_options_set_operation_retry_delays(options, NULL, 0));
     CHECK_OK(hvr_session_options_set_operation_retry_delays(options, delays, 2));
   }
+  /* The agent's id is kept where the options say (a folder is refused), never in the
+   * user's own file. */
+  CHECK(hvr_session_options_set_agent_id_file(options, work) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "is a folder") != NULL);
+  snprintf(agent_id_file, sizeof agent_id_file, "%s/agent/agent-id", work);
+  CHECK_OK(hvr_session_options_set_agent_id_file(options, agent_id_file));
   CHECK_OK(hvr_session_enable_protection(engine, state, protection, NULL, options, &session));
+  CHECK(access(agent_id_file, F_OK) == 0);
   {
     hvr_store_statistics counters = HVR_STORE_STATISTICS_INIT;
     CHECK_OK(hvr_session_get_store_statistics(session, &counters));

@@ -18,6 +18,8 @@
 
 #include "hvr/error.hpp"
 #include "hvr/sync_store.hpp"
+#include "session/state_dir.hpp"
+#include "test_util/azurite.hpp"
 #include "test_util/command.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/result_assertions.hpp"
@@ -41,7 +43,7 @@ class HvreplSessionTest : public ::testing::Test {
         dir_.File("guest.log"));
     for (int i = 0; i < 200 && !std::filesystem::exists(socket_); ++i) std::this_thread::sleep_for(20ms);
     ASSERT_TRUE(std::filesystem::exists(socket_)) << Log("guest.log");
-    Expect(0, {"protect", "--name", "safe-vm", "--disk", Disk(), "--target", Store(), "--state-dir", State(),
+    Expect(0, {"protect", "--name", "safe-vm", "--disk", Disk(), "--target", Target(), "--state-dir", State(),
                "--interval", "30s", "--host", "unix:" + socket_, "--chunk-size", "64K"});
     Expect(0, {"run", "--state-dir", State(), "--cycles", "1", "--quiet"});
   }
@@ -53,6 +55,8 @@ class HvreplSessionTest : public ::testing::Test {
 
   std::string Disk() const { return dir_.File("vm/disk0.vhdx"); }
   std::string Store() const { return dir_.File("store"); }
+  // Where the VM is protected to: the local store, unless a suite says otherwise.
+  virtual std::string Target() const { return Store(); }
   std::string State() const { return dir_.File("state"); }
   std::string Log(const std::string& name) const {
     auto text = ReadWholeFile(dir_.File(name));
@@ -175,8 +179,10 @@ TEST_F(HvreplSessionTest, AdoptTakesTheVmOverAfterItsStateDirectoryIsLost) {
   EXPECT_NE(adopted.find("adopted VM 'safe-vm'"), std::string::npos) << adopted;
   EXPECT_NE(adopted.find("points    2, the newest 2"), std::string::npos) << adopted;
   EXPECT_EQ(adopted.find("resync"), std::string::npos) << "the logs continue the replica: " << adopted;
-  // Adopted twice is protected already (a conflict: exit 3).
-  EXPECT_NE(Expect(3, adopt).find("already protected"), std::string::npos);
+  // The same adoption run again (after a kill past its last step) converges on what it
+  // made; another VM in that state directory is refused (a conflict: exit 3).
+  EXPECT_NE(Expect(0, adopt).find("adopted VM 'safe-vm'"), std::string::npos);
+  EXPECT_NE(Expect(3, other).find("holds the relationship of VM 'safe-vm'"), std::string::npos);
   Expect(0, {"run", "--state-dir", State(), "--cycles", "1", "--quiet"});
   const std::string status = Expect(0, {"status", "--state-dir", State(), "--json"});
   EXPECT_NE(status.find("\"recovery_points\":3"), std::string::npos) << status;
@@ -236,6 +242,122 @@ TEST_F(HvreplSessionTest, AFailoverIsAskedOfTheRunningReplication) {
   EXPECT_NE(Expect(0, {"status", "--state-dir", State()}).find("failed_over"), std::string::npos);
   follow->Kill(SIGTERM);
   EXPECT_EQ(follow->Wait(), 0) << Log("follow.log");
+}
+
+// set, suspend, resume and unprotect while run --follow replicates the VM: each is asked
+// of the running process, which runs it at its next step and answers; unprotect ends the
+// run, which says why (docs/session.md "Beside a running replication").
+class OperatorRequestTest : public HvreplSessionTest {
+ protected:
+  // run --follow, once it holds the state directory.
+  void StartFollowing() {
+    follow_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{HVREPL_PATH, "run", "--state-dir", State(), "--follow"}, dir_.File("follow.log"));
+    for (int i = 0; i < 500 && !Held(); ++i) std::this_thread::sleep_for(20ms);
+    ASSERT_TRUE(Held()) << Log("follow.log");
+  }
+  bool Held() const {
+    auto dir = StateDir::Open(State(), false, true);
+    if (!dir.ok()) return false;
+    auto held = dir->InUse();
+    return held.ok() && *held;
+  }
+  // The running process ran a job of `type` (its line in the follow log).
+  bool FollowRan(const std::string& type) const {
+    return Log("follow.log").find(" safe-vm " + type + " succeeded") != std::string::npos;
+  }
+  // Removes the protection beside the running replication, and expects the run to end by
+  // itself, saying why.
+  void UnprotectEndsTheRun(const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"unprotect", "--state-dir", State()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Expect(0, args);
+    EXPECT_FALSE(std::filesystem::exists(State()));
+    for (int i = 0; i < 500 && follow_->running(); ++i) std::this_thread::sleep_for(20ms);
+    ASSERT_FALSE(follow_->running()) << Log("follow.log");
+    EXPECT_EQ(follow_->Wait(), 0) << Log("follow.log");
+    follow_.reset();
+    EXPECT_TRUE(FollowRan("remove_protection")) << Log("follow.log");
+    EXPECT_NE(Log("follow.log").find("safe-vm: protection removed (hvrepl unprotect); no longer replicated"),
+              std::string::npos)
+        << Log("follow.log");
+    EXPECT_NE(Log("follow.log").find("hvrepl: no VM left to replicate; stopping"), std::string::npos)
+        << Log("follow.log");
+    EXPECT_NE(Guest("status").find("\"tracking\":false"), std::string::npos);
+  }
+  void TearDown() override {
+    if (follow_) {
+      follow_->Kill(SIGTERM);
+      follow_->Wait();
+    }
+    HvreplSessionTest::TearDown();
+  }
+
+  std::unique_ptr<ChildProcess> follow_;
+};
+
+TEST_F(OperatorRequestTest, SetSuspendResumeAndUnprotectReachTheRunningReplication) {
+  StartFollowing();
+  const std::string set = Expect(0, {"set", "--state-dir", State(), "--interval", "15m", "--keep-hours", "48"});
+  EXPECT_NE(set.find("interval    15m"), std::string::npos) << set;
+  EXPECT_TRUE(FollowRan("change_settings")) << Log("follow.log");
+  const std::string status = Expect(0, {"status", "--state-dir", State(), "--json"});
+  EXPECT_NE(status.find("\"interval_seconds\":900"), std::string::npos) << status;
+  // A bad change is the running process's error, and changes nothing.
+  const std::string moved = Expect(1, {"set", "--state-dir", State(), "--target", dir_.File("elsewhere")});
+  EXPECT_NE(moved.find("other storage"), std::string::npos) << moved;
+
+  Expect(0, {"suspend", "--state-dir", State()});
+  EXPECT_TRUE(FollowRan("suspend")) << Log("follow.log");
+  EXPECT_NE(Expect(0, {"status", "--state-dir", State()}).find("suspended since"), std::string::npos);
+  EXPECT_TRUE(Held());  // still running, skipping the VM
+
+  EXPECT_NE(Expect(0, {"resume", "--state-dir", State()}).find("the logs ship at the next cycle"), std::string::npos);
+  EXPECT_TRUE(FollowRan("resume")) << Log("follow.log");
+  EXPECT_EQ(Expect(0, {"status", "--state-dir", State()}).find("suspended since"), std::string::npos);
+
+  UnprotectEndsTheRun({});
+  EXPECT_NE(Expect(0, {"store", "ls", Store()}).find("safe-vm-disk0"), std::string::npos);
+}
+
+// run --cycles N takes requests between its cycles: a suspension ends it, saying so.
+TEST_F(OperatorRequestTest, ASuspensionStopsRunCycles) {
+  follow_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{HVREPL_PATH, "run", "--state-dir", State(), "--cycles", "1000", "--every", "200ms"},
+      dir_.File("follow.log"));
+  for (int i = 0; i < 500 && !Held(); ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(Held()) << Log("follow.log");
+  Expect(0, {"suspend", "--state-dir", State()});
+  EXPECT_EQ(follow_->Wait(), 0) << Log("follow.log");
+  follow_.reset();
+  EXPECT_NE(Log("follow.log").find("safe-vm: suspended (hvrepl suspend); the remaining cycles are not run"),
+            std::string::npos)
+      << Log("follow.log");
+  EXPECT_NE(Expect(0, {"status", "--state-dir", State()}).find("suspended since"), std::string::npos);
+}
+
+// The same against Azurite: the replicas go with --delete-replicas, and nothing of the VM
+// stays in the container.
+class OperatorRequestAzuriteTest : public OperatorRequestTest {
+ protected:
+  static void SetUpTestSuite() { azurite_ = new Azurite(); }
+  static void TearDownTestSuite() {
+    delete azurite_;
+    azurite_ = nullptr;
+  }
+  std::string Target() const override { return azurite_->ConnectionString("operator-requests"); }
+  static Azurite* azurite_;
+};
+Azurite* OperatorRequestAzuriteTest::azurite_ = nullptr;
+
+TEST_F(OperatorRequestAzuriteTest, SuspendAndUnprotectWithTheReplicasReachTheRunningReplication) {
+  StartFollowing();
+  Expect(0, {"suspend", "--state-dir", State()});
+  EXPECT_TRUE(FollowRan("suspend")) << Log("follow.log");
+  EXPECT_NE(Expect(0, {"status", "--state-dir", State()}).find("suspended since"), std::string::npos);
+  UnprotectEndsTheRun({"--delete-replicas"});
+  const std::string left = Expect(0, {"store", "ls", Target()});
+  EXPECT_EQ(left.find("safe-vm"), std::string::npos) << left;
 }
 
 // run --follow --json: a line per event and per job that ends, as another process's

@@ -106,6 +106,39 @@ TEST_P(AdoptTest, AnotherHostAdoptsAndTheOldAgentNeverWritesAgain) {
   ExpectPointsMatchTruth(*resumed);
 }
 
+// The host adopted from removes its protection: what is its own goes (its state directory,
+// its tracking, its logs); the replicas are the adopter's and stay, untouched, and asking
+// to delete them is refused before anything is removed.
+TEST_P(AdoptTest, UnprotectWhereTheVmWasAdoptedFromLeavesTheReplicasToTheAdopter) {
+  Replicating(1, 50);
+  const std::string replica = session_->status().disks[0].replica;
+  ASSERT_OK_AND_ASSIGN(auto adopted, AdoptElsewhere(scratch_.File("state-other-host")));
+  session_.reset();
+  ASSERT_OK_AND_ASSIGN(const DiskProperties before, Store().AsyncGetDisk(replica, use_future).get());
+  ASSERT_OK_AND_ASSIGN(const auto snapshots_before, Store().AsyncListSnapshots(replica, use_future).get());
+
+  UnprotectOptions everything;
+  everything.delete_replicas = true;
+  const Status refused = Session::Unprotect(*engine_, state_dir_, everything, Options());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), Code::kConflict) << refused.error().ToString();
+  EXPECT_NE(refused.error().message().find("belong to the agent that adopted them"), std::string::npos)
+      << refused.error().ToString();
+  EXPECT_NE(refused.error().message().find(replica), std::string::npos) << refused.error().ToString();
+  ASSERT_OK_AND_ASSIGN(auto still, Session::Open(*engine_, state_dir_, Options(), true));
+  EXPECT_FALSE(still->status().last_error.has_value());
+  still.reset();
+
+  ASSERT_OK(Session::Unprotect(*engine_, state_dir_, {}, Options()));
+  EXPECT_FALSE(std::filesystem::exists(state_dir_));
+  EXPECT_FALSE(guest_->tracking());
+  ASSERT_OK_AND_ASSIGN(const DiskProperties after, Store().AsyncGetDisk(replica, use_future).get());
+  EXPECT_EQ(after.etag, before.etag) << "the replica was written";
+  ASSERT_OK_AND_ASSIGN(const auto snapshots_after, Store().AsyncListSnapshots(replica, use_future).get());
+  EXPECT_EQ(snapshots_after.size(), snapshots_before.size());
+  EXPECT_EQ(adopted->recovery_points().size(), 2u);
+}
+
 TEST_P(AdoptTest, MissingLogsMakeAResyncOfTheDifferingChunksOnly) {
   Replicating(1, 50);
   const DiskSpec disk = session_->settings().disks[0];

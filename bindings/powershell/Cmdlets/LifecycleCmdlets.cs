@@ -16,7 +16,8 @@ namespace Hvr.Cmdlets
         "resync window and the requests in flight; -RemoveDisk stops replicating disks (their replicas kept, or " +
         "deleted with -DeleteReplica). A bandwidth schedule or a resync window is given whole: a " +
         "parameter of one left out takes its default. The change is a job, saved at once and used from the next " +
-        "operation on. -Reverse instead protects the VM again from the failback point the replica already holds, " +
+        "operation on; while a process runs the VM (hvrepl run), that process makes the change at its next step " +
+        "and the cmdlet waits for its answer. -Reverse instead protects the VM again from the failback point the replica already holds, " +
         "without a full copy. A VM that fails is a non-terminating error and the next one is changed.")]
     [HelpExample("Set-HvrReplication -StateDir D:\\hvr\\sql01 -ReplicationFrequencySec 30 -RecoveryHistoryHours 48",
         "Replicates sql01 every 30 seconds and keeps two days of recovery points.")]
@@ -80,7 +81,8 @@ namespace Hvr.Cmdlets
                 ? (ChangesSettings() ? "Change the replication settings and stop replicating " : "Stop replicating ") +
                   string.Join(", ", RemoveDisk) + (DeleteReplica ? " (deleting the replicas)" : " (keeping the replicas)")
                 : "Change the replication settings";
-            ChangeEachVM(StateDir, HvrHost, action, false, (session, dir) =>
+            // Read-only: the library asks the process running the VM, or changes it here when none does.
+            ChangeEachVM(StateDir, HvrHost, action, true, (session, dir) =>
             {
                 if (ChangesSettings())
                 {
@@ -104,7 +106,7 @@ namespace Hvr.Cmdlets
         "The host's logs accumulate and nothing is sent: cycles, initial replication and resyncs refuse to start, " +
         "and a process running the VM skips it, until Resume-HvrReplication. Health is Warning meanwhile and " +
         "Get-HvrReplication shows since when (SuspendedSince); a failover is still possible. The suspension is a " +
-        "job; suspending a suspended VM changes nothing. A VM that fails is a non-terminating error and the next " +
+        "job (run by the process running the VM, when one does); suspending a suspended VM changes nothing. A VM that fails is a non-terminating error and the next " +
         "one is suspended.")]
     [HelpExample("Suspend-HvrReplication -StateDir D:\\hvr\\sql01", "Stops sending sql01's changes for now.")]
     [HelpExample("Get-ChildItem D:\\hvr -Directory | Suspend-HvrReplication -WhatIf",
@@ -113,7 +115,8 @@ namespace Hvr.Cmdlets
     {
         protected override void ProcessRecord()
         {
-            ChangeEachVM("Suspend replication", false, (session, dir) => session.Suspend());
+            // Read-only: the library asks the process running the VM, or suspends it here when none does.
+            ChangeEachVM("Suspend replication", true, (session, dir) => session.Suspend());
         }
     }
 
@@ -167,7 +170,9 @@ namespace Hvr.Cmdlets
                 StartJobForEachVM(action);
                 return;
             }
-            ChangeEachVM(action, Deferred, (session, dir) =>
+            // Resuming and marking for resync work on a read-only session, through the process running
+            // the VM or here; a resync now runs here.
+            ChangeEachVM(action, !Resynchronize || Deferred, (session, dir) =>
             {
                 if (!Resynchronize) session.Resume();
                 else if (Deferred) session.RequestResync(string.IsNullOrEmpty(Reason) ? null : Reason, VerifyReplica);
@@ -181,8 +186,9 @@ namespace Hvr.Cmdlets
     [CmdletHelp("Removes replication of a VM, like Remove-VMReplication.",
         "Releases the replica disks' leases, asks the host to stop tracking the disks, deletes their tracking logs " +
         "and the state directory; with -DeleteReplicas also the replica disks with every recovery point and the " +
-        "disks failovers made. Without it the replicas stay in the target, their leases released. No process may " +
-        "run the VM meanwhile. Asks for confirmation (ConfirmImpact High; -Confirm:$false does not ask). The " +
+        "disks failovers made. Without it the replicas stay in the target, their leases released. While a process " +
+        "runs the VM (hvrepl run), that process removes the protection at its next step and stops running the VM, " +
+        "and the cmdlet waits until the state directory is gone. Asks for confirmation (ConfirmImpact High; -Confirm:$false does not ask). The " +
         "removal is a job: run again after a crash, it finishes. -PassThru outputs the replication as it stood " +
         "before it was removed. A VM that fails is a non-terminating error and the next one is removed.")]
     [HelpExample("Remove-HvrReplication -StateDir D:\\hvr\\sql01", "Stops protecting sql01 and keeps its replicas.")]
