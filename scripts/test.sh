@@ -7,16 +7,32 @@
 #   scripts/test.sh              the three presets
 #   scripts/test.sh default      one preset
 # Environment: HVR_FUZZ_SECONDS (default 20) is how long each fuzzer runs under asan.
+#
+# The summary ends with the wall time of each phase, so a run shows where CI's budget goes
+# (docs/ci-time.md).
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root" || exit 1
+
+# Wall time of each phase: "phase_start" before it, "phase_end NAME" after it.
+phase_times=()
+phase_began=$SECONDS
+run_began=$SECONDS
+record_time() { phase_times+=("$(printf '%-40s %3dm%02ds' "$1" $(($2 / 60)) $(($2 % 60)))"); }
+phase_start() { phase_began=$SECONDS; }
+phase_end() { record_time "$1" $((SECONDS - phase_began)); }
+
+phase_start
 "$root/scripts/install-deps.sh" || { echo "install-deps failed"; exit 1; }
+phase_end install-deps
 
 presets=("$@")
 ((${#presets[@]})) || presets=(default asan windows)
 if [[ " ${presets[*]} " == *" windows "* ]]; then
+  phase_start
   "$root/scripts/windows-deps.sh" || { echo "windows-deps failed"; exit 1; }
+  phase_end windows-deps
 fi
 jobs=$(nproc)
 
@@ -25,19 +41,28 @@ total_failed=0
 summary=()
 for preset in "${presets[@]}"; do
   echo "=== $preset: configure and build"
+  phase_start
   if ! cmake --preset "$preset" -DHVR_FUZZ_SECONDS="${HVR_FUZZ_SECONDS:-20}" >/dev/null; then
+    phase_end "$preset: configure and build"
     summary+=("$preset: configure failed")
     total_failed=$((total_failed + 1))
     continue
   fi
   if ! cmake --build --preset "$preset" -j "$jobs"; then
+    phase_end "$preset: configure and build"
     summary+=("$preset: build failed")
     total_failed=$((total_failed + 1))
     continue
   fi
+  phase_end "$preset: configure and build"
   echo "=== $preset: test"
   log="build/$preset/ctest.log"
+  phase_start
   ctest --preset "$preset" -j "$jobs" 2>&1 | tee "$log"
+  phase_end "$preset: test"
+  # The PowerShell tests run beside the others; ctest's label summary adds up their own times.
+  powershell=$(sed -nE 's/^ *powershell *= *([0-9]+)[.0-9]* sec.*/\1/p' "$log" | tail -1)
+  [[ -z "$powershell" ]] || record_time "$preset: PowerShell tests (among them)" "$powershell"
   line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
   if [[ -z "$line" ]]; then
     summary+=("$preset: ctest did not finish")
@@ -56,6 +81,10 @@ if ! command -v dotnet >/dev/null 2>&1; then
   summary+=("PowerShell tests skipped: the .NET SDK (dotnet) is not installed, so the module and its C# layer are neither built nor tested")
 fi
 
+echo
+echo "=== time (wall)"
+record_time total $((SECONDS - run_began))
+printf '%s\n' "${phase_times[@]}"
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
