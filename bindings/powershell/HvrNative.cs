@@ -1080,6 +1080,10 @@ namespace Hvr
             ulong non_work_bytes_per_second, int work_start_minute, int work_end_minute, uint work_days);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_protection_set_link(ProtectionHandle protection, ulong bytes_per_second,
+            uint requests_per_second);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_protection_set_resync_window(ProtectionHandle protection, int automatic,
             int office_start_minute, int office_end_minute, uint office_days);
 
@@ -1230,6 +1234,10 @@ namespace Hvr
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_settings_change_set_bandwidth(SettingsChangeHandle change, ulong work_bytes_per_second,
             ulong non_work_bytes_per_second, int work_start_minute, int work_end_minute, uint work_days);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_settings_change_set_link(SettingsChangeHandle change, ulong bytes_per_second,
+            uint requests_per_second);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_settings_change_set_resync_window(SettingsChangeHandle change, int automatic,

@@ -220,6 +220,7 @@ namespace Hvr
         void SetAppConsistentFrequency(int hours);
         void SetMaxInFlight(int requests);
         void SetBandwidth(BandwidthSchedule bandwidth);
+        void SetLink(ulong bytesPerSecond, uint requestsPerSecond);
         void SetResyncWindow(bool automatic, int officeStartMinute, int officeEndMinute, DayOfWeek[] officeDays);
     }
 
@@ -313,6 +314,15 @@ namespace Hvr
                          "hvr_protection_set_bandwidth");
         }
 
+        // The link to the target, which decides how far page writes join across zeros: bytes
+        // a second it carries (125,000 to 12,500,000,000; default 12,500,000, 100 Mbit/s) and
+        // requests a second one replica disk takes (1 to 100,000; default 500).
+        public void SetLink(ulong bytesPerSecond, uint requestsPerSecond)
+        {
+            Errors.Check(HvrNative.hvr_protection_set_link(Handle, bytesPerSecond, requestsPerSecond),
+                         "hvr_protection_set_link");
+        }
+
         // Resync starts by itself (automatic) outside office hours, [officeStartMinute,
         // officeEndMinute) of local time on officeDays; asked for by hand it starts at once.
         public void SetResyncWindow(bool automatic, int officeStartMinute, int officeEndMinute, DayOfWeek[] officeDays)
@@ -384,6 +394,13 @@ namespace Hvr
                                                                      bandwidth.WorkStartMinute, bandwidth.WorkEndMinute,
                                                                      bandwidth.DayMask()),
                          "hvr_settings_change_set_bandwidth");
+        }
+
+        // As Protection.SetLink.
+        public void SetLink(ulong bytesPerSecond, uint requestsPerSecond)
+        {
+            Errors.Check(HvrNative.hvr_settings_change_set_link(Handle, bytesPerSecond, requestsPerSecond),
+                         "hvr_settings_change_set_link");
         }
 
         // As Protection.SetResyncWindow.

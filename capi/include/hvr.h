@@ -1032,6 +1032,13 @@ HVR_API hvr_status hvr_protection_set_encryption_key_file(hvr_protection *protec
 HVR_API hvr_status hvr_protection_set_bandwidth(hvr_protection *protection, uint64_t work_bytes_per_second,
                                                 uint64_t non_work_bytes_per_second, int work_start_minute,
                                                 int work_end_minute, unsigned work_days);
+/* The link to the target, which decides how far page writes join across zeros
+ * (docs/transport.md, "Joining writes across zeros"): bytes a second it carries (125,000
+ * to 12,500,000,000; default 12,500,000, 100 Mbit/s) and requests a second one replica
+ * disk takes (1 to 100,000; default 500, Azure's target for a page blob). A rate of 0
+ * takes its default. */
+HVR_API hvr_status hvr_protection_set_link(hvr_protection *protection, uint64_t bytes_per_second,
+                                           uint32_t requests_per_second);
 /* Resync starts by itself (automatic != 0) outside office hours, [start, end) of local
  * time on the days whose bit is set (bit 0 Sunday); by hand it starts at once. */
 HVR_API hvr_status hvr_protection_set_resync_window(hvr_protection *protection, int automatic,
@@ -1262,6 +1269,9 @@ HVR_API hvr_status hvr_settings_change_set_app_consistent_frequency(hvr_settings
 HVR_API hvr_status hvr_settings_change_set_bandwidth(hvr_settings_change *change, uint64_t work_bytes_per_second,
                                                      uint64_t non_work_bytes_per_second, int work_start_minute,
                                                      int work_end_minute, unsigned work_days);
+/* As hvr_protection_set_link. */
+HVR_API hvr_status hvr_settings_change_set_link(hvr_settings_change *change, uint64_t bytes_per_second,
+                                                uint32_t requests_per_second);
 /* As hvr_protection_set_resync_window. */
 HVR_API hvr_status hvr_settings_change_set_resync_window(hvr_settings_change *change, int automatic,
                                                          int office_start_minute, int office_end_minute,

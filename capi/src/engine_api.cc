@@ -198,6 +198,15 @@ hvr_status hvr_protection_set_bandwidth(hvr_protection* protection, uint64_t wor
   });
 }
 
+hvr_status hvr_protection_set_link(hvr_protection* protection, uint64_t bytes_per_second,
+                                   uint32_t requests_per_second) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
+    HVR_CAPI_CHECK(hvr::capi::LinkFrom(bytes_per_second, requests_per_second, __func__, &protection->settings.link));
+    return HVR_OK;
+  });
+}
+
 hvr_status hvr_protection_set_resync_window(hvr_protection* protection, int automatic, int office_start_minute,
                                             int office_end_minute, unsigned office_days) {
   return Guard(__func__, [&] {

@@ -86,6 +86,16 @@ hvr_status hvr_settings_change_set_bandwidth(hvr_settings_change* change, uint64
   });
 }
 
+hvr_status hvr_settings_change_set_link(hvr_settings_change* change, uint64_t bytes_per_second,
+                                        uint32_t requests_per_second) {
+  return Change(change, __func__, [&, function = __func__](hvr::SettingsChange& c) {
+    hvr::LinkModel link;
+    HVR_CAPI_CHECK(hvr::capi::LinkFrom(bytes_per_second, requests_per_second, function, &link));
+    c.link = link;
+    return HVR_OK;
+  });
+}
+
 hvr_status hvr_settings_change_set_resync_window(hvr_settings_change* change, int automatic, int office_start_minute,
                                                  int office_end_minute, unsigned office_days) {
   return Change(change, __func__, [&, function = __func__](hvr::SettingsChange& c) {

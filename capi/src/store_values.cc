@@ -44,6 +44,15 @@ hvr_status BandwidthFrom(uint64_t work_bytes_per_second, uint64_t non_work_bytes
   return HVR_OK;
 }
 
+hvr_status LinkFrom(uint64_t bytes_per_second, uint32_t requests_per_second, const char* function, LinkModel* out) {
+  LinkModel link;
+  if (bytes_per_second != 0) link.bytes_per_second = bytes_per_second;
+  if (requests_per_second != 0) link.requests_per_second = requests_per_second;
+  if (Status valid = link.Validate(); !valid.ok()) return Fail(valid.error().WithContext(function));
+  *out = link;
+  return HVR_OK;
+}
+
 hvr_status CopyStoreStatistics(const StoreStatistics& stats, hvr_store_statistics* out, const char* function) {
   hvr_store_statistics full{};
   full.requests = stats.requests;

@@ -1,10 +1,11 @@
 // Store values the C ABI takes and gives in more than one place: request retries, work
-// hours and bandwidth schedules from their C arguments, and statistics into their C struct.
+// hours, bandwidth schedules and link models from their C arguments, and statistics into their C struct.
 #pragma once
 
 #include <cstdint>
 
 #include "hvr.h"
+#include "hvr/link.hpp"
 #include "hvr/store.hpp"
 
 namespace hvr::capi {
@@ -25,6 +26,10 @@ hvr_status WorkHoursFrom(int start_minute, int end_minute, unsigned days, const 
 // `function`.
 hvr_status BandwidthFrom(uint64_t work_bytes_per_second, uint64_t non_work_bytes_per_second, int work_start_minute,
                          int work_end_minute, unsigned work_days, const char* function, BandwidthSchedule* out);
+
+// The link model of the *_set_link calls: a rate of 0 takes LinkModel's default, the rest
+// is checked by LinkModel::Validate, the failure naming `function`.
+hvr_status LinkFrom(uint64_t bytes_per_second, uint32_t requests_per_second, const char* function, LinkModel* out);
 
 // Copies `stats` into the caller's growing struct.
 hvr_status CopyStoreStatistics(const StoreStatistics& stats, hvr_store_statistics* out, const char* function);

@@ -616,6 +616,7 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_protection_set_encryption_key_file(NULL, "k"), "protection");
   EXPECT_NULL(hvr_protection_set_encryption_key_file(protection, NULL), "path");
   EXPECT_NULL(hvr_protection_set_bandwidth(NULL, 0, 0, 0, 60, 0), "protection");
+  EXPECT_NULL(hvr_protection_set_link(NULL, 12500000, 500), "protection");
   EXPECT_NULL(hvr_protection_set_resync_window(NULL, 1, 0, 60, 0), "protection");
   EXPECT_NULL(hvr_protection_set_chunk_size(NULL, 0), "protection");
   EXPECT_NULL(hvr_protection_set_failover_setting(NULL, "k", "v"), "protection");
@@ -668,6 +669,7 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_settings_change_set_recovery_history(NULL, 1), "change");
   EXPECT_NULL(hvr_settings_change_set_app_consistent_frequency(NULL, 1), "change");
   EXPECT_NULL(hvr_settings_change_set_bandwidth(NULL, 0, 0, 0, 60, 0), "change");
+  EXPECT_NULL(hvr_settings_change_set_link(NULL, 12500000, 500), "change");
   EXPECT_NULL(hvr_settings_change_set_resync_window(NULL, 1, 0, 60, 0), "change");
   EXPECT_NULL(hvr_settings_change_set_max_in_flight(NULL, 8), "change");
   EXPECT_NULL(hvr_session_set_settings(NULL, NULL), "session");

@@ -118,6 +118,25 @@ static unsigned char *file_bytes(const char *path, long *size) {
   return bytes;
 }
 
+/* Whether the protection's saved settings (STATE/settings.json) hold `text`. */
+static int saved_settings_hold(const char *state, const char *text) {
+  char path[300];
+  long size = 0;
+  unsigned char *bytes;
+  char *json;
+  int found;
+  snprintf(path, sizeof path, "%s/settings.json", state);
+  bytes = file_bytes(path, &size);
+  json = (char *)malloc((size_t)size + 1);
+  CHECK(json != NULL);
+  memcpy(json, bytes, (size_t)size);
+  json[size] = '\0';
+  found = strstr(json, text) != NULL;
+  free(json);
+  free(bytes);
+  return found;
+}
+
 static void on_job(void *user_data, const char *job_json) {
   struct vm *v = (struct vm *)user_data;
   CHECK(strstr(job_json, "\"vm_name\":\"c-vm\"") != NULL);
@@ -273,6 +292,10 @@ int main(void) {
   CHECK(hvr_protection_set_resync_window(protection, 1, 8 * 60, 18 * 60, 0x100) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_protection_set_resync_window(protection, 1, 8 * 60, 18 * 60, 0x3e));
   CHECK_OK(hvr_protection_set_failover_setting(protection, "size", "Standard_D2s_v5"));
+  CHECK(hvr_protection_set_link(protection, 124999, 500) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "link bandwidth must be 125000 to 12500000000 bytes a second") != NULL);
+  CHECK(hvr_protection_set_link(protection, 12500000001ull, 0) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_protection_set_link(protection, 125000000, 400)); /* 1 Gbit/s */
   CHECK_OK(hvr_session_options_create(&options));
   CHECK(hvr_session_options_set_max_in_flight(options, -1) == HVR_INVALID_ARGUMENT);
   CHECK(hvr_session_options_set_max_in_flight(options, 65) == HVR_INVALID_ARGUMENT);
@@ -303,6 +326,7 @@ int main(void) {
   CHECK_OK(hvr_session_options_set_agent_id_file(options, agent_id_file));
   CHECK_OK(hvr_session_enable_protection(engine, state, protection, NULL, options, &session));
   CHECK(access(agent_id_file, F_OK) == 0);
+  CHECK(saved_settings_hold(state, "\"link\":{\"bytes_per_second\":125000000,\"requests_per_second\":400}"));
   {
     hvr_store_statistics counters = HVR_STORE_STATISTICS_INIT;
     CHECK_OK(hvr_session_get_store_statistics(session, &counters));
@@ -405,6 +429,8 @@ int main(void) {
     CHECK(strstr(hvr_last_error_message(), "0 to 360 hours") != NULL);
     CHECK(hvr_settings_change_set_max_in_flight(change, 0) == HVR_INVALID_ARGUMENT);
     CHECK(hvr_settings_change_set_resync_window(change, 1, 18 * 60, 8 * 60, 0x3e) == HVR_INVALID_ARGUMENT);
+    CHECK(hvr_settings_change_set_link(change, 12500000, 100001) == HVR_INVALID_ARGUMENT);
+    CHECK(strstr(hvr_last_error_message(), "link requests a second per disk must be 1 to 100000") != NULL);
     CHECK_OK(hvr_settings_change_set_app_consistent_frequency(change, 8));
     CHECK(hvr_session_set_settings(session, change) == HVR_INVALID_ARGUMENT); /* beyond the 2 hours kept */
     CHECK(strstr(hvr_last_error_message(), "must not exceed the recovery point history") != NULL);
@@ -413,8 +439,10 @@ int main(void) {
     CHECK_OK(hvr_settings_change_set_bandwidth(change, 1u << 30, 0, 9 * 60, 17 * 60, 0x3e));
     CHECK_OK(hvr_settings_change_set_resync_window(change, 0, 8 * 60, 18 * 60, 0x3e));
     CHECK_OK(hvr_settings_change_set_max_in_flight(change, 4));
+    CHECK_OK(hvr_settings_change_set_link(change, 0, 250)); /* 0: the default 100 Mbit/s */
     CHECK_OK(hvr_session_get_next_due(session, &has, &due_before));
     CHECK_OK(hvr_session_set_settings(session, change));
+    CHECK(saved_settings_hold(state, "\"link\":{\"bytes_per_second\":12500000,\"requests_per_second\":250}"));
     hvr_settings_change_destroy(change);
     CHECK_OK(hvr_session_get_next_due(session, &has, &when));
     CHECK(has == 1 && when - due_before == 900 - 30); /* the interval is 15 minutes now */

@@ -2,6 +2,7 @@
 // removed with and without its replicas. -WhatIf changes nothing; a VM that fails in a
 // pipeline is reported and the next one handled.
 using System.Management.Automation;
+using System.Text.RegularExpressions;
 using Xunit;
 using static HvReplication.Tests.Properties;
 using static HvReplication.Tests.Tools;
@@ -127,6 +128,35 @@ public sealed class LifecycleTests : IClassFixture<PowerShellSession>
         // The same folder, given again, is proven and saved.
         Assert.Empty(ps.Run("Set-HvrReplication -StateDir $args[0] -Target $args[1]", stateDir, store).Errors);
         Assert.Equal("Normal", Get<string>(Status(stateDir), "Health"));
+    }
+
+    // The link model as the relationship saved it (STATE/settings.json).
+    private static (ulong, uint) SavedLink(string stateDir)
+    {
+        Match link = Regex.Match(File.ReadAllText(Path.Combine(stateDir, "settings.json")),
+                                 "\"link\":\\{\"bytes_per_second\":(\\d+),\"requests_per_second\":(\\d+)\\}");
+        Assert.True(link.Success, "settings.json holds no link");
+        return (ulong.Parse(link.Groups[1].Value), uint.Parse(link.Groups[2].Value));
+    }
+
+    [Fact]
+    public void The_link_is_given_to_Enable_and_changed_whole_by_Set()
+    {
+        string store = Folder("link-store"), work = Folder("linkvm");
+        string disk = Path.Combine(work, "disk0.vhdx"), stateDir = Path.Combine(work, "state");
+        Tools.MakeVhdx(disk, "8M", 0, MiB, 0x3c);
+        Assert.Empty(ps.Run("Enable-HvrReplication -VMName linkvm -Path $args[0] -Target $args[1] -StateDir $args[2] " +
+                            "-LinkBytesPerSecond 125000000 -LinkRequestsPerSecond 400", disk, store, stateDir).Errors);
+        Assert.Equal((125_000_000UL, 400U), SavedLink(stateDir));
+
+        // Given whole, by the names of the CLI's options too: the rate left out takes its default.
+        Assert.Empty(ps.Run("Set-HvrReplication -StateDir $args[0] -LinkRequestRate 250", stateDir).Errors);
+        Assert.Equal((12_500_000UL, 250U), SavedLink(stateDir));
+
+        // Out of range: the library's error naming the setting and its range; nothing changes.
+        ScriptResult refused = ps.Run("Set-HvrReplication -StateDir $args[0] -LinkBandwidth 1000", stateDir);
+        Assert.Contains("link bandwidth must be 125000 to 12500000000 bytes a second", refused.Errors.Single().ToString());
+        Assert.Equal((12_500_000UL, 250U), SavedLink(stateDir));
     }
 
     [Fact]

@@ -19,6 +19,44 @@ uint64_t FileSize(const std::string& path) {
   return file.ok() ? *file->Size() : 0;
 }
 
+TEST(UndoLogTest, RecordsReachTheFileTogetherAtSync) {
+  TempDir dir;
+  const std::string path = dir.File("p.undo");
+  ASSERT_OK_AND_ASSIGN(UndoLog log, UndoLog::Open(path, true));
+  for (uint64_t page = 0; page < 1000; ++page) ASSERT_OK(log.AppendZeros(page * 8192, 4096));
+  EXPECT_EQ(FileSize(path), 0u) << "a thousand scattered pages are one write, at Sync";
+  ASSERT_OK(log.Sync());
+  EXPECT_EQ(FileSize(path), 1000u * 32);
+  ASSERT_OK_AND_ASSIGN(UndoLog reopened, UndoLog::Open(path, false));
+  EXPECT_EQ(reopened.Pieces().size(), 1000u);
+}
+
+TEST(UndoLogTest, GatheredRecordsAreWrittenBeforeTheyPassFourMebibytes) {
+  TempDir dir;
+  const std::string path = dir.File("p.undo");
+  ASSERT_OK_AND_ASSIGN(UndoLog log, UndoLog::Open(path, true));
+  const auto page = Bytes(1 << 20, 7);
+  for (uint64_t i = 0; i < 3; ++i) ASSERT_OK(log.Append(i << 20, page));
+  EXPECT_EQ(FileSize(path), 0u);
+  ASSERT_OK(log.Append(uint64_t{3} << 20, page));
+  EXPECT_EQ(FileSize(path), 3 * (32 + (uint64_t{1} << 20)))
+      << "written as the fourth record would pass 4 MiB; no write is larger than a torn tail may be";
+  ASSERT_OK(log.Sync());
+  EXPECT_EQ(FileSize(path), 4 * (32 + (uint64_t{1} << 20)));
+}
+
+TEST(UndoLogTest, RecordsNeverSyncedAreForgottenByRefresh) {
+  TempDir dir;
+  ASSERT_OK_AND_ASSIGN(UndoLog log, UndoLog::Open(dir.File("p.undo"), true));
+  ASSERT_OK(log.AppendZeros(0, 4096));
+  ASSERT_OK(log.Sync());
+  ASSERT_OK(log.AppendZeros(8192, 4096));  // a batch that fails before its Sync
+  EXPECT_TRUE(log.Missing(8192, 4096).empty());
+  ASSERT_OK(log.Refresh());
+  EXPECT_EQ(log.Missing(0, 12288), (std::vector<ByteRange>{{4096, 8192}}))
+      << "the synced record stays, the other was never in the file";
+}
+
 TEST(UndoLogTest, HoldsWhatWasAppendedAndSaysWhatIsMissing) {
   TempDir dir;
   ASSERT_OK_AND_ASSIGN(UndoLog log, UndoLog::Open(dir.File("p.undo"), true));
@@ -48,6 +86,7 @@ TEST(UndoLogTest, ReopeningIndexesEveryRecord) {
     ASSERT_OK_AND_ASSIGN(UndoLog log, UndoLog::Open(dir.File("p.undo"), true));
     ASSERT_OK(log.Append(0, Bytes(512, 2)));
     ASSERT_OK(log.Append(1024, Bytes(512, 3)));
+    ASSERT_OK(log.Sync());
   }
   ASSERT_OK_AND_ASSIGN(UndoLog log, UndoLog::Open(dir.File("p.undo"), false));
   EXPECT_EQ(log.Pieces().size(), 2u);
@@ -64,6 +103,7 @@ TEST(UndoLogTest, ATornLastRecordIsCutOff) {
     ASSERT_OK_AND_ASSIGN(UndoLog log, UndoLog::Open(path, true));
     ASSERT_OK(log.Append(0, Bytes(512, 4)));
     ASSERT_OK(log.Append(512, Bytes(512, 5)));
+    ASSERT_OK(log.Sync());
   }
   const uint64_t whole = FileSize(path);
   {
@@ -85,6 +125,7 @@ TEST(UndoLogTest, AZeroFilledTailIsCutOffButDamageInTheMiddleIsAnError) {
   {
     ASSERT_OK_AND_ASSIGN(UndoLog log, UndoLog::Open(path, true));
     ASSERT_OK(log.Append(0, Bytes(512, 7)));
+    ASSERT_OK(log.Sync());
     ASSERT_OK_AND_ASSIGN(File file, File::Open(path, File::Mode::kReadWrite));
     ASSERT_OK(file.Truncate(32 + 512 + 4096));  // size grew, data never arrived
   }
@@ -92,6 +133,7 @@ TEST(UndoLogTest, AZeroFilledTailIsCutOffButDamageInTheMiddleIsAnError) {
     ASSERT_OK_AND_ASSIGN(UndoLog log, UndoLog::Open(path, false));
     EXPECT_EQ(log.Pieces().size(), 1u);
     ASSERT_OK(log.Append(512, Bytes(512, 8)));
+    ASSERT_OK(log.Sync());
   }
   {
     ASSERT_OK_AND_ASSIGN(File file, File::Open(path, File::Mode::kReadWrite));
@@ -112,6 +154,7 @@ TEST(UndoLogTest, DamagedDataIsFoundWhenRead) {
     ASSERT_OK_AND_ASSIGN(UndoLog log, UndoLog::Open(path, true));
     ASSERT_OK(log.Append(0, Bytes(512, 9)));
     ASSERT_OK(log.Append(512, Bytes(512, 10)));
+    ASSERT_OK(log.Sync());
   }
   {
     ASSERT_OK_AND_ASSIGN(File file, File::Open(path, File::Mode::kReadWrite));

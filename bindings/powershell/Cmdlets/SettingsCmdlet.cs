@@ -16,6 +16,9 @@ namespace Hvr.Cmdlets
         private static readonly string[] ResyncWindowParameters =
             { "AutoResynchronizeEnabled", "OfficeHoursStartMinute", "OfficeHoursEndMinute", "OfficeDays" };
 
+        // The link to the target, given whole: a rate left out takes its default.
+        private static readonly string[] LinkParameters = { "LinkBytesPerSecond", "LinkRequestsPerSecond" };
+
         private ThroughputParameters throughput;
 
         [Parameter(ParameterSetName = SettingsSet)]
@@ -51,6 +54,17 @@ namespace Hvr.Cmdlets
         public DayOfWeek[] OfficeDays { get { return officeDays; } set { officeDays = value; } }
         private DayOfWeek[] officeDays = Weekdays;
 
+        [Parameter(ParameterSetName = SettingsSet)]
+        [Alias("LinkBandwidth")]
+        [ParameterHelp("The link's bandwidth to the target in bytes per second, which decides how far writes join across " +
+                       "zeros: 125000 to 12500000000 (default 12500000, 100 Mbit/s).")]
+        public ulong LinkBytesPerSecond { get; set; }
+
+        [Parameter(ParameterSetName = SettingsSet)]
+        [Alias("LinkRequestRate")]
+        [ParameterHelp("Requests a second one replica disk takes: 1 to 100000 (default 500, Azure's target for a page blob).")]
+        public uint LinkRequestsPerSecond { get; set; }
+
         // The throughput parameters (StoreConnection.cs), bound by PowerShell into this object.
         public object GetDynamicParameters() { return Throughput; }
 
@@ -67,7 +81,8 @@ namespace Hvr.Cmdlets
         {
             return IsBound("ReplicationFrequencySec") || IsBound("RecoveryHistoryHours") ||
                    IsBound("AppConsistentFrequencyHours") || IsBound("MaxInFlight") ||
-                   AnyBound(ThroughputParameters.BandwidthParameterNames) || AnyBound(ResyncWindowParameters);
+                   AnyBound(ThroughputParameters.BandwidthParameterNames) || AnyBound(ResyncWindowParameters) ||
+                   AnyBound(LinkParameters);
         }
 
         // Applies the settings given; the library checks each value.
@@ -78,6 +93,8 @@ namespace Hvr.Cmdlets
             if (IsBound("AppConsistentFrequencyHours")) settings.SetAppConsistentFrequency(AppConsistentFrequencyHours);
             if (IsBound("MaxInFlight")) settings.SetMaxInFlight(Throughput.MaxInFlight);
             if (AnyBound(ThroughputParameters.BandwidthParameterNames)) settings.SetBandwidth(Throughput.Bandwidth());
+            // A rate not given is 0, which the library reads as its default.
+            if (AnyBound(LinkParameters)) settings.SetLink(LinkBytesPerSecond, LinkRequestsPerSecond);
             if (AnyBound(ResyncWindowParameters))
                 settings.SetResyncWindow(AutoResynchronizeEnabled, OfficeHoursStartMinute, OfficeHoursEndMinute, OfficeDays);
         }

@@ -243,12 +243,13 @@ Status LocalDisk::SaveUndo(const std::vector<ByteRange>& ranges) {
   }
   if (missing.empty()) return Ok();
   // Holes were zeros: a zero record says so without copying anything. The file system is
-  // asked once for the whole span, not once for each of thousands of scattered pages.
-  HVR_ASSIGN_OR_RETURN(const auto data_ranges, DataIn(missing.front().offset, missing.back().end()));
-  const RangeSet has_data(data_ranges);
+  // asked about each range alone, which costs a call or two per range. Asking once for
+  // the span of the ranges would walk every extent of the disk inside it, and that span
+  // is most of the disk for scattered writes: the walk grows with every batch applied,
+  // and took most of a 256 MiB cycle's undo work (docs/benchmarks.md).
   std::vector<uint8_t> buffer;
   for (const auto& range : missing) {
-    const auto data = has_data.Covered(range.offset, range.length);
+    HVR_ASSIGN_OR_RETURN(const auto data, DataIn(range.offset, range.end()));
     uint64_t pos = range.offset;
     for (const auto& d : data) {
       HVR_RETURN_IF_ERROR(log.AppendZeros(pos, d.offset - pos));

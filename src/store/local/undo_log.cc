@@ -40,14 +40,18 @@ Result<UndoLog> UndoLog::Open(const std::string& path, bool create) {
   return log;
 }
 
+void UndoLog::ForgetIndex() {
+  extents_.clear();
+  held_ = RangeSet();
+  indexed_size_ = 0;
+  gathered_.clear();
+}
+
 Status UndoLog::Refresh() {
+  if (!gathered_.empty()) ForgetIndex();  // a batch that never reached its Sync
   HVR_ASSIGN_OR_RETURN(const uint64_t size, file_.Size());
-  if (size < indexed_size_) {
-    // Logs only grow while they exist; a shorter one was replaced: index it again.
-    extents_.clear();
-    held_ = RangeSet();
-    indexed_size_ = 0;
-  }
+  // Logs only grow while they exist; a shorter one was replaced: index it again.
+  if (size < indexed_size_) ForgetIndex();
   if (size == indexed_size_) return Ok();
   return Scan(indexed_size_, size);
 }
@@ -133,12 +137,31 @@ Status UndoLog::AppendRecord(uint64_t offset, uint64_t length, std::span<const u
   StoreLE<uint64_t>(header.data() + 8, offset);
   StoreLE<uint64_t>(header.data() + 16, length);
   StoreLE<uint64_t>(header.data() + 24, RecordChecksum(offset, length, data));
-  HVR_RETURN_IF_ERROR(file_.WriteAt(indexed_size_, header));
-  if (!zero) HVR_RETURN_IF_ERROR(file_.WriteAt(indexed_size_ + kHeaderSize, data));
+  // One write stays within what a crash may tear off the end (IsZeroTail).
+  if (gathered_.size() + kHeaderSize + data.size() > kMaxUnwritten) HVR_RETURN_IF_ERROR(WriteGathered());
+  gathered_.insert(gathered_.end(), header.begin(), header.end());
+  gathered_.insert(gathered_.end(), data.begin(), data.end());
   extents_[offset] = Extent{offset + length, indexed_size_ + kHeaderSize, zero};
   held_.Add(offset, length);
   indexed_size_ += kHeaderSize + data.size();
   return Ok();
+}
+
+Status UndoLog::WriteGathered() {
+  if (gathered_.empty()) return Ok();
+  Status written = file_.WriteAt(indexed_size_ - gathered_.size(), gathered_);
+  if (!written.ok()) {
+    // What reached the file is all the log holds: index that, once asked again.
+    ForgetIndex();
+    return written;
+  }
+  gathered_.clear();
+  return Ok();
+}
+
+Status UndoLog::Sync() {
+  HVR_RETURN_IF_ERROR(WriteGathered());
+  return file_.Sync();
 }
 
 Status UndoLog::Append(uint64_t offset, std::span<const uint8_t> data) {

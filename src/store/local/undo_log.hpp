@@ -43,7 +43,9 @@ class UndoLog {
   // For a file lock, so that processes appending to one log take turns.
   const File& file() const { return file_; }
 
-  // Indexes records another process appended since the last look.
+  // Indexes records another process appended since the last look. Records appended but
+  // not synced (a batch that failed before its Sync) are forgotten first: the disk writes
+  // they were to protect never happened.
   Status Refresh();
 
   // The parts of [offset, offset + length) the log does not hold.
@@ -53,11 +55,14 @@ class UndoLog {
   // Every record, in disk order.
   std::vector<Piece> Pieces() const;
 
-  // Append the old content of a disk range the log does not hold yet. Not durable
-  // until Sync().
+  // Append the old content of a disk range the log does not hold yet. Records are
+  // gathered in memory and written together (about kMaxUnwritten at a time), so that a
+  // batch of thousands of 4 KiB pages costs a few writes, not one per record; they reach
+  // the file by Sync() at the latest, and are read back only after it.
   Status Append(uint64_t offset, std::span<const uint8_t> data);
   Status AppendZeros(uint64_t offset, uint64_t length);
-  Status Sync() { return file_.Sync(); }
+  // Writes the gathered records and makes the log durable.
+  Status Sync();
 
   // Fills the parts of [offset, offset + out.size()) the log holds and returns them.
   // Data records read whole are checked against their checksum.
@@ -69,7 +74,15 @@ class UndoLog {
     uint64_t position;  // file offset of the record's data (after its header)
     bool zero;
   };
+  // Records are written without waiting for Sync once they would pass this many bytes;
+  // a write is then no larger than one record of the largest size.
+  static constexpr size_t kMaxUnwritten = size_t{4} << 20;
+
   explicit UndoLog(File file) : file_(std::move(file)) {}
+  // Writes the gathered records; on failure the index is rebuilt from the file.
+  Status WriteGathered();
+  // Forgets the index, to rebuild it from the file.
+  void ForgetIndex();
   Status Scan(uint64_t from, uint64_t file_size);
   Result<bool> IsZeroTail(uint64_t from, uint64_t file_size) const;
   Status AppendRecord(uint64_t offset, uint64_t length, std::span<const uint8_t> data);
@@ -77,7 +90,8 @@ class UndoLog {
   File file_;
   std::map<uint64_t, Extent> extents_;  // disk offset -> extent
   RangeSet held_;                       // what the extents cover
-  uint64_t indexed_size_ = 0;           // file bytes indexed so far
+  uint64_t indexed_size_ = 0;           // file bytes indexed so far, gathered ones included
+  std::vector<uint8_t> gathered_;       // records appended, not written yet: the index's tail
 };
 
 }  // namespace hvr
