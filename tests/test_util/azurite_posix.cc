@@ -1,5 +1,4 @@
-#include "test_util/azurite.hpp"
-
+// Azurite as a child process of the test (Azurite::Start, Azurite::Stop).
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -7,24 +6,16 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "test_util/azurite.hpp"
+
 namespace hvr {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool Exited(pid_t pid, std::chrono::milliseconds within) {
   const auto deadline = std::chrono::steady_clock::now() + within;
@@ -36,22 +27,22 @@ bool Exited(pid_t pid, std::chrono::milliseconds within) {
   return false;
 }
 
-}  // namespace
-
-std::string Azurite::Executable() {
+// Where the pinned Azurite is installed; empty if it is not.
+std::string Executable() {
   const std::string path =
       std::string(HVR_TEST_SOURCE_DIR) + "/.deps/azurite/node_modules/.bin/azurite-blob";
   return ::access(path.c_str(), X_OK) == 0 ? path : std::string();
 }
 
-Azurite::Azurite(Options options) {
+}  // namespace
+
+void Azurite::Start(const Options& options) {
   const std::string executable = Executable();
   if (executable.empty()) {
     throw std::runtime_error("Azurite is not installed in .deps/azurite: run scripts/install-deps.sh");
   }
   https_ = !options.cert_file.empty();
   const std::string workspace = dir_.File("workspace");
-  const std::string log = dir_.File("azurite.log");
   std::filesystem::create_directory(workspace);
   std::vector<std::string> args = {executable,   "--blobHost",          "127.0.0.1",
                                    "--blobPort", "0",                   "--location",
@@ -65,9 +56,9 @@ Azurite::Azurite(Options options) {
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int out = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (out < 0 || in < 0) throw std::runtime_error("cannot open " + log);
+  if (out < 0 || in < 0) throw std::runtime_error("cannot open " + log_);
   const pid_t parent = ::getpid();
   pid_ = ::fork();
   if (pid_ == 0) {
@@ -91,7 +82,7 @@ Azurite::Azurite(Options options) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch match;
-    const std::string text = ReadFile(log);
+    const std::string text = Log();
     if (std::regex_search(text, match, listening)) {
       port_ = static_cast<uint16_t>(std::stoi(match[1]));
       return;
@@ -110,28 +101,13 @@ Azurite::Azurite(Options options) {
   throw std::runtime_error("Azurite did not start within 90 s:\n" + text);
 }
 
-Azurite::~Azurite() {
-  if (pid_ <= 0) return;
+void Azurite::Stop() {
   ::kill(pid_, SIGTERM);
   if (!Exited(pid_, std::chrono::seconds(10))) {
     ::kill(pid_, SIGKILL);
     Exited(pid_, std::chrono::seconds(5));
   }
+  pid_ = -1;
 }
-
-std::string Azurite::BlobEndpoint() const {
-  return std::string(https_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) +
-         "/devstoreaccount1";
-}
-
-std::string Azurite::ConnectionString(const std::string& container) const {
-  // The development account's key is public (Azurite's documentation).
-  return "DefaultEndpointsProtocol=" + std::string(https_ ? "https" : "http") +
-         ";AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6"
-         "IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=" +
-         BlobEndpoint() + ";Container=" + container;
-}
-
-std::string Azurite::Log() const { return ReadFile(dir_.File("azurite.log")); }
 
 }  // namespace hvr

@@ -1,0 +1,61 @@
+#include "test_util/azurite.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace hvr {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+Azurite::Azurite(Options options) {
+  const char* fixture = std::getenv(kFixtureVariable);
+  if (fixture == nullptr || *fixture == '\0') {
+    log_ = dir_.File("azurite.log");
+    Start(options);
+    return;
+  }
+  const std::string folder = fixture;
+  if (!options.cert_file.empty() || options.loose || options.oauth) {
+    throw std::runtime_error(std::string("the Azurite of ") + kFixtureVariable + "=" + folder +
+                             " serves plain HTTP only: this test needs one of its own");
+  }
+  log_ = folder + "/azurite.log";
+  const std::string port = ReadFile(folder + "/port");
+  const unsigned long number = std::strtoul(port.c_str(), nullptr, 10);
+  if (number == 0 || number > 65535) {
+    throw std::runtime_error(folder + "/port holds no port (\"" + port + "\"): is the fixture " +
+                             "tests/test_util/azurite_fixture.sh started?");
+  }
+  port_ = static_cast<uint16_t>(number);
+}
+
+Azurite::~Azurite() {
+  if (pid_ > 0) Stop();
+}
+
+std::string Azurite::BlobEndpoint() const {
+  return std::string(https_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) +
+         "/devstoreaccount1";
+}
+
+std::string Azurite::ConnectionString(const std::string& container) const {
+  // The development account's key is public (Azurite's documentation).
+  return "DefaultEndpointsProtocol=" + std::string(https_ ? "https" : "http") +
+         ";AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6"
+         "IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=" +
+         BlobEndpoint() + ";Container=" + container;
+}
+
+std::string Azurite::Log() const { return ReadFile(log_); }
+
+}  // namespace hvr
