@@ -7,8 +7,11 @@ set -euo pipefail
 
 export WINEPREFIX=${HVR_WINEPREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/hvr/wine}
 export WINEDEBUG=-all
-# No Mono or Gecko install prompts: nothing here needs .NET or a browser engine.
-export WINEDLLOVERRIDES="mscoree,mshtml="
+# No Mono or Gecko install prompts: nothing here needs .NET or a browser engine. No
+# debugger either: Wine starts winedbg on a crash, and one that came as a test program
+# exited (its output complete) left winedbg waiting, the program never ending until the
+# test's timeout; without it the crash ends the program at once, failing its test.
+export WINEDLLOVERRIDES="mscoree,mshtml=;winedbg.exe=d"
 wine=${HVR_WINE:-/usr/lib/wine/wine64}
 
 if [[ ! -f "$WINEPREFIX/system.reg" ]]; then

@@ -6,11 +6,12 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "host.h"
 
 #define CHUNK 65536u
 #define SIZE (4u * 1024u * 1024u + 100u) /* 65 chunks, the last one short */
 
-static char dir[64];
+static char dir[256];
 static char source_path[128];
 static char target_path[128];
 static char manifest_path[128];
@@ -316,7 +317,7 @@ static void test_disk_handles(void) {
 
   /* A new replica: its manifest starts as zeros (the default chunk size when 0), and
    * follows writes made through the same writable handle. */
-  snprintf(replica_path, sizeof replica_path, "%s/replica.raw", dir);
+  host_path(replica_path, sizeof replica_path, dir, "replica.raw");
   CHECK_OK(hvr_disk_create_raw(replica_path, SIZE));
   CHECK_OK(hvr_manifest_create_zeros(SIZE, 0, &zeros));
   memset(&info, 0, sizeof info);
@@ -347,12 +348,10 @@ static void test_disk_handles(void) {
 }
 
 int main(void) {
-  const char *base = getenv("TMPDIR");
-  snprintf(dir, sizeof dir, "%s/hvr-capi-diff-XXXXXX", base && *base ? base : "/tmp");
-  CHECK(mkdtemp(dir) != NULL);
-  snprintf(source_path, sizeof source_path, "%s/source.raw", dir);
-  snprintf(target_path, sizeof target_path, "%s/target.raw", dir);
-  snprintf(manifest_path, sizeof manifest_path, "%s/target.hvrm", dir);
+  host_temp_dir(dir, sizeof dir, "diff");
+  host_path(source_path, sizeof source_path, dir, "source.raw");
+  host_path(target_path, sizeof target_path, dir, "target.raw");
+  host_path(manifest_path, sizeof manifest_path, dir, "target.hvrm");
   write_image(target_path, 1);
   write_image(source_path, 1);
   fill(source_path, (long)CHUNK + 7, 3, 0x5a);
@@ -366,10 +365,7 @@ int main(void) {
   test_update_and_invalidate();
   test_cancel_and_errors();
 
-  remove(source_path);
-  remove(target_path);
-  remove(manifest_path);
-  rmdir(dir);
+  host_remove_tree(dir);
   printf("capi diff: ok\n");
   return 0;
 }

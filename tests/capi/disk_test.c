@@ -2,16 +2,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "check.h"
+#include "host.h"
 
 #define MIB ((uint64_t)1 << 20)
 
 static char dir[256];
 
 static const char *path_in_dir(const char *name, char *out) {
-  snprintf(out, 512, "%s/%s", dir, name);
+  host_path(out, 512, dir, name);
   return out;
 }
 
@@ -136,7 +136,7 @@ static void test_chain_convert_merge(void) {
   CHECK_OK(hvr_disk_merge_into_parent(child, merge, &guid));
   hvr_merge_options_destroy(merge);
   CHECK(progress_calls > 0);
-  CHECK(access(child, F_OK) != 0);
+  CHECK(!host_exists(child));
   CHECK_OK(hvr_disk_open(parent, NULL, &disk));
   CHECK_OK(hvr_disk_get_info(disk, &info));
   CHECK(strcmp(info.data_write_guid, guid) == 0);
@@ -233,20 +233,14 @@ static void test_errors(void) {
 }
 
 int main(void) {
-  const char *base = getenv("TMPDIR");
-  snprintf(dir, sizeof dir, "%s/hvr-capi-disk-XXXXXX", base && *base ? base : "/tmp");
-  CHECK(mkdtemp(dir) != NULL);
+  host_temp_dir(dir, sizeof dir, "disk");
   test_create_write_read();
   test_chain_convert_merge();
   test_deprecated_merge();
   test_detect_format();
   test_format_choice();
   test_errors();
-  {
-    char command[300];
-    snprintf(command, sizeof command, "rm -rf '%s'", dir);
-    CHECK(system(command) == 0);
-  }
+  host_remove_tree(dir);
   printf("capi disk: ok\n");
   return 0;
 }

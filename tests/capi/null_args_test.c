@@ -8,10 +8,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "check.h"
+#include "host.h"
 
 /* `call` must fail with HVR_INVALID_ARGUMENT and the message "...: <param> is NULL". */
 #define EXPECT_NULL(call, param)                                                           \
@@ -51,7 +50,7 @@
 #define PATTERN(var) memset(&(var), 0xA5, sizeof(var))
 
 static int checks;
-static char dir[128];
+static char dir[256];
 
 static void on_progress(void *user_data, uint64_t done, uint64_t total) {
   (void)user_data;
@@ -103,7 +102,7 @@ static void test_chunk_diff(const char *disk_path) {
   char *json = NULL;
   char saved[256];
 
-  snprintf(saved, sizeof saved, "%s/m.hvrm", dir);
+  host_path(saved, sizeof saved, dir, "m.hvrm");
   CHECK_OK(hvr_chunk_options_create(&options));
   CHECK_OK(hvr_manifest_create_zeros(1 << 20, 0, &manifest));
   CHECK_OK(hvr_diff_manifests(manifest, manifest, NULL, &diff));
@@ -195,8 +194,8 @@ static void test_hrl(void) {
   int has = 0;
   char folder[160];
 
-  snprintf(folder, sizeof folder, "%s/logs", dir);
-  CHECK(mkdir(folder, 0700) == 0);
+  host_path(folder, sizeof folder, dir, "logs");
+  host_mkdir(folder);
   CHECK_OK(hvr_hrl_tracker_options_create(&options));
   CHECK_OK(hvr_hrl_tracker_create(folder, 1 << 20, guid, options, &tracker));
   CHECK_OK(hvr_hrl_tracker_rotate(tracker, &closed));
@@ -309,7 +308,7 @@ static void test_disks(const char *disk_path) {
   unsigned char byte = 0;
   char out[256];
 
-  snprintf(out, sizeof out, "%s/out.raw", dir);
+  host_path(out, sizeof out, dir, "out.raw");
   CHECK_OK(hvr_disk_open_options_create(&open));
   CHECK_OK(hvr_disk_create_options_create(&create));
   CHECK_OK(hvr_convert_options_create(&convert));
@@ -415,8 +414,8 @@ static void test_stores(const char *disk_path) {
   const char *values[1] = {NULL};
   char folder[160], out[200];
 
-  snprintf(folder, sizeof folder, "%s/store", dir);
-  snprintf(out, sizeof out, "%s/download.vhd", dir);
+  host_path(folder, sizeof folder, dir, "store");
+  host_path(out, sizeof out, dir, "download.vhd");
   CHECK_OK(hvr_store_options_create(&options));
   CHECK_OK(hvr_store_open(folder, options, &store));
   CHECK_OK(hvr_disk_open(disk_path, NULL, &disk));
@@ -558,8 +557,8 @@ static void test_replication(const char *disk_path) {
   int flag = 0;
   int64_t when = 0;
 
-  snprintf(state, sizeof state, "%s/state", dir);
-  snprintf(store, sizeof store, "%s/replicas", dir);
+  host_path(state, sizeof state, dir, "state");
+  host_path(store, sizeof store, dir, "replicas");
   PATTERN(status);
   PATTERN(cycle);
   status.struct_size = sizeof status;
@@ -916,17 +915,9 @@ static void test_deprecated_aliases(void) {
 #endif
 
 int main(void) {
-  const char *base = getenv("TMPDIR");
-  char disk_path[200];
-  snprintf(dir, sizeof dir, "%s/hvr-capi-null-XXXXXX", base && *base ? base : "/tmp");
-  CHECK(mkdtemp(dir) != NULL);
-  {
-    /* Sessions without options keep their agent id here, not in the user's own file. */
-    char agent_id_file[250];
-    snprintf(agent_id_file, sizeof agent_id_file, "%s/agent-id", dir);
-    CHECK(setenv("HVR_AGENT_ID_FILE", agent_id_file, 1) == 0);
-  }
-  snprintf(disk_path, sizeof disk_path, "%s/disk.raw", dir);
+  char disk_path[300];
+  host_temp_dir(dir, sizeof dir, "null");
+  host_path(disk_path, sizeof disk_path, dir, "disk.raw");
   CHECK_OK(hvr_disk_create_raw(disk_path, 1 << 20));
 
   test_status_retry_cancel();
@@ -938,11 +929,7 @@ int main(void) {
   test_no_required_pointer();
   test_deprecated_aliases();
 
-  {
-    char command[300];
-    snprintf(command, sizeof command, "rm -rf '%s'", dir);
-    CHECK(system(command) == 0);
-  }
+  host_remove_tree(dir);
   printf("capi null arguments: %d calls checked (refused by name or accepted as documented)\n", checks);
   return 0;
 }

@@ -7,13 +7,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "check.h"
+#include "host.h"
 
-static char work[] = "/tmp/hvr-capi-session-XXXXXX";
+static char work[256];
 
 struct vm {
   hvr_disk *disk;
@@ -258,12 +257,12 @@ int main(void) {
   long before_size = 0, after_size = 0;
 
   memset(&v, 0, sizeof v);
-  CHECK(mkdtemp(work) != NULL);
-  snprintf(folder, sizeof folder, "%s/vm", work);
-  snprintf(store, sizeof store, "%s/store", work);
-  snprintf(state, sizeof state, "%s/state", work);
-  snprintf(v.disk_path, sizeof v.disk_path, "%s/vm/c-disk.img", work);
-  CHECK(mkdir(folder, 0700) == 0);
+  host_temp_dir(work, sizeof work, "session");
+  host_path(folder, sizeof folder, work, "vm");
+  host_path(store, sizeof store, work, "store");
+  host_path(state, sizeof state, work, "state");
+  host_path(v.disk_path, sizeof v.disk_path, folder, "c-disk.img");
+  host_mkdir(folder);
   CHECK_OK(hvr_disk_create_raw(v.disk_path, 16 << 20));
   CHECK_OK(hvr_disk_open_writable(v.disk_path, NULL, &v.disk));
   CHECK_OK(hvr_hrl_tracker_create(folder, 16 << 20, identity, NULL, &v.tracker));
@@ -540,14 +539,14 @@ int main(void) {
     char adopted_state[300];
     hvr_adopt_options *adopt = NULL;
     hvr_session *adopted = NULL;
-    snprintf(adopted_state, sizeof adopted_state, "%s/adopted", work);
+    host_path(adopted_state, sizeof adopted_state, work, "adopted");
     CHECK_OK(hvr_adopt_options_create(&adopt));
     CHECK_OK(hvr_adopt_options_set_resync(adopt, 1));
     CHECK(hvr_session_adopt(engine, adopted_state, protection, adopt, options, &adopted) ==
           HVR_INVALID_REPLICA_STATE);
     CHECK(strstr(hvr_last_error_message(), "no replication to adopt") != NULL);
     CHECK(adopted == NULL);
-    CHECK(access(adopted_state, F_OK) != 0);
+    CHECK(!host_exists(adopted_state));
     hvr_adopt_options_destroy(adopt);
   }
   /* Protecting again onto those replicas needs --seed, and is refused even so: another
@@ -556,7 +555,7 @@ int main(void) {
     char seeded_state[300];
     hvr_protect_options *protect = NULL;
     hvr_session *seeded = NULL;
-    snprintf(seeded_state, sizeof seeded_state, "%s/seeded", work);
+    host_path(seeded_state, sizeof seeded_state, work, "seeded");
     CHECK_OK(hvr_protect_options_create(&protect));
     CHECK_OK(hvr_protect_options_set_seed(protect, 1));
     CHECK(hvr_session_enable_protection(engine, seeded_state, protection, protect, options, &seeded) == HVR_CONFLICT);
@@ -572,7 +571,7 @@ int main(void) {
     CHECK_OK(hvr_unprotect_options_set_delete_replicas(unprotect, 1));
     CHECK_OK(hvr_session_unprotect(engine, state, unprotect, options));
     CHECK(v.tracking_stopped == 1);
-    CHECK(access(state, F_OK) != 0);
+    CHECK(!host_exists(state));
     CHECK(hvr_session_unprotect(engine, state, unprotect, options) == HVR_NOT_FOUND);
     hvr_unprotect_options_destroy(unprotect);
   }
@@ -583,6 +582,7 @@ int main(void) {
   hvr_host_destroy(host);
   hvr_hrl_tracker_destroy(v.tracker);
   hvr_disk_close(v.disk);
+  host_remove_tree(work);
   printf("session from C: protected, replicated, changed, suspended, verified, tested, failed over, committed, "
          "failed back, removed\n");
   return 0;

@@ -5,14 +5,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "check.h"
+#include "host.h"
 
-static char work[] = "/tmp/hvr-capi-store-XXXXXX";
+static char work[256];
 
 static void path(char *out, size_t size, const char *leaf) {
-  snprintf(out, size, "%s/%s", work, leaf);
+  host_path(out, size, work, leaf);
 }
 
 /* A 3 MiB image: 64 KiB of a pattern at 1 MiB, a hole elsewhere. */
@@ -124,7 +124,12 @@ static void test_pieces(const char *store_dir, const char *image) {
   CHECK_OK(hvr_store_read(store, "pieces", NULL, (1 << 20) + 1, back, 100));
   CHECK(memcmp(back, page + 1, 100) == 0);
   CHECK_OK(hvr_store_get_allocated_ranges(store, "pieces", NULL, &ranges, &count));
-  check_ranges(ranges, count, written, 1);
+  if (host_is_wine()) {
+    /* Wine keeps no holes in sparse files, so everything is allocated (docs/windows.md). */
+    check_covers(ranges, count, written, 1);
+  } else {
+    check_ranges(ranges, count, written, 1);
+  }
 
   memset(&info, 0, sizeof info);
   info.struct_size = sizeof info;
@@ -235,7 +240,7 @@ int main(void) {
   char *json = NULL;
   char *id = NULL;
 
-  CHECK(mkdtemp(work) != NULL);
+  host_temp_dir(work, sizeof work, "store");
   path(image, sizeof image, "image.raw");
   path(store_dir, sizeof store_dir, "store");
   path(vhd, sizeof vhd, "out.vhd");
@@ -323,11 +328,7 @@ int main(void) {
   test_pieces(store_dir, image);
   test_log_callback();
 
-  {
-    char command[600];
-    snprintf(command, sizeof command, "rm -rf '%s'", work);
-    CHECK(system(command) == 0);
-  }
+  host_remove_tree(work);
   printf("capi store: ok\n");
   return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "hvr/sync_store.hpp"
 #include "integration/store_backends.hpp"
+#include "platform/os_name.hpp"
 #include "test_util/result_assertions.hpp"
 #include "test_util/temp_dir.hpp"
 
@@ -168,14 +169,19 @@ TEST_P(StoreSuite, ClearedPagesReadAsZeros) {
 }
 
 TEST_P(StoreSuite, AllocatedRangesCoverTheDataAndNotTheFooter) {
+  // Wine keeps no holes in the local store's sparse files: only the data is checked there.
+  const bool holes = GetParam() != Backend::kLocal || !RunningUnderWine();
   ASSERT_OK(store_->CreateDisk("disk0", kDiskSize));
   ASSERT_OK_AND_ASSIGN(const auto empty, store_->AllocatedRanges("disk0"));
-  EXPECT_TRUE(empty.empty()) << "a new disk has " << empty.size() << " allocated ranges";
+  if (holes) {
+    EXPECT_TRUE(empty.empty()) << "a new disk has " << empty.size() << " allocated ranges";
+  }
   std::vector<uint8_t> model(kDiskSize, 0);
   Write("disk0", 0, Pattern(4096, 8), model);
   Write("disk0", 5 * kMiB, Pattern(kMiB, 9), model);
   ASSERT_OK_AND_ASSIGN(const auto ranges, store_->AllocatedRanges("disk0"));
   EXPECT_TRUE(CoversNonZero(ranges, model));
+  if (!holes) GTEST_SKIP() << "Wine reports every byte of a file as allocated (docs/windows.md)";
   EXPECT_FALSE(Overlaps(ranges, 2 * kMiB, 2 * kMiB)) << "never written, yet allocated";
   for (size_t i = 1; i < ranges.size(); ++i) EXPECT_LT(ranges[i - 1].end(), ranges[i].offset);
 }

@@ -4,9 +4,12 @@
 // Stopped, and its workspace removed, when the object goes. Starting takes a few
 // seconds, so a test suite shares one instance between its cases. Azurite is killed when
 // the thread that started it ends, so start it from the test's main thread.
+//
+// Where HVR_TEST_AZURITE names a folder, the object is the plain-HTTP Azurite that
+// tests/test_util/azurite_fixture.sh started there natively, before the test, and leaves
+// running after it. That is the only way on Windows, whose test programs run under Wine
+// and cannot start or stop a Linux program (docs/windows.md).
 #pragma once
-
-#include <sys/types.h>
 
 #include <cstdint>
 #include <memory>
@@ -25,15 +28,16 @@ class Azurite {
     bool oauth = false;     // --oauth basic: take Entra ID bearer tokens (needs HTTPS)
   };
 
-  // Throws std::runtime_error naming what failed (missing install, no start in time).
+  // The environment variable naming the folder of an Azurite already running.
+  static constexpr char kFixtureVariable[] = "HVR_TEST_AZURITE";
+
+  // Throws std::runtime_error naming what failed (missing install, no start in time, a
+  // fixture's folder without a port, options a fixture's Azurite does not have).
   explicit Azurite(Options options);
   Azurite() : Azurite(Options{}) {}
   ~Azurite();
   Azurite(const Azurite&) = delete;
   Azurite& operator=(const Azurite&) = delete;
-
-  // Where the pinned Azurite is installed; empty if it is not.
-  static std::string Executable();
 
   uint16_t port() const { return port_; }
   bool https() const { return https_; }
@@ -45,8 +49,13 @@ class Azurite {
   std::string Log() const;
 
  private:
+  // Starts a process of its own (POSIX) and sets port_; stops it.
+  void Start(const Options& options);
+  void Stop();
+
   TempDir dir_;
-  pid_t pid_ = -1;
+  std::string log_;  // Azurite's console output
+  int pid_ = -1;     // of the process started here; -1 for a fixture's Azurite
   uint16_t port_ = 0;
   bool https_ = false;
 };

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Azurite on 127.0.0.1, natively, for the Windows programs' tests under Wine: a CTest
-# fixture's setup starts it and leaves it running; its cleanup stops it.
-#   azurite_fixture.sh start FOLDER   writes FOLDER/connection (no Container=) and FOLDER/pid
+# Azurite on 127.0.0.1, natively, for the tests of the Windows build under Wine (a
+# Windows program cannot start or stop a Linux one there): a CTest fixture's setup starts
+# it and leaves it running; its cleanup stops it. The test programs find it through
+# HVR_TEST_AZURITE=FOLDER (tests/test_util/azurite.hpp), the scripts read the connection.
+#   azurite_fixture.sh start FOLDER   writes FOLDER/connection (no Container=), FOLDER/port
+#                                     and FOLDER/pid; Azurite's output is FOLDER/azurite.log
 #   azurite_fixture.sh stop FOLDER
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,6 +19,8 @@ case "$action" in
     azurite_start "$folder" --inMemoryPersistence </dev/null
     echo "$azurite_pid" >"$folder/pid"
     echo "$azurite_connection" >"$folder/connection"
+    port=${azurite_connection##*127.0.0.1:}
+    echo "${port%%/*}" >"$folder/port"
     ;;
   stop)
     [[ -f "$folder/pid" ]] && kill "$(cat "$folder/pid")" 2>/dev/null || true
