@@ -324,7 +324,7 @@ int main(void) {
   snprintf(agent_id_file, sizeof agent_id_file, "%s/agent/agent-id", work);
   CHECK_OK(hvr_session_options_set_agent_id_file(options, agent_id_file));
   CHECK_OK(hvr_session_enable_protection(engine, state, protection, NULL, options, &session));
-  CHECK(access(agent_id_file, F_OK) == 0);
+  CHECK(host_exists(agent_id_file));
   CHECK(saved_settings_hold(state, "\"link\":{\"bytes_per_second\":125000000,\"requests_per_second\":400}"));
   {
     hvr_store_statistics counters = HVR_STORE_STATISTICS_INIT;
