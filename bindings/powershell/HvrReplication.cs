@@ -1144,7 +1144,7 @@ namespace Hvr
         }
 
         // The recovery points, oldest first: [{"id", "sequence", "created", "source_time",
-        // "app_consistent", "snapshots"}].
+        // "app_consistent", "snapshots", "disk_sizes"}].
         public string RecoveryPointsJson()
         {
             IntPtr json;

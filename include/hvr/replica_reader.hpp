@@ -11,9 +11,14 @@
 
 namespace hvr {
 
+// The virtual size of disk `name` of `store`, or of its recovery point `snapshot` when
+// not empty: a point keeps the size it was taken at when the disk grows later.
+// kNotFound when there is no such disk or point.
+Result<uint64_t> ReplicaSize(ReplicaStore& store, const std::string& name, const std::string& snapshot = {});
+
 // Reads disk `name` of `store` (recovery point `snapshot` when not empty). info() names
-// it "<store description>/<name>[@<snapshot>]" as a fixed raw disk of the replica's
-// virtual size; AllocatedRanges asks the store. The store must outlive the reader.
+// it "<store description>/<name>[@<snapshot>]" as a fixed raw disk of its virtual size
+// (ReplicaSize); AllocatedRanges asks the store. The store must outlive the reader.
 Result<std::unique_ptr<DiskReader>> OpenReplicaReader(ReplicaStore& store, const std::string& name,
                                                       const std::string& snapshot = {});
 

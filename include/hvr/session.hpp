@@ -67,6 +67,9 @@ struct VmRecoveryPoint {
   TimePoint source_time;      // the moment of the source it holds (its logs' close)
   bool app_consistent = false;
   std::vector<std::string> snapshots;  // per disk, the store's snapshot id
+  // Per disk, its replica's virtual size at the point (a disk may have grown since);
+  // empty for points from before sizes were recorded, which have the replicas' sizes.
+  std::vector<uint64_t> disk_sizes;
 };
 
 struct DiskStatus {

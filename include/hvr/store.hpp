@@ -96,6 +96,9 @@ struct RecoveryPoint {
   TimePoint created;
   bool app_consistent = false;
   Metadata metadata;  // the caller's pairs, reserved keys removed
+  // The disk's virtual size when the point was taken: a point keeps it when the disk
+  // grows later (AsyncGrowDisk).
+  uint64_t virtual_size = 0;
 };
 
 struct SnapshotOptions {
@@ -139,6 +142,18 @@ class ReplicaStore {
   auto AsyncCreateDisk(std::string name, uint64_t virtual_size, Metadata metadata, Token&& token) {
     return Initiate<void>(std::forward<Token>(token), [=, this](Handler<void> h) mutable {
       DoCreateDisk(std::move(name), virtual_size, std::move(metadata), std::move(h));
+    });
+  }
+
+  // Grows the disk to `virtual_size` bytes (a whole number of MiB, at least its size): the
+  // new bytes read as zeros and the footer moves to the new end. Recovery points taken
+  // before keep their own size and content. Growing to the current size succeeds (and
+  // finishes a growth a crash cut short); a smaller size is kInvalidArgument: a disk
+  // never shrinks, since that would lose what its end holds.
+  template <typename Token>
+  auto AsyncGrowDisk(std::string name, uint64_t virtual_size, Token&& token) {
+    return Initiate<void>(std::forward<Token>(token), [=, this](Handler<void> h) mutable {
+      DoGrowDisk(std::move(name), virtual_size, std::move(h));
     });
   }
 
@@ -326,6 +341,7 @@ class ReplicaStore {
 
   virtual void DoCreateDisk(std::string name, uint64_t virtual_size, Metadata metadata,
                             Handler<void> handler) = 0;
+  virtual void DoGrowDisk(std::string name, uint64_t virtual_size, Handler<void> handler) = 0;
   virtual void DoWritePages(std::string name, uint64_t offset, std::span<const uint8_t> data,
                             Handler<void> handler) = 0;
   virtual void DoClearPages(std::string name, uint64_t offset, uint64_t length,

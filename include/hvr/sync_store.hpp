@@ -28,6 +28,7 @@ class SyncStore {
   const std::string& description() const { return store_->description(); }
 
   Status CreateDisk(const std::string& name, uint64_t virtual_size, const Metadata& metadata = {});
+  Status GrowDisk(const std::string& name, uint64_t virtual_size);
   Status WritePages(const std::string& name, uint64_t offset, std::span<const uint8_t> data);
   Status ClearPages(const std::string& name, uint64_t offset, uint64_t length);
   Status Flush(const std::string& name);

@@ -88,6 +88,15 @@ Result<Footer> MakeFixedFooter(uint64_t size_bytes, const Guid& unique_id, TimeP
   return footer;
 }
 
+Result<Footer> GrowFixedFooter(const Footer& footer, uint64_t size_bytes) {
+  // The rules for a size (whole MiB, its geometry) are MakeFixedFooter's.
+  HVR_ASSIGN_OR_RETURN(const Footer sized, MakeFixedFooter(size_bytes, footer.unique_id, TimePoint{}));
+  Footer grown = footer;
+  grown.current_size = sized.current_size;
+  grown.geometry = sized.geometry;
+  return grown;
+}
+
 std::array<uint8_t, kFooterSize> Encode(const Footer& footer) {
   std::array<uint8_t, kFooterSize> out{};
   uint8_t* p = out.data();

@@ -51,6 +51,10 @@ struct Footer {
 // from the CHS geometry, which cannot express most sizes exactly.
 Result<Footer> MakeFixedFooter(uint64_t size_bytes, const Guid& unique_id, TimePoint created);
 
+// `footer` of a fixed disk grown to `size_bytes` (a whole number of MiB): the current
+// size and geometry follow, the identity and the original size stay.
+Result<Footer> GrowFixedFooter(const Footer& footer, uint64_t size_bytes);
+
 // The VHD checksum: one's complement of the sum of every byte but the 4-byte checksum
 // field at `checksum_offset` (footer and dynamic header alike).
 uint32_t Checksum(std::span<const uint8_t> bytes, size_t checksum_offset);

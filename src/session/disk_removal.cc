@@ -65,6 +65,7 @@ void LeaveOut(const DiskRemoval& removal, SessionState& state) {
   // Every point holds a snapshot of every disk the VM had when it was taken.
   for (VmRecoveryPoint& point : state.points) {
     if (index < point.snapshots.size()) point.snapshots.erase(point.snapshots.begin() + static_cast<ptrdiff_t>(index));
+    if (index < point.disk_sizes.size()) point.disk_sizes.erase(point.disk_sizes.begin() + static_cast<ptrdiff_t>(index));
   }
 }
 

@@ -282,7 +282,10 @@ Status Session::Impl::FinishLeftovers(RunningJob& job) {
 Result<Manifest> Session::Impl::LoadManifest(size_t disk, bool zeros_when_missing) const {
   const SessionState s = Snapshot();
   const DiskState& d = s.disks[disk];
-  auto loaded = hvr::LoadManifest(dir.ManifestPath(d.replica), {d.replica_size, settings.chunk_size});
+  // While the replica grows (disk_growth.cc), its manifest may have either size.
+  ManifestExpectation expected{d.replica_size, settings.chunk_size};
+  if (d.growing_to != 0) expected.disk_size.reset();
+  auto loaded = hvr::LoadManifest(dir.ManifestPath(d.replica), expected);
   if (loaded.ok() || loaded.error().code() != Code::kNotFound) return loaded;
   if (zeros_when_missing) return Manifest::Zeros(d.replica_size, settings.chunk_size);
   // Nothing known of the replica: every chunk is unknown, so everything is compared.
@@ -323,6 +326,7 @@ Result<VmRecoveryPoint> Session::Impl::TakePoint(uint64_t sequence, TimePoint so
       HVR_ASSIGN_OR_RETURN(taken, store->AsyncCreateSnapshot(replica, snapshot, use_future).get());
     }
     point.snapshots.push_back(taken->id);
+    point.disk_sizes.push_back(s.disks[i].replica_size);
     point.created = taken->created;
   }
   return point;

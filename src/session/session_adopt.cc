@@ -97,6 +97,7 @@ Result<std::vector<VmRecoveryPoint>> ReadPoints(ReplicaStore& store, const Guid&
       p.created = rp.created;
       p.app_consistent = rp.app_consistent;
       p.snapshots.push_back(rp.id);
+      p.disk_sizes.push_back(rp.virtual_size);
     }
   }
   std::vector<VmRecoveryPoint> complete;

@@ -44,6 +44,10 @@ Result<CycleReport> Session::Impl::Cycle(RunningJob& job, const CancelToken* can
 
   job.Step("rotate logs");
   HVR_ASSIGN_OR_RETURN(const RotateResult rotated, host.RotateLogs(Vm(), quiesce));
+  // Measured after the rotation, so that the sizes cover every write the closed logs
+  // hold. A source that shrank stops the cycle here, before anything is written.
+  std::vector<uint64_t> source_sizes;
+  HVR_ASSIGN_OR_RETURN(const std::vector<uint64_t> replica_sizes, CheckSourceSizes(source_sizes));
 
   job.Step("verify logs");
   const size_t disks = settings.disks.size();
@@ -80,6 +84,11 @@ Result<CycleReport> Session::Impl::Cycle(RunningJob& job, const CancelToken* can
   }
   // Logs apply only on the base hvr wrote (replica_guard.cc).
   HVR_RETURN_IF_ERROR(BeginReplicaWrites());
+  // A source that grew: its replica grows first, so that the logs' writes in the new
+  // part fit (disk_growth.cc).
+  for (size_t i = 0; i < disks; ++i) {
+    HVR_RETURN_IF_ERROR(FollowSourceSize(job, i, source_sizes[i], replica_sizes[i], nullptr));
+  }
 
   TimePoint source_time{};
   std::vector<std::string> log_ids;

@@ -40,7 +40,9 @@ FailoverVm Session::Impl::DescribeFailover(const FailoverState& failover, bool t
   vm.planned = failover.planned;
   vm.settings = settings.failover_vm;
   for (size_t i = 0; i < failover.disks.size(); ++i) {
-    vm.disks.push_back(FailoverDisk{failover.disks[i], store->description() + "/" + failover.disks[i], s.disks[i].replica_size});
+    // The point's size: the disk may have grown since.
+    vm.disks.push_back(FailoverDisk{failover.disks[i], store->description() + "/" + failover.disks[i],
+                                    PointDiskSize(failover.point, s, i)});
   }
   return vm;
 }

@@ -234,6 +234,21 @@ struct Session::Impl {
 
   std::string NextJobId();
 
+  // --- a source disk's size (disk_growth.cc) ---
+  // The size replica `disk` must have for its source measuring `source_size` bytes: its
+  // own, or the larger one a source that grew needs. kInvalidReplicaState naming the disk
+  // and both sizes when the source shrank; Azure's limit (CheckDiskSize) when it grew past it.
+  Result<uint64_t> ReplicaSizeNeeded(size_t disk, uint64_t source_size) const;
+  // ReplicaSizeNeeded for every disk, measuring the sources now (`source_sizes` receives
+  // what they measure); nothing is changed.
+  Result<std::vector<uint64_t>> CheckSourceSizes(std::vector<uint64_t>& source_sizes) const;
+  // Grows replica `disk` to `replica_size` for a source of `source_size` bytes, or
+  // finishes a growth a crash cut short: journalled, grown in the store, its manifest
+  // (`manifest`, else the saved one) extended with zero chunks, then recorded. Call it
+  // where the replicas are being written (their ETags forgotten).
+  Status FollowSourceSize(RunningJob& job, size_t disk, uint64_t source_size, uint64_t replica_size,
+                          Manifest* manifest);
+
   // --- disks while protected (disk_removal.cc) ---
   // The removal state.disk_removal journals, from wherever a crash left it: the disk
   // leaves the settings, the state and the points, then its lease, its tracking, its logs

@@ -145,12 +145,15 @@ Result<FailbackState> FailbackFromJson(const json::object& o, const std::string&
 json::object PointToJson(const VmRecoveryPoint& p) {
   json::array snapshots;
   for (const auto& s : p.snapshots) snapshots.emplace_back(s);
+  json::array sizes;
+  for (const uint64_t size : p.disk_sizes) sizes.emplace_back(size);
   return {{"id", p.id},
           {"sequence", p.sequence},
           {"created", ToUnixSeconds(p.created)},
           {"source_time", ToUnixSeconds(p.source_time)},
           {"app_consistent", p.app_consistent},
-          {"snapshots", snapshots}};
+          {"snapshots", snapshots},
+          {"disk_sizes", sizes}};
 }
 
 Result<VmRecoveryPoint> PointFromJson(const json::value& v, const std::string& where) {
@@ -163,11 +166,32 @@ Result<VmRecoveryPoint> PointFromJson(const json::value& v, const std::string& w
   p.source_time = f.Time("source_time");
   p.app_consistent = f.Bool("app_consistent");
   p.snapshots = Strings(f, "snapshots");
+  // Absent from points of older versions: the replicas' sizes (VmRecoveryPoint).
+  if (f.Has("disk_sizes")) {
+    for (const auto& size : f.Array("disk_sizes")) {
+      if (!size.is_uint64() && !(size.is_int64() && size.get_int64() >= 0)) {
+        return Error(Code::kCorruptData, where + ": disk_sizes holds a value that is not a size");
+      }
+      p.disk_sizes.push_back(size.is_uint64() ? size.get_uint64() : static_cast<uint64_t>(size.get_int64()));
+    }
+  }
   if (f.error()) return *f.error();
   return p;
 }
 
 }  // namespace
+
+uint64_t PointDiskSize(const VmRecoveryPoint& point, const SessionState& state, size_t disk) {
+  return disk < point.disk_sizes.size() ? point.disk_sizes[disk] : state.disks.at(disk).replica_size;
+}
+
+void RecordPointSizes(SessionState& state) {
+  for (VmRecoveryPoint& point : state.points) {
+    for (size_t i = point.disk_sizes.size(); i < point.snapshots.size() && i < state.disks.size(); ++i) {
+      point.disk_sizes.push_back(state.disks[i].replica_size);
+    }
+  }
+}
 
 json::object ErrorToJson(const Error& error) {
   return {{"code", std::string(CodeName(error.code()))},
@@ -290,6 +314,7 @@ json::object ToJson(const SessionState& s) {
                                  {"source_size", d.source_size},
                                  {"replica", d.replica},
                                  {"replica_size", d.replica_size},
+                                 {"growing_to", d.growing_to},
                                  {"tracked_identity", d.tracked_identity.ToString()},
                                  {"last_applied_log", Optional(d.last_applied_log)},
                                  {"obsolete_logs", obsolete},
@@ -397,6 +422,7 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
     disk.source_size = d.U64("source_size");
     disk.replica = d.String("replica");
     disk.replica_size = d.U64("replica_size");
+    disk.growing_to = d.Has("growing_to") ? d.U64("growing_to") : 0;
     disk.tracked_identity = d.GuidField("tracked_identity");
     disk.last_applied_log = d.OptionalGuid("last_applied_log");
     disk.obsolete_logs = Strings(d, "obsolete_logs");

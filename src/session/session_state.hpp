@@ -23,6 +23,9 @@ struct DiskState {
   uint64_t source_size = 0;   // its virtual size
   std::string replica;        // the replica disk's name
   uint64_t replica_size = 0;  // its virtual size (whole MiB)
+  // While the replica grows to follow its source (disk_growth.cc): the size it grows to;
+  // 0 otherwise. A crash leaves it to the next run, which grows the replica again.
+  uint64_t growing_to = 0;
   // The DataWriteGuid the disk's logs must carry (Vhd2DataWriteGuid); zero: take it from
   // the next log. A log carrying another one means the disk was written untracked.
   Guid tracked_identity;
@@ -155,6 +158,13 @@ struct SessionState {
   bool failover_committed = false;  // the failover's recovery points were deleted
   bool failback_committed = false;  // the failed-over disks were deleted
 };
+
+// The virtual size replica `disk` had at `point`: as the point records it, else (a point
+// from before points recorded sizes, which no disk grew since) the replica's size now.
+uint64_t PointDiskSize(const VmRecoveryPoint& point, const SessionState& state, size_t disk);
+// Gives every point that records no sizes the replicas' sizes now, which are theirs:
+// what a disk's growth does first, so that the points before it keep their sizes.
+void RecordPointSizes(SessionState& state);
 
 boost::json::object ToJson(const SessionState& state);
 Result<SessionState> SessionStateFromJson(const boost::json::object& json, const std::string& where);

@@ -178,6 +178,10 @@ Result<CheckpointCopy> Session::Impl::CopyCheckpoint(RunningJob& job, bool initi
     if (!initial) {
       HVR_ASSIGN_OR_RETURN(doubt, TrustManifest(i, manifest));
     }
+    // A source that grew since the replica was made (or a growth a crash cut short).
+    const uint64_t view_size = view->info().virtual_size;
+    HVR_ASSIGN_OR_RETURN(const uint64_t replica_size, ReplicaSizeNeeded(i, view_size));
+    HVR_RETURN_IF_ERROR(FollowSourceSize(job, i, view_size, replica_size, &manifest));
     if (!new_replica && manifest.unknown_chunk_count() > 0) {
       // What the cycles wrote in part is not known chunk by chunk: learn it from the
       // replica, which costs reading those chunks instead of sending them all.

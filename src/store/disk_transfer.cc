@@ -9,6 +9,7 @@
 #include "disk/disk_checks.hpp"
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
+#include "hvr/replica_reader.hpp"
 #include "store/page_writer.hpp"
 #include "store/validation.hpp"
 #include "util/file.hpp"
@@ -135,12 +136,13 @@ Result<TransferStats> DownloadDisk(ReplicaStore& store, const std::string& name,
   HVR_RETURN_IF_ERROR(CheckNameClaims(path, with_footer ? DiskFormat::kVhd : DiskFormat::kRaw));
   const auto started = Steady::now();
   using boost::asio::use_future;
-  HVR_ASSIGN_OR_RETURN(const DiskProperties props, store.AsyncGetDisk(name, use_future).get());
+  // A recovery point's own size: the disk may have grown since.
+  HVR_ASSIGN_OR_RETURN(const uint64_t virtual_size, ReplicaSize(store, name, snapshot));
   HVR_ASSIGN_OR_RETURN(const auto ranges, store.AsyncAllocatedRanges(name, snapshot, use_future).get());
   TransferStats stats;
-  stats.virtual_size = props.virtual_size;
+  stats.virtual_size = virtual_size;
   HVR_ASSIGN_OR_RETURN(File out, File::Open(path, File::Mode::kCreateExclusive));
-  HVR_RETURN_IF_ERROR(out.Truncate(props.virtual_size + (with_footer ? vhd::kFooterSize : 0)));
+  HVR_RETURN_IF_ERROR(out.Truncate(virtual_size + (with_footer ? vhd::kFooterSize : 0)));
 
   BufferPool pool(options.max_in_flight, kPiece);
   Tally tally(options, stats.virtual_size);
@@ -199,8 +201,8 @@ Result<TransferStats> DownloadDisk(ReplicaStore& store, const std::string& name,
   }
   if (with_footer) {
     HVR_ASSIGN_OR_RETURN(const vhd::Footer footer,
-                         vhd::MakeFixedFooter(props.virtual_size, Guid::Random(), std::chrono::system_clock::now()));
-    HVR_RETURN_IF_ERROR(out.WriteAt(props.virtual_size, vhd::Encode(footer)));
+                         vhd::MakeFixedFooter(virtual_size, Guid::Random(), std::chrono::system_clock::now()));
+    HVR_RETURN_IF_ERROR(out.WriteAt(virtual_size, vhd::Encode(footer)));
   }
   HVR_RETURN_IF_ERROR(out.Sync());
   const uint64_t unread = stats.virtual_size - covered;

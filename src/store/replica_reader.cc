@@ -47,14 +47,27 @@ class ReplicaReader final : public DiskReader {
 
 }  // namespace
 
+Result<uint64_t> ReplicaSize(ReplicaStore& store, const std::string& name, const std::string& snapshot) {
+  using boost::asio::use_future;
+  if (snapshot.empty()) {
+    HVR_ASSIGN_OR_RETURN(const DiskProperties props, store.AsyncGetDisk(name, use_future).get());
+    return props.virtual_size;
+  }
+  HVR_ASSIGN_OR_RETURN(const std::vector<RecoveryPoint> points, store.AsyncListSnapshots(name, use_future).get());
+  for (const RecoveryPoint& point : points) {
+    if (point.id == snapshot) return point.virtual_size;
+  }
+  return Error(Code::kNotFound, "disk '" + name + "' has no recovery point '" + snapshot + "'");
+}
+
 Result<std::unique_ptr<DiskReader>> OpenReplicaReader(ReplicaStore& store, const std::string& name,
                                                       const std::string& snapshot) {
-  HVR_ASSIGN_OR_RETURN(const DiskProperties props, store.AsyncGetDisk(name, boost::asio::use_future).get());
+  HVR_ASSIGN_OR_RETURN(const uint64_t size, ReplicaSize(store, name, snapshot));
   DiskInfo info;
   info.path = store.description() + "/" + name + (snapshot.empty() ? "" : "@" + snapshot);
   info.format = DiskFormat::kRaw;
   info.type = DiskType::kFixed;
-  info.virtual_size = props.virtual_size;
+  info.virtual_size = size;
   return std::unique_ptr<DiskReader>(new ReplicaReader(store, name, snapshot, std::move(info)));
 }
 

@@ -27,6 +27,10 @@ Status SyncStore::CreateDisk(const std::string& name, uint64_t virtual_size,
   return store_->AsyncCreateDisk(name, virtual_size, metadata, use_future).get();
 }
 
+Status SyncStore::GrowDisk(const std::string& name, uint64_t virtual_size) {
+  return store_->AsyncGrowDisk(name, virtual_size, use_future).get();
+}
+
 Status SyncStore::WritePages(const std::string& name, uint64_t offset,
                              std::span<const uint8_t> data) {
   return store_->AsyncWritePages(name, offset, data, use_future).get();

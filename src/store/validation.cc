@@ -125,6 +125,13 @@ Status ValidateVirtualSize(uint64_t virtual_size) {
   return Ok();
 }
 
+Status ValidateGrowth(std::string_view disk, uint64_t from, uint64_t to) {
+  HVR_RETURN_IF_ERROR(ValidateVirtualSize(to));
+  if (to >= from) return Ok();
+  return Invalid("disk '" + std::string(disk) + "' has " + std::to_string(from) + " bytes; growing it to " +
+                 std::to_string(to) + " would shrink it, and a disk never shrinks");
+}
+
 uint64_t ReplicaSizeFor(uint64_t virtual_size) {
   return RoundUp(std::max<uint64_t>(virtual_size, 1), kDiskSizeUnit);
 }

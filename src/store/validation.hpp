@@ -23,6 +23,9 @@ Status ValidateMetadata(const Metadata& metadata, bool allow_reserved = false);
 
 // A positive whole number of MiB.
 Status ValidateVirtualSize(uint64_t virtual_size);
+// A growth of disk `disk` from `from` to `to` bytes: `to` a valid virtual size, not
+// smaller than `from` (a disk never shrinks: its end would be lost).
+Status ValidateGrowth(std::string_view disk, uint64_t from, uint64_t to);
 
 // The size of the replica of a source disk of `virtual_size` bytes: rounded up to a whole
 // MiB, and at least one, so that ValidateVirtualSize accepts it.

@@ -19,7 +19,7 @@ std::vector<VmRecoveryPoint> EveryFiveMinutes(Duration span, std::set<uint64_t> 
   std::vector<VmRecoveryPoint> points;
   uint64_t seq = 1;
   for (TimePoint t = kNow - span; t <= kNow; t += 5min, ++seq) {
-    points.push_back(VmRecoveryPoint{std::to_string(seq), seq, t, t, app_consistent.count(seq) > 0, {}});
+    points.push_back(VmRecoveryPoint{std::to_string(seq), seq, t, t, app_consistent.count(seq) > 0, {}, {}});
   }
   return points;
 }

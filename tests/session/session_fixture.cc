@@ -43,6 +43,10 @@ void SessionFixture::MakeVm(size_t count, uint64_t size, uint32_t block_size) {
     ASSERT_OK(CreateVhdx(path, create));
     disks_.push_back(path);
   }
+  StartGuest(block_size);
+}
+
+void SessionFixture::StartGuest(uint32_t block_size) {
   guest::GuestOptions options;
   options.disks = disks_;
   options.seed = 42;

@@ -67,6 +67,8 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
 
   // Creates `count` dynamic VHDX disks of `size` bytes with some data, and a guest on them.
   void MakeVm(size_t count = 1, uint64_t size = 32 << 20, uint32_t block_size = 4096);
+  // A guest on the disks in disks_, with some data written.
+  void StartGuest(uint32_t block_size = 4096);
   ProtectionSettings Settings() const;
   // session_options_ with the test's host.
   SessionOptions Options();

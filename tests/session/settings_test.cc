@@ -190,12 +190,13 @@ TEST(SessionStateTest, JsonRoundTrip) {
   s.resync_reason = "chain gap";
   s.resync_by_hand = true;
   s.next_point = 9;
-  s.points.push_back(VmRecoveryPoint{"8", 8, *FromUnixSeconds(1700000100), *FromUnixSeconds(1700000090), true, {"a", "b"}});
+  s.points.push_back(VmRecoveryPoint{"8", 8, *FromUnixSeconds(1700000100), *FromUnixSeconds(1700000090), true, {"a", "b"}, {uint64_t{1} << 30, uint64_t{2} << 30}});
   s.failure = FailureHistory{*FromUnixSeconds(1), *FromUnixSeconds(2), 3, Error(Code::kThrottled, "busy")};
   s.critical = Error(Code::kAuthFailed, "403");
   DiskState d;
   d.replica = "vm-disk0";
   d.replica_size = 1 << 30;
+  d.growing_to = uint64_t{2} << 30;
   d.tracked_identity = Guid::Random();
   d.last_applied_log = Guid::Random();
   d.obsolete_logs = {"/a.hrl"};

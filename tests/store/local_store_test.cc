@@ -17,6 +17,7 @@
 #include "platform/os_name.hpp"
 #include "test_util/result_assertions.hpp"
 #include "test_util/temp_dir.hpp"
+#include "util/checksummed_json.hpp"
 #include "util/file.hpp"
 
 namespace hvr {
@@ -306,6 +307,80 @@ TEST(LocalStoreTest, AKilledWriterLosesOnlyWhatItDidNotFlushAndNoPointChanges) {
   EXPECT_EQ(Read(*store, "disk0", point, 2 * kMiB, 4096), std::vector<uint8_t>(4096, 0));
 }
 #endif
+
+TEST(LocalStoreTest, AGrowthACrashCutShortIsFinishedWhenTheDiskOpens) {
+  TempDir dir;
+  const std::string point = DiskWithAPoint(dir.path(), Bytes(kMiB, 40));
+  const std::string vhd = dir.File("disk0/disk.vhd");
+  std::array<uint8_t, 512> old_footer{};
+  {
+    ASSERT_OK_AND_ASSIGN(File file, File::Open(vhd, File::Mode::kRead));
+    ASSERT_OK(file.ReadAt(4 * kMiB, old_footer));
+  }
+  // What the file holds after each step of a growth from 4 to 8 MiB that a crash ended
+  // there: the record alone, the file lengthened, the new footer written (the old one
+  // still in place), the old one cleared (the record not yet removed).
+  const auto cut_short = [&](int steps) -> Status {
+    boost::json::object record;
+    record["from"] = 4 * kMiB;
+    record["to"] = 8 * kMiB;
+    HVR_RETURN_IF_ERROR(WriteChecksummedJson(dir.File("disk0/growth.json"), record));
+    HVR_ASSIGN_OR_RETURN(File file, File::Open(vhd, File::Mode::kReadWrite));
+    HVR_RETURN_IF_ERROR(file.Truncate(steps == 0 ? 4 * kMiB + 512 : 8 * kMiB + 512));
+    if (steps < 3) HVR_RETURN_IF_ERROR(file.WriteAt(4 * kMiB, old_footer));
+    if (steps >= 2) {
+      HVR_ASSIGN_OR_RETURN(const vhd::Footer old, vhd::Decode(old_footer, vhd));
+      HVR_ASSIGN_OR_RETURN(const vhd::Footer grown, vhd::GrowFixedFooter(old, 8 * kMiB));
+      HVR_RETURN_IF_ERROR(file.WriteAt(8 * kMiB, vhd::Encode(grown)));
+    }
+    return file.Sync();
+  };
+  for (int steps = 0; steps <= 3; ++steps) {
+    SCOPED_TRACE("steps done: " + std::to_string(steps));
+    {
+      // Back to the disk before the growth.
+      ASSERT_OK_AND_ASSIGN(File file, File::Open(vhd, File::Mode::kReadWrite));
+      ASSERT_OK(file.Truncate(4 * kMiB));
+      ASSERT_OK(file.Truncate(4 * kMiB + 512));
+      ASSERT_OK(file.WriteAt(4 * kMiB, old_footer));
+    }
+    ASSERT_OK(cut_short(steps));
+    auto store = Open(dir.path());
+    ASSERT_OK_AND_ASSIGN(const DiskProperties props, store->GetDisk("disk0"));
+    EXPECT_EQ(props.virtual_size, 8 * kMiB);
+    EXPECT_FALSE(std::filesystem::exists(dir.File("disk0/growth.json")));
+    EXPECT_EQ(SizeOf(vhd), 8 * kMiB + 512);
+    EXPECT_EQ(Read(*store, "disk0", "", 0, kMiB), Bytes(kMiB, 40));
+    EXPECT_EQ(Read(*store, "disk0", "", 4 * kMiB, 4 * kMiB), std::vector<uint8_t>(4 * kMiB, 0))
+        << "the old footer's place reads as zeros";
+    EXPECT_EQ(Read(*store, "disk0", point, 0, kMiB), Bytes(kMiB, 40));
+    ASSERT_OK_AND_ASSIGN(File file, File::Open(vhd, File::Mode::kRead));
+    std::array<uint8_t, 512> footer{};
+    ASSERT_OK(file.ReadAt(8 * kMiB, footer));
+    ASSERT_OK_AND_ASSIGN(const vhd::Footer decoded, vhd::Decode(footer, vhd));
+    ASSERT_OK_AND_ASSIGN(const vhd::Footer old, vhd::Decode(old_footer, vhd));
+    EXPECT_EQ(decoded.current_size, 8 * kMiB);
+    EXPECT_EQ(decoded.unique_id, old.unique_id) << "the disk keeps its identity";
+  }
+}
+
+TEST(LocalStoreTest, PointsWrittenBeforeDisksGrewTakeTheSizeTheyHad) {
+  TempDir dir;
+  const std::string point = DiskWithAPoint(dir.path(), Bytes(kMiB, 41));
+  // A description as versions before growth wrote it: no size.
+  const std::string description = dir.File("disk0/points/" + point + ".json");
+  ASSERT_OK_AND_ASSIGN(boost::json::object body, ReadChecksummedJson(description));
+  body.erase("virtual_size");
+  ASSERT_OK(WriteChecksummedJson(description, body));
+  auto store = Open(dir.path());
+  ASSERT_OK(store->GrowDisk("disk0", 8 * kMiB));
+  auto reopened = Open(dir.path());
+  ASSERT_OK_AND_ASSIGN(const auto points, reopened->ListSnapshots("disk0"));
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_EQ(points[0].virtual_size, 4 * kMiB);
+  std::vector<uint8_t> past(512);
+  EXPECT_EQ(CodeOf(reopened->Read("disk0", point, 4 * kMiB, past)), Code::kInvalidArgument);
+}
 
 TEST(LocalStoreTest, DamageIsReportedWithTheFile) {
   TempDir dir;

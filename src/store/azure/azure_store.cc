@@ -17,6 +17,7 @@
 #include "util/ascii.hpp"
 #include "util/catch_all.hpp"
 #include "util/range_set.hpp"
+#include "util/zero.hpp"
 
 namespace hvr::azure {
 namespace {
@@ -72,6 +73,17 @@ Result<uint64_t> VirtualSizeOf(const std::string& name, uint64_t blob_length,
                      std::to_string(blob_length) + " bytes");
   }
   return blob_length - vhd::kFooterSize;
+}
+
+// The virtual size a Get Blob Properties answer gives (its Content-Length and blob type).
+Result<uint64_t> VirtualSizeFrom(const std::string& name, const http::fields& headers, const std::string& what) {
+  uint64_t length = 0;
+  try {
+    length = std::stoull(Header(headers, "Content-Length"));
+  } catch (const std::exception&) {
+    return Error(Code::kCorruptData, what + ": no valid Content-Length");
+  }
+  return VirtualSizeOf(name, length, Header(headers, "x-ms-blob-type"));
 }
 
 }  // namespace
@@ -293,6 +305,33 @@ awaitable<Result<uint64_t>> AzureStore::VirtualSize(const std::string& name) {
   co_return disk->virtual_size;
 }
 
+awaitable<Result<uint64_t>> AzureStore::SizeAt(const std::string& name, const std::string& snapshot) {
+  if (snapshot.empty()) co_return co_await VirtualSize(name);
+  // A snapshot never changes: its size, once learned, holds for good.
+  const std::string key = name + "@" + snapshot;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sizes_.find(key);
+    if (it != sizes_.end()) co_return it->second;
+  }
+  BlobRequest request;
+  request.method = http::verb::head;
+  request.blob = name;
+  request.query = {{"snapshot", snapshot}};
+  AddEncryption(request);
+  auto response = co_await Exchange(request);
+  if (!response.ok()) co_return std::move(response).error();
+  if (response->status == 404) {
+    co_return Error(Code::kNotFound, "disk '" + name + "' has no recovery point '" + snapshot + "'");
+  }
+  if (response->status / 100 != 2) co_return ResponseError(*response, request);
+  auto size = VirtualSizeFrom(name, response->headers, request.What());
+  if (!size.ok()) co_return std::move(size).error();
+  std::lock_guard lock(mu_);
+  sizes_[key] = *size;
+  co_return *size;
+}
+
 awaitable<bool> AzureStore::CreatedBy(const std::string& name, const std::string& token) {
   BlobRequest request;
   request.method = http::verb::head;
@@ -369,6 +408,67 @@ awaitable<Status> AzureStore::CreateDisk(std::string name, uint64_t virtual_size
   co_return Ok();
 }
 
+awaitable<Result<std::optional<vhd::Footer>>> AzureStore::ReadFooter(const std::string& name,
+                                                                    uint64_t virtual_size) {
+  std::array<uint8_t, vhd::kFooterSize> bytes{};
+  BlobRequest request;
+  request.method = http::verb::get;
+  request.blob = name;
+  request.headers.set("x-ms-range", RangeHeader(virtual_size, bytes.size()));
+  AddEncryption(request);
+  auto response = co_await Call(request, bytes);
+  if (!response.ok()) co_return std::move(response).error();
+  if (response->sink_bytes != bytes.size()) {
+    co_return Error(Code::kNetwork, request.What() + ": received " + std::to_string(response->sink_bytes) +
+                                        " of " + std::to_string(bytes.size()) + " bytes");
+  }
+  if (IsAllZero(bytes)) co_return std::optional<vhd::Footer>();
+  const std::string where = "disk '" + name + "': footer at offset " + std::to_string(virtual_size);
+  auto footer = vhd::Decode(bytes, where);
+  if (!footer.ok()) co_return std::move(footer).error();
+  if (footer->current_size != virtual_size) {
+    co_return Error(Code::kInvalidReplicaState, where + ": Current Size expected " + std::to_string(virtual_size) +
+                                                    ", found " + std::to_string(footer->current_size));
+  }
+  co_return std::optional<vhd::Footer>(*footer);
+}
+
+awaitable<Status> AzureStore::GrowDisk(std::string name, uint64_t virtual_size) {
+  HVR_CO_RETURN_IF_ERROR(ValidateDiskName(name));
+  // The size the service holds now, not one learned before.
+  auto disk = co_await GetDisk(name);
+  if (!disk.ok()) co_return std::move(disk).error();
+  const uint64_t from = disk->virtual_size;
+  HVR_CO_RETURN_IF_ERROR(ValidateGrowth(name, from, virtual_size));
+  auto footer = co_await ReadFooter(name, from);
+  if (!footer.ok()) co_return std::move(footer).error();
+  if (virtual_size == from && *footer) co_return Ok();
+  // Steps that each repeat safely: the old footer is cleared (it is inside the grown
+  // disk, which reads as zeros there), the blob lengthened, the footer written at the
+  // new end. A growth cut short leaves no footer at the blob's end, which the next call
+  // finds and finishes; the disk's identity survives unless that happened.
+  auto grown = *footer ? vhd::GrowFixedFooter(**footer, virtual_size)
+                       : vhd::MakeFixedFooter(virtual_size, Guid::Random(), std::chrono::system_clock::now());
+  if (!grown.ok()) co_return std::move(grown).error();
+  if (virtual_size > from) {
+    if (*footer) {
+      HVR_CO_RETURN_IF_ERROR(co_await ClearRange(name, from, vhd::kFooterSize));
+    }
+    BlobRequest request;
+    request.method = http::verb::put;
+    request.blob = name;
+    request.query = {{"comp", "properties"}};
+    request.headers.set("x-ms-blob-content-length", std::to_string(virtual_size + vhd::kFooterSize));
+    AddLease(request, name);
+    auto response = co_await Call(request);
+    if (!response.ok()) co_return std::move(response).error();
+    std::lock_guard lock(mu_);
+    sizes_[name] = virtual_size;
+  }
+  const auto bytes = vhd::Encode(*grown);
+  co_return co_await PutPages(name, virtual_size, bytes);
+}
+
 awaitable<Status> AzureStore::PutPages(std::string name, uint64_t offset, std::span<const uint8_t> data) {
   BlobRequest request;
   request.method = http::verb::put;
@@ -398,6 +498,10 @@ awaitable<Status> AzureStore::ClearPages(std::string name, uint64_t offset, uint
   auto size = co_await VirtualSize(name);
   if (!size.ok()) co_return std::move(size).error();
   HVR_CO_RETURN_IF_ERROR(ValidatePageRange("clear", name, offset, length, *size, *size));
+  co_return co_await ClearRange(std::move(name), offset, length);
+}
+
+awaitable<Status> AzureStore::ClearRange(std::string name, uint64_t offset, uint64_t length) {
   BlobRequest request;
   request.method = http::verb::put;
   request.blob = name;
@@ -414,7 +518,7 @@ awaitable<Status> AzureStore::ClearPages(std::string name, uint64_t offset, uint
 awaitable<Status> AzureStore::Read(std::string name, std::string snapshot, uint64_t offset,
                                    std::span<uint8_t> out) {
   HVR_CO_RETURN_IF_ERROR(ValidateDiskName(name));
-  auto size = co_await VirtualSize(name);
+  auto size = co_await SizeAt(name, snapshot);
   if (!size.ok()) co_return std::move(size).error();
   HVR_CO_RETURN_IF_ERROR(ValidateReadRange(name, offset, out.size(), *size));
   for (uint64_t done = 0; done < out.size();) {
@@ -478,7 +582,7 @@ awaitable<Result<PageList>> AzureStore::PageRanges(const std::string& name, cons
 
 awaitable<Result<std::vector<ByteRange>>> AzureStore::AllocatedRanges(std::string name, std::string snapshot) {
   HVR_CO_RETURN_IF_ERROR(ValidateDiskName(name));
-  auto size = co_await VirtualSize(name);
+  auto size = co_await SizeAt(name, snapshot);
   if (!size.ok()) co_return std::move(size).error();
   auto list = co_await PageRanges(name, snapshot, "");
   if (!list.ok()) co_return std::move(list).error();
@@ -492,7 +596,7 @@ awaitable<Result<std::vector<ByteRange>>> AzureStore::ChangedRanges(std::string 
   if (from.empty()) {
     co_return Error(Code::kInvalidArgument, "changed ranges of disk '" + name + "': no recovery point to compare with");
   }
-  auto size = co_await VirtualSize(name);
+  auto size = co_await SizeAt(name, to);
   if (!size.ok()) co_return std::move(size).error();
   auto list = co_await PageRanges(name, to, from);
   if (!list.ok()) co_return std::move(list).error();
@@ -533,6 +637,9 @@ awaitable<Result<RecoveryPoint>> AzureStore::CreateSnapshot(std::string name, Sn
   point.created = *created;
   point.app_consistent = options.app_consistent;
   point.metadata = std::move(options.metadata);
+  auto size = co_await VirtualSize(name);
+  if (!size.ok()) co_return std::move(size).error();
+  point.virtual_size = *size;
   co_return point;
 }
 
@@ -587,6 +694,9 @@ awaitable<Result<std::vector<AzureStore::Snapshot>>> AzureStore::Snapshots(const
                                               "' is not an ISO 8601 UTC time");
     }
     snapshot.point.created = *created;
+    auto size = VirtualSizeOf(name, blob.content_length, blob.blob_type);
+    if (!size.ok()) co_return std::move(size).error().WithContext("snapshot '" + blob.snapshot + "'");
+    snapshot.point.virtual_size = *size;
     snapshot.metadata = std::move(blob.metadata);
     if (encryption_key_) {
       // The service does not list the metadata of blobs encrypted with a customer key.
@@ -654,7 +764,7 @@ awaitable<Status> AzureStore::CopySnapshot(std::string name, std::string snapsho
   if (snapshot.empty()) {
     co_return Error(Code::kInvalidArgument, "copy of disk '" + name + "': no recovery point given");
   }
-  auto size = co_await VirtualSize(name);
+  auto size = co_await SizeAt(name, snapshot);
   if (!size.ok()) co_return std::move(size).error();
   if (encryption_key_) {
     // The service cannot copy from a source encrypted with a customer key: create the
@@ -738,15 +848,9 @@ awaitable<Result<DiskProperties>> AzureStore::GetDisk(std::string name) {
   if (response->status == 404) co_return Error(Code::kNotFound, "disk '" + name + "' does not exist");
   if (response->status / 100 != 2) co_return ResponseError(*response, request);
   const auto& headers = response->headers;
-  uint64_t length = 0;
-  try {
-    length = std::stoull(Header(headers, "Content-Length"));
-  } catch (const std::exception&) {
-    co_return Error(Code::kCorruptData, request.What() + ": no valid Content-Length");
-  }
   DiskProperties props;
   props.name = name;
-  auto size = VirtualSizeOf(name, length, Header(headers, "x-ms-blob-type"));
+  auto size = VirtualSizeFrom(name, headers, request.What());
   if (!size.ok()) co_return std::move(size).error();
   props.virtual_size = *size;
   props.lease_state = ParseLeaseState(Header(headers, "x-ms-lease-state"));
@@ -877,6 +981,10 @@ awaitable<Status> AzureStore::LeaseAction(std::string name, std::string action,
 void AzureStore::DoCreateDisk(std::string name, uint64_t virtual_size, Metadata metadata,
                               Handler<void> handler) {
   Spawn<void>(std::move(handler), CreateDisk(std::move(name), virtual_size, std::move(metadata)));
+}
+
+void AzureStore::DoGrowDisk(std::string name, uint64_t virtual_size, Handler<void> handler) {
+  Spawn<void>(std::move(handler), GrowDisk(std::move(name), virtual_size));
 }
 
 void AzureStore::DoWritePages(std::string name, uint64_t offset, std::span<const uint8_t> data,

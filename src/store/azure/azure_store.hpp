@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "disk/vhd_footer.hpp"
 #include "hvr/store.hpp"
 #include "store/azure/azure_target.hpp"
 #include "store/azure/blob_request.hpp"
@@ -35,6 +36,7 @@ class AzureStore final : public ReplicaStore {
  protected:
   void DoCreateDisk(std::string name, uint64_t virtual_size, Metadata metadata,
                     Handler<void> handler) override;
+  void DoGrowDisk(std::string name, uint64_t virtual_size, Handler<void> handler) override;
   void DoWritePages(std::string name, uint64_t offset, std::span<const uint8_t> data,
                     Handler<void> handler) override;
   void DoClearPages(std::string name, uint64_t offset, uint64_t length,
@@ -102,15 +104,24 @@ class AzureStore final : public ReplicaStore {
   static Metadata MetadataFrom(const http::fields& headers);
 
   Task<uint64_t> VirtualSize(const std::string& name);
+  // The virtual size of recovery point `snapshot` of the disk (its own: the disk may
+  // have grown since), or of the disk when `snapshot` is empty.
+  Task<uint64_t> SizeAt(const std::string& name, const std::string& snapshot);
   // True when disk `name` carries creation token `token`: a create or copy answered
   // "already exists" after a try that may have been carried out was this call's own.
   boost::asio::awaitable<bool> CreatedBy(const std::string& name, const std::string& token);
 
   Task<void> EnsureContainer();
   Task<void> CreateDisk(std::string name, uint64_t virtual_size, Metadata metadata);
+  Task<void> GrowDisk(std::string name, uint64_t virtual_size);
+  // The footer a disk of `virtual_size` bytes holds at its end, or nullopt where that
+  // place reads as zeros (a growth cleared it and was cut short).
+  Task<std::optional<vhd::Footer>> ReadFooter(const std::string& name, uint64_t virtual_size);
   Task<void> PutPages(std::string name, uint64_t offset, std::span<const uint8_t> data);
   Task<void> WritePages(std::string name, uint64_t offset, std::span<const uint8_t> data);
   Task<void> ClearPages(std::string name, uint64_t offset, uint64_t length);
+  // Put Page clear of any range of the blob, footer included (ClearPages checks first).
+  Task<void> ClearRange(std::string name, uint64_t offset, uint64_t length);
   Task<void> Read(std::string name, std::string snapshot, uint64_t offset, std::span<uint8_t> out);
   Task<PageList> PageRanges(const std::string& name, const std::string& snapshot,
                             const std::string& previous);
@@ -159,7 +170,7 @@ class AzureStore final : public ReplicaStore {
 
   HeldLeases leases_;
   std::mutex mu_;
-  std::map<std::string, uint64_t> sizes_;  // disk -> virtual size, as learned
+  std::map<std::string, uint64_t> sizes_;  // disk (or "disk@snapshot") -> virtual size, as learned
 };
 
 }  // namespace hvr::azure

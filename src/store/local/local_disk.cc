@@ -3,7 +3,9 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
+#include <optional>
 
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
@@ -23,6 +25,7 @@ namespace {
 
 constexpr const char* kDataFile = "disk.vhd";
 constexpr const char* kMetadataFile = "metadata.json";
+constexpr const char* kGrowthFile = "growth.json";
 constexpr const char* kLeaseFile = "lease.json";
 constexpr const char* kLockFile = ".lock";
 constexpr const char* kPointsDir = "points";
@@ -34,12 +37,20 @@ constexpr uint64_t kMaxPendingBytes = uint64_t{16} << 20;
 
 std::string LockPath(const std::string& dir) { return dir + "/" + kLockFile; }
 
+// A size in bytes as JSON holds it: a positive integer; nullopt for anything else.
+std::optional<uint64_t> SizeIn(const boost::json::value* value) {
+  if (value && value->is_uint64() && value->get_uint64() > 0) return value->get_uint64();
+  if (value && value->is_int64() && value->get_int64() > 0) return static_cast<uint64_t>(value->get_int64());
+  return std::nullopt;
+}
+
 boost::json::object PointToJson(const RecoveryPoint& point) {
   boost::json::object body;
   body["id"] = point.id;
   body["created"] = FormatSnapshotTime(point.created);
   body["app_consistent"] = point.app_consistent;
   body["metadata"] = MetadataToJson(point.metadata);
+  body["virtual_size"] = point.virtual_size;
   return body;
 }
 
@@ -59,6 +70,12 @@ Result<RecoveryPoint> PointFromJson(const boost::json::object& body, const std::
   point.created = *when;
   point.app_consistent = app->get_bool();
   HVR_ASSIGN_OR_RETURN(point.metadata, MetadataFromJson(*metadata, path));
+  // Descriptions written before disks could grow have no size: 0, the disk's own.
+  if (const auto* field = body.if_contains("virtual_size")) {
+    const auto size = SizeIn(field);
+    if (!size) return Error(Code::kCorruptData, path + ": \"virtual_size\" is not a positive number of bytes");
+    point.virtual_size = *size;
+  }
   return point;
 }
 
@@ -144,6 +161,12 @@ Result<std::shared_ptr<LocalDisk>> LocalDisk::Open(const std::string& store_dir,
     }
     return std::move(data).error();
   }
+  std::error_code unreadable;
+  if (std::filesystem::exists(PathFromUtf8(dir + "/" + kGrowthFile), unreadable)) {
+    // A growth a crash cut short: finished before the footer is believed.
+    HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir), FileLock::Mode::kExclusive));
+    HVR_RETURN_IF_ERROR(FinishGrowth(*data, dir));
+  }
   HVR_ASSIGN_OR_RETURN(const uint64_t size, data->Size());
   HVR_ASSIGN_OR_RETURN(const FileIdentity identity, data->Identity());
   const std::string where = data->path() + ": footer at offset " +
@@ -167,7 +190,10 @@ Result<std::shared_ptr<LocalDisk>> LocalDisk::Open(const std::string& store_dir,
 
 bool LocalDisk::Stale() const {
   const auto identity = IdentityOfFile(Path(kDataFile));
-  return !identity.ok() || *identity != identity_;
+  if (!identity.ok() || *identity != identity_) return true;
+  // Grown by another store (another process) since: its size is no longer this one's.
+  const auto length = data_.Size();
+  return !length.ok() || *length != virtual_size_ + vhd::kFooterSize;
 }
 
 Status LocalDisk::CheckLease(const std::string& lease_id, TimePoint now) const {
@@ -198,6 +224,9 @@ Status LocalDisk::LoadPoints() {
     if (!body.ok() && body.error().code() == Code::kNotFound) continue;  // deleted meanwhile
     if (!body.ok()) return std::move(body).error();
     HVR_ASSIGN_OR_RETURN(RecoveryPoint info, PointFromJson(*body, json_path));
+    // A point without a recorded size is older than any growth (Grow records them first).
+    const bool size_recorded = info.virtual_size != 0;
+    if (!size_recorded) info.virtual_size = virtual_size_;
     auto log = UndoLog::Open(PointPath(id, ".undo"), false);
     if (!log.ok()) {
       if (log.error().code() == Code::kNotFound) {
@@ -208,10 +237,86 @@ Status LocalDisk::LoadPoints() {
       }
       return std::move(log).error();
     }
-    points.push_back(Point{std::move(info), std::move(log).value()});
+    points.push_back(Point{std::move(info), std::move(log).value(), size_recorded});
   }
   points_ = std::move(points);
   return Ok();
+}
+
+Status LocalDisk::RecordPointSizes() {
+  for (Point& point : points_) {
+    if (point.size_recorded) continue;
+    HVR_RETURN_IF_ERROR(WriteChecksummedJson(PointPath(point.info.id, ".json"), PointToJson(point.info)));
+    point.size_recorded = true;
+  }
+  return Ok();
+}
+
+Result<uint64_t> LocalDisk::SizeAt(const std::string& snapshot) {
+  if (snapshot.empty()) return virtual_size_.load();
+  std::lock_guard state(state_mu_);
+  HVR_RETURN_IF_ERROR(LoadPoints());
+  HVR_ASSIGN_OR_RETURN(const size_t index, FindPoint(snapshot));
+  return points_[index].info.virtual_size;
+}
+
+Status LocalDisk::Grow(uint64_t virtual_size, const std::string& lease_id, TimePoint now) {
+  // Alone: no read or write may see the size change under it.
+  std::unique_lock rw(rw_);
+  HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
+  HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
+  const uint64_t from = virtual_size_;
+  HVR_RETURN_IF_ERROR(ValidateGrowth(name_, from, virtual_size));
+  if (virtual_size == from) return Ok();
+  {
+    std::lock_guard state(state_mu_);
+    HVR_RETURN_IF_ERROR(LoadPoints());
+    HVR_RETURN_IF_ERROR(RecordPointSizes());
+  }
+  // The record first: from here on, Open finishes what a crash cuts short.
+  boost::json::object record;
+  record["from"] = from;
+  record["to"] = virtual_size;
+  HVR_RETURN_IF_ERROR(WriteChecksummedJson(Path(kGrowthFile), record));
+  HVR_RETURN_IF_ERROR(FinishGrowth(data_, dir_));
+  virtual_size_ = virtual_size;
+  return Ok();
+}
+
+Status LocalDisk::FinishGrowth(File& data, const std::string& dir) {
+  const std::string record_path = dir + "/" + kGrowthFile;
+  auto read = ReadChecksummedJson(record_path);
+  if (!read.ok() && read.error().code() == Code::kNotFound) return Ok();  // another store finished it
+  HVR_ASSIGN_OR_RETURN(const auto record, std::move(read));
+  const auto from_size = SizeIn(record.if_contains("from"));
+  const auto to_size = SizeIn(record.if_contains("to"));
+  if (!from_size || !to_size) {
+    return Error(Code::kCorruptData, record_path + ": expected \"from\" and \"to\" (virtual sizes)");
+  }
+  const uint64_t from = *from_size;
+  const uint64_t to = *to_size;
+  if (to <= from) {
+    return Error(Code::kCorruptData, record_path + ": \"to\" (" + std::to_string(to) +
+                                         ") must exceed \"from\" (" + std::to_string(from) + ")");
+  }
+  // Each step repeats safely: the file reaches its new length (the new bytes read as
+  // zeros), the old footer is copied to the new end with the new size, and only then is
+  // the old one made zeros, which it must read as once it is inside the disk.
+  HVR_ASSIGN_OR_RETURN(const uint64_t length, data.Size());
+  if (length < to + vhd::kFooterSize) HVR_RETURN_IF_ERROR(data.Truncate(to + vhd::kFooterSize));
+  std::array<uint8_t, vhd::kFooterSize> bytes{};
+  HVR_RETURN_IF_ERROR(data.ReadAt(from, bytes));
+  const std::string old_where = data.path() + ": footer at offset " + std::to_string(from);
+  if (!IsAllZero(bytes)) {
+    HVR_ASSIGN_OR_RETURN(const vhd::Footer old, vhd::Decode(bytes, old_where));
+    HVR_ASSIGN_OR_RETURN(const vhd::Footer grown, vhd::GrowFixedFooter(old, to));
+    HVR_RETURN_IF_ERROR(data.WriteAt(to, vhd::Encode(grown)));
+    HVR_RETURN_IF_ERROR(data.Sync());
+    HVR_RETURN_IF_ERROR(data.PunchHole(from, vhd::kFooterSize));
+  }
+  HVR_RETURN_IF_ERROR(data.Sync());
+  HVR_RETURN_IF_ERROR(RemoveFile(record_path));
+  return SyncDirectory(dir);
 }
 
 Result<size_t> LocalDisk::FindPoint(const std::string& id) const {
@@ -371,8 +476,8 @@ Status LocalDisk::ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> ou
 }
 
 Status LocalDisk::Read(const std::string& snapshot, uint64_t offset, std::span<uint8_t> out) {
-  HVR_RETURN_IF_ERROR(ValidateReadRange(name_, offset, out.size(), virtual_size_));
   if (snapshot.empty()) {
+    HVR_RETURN_IF_ERROR(ValidateReadRange(name_, offset, out.size(), virtual_size_));
     std::shared_lock pending(pending_mu_);
     HVR_RETURN_IF_ERROR(data_.ReadAt(offset, out));
     pending_.Overlay(offset, out);
@@ -386,11 +491,13 @@ Status LocalDisk::Read(const std::string& snapshot, uint64_t offset, std::span<u
   std::lock_guard state(state_mu_);
   HVR_RETURN_IF_ERROR(LoadPoints());
   HVR_ASSIGN_OR_RETURN(const size_t index, FindPoint(snapshot));
+  HVR_RETURN_IF_ERROR(ValidateReadRange(name_, offset, out.size(), points_[index].info.virtual_size));
   return ReadPoint(index, offset, out);
 }
 
 Result<std::vector<ByteRange>> LocalDisk::AllocatedRanges(const std::string& snapshot) {
   RangeSet ranges;
+  uint64_t size = virtual_size_;
   {
     std::shared_lock pending(pending_mu_);
     HVR_ASSIGN_OR_RETURN(const auto data, DataIn(0, virtual_size_));
@@ -408,6 +515,7 @@ Result<std::vector<ByteRange>> LocalDisk::AllocatedRanges(const std::string& sna
     std::lock_guard state(state_mu_);
     HVR_RETURN_IF_ERROR(LoadPoints());
     HVR_ASSIGN_OR_RETURN(const size_t index, FindPoint(snapshot));
+    size = points_[index].info.virtual_size;
     for (size_t i = index; i < points_.size(); ++i) {
       HVR_RETURN_IF_ERROR(points_[i].log.Refresh());
       for (const auto& piece : points_[i].log.Pieces()) {
@@ -415,7 +523,7 @@ Result<std::vector<ByteRange>> LocalDisk::AllocatedRanges(const std::string& sna
       }
     }
   }
-  return ranges.Ranges(virtual_size_);
+  return ranges.Ranges(size);
 }
 
 Result<std::vector<ByteRange>> LocalDisk::ChangedRanges(const std::string& from,
@@ -427,8 +535,10 @@ Result<std::vector<ByteRange>> LocalDisk::ChangedRanges(const std::string& from,
   HVR_RETURN_IF_ERROR(LoadPoints());
   HVR_ASSIGN_OR_RETURN(const size_t first, FindPoint(from));
   size_t last = points_.size();
+  uint64_t size = virtual_size_;
   if (!to.empty()) {
     HVR_ASSIGN_OR_RETURN(last, FindPoint(to));
+    size = points_[last].info.virtual_size;
     if (last < first) {
       return Error(Code::kInvalidArgument, "disk '" + name_ + "': recovery point '" + to +
                                                "' is older than '" + from + "'");
@@ -444,7 +554,7 @@ Result<std::vector<ByteRange>> LocalDisk::ChangedRanges(const std::string& from,
     HVR_RETURN_IF_ERROR(points_[i].log.Refresh());
     for (const auto& piece : points_[i].log.Pieces()) changed.Add(piece.offset, piece.length);
   }
-  return changed.Ranges(virtual_size_);
+  return changed.Ranges(size);
 }
 
 Result<RecoveryPoint> LocalDisk::CreateSnapshot(const SnapshotOptions& options,
@@ -470,6 +580,7 @@ Result<RecoveryPoint> LocalDisk::CreateSnapshot(const SnapshotOptions& options,
   point.id = FormatSnapshotTime(point.created);
   point.app_consistent = options.app_consistent;
   point.metadata = options.metadata;
+  point.virtual_size = virtual_size_;
   // The log first: a description never exists without its log.
   HVR_ASSIGN_OR_RETURN(UndoLog log, UndoLog::Open(PointPath(point.id, ".undo"), true));
   HVR_RETURN_IF_ERROR(WriteChecksummedJson(PointPath(point.id, ".json"), PointToJson(point)));

@@ -3,6 +3,7 @@
 //
 //   NAME/disk.vhd          virtual content, then the 512-byte fixed-VHD footer
 //   NAME/metadata.json     the disk's metadata (checksummed, replaced atomically)
+//   NAME/growth.json       while the disk grows: from and to which size (Grow)
 //   NAME/lease.json        the lease, when one was taken
 //   NAME/.lock             lock file: applying writes holds it shared, snapshot changes exclusive
 //   NAME/points/ID.json    a recovery point's description
@@ -45,8 +46,11 @@ class LocalDisk {
 
   const std::string& name() const { return name_; }
   uint64_t virtual_size() const { return virtual_size_; }
+  // The virtual size of the disk, or of recovery point `snapshot` when it is not empty.
+  Result<uint64_t> SizeAt(const std::string& snapshot);
   // True once the folder no longer holds the disk this object opened (deleted, or
-  // deleted and created again by someone else).
+  // deleted and created again by someone else), or it no longer has this object's size
+  // (another store grew it).
   bool Stale() const;
 
   // `lease_id` is the lease this store holds on the disk, or empty.
@@ -55,6 +59,10 @@ class LocalDisk {
   Status Clear(uint64_t offset, uint64_t length, const std::string& lease_id, TimePoint now);
   // Makes every write and clear that returned before it durable.
   Status Flush(const std::string& lease_id, TimePoint now);
+  // Grows the disk to `virtual_size` (whole MiB, not smaller than now; equal does
+  // nothing). The growth is recorded first and finished by Open after a crash; points
+  // keep their own size.
+  Status Grow(uint64_t virtual_size, const std::string& lease_id, TimePoint now);
   Status Read(const std::string& snapshot, uint64_t offset, std::span<uint8_t> out);
   Result<std::vector<ByteRange>> AllocatedRanges(const std::string& snapshot);
   Result<std::vector<ByteRange>> ChangedRanges(const std::string& from, const std::string& to);
@@ -81,8 +89,9 @@ class LocalDisk {
 
  private:
   struct Point {
-    RecoveryPoint info;
+    RecoveryPoint info;  // info.virtual_size: the point's own size
     UndoLog log;
+    bool size_recorded = true;  // false for a description written before disks grew
   };
 
   LocalDisk(std::string store_dir, std::string name, File data, uint64_t virtual_size,
@@ -93,6 +102,13 @@ class LocalDisk {
 
   // Brings points_ in line with the points folder; requires state_mu_.
   Status LoadPoints();
+  // Writes each point's size into its description where an older version left it out
+  // (it was the disk's size, which is about to change); requires state_mu_.
+  Status RecordPointSizes();
+  // Completes the growth growth.json records in the data file `data` of the disk in
+  // `dir`, from its first step or any later one, then removes the record. Requires the
+  // .lock file held exclusively.
+  static Status FinishGrowth(File& data, const std::string& dir);
   // Index of recovery point `id` in points_, or kNotFound; requires state_mu_.
   Result<size_t> FindPoint(const std::string& id) const;
   // Saves the old content of `ranges` into the newest undo log and syncs it; requires
@@ -119,7 +135,7 @@ class LocalDisk {
   const std::string name_;
   const std::string dir_;
   File data_;
-  const uint64_t virtual_size_;
+  std::atomic<uint64_t> virtual_size_;  // changes only by Grow, under rw_ held alone
   const FileIdentity identity_;
 
   // Writes and plain reads share it; snapshot reads and changes to the points take it

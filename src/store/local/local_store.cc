@@ -118,6 +118,13 @@ void LocalStore::DoCreateDisk(std::string name, uint64_t virtual_size, Metadata 
   });
 }
 
+void LocalStore::DoGrowDisk(std::string name, uint64_t virtual_size, Handler<void> handler) {
+  Run<void>(std::move(handler), [=, this]() -> Status {
+    HVR_ASSIGN_OR_RETURN(auto disk, Disk(name));
+    return disk->Grow(virtual_size, leases_.Get(name), Now());
+  });
+}
+
 void LocalStore::DoWritePages(std::string name, uint64_t offset, std::span<const uint8_t> data,
                               Handler<void> handler) {
   Run<void>(std::move(handler), [=, this]() -> Status {
@@ -218,7 +225,8 @@ Status LocalStore::CopySnapshot(const std::string& name, const std::string& snap
     }
     return Ok();
   };
-  return LocalDisk::Create(dir_, target, source->virtual_size(), metadata, Now(), fill);
+  HVR_ASSIGN_OR_RETURN(const uint64_t size, source->SizeAt(snapshot));
+  return LocalDisk::Create(dir_, target, size, metadata, Now(), fill);
 }
 
 void LocalStore::DoCopySnapshot(std::string name, std::string snapshot, std::string target,

@@ -31,6 +31,7 @@ class LocalStore final : public ReplicaStore {
  protected:
   void DoCreateDisk(std::string name, uint64_t virtual_size, Metadata metadata,
                     Handler<void> handler) override;
+  void DoGrowDisk(std::string name, uint64_t virtual_size, Handler<void> handler) override;
   void DoWritePages(std::string name, uint64_t offset, std::span<const uint8_t> data,
                     Handler<void> handler) override;
   void DoClearPages(std::string name, uint64_t offset, uint64_t length,
