@@ -177,9 +177,16 @@ Status Session::Unprotect(Engine& engine, const std::string& state_dir, const Un
       HVR_RETURN_IF_ERROR(held);
       HVR_RETURN_IF_ERROR(s.leases->Let(d.replica));
     }
-    if (state.checkpoint_active) {
+    // A disk being added has a replica and may have the host's checkpoint.
+    const auto& added = state.disk_addition;
+    if (added) {
+      Status held = s.leases->Hold({added->state.replica});
+      if (held.ok()) held = s.leases->Let(added->state.replica);
+      if (!held.ok() && held.error().code() != Code::kNotFound) return held;
+    }
+    if (state.checkpoint_active || (added && added->checkpoint_active)) {
       job.Step("merge checkpoint");
-      HVR_RETURN_IF_ERROR(s.host.MergeCheckpoint(s.Vm()));
+      HVR_RETURN_IF_ERROR(s.host.MergeCheckpoint(s.VmWithAddedDisk()));
     }
     job.Step("stop tracking");
     HVR_RETURN_IF_ERROR(s.host.StopTracking(s.Vm()));
