@@ -281,6 +281,12 @@ namespace Hvr
         protected override bool ReleaseHandle() { HvrNative.hvr_settings_change_destroy(handle); return true; }
     }
 
+    [NativeHandle("hvr_add_disk_options")]
+    public sealed class AddDiskOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_add_disk_options_destroy(handle); return true; }
+    }
+
     [NativeHandle("hvr_remove_disk_options")]
     public sealed class RemoveDiskOptionsHandle : HvrHandle
     {

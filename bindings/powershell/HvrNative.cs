@@ -170,6 +170,7 @@ namespace Hvr
         Resume = 16,
         RemoveProtection = 17,
         RemoveDisk = 18,
+        AddDisk = 19,
     }
 
     [NativeEnum("hvr_job_state", "HVR_JOB_")]
@@ -1262,6 +1263,22 @@ namespace Hvr
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_remove_disk(SessionHandle session, byte[] disk,
             RemoveDiskOptionsHandle options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_add_disk_options_create(out AddDiskOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_add_disk_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_add_disk_options_set_replica_name(AddDiskOptionsHandle options, byte[] name);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_add_disk_options_set_logs(AddDiskOptionsHandle options, byte[] log_folder,
+            byte[] log_name);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_add_disk(SessionHandle session, byte[] path, AddDiskOptionsHandle options);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_suspend(SessionHandle session);

@@ -1266,6 +1266,25 @@ namespace Hvr
             }
         }
 
+        // Adds the disk at `path` to the VM (a job): every check protection makes of a disk
+        // first (a failed one changes nothing, HvrException), then only this disk is copied,
+        // from the host's checkpoint; the next cycle makes its first recovery point. Its
+        // replica is `replicaName`, or null for "<vm>-disk<N>".
+        public void AddDisk(string path, string replicaName)
+        {
+            if (path == null) throw new ArgumentNullException("path");
+            AddDiskOptionsHandle options;
+            Errors.Check(HvrNative.hvr_add_disk_options_create(out options), "hvr_add_disk_options_create");
+            using (options)
+            {
+                if (replicaName != null)
+                    Errors.Check(HvrNative.hvr_add_disk_options_set_replica_name(options, Utf8.Encode(replicaName)),
+                                 "hvr_add_disk_options_set_replica_name");
+                byte[] disk = Utf8.Encode(path);
+                Run("hvr_session_add_disk", null, delegate { return HvrNative.hvr_session_add_disk(Handle, disk, options); });
+            }
+        }
+
         // Suspends replication (a job): the host's logs accumulate and nothing is sent until Resume.
         public void Suspend()
         {

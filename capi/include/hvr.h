@@ -1295,6 +1295,27 @@ HVR_API hvr_status hvr_remove_disk_options_set_delete_replica(hvr_remove_disk_op
  * for the VM's last disk (unprotect instead). Run again after a crash, it finishes. */
 HVR_API hvr_status hvr_session_remove_disk(hvr_session *session, const char *disk,
                                            const hvr_remove_disk_options *options);
+/* How a disk joins protection (hvr_session_add_disk). */
+typedef struct hvr_add_disk_options hvr_add_disk_options;
+HVR_API hvr_status hvr_add_disk_options_create(hvr_add_disk_options **out);
+HVR_API void hvr_add_disk_options_destroy(hvr_add_disk_options *options);
+/* The replica disk's name (NULL or "": "<vm>-disk<N>", N the first number from the disk's
+ * place in the VM that neither the VM's disks nor the target's use). A name the target
+ * already holds is refused by hvr_session_add_disk. */
+HVR_API hvr_status hvr_add_disk_options_set_replica_name(hvr_add_disk_options *options, const char *name);
+/* Where the host's tracker writes the disk's logs and their name (NULL or "": the disk's
+ * folder, and its file name without extension). */
+HVR_API hvr_status hvr_add_disk_options_set_logs(hvr_add_disk_options *options, const char *log_folder,
+                                                 const char *log_name);
+/* Adds the disk at `path` to the VM (a job; docs/session.md "Disks while protected").
+ * Every check protection makes of a disk runs first (it opens with its chain intact, fits
+ * Azure's limits, no other disk of the VM has its path, logs or replica name, the target
+ * has no disk of its replica's name), and a failed one changes nothing. Then its replica
+ * is made, the host checkpoints the VM, only this disk's frozen view is copied, the
+ * checkpoint is merged; the next cycle ships its logs and makes its first recovery point
+ * (points before hold no copy of it). Before initial replication the disk simply joins,
+ * and is copied with the others. Run again after a crash or failure, it finishes. */
+HVR_API hvr_status hvr_session_add_disk(hvr_session *session, const char *path, const hvr_add_disk_options *options);
 /* Suspends replication (a job): the host's logs accumulate, nothing is sent, run_due and
  * the scheduler skip the VM until hvr_session_resume. */
 HVR_API hvr_status hvr_session_suspend(hvr_session *session);
@@ -1368,6 +1389,7 @@ typedef enum hvr_job_type {
   HVR_JOB_RESUME = 16,
   HVR_JOB_REMOVE_PROTECTION = 17,
   HVR_JOB_REMOVE_DISK = 18,
+  HVR_JOB_ADD_DISK = 19,
   HVR_JOB_TYPE_MAX_ENUM_ = 0x7fffffff
 } hvr_job_type;
 

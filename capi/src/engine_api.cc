@@ -21,6 +21,7 @@ static_assert(HVR_HEALTH_CRITICAL == static_cast<int>(hvr::Health::kCritical));
 static_assert(HVR_JOB_RECOVERY_PLAN == static_cast<int>(hvr::JobType::kRecoveryPlan));
 static_assert(HVR_JOB_REMOVE_PROTECTION == static_cast<int>(hvr::JobType::kRemoveProtection));
 static_assert(HVR_JOB_REMOVE_DISK == static_cast<int>(hvr::JobType::kRemoveDisk));
+static_assert(HVR_JOB_ADD_DISK == static_cast<int>(hvr::JobType::kAddDisk));
 static_assert(HVR_PLAN_UNPLANNED == static_cast<int>(hvr::PlanFailover::kUnplanned));
 
 }  // namespace

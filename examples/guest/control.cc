@@ -164,8 +164,8 @@ Result<json::object> ControlClient::Call(const std::string& action, bool quiesce
   return std::move(*object);
 }
 
-Result<std::vector<FrozenDisk>> ControlClient::CreateCheckpoint(const HostVm&) {
-  HVR_ASSIGN_OR_RETURN(const json::object response, Call("checkpoint"));
+Result<std::vector<FrozenDisk>> ControlClient::CreateCheckpoint(const HostVm& vm) {
+  HVR_ASSIGN_OR_RETURN(const json::object response, Call("checkpoint", false, 0, vm.disks));
   std::vector<FrozenDisk> disks;
   const auto* list = response.if_contains("disks");
   if (!list || !list->is_array()) {

@@ -18,6 +18,11 @@ namespace {
 
 std::string IdentityFile(const std::string& base) { return base + ".guest.json"; }
 
+bool SameFile(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return std::filesystem::equivalent(PathFromUtf8(a), PathFromUtf8(b), ec);
+}
+
 std::string ChildPath(const std::string& base, uint64_t n) {
   const std::filesystem::path p = PathFromUtf8(base);
   return Utf8(p.parent_path() / PathFromUtf8(Utf8(p.stem()) + "-checkpoint" + std::to_string(n) + ".avhdx"));
@@ -244,16 +249,28 @@ Status GuestWorkload::RecordTruth(const std::string& key, size_t disk) {
   return WriteFileAtomically(options_.truth_dir + "/" + key + ".digest", digest.ToString() + "\n");
 }
 
-Result<std::vector<FrozenDisk>> GuestWorkload::CreateCheckpoint(const HostVm&) {
+Result<std::vector<FrozenDisk>> GuestWorkload::CreateCheckpoint(const HostVm& vm) {
   std::lock_guard lock(mu_);
-  std::vector<FrozenDisk> frozen;
-  // Asked again (the asker crashed before recording the answer): the same checkpoint.
-  if (!disks_.front().child.empty()) {
-    for (const Disk& disk : disks_) frozen.push_back(FrozenDisk{disk.base, disk.identity});
+  // The views of the disks the session protects, in its order (none named: all of them).
+  const auto views = [&]() -> Result<std::vector<FrozenDisk>> {
+    std::vector<FrozenDisk> frozen;
+    if (vm.disks.empty()) {
+      for (const Disk& disk : disks_) frozen.push_back(FrozenDisk{disk.base, disk.identity});
+      return frozen;
+    }
+    for (const std::string& path : vm.disks) {
+      const auto it = std::find_if(disks_.begin(), disks_.end(), [&](const Disk& d) { return SameFile(path, d.base); });
+      if (it == disks_.end()) return Error(Code::kNotFound, "the guest has no disk " + path);
+      frozen.push_back(FrozenDisk{it->base, it->identity});
+    }
     return frozen;
-  }
+  };
+  // Asked again (the asker crashed before recording the answer): the same checkpoint.
+  if (!disks_.front().child.empty()) return views();
   if (!running_) return Error(Code::kInvalidReplicaState, "the guest is shut down");
+  HVR_RETURN_IF_ERROR(views());  // a disk it does not have: no checkpoint
   ++checkpoints_;
+  // Like Hyper-V's, the checkpoint covers every disk of the VM.
   for (Disk& disk : disks_) {
     // What Hyper-V does: close the disk, put a differencing disk over it, go on there.
     HVR_RETURN_IF_ERROR(disk.writer->Close());
@@ -266,9 +283,8 @@ Result<std::vector<FrozenDisk>> GuestWorkload::CreateCheckpoint(const HostVm&) {
     HVR_ASSIGN_OR_RETURN(disk.writer, OpenDiskForWrite(child, write));
     disk.child = child;
     HVR_RETURN_IF_ERROR(SaveIdentity(disk));
-    frozen.push_back(FrozenDisk{disk.base, disk.identity});
   }
-  return frozen;
+  return views();
 }
 
 Status GuestWorkload::MergeCheckpoint(const HostVm&) {
@@ -332,10 +348,8 @@ Status GuestWorkload::StopTracking(const HostVm& vm) {
   std::lock_guard lock(mu_);
   // No disk named (hvr-guest ctl stop-tracking): all of them.
   const auto named = [&](const Disk& disk) {
-    return vm.disks.empty() || std::any_of(vm.disks.begin(), vm.disks.end(), [&](const std::string& path) {
-      std::error_code ec;
-      return std::filesystem::equivalent(path, disk.base, ec);
-    });
+    return vm.disks.empty() ||
+           std::any_of(vm.disks.begin(), vm.disks.end(), [&](const std::string& path) { return SameFile(path, disk.base); });
   };
   for (Disk& disk : disks_) {
     if (!disk.tracker || !named(disk)) continue;

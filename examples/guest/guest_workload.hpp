@@ -72,7 +72,8 @@ class GuestWorkload final : public HostActions {
   Result<ChunkHash> Digest(size_t disk) const;
   bool running() const;
 
-  // Host actions.
+  // Host actions. A checkpoint covers every disk, and answers with the views of those `vm`
+  // names (all when it names none): a session protecting some of the guest's disks.
   Result<std::vector<FrozenDisk>> CreateCheckpoint(const HostVm& vm) override;
   Status MergeCheckpoint(const HostVm& vm) override;
   Result<RotateResult> RotateLogs(const HostVm& vm, bool quiesce) override;

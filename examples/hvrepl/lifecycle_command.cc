@@ -39,6 +39,7 @@ struct SetArgs {
   std::optional<int> in_flight;
   std::vector<std::string> remove_disks;
   bool delete_replica = false;
+  std::vector<std::string> add_disks;
   StoreArgs link;  // --link-bandwidth and --link-requests only
 
   // The change, the settings it leaves alone taken from `current` where a setting is
@@ -131,12 +132,16 @@ Runner Set(CLI::App& app) {
               "NAME");
   app.add_flag("--delete-replica", a->delete_replica,
                "with --remove-disk: also delete the removed disks' replicas with their recovery points");
+  AddRepeated(app, "--add-disk", a->add_disks,
+              "start replicating this disk of the VM (given once per disk): only it is copied, from a checkpoint, "
+              "and its first recovery point is the next cycle's; its replica is <vm>-disk<N>",
+              "PATH");
   AddLinkArgs(app, a->link);
   return [a] {
     // Read-only: the library asks the process running the VM, or runs it here.
     return WithSession(a->state_dir, true, false, [&](hvr::Session& session) {
       const hvr::SettingsChange change = a->Change(session.settings());
-      if (change.empty() && a->remove_disks.empty()) {
+      if (change.empty() && a->remove_disks.empty() && a->add_disks.empty()) {
         return UsageError("set: give at least one setting to change (hvrepl set --help)");
       }
       if (a->delete_replica && a->remove_disks.empty()) return UsageError("set: --delete-replica goes with --remove-disk");
@@ -148,6 +153,10 @@ Runner Set(CLI::App& app) {
       for (const std::string& disk : a->remove_disks) {
         if (hvr::Status s = session.RemoveDisk(disk, {a->delete_replica}); !s.ok()) return ReportError(s.error());
         std::cout << session.status().vm_name << ": " << LastSummary(session, hvr::JobType::kRemoveDisk) << "\n";
+      }
+      for (const std::string& disk : a->add_disks) {
+        if (hvr::Status s = session.AddDisk(hvr::DiskSpec{disk, {}, {}, {}}); !s.ok()) return ReportError(s.error());
+        std::cout << session.status().vm_name << ": " << LastSummary(session, hvr::JobType::kAddDisk) << "\n";
       }
       const hvr::ProtectionSettings now = session.settings();
       std::cout << "  disks       " << now.disks.size() << " replicated\n"
@@ -228,7 +237,11 @@ std::vector<Command> LifecycleCommands() {
                       "apply from the next operation. --remove-disk stops replicating a disk: the host stops "
                       "tracking it, its logs are deleted, the recovery points no longer name it, and its replica "
                       "stays in the target (with --delete-replica it is deleted with its recovery points); the "
-                      "last disk cannot be removed (unprotect instead). Interrupted, run it again to finish. "
+                      "last disk cannot be removed (unprotect instead). --add-disk starts replicating a disk "
+                      "while the VM runs: every check protect makes of a disk comes first (a bad one changes "
+                      "nothing), then the host checkpoints the VM, only the new disk is copied, and the next "
+                      "cycle ships its writes since and makes its first recovery point; points before it do not "
+                      "hold it. Interrupted, run it again to finish. "
                       "While hvrepl run replicates the VM, the running process makes the change at its next step "
                       "and set waits for its answer (at most 5 minutes for it to take the request).",
        .examples = {{"--state-dir /var/lib/hvr/sql01 --target 'DefaultEndpointsProtocol=https;AccountName=acct;"
@@ -240,7 +253,9 @@ std::vector<Command> LifecycleCommands() {
                      "5 MiB/s in office hours, 50 MiB/s outside"},
                     {"--state-dir /var/lib/hvr/sql01 --resync automatic --office-hours 07:00-19:00@mon-sat", ""},
                     {"--state-dir /var/lib/hvr/sql01 --remove-disk sql01-disk1 --delete-replica",
-                     "the second disk is no longer replicated; its replica is deleted"}},
+                     "the second disk is no longer replicated; its replica is deleted"},
+                    {"--state-dir /var/lib/hvr/sql01 --add-disk /vms/sql01/logs.vhdx",
+                     "a disk the VM was given: only it is copied"}},
        .declare = Set},
       {.words = {"suspend"},
        .summary = "suspend replication: logs accumulate, nothing is sent until resume",

@@ -62,7 +62,8 @@ class HostActions {
  public:
   virtual ~HostActions() = default;
 
-  // Freezes every disk of the VM at one instant and returns the views, in disk order.
+  // Freezes every disk of the VM at one instant and returns the views of the disks
+  // `vm.disks` names, in that order (a disk being added to protection is named last).
   // When it returns, every write made after that instant is being recorded by the disks'
   // trackers. If a checkpoint an earlier call made is still active, it returns that one:
   // a session that crashed between asking and recording the answer asks again. Default:

@@ -32,6 +32,7 @@ enum class JobType : int {
   kResume = 16,
   kRemoveProtection = 17,
   kRemoveDisk = 18,
+  kAddDisk = 19,
 };
 
 enum class JobState : int {

@@ -357,6 +357,19 @@ class Session {
   // a failover. A removal a crash cut short is finished by the next RemoveDisk, whatever
   // disk it names.
   Status RemoveDisk(const std::string& disk, const RemoveDiskOptions& options = {});
+  // Adds a disk to the VM (a job; docs/session.md "Disks while protected"): `disk` as
+  // Protect takes one (its replica named "<vm>-disk<N>" when unnamed, N the first number
+  // from the disk's place that neither the VM nor the target uses). Every check Protect
+  // makes of a disk runs before anything is saved (it opens with its chain intact, fits
+  // Azure's limits, its path, logs and replica name are the VM's only, and the target
+  // holds no disk of its replica's name); a failed one changes nothing. Then its replica
+  // is created, the host checkpoints the VM, only this disk's frozen view is copied, the
+  // checkpoint is merged, and the disk joins: the next cycle ships its logs since the
+  // checkpoint, and its first recovery point is that cycle's. Points before hold no
+  // snapshot of it. Refused while the disks cannot change (as RemoveDisk). An addition a
+  // crash or failure cut short is finished by the next AddDisk, whatever disk it names,
+  // and meanwhile initial replication, resyncs and RemoveDisk refuse to start.
+  Status AddDisk(const DiskSpec& disk);
   // Suspends replication (a job; Suspend-VMReplication): the host's logs accumulate and
   // nothing is sent; RunDue and NextDue skip the VM, and initial replication, cycles and
   // resyncs refuse to run, until Resume. Suspending a suspended VM changes nothing.

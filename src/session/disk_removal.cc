@@ -35,23 +35,6 @@ std::optional<size_t> FindDisk(const ProtectionSettings& settings, const std::st
   return std::nullopt;
 }
 
-// Why the disks of the VM cannot change now, or empty when they can.
-std::string WhyDisksCannotChange(const SessionState& state) {
-  if (state.removing) return "protection is being removed";
-  if (!ReplicatesByItself(state.state)) return std::string("it is ") + ReplicationStateName(state.state);
-  if (state.checkpoint_requested || state.checkpoint_active) {
-    return "a copy from a checkpoint is in progress (initial replication or resync); let it finish first";
-  }
-  if (state.test_failover) return "a test failover exists; clean it up first";
-  return {};
-}
-
-std::string DiskNames(const ProtectionSettings& settings) {
-  std::string names;
-  for (const DiskSpec& d : settings.disks) names += (names.empty() ? "" : ", ") + d.replica_name;
-  return names;
-}
-
 void LeaveOut(const DiskRemoval& removal, ProtectionSettings& settings) {
   std::erase_if(settings.disks, [&](const DiskSpec& d) { return d.replica_name == removal.disk.replica_name; });
 }
@@ -70,6 +53,25 @@ void LeaveOut(const DiskRemoval& removal, SessionState& state) {
 }
 
 }  // namespace
+
+std::string WhyDisksCannotChange(const SessionState& state) {
+  if (state.removing) return "protection is being removed";
+  if (!ReplicatesByItself(state.state)) return std::string("it is ") + ReplicationStateName(state.state);
+  if (state.checkpoint_requested || state.checkpoint_active) {
+    return "a copy from a checkpoint is in progress (initial replication or resync); let it finish first";
+  }
+  if (state.test_failover) return "a test failover exists; clean it up first";
+  if (state.disk_addition) {
+    return "disk " + state.disk_addition->disk.path + " is being added; add it again to finish that first";
+  }
+  return {};
+}
+
+std::string DiskNames(const ProtectionSettings& settings) {
+  std::string names;
+  for (const DiskSpec& d : settings.disks) names += (names.empty() ? "" : ", ") + d.replica_name;
+  return names;
+}
 
 void LeaveOutRemovedDisk(ProtectionSettings& settings, SessionState& state) {
   if (!state.disk_removal) return;

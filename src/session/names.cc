@@ -25,6 +25,7 @@ const char* JobTypeName(JobType type) {
     case JobType::kResume: return "resume";
     case JobType::kRemoveProtection: return "remove_protection";
     case JobType::kRemoveDisk: return "remove_disk";
+    case JobType::kAddDisk: return "add_disk";
   }
   return "unknown";
 }

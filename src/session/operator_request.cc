@@ -26,6 +26,7 @@ std::string AnswerFile(const StateDir& dir, const std::string& name) { return Fo
 constexpr std::pair<OperatorOperation, const char*> kOperationNames[] = {
     {OperatorOperation::kChangeSettings, "change-settings"},
     {OperatorOperation::kRemoveDisk, "remove-disk"},
+    {OperatorOperation::kAddDisk, "add-disk"},
     {OperatorOperation::kSuspend, "suspend"},
     {OperatorOperation::kResume, "resume"},
     {OperatorOperation::kUnprotect, "unprotect"},
@@ -80,6 +81,12 @@ Result<OperatorRequest> RequestFromJson(const json::object& body, const std::str
       r.disk = f.String("disk");
       r.remove_disk.delete_replica = f.Bool("delete_replica");
       break;
+    case OperatorOperation::kAddDisk:
+      r.add_disk.path = f.String("path");
+      r.add_disk.log_folder = f.String("log_folder");
+      r.add_disk.log_name = f.String("log_name");
+      r.add_disk.replica_name = f.String("replica_name");
+      break;
     case OperatorOperation::kUnprotect:
       r.unprotect.delete_replicas = f.Bool("delete_replicas");
       break;
@@ -111,6 +118,8 @@ std::string OperatorRequest::Describe() const {
       return "change settings";
     case OperatorOperation::kRemoveDisk:
       return "remove disk '" + disk + "'";
+    case OperatorOperation::kAddDisk:
+      return "add disk '" + add_disk.path + "'";
     case OperatorOperation::kSuspend:
       return "suspend replication";
     case OperatorOperation::kResume:
@@ -135,6 +144,12 @@ Status LeaveOperatorRequest(const StateDir& dir, const OperatorRequest& request)
     case OperatorOperation::kRemoveDisk:
       body["disk"] = request.disk;
       body["delete_replica"] = request.remove_disk.delete_replica;
+      break;
+    case OperatorOperation::kAddDisk:
+      body["path"] = request.add_disk.path;
+      body["log_folder"] = request.add_disk.log_folder;
+      body["log_name"] = request.add_disk.log_name;
+      body["replica_name"] = request.add_disk.replica_name;
       break;
     case OperatorOperation::kUnprotect:
       body["delete_replicas"] = request.unprotect.delete_replicas;

@@ -1,5 +1,5 @@
 // What an operator asks of the process that runs a VM (holds its state directory): change
-// its settings, remove a disk, suspend, resume, remove protection. The asking process
+// its settings, remove or add a disk, suspend, resume, remove protection. The asking process
 // leaves the request in the state directory; the running one takes it at its next step
 // (RunDue, at least every second under a Scheduler), runs it through the same Session
 // call, and answers in a file beside it (docs/session.md "Beside a running replication").
@@ -23,7 +23,7 @@
 
 namespace hvr {
 
-enum class OperatorOperation { kChangeSettings, kRemoveDisk, kSuspend, kResume, kUnprotect };
+enum class OperatorOperation { kChangeSettings, kRemoveDisk, kAddDisk, kSuspend, kResume, kUnprotect };
 
 struct OperatorRequest {
   std::string name;  // the files' name: when it was asked, then a random id
@@ -31,6 +31,7 @@ struct OperatorRequest {
   SettingsChange change;        // kChangeSettings
   std::string disk;             // kRemoveDisk
   RemoveDiskOptions remove_disk;
+  DiskSpec add_disk;            // kAddDisk: its path absolute, as the asker meant it
   UnprotectOptions unprotect;   // kUnprotect
 
   // A new request (a fresh name) for `operation`.

@@ -606,7 +606,10 @@ Result<std::unique_ptr<Session::Impl>> Session::Impl::Load(Engine& engine, State
                                                  "' did not finish; run protect again (its settings replace those it began with)");
   }
   HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir.LoadJobs());
-  if (state.ok()) LeaveOutRemovedDisk(settings, *state);
+  if (state.ok()) {
+    LeaveOutRemovedDisk(settings, *state);
+    LeaveOutAddedDisk(settings, *state);
+  }
   auto impl = std::make_unique<Impl>(engine, std::move(dir), std::move(settings), std::move(options),
                                      state.ok() ? std::move(*state) : SessionState{}, std::move(jobs));
   HVR_ASSIGN_OR_RETURN(impl->store, StoreFor(engine, impl->settings, impl->options));
@@ -655,6 +658,7 @@ Status Session::Resynchronize(const ResyncOptions& options, const CancelToken* c
           return Error(Code::kInvalidReplicaState,
                        std::string("a resync needs a replicating VM (it is ") + ReplicationStateName(st) + ")");
         }
+        HVR_RETURN_IF_ERROR(RequireNoDiskAddition(impl_->Snapshot()));  // before it is marked
         if (st == ReplicationState::kReplicating || options.verify_replica) {
           const std::string reason = st == ReplicationState::kReplicating ? "requested by an operator"
                                                                           : impl_->Snapshot().resync_reason;
@@ -716,7 +720,8 @@ Result<VerifyReport> Session::Verify(const std::string& which, const CancelToken
   VerifyReport report;
   HVR_ASSIGN_OR_RETURN(report.point, ChoosePoint(impl_->Snapshot().points, which));
   const SessionState s = impl_->Snapshot();
-  for (size_t i = 0; i < s.disks.size(); ++i) {
+  // The disks the point holds (one added to the VM after it is in none).
+  for (size_t i = 0; i < report.point.snapshots.size() && i < s.disks.size(); ++i) {
     HVR_ASSIGN_OR_RETURN(auto source, OpenDisk(s.disks[i].source));
     HVR_ASSIGN_OR_RETURN(auto replica, OpenReplicaReader(*impl_->store, s.disks[i].replica, report.point.snapshots.at(i)));
     // The source as the replica holds it: zeros up to the replica's whole MiB.

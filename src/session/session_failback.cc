@@ -113,6 +113,15 @@ Result<FailbackReport> Session::Impl::Failback(RunningJob& job, const FailbackOp
     return Error(Code::kInvalidReplicaState,
                  std::string("failback needs a failed-over VM (it is ") + ReplicationStateName(s.state) + ")");
   }
+  if (s.failover && s.failover->point.snapshots.size() < s.disks.size()) {
+    // The Azure VM runs without the disks added after its point: there is nothing of
+    // them to bring back, and reverse replication needs every replica at the failback point.
+    return Error(Code::kInvalidReplicaState,
+                 "failback brings every disk of the VM back, but recovery point " + s.failover->point.id +
+                     " holds " + std::to_string(s.failover->point.snapshots.size()) + " of its " +
+                     std::to_string(s.disks.size()) + " disks (the others were added after it); before the failover "
+                     "is committed, fail over to a point taken since");
+  }
   const bool to_original = (s.failback ? s.failback->folder : request.folder).empty();
   const bool syncs_left = !complete || !s.failback || !s.failback->final_sync_done;
   if (to_original && syncs_left) HVR_RETURN_IF_ERROR(RequireVmOff());

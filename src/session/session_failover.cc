@@ -57,7 +57,9 @@ Result<FailoverVm> Session::Impl::CopyPointTo(RunningJob& job, const VmRecoveryP
   failover.point = point;
   failover.planned = planned;
   const std::string role = test ? "test_failover" : "failover";
-  for (size_t i = 0; i < s.disks.size(); ++i) {
+  // The disks the point holds: a disk added to the VM after it is in none (hvr never had
+  // its content of that moment), and the VM comes up without it.
+  for (size_t i = 0; i < point.snapshots.size(); ++i) {
     const std::string name = s.disks[i].replica + suffix;
     failover.disks.push_back(name);
     job.Step("copy recovery point " + point.id + " of disk " + std::to_string(i) + " to " + name);
@@ -104,6 +106,10 @@ Status Session::Impl::ChangeFailoverPoint(RunningJob& job, const VmRecoveryPoint
   const FailoverState before = *Snapshot().failover;
   job.Step("remove the VM of recovery point " + before.point.id);
   HVR_RETURN_IF_ERROR(host.DeleteAzureVm(DescribeFailover(before, false)));
+  // A disk the VM gained between the two points has a failed-over disk only from the newer.
+  for (size_t i = point.snapshots.size(); i < before.disks.size(); ++i) {
+    HVR_RETURN_IF_ERROR(UnlessNotFound(store->AsyncDeleteDisk(before.disks[i], use_future).get()));
+  }
   // From here the failover is to the new point, and a crash resumes it there: its copy
   // replaces the disks of the point before. Unplanned now, whatever it was: a point
   // the operator chose may lose writes.

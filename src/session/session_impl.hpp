@@ -60,6 +60,19 @@ void LeaveOutRemovedDisk(ProtectionSettings& settings, SessionState& state);
 // The state alone (a read-only session reading the journal afresh).
 void LeaveOutRemovedDisk(SessionState& state);
 
+// A disk addition a crash cut short (SessionState::disk_addition) may have saved the
+// settings with the disk while the state does not have it yet: this leaves it out of
+// them until the addition finishes.
+void LeaveOutAddedDisk(ProtectionSettings& settings, const SessionState& state);
+// kInvalidReplicaState while a disk addition is pending: initial replication and resyncs
+// (which checkpoint the VM) wait for it.
+Status RequireNoDiskAddition(const SessionState& state);
+
+// Why the disks of the VM cannot change now (RemoveDisk, AddDisk), or empty when they can.
+std::string WhyDisksCannotChange(const SessionState& state);
+// The replica names of the VM's disks, for messages: "vm-disk0, vm-disk1".
+std::string DiskNames(const ProtectionSettings& settings);
+
 // The engine's store for the target of `settings`, with the options they ask for.
 Result<std::shared_ptr<ReplicaStore>> StoreFor(Engine& engine, const ProtectionSettings& settings,
                                                const SessionOptions& options);
@@ -254,6 +267,13 @@ struct Session::Impl {
   // leaves the settings, the state and the points, then its lease, its tracking, its logs
   // and (when asked) its replica go, and last the record. Returns what was done.
   Result<std::string> FinishDiskRemoval(RunningJob& job);
+  // The addition state.disk_addition journals, from wherever a crash left it (disk_addition.cc):
+  // the replica made and leased, the host's checkpoint, the copy of the disk's frozen view
+  // (resumed from its manifest), the merge, the disk joining the settings and the state,
+  // and the mirror. Returns what was done.
+  Result<std::string> FinishDiskAddition(RunningJob& job);
+  // The VM as the host knows it with the disk being added last: its checkpoint covers it.
+  HostVm VmWithAddedDisk() const;
 
   // --- failover and failback (session_failover.cc, session_failback.cc) ---
   Result<FailoverVm> FailoverTo(RunningJob& job, const FailoverOptions& options);

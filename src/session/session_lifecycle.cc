@@ -226,9 +226,16 @@ Status Session::Impl::RemoveProtection(const UnprotectOptions& removal) {
       HVR_RETURN_IF_ERROR(held);
       HVR_RETURN_IF_ERROR(s.leases->Let(d.replica));
     }
-    if (current.checkpoint_active) {
+    // A disk being added has a replica and may have the host's checkpoint.
+    const auto& added = current.disk_addition;
+    if (added) {
+      Status held = s.leases->Hold({added->state.replica});
+      if (held.ok()) held = s.leases->Let(added->state.replica);
+      if (!held.ok() && held.error().code() != Code::kNotFound) return held;
+    }
+    if (current.checkpoint_active || (added && added->checkpoint_active)) {
       job.Step("merge checkpoint");
-      HVR_RETURN_IF_ERROR(s.host.MergeCheckpoint(s.Vm()));
+      HVR_RETURN_IF_ERROR(s.host.MergeCheckpoint(s.VmWithAddedDisk()));
     }
     job.Step("stop tracking");
     HVR_RETURN_IF_ERROR(s.host.StopTracking(s.Vm()));

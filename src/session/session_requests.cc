@@ -15,6 +15,8 @@ Status RunOperatorRequest(Session& session, const OperatorRequest& request) {
       return session.ChangeSettings(request.change);
     case OperatorOperation::kRemoveDisk:
       return session.RemoveDisk(request.disk, request.remove_disk);
+    case OperatorOperation::kAddDisk:
+      return session.AddDisk(request.add_disk);
     case OperatorOperation::kSuspend:
       return session.Suspend();
     case OperatorOperation::kResume:

@@ -71,7 +71,7 @@ Result<VmRecoveryPoint> PointFromJson(const json::value& v, const std::string& w
 // A job's type as jobs and live progress record it: its number, one of JobType's.
 JobType JobTypeField(JsonFields& f) {
   const int64_t type = f.I64("type_number");
-  if (type < 0 || type > static_cast<int>(JobType::kRemoveDisk)) f.Fail("type_number", "unknown job type");
+  if (type < 0 || type > static_cast<int>(JobType::kAddDisk)) f.Fail("type_number", "unknown job type");
   return static_cast<JobType>(type);
 }
 
@@ -303,30 +303,62 @@ Result<JobProgress> JobProgressFromJson(const json::value& v, const std::string&
 
 json::object ToJson(const VmRecoveryPoint& point) { return PointToJson(point); }
 
+namespace {
+
+// One replicated disk, in the state and in a disk addition's record.
+json::object DiskStateToJson(const DiskState& d) {
+  json::array obsolete;
+  for (const auto& path : d.obsolete_logs) obsolete.emplace_back(path);
+  return json::object{{"source", d.source},
+                      {"source_size", d.source_size},
+                      {"replica", d.replica},
+                      {"replica_size", d.replica_size},
+                      {"growing_to", d.growing_to},
+                      {"tracked_identity", d.tracked_identity.ToString()},
+                      {"last_applied_log", Optional(d.last_applied_log)},
+                      {"obsolete_logs", obsolete},
+                      {"frozen_path", d.frozen_path},
+                      {"sync_done", d.sync_done},
+                      {"sync_total", d.sync_total},
+                      {"bytes_sent", d.bytes_sent},
+                      {"pending_log_bytes", d.pending_log_bytes},
+                      {"replica_etag", d.replica_etag},
+                      {"verify_replica", d.verify_replica},
+                      {"seeded", d.seeded}};
+}
+
+Result<DiskState> DiskStateFromJson(const json::value& v, const std::string& where) {
+  if (!v.is_object()) return Error(Code::kCorruptData, where + ": a disk is not an object");
+  JsonFields d(v.get_object(), where);
+  DiskState disk;
+  disk.source = d.String("source");
+  disk.source_size = d.U64("source_size");
+  disk.replica = d.String("replica");
+  disk.replica_size = d.U64("replica_size");
+  disk.growing_to = d.Has("growing_to") ? d.U64("growing_to") : 0;
+  disk.tracked_identity = d.GuidField("tracked_identity");
+  disk.last_applied_log = d.OptionalGuid("last_applied_log");
+  disk.obsolete_logs = Strings(d, "obsolete_logs");
+  disk.frozen_path = d.String("frozen_path");
+  disk.sync_done = d.U64("sync_done");
+  disk.sync_total = d.U64("sync_total");
+  disk.bytes_sent = d.U64("bytes_sent");
+  disk.pending_log_bytes = d.U64("pending_log_bytes");
+  // Absent from the states of older versions: nothing recorded, nothing asked.
+  disk.replica_etag = d.OptionalString("replica_etag").value_or("");
+  disk.verify_replica = d.Has("verify_replica") && d.Bool("verify_replica");
+  disk.seeded = d.Has("seeded") && d.Bool("seeded");
+  if (d.error()) return *d.error();
+  return disk;
+}
+
+}  // namespace
+
 json::object ToJson(const SessionState& s) {
   json::array points;
   for (const auto& p : s.points) points.push_back(PointToJson(p));
   json::array disks;
-  for (const auto& d : s.disks) {
-    json::array obsolete;
-    for (const auto& path : d.obsolete_logs) obsolete.emplace_back(path);
-    disks.push_back(json::object{{"source", d.source},
-                                 {"source_size", d.source_size},
-                                 {"replica", d.replica},
-                                 {"replica_size", d.replica_size},
-                                 {"growing_to", d.growing_to},
-                                 {"tracked_identity", d.tracked_identity.ToString()},
-                                 {"last_applied_log", Optional(d.last_applied_log)},
-                                 {"obsolete_logs", obsolete},
-                                 {"frozen_path", d.frozen_path},
-                                 {"sync_done", d.sync_done},
-                                 {"sync_total", d.sync_total},
-                                 {"bytes_sent", d.bytes_sent},
-                                 {"pending_log_bytes", d.pending_log_bytes},
-                                 {"replica_etag", d.replica_etag},
-                                 {"verify_replica", d.verify_replica},
-                                 {"seeded", d.seeded}});
-  }
+  for (const auto& d : s.disks) disks.push_back(DiskStateToJson(d));
   json::object o{{"version", SessionState::kVersion},
                  {"vm_id", s.vm_id.ToString()},
                  {"protection_complete", s.protection_complete},
@@ -369,6 +401,13 @@ json::object ToJson(const SessionState& s) {
   if (s.disk_removal) {
     o["disk_removal"] = json::object{{"disk", DiskSpecToJson(s.disk_removal->disk)},
                                      {"delete_replica", s.disk_removal->delete_replica}};
+  }
+  if (const auto& a = s.disk_addition) {
+    o["disk_addition"] = json::object{{"disk", DiskSpecToJson(a->disk)},
+                                      {"state", DiskStateToJson(a->state)},
+                                      {"checkpoint_requested", a->checkpoint_requested},
+                                      {"checkpoint_active", a->checkpoint_active},
+                                      {"copy_done", a->copy_done}};
   }
   return o;
 }
@@ -415,27 +454,7 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
                          StatisticsFromJson(f.Object("lifetime_statistics"), where + ": lifetime_statistics"));
   }
   for (const auto& v : f.Array("disks")) {
-    if (!v.is_object()) return Error(Code::kCorruptData, where + ": a disk is not an object");
-    JsonFields d(v.get_object(), where + ": disks");
-    DiskState disk;
-    disk.source = d.String("source");
-    disk.source_size = d.U64("source_size");
-    disk.replica = d.String("replica");
-    disk.replica_size = d.U64("replica_size");
-    disk.growing_to = d.Has("growing_to") ? d.U64("growing_to") : 0;
-    disk.tracked_identity = d.GuidField("tracked_identity");
-    disk.last_applied_log = d.OptionalGuid("last_applied_log");
-    disk.obsolete_logs = Strings(d, "obsolete_logs");
-    disk.frozen_path = d.String("frozen_path");
-    disk.sync_done = d.U64("sync_done");
-    disk.sync_total = d.U64("sync_total");
-    disk.bytes_sent = d.U64("bytes_sent");
-    disk.pending_log_bytes = d.U64("pending_log_bytes");
-    // Absent from the states of older versions: nothing recorded, nothing asked.
-    disk.replica_etag = d.OptionalString("replica_etag").value_or("");
-    disk.verify_replica = d.Has("verify_replica") && d.Bool("verify_replica");
-    disk.seeded = d.Has("seeded") && d.Bool("seeded");
-    if (d.error()) return *d.error();
+    HVR_ASSIGN_OR_RETURN(DiskState disk, DiskStateFromJson(v, where + ": disks"));
     s.disks.push_back(std::move(disk));
   }
   if (const auto* failure = f.OptionalObject("failure")) {
@@ -472,6 +491,19 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
     if (r.error()) return *r.error();
     HVR_ASSIGN_OR_RETURN(pending.disk, DiskSpecFromJson(disk, where + ": disk_removal.disk"));
     s.disk_removal = std::move(pending);
+  }
+  if (const auto* addition = f.OptionalObject("disk_addition")) {
+    JsonFields a(*addition, where + ": disk_addition");
+    DiskAddition pending;
+    pending.checkpoint_requested = a.Bool("checkpoint_requested");
+    pending.checkpoint_active = a.Bool("checkpoint_active");
+    pending.copy_done = a.Bool("copy_done");
+    const auto& disk = a.Object("disk");
+    const auto& recorded = a.Object("state");
+    if (a.error()) return *a.error();
+    HVR_ASSIGN_OR_RETURN(pending.disk, DiskSpecFromJson(disk, where + ": disk_addition.disk"));
+    HVR_ASSIGN_OR_RETURN(pending.state, DiskStateFromJson(recorded, where + ": disk_addition.state"));
+    s.disk_addition = std::move(pending);
   }
   if (const auto* critical = f.OptionalObject("critical")) {
     Error e(Code::kOk, {});

@@ -94,6 +94,22 @@ struct DiskRemoval {
   bool delete_replica = false;
 };
 
+// A disk being added to protection (Session::AddDisk), recorded once its checks passed
+// and before anything is made: until it is cleared, in the same commit that makes the
+// disk one of the VM's, the disk is in neither the settings nor the state (opening the
+// session leaves it out of settings a crash saved with it), and AddDisk run again
+// finishes what is left: its replica, the host's checkpoint, the copy of the disk's
+// frozen view, the merge, the join.
+struct DiskAddition {
+  DiskSpec disk;
+  // What joins the state: the source checked, its replica, the logs the checkpoint made
+  // obsolete, the frozen view and the identity its tracker stamps, the bytes sent.
+  DiskState state;
+  bool checkpoint_requested = false;  // the obsolete logs were listed, the host asked
+  bool checkpoint_active = false;     // the host holds the checkpoint this copy reads
+  bool copy_done = false;             // the frozen view reached the replica
+};
+
 struct SessionState {
   static constexpr int kVersion = 1;
 
@@ -155,6 +171,7 @@ struct SessionState {
   bool removing = false;
   bool removing_replicas = false;
   std::optional<DiskRemoval> disk_removal;
+  std::optional<DiskAddition> disk_addition;
   bool failover_committed = false;  // the failover's recovery points were deleted
   bool failback_committed = false;  // the failed-over disks were deleted
 };

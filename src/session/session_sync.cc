@@ -52,6 +52,7 @@ constexpr int kMaxFreshViews = 2;
 }  // namespace
 
 Status Session::Impl::Synchronize(RunningJob& job, bool initial, const CancelToken* cancel) {
+  HVR_RETURN_IF_ERROR(RequireNoDiskAddition(Snapshot()));
   std::vector<std::string> replicas;
   for (const DiskState& d : Snapshot().disks) replicas.push_back(d.replica);
   HVR_RETURN_IF_ERROR(leases->Hold(replicas));

@@ -677,6 +677,11 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_remove_disk_options_set_delete_replica(NULL, 1), "options");
   EXPECT_NULL(hvr_session_remove_disk(NULL, "disk0", NULL), "session");
   EXPECT_NULL(hvr_session_remove_disk(session, NULL, NULL), "disk");
+  EXPECT_NULL(hvr_add_disk_options_create(NULL), "out");
+  EXPECT_NULL(hvr_add_disk_options_set_replica_name(NULL, "d"), "options");
+  EXPECT_NULL(hvr_add_disk_options_set_logs(NULL, NULL, NULL), "options");
+  EXPECT_NULL(hvr_session_add_disk(NULL, "disk0.vhdx", NULL), "session");
+  EXPECT_NULL(hvr_session_add_disk(session, NULL, NULL), "path");
   EXPECT_NULL(hvr_session_suspend(NULL), "session");
   EXPECT_NULL(hvr_session_resume(NULL), "session");
   EXPECT_NULL(hvr_protect_options_create(NULL), "out");
@@ -824,6 +829,7 @@ static void test_no_required_pointer(void) {
   ACCEPTS_NULL(hvr_settings_change_destroy(NULL));
   ACCEPTS_NULL(hvr_unprotect_options_destroy(NULL));
   ACCEPTS_NULL(hvr_remove_disk_options_destroy(NULL));
+  ACCEPTS_NULL(hvr_add_disk_options_destroy(NULL));
   ACCEPTS_NULL(hvr_protect_options_destroy(NULL));
   ACCEPTS_NULL(hvr_adopt_options_destroy(NULL));
   ACCEPTS_NULL(hvr_session_close(NULL));

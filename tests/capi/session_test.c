@@ -52,13 +52,15 @@ static int job_running(const hvr_session *session, hvr_job_type type) {
 static hvr_status checkpoint(void *user_data, const hvr_host_vm *vm, hvr_checkpoint *out) {
   struct vm *v = (struct vm *)user_data;
   CHECK(vm->struct_size >= sizeof(hvr_host_vm));
-  CHECK(vm->disk_count == 1);
+  size_t i;
+  CHECK(vm->disk_count >= 1); /* two while a disk is being added */
   CHECK(strcmp(vm->disks[0], v->disk_path) == 0);
   CHECK(strcmp(vm->name, "c-vm") == 0);
-  /* The guest stays still while the copy runs: the disk itself is the frozen view. */
+  /* The guest stays still while the copy runs: the disks themselves are the frozen views. */
   ++v->checkpoints;
-  CHECK(hvr_checkpoint_set_disk(out, 1, v->disk_path, NULL) == HVR_INVALID_ARGUMENT);
-  return hvr_checkpoint_set_disk(out, 0, v->disk_path, NULL);
+  CHECK(hvr_checkpoint_set_disk(out, vm->disk_count, v->disk_path, NULL) == HVR_INVALID_ARGUMENT);
+  for (i = 0; i < vm->disk_count; ++i) CHECK_OK(hvr_checkpoint_set_disk(out, i, vm->disks[i], NULL));
+  return HVR_OK;
 }
 
 static hvr_status rotate(void *user_data, const hvr_host_vm *vm, int quiesce, int *out_quiesced) {
@@ -100,6 +102,8 @@ static hvr_status vm_running(void *user_data, const hvr_host_vm *vm, int *out_ru
 static hvr_status stop_tracking(void *user_data, const hvr_host_vm *vm) {
   struct vm *v = (struct vm *)user_data;
   CHECK(strcmp(vm->name, "c-vm") == 0);
+  /* A disk added and removed again has no tracker here. */
+  if (strcmp(vm->disks[0], v->disk_path) != 0) return HVR_OK;
   ++v->tracking_stopped;
   return hvr_hrl_tracker_close_log(v->tracker);
 }
@@ -456,6 +460,43 @@ int main(void) {
     CHECK(hvr_session_remove_disk(session, v.disk_path, remove) == HVR_INVALID_ARGUMENT);
     CHECK(strstr(hvr_last_error_message(), "unprotect") != NULL);
     CHECK(hvr_session_remove_disk(session, v.disk_path, NULL) == HVR_INVALID_ARGUMENT);
+    hvr_remove_disk_options_destroy(remove);
+  }
+  /* A disk joins protection: a bad one is refused and changes nothing; a good one is copied
+   * from the host's checkpoint, alone, and here leaves again. */
+  {
+    hvr_add_disk_options *add = NULL;
+    hvr_remove_disk_options *remove = NULL;
+    char added[300], missing[300];
+    const int checkpoints = v.checkpoints;
+    snprintf(added, sizeof added, "%s/vm/c-added.img", work);
+    snprintf(missing, sizeof missing, "%s/vm/none.img", work);
+    CHECK_OK(hvr_disk_create_raw(added, 8 << 20));
+    CHECK_OK(hvr_add_disk_options_create(&add));
+    CHECK(hvr_add_disk_options_set_replica_name(add, "bad/name") == HVR_INVALID_ARGUMENT);
+    CHECK(hvr_add_disk_options_set_logs(add, NULL, "bad name") == HVR_INVALID_ARGUMENT);
+    CHECK_OK(hvr_add_disk_options_set_replica_name(add, "c-vm-added"));
+    CHECK_OK(hvr_add_disk_options_set_logs(add, NULL, "c-added"));
+    CHECK(hvr_session_add_disk(session, missing, add) == HVR_NOT_FOUND);
+    CHECK(strstr(hvr_last_error_message(), missing) != NULL);
+    CHECK(hvr_session_add_disk(session, v.disk_path, NULL) == HVR_INVALID_ARGUMENT);
+    CHECK(strstr(hvr_last_error_message(), "protected twice") != NULL);
+    CHECK(v.checkpoints == checkpoints);
+    CHECK_OK(hvr_session_get_status_json(session, &json));
+    CHECK(strstr(json, "c-vm-added") == NULL);
+    hvr_string_free(json);
+    CHECK_OK(hvr_session_add_disk(session, added, add));
+    CHECK(v.checkpoints == checkpoints + 1);
+    CHECK_OK(hvr_session_get_status_json(session, &json));
+    CHECK(strstr(json, "\"replica\":\"c-vm-added\"") != NULL);
+    hvr_string_free(json);
+    CHECK_OK(hvr_session_get_jobs_json(session, &json));
+    CHECK(strstr(json, "\"type\":\"add_disk\"") != NULL);
+    hvr_string_free(json);
+    hvr_add_disk_options_destroy(add);
+    CHECK_OK(hvr_remove_disk_options_create(&remove));
+    CHECK_OK(hvr_remove_disk_options_set_delete_replica(remove, 1));
+    CHECK_OK(hvr_session_remove_disk(session, "c-vm-added", remove));
     hvr_remove_disk_options_destroy(remove);
   }
   /* Suspended, nothing is due and nothing runs; resumed, it is as it was. */

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/use_future.hpp>
 #include <filesystem>
 #include <map>
@@ -46,11 +47,12 @@ void GuestHarness::StartGuest(const GuestOptions& options) {
   ASSERT_TRUE(std::filesystem::exists(socket_)) << ReadLog("guest.log");
 }
 
-void GuestHarness::Protect(const std::string& name, const std::string& target, const std::vector<std::string>& extra) {
+void GuestHarness::Protect(const std::string& name, const std::string& target, const std::vector<std::string>& extra,
+                           int disks) {
   target_ = target;
-  std::vector<std::string> args = {
-      "protect",     "--name", name,         "--disk", Disk(0),  "--disk",          Disk(1),        "--target", target,
-      "--state-dir", State(),  "--interval", "30s",    "--host", "unix:" + socket_, "--chunk-size", "64K"};
+  std::vector<std::string> args = {"protect",    "--name", name,  "--target",     target, "--state-dir", State(),
+                                   "--interval", "30s",    "--host", "unix:" + socket_, "--chunk-size", "64K"};
+  for (int i = 0; i < disks; ++i) args.insert(args.end(), {"--disk", Disk(i)});
   args.insert(args.end(), extra.begin(), extra.end());
   const CommandResult protect = Hvrepl(args);
   ASSERT_EQ(protect.exit_code, 0) << protect.output;
@@ -102,7 +104,8 @@ void GuestHarness::ExpectEveryPointTrue(const std::string& when, PointsChecked* 
     for (const RecoveryPoint& rp : *listed) snapshots[disk].emplace(rp.id, rp);
   }
   for (const VmRecoveryPoint& point : session->recovery_points()) {
-    for (size_t disk = 0; disk < status.disks.size(); ++disk) {
+    // The disks the point holds (one added to the VM since is in none).
+    for (size_t disk = 0; disk < std::min(status.disks.size(), point.snapshots.size()); ++disk) {
       const std::string replica = status.disks[disk].replica;
       const auto found = snapshots[disk].find(point.snapshots[disk]);
       const std::optional<PointTag> tag =

@@ -42,7 +42,8 @@ class GuestHarness {
   void StartGuest(const GuestOptions& options);
   // `hvrepl protect`: the VM `name` to `target`, 30 s interval, 64 KiB chunks, this
   // guest as its host; `extra` arguments follow.
-  void Protect(const std::string& name, const std::string& target, const std::vector<std::string>& extra = {});
+  void Protect(const std::string& name, const std::string& target, const std::vector<std::string>& extra = {},
+               int disks = 2);
   // An action on the guest's control socket; its answer.
   std::string Guest(const std::string& action, uint64_t count = 0);
   // `write`: `count` more blocks, tracked, before it answers.

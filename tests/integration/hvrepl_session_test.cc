@@ -36,11 +36,11 @@ class HvreplSessionTest : public ::testing::Test {
   void SetUp() override {
     std::filesystem::create_directories(dir_.File("vm"));
     socket_ = dir_.File("guest.sock");
-    // A 16 MiB disk with 500 blocks written; it writes only when asked.
-    guest_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{HVR_GUEST_PATH, "run", "--disk", Disk(), "--control", socket_, "--create", "16M",
-                                 "--initial-writes", "500", "--rate", "0", "--seed", "3"},
-        dir_.File("guest.log"));
+    // 16 MiB disks with 500 blocks written; it writes only when asked.
+    std::vector<std::string> guest{HVR_GUEST_PATH, "run", "--control", socket_, "--create", "16M",
+                                   "--initial-writes", "500", "--rate", "0", "--seed", "3"};
+    for (const std::string& disk : GuestDisks()) guest.insert(guest.end(), {"--disk", disk});
+    guest_ = std::make_unique<ChildProcess>(guest, dir_.File("guest.log"));
     for (int i = 0; i < 200 && !std::filesystem::exists(socket_); ++i) std::this_thread::sleep_for(20ms);
     ASSERT_TRUE(std::filesystem::exists(socket_)) << Log("guest.log");
     Expect(0, {"protect", "--name", "safe-vm", "--disk", Disk(), "--target", Target(), "--state-dir", State(),
@@ -53,6 +53,8 @@ class HvreplSessionTest : public ::testing::Test {
     if (guest_) guest_->Wait();
   }
 
+  // The disks the guest writes; the first alone is protected.
+  virtual std::vector<std::string> GuestDisks() const { return {Disk()}; }
   std::string Disk() const { return dir_.File("vm/disk0.vhdx"); }
   std::string Store() const { return dir_.File("store"); }
   // Where the VM is protected to: the local store, unless a suite says otherwise.
@@ -120,6 +122,30 @@ TEST_F(HvreplSessionTest, AResyncSendsWhatSomeoneElseWroteIntoTheReplica) {
   EXPECT_NE(Expect(0, {"jobs", "--state-dir", State(), "--json"}).find("an operator asked to verify the replica"),
             std::string::npos);
   Expect(0, {"verify", "--state-dir", State()});
+}
+
+// The guest writes a second disk that protection does not have yet.
+class HvreplAddDiskTest : public HvreplSessionTest {
+ protected:
+  std::vector<std::string> GuestDisks() const override { return {Disk(), SecondDisk()}; }
+  std::string SecondDisk() const { return dir_.File("vm/disk1.vhdx"); }
+};
+
+TEST_F(HvreplAddDiskTest, ADiskIsAddedFromTheShellAndCopiedAlone) {
+  // A bad disk is refused, naming it, and nothing changes.
+  const std::string missing = dir_.File("vm/missing.vhdx");
+  EXPECT_NE(Expect(1, {"set", "--state-dir", State(), "--add-disk", missing}).find(missing), std::string::npos);
+  EXPECT_NE(Expect(1, {"set", "--state-dir", State(), "--add-disk", Disk()}).find("protected twice"), std::string::npos);
+  EXPECT_EQ(Expect(0, {"status", "--state-dir", State(), "--json"}).find("safe-vm-disk1"), std::string::npos);
+
+  const std::string added = Expect(0, {"set", "--state-dir", State(), "--add-disk", SecondDisk()});
+  EXPECT_NE(added.find("added as safe-vm-disk1"), std::string::npos) << added;
+  EXPECT_NE(added.find("disks       2 replicated"), std::string::npos) << added;
+  Guest("write", "50");
+  Expect(0, {"run", "--state-dir", State(), "--cycles", "1", "--quiet"});
+  // The guest writes only when asked: the latest point is both disks, byte for byte.
+  const std::string verified = Expect(0, {"verify", "--state-dir", State()});
+  EXPECT_NE(verified.find("safe-vm-disk1"), std::string::npos) << verified;
 }
 
 TEST_F(HvreplSessionTest, SetSuspendResumeAndUnprotectFromTheShell) {

@@ -285,6 +285,56 @@ TEST_F(SessionCrashTest, RemovingADiskKilledHalfWayFinishes) {
   EXPECT_GT(interrupted_, 3) << "too few runs were interrupted to mean anything";
 }
 
+// Adding a disk is a job too: killed anywhere (in the copy, with the host's checkpoint
+// held, between the settings and the state), it is finished by running it again, the
+// VM's points stay true throughout, and the disk then replicates with the other.
+TEST_F(SessionCrashTest, AddingADiskKilledHalfWayFinishes) {
+  StartGuest(0);
+  vm_.Protect("crash-vm", vm_.File("store"), {}, 1);  // the guest writes both disks
+  const std::vector<std::string> run = {"run", "--state-dir", State(), "--cycles", "1", "--quiet"};
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  // Whether the addition is done: the disk in the settings and the state, nothing pending.
+  const auto finished = [&] {
+    auto dir = StateDir::Open(State(), false, true);
+    if (!dir.ok()) return false;
+    auto state = dir->LoadState();
+    auto settings = dir->LoadSettings();
+    return state.ok() && settings.ok() && !state->disk_addition && state->disks.size() == 2 &&
+           settings->disks.size() == 2;
+  };
+  const std::vector<std::string> add = {"set", "--state-dir", State(), "--add-disk", vm_.Disk(1)};
+  for (int i = 0; i < 200 && !finished(); ++i) {
+    interrupted_ += vm_.RunAndKill(add, std::chrono::milliseconds(1 + 2 * i)).killed;
+    vm_.ExpectEveryPointTrue("add disk round " + std::to_string(i));
+    ASSERT_FALSE(HasFatalFailure());
+  }
+  if (!finished()) {
+    const CommandResult last = vm_.Hvrepl(add);
+    EXPECT_EQ(last.exit_code, 0) << last.output << vm_.ReadLog("hvrepl.log");
+  }
+  ASSERT_TRUE(finished());
+  // Once done, the disk is the VM's: adding it again is refused.
+  const CommandResult again = vm_.Hvrepl(add);
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.output.find("protected twice"), std::string::npos) << again.output;
+  // The host's checkpoint was merged: no differencing disk is left.
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(vm_.Disk(0)).parent_path())) {
+    EXPECT_NE(entry.path().extension(), ".avhdx") << entry.path();
+  }
+
+  // The next cycle makes the new disk's first point, and every point is the source.
+  vm_.Write(300);
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  vm_.ExpectEveryPointTrue("after the addition");
+  ASSERT_OK_AND_ASSIGN(auto session, Session::Open(vm_.engine(), State(), {}, true));
+  EXPECT_EQ(session->status().disks.size(), 2u);
+  ASSERT_FALSE(session->recovery_points().empty());
+  EXPECT_EQ(session->recovery_points().back().snapshots.size(), 2u);
+  const CommandResult verified = vm_.Hvrepl({"verify", "--state-dir", State()});
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_GT(interrupted_, 3) << "too few runs were interrupted to mean anything";
+}
+
 // Adopting after the state directory was lost: killed anywhere, the same command run
 // again finishes, the points the replicas hold stay true, and delta cycles go on.
 TEST_F(SessionCrashTest, AdoptKilledHalfWayFinishes) {

@@ -193,6 +193,40 @@ public sealed class LifecycleTests : IClassFixture<PowerShellSession>
     }
 
     [Fact]
+    public void Set_AddDisk_copies_only_the_new_disk_and_refuses_a_bad_one()
+    {
+        string store = Folder("adddisk-store"), work = Folder("adddiskvm");
+        string disk0 = Path.Combine(work, "disk0.vhdx"), disk1 = Path.Combine(work, "disk1.vhdx");
+        string stateDir = Path.Combine(work, "state");
+        Tools.MakeVhdx(disk0, "8M", 0, MiB, 0x3c);
+        Tools.MakeVhdx(disk1, "8M", 0, MiB, 0x5a);
+        Assert.Empty(ps.Run("Enable-HvrReplication -VMName adddiskvm -Path $args[0] -Target $args[1] " +
+                            "-StateDir $args[2] -ReplicationFrequencySec 30 | Start-HvrInitialReplication",
+                            disk0, store, stateDir).Errors);
+        ulong sentBefore = Get<ulong>(Status(stateDir), "BytesSent");
+
+        ps.Run("Set-HvrReplication -StateDir $args[0] -AddDisk $args[1] -WhatIf", stateDir, disk1);
+        Assert.Single((object[])Get<object>(Status(stateDir), "Disks"));
+        // A disk that does not open is refused, naming it, and nothing changes.
+        string missing = Path.Combine(work, "missing.vhdx");
+        ScriptResult bad = ps.Run("Set-HvrReplication -StateDir $args[0] -AddDisk $args[1]", stateDir, missing);
+        Assert.Contains(missing, Assert.Single(bad.Errors).Exception.Message);
+        Assert.Equal(new[] { "adddiskvm-disk0" }, ReplicaNames(store));
+
+        PSObject changed = ps.Run("Set-HvrReplication -StateDir $args[0] -AddDisk $args[1]", stateDir, disk1)
+                               .Output.Single();
+        var disks = (object[])Get<object>(changed, "Disks");
+        Assert.Equal(2, disks.Length);
+        Assert.Equal("adddiskvm-disk1", Get<string>(PSObject.AsPSObject(disks[1]), "ReplicaDiskName"));
+        Assert.Equal(new[] { "adddiskvm-disk0", "adddiskvm-disk1" }, ReplicaNames(store));
+        // All that was sent is the new disk's: one MiB written in it.
+        Assert.Equal(sentBefore + (ulong)MiB, Get<ulong>(Status(stateDir), "BytesSent"));
+        Assert.Contains(ps.Run("Get-HvrJob -StateDir $args[0]", stateDir).Output,
+                        j => Get<string>(j, "Type") == "add_disk" && Get<string>(j, "State") == "succeeded");
+        Assert.Empty(ps.Run("Start-HvrReplicationCycle -StateDir $args[0]", stateDir).Errors);
+    }
+
+    [Fact]
     public void Suspend_stops_replication_until_resume()
     {
         string store = Folder("suspend-store"), stateDir = Protect("suspvm", store);

@@ -28,11 +28,6 @@ class DisksTest : public SessionFixture {
     ASSERT_OK(session_->ReplicateInitially());
     Cycle();
   }
-  void Cycle() {
-    ASSERT_OK(guest_->Write(100));
-    clock_.Advance(30s);
-    ASSERT_OK(session_->RunCycle());
-  }
   // The guest's logs of disk `i`, closed or not.
   std::vector<std::string> Logs(size_t i) {
     auto logs = ListTrackedLogs(std::filesystem::path(disks_[i]).parent_path().string(), "disk" + std::to_string(i));

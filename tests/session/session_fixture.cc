@@ -105,6 +105,12 @@ std::unique_ptr<Session> SessionFixture::Reopen() {
   return session.ok() ? std::move(*session) : nullptr;
 }
 
+void SessionFixture::Cycle() {
+  ASSERT_OK(guest_->Write(100));
+  clock_.Advance(std::chrono::seconds(30));
+  ASSERT_OK(session_->RunCycle());
+}
+
 SessionFixture::OtherAgentLease::~OtherAgentLease() {
   EXPECT_OK(store->AsyncReleaseLease(replica, use_future).get());
 }
@@ -265,10 +271,12 @@ std::string SessionFixture::PointLog(const Session& session, const VmRecoveryPoi
 void SessionFixture::ExpectPointsMatchTruth(const Session& session) {
   const auto points = session.recovery_points();
   ASSERT_FALSE(points.empty());
-  // The VM's disks as the session has them (a disk removed from protection is in no point).
+  // The VM's disks as the session has them (a disk removed from protection is in no point;
+  // one added is in those taken since).
   const size_t disks = session.status().disks.size();
   for (const VmRecoveryPoint& point : points) {
-    for (size_t disk = 0; disk < disks; ++disk) {
+    EXPECT_LE(point.snapshots.size(), disks) << "point " << point.id;
+    for (size_t disk = 0; disk < std::min(disks, point.snapshots.size()); ++disk) {
       const std::string log = PointLog(session, point, disk);
       ASSERT_FALSE(log.empty()) << "point " << point.id << " disk " << disk << " names no log";
       ASSERT_OK_AND_ASSIGN(const Guid id, Guid::Parse(log));

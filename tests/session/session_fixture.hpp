@@ -78,6 +78,8 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
   // and an interval.
   void Replicating(int cycles, int writes = 100, const std::function<void(ProtectionSettings&)>& adjust = {});
   std::unique_ptr<Session> Reopen();
+  // 100 guest writes, an interval, and a cycle of session_.
+  void Cycle();
   // Another agent breaks the session's lease on its first replica and holds one of its
   // own, so that the next cycle fails; it lets go when the returned object goes. Null (a
   // test failure recorded) when it could not.

@@ -14,7 +14,9 @@ namespace Hvr.Cmdlets
         "saved, so a wrong key changes nothing; a VM that was Critical because its credential was refused is healthy " +
         "again), the interval, the recovery history, the app-consistent frequency, the bandwidth schedule, the " +
         "resync window and the requests in flight; -RemoveDisk stops replicating disks (their replicas kept, or " +
-        "deleted with -DeleteReplica). A bandwidth schedule or a resync window is given whole: a " +
+        "deleted with -DeleteReplica); -AddDisk starts replicating disks of the VM, each copied alone from a " +
+        "checkpoint after every check Enable-HvrReplication makes of a disk (a bad one changes nothing), its first " +
+        "recovery point the next cycle's. A bandwidth schedule or a resync window is given whole: a " +
         "parameter of one left out takes its default. The change is a job, saved at once and used from the next " +
         "operation on; while a process runs the VM (hvrepl run), that process makes the change at its next step " +
         "and the cmdlet waits for its answer. -Reverse instead protects the VM again from the failback point the replica already holds, " +
@@ -25,6 +27,8 @@ namespace Hvr.Cmdlets
         "Gives every VM the storage account's rotated key.")]
     [HelpExample("Set-HvrReplication -StateDir D:\\hvr\\sql01 -RemoveDisk sql01-disk1 -DeleteReplica",
         "Stops replicating sql01's second disk and deletes its replica.")]
+    [HelpExample("Set-HvrReplication -StateDir D:\\hvr\\sql01 -AddDisk D:\\VMs\\sql01\\logs.vhdx",
+        "Starts replicating the disk sql01 was given: only it is copied.")]
     [HelpExample("Set-HvrReplication -StateDir D:\\hvr\\sql01 -Reverse", "Protects sql01 again after its failback.")]
     public sealed class SetHvrReplicationCommand : SettingsCmdlet
     {
@@ -52,6 +56,14 @@ namespace Hvr.Cmdlets
         [ParameterHelp("With -RemoveDisk: also deletes the removed disks' replicas with their recovery points.")]
         public SwitchParameter DeleteReplica { get; set; }
 
+        [Parameter(ParameterSetName = SettingsSet)]
+        [ValidateNotNullOrEmpty]
+        [ParameterHelp("Disks of the VM to start replicating (VHDX, VHD or raw), each checked as Enable-HvrReplication " +
+                       "checks a disk before anything changes: its replica <vm>-disk<N> is created, the host " +
+                       "checkpoints the VM, only this disk is copied, and the next cycle ships its writes since and " +
+                       "makes its first recovery point. Recovery points before it do not hold the disk.")]
+        public string[] AddDisk { get; set; }
+
         [Parameter(Mandatory = true, ParameterSetName = ReverseSet)]
         [ParameterHelp("Reverses replication from the failback point.")]
         public SwitchParameter Reverse { get; set; }
@@ -62,9 +74,10 @@ namespace Hvr.Cmdlets
 
         protected override void BeginProcessing()
         {
-            if (!Reverse && !ChangesSettings() && !IsBound("RemoveDisk"))
+            if (!Reverse && !ChangesSettings() && !IsBound("RemoveDisk") && !IsBound("AddDisk"))
                 ThrowFailure(new ArgumentException("Set-HvrReplication changes nothing without a setting to change " +
-                                                   "(-Target, -ReplicationFrequencySec, ..., -RemoveDisk) or -Reverse"), null);
+                                                   "(-Target, -ReplicationFrequencySec, ..., -RemoveDisk, -AddDisk) or " +
+                                                   "-Reverse"), null);
             if (DeleteReplica && !IsBound("RemoveDisk"))
                 ThrowFailure(new ArgumentException("-DeleteReplica goes with -RemoveDisk"), null);
         }
@@ -77,11 +90,15 @@ namespace Hvr.Cmdlets
                              (session, dir) => session.Reverse());
                 return;
             }
-            string action = IsBound("RemoveDisk")
-                ? (ChangesSettings() ? "Change the replication settings and stop replicating " : "Stop replicating ") +
-                  string.Join(", ", RemoveDisk) + (DeleteReplica ? " (deleting the replicas)" : " (keeping the replicas)")
-                : "Change the replication settings";
             // Read-only: the library asks the process running the VM, or changes it here when none does.
+            var actions = new System.Collections.Generic.List<string>();
+            if (ChangesSettings()) actions.Add("Change the replication settings");
+            if (IsBound("RemoveDisk"))
+                actions.Add("Stop replicating " + string.Join(", ", RemoveDisk) +
+                            (DeleteReplica ? " (deleting the replicas)" : " (keeping the replicas)"));
+            string[] added = Array.ConvertAll(AddDisk ?? new string[0], ResolvePath);
+            if (added.Length > 0) actions.Add("Start replicating " + string.Join(", ", added));
+            string action = string.Join("; ", actions);
             ChangeEachVM(StateDir, HvrHost, action, true, (session, dir) =>
             {
                 if (ChangesSettings())
@@ -94,6 +111,7 @@ namespace Hvr.Cmdlets
                     }
                 }
                 foreach (string disk in RemoveDisk ?? new string[0]) session.RemoveDisk(disk, DeleteReplica);
+                foreach (string disk in added) session.AddDisk(disk, null);
             });
         }
 
