@@ -39,7 +39,7 @@ using hvr::capi::RequireNonNull;
 extern "C" {
 
 const char* hvr_job_type_name(hvr_job_type type) {
-  if (type < HVR_JOB_ENABLE_PROTECTION || type > HVR_JOB_REMOVE_DISK) return "unknown";
+  if (type < HVR_JOB_ENABLE_PROTECTION || type > static_cast<int>(hvr::kLastJobType)) return "unknown";
   return hvr::JobTypeName(static_cast<hvr::JobType>(type));
 }
 

@@ -34,6 +34,8 @@ enum class JobType : int {
   kRemoveDisk = 18,
   kAddDisk = 19,
 };
+// The newest job type: the C API's names and checks reach this far (a new type moves it).
+inline constexpr JobType kLastJobType = JobType::kAddDisk;
 
 enum class JobState : int {
   kRunning = 0,
