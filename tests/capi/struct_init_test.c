@@ -4,9 +4,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "check.h"
+#include "host.h"
 
 #define DISK (1u << 20)
 
@@ -30,7 +30,7 @@ static const uint8_t kGuid[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
     CHECK(memcmp(kept_, &(var), sizeof(var)) == 0);                                        \
   } while (0)
 
-static char dir[128];
+static char dir[260];
 
 static void test_chunk_diff(void) {
   hvr_manifest *source = NULL, *target = NULL;
@@ -87,7 +87,7 @@ static void test_hrl(void) {
 }
 
 static void test_disk_and_store(void) {
-  char image[200], folder[200];
+  char image[300], folder[300];
   hvr_disk *disk = NULL;
   hvr_store *store = NULL;
   hvr_disk_info disk_info = HVR_DISK_INFO_INIT;
@@ -95,8 +95,8 @@ static void test_disk_and_store(void) {
   hvr_store_statistics statistics = HVR_STORE_STATISTICS_INIT;
   hvr_transfer_stats transfer = HVR_TRANSFER_STATS_INIT;
 
-  snprintf(image, sizeof image, "%s/disk.raw", dir);
-  snprintf(folder, sizeof folder, "%s/store", dir);
+  host_path(image, sizeof image, dir, "disk.raw");
+  host_path(folder, sizeof folder, dir, "store");
   CHECK_OK(hvr_disk_create_raw(image, DISK));
   CHECK_OK(hvr_disk_open(image, NULL, &disk));
   CHECK_OK(hvr_disk_get_info(disk, &disk_info));
@@ -119,19 +119,13 @@ static void test_disk_and_store(void) {
 }
 
 int main(void) {
-  const char *base = getenv("TMPDIR");
-  snprintf(dir, sizeof dir, "%s/hvr-capi-init-XXXXXX", base && *base ? base : "/tmp");
-  CHECK(mkdtemp(dir) != NULL);
+  host_temp_dir(dir, sizeof dir, "init");
 
   test_chunk_diff();
   test_hrl();
   test_disk_and_store();
 
-  {
-    char command[300];
-    snprintf(command, sizeof command, "rm -rf '%s'", dir);
-    CHECK(system(command) == 0);
-  }
+  host_remove_tree(dir);
   printf("capi growing structs: INITs accepted, short sizes refused\n");
   return 0;
 }
