@@ -167,7 +167,16 @@ static void check_job_info(const hvr_job_info *job, const char *job_json) {
   CHECK(job->started > 0);
   CHECK((job->error == HVR_OK) == (job->error_message == NULL));
   if (job->step != NULL) {
-    snprintf(text, sizeof text, "\"name\":\"%s\"", job->step);
+    /* As JSON writes it: a step may name a Windows path, whose '\\' JSON escapes. */
+    char escaped[sizeof text - 16];
+    size_t n = 0;
+    const char *c;
+    for (c = job->step; *c != '\0' && n + 2 < sizeof escaped; ++c) {
+      if (*c == '\\' || *c == '"') escaped[n++] = '\\';
+      escaped[n++] = *c;
+    }
+    escaped[n] = '\0';
+    snprintf(text, sizeof text, "\"name\":\"%s\"", escaped);
     CHECK(strstr(job_json, text) != NULL);
   }
 }
