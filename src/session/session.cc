@@ -87,6 +87,11 @@ SessionState Session::Impl::Snapshot() const {
 }
 
 ProtectionSettings Session::Impl::SettingsNow() const {
+  // A read-only session reads them afresh: the process holding the directory changes them
+  // (an operator's change it asked that process for among them).
+  if (dir.read_only()) {
+    if (auto fresh = dir.LoadSettings(); fresh.ok()) return *std::move(fresh);
+  }
   std::lock_guard lock(state_mu);
   return settings;
 }
@@ -818,14 +823,7 @@ std::optional<JobProgress> Session::Impl::Progress() const {
 
 std::vector<VmRecoveryPoint> Session::recovery_points() const { return impl_->Snapshot().points; }
 
-ProtectionSettings Session::settings() const {
-  // A read-only session reads them afresh: the process holding the directory changes them.
-  if (impl_->dir.read_only()) {
-    if (auto fresh = impl_->dir.LoadSettings(); fresh.ok()) return *std::move(fresh);
-  }
-  std::lock_guard lock(impl_->state_mu);
-  return impl_->settings;
-}
+ProtectionSettings Session::settings() const { return impl_->SettingsNow(); }
 
 const std::string& Session::state_dir() const { return impl_->dir.path(); }
 
