@@ -307,8 +307,6 @@ namespace {
 
 // One replicated disk, in the state and in a disk addition's record.
 json::object DiskStateToJson(const DiskState& d) {
-  json::array obsolete;
-  for (const auto& path : d.obsolete_logs) obsolete.emplace_back(path);
   return json::object{{"source", d.source},
                       {"source_size", d.source_size},
                       {"replica", d.replica},
@@ -316,7 +314,7 @@ json::object DiskStateToJson(const DiskState& d) {
                       {"growing_to", d.growing_to},
                       {"tracked_identity", d.tracked_identity.ToString()},
                       {"last_applied_log", Optional(d.last_applied_log)},
-                      {"obsolete_logs", obsolete},
+                      {"obsolete_logs", StringsToJson(d.obsolete_logs)},
                       {"frozen_path", d.frozen_path},
                       {"sync_done", d.sync_done},
                       {"sync_total", d.sync_total},
