@@ -93,7 +93,7 @@ class FaultProxy::Tunnel {
       boost::system::error_code ec;
       const size_t head = http::read_header(client_, from_client_, request, ec);
       if (ec || !proxy_.Pace(proxy_.uplink_, head)) return;
-      const Fault fault = proxy_.NextFault(Serialize(request.get().base()));
+      const auto [fault, together] = proxy_.NextFault(Serialize(request.get().base()));
       if (fault == Fault::kCutRequestBody) return CutRequestBody(request);
       const auto fault_reply = ServiceErrorReply(fault, proxy_.options_.retry_after);
       // The service decides when a request begins; its bytes count as they arrive.
@@ -104,6 +104,7 @@ class FaultProxy::Tunnel {
       proxy_.Add(&Counters::request_body_bytes, request.get().body().size());
       if (!proxy_.Wait(proxy_.options_.shaping.rtt)) return;
       if (fault_reply) {
+        if (together && !proxy_.AwaitTogether()) return;
         if (!WriteAll(client_, *fault_reply)) return;
         continue;
       }
@@ -332,6 +333,7 @@ FaultProxy::~FaultProxy() {
     for (int fd : open_) ::shutdown(fd, SHUT_RDWR);
   }
   stopped_.notify_all();
+  together_drawn_.notify_all();
   acceptor_.join();
   // No thread starts any more; the ones left end now that their sockets are shut down.
   for (auto& [id, thread] : threads_) thread.join();
@@ -350,9 +352,25 @@ void FaultProxy::Inject(std::vector<Fault> faults) {
   faults_.insert(faults_.end(), faults.begin(), faults.end());
 }
 
+void FaultProxy::InjectTogether(std::vector<Fault> faults, std::chrono::milliseconds wait) {
+  std::lock_guard lock(mu_);
+  if (!faults_.empty()) throw std::logic_error("fault proxy: faults injected together follow queued ones");
+  faults_.assign(faults.begin(), faults.end());
+  together_left_ = faults_.size();
+  together_wait_ = wait;
+}
+
+bool FaultProxy::AwaitTogether() {
+  std::unique_lock lock(mu_);
+  together_drawn_.wait_for(lock, together_wait_, [this] { return together_left_ == 0 || stopping_; });
+  return !stopping_;
+}
+
 void FaultProxy::Clear() {
   std::lock_guard lock(mu_);
   faults_.clear();
+  together_left_ = 0;
+  together_drawn_.notify_all();
   random_.rate = 0;
 }
 
@@ -378,7 +396,7 @@ void FaultProxy::Add(uint64_t Counters::*counter, uint64_t n) {
   counters_.*counter += n;
 }
 
-Fault FaultProxy::NextFault(std::string head) {
+FaultProxy::Draw FaultProxy::NextFault(std::string head) {
   std::lock_guard lock(mu_);
   ++counters_.requests;
   heads_.push_back(std::move(head));
@@ -387,15 +405,20 @@ Fault FaultProxy::NextFault(std::string head) {
   // the seed and their order, not on the queued faults.
   const bool drawn = random_.rate > 0 && std::generate_canonical<double, 53>(draws_) < random_.rate;
   Fault fault = Fault::kNone;
+  bool together = false;
   if (!faults_.empty()) {
     fault = faults_.front();
     faults_.pop_front();
+    if (together_left_ > 0) {
+      together = true;
+      if (--together_left_ == 0) together_drawn_.notify_all();
+    }
   } else if (drawn) {
     if (dealt_ % deck_.size() == 0) std::shuffle(deck_.begin(), deck_.end(), draws_);
     fault = deck_[dealt_++ % deck_.size()];
   }
   if (fault != Fault::kNone) ++counters_.faults[static_cast<size_t>(fault)];
-  return fault;
+  return {fault, together};
 }
 
 bool FaultProxy::Pace(std::optional<TokenBucket>& direction, size_t bytes) {

@@ -144,6 +144,11 @@ class FaultProxy {
   // Faults for the next requests seen in tunnels, one each, in order; they come before
   // random ones.
   void Inject(std::vector<Fault> faults);
+  // Faults for the next faults.size() requests whose answers are all held until the last of
+  // them has arrived (or `wait` passed), so the client receives them as answers to requests
+  // it had in flight together, however a loaded machine schedules its sending. Throws
+  // std::logic_error when faults injected earlier are still queued.
+  void InjectTogether(std::vector<Fault> faults, std::chrono::milliseconds wait = std::chrono::seconds(10));
   // Forgets the faults not used yet and stops drawing random ones: the network is
   // healthy again.
   void Clear();
@@ -165,8 +170,14 @@ class FaultProxy {
   void Serve(int client);
   void Relay(int client, int upstream);
   void ReapFinished();
+  struct Draw {
+    Fault fault = Fault::kNone;
+    bool together = false;  // one of InjectTogether's: answer only after AwaitTogether
+  };
   // Counts a request (its head kept for RequestHeads) and decides its fault.
-  Fault NextFault(std::string head);
+  Draw NextFault(std::string head);
+  // Waits until every fault injected together has been drawn; false if the proxy stopped.
+  bool AwaitTogether();
   void Add(uint64_t Counters::*counter, uint64_t n);
   // Sleeps `for_how_long` unless the proxy stops first; false if it stopped.
   bool Wait(std::optional<std::chrono::steady_clock::duration> for_how_long);
@@ -185,6 +196,9 @@ class FaultProxy {
   Counters counters_;
   std::deque<std::string> heads_;
   std::deque<Fault> faults_;
+  size_t together_left_ = 0;  // the first faults_ injected together and not drawn yet
+  std::chrono::milliseconds together_wait_{0};
+  std::condition_variable together_drawn_;
   RandomFaults random_;
   std::mt19937_64 draws_;    // seeded with random_.seed
   std::vector<Fault> deck_;  // the shuffled kinds random faults are dealt from
