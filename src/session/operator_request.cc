@@ -169,7 +169,14 @@ Result<std::vector<OperatorRequest>> TakeOperatorRequests(const StateDir& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(PathFromUtf8(Folder(dir)), ec)) {
     const std::string file = Utf8(entry.path().filename());
     // NAME.json.tmp, being written (util/file.hpp), is not a request yet.
-    const bool request = file.size() > 5 && file.ends_with(".json") && !file.ends_with(kAnswerSuffix);
+    if (file.ends_with(kAnswerSuffix)) {
+      const auto written = entry.last_write_time(ec);
+      if (!ec && std::filesystem::file_time_type::clock::now() - written > kOperatorAnswerKept) {
+        HVR_RETURN_IF_ERROR(RemoveFileIfExists(Utf8(entry.path())));
+      }
+      continue;
+    }
+    const bool request = file.size() > 5 && file.ends_with(".json");
     if (request && entry.is_regular_file(ec)) names.push_back(file.substr(0, file.size() - 5));
   }
   std::sort(names.begin(), names.end());

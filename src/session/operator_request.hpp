@@ -44,6 +44,9 @@ struct OperatorRequest {
 // between jobs: a long initial replication makes it wait); once taken, the asker waits
 // for the answer as long as that process runs.
 inline constexpr std::chrono::minutes kOperatorRequestTakeTimeout{5};
+// An asker takes its answer within a second of its writing; an answer older than this has
+// no asker any more (it was interrupted) and is removed when requests are next taken.
+inline constexpr std::chrono::hours kOperatorAnswerKept{1};
 
 // Asks the process holding `dir` (opened read-only) to run `request`, and waits for its
 // answer: the outcome of the operation it ran. Nullopt when no process holds the
@@ -57,6 +60,7 @@ Result<std::optional<Status>> AskHolder(const StateDir& dir, const OperatorReque
 Status LeaveOperatorRequest(const StateDir& dir, const OperatorRequest& request);
 // The requests left, in the order they were asked. A damaged one is answered with the
 // error that names its file and field, and removed: an operation is never guessed.
+// Answers left longer than kOperatorAnswerKept are removed.
 Result<std::vector<OperatorRequest>> TakeOperatorRequests(const StateDir& dir);
 // Removes a request (taken, or withdrawn by its asker); gone already is fine.
 Status RemoveOperatorRequest(const StateDir& dir, const std::string& name);
