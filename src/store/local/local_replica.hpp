@@ -32,7 +32,7 @@
 
 namespace hvr {
 
-class LocalDisk {
+class LocalReplica {
  public:
   // Creates disk `name` in `store_dir`: its folder is built under a temporary name, with
   // `fill` writing initial content into the data file (may be empty), then renamed into
@@ -41,8 +41,8 @@ class LocalDisk {
                        uint64_t virtual_size, const Metadata& metadata, TimePoint now,
                        const std::function<Status(File&)>& fill);
   // kNotFound when there is no such disk; kCorruptData when its footer is damaged.
-  static Result<std::shared_ptr<LocalDisk>> Open(const std::string& store_dir,
-                                                 const std::string& name);
+  static Result<std::shared_ptr<LocalReplica>> Open(const std::string& store_dir,
+                                                    const std::string& name);
 
   const std::string& name() const { return name_; }
   uint64_t virtual_size() const { return virtual_size_; }
@@ -88,8 +88,8 @@ class LocalDisk {
   Status Delete(const std::string& lease_id, TimePoint now);
 
  private:
-  LocalDisk(std::string store_dir, std::string name, File data, uint64_t virtual_size,
-            FileIdentity identity);
+  LocalReplica(std::string store_dir, std::string name, File data, uint64_t virtual_size,
+               FileIdentity identity);
 
   std::string Path(const std::string& leaf) const { return dir_ + "/" + leaf; }
   // Completes the growth growth.json records in the data file `data` of the disk in

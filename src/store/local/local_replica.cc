@@ -1,4 +1,4 @@
-#include "store/local/local_disk.hpp"
+#include "store/local/local_replica.hpp"
 
 #include <xxhash.h>
 
@@ -37,8 +37,8 @@ std::string LockPath(const std::string& dir) { return dir + "/" + kLockFile; }
 
 }  // namespace
 
-LocalDisk::LocalDisk(std::string store_dir, std::string name, File data, uint64_t virtual_size,
-                     FileIdentity identity)
+LocalReplica::LocalReplica(std::string store_dir, std::string name, File data, uint64_t virtual_size,
+                           FileIdentity identity)
     : store_dir_(std::move(store_dir)),
       name_(std::move(name)),
       dir_(store_dir_ + "/" + name_),
@@ -47,9 +47,9 @@ LocalDisk::LocalDisk(std::string store_dir, std::string name, File data, uint64_
       identity_(identity),
       points_(dir_ + "/" + kPointsDir, name_) {}
 
-Status LocalDisk::Create(const std::string& store_dir, const std::string& name,
-                         uint64_t virtual_size, const Metadata& metadata, TimePoint now,
-                         const std::function<Status(File&)>& fill) {
+Status LocalReplica::Create(const std::string& store_dir, const std::string& name,
+                            uint64_t virtual_size, const Metadata& metadata, TimePoint now,
+                            const std::function<Status(File&)>& fill) {
   HVR_ASSIGN_OR_RETURN(const vhd::Footer footer,
                        vhd::MakeFixedFooter(virtual_size, Guid::Random(), now));
   const std::string temp = store_dir + "/.creating-" + name + "-" + Guid::Random().ToString();
@@ -82,8 +82,8 @@ Status LocalDisk::Create(const std::string& store_dir, const std::string& name,
   return status;
 }
 
-Result<std::shared_ptr<LocalDisk>> LocalDisk::Open(const std::string& store_dir,
-                                                   const std::string& name) {
+Result<std::shared_ptr<LocalReplica>> LocalReplica::Open(const std::string& store_dir,
+                                                         const std::string& name) {
   const std::string dir = store_dir + "/" + name;
   auto data = File::Open(dir + "/" + kDataFile, File::Mode::kReadWrite);
   if (!data.ok()) {
@@ -115,11 +115,11 @@ Result<std::shared_ptr<LocalDisk>> LocalDisk::Open(const std::string& store_dir,
                                          " of a fixed disk, found " +
                                          std::to_string(footer.current_size));
   }
-  return std::shared_ptr<LocalDisk>(new LocalDisk(store_dir, name, std::move(data).value(),
-                                                  size - vhd::kFooterSize, identity));
+  return std::shared_ptr<LocalReplica>(new LocalReplica(store_dir, name, std::move(data).value(),
+                                                        size - vhd::kFooterSize, identity));
 }
 
-bool LocalDisk::Stale() const {
+bool LocalReplica::Stale() const {
   const auto identity = IdentityOfFile(Path(kDataFile));
   if (!identity.ok() || *identity != identity_) return true;
   // Grown by another store (another process) since: its size is no longer this one's.
@@ -127,12 +127,12 @@ bool LocalDisk::Stale() const {
   return !length.ok() || *length != virtual_size_ + vhd::kFooterSize;
 }
 
-Status LocalDisk::CheckLease(const std::string& lease_id, TimePoint now) const {
+Status LocalReplica::CheckLease(const std::string& lease_id, TimePoint now) const {
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
   return CheckWriteLease(lease, lease_id, now, name_);
 }
 
-Result<uint64_t> LocalDisk::SizeAt(const std::string& snapshot) {
+Result<uint64_t> LocalReplica::SizeAt(const std::string& snapshot) {
   if (snapshot.empty()) return virtual_size_.load();
   std::lock_guard state(state_mu_);
   HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
@@ -140,7 +140,7 @@ Result<uint64_t> LocalDisk::SizeAt(const std::string& snapshot) {
   return points_[index].info.virtual_size;
 }
 
-Status LocalDisk::Grow(uint64_t virtual_size, const std::string& lease_id, TimePoint now) {
+Status LocalReplica::Grow(uint64_t virtual_size, const std::string& lease_id, TimePoint now) {
   // Alone: no read or write may see the size change under it.
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
@@ -163,7 +163,7 @@ Status LocalDisk::Grow(uint64_t virtual_size, const std::string& lease_id, TimeP
   return Ok();
 }
 
-Status LocalDisk::FinishGrowth(File& data, const std::string& dir) {
+Status LocalReplica::FinishGrowth(File& data, const std::string& dir) {
   const std::string record_path = dir + "/" + kGrowthFile;
   auto read = ReadChecksummedJson(record_path);
   if (!read.ok() && read.error().code() == Code::kNotFound) return Ok();  // another store finished it
@@ -199,7 +199,7 @@ Status LocalDisk::FinishGrowth(File& data, const std::string& dir) {
   return SyncDirectory(dir);
 }
 
-Result<std::vector<ByteRange>> LocalDisk::DataIn(uint64_t offset, uint64_t end) const {
+Result<std::vector<ByteRange>> LocalReplica::DataIn(uint64_t offset, uint64_t end) const {
   HVR_ASSIGN_OR_RETURN(const auto ranges, data_.DataRanges(offset, end));
   std::vector<ByteRange> out;
   out.reserve(ranges.size());
@@ -207,7 +207,7 @@ Result<std::vector<ByteRange>> LocalDisk::DataIn(uint64_t offset, uint64_t end) 
   return out;
 }
 
-Status LocalDisk::SaveUndo(const std::vector<ByteRange>& ranges) {
+Status LocalReplica::SaveUndo(const std::vector<ByteRange>& ranges) {
   std::lock_guard state(state_mu_);
   HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
   if (points_.empty()) return Ok();  // no recovery point to protect
@@ -249,8 +249,8 @@ Status LocalDisk::SaveUndo(const std::vector<ByteRange>& ranges) {
   return log.Sync();
 }
 
-Status LocalDisk::Write(uint64_t offset, std::span<const uint8_t> data, const std::string& lease_id,
-                        TimePoint now) {
+Status LocalReplica::Write(uint64_t offset, std::span<const uint8_t> data, const std::string& lease_id,
+                           TimePoint now) {
   HVR_RETURN_IF_ERROR(
       ValidatePageRange("write", name_, offset, data.size(), kMaxWriteSize, virtual_size_));
   // Holding a write touches neither the data file nor the logs, so it takes no lock
@@ -271,7 +271,7 @@ Status LocalDisk::Write(uint64_t offset, std::span<const uint8_t> data, const st
   return DrainPending(lease_id, now);
 }
 
-Status LocalDisk::ApplyPending(const std::string& lease_id, TimePoint now) {
+Status LocalReplica::ApplyPending(const std::string& lease_id, TimePoint now) {
   if (pending_.empty()) return Ok();
   // The lease may have been lost since the writes were taken.
   HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
@@ -285,7 +285,7 @@ Status LocalDisk::ApplyPending(const std::string& lease_id, TimePoint now) {
   return Ok();
 }
 
-Status LocalDisk::DrainPending(const std::string& lease_id, TimePoint now) {
+Status LocalReplica::DrainPending(const std::string& lease_id, TimePoint now) {
   {
     std::shared_lock pending(pending_mu_);
     if (pending_.empty()) return Ok();
@@ -296,7 +296,7 @@ Status LocalDisk::DrainPending(const std::string& lease_id, TimePoint now) {
   return ApplyPending(lease_id, now);
 }
 
-Status LocalDisk::SyncData() {
+Status LocalReplica::SyncData() {
   // One sync at a time: a flush that finds the flag cleared by a sync still running
   // must wait for that sync, which covers its writes.
   std::lock_guard syncing(sync_mu_);
@@ -306,13 +306,13 @@ Status LocalDisk::SyncData() {
   return synced;
 }
 
-Status LocalDisk::Flush(const std::string& lease_id, TimePoint now) {
+Status LocalReplica::Flush(const std::string& lease_id, TimePoint now) {
   HVR_RETURN_IF_ERROR(DrainPending(lease_id, now));
   return SyncData();
 }
 
-Status LocalDisk::Clear(uint64_t offset, uint64_t length, const std::string& lease_id,
-                        TimePoint now) {
+Status LocalReplica::Clear(uint64_t offset, uint64_t length, const std::string& lease_id,
+                           TimePoint now) {
   HVR_RETURN_IF_ERROR(ValidatePageRange("clear", name_, offset, length, virtual_size_, virtual_size_));
   std::shared_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kShared));
@@ -326,7 +326,7 @@ Status LocalDisk::Clear(uint64_t offset, uint64_t length, const std::string& lea
   return Ok();
 }
 
-Status LocalDisk::ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> out) {
+Status LocalReplica::ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> out) {
   // The point's content: its own log, then each later log, then the disk.
   std::vector<ByteRange> remaining{{offset, out.size()}};
   for (size_t i = index; i < points_.size() && !remaining.empty(); ++i) {
@@ -348,7 +348,7 @@ Status LocalDisk::ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> ou
   return Ok();
 }
 
-Status LocalDisk::Read(const std::string& snapshot, uint64_t offset, std::span<uint8_t> out) {
+Status LocalReplica::Read(const std::string& snapshot, uint64_t offset, std::span<uint8_t> out) {
   if (snapshot.empty()) {
     HVR_RETURN_IF_ERROR(ValidateReadRange(name_, offset, out.size(), virtual_size_));
     std::shared_lock pending(pending_mu_);
@@ -368,7 +368,7 @@ Status LocalDisk::Read(const std::string& snapshot, uint64_t offset, std::span<u
   return ReadPoint(index, offset, out);
 }
 
-Result<std::vector<ByteRange>> LocalDisk::AllocatedRanges(const std::string& snapshot) {
+Result<std::vector<ByteRange>> LocalReplica::AllocatedRanges(const std::string& snapshot) {
   RangeSet ranges;
   uint64_t size = virtual_size_;
   {
@@ -399,8 +399,8 @@ Result<std::vector<ByteRange>> LocalDisk::AllocatedRanges(const std::string& sna
   return ranges.Ranges(size);
 }
 
-Result<std::vector<ByteRange>> LocalDisk::ChangedRanges(const std::string& from,
-                                                        const std::string& to) {
+Result<std::vector<ByteRange>> LocalReplica::ChangedRanges(const std::string& from,
+                                                           const std::string& to) {
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   std::shared_lock pending(pending_mu_);
@@ -430,8 +430,8 @@ Result<std::vector<ByteRange>> LocalDisk::ChangedRanges(const std::string& from,
   return changed.Ranges(size);
 }
 
-Result<RecoveryPoint> LocalDisk::CreateSnapshot(const SnapshotOptions& options,
-                                                const std::string& lease_id, TimePoint now) {
+Result<RecoveryPoint> LocalReplica::CreateSnapshot(const SnapshotOptions& options,
+                                                   const std::string& lease_id, TimePoint now) {
   HVR_RETURN_IF_ERROR(ValidateMetadata(options.metadata));
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
@@ -447,13 +447,13 @@ Result<RecoveryPoint> LocalDisk::CreateSnapshot(const SnapshotOptions& options,
   return points_.Create(options, virtual_size_, now);
 }
 
-Result<std::vector<RecoveryPoint>> LocalDisk::ListSnapshots() {
+Result<std::vector<RecoveryPoint>> LocalReplica::ListSnapshots() {
   std::lock_guard state(state_mu_);
   HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
   return points_.List();
 }
 
-Status LocalDisk::DeleteSnapshot(const std::string& id) {
+Status LocalReplica::DeleteSnapshot(const std::string& id) {
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   std::lock_guard state(state_mu_);
@@ -461,7 +461,7 @@ Status LocalDisk::DeleteSnapshot(const std::string& id) {
   return points_.Delete(id);
 }
 
-Result<std::string> LocalDisk::Etag() const {
+Result<std::string> LocalReplica::Etag() const {
   // What the kernel stamps on every change: the files' identities, and their change times
   // (ctime cannot be set back by anyone but the clock's owner). Metadata is replaced
   // atomically, so each change is a new file.
@@ -478,7 +478,7 @@ Result<std::string> LocalDisk::Etag() const {
   return Hex64(XXH3_64bits(fields, sizeof fields));
 }
 
-Result<DiskProperties> LocalDisk::Properties(const std::string& lease_id, TimePoint now) {
+Result<DiskProperties> LocalReplica::Properties(const std::string& lease_id, TimePoint now) {
   HVR_RETURN_IF_ERROR(DrainPending(lease_id, now));
   DiskProperties props;
   props.name = name_;
@@ -493,7 +493,7 @@ Result<DiskProperties> LocalDisk::Properties(const std::string& lease_id, TimePo
   return props;
 }
 
-Result<Metadata> LocalDisk::GetMetadata() {
+Result<Metadata> LocalReplica::GetMetadata() {
   const std::string path = Path(kMetadataFile);
   HVR_ASSIGN_OR_RETURN(const auto body, ReadChecksummedJson(path));
   const auto* metadata = body.if_contains("metadata");
@@ -501,8 +501,8 @@ Result<Metadata> LocalDisk::GetMetadata() {
   return MetadataFromJson(*metadata, path);
 }
 
-Status LocalDisk::SetMetadata(const Metadata& metadata, const std::string& lease_id,
-                              TimePoint now) {
+Status LocalReplica::SetMetadata(const Metadata& metadata, const std::string& lease_id,
+                                 TimePoint now) {
   HVR_RETURN_IF_ERROR(ValidateMetadata(metadata));
   // Exclusive: the atomic replace goes through one temporary name.
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
@@ -513,8 +513,8 @@ Status LocalDisk::SetMetadata(const Metadata& metadata, const std::string& lease
   return WriteChecksummedJson(Path(kMetadataFile), body);
 }
 
-Result<std::string> LocalDisk::AcquireLease(std::chrono::seconds duration, std::string proposed_id,
-                                            TimePoint now) {
+Result<std::string> LocalReplica::AcquireLease(std::chrono::seconds duration, std::string proposed_id,
+                                               TimePoint now) {
   HVR_RETURN_IF_ERROR(ValidateLeaseDuration(duration));
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
@@ -524,21 +524,21 @@ Result<std::string> LocalDisk::AcquireLease(std::chrono::seconds duration, std::
   return record.id;
 }
 
-Status LocalDisk::RenewLease(const std::string& lease_id, TimePoint now) {
+Status LocalReplica::RenewLease(const std::string& lease_id, TimePoint now) {
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
   HVR_ASSIGN_OR_RETURN(const LeaseRecord record, RenewLeaseRecord(lease, lease_id, now, name_));
   return WriteLease(Path(kLeaseFile), record);
 }
 
-Status LocalDisk::ReleaseLease(const std::string& lease_id) {
+Status LocalReplica::ReleaseLease(const std::string& lease_id) {
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
   HVR_RETURN_IF_ERROR(CheckReleaseLease(lease, lease_id, name_));
   return RemoveLease(Path(kLeaseFile));
 }
 
-Status LocalDisk::BreakLease(std::chrono::seconds period, TimePoint now) {
+Status LocalReplica::BreakLease(std::chrono::seconds period, TimePoint now) {
   HVR_RETURN_IF_ERROR(ValidateBreakPeriod(period));
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
@@ -547,7 +547,7 @@ Status LocalDisk::BreakLease(std::chrono::seconds period, TimePoint now) {
   return WriteLease(Path(kLeaseFile), *record);
 }
 
-Status LocalDisk::Delete(const std::string& lease_id, TimePoint now) {
+Status LocalReplica::Delete(const std::string& lease_id, TimePoint now) {
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
