@@ -13,7 +13,6 @@
 #include "store/time_text.hpp"
 #include "store/validation.hpp"
 #include "util/ascii.hpp"
-#include "util/catch_all.hpp"
 #include "util/range_set.hpp"
 #include "util/zero.hpp"
 
