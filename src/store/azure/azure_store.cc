@@ -1,7 +1,5 @@
 #include "store/azure/azure_store.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -15,7 +13,6 @@
 #include "store/time_text.hpp"
 #include "store/validation.hpp"
 #include "util/ascii.hpp"
-#include "util/catch_all.hpp"
 #include "util/range_set.hpp"
 #include "util/zero.hpp"
 
@@ -119,23 +116,6 @@ Result<std::unique_ptr<AzureStore>> AzureStore::Open(Target target, const StoreO
   }
   return std::unique_ptr<AzureStore>(new AzureStore(std::move(target), options, std::move(executor),
                                                     std::move(transport).value(), std::move(tokens)));
-}
-
-template <typename T>
-awaitable<void> AzureStore::Finish(Task<T> op, Handler<T> handler) {
-  std::optional<Result<T>> result;
-  try {
-    result.emplace(co_await std::move(op));
-  } catch (...) {
-    result.emplace(CurrentExceptionAsError(""));
-  }
-  if (!result->ok()) result.emplace(result->error().WithContext(description_));
-  Complete<T>(std::move(handler), std::move(*result));
-}
-
-template <typename T>
-void AzureStore::Spawn(Handler<T> handler, Task<T> op) {
-  asio::co_spawn(executor_, Finish<T>(std::move(op), std::move(handler)), asio::detached);
 }
 
 // ---------------------------------------------------------------------------------
@@ -908,6 +888,8 @@ awaitable<Status> AzureStore::SetMetadata(std::string name, Metadata metadata) {
   co_return Ok();
 }
 
+awaitable<Result<Metadata>> AzureStore::GetMetadata(std::string name) { return GetMetadata(std::move(name), {}); }
+
 awaitable<Result<Metadata>> AzureStore::GetMetadata(std::string name, std::string snapshot) {
   HVR_CO_RETURN_IF_ERROR(ValidateDiskName(name));
   BlobRequest request;
@@ -975,104 +957,21 @@ awaitable<Status> AzureStore::LeaseAction(std::string name, std::string action,
   co_return Ok();
 }
 
+awaitable<Status> AzureStore::RenewLease(std::string name) { return LeaseAction(std::move(name), "renew", {}); }
+
+awaitable<Status> AzureStore::ReleaseLease(std::string name) {
+  return LeaseAction(std::move(name), "release", {});
+}
+
+awaitable<Status> AzureStore::BreakLease(std::string name, std::chrono::seconds break_period) {
+  return LeaseAction(std::move(name), "break", break_period);
+}
+
 // ---------------------------------------------------------------------------------
-// The ReplicaStore entry points
-
-void AzureStore::DoCreateDisk(std::string name, uint64_t virtual_size, Metadata metadata,
-                              Handler<void> handler) {
-  Spawn<void>(std::move(handler), CreateDisk(std::move(name), virtual_size, std::move(metadata)));
-}
-
-void AzureStore::DoGrowDisk(std::string name, uint64_t virtual_size, Handler<void> handler) {
-  Spawn<void>(std::move(handler), GrowDisk(std::move(name), virtual_size));
-}
-
-void AzureStore::DoWritePages(std::string name, uint64_t offset, std::span<const uint8_t> data,
-                              Handler<void> handler) {
-  Spawn<void>(std::move(handler), WritePages(std::move(name), offset, data));
-}
-
-void AzureStore::DoClearPages(std::string name, uint64_t offset, uint64_t length,
-                              Handler<void> handler) {
-  Spawn<void>(std::move(handler), ClearPages(std::move(name), offset, length));
-}
+// Flush, the one entry point that starts no coroutine
 
 void AzureStore::DoFlush(std::string name, Handler<void> handler) {
-  // The service acknowledges a Put Page once it is durable: there is nothing to wait for.
   Complete<void>(std::move(handler), ValidateDiskName(name));
-}
-
-void AzureStore::DoRead(std::string name, std::string snapshot, uint64_t offset,
-                        std::span<uint8_t> out, Handler<void> handler) {
-  Spawn<void>(std::move(handler), Read(std::move(name), std::move(snapshot), offset, out));
-}
-
-void AzureStore::DoAllocatedRanges(std::string name, std::string snapshot,
-                                   Handler<std::vector<ByteRange>> handler) {
-  Spawn<std::vector<ByteRange>>(std::move(handler), AllocatedRanges(std::move(name), std::move(snapshot)));
-}
-
-void AzureStore::DoChangedRanges(std::string name, std::string from, std::string to,
-                                 Handler<std::vector<ByteRange>> handler) {
-  Spawn<std::vector<ByteRange>>(std::move(handler),
-                                ChangedRanges(std::move(name), std::move(from), std::move(to)));
-}
-
-void AzureStore::DoCreateSnapshot(std::string name, SnapshotOptions options,
-                                  Handler<RecoveryPoint> handler) {
-  Spawn<RecoveryPoint>(std::move(handler), CreateSnapshot(std::move(name), std::move(options)));
-}
-
-void AzureStore::DoListSnapshots(std::string name, Handler<std::vector<RecoveryPoint>> handler) {
-  Spawn<std::vector<RecoveryPoint>>(std::move(handler), ListSnapshots(std::move(name)));
-}
-
-void AzureStore::DoDeleteSnapshot(std::string name, std::string snapshot, Handler<void> handler) {
-  Spawn<void>(std::move(handler), DeleteSnapshot(std::move(name), std::move(snapshot)));
-}
-
-void AzureStore::DoCopySnapshot(std::string name, std::string snapshot, std::string target,
-                                Metadata metadata, Handler<void> handler) {
-  Spawn<void>(std::move(handler), CopySnapshot(std::move(name), std::move(snapshot), std::move(target),
-                                               std::move(metadata)));
-}
-
-void AzureStore::DoDeleteDisk(std::string name, Handler<void> handler) {
-  Spawn<void>(std::move(handler), DeleteDisk(std::move(name)));
-}
-
-void AzureStore::DoGetDisk(std::string name, Handler<DiskProperties> handler) {
-  Spawn<DiskProperties>(std::move(handler), GetDisk(std::move(name)));
-}
-
-void AzureStore::DoListDisks(Handler<std::vector<DiskProperties>> handler) {
-  Spawn<std::vector<DiskProperties>>(std::move(handler), ListDisks());
-}
-
-void AzureStore::DoSetMetadata(std::string name, Metadata metadata, Handler<void> handler) {
-  Spawn<void>(std::move(handler), SetMetadata(std::move(name), std::move(metadata)));
-}
-
-void AzureStore::DoGetMetadata(std::string name, Handler<Metadata> handler) {
-  Spawn<Metadata>(std::move(handler), GetMetadata(std::move(name), {}));
-}
-
-void AzureStore::DoAcquireLease(std::string name, std::chrono::seconds duration,
-                                std::string proposed_id, Handler<std::string> handler) {
-  Spawn<std::string>(std::move(handler), AcquireLease(std::move(name), duration, std::move(proposed_id)));
-}
-
-void AzureStore::DoRenewLease(std::string name, Handler<void> handler) {
-  Spawn<void>(std::move(handler), LeaseAction(std::move(name), "renew", {}));
-}
-
-void AzureStore::DoReleaseLease(std::string name, Handler<void> handler) {
-  Spawn<void>(std::move(handler), LeaseAction(std::move(name), "release", {}));
-}
-
-void AzureStore::DoBreakLease(std::string name, std::chrono::seconds break_period,
-                              Handler<void> handler) {
-  Spawn<void>(std::move(handler), LeaseAction(std::move(name), "break", break_period));
 }
 
 }  // namespace hvr::azure

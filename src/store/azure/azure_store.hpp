@@ -20,11 +20,12 @@
 #include "store/azure/http_transport.hpp"
 #include "store/azure/request_retry.hpp"
 #include "store/azure/xml.hpp"
+#include "store/coroutine_store.hpp"
 #include "store/held_leases.hpp"
 
 namespace hvr::azure {
 
-class AzureStore final : public ReplicaStore {
+class AzureStore final : public CoroutineStore {
  public:
   static Result<std::unique_ptr<AzureStore>> Open(Target target, const StoreOptions& options,
                                                   boost::asio::any_io_executor executor);
@@ -34,50 +35,12 @@ class AzureStore final : public ReplicaStore {
   StoreStatistics statistics() const override;
 
  protected:
-  void DoCreateDisk(std::string name, uint64_t virtual_size, Metadata metadata,
-                    Handler<void> handler) override;
-  void DoGrowDisk(std::string name, uint64_t virtual_size, Handler<void> handler) override;
-  void DoWritePages(std::string name, uint64_t offset, std::span<const uint8_t> data,
-                    Handler<void> handler) override;
-  void DoClearPages(std::string name, uint64_t offset, uint64_t length,
-                    Handler<void> handler) override;
+  // The service acknowledges a Put Page once it is durable: there is nothing to wait for.
   void DoFlush(std::string name, Handler<void> handler) override;
-  void DoRead(std::string name, std::string snapshot, uint64_t offset, std::span<uint8_t> out,
-              Handler<void> handler) override;
-  void DoAllocatedRanges(std::string name, std::string snapshot,
-                         Handler<std::vector<ByteRange>> handler) override;
-  void DoChangedRanges(std::string name, std::string from, std::string to,
-                       Handler<std::vector<ByteRange>> handler) override;
-  void DoCreateSnapshot(std::string name, SnapshotOptions options,
-                        Handler<RecoveryPoint> handler) override;
-  void DoListSnapshots(std::string name, Handler<std::vector<RecoveryPoint>> handler) override;
-  void DoDeleteSnapshot(std::string name, std::string snapshot, Handler<void> handler) override;
-  void DoCopySnapshot(std::string name, std::string snapshot, std::string target,
-                      Metadata metadata, Handler<void> handler) override;
-  void DoDeleteDisk(std::string name, Handler<void> handler) override;
-  void DoGetDisk(std::string name, Handler<DiskProperties> handler) override;
-  void DoListDisks(Handler<std::vector<DiskProperties>> handler) override;
-  void DoSetMetadata(std::string name, Metadata metadata, Handler<void> handler) override;
-  void DoGetMetadata(std::string name, Handler<Metadata> handler) override;
-  void DoAcquireLease(std::string name, std::chrono::seconds duration, std::string proposed_id,
-                      Handler<std::string> handler) override;
-  void DoRenewLease(std::string name, Handler<void> handler) override;
-  void DoReleaseLease(std::string name, Handler<void> handler) override;
-  void DoBreakLease(std::string name, std::chrono::seconds break_period,
-                    Handler<void> handler) override;
 
  private:
-  template <typename T>
-  using Task = boost::asio::awaitable<Result<T>>;
-
   AzureStore(Target target, const StoreOptions& options, boost::asio::any_io_executor executor,
              std::unique_ptr<HttpTransport> transport, std::unique_ptr<EntraTokens> tokens);
-
-  // Runs `op` and completes `handler` with its result, errors prefixed with the store.
-  template <typename T>
-  void Spawn(Handler<T> handler, Task<T> op);
-  template <typename T>
-  boost::asio::awaitable<void> Finish(Task<T> op, Handler<T> handler);
 
   // Sends a request with the headers every request carries, trying again after transient
   // failures (request_retry.hpp); any final status comes back, with `may_repeat` set when
@@ -112,22 +75,22 @@ class AzureStore final : public ReplicaStore {
   boost::asio::awaitable<bool> CreatedBy(const std::string& name, const std::string& token);
 
   Task<void> EnsureContainer();
-  Task<void> CreateDisk(std::string name, uint64_t virtual_size, Metadata metadata);
-  Task<void> GrowDisk(std::string name, uint64_t virtual_size);
+  Task<void> CreateDisk(std::string name, uint64_t virtual_size, Metadata metadata) override;
+  Task<void> GrowDisk(std::string name, uint64_t virtual_size) override;
   // The footer a disk of `virtual_size` bytes holds at its end, or nullopt where that
   // place reads as zeros (a growth cleared it and was cut short).
   Task<std::optional<vhd::Footer>> ReadFooter(const std::string& name, uint64_t virtual_size);
   Task<void> PutPages(std::string name, uint64_t offset, std::span<const uint8_t> data);
-  Task<void> WritePages(std::string name, uint64_t offset, std::span<const uint8_t> data);
-  Task<void> ClearPages(std::string name, uint64_t offset, uint64_t length);
+  Task<void> WritePages(std::string name, uint64_t offset, std::span<const uint8_t> data) override;
+  Task<void> ClearPages(std::string name, uint64_t offset, uint64_t length) override;
   // Put Page clear of any range of the blob, footer included (ClearPages checks first).
   Task<void> ClearRange(std::string name, uint64_t offset, uint64_t length);
-  Task<void> Read(std::string name, std::string snapshot, uint64_t offset, std::span<uint8_t> out);
+  Task<void> Read(std::string name, std::string snapshot, uint64_t offset, std::span<uint8_t> out) override;
   Task<PageList> PageRanges(const std::string& name, const std::string& snapshot,
                             const std::string& previous);
-  Task<std::vector<ByteRange>> AllocatedRanges(std::string name, std::string snapshot);
-  Task<std::vector<ByteRange>> ChangedRanges(std::string name, std::string from, std::string to);
-  Task<RecoveryPoint> CreateSnapshot(std::string name, SnapshotOptions options);
+  Task<std::vector<ByteRange>> AllocatedRanges(std::string name, std::string snapshot) override;
+  Task<std::vector<ByteRange>> ChangedRanges(std::string name, std::string from, std::string to) override;
+  Task<RecoveryPoint> CreateSnapshot(std::string name, SnapshotOptions options) override;
   Task<BlobList> ListBlobs(std::string prefix);
   // A snapshot with all its metadata, reserved keys included.
   struct Snapshot {
@@ -135,22 +98,28 @@ class AzureStore final : public ReplicaStore {
     Metadata metadata;
   };
   Task<std::vector<Snapshot>> Snapshots(const std::string& name);
-  Task<std::vector<RecoveryPoint>> ListSnapshots(std::string name);
+  Task<std::vector<RecoveryPoint>> ListSnapshots(std::string name) override;
   // After a snapshot request that was sent again: the snapshots carrying its token other
   // than `kept` are extra copies of the same point, taken by tries whose answer was lost.
   Task<void> DeleteExtraSnapshots(const std::string& name, const std::string& token, const std::string& kept);
-  Task<void> DeleteSnapshot(std::string name, std::string snapshot);
+  Task<void> DeleteSnapshot(std::string name, std::string snapshot) override;
   Task<void> CopySnapshot(std::string name, std::string snapshot, std::string target,
-                          Metadata metadata);
+                          Metadata metadata) override;
   Task<void> CopyByReading(const std::string& name, const std::string& snapshot,
                            const std::string& target, uint64_t virtual_size);
-  Task<void> DeleteDisk(std::string name);
-  Task<DiskProperties> GetDisk(std::string name);
-  Task<std::vector<DiskProperties>> ListDisks();
-  Task<void> SetMetadata(std::string name, Metadata metadata);
+  Task<void> DeleteDisk(std::string name) override;
+  Task<DiskProperties> GetDisk(std::string name) override;
+  Task<std::vector<DiskProperties>> ListDisks() override;
+  Task<void> SetMetadata(std::string name, Metadata metadata) override;
+  Task<Metadata> GetMetadata(std::string name) override;
+  // The metadata of the disk, or of recovery point `snapshot` when it is not empty.
   Task<Metadata> GetMetadata(std::string name, std::string snapshot);
   Task<std::string> AcquireLease(std::string name, std::chrono::seconds duration,
-                                 std::string proposed_id);
+                                 std::string proposed_id) override;
+  Task<void> RenewLease(std::string name) override;
+  Task<void> ReleaseLease(std::string name) override;
+  Task<void> BreakLease(std::string name, std::chrono::seconds break_period) override;
+  // Lease Blob with `action` (renew, release, break) and the lease this store holds.
   Task<void> LeaseAction(std::string name, std::string action, std::chrono::seconds break_period);
 
   const Target target_;

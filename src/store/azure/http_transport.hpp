@@ -7,6 +7,9 @@
 // arrived (the request never reached the server); every other failure goes back to the
 // caller, which decides about retries (AzureStore, request_retry.hpp).
 //
+// Its parts: the pool and Send here (http_transport.cc), opening connections
+// (http_connect.cc) and one request's exchange (http_exchange.cc).
+//
 // Thread-safe: any number of Send() coroutines may run at once, on any threads of the
 // executor.
 #pragma once
@@ -102,6 +105,9 @@ class HttpTransport {
     bool peer_closed = false;  // failed because the server had closed the connection
   };
   HttpTransport(boost::asio::any_io_executor executor, TransportConfig config);
+  // Builds the TLS context of an https endpoint: TLS 1.2 or later, the CA file or the
+  // system's trusted certificates, or no verification when the options say so.
+  Status SetUpTls();
 
   // A kept-alive connection still worth using, or nullptr.
   std::unique_ptr<Connection> TakeIdle();

@@ -19,4 +19,10 @@ Result<Metadata> MetadataFromJson(const boost::json::value& value, const std::st
   return out;
 }
 
+std::optional<uint64_t> PositiveSizeIn(const boost::json::value* value) {
+  if (value && value->is_uint64() && value->get_uint64() > 0) return value->get_uint64();
+  if (value && value->is_int64() && value->get_int64() > 0) return static_cast<uint64_t>(value->get_int64());
+  return std::nullopt;
+}
+
 }  // namespace hvr

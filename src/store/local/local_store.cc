@@ -84,14 +84,14 @@ StoreStatistics LocalStore::statistics() const {
   return stats;
 }
 
-Result<std::shared_ptr<LocalDisk>> LocalStore::Disk(const std::string& name) {
+Result<std::shared_ptr<LocalReplica>> LocalStore::Disk(const std::string& name) {
   HVR_RETURN_IF_ERROR(ValidateDiskName(name));
   {
     std::lock_guard lock(mu_);
     auto it = disks_.find(name);
     if (it != disks_.end() && !it->second->Stale()) return it->second;
   }
-  HVR_ASSIGN_OR_RETURN(auto disk, LocalDisk::Open(dir_, name));
+  HVR_ASSIGN_OR_RETURN(auto disk, LocalReplica::Open(dir_, name));
   std::lock_guard lock(mu_);
   // Another operation may have opened the disk meanwhile: its object may already hold
   // writes (they wait for a flush in the object), so it stays the disk's one object.
@@ -114,7 +114,7 @@ void LocalStore::DoCreateDisk(std::string name, uint64_t virtual_size, Metadata 
     HVR_RETURN_IF_ERROR(ValidateDiskName(name));
     HVR_RETURN_IF_ERROR(ValidateVirtualSize(virtual_size));
     HVR_RETURN_IF_ERROR(ValidateMetadata(metadata));
-    return LocalDisk::Create(dir_, name, virtual_size, metadata, Now(), nullptr);
+    return LocalReplica::Create(dir_, name, virtual_size, metadata, Now(), nullptr);
   });
 }
 
@@ -226,7 +226,7 @@ Status LocalStore::CopySnapshot(const std::string& name, const std::string& snap
     return Ok();
   };
   HVR_ASSIGN_OR_RETURN(const uint64_t size, source->SizeAt(snapshot));
-  return LocalDisk::Create(dir_, target, size, metadata, Now(), fill);
+  return LocalReplica::Create(dir_, target, size, metadata, Now(), fill);
 }
 
 void LocalStore::DoCopySnapshot(std::string name, std::string snapshot, std::string target,

@@ -1,5 +1,5 @@
 // The local directory store, the embedded default: one folder per replica disk
-// (local_disk.hpp). File I/O blocks, so operations run on the store's own small thread
+// (local_replica.hpp). File I/O blocks, so operations run on the store's own small thread
 // pool and complete on the caller's executor.
 #pragma once
 
@@ -12,7 +12,7 @@
 
 #include "hvr/store.hpp"
 #include "store/held_leases.hpp"
-#include "store/local/local_disk.hpp"
+#include "store/local/local_replica.hpp"
 
 namespace hvr {
 
@@ -69,7 +69,7 @@ class LocalStore final : public ReplicaStore {
   void Run(Handler<T> handler, Work work);
 
   // The open disk `name` (validated), reopened when someone replaced it.
-  Result<std::shared_ptr<LocalDisk>> Disk(const std::string& name);
+  Result<std::shared_ptr<LocalReplica>> Disk(const std::string& name);
   void Forget(const std::string& name);
   TimePoint Now() const { return clock_->Now(); }
 
@@ -89,7 +89,7 @@ class LocalStore final : public ReplicaStore {
   boost::asio::thread_pool pool_;
 
   std::mutex mu_;
-  std::map<std::string, std::shared_ptr<LocalDisk>> disks_;
+  std::map<std::string, std::shared_ptr<LocalReplica>> disks_;
   HeldLeases leases_;
 };
 

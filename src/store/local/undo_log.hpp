@@ -11,7 +11,7 @@
 // be the last one (the log is synced before the disk is written), and opening the log
 // cuts it off.
 //
-// Not thread-safe; LocalDisk serialises access.
+// Not thread-safe; LocalReplica serialises access.
 #pragma once
 
 #include <cstdint>

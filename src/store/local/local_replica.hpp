@@ -7,7 +7,7 @@
 //   NAME/lease.json        the lease, when one was taken
 //   NAME/.lock             lock file: applying writes holds it shared, snapshot changes exclusive
 //   NAME/points/ID.json    a recovery point's description
-//   NAME/points/ID.undo    its undo log (undo_log.hpp)
+//   NAME/points/ID.undo    its undo log (both: local_points.hpp)
 //
 // A write is held in memory when it returns (pending_writes.hpp) and reaches the data
 // file with others behind one sync of the undo log; Flush and CreateSnapshot make every
@@ -26,13 +26,13 @@
 #include <vector>
 
 #include "hvr/store.hpp"
+#include "store/local/local_points.hpp"
 #include "store/local/pending_writes.hpp"
-#include "store/local/undo_log.hpp"
 #include "util/file.hpp"
 
 namespace hvr {
 
-class LocalDisk {
+class LocalReplica {
  public:
   // Creates disk `name` in `store_dir`: its folder is built under a temporary name, with
   // `fill` writing initial content into the data file (may be empty), then renamed into
@@ -41,8 +41,8 @@ class LocalDisk {
                        uint64_t virtual_size, const Metadata& metadata, TimePoint now,
                        const std::function<Status(File&)>& fill);
   // kNotFound when there is no such disk; kCorruptData when its footer is damaged.
-  static Result<std::shared_ptr<LocalDisk>> Open(const std::string& store_dir,
-                                                 const std::string& name);
+  static Result<std::shared_ptr<LocalReplica>> Open(const std::string& store_dir,
+                                                    const std::string& name);
 
   const std::string& name() const { return name_; }
   uint64_t virtual_size() const { return virtual_size_; }
@@ -88,29 +88,14 @@ class LocalDisk {
   Status Delete(const std::string& lease_id, TimePoint now);
 
  private:
-  struct Point {
-    RecoveryPoint info;  // info.virtual_size: the point's own size
-    UndoLog log;
-    bool size_recorded = true;  // false for a description written before disks grew
-  };
-
-  LocalDisk(std::string store_dir, std::string name, File data, uint64_t virtual_size,
-            FileIdentity identity);
+  LocalReplica(std::string store_dir, std::string name, File data, uint64_t virtual_size,
+               FileIdentity identity);
 
   std::string Path(const std::string& leaf) const { return dir_ + "/" + leaf; }
-  std::string PointPath(const std::string& id, const char* extension) const;
-
-  // Brings points_ in line with the points folder; requires state_mu_.
-  Status LoadPoints();
-  // Writes each point's size into its description where an older version left it out
-  // (it was the disk's size, which is about to change); requires state_mu_.
-  Status RecordPointSizes();
   // Completes the growth growth.json records in the data file `data` of the disk in
   // `dir`, from its first step or any later one, then removes the record. Requires the
   // .lock file held exclusively.
   static Status FinishGrowth(File& data, const std::string& dir);
-  // Index of recovery point `id` in points_, or kNotFound; requires state_mu_.
-  Result<size_t> FindPoint(const std::string& id) const;
   // Saves the old content of `ranges` into the newest undo log and syncs it; requires
   // rw_ (either mode).
   Status SaveUndo(const std::vector<ByteRange>& ranges);
@@ -148,7 +133,7 @@ class LocalDisk {
   std::atomic<bool> data_unsynced_{false};  // the data file was written since its last sync
   std::mutex sync_mu_;                      // one sync of the data file at a time
   std::mutex state_mu_;  // points_, the undo logs, metadata writes
-  std::vector<Point> points_;  // oldest first
+  LocalPoints points_;
 };
 
 }  // namespace hvr

@@ -1,17 +1,15 @@
-#include "store/local/local_disk.hpp"
+#include "store/local/local_replica.hpp"
 
 #include <xxhash.h>
 
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <optional>
 
 #include "disk/vhd_footer.hpp"
 #include "hvr/guid.hpp"
 #include "store/local/json_file.hpp"
 #include "store/local/lease_file.hpp"
-#include "store/time_text.hpp"
 #include "store/validation.hpp"
 #include "platform/file_lock.hpp"
 #include "util/file.hpp"
@@ -37,88 +35,21 @@ constexpr uint64_t kMaxPendingBytes = uint64_t{16} << 20;
 
 std::string LockPath(const std::string& dir) { return dir + "/" + kLockFile; }
 
-// A size in bytes as JSON holds it: a positive integer; nullopt for anything else.
-std::optional<uint64_t> SizeIn(const boost::json::value* value) {
-  if (value && value->is_uint64() && value->get_uint64() > 0) return value->get_uint64();
-  if (value && value->is_int64() && value->get_int64() > 0) return static_cast<uint64_t>(value->get_int64());
-  return std::nullopt;
-}
-
-boost::json::object PointToJson(const RecoveryPoint& point) {
-  boost::json::object body;
-  body["id"] = point.id;
-  body["created"] = FormatSnapshotTime(point.created);
-  body["app_consistent"] = point.app_consistent;
-  body["metadata"] = MetadataToJson(point.metadata);
-  body["virtual_size"] = point.virtual_size;
-  return body;
-}
-
-Result<RecoveryPoint> PointFromJson(const boost::json::object& body, const std::string& path) {
-  const auto* id = body.if_contains("id");
-  const auto* created = body.if_contains("created");
-  const auto* app = body.if_contains("app_consistent");
-  const auto* metadata = body.if_contains("metadata");
-  std::optional<TimePoint> when;
-  if (created && created->is_string()) when = ParseSnapshotTime(created->get_string());
-  if (!id || !id->is_string() || !when || !app || !app->is_bool() || !metadata) {
-    return Error(Code::kCorruptData, path + ": expected \"id\", \"created\" (ISO 8601 UTC), "
-                                            "\"app_consistent\" and \"metadata\"");
-  }
-  RecoveryPoint point;
-  point.id = std::string(id->get_string());
-  point.created = *when;
-  point.app_consistent = app->get_bool();
-  HVR_ASSIGN_OR_RETURN(point.metadata, MetadataFromJson(*metadata, path));
-  // Descriptions written before disks could grow have no size: 0, the disk's own.
-  if (const auto* field = body.if_contains("virtual_size")) {
-    const auto size = SizeIn(field);
-    if (!size) return Error(Code::kCorruptData, path + ": \"virtual_size\" is not a positive number of bytes");
-    point.virtual_size = *size;
-  }
-  return point;
-}
-
-Result<std::vector<std::string>> ListDirectory(const std::string& path) {
-  std::error_code ec;
-  std::vector<std::string> names;
-  for (std::filesystem::directory_iterator it(PathFromUtf8(path), ec), end; !ec && it != end; it.increment(ec)) {
-    names.push_back(Utf8(it->path().filename()));
-  }
-  if (ec) return SystemError(ec, "list folder " + path);
-  return names;
-}
-
-// Subtracts `filled` (sorted, inside `ranges`) from `ranges`.
-std::vector<ByteRange> Subtract(const std::vector<ByteRange>& ranges,
-                                const std::vector<UndoLog::Piece>& filled) {
-  RangeSet done;
-  for (const auto& piece : filled) done.Add(piece.offset, piece.length);
-  std::vector<ByteRange> out;
-  for (const auto& r : ranges) {
-    for (const auto& m : done.Missing(r.offset, r.length)) out.push_back(m);
-  }
-  return out;
-}
-
 }  // namespace
 
-LocalDisk::LocalDisk(std::string store_dir, std::string name, File data, uint64_t virtual_size,
-                     FileIdentity identity)
+LocalReplica::LocalReplica(std::string store_dir, std::string name, File data, uint64_t virtual_size,
+                           FileIdentity identity)
     : store_dir_(std::move(store_dir)),
       name_(std::move(name)),
       dir_(store_dir_ + "/" + name_),
       data_(std::move(data)),
       virtual_size_(virtual_size),
-      identity_(identity) {}
+      identity_(identity),
+      points_(dir_ + "/" + kPointsDir, name_) {}
 
-std::string LocalDisk::PointPath(const std::string& id, const char* extension) const {
-  return dir_ + "/" + kPointsDir + "/" + id + extension;
-}
-
-Status LocalDisk::Create(const std::string& store_dir, const std::string& name,
-                         uint64_t virtual_size, const Metadata& metadata, TimePoint now,
-                         const std::function<Status(File&)>& fill) {
+Status LocalReplica::Create(const std::string& store_dir, const std::string& name,
+                            uint64_t virtual_size, const Metadata& metadata, TimePoint now,
+                            const std::function<Status(File&)>& fill) {
   HVR_ASSIGN_OR_RETURN(const vhd::Footer footer,
                        vhd::MakeFixedFooter(virtual_size, Guid::Random(), now));
   const std::string temp = store_dir + "/.creating-" + name + "-" + Guid::Random().ToString();
@@ -151,8 +82,8 @@ Status LocalDisk::Create(const std::string& store_dir, const std::string& name,
   return status;
 }
 
-Result<std::shared_ptr<LocalDisk>> LocalDisk::Open(const std::string& store_dir,
-                                                   const std::string& name) {
+Result<std::shared_ptr<LocalReplica>> LocalReplica::Open(const std::string& store_dir,
+                                                         const std::string& name) {
   const std::string dir = store_dir + "/" + name;
   auto data = File::Open(dir + "/" + kDataFile, File::Mode::kReadWrite);
   if (!data.ok()) {
@@ -184,11 +115,11 @@ Result<std::shared_ptr<LocalDisk>> LocalDisk::Open(const std::string& store_dir,
                                          " of a fixed disk, found " +
                                          std::to_string(footer.current_size));
   }
-  return std::shared_ptr<LocalDisk>(new LocalDisk(store_dir, name, std::move(data).value(),
-                                                  size - vhd::kFooterSize, identity));
+  return std::shared_ptr<LocalReplica>(new LocalReplica(store_dir, name, std::move(data).value(),
+                                                        size - vhd::kFooterSize, identity));
 }
 
-bool LocalDisk::Stale() const {
+bool LocalReplica::Stale() const {
   const auto identity = IdentityOfFile(Path(kDataFile));
   if (!identity.ok() || *identity != identity_) return true;
   // Grown by another store (another process) since: its size is no longer this one's.
@@ -196,71 +127,20 @@ bool LocalDisk::Stale() const {
   return !length.ok() || *length != virtual_size_ + vhd::kFooterSize;
 }
 
-Status LocalDisk::CheckLease(const std::string& lease_id, TimePoint now) const {
+Status LocalReplica::CheckLease(const std::string& lease_id, TimePoint now) const {
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
   return CheckWriteLease(lease, lease_id, now, name_);
 }
 
-Status LocalDisk::LoadPoints() {
-  HVR_ASSIGN_OR_RETURN(const auto names, ListDirectory(Path(kPointsDir)));
-  std::vector<std::string> ids;
-  for (const auto& file : names) {
-    if (file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0) {
-      ids.push_back(file.substr(0, file.size() - 5));
-    }
-  }
-  std::sort(ids.begin(), ids.end());
-  std::vector<Point> points;
-  points.reserve(ids.size());
-  size_t reuse = 0;
-  for (const auto& id : ids) {
-    while (reuse < points_.size() && points_[reuse].info.id < id) ++reuse;
-    if (reuse < points_.size() && points_[reuse].info.id == id) {
-      points.push_back(std::move(points_[reuse++]));
-      continue;
-    }
-    const std::string json_path = PointPath(id, ".json");
-    auto body = ReadChecksummedJson(json_path);
-    if (!body.ok() && body.error().code() == Code::kNotFound) continue;  // deleted meanwhile
-    if (!body.ok()) return std::move(body).error();
-    HVR_ASSIGN_OR_RETURN(RecoveryPoint info, PointFromJson(*body, json_path));
-    // A point without a recorded size is older than any growth (Grow records them first).
-    const bool size_recorded = info.virtual_size != 0;
-    if (!size_recorded) info.virtual_size = virtual_size_;
-    auto log = UndoLog::Open(PointPath(id, ".undo"), false);
-    if (!log.ok()) {
-      if (log.error().code() == Code::kNotFound) {
-        // The log is created before the description and removed after it, so this is
-        // damage: reading the point would silently give later content.
-        return Error(Code::kCorruptData, json_path + ": recovery point has no undo log " +
-                                             PointPath(id, ".undo"));
-      }
-      return std::move(log).error();
-    }
-    points.push_back(Point{std::move(info), std::move(log).value(), size_recorded});
-  }
-  points_ = std::move(points);
-  return Ok();
-}
-
-Status LocalDisk::RecordPointSizes() {
-  for (Point& point : points_) {
-    if (point.size_recorded) continue;
-    HVR_RETURN_IF_ERROR(WriteChecksummedJson(PointPath(point.info.id, ".json"), PointToJson(point.info)));
-    point.size_recorded = true;
-  }
-  return Ok();
-}
-
-Result<uint64_t> LocalDisk::SizeAt(const std::string& snapshot) {
+Result<uint64_t> LocalReplica::SizeAt(const std::string& snapshot) {
   if (snapshot.empty()) return virtual_size_.load();
   std::lock_guard state(state_mu_);
-  HVR_RETURN_IF_ERROR(LoadPoints());
-  HVR_ASSIGN_OR_RETURN(const size_t index, FindPoint(snapshot));
+  HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
+  HVR_ASSIGN_OR_RETURN(const size_t index, points_.Find(snapshot));
   return points_[index].info.virtual_size;
 }
 
-Status LocalDisk::Grow(uint64_t virtual_size, const std::string& lease_id, TimePoint now) {
+Status LocalReplica::Grow(uint64_t virtual_size, const std::string& lease_id, TimePoint now) {
   // Alone: no read or write may see the size change under it.
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
@@ -270,8 +150,8 @@ Status LocalDisk::Grow(uint64_t virtual_size, const std::string& lease_id, TimeP
   if (virtual_size == from) return Ok();
   {
     std::lock_guard state(state_mu_);
-    HVR_RETURN_IF_ERROR(LoadPoints());
-    HVR_RETURN_IF_ERROR(RecordPointSizes());
+    HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
+    HVR_RETURN_IF_ERROR(points_.RecordSizes());
   }
   // The record first: from here on, Open finishes what a crash cuts short.
   boost::json::object record;
@@ -283,13 +163,13 @@ Status LocalDisk::Grow(uint64_t virtual_size, const std::string& lease_id, TimeP
   return Ok();
 }
 
-Status LocalDisk::FinishGrowth(File& data, const std::string& dir) {
+Status LocalReplica::FinishGrowth(File& data, const std::string& dir) {
   const std::string record_path = dir + "/" + kGrowthFile;
   auto read = ReadChecksummedJson(record_path);
   if (!read.ok() && read.error().code() == Code::kNotFound) return Ok();  // another store finished it
   HVR_ASSIGN_OR_RETURN(const auto record, std::move(read));
-  const auto from_size = SizeIn(record.if_contains("from"));
-  const auto to_size = SizeIn(record.if_contains("to"));
+  const auto from_size = PositiveSizeIn(record.if_contains("from"));
+  const auto to_size = PositiveSizeIn(record.if_contains("to"));
   if (!from_size || !to_size) {
     return Error(Code::kCorruptData, record_path + ": expected \"from\" and \"to\" (virtual sizes)");
   }
@@ -319,14 +199,7 @@ Status LocalDisk::FinishGrowth(File& data, const std::string& dir) {
   return SyncDirectory(dir);
 }
 
-Result<size_t> LocalDisk::FindPoint(const std::string& id) const {
-  for (size_t i = 0; i < points_.size(); ++i) {
-    if (points_[i].info.id == id) return i;
-  }
-  return Error(Code::kNotFound, "disk '" + name_ + "' has no recovery point '" + id + "'");
-}
-
-Result<std::vector<ByteRange>> LocalDisk::DataIn(uint64_t offset, uint64_t end) const {
+Result<std::vector<ByteRange>> LocalReplica::DataIn(uint64_t offset, uint64_t end) const {
   HVR_ASSIGN_OR_RETURN(const auto ranges, data_.DataRanges(offset, end));
   std::vector<ByteRange> out;
   out.reserve(ranges.size());
@@ -334,11 +207,11 @@ Result<std::vector<ByteRange>> LocalDisk::DataIn(uint64_t offset, uint64_t end) 
   return out;
 }
 
-Status LocalDisk::SaveUndo(const std::vector<ByteRange>& ranges) {
+Status LocalReplica::SaveUndo(const std::vector<ByteRange>& ranges) {
   std::lock_guard state(state_mu_);
-  HVR_RETURN_IF_ERROR(LoadPoints());
+  HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
   if (points_.empty()) return Ok();  // no recovery point to protect
-  UndoLog& log = points_.back().log;
+  UndoLog& log = points_.newest().log;
   // Other processes writing this disk append to the same log: take turns.
   HVR_ASSIGN_OR_RETURN(const FileLock::Guard turn, FileLock::LockOpenFile(log.file(), FileLock::Mode::kExclusive));
   HVR_RETURN_IF_ERROR(log.Refresh());
@@ -376,8 +249,8 @@ Status LocalDisk::SaveUndo(const std::vector<ByteRange>& ranges) {
   return log.Sync();
 }
 
-Status LocalDisk::Write(uint64_t offset, std::span<const uint8_t> data, const std::string& lease_id,
-                        TimePoint now) {
+Status LocalReplica::Write(uint64_t offset, std::span<const uint8_t> data, const std::string& lease_id,
+                           TimePoint now) {
   HVR_RETURN_IF_ERROR(
       ValidatePageRange("write", name_, offset, data.size(), kMaxWriteSize, virtual_size_));
   // Holding a write touches neither the data file nor the logs, so it takes no lock
@@ -398,7 +271,7 @@ Status LocalDisk::Write(uint64_t offset, std::span<const uint8_t> data, const st
   return DrainPending(lease_id, now);
 }
 
-Status LocalDisk::ApplyPending(const std::string& lease_id, TimePoint now) {
+Status LocalReplica::ApplyPending(const std::string& lease_id, TimePoint now) {
   if (pending_.empty()) return Ok();
   // The lease may have been lost since the writes were taken.
   HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
@@ -412,7 +285,7 @@ Status LocalDisk::ApplyPending(const std::string& lease_id, TimePoint now) {
   return Ok();
 }
 
-Status LocalDisk::DrainPending(const std::string& lease_id, TimePoint now) {
+Status LocalReplica::DrainPending(const std::string& lease_id, TimePoint now) {
   {
     std::shared_lock pending(pending_mu_);
     if (pending_.empty()) return Ok();
@@ -423,7 +296,7 @@ Status LocalDisk::DrainPending(const std::string& lease_id, TimePoint now) {
   return ApplyPending(lease_id, now);
 }
 
-Status LocalDisk::SyncData() {
+Status LocalReplica::SyncData() {
   // One sync at a time: a flush that finds the flag cleared by a sync still running
   // must wait for that sync, which covers its writes.
   std::lock_guard syncing(sync_mu_);
@@ -433,13 +306,13 @@ Status LocalDisk::SyncData() {
   return synced;
 }
 
-Status LocalDisk::Flush(const std::string& lease_id, TimePoint now) {
+Status LocalReplica::Flush(const std::string& lease_id, TimePoint now) {
   HVR_RETURN_IF_ERROR(DrainPending(lease_id, now));
   return SyncData();
 }
 
-Status LocalDisk::Clear(uint64_t offset, uint64_t length, const std::string& lease_id,
-                        TimePoint now) {
+Status LocalReplica::Clear(uint64_t offset, uint64_t length, const std::string& lease_id,
+                           TimePoint now) {
   HVR_RETURN_IF_ERROR(ValidatePageRange("clear", name_, offset, length, virtual_size_, virtual_size_));
   std::shared_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kShared));
@@ -453,20 +326,20 @@ Status LocalDisk::Clear(uint64_t offset, uint64_t length, const std::string& lea
   return Ok();
 }
 
-Status LocalDisk::ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> out) {
+Status LocalReplica::ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> out) {
   // The point's content: its own log, then each later log, then the disk.
   std::vector<ByteRange> remaining{{offset, out.size()}};
   for (size_t i = index; i < points_.size() && !remaining.empty(); ++i) {
     UndoLog& log = points_[i].log;
     HVR_RETURN_IF_ERROR(log.Refresh());
-    std::vector<UndoLog::Piece> filled;
+    RangeSet filled;
     for (const auto& r : remaining) {
       HVR_ASSIGN_OR_RETURN(auto pieces,
                            log.ReadHeld(r.offset, out.subspan(static_cast<size_t>(r.offset - offset),
                                                               static_cast<size_t>(r.length))));
-      filled.insert(filled.end(), pieces.begin(), pieces.end());
+      for (const auto& piece : pieces) filled.Add(piece.offset, piece.length);
     }
-    remaining = Subtract(remaining, filled);
+    remaining = SubtractRanges(remaining, filled.Ranges());
   }
   for (const auto& r : remaining) {
     HVR_RETURN_IF_ERROR(data_.ReadAt(
@@ -475,7 +348,7 @@ Status LocalDisk::ReadPoint(size_t index, uint64_t offset, std::span<uint8_t> ou
   return Ok();
 }
 
-Status LocalDisk::Read(const std::string& snapshot, uint64_t offset, std::span<uint8_t> out) {
+Status LocalReplica::Read(const std::string& snapshot, uint64_t offset, std::span<uint8_t> out) {
   if (snapshot.empty()) {
     HVR_RETURN_IF_ERROR(ValidateReadRange(name_, offset, out.size(), virtual_size_));
     std::shared_lock pending(pending_mu_);
@@ -489,13 +362,13 @@ Status LocalDisk::Read(const std::string& snapshot, uint64_t offset, std::span<u
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   std::lock_guard state(state_mu_);
-  HVR_RETURN_IF_ERROR(LoadPoints());
-  HVR_ASSIGN_OR_RETURN(const size_t index, FindPoint(snapshot));
+  HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
+  HVR_ASSIGN_OR_RETURN(const size_t index, points_.Find(snapshot));
   HVR_RETURN_IF_ERROR(ValidateReadRange(name_, offset, out.size(), points_[index].info.virtual_size));
   return ReadPoint(index, offset, out);
 }
 
-Result<std::vector<ByteRange>> LocalDisk::AllocatedRanges(const std::string& snapshot) {
+Result<std::vector<ByteRange>> LocalReplica::AllocatedRanges(const std::string& snapshot) {
   RangeSet ranges;
   uint64_t size = virtual_size_;
   {
@@ -513,8 +386,8 @@ Result<std::vector<ByteRange>> LocalDisk::AllocatedRanges(const std::string& sna
     HVR_ASSIGN_OR_RETURN(FileLock lock,
                          FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
     std::lock_guard state(state_mu_);
-    HVR_RETURN_IF_ERROR(LoadPoints());
-    HVR_ASSIGN_OR_RETURN(const size_t index, FindPoint(snapshot));
+    HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
+    HVR_ASSIGN_OR_RETURN(const size_t index, points_.Find(snapshot));
     size = points_[index].info.virtual_size;
     for (size_t i = index; i < points_.size(); ++i) {
       HVR_RETURN_IF_ERROR(points_[i].log.Refresh());
@@ -526,18 +399,18 @@ Result<std::vector<ByteRange>> LocalDisk::AllocatedRanges(const std::string& sna
   return ranges.Ranges(size);
 }
 
-Result<std::vector<ByteRange>> LocalDisk::ChangedRanges(const std::string& from,
-                                                        const std::string& to) {
+Result<std::vector<ByteRange>> LocalReplica::ChangedRanges(const std::string& from,
+                                                           const std::string& to) {
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   std::shared_lock pending(pending_mu_);
   std::lock_guard state(state_mu_);
-  HVR_RETURN_IF_ERROR(LoadPoints());
-  HVR_ASSIGN_OR_RETURN(const size_t first, FindPoint(from));
+  HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
+  HVR_ASSIGN_OR_RETURN(const size_t first, points_.Find(from));
   size_t last = points_.size();
   uint64_t size = virtual_size_;
   if (!to.empty()) {
-    HVR_ASSIGN_OR_RETURN(last, FindPoint(to));
+    HVR_ASSIGN_OR_RETURN(last, points_.Find(to));
     size = points_[last].info.virtual_size;
     if (last < first) {
       return Error(Code::kInvalidArgument, "disk '" + name_ + "': recovery point '" + to +
@@ -557,8 +430,8 @@ Result<std::vector<ByteRange>> LocalDisk::ChangedRanges(const std::string& from,
   return changed.Ranges(size);
 }
 
-Result<RecoveryPoint> LocalDisk::CreateSnapshot(const SnapshotOptions& options,
-                                                const std::string& lease_id, TimePoint now) {
+Result<RecoveryPoint> LocalReplica::CreateSnapshot(const SnapshotOptions& options,
+                                                   const std::string& lease_id, TimePoint now) {
   HVR_RETURN_IF_ERROR(ValidateMetadata(options.metadata));
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
@@ -570,75 +443,25 @@ Result<RecoveryPoint> LocalDisk::CreateSnapshot(const SnapshotOptions& options,
   }
   HVR_RETURN_IF_ERROR(SyncData());
   std::lock_guard state(state_mu_);
-  HVR_RETURN_IF_ERROR(LoadPoints());
-  RecoveryPoint point;
-  point.created = FloorToSnapshotTick(now);
-  // Ids must grow even when the clock does not (two points in one tick, a clock set back).
-  if (!points_.empty() && point.created <= points_.back().info.created) {
-    point.created = points_.back().info.created + SnapshotTicks(1);
-  }
-  point.id = FormatSnapshotTime(point.created);
-  point.app_consistent = options.app_consistent;
-  point.metadata = options.metadata;
-  point.virtual_size = virtual_size_;
-  // The log first: a description never exists without its log.
-  HVR_ASSIGN_OR_RETURN(UndoLog log, UndoLog::Open(PointPath(point.id, ".undo"), true));
-  HVR_RETURN_IF_ERROR(WriteChecksummedJson(PointPath(point.id, ".json"), PointToJson(point)));
-  points_.push_back(Point{point, std::move(log)});
-  return point;
+  HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
+  return points_.Create(options, virtual_size_, now);
 }
 
-Result<std::vector<RecoveryPoint>> LocalDisk::ListSnapshots() {
+Result<std::vector<RecoveryPoint>> LocalReplica::ListSnapshots() {
   std::lock_guard state(state_mu_);
-  HVR_RETURN_IF_ERROR(LoadPoints());
-  std::vector<RecoveryPoint> out;
-  out.reserve(points_.size());
-  for (const auto& p : points_) out.push_back(p.info);
-  return out;
+  HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
+  return points_.List();
 }
 
-Status LocalDisk::DeleteSnapshot(const std::string& id) {
+Status LocalReplica::DeleteSnapshot(const std::string& id) {
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   std::lock_guard state(state_mu_);
-  HVR_RETURN_IF_ERROR(LoadPoints());
-  HVR_ASSIGN_OR_RETURN(const size_t index, FindPoint(id));
-  UndoLog& log = points_[index].log;
-  HVR_RETURN_IF_ERROR(log.Refresh());
-  if (index > 0) {
-    // The older point read through this log for what its own log lacks; it must now
-    // hold that content itself. A crash after this step leaves the older log holding a
-    // copy of content it would have read anyway.
-    UndoLog& older = points_[index - 1].log;
-    HVR_RETURN_IF_ERROR(older.Refresh());
-    std::vector<uint8_t> buffer;
-    for (const auto& piece : log.Pieces()) {
-      for (const auto& m : older.Missing(piece.offset, piece.length)) {
-        if (piece.zero) {
-          HVR_RETURN_IF_ERROR(older.AppendZeros(m.offset, m.length));
-          continue;
-        }
-        buffer.resize(static_cast<size_t>(m.length));
-        HVR_ASSIGN_OR_RETURN(const auto got, log.ReadHeld(m.offset, buffer));
-        if (got.size() != 1 || got[0].length != m.length) {
-          return Error(Code::kInternal, log.path() + ": record at disk offset " +
-                                            std::to_string(m.offset) + " vanished while merging");
-        }
-        HVR_RETURN_IF_ERROR(older.Append(m.offset, buffer));
-      }
-    }
-    HVR_RETURN_IF_ERROR(older.Sync());
-  }
-  const std::string json_path = PointPath(id, ".json");
-  HVR_RETURN_IF_ERROR(RemoveFile(json_path));
-  HVR_RETURN_IF_ERROR(SyncDirectory(Path(kPointsDir)));
-  const std::string undo_path = PointPath(id, ".undo");
-  HVR_RETURN_IF_ERROR(RemoveFileIfExists(undo_path));
-  points_.erase(points_.begin() + static_cast<long>(index));
-  return Ok();
+  HVR_RETURN_IF_ERROR(points_.Load(virtual_size_));
+  return points_.Delete(id);
 }
 
-Result<std::string> LocalDisk::Etag() const {
+Result<std::string> LocalReplica::Etag() const {
   // What the kernel stamps on every change: the files' identities, and their change times
   // (ctime cannot be set back by anyone but the clock's owner). Metadata is replaced
   // atomically, so each change is a new file.
@@ -655,7 +478,7 @@ Result<std::string> LocalDisk::Etag() const {
   return Hex64(XXH3_64bits(fields, sizeof fields));
 }
 
-Result<DiskProperties> LocalDisk::Properties(const std::string& lease_id, TimePoint now) {
+Result<DiskProperties> LocalReplica::Properties(const std::string& lease_id, TimePoint now) {
   HVR_RETURN_IF_ERROR(DrainPending(lease_id, now));
   DiskProperties props;
   props.name = name_;
@@ -670,7 +493,7 @@ Result<DiskProperties> LocalDisk::Properties(const std::string& lease_id, TimePo
   return props;
 }
 
-Result<Metadata> LocalDisk::GetMetadata() {
+Result<Metadata> LocalReplica::GetMetadata() {
   const std::string path = Path(kMetadataFile);
   HVR_ASSIGN_OR_RETURN(const auto body, ReadChecksummedJson(path));
   const auto* metadata = body.if_contains("metadata");
@@ -678,8 +501,8 @@ Result<Metadata> LocalDisk::GetMetadata() {
   return MetadataFromJson(*metadata, path);
 }
 
-Status LocalDisk::SetMetadata(const Metadata& metadata, const std::string& lease_id,
-                              TimePoint now) {
+Status LocalReplica::SetMetadata(const Metadata& metadata, const std::string& lease_id,
+                                 TimePoint now) {
   HVR_RETURN_IF_ERROR(ValidateMetadata(metadata));
   // Exclusive: the atomic replace goes through one temporary name.
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
@@ -690,8 +513,8 @@ Status LocalDisk::SetMetadata(const Metadata& metadata, const std::string& lease
   return WriteChecksummedJson(Path(kMetadataFile), body);
 }
 
-Result<std::string> LocalDisk::AcquireLease(std::chrono::seconds duration, std::string proposed_id,
-                                            TimePoint now) {
+Result<std::string> LocalReplica::AcquireLease(std::chrono::seconds duration, std::string proposed_id,
+                                               TimePoint now) {
   HVR_RETURN_IF_ERROR(ValidateLeaseDuration(duration));
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
@@ -701,21 +524,21 @@ Result<std::string> LocalDisk::AcquireLease(std::chrono::seconds duration, std::
   return record.id;
 }
 
-Status LocalDisk::RenewLease(const std::string& lease_id, TimePoint now) {
+Status LocalReplica::RenewLease(const std::string& lease_id, TimePoint now) {
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
   HVR_ASSIGN_OR_RETURN(const LeaseRecord record, RenewLeaseRecord(lease, lease_id, now, name_));
   return WriteLease(Path(kLeaseFile), record);
 }
 
-Status LocalDisk::ReleaseLease(const std::string& lease_id) {
+Status LocalReplica::ReleaseLease(const std::string& lease_id) {
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
   HVR_RETURN_IF_ERROR(CheckReleaseLease(lease, lease_id, name_));
   return RemoveLease(Path(kLeaseFile));
 }
 
-Status LocalDisk::BreakLease(std::chrono::seconds period, TimePoint now) {
+Status LocalReplica::BreakLease(std::chrono::seconds period, TimePoint now) {
   HVR_RETURN_IF_ERROR(ValidateBreakPeriod(period));
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_ASSIGN_OR_RETURN(const auto lease, ReadLease(Path(kLeaseFile)));
@@ -724,7 +547,7 @@ Status LocalDisk::BreakLease(std::chrono::seconds period, TimePoint now) {
   return WriteLease(Path(kLeaseFile), *record);
 }
 
-Status LocalDisk::Delete(const std::string& lease_id, TimePoint now) {
+Status LocalReplica::Delete(const std::string& lease_id, TimePoint now) {
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
