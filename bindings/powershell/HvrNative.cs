@@ -1334,6 +1334,9 @@ namespace Hvr
         public static extern Status hvr_session_get_next_due(SessionHandle session, out int out_has, out long out_when);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_get_removed(SessionHandle session, out int out_removed);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_status(SessionHandle session, ref hvr_session_status out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -1346,6 +1346,10 @@ HVR_API hvr_status hvr_session_unprotect(hvr_engine *engine, const char *state_d
 HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
 /* When hvr_session_run_due has something to do next: *out_has = 0 when nothing will be due by itself. */
 HVR_API hvr_status hvr_session_get_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
+/* *out_removed = 1 once protection was removed by a request this session served (an
+ * hvr_session_unprotect from another process, run at this session's hvr_session_run_due):
+ * the session does nothing more, its state directory is gone, and it is only closed. */
+HVR_API hvr_status hvr_session_get_removed(const hvr_session *session, int *out_removed);
 
 typedef struct hvr_session_status {
   size_t struct_size;

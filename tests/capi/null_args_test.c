@@ -705,6 +705,8 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_get_next_due(NULL, &flag, &when), "session");
   EXPECT_NULL(hvr_session_get_next_due(session, NULL, &when), "out_has");
   EXPECT_NULL(hvr_session_get_next_due(session, &flag, NULL), "out_when");
+  EXPECT_NULL(hvr_session_get_removed(NULL, &flag), "session");
+  EXPECT_NULL(hvr_session_get_removed(session, NULL), "out_removed");
   EXPECT_NULL(hvr_session_get_status(NULL, &status), "session");
   EXPECT_NULL(hvr_session_get_status(session, NULL), "out");
   EXPECT_NULL(hvr_session_get_progress(NULL, &progress), "session");
