@@ -570,7 +570,7 @@ namespace Hvr
         public static extern Status hvr_chunk_options_set_chunk_size(ChunkOptionsHandle options, uint chunk_size);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_chunk_options_set_threads(ChunkOptionsHandle options, uint threads);
+        public static extern Status hvr_chunk_options_set_thread_count(ChunkOptionsHandle options, int threads);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_chunk_options_set_progress(ChunkOptionsHandle options, hvr_progress_fn fn,

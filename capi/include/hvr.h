@@ -255,8 +255,9 @@ HVR_API void hvr_chunk_options_destroy(hvr_chunk_options *options);
 /* 0 (the default) means 256 KiB for a manifest build, the manifest's chunk size when a
  * manifest takes part, and 4 KiB for a diff of two disks (which keeps nothing per chunk). */
 HVR_API hvr_status hvr_chunk_options_set_chunk_size(hvr_chunk_options *options, uint32_t chunk_size);
-/* 0 (the default) means one per core. Each thread holds about 1 MiB per disk it reads. */
-HVR_API hvr_status hvr_chunk_options_set_threads(hvr_chunk_options *options, uint32_t threads);
+/* 0 (the default) means one per core, at most 256. Each thread holds about 1 MiB per disk
+ * it reads. */
+HVR_API hvr_status hvr_chunk_options_set_thread_count(hvr_chunk_options *options, int threads);
 /* Bytes of disk done of the total, about a thousand times per call. NULL removes it. */
 HVR_API hvr_status hvr_chunk_options_set_progress(hvr_chunk_options *options, hvr_progress_fn fn,
                                                   void *user_data);
@@ -1654,6 +1655,9 @@ HVR_API hvr_status hvr_session_request_resync(hvr_session *session, const char *
 HVR_DEPRECATED_FOR(hvr_session_schedule_resync)
 HVR_API hvr_status hvr_session_request_resync_with(hvr_session *session, const char *reason,
                                                    const hvr_resync_options *options);
+/* Threads as an unsigned count, where every other count of the header is an int. */
+HVR_DEPRECATED_FOR(hvr_chunk_options_set_thread_count)
+HVR_API hvr_status hvr_chunk_options_set_threads(hvr_chunk_options *options, uint32_t threads);
 /* The long calls with their token (and progress) as arguments rather than on their options. */
 HVR_DEPRECATED_FOR(hvr_extent_map_read_logs)
 HVR_API hvr_status hvr_extent_map_add_logs(hvr_extent_map *map, const char *const *paths, size_t count,

@@ -1,5 +1,7 @@
 // The deprecated aliases of hvr.h's last section: earlier names of calls, each
 // forwarding to the call that replaced it, exported until the next ABI version.
+#include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include "capi_internal.hpp"
@@ -193,6 +195,11 @@ hvr_status hvr_extent_map_page_writes(hvr_extent_map* map, uint64_t max_bytes, h
   return WithExtentMapOptions(cancel, [&](const hvr_extent_map_options* options) {
     return hvr_extent_map_get_page_writes(map, max_bytes, base, base_user_data, write, write_user_data, options);
   });
+}
+
+// A count past INT_MAX is out of range either way: it stays out of range, and refused.
+hvr_status hvr_chunk_options_set_threads(hvr_chunk_options* options, uint32_t threads) {
+  return hvr_chunk_options_set_thread_count(options, static_cast<int>(std::min<uint32_t>(threads, INT_MAX)));
 }
 
 // The caller's conversion options (or the defaults) with the token and progress added.

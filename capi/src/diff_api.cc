@@ -10,7 +10,7 @@
 
 struct hvr_chunk_options {
   uint32_t chunk_size = 0;
-  uint32_t threads = 0;
+  int threads = 0;
   hvr::capi::ProgressAndCancel controls;
   hvr_diff_run_fn on_run = nullptr;
   void* on_run_user_data = nullptr;
@@ -130,7 +130,7 @@ hvr_status hvr_chunk_options_set_chunk_size(hvr_chunk_options* options, uint32_t
   });
 }
 
-hvr_status hvr_chunk_options_set_threads(hvr_chunk_options* options, uint32_t threads) {
+hvr_status hvr_chunk_options_set_thread_count(hvr_chunk_options* options, int threads) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
     hvr::ChunkOptions changed = ToCxx(options);

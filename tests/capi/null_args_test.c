@@ -120,7 +120,7 @@ static void test_chunk_diff(const char *disk_path) {
 
   EXPECT_NULL(hvr_chunk_options_create(NULL), "out");
   EXPECT_NULL(hvr_chunk_options_set_chunk_size(NULL, 0), "options");
-  EXPECT_NULL(hvr_chunk_options_set_threads(NULL, 1), "options");
+  EXPECT_NULL(hvr_chunk_options_set_thread_count(NULL, 1), "options");
   EXPECT_NULL(hvr_chunk_options_set_progress(NULL, on_progress, NULL), "options");
   EXPECT_NULL(hvr_chunk_options_set_cancel_token(NULL, NULL), "options");
   EXPECT_NULL(hvr_chunk_options_set_run_callback(NULL, NULL, NULL), "options");
@@ -916,6 +916,7 @@ static void test_deprecated_aliases(void) {
   EXPECT_NULL(hvr_session_resynchronize_with(NULL, NULL, NULL), "session");
   EXPECT_NULL(hvr_session_request_resync(NULL, NULL), "session");
   EXPECT_NULL(hvr_session_request_resync_with(NULL, NULL, NULL), "session");
+  EXPECT_NULL(hvr_chunk_options_set_threads(NULL, 1), "options");
   EXPECT_NULL(hvr_extent_map_add_logs(NULL, NULL, 0, 1 << 20, NULL, NULL, &bytes), "map");
   EXPECT_NULL(hvr_extent_map_page_writes(NULL, 4096, NULL, NULL, NULL, NULL, NULL), "map");
   EXPECT_NULL(hvr_disk_convert(NULL, "c.raw", HVR_CONVERT_RAW, NULL, NULL, NULL, NULL), "source");
