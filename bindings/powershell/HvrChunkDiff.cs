@@ -8,7 +8,7 @@ namespace Hvr
     public sealed class ChunkOptions
     {
         public uint ChunkSize { get; set; }  // 0: the manifest's, 256 KiB for a build, 4 KiB disk to disk
-        public uint Threads { get; set; }    // 0: one per core
+        public int Threads { get; set; }     // 0: one per core, at most 256
 
         // The native options of one call: these settings plus the call's callbacks and
         // token. The callbacks are kept alive by the handle, which the call holds.
@@ -23,8 +23,8 @@ namespace Hvr
                 {
                     Errors.Check(HvrNative.hvr_chunk_options_set_chunk_size(handle, options.ChunkSize),
                                  "hvr_chunk_options_set_chunk_size");
-                    Errors.Check(HvrNative.hvr_chunk_options_set_threads(handle, options.Threads),
-                                 "hvr_chunk_options_set_threads");
+                    Errors.Check(HvrNative.hvr_chunk_options_set_thread_count(handle, options.Threads),
+                                 "hvr_chunk_options_set_thread_count");
                 }
                 CancelToken.SetOn(handle, cancel, callbacks.Progress(progress),
                                   HvrNative.hvr_chunk_options_set_cancel_token, "hvr_chunk_options_set_cancel_token",

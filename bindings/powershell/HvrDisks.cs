@@ -206,13 +206,16 @@ namespace Hvr
                               ProgressCallback progress)
         {
             Callbacks callbacks = new Callbacks();
-            HvrNative.hvr_progress_fn progressFn = callbacks.Progress(progress);
             Status status;
-            using (ConvertOptionsHandle native = ConvertOptions.Create(options))
-                status = HvrNative.hvr_disk_convert(Handle, Utf8.Encode(destination), target, native,
-                                                    CancelToken.HandleOf(cancel), progressFn, IntPtr.Zero);
-            GC.KeepAlive(progressFn);
-            callbacks.Check(status, "hvr_disk_convert");
+            using (ConvertOptionsHandle native = ConvertOptions.Create(options ?? new ConvertOptions()))
+            {
+                CancelToken.SetOn(native, cancel, callbacks.Progress(progress),
+                                  HvrNative.hvr_convert_options_set_cancel_token, "hvr_convert_options_set_cancel_token",
+                                  HvrNative.hvr_convert_options_set_progress, "hvr_convert_options_set_progress");
+                status = HvrNative.hvr_disk_convert_to(Handle, Utf8.Encode(destination), target, native);
+                GC.KeepAlive(cancel);
+            }
+            callbacks.Check(status, "hvr_disk_convert_to");
         }
 
         public Operation<string> StartConvertTo(string destination, ConvertTarget target, ConvertOptions options)

@@ -192,6 +192,18 @@ namespace Hvr
         protected override bool ReleaseHandle() { HvrNative.hvr_extent_map_destroy(handle); return true; }
     }
 
+    [NativeHandle("hvr_extent_map_options")]
+    public sealed class ExtentMapOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_extent_map_options_destroy(handle); return true; }
+    }
+
+    [NativeHandle("hvr_transfer_options")]
+    public sealed class TransferOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_transfer_options_destroy(handle); return true; }
+    }
+
     [NativeHandle("hvr_disk")]
     public sealed class DiskHandle : HvrHandle
     {

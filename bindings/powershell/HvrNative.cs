@@ -570,7 +570,7 @@ namespace Hvr
         public static extern Status hvr_chunk_options_set_chunk_size(ChunkOptionsHandle options, uint chunk_size);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_chunk_options_set_threads(ChunkOptionsHandle options, uint threads);
+        public static extern Status hvr_chunk_options_set_thread_count(ChunkOptionsHandle options, int threads);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_chunk_options_set_progress(ChunkOptionsHandle options, hvr_progress_fn fn,
@@ -730,8 +730,22 @@ namespace Hvr
         public static extern Status hvr_extent_map_add(ExtentMapHandle map, ulong offset, IntPtr data, UIntPtr size);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_extent_map_add_logs(ExtentMapHandle map, IntPtr[] paths, UIntPtr count,
-            ulong disk_virtual_size, byte[] previous_unique_id, CancelTokenHandle cancel, out ulong out_entries);
+        public static extern Status hvr_extent_map_options_create(out ExtentMapOptionsHandle out_);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void hvr_extent_map_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_extent_map_options_set_progress(ExtentMapOptionsHandle options,
+            hvr_progress_fn fn, IntPtr user_data);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_extent_map_options_set_cancel_token(ExtentMapOptionsHandle options,
+            CancelTokenHandle token);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_extent_map_read_logs(ExtentMapHandle map, IntPtr[] paths, UIntPtr count,
+            ulong disk_virtual_size, byte[] previous_unique_id, ExtentMapOptionsHandle options, out ulong out_entries);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_extent_map_get_changed_bytes(ExtentMapHandle map, out ulong out_bytes);
@@ -741,8 +755,8 @@ namespace Hvr
             IntPtr user_data);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_extent_map_page_writes(ExtentMapHandle map, ulong max_bytes, hvr_read_fn base_,
-            IntPtr base_user_data, hvr_page_write_fn write, IntPtr write_user_data, CancelTokenHandle cancel);
+        public static extern Status hvr_extent_map_get_page_writes(ExtentMapHandle map, ulong max_bytes, hvr_read_fn base_,
+            IntPtr base_user_data, hvr_page_write_fn write, IntPtr write_user_data, ExtentMapOptionsHandle options);
 
         // ---- Virtual disks -----------------------------------------------------------------
 
@@ -863,8 +877,16 @@ namespace Hvr
         public static extern Status hvr_convert_options_set_overwrite(ConvertOptionsHandle options, int overwrite);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_disk_convert(DiskHandle source, byte[] destination, ConvertTarget target,
-            ConvertOptionsHandle options, CancelTokenHandle cancel, hvr_progress_fn progress, IntPtr user_data);
+        public static extern Status hvr_convert_options_set_progress(ConvertOptionsHandle options, hvr_progress_fn fn,
+            IntPtr user_data);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_convert_options_set_cancel_token(ConvertOptionsHandle options,
+            CancelTokenHandle token);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_disk_convert_to(DiskHandle source, byte[] destination, ConvertTarget target,
+            ConvertOptionsHandle options);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_disk_build_manifest(DiskHandle disk, ChunkOptionsHandle options,
@@ -933,17 +955,30 @@ namespace Hvr
         public static extern Status hvr_store_get_disks_json(StoreHandle store, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_store_upload(StoreHandle store, byte[] image_path, byte[] disk_name,
-            hvr_progress_fn progress, IntPtr user_data, CancelTokenHandle cancel, ref hvr_transfer_stats out_stats);
+        public static extern Status hvr_transfer_options_create(out TransferOptionsHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_store_upload_disk(StoreHandle store, DiskHandle disk, byte[] disk_name,
-            hvr_progress_fn progress, IntPtr user_data, CancelTokenHandle cancel, ref hvr_transfer_stats out_stats);
+        public static extern void hvr_transfer_options_destroy(IntPtr options);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_store_download(StoreHandle store, byte[] disk_name, byte[] recovery_point,
-            byte[] out_path, int with_footer, hvr_progress_fn progress, IntPtr user_data, CancelTokenHandle cancel,
-            ref hvr_transfer_stats out_stats);
+        public static extern Status hvr_transfer_options_set_progress(TransferOptionsHandle options, hvr_progress_fn fn,
+            IntPtr user_data);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_transfer_options_set_cancel_token(TransferOptionsHandle options,
+            CancelTokenHandle token);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_store_upload_image(StoreHandle store, byte[] image_path, byte[] disk_name,
+            TransferOptionsHandle options, ref hvr_transfer_stats out_stats);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_store_upload_open_disk(StoreHandle store, DiskHandle disk, byte[] disk_name,
+            TransferOptionsHandle options, ref hvr_transfer_stats out_stats);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_store_download_image(StoreHandle store, byte[] disk_name, byte[] recovery_point,
+            byte[] out_path, int with_footer, TransferOptionsHandle options, ref hvr_transfer_stats out_stats);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_store_delete_disk(StoreHandle store, byte[] disk_name);
@@ -1332,6 +1367,9 @@ namespace Hvr
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_next_due(SessionHandle session, out int out_has, out long out_when);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_get_removed(SessionHandle session, out int out_removed);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_status(SessionHandle session, ref hvr_session_status out_);

@@ -328,11 +328,13 @@ namespace Hvr
         public ulong AddLogs(ICollection<string> paths, ulong diskVirtualSize, Guid? previousUniqueId, CancelToken cancel)
         {
             ulong entries;
+            using (ExtentMapOptionsHandle options = OptionsWith(cancel))
             using (Utf8Array native = new Utf8Array(paths))
-                Errors.Check(HvrNative.hvr_extent_map_add_logs(handle, native.Pointers, native.Count, diskVirtualSize,
-                                                               ReplicaLog.GuidBytes(previousUniqueId),
-                                                               CancelToken.HandleOf(cancel), out entries),
-                             "hvr_extent_map_add_logs");
+                Errors.Check(HvrNative.hvr_extent_map_read_logs(handle, native.Pointers, native.Count, diskVirtualSize,
+                                                                ReplicaLog.GuidBytes(previousUniqueId), options,
+                                                                out entries),
+                             "hvr_extent_map_read_logs");
+            GC.KeepAlive(cancel);
             return entries;
         }
 
@@ -381,7 +383,7 @@ namespace Hvr
                            Marshal.Copy(data, buffer, 0, n);
                            write(offset, buffer, n);
                        },
-                       cancel, "hvr_extent_map_page_writes");
+                       cancel, "hvr_extent_map_get_page_writes");
         }
 
         // Applies the page writes to a writable disk (the base is the disk itself), without
@@ -398,7 +400,7 @@ namespace Hvr
                        {
                            Errors.Check(HvrNative.hvr_disk_write(target, offset, data, size), "hvr_disk_write");
                        },
-                       cancel, "hvr_extent_map_page_writes");
+                       cancel, "hvr_extent_map_get_page_writes");
         }
 
         // Applies the page writes to replica disk `name` of a store, reading the replica for
@@ -418,10 +420,21 @@ namespace Hvr
                            Errors.Check(HvrNative.hvr_store_write_pages(target, disk, offset, data, size),
                                         "hvr_store_write_pages");
                        },
-                       cancel, "hvr_extent_map_page_writes");
+                       cancel, "hvr_extent_map_get_page_writes");
         }
 
         public void Dispose() { handle.Dispose(); }
+
+        // Options carrying `cancel` (none when it is null).
+        private static ExtentMapOptionsHandle OptionsWith(CancelToken cancel)
+        {
+            ExtentMapOptionsHandle options;
+            Errors.Check(HvrNative.hvr_extent_map_options_create(out options), "hvr_extent_map_options_create");
+            CancelToken.SetOn(options, cancel, null,
+                              HvrNative.hvr_extent_map_options_set_cancel_token, "hvr_extent_map_options_set_cancel_token",
+                              HvrNative.hvr_extent_map_options_set_progress, "hvr_extent_map_options_set_progress");
+            return options;
+        }
 
         private delegate void NativeRead(IntPtr user, ulong offset, IntPtr data, UIntPtr size);
         private delegate void NativeWrite(ulong offset, IntPtr data, UIntPtr size);
@@ -437,8 +450,11 @@ namespace Hvr
             {
                 return callbacks.Run(delegate { write(offset, data, size); });
             };
-            Status status = HvrNative.hvr_extent_map_page_writes(handle, maxBytes, readFn, IntPtr.Zero, writeFn,
-                                                                 IntPtr.Zero, CancelToken.HandleOf(cancel));
+            Status status;
+            using (ExtentMapOptionsHandle options = OptionsWith(cancel))
+                status = HvrNative.hvr_extent_map_get_page_writes(handle, maxBytes, readFn, IntPtr.Zero, writeFn,
+                                                                  IntPtr.Zero, options);
+            GC.KeepAlive(cancel);
             GC.KeepAlive(readFn);
             GC.KeepAlive(writeFn);
             callbacks.Check(status, function);

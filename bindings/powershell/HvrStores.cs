@@ -170,26 +170,22 @@ namespace Hvr
         // Copies an image to a new replica disk, sending only allocated non-zero data.
         public TransferStats Upload(string imagePath, string name, ProgressCallback progress, CancelToken cancel)
         {
-            Callbacks callbacks = new Callbacks();
-            HvrNative.hvr_progress_fn progressFn = callbacks.Progress(progress);
-            HvrNative.hvr_transfer_stats stats = TransferStats.NewNative();
-            Status status = HvrNative.hvr_store_upload(Handle, Utf8.Encode(imagePath), Utf8.Encode(name), progressFn,
-                                                       IntPtr.Zero, CancelToken.HandleOf(cancel), ref stats);
-            GC.KeepAlive(progressFn);
-            callbacks.Check(status, "hvr_store_upload");
-            return TransferStats.FromNative(stats);
+            return Transfer(progress, cancel, "hvr_store_upload_image",
+                            delegate(TransferOptionsHandle options, ref HvrNative.hvr_transfer_stats stats)
+                            {
+                                return HvrNative.hvr_store_upload_image(Handle, Utf8.Encode(imagePath), Utf8.Encode(name),
+                                                                        options, ref stats);
+                            });
         }
 
         public TransferStats Upload(Disk disk, string name, ProgressCallback progress, CancelToken cancel)
         {
-            Callbacks callbacks = new Callbacks();
-            HvrNative.hvr_progress_fn progressFn = callbacks.Progress(progress);
-            HvrNative.hvr_transfer_stats stats = TransferStats.NewNative();
-            Status status = HvrNative.hvr_store_upload_disk(Handle, Manifest.DiskOf(disk), Utf8.Encode(name), progressFn,
-                                                            IntPtr.Zero, CancelToken.HandleOf(cancel), ref stats);
-            GC.KeepAlive(progressFn);
-            callbacks.Check(status, "hvr_store_upload_disk");
-            return TransferStats.FromNative(stats);
+            return Transfer(progress, cancel, "hvr_store_upload_open_disk",
+                            delegate(TransferOptionsHandle options, ref HvrNative.hvr_transfer_stats stats)
+                            {
+                                return HvrNative.hvr_store_upload_open_disk(Handle, Manifest.DiskOf(disk),
+                                                                            Utf8.Encode(name), options, ref stats);
+                            });
         }
 
         public Operation<TransferStats> StartUpload(string imagePath, string name)
@@ -204,14 +200,36 @@ namespace Hvr
         public TransferStats Download(string name, string recoveryPoint, string outPath, bool withFooter,
                                       ProgressCallback progress, CancelToken cancel)
         {
+            return Transfer(progress, cancel, "hvr_store_download_image",
+                            delegate(TransferOptionsHandle options, ref HvrNative.hvr_transfer_stats stats)
+                            {
+                                return HvrNative.hvr_store_download_image(Handle, Utf8.Encode(name),
+                                                                          Utf8.EncodeOptional(recoveryPoint),
+                                                                          Utf8.Encode(outPath), withFooter ? 1 : 0,
+                                                                          options, ref stats);
+                            });
+        }
+
+        private delegate Status TransferCall(TransferOptionsHandle options, ref HvrNative.hvr_transfer_stats stats);
+
+        // An upload or a download with its progress and token on transfer options.
+        private static TransferStats Transfer(ProgressCallback progress, CancelToken cancel, string function,
+                                              TransferCall call)
+        {
             Callbacks callbacks = new Callbacks();
-            HvrNative.hvr_progress_fn progressFn = callbacks.Progress(progress);
             HvrNative.hvr_transfer_stats stats = TransferStats.NewNative();
-            Status status = HvrNative.hvr_store_download(Handle, Utf8.Encode(name), Utf8.EncodeOptional(recoveryPoint),
-                                                         Utf8.Encode(outPath), withFooter ? 1 : 0, progressFn,
-                                                         IntPtr.Zero, CancelToken.HandleOf(cancel), ref stats);
-            GC.KeepAlive(progressFn);
-            callbacks.Check(status, "hvr_store_download");
+            TransferOptionsHandle options;
+            Errors.Check(HvrNative.hvr_transfer_options_create(out options), "hvr_transfer_options_create");
+            Status status;
+            using (options)
+            {
+                CancelToken.SetOn(options, cancel, callbacks.Progress(progress),
+                                  HvrNative.hvr_transfer_options_set_cancel_token, "hvr_transfer_options_set_cancel_token",
+                                  HvrNative.hvr_transfer_options_set_progress, "hvr_transfer_options_set_progress");
+                status = call(options, ref stats);
+                GC.KeepAlive(cancel);
+            }
+            callbacks.Check(status, function);
             return TransferStats.FromNative(stats);
         }
 

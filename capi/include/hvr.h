@@ -46,8 +46,8 @@
  *    exception through the library).
  *  - Cancellation and progress. A long call takes them through its options handle:
  *    <options>_set_cancel_token and <options>_set_progress (NULL options or token: never
- *    cancelled). Calls older than this rule take the token (and progress) as arguments;
- *    docs/c-api.md lists them. Cancelling from any thread makes a call return
+ *    cancelled). The session's operations, older than this rule, still take the token as
+ *    an argument (docs/c-api.md). Cancelling from any thread makes a call return
  *    HVR_CANCELLED at the next point where stopping leaves nothing half done.
  *  - Time is int64_t seconds since the Unix epoch (UTC) unless a name says otherwise;
  *    durations are int64_t seconds.
@@ -255,8 +255,9 @@ HVR_API void hvr_chunk_options_destroy(hvr_chunk_options *options);
 /* 0 (the default) means 256 KiB for a manifest build, the manifest's chunk size when a
  * manifest takes part, and 4 KiB for a diff of two disks (which keeps nothing per chunk). */
 HVR_API hvr_status hvr_chunk_options_set_chunk_size(hvr_chunk_options *options, uint32_t chunk_size);
-/* 0 (the default) means one per core. Each thread holds about 1 MiB per disk it reads. */
-HVR_API hvr_status hvr_chunk_options_set_threads(hvr_chunk_options *options, uint32_t threads);
+/* 0 (the default) means one per core, at most 256. Each thread holds about 1 MiB per disk
+ * it reads. */
+HVR_API hvr_status hvr_chunk_options_set_thread_count(hvr_chunk_options *options, int threads);
 /* Bytes of disk done of the total, about a thousand times per call. NULL removes it. */
 HVR_API hvr_status hvr_chunk_options_set_progress(hvr_chunk_options *options, hvr_progress_fn fn,
                                                   void *user_data);
@@ -503,6 +504,19 @@ typedef hvr_status (*hvr_range_fn)(void *user_data, uint64_t offset, uint64_t le
 
 HVR_API hvr_status hvr_extent_map_create(hvr_extent_map **out);
 HVR_API void hvr_extent_map_destroy(hvr_extent_map *map);
+
+/* How hvr_extent_map_read_logs and hvr_extent_map_get_page_writes run (NULL means the
+ * defaults: no progress, never cancelled). Progress is in bytes of log read, of the logs'
+ * total, and reaches hvr_extent_map_read_logs only; the token reaches both. */
+typedef struct hvr_extent_map_options hvr_extent_map_options;
+HVR_API hvr_status hvr_extent_map_options_create(hvr_extent_map_options **out);
+HVR_API void hvr_extent_map_options_destroy(hvr_extent_map_options *options);
+/* NULL removes it. */
+HVR_API hvr_status hvr_extent_map_options_set_progress(hvr_extent_map_options *options, hvr_progress_fn fn,
+                                                       void *user_data);
+/* The token must outlive the calls that use these options. NULL removes it. */
+HVR_API hvr_status hvr_extent_map_options_set_cancel_token(hvr_extent_map_options *options,
+                                                           hvr_cancel_token *token);
 /* Forgets every write, keeping memory for reuse. */
 HVR_API hvr_status hvr_extent_map_clear(hvr_extent_map *map);
 /* Records a write; the bytes are copied. */
@@ -513,10 +527,10 @@ HVR_API hvr_status hvr_extent_map_add(hvr_extent_map *map, uint64_t offset, cons
  * with its checksums. The map refers to the logs' data rather than copying it: keep the
  * logs until the page writes are done. On failure the map must be cleared.
  * `out_entries` (may be NULL) receives the number of writes read. */
-HVR_API hvr_status hvr_extent_map_add_logs(hvr_extent_map *map, const char *const *paths,
-                                           size_t count, uint64_t disk_virtual_size,
-                                           const uint8_t *previous_unique_id,
-                                           hvr_cancel_token *cancel, uint64_t *out_entries);
+HVR_API hvr_status hvr_extent_map_read_logs(hvr_extent_map *map, const char *const *paths,
+                                            size_t count, uint64_t disk_virtual_size,
+                                            const uint8_t *previous_unique_id,
+                                            const hvr_extent_map_options *options, uint64_t *out_entries);
 /* Bytes whose content the writes decide, each counted once. */
 HVR_API hvr_status hvr_extent_map_get_changed_bytes(hvr_extent_map *map, uint64_t *out_bytes);
 /* The changed ranges, sorted, disjoint, adjacent ones joined: one call each. */
@@ -525,10 +539,10 @@ HVR_API hvr_status hvr_extent_map_get_changed_ranges(hvr_extent_map *map, hvr_ra
 /* The page writes in disk order, each with its data (valid during the call). `base`
  * reads the disk as it was before the writes, for the unwritten bytes of partly
  * written pages; it may be NULL when every write is 512-byte aligned. */
-HVR_API hvr_status hvr_extent_map_page_writes(hvr_extent_map *map, uint64_t max_bytes,
-                                              hvr_read_fn base, void *base_user_data,
-                                              hvr_page_write_fn write, void *write_user_data,
-                                              hvr_cancel_token *cancel);
+HVR_API hvr_status hvr_extent_map_get_page_writes(hvr_extent_map *map, uint64_t max_bytes,
+                                                  hvr_read_fn base, void *base_user_data,
+                                                  hvr_page_write_fn write, void *write_user_data,
+                                                  const hvr_extent_map_options *options);
 
 /* ------------------------------------------------------------------------------------
  * Virtual disks: VHDX, VHD and raw images, differencing chains included
@@ -699,13 +713,15 @@ HVR_API hvr_status hvr_convert_options_set_threads(hvr_convert_options *options,
 HVR_API hvr_status hvr_convert_options_set_sync(hvr_convert_options *options, int sync);
 /* 1: replace an existing destination; 0 (default): HVR_CONFLICT. */
 HVR_API hvr_status hvr_convert_options_set_overwrite(hvr_convert_options *options, int overwrite);
+/* Bytes of allocated source data done, of their total. NULL removes it. */
+HVR_API hvr_status hvr_convert_options_set_progress(hvr_convert_options *options, hvr_progress_fn fn, void *user_data);
+/* The token must outlive the calls that use these options. NULL removes it. */
+HVR_API hvr_status hvr_convert_options_set_cancel_token(hvr_convert_options *options, hvr_cancel_token *token);
 
 /* Writes the content of `source` to a new image: only allocated ranges are read, zero
- * data is not written. Progress is in bytes of allocated source data. */
-HVR_API hvr_status hvr_disk_convert(const hvr_disk *source, const char *destination,
-                                    hvr_convert_target target, const hvr_convert_options *options,
-                                    hvr_cancel_token *cancel, hvr_progress_fn progress,
-                                    void *user_data);
+ * data is not written. */
+HVR_API hvr_status hvr_disk_convert_to(const hvr_disk *source, const char *destination,
+                                       hvr_convert_target target, const hvr_convert_options *options);
 
 /* Chunk-diff over open handles: the calls of the chunk-diff section for disks opened
  * here, with open options (a differencing chain that needs them) or writable (a replica
@@ -818,27 +834,32 @@ typedef struct hvr_transfer_stats {
 } hvr_transfer_stats;
 #define HVR_TRANSFER_STATS_INIT {sizeof(hvr_transfer_stats), 0, 0, 0, 0, 0, 0}
 
+/* How an upload or a download runs (NULL means the defaults: no progress, never
+ * cancelled). Progress is in bytes of the disk settled, of its virtual size. */
+typedef struct hvr_transfer_options hvr_transfer_options;
+HVR_API hvr_status hvr_transfer_options_create(hvr_transfer_options **out);
+HVR_API void hvr_transfer_options_destroy(hvr_transfer_options *options);
+/* NULL removes it. */
+HVR_API hvr_status hvr_transfer_options_set_progress(hvr_transfer_options *options, hvr_progress_fn fn,
+                                                     void *user_data);
+/* The token must outlive the calls that use these options. NULL removes it. */
+HVR_API hvr_status hvr_transfer_options_set_cancel_token(hvr_transfer_options *options, hvr_cancel_token *token);
+
 /* Copies the disk image at image_path (VHDX, VHD or raw) to a new replica disk
  * disk_name, its size rounded up to whole MiB, sending only allocated non-zero data.
- * HVR_CONFLICT if the disk exists. progress (may be NULL) receives bytes of the disk
- * settled; cancel may be NULL; out_stats may be NULL. */
-HVR_API hvr_status hvr_store_upload(hvr_store *store, const char *image_path,
-                                    const char *disk_name, hvr_progress_fn progress,
-                                    void *user_data, hvr_cancel_token *cancel,
-                                    hvr_transfer_stats *out_stats);
+ * HVR_CONFLICT if the disk exists. options and out_stats may be NULL. */
+HVR_API hvr_status hvr_store_upload_image(hvr_store *store, const char *image_path, const char *disk_name,
+                                          const hvr_transfer_options *options, hvr_transfer_stats *out_stats);
 /* The same from an open disk handle: a chain opened with its own options, or a writable
  * image read as it stands. */
-HVR_API hvr_status hvr_store_upload_disk(hvr_store *store, const hvr_disk *disk,
-                                         const char *disk_name, hvr_progress_fn progress,
-                                         void *user_data, hvr_cancel_token *cancel,
-                                         hvr_transfer_stats *out_stats);
+HVR_API hvr_status hvr_store_upload_open_disk(hvr_store *store, const hvr_disk *disk, const char *disk_name,
+                                              const hvr_transfer_options *options, hvr_transfer_stats *out_stats);
 /* Writes replica disk disk_name, or its recovery point (NULL: the disk as it is), to a
  * new file out_path: sparse, with the fixed-VHD footer when with_footer is not 0.
- * HVR_CONFLICT if out_path exists. */
-HVR_API hvr_status hvr_store_download(hvr_store *store, const char *disk_name,
-                                      const char *recovery_point, const char *out_path,
-                                      int with_footer, hvr_progress_fn progress, void *user_data,
-                                      hvr_cancel_token *cancel, hvr_transfer_stats *out_stats);
+ * HVR_CONFLICT if out_path exists. options and out_stats may be NULL. */
+HVR_API hvr_status hvr_store_download_image(hvr_store *store, const char *disk_name, const char *recovery_point,
+                                            const char *out_path, int with_footer,
+                                            const hvr_transfer_options *options, hvr_transfer_stats *out_stats);
 /* Deletes the disk and all its recovery points. */
 HVR_API hvr_status hvr_store_delete_disk(hvr_store *store, const char *disk_name);
 
@@ -1346,6 +1367,10 @@ HVR_API hvr_status hvr_session_unprotect(hvr_engine *engine, const char *state_d
 HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
 /* When hvr_session_run_due has something to do next: *out_has = 0 when nothing will be due by itself. */
 HVR_API hvr_status hvr_session_get_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
+/* *out_removed = 1 once protection was removed by a request this session served (an
+ * hvr_session_unprotect from another process, run at this session's hvr_session_run_due):
+ * the session does nothing more, its state directory is gone, and it is only closed. */
+HVR_API hvr_status hvr_session_get_removed(const hvr_session *session, int *out_removed);
 
 typedef struct hvr_session_status {
   size_t struct_size;
@@ -1630,6 +1655,34 @@ HVR_API hvr_status hvr_session_request_resync(hvr_session *session, const char *
 HVR_DEPRECATED_FOR(hvr_session_schedule_resync)
 HVR_API hvr_status hvr_session_request_resync_with(hvr_session *session, const char *reason,
                                                    const hvr_resync_options *options);
+/* Threads as an unsigned count, where every other count of the header is an int. */
+HVR_DEPRECATED_FOR(hvr_chunk_options_set_thread_count)
+HVR_API hvr_status hvr_chunk_options_set_threads(hvr_chunk_options *options, uint32_t threads);
+/* The long calls with their token (and progress) as arguments rather than on their options. */
+HVR_DEPRECATED_FOR(hvr_extent_map_read_logs)
+HVR_API hvr_status hvr_extent_map_add_logs(hvr_extent_map *map, const char *const *paths, size_t count,
+                                           uint64_t disk_virtual_size, const uint8_t *previous_unique_id,
+                                           hvr_cancel_token *cancel, uint64_t *out_entries);
+HVR_DEPRECATED_FOR(hvr_extent_map_get_page_writes)
+HVR_API hvr_status hvr_extent_map_page_writes(hvr_extent_map *map, uint64_t max_bytes, hvr_read_fn base,
+                                              void *base_user_data, hvr_page_write_fn write, void *write_user_data,
+                                              hvr_cancel_token *cancel);
+HVR_DEPRECATED_FOR(hvr_disk_convert_to)
+HVR_API hvr_status hvr_disk_convert(const hvr_disk *source, const char *destination, hvr_convert_target target,
+                                    const hvr_convert_options *options, hvr_cancel_token *cancel,
+                                    hvr_progress_fn progress, void *user_data);
+HVR_DEPRECATED_FOR(hvr_store_upload_image)
+HVR_API hvr_status hvr_store_upload(hvr_store *store, const char *image_path, const char *disk_name,
+                                    hvr_progress_fn progress, void *user_data, hvr_cancel_token *cancel,
+                                    hvr_transfer_stats *out_stats);
+HVR_DEPRECATED_FOR(hvr_store_upload_open_disk)
+HVR_API hvr_status hvr_store_upload_disk(hvr_store *store, const hvr_disk *disk, const char *disk_name,
+                                         hvr_progress_fn progress, void *user_data, hvr_cancel_token *cancel,
+                                         hvr_transfer_stats *out_stats);
+HVR_DEPRECATED_FOR(hvr_store_download_image)
+HVR_API hvr_status hvr_store_download(hvr_store *store, const char *disk_name, const char *recovery_point,
+                                      const char *out_path, int with_footer, hvr_progress_fn progress,
+                                      void *user_data, hvr_cancel_token *cancel, hvr_transfer_stats *out_stats);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -11,6 +11,7 @@
 #include "hvr.h"
 #include "hvr/cancel.hpp"
 #include "hvr/error.hpp"
+#include "hvr/progress.hpp"
 #include "util/catch_all.hpp"
 
 // Propagates a failed hvr_status from inside a Guard body.
@@ -29,6 +30,29 @@ namespace hvr::capi {
 // The C++ token behind a C token; NULL stays NULL ("never cancelled").
 inline const CancelToken* TokenOf(const hvr_cancel_token* token) {
   return token ? &token->token : nullptr;
+}
+
+// A C progress callback as the C++ calls take it; NULL stays empty ("no progress").
+inline ProgressFn ProgressOf(hvr_progress_fn progress, void* user_data) {
+  if (progress == nullptr) return {};
+  return [progress, user_data](uint64_t done, uint64_t total) { progress(user_data, done, total); };
+}
+
+// What a long call's options carry through <options>_set_progress and
+// <options>_set_cancel_token (hvr.h, "Cancellation and progress"): empty, neither.
+struct ProgressAndCancel {
+  hvr_progress_fn progress = nullptr;
+  void* progress_user_data = nullptr;
+  hvr_cancel_token* cancel = nullptr;
+
+  ProgressFn Progress() const { return ProgressOf(progress, progress_user_data); }
+  const CancelToken* Token() const { return TokenOf(cancel); }
+};
+
+// The controls of `options` (a handle with a `controls` member), or none for NULL options.
+template <typename Options>
+ProgressAndCancel ControlsOf(const Options* options) {
+  return options ? options->controls : ProgressAndCancel{};
 }
 
 // A copy of `text` the caller frees with hvr_string_free().
@@ -110,6 +134,27 @@ hvr_status CreateHandle(const char* function, Handle** out, Args&&... args) {
   return Guard(function, [&] {
     HVR_CAPI_CHECK(RequireNonNull(out, function, "out"));
     return NewHandle(out, std::forward<Args>(args)...);
+  });
+}
+
+// The two setters every long call's options have: the whole bodies of
+// <options>_set_progress and <options>_set_cancel_token (NULL removes either).
+template <typename Options>
+hvr_status SetProgress(const char* function, Options* options, hvr_progress_fn fn, void* user_data) {
+  return Guard(function, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, function, "options"));
+    options->controls.progress = fn;
+    options->controls.progress_user_data = user_data;
+    return HVR_OK;
+  });
+}
+
+template <typename Options>
+hvr_status SetCancelToken(const char* function, Options* options, hvr_cancel_token* token) {
+  return Guard(function, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, function, "options"));
+    options->controls.cancel = token;
+    return HVR_OK;
   });
 }
 

@@ -1,10 +1,48 @@
 // The deprecated aliases of hvr.h's last section: earlier names of calls, each
 // forwarding to the call that replaced it, exported until the next ABI version.
+#include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include "capi_internal.hpp"
+#include "disk_handle.hpp"
 #include "hvr.h"
 #include "replication_handles.hpp"
+
+namespace {
+
+// New options carrying `progress` and `cancel`, handed to `call`: how a call that took
+// both as arguments reaches the one that takes them on its options.
+template <typename Options, typename Call>
+hvr_status WithControls(hvr_status (*create)(Options**), void (*destroy)(Options*),
+                        hvr_status (*set_progress)(Options*, hvr_progress_fn, void*),
+                        hvr_status (*set_cancel_token)(Options*, hvr_cancel_token*), hvr_progress_fn progress,
+                        void* user_data, hvr_cancel_token* cancel, Call call) {
+  Options* options = nullptr;
+  hvr_status status = create(&options);
+  if (status == HVR_OK) status = set_progress(options, progress, user_data);
+  if (status == HVR_OK) status = set_cancel_token(options, cancel);
+  if (status == HVR_OK) status = call(options);
+  destroy(options);
+  return status;
+}
+
+// Transfer options carrying `progress` and `cancel`, handed to `call`.
+template <typename Call>
+hvr_status WithTransferOptions(hvr_progress_fn progress, void* user_data, hvr_cancel_token* cancel, Call call) {
+  return WithControls(hvr_transfer_options_create, hvr_transfer_options_destroy, hvr_transfer_options_set_progress,
+                      hvr_transfer_options_set_cancel_token, progress, user_data, cancel, call);
+}
+
+// Extent map options carrying `cancel`, handed to `call`.
+template <typename Call>
+hvr_status WithExtentMapOptions(hvr_cancel_token* cancel, Call call) {
+  return WithControls(hvr_extent_map_options_create, hvr_extent_map_options_destroy,
+                      hvr_extent_map_options_set_progress, hvr_extent_map_options_set_cancel_token, nullptr, nullptr,
+                      cancel, call);
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -87,18 +125,16 @@ hvr_status hvr_diff_to_json(const hvr_diff* diff, char** out_json) {
 // The merge with its options as arguments, and the GUID written into the caller's 37 bytes.
 hvr_status hvr_disk_merge(const char* child_path, int keep_child, hvr_cancel_token* cancel, hvr_progress_fn progress,
                           void* user_data, char* out_parent_data_write_guid) {
-  hvr_merge_options* options = nullptr;
-  hvr_status status = hvr_merge_options_create(&options);
-  if (status == HVR_OK) status = hvr_merge_options_set_keep_child(options, keep_child);
-  if (status == HVR_OK) status = hvr_merge_options_set_progress(options, progress, user_data);
-  if (status == HVR_OK) status = hvr_merge_options_set_cancel_token(options, cancel);
   char* guid = nullptr;
-  if (status == HVR_OK) {
-    status = hvr_disk_merge_into_parent(child_path, options, out_parent_data_write_guid ? &guid : nullptr);
-  }
+  hvr_status status = WithControls(hvr_merge_options_create, hvr_merge_options_destroy, hvr_merge_options_set_progress,
+                                   hvr_merge_options_set_cancel_token, progress, user_data, cancel,
+                                   [&](hvr_merge_options* options) {
+                                     HVR_CAPI_CHECK(hvr_merge_options_set_keep_child(options, keep_child));
+                                     return hvr_disk_merge_into_parent(
+                                         child_path, options, out_parent_data_write_guid ? &guid : nullptr);
+                                   });
   if (status == HVR_OK && guid != nullptr) std::memcpy(out_parent_data_write_guid, guid, std::strlen(guid) + 1);
   hvr_string_free(guid);
-  hvr_merge_options_destroy(options);
   return status;
 }
 
@@ -143,6 +179,61 @@ hvr_status hvr_session_request_resync(hvr_session* session, const char* reason) 
 hvr_status hvr_session_request_resync_with(hvr_session* session, const char* reason,
                                            const hvr_resync_options* options) {
   return hvr_session_schedule_resync(session, reason, options);
+}
+
+hvr_status hvr_extent_map_add_logs(hvr_extent_map* map, const char* const* paths, size_t count,
+                                   uint64_t disk_virtual_size, const uint8_t* previous_unique_id,
+                                   hvr_cancel_token* cancel, uint64_t* out_entries) {
+  return WithExtentMapOptions(cancel, [&](const hvr_extent_map_options* options) {
+    return hvr_extent_map_read_logs(map, paths, count, disk_virtual_size, previous_unique_id, options, out_entries);
+  });
+}
+
+hvr_status hvr_extent_map_page_writes(hvr_extent_map* map, uint64_t max_bytes, hvr_read_fn base,
+                                      void* base_user_data, hvr_page_write_fn write, void* write_user_data,
+                                      hvr_cancel_token* cancel) {
+  return WithExtentMapOptions(cancel, [&](const hvr_extent_map_options* options) {
+    return hvr_extent_map_get_page_writes(map, max_bytes, base, base_user_data, write, write_user_data, options);
+  });
+}
+
+// A count past INT_MAX is out of range either way: it stays out of range, and refused.
+hvr_status hvr_chunk_options_set_threads(hvr_chunk_options* options, uint32_t threads) {
+  return hvr_chunk_options_set_thread_count(options, static_cast<int>(std::min<uint32_t>(threads, INT_MAX)));
+}
+
+// The caller's conversion options (or the defaults) with the token and progress added.
+hvr_status hvr_disk_convert(const hvr_disk* source, const char* destination, hvr_convert_target target,
+                            const hvr_convert_options* options, hvr_cancel_token* cancel, hvr_progress_fn progress,
+                            void* user_data) {
+  return hvr::capi::Guard(__func__, [&] {
+    hvr_convert_options with_controls = options ? *options : hvr_convert_options{};
+    with_controls.controls = hvr::capi::ProgressAndCancel{progress, user_data, cancel};
+    return hvr_disk_convert_to(source, destination, target, &with_controls);
+  });
+}
+
+hvr_status hvr_store_upload(hvr_store* store, const char* image_path, const char* disk_name, hvr_progress_fn progress,
+                            void* user_data, hvr_cancel_token* cancel, hvr_transfer_stats* out_stats) {
+  return WithTransferOptions(progress, user_data, cancel, [&](const hvr_transfer_options* options) {
+    return hvr_store_upload_image(store, image_path, disk_name, options, out_stats);
+  });
+}
+
+hvr_status hvr_store_upload_disk(hvr_store* store, const hvr_disk* disk, const char* disk_name,
+                                 hvr_progress_fn progress, void* user_data, hvr_cancel_token* cancel,
+                                 hvr_transfer_stats* out_stats) {
+  return WithTransferOptions(progress, user_data, cancel, [&](const hvr_transfer_options* options) {
+    return hvr_store_upload_open_disk(store, disk, disk_name, options, out_stats);
+  });
+}
+
+hvr_status hvr_store_download(hvr_store* store, const char* disk_name, const char* recovery_point,
+                              const char* out_path, int with_footer, hvr_progress_fn progress, void* user_data,
+                              hvr_cancel_token* cancel, hvr_transfer_stats* out_stats) {
+  return WithTransferOptions(progress, user_data, cancel, [&](const hvr_transfer_options* options) {
+    return hvr_store_download_image(store, disk_name, recovery_point, out_path, with_footer, options, out_stats);
+  });
 }
 
 }  // extern "C"

@@ -10,10 +10,8 @@
 
 struct hvr_chunk_options {
   uint32_t chunk_size = 0;
-  uint32_t threads = 0;
-  hvr_progress_fn progress = nullptr;
-  void* progress_user_data = nullptr;
-  hvr_cancel_token* cancel = nullptr;
+  int threads = 0;
+  hvr::capi::ProgressAndCancel controls;
   hvr_diff_run_fn on_run = nullptr;
   void* on_run_user_data = nullptr;
 };
@@ -53,13 +51,8 @@ hvr::ChunkOptions ToCxx(const hvr_chunk_options* options) {
   if (options == nullptr) return out;
   out.chunk_size = options->chunk_size;
   out.threads = options->threads;
-  if (options->progress != nullptr) {
-    out.progress = [fn = options->progress, user = options->progress_user_data](uint64_t done,
-                                                                                uint64_t total) {
-      fn(user, done, total);
-    };
-  }
-  out.cancel = hvr::capi::TokenOf(options->cancel);
+  out.progress = options->controls.Progress();
+  out.cancel = options->controls.Token();
   return out;
 }
 
@@ -137,7 +130,7 @@ hvr_status hvr_chunk_options_set_chunk_size(hvr_chunk_options* options, uint32_t
   });
 }
 
-hvr_status hvr_chunk_options_set_threads(hvr_chunk_options* options, uint32_t threads) {
+hvr_status hvr_chunk_options_set_thread_count(hvr_chunk_options* options, int threads) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
     hvr::ChunkOptions changed = ToCxx(options);
@@ -150,20 +143,11 @@ hvr_status hvr_chunk_options_set_threads(hvr_chunk_options* options, uint32_t th
 
 hvr_status hvr_chunk_options_set_progress(hvr_chunk_options* options, hvr_progress_fn fn,
                                           void* user_data) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    options->progress = fn;
-    options->progress_user_data = user_data;
-    return HVR_OK;
-  });
+  return hvr::capi::SetProgress(__func__, options, fn, user_data);
 }
 
 hvr_status hvr_chunk_options_set_cancel_token(hvr_chunk_options* options, hvr_cancel_token* token) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    options->cancel = token;
-    return HVR_OK;
-  });
+  return hvr::capi::SetCancelToken(__func__, options, token);
 }
 
 hvr_status hvr_chunk_options_set_run_callback(hvr_chunk_options* options, hvr_diff_run_fn fn,

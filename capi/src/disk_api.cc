@@ -25,15 +25,9 @@ struct hvr_disk_create_options {
   uint32_t physical_sector_size = 4096;
 };
 
-struct hvr_convert_options {
-  hvr::ConvertOptions options;
-};
-
 struct hvr_merge_options {
   bool keep_child = false;
-  hvr_progress_fn progress = nullptr;
-  void* progress_user_data = nullptr;
-  hvr_cancel_token* cancel = nullptr;
+  hvr::capi::ProgressAndCancel controls;
 };
 
 namespace {
@@ -46,11 +40,6 @@ using hvr::capi::RequireNonNull;
 void CopyGuid(const hvr::Guid& guid, char (&out)[37]) {
   const std::string text = guid.ToString();
   std::memcpy(out, text.c_str(), sizeof out);
-}
-
-hvr::ProgressFn ProgressOf(hvr_progress_fn progress, void* user_data) {
-  if (progress == nullptr) return {};
-  return [progress, user_data](uint64_t done, uint64_t total) { progress(user_data, done, total); };
 }
 
 hvr_status OpenHandle(const char* path, const hvr_disk_open_options* options, bool writable, hvr_disk** out,
@@ -337,20 +326,11 @@ hvr_status hvr_merge_options_set_keep_child(hvr_merge_options* options, int keep
 }
 
 hvr_status hvr_merge_options_set_progress(hvr_merge_options* options, hvr_progress_fn fn, void* user_data) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    options->progress = fn;
-    options->progress_user_data = user_data;
-    return HVR_OK;
-  });
+  return hvr::capi::SetProgress(__func__, options, fn, user_data);
 }
 
 hvr_status hvr_merge_options_set_cancel_token(hvr_merge_options* options, hvr_cancel_token* token) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    options->cancel = token;
-    return HVR_OK;
-  });
+  return hvr::capi::SetCancelToken(__func__, options, token);
 }
 
 hvr_status hvr_disk_merge_into_parent(const char* child_path, const hvr_merge_options* options,
@@ -360,8 +340,8 @@ hvr_status hvr_disk_merge_into_parent(const char* child_path, const hvr_merge_op
     const hvr_merge_options given = options ? *options : hvr_merge_options{};
     hvr::MergeOptions merge;
     merge.keep_child = given.keep_child;
-    merge.cancel = hvr::capi::TokenOf(given.cancel);
-    merge.progress = ProgressOf(given.progress, given.progress_user_data);
+    merge.cancel = given.controls.Token();
+    merge.progress = given.controls.Progress();
     auto merged = hvr::MergeDifferencingDisk(child_path, merge);
     if (!merged.ok()) return Fail(merged.error());
     if (out_parent_data_write_guid != nullptr) {
@@ -412,9 +392,16 @@ hvr_status hvr_convert_options_set_overwrite(hvr_convert_options* options, int o
   });
 }
 
-hvr_status hvr_disk_convert(const hvr_disk* source, const char* destination, hvr_convert_target target,
-                            const hvr_convert_options* options, hvr_cancel_token* cancel,
-                            hvr_progress_fn progress, void* user_data) {
+hvr_status hvr_convert_options_set_progress(hvr_convert_options* options, hvr_progress_fn fn, void* user_data) {
+  return hvr::capi::SetProgress(__func__, options, fn, user_data);
+}
+
+hvr_status hvr_convert_options_set_cancel_token(hvr_convert_options* options, hvr_cancel_token* token) {
+  return hvr::capi::SetCancelToken(__func__, options, token);
+}
+
+hvr_status hvr_disk_convert_to(const hvr_disk* source, const char* destination, hvr_convert_target target,
+                               const hvr_convert_options* options) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(source, __func__, "source"));
     HVR_CAPI_CHECK(RequireNonNull(destination, __func__, "destination"));
@@ -424,8 +411,9 @@ hvr_status hvr_disk_convert(const hvr_disk* source, const char* destination, hvr
     }
     hvr::ConvertOptions convert = options ? options->options : hvr::ConvertOptions{};
     convert.target = static_cast<hvr::ConvertTarget>(static_cast<int>(target));
-    convert.cancel = hvr::capi::TokenOf(cancel);
-    convert.progress = ProgressOf(progress, user_data);
+    const hvr::capi::ProgressAndCancel controls = hvr::capi::ControlsOf(options);
+    convert.cancel = controls.Token();
+    convert.progress = controls.Progress();
     auto stats = hvr::ConvertDisk(*source->reader, destination, convert);
     return stats.ok() ? HVR_OK : Fail(stats.error());
   });

@@ -1,12 +1,15 @@
 // The disk handle of the C ABI, shared by the files whose calls take one (disks,
-// chunk-diff, stores).
+// chunk-diff, stores), and the conversion options, which the deprecated hvr_disk_convert
+// copies to add its token and progress arguments.
 #pragma once
 
 #include <memory>
 #include <shared_mutex>
 #include <vector>
 
+#include "capi_internal.hpp"
 #include "hvr.h"
+#include "hvr/disk_convert.hpp"
 #include "hvr/disk.hpp"
 #include "hvr/disk_writer.hpp"
 
@@ -16,6 +19,11 @@ struct hvr_disk {
   // A write may change the identity hvr_disk_get_info copies (the first VHDX write gives
   // a new DataWriteGuid): writes share this lock, info takes it alone.
   mutable std::shared_mutex info_mu;
+};
+
+struct hvr_convert_options {
+  hvr::ConvertOptions options;
+  hvr::capi::ProgressAndCancel controls;
 };
 
 namespace hvr::capi {

@@ -26,6 +26,9 @@ struct hvr_hrl_log_list {
 struct hvr_extent_map {
   hvr::ExtentMap map;
 };
+struct hvr_extent_map_options {
+  hvr::capi::ProgressAndCancel controls;
+};
 
 namespace {
 
@@ -331,9 +334,24 @@ hvr_status hvr_extent_map_add(hvr_extent_map* map, uint64_t offset, const void* 
   });
 }
 
-hvr_status hvr_extent_map_add_logs(hvr_extent_map* map, const char* const* paths, size_t count,
-                                   uint64_t disk_virtual_size, const uint8_t* previous_unique_id,
-                                   hvr_cancel_token* cancel, uint64_t* out_entries) {
+hvr_status hvr_extent_map_options_create(hvr_extent_map_options** out) {
+  return hvr::capi::CreateHandle(__func__, out);
+}
+
+void hvr_extent_map_options_destroy(hvr_extent_map_options* options) { delete options; }
+
+hvr_status hvr_extent_map_options_set_progress(hvr_extent_map_options* options, hvr_progress_fn fn,
+                                               void* user_data) {
+  return hvr::capi::SetProgress(__func__, options, fn, user_data);
+}
+
+hvr_status hvr_extent_map_options_set_cancel_token(hvr_extent_map_options* options, hvr_cancel_token* token) {
+  return hvr::capi::SetCancelToken(__func__, options, token);
+}
+
+hvr_status hvr_extent_map_read_logs(hvr_extent_map* map, const char* const* paths, size_t count,
+                                    uint64_t disk_virtual_size, const uint8_t* previous_unique_id,
+                                    const hvr_extent_map_options* options, uint64_t* out_entries) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(map, __func__, "map"));
     if (count > 0) HVR_CAPI_CHECK(RequireNonNull(paths, __func__, "paths"));
@@ -342,10 +360,12 @@ hvr_status hvr_extent_map_add_logs(hvr_extent_map* map, const char* const* paths
       HVR_CAPI_CHECK(RequireNonNull(paths[i], __func__, "paths[i]"));
       logs.emplace_back(paths[i]);
     }
-    hvr::CoalesceOptions options;
-    if (previous_unique_id != nullptr) options.previous_unique_id = GuidFrom(previous_unique_id);
-    options.cancel = hvr::capi::TokenOf(cancel);
-    auto summary = hvr::CoalesceLogs(logs, disk_virtual_size, map->map, options);
+    const hvr::capi::ProgressAndCancel controls = hvr::capi::ControlsOf(options);
+    hvr::CoalesceOptions coalesce;
+    if (previous_unique_id != nullptr) coalesce.previous_unique_id = GuidFrom(previous_unique_id);
+    coalesce.cancel = controls.Token();
+    coalesce.progress = controls.Progress();
+    auto summary = hvr::CoalesceLogs(logs, disk_virtual_size, map->map, coalesce);
     if (!summary.ok()) return Fail(summary.error());
     if (out_entries != nullptr) *out_entries = summary->entries;
     return HVR_OK;
@@ -373,9 +393,9 @@ hvr_status hvr_extent_map_get_changed_ranges(hvr_extent_map* map, hvr_range_fn c
   });
 }
 
-hvr_status hvr_extent_map_page_writes(hvr_extent_map* map, uint64_t max_bytes, hvr_read_fn base,
-                                      void* base_user_data, hvr_page_write_fn write, void* write_user_data,
-                                      hvr_cancel_token* cancel) {
+hvr_status hvr_extent_map_get_page_writes(hvr_extent_map* map, uint64_t max_bytes, hvr_read_fn base,
+                                          void* base_user_data, hvr_page_write_fn write, void* write_user_data,
+                                          const hvr_extent_map_options* options) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(map, __func__, "map"));
     HVR_CAPI_CHECK(RequireCallback(write, __func__, "write"));
@@ -390,7 +410,7 @@ hvr_status hvr_extent_map_page_writes(hvr_extent_map* map, uint64_t max_bytes, h
         [&](uint64_t offset, std::span<const uint8_t> data) {
           return FromCallback(write(write_user_data, offset, data.data(), data.size()), __func__, "page write");
         },
-        max_bytes, hvr::capi::TokenOf(cancel));
+        max_bytes, hvr::capi::ControlsOf(options).Token());
     return s.ok() ? HVR_OK : Fail(s.error());
   });
 }

@@ -408,6 +408,15 @@ hvr_status hvr_session_run_due(hvr_session* session, hvr_cancel_token* cancel, i
   });
 }
 
+hvr_status hvr_session_get_removed(const hvr_session* session, int* out_removed) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
+    HVR_CAPI_CHECK(RequireNonNull(out_removed, __func__, "out_removed"));
+    *out_removed = session->session->removed() ? 1 : 0;
+    return HVR_OK;
+  });
+}
+
 hvr_status hvr_session_get_next_due(const hvr_session* session, int* out_has, int64_t* out_when) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));

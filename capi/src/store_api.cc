@@ -26,6 +26,10 @@ struct hvr_store {
   std::unique_ptr<hvr::SyncStore> store;
 };
 
+struct hvr_transfer_options {
+  hvr::capi::ProgressAndCancel controls;
+};
+
 namespace {
 
 using hvr::capi::CheckOptions;
@@ -33,16 +37,12 @@ using hvr::capi::Fail;
 using hvr::capi::Guard;
 using hvr::capi::RequireNonNull;
 
-hvr::TransferOptions TransferOptionsFor(hvr_progress_fn progress, void* user_data,
-                                        hvr_cancel_token* cancel) {
-  hvr::TransferOptions options;
-  if (progress != nullptr) {
-    options.progress = [progress, user_data](uint64_t done, uint64_t total) {
-      progress(user_data, done, total);
-    };
-  }
-  options.cancel = hvr::capi::TokenOf(cancel);
-  return options;
+hvr::TransferOptions TransferOptionsFor(const hvr_transfer_options* options) {
+  const hvr::capi::ProgressAndCancel controls = hvr::capi::ControlsOf(options);
+  hvr::TransferOptions transfer;
+  transfer.progress = controls.Progress();
+  transfer.cancel = controls.Token();
+  return transfer;
 }
 
 void CopyStats(const hvr::TransferStats& stats, hvr_transfer_stats* out) {
@@ -62,9 +62,9 @@ hvr_status CheckStats(const hvr_transfer_stats* stats, const char* function) {
   return stats == nullptr ? HVR_OK : hvr::capi::RequireStructSize(stats, function, "out_stats");
 }
 
-hvr_status Upload(hvr_store* store, const hvr::DiskReader& disk, const char* disk_name, hvr_progress_fn progress,
-                  void* user_data, hvr_cancel_token* cancel, hvr_transfer_stats* out_stats) {
-  auto stats = hvr::UploadDisk(disk, store->store->async(), disk_name, TransferOptionsFor(progress, user_data, cancel));
+hvr_status Upload(hvr_store* store, const hvr::DiskReader& disk, const char* disk_name,
+                  const hvr_transfer_options* options, hvr_transfer_stats* out_stats) {
+  auto stats = hvr::UploadDisk(disk, store->store->async(), disk_name, TransferOptionsFor(options));
   if (!stats.ok()) return Fail(stats.error());
   CopyStats(*stats, out_stats);
   return HVR_OK;
@@ -236,9 +236,22 @@ hvr_status hvr_store_get_disks_json(hvr_store* store, char** out_json) {
   });
 }
 
-hvr_status hvr_store_upload(hvr_store* store, const char* image_path, const char* disk_name,
-                            hvr_progress_fn progress, void* user_data, hvr_cancel_token* cancel,
-                            hvr_transfer_stats* out_stats) {
+hvr_status hvr_transfer_options_create(hvr_transfer_options** out) {
+  return hvr::capi::CreateHandle(__func__, out);
+}
+
+void hvr_transfer_options_destroy(hvr_transfer_options* options) { delete options; }
+
+hvr_status hvr_transfer_options_set_progress(hvr_transfer_options* options, hvr_progress_fn fn, void* user_data) {
+  return hvr::capi::SetProgress(__func__, options, fn, user_data);
+}
+
+hvr_status hvr_transfer_options_set_cancel_token(hvr_transfer_options* options, hvr_cancel_token* token) {
+  return hvr::capi::SetCancelToken(__func__, options, token);
+}
+
+hvr_status hvr_store_upload_image(hvr_store* store, const char* image_path, const char* disk_name,
+                                  const hvr_transfer_options* options, hvr_transfer_stats* out_stats) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(store, __func__, "store"));
     HVR_CAPI_CHECK(RequireNonNull(image_path, __func__, "image_path"));
@@ -246,26 +259,24 @@ hvr_status hvr_store_upload(hvr_store* store, const char* image_path, const char
     HVR_CAPI_CHECK(CheckStats(out_stats, __func__));
     auto disk = hvr::OpenDisk(image_path);
     if (!disk.ok()) return Fail(disk.error());
-    return Upload(store, **disk, disk_name, progress, user_data, cancel, out_stats);
+    return Upload(store, **disk, disk_name, options, out_stats);
   });
 }
 
-hvr_status hvr_store_upload_disk(hvr_store* store, const hvr_disk* disk, const char* disk_name,
-                                 hvr_progress_fn progress, void* user_data, hvr_cancel_token* cancel,
-                                 hvr_transfer_stats* out_stats) {
+hvr_status hvr_store_upload_open_disk(hvr_store* store, const hvr_disk* disk, const char* disk_name,
+                                      const hvr_transfer_options* options, hvr_transfer_stats* out_stats) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(store, __func__, "store"));
     HVR_CAPI_CHECK(RequireNonNull(disk, __func__, "disk"));
     HVR_CAPI_CHECK(RequireNonNull(disk_name, __func__, "disk_name"));
     HVR_CAPI_CHECK(CheckStats(out_stats, __func__));
-    return Upload(store, *disk->reader, disk_name, progress, user_data, cancel, out_stats);
+    return Upload(store, *disk->reader, disk_name, options, out_stats);
   });
 }
 
-hvr_status hvr_store_download(hvr_store* store, const char* disk_name, const char* recovery_point,
-                              const char* out_path, int with_footer, hvr_progress_fn progress,
-                              void* user_data, hvr_cancel_token* cancel,
-                              hvr_transfer_stats* out_stats) {
+hvr_status hvr_store_download_image(hvr_store* store, const char* disk_name, const char* recovery_point,
+                                    const char* out_path, int with_footer, const hvr_transfer_options* options,
+                                    hvr_transfer_stats* out_stats) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(store, __func__, "store"));
     HVR_CAPI_CHECK(RequireNonNull(disk_name, __func__, "disk_name"));
@@ -273,7 +284,7 @@ hvr_status hvr_store_download(hvr_store* store, const char* disk_name, const cha
     HVR_CAPI_CHECK(CheckStats(out_stats, __func__));
     auto stats = hvr::DownloadDisk(store->store->async(), disk_name,
                                    recovery_point ? recovery_point : "", out_path, with_footer != 0,
-                                   TransferOptionsFor(progress, user_data, cancel));
+                                   TransferOptionsFor(options));
     if (!stats.ok()) return Fail(stats.error());
     CopyStats(*stats, out_stats);
     return HVR_OK;

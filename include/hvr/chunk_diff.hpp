@@ -37,7 +37,7 @@ struct ChunkOptions {
   uint32_t chunk_size = 0;
   // Worker threads; 0 means one per core. Each holds one read buffer per disk it reads,
   // of 1 MiB or one chunk if larger: that, not the disk size, bounds the memory used.
-  unsigned threads = 0;
+  int threads = 0;
   // Bytes of disk address space done, of the total; at most about a thousand calls.
   ProgressFn progress;
   const CancelToken* cancel = nullptr;

@@ -56,9 +56,11 @@ static void test_manifest_round_trip(void) {
 
   CHECK_OK(hvr_chunk_options_create(&options));
   CHECK_OK(hvr_chunk_options_set_chunk_size(options, CHUNK));
-  CHECK_OK(hvr_chunk_options_set_threads(options, 2));
-  CHECK(hvr_chunk_options_set_threads(options, 257) == HVR_INVALID_ARGUMENT);
+  CHECK_OK(hvr_chunk_options_set_thread_count(options, 2));
+  CHECK(hvr_chunk_options_set_thread_count(options, 257) == HVR_INVALID_ARGUMENT);
   CHECK(strstr(hvr_last_error_message(), "threads must be 0 (one per core) to 256, not 257") != NULL);
+  CHECK(hvr_chunk_options_set_thread_count(options, -1) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "threads must be 0 (one per core) to 256, not -1") != NULL);
   CHECK_OK(hvr_manifest_build(target_path, options, &m));
   CHECK_OK(hvr_manifest_save(m, manifest_path));
   CHECK_OK(hvr_manifest_load(manifest_path, &loaded));

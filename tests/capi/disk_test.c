@@ -75,6 +75,19 @@ static void test_create_write_read(void) {
   hvr_disk_close(NULL);
 }
 
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+/* The conversion with its token as an argument, as programs built before the options had one call it. */
+static hvr_status deprecated_convert(const hvr_disk *disk, const char *path, const hvr_convert_options *options,
+                                     hvr_cancel_token *cancel) {
+  return hvr_disk_convert(disk, path, HVR_CONVERT_RAW, options, cancel, NULL, NULL);
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
 static void test_chain_convert_merge(void) {
   char parent[512], child[512], raw[512], vhd[512];
   char *guid = NULL;
@@ -115,10 +128,25 @@ static void test_chain_convert_merge(void) {
   CHECK(hvr_convert_options_set_threads(convert, 257) == HVR_INVALID_ARGUMENT);
   CHECK(strstr(hvr_last_error_message(), "threads must be 0 (one per core) to 256, not 257") != NULL);
   CHECK(hvr_convert_options_set_threads(convert, -1) == HVR_INVALID_ARGUMENT);
-  CHECK_OK(hvr_disk_convert(disk, path_in_dir("c.raw", raw), HVR_CONVERT_RAW, convert, NULL, on_progress, &calls));
+  CHECK_OK(hvr_convert_options_set_progress(convert, on_progress, &calls));
+  CHECK_OK(hvr_disk_convert_to(disk, path_in_dir("c.raw", raw), HVR_CONVERT_RAW, convert));
   CHECK(calls > 0);
-  CHECK(hvr_disk_convert(disk, raw, HVR_CONVERT_RAW, convert, NULL, NULL, NULL) == HVR_CONFLICT);
-  CHECK_OK(hvr_disk_convert(disk, path_in_dir("c.vhd", vhd), HVR_CONVERT_VHD_FIXED, NULL, NULL, NULL, NULL));
+  CHECK(hvr_disk_convert_to(disk, raw, HVR_CONVERT_RAW, convert) == HVR_CONFLICT);
+  CHECK_OK(hvr_disk_convert_to(disk, path_in_dir("c.vhd", vhd), HVR_CONVERT_VHD_FIXED, NULL));
+  /* A cancelled token on the options stops it, and the deprecated call's token argument too. */
+  {
+    char cancelled[512];
+    hvr_cancel_token *cancel = NULL;
+    CHECK_OK(hvr_cancel_token_create(&cancel));
+    hvr_cancel_token_cancel(cancel);
+    CHECK_OK(hvr_convert_options_set_overwrite(convert, 1));
+    CHECK_OK(hvr_convert_options_set_cancel_token(convert, cancel));
+    path_in_dir("cancelled.raw", cancelled);
+    CHECK(hvr_disk_convert_to(disk, cancelled, HVR_CONVERT_RAW, convert) == HVR_CANCELLED);
+    CHECK_OK(hvr_convert_options_set_cancel_token(convert, NULL));
+    CHECK(deprecated_convert(disk, cancelled, convert, cancel) == HVR_CANCELLED);
+    hvr_cancel_token_destroy(cancel);
+  }
   hvr_convert_options_destroy(convert);
   hvr_disk_close(disk);
   CHECK_OK(hvr_disk_open_options_set_max_chain_depth(open, 1));

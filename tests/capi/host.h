@@ -26,4 +26,11 @@ void host_remove_tree(const char *path);
 /* Whether the program runs under Wine, which lacks some of Windows (docs/windows.md). */
 int host_is_wine(void);
 
+/* A thread running `fn(arg)`, for a call that blocks until another call on the main
+ * thread answers it; host_thread_join waits for it to end. */
+typedef struct host_thread host_thread;
+host_thread *host_thread_start(void (*fn)(void *arg), void *arg);
+void host_thread_join(host_thread *thread);
+void host_sleep_ms(unsigned ms);
+
 #endif /* HVR_TESTS_CAPI_HOST_H_ */

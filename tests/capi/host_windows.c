@@ -1,6 +1,7 @@
 #include <windows.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -55,3 +56,33 @@ int host_is_wine(void) {
   const HMODULE ntdll = GetModuleHandleA("ntdll.dll");
   return ntdll != NULL && GetProcAddress(ntdll, "wine_get_version") != NULL;
 }
+
+struct host_thread {
+  HANDLE handle;
+  void (*fn)(void *arg);
+  void *arg;
+};
+
+static DWORD WINAPI run_thread(LPVOID thread) {
+  host_thread *t = (host_thread *)thread;
+  t->fn(t->arg);
+  return 0;
+}
+
+host_thread *host_thread_start(void (*fn)(void *arg), void *arg) {
+  host_thread *t = (host_thread *)malloc(sizeof *t);
+  CHECK(t != NULL);
+  t->fn = fn;
+  t->arg = arg;
+  t->handle = CreateThread(NULL, 0, run_thread, t, 0, NULL);
+  CHECK(t->handle != NULL);
+  return t;
+}
+
+void host_thread_join(host_thread *thread) {
+  CHECK(WaitForSingleObject(thread->handle, INFINITE) == WAIT_OBJECT_0);
+  CloseHandle(thread->handle);
+  free(thread);
+}
+
+void host_sleep_ms(unsigned ms) { Sleep(ms); }

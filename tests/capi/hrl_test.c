@@ -62,6 +62,12 @@ static hvr_status count_range(void *user_data, uint64_t offset, uint64_t length)
   return HVR_OK;
 }
 
+static void count_progress(void *user_data, uint64_t done, uint64_t total) {
+  (void)done;
+  (void)total;
+  *(uint64_t *)user_data += 1;
+}
+
 int main(void) {
   char folder[256];
   char log_path[300];
@@ -70,6 +76,9 @@ int main(void) {
   hvr_hrl_log_list *list = NULL;
   hvr_hrl_reader *reader = NULL;
   hvr_extent_map *map = NULL;
+  hvr_extent_map_options *map_options = NULL;
+  hvr_cancel_token *cancel = NULL;
+  uint64_t progress_calls = 0;
   hvr_hrl_header header;
   hvr_hrl_entry entry;
   char *closed = NULL;
@@ -167,26 +176,39 @@ int main(void) {
 
   /* Coalescing both logs rebuilds the disk. */
   CHECK_OK(hvr_extent_map_create(&map));
-  CHECK_OK(hvr_extent_map_add_logs(map, logs, 2, DISK, header.previous_unique_id, NULL, &entries));
+  CHECK_OK(hvr_extent_map_options_create(&map_options));
+  CHECK_OK(hvr_extent_map_options_set_progress(map_options, count_progress, &progress_calls));
+  CHECK_OK(hvr_extent_map_read_logs(map, logs, 2, DISK, header.previous_unique_id, map_options, &entries));
+  CHECK(progress_calls > 0);
   CHECK(entries == 5);
   CHECK_OK(hvr_extent_map_get_changed_bytes(map, &changed));
   CHECK(changed == 8192 + 100 + 4096);
   CHECK_OK(hvr_extent_map_get_changed_ranges(map, count_range, &ranged));
   CHECK(ranged == changed);
-  CHECK_OK(hvr_extent_map_page_writes(map, 4 << 20, read_base, NULL, write_page, &pages, NULL));
+  CHECK_OK(hvr_extent_map_get_page_writes(map, 4 << 20, read_base, NULL, write_page, &pages, NULL));
   CHECK(pages == 3); /* [512, 1536), [4096, 12288), [65536, 69632) */
   CHECK(memcmp(replica, expected, DISK) == 0);
-  CHECK(hvr_extent_map_page_writes(map, 4 << 20, read_base, NULL, refuse_page, NULL, NULL) == HVR_THROTTLED);
+  CHECK(hvr_extent_map_get_page_writes(map, 4 << 20, read_base, NULL, refuse_page, NULL, NULL) == HVR_THROTTLED);
   CHECK(strstr(hvr_last_error_message(), "page write callback returned throttled") != NULL);
-  CHECK(hvr_extent_map_page_writes(map, 1000, read_base, NULL, write_page, &pages, NULL) == HVR_INVALID_ARGUMENT);
-  CHECK(hvr_extent_map_add_logs(map, reversed, 2, DISK, NULL, NULL, NULL) == HVR_LOG_CHAIN_GAP);
+  CHECK(hvr_extent_map_get_page_writes(map, 1000, read_base, NULL, write_page, &pages, NULL) == HVR_INVALID_ARGUMENT);
+  CHECK(hvr_extent_map_read_logs(map, reversed, 2, DISK, NULL, NULL, NULL) == HVR_LOG_CHAIN_GAP);
+  /* A cancelled token on the options stops both calls. */
+  CHECK_OK(hvr_cancel_token_create(&cancel));
+  hvr_cancel_token_cancel(cancel);
+  CHECK_OK(hvr_extent_map_options_set_cancel_token(map_options, cancel));
+  CHECK(hvr_extent_map_get_page_writes(map, 4 << 20, read_base, NULL, write_page, &pages, map_options) ==
+        HVR_CANCELLED);
+  CHECK_OK(hvr_extent_map_clear(map));
+  CHECK(hvr_extent_map_read_logs(map, logs, 2, DISK, header.previous_unique_id, map_options, NULL) == HVR_CANCELLED);
+  hvr_extent_map_options_destroy(map_options);
+  hvr_cancel_token_destroy(cancel);
 
   /* Copied writes; an unaligned one needs the base content. */
   CHECK_OK(hvr_extent_map_clear(map));
   CHECK_OK(hvr_extent_map_add(map, 10, "abc", 3));
-  CHECK(hvr_extent_map_page_writes(map, 512, NULL, NULL, write_page, &pages, NULL) == HVR_INVALID_ARGUMENT);
+  CHECK(hvr_extent_map_get_page_writes(map, 512, NULL, NULL, write_page, &pages, NULL) == HVR_INVALID_ARGUMENT);
   memset(replica, 1, 512);
-  CHECK_OK(hvr_extent_map_page_writes(map, 512, read_base, NULL, write_page, &pages, NULL));
+  CHECK_OK(hvr_extent_map_get_page_writes(map, 512, read_base, NULL, write_page, &pages, NULL));
   CHECK(replica[9] == 0 && replica[10] == 'a' && replica[12] == 'c' && replica[13] == 0);
   hvr_extent_map_destroy(map);
 

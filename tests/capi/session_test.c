@@ -237,6 +237,21 @@ static void write_blocks(struct vm *v, int count, char fill) {
   CHECK_OK(hvr_disk_flush(v->disk));
 }
 
+/* hvr_session_unprotect on another thread: it returns once the session holding the
+ * state directory removed the protection. */
+struct unprotect_call {
+  hvr_engine *engine;
+  const char *state;
+  hvr_unprotect_options *options;
+  const hvr_session_options *session_options;
+  hvr_status status;
+};
+
+static void unprotect_in_thread(void *arg) {
+  struct unprotect_call *call = (struct unprotect_call *)arg;
+  call->status = hvr_session_unprotect(call->engine, call->state, call->options, call->session_options);
+}
+
 static hvr_session_status status_of(const hvr_session *session) {
   hvr_session_status s;
   memset(&s, 0, sizeof s);
@@ -614,16 +629,38 @@ int main(void) {
     hvr_protect_options_destroy(protect);
   }
 
-  /* Protection removed with its replicas: the host stopped tracking, the state is gone. */
+  /* Protection removed with its replicas while a session runs the VM: the session removes
+   * it at its next hvr_session_run_due and then does nothing more; the host stopped
+   * tracking, the state is gone. */
   {
-    hvr_unprotect_options *unprotect = NULL;
-    CHECK_OK(hvr_unprotect_options_create(&unprotect));
-    CHECK_OK(hvr_unprotect_options_set_delete_replicas(unprotect, 1));
-    CHECK_OK(hvr_session_unprotect(engine, state, unprotect, options));
+    struct unprotect_call call;
+    host_thread *asker = NULL;
+    int removed = 1, rounds = 0;
+    call.engine = engine;
+    call.state = state;
+    call.session_options = options;
+    call.options = NULL;
+    CHECK_OK(hvr_session_open(engine, state, options, 0, &session));
+    CHECK_OK(hvr_session_get_removed(session, &removed));
+    CHECK(removed == 0);
+    CHECK_OK(hvr_unprotect_options_create(&call.options));
+    CHECK_OK(hvr_unprotect_options_set_delete_replicas(call.options, 1));
+    asker = host_thread_start(unprotect_in_thread, &call);
+    while (!removed) {
+      CHECK(++rounds < 600); /* a minute */
+      CHECK_OK(hvr_session_run_due(session, NULL, &ran));
+      CHECK_OK(hvr_session_get_removed(session, &removed));
+      if (!removed) host_sleep_ms(100);
+    }
+    host_thread_join(asker);
+    CHECK(call.status == HVR_OK);
+    CHECK_OK(hvr_session_get_next_due(session, &has, &when));
+    CHECK(has == 0);
+    hvr_session_close(session);
     CHECK(v.tracking_stopped == 1);
     CHECK(!host_exists(state));
-    CHECK(hvr_session_unprotect(engine, state, unprotect, options) == HVR_NOT_FOUND);
-    hvr_unprotect_options_destroy(unprotect);
+    CHECK(hvr_session_unprotect(engine, state, call.options, options) == HVR_NOT_FOUND);
+    hvr_unprotect_options_destroy(call.options);
   }
   hvr_session_options_destroy(options);
   hvr_protection_destroy(protection);

@@ -89,6 +89,19 @@ static void check_covers(hvr_disk_range *ranges, size_t count, const uint64_t *e
 }
 
 /* A replica disk written page by page, as a replication loop of its own would. */
+/* The upload with its token as an argument, as programs built before hvr_transfer_options
+ * call it. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+static hvr_status deprecated_upload(hvr_store *store, const char *image, const char *name, hvr_cancel_token *cancel) {
+  return hvr_store_upload(store, image, name, NULL, NULL, cancel, NULL);
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
 static void test_pieces(const char *store_dir, const char *image) {
   hvr_store *store = NULL;
   hvr_store *other = NULL;
@@ -200,7 +213,7 @@ static void test_pieces(const char *store_dir, const char *image) {
   CHECK_OK(hvr_disk_open(image, NULL, &disk));
   memset(&stats, 0, sizeof stats);
   stats.struct_size = sizeof stats;
-  CHECK_OK(hvr_store_upload_disk(store, disk, "from-handle", NULL, NULL, NULL, &stats));
+  CHECK_OK(hvr_store_upload_open_disk(store, disk, "from-handle", NULL, &stats));
   CHECK(stats.bytes_sent == 65536);
   hvr_disk_close(disk);
 
@@ -231,12 +244,13 @@ static void test_log_callback(void) {
 }
 
 int main(void) {
-  char image[512], store_dir[512], vhd[512], raw[512];
+  char image[512], store_dir[512], vhd[512], vhd2[512], raw[512];
   hvr_store_options *options = NULL;
   hvr_store *store = NULL;
   hvr_transfer_stats stats;
   struct progress progress = {0, 0, 0};
   hvr_cancel_token *cancel = NULL;
+  hvr_transfer_options *transfer = NULL;
   char *json = NULL;
   char *id = NULL;
 
@@ -244,6 +258,7 @@ int main(void) {
   path(image, sizeof image, "image.raw");
   path(store_dir, sizeof store_dir, "store");
   path(vhd, sizeof vhd, "out.vhd");
+  path(vhd2, sizeof vhd2, "cancelled.vhd");
   path(raw, sizeof raw, "out.raw");
   make_image(image);
 
@@ -277,7 +292,9 @@ int main(void) {
 
   memset(&stats, 0, sizeof stats);
   stats.struct_size = sizeof stats;
-  CHECK_OK(hvr_store_upload(store, image, "disk0", on_progress, &progress, NULL, &stats));
+  CHECK_OK(hvr_transfer_options_create(&transfer));
+  CHECK_OK(hvr_transfer_options_set_progress(transfer, on_progress, &progress));
+  CHECK_OK(hvr_store_upload_image(store, image, "disk0", transfer, &stats));
   CHECK(stats.virtual_size == 3u << 20);
   CHECK(stats.bytes_sent == 65536);
   {
@@ -291,7 +308,7 @@ int main(void) {
   }
   CHECK(stats.bytes_sent + stats.bytes_skipped == stats.virtual_size);
   CHECK(progress.calls > 0 && progress.last_done == progress.total && progress.total == stats.virtual_size);
-  CHECK(hvr_store_upload(store, image, "disk0", NULL, NULL, NULL, NULL) == HVR_CONFLICT);
+  CHECK(hvr_store_upload_image(store, image, "disk0", NULL, NULL) == HVR_CONFLICT);
   CHECK(strstr(hvr_last_error_message(), "already exists") != NULL);
 
   CHECK_OK(hvr_store_get_disks_json(store, &json));
@@ -305,19 +322,31 @@ int main(void) {
   CHECK(strstr(json, "\"app_consistent\":true") != NULL);
   hvr_string_free(json);
 
-  CHECK_OK(hvr_store_download(store, "disk0", id, vhd, 1, NULL, NULL, NULL, NULL));
-  CHECK_OK(hvr_store_download(store, "disk0", NULL, raw, 0, NULL, NULL, NULL, NULL));
+  memset(&progress, 0, sizeof progress);
+  CHECK_OK(hvr_store_download_image(store, "disk0", id, vhd, 1, transfer, NULL));
+  CHECK(progress.calls > 0 && progress.last_done == progress.total && progress.total == 3u << 20);
+  CHECK_OK(hvr_store_download_image(store, "disk0", NULL, raw, 0, NULL, NULL));
   CHECK(same_prefix(image, raw, 3L << 20));
   CHECK(same_prefix(image, vhd, 3L << 20));
-  CHECK(hvr_store_download(store, "disk0", NULL, raw, 0, NULL, NULL, NULL, NULL) == HVR_CONFLICT);
+  CHECK(hvr_store_download_image(store, "disk0", NULL, raw, 0, NULL, NULL) == HVR_CONFLICT);
   CHECK_OK(hvr_store_delete_recovery_point(store, "disk0", id));
   CHECK(hvr_store_delete_recovery_point(store, "disk0", id) == HVR_NOT_FOUND);
   hvr_string_free(id);
 
-  /* A cancelled token stops an upload before it sends anything. */
+  /* A cancelled token on the options stops an upload before it sends anything, and a
+   * download before it writes; the deprecated call with the token as an argument too. */
   CHECK_OK(hvr_cancel_token_create(&cancel));
   hvr_cancel_token_cancel(cancel);
-  CHECK(hvr_store_upload(store, image, "disk1", NULL, NULL, cancel, NULL) == HVR_CANCELLED);
+  CHECK_OK(hvr_transfer_options_set_cancel_token(transfer, cancel));
+  CHECK(hvr_store_upload_image(store, image, "disk1", transfer, NULL) == HVR_CANCELLED);
+  CHECK(hvr_store_download_image(store, "disk0", NULL, vhd2, 1, transfer, NULL) == HVR_CANCELLED);
+  CHECK(deprecated_upload(store, image, "disk2", cancel) == HVR_CANCELLED);
+  CHECK_OK(hvr_transfer_options_set_cancel_token(transfer, NULL));
+  memset(&progress, 0, sizeof progress);
+  CHECK_OK(hvr_store_upload_image(store, image, "disk3", transfer, NULL));
+  CHECK(progress.calls > 0);
+  CHECK_OK(hvr_store_delete_disk(store, "disk3"));
+  hvr_transfer_options_destroy(transfer);
   hvr_cancel_token_destroy(cancel);
 
   CHECK_OK(hvr_store_delete_disk(store, "disk0"));

@@ -105,7 +105,7 @@ static void test_disk_and_store(void) {
   EXPECT_SIZE_REFUSED(disk_info, 0, hvr_disk_get_info(disk, &disk_info));
 
   CHECK_OK(hvr_store_open(folder, NULL, &store));
-  CHECK_OK(hvr_store_upload_disk(store, disk, "d", NULL, NULL, NULL, &transfer));
+  CHECK_OK(hvr_store_upload_open_disk(store, disk, "d", NULL, &transfer));
   CHECK(transfer.struct_size == sizeof transfer && transfer.virtual_size == DISK);
   CHECK_OK(hvr_store_get_disk(store, "d", &store_disk));
   CHECK(store_disk.struct_size == sizeof store_disk && store_disk.virtual_size == DISK);

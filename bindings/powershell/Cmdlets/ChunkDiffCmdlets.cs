@@ -50,7 +50,7 @@ namespace Hvr.Cmdlets
 
         [Parameter]
         [ParameterHelp("How many threads hash (0, the default: one per core).")]
-        public uint ThrottleLimit { get; set; }
+        public int ThrottleLimit { get; set; }
 
         [Parameter]
         [ParameterHelp("Replaces an existing manifest file.")]
@@ -141,7 +141,7 @@ namespace Hvr.Cmdlets
         [Parameter(ParameterSetName = DisksSet)]
         [Parameter(ParameterSetName = DiskToManifestSet)]
         [ParameterHelp("How many threads read and hash (0, the default: one per core).")]
-        public uint ThrottleLimit { get; set; }
+        public int ThrottleLimit { get; set; }
 
         [Parameter]
         [ParameterHelp("Adds the runs (offset, length, data or zero) that turn the target into the source.")]

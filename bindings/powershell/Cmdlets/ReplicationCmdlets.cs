@@ -335,44 +335,47 @@ namespace Hvr.Cmdlets
         {
             ForEachVM(dir =>
             {
+                Job[] jobs;
                 string json, where;
                 using (Session session = OpenSession(dir, true, null))
                 {
+                    jobs = session.Jobs();
                     json = session.JobsJson();
                     where = session.StateDir;
                 }
-                foreach (PSObject job in FromJson(json))
+                // A job comes as a struct; only its steps in full are in the JSON, found by id.
+                var steps = new Dictionary<string, object>();
+                foreach (PSObject described in FromJson(json)) steps[(string)Field(described, "id")] = Field(described, "steps");
+                foreach (Job job in jobs)
                 {
-                    string type = (string)Field(job, "type"), state = (string)Field(job, "state");
-                    if (Type != null && !Type.Contains(type)) continue;
-                    if (Running && state != "running") continue;
-                    WriteObject(Describe(job, type, state, where));
+                    if (Type != null && !Type.Contains(job.Type)) continue;
+                    if (Running && !job.IsRunning) continue;
+                    object jobSteps;
+                    steps.TryGetValue(job.Id, out jobSteps);
+                    WriteObject(Describe(job, jobSteps, where));
                 }
             });
         }
 
-        private static PSObject Describe(PSObject job, string type, string state, string where)
+        private static PSObject Describe(Job job, object jobSteps, string where)
         {
-            var steps = Items(Field(job, "steps")).Select(step => NewObject("Hvr.JobStep",
+            var steps = Items(jobSteps).Select(step => NewObject("Hvr.JobStep",
                 "Name", Field(step, "name"),
                 "State", Field(step, "state"),
                 "Started", ToDate(Field(step, "started")),
                 "Ended", ToDate(Field(step, "ended")),
                 "Message", Field(step, "message"))).ToArray();
-            object started = ToDate(Field(job, "started")), ended = ToDate(Field(job, "ended"));
-            ulong done = Convert.ToUInt64(Field(job, "progress_done")), total = Convert.ToUInt64(Field(job, "progress_total"));
-            object error = Field(job, "error");
             return NewObject("Hvr.Job",
-                "Id", Field(job, "id"),
-                "VMName", Field(job, "vm_name"),
-                "Type", type,
-                "State", state,
-                "Started", started,
-                "Ended", ended,
-                "Duration", ended == null ? (object)null : (DateTimeOffset)ended - (DateTimeOffset)started,
-                "PercentComplete", total > 0 ? (object)(int)Math.Min(100, 100.0 * done / total) : null,
-                "Summary", Field(job, "summary"),
-                "Error", error == null ? null : Field(PSObject.AsPSObject(error), "message"),
+                "Id", job.Id,
+                "VMName", job.VmName,
+                "Type", job.Type,
+                "State", job.State,
+                "Started", job.Started,
+                "Ended", job.Ended,
+                "Duration", job.Ended.HasValue ? (object)(job.Ended.Value - job.Started) : null,
+                "PercentComplete", job.ProgressTotal > 0 ? (object)job.PercentComplete : null,
+                "Summary", job.Summary,
+                "Error", job.ErrorMessage,
                 "Steps", steps,
                 "StateDir", where);
         }
