@@ -182,4 +182,11 @@ uint64_t PointDiskSize(const VmRecoveryPoint& point, const SessionState& state, 
 // what a disk's growth does first, so that the points before it keep their sizes.
 void RecordPointSizes(SessionState& state);
 
+// A disk removal a crash cut short (SessionState::disk_removal) leaves the disk in the
+// settings, the state, or both: this takes it out of whichever holds it, and out of the
+// recovery points, so that the two describe the same disks in the same order.
+void LeaveOutRemovedDisk(ProtectionSettings& settings, SessionState& state);
+// The state alone (a read-only session reading the journal afresh: journal.hpp).
+void LeaveOutRemovedDisk(SessionState& state);
+
 }  // namespace hvr
