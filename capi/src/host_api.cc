@@ -5,7 +5,7 @@
 
 #include "capi_internal.hpp"
 #include "replication_handles.hpp"
-#include "session/session_state.hpp"
+#include "session/status_json.hpp"
 
 struct hvr_checkpoint {
   std::vector<hvr::FrozenDisk> disks;

@@ -8,7 +8,7 @@
 #include "hvr/scheduler.hpp"
 #include "job_api.hpp"
 #include "replication_handles.hpp"
-#include "session/session_state.hpp"
+#include "session/status_json.hpp"
 #include "store_values.hpp"
 
 struct hvr_session_options {

@@ -3,7 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <sstream>
 
-#include "session/session_state.hpp"
+#include "session/status_json.hpp"
 #include "store/time_text.hpp"
 #include "units.hpp"
 

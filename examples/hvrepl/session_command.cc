@@ -14,7 +14,7 @@
 #include "follow_log.hpp"
 #include "metrics.hpp"
 #include "metrics_server.hpp"
-#include "session/session_state.hpp"
+#include "session/status_json.hpp"
 #include "session_context.hpp"
 #include "store_arguments.hpp"
 #include "units.hpp"

@@ -180,7 +180,7 @@ Result<std::string> Session::Impl::FinishDiskAddition(RunningJob& job) {
   // commit), opening the session leaves it out of them (LeaveOutAddedDisk).
   HVR_RETURN_IF_ERROR(dir.SaveSettings(joined));
   {
-    std::lock_guard lock(state_mu);
+    std::lock_guard lock(settings_mu);
     settings = joined;
   }
   maps.resize(joined.disks.size());

@@ -92,7 +92,7 @@ Result<std::string> Session::Impl::FinishDiskRemoval(RunningJob& job) {
   LeaveOut(removal, next);
   if (next.disks.size() != settings.disks.size()) HVR_RETURN_IF_ERROR(dir.SaveSettings(next));
   {
-    std::lock_guard lock(state_mu);
+    std::lock_guard lock(settings_mu);
     settings = next;
   }
   HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) { LeaveOut(removal, st); }));

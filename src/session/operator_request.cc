@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "session/json_fields.hpp"
-#include "session/session_state.hpp"
+#include "session/journal_json.hpp"
 #include "session/settings_change_fields.hpp"
 #include "util/checksummed_json.hpp"
 #include "util/file.hpp"

@@ -1,4 +1,4 @@
-// The session's frame: protecting and opening, the journal (Snapshot/Commit), running a
+// The session's frame: protecting and opening, running a
 // job, recovery points, and the public entry points with the status they report. The work
 // of each operation lives beside it: copies and resyncs in session_sync.cc, cycles in
 // session_cycle.cc, the schedule in session_schedule.cc, failover and failback in
@@ -71,20 +71,9 @@ Session::Impl::Impl(Engine& e, StateDir d, ProtectionSettings s, SessionOptions 
       clock(e.clock()),
       job_log(dir.read_only() ? nullptr : &dir, std::move(jobs), [this](const Job& job) { OnJob(job); }, e.clock()),
       maps(settings.disks.size()),
-      state(std::move(st)) {}
-
-SessionState Session::Impl::Snapshot() const {
-  std::lock_guard lock(state_mu);
-  // A read-only session watches another process's journal: it reads it afresh. A file
-  // caught being replaced or damaged leaves the last state read.
-  if (dir.read_only()) {
-    if (auto fresh = dir.LoadState(); fresh.ok()) {
-      LeaveOutRemovedDisk(*fresh);
-      state = std::move(*fresh);
-    }
-  }
-  return state;
-}
+      journal(dir, std::move(st), [this](const SessionState& before, const SessionState& after) {
+        Announce(before, after);
+      }) {}
 
 ProtectionSettings Session::Impl::SettingsNow() const {
   // A read-only session reads them afresh: the process holding the directory changes them
@@ -92,12 +81,12 @@ ProtectionSettings Session::Impl::SettingsNow() const {
   if (dir.read_only()) {
     if (auto fresh = dir.LoadSettings(); fresh.ok()) return *std::move(fresh);
   }
-  std::lock_guard lock(state_mu);
+  std::lock_guard lock(settings_mu);
   return settings;
 }
 
 std::shared_ptr<ReplicaStore> Session::Impl::StoreNow() const {
-  std::lock_guard lock(state_mu);
+  std::lock_guard lock(settings_mu);
   return store;
 }
 
@@ -111,19 +100,6 @@ Status Session::Impl::RequireReplicationAllowed() const {
     return Error(Code::kInvalidReplicaState, "VM '" + settings.vm_name + "': replication is suspended since " +
                                                  FormatUtcSeconds(*s.suspended_since) + "; resume it first");
   }
-  return Ok();
-}
-
-Status Session::Impl::Commit(const std::function<void(SessionState&)>& change) {
-  SessionState next = Snapshot();
-  const SessionState before = next;
-  change(next);
-  HVR_RETURN_IF_ERROR(dir.SaveState(next));
-  {
-    std::lock_guard lock(state_mu);
-    state = next;
-  }
-  Announce(before, next);
   return Ok();
 }
 
@@ -536,7 +512,7 @@ Status Session::Impl::StartLeases() {
     HVR_ASSIGN_OR_RETURN(const DiskProperties replica, StoreNow()->AsyncGetDisk(disk, use_future).get());
     return RequireOwner(disk, replica.metadata, Snapshot().owner);
   };
-  leases = std::make_unique<LeaseKeeper>(*store, LeaseIdFor(agent, dir.path(), state.vm_id), options.log, owned);
+  leases = std::make_unique<LeaseKeeper>(*store, LeaseIdFor(agent, dir.path(), Snapshot().vm_id), options.log, owned);
   return Ok();
 }
 

@@ -223,7 +223,7 @@ Result<FailbackReport> Session::Impl::Failback(RunningJob& job, const FailbackOp
         d.verify_replica = false;
       }
     }));
-    std::lock_guard lock(state_mu);
+    std::lock_guard lock(settings_mu);
     settings = moved;
   }
   if (!failback.vm_started) {

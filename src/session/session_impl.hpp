@@ -1,5 +1,5 @@
 // The inside of hvr::Session, shared by the files that implement its operations:
-// session.cc (opening, status, the journal), session_sync.cc (initial replication and
+// session.cc (opening, status), session_sync.cc (initial replication and
 // resync), session_cycle.cc (delta cycles), session_schedule.cc (what is due, retries),
 // replica_guard.cc (whether a replica still holds what hvr wrote).
 #pragma once
@@ -20,6 +20,7 @@
 #include "session/job_log.hpp"
 #include "session/lease_keeper.hpp"
 #include "session/log_shipping.hpp"
+#include "session/journal.hpp"
 #include "session/operator_request.hpp"
 #include "session/session_state.hpp"
 #include "session/state_dir.hpp"
@@ -52,13 +53,6 @@ inline bool ReplicatesByItself(ReplicationState state) {
 // recovery points), write (pages, metadata, leases), delete (pruned points, removed
 // disks) and list (disks, points).
 inline constexpr std::string_view kReplicationPermissions = "racwdl";
-
-// A disk removal a crash cut short (SessionState::disk_removal) leaves the disk in the
-// settings, the state, or both: this takes it out of whichever holds it, and out of the
-// recovery points, so that the two describe the same disks in the same order.
-void LeaveOutRemovedDisk(ProtectionSettings& settings, SessionState& state);
-// The state alone (a read-only session reading the journal afresh).
-void LeaveOutRemovedDisk(SessionState& state);
 
 // A disk addition a crash cut short (SessionState::disk_addition) may have saved the
 // settings with the disk while the state does not have it yet: this leaves it out of
@@ -129,12 +123,12 @@ struct Session::Impl {
   Engine& engine;
   StateDir dir;
   // Defaults filled in. Changed only by operations (failback to another folder, a change
-  // of settings), which run one at a time; others read it under state_mu (SettingsNow).
+  // of settings), which run one at a time; others read it under settings_mu (SettingsNow).
   ProtectionSettings settings;
   const SessionOptions options;
   HostActions& host;
   const Clock& clock;
-  // Replaced only by a change of settings, under state_mu; others read it so (StoreNow).
+  // Replaced only by a change of settings, under settings_mu; others read it so (StoreNow).
   std::shared_ptr<ReplicaStore> store;
   std::unique_ptr<LeaseKeeper> leases;  // writable sessions only
   // Makes `leases`, in this agent's lease id for this directory (agent_identity.hpp).
@@ -143,17 +137,16 @@ struct Session::Impl {
   std::vector<ExtentMap> maps;  // one per disk, reused cycle after cycle
 
   std::mutex operation_mu;  // one operation at a time
-  mutable std::mutex state_mu;
-  // As last saved (read-only sessions: as last read); under state_mu, changed through
-  // Commit.
-  mutable SessionState state;
+  mutable std::mutex settings_mu;
+  // Its commits are announced as events (Announce).
+  Journal journal;
 
-  // --- the journal ---
-  SessionState Snapshot() const;
+  // --- the journal, and what operations may change meanwhile ---
+  // Shorthands for journal.Snapshot() and journal.Commit(), which every operation uses.
+  SessionState Snapshot() const { return journal.Snapshot(); }
+  Status Commit(const std::function<void(SessionState&)>& change) { return journal.Commit(change); }
   ProtectionSettings SettingsNow() const;
   std::shared_ptr<ReplicaStore> StoreNow() const;
-  // Applies `change` to a copy of the state, saves it, and makes it current.
-  Status Commit(const std::function<void(SessionState&)>& change);
   HostVm Vm() const;
   int Buffers() const;
   // How log data goes to the replicas (buffers, joins across zeros, cancellation).

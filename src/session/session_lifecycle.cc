@@ -102,7 +102,7 @@ Status Session::ChangeSettings(const SettingsChange& change) {
     // operation takes them again under the same lease id (this agent's, for this directory).
     s.leases.reset();
     {
-      std::lock_guard lock(s.state_mu);
+      std::lock_guard lock(s.settings_mu);
       s.settings = next;
       s.store = store;
     }

@@ -1,8 +1,7 @@
-// What a session remembers between runs (its journal), and the JSON forms of it and of
-// the protection settings. Times are Unix seconds; GUIDs are text.
+// What a session remembers between runs: its journal, saved as state.json in the form
+// journal_json.hpp gives it.
 #pragma once
 
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -183,42 +182,11 @@ uint64_t PointDiskSize(const VmRecoveryPoint& point, const SessionState& state, 
 // what a disk's growth does first, so that the points before it keep their sizes.
 void RecordPointSizes(SessionState& state);
 
-boost::json::object ToJson(const SessionState& state);
-Result<SessionState> SessionStateFromJson(const boost::json::object& json, const std::string& where);
-
-boost::json::object DiskSpecToJson(const DiskSpec& disk);
-Result<DiskSpec> DiskSpecFromJson(const boost::json::object& json, const std::string& where);
-boost::json::object ToJson(const ProtectionSettings& settings);
-Result<ProtectionSettings> SettingsFromJson(const boost::json::object& json, const std::string& where);
-
-boost::json::object ToJson(const Job& job);
-Result<Job> JobFromJson(const boost::json::value& json, const std::string& where);
-// The statistics with their averages; times in Unix seconds, durations in milliseconds.
-boost::json::object ToJson(const ReplicationStatistics& statistics);
-Result<ReplicationStatistics> StatisticsFromJson(const boost::json::object& json, const std::string& where);
-// {"job_id", "type", "step", "done", "total", "bytes_per_second", "seconds_left" (null
-//  until a rate is known), "updated" (Unix seconds), "updated_ms" (Unix milliseconds)}
-boost::json::object ToJson(const JobProgress& progress);
-Result<JobProgress> JobProgressFromJson(const boost::json::value& json, const std::string& where);
-
-// {"id", "name", "vm_name", "time" (Unix seconds), "message"} and the fields of its id
-// (docs/monitoring.md).
-boost::json::object ToJson(const Event& event);
-boost::json::object ToJson(const VmRecoveryPoint& point);
-boost::json::object ToJson(const SessionStatus& status);
-// {"vm_name", "point_id", "point_time", "app_consistent", "test", "planned",
-//  "disks": [{"name", "location", "virtual_size"}], "settings": {...}}
-boost::json::object ToJson(const FailoverVm& vm);
-// {"completed", "disks": [{"destination", "method", "bytes_read", "bytes_written"}]}
-boost::json::object ToJson(const FailbackReport& report);
-// {"point": {...}, "identical", "disks": [{"source", "replica", "identical",
-//  "differing_bytes", "first_difference"}]}
-boost::json::object ToJson(const VerifyReport& report);
-// {"succeeded", "groups_run", "first_error", "vms": [{"group", "vm_name", "result", "vm"}]}
-boost::json::object ToJson(const PlanOutcome& outcome);
-boost::json::object ErrorToJson(const Error& error);
-// Decodes what ErrorToJson wrote into *out (Result<Error> cannot be: its two sides would
-// be one type); `where` names the file and field in errors.
-Status DecodeError(const boost::json::object& o, const std::string& where, Error* out);
+// A disk removal a crash cut short (SessionState::disk_removal) leaves the disk in the
+// settings, the state, or both: this takes it out of whichever holds it, and out of the
+// recovery points, so that the two describe the same disks in the same order.
+void LeaveOutRemovedDisk(ProtectionSettings& settings, SessionState& state);
+// The state alone (a read-only session reading the journal afresh: journal.hpp).
+void LeaveOutRemovedDisk(SessionState& state);
 
 }  // namespace hvr

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "session/journal_json.hpp"
 #include "session/json_fields.hpp"
 #include "util/checksummed_json.hpp"
 #include "util/file.hpp"

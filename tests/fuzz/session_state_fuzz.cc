@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "session/session_state.hpp"
+#include "session/journal_json.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include "hvr/azure_limits.hpp"
 #include "hvr/protection.hpp"
-#include "session/session_state.hpp"
+#include "session/journal_json.hpp"
 #include "test_util/result_assertions.hpp"
 
 namespace hvr {
