@@ -38,8 +38,8 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // Bodies that are read into memory (error documents, page and blob lists) stay below
 // this; a List Blobs page of 5000 blobs with metadata is a few MiB.
 constexpr uint64_t kMaxTextBody = uint64_t{64} << 20;
-// Pieces in which a request leaves: each is booked with the bandwidth limiter (when there
-// is one) and has its own deadline.
+// Pieces in which a request leaves and a response is read: each is booked with the
+// bandwidth limiter (when there is one) and has its own deadline.
 constexpr size_t kPiece = 64 * 1024;
 
 std::string HostPort(const std::string& host, uint16_t port) {
@@ -205,6 +205,12 @@ awaitable<Result<std::unique_ptr<HttpTransport::Connection>>> HttpTransport::Con
   }
 
   auto connection = std::make_unique<Connection>();
+  // Beast reads as much as the buffer has room for, at least 512 bytes, and a body read
+  // into a sink is consumed at once, so a buffer left to grow by itself stays at the size of
+  // the headers: a page range of 4 MiB then took some 8000 reads, each a system call (and
+  // under Wine a round trip to its server, which made a GET of 8 MiB take 17 s). Room for a
+  // piece makes it 64.
+  connection->buffer.reserve(kPiece);
   if (!endpoint.https) {
     connection->plain = std::make_unique<beast::tcp_stream>(std::move(tcp));
     co_return connection;
