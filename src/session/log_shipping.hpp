@@ -62,6 +62,24 @@ void RecordShipped(SessionState& state, const std::vector<PendingLogs>& logs, co
 // Deletes logs; a log already gone is fine.
 Status DeleteLogs(const std::vector<std::string>& paths);
 
+// A disk's map (Session::Impl::maps, reused cycle after cycle) for the logs of one cycle:
+// empty when taken and emptied again when the cycle is done with it, however it ends. The
+// map reads the logs through handles of its own (CoalesceLogs), and a shipped log is then
+// deleted: on Windows (before 10 1903, off NTFS, under Wine) the name of a file still open
+// stays until its last handle closes, so the log would be seen again, and a removed disk's
+// logs would outlive its removal.
+class MapForCycle {
+ public:
+  explicit MapForCycle(ExtentMap& map) : map_(map) { map_.Clear(); }
+  ~MapForCycle() { map_.Clear(); }
+  MapForCycle(const MapForCycle&) = delete;
+  MapForCycle& operator=(const MapForCycle&) = delete;
+  ExtentMap& map() { return map_; }
+
+ private:
+  ExtentMap& map_;
+};
+
 struct ApplyStats {
   uint64_t changed_bytes = 0;
   uint64_t bytes_sent = 0;

@@ -101,8 +101,8 @@ Result<CycleReport> Session::Impl::Cycle(RunningJob& job, const CancelToken* can
       continue;
     }
     job.Step("ship disk " + std::to_string(i) + " (" + d.replica + ")");
-    ExtentMap& map = maps[i];
-    map.Clear();
+    MapForCycle in_use(maps[i]);
+    ExtentMap& map = in_use.map();
     CoalesceOptions coalesce;
     coalesce.previous_unique_id = d.last_applied_log;
     coalesce.cancel = cancel;

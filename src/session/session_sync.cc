@@ -271,8 +271,8 @@ Result<std::optional<CatchUpResult>> Session::Impl::CatchUp(RunningJob& job, Che
     const DiskState d = Snapshot().disks[i];
     const PendingLogs& logs = result.pending[i];
     Manifest& manifest = copy.manifests[i];
-    ExtentMap& map = maps[i];
-    map.Clear();
+    MapForCycle in_use(maps[i]);
+    ExtentMap& map = in_use.map();
     CoalesceOptions coalesce;
     coalesce.cancel = cancel;
     if (auto summary = CoalesceLogs(logs.paths, d.replica_size, map, coalesce); !summary.ok()) {

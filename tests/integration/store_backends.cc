@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <random>
 
 #include "store/azure/azure_target.hpp"
 #include "store/azure/crypto.hpp"
@@ -127,8 +128,11 @@ TokenEndpoint& EntraTokenEndpoint() {
 }
 
 std::string UniqueContainer() {
+  // The process id alone does not do where one Azurite serves many processes in turn (the
+  // Windows build's fixture, for a whole run): Wine hands the same ids out again at once.
+  static const std::string process = std::to_string(::getpid()) + "-" + std::to_string(std::random_device()());
   static std::atomic<int> counter{0};
-  return "t" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+  return "t" + process + "-" + std::to_string(++counter);
 }
 
 std::string NewTarget(Backend backend, const TempDir& scratch) {

@@ -41,7 +41,8 @@ std::string NewTarget(Backend backend, const TempDir& scratch);
 // Options a store of `backend` needs (the CA file for HTTPS).
 StoreOptions OptionsFor(Backend backend);
 
-// A container name unique in this process: "t<pid>-<counter>".
+// A container name unique to this process, even on an Azurite that other processes used
+// before it: "t<pid>-<random>-<counter>".
 std::string UniqueContainer();
 
 }  // namespace hvr::testing

@@ -22,9 +22,6 @@ using asio::awaitable;
 // Bodies that are read into memory (error documents, page and blob lists) stay below
 // this; a List Blobs page of 5000 blobs with metadata is a few MiB.
 constexpr uint64_t kMaxTextBody = uint64_t{64} << 20;
-// Pieces in which a request leaves: each is booked with the bandwidth limiter (when there
-// is one) and has its own deadline.
-constexpr size_t kPiece = 64 * 1024;
 
 // Errors of a connection the peer had already closed: the request never reached it.
 bool ClosedByPeer(const beast::error_code& ec) {
