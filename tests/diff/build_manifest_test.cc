@@ -7,15 +7,17 @@
 #include "diff_fixture.hpp"
 #include "hvr/chunk_diff.hpp"
 #include "platform/os_name.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr {
 namespace {
 
 using test::Open;
+using test::Options;
 
-constexpr uint32_t k4K = 4096;
-constexpr uint32_t k64K = 65536;
+using test::k4K;
+using test::k64K;
 
 // The hash the test expects for bytes of the image, computed with libxxhash directly.
 ChunkHash Expected(const std::string& path, const ByteRange& chunk) {
@@ -29,13 +31,6 @@ void ExpectMatchesImage(const Manifest& m, const std::string& path) {
   for (uint64_t i = 0; i < m.chunk_count(); ++i) {
     ASSERT_EQ(m.hash(i), Expected(path, m.ChunkRange(i))) << "chunk " << i;
   }
-}
-
-ChunkOptions Options(uint32_t chunk_size, unsigned threads = 2) {
-  ChunkOptions o;
-  o.chunk_size = chunk_size;
-  o.threads = threads;
-  return o;
 }
 
 TEST(BuildManifestTest, HashesEveryChunkIncludingAShortLastOne) {

@@ -93,6 +93,13 @@ std::unique_ptr<DiskReader> Open(const std::string& path) {
   return std::move(disk).value();
 }
 
+ChunkOptions Options(uint32_t chunk_size, unsigned threads) {
+  ChunkOptions o;
+  o.chunk_size = chunk_size;
+  o.threads = threads;
+  return o;
+}
+
 Status RecordingDisk::Read(uint64_t offset, std::span<uint8_t> out) const {
   {
     std::lock_guard lock(mu_);

@@ -33,6 +33,9 @@ std::vector<uint8_t> ReadBytes(const std::string& path, uint64_t offset, uint64_
 
 std::unique_ptr<DiskReader> Open(const std::string& path);
 
+// Chunks of `chunk_size` bytes, hashed by `threads` threads.
+ChunkOptions Options(uint32_t chunk_size, unsigned threads = 2);
+
 // Wraps a disk: records every read, can report other allocated ranges, can fail reads.
 class RecordingDisk final : public DiskReader {
  public:

@@ -12,13 +12,14 @@
 #include "diff_fixture.hpp"
 #include "hvr/chunk_diff.hpp"
 #include "test_util/command.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/file.hpp"
 
 namespace hvr {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 void MustRun(const std::string& command) {
   const testing::CommandResult r = testing::RunShell(command);

@@ -12,6 +12,7 @@
 
 #include "diff_fixture.hpp"
 #include "hvr/chunk_diff.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr {
@@ -20,9 +21,9 @@ namespace {
 using test::ChunkView;
 using test::Open;
 
-constexpr uint32_t k4K = 4096;
-constexpr uint32_t k64K = 65536;
-constexpr uint64_t kMiB = 1 << 20;
+using test::k4K;
+using test::k64K;
+using test::kMiB;
 constexpr uint64_t kBaseSize = 12 * kMiB + 3000;  // several slices and a short last chunk
 
 struct Images {
@@ -75,12 +76,8 @@ ChunkView Expected(const Images& images, uint32_t chunk) {
   return view;
 }
 
-ChunkOptions Options(uint32_t chunk) {
-  ChunkOptions o;
-  o.chunk_size = chunk;
-  o.threads = 3;
-  return o;
-}
+// The diffs here hash with three threads.
+ChunkOptions DiffOptions(uint32_t chunk) { return test::Options(chunk, 3); }
 
 // Runs the three diffs at several chunk sizes and compares each with Expected().
 void ExpectAllDiffsMatch(const Images& images) {
@@ -89,12 +86,12 @@ void ExpectAllDiffsMatch(const Images& images) {
   for (uint32_t chunk : {k4K, k64K, kDefaultChunkSize}) {
     SCOPED_TRACE("chunk size " + std::to_string(chunk));
     const ChunkView expected = Expected(images, chunk);
-    auto target_manifest = BuildManifest(*target, Options(chunk));
-    auto source_manifest = BuildManifest(*source, Options(chunk));
+    auto target_manifest = BuildManifest(*target, DiffOptions(chunk));
+    auto source_manifest = BuildManifest(*source, DiffOptions(chunk));
     ASSERT_TRUE(target_manifest.ok() && source_manifest.ok());
 
-    auto disks = Diff(*source, *target, Options(chunk));
-    auto resync = Diff(*source, *target_manifest, Options(0));
+    auto disks = Diff(*source, *target, DiffOptions(chunk));
+    auto resync = Diff(*source, *target_manifest, DiffOptions(0));
     auto manifests = Diff(*source_manifest, *target_manifest);
     for (const auto* result : {&disks, &resync, &manifests}) {
       ASSERT_TRUE(result->ok()) << result->error().ToString();
@@ -115,7 +112,7 @@ void ExpectAllDiffsMatch(const Images& images) {
 TEST(DiffTest, IdenticalDisksHaveNoRuns) {
   Images images;
   ExpectAllDiffsMatch(images);
-  const auto r = Diff(*Open(images.source), *Open(images.target), Options(k64K));
+  const auto r = Diff(*Open(images.source), *Open(images.target), DiffOptions(k64K));
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->identical());
   EXPECT_TRUE(r->runs.empty());
@@ -152,7 +149,7 @@ TEST(DiffTest, ChangedLastPartialChunk) {
   Images images;
   images.Change(kBaseSize - 10, 10);
   ExpectAllDiffsMatch(images);
-  const auto r = Diff(*Open(images.source), *Open(images.target), Options(k64K));
+  const auto r = Diff(*Open(images.source), *Open(images.target), DiffOptions(k64K));
   ASSERT_EQ(r->runs.size(), 1u);
   const uint64_t last = (kBaseSize / k64K) * k64K;
   EXPECT_EQ(r->runs[0], (DiffRun{{last, kBaseSize - last}, DiffKind::kData}));
@@ -165,7 +162,7 @@ TEST(DiffTest, ZeroedChunksAreClearedNotSent) {
   images.Zero(5 * kMiB + k4K, k4K);                   // zero only at 4 KiB chunks
   images.Zero(kBaseSize - 3000, 3000);                // the short last chunk, zeroed
   ExpectAllDiffsMatch(images);
-  const auto r = Diff(*Open(images.source), *Open(images.target), Options(k64K));
+  const auto r = Diff(*Open(images.source), *Open(images.target), DiffOptions(k64K));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->runs.front(), (DiffRun{{kDefaultChunkSize, kDefaultChunkSize}, DiffKind::kZero}));
   EXPECT_EQ(r->runs[1], (DiffRun{{2 * kDefaultChunkSize, k64K}, DiffKind::kData}));
@@ -178,7 +175,7 @@ TEST(DiffTest, GrownSourceReportsItsTail) {
   test::ResizeFile(images.source, grown);  // the new space reads as zeros
   images.Change(kBaseSize + 300 * 1024, 10);
   ExpectAllDiffsMatch(images);
-  const auto r = Diff(*Open(images.source), *Open(images.target), Options(k64K));
+  const auto r = Diff(*Open(images.source), *Open(images.target), DiffOptions(k64K));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->totals.past_source_end_bytes, 0u);
   // Everything from the old last chunk to the new end is reported, zero or not.
@@ -190,7 +187,7 @@ TEST(DiffTest, ShrunkSourceLeavesBytesPastItsEnd) {
   const uint64_t shrunk = kBaseSize - kMiB - 777;
   test::ResizeFile(images.source, shrunk);
   ExpectAllDiffsMatch(images);
-  const auto r = Diff(*Open(images.source), *Open(images.target), Options(k64K));
+  const auto r = Diff(*Open(images.source), *Open(images.target), DiffOptions(k64K));
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->runs.size(), 2u);
   // The chunk the new end cuts: its source part must be sent, the rest cut off.
@@ -212,10 +209,10 @@ TEST(DiffTest, RunsCanStreamToACallback) {
   for (int i = 0; i < 200; ++i) images.Change((rng() % (kBaseSize / k4K)) * k4K, k4K);
   const auto source = Open(images.source);
   const auto target = Open(images.target);
-  const auto kept = Diff(*source, *target, Options(k4K));
+  const auto kept = Diff(*source, *target, DiffOptions(k4K));
   ASSERT_TRUE(kept.ok());
   std::vector<DiffRun> streamed;
-  const auto sent = Diff(*source, *target, Options(k4K), [&](const DiffRun& run) {
+  const auto sent = Diff(*source, *target, DiffOptions(k4K), [&](const DiffRun& run) {
     streamed.push_back(run);
     return Ok();
   });
@@ -226,7 +223,7 @@ TEST(DiffTest, RunsCanStreamToACallback) {
 
   // A sink that fails stops the diff with its error.
   int calls = 0;
-  const auto failed = Diff(*source, *target, Options(k4K), [&](const DiffRun&) -> Status {
+  const auto failed = Diff(*source, *target, DiffOptions(k4K), [&](const DiffRun&) -> Status {
     if (++calls == 5) return Error(Code::kNetwork, "upload failed");
     return Ok();
   });
@@ -239,24 +236,24 @@ TEST(DiffTest, ChunkSizesMustAgree) {
   Images images(2 * kMiB);
   const auto source = Open(images.source);
   const auto target = Open(images.target);
-  const auto m4 = *BuildManifest(*target, Options(k4K));
-  const auto m64 = *BuildManifest(*source, Options(k64K));
+  const auto m4 = *BuildManifest(*target, DiffOptions(k4K));
+  const auto m64 = *BuildManifest(*source, DiffOptions(k64K));
   const auto a = Diff(m64, m4);
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.error().code(), Code::kInvalidArgument);
   EXPECT_NE(a.error().message().find("different chunk sizes (65536 and 4096"), std::string::npos);
-  const auto b = Diff(*source, m4, Options(k64K));
+  const auto b = Diff(*source, m4, DiffOptions(k64K));
   ASSERT_FALSE(b.ok());
   EXPECT_NE(b.error().message().find("chunk size 65536 was asked for"), std::string::npos);
-  EXPECT_FALSE(Diff(*source, *target, Options(1234)).ok());
+  EXPECT_FALSE(Diff(*source, *target, DiffOptions(1234)).ok());
 }
 
 TEST(DiffTest, UnknownChunksAreAlwaysSent) {
   Images images(2 * kMiB);
   const auto source = Open(images.source);
-  auto m = *BuildManifest(*Open(images.target), Options(k64K));
+  auto m = *BuildManifest(*Open(images.target), DiffOptions(k64K));
   ASSERT_TRUE(m.Invalidate({3 * k64K, 1}).ok());
-  const auto r = Diff(*source, m, Options(0));
+  const auto r = Diff(*source, m, DiffOptions(0));
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->runs.size(), 1u);
   EXPECT_EQ(r->runs[0], (DiffRun{{3 * k64K, k64K}, DiffKind::kData}));
@@ -272,7 +269,7 @@ TEST(DiffTest, ProgressAndCancellation) {
   const auto source = Open(images.source);
   const auto target = Open(images.target);
   uint64_t last = 0;
-  ChunkOptions o = Options(k64K);
+  ChunkOptions o = DiffOptions(k64K);
   o.progress = [&](uint64_t done, uint64_t total) {
     EXPECT_EQ(total, 20 * kMiB);
     EXPECT_GT(done, last);
@@ -283,7 +280,7 @@ TEST(DiffTest, ProgressAndCancellation) {
 
   CancelToken token;
   token.Cancel();
-  ChunkOptions c = Options(k64K);
+  ChunkOptions c = DiffOptions(k64K);
   c.cancel = &token;
   const auto r = Diff(*source, *target, c);
   ASSERT_FALSE(r.ok());
@@ -294,7 +291,7 @@ TEST(DiffTest, JsonListsRunsAndTotals) {
   Images images(kMiB);
   images.Zero(0, k64K);
   images.Change(3 * k64K, 10);
-  const auto r = Diff(*Open(images.source), *Open(images.target), Options(k64K));
+  const auto r = Diff(*Open(images.source), *Open(images.target), DiffOptions(k64K));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(DiffToJson(*r),
             "{\"chunk_size\":65536,\"source_size\":1048576,\"target_size\":1048576,"

@@ -5,6 +5,7 @@
 
 #include "diff/chunk_hash.hpp"
 #include "hvr/manifest.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/endian.hpp"
 #include "util/file.hpp"
@@ -12,7 +13,7 @@
 namespace hvr {
 namespace {
 
-constexpr uint32_t k4K = 4096;
+using test::k4K;
 
 // A manifest with zero, unknown and ordinary entries and a short last chunk.
 Manifest Sample() {

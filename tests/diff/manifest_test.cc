@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util/sizes.hpp"
+
 namespace hvr {
 namespace {
 
-constexpr uint32_t k4K = 4096;
+using test::k4K;
 
 std::pair<uint64_t, uint64_t> Span(uint64_t first, uint64_t last) { return {first, last}; }
 

@@ -8,6 +8,7 @@
 
 #include "diff_fixture.hpp"
 #include "hvr/chunk_diff.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/file.hpp"
 
@@ -15,17 +16,11 @@ namespace hvr {
 namespace {
 
 using test::Open;
+using test::Options;
 
-constexpr uint32_t k4K = 4096;
-constexpr uint32_t k64K = 65536;
-constexpr uint64_t kMiB = 1 << 20;
-
-ChunkOptions Options(uint32_t chunk, unsigned threads = 2) {
-  ChunkOptions o;
-  o.chunk_size = chunk;
-  o.threads = threads;
-  return o;
-}
+using test::k4K;
+using test::k64K;
+using test::kMiB;
 
 // The bytes of the chunks `ranges` touch, each chunk counted once.
 uint64_t TouchedChunkBytes(const Manifest& m, const std::vector<ByteRange>& ranges) {

@@ -11,6 +11,7 @@
 #include "hvr/disk_writer.hpp"
 #include "platform/os_name.hpp"
 #include "test_util/disk_tools.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr {
@@ -18,7 +19,7 @@ namespace {
 
 using testing::FirstDifference;
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 class ConvertTest : public ::testing::TestWithParam<ConvertTarget> {
  protected:

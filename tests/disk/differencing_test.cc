@@ -12,6 +12,7 @@
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
 #include "test_util/disk_tools.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/file.hpp"
 
@@ -21,7 +22,7 @@ namespace {
 using testing::FirstDifference;
 using testing::PatternBytes;
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 constexpr uint64_t kSize = 16 * kMiB;
 
 using testing::ReadImage;

@@ -11,6 +11,7 @@
 #include "hvr/disk_writer.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/result_assertions.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 #include "test_util/vhd_builder.hpp"
 #include "util/file.hpp"
@@ -18,7 +19,7 @@
 namespace hvr {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 // Changes the byte at `offset` of a file, as a bad sector or a stray write would.
 void FlipByte(const std::string& path, uint64_t offset) {

@@ -8,6 +8,7 @@
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
 #include "test_util/disk_tools.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr {
@@ -16,7 +17,7 @@ namespace {
 using testing::FirstDifference;
 using testing::PatternBytes;
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 class MergeTest : public ::testing::Test {
  protected:

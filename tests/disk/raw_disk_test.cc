@@ -8,12 +8,13 @@
 #include "hvr/disk_writer.hpp"
 #include "platform/os_name.hpp"
 #include "test_util/disk_tools.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 TEST(RawDiskTest, ZeroDataBecomesHoles) {
   TempDir dir;

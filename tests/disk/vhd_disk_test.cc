@@ -9,6 +9,7 @@
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
 #include "test_util/disk_tools.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 #include "test_util/vhd_builder.hpp"
 #include "util/endian.hpp"
@@ -20,7 +21,7 @@ namespace {
 using testing::FirstDifference;
 using testing::PatternBytes;
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 void WriteBoth(const std::string& path, std::vector<uint8_t>* model, uint64_t offset, const std::vector<uint8_t>& data) {
   testing::WriteImage(path, offset, data, model);

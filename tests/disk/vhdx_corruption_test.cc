@@ -8,6 +8,7 @@
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
 #include "test_util/disk_tools.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/endian.hpp"
 #include "util/file.hpp"
@@ -15,7 +16,7 @@
 namespace hvr {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 class VhdxCorruptionTest : public ::testing::Test {
  protected:

@@ -11,6 +11,7 @@
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
 #include "test_util/disk_tools.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr {
@@ -19,7 +20,7 @@ namespace {
 using testing::FirstDifference;
 using testing::PatternBytes;
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 std::unique_ptr<DiskReader> Open(const std::string& path) {
   auto disk = OpenDisk(path);

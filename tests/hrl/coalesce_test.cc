@@ -10,7 +10,7 @@ namespace {
 
 using test::Write;
 
-constexpr uint64_t kDisk = 8 << 20;
+constexpr uint64_t kCoalesceDisk = 8 << 20;
 
 // Three chained logs of overlapping writes, aligned and not.
 struct Chain {
@@ -23,10 +23,10 @@ struct Chain {
     Guid previous;
     for (uint32_t i = 0; i < 3; ++i) {
       paths.push_back(dir.File("log" + std::to_string(i) + ".hrl"));
-      writes.push_back(test::RandomWrites(150, kDisk, 20000, 10 + i, /*aligned=*/i != 1));
+      writes.push_back(test::RandomWrites(150, kCoalesceDisk, 20000, 10 + i, /*aligned=*/i != 1));
       HrlWriterOptions options;
       options.previous_unique_id = previous;
-      options.disk_virtual_size = kDisk;
+      options.disk_virtual_size = kCoalesceDisk;
       headers.push_back(test::WriteLog(paths.back(), writes.back(), options));
       previous = headers.back().unique_id;
     }
@@ -50,7 +50,7 @@ std::vector<uint8_t> Replay(ExtentMap& map, const std::vector<uint8_t>& base) {
 
 TEST(CoalesceLogsTest, LogsInOrderGiveTheDiskAfterEveryWrite) {
   Chain chain;
-  const std::vector<uint8_t> base = test::Pattern(kDisk, 77);
+  const std::vector<uint8_t> base = test::Pattern(kCoalesceDisk, 77);
   std::vector<uint8_t> expected = base;
   uint64_t entries = 0;
   for (const auto& w : chain.writes) {
@@ -68,7 +68,7 @@ TEST(CoalesceLogsTest, LogsInOrderGiveTheDiskAfterEveryWrite) {
       last_done = done;
       last_total = total;
     };
-    auto summary = CoalesceLogs(chain.paths, kDisk, map, options);
+    auto summary = CoalesceLogs(chain.paths, kCoalesceDisk, map, options);
     ASSERT_TRUE(summary.ok()) << summary.error().ToString();
     EXPECT_EQ(summary->logs.size(), 3u);
     EXPECT_EQ(summary->entries, entries);
@@ -84,7 +84,7 @@ TEST(CoalesceLogsTest, TheChainIsCheckedBeforeAnyDataIsRead) {
   Chain chain;
   ExtentMap map;
   const std::vector<std::string> gap = {chain.paths[0], chain.paths[2]};
-  auto result = CoalesceLogs(gap, kDisk, map);
+  auto result = CoalesceLogs(gap, kCoalesceDisk, map);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code(), Code::kLogChainGap);
   EXPECT_NE(result.error().message().find("log2.hrl"), std::string::npos);
@@ -93,13 +93,13 @@ TEST(CoalesceLogsTest, TheChainIsCheckedBeforeAnyDataIsRead) {
 
   CoalesceOptions options;
   options.previous_unique_id = chain.headers[1].unique_id;  // log0 was not the last applied
-  result = CoalesceLogs(chain.paths, kDisk, map, options);
+  result = CoalesceLogs(chain.paths, kCoalesceDisk, map, options);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code(), Code::kLogChainGap);
 
   options.previous_unique_id = chain.headers[0].unique_id;
   const std::vector<std::string> rest = {chain.paths[1], chain.paths[2]};
-  EXPECT_TRUE(CoalesceLogs(rest, kDisk, map, options).ok());
+  EXPECT_TRUE(CoalesceLogs(rest, kCoalesceDisk, map, options).ok());
 }
 
 TEST(CoalesceLogsTest, AnUnclosedLogStopsEverything) {
@@ -112,7 +112,7 @@ TEST(CoalesceLogsTest, AnUnclosedLogStopsEverything) {
   std::vector<std::string> paths = chain.paths;
   paths.push_back(open->path());
   ExtentMap map;
-  auto result = CoalesceLogs(paths, kDisk, map);
+  auto result = CoalesceLogs(paths, kCoalesceDisk, map);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code(), Code::kLogNotClosed);
   EXPECT_NE(result.error().message().find("open.hrl"), std::string::npos);
@@ -125,13 +125,13 @@ TEST(CoalesceLogsTest, DamageInALaterLogFailsTheWhole) {
   const auto bytes = test::ReadFileBytes(chain.paths[2]);
   test::PatchFile(chain.paths[2], 8192, {static_cast<uint8_t>(bytes[8192] ^ 1)});
   ExtentMap map;
-  auto result = CoalesceLogs(chain.paths, kDisk, map);
+  auto result = CoalesceLogs(chain.paths, kCoalesceDisk, map);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code(), Code::kCorruptData);
   EXPECT_NE(result.error().message().find("log2.hrl: metadata block at offset"), std::string::npos);
   // Writes beyond the disk the caller names are refused too.
   ExtentMap small;
-  result = CoalesceLogs(std::span(chain.paths).first(1), kDisk / 2, small);
+  result = CoalesceLogs(std::span(chain.paths).first(1), kCoalesceDisk / 2, small);
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.error().message().find("ByteOffset + DataLength"), std::string::npos);
 }
@@ -143,7 +143,7 @@ TEST(CoalesceLogsTest, Cancels) {
   CoalesceOptions options;
   options.cancel = &cancel;
   ExtentMap map;
-  EXPECT_EQ(CoalesceLogs(chain.paths, kDisk, map, options).error().code(), Code::kCancelled);
+  EXPECT_EQ(CoalesceLogs(chain.paths, kCoalesceDisk, map, options).error().code(), Code::kCancelled);
 }
 
 }  // namespace

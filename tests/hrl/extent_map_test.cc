@@ -11,12 +11,12 @@
 namespace hvr {
 namespace {
 
-constexpr uint64_t kDisk = 1 << 20;
+constexpr uint64_t kMapDisk = 1 << 20;
 
 struct Model {
-  std::vector<uint8_t> base = test::Pattern(kDisk, 99);  // the disk before the writes
+  std::vector<uint8_t> base = test::Pattern(kMapDisk, 99);  // the disk before the writes
   std::vector<uint8_t> disk = base;
-  std::vector<bool> written = std::vector<bool>(kDisk, false);
+  std::vector<bool> written = std::vector<bool>(kMapDisk, false);
 
   void Apply(uint64_t offset, std::span<const uint8_t> data) {
     std::copy(data.begin(), data.end(), disk.begin() + static_cast<long>(offset));
@@ -25,7 +25,7 @@ struct Model {
 
   std::vector<ByteRange> Runs(uint64_t unit) const {
     std::vector<ByteRange> runs;
-    for (uint64_t at = 0; at < kDisk; at += unit) {
+    for (uint64_t at = 0; at < kMapDisk; at += unit) {
       bool any = false;
       for (uint64_t i = at; i < at + unit; ++i) any = any || written[i];
       if (!any) continue;
@@ -52,8 +52,8 @@ void AddRandomWrites(ExtentMap& map, Model& model, const std::vector<uint8_t>& s
   std::mt19937_64 rng(seed);
   for (size_t i = 0; i < count; ++i) {
     const uint64_t length = 1 + rng() % (rng() % 8 == 0 ? 70000 : 3000);
-    uint64_t offset = rng() % (kDisk - length + 1);
-    if (rng() % 2) offset = std::min(offset / 512 * 512, kDisk - length);
+    uint64_t offset = rng() % (kMapDisk - length + 1);
+    if (rng() % 2) offset = std::min(offset / 512 * 512, kMapDisk - length);
     if (rng() % 2) {
       const std::vector<uint8_t> data = test::Pattern(length, static_cast<uint32_t>(seed + i));
       ASSERT_TRUE(map.Add(offset, data).ok());
@@ -131,7 +131,7 @@ TEST(ExtentMapTest, ManyBatchesOfTinyOverlappingWritesCompactCorrectly) {
   std::mt19937_64 rng(11);
   for (int i = 0; i < 200000; ++i) {
     const uint64_t length = 1 + rng() % 700;
-    const uint64_t offset = rng() % (kDisk - length);
+    const uint64_t offset = rng() % (kMapDisk - length);
     const uint64_t at = rng() % (source.size() - length);
     ASSERT_TRUE(map.AddReference(offset, length, id, at).ok());
     model.Apply(offset, std::span(source).subspan(at, length));
@@ -190,20 +190,20 @@ TEST(ExtentMapTest, OverwrittenCopiesAreDropped) {
   // 100 MiB of copies of the same MiB: more than one 64 MiB batch.
   const std::vector<uint8_t> a = test::Pattern(64 << 10, 1), b = test::Pattern(64 << 10, 2);
   for (int round = 0; round < 100; ++round) {
-    for (uint64_t at = 0; at < kDisk; at += a.size()) ASSERT_TRUE(map.Add(at, round % 2 ? a : b).ok());
+    for (uint64_t at = 0; at < kMapDisk; at += a.size()) ASSERT_TRUE(map.Add(at, round % 2 ? a : b).ok());
   }
-  EXPECT_EQ(map.ChangedBytes(), kDisk);
-  EXPECT_EQ(map.HeldBytes(), kDisk);
+  EXPECT_EQ(map.ChangedBytes(), kMapDisk);
+  EXPECT_EQ(map.HeldBytes(), kMapDisk);
 
   // A large copy overwritten all but 4 KiB is shrunk to what is still current.
   ExtentMap shrink;
-  ASSERT_TRUE(shrink.Add(0, test::Pattern(kDisk, 1)).ok());
-  const std::vector<uint8_t> newer = test::Pattern(kDisk - 4096, 2);
+  ASSERT_TRUE(shrink.Add(0, test::Pattern(kMapDisk, 1)).ok());
+  const std::vector<uint8_t> newer = test::Pattern(kMapDisk - 4096, 2);
   ASSERT_TRUE(shrink.Add(4096, newer).ok());
-  EXPECT_EQ(shrink.HeldBytes(), kDisk);  // 4 KiB of the first copy and the second one
-  std::vector<uint8_t> out(kDisk);
-  ASSERT_TRUE(shrink.Read({0, kDisk}, out, nullptr).ok());
-  const std::vector<uint8_t> first = test::Pattern(kDisk, 1);
+  EXPECT_EQ(shrink.HeldBytes(), kMapDisk);  // 4 KiB of the first copy and the second one
+  std::vector<uint8_t> out(kMapDisk);
+  ASSERT_TRUE(shrink.Read({0, kMapDisk}, out, nullptr).ok());
+  const std::vector<uint8_t> first = test::Pattern(kMapDisk, 1);
   EXPECT_TRUE(std::equal(out.begin(), out.begin() + 4096, first.begin()));
   EXPECT_TRUE(std::equal(out.begin() + 4096, out.end(), newer.begin()));
 }

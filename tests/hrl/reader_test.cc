@@ -13,7 +13,7 @@ namespace {
 
 using test::Write;
 
-constexpr uint64_t kDisk = 64ull << 20;
+constexpr uint64_t kReaderDisk = 64ull << 20;
 
 // A log of writes in small metadata blocks (512 bytes: 15 entries each), so a few dozen
 // writes make many blocks.
@@ -24,7 +24,7 @@ struct SmallLog {
   HrlHeader header;
 
   explicit SmallLog(size_t count = 40, uint32_t seed = 1) {
-    writes = test::RandomWrites(count, kDisk, 9000, seed, /*aligned=*/false);
+    writes = test::RandomWrites(count, kReaderDisk, 9000, seed, /*aligned=*/false);
     HrlWriterOptions options;
     options.metadata_size = 512;
     header = test::WriteLog(path, writes, options);
@@ -78,7 +78,7 @@ struct SmallLog {
 };
 
 // Reads a log to its end; the first error, or Ok.
-Status ReadToEnd(const std::string& path, uint64_t disk_size = kDisk, bool read_data = true,
+Status ReadToEnd(const std::string& path, uint64_t disk_size = kReaderDisk, bool read_data = true,
                  HrlReaderOptions options = {}) {
   HVR_ASSIGN_OR_RETURN(HrlReader reader, HrlReader::Open(path, disk_size, options));
   HrlEntry entry;
@@ -103,14 +103,14 @@ void ExpectError(const Status& s, Code code, const std::string& fragment) {
 TEST(HrlReaderTest, RoundTripsEveryWriteInOrderWhateverTheBufferSizes) {
   SmallLog log(40);
   for (size_t chunk : {1, 511, 4096, 1 << 20}) {
-    const auto back = test::ReadAllWrites(log.path, kDisk, chunk);
+    const auto back = test::ReadAllWrites(log.path, kReaderDisk, chunk);
     ASSERT_EQ(back.size(), log.writes.size());
     for (size_t i = 0; i < back.size(); ++i) {
       EXPECT_EQ(back[i].offset, log.writes[i].offset) << i;
       EXPECT_EQ(back[i].data, log.writes[i].data) << i;
     }
   }
-  auto reader = HrlReader::Open(log.path, kDisk);
+  auto reader = HrlReader::Open(log.path, kReaderDisk);
   ASSERT_TRUE(reader.ok());
   EXPECT_EQ(reader->metadata_block_count(), log.Blocks().size());
   EXPECT_EQ(reader->header().total_metadata_entries, 40u);
@@ -124,7 +124,7 @@ TEST(HrlReaderTest, SmallReadBuffersAndLargeEntriesReadStraightThrough) {
   test::WriteLog(path, writes);
   HrlReaderOptions options;
   options.read_buffer_size = 4096;
-  auto reader = HrlReader::Open(path, kDisk, options);
+  auto reader = HrlReader::Open(path, kReaderDisk, options);
   ASSERT_TRUE(reader.ok());
   HrlEntry entry;
   for (const Write& w : writes) {
@@ -144,11 +144,11 @@ TEST(HrlReaderTest, SmallReadBuffersAndLargeEntriesReadStraightThrough) {
 TEST(HrlReaderTest, ManyBlocksWithASmallIndexComeOutInOrder) {
   // 400 writes make 28 blocks; an index of 2 or 3 marks walks stretches again.
   SmallLog log(400, 9);
-  const auto expected = test::ReadAllWrites(log.path, kDisk);
+  const auto expected = test::ReadAllWrites(log.path, kReaderDisk);
   for (size_t capacity : {2, 3, 5, 4096}) {
     HrlReaderOptions options;
     options.index_capacity = capacity;
-    auto reader = HrlReader::Open(log.path, kDisk, options);
+    auto reader = HrlReader::Open(log.path, kReaderDisk, options);
     ASSERT_TRUE(reader.ok()) << reader.error().ToString();
     EXPECT_EQ(reader->metadata_block_count(), log.Blocks().size());
     HrlEntry entry;
@@ -165,7 +165,7 @@ TEST(HrlReaderTest, AnEmptyLogHasOneEmptyBlock) {
   TempDir dir;
   const HrlHeader h = test::WriteLog(dir.File("e.hrl"), {});
   EXPECT_EQ(h.eol_location, 8192u);
-  auto reader = HrlReader::Open(dir.File("e.hrl"), kDisk);
+  auto reader = HrlReader::Open(dir.File("e.hrl"), kReaderDisk);
   ASSERT_TRUE(reader.ok());
   HrlEntry entry;
   EXPECT_FALSE(*reader->Next(entry));
@@ -178,11 +178,11 @@ TEST(HrlReaderTest, VersionOneLogsHaveNoDataWriteGuid) {
   options.data_write_guid = Guid::Random();  // not stored in version 1
   const std::vector<Write> writes = {{4096, test::Pattern(4096, 5)}};
   test::WriteLog(dir.File("v1.hrl"), writes, options);
-  auto reader = HrlReader::Open(dir.File("v1.hrl"), kDisk);
+  auto reader = HrlReader::Open(dir.File("v1.hrl"), kReaderDisk);
   ASSERT_TRUE(reader.ok());
   EXPECT_EQ(reader->header().format_version, kHrlVersion1);
   EXPECT_FALSE(reader->header().vhd2_data_write_guid.has_value());
-  EXPECT_EQ(test::ReadAllWrites(dir.File("v1.hrl"), kDisk)[0].data, writes[0].data);
+  EXPECT_EQ(test::ReadAllWrites(dir.File("v1.hrl"), kReaderDisk)[0].data, writes[0].data);
 }
 
 TEST(HrlReaderTest, AnUnclosedLogIsNotClosedNotCorrupt) {
@@ -210,7 +210,7 @@ TEST(HrlReaderTest, AnErrorRecordedByTheWriterAsksForResync) {
 
 TEST(HrlReaderTest, FlippedDataIsFoundWhetherOrNotTheCallerReadsIt) {
   SmallLog log(10);
-  auto first = HrlReader::Open(log.path, kDisk);
+  auto first = HrlReader::Open(log.path, kReaderDisk);
   HrlEntry entry;
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(*first->Next(entry));
   const uint64_t location = entry.data_location;
@@ -218,8 +218,8 @@ TEST(HrlReaderTest, FlippedDataIsFoundWhetherOrNotTheCallerReadsIt) {
   const std::string fragment = "entry 3 (log entry 3): DataChecksum of " +
                                std::to_string(log.writes[3].data.size()) + " bytes at offset " +
                                std::to_string(location) + " expected 0x";
-  ExpectError(ReadToEnd(log.path, kDisk, /*read_data=*/true), Code::kCorruptData, fragment);
-  ExpectError(ReadToEnd(log.path, kDisk, /*read_data=*/false), Code::kCorruptData, fragment);
+  ExpectError(ReadToEnd(log.path, kReaderDisk, /*read_data=*/true), Code::kCorruptData, fragment);
+  ExpectError(ReadToEnd(log.path, kReaderDisk, /*read_data=*/false), Code::kCorruptData, fragment);
 }
 
 TEST(HrlReaderTest, DataWithoutARecordedChecksumIsAccepted) {
@@ -229,7 +229,7 @@ TEST(HrlReaderTest, DataWithoutARecordedChecksumIsAccepted) {
   e.data_checksum = 0;  // as in MS-HRL's own example
   log.SetEntry(block, 1, e);
   test::PatchFile(log.path, 4096 + 512 + log.writes[0].data.size(), {0x5a});  // unverifiable now
-  auto reader = HrlReader::Open(log.path, kDisk);
+  auto reader = HrlReader::Open(log.path, kReaderDisk);
   ASSERT_TRUE(reader.ok());
   HrlEntry entry;
   ASSERT_TRUE(*reader->Next(entry));
@@ -368,7 +368,7 @@ TEST(HrlReaderTest, TruncatedFilesAreCorrupt) {
 TEST(HrlReaderTest, AFailedReaderStaysFailed) {
   SmallLog log(10);
   test::PatchFile(log.path, 4096 + 512, {static_cast<uint8_t>(log.writes[0].data[0] + 1)});
-  auto reader = HrlReader::Open(log.path, kDisk);
+  auto reader = HrlReader::Open(log.path, kReaderDisk);
   ASSERT_TRUE(reader.ok());
   HrlEntry entry;
   ASSERT_TRUE(*reader->Next(entry));
@@ -382,7 +382,7 @@ TEST(HrlReaderTest, AFailedReaderStaysFailed) {
 }
 
 TEST(HrlReaderTest, MissingFilesAreNotFound) {
-  EXPECT_EQ(HrlReader::Open("/nonexistent/x.hrl", kDisk).error().code(), Code::kNotFound);
+  EXPECT_EQ(HrlReader::Open("/nonexistent/x.hrl", kReaderDisk).error().code(), Code::kNotFound);
   EXPECT_EQ(ReadHrlHeader("/nonexistent/x.hrl").error().code(), Code::kNotFound);
 }
 

@@ -16,15 +16,15 @@
 namespace hvr {
 namespace {
 
-constexpr uint64_t kDisk = 16 << 20;
+constexpr uint64_t kTrackerDisk = 16 << 20;
 
-TrackedDisk Disk() { return TrackedDisk{kDisk, *Guid::Parse("b9be5c57-f8be-5503-98bb-6c44faf9ac87")}; }
+TrackedDisk Disk() { return TrackedDisk{kTrackerDisk, *Guid::Parse("b9be5c57-f8be-5503-98bb-6c44faf9ac87")}; }
 
 std::vector<uint8_t> Replay(const std::vector<std::string>& logs) {
   ExtentMap map;
-  auto summary = CoalesceLogs(logs, kDisk, map);
+  auto summary = CoalesceLogs(logs, kTrackerDisk, map);
   EXPECT_TRUE(summary.ok()) << summary.error().ToString();
-  std::vector<uint8_t> disk(kDisk, 0);
+  std::vector<uint8_t> disk(kTrackerDisk, 0);
   const Status s = map.ForEachPageWrite(
       [](uint64_t, std::span<uint8_t> out) {
         std::fill(out.begin(), out.end(), 0);
@@ -44,8 +44,8 @@ TEST(ChangeTrackerTest, RotationClosesChainsAndListsLogs) {
   ASSERT_TRUE(tracker.ok()) << tracker.error().ToString();
   EXPECT_EQ((*tracker)->current_log(), dir.File("hvr-0000000000000001.hrl"));
   EXPECT_FALSE((*tracker)->interrupted_log().has_value());
-  std::vector<uint8_t> expected(kDisk, 0);
-  const auto first = test::RandomWrites(50, kDisk, 9000, 1);
+  std::vector<uint8_t> expected(kTrackerDisk, 0);
+  const auto first = test::RandomWrites(50, kTrackerDisk, 9000, 1);
   for (const auto& w : first) ASSERT_TRUE((*tracker)->Record(w.offset, w.data).ok());
   test::ApplyWrites(expected, first);
 
@@ -65,7 +65,7 @@ TEST(ChangeTrackerTest, RotationClosesChainsAndListsLogs) {
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(*listed, std::vector<std::string>{*closed});
 
-  const auto second = test::RandomWrites(50, kDisk, 9000, 2);
+  const auto second = test::RandomWrites(50, kTrackerDisk, 9000, 2);
   for (const auto& w : second) ASSERT_TRUE((*tracker)->Record(w.offset, w.data).ok());
   test::ApplyWrites(expected, second);
   ASSERT_TRUE((*tracker)->Close().ok());
@@ -90,7 +90,7 @@ TEST(ChangeTrackerTest, WritesFromManyThreadsSurviveConstantRotation) {
   // interleaving with rotations, replaying the logs in order must give each thread's
   // last write at every offset.
   constexpr int kThreads = 4;
-  constexpr uint64_t kQuarter = kDisk / kThreads;
+  constexpr uint64_t kQuarter = kTrackerDisk / kThreads;
   std::vector<std::vector<uint8_t>> last(kThreads, std::vector<uint8_t>(kQuarter, 0));
   std::atomic<bool> failed{false};
   std::mutex rotated_mu;
@@ -194,9 +194,9 @@ TEST(ChangeTrackerTest, AnUnclosedNewestLogIsReportedAndTheChainGoesOn) {
   EXPECT_EQ(*logs, (std::vector<std::string>{dir.File(TrackedLogName("hvr", 1)), dir.File(TrackedLogName("hvr", 2)),
                                              dir.File(TrackedLogName("hvr", 4))}));
   ExtentMap map;
-  EXPECT_EQ(CoalesceLogs(*logs, kDisk, map).error().code(), Code::kLogChainGap);
+  EXPECT_EQ(CoalesceLogs(*logs, kTrackerDisk, map).error().code(), Code::kLogChainGap);
   const std::vector<std::string> with_crashed = {(*logs)[1], crashed, (*logs)[2]};
-  EXPECT_EQ(CoalesceLogs(with_crashed, kDisk, map).error().code(), Code::kLogNotClosed);
+  EXPECT_EQ(CoalesceLogs(with_crashed, kTrackerDisk, map).error().code(), Code::kLogNotClosed);
 }
 
 TEST(ChangeTrackerTest, ADamagedNewestLogStartsANewChain) {
@@ -251,9 +251,9 @@ TEST(ChangeTrackerTest, BadArgumentsAreRefused) {
   EXPECT_EQ(ListClosedLogs(dir.File("missing")).error().code(), Code::kNotFound);
   auto tracker = ChangeTracker::Open(dir.path(), Disk());
   ASSERT_TRUE(tracker.ok());
-  EXPECT_EQ((*tracker)->Record(kDisk - 100, test::Pattern(512, 1)).error().code(), Code::kInvalidArgument);
+  EXPECT_EQ((*tracker)->Record(kTrackerDisk - 100, test::Pattern(512, 1)).error().code(), Code::kInvalidArgument);
   // A refused write is the caller's mistake: tracking goes on.
-  ASSERT_TRUE((*tracker)->Record(kDisk - 512, test::Pattern(512, 1)).ok());
+  ASSERT_TRUE((*tracker)->Record(kTrackerDisk - 512, test::Pattern(512, 1)).ok());
   EXPECT_TRUE((*tracker)->Rotate().ok());
 }
 

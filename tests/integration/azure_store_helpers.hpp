@@ -10,10 +10,11 @@
 #include <vector>
 
 #include "hvr/sync_store.hpp"
+#include "test_util/sizes.hpp"
 
 namespace hvr::testing {
 
-inline constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 // `size` bytes of a pattern that `seed` shifts.
 inline std::vector<uint8_t> Bytes(size_t size, uint8_t seed) {

@@ -14,6 +14,7 @@
 #include "hvr/disk_writer.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/qemu_tools.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr {
@@ -21,7 +22,7 @@ namespace {
 
 using namespace hvr::testing;
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 #define REQUIRE_TOOLS(...)                                              \
   for (const char* tool : {__VA_ARGS__}) {                              \

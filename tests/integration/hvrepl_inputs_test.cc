@@ -12,12 +12,13 @@
 #include "test_util/command.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/result_assertions.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr::testing {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 constexpr std::string_view kSignature = "c2lnbmF0dXJl";
 
 std::string Quote(const std::string& text) { return "'" + text + "'"; }

@@ -15,12 +15,13 @@
 #include "integration/store_backends.hpp"
 #include "test_util/result_assertions.hpp"
 #include "test_util/command.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr::testing {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 std::string Quote(const std::string& text) { return "'" + text + "'"; }
 

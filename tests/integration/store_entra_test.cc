@@ -16,6 +16,7 @@
 #include "test_util/https_server.hpp"
 #include "test_util/log_capture.hpp"
 #include "test_util/result_assertions.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/token_endpoint.hpp"
 
 namespace hvr::testing {
@@ -25,7 +26,7 @@ namespace http = boost::beast::http;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 constexpr char kSecret[] = "Ab3~test.SECRET_of-the_app";
 
 TokenEndpoint::Options EndpointOptions(seconds token_lifetime = seconds(3600)) {

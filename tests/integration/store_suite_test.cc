@@ -17,12 +17,13 @@
 #include "integration/store_backends.hpp"
 #include "platform/os_name.hpp"
 #include "test_util/result_assertions.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr::testing {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 constexpr uint64_t kDiskSize = 8 * kMiB;
 
 // Deterministic bytes that differ for every seed and position.

@@ -3,12 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "hvr/clock.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 TEST(PlatformFileTest, OpenOrCreateKeepsWhatIsThere) {
   TempDir dir;

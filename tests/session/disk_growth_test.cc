@@ -16,6 +16,7 @@
 #include "test_util/command.hpp"
 #include "test_util/qemu_tools.hpp"
 #include "test_util/result_assertions.hpp"
+#include "test_util/sizes.hpp"
 
 namespace hvr::testing {
 namespace {
@@ -23,7 +24,7 @@ namespace {
 using boost::asio::use_future;
 using namespace std::chrono_literals;
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 // The reference guest's host actions on raw disks: a differencing VHDX cannot sit over a
 // raw image, so a checkpoint is the disks themselves (HostActions' default), which is

@@ -16,6 +16,7 @@
 #include "hvr/sync_store.hpp"
 #include "platform/os_name.hpp"
 #include "test_util/result_assertions.hpp"
+#include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/checksummed_json.hpp"
 #include "util/file.hpp"
@@ -23,7 +24,7 @@
 namespace hvr {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
+using test::kMiB;
 
 std::vector<uint8_t> Bytes(size_t size, uint8_t seed) {
   std::vector<uint8_t> out(size);
