@@ -31,8 +31,9 @@ Status RunOperatorRequest(Session& session, const OperatorRequest& request) {
 
 Result<bool> Session::ServeRequests() {
   Impl& s = *impl_;
-  if (s.dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
+  // Before the read-only check: removing the directory let go of its lock.
   if (s.removed) return false;
+  if (s.dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
   HVR_ASSIGN_OR_RETURN(const bool reset, s.dir.TakeStatisticsReset());
   if (reset) HVR_RETURN_IF_ERROR(ResetStatistics());
   HVR_ASSIGN_OR_RETURN(const std::optional<ResyncRequest> resync, s.dir.TakeResyncRequest());

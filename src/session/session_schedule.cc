@@ -52,8 +52,9 @@ std::optional<TimePoint> Session::Impl::NextDue() const {
 }
 
 Result<bool> Session::RunDue(const CancelToken* cancel) {
-  if (impl_->dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
+  // Before the read-only check: removing the directory let go of its lock.
   if (impl_->removed) return false;
+  if (impl_->dir.read_only()) return Error(Code::kConflict, "the session was opened read-only");
   impl_->AnnounceHealth();  // the RPO grows between commits
   // Requests other processes left come first; what is due is looked at on the next call.
   HVR_ASSIGN_OR_RETURN(const bool served, ServeRequests());

@@ -656,6 +656,8 @@ int main(void) {
     CHECK(call.status == HVR_OK);
     CHECK_OK(hvr_session_get_next_due(session, &has, &when));
     CHECK(has == 0);
+    CHECK_OK(hvr_session_run_due(session, NULL, &ran)); /* nothing more to run, and no error */
+    CHECK(ran == 0);
     hvr_session_close(session);
     CHECK(v.tracking_stopped == 1);
     CHECK(!host_exists(state));
