@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -104,6 +105,24 @@ struct CatchUpResult {
   std::vector<Guid> identities;
   std::vector<uint64_t> bytes_sent;
   TimePoint source_time;
+};
+
+// A delta cycle between its steps (session_cycle.cc).
+struct CycleRun {
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  TimePoint attempt;  // when it started, by the session's clock (set by Cycle)
+  bool quiesce = false;  // an app-consistent point is due
+  RotateResult rotated;
+  // Measured after the rotation: each source's size, and the size its replica needs.
+  std::vector<uint64_t> source_sizes;
+  std::vector<uint64_t> replica_sizes;
+  std::vector<PendingLogs> pending;  // one per disk
+  std::vector<Guid> identities;      // the DataWriteGuid each disk's logs carry
+  // What was shipped: the newest log of each disk (or the last applied one, when it had
+  // none), the bytes sent per disk, and the source's moment the newest log holds.
+  std::vector<std::string> log_ids;
+  std::vector<uint64_t> sent;
+  TimePoint source_time{};
 };
 
 struct Session::Impl {
@@ -294,6 +313,35 @@ struct Session::Impl {
   // Set once this process removed the protection (an operator's request it served): the
   // session does nothing more.
   std::atomic<bool> removed{false};
+
+ private:
+  // --- the steps of a delta cycle (session_cycle.cc) ---
+  // Refuses a VM not replicating, counts the cycles missed since the last attempt, holds
+  // the leases, finishes what a crash left, and decides whether the point is quiesced.
+  Status StartCycle(RunningJob& job, CycleRun& run);
+  // The host closes the logs; the sources are measured after.
+  Status RotateCycleLogs(CycleRun& run);
+  // The closed logs past the last applied one, leftovers deleted; false when there are none
+  // (the cycle then succeeded without a point).
+  Result<bool> FindCycleLogs(CycleRun& run, CycleReport& report);
+  // Before anything is written: the logs' chain, identity and volume, the replicas' ETags,
+  // and the replicas of sources that grew grown.
+  Status PrepareCycleWrites(RunningJob& job, CycleRun& run);
+  // Disk `i`'s logs coalesced and written to its replica, its manifest kept in step.
+  Status ShipDiskLogs(RunningJob& job, size_t i, CycleRun& run, CycleReport& report, const CancelToken* cancel);
+  // The point taken and recorded with the cycle's statistics and the logs it shipped.
+  Result<VmRecoveryPoint> RecordCyclePoint(const CycleRun& run, const CycleReport& report);
+
+  // --- the steps of a failback (session_failback.cc) ---
+  // Refuses a VM not failed over (or one whose point lacks disks) and a running
+  // on-premises VM the syncs would write under; records where the failback goes on its
+  // first run, and refuses another destination on later ones.
+  Status StartFailback(const FailbackOptions& request, bool complete);
+  // Every disk brought to what the Azure VM's disk holds now, and the sync counted.
+  Status SyncDisksBack(RunningJob& job, FailbackState& failback, bool complete, FailbackReport& report);
+  // The replicas replaced by copies of the last sync's snapshots, inside the target, with
+  // their manifests, the VM's old points forgotten and the settings following the disks.
+  Status MakeReplicaTheFailbackPoint(const SessionState& s, FailbackState& failback);
 };
 
 }  // namespace hvr
