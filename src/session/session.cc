@@ -9,7 +9,6 @@
 #include <boost/asio/use_future.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <set>
 #include <thread>
 
 #include "hvr/azure_limits.hpp"
@@ -73,7 +72,8 @@ Session::Impl::Impl(Engine& e, StateDir d, ProtectionSettings s, SessionOptions 
       maps(settings.disks.size()),
       journal(dir, std::move(st), [this](const SessionState& before, const SessionState& after) {
         Announce(before, after);
-      }) {}
+      }),
+      recovery_points(journal) {}
 
 ProtectionSettings Session::Impl::SettingsNow() const {
   // A read-only session reads them afresh: the process holding the directory changes them
@@ -281,70 +281,13 @@ Status Session::Impl::SaveManifest(size_t disk, const Manifest& manifest) const 
 
 Result<VmRecoveryPoint> Session::Impl::TakePoint(uint64_t sequence, TimePoint source_time, bool app_consistent,
                                                  const std::vector<std::string>& log_ids) {
-  const SessionState s = Snapshot();
-  VmRecoveryPoint point;
-  point.sequence = sequence;
-  point.id = std::to_string(sequence);
-  point.source_time = source_time;
-  point.app_consistent = app_consistent;
-  for (size_t i = 0; i < s.disks.size(); ++i) {
-    const std::string& replica = s.disks[i].replica;
-    HVR_ASSIGN_OR_RETURN(const auto existing, store->AsyncListSnapshots(replica, use_future).get());
-    std::optional<RecoveryPoint> taken;
-    for (const RecoveryPoint& rp : existing) {
-      const auto tag = PointTagOf(rp.metadata);
-      if (!tag || tag->vm_id != s.vm_id || tag->sequence != sequence) continue;
-      if (tag->log_id == log_ids[i] && rp.app_consistent == app_consistent) {
-        taken = rp;  // a crashed attempt took it after the same logs: same content
-      } else {
-        HVR_RETURN_IF_ERROR(store->AsyncDeleteSnapshot(replica, rp.id, use_future).get());
-      }
-    }
-    if (!taken) {
-      SnapshotOptions snapshot;
-      snapshot.app_consistent = app_consistent;
-      snapshot.metadata = ToMetadata(PointTag{s.vm_id, sequence, source_time, log_ids[i]});
-      HVR_ASSIGN_OR_RETURN(taken, store->AsyncCreateSnapshot(replica, snapshot, use_future).get());
-    }
-    point.snapshots.push_back(taken->id);
-    point.disk_sizes.push_back(s.disks[i].replica_size);
-    point.created = taken->created;
-  }
-  return point;
+  return recovery_points.Take(*store, sequence, source_time, app_consistent, log_ids);
 }
 
-Status Session::Impl::Prune() {
-  const SessionState s = Snapshot();
-  const std::vector<uint64_t> drop = PointsToPrune(s.points, clock.Now(), settings.recovery_history);
-  const std::set<uint64_t> dropped(drop.begin(), drop.end());
-  // Forget them first: a point half deleted must never be offered for failover.
-  if (!dropped.empty()) {
-    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
-      std::erase_if(st.points, [&](const VmRecoveryPoint& p) { return dropped.count(p.sequence) > 0; });
-    }));
-  }
-  const SessionState now = Snapshot();
-  std::set<uint64_t> kept;
-  for (const VmRecoveryPoint& p : now.points) kept.insert(p.sequence);
-  const uint64_t newest = now.points.empty() ? 0 : now.points.back().sequence;
-  // Every snapshot of ours that no kept point names and that is older than the newest
-  // point: pruned points, and the leftovers of attempts a crash interrupted.
-  for (const DiskState& d : now.disks) {
-    HVR_ASSIGN_OR_RETURN(const auto snapshots, store->AsyncListSnapshots(d.replica, use_future).get());
-    for (const RecoveryPoint& rp : snapshots) {
-      const auto tag = PointTagOf(rp.metadata);
-      if (!tag || tag->vm_id != now.vm_id || kept.count(tag->sequence) || tag->sequence >= newest) continue;
-      HVR_RETURN_IF_ERROR(UnlessNotFound(store->AsyncDeleteSnapshot(d.replica, rp.id, use_future).get()));
-    }
-  }
-  return Ok();
-}
+Status Session::Impl::Prune() { return recovery_points.Prune(*store, clock.Now(), settings.recovery_history); }
 
 Status Session::Impl::Mirror() {
-  const SessionState s = Snapshot();
-  for (size_t i = 0; i < s.disks.size(); ++i) {
-    HVR_RETURN_IF_ERROR(store->AsyncSetMetadata(s.disks[i].replica, MirrorMetadata(settings, s, i), use_future).get());
-  }
+  HVR_RETURN_IF_ERROR(recovery_points.Mirror(*store, settings));
   return RecordReplicaEtags();
 }
 

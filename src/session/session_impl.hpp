@@ -1,7 +1,9 @@
 // The inside of hvr::Session, shared by the files that implement its operations:
-// session.cc (opening, status), session_sync.cc (initial replication and
+// session.cc (opening, running a job, status), session_sync.cc (initial replication and
 // resync), session_cycle.cc (delta cycles), session_schedule.cc (what is due, retries),
-// replica_guard.cc (whether a replica still holds what hvr wrote).
+// recovery_points.cc (taking, pruning and mirroring points: RecoveryPoints),
+// replica_guard.cc (whether a replica still holds what hvr wrote), and the others each
+// section below names.
 #pragma once
 
 #include <atomic>
@@ -23,6 +25,7 @@
 #include "session/log_shipping.hpp"
 #include "session/journal.hpp"
 #include "session/operator_request.hpp"
+#include "session/recovery_points.hpp"
 #include "session/session_state.hpp"
 #include "session/state_dir.hpp"
 
@@ -216,16 +219,15 @@ struct Session::Impl {
   Result<Manifest> LoadManifest(size_t disk, bool zeros_when_missing) const;
   Status SaveManifest(size_t disk, const Manifest& manifest) const;
 
-  // --- recovery points (session.cc) ---
-  // One snapshot per disk tagged with `sequence`; snapshots a crashed attempt left with
-  // the same logs are taken over, others with the same sequence replaced.
+  // --- recovery points (recovery_points.cc), in the store and the settings of the moment ---
+  RecoveryPoints recovery_points;
+  // RecoveryPoints::Take.
   Result<VmRecoveryPoint> TakePoint(uint64_t sequence, TimePoint source_time, bool app_consistent,
                                     const std::vector<std::string>& log_ids);
-  // Retention, then snapshots of ours that no kept point names.
+  // RecoveryPoints::Prune, with the settings' history.
   Status Prune();
-  // The essentials of the state on each replica disk, for another host to resume from;
-  // the last write of every operation that writes the replicas, so it records their
-  // ETags.
+  // RecoveryPoints::Mirror, then the replicas' ETags recorded (replica_guard.cc): it is
+  // the last write of every operation that writes the replicas.
   Status Mirror();
 
   // --- what hvr left in the replicas (replica_guard.cc) ---
