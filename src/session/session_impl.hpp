@@ -1,6 +1,7 @@
 // The inside of hvr::Session, shared by the files that implement its operations:
-// session.cc (opening, running a job, status), session_sync.cc (initial replication and
-// resync), session_cycle.cc (delta cycles), session_schedule.cc (what is due, retries),
+// session.cc (opening, running a job, the entry points),
+// session_status.cc (the status, what is due), session_sync.cc (initial replication and
+// resync), session_cycle.cc (delta cycles), session_schedule.cc (running what is due),
 // recovery_points.cc (taking, pruning and mirroring points: RecoveryPoints),
 // replica_guard.cc (whether a replica still holds what hvr wrote), and the others each
 // section below names.
@@ -176,7 +177,8 @@ struct Session::Impl {
   // How far writes join across zeros now (LinkModel::JoinGap).
   uint64_t JoinGap() const;
 
-  // --- what the session shows (session.cc, session_schedule.cc) ---
+  // --- what the session shows: StatusOf and NextDueOf (session_status.cc) of the journal,
+  // with what only the open session knows (session.cc, session_schedule.cc) ---
   SessionStatus CurrentStatus() const;
   std::optional<TimePoint> NextDue() const;
   std::optional<JobProgress> Progress() const;
