@@ -1,5 +1,5 @@
 // The inside of hvr::Session, shared by the files that implement its operations:
-// session.cc (opening, running a job, the entry points),
+// session.cc (running a job, the entry points), session_open.cc (protecting, opening),
 // session_status.cc (the status, what is due), session_sync.cc (initial replication and
 // resync), session_cycle.cc (delta cycles), session_schedule.cc (running what is due),
 // recovery_points.cc (taking, pruning and mirroring points: RecoveryPoints),
@@ -133,6 +133,7 @@ struct Session::Impl {
   Impl(Engine& engine, StateDir dir, ProtectionSettings settings, SessionOptions options, SessionState state,
        std::vector<Job> jobs);
 
+  // --- protecting and opening (session_open.cc) ---
   // The relationship kept in `dir`, its store open: for running it (leases kept, jobs a
   // previous process left running marked interrupted) unless `read_only`.
   // `complete_only`: kInvalidReplicaState for a protection that did not finish.
