@@ -1,12 +1,17 @@
 #include "session/recovery_points.hpp"
 
+#include <boost/asio/use_future.hpp>
 #include <charconv>
 #include <set>
 
+#include "session/replica_mirror.hpp"
+#include "session/session_impl.hpp"
 #include "session/session_state.hpp"
 
 namespace hvr {
 namespace {
+
+using boost::asio::use_future;
 
 std::optional<uint64_t> ParseNumber(const std::string& text) {
   uint64_t value = 0;
@@ -82,6 +87,74 @@ Result<VmRecoveryPoint> ChoosePoint(const std::vector<VmRecoveryPoint>& points, 
     if (p.id == which) return p;
   }
   return Error(Code::kNotFound, "no recovery point '" + which + "' (see the list of points)");
+}
+
+Result<VmRecoveryPoint> RecoveryPoints::Take(ReplicaStore& store, uint64_t sequence, TimePoint source_time,
+                                             bool app_consistent, const std::vector<std::string>& log_ids) const {
+  const SessionState s = journal_.Snapshot();
+  VmRecoveryPoint point;
+  point.sequence = sequence;
+  point.id = std::to_string(sequence);
+  point.source_time = source_time;
+  point.app_consistent = app_consistent;
+  for (size_t i = 0; i < s.disks.size(); ++i) {
+    const std::string& replica = s.disks[i].replica;
+    HVR_ASSIGN_OR_RETURN(const auto existing, store.AsyncListSnapshots(replica, use_future).get());
+    std::optional<RecoveryPoint> taken;
+    for (const RecoveryPoint& rp : existing) {
+      const auto tag = PointTagOf(rp.metadata);
+      if (!tag || tag->vm_id != s.vm_id || tag->sequence != sequence) continue;
+      if (tag->log_id == log_ids[i] && rp.app_consistent == app_consistent) {
+        taken = rp;  // a crashed attempt took it after the same logs: same content
+      } else {
+        HVR_RETURN_IF_ERROR(store.AsyncDeleteSnapshot(replica, rp.id, use_future).get());
+      }
+    }
+    if (!taken) {
+      SnapshotOptions snapshot;
+      snapshot.app_consistent = app_consistent;
+      snapshot.metadata = ToMetadata(PointTag{s.vm_id, sequence, source_time, log_ids[i]});
+      HVR_ASSIGN_OR_RETURN(taken, store.AsyncCreateSnapshot(replica, snapshot, use_future).get());
+    }
+    point.snapshots.push_back(taken->id);
+    point.disk_sizes.push_back(s.disks[i].replica_size);
+    point.created = taken->created;
+  }
+  return point;
+}
+
+Status RecoveryPoints::Prune(ReplicaStore& store, TimePoint now, std::chrono::hours history) {
+  const SessionState s = journal_.Snapshot();
+  const std::vector<uint64_t> drop = PointsToPrune(s.points, now, history);
+  const std::set<uint64_t> dropped(drop.begin(), drop.end());
+  if (!dropped.empty()) {
+    HVR_RETURN_IF_ERROR(journal_.Commit([&](SessionState& st) {
+      std::erase_if(st.points, [&](const VmRecoveryPoint& p) { return dropped.count(p.sequence) > 0; });
+    }));
+  }
+  const SessionState after = journal_.Snapshot();
+  std::set<uint64_t> kept;
+  for (const VmRecoveryPoint& p : after.points) kept.insert(p.sequence);
+  const uint64_t newest = after.points.empty() ? 0 : after.points.back().sequence;
+  // Every snapshot of ours that no kept point names and that is older than the newest
+  // point: pruned points, and the leftovers of attempts a crash interrupted.
+  for (const DiskState& d : after.disks) {
+    HVR_ASSIGN_OR_RETURN(const auto snapshots, store.AsyncListSnapshots(d.replica, use_future).get());
+    for (const RecoveryPoint& rp : snapshots) {
+      const auto tag = PointTagOf(rp.metadata);
+      if (!tag || tag->vm_id != after.vm_id || kept.count(tag->sequence) || tag->sequence >= newest) continue;
+      HVR_RETURN_IF_ERROR(UnlessNotFound(store.AsyncDeleteSnapshot(d.replica, rp.id, use_future).get()));
+    }
+  }
+  return Ok();
+}
+
+Status RecoveryPoints::Mirror(ReplicaStore& store, const ProtectionSettings& settings) const {
+  const SessionState s = journal_.Snapshot();
+  for (size_t i = 0; i < s.disks.size(); ++i) {
+    HVR_RETURN_IF_ERROR(store.AsyncSetMetadata(s.disks[i].replica, MirrorMetadata(settings, s, i), use_future).get());
+  }
+  return Ok();
 }
 
 }  // namespace hvr

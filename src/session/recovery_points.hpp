@@ -1,5 +1,6 @@
-// Recovery points of a VM: how a point is recorded on each replica disk's snapshot, and
-// which points retention keeps (docs/session.md).
+// Recovery points of a VM: how a point is recorded on each replica disk's snapshot, which
+// points retention keeps, and RecoveryPoints, which takes and prunes them in the store and
+// the journal (docs/session.md "Recovery points").
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include "hvr/guid.hpp"
 #include "hvr/session.hpp"
 #include "hvr/store.hpp"
+#include "session/journal.hpp"
 
 namespace hvr {
 
@@ -40,5 +42,30 @@ std::vector<uint64_t> PointsToPrune(const std::vector<VmRecoveryPoint>& points, 
 // The point an operator names: "latest", "latest-app-consistent" (or
 // "latest_app_consistent"), or an id. kNotFound when there is none.
 Result<VmRecoveryPoint> ChoosePoint(const std::vector<VmRecoveryPoint>& points, const std::string& which);
+
+// The VM's points where they live: one tagged snapshot per replica disk in the store, and
+// the list in the journal; beside them, the journal's essentials mirrored into the
+// replicas' metadata. The store and the settings are the session's of the moment (a
+// change of settings replaces them), so each call is given them.
+class RecoveryPoints {
+ public:
+  explicit RecoveryPoints(Journal& journal) : journal_(journal) {}
+
+  // One snapshot per disk tagged with `sequence`; snapshots a crashed attempt left with
+  // the same logs are taken over, others with the same sequence replaced. Recording the
+  // point in the journal is the caller's, with what else its operation changes.
+  Result<VmRecoveryPoint> Take(ReplicaStore& store, uint64_t sequence, TimePoint source_time, bool app_consistent,
+                               const std::vector<std::string>& log_ids) const;
+  // Retention at `now` (PointsToPrune): the points it drops forgotten in the journal
+  // first, so that a point half deleted is never offered for failover; then every
+  // snapshot of ours that no kept point names.
+  Status Prune(ReplicaStore& store, TimePoint now, std::chrono::hours history);
+  // The essentials of the state on each replica disk (replica_mirror.hpp), for another
+  // host to resume from.
+  Status Mirror(ReplicaStore& store, const ProtectionSettings& settings) const;
+
+ private:
+  Journal& journal_;
+};
 
 }  // namespace hvr

@@ -1,30 +1,25 @@
-// The session's frame: protecting and opening, running a
-// job, recovery points, and the public entry points with the status they report. The work
-// of each operation lives beside it: copies and resyncs in session_sync.cc, cycles in
-// session_cycle.cc, the schedule in session_schedule.cc, failover and failback in
+// The session's frame: running a job, the journal's shorthands, manifests, and the public
+// entry points with the status they report. The work of each operation lives beside it:
+// protecting and opening in session_open.cc, copies and resyncs in session_sync.cc,
+// cycles in session_cycle.cc, the schedule in session_schedule.cc, recovery points in
+// recovery_points.cc, the status in session_status.cc, failover and failback in
 // session_failover.cc and session_failback.cc.
 #include "hvr/session.hpp"
 
 #include <algorithm>
 #include <boost/asio/use_future.hpp>
 #include <cstdio>
-#include <filesystem>
-#include <set>
 #include <thread>
 
-#include "hvr/azure_limits.hpp"
 #include "hvr/chunk_diff.hpp"
 #include "hvr/disk.hpp"
 #include "hvr/replica_reader.hpp"
-#include "session/agent_identity.hpp"
 #include "session/log_shipping.hpp"
 #include "session/recovery_points.hpp"
-#include "session/replica_mirror.hpp"
 #include "session/session_impl.hpp"
+#include "session/session_status.hpp"
 #include "store/store_target.hpp"
 #include "store/time_text.hpp"
-#include "store/validation.hpp"
-#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -73,7 +68,8 @@ Session::Impl::Impl(Engine& e, StateDir d, ProtectionSettings s, SessionOptions 
       maps(settings.disks.size()),
       journal(dir, std::move(st), [this](const SessionState& before, const SessionState& after) {
         Announce(before, after);
-      }) {}
+      }),
+      recovery_points(journal) {}
 
 ProtectionSettings Session::Impl::SettingsNow() const {
   // A read-only session reads them afresh: the process holding the directory changes them
@@ -281,70 +277,13 @@ Status Session::Impl::SaveManifest(size_t disk, const Manifest& manifest) const 
 
 Result<VmRecoveryPoint> Session::Impl::TakePoint(uint64_t sequence, TimePoint source_time, bool app_consistent,
                                                  const std::vector<std::string>& log_ids) {
-  const SessionState s = Snapshot();
-  VmRecoveryPoint point;
-  point.sequence = sequence;
-  point.id = std::to_string(sequence);
-  point.source_time = source_time;
-  point.app_consistent = app_consistent;
-  for (size_t i = 0; i < s.disks.size(); ++i) {
-    const std::string& replica = s.disks[i].replica;
-    HVR_ASSIGN_OR_RETURN(const auto existing, store->AsyncListSnapshots(replica, use_future).get());
-    std::optional<RecoveryPoint> taken;
-    for (const RecoveryPoint& rp : existing) {
-      const auto tag = PointTagOf(rp.metadata);
-      if (!tag || tag->vm_id != s.vm_id || tag->sequence != sequence) continue;
-      if (tag->log_id == log_ids[i] && rp.app_consistent == app_consistent) {
-        taken = rp;  // a crashed attempt took it after the same logs: same content
-      } else {
-        HVR_RETURN_IF_ERROR(store->AsyncDeleteSnapshot(replica, rp.id, use_future).get());
-      }
-    }
-    if (!taken) {
-      SnapshotOptions snapshot;
-      snapshot.app_consistent = app_consistent;
-      snapshot.metadata = ToMetadata(PointTag{s.vm_id, sequence, source_time, log_ids[i]});
-      HVR_ASSIGN_OR_RETURN(taken, store->AsyncCreateSnapshot(replica, snapshot, use_future).get());
-    }
-    point.snapshots.push_back(taken->id);
-    point.disk_sizes.push_back(s.disks[i].replica_size);
-    point.created = taken->created;
-  }
-  return point;
+  return recovery_points.Take(*store, sequence, source_time, app_consistent, log_ids);
 }
 
-Status Session::Impl::Prune() {
-  const SessionState s = Snapshot();
-  const std::vector<uint64_t> drop = PointsToPrune(s.points, clock.Now(), settings.recovery_history);
-  const std::set<uint64_t> dropped(drop.begin(), drop.end());
-  // Forget them first: a point half deleted must never be offered for failover.
-  if (!dropped.empty()) {
-    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
-      std::erase_if(st.points, [&](const VmRecoveryPoint& p) { return dropped.count(p.sequence) > 0; });
-    }));
-  }
-  const SessionState now = Snapshot();
-  std::set<uint64_t> kept;
-  for (const VmRecoveryPoint& p : now.points) kept.insert(p.sequence);
-  const uint64_t newest = now.points.empty() ? 0 : now.points.back().sequence;
-  // Every snapshot of ours that no kept point names and that is older than the newest
-  // point: pruned points, and the leftovers of attempts a crash interrupted.
-  for (const DiskState& d : now.disks) {
-    HVR_ASSIGN_OR_RETURN(const auto snapshots, store->AsyncListSnapshots(d.replica, use_future).get());
-    for (const RecoveryPoint& rp : snapshots) {
-      const auto tag = PointTagOf(rp.metadata);
-      if (!tag || tag->vm_id != now.vm_id || kept.count(tag->sequence) || tag->sequence >= newest) continue;
-      HVR_RETURN_IF_ERROR(UnlessNotFound(store->AsyncDeleteSnapshot(d.replica, rp.id, use_future).get()));
-    }
-  }
-  return Ok();
-}
+Status Session::Impl::Prune() { return recovery_points.Prune(*store, clock.Now(), settings.recovery_history); }
 
 Status Session::Impl::Mirror() {
-  const SessionState s = Snapshot();
-  for (size_t i = 0; i < s.disks.size(); ++i) {
-    HVR_RETURN_IF_ERROR(store->AsyncSetMetadata(s.disks[i].replica, MirrorMetadata(settings, s, i), use_future).get());
-  }
+  HVR_RETURN_IF_ERROR(recovery_points.Mirror(*store, settings));
   return RecordReplicaEtags();
 }
 
@@ -353,262 +292,6 @@ Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Session::~Session() {
   std::lock_guard operation(impl_->operation_mu);
   impl_->leases.reset();
-}
-
-Status ValidateSessionOptions(const SessionOptions& options) {
-  // 0 keeps the settings' requests in flight.
-  if (options.max_in_flight != 0) {
-    const Status valid = ValidateMaxInFlight(options.max_in_flight);
-    if (!valid.ok()) return valid.error().WithContext("session options");
-  }
-  HVR_RETURN_IF_ERROR(ValidateRequestRetryOptions(options.request_retry));
-  if (!options.agent_id_file.empty()) {
-    HVR_RETURN_IF_ERROR(ValidateAgentIdFile(options.agent_id_file, "session options: agent id file"));
-  }
-  if (options.operation_retry_delays.size() > kMaxOperationRetries) {
-    return Error(Code::kInvalidArgument, "operation retries: at most " + std::to_string(kMaxOperationRetries) +
-                                             " delays, not " + std::to_string(options.operation_retry_delays.size()));
-  }
-  for (const auto delay : options.operation_retry_delays) {
-    if (delay < std::chrono::milliseconds(0) || delay > std::chrono::minutes(10)) {
-      return Error(Code::kInvalidArgument, "operation retries: each delay must be 0 to 600000 ms, not " +
-                                               std::to_string(delay.count()));
-    }
-  }
-  return Ok();
-}
-
-namespace {
-
-// What an existing state directory holds for a new protection: nothing, or the state of
-// a protection that did not finish, which the new one replaces (keeping its VM id, so
-// that the replica disks it made are known as this relationship's). kConflict when it
-// protects a VM.
-Result<std::optional<SessionState>> UnfinishedProtection(const StateDir& dir, const std::string& vm_name) {
-  if (!dir.HasRelationship()) return std::optional<SessionState>();
-  auto loaded = dir.LoadState();
-  if (!loaded.ok() && loaded.error().code() == Code::kNotFound) return std::optional<SessionState>();
-  if (!loaded.ok()) return std::move(loaded).error();
-  if (loaded->protection_complete) {
-    HVR_ASSIGN_OR_RETURN(const ProtectionSettings existing, dir.LoadSettings());
-    if (existing.vm_name != vm_name) {
-      return Error(Code::kConflict, "state directory " + dir.path() + " holds the relationship of VM '" +
-                                        existing.vm_name + "'");
-    }
-    return Error(Code::kConflict, "VM '" + vm_name + "' is already protected (" +
-                                      ReplicationStateName(loaded->state) + "); open it instead");
-  }
-  return std::optional<SessionState>(std::move(*loaded));
-}
-
-// The replica disks `settings` asks for, checked against the sources and the target:
-// every source opens (chains intact) and fits Azure's limits; a disk of a replica's name
-// that the target holds (`existing`) must be this relationship's (VM `vm_id`), or with
-// `seed` one no relationship made, and of the size wanted. `unfinished` is what a
-// protection that did not finish recorded of the disks.
-Result<std::vector<DiskState>> PlanReplicas(const ProtectionSettings& settings,
-                                            const std::vector<DiskProperties>& existing, const Guid& vm_id, bool seed,
-                                            const std::vector<DiskState>& unfinished) {
-  std::vector<DiskState> disks;
-  for (size_t i = 0; i < settings.disks.size(); ++i) {
-    HVR_ASSIGN_OR_RETURN(DiskState d, CheckSourceDisk(settings.disks[i], i));
-    for (const DiskProperties& p : existing) {
-      if (p.name != d.replica) continue;
-      const std::string made_by = MirroredVmId(p.metadata);
-      const bool ours = made_by == vm_id.ToString();
-      if (!ours && !(seed && made_by.empty())) {
-        return Error(Code::kConflict, "the target already has a disk named '" + d.replica +
-                                          "' that this relationship did not create" +
-                                          (made_by.empty() ? std::string("; --seed uses it as a copy of the source")
-                                                           : "; it replicates VM id " + made_by + " (adopt it instead)"));
-      }
-      if (p.virtual_size != d.replica_size) {
-        return Error(Code::kInvalidReplicaState,
-                     std::string(ours ? "replica disk '" : "seed disk '") + d.replica + "' has " +
-                         std::to_string(p.virtual_size) + " bytes, not the " + std::to_string(d.replica_size) +
-                         " that " + d.source + " needs (its virtual size in whole MiB)");
-      }
-      // A seed this relationship already marked as its own is still a seed.
-      const bool seeded_before = std::any_of(unfinished.begin(), unfinished.end(), [&](const DiskState& u) {
-        return u.replica == d.replica && u.seeded;
-      });
-      d.seeded = !ours || seeded_before;
-    }
-    disks.push_back(std::move(d));
-  }
-  return disks;
-}
-
-}  // namespace
-
-Result<DiskState> CheckSourceDisk(const DiskSpec& spec, size_t index) {
-  // Opening checks the format, every checksum on the way, and the parent chain.
-  HVR_ASSIGN_OR_RETURN(auto disk, OpenDisk(spec.path));
-  DiskState d;
-  d.source = spec.path;
-  d.source_size = disk->info().virtual_size;
-  d.replica = spec.replica_name;
-  d.replica_size = ReplicaSizeFor(d.source_size);
-  HVR_RETURN_IF_ERROR(CheckDiskSize(index, d.replica_size));
-  return d;
-}
-
-Result<ProtectionCheck> CheckProtection(Engine& engine, const std::string& state_dir, const ProtectionSettings& input,
-                                        const SessionOptions& options) {
-  HVR_RETURN_IF_ERROR(ValidateSessionOptions(options));
-  HVR_RETURN_IF_ERROR(ValidateSettings(input));
-  // Before anything is saved or created: a SAS without delete would be found out only at
-  // the first prune, and the VM would then stay Critical.
-  HVR_ASSIGN_OR_RETURN(const StoreTarget target, ParseStoreTarget(input.target));
-  HVR_RETURN_IF_ERROR(CheckTargetGrants(target, kReplicationPermissions));
-  ProtectionCheck check;
-  check.settings = WithDefaults(input);
-  // All or nothing: a directory that exists is locked and read first, but nothing is
-  // saved, and no directory made, before the disks, the encryption key, the target and
-  // its credentials have all passed their checks.
-  std::error_code ec;
-  if (std::filesystem::exists(PathFromUtf8(state_dir), ec)) {
-    HVR_ASSIGN_OR_RETURN(StateDir opened, StateDir::Open(state_dir, false, false));
-    check.dir.emplace(std::move(opened));
-    HVR_ASSIGN_OR_RETURN(auto unfinished, UnfinishedProtection(*check.dir, check.settings.vm_name));
-    if (unfinished) check.unfinished = std::move(*unfinished);
-  }
-  const Status reached = [&]() -> Status {
-    HVR_ASSIGN_OR_RETURN(check.store, StoreFor(engine, check.settings, options));  // reads the encryption key
-    // Reaches the target and proves the credentials.
-    HVR_ASSIGN_OR_RETURN(check.existing, check.store->AsyncListDisks(use_future).get());
-    return Ok();
-  }();
-  if (!reached.ok()) return reached.error().WithContext("VM '" + check.settings.vm_name + "'");
-  return check;
-}
-
-Result<std::unique_ptr<Session::Impl>> Session::Impl::Create(Engine& engine, const std::string& state_dir,
-                                                             ProtectionCheck& check, const SessionState& state,
-                                                             SessionOptions options) {
-  if (!check.dir) {
-    HVR_ASSIGN_OR_RETURN(StateDir made, StateDir::Open(state_dir, true, false));
-    check.dir.emplace(std::move(made));
-    if (check.dir->HasRelationship()) {
-      return Error(Code::kConflict, "state directory " + state_dir + " was given a relationship meanwhile");
-    }
-  }
-  HVR_RETURN_IF_ERROR(check.dir->SaveSettings(check.settings));
-  HVR_RETURN_IF_ERROR(check.dir->SaveState(state));
-  HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, check.dir->LoadJobs());
-  auto impl = std::make_unique<Impl>(engine, std::move(*check.dir), check.settings, std::move(options), state,
-                                     std::move(jobs));
-  check.dir.reset();
-  impl->store = check.store;
-  HVR_RETURN_IF_ERROR(impl->StartLeases());
-  impl->announced_health = impl->CurrentStatus().health;
-  return impl;
-}
-
-Status Session::Impl::StartLeases() {
-  HVR_ASSIGN_OR_RETURN(const Guid agent, LoadAgentId(options.agent_id_file));
-  // The lease says who writes now; the owner the replica names says whose it is.
-  const auto owned = [this](const std::string& disk) -> Status {
-    HVR_ASSIGN_OR_RETURN(const DiskProperties replica, StoreNow()->AsyncGetDisk(disk, use_future).get());
-    return RequireOwner(disk, replica.metadata, Snapshot().owner);
-  };
-  leases = std::make_unique<LeaseKeeper>(*store, LeaseIdFor(agent, dir.path(), Snapshot().vm_id), options.log, owned);
-  return Ok();
-}
-
-Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::string& state_dir,
-                                                  const ProtectionSettings& input, SessionOptions options) {
-  return Protect(engine, state_dir, input, ProtectOptions{}, std::move(options));
-}
-
-Result<std::unique_ptr<Session>> Session::Protect(Engine& engine, const std::string& state_dir,
-                                                  const ProtectionSettings& input, const ProtectOptions& protect,
-                                                  SessionOptions options) {
-  HVR_ASSIGN_OR_RETURN(ProtectionCheck check, CheckProtection(engine, state_dir, input, options));
-  const ProtectionSettings& settings = check.settings;
-  SessionState state = std::move(check.unfinished);
-  const Guid vm_id = state.vm_id.IsZero() ? Guid::Random() : state.vm_id;
-  auto planned = PlanReplicas(settings, check.existing, vm_id, protect.seed, state.disks);
-  if (!planned.ok()) return planned.error().WithContext("VM '" + settings.vm_name + "'");
-  const std::vector<DiskState>& disks = *planned;
-  const std::shared_ptr<ReplicaStore> store = check.store;
-  // Replica disks an unfinished protection made that these settings no longer name.
-  for (const DiskState& old : state.disks) {
-    const bool kept = std::any_of(disks.begin(), disks.end(), [&](const DiskState& d) { return d.replica == old.replica; });
-    const bool made = std::any_of(check.existing.begin(), check.existing.end(), [&](const DiskProperties& p) {
-      return p.name == old.replica && MirroredVmId(p.metadata) == vm_id.ToString();
-    });
-    if (!kept && made) HVR_RETURN_IF_ERROR(UnlessNotFound(store->AsyncDeleteDisk(old.replica, use_future).get()));
-  }
-  if (state.vm_id.IsZero()) {
-    state.vm_id = vm_id;
-    state.statistics.since = state.lifetime_statistics.since = engine.clock().Now();
-  }
-  if (state.owner.IsZero()) state.owner = Guid::Random();
-  state.disks = disks;
-  state.state = ReplicationState::kEnabled;
-  HVR_ASSIGN_OR_RETURN(auto impl, Impl::Create(engine, state_dir, check, state, std::move(options)));
-  Impl& s = *impl;
-  const Status enabled = s.RunJob(JobType::kEnableProtection, false, [&](RunningJob& job) -> Status {
-    job.Step("create replica disks");
-    size_t seeds = 0;
-    for (size_t i = 0; i < state.disks.size(); ++i) {
-      const DiskState& d = state.disks[i];
-      seeds += d.seeded ? 1 : 0;
-      const bool there = std::any_of(check.existing.begin(), check.existing.end(),
-                                     [&](const DiskProperties& p) { return p.name == d.replica; });
-      if (!there) {
-        HVR_RETURN_IF_ERROR(
-            store->AsyncCreateDisk(d.replica, d.replica_size, MirrorMetadata(settings, state, i), use_future).get());
-      }
-    }
-    job.Step("take leases");
-    std::vector<std::string> names;
-    for (const DiskState& d : state.disks) names.push_back(d.replica);
-    HVR_RETURN_IF_ERROR(s.leases->Hold(names));
-    // A seed carries no mirror yet: from now on it is this relationship's.
-    if (seeds > 0) HVR_RETURN_IF_ERROR(s.Mirror());
-    HVR_RETURN_IF_ERROR(s.Commit([](SessionState& st) { st.protection_complete = true; }));
-    job.Summary(std::to_string(state.disks.size()) + " replica disks in " + store->description() +
-                (seeds > 0 ? " (" + std::to_string(seeds) + " seeded: compared, not copied)" : std::string()));
-    return Ok();
-  });
-  if (!enabled.ok()) return enabled.error();
-  return std::unique_ptr<Session>(new Session(std::move(impl)));
-}
-
-Result<std::unique_ptr<Session::Impl>> Session::Impl::Load(Engine& engine, StateDir dir, SessionOptions options,
-                                                           bool read_only, bool complete_only) {
-  HVR_ASSIGN_OR_RETURN(ProtectionSettings settings, dir.LoadSettings());
-  auto state = dir.LoadState();
-  if (!state.ok() && state.error().code() != Code::kNotFound) return std::move(state).error();
-  if (complete_only && (!state.ok() || !state->protection_complete)) {
-    return Error(Code::kInvalidReplicaState, "protection of VM '" + settings.vm_name +
-                                                 "' did not finish; run protect again (its settings replace those it began with)");
-  }
-  HVR_ASSIGN_OR_RETURN(std::vector<Job> jobs, dir.LoadJobs());
-  if (state.ok()) {
-    LeaveOutRemovedDisk(settings, *state);
-    LeaveOutAddedDisk(settings, *state);
-  }
-  auto impl = std::make_unique<Impl>(engine, std::move(dir), std::move(settings), std::move(options),
-                                     state.ok() ? std::move(*state) : SessionState{}, std::move(jobs));
-  HVR_ASSIGN_OR_RETURN(impl->store, StoreFor(engine, impl->settings, impl->options));
-  if (!read_only) {
-    HVR_RETURN_IF_ERROR(impl->StartLeases());
-    impl->job_log.MarkInterrupted();
-    impl->announced_health = impl->CurrentStatus().health;
-  }
-  return impl;
-}
-
-Result<std::unique_ptr<Session>> Session::Open(Engine& engine, const std::string& state_dir, SessionOptions options,
-                                               bool read_only) {
-  HVR_RETURN_IF_ERROR(ValidateSessionOptions(options));
-  HVR_ASSIGN_OR_RETURN(StateDir dir, StateDir::Open(state_dir, false, read_only));
-  if (!dir.HasRelationship()) return Error(Code::kNotFound, "state directory " + state_dir + " protects no VM");
-  HVR_ASSIGN_OR_RETURN(auto impl, Impl::Load(engine, std::move(dir), std::move(options), read_only, true));
-  return std::unique_ptr<Session>(new Session(std::move(impl)));
 }
 
 Status Session::ReplicateInitially(const CancelToken* cancel) {
@@ -737,43 +420,6 @@ std::optional<LiveJob> RunningElsewhere(const StateDir& dir, const std::vector<J
 
 }  // namespace
 
-namespace {
-
-std::string WholeSeconds(Duration d) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
-}
-
-// Why health is not Normal, and what happens next or what the operator should do.
-std::string HealthReason(const SessionStatus& status, const SessionState& s, const HealthInputs& health) {
-  switch (status.health) {
-    case Health::kNormal:
-      return {};
-    case Health::kCritical:
-      return status.last_error->ToString() +
-             "; replication stops until an administrator deals with the cause and resumes it (clear the error)";
-    case Health::kWarning:
-      break;
-  }
-  if (s.suspended_since) {
-    return "replication suspended by an operator since " + FormatUtcSeconds(*s.suspended_since) +
-           "; the host's logs accumulate until it is resumed";
-  }
-  if (s.failure) {
-    return s.failure->last_error.ToString() + "; failing since " + FormatUtcSeconds(s.failure->first_failure) + ", " +
-           std::to_string(s.failure->retries) + " retries, next attempt " +
-           (status.next_attempt ? FormatUtcSeconds(*status.next_attempt) : std::string("when asked"));
-  }
-  if (s.state == ReplicationState::kResyncRequired || s.state == ReplicationState::kResynchronizing) {
-    const std::string when = status.next_attempt ? FormatUtcSeconds(*status.next_attempt) : std::string("when asked");
-    return "resync required: " + s.resync_reason + "; it runs " + when;
-  }
-  return "RPO " + WholeSeconds(health.rpo) + " exceeds the threshold of " + WholeSeconds(health.rpo_threshold) +
-         " by " + WholeSeconds(health.rpo - health.rpo_threshold) + "; the newest recovery point holds " +
-         FormatUtcSeconds(*status.last_replicated);
-}
-
-}  // namespace
-
 std::vector<Job> Session::jobs() const {
   if (!impl_->dir.read_only()) return impl_->job_log.jobs();
   auto fresh = impl_->dir.LoadJobs();
@@ -806,71 +452,11 @@ const std::string& Session::state_dir() const { return impl_->dir.path(); }
 SessionStatus Session::status() const { return impl_->CurrentStatus(); }
 
 SessionStatus Session::Impl::CurrentStatus() const {
-  const SessionState s = Snapshot();
-  const ProtectionSettings now_settings = SettingsNow();
+  SessionStatus out = StatusOf(Snapshot(), SettingsNow(), clock.Now());
   const std::shared_ptr<ReplicaStore> now_store = StoreNow();
-  const TimePoint now = clock.Now();
-  SessionStatus out;
-  out.vm_name = now_settings.vm_name;
-  out.vm_id = s.vm_id;
   out.target = now_store->description();
-  out.suspended_since = s.suspended_since;
-  out.interval = now_settings.interval;
-  out.recovery_history = now_settings.recovery_history;
-  out.app_consistent_frequency = now_settings.app_consistent_frequency;
-  out.state = s.state;
-  out.recovery_point_count = s.points.size();
-  out.cycles = s.cycles;
-  out.resync_reason = s.resync_reason;
-  out.test_failover = s.test_failover.has_value();
-  if (!s.points.empty()) {
-    out.latest_point = s.points.back();
-    out.last_replicated = s.points.back().source_time;
-    out.rpo = now - s.points.back().source_time;
-  }
-  uint64_t done = 0, total = 0;
-  for (size_t i = 0; i < s.disks.size(); ++i) {
-    const DiskState& d = s.disks[i];
-    DiskStatus ds;
-    ds.source = d.source;
-    ds.replica = d.replica;
-    ds.virtual_size = d.replica_size;
-    ds.sync_done = d.sync_done;
-    ds.sync_total = d.sync_total;
-    ds.bytes_sent = d.bytes_sent;
-    ds.pending_log_bytes = d.pending_log_bytes;
-    done += std::min(d.sync_done, d.sync_total);
-    total += d.sync_total;
-    out.bytes_sent += d.bytes_sent;
-    out.pending_bytes += d.pending_log_bytes;
-    out.disks.push_back(std::move(ds));
-  }
-  const bool syncing = s.state == ReplicationState::kEnabled || s.state == ReplicationState::kInitialReplication ||
-                       s.state == ReplicationState::kResynchronizing;
-  out.sync_percent = !syncing ? 100.0 : total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 0.0;
-  HealthInputs health;
-  if (s.critical) {
-    health.unresolved_error = s.critical;
-  } else if (s.failure) {
-    health.unresolved_error = s.failure->last_error;
-    out.failing_since = s.failure->first_failure;
-    out.retries = s.failure->retries;
-  } else if (s.state == ReplicationState::kResyncRequired || s.state == ReplicationState::kResynchronizing) {
-    health.unresolved_error = Error(Code::kResyncRequired, s.resync_reason);
-  }
-  out.last_error = health.unresolved_error;
-  health.suspended = s.suspended_since.has_value();
-  if (s.state == ReplicationState::kReplicating && out.rpo) {
-    health.rpo = *out.rpo;
-    health.rpo_threshold = now_settings.rpo_threshold.value_or(3 * IntervalDuration(now_settings.interval));
-  }
-  out.health = EvaluateHealth(health);
-  out.next_attempt = NextDue();
-  out.health_reason = HealthReason(out, s, health);
   out.store = now_store->statistics();
   out.progress = Progress();
-  out.statistics = s.statistics;
-  out.lifetime_statistics = s.lifetime_statistics;
   return out;
 }
 

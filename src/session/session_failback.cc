@@ -101,14 +101,51 @@ Result<FailbackDiskReport> Session::Impl::SyncBack(size_t i, FailbackState& fail
 }
 
 Result<FailbackReport> Session::Impl::Failback(RunningJob& job, const FailbackOptions& request, bool complete) {
-  SessionState s = Snapshot();
-  if (complete && s.state == ReplicationState::kFailedBack && s.failback && s.failback->vm_started) {
+  const SessionState before = Snapshot();
+  if (complete && before.state == ReplicationState::kFailedBack && before.failback && before.failback->vm_started) {
     // Done already (the run that did it may have ended before it could say so).
     job.Summary("the failback was complete already");
     FailbackReport done;
     done.completed = true;
     return done;
   }
+  HVR_RETURN_IF_ERROR(StartFailback(request, complete));
+  const SessionState s = Snapshot();
+  FailbackState failback = *s.failback;
+  FailbackReport report;
+
+  if (complete && !failback.azure_vm_stopped) {
+    job.Step("shut the Azure VM down");
+    HVR_RETURN_IF_ERROR(host.ShutdownAzureVm(DescribeFailover(*s.failover, false)));
+    failback.azure_vm_stopped = true;
+    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) { st.failback = failback; }));
+  }
+  if (!complete || !failback.final_sync_done) HVR_RETURN_IF_ERROR(SyncDisksBack(job, failback, complete, report));
+  if (!complete) {
+    job.Summary("failback sync " + std::to_string(failback.syncs));
+    return report;
+  }
+
+  if (!failback.replica_seeded) {
+    job.Step("make the replica the failback point");
+    HVR_RETURN_IF_ERROR(MakeReplicaTheFailbackPoint(s, failback));
+  }
+  if (!failback.vm_started) {
+    job.Step("start the on-premises VM");
+    HVR_RETURN_IF_ERROR(host.StartVm(Vm()));
+    failback.vm_started = true;
+    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
+      st.failback = failback;
+      st.state = ReplicationState::kFailedBack;
+    }));
+  }
+  report.completed = true;
+  job.Summary("failed back to " + (failback.folder.empty() ? std::string("the original disks") : failback.folder));
+  return report;
+}
+
+Status Session::Impl::StartFailback(const FailbackOptions& request, bool complete) {
+  const SessionState s = Snapshot();
   if (s.state != ReplicationState::kFailedOver && s.state != ReplicationState::kFailoverCommitted) {
     return Error(Code::kInvalidReplicaState,
                  std::string("failback needs a failed-over VM (it is ") + ReplicationStateName(s.state) + ")");
@@ -125,119 +162,94 @@ Result<FailbackReport> Session::Impl::Failback(RunningJob& job, const FailbackOp
   const bool to_original = (s.failback ? s.failback->folder : request.folder).empty();
   const bool syncs_left = !complete || !s.failback || !s.failback->final_sync_done;
   if (to_original && syncs_left) HVR_RETURN_IF_ERROR(RequireVmOff());
-  if (!s.failback) {
-    FailbackState fresh;
-    fresh.folder = request.folder;
-    for (size_t i = 0; i < s.disks.size(); ++i) {
-      fresh.paths.push_back(request.folder.empty()
-                                ? s.disks[i].source
-                                : (std::filesystem::path(request.folder) /
-                                   (settings.vm_name + "-disk" + std::to_string(i) + ".vhdx"))
-                                      .string());
-    }
-    fresh.synced_snapshots.assign(s.disks.size(), "");
-    fresh.synced_identities.assign(s.disks.size(), Guid{});
-    if (!request.folder.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(request.folder, ec);
-      if (ec) return SystemError(ec, "create failback folder " + request.folder);
-    }
-    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) { st.failback = fresh; }));
-    s = Snapshot();
-  } else if (request.folder != s.failback->folder) {
+  if (s.failback) {
+    if (request.folder == s.failback->folder) return Ok();
     return Error(Code::kInvalidArgument, "failback already goes to " +
                                              (s.failback->folder.empty() ? std::string("the original disks")
                                                                          : s.failback->folder));
   }
-  FailbackState failback = *s.failback;
-  const FailoverVm azure_vm = DescribeFailover(*s.failover, false);
-  FailbackReport report;
+  FailbackState fresh;
+  fresh.folder = request.folder;
+  for (size_t i = 0; i < s.disks.size(); ++i) {
+    fresh.paths.push_back(request.folder.empty()
+                              ? s.disks[i].source
+                              : (std::filesystem::path(request.folder) /
+                                 (settings.vm_name + "-disk" + std::to_string(i) + ".vhdx"))
+                                    .string());
+  }
+  fresh.synced_snapshots.assign(s.disks.size(), "");
+  fresh.synced_identities.assign(s.disks.size(), Guid{});
+  if (!request.folder.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(request.folder, ec);
+    if (ec) return SystemError(ec, "create failback folder " + request.folder);
+  }
+  return Commit([&](SessionState& st) { st.failback = fresh; });
+}
 
-  if (complete && !failback.azure_vm_stopped) {
-    job.Step("shut the Azure VM down");
-    HVR_RETURN_IF_ERROR(host.ShutdownAzureVm(azure_vm));
-    failback.azure_vm_stopped = true;
-    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) { st.failback = failback; }));
+Status Session::Impl::SyncDisksBack(RunningJob& job, FailbackState& failback, bool complete, FailbackReport& report) {
+  const size_t disks = Snapshot().disks.size();
+  for (size_t i = 0; i < disks; ++i) {
+    job.Step("synchronise disk " + std::to_string(i) + " to " + failback.paths[i]);
+    // Completing is not cancelled half way either: the Azure VM is already down.
+    HVR_ASSIGN_OR_RETURN(FailbackDiskReport disk, SyncBack(i, failback, nullptr));
+    job.Note(disk.method + ": read " + std::to_string(disk.bytes_read) + " bytes, wrote " +
+             std::to_string(disk.bytes_written));
+    report.disks.push_back(std::move(disk));
   }
-  if (!complete || !failback.final_sync_done) {
-    for (size_t i = 0; i < s.disks.size(); ++i) {
-      job.Step("synchronise disk " + std::to_string(i) + " to " + failback.paths[i]);
-      // Completing is not cancelled half way either: the Azure VM is already down.
-      HVR_ASSIGN_OR_RETURN(FailbackDiskReport disk, SyncBack(i, failback, nullptr));
-      job.Note(disk.method + ": read " + std::to_string(disk.bytes_read) + " bytes, wrote " +
-               std::to_string(disk.bytes_written));
-      report.disks.push_back(std::move(disk));
-    }
-    failback.syncs++;
-    if (complete) failback.final_sync_done = true;
-    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) { st.failback = failback; }));
-  }
-  if (!complete) {
-    job.Summary("failback sync " + std::to_string(failback.syncs));
-    return report;
-  }
+  failback.syncs++;
+  if (complete) failback.final_sync_done = true;
+  return Commit([&](SessionState& st) { st.failback = failback; });
+}
 
-  if (!failback.replica_seeded) {
-    // The replica becomes the failback point, copied inside the target; its old points
-    // go with it, forgotten first so that none is offered while its disk is gone.
-    job.Step("make the replica the failback point");
-    HVR_RETURN_IF_ERROR(Commit([](SessionState& st) { st.points.clear(); }));
-    ProtectionSettings moved = settings;
-    if (!failback.folder.empty()) {
-      for (size_t i = 0; i < moved.disks.size(); ++i) moved.disks[i] = DiskSpec{failback.paths[i], {}, {}, moved.disks[i].replica_name};
-      moved = WithDefaults(moved);
-    }
-    std::vector<std::vector<std::string>> obsolete;
-    for (size_t i = 0; i < s.disks.size(); ++i) {
-      const DiskState& d = s.disks[i];
-      const std::string& name = s.failover->disks[i];
-      HVR_RETURN_IF_ERROR(UnlessNotFound(store->AsyncDeleteDisk(d.replica, use_future).get()));
-      const Metadata tag{{"vm_id", s.vm_id.ToString()}, {"role", "replica"}};
-      HVR_RETURN_IF_ERROR(
-          store->AsyncCopySnapshot(name, failback.synced_snapshots[i], d.replica, tag, use_future).get());
-      // The destination equals it: its manifest is computed here, without reading back.
-      HVR_ASSIGN_OR_RETURN(auto disk, OpenDisk(failback.paths[i]));
-      const PaddedDisk padded(*disk, d.replica_size);
-      ChunkOptions hashing;
-      hashing.chunk_size = settings.chunk_size;
-      HVR_ASSIGN_OR_RETURN(const Manifest manifest, BuildManifest(padded, hashing));
-      HVR_RETURN_IF_ERROR(SaveManifest(i, manifest));
-      // Logs from before the failback describe a disk that is no more.
-      HVR_ASSIGN_OR_RETURN(auto closed, ListClosedLogs(moved.disks[i].log_folder, moved.disks[i].log_name));
-      obsolete.push_back(std::move(closed));
-    }
-    if (!failback.folder.empty()) HVR_RETURN_IF_ERROR(dir.SaveSettings(moved));
-    failback.replica_seeded = true;
-    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
-      st.failback = failback;
-      st.points.clear();
-      st.checkpoint_active = st.checkpoint_requested = false;
-      for (size_t i = 0; i < st.disks.size(); ++i) {
-        DiskState& d = st.disks[i];
-        d.source = failback.paths[i];
-        d.obsolete_logs = obsolete[i];
-        d.last_applied_log.reset();
-        d.tracked_identity = Guid{};
-        d.pending_log_bytes = 0;
-        d.replica_etag.clear();  // a new disk; reverse replication records its ETag
-        d.verify_replica = false;
-      }
-    }));
-    std::lock_guard lock(settings_mu);
-    settings = moved;
+Status Session::Impl::MakeReplicaTheFailbackPoint(const SessionState& s, FailbackState& failback) {
+  // The replica becomes the failback point, copied inside the target; its old points
+  // go with it, forgotten first so that none is offered while its disk is gone.
+  HVR_RETURN_IF_ERROR(Commit([](SessionState& st) { st.points.clear(); }));
+  ProtectionSettings moved = settings;
+  if (!failback.folder.empty()) {
+    for (size_t i = 0; i < moved.disks.size(); ++i) moved.disks[i] = DiskSpec{failback.paths[i], {}, {}, moved.disks[i].replica_name};
+    moved = WithDefaults(moved);
   }
-  if (!failback.vm_started) {
-    job.Step("start the on-premises VM");
-    HVR_RETURN_IF_ERROR(host.StartVm(Vm()));
-    failback.vm_started = true;
-    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
-      st.failback = failback;
-      st.state = ReplicationState::kFailedBack;
-    }));
+  std::vector<std::vector<std::string>> obsolete;
+  for (size_t i = 0; i < s.disks.size(); ++i) {
+    const DiskState& d = s.disks[i];
+    const std::string& name = s.failover->disks[i];
+    HVR_RETURN_IF_ERROR(UnlessNotFound(store->AsyncDeleteDisk(d.replica, use_future).get()));
+    const Metadata tag{{"vm_id", s.vm_id.ToString()}, {"role", "replica"}};
+    HVR_RETURN_IF_ERROR(
+        store->AsyncCopySnapshot(name, failback.synced_snapshots[i], d.replica, tag, use_future).get());
+    // The destination equals it: its manifest is computed here, without reading back.
+    HVR_ASSIGN_OR_RETURN(auto disk, OpenDisk(failback.paths[i]));
+    const PaddedDisk padded(*disk, d.replica_size);
+    ChunkOptions hashing;
+    hashing.chunk_size = settings.chunk_size;
+    HVR_ASSIGN_OR_RETURN(const Manifest manifest, BuildManifest(padded, hashing));
+    HVR_RETURN_IF_ERROR(SaveManifest(i, manifest));
+    // Logs from before the failback describe a disk that is no more.
+    HVR_ASSIGN_OR_RETURN(auto closed, ListClosedLogs(moved.disks[i].log_folder, moved.disks[i].log_name));
+    obsolete.push_back(std::move(closed));
   }
-  report.completed = true;
-  job.Summary("failed back to " + (failback.folder.empty() ? std::string("the original disks") : failback.folder));
-  return report;
+  if (!failback.folder.empty()) HVR_RETURN_IF_ERROR(dir.SaveSettings(moved));
+  failback.replica_seeded = true;
+  HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
+    st.failback = failback;
+    st.points.clear();
+    st.checkpoint_active = st.checkpoint_requested = false;
+    for (size_t i = 0; i < st.disks.size(); ++i) {
+      DiskState& d = st.disks[i];
+      d.source = failback.paths[i];
+      d.obsolete_logs = obsolete[i];
+      d.last_applied_log.reset();
+      d.tracked_identity = Guid{};
+      d.pending_log_bytes = 0;
+      d.replica_etag.clear();  // a new disk; reverse replication records its ETag
+      d.verify_replica = false;
+    }
+  }));
+  std::lock_guard lock(settings_mu);
+  settings = moved;
+  return Ok();
 }
 
 Result<FailbackReport> Session::FailbackSync(const FailbackOptions& options) {

@@ -1,10 +1,14 @@
 // The inside of hvr::Session, shared by the files that implement its operations:
-// session.cc (opening, status), session_sync.cc (initial replication and
-// resync), session_cycle.cc (delta cycles), session_schedule.cc (what is due, retries),
-// replica_guard.cc (whether a replica still holds what hvr wrote).
+// session.cc (running a job, the entry points), session_open.cc (protecting, opening),
+// session_status.cc (the status, what is due), session_sync.cc (initial replication and
+// resync), session_cycle.cc (delta cycles), session_schedule.cc (running what is due),
+// recovery_points.cc (taking, pruning and mirroring points: RecoveryPoints),
+// replica_guard.cc (whether a replica still holds what hvr wrote), and the others each
+// section below names.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -22,6 +26,7 @@
 #include "session/log_shipping.hpp"
 #include "session/journal.hpp"
 #include "session/operator_request.hpp"
+#include "session/recovery_points.hpp"
 #include "session/session_state.hpp"
 #include "session/state_dir.hpp"
 
@@ -106,10 +111,29 @@ struct CatchUpResult {
   TimePoint source_time;
 };
 
+// A delta cycle between its steps (session_cycle.cc).
+struct CycleRun {
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  TimePoint attempt;  // when it started, by the session's clock (set by Cycle)
+  bool quiesce = false;  // an app-consistent point is due
+  RotateResult rotated;
+  // Measured after the rotation: each source's size, and the size its replica needs.
+  std::vector<uint64_t> source_sizes;
+  std::vector<uint64_t> replica_sizes;
+  std::vector<PendingLogs> pending;  // one per disk
+  std::vector<Guid> identities;      // the DataWriteGuid each disk's logs carry
+  // What was shipped: the newest log of each disk (or the last applied one, when it had
+  // none), the bytes sent per disk, and the source's moment the newest log holds.
+  std::vector<std::string> log_ids;
+  std::vector<uint64_t> sent;
+  TimePoint source_time{};
+};
+
 struct Session::Impl {
   Impl(Engine& engine, StateDir dir, ProtectionSettings settings, SessionOptions options, SessionState state,
        std::vector<Job> jobs);
 
+  // --- protecting and opening (session_open.cc) ---
   // The relationship kept in `dir`, its store open: for running it (leases kept, jobs a
   // previous process left running marked interrupted) unless `read_only`.
   // `complete_only`: kInvalidReplicaState for a protection that did not finish.
@@ -154,7 +178,8 @@ struct Session::Impl {
   // How far writes join across zeros now (LinkModel::JoinGap).
   uint64_t JoinGap() const;
 
-  // --- what the session shows (session.cc, session_schedule.cc) ---
+  // --- what the session shows: StatusOf and NextDueOf (session_status.cc) of the journal,
+  // with what only the open session knows (session.cc, session_schedule.cc) ---
   SessionStatus CurrentStatus() const;
   std::optional<TimePoint> NextDue() const;
   std::optional<JobProgress> Progress() const;
@@ -197,16 +222,15 @@ struct Session::Impl {
   Result<Manifest> LoadManifest(size_t disk, bool zeros_when_missing) const;
   Status SaveManifest(size_t disk, const Manifest& manifest) const;
 
-  // --- recovery points (session.cc) ---
-  // One snapshot per disk tagged with `sequence`; snapshots a crashed attempt left with
-  // the same logs are taken over, others with the same sequence replaced.
+  // --- recovery points (recovery_points.cc), in the store and the settings of the moment ---
+  RecoveryPoints recovery_points;
+  // RecoveryPoints::Take.
   Result<VmRecoveryPoint> TakePoint(uint64_t sequence, TimePoint source_time, bool app_consistent,
                                     const std::vector<std::string>& log_ids);
-  // Retention, then snapshots of ours that no kept point names.
+  // RecoveryPoints::Prune, with the settings' history.
   Status Prune();
-  // The essentials of the state on each replica disk, for another host to resume from;
-  // the last write of every operation that writes the replicas, so it records their
-  // ETags.
+  // RecoveryPoints::Mirror, then the replicas' ETags recorded (replica_guard.cc): it is
+  // the last write of every operation that writes the replicas.
   Status Mirror();
 
   // --- what hvr left in the replicas (replica_guard.cc) ---
@@ -294,6 +318,35 @@ struct Session::Impl {
   // Set once this process removed the protection (an operator's request it served): the
   // session does nothing more.
   std::atomic<bool> removed{false};
+
+ private:
+  // --- the steps of a delta cycle (session_cycle.cc) ---
+  // Refuses a VM not replicating, counts the cycles missed since the last attempt, holds
+  // the leases, finishes what a crash left, and decides whether the point is quiesced.
+  Status StartCycle(RunningJob& job, CycleRun& run);
+  // The host closes the logs; the sources are measured after.
+  Status RotateCycleLogs(CycleRun& run);
+  // The closed logs past the last applied one, leftovers deleted; false when there are none
+  // (the cycle then succeeded without a point).
+  Result<bool> FindCycleLogs(CycleRun& run, CycleReport& report);
+  // Before anything is written: the logs' chain, identity and volume, the replicas' ETags,
+  // and the replicas of sources that grew grown.
+  Status PrepareCycleWrites(RunningJob& job, CycleRun& run);
+  // Disk `i`'s logs coalesced and written to its replica, its manifest kept in step.
+  Status ShipDiskLogs(RunningJob& job, size_t i, CycleRun& run, CycleReport& report, const CancelToken* cancel);
+  // The point taken and recorded with the cycle's statistics and the logs it shipped.
+  Result<VmRecoveryPoint> RecordCyclePoint(const CycleRun& run, const CycleReport& report);
+
+  // --- the steps of a failback (session_failback.cc) ---
+  // Refuses a VM not failed over (or one whose point lacks disks) and a running
+  // on-premises VM the syncs would write under; records where the failback goes on its
+  // first run, and refuses another destination on later ones.
+  Status StartFailback(const FailbackOptions& request, bool complete);
+  // Every disk brought to what the Azure VM's disk holds now, and the sync counted.
+  Status SyncDisksBack(RunningJob& job, FailbackState& failback, bool complete, FailbackReport& report);
+  // The replicas replaced by copies of the last sync's snapshots, inside the target, with
+  // their manifests, the VM's old points forgotten and the settings following the disks.
+  Status MakeReplicaTheFailbackPoint(const SessionState& s, FailbackState& failback);
 };
 
 }  // namespace hvr

@@ -1,54 +1,15 @@
-// What is due: the schedule (one delta cycle per interval), the resync window, and the
-// retry policy's back-off after failures (docs/retry-policy.md).
+// What is due, and running it: the rules (the schedule, the resync window, the retry
+// policy's back-off; docs/retry-policy.md) are NextDueOf's, in session_status.cc.
 #include "session/session_impl.hpp"
+#include "session/session_status.hpp"
 
 namespace hvr {
-namespace {
-
-// When the retry policy allows the next attempt; nullopt while not failing.
-std::optional<TimePoint> RetryAt(const SessionState& s, Duration interval) {
-  if (!s.failure) return std::nullopt;
-  const RetryDecision decision = RetryPolicy().Next(*s.failure, interval);
-  if (decision.action != RetryAction::kRetry) return std::nullopt;
-  return decision.at;
-}
-
-}  // namespace
-
 std::optional<TimePoint> Session::NextDue() const { return impl_->NextDue(); }
 
 std::optional<TimePoint> Session::Impl::NextDue() const {
-  const SessionState s = Snapshot();
-  const ProtectionSettings current = SettingsNow();
-  const TimePoint now = clock.Now();
-  const Duration interval = IntervalDuration(current.interval);
-  // An operator must act first: a critical error, a suspension, a removal half done; or
-  // protection was removed.
-  if (removed || s.critical || s.suspended_since || s.removing) return std::nullopt;
-  std::optional<TimePoint> due;
-  switch (s.state) {
-    case ReplicationState::kEnabled:
-    case ReplicationState::kInitialReplication:
-    case ReplicationState::kResynchronizing:
-    case ReplicationState::kFailingOver:  // an interrupted failover finishes first
-      due = now;
-      break;
-    case ReplicationState::kResyncRequired:
-      if (s.resync_by_hand) {
-        due = now;
-      } else if (current.resync.automatic) {
-        due = current.resync.office_hours.NextOutside(now);
-      }
-      break;
-    case ReplicationState::kReplicating:
-      due = s.last_cycle ? *s.last_cycle + interval : now;
-      break;
-    default:
-      return std::nullopt;  // failed over: nothing replicates by itself
-  }
-  if (auto retry = RetryAt(s, interval)) due = due ? std::max(*due, *retry) : *retry;
-  if (due && *due < now) due = now;
-  return due;
+  // Protection was removed: nothing more is due.
+  if (removed) return std::nullopt;
+  return NextDueOf(Snapshot(), SettingsNow(), clock.Now());
 }
 
 Result<bool> Session::RunDue(const CancelToken* cancel) {
