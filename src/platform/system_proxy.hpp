@@ -1,6 +1,6 @@
 // The proxy the operating system is set to use for a host, asked when neither the
 // options nor the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) name one; the choice
-// between them is made in one place, store/azure/http_transport.cc (ResolveProxy).
+// between them is made in one place, store/azure/proxy_config.cc (ResolveProxy).
 //   POSIX    none: the environment is where POSIX systems set proxies
 //   Windows  the machine's WinHTTP proxy (netsh winhttp set proxy), which is where
 //            administrators set the proxy for services
