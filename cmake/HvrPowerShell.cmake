@@ -54,3 +54,6 @@ install(FILES ${module_dll} ${module_help}
 # (libhvr.so.N on Linux, the SONAME the module asks for; hvr.dll on Windows, stripped by cpack).
 install(TARGETS hvr LIBRARY DESTINATION ${HVR_POWERSHELL_MODULE_DIR} NAMELINK_SKIP
                     RUNTIME DESTINATION ${HVR_POWERSHELL_MODULE_DIR})
+if(HVR_WINDOWS_RUNTIME_DLLS)
+  install(FILES ${HVR_WINDOWS_RUNTIME_DLLS} DESTINATION ${HVR_POWERSHELL_MODULE_DIR})
+endif()

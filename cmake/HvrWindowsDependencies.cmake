@@ -62,6 +62,14 @@ find_package(OpenSSL 3 REQUIRED)
 # Static OpenSSL calls into the Windows crypto and socket libraries.
 target_link_libraries(OpenSSL::Crypto INTERFACE crypt32 ws2_32 advapi32 user32 bcrypt)
 find_package(Threads REQUIRED)
+# winpthread is linked as its DLL (cmake/toolchain-mingw64.cmake): it goes beside every
+# program here, since Windows finds a program's DLLs in its folder, and is installed beside
+# hvr.dll (cmake/HvrInstall.cmake, cmake/HvrPowerShell.cmake).
+find_file(HVR_WINPTHREAD_DLL libwinpthread-1.dll PATHS ${CMAKE_FIND_ROOT_PATH} PATH_SUFFIXES lib bin
+          NO_CMAKE_FIND_ROOT_PATH NO_DEFAULT_PATH REQUIRED
+          DOC "MinGW-w64's winpthread DLL (Debian: mingw-w64-x86-64-dev)")
+set(HVR_WINDOWS_RUNTIME_DLLS ${HVR_WINPTHREAD_DLL})
+file(COPY ${HVR_WINDOWS_RUNTIME_DLLS} DESTINATION ${CMAKE_RUNTIME_OUTPUT_DIRECTORY})
 
 if(HVR_BUILD_TESTS)
   set(HVR_GOOGLETEST_SOURCE_DIR /usr/src/googletest CACHE PATH "GoogleTest's sources (Debian's googletest package)")

@@ -27,10 +27,13 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
-# The GCC runtime, libstdc++ and winpthread linked in, so that hvr.dll and the programs
-# need no MinGW DLLs beside them on a Windows machine.
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
-set(CMAKE_SHARED_LINKER_FLAGS_INIT "-static")
+# The GCC runtime and libstdc++ linked in; winpthread (std::thread, std::mutex) as its DLL,
+# libwinpthread-1.dll, which travels beside hvr.dll and the programs
+# (cmake/HvrWindowsDependencies.cmake). Linked statically, its threads ending and being
+# joined by the thousand lost a join now and then: a program hung, or a thread pool freed
+# under a thread still running in it crashed (docs/windows.md, "Threads").
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-static-libgcc -static-libstdc++")
+set(CMAKE_SHARED_LINKER_FLAGS_INIT "-static-libgcc -static-libstdc++")
 
 # Tests and test discovery run the Windows programs under Wine, in a Wine prefix of the
 # project's own (cmake/wine-run.sh).

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <memory>
-#include <shared_mutex>
 #include <vector>
 
 #include "capi_internal.hpp"
@@ -12,13 +11,14 @@
 #include "hvr/disk_convert.hpp"
 #include "hvr/disk.hpp"
 #include "hvr/disk_writer.hpp"
+#include "platform/shared_mutex.hpp"
 
 struct hvr_disk {
   std::unique_ptr<hvr::DiskReader> reader;
   hvr::DiskWriter* writer = nullptr;  // the same object as reader, when writable
   // A write may change the identity hvr_disk_get_info copies (the first VHDX write gives
   // a new DataWriteGuid): writes share this lock, info takes it alone.
-  mutable std::shared_mutex info_mu;
+  mutable hvr::SharedMutex info_mu;
 };
 
 struct hvr_convert_options {

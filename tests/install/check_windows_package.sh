@@ -13,11 +13,11 @@ trap 'rm -rf "$work"' EXIT
 zip=$(ls "$work"/hvr-*-windows-x64.zip)
 listing=$(zipinfo -1 "$zip")
 status=0
-for expected in bin/hvr.dll lib/libhvr.dll.a include/hvr.h bin/hvrepl.exe bin/hvr-guest.exe \
+for expected in bin/hvr.dll bin/libwinpthread-1.dll lib/libhvr.dll.a include/hvr.h bin/hvrepl.exe bin/hvr-guest.exe \
   share/hvr/powershell/HvReplication/HvReplication.psd1 share/hvr/powershell/HvReplication/HvReplication.psm1 \
   share/hvr/powershell/HvReplication/HvReplication.dll share/hvr/powershell/HvReplication/HvReplication.dll-Help.xml \
   share/hvr/powershell/HvReplication/HvReplication.Format.ps1xml \
-  share/hvr/powershell/HvReplication/hvr.dll; do
+  share/hvr/powershell/HvReplication/hvr.dll share/hvr/powershell/HvReplication/libwinpthread-1.dll; do
   grep -q "/$expected\$" <<<"$listing" || { echo "missing from $(basename "$zip"): $expected"; status=1; }
 done
 # Stripped: no symbol table and no debug sections left in the DLL.

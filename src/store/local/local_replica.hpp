@@ -20,12 +20,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "hvr/store.hpp"
+#include "platform/shared_mutex.hpp"
 #include "store/local/local_points.hpp"
 #include "store/local/pending_writes.hpp"
 #include "util/file.hpp"
@@ -125,10 +125,10 @@ class LocalReplica {
 
   // Writes and plain reads share it; snapshot reads and changes to the points take it
   // alone (in-process twin of the .lock file).
-  std::shared_mutex rw_;
+  SharedMutex rw_;
   // Guards pending_: reads share it, adding and applying take it alone. Taken after rw_
   // and the .lock file, before state_mu_.
-  std::shared_mutex pending_mu_;
+  SharedMutex pending_mu_;
   PendingWrites pending_;
   std::atomic<bool> data_unsynced_{false};  // the data file was written since its last sync
   std::mutex sync_mu_;                      // one sync of the data file at a time
