@@ -1220,10 +1220,19 @@ namespace Hvr
         public static extern void hvr_session_close(IntPtr session);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_replicate_initially(SessionHandle session, CancelTokenHandle cancel);
+        public static extern Status hvr_run_options_create(out RunOptionsHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_run_cycle(SessionHandle session, CancelTokenHandle cancel,
+        public static extern void hvr_run_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_run_options_set_cancel_token(RunOptionsHandle options, CancelTokenHandle token);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_run_initial_replication(SessionHandle session, RunOptionsHandle options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_run_delta_cycle(SessionHandle session, RunOptionsHandle options,
             ref hvr_cycle_report out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1363,7 +1372,8 @@ namespace Hvr
             UnprotectOptionsHandle options, SessionOptionsHandle session_options);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_run_due(SessionHandle session, CancelTokenHandle cancel, out int out_ran);
+        public static extern Status hvr_session_run_due_work(SessionHandle session, RunOptionsHandle options,
+            out int out_ran);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_next_due(SessionHandle session, out int out_has, out long out_when);
@@ -1415,8 +1425,8 @@ namespace Hvr
         public static extern Status hvr_session_get_recovery_points_json(SessionHandle session, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_verify(SessionHandle session, byte[] point, CancelTokenHandle cancel,
-            out int out_identical, out IntPtr out_json);
+        public static extern Status hvr_session_verify_point(SessionHandle session, byte[] point,
+            RunOptionsHandle options, out int out_identical, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_failover(SessionHandle session, byte[] point, int planned,

@@ -46,8 +46,8 @@
  *    exception through the library).
  *  - Cancellation and progress. A long call takes them through its options handle:
  *    <options>_set_cancel_token and <options>_set_progress (NULL options or token: never
- *    cancelled). The session's operations, older than this rule, still take the token as
- *    an argument (docs/c-api.md). Cancelling from any thread makes a call return
+ *    cancelled); the session's operations have the token only, their progress coming
+ *    through the session's job callbacks. Cancelling from any thread makes a call return
  *    HVR_CANCELLED at the next point where stopping leaves nothing half done.
  *  - Time is int64_t seconds since the Unix epoch (UTC) unless a name says otherwise;
  *    durations are int64_t seconds.
@@ -1151,7 +1151,7 @@ typedef enum hvr_event_id {
 
 /* Receives every event as it happens, with its JSON ({"id", "name", "vm_name", "time",
  * "message" and the fields of its kind}); on the thread of the operation (or of
- * hvr_session_run_due for a health change the passing time made); `event_json` is valid
+ * hvr_session_run_due_work for a health change the passing time made); `event_json` is valid
  * during the call. Writable sessions only. */
 typedef void (*hvr_event_fn)(void *user_data, hvr_event_id id, const char *event_json);
 
@@ -1222,7 +1222,7 @@ HVR_API hvr_status hvr_session_adopt(hvr_engine *engine, const char *state_dir, 
 /* Opens the relationship in `state_dir`; HVR_CONFLICT when another process runs it,
  * unless read_only (then status, jobs and points work; hvr_session_set_settings,
  * _remove_disk, _suspend and _resume are asked of the process running the VM, which runs
- * them at its next hvr_session_run_due and answers, or are run here when no process runs
+ * them at its next hvr_session_run_due_work and answers, or are run here when no process runs
  * it; other operations fail: docs/session.md "Beside a running replication"). */
 HVR_API hvr_status hvr_session_open(hvr_engine *engine, const char *state_dir, const hvr_session_options *options,
                                     int read_only, hvr_session **out);
@@ -1230,9 +1230,18 @@ HVR_API hvr_status hvr_session_open(hvr_engine *engine, const char *state_dir, c
  * directory. */
 HVR_API void hvr_session_close(hvr_session *session);
 
+/* How one of the session's operations runs (initial replication, delta cycle, due work,
+ * verification): its cancellation only, since what it does and how far it got reach the
+ * caller through the session's job callbacks, whichever operation runs. */
+typedef struct hvr_run_options hvr_run_options;
+HVR_API hvr_status hvr_run_options_create(hvr_run_options **out);
+HVR_API void hvr_run_options_destroy(hvr_run_options *options);
+/* The token must outlive the calls that use these options. NULL removes it. */
+HVR_API hvr_status hvr_run_options_set_cancel_token(hvr_run_options *options, hvr_cancel_token *token);
+
 /* Initial replication (copy from a checkpoint, apply the logs written meanwhile, first
- * point, merge); resumes where a crash or failure stopped it. */
-HVR_API hvr_status hvr_session_replicate_initially(hvr_session *session, hvr_cancel_token *cancel);
+ * point, merge); resumes where a crash or failure stopped it. `options` may be NULL. */
+HVR_API hvr_status hvr_session_run_initial_replication(hvr_session *session, const hvr_run_options *options);
 
 typedef struct hvr_cycle_report {
   size_t struct_size;
@@ -1248,8 +1257,9 @@ typedef struct hvr_cycle_report {
 #define HVR_CYCLE_REPORT_INIT {sizeof(hvr_cycle_report), 0, 0, 0, 0, 0, 0, 0, 0}
 
 /* One delta cycle; tracking failures mark the VM for resync and return their status.
- * `out` may be NULL. */
-HVR_API hvr_status hvr_session_run_cycle(hvr_session *session, hvr_cancel_token *cancel, hvr_cycle_report *out);
+ * `options` and `out` may be NULL. */
+HVR_API hvr_status hvr_session_run_delta_cycle(hvr_session *session, const hvr_run_options *options,
+                                               hvr_cycle_report *out);
 
 /* How a resync runs. */
 typedef struct hvr_resync_options hvr_resync_options;
@@ -1265,7 +1275,7 @@ HVR_API hvr_status hvr_resync_options_set_verify_replica(hvr_resync_options *opt
 HVR_API hvr_status hvr_resync_options_set_cancel_token(hvr_resync_options *options, hvr_cancel_token *token);
 /* Resynchronizes now, whatever the window (resumable). `options` may be NULL. */
 HVR_API hvr_status hvr_session_resync(hvr_session *session, const hvr_resync_options *options);
-/* An operator asks for a resync, run by the next hvr_session_run_due (or scheduler)
+/* An operator asks for a resync, run by the next hvr_session_run_due_work (or scheduler)
  * whatever the window; `reason` and `options` may be NULL; works read-only too. */
 HVR_API hvr_status hvr_session_schedule_resync(hvr_session *session, const char *reason,
                                                const hvr_resync_options *options);
@@ -1337,7 +1347,7 @@ HVR_API hvr_status hvr_add_disk_options_set_logs(hvr_add_disk_options *options, 
  * (points before hold no copy of it). Before initial replication the disk simply joins,
  * and is copied with the others. Run again after a crash or failure, it finishes. */
 HVR_API hvr_status hvr_session_add_disk(hvr_session *session, const char *path, const hvr_add_disk_options *options);
-/* Suspends replication (a job): the host's logs accumulate, nothing is sent, run_due and
+/* Suspends replication (a job): the host's logs accumulate, nothing is sent, run_due_work and
  * the scheduler skip the VM until hvr_session_resume. */
 HVR_API hvr_status hvr_session_suspend(hvr_session *session);
 /* Resumes (a job): ends a suspension (the logs ship at the next cycle, or a resync starts
@@ -1355,7 +1365,7 @@ HVR_API hvr_status hvr_unprotect_options_set_delete_replicas(hvr_unprotect_optio
  * (session_options' host) to stop tracking, deletes the tracking logs, the replicas when
  * asked, and the state directory. Replicas another agent adopted are left to it (asking
  * to delete them is HVR_CONFLICT, before anything is removed). While another process runs
- * the VM, that process removes it at its next hvr_session_run_due, and its session does
+ * the VM, that process removes it at its next hvr_session_run_due_work, and its session does
  * nothing more; this returns once the directory is gone. Run again after a crash, it
  * finishes. `options` and `session_options` may be NULL. */
 HVR_API hvr_status hvr_session_unprotect(hvr_engine *engine, const char *state_dir,
@@ -1363,12 +1373,12 @@ HVR_API hvr_status hvr_session_unprotect(hvr_engine *engine, const char *state_d
                                          const hvr_session_options *session_options);
 
 /* Runs what the schedule and the retry policy say is due (*out_ran = 1), if anything;
- * the operation's failure is in the status, not returned. */
-HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
-/* When hvr_session_run_due has something to do next: *out_has = 0 when nothing will be due by itself. */
+ * the operation's failure is in the status, not returned. `options` may be NULL. */
+HVR_API hvr_status hvr_session_run_due_work(hvr_session *session, const hvr_run_options *options, int *out_ran);
+/* When hvr_session_run_due_work has something to do next: *out_has = 0 when nothing will be due by itself. */
 HVR_API hvr_status hvr_session_get_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
 /* *out_removed = 1 once protection was removed by a request this session served (an
- * hvr_session_unprotect from another process, run at this session's hvr_session_run_due):
+ * hvr_session_unprotect from another process, run at this session's hvr_session_run_due_work):
  * the session does nothing more, its state directory is gone, and it is only closed. */
 HVR_API hvr_status hvr_session_get_removed(const hvr_session *session, int *out_removed);
 
@@ -1515,7 +1525,7 @@ typedef struct hvr_replication_statistics {
 HVR_API hvr_status hvr_session_get_statistics(const hvr_session *session, int since_protection,
                                               hvr_replication_statistics *out);
 /* Starts the statistics since the last reset again; on a read-only session, asks the
- * process replicating the VM, which resets them at its next run_due. */
+ * process replicating the VM, which resets them at its next run_due_work. */
 HVR_API hvr_status hvr_session_reset_statistics(hvr_session *session);
 /* What this process's store for the session's target did since it was opened (shared
  * by the sessions of one engine that name the same target). */
@@ -1526,9 +1536,9 @@ HVR_API hvr_status hvr_session_get_jobs_json(const hvr_session *session, char **
 HVR_API hvr_status hvr_session_get_recovery_points_json(const hvr_session *session, char **out_json);
 /* Compares recovery point `point` ("latest", "latest-app-consistent" or an id; NULL:
  * latest) with the source disks as they are now; *out_identical is 1 when every disk
- * matches. `out_json` (may be NULL) receives the report. */
-HVR_API hvr_status hvr_session_verify(const hvr_session *session, const char *point, hvr_cancel_token *cancel,
-                                      int *out_identical, char **out_json);
+ * matches. `options` may be NULL; `out_json` (may be NULL) receives the report. */
+HVR_API hvr_status hvr_session_verify_point(const hvr_session *session, const char *point,
+                                            const hvr_run_options *options, int *out_identical, char **out_json);
 
 /* Failover (never cancelled half way; a crash resumes it): copies point `point` (NULL:
  * latest; a planned failover takes the point its last cycle makes) to new disks and asks
@@ -1683,6 +1693,16 @@ HVR_DEPRECATED_FOR(hvr_store_download_image)
 HVR_API hvr_status hvr_store_download(hvr_store *store, const char *disk_name, const char *recovery_point,
                                       const char *out_path, int with_footer, hvr_progress_fn progress,
                                       void *user_data, hvr_cancel_token *cancel, hvr_transfer_stats *out_stats);
+/* The session's operations with their token as an argument rather than on hvr_run_options. */
+HVR_DEPRECATED_FOR(hvr_session_run_initial_replication)
+HVR_API hvr_status hvr_session_replicate_initially(hvr_session *session, hvr_cancel_token *cancel);
+HVR_DEPRECATED_FOR(hvr_session_run_delta_cycle)
+HVR_API hvr_status hvr_session_run_cycle(hvr_session *session, hvr_cancel_token *cancel, hvr_cycle_report *out);
+HVR_DEPRECATED_FOR(hvr_session_run_due_work)
+HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
+HVR_DEPRECATED_FOR(hvr_session_verify_point)
+HVR_API hvr_status hvr_session_verify(const hvr_session *session, const char *point, hvr_cancel_token *cancel,
+                                      int *out_identical, char **out_json);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -42,6 +42,14 @@ hvr_status WithExtentMapOptions(hvr_cancel_token* cancel, Call call) {
                       cancel, call);
 }
 
+// Run options carrying `cancel`, as the session's operations take it. Built in place, as
+// nothing can fail in making them.
+hvr_run_options RunOptionsWith(hvr_cancel_token* cancel) {
+  hvr_run_options options;
+  options.controls.cancel = cancel;
+  return options;
+}
+
 }  // namespace
 
 extern "C" {
@@ -156,7 +164,7 @@ hvr_status ResyncWithToken(const char* function, hvr_session* session, const hvr
                            hvr_cancel_token* cancel) {
   return hvr::capi::Guard(function, [&] {
     hvr_resync_options with_token = options ? *options : hvr_resync_options{};
-    with_token.cancel = cancel;
+    with_token.controls.cancel = cancel;
     return hvr_session_resync(session, &with_token);
   });
 }
@@ -234,6 +242,28 @@ hvr_status hvr_store_download(hvr_store* store, const char* disk_name, const cha
   return WithTransferOptions(progress, user_data, cancel, [&](const hvr_transfer_options* options) {
     return hvr_store_download_image(store, disk_name, recovery_point, out_path, with_footer, options, out_stats);
   });
+}
+
+// The session's operations, their token put on run options.
+hvr_status hvr_session_replicate_initially(hvr_session* session, hvr_cancel_token* cancel) {
+  const hvr_run_options options = RunOptionsWith(cancel);
+  return hvr_session_run_initial_replication(session, &options);
+}
+
+hvr_status hvr_session_run_cycle(hvr_session* session, hvr_cancel_token* cancel, hvr_cycle_report* out) {
+  const hvr_run_options options = RunOptionsWith(cancel);
+  return hvr_session_run_delta_cycle(session, &options, out);
+}
+
+hvr_status hvr_session_run_due(hvr_session* session, hvr_cancel_token* cancel, int* out_ran) {
+  const hvr_run_options options = RunOptionsWith(cancel);
+  return hvr_session_run_due_work(session, &options, out_ran);
+}
+
+hvr_status hvr_session_verify(const hvr_session* session, const char* point, hvr_cancel_token* cancel,
+                              int* out_identical, char** out_json) {
+  const hvr_run_options options = RunOptionsWith(cancel);
+  return hvr_session_verify_point(session, point, &options, out_identical, out_json);
 }
 
 }  // extern "C"

@@ -662,8 +662,10 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_open(NULL, state, NULL, 1, &session), "engine");
   EXPECT_NULL(hvr_session_open(engine, NULL, NULL, 1, &session), "state_dir");
   EXPECT_NULL(hvr_session_open(engine, state, NULL, 1, NULL), "out");
-  EXPECT_NULL(hvr_session_replicate_initially(NULL, NULL), "session");
-  EXPECT_NULL(hvr_session_run_cycle(NULL, NULL, &cycle), "session");
+  EXPECT_NULL(hvr_run_options_create(NULL), "out");
+  EXPECT_NULL(hvr_run_options_set_cancel_token(NULL, NULL), "options");
+  EXPECT_NULL(hvr_session_run_initial_replication(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_run_delta_cycle(NULL, NULL, &cycle), "session");
   EXPECT_NULL(hvr_resync_options_create(NULL), "out");
   EXPECT_NULL(hvr_resync_options_set_verify_replica(NULL, 1), "options");
   EXPECT_NULL(hvr_session_resync(NULL, NULL), "session");
@@ -708,8 +710,8 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_unprotect_options_set_delete_replicas(NULL, 1), "options");
   EXPECT_NULL(hvr_session_unprotect(NULL, state, NULL, NULL), "engine");
   EXPECT_NULL(hvr_session_unprotect(engine, NULL, NULL, NULL), "state_dir");
-  EXPECT_NULL(hvr_session_run_due(NULL, NULL, &flag), "session");
-  EXPECT_NULL(hvr_session_run_due(session, NULL, NULL), "out_ran");
+  EXPECT_NULL(hvr_session_run_due_work(NULL, NULL, &flag), "session");
+  EXPECT_NULL(hvr_session_run_due_work(session, NULL, NULL), "out_ran");
   EXPECT_NULL(hvr_session_get_next_due(NULL, &flag, &when), "session");
   EXPECT_NULL(hvr_session_get_next_due(session, NULL, &when), "out_has");
   EXPECT_NULL(hvr_session_get_next_due(session, &flag, NULL), "out_when");
@@ -736,8 +738,8 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_job_list_get(jobs, 0, NULL), "out");
   EXPECT_NULL(hvr_session_get_recovery_points_json(NULL, &text), "session");
   EXPECT_NULL(hvr_session_get_recovery_points_json(session, NULL), "out_json");
-  EXPECT_NULL(hvr_session_verify(NULL, NULL, NULL, &flag, NULL), "session");
-  EXPECT_NULL(hvr_session_verify(session, NULL, NULL, NULL, NULL), "out_identical");
+  EXPECT_NULL(hvr_session_verify_point(NULL, NULL, NULL, &flag, NULL), "session");
+  EXPECT_NULL(hvr_session_verify_point(session, NULL, NULL, NULL, NULL), "out_identical");
   EXPECT_NULL(hvr_session_failover(NULL, NULL, 0, &text), "session");
   EXPECT_NULL(hvr_session_failover(session, NULL, 0, NULL), "out_vm_json");
   EXPECT_NULL(hvr_session_commit_failover(NULL), "session");
@@ -838,6 +840,7 @@ static void test_no_required_pointer(void) {
   ACCEPTS_NULL(hvr_host_destroy(NULL));
   ACCEPTS_NULL(hvr_session_options_destroy(NULL));
   ACCEPTS_NULL(hvr_resync_options_destroy(NULL));
+  ACCEPTS_NULL(hvr_run_options_destroy(NULL));
   ACCEPTS_NULL(hvr_settings_change_destroy(NULL));
   ACCEPTS_NULL(hvr_unprotect_options_destroy(NULL));
   ACCEPTS_NULL(hvr_remove_disk_options_destroy(NULL));
@@ -923,6 +926,10 @@ static void test_deprecated_aliases(void) {
   EXPECT_NULL(hvr_store_upload(NULL, "disk.raw", "d", NULL, NULL, NULL, NULL), "store");
   EXPECT_NULL(hvr_store_upload_disk(NULL, NULL, "d", NULL, NULL, NULL, NULL), "store");
   EXPECT_NULL(hvr_store_download(NULL, "d", NULL, "out.raw", 1, NULL, NULL, NULL, NULL), "store");
+  EXPECT_NULL(hvr_session_replicate_initially(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_run_cycle(NULL, NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_run_due(NULL, NULL, &flag), "session");
+  EXPECT_NULL(hvr_session_verify(NULL, NULL, NULL, &flag, &text), "session");
 
   EXPECT_KEPT(header);
   EXPECT_KEPT(list);
