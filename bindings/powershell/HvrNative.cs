@@ -1088,13 +1088,14 @@ namespace Hvr
             byte[] log_name, byte[] replica_name);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_protection_set_interval(ProtectionHandle protection, int seconds);
+        public static extern Status hvr_protection_set_replication_interval(ProtectionHandle protection, long seconds);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_protection_set_recovery_history(ProtectionHandle protection, int hours);
+        public static extern Status hvr_protection_set_recovery_history_hours(ProtectionHandle protection, long hours);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_protection_set_app_consistent_frequency(ProtectionHandle protection, int hours);
+        public static extern Status hvr_protection_set_app_consistent_frequency_hours(ProtectionHandle protection,
+            long hours);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_protection_set_rpo_threshold(ProtectionHandle protection, long seconds);
@@ -1268,13 +1269,16 @@ namespace Hvr
         public static extern Status hvr_settings_change_set_target(SettingsChangeHandle change, byte[] target);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_settings_change_set_interval(SettingsChangeHandle change, int seconds);
+        public static extern Status hvr_settings_change_set_replication_interval(SettingsChangeHandle change,
+            long seconds);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_settings_change_set_recovery_history(SettingsChangeHandle change, int hours);
+        public static extern Status hvr_settings_change_set_recovery_history_hours(SettingsChangeHandle change,
+            long hours);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_settings_change_set_app_consistent_frequency(SettingsChangeHandle change, int hours);
+        public static extern Status hvr_settings_change_set_app_consistent_frequency_hours(SettingsChangeHandle change,
+            long hours);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_settings_change_set_bandwidth(SettingsChangeHandle change, ulong work_bytes_per_second,

@@ -256,21 +256,22 @@ namespace Hvr
         // 30, 300 or 900 seconds.
         public void SetInterval(int seconds)
         {
-            Errors.Check(HvrNative.hvr_protection_set_interval(Handle, seconds), "hvr_protection_set_interval");
+            Errors.Check(HvrNative.hvr_protection_set_replication_interval(Handle, seconds),
+                         "hvr_protection_set_replication_interval");
         }
 
         // Hours of recovery points kept (0: the latest only; at most 360).
         public void SetRecoveryHistory(int hours)
         {
-            Errors.Check(HvrNative.hvr_protection_set_recovery_history(Handle, hours),
-                         "hvr_protection_set_recovery_history");
+            Errors.Check(HvrNative.hvr_protection_set_recovery_history_hours(Handle, hours),
+                         "hvr_protection_set_recovery_history_hours");
         }
 
         // Hours between app-consistent points (0: none; at most 12, within the history).
         public void SetAppConsistentFrequency(int hours)
         {
-            Errors.Check(HvrNative.hvr_protection_set_app_consistent_frequency(Handle, hours),
-                         "hvr_protection_set_app_consistent_frequency");
+            Errors.Check(HvrNative.hvr_protection_set_app_consistent_frequency_hours(Handle, hours),
+                         "hvr_protection_set_app_consistent_frequency_hours");
         }
 
         // Health turns warning past this RPO (default: three intervals); whole seconds.
@@ -370,19 +371,20 @@ namespace Hvr
         // 30, 300 or 900 seconds.
         public void SetInterval(int seconds)
         {
-            Errors.Check(HvrNative.hvr_settings_change_set_interval(Handle, seconds), "hvr_settings_change_set_interval");
+            Errors.Check(HvrNative.hvr_settings_change_set_replication_interval(Handle, seconds),
+                         "hvr_settings_change_set_replication_interval");
         }
 
         public void SetRecoveryHistory(int hours)
         {
-            Errors.Check(HvrNative.hvr_settings_change_set_recovery_history(Handle, hours),
-                         "hvr_settings_change_set_recovery_history");
+            Errors.Check(HvrNative.hvr_settings_change_set_recovery_history_hours(Handle, hours),
+                         "hvr_settings_change_set_recovery_history_hours");
         }
 
         public void SetAppConsistentFrequency(int hours)
         {
-            Errors.Check(HvrNative.hvr_settings_change_set_app_consistent_frequency(Handle, hours),
-                         "hvr_settings_change_set_app_consistent_frequency");
+            Errors.Check(HvrNative.hvr_settings_change_set_app_consistent_frequency_hours(Handle, hours),
+                         "hvr_settings_change_set_app_consistent_frequency_hours");
         }
 
         // Both rates 0 remove the limit.

@@ -50,7 +50,7 @@
  *    through the session's job callbacks. Cancelling from any thread makes a call return
  *    HVR_CANCELLED at the next point where stopping leaves nothing half done.
  *  - Time is int64_t seconds since the Unix epoch (UTC) unless a name says otherwise;
- *    durations are int64_t seconds.
+ *    durations are int64_t, in seconds unless the name ends with its unit (_ms, _hours).
  *  - Threads. Functions on different handles may be called from any threads at once.
  *    A handle may be used from one thread at a time unless its section says
  *    "thread-safe". No function keeps global state beyond the per-thread error message.
@@ -1034,12 +1034,12 @@ HVR_API void hvr_protection_destroy(hvr_protection *protection);
 HVR_API hvr_status hvr_protection_add_disk(hvr_protection *protection, const char *path,
                                            const char *log_folder, const char *log_name,
                                            const char *replica_name);
-/* 30, 300 or 900 seconds. */
-HVR_API hvr_status hvr_protection_set_interval(hvr_protection *protection, int seconds);
+/* Seconds between cycles: 30, 300 or 900. */
+HVR_API hvr_status hvr_protection_set_replication_interval(hvr_protection *protection, int64_t seconds);
 /* Hours of recovery points kept (0: the latest only; at most 360). */
-HVR_API hvr_status hvr_protection_set_recovery_history(hvr_protection *protection, int hours);
+HVR_API hvr_status hvr_protection_set_recovery_history_hours(hvr_protection *protection, int64_t hours);
 /* Hours between app-consistent points (0: none; at most 12, within the history). */
-HVR_API hvr_status hvr_protection_set_app_consistent_frequency(hvr_protection *protection, int hours);
+HVR_API hvr_status hvr_protection_set_app_consistent_frequency_hours(hvr_protection *protection, int64_t hours);
 /* Health turns warning past this RPO (default: three intervals). */
 HVR_API hvr_status hvr_protection_set_rpo_threshold(hvr_protection *protection, int64_t seconds);
 /* Requests in flight (default 8, 1 to 64; checked when protecting). */
@@ -1291,11 +1291,12 @@ HVR_API void hvr_settings_change_destroy(hvr_settings_change *change);
 /* The target with a new credential (account key, SAS, service principal) for the same
  * account and container (or folder); proven against the target before it is saved. */
 HVR_API hvr_status hvr_settings_change_set_target(hvr_settings_change *change, const char *target);
-/* 30, 300 or 900 seconds. */
-HVR_API hvr_status hvr_settings_change_set_interval(hvr_settings_change *change, int seconds);
-/* As hvr_protection_set_recovery_history and _app_consistent_frequency. */
-HVR_API hvr_status hvr_settings_change_set_recovery_history(hvr_settings_change *change, int hours);
-HVR_API hvr_status hvr_settings_change_set_app_consistent_frequency(hvr_settings_change *change, int hours);
+/* As hvr_protection_set_replication_interval, _recovery_history_hours and
+ * _app_consistent_frequency_hours. */
+HVR_API hvr_status hvr_settings_change_set_replication_interval(hvr_settings_change *change, int64_t seconds);
+HVR_API hvr_status hvr_settings_change_set_recovery_history_hours(hvr_settings_change *change, int64_t hours);
+HVR_API hvr_status hvr_settings_change_set_app_consistent_frequency_hours(hvr_settings_change *change,
+                                                                         int64_t hours);
 /* As hvr_protection_set_bandwidth; both rates 0 remove the limit. */
 HVR_API hvr_status hvr_settings_change_set_bandwidth(hvr_settings_change *change, uint64_t work_bytes_per_second,
                                                      uint64_t non_work_bytes_per_second, int work_start_minute,
@@ -1703,6 +1704,20 @@ HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *c
 HVR_DEPRECATED_FOR(hvr_session_verify_point)
 HVR_API hvr_status hvr_session_verify(const hvr_session *session, const char *point, hvr_cancel_token *cancel,
                                       int *out_identical, char **out_json);
+/* Durations as an int, where every other duration of the header is an int64_t, and in hours
+ * with names that did not say so. */
+HVR_DEPRECATED_FOR(hvr_protection_set_replication_interval)
+HVR_API hvr_status hvr_protection_set_interval(hvr_protection *protection, int seconds);
+HVR_DEPRECATED_FOR(hvr_protection_set_recovery_history_hours)
+HVR_API hvr_status hvr_protection_set_recovery_history(hvr_protection *protection, int hours);
+HVR_DEPRECATED_FOR(hvr_protection_set_app_consistent_frequency_hours)
+HVR_API hvr_status hvr_protection_set_app_consistent_frequency(hvr_protection *protection, int hours);
+HVR_DEPRECATED_FOR(hvr_settings_change_set_replication_interval)
+HVR_API hvr_status hvr_settings_change_set_interval(hvr_settings_change *change, int seconds);
+HVR_DEPRECATED_FOR(hvr_settings_change_set_recovery_history_hours)
+HVR_API hvr_status hvr_settings_change_set_recovery_history(hvr_settings_change *change, int hours);
+HVR_DEPRECATED_FOR(hvr_settings_change_set_app_consistent_frequency_hours)
+HVR_API hvr_status hvr_settings_change_set_app_consistent_frequency(hvr_settings_change *change, int hours);
 
 #ifdef __cplusplus
 } /* extern "C" */

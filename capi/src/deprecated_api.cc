@@ -266,4 +266,28 @@ hvr_status hvr_session_verify(const hvr_session* session, const char* point, hvr
   return hvr_session_verify_point(session, point, &options, out_identical, out_json);
 }
 
+hvr_status hvr_protection_set_interval(hvr_protection* protection, int seconds) {
+  return hvr_protection_set_replication_interval(protection, seconds);
+}
+
+hvr_status hvr_protection_set_recovery_history(hvr_protection* protection, int hours) {
+  return hvr_protection_set_recovery_history_hours(protection, hours);
+}
+
+hvr_status hvr_protection_set_app_consistent_frequency(hvr_protection* protection, int hours) {
+  return hvr_protection_set_app_consistent_frequency_hours(protection, hours);
+}
+
+hvr_status hvr_settings_change_set_interval(hvr_settings_change* change, int seconds) {
+  return hvr_settings_change_set_replication_interval(change, seconds);
+}
+
+hvr_status hvr_settings_change_set_recovery_history(hvr_settings_change* change, int hours) {
+  return hvr_settings_change_set_recovery_history_hours(change, hours);
+}
+
+hvr_status hvr_settings_change_set_app_consistent_frequency(hvr_settings_change* change, int hours) {
+  return hvr_settings_change_set_app_consistent_frequency_hours(change, hours);
+}
+
 }  // extern "C"

@@ -114,7 +114,7 @@ hvr_status hvr_protection_add_disk(hvr_protection* protection, const char* path,
   });
 }
 
-hvr_status hvr_protection_set_interval(hvr_protection* protection, int seconds) {
+hvr_status hvr_protection_set_replication_interval(hvr_protection* protection, int64_t seconds) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
     auto interval = hvr::IntervalFromSeconds(seconds);
@@ -124,7 +124,7 @@ hvr_status hvr_protection_set_interval(hvr_protection* protection, int seconds) 
   });
 }
 
-hvr_status hvr_protection_set_recovery_history(hvr_protection* protection, int hours) {
+hvr_status hvr_protection_set_recovery_history_hours(hvr_protection* protection, int64_t hours) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
     protection->settings.recovery_history = std::chrono::hours(hours);
@@ -132,7 +132,7 @@ hvr_status hvr_protection_set_recovery_history(hvr_protection* protection, int h
   });
 }
 
-hvr_status hvr_protection_set_app_consistent_frequency(hvr_protection* protection, int hours) {
+hvr_status hvr_protection_set_app_consistent_frequency_hours(hvr_protection* protection, int64_t hours) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
     protection->settings.app_consistent_frequency = std::chrono::hours(hours);

@@ -81,7 +81,7 @@ int main(int argc, char **argv) {
   TRY(hvr_engine_create(NULL, &engine));
   TRY(hvr_protection_create("embed-vm", store_path, &protection));
   TRY(hvr_protection_add_disk(protection, disk_path, vm_dir, "hvr", NULL));
-  TRY(hvr_protection_set_interval(protection, 30));
+  TRY(hvr_protection_set_replication_interval(protection, 30));
   TRY(hvr_session_options_create(&options));
   TRY(hvr_session_options_set_host(options, host));
   TRY(hvr_session_enable_protection(engine, state_path, protection, NULL, options, &session));

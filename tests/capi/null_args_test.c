@@ -613,9 +613,9 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_protection_create("v", store, NULL), "out");
   EXPECT_NULL(hvr_protection_add_disk(NULL, disk_path, NULL, NULL, NULL), "protection");
   EXPECT_NULL(hvr_protection_add_disk(protection, NULL, NULL, NULL, NULL), "path");
-  EXPECT_NULL(hvr_protection_set_interval(NULL, 30), "protection");
-  EXPECT_NULL(hvr_protection_set_recovery_history(NULL, 1), "protection");
-  EXPECT_NULL(hvr_protection_set_app_consistent_frequency(NULL, 1), "protection");
+  EXPECT_NULL(hvr_protection_set_replication_interval(NULL, 30), "protection");
+  EXPECT_NULL(hvr_protection_set_recovery_history_hours(NULL, 1), "protection");
+  EXPECT_NULL(hvr_protection_set_app_consistent_frequency_hours(NULL, 1), "protection");
   EXPECT_NULL(hvr_protection_set_rpo_threshold(NULL, 60), "protection");
   EXPECT_NULL(hvr_protection_set_max_in_flight(NULL, 8), "protection");
   EXPECT_NULL(hvr_protection_set_tls(NULL, 1, NULL), "protection");
@@ -674,9 +674,9 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_clear_error(NULL), "session");
   EXPECT_NULL(hvr_settings_change_create(NULL), "out");
   EXPECT_NULL(hvr_settings_change_set_target(NULL, store), "change");
-  EXPECT_NULL(hvr_settings_change_set_interval(NULL, 30), "change");
-  EXPECT_NULL(hvr_settings_change_set_recovery_history(NULL, 1), "change");
-  EXPECT_NULL(hvr_settings_change_set_app_consistent_frequency(NULL, 1), "change");
+  EXPECT_NULL(hvr_settings_change_set_replication_interval(NULL, 30), "change");
+  EXPECT_NULL(hvr_settings_change_set_recovery_history_hours(NULL, 1), "change");
+  EXPECT_NULL(hvr_settings_change_set_app_consistent_frequency_hours(NULL, 1), "change");
   EXPECT_NULL(hvr_settings_change_set_bandwidth(NULL, 0, 0, 0, 60, 0), "change");
   EXPECT_NULL(hvr_settings_change_set_link(NULL, 12500000, 500), "change");
   EXPECT_NULL(hvr_settings_change_set_resync_window(NULL, 1, 0, 60, 0), "change");
@@ -930,6 +930,12 @@ static void test_deprecated_aliases(void) {
   EXPECT_NULL(hvr_session_run_cycle(NULL, NULL, NULL), "session");
   EXPECT_NULL(hvr_session_run_due(NULL, NULL, &flag), "session");
   EXPECT_NULL(hvr_session_verify(NULL, NULL, NULL, &flag, &text), "session");
+  EXPECT_NULL(hvr_protection_set_interval(NULL, 30), "protection");
+  EXPECT_NULL(hvr_protection_set_recovery_history(NULL, 1), "protection");
+  EXPECT_NULL(hvr_protection_set_app_consistent_frequency(NULL, 1), "protection");
+  EXPECT_NULL(hvr_settings_change_set_interval(NULL, 30), "change");
+  EXPECT_NULL(hvr_settings_change_set_recovery_history(NULL, 1), "change");
+  EXPECT_NULL(hvr_settings_change_set_app_consistent_frequency(NULL, 1), "change");
 
   EXPECT_KEPT(header);
   EXPECT_KEPT(list);

@@ -311,12 +311,12 @@ int main(void) {
 
   /* Settings are checked at protection, with messages naming them. */
   CHECK_OK(hvr_protection_create("c-vm", store, &protection));
-  CHECK(hvr_protection_set_interval(protection, 60) == HVR_INVALID_ARGUMENT);
+  CHECK(hvr_protection_set_replication_interval(protection, 60) == HVR_INVALID_ARGUMENT);
   CHECK(strstr(hvr_last_error_message(), "replication interval of 60 s: choose 30, 300 or 900 seconds") != NULL);
   CHECK_OK(hvr_protection_add_disk(protection, v.disk_path, folder, "hvr", NULL));
-  CHECK_OK(hvr_protection_set_interval(protection, 30));
-  CHECK_OK(hvr_protection_set_recovery_history(protection, 2));
-  CHECK_OK(hvr_protection_set_app_consistent_frequency(protection, 1));
+  CHECK_OK(hvr_protection_set_replication_interval(protection, 30));
+  CHECK_OK(hvr_protection_set_recovery_history_hours(protection, 2));
+  CHECK_OK(hvr_protection_set_app_consistent_frequency_hours(protection, 1));
   CHECK(hvr_protection_set_resync_window(protection, 1, 8 * 60, 18 * 60, 0x100) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_protection_set_resync_window(protection, 1, 8 * 60, 18 * 60, 0x3e));
   CHECK_OK(hvr_protection_set_failover_setting(protection, "size", "Standard_D2s_v5"));
@@ -462,18 +462,18 @@ int main(void) {
     hvr_settings_change *change = NULL;
     int64_t due_before = 0;
     CHECK_OK(hvr_settings_change_create(&change));
-    CHECK(hvr_settings_change_set_interval(change, 60) == HVR_INVALID_ARGUMENT);
-    CHECK(hvr_settings_change_set_recovery_history(change, 400) == HVR_INVALID_ARGUMENT);
+    CHECK(hvr_settings_change_set_replication_interval(change, 60) == HVR_INVALID_ARGUMENT);
+    CHECK(hvr_settings_change_set_recovery_history_hours(change, 400) == HVR_INVALID_ARGUMENT);
     CHECK(strstr(hvr_last_error_message(), "0 to 360 hours") != NULL);
     CHECK(hvr_settings_change_set_max_in_flight(change, 0) == HVR_INVALID_ARGUMENT);
     CHECK(hvr_settings_change_set_resync_window(change, 1, 18 * 60, 8 * 60, 0x3e) == HVR_INVALID_ARGUMENT);
     CHECK(hvr_settings_change_set_link(change, 12500000, 100001) == HVR_INVALID_ARGUMENT);
     CHECK(strstr(hvr_last_error_message(), "link requests a second per disk must be 1 to 100000") != NULL);
-    CHECK_OK(hvr_settings_change_set_app_consistent_frequency(change, 8));
+    CHECK_OK(hvr_settings_change_set_app_consistent_frequency_hours(change, 8));
     CHECK(hvr_session_set_settings(session, change) == HVR_INVALID_ARGUMENT); /* beyond the 2 hours kept */
     CHECK(strstr(hvr_last_error_message(), "must not exceed the recovery point history") != NULL);
-    CHECK_OK(hvr_settings_change_set_recovery_history(change, 12));
-    CHECK_OK(hvr_settings_change_set_interval(change, 900));
+    CHECK_OK(hvr_settings_change_set_recovery_history_hours(change, 12));
+    CHECK_OK(hvr_settings_change_set_replication_interval(change, 900));
     CHECK_OK(hvr_settings_change_set_bandwidth(change, 1u << 30, 0, 9 * 60, 17 * 60, 0x3e));
     CHECK_OK(hvr_settings_change_set_resync_window(change, 0, 8 * 60, 18 * 60, 0x3e));
     CHECK_OK(hvr_settings_change_set_max_in_flight(change, 4));
