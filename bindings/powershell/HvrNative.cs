@@ -309,6 +309,11 @@ namespace Hvr
             public int log_replayed;
             public IntPtr path;
             public IntPtr parent_path;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)] public byte[] data_write_guid_raw;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)] public byte[] file_write_guid_raw;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)] public byte[] page83_id_raw;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)] public byte[] unique_id_raw;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)] public byte[] parent_identity_raw;
         }
 
         [StructLayout(LayoutKind.Sequential)]
@@ -855,8 +860,8 @@ namespace Hvr
         public static extern Status hvr_merge_options_set_cancel_token(MergeOptionsHandle options, CancelTokenHandle token);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_disk_merge_into_parent(byte[] child_path, MergeOptionsHandle options,
-            out IntPtr out_parent_data_write_guid);
+        public static extern Status hvr_disk_merge_child(byte[] child_path, MergeOptionsHandle options,
+            [Out] byte[] out_parent_data_write_guid);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_convert_options_create(out ConvertOptionsHandle out_);

@@ -51,6 +51,9 @@
  *    HVR_CANCELLED at the next point where stopping leaves nothing half done.
  *  - Time is int64_t seconds since the Unix epoch (UTC) unless a name says otherwise;
  *    durations are int64_t, in seconds unless the name ends with its unit (_ms, _hours).
+ *  - GUIDs are uint8_t[16] in the on-disk (Microsoft) byte order, the order .NET's
+ *    System.Guid(byte[]) takes. A lease id, a token of the storage service rather than an
+ *    identity, is text as the service spells it.
  *  - Threads. Functions on different handles may be called from any threads at once.
  *    A handle may be used from one thread at a time unless its section says
  *    "thread-safe". No function keeps global state beyond the per-thread error message.
@@ -571,8 +574,10 @@ typedef enum hvr_disk_type {
   HVR_DISK_TYPE_MAX_ENUM_ = 0x7fffffff
 } hvr_disk_type;
 
-/* What hvr_disk_get_info fills. GUIDs are text ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
- * all zeros when the format has no such identity. */
+/* What hvr_disk_get_info fills. GUIDs are 16 bytes in the on-disk (Microsoft) byte order,
+ * as everywhere in this header, all zero when the format has no such identity; the text
+ * forms ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", all zeros likewise) come first because the
+ * struct had them first, and are kept for the programs built with them. */
 typedef struct hvr_disk_info {
   size_t struct_size; /* set to sizeof(hvr_disk_info) */
   hvr_disk_format format;
@@ -589,9 +594,15 @@ typedef struct hvr_disk_info {
   int log_replayed;         /* VHDX: 1 when the log held updates at open */
   const char *path;         /* owned by the handle, valid until hvr_disk_close */
   const char *parent_path;  /* differencing: the parent found; else NULL. Same lifetime */
+  uint8_t data_write_guid_raw[16]; /* the five identities above as 16 bytes: use these */
+  uint8_t file_write_guid_raw[16];
+  uint8_t page83_id_raw[16];
+  uint8_t unique_id_raw[16];
+  uint8_t parent_identity_raw[16];
 } hvr_disk_info;
-#define HVR_DISK_INFO_INIT \
-  {sizeof(hvr_disk_info), HVR_DISK_FORMAT_RAW, HVR_DISK_TYPE_FIXED, 0, 0, 0, 0, {0}, {0}, {0}, {0}, {0}, 0, NULL, NULL}
+#define HVR_DISK_INFO_INIT                                                                                    \
+  {sizeof(hvr_disk_info), HVR_DISK_FORMAT_RAW, HVR_DISK_TYPE_FIXED, 0, 0, 0, 0, {0}, {0}, {0}, {0}, {0}, 0, NULL, \
+   NULL, {0}, {0}, {0}, {0}, {0}}
 
 typedef struct hvr_disk_range {
   uint64_t offset;
@@ -687,10 +698,10 @@ HVR_API hvr_status hvr_merge_options_set_cancel_token(hvr_merge_options *options
 
 /* Merges a differencing VHDX into its parent and deletes it (unless the options keep it).
  * If interrupted, the child still opens with the same content and a second call completes
- * the merge. *out_parent_data_write_guid (may be NULL; free with hvr_string_free) receives
- * the parent's new DataWriteGuid as text, as hvr_disk_info has it. */
-HVR_API hvr_status hvr_disk_merge_into_parent(const char *child_path, const hvr_merge_options *options,
-                                              char **out_parent_data_write_guid);
+ * the merge. `out_parent_data_write_guid` (16 bytes, may be NULL) receives the parent's new
+ * DataWriteGuid, as hvr_disk_info's data_write_guid_raw and hvr_hrl_tracker_create have it. */
+HVR_API hvr_status hvr_disk_merge_child(const char *child_path, const hvr_merge_options *options,
+                                        uint8_t *out_parent_data_write_guid);
 
 typedef enum hvr_convert_target {
   HVR_CONVERT_RAW = 0,        /* sparse raw image */
@@ -946,7 +957,7 @@ HVR_API hvr_status hvr_store_get_metadata_json(hvr_store *store, const char *dis
 /* Leases: only the holder writes. While this store holds a disk's lease, its writes to
  * that disk carry it, and once the lease is lost they fail with HVR_CONFLICT, as does
  * acquiring a lease someone else holds. `duration_seconds` is 15 to 60, or -1 for a
- * lease without end; `proposed_id` (a GUID, may be NULL) lets an agent that restarts
+ * lease without end; `proposed_id` (a GUID as text, may be NULL) lets an agent that restarts
  * take back the lease it held. *out_lease_id: free with hvr_string_free. */
 HVR_API hvr_status hvr_store_acquire_lease(hvr_store *store, const char *disk_name,
                                            int64_t duration_seconds, const char *proposed_id,
@@ -1642,8 +1653,8 @@ HVR_DEPRECATED_FOR(hvr_session_get_next_due)
 HVR_API hvr_status hvr_session_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
 HVR_DEPRECATED_FOR(hvr_diff_get_json)
 HVR_API hvr_status hvr_diff_to_json(const hvr_diff *diff, char **out_json);
-/* Writes the parent's DataWriteGuid into a buffer of 37 bytes the caller provides. */
-HVR_DEPRECATED_FOR(hvr_disk_merge_into_parent)
+/* Writes the parent's DataWriteGuid as text into a buffer of 37 bytes the caller provides. */
+HVR_DEPRECATED_FOR(hvr_disk_merge_child)
 HVR_API hvr_status hvr_disk_merge(const char *child_path, int keep_child, hvr_cancel_token *cancel,
                                   hvr_progress_fn progress, void *user_data, char *out_parent_data_write_guid);
 /* hvr_session_enable_protection without, and with, protect options. */
@@ -1704,6 +1715,10 @@ HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *c
 HVR_DEPRECATED_FOR(hvr_session_verify_point)
 HVR_API hvr_status hvr_session_verify(const hvr_session *session, const char *point, hvr_cancel_token *cancel,
                                       int *out_identical, char **out_json);
+/* The parent's DataWriteGuid as text (free with hvr_string_free) rather than 16 bytes. */
+HVR_DEPRECATED_FOR(hvr_disk_merge_child)
+HVR_API hvr_status hvr_disk_merge_into_parent(const char *child_path, const hvr_merge_options *options,
+                                              char **out_parent_data_write_guid);
 /* Durations as an int, where every other duration of the header is an int64_t, and in hours
  * with names that did not say so. */
 HVR_DEPRECATED_FOR(hvr_protection_set_replication_interval)

@@ -7,6 +7,7 @@
 #include "capi_internal.hpp"
 #include "disk_handle.hpp"
 #include "hvr.h"
+#include "hvr/guid.hpp"
 #include "replication_handles.hpp"
 
 namespace {
@@ -130,20 +131,32 @@ hvr_status hvr_diff_to_json(const hvr_diff* diff, char** out_json) {
   return hvr_diff_get_json(diff, out_json);
 }
 
-// The merge with its options as arguments, and the GUID written into the caller's 37 bytes.
+// The merge with its options as arguments, and the GUID written as text into the caller's
+// 37 bytes.
 hvr_status hvr_disk_merge(const char* child_path, int keep_child, hvr_cancel_token* cancel, hvr_progress_fn progress,
                           void* user_data, char* out_parent_data_write_guid) {
-  char* guid = nullptr;
+  hvr::Guid guid;
   hvr_status status = WithControls(hvr_merge_options_create, hvr_merge_options_destroy, hvr_merge_options_set_progress,
                                    hvr_merge_options_set_cancel_token, progress, user_data, cancel,
                                    [&](hvr_merge_options* options) {
                                      HVR_CAPI_CHECK(hvr_merge_options_set_keep_child(options, keep_child));
-                                     return hvr_disk_merge_into_parent(
-                                         child_path, options, out_parent_data_write_guid ? &guid : nullptr);
+                                     return hvr_disk_merge_child(child_path, options, guid.bytes.data());
                                    });
-  if (status == HVR_OK && guid != nullptr) std::memcpy(out_parent_data_write_guid, guid, std::strlen(guid) + 1);
-  hvr_string_free(guid);
+  if (status == HVR_OK && out_parent_data_write_guid != nullptr) {
+    std::memcpy(out_parent_data_write_guid, guid.ToString().c_str(), 37);
+  }
   return status;
+}
+
+// The merge with the GUID as text the caller frees.
+hvr_status hvr_disk_merge_into_parent(const char* child_path, const hvr_merge_options* options,
+                                      char** out_parent_data_write_guid) {
+  hvr::Guid guid;
+  HVR_CAPI_CHECK(hvr_disk_merge_child(child_path, options, guid.bytes.data()));
+  return hvr::capi::Guard(__func__, [&] {
+    if (out_parent_data_write_guid != nullptr) *out_parent_data_write_guid = hvr::capi::CopyString(guid.ToString());
+    return HVR_OK;
+  });
 }
 
 hvr_status hvr_session_protect(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,

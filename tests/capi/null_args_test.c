@@ -361,7 +361,7 @@ static void test_disks(const char *disk_path) {
   EXPECT_NULL(hvr_disk_create_differencing(out, NULL, create), "parent_path");
   EXPECT_NULL(hvr_disk_create_vhd_fixed(NULL, 1 << 20), "path");
   EXPECT_NULL(hvr_disk_create_raw(NULL, 1 << 20), "path");
-  EXPECT_NULL(hvr_disk_merge_into_parent(NULL, NULL, NULL), "child_path");
+  EXPECT_NULL(hvr_disk_merge_child(NULL, NULL, NULL), "child_path");
   EXPECT_NULL(hvr_merge_options_create(NULL), "out");
   EXPECT_NULL(hvr_merge_options_set_keep_child(NULL, 1), "options");
   EXPECT_NULL(hvr_merge_options_set_progress(NULL, NULL, NULL), "options");
@@ -913,6 +913,7 @@ static void test_deprecated_aliases(void) {
   EXPECT_NULL(hvr_session_next_due(NULL, &flag, &when), "session");
   EXPECT_NULL(hvr_diff_to_json(NULL, &text), "diff");
   EXPECT_NULL(hvr_disk_merge(NULL, 0, NULL, NULL, NULL, NULL), "child_path");
+  EXPECT_NULL(hvr_disk_merge_into_parent(NULL, NULL, &text), "child_path");
   EXPECT_NULL(hvr_session_protect(NULL, "s", NULL, NULL, &session), "engine");
   EXPECT_NULL(hvr_session_protect_with(NULL, "s", NULL, NULL, NULL, &session), "engine");
   EXPECT_NULL(hvr_session_resynchronize(NULL, NULL), "session");
