@@ -1017,9 +1017,9 @@ typedef struct hvr_engine hvr_engine;
 
 HVR_API hvr_status hvr_engine_options_create(hvr_engine_options **out);
 HVR_API void hvr_engine_options_destroy(hvr_engine_options *options);
-/* Threads running network I/O and timers (default 1). */
+/* Threads running network I/O and timers (default 1, 1 to 64). */
 HVR_API hvr_status hvr_engine_options_set_io_threads(hvr_engine_options *options, int threads);
-/* Sessions doing I/O at once (default 4); each holds its requests in flight x 4 MiB. */
+/* Sessions doing I/O at once (default 4, 1 to 1024); each holds its requests in flight x 4 MiB. */
 HVR_API hvr_status hvr_engine_options_set_max_active_sessions(hvr_engine_options *options, int sessions);
 /* The engine's log lines (stores' requests at debug level); called from library threads
  * until hvr_engine_destroy returns. */

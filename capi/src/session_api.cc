@@ -213,10 +213,7 @@ hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_options* o
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
     if (count > 0) HVR_CAPI_CHECK(RequireNonNull(delays_ms, __func__, "delays_ms"));
-    if (count > hvr::kMaxOperationRetries) {
-      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": at most " +
-                                            std::to_string(hvr::kMaxOperationRetries) + " delays");
-    }
+    // The session options' own rule (ValidateSessionOptions) counts the delays and checks each.
     hvr::SessionOptions check;
     check.operation_retry_delays.clear();
     for (size_t i = 0; i < count; ++i) check.operation_retry_delays.emplace_back(delays_ms[i]);

@@ -307,6 +307,10 @@ int main(void) {
   CHECK_OK(hvr_engine_options_create(&engine_options));
   CHECK_OK(hvr_engine_options_set_max_active_sessions(engine_options, 2));
   CHECK(hvr_engine_options_set_io_threads(engine_options, 0) == HVR_INVALID_ARGUMENT);
+  /* The range is the engine options' own, its message naming the option and the value. */
+  CHECK(strstr(hvr_last_error_message(), "io_threads must be 1 to 64, not 0") != NULL);
+  CHECK(hvr_engine_options_set_max_active_sessions(engine_options, 1025) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "max_active_sessions must be 1 to 1024, not 1025") != NULL);
   CHECK_OK(hvr_engine_create(engine_options, &engine));
 
   /* Settings are checked at protection, with messages naming them. */
