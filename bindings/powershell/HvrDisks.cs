@@ -151,11 +151,11 @@ namespace Hvr
                     LogicalSectorSize = info.logical_sector_size,
                     PhysicalSectorSize = info.physical_sector_size,
                     BlockSize = info.block_size,
-                    DataWriteGuid = new Guid(Utf8.DecodeFixed(info.data_write_guid)),
-                    FileWriteGuid = new Guid(Utf8.DecodeFixed(info.file_write_guid)),
-                    Page83Id = new Guid(Utf8.DecodeFixed(info.page83_id)),
-                    UniqueId = new Guid(Utf8.DecodeFixed(info.unique_id)),
-                    ParentIdentity = new Guid(Utf8.DecodeFixed(info.parent_identity)),
+                    DataWriteGuid = new Guid(info.data_write_guid_raw),
+                    FileWriteGuid = new Guid(info.file_write_guid_raw),
+                    Page83Id = new Guid(info.page83_id_raw),
+                    UniqueId = new Guid(info.unique_id_raw),
+                    ParentIdentity = new Guid(info.parent_identity_raw),
                     LogReplayed = info.log_replayed != 0,
                     ParentPath = Utf8.Decode(info.parent_path),
                 };
@@ -267,11 +267,11 @@ namespace Hvr
                 CancelToken.SetOn(options, cancel, callbacks.Progress(progress),
                                   HvrNative.hvr_merge_options_set_cancel_token, "hvr_merge_options_set_cancel_token",
                                   HvrNative.hvr_merge_options_set_progress, "hvr_merge_options_set_progress");
-                IntPtr guid;
-                Status status = HvrNative.hvr_disk_merge_into_parent(Utf8.Encode(childPath), options, out guid);
+                byte[] guid = new byte[16];
+                Status status = HvrNative.hvr_disk_merge_child(Utf8.Encode(childPath), options, guid);
                 GC.KeepAlive(cancel);
-                callbacks.Check(status, "hvr_disk_merge_into_parent");
-                return new Guid(Utf8.Take(guid));
+                callbacks.Check(status, "hvr_disk_merge_child");
+                return new Guid(guid);
             }
         }
 
@@ -292,6 +292,11 @@ namespace Hvr
             info.page83_id = new byte[37];
             info.unique_id = new byte[37];
             info.parent_identity = new byte[37];
+            info.data_write_guid_raw = new byte[16];
+            info.file_write_guid_raw = new byte[16];
+            info.page83_id_raw = new byte[16];
+            info.unique_id_raw = new byte[16];
+            info.parent_identity_raw = new byte[16];
             return info;
         }
     }

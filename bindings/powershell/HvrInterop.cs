@@ -287,6 +287,12 @@ namespace Hvr
         protected override bool ReleaseHandle() { HvrNative.hvr_resync_options_destroy(handle); return true; }
     }
 
+    [NativeHandle("hvr_run_options")]
+    public sealed class RunOptionsHandle : HvrHandle
+    {
+        protected override bool ReleaseHandle() { HvrNative.hvr_run_options_destroy(handle); return true; }
+    }
+
     [NativeHandle("hvr_settings_change")]
     public sealed class SettingsChangeHandle : HvrHandle
     {

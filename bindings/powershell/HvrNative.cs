@@ -309,6 +309,11 @@ namespace Hvr
             public int log_replayed;
             public IntPtr path;
             public IntPtr parent_path;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)] public byte[] data_write_guid_raw;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)] public byte[] file_write_guid_raw;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)] public byte[] page83_id_raw;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)] public byte[] unique_id_raw;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 16)] public byte[] parent_identity_raw;
         }
 
         [StructLayout(LayoutKind.Sequential)]
@@ -855,8 +860,8 @@ namespace Hvr
         public static extern Status hvr_merge_options_set_cancel_token(MergeOptionsHandle options, CancelTokenHandle token);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_disk_merge_into_parent(byte[] child_path, MergeOptionsHandle options,
-            out IntPtr out_parent_data_write_guid);
+        public static extern Status hvr_disk_merge_child(byte[] child_path, MergeOptionsHandle options,
+            [Out] byte[] out_parent_data_write_guid);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_convert_options_create(out ConvertOptionsHandle out_);
@@ -1088,13 +1093,14 @@ namespace Hvr
             byte[] log_name, byte[] replica_name);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_protection_set_interval(ProtectionHandle protection, int seconds);
+        public static extern Status hvr_protection_set_replication_interval(ProtectionHandle protection, long seconds);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_protection_set_recovery_history(ProtectionHandle protection, int hours);
+        public static extern Status hvr_protection_set_recovery_history_hours(ProtectionHandle protection, long hours);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_protection_set_app_consistent_frequency(ProtectionHandle protection, int hours);
+        public static extern Status hvr_protection_set_app_consistent_frequency_hours(ProtectionHandle protection,
+            long hours);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_protection_set_rpo_threshold(ProtectionHandle protection, long seconds);
@@ -1220,10 +1226,19 @@ namespace Hvr
         public static extern void hvr_session_close(IntPtr session);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_replicate_initially(SessionHandle session, CancelTokenHandle cancel);
+        public static extern Status hvr_run_options_create(out RunOptionsHandle out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_run_cycle(SessionHandle session, CancelTokenHandle cancel,
+        public static extern void hvr_run_options_destroy(IntPtr options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_run_options_set_cancel_token(RunOptionsHandle options, CancelTokenHandle token);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_run_initial_replication(SessionHandle session, RunOptionsHandle options);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_session_run_delta_cycle(SessionHandle session, RunOptionsHandle options,
             ref hvr_cycle_report out_);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -1259,13 +1274,16 @@ namespace Hvr
         public static extern Status hvr_settings_change_set_target(SettingsChangeHandle change, byte[] target);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_settings_change_set_interval(SettingsChangeHandle change, int seconds);
+        public static extern Status hvr_settings_change_set_replication_interval(SettingsChangeHandle change,
+            long seconds);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_settings_change_set_recovery_history(SettingsChangeHandle change, int hours);
+        public static extern Status hvr_settings_change_set_recovery_history_hours(SettingsChangeHandle change,
+            long hours);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_settings_change_set_app_consistent_frequency(SettingsChangeHandle change, int hours);
+        public static extern Status hvr_settings_change_set_app_consistent_frequency_hours(SettingsChangeHandle change,
+            long hours);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_settings_change_set_bandwidth(SettingsChangeHandle change, ulong work_bytes_per_second,
@@ -1363,7 +1381,8 @@ namespace Hvr
             UnprotectOptionsHandle options, SessionOptionsHandle session_options);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_run_due(SessionHandle session, CancelTokenHandle cancel, out int out_ran);
+        public static extern Status hvr_session_run_due_work(SessionHandle session, RunOptionsHandle options,
+            out int out_ran);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_get_next_due(SessionHandle session, out int out_has, out long out_when);
@@ -1415,8 +1434,8 @@ namespace Hvr
         public static extern Status hvr_session_get_recovery_points_json(SessionHandle session, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern Status hvr_session_verify(SessionHandle session, byte[] point, CancelTokenHandle cancel,
-            out int out_identical, out IntPtr out_json);
+        public static extern Status hvr_session_verify_point(SessionHandle session, byte[] point,
+            RunOptionsHandle options, out int out_identical, out IntPtr out_json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_session_failover(SessionHandle session, byte[] point, int planned,

@@ -256,21 +256,22 @@ namespace Hvr
         // 30, 300 or 900 seconds.
         public void SetInterval(int seconds)
         {
-            Errors.Check(HvrNative.hvr_protection_set_interval(Handle, seconds), "hvr_protection_set_interval");
+            Errors.Check(HvrNative.hvr_protection_set_replication_interval(Handle, seconds),
+                         "hvr_protection_set_replication_interval");
         }
 
         // Hours of recovery points kept (0: the latest only; at most 360).
         public void SetRecoveryHistory(int hours)
         {
-            Errors.Check(HvrNative.hvr_protection_set_recovery_history(Handle, hours),
-                         "hvr_protection_set_recovery_history");
+            Errors.Check(HvrNative.hvr_protection_set_recovery_history_hours(Handle, hours),
+                         "hvr_protection_set_recovery_history_hours");
         }
 
         // Hours between app-consistent points (0: none; at most 12, within the history).
         public void SetAppConsistentFrequency(int hours)
         {
-            Errors.Check(HvrNative.hvr_protection_set_app_consistent_frequency(Handle, hours),
-                         "hvr_protection_set_app_consistent_frequency");
+            Errors.Check(HvrNative.hvr_protection_set_app_consistent_frequency_hours(Handle, hours),
+                         "hvr_protection_set_app_consistent_frequency_hours");
         }
 
         // Health turns warning past this RPO (default: three intervals); whole seconds.
@@ -370,19 +371,20 @@ namespace Hvr
         // 30, 300 or 900 seconds.
         public void SetInterval(int seconds)
         {
-            Errors.Check(HvrNative.hvr_settings_change_set_interval(Handle, seconds), "hvr_settings_change_set_interval");
+            Errors.Check(HvrNative.hvr_settings_change_set_replication_interval(Handle, seconds),
+                         "hvr_settings_change_set_replication_interval");
         }
 
         public void SetRecoveryHistory(int hours)
         {
-            Errors.Check(HvrNative.hvr_settings_change_set_recovery_history(Handle, hours),
-                         "hvr_settings_change_set_recovery_history");
+            Errors.Check(HvrNative.hvr_settings_change_set_recovery_history_hours(Handle, hours),
+                         "hvr_settings_change_set_recovery_history_hours");
         }
 
         public void SetAppConsistentFrequency(int hours)
         {
-            Errors.Check(HvrNative.hvr_settings_change_set_app_consistent_frequency(Handle, hours),
-                         "hvr_settings_change_set_app_consistent_frequency");
+            Errors.Check(HvrNative.hvr_settings_change_set_app_consistent_frequency_hours(Handle, hours),
+                         "hvr_settings_change_set_app_consistent_frequency_hours");
         }
 
         // Both rates 0 remove the limit.
@@ -1334,18 +1336,48 @@ namespace Hvr
 
         // ---- the calls with their callbacks ----
 
+        // The run options of the session's operations, carrying `cancel`; with no token, a
+        // handle never created, which passes NULL.
+        private static RunOptionsHandle RunOptions(CancelToken cancel)
+        {
+            if (cancel == null) return new RunOptionsHandle();
+            RunOptionsHandle options;
+            Errors.Check(HvrNative.hvr_run_options_create(out options), "hvr_run_options_create");
+            Errors.Check(HvrNative.hvr_run_options_set_cancel_token(options, CancelToken.HandleOf(cancel)),
+                         "hvr_run_options_set_cancel_token");
+            return options;
+        }
+
+        // Runs one of the session's operations with its run options, the token kept alive
+        // until the call returns.
+        private static void RunWith(string function, CancelToken cancel, ProgressCallback progress,
+                                    Func<RunOptionsHandle, Status> call)
+        {
+            using (RunOptionsHandle options = RunOptions(cancel))
+            {
+                Run(function, progress, delegate
+                {
+                    Status status = call(options);
+                    GC.KeepAlive(cancel);
+                    return status;
+                });
+            }
+        }
+
         private void ReplicateInitially(CancelToken cancel, ProgressCallback progress)
         {
-            Run("hvr_session_replicate_initially", progress,
-                delegate { return HvrNative.hvr_session_replicate_initially(Handle, CancelToken.HandleOf(cancel)); });
+            RunWith("hvr_session_run_initial_replication", cancel, progress,
+                    delegate(RunOptionsHandle options)
+                    { return HvrNative.hvr_session_run_initial_replication(Handle, options); });
         }
 
         private CycleReport RunCycle(CancelToken cancel, ProgressCallback progress)
         {
             HvrNative.hvr_cycle_report r = new HvrNative.hvr_cycle_report();
             r.struct_size = new UIntPtr((uint)Marshal.SizeOf(typeof(HvrNative.hvr_cycle_report)));
-            Run("hvr_session_run_cycle", progress,
-                delegate { return HvrNative.hvr_session_run_cycle(Handle, CancelToken.HandleOf(cancel), ref r); });
+            RunWith("hvr_session_run_delta_cycle", cancel, progress,
+                    delegate(RunOptionsHandle options)
+                    { return HvrNative.hvr_session_run_delta_cycle(Handle, options, ref r); });
             return new CycleReport
             {
                 Shipped = r.shipped != 0,
@@ -1387,8 +1419,9 @@ namespace Hvr
         private bool RunDue(CancelToken cancel, ProgressCallback progress)
         {
             int ran = 0;
-            Run("hvr_session_run_due", progress,
-                delegate { return HvrNative.hvr_session_run_due(Handle, CancelToken.HandleOf(cancel), out ran); });
+            RunWith("hvr_session_run_due_work", cancel, progress,
+                    delegate(RunOptionsHandle options)
+                    { return HvrNative.hvr_session_run_due_work(Handle, options, out ran); });
             return ran != 0;
         }
 
@@ -1396,10 +1429,16 @@ namespace Hvr
         {
             int identical = 0;
             byte[] which = Utf8.EncodeOptional(point);
-            string json = RunForDocument("hvr_session_verify", progress, delegate(out IntPtr report)
+            string json;
+            using (RunOptionsHandle options = RunOptions(cancel))
             {
-                return HvrNative.hvr_session_verify(Handle, which, CancelToken.HandleOf(cancel), out identical, out report);
-            });
+                json = RunForDocument("hvr_session_verify_point", progress, delegate(out IntPtr report)
+                {
+                    Status status = HvrNative.hvr_session_verify_point(Handle, which, options, out identical, out report);
+                    GC.KeepAlive(cancel);
+                    return status;
+                });
+            }
             return new VerifyResult { Identical = identical != 0, Json = json };
         }
 

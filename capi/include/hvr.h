@@ -46,11 +46,14 @@
  *    exception through the library).
  *  - Cancellation and progress. A long call takes them through its options handle:
  *    <options>_set_cancel_token and <options>_set_progress (NULL options or token: never
- *    cancelled). The session's operations, older than this rule, still take the token as
- *    an argument (docs/c-api.md). Cancelling from any thread makes a call return
+ *    cancelled); the session's operations have the token only, their progress coming
+ *    through the session's job callbacks. Cancelling from any thread makes a call return
  *    HVR_CANCELLED at the next point where stopping leaves nothing half done.
  *  - Time is int64_t seconds since the Unix epoch (UTC) unless a name says otherwise;
- *    durations are int64_t seconds.
+ *    durations are int64_t, in seconds unless the name ends with its unit (_ms, _hours).
+ *  - GUIDs are uint8_t[16] in the on-disk (Microsoft) byte order, the order .NET's
+ *    System.Guid(byte[]) takes. A lease id, a token of the storage service rather than an
+ *    identity, is text as the service spells it.
  *  - Threads. Functions on different handles may be called from any threads at once.
  *    A handle may be used from one thread at a time unless its section says
  *    "thread-safe". No function keeps global state beyond the per-thread error message.
@@ -571,8 +574,10 @@ typedef enum hvr_disk_type {
   HVR_DISK_TYPE_MAX_ENUM_ = 0x7fffffff
 } hvr_disk_type;
 
-/* What hvr_disk_get_info fills. GUIDs are text ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
- * all zeros when the format has no such identity. */
+/* What hvr_disk_get_info fills. GUIDs are 16 bytes in the on-disk (Microsoft) byte order,
+ * as everywhere in this header, all zero when the format has no such identity; the text
+ * forms ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", all zeros likewise) come first because the
+ * struct had them first, and are kept for the programs built with them. */
 typedef struct hvr_disk_info {
   size_t struct_size; /* set to sizeof(hvr_disk_info) */
   hvr_disk_format format;
@@ -589,9 +594,15 @@ typedef struct hvr_disk_info {
   int log_replayed;         /* VHDX: 1 when the log held updates at open */
   const char *path;         /* owned by the handle, valid until hvr_disk_close */
   const char *parent_path;  /* differencing: the parent found; else NULL. Same lifetime */
+  uint8_t data_write_guid_raw[16]; /* the five identities above as 16 bytes: use these */
+  uint8_t file_write_guid_raw[16];
+  uint8_t page83_id_raw[16];
+  uint8_t unique_id_raw[16];
+  uint8_t parent_identity_raw[16];
 } hvr_disk_info;
-#define HVR_DISK_INFO_INIT \
-  {sizeof(hvr_disk_info), HVR_DISK_FORMAT_RAW, HVR_DISK_TYPE_FIXED, 0, 0, 0, 0, {0}, {0}, {0}, {0}, {0}, 0, NULL, NULL}
+#define HVR_DISK_INFO_INIT                                                                                    \
+  {sizeof(hvr_disk_info), HVR_DISK_FORMAT_RAW, HVR_DISK_TYPE_FIXED, 0, 0, 0, 0, {0}, {0}, {0}, {0}, {0}, 0, NULL, \
+   NULL, {0}, {0}, {0}, {0}, {0}}
 
 typedef struct hvr_disk_range {
   uint64_t offset;
@@ -687,10 +698,10 @@ HVR_API hvr_status hvr_merge_options_set_cancel_token(hvr_merge_options *options
 
 /* Merges a differencing VHDX into its parent and deletes it (unless the options keep it).
  * If interrupted, the child still opens with the same content and a second call completes
- * the merge. *out_parent_data_write_guid (may be NULL; free with hvr_string_free) receives
- * the parent's new DataWriteGuid as text, as hvr_disk_info has it. */
-HVR_API hvr_status hvr_disk_merge_into_parent(const char *child_path, const hvr_merge_options *options,
-                                              char **out_parent_data_write_guid);
+ * the merge. `out_parent_data_write_guid` (16 bytes, may be NULL) receives the parent's new
+ * DataWriteGuid, as hvr_disk_info's data_write_guid_raw and hvr_hrl_tracker_create have it. */
+HVR_API hvr_status hvr_disk_merge_child(const char *child_path, const hvr_merge_options *options,
+                                        uint8_t *out_parent_data_write_guid);
 
 typedef enum hvr_convert_target {
   HVR_CONVERT_RAW = 0,        /* sparse raw image */
@@ -946,7 +957,7 @@ HVR_API hvr_status hvr_store_get_metadata_json(hvr_store *store, const char *dis
 /* Leases: only the holder writes. While this store holds a disk's lease, its writes to
  * that disk carry it, and once the lease is lost they fail with HVR_CONFLICT, as does
  * acquiring a lease someone else holds. `duration_seconds` is 15 to 60, or -1 for a
- * lease without end; `proposed_id` (a GUID, may be NULL) lets an agent that restarts
+ * lease without end; `proposed_id` (a GUID as text, may be NULL) lets an agent that restarts
  * take back the lease it held. *out_lease_id: free with hvr_string_free. */
 HVR_API hvr_status hvr_store_acquire_lease(hvr_store *store, const char *disk_name,
                                            int64_t duration_seconds, const char *proposed_id,
@@ -1006,9 +1017,9 @@ typedef struct hvr_engine hvr_engine;
 
 HVR_API hvr_status hvr_engine_options_create(hvr_engine_options **out);
 HVR_API void hvr_engine_options_destroy(hvr_engine_options *options);
-/* Threads running network I/O and timers (default 1). */
+/* Threads running network I/O and timers (default 1, 1 to 64). */
 HVR_API hvr_status hvr_engine_options_set_io_threads(hvr_engine_options *options, int threads);
-/* Sessions doing I/O at once (default 4); each holds its requests in flight x 4 MiB. */
+/* Sessions doing I/O at once (default 4, 1 to 1024); each holds its requests in flight x 4 MiB. */
 HVR_API hvr_status hvr_engine_options_set_max_active_sessions(hvr_engine_options *options, int sessions);
 /* The engine's log lines (stores' requests at debug level); called from library threads
  * until hvr_engine_destroy returns. */
@@ -1034,12 +1045,12 @@ HVR_API void hvr_protection_destroy(hvr_protection *protection);
 HVR_API hvr_status hvr_protection_add_disk(hvr_protection *protection, const char *path,
                                            const char *log_folder, const char *log_name,
                                            const char *replica_name);
-/* 30, 300 or 900 seconds. */
-HVR_API hvr_status hvr_protection_set_interval(hvr_protection *protection, int seconds);
+/* Seconds between cycles: 30, 300 or 900. */
+HVR_API hvr_status hvr_protection_set_replication_interval(hvr_protection *protection, int64_t seconds);
 /* Hours of recovery points kept (0: the latest only; at most 360). */
-HVR_API hvr_status hvr_protection_set_recovery_history(hvr_protection *protection, int hours);
+HVR_API hvr_status hvr_protection_set_recovery_history_hours(hvr_protection *protection, int64_t hours);
 /* Hours between app-consistent points (0: none; at most 12, within the history). */
-HVR_API hvr_status hvr_protection_set_app_consistent_frequency(hvr_protection *protection, int hours);
+HVR_API hvr_status hvr_protection_set_app_consistent_frequency_hours(hvr_protection *protection, int64_t hours);
 /* Health turns warning past this RPO (default: three intervals). */
 HVR_API hvr_status hvr_protection_set_rpo_threshold(hvr_protection *protection, int64_t seconds);
 /* Requests in flight (default 8, 1 to 64; checked when protecting). */
@@ -1151,7 +1162,7 @@ typedef enum hvr_event_id {
 
 /* Receives every event as it happens, with its JSON ({"id", "name", "vm_name", "time",
  * "message" and the fields of its kind}); on the thread of the operation (or of
- * hvr_session_run_due for a health change the passing time made); `event_json` is valid
+ * hvr_session_run_due_work for a health change the passing time made); `event_json` is valid
  * during the call. Writable sessions only. */
 typedef void (*hvr_event_fn)(void *user_data, hvr_event_id id, const char *event_json);
 
@@ -1222,7 +1233,7 @@ HVR_API hvr_status hvr_session_adopt(hvr_engine *engine, const char *state_dir, 
 /* Opens the relationship in `state_dir`; HVR_CONFLICT when another process runs it,
  * unless read_only (then status, jobs and points work; hvr_session_set_settings,
  * _remove_disk, _suspend and _resume are asked of the process running the VM, which runs
- * them at its next hvr_session_run_due and answers, or are run here when no process runs
+ * them at its next hvr_session_run_due_work and answers, or are run here when no process runs
  * it; other operations fail: docs/session.md "Beside a running replication"). */
 HVR_API hvr_status hvr_session_open(hvr_engine *engine, const char *state_dir, const hvr_session_options *options,
                                     int read_only, hvr_session **out);
@@ -1230,9 +1241,18 @@ HVR_API hvr_status hvr_session_open(hvr_engine *engine, const char *state_dir, c
  * directory. */
 HVR_API void hvr_session_close(hvr_session *session);
 
+/* How one of the session's operations runs (initial replication, delta cycle, due work,
+ * verification): its cancellation only, since what it does and how far it got reach the
+ * caller through the session's job callbacks, whichever operation runs. */
+typedef struct hvr_run_options hvr_run_options;
+HVR_API hvr_status hvr_run_options_create(hvr_run_options **out);
+HVR_API void hvr_run_options_destroy(hvr_run_options *options);
+/* The token must outlive the calls that use these options. NULL removes it. */
+HVR_API hvr_status hvr_run_options_set_cancel_token(hvr_run_options *options, hvr_cancel_token *token);
+
 /* Initial replication (copy from a checkpoint, apply the logs written meanwhile, first
- * point, merge); resumes where a crash or failure stopped it. */
-HVR_API hvr_status hvr_session_replicate_initially(hvr_session *session, hvr_cancel_token *cancel);
+ * point, merge); resumes where a crash or failure stopped it. `options` may be NULL. */
+HVR_API hvr_status hvr_session_run_initial_replication(hvr_session *session, const hvr_run_options *options);
 
 typedef struct hvr_cycle_report {
   size_t struct_size;
@@ -1248,8 +1268,9 @@ typedef struct hvr_cycle_report {
 #define HVR_CYCLE_REPORT_INIT {sizeof(hvr_cycle_report), 0, 0, 0, 0, 0, 0, 0, 0}
 
 /* One delta cycle; tracking failures mark the VM for resync and return their status.
- * `out` may be NULL. */
-HVR_API hvr_status hvr_session_run_cycle(hvr_session *session, hvr_cancel_token *cancel, hvr_cycle_report *out);
+ * `options` and `out` may be NULL. */
+HVR_API hvr_status hvr_session_run_delta_cycle(hvr_session *session, const hvr_run_options *options,
+                                               hvr_cycle_report *out);
 
 /* How a resync runs. */
 typedef struct hvr_resync_options hvr_resync_options;
@@ -1265,7 +1286,7 @@ HVR_API hvr_status hvr_resync_options_set_verify_replica(hvr_resync_options *opt
 HVR_API hvr_status hvr_resync_options_set_cancel_token(hvr_resync_options *options, hvr_cancel_token *token);
 /* Resynchronizes now, whatever the window (resumable). `options` may be NULL. */
 HVR_API hvr_status hvr_session_resync(hvr_session *session, const hvr_resync_options *options);
-/* An operator asks for a resync, run by the next hvr_session_run_due (or scheduler)
+/* An operator asks for a resync, run by the next hvr_session_run_due_work (or scheduler)
  * whatever the window; `reason` and `options` may be NULL; works read-only too. */
 HVR_API hvr_status hvr_session_schedule_resync(hvr_session *session, const char *reason,
                                                const hvr_resync_options *options);
@@ -1281,11 +1302,12 @@ HVR_API void hvr_settings_change_destroy(hvr_settings_change *change);
 /* The target with a new credential (account key, SAS, service principal) for the same
  * account and container (or folder); proven against the target before it is saved. */
 HVR_API hvr_status hvr_settings_change_set_target(hvr_settings_change *change, const char *target);
-/* 30, 300 or 900 seconds. */
-HVR_API hvr_status hvr_settings_change_set_interval(hvr_settings_change *change, int seconds);
-/* As hvr_protection_set_recovery_history and _app_consistent_frequency. */
-HVR_API hvr_status hvr_settings_change_set_recovery_history(hvr_settings_change *change, int hours);
-HVR_API hvr_status hvr_settings_change_set_app_consistent_frequency(hvr_settings_change *change, int hours);
+/* As hvr_protection_set_replication_interval, _recovery_history_hours and
+ * _app_consistent_frequency_hours. */
+HVR_API hvr_status hvr_settings_change_set_replication_interval(hvr_settings_change *change, int64_t seconds);
+HVR_API hvr_status hvr_settings_change_set_recovery_history_hours(hvr_settings_change *change, int64_t hours);
+HVR_API hvr_status hvr_settings_change_set_app_consistent_frequency_hours(hvr_settings_change *change,
+                                                                         int64_t hours);
 /* As hvr_protection_set_bandwidth; both rates 0 remove the limit. */
 HVR_API hvr_status hvr_settings_change_set_bandwidth(hvr_settings_change *change, uint64_t work_bytes_per_second,
                                                      uint64_t non_work_bytes_per_second, int work_start_minute,
@@ -1337,7 +1359,7 @@ HVR_API hvr_status hvr_add_disk_options_set_logs(hvr_add_disk_options *options, 
  * (points before hold no copy of it). Before initial replication the disk simply joins,
  * and is copied with the others. Run again after a crash or failure, it finishes. */
 HVR_API hvr_status hvr_session_add_disk(hvr_session *session, const char *path, const hvr_add_disk_options *options);
-/* Suspends replication (a job): the host's logs accumulate, nothing is sent, run_due and
+/* Suspends replication (a job): the host's logs accumulate, nothing is sent, run_due_work and
  * the scheduler skip the VM until hvr_session_resume. */
 HVR_API hvr_status hvr_session_suspend(hvr_session *session);
 /* Resumes (a job): ends a suspension (the logs ship at the next cycle, or a resync starts
@@ -1355,7 +1377,7 @@ HVR_API hvr_status hvr_unprotect_options_set_delete_replicas(hvr_unprotect_optio
  * (session_options' host) to stop tracking, deletes the tracking logs, the replicas when
  * asked, and the state directory. Replicas another agent adopted are left to it (asking
  * to delete them is HVR_CONFLICT, before anything is removed). While another process runs
- * the VM, that process removes it at its next hvr_session_run_due, and its session does
+ * the VM, that process removes it at its next hvr_session_run_due_work, and its session does
  * nothing more; this returns once the directory is gone. Run again after a crash, it
  * finishes. `options` and `session_options` may be NULL. */
 HVR_API hvr_status hvr_session_unprotect(hvr_engine *engine, const char *state_dir,
@@ -1363,12 +1385,12 @@ HVR_API hvr_status hvr_session_unprotect(hvr_engine *engine, const char *state_d
                                          const hvr_session_options *session_options);
 
 /* Runs what the schedule and the retry policy say is due (*out_ran = 1), if anything;
- * the operation's failure is in the status, not returned. */
-HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
-/* When hvr_session_run_due has something to do next: *out_has = 0 when nothing will be due by itself. */
+ * the operation's failure is in the status, not returned. `options` may be NULL. */
+HVR_API hvr_status hvr_session_run_due_work(hvr_session *session, const hvr_run_options *options, int *out_ran);
+/* When hvr_session_run_due_work has something to do next: *out_has = 0 when nothing will be due by itself. */
 HVR_API hvr_status hvr_session_get_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
 /* *out_removed = 1 once protection was removed by a request this session served (an
- * hvr_session_unprotect from another process, run at this session's hvr_session_run_due):
+ * hvr_session_unprotect from another process, run at this session's hvr_session_run_due_work):
  * the session does nothing more, its state directory is gone, and it is only closed. */
 HVR_API hvr_status hvr_session_get_removed(const hvr_session *session, int *out_removed);
 
@@ -1515,7 +1537,7 @@ typedef struct hvr_replication_statistics {
 HVR_API hvr_status hvr_session_get_statistics(const hvr_session *session, int since_protection,
                                               hvr_replication_statistics *out);
 /* Starts the statistics since the last reset again; on a read-only session, asks the
- * process replicating the VM, which resets them at its next run_due. */
+ * process replicating the VM, which resets them at its next run_due_work. */
 HVR_API hvr_status hvr_session_reset_statistics(hvr_session *session);
 /* What this process's store for the session's target did since it was opened (shared
  * by the sessions of one engine that name the same target). */
@@ -1526,9 +1548,9 @@ HVR_API hvr_status hvr_session_get_jobs_json(const hvr_session *session, char **
 HVR_API hvr_status hvr_session_get_recovery_points_json(const hvr_session *session, char **out_json);
 /* Compares recovery point `point` ("latest", "latest-app-consistent" or an id; NULL:
  * latest) with the source disks as they are now; *out_identical is 1 when every disk
- * matches. `out_json` (may be NULL) receives the report. */
-HVR_API hvr_status hvr_session_verify(const hvr_session *session, const char *point, hvr_cancel_token *cancel,
-                                      int *out_identical, char **out_json);
+ * matches. `options` may be NULL; `out_json` (may be NULL) receives the report. */
+HVR_API hvr_status hvr_session_verify_point(const hvr_session *session, const char *point,
+                                            const hvr_run_options *options, int *out_identical, char **out_json);
 
 /* Failover (never cancelled half way; a crash resumes it): copies point `point` (NULL:
  * latest; a planned failover takes the point its last cycle makes) to new disks and asks
@@ -1631,8 +1653,8 @@ HVR_DEPRECATED_FOR(hvr_session_get_next_due)
 HVR_API hvr_status hvr_session_next_due(const hvr_session *session, int *out_has, int64_t *out_when);
 HVR_DEPRECATED_FOR(hvr_diff_get_json)
 HVR_API hvr_status hvr_diff_to_json(const hvr_diff *diff, char **out_json);
-/* Writes the parent's DataWriteGuid into a buffer of 37 bytes the caller provides. */
-HVR_DEPRECATED_FOR(hvr_disk_merge_into_parent)
+/* Writes the parent's DataWriteGuid as text into a buffer of 37 bytes the caller provides. */
+HVR_DEPRECATED_FOR(hvr_disk_merge_child)
 HVR_API hvr_status hvr_disk_merge(const char *child_path, int keep_child, hvr_cancel_token *cancel,
                                   hvr_progress_fn progress, void *user_data, char *out_parent_data_write_guid);
 /* hvr_session_enable_protection without, and with, protect options. */
@@ -1683,6 +1705,34 @@ HVR_DEPRECATED_FOR(hvr_store_download_image)
 HVR_API hvr_status hvr_store_download(hvr_store *store, const char *disk_name, const char *recovery_point,
                                       const char *out_path, int with_footer, hvr_progress_fn progress,
                                       void *user_data, hvr_cancel_token *cancel, hvr_transfer_stats *out_stats);
+/* The session's operations with their token as an argument rather than on hvr_run_options. */
+HVR_DEPRECATED_FOR(hvr_session_run_initial_replication)
+HVR_API hvr_status hvr_session_replicate_initially(hvr_session *session, hvr_cancel_token *cancel);
+HVR_DEPRECATED_FOR(hvr_session_run_delta_cycle)
+HVR_API hvr_status hvr_session_run_cycle(hvr_session *session, hvr_cancel_token *cancel, hvr_cycle_report *out);
+HVR_DEPRECATED_FOR(hvr_session_run_due_work)
+HVR_API hvr_status hvr_session_run_due(hvr_session *session, hvr_cancel_token *cancel, int *out_ran);
+HVR_DEPRECATED_FOR(hvr_session_verify_point)
+HVR_API hvr_status hvr_session_verify(const hvr_session *session, const char *point, hvr_cancel_token *cancel,
+                                      int *out_identical, char **out_json);
+/* The parent's DataWriteGuid as text (free with hvr_string_free) rather than 16 bytes. */
+HVR_DEPRECATED_FOR(hvr_disk_merge_child)
+HVR_API hvr_status hvr_disk_merge_into_parent(const char *child_path, const hvr_merge_options *options,
+                                              char **out_parent_data_write_guid);
+/* Durations as an int, where every other duration of the header is an int64_t, and in hours
+ * with names that did not say so. */
+HVR_DEPRECATED_FOR(hvr_protection_set_replication_interval)
+HVR_API hvr_status hvr_protection_set_interval(hvr_protection *protection, int seconds);
+HVR_DEPRECATED_FOR(hvr_protection_set_recovery_history_hours)
+HVR_API hvr_status hvr_protection_set_recovery_history(hvr_protection *protection, int hours);
+HVR_DEPRECATED_FOR(hvr_protection_set_app_consistent_frequency_hours)
+HVR_API hvr_status hvr_protection_set_app_consistent_frequency(hvr_protection *protection, int hours);
+HVR_DEPRECATED_FOR(hvr_settings_change_set_replication_interval)
+HVR_API hvr_status hvr_settings_change_set_interval(hvr_settings_change *change, int seconds);
+HVR_DEPRECATED_FOR(hvr_settings_change_set_recovery_history_hours)
+HVR_API hvr_status hvr_settings_change_set_recovery_history(hvr_settings_change *change, int hours);
+HVR_DEPRECATED_FOR(hvr_settings_change_set_app_consistent_frequency_hours)
+HVR_API hvr_status hvr_settings_change_set_app_consistent_frequency(hvr_settings_change *change, int hours);
 
 #ifdef __cplusplus
 } /* extern "C" */

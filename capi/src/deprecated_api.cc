@@ -7,6 +7,7 @@
 #include "capi_internal.hpp"
 #include "disk_handle.hpp"
 #include "hvr.h"
+#include "hvr/guid.hpp"
 #include "replication_handles.hpp"
 
 namespace {
@@ -40,6 +41,14 @@ hvr_status WithExtentMapOptions(hvr_cancel_token* cancel, Call call) {
   return WithControls(hvr_extent_map_options_create, hvr_extent_map_options_destroy,
                       hvr_extent_map_options_set_progress, hvr_extent_map_options_set_cancel_token, nullptr, nullptr,
                       cancel, call);
+}
+
+// Run options carrying `cancel`, as the session's operations take it. Built in place, as
+// nothing can fail in making them.
+hvr_run_options RunOptionsWith(hvr_cancel_token* cancel) {
+  hvr_run_options options;
+  options.controls.cancel = cancel;
+  return options;
 }
 
 }  // namespace
@@ -122,20 +131,32 @@ hvr_status hvr_diff_to_json(const hvr_diff* diff, char** out_json) {
   return hvr_diff_get_json(diff, out_json);
 }
 
-// The merge with its options as arguments, and the GUID written into the caller's 37 bytes.
+// The merge with its options as arguments, and the GUID written as text into the caller's
+// 37 bytes.
 hvr_status hvr_disk_merge(const char* child_path, int keep_child, hvr_cancel_token* cancel, hvr_progress_fn progress,
                           void* user_data, char* out_parent_data_write_guid) {
-  char* guid = nullptr;
+  hvr::Guid guid;
   hvr_status status = WithControls(hvr_merge_options_create, hvr_merge_options_destroy, hvr_merge_options_set_progress,
                                    hvr_merge_options_set_cancel_token, progress, user_data, cancel,
                                    [&](hvr_merge_options* options) {
                                      HVR_CAPI_CHECK(hvr_merge_options_set_keep_child(options, keep_child));
-                                     return hvr_disk_merge_into_parent(
-                                         child_path, options, out_parent_data_write_guid ? &guid : nullptr);
+                                     return hvr_disk_merge_child(child_path, options, guid.bytes.data());
                                    });
-  if (status == HVR_OK && guid != nullptr) std::memcpy(out_parent_data_write_guid, guid, std::strlen(guid) + 1);
-  hvr_string_free(guid);
+  if (status == HVR_OK && out_parent_data_write_guid != nullptr) {
+    std::memcpy(out_parent_data_write_guid, guid.ToString().c_str(), 37);
+  }
   return status;
+}
+
+// The merge with the GUID as text the caller frees.
+hvr_status hvr_disk_merge_into_parent(const char* child_path, const hvr_merge_options* options,
+                                      char** out_parent_data_write_guid) {
+  hvr::Guid guid;
+  HVR_CAPI_CHECK(hvr_disk_merge_child(child_path, options, guid.bytes.data()));
+  return hvr::capi::Guard(__func__, [&] {
+    if (out_parent_data_write_guid != nullptr) *out_parent_data_write_guid = hvr::capi::CopyString(guid.ToString());
+    return HVR_OK;
+  });
 }
 
 hvr_status hvr_session_protect(hvr_engine* engine, const char* state_dir, const hvr_protection* protection,
@@ -156,7 +177,7 @@ hvr_status ResyncWithToken(const char* function, hvr_session* session, const hvr
                            hvr_cancel_token* cancel) {
   return hvr::capi::Guard(function, [&] {
     hvr_resync_options with_token = options ? *options : hvr_resync_options{};
-    with_token.cancel = cancel;
+    with_token.controls.cancel = cancel;
     return hvr_session_resync(session, &with_token);
   });
 }
@@ -234,6 +255,52 @@ hvr_status hvr_store_download(hvr_store* store, const char* disk_name, const cha
   return WithTransferOptions(progress, user_data, cancel, [&](const hvr_transfer_options* options) {
     return hvr_store_download_image(store, disk_name, recovery_point, out_path, with_footer, options, out_stats);
   });
+}
+
+// The session's operations, their token put on run options.
+hvr_status hvr_session_replicate_initially(hvr_session* session, hvr_cancel_token* cancel) {
+  const hvr_run_options options = RunOptionsWith(cancel);
+  return hvr_session_run_initial_replication(session, &options);
+}
+
+hvr_status hvr_session_run_cycle(hvr_session* session, hvr_cancel_token* cancel, hvr_cycle_report* out) {
+  const hvr_run_options options = RunOptionsWith(cancel);
+  return hvr_session_run_delta_cycle(session, &options, out);
+}
+
+hvr_status hvr_session_run_due(hvr_session* session, hvr_cancel_token* cancel, int* out_ran) {
+  const hvr_run_options options = RunOptionsWith(cancel);
+  return hvr_session_run_due_work(session, &options, out_ran);
+}
+
+hvr_status hvr_session_verify(const hvr_session* session, const char* point, hvr_cancel_token* cancel,
+                              int* out_identical, char** out_json) {
+  const hvr_run_options options = RunOptionsWith(cancel);
+  return hvr_session_verify_point(session, point, &options, out_identical, out_json);
+}
+
+hvr_status hvr_protection_set_interval(hvr_protection* protection, int seconds) {
+  return hvr_protection_set_replication_interval(protection, seconds);
+}
+
+hvr_status hvr_protection_set_recovery_history(hvr_protection* protection, int hours) {
+  return hvr_protection_set_recovery_history_hours(protection, hours);
+}
+
+hvr_status hvr_protection_set_app_consistent_frequency(hvr_protection* protection, int hours) {
+  return hvr_protection_set_app_consistent_frequency_hours(protection, hours);
+}
+
+hvr_status hvr_settings_change_set_interval(hvr_settings_change* change, int seconds) {
+  return hvr_settings_change_set_replication_interval(change, seconds);
+}
+
+hvr_status hvr_settings_change_set_recovery_history(hvr_settings_change* change, int hours) {
+  return hvr_settings_change_set_recovery_history_hours(change, hours);
+}
+
+hvr_status hvr_settings_change_set_app_consistent_frequency(hvr_settings_change* change, int hours) {
+  return hvr_settings_change_set_app_consistent_frequency_hours(change, hours);
 }
 
 }  // extern "C"

@@ -37,9 +37,11 @@ using hvr::capi::Fail;
 using hvr::capi::Guard;
 using hvr::capi::RequireNonNull;
 
-void CopyGuid(const hvr::Guid& guid, char (&out)[37]) {
+// A GUID into hvr_disk_info's two forms of it: the 16 bytes, and the text kept beside them.
+void CopyGuid(const hvr::Guid& guid, char (&text_out)[37], uint8_t (&raw_out)[16]) {
   const std::string text = guid.ToString();
-  std::memcpy(out, text.c_str(), sizeof out);
+  std::memcpy(text_out, text.c_str(), sizeof text_out);
+  std::memcpy(raw_out, guid.bytes.data(), sizeof raw_out);
 }
 
 hvr_status OpenHandle(const char* path, const hvr_disk_open_options* options, bool writable, hvr_disk** out,
@@ -182,11 +184,11 @@ hvr_status hvr_disk_get_info(const hvr_disk* disk, hvr_disk_info* info) {
     full.logical_sector_size = d.logical_sector_size;
     full.physical_sector_size = d.physical_sector_size;
     full.block_size = d.block_size;
-    CopyGuid(d.data_write_guid, full.data_write_guid);
-    CopyGuid(d.file_write_guid, full.file_write_guid);
-    CopyGuid(d.page83_id, full.page83_id);
-    CopyGuid(d.unique_id, full.unique_id);
-    CopyGuid(d.parent_identity, full.parent_identity);
+    CopyGuid(d.data_write_guid, full.data_write_guid, full.data_write_guid_raw);
+    CopyGuid(d.file_write_guid, full.file_write_guid, full.file_write_guid_raw);
+    CopyGuid(d.page83_id, full.page83_id, full.page83_id_raw);
+    CopyGuid(d.unique_id, full.unique_id, full.unique_id_raw);
+    CopyGuid(d.parent_identity, full.parent_identity, full.parent_identity_raw);
     full.log_replayed = d.log_replayed ? 1 : 0;
     full.path = d.path.c_str();
     full.parent_path = d.parent_path ? d.parent_path->c_str() : nullptr;
@@ -333,8 +335,8 @@ hvr_status hvr_merge_options_set_cancel_token(hvr_merge_options* options, hvr_ca
   return hvr::capi::SetCancelToken(__func__, options, token);
 }
 
-hvr_status hvr_disk_merge_into_parent(const char* child_path, const hvr_merge_options* options,
-                                      char** out_parent_data_write_guid) {
+hvr_status hvr_disk_merge_child(const char* child_path, const hvr_merge_options* options,
+                                uint8_t* out_parent_data_write_guid) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(child_path, __func__, "child_path"));
     const hvr_merge_options given = options ? *options : hvr_merge_options{};
@@ -345,7 +347,8 @@ hvr_status hvr_disk_merge_into_parent(const char* child_path, const hvr_merge_op
     auto merged = hvr::MergeDifferencingDisk(child_path, merge);
     if (!merged.ok()) return Fail(merged.error());
     if (out_parent_data_write_guid != nullptr) {
-      *out_parent_data_write_guid = hvr::capi::CopyString(merged->parent_data_write_guid.ToString());
+      std::memcpy(out_parent_data_write_guid, merged->parent_data_write_guid.bytes.data(),
+                  merged->parent_data_write_guid.bytes.size());
     }
     return HVR_OK;
   });

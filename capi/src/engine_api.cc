@@ -12,10 +12,6 @@ using hvr::capi::Fail;
 using hvr::capi::Guard;
 using hvr::capi::RequireNonNull;
 
-hvr_status Invalid(const char* function, const std::string& what) {
-  return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": " + what);
-}
-
 static_assert(HVR_REPLICATION_FAILING_OVER == static_cast<int>(hvr::ReplicationState::kFailingOver));
 static_assert(HVR_HEALTH_CRITICAL == static_cast<int>(hvr::Health::kCritical));
 static_assert(HVR_JOB_RECOVERY_PLAN == static_cast<int>(hvr::JobType::kRecoveryPlan));
@@ -23,6 +19,19 @@ static_assert(HVR_JOB_REMOVE_PROTECTION == static_cast<int>(hvr::JobType::kRemov
 static_assert(HVR_JOB_REMOVE_DISK == static_cast<int>(hvr::JobType::kRemoveDisk));
 static_assert(HVR_JOB_ADD_DISK == static_cast<int>(hvr::JobType::kAddDisk));
 static_assert(HVR_PLAN_UNPLANNED == static_cast<int>(hvr::PlanFailover::kUnplanned));
+
+// Applies `edit` to a copy of the engine options and keeps it when their Validate accepts it.
+template <typename Edit>
+hvr_status SetEngineOption(hvr_engine_options* options, const char* function, Edit&& edit) {
+  return Guard(function, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, function, "options"));
+    hvr::EngineOptions changed = options->options;
+    edit(changed);
+    HVR_CAPI_CHECK(hvr::capi::CheckOptions(changed, function));
+    options->options = std::move(changed);
+    return HVR_OK;
+  });
+}
 
 }  // namespace
 
@@ -45,21 +54,11 @@ hvr_status hvr_engine_options_create(hvr_engine_options** out) {
 void hvr_engine_options_destroy(hvr_engine_options* options) { delete options; }
 
 hvr_status hvr_engine_options_set_io_threads(hvr_engine_options* options, int threads) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    if (threads < 1 || threads > 64) return Invalid(__func__, "threads must be 1 to 64");
-    options->options.io_threads = threads;
-    return HVR_OK;
-  });
+  return SetEngineOption(options, __func__, [&](hvr::EngineOptions& o) { o.io_threads = threads; });
 }
 
 hvr_status hvr_engine_options_set_max_active_sessions(hvr_engine_options* options, int sessions) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    if (sessions < 1 || sessions > 1024) return Invalid(__func__, "sessions must be 1 to 1024");
-    options->options.max_active_sessions = sessions;
-    return HVR_OK;
-  });
+  return SetEngineOption(options, __func__, [&](hvr::EngineOptions& o) { o.max_active_sessions = sessions; });
 }
 
 hvr_status hvr_engine_options_set_log(hvr_engine_options* options, hvr_log_fn log, void* user_data) {
@@ -114,7 +113,7 @@ hvr_status hvr_protection_add_disk(hvr_protection* protection, const char* path,
   });
 }
 
-hvr_status hvr_protection_set_interval(hvr_protection* protection, int seconds) {
+hvr_status hvr_protection_set_replication_interval(hvr_protection* protection, int64_t seconds) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
     auto interval = hvr::IntervalFromSeconds(seconds);
@@ -124,7 +123,7 @@ hvr_status hvr_protection_set_interval(hvr_protection* protection, int seconds) 
   });
 }
 
-hvr_status hvr_protection_set_recovery_history(hvr_protection* protection, int hours) {
+hvr_status hvr_protection_set_recovery_history_hours(hvr_protection* protection, int64_t hours) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
     protection->settings.recovery_history = std::chrono::hours(hours);
@@ -132,7 +131,7 @@ hvr_status hvr_protection_set_recovery_history(hvr_protection* protection, int h
   });
 }
 
-hvr_status hvr_protection_set_app_consistent_frequency(hvr_protection* protection, int hours) {
+hvr_status hvr_protection_set_app_consistent_frequency_hours(hvr_protection* protection, int64_t hours) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(protection, __func__, "protection"));
     protection->settings.app_consistent_frequency = std::chrono::hours(hours);

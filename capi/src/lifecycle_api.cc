@@ -51,7 +51,7 @@ hvr_status hvr_settings_change_set_target(hvr_settings_change* change, const cha
   });
 }
 
-hvr_status hvr_settings_change_set_interval(hvr_settings_change* change, int seconds) {
+hvr_status hvr_settings_change_set_replication_interval(hvr_settings_change* change, int64_t seconds) {
   return Change(change, __func__, [&](hvr::SettingsChange& c) {
     auto interval = hvr::IntervalFromSeconds(seconds);
     if (!interval.ok()) return Fail(interval.error());
@@ -60,14 +60,14 @@ hvr_status hvr_settings_change_set_interval(hvr_settings_change* change, int sec
   });
 }
 
-hvr_status hvr_settings_change_set_recovery_history(hvr_settings_change* change, int hours) {
+hvr_status hvr_settings_change_set_recovery_history_hours(hvr_settings_change* change, int64_t hours) {
   return Change(change, __func__, [&](hvr::SettingsChange& c) {
     c.recovery_history = std::chrono::hours(hours);
     return HVR_OK;
   });
 }
 
-hvr_status hvr_settings_change_set_app_consistent_frequency(hvr_settings_change* change, int hours) {
+hvr_status hvr_settings_change_set_app_consistent_frequency_hours(hvr_settings_change* change, int64_t hours) {
   return Change(change, __func__, [&](hvr::SettingsChange& c) {
     c.app_consistent_frequency = std::chrono::hours(hours);
     return HVR_OK;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "capi_internal.hpp"
 #include "hvr.h"
 #include "hvr/engine.hpp"
 #include "hvr/host.hpp"
@@ -68,8 +69,15 @@ struct hvr_session {
 };
 
 // How a resync runs, and the token that cancels it (the deprecated aliases copy it to add
-// their token argument).
+// their token argument). A resync's progress comes through the job callbacks, so of its
+// controls only the token is ever set.
 struct hvr_resync_options {
   hvr::ResyncOptions options;
-  hvr_cancel_token* cancel = nullptr;
+  hvr::capi::ProgressAndCancel controls;
+};
+
+// How one of the session's operations runs: the token that cancels it (its progress
+// comes through the job callbacks, as a resync's).
+struct hvr_run_options {
+  hvr::capi::ProgressAndCancel controls;
 };

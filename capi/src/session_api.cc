@@ -71,7 +71,7 @@ using hvr::capi::CopyString;
 using hvr::capi::Fail;
 using hvr::capi::Guard;
 using hvr::capi::RequireNonNull;
-using hvr::capi::TokenOf;
+using hvr::capi::ControlsOf;
 
 int64_t Seconds(hvr::TimePoint t) { return hvr::ToUnixSeconds(t); }
 
@@ -213,10 +213,7 @@ hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_options* o
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
     if (count > 0) HVR_CAPI_CHECK(RequireNonNull(delays_ms, __func__, "delays_ms"));
-    if (count > hvr::kMaxOperationRetries) {
-      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": at most " +
-                                            std::to_string(hvr::kMaxOperationRetries) + " delays");
-    }
+    // The session options' own rule (ValidateSessionOptions) counts the delays and checks each.
     hvr::SessionOptions check;
     check.operation_retry_delays.clear();
     for (size_t i = 0; i < count; ++i) check.operation_retry_delays.emplace_back(delays_ms[i]);
@@ -302,18 +299,26 @@ hvr_status hvr_session_open(hvr_engine* engine, const char* state_dir, const hvr
 
 void hvr_session_close(hvr_session* session) { delete session; }
 
-hvr_status hvr_session_replicate_initially(hvr_session* session, hvr_cancel_token* cancel) {
+hvr_status hvr_run_options_create(hvr_run_options** out) { return hvr::capi::CreateHandle(__func__, out); }
+
+void hvr_run_options_destroy(hvr_run_options* options) { delete options; }
+
+hvr_status hvr_run_options_set_cancel_token(hvr_run_options* options, hvr_cancel_token* token) {
+  return hvr::capi::SetCancelToken(__func__, options, token);
+}
+
+hvr_status hvr_session_run_initial_replication(hvr_session* session, const hvr_run_options* options) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
-    return Done(session->session->ReplicateInitially(TokenOf(cancel)));
+    return Done(session->session->ReplicateInitially(ControlsOf(options).Token()));
   });
 }
 
-hvr_status hvr_session_run_cycle(hvr_session* session, hvr_cancel_token* cancel, hvr_cycle_report* out) {
+hvr_status hvr_session_run_delta_cycle(hvr_session* session, const hvr_run_options* options, hvr_cycle_report* out) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     if (out) HVR_CAPI_CHECK(hvr::capi::RequireStructSize(out, __func__, "out"));
-    auto report = session->session->RunCycle(TokenOf(cancel));
+    auto report = session->session->RunCycle(ControlsOf(options).Token());
     if (!report.ok()) return Fail(report.error());
     if (out == nullptr) return HVR_OK;
     hvr_cycle_report full{};
@@ -345,17 +350,13 @@ hvr_status hvr_resync_options_set_verify_replica(hvr_resync_options* options, in
 }
 
 hvr_status hvr_resync_options_set_cancel_token(hvr_resync_options* options, hvr_cancel_token* token) {
-  return Guard(__func__, [&] {
-    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
-    options->cancel = token;
-    return HVR_OK;
-  });
+  return hvr::capi::SetCancelToken(__func__, options, token);
 }
 
 hvr_status hvr_session_resync(hvr_session* session, const hvr_resync_options* options) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
-    return Done(session->session->Resynchronize(OptionsFor(options), TokenOf(options ? options->cancel : nullptr)));
+    return Done(session->session->Resynchronize(OptionsFor(options), ControlsOf(options).Token()));
   });
 }
 
@@ -397,11 +398,11 @@ hvr_status hvr_session_unprotect(hvr_engine* engine, const char* state_dir, cons
   });
 }
 
-hvr_status hvr_session_run_due(hvr_session* session, hvr_cancel_token* cancel, int* out_ran) {
+hvr_status hvr_session_run_due_work(hvr_session* session, const hvr_run_options* options, int* out_ran) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     HVR_CAPI_CHECK(RequireNonNull(out_ran, __func__, "out_ran"));
-    auto ran = session->session->RunDue(TokenOf(cancel));
+    auto ran = session->session->RunDue(ControlsOf(options).Token());
     if (!ran.ok()) return Fail(ran.error());
     *out_ran = *ran ? 1 : 0;
     return HVR_OK;
@@ -545,12 +546,12 @@ hvr_status hvr_session_get_recovery_points_json(const hvr_session* session, char
   });
 }
 
-hvr_status hvr_session_verify(const hvr_session* session, const char* point, hvr_cancel_token* cancel,
-                              int* out_identical, char** out_json) {
+hvr_status hvr_session_verify_point(const hvr_session* session, const char* point, const hvr_run_options* options,
+                                    int* out_identical, char** out_json) {
   return Guard(__func__, [&] {
     HVR_CAPI_CHECK(RequireNonNull(session, __func__, "session"));
     HVR_CAPI_CHECK(RequireNonNull(out_identical, __func__, "out_identical"));
-    auto report = session->session->Verify(PointOr(point), TokenOf(cancel));
+    auto report = session->session->Verify(PointOr(point), ControlsOf(options).Token());
     if (!report.ok()) return Fail(report.error());
     *out_identical = report->identical() ? 1 : 0;
     if (out_json) *out_json = CopyString(json::serialize(hvr::ToJson(*report)));

@@ -81,11 +81,11 @@ int main(int argc, char **argv) {
   TRY(hvr_engine_create(NULL, &engine));
   TRY(hvr_protection_create("embed-vm", store_path, &protection));
   TRY(hvr_protection_add_disk(protection, disk_path, vm_dir, "hvr", NULL));
-  TRY(hvr_protection_set_interval(protection, 30));
+  TRY(hvr_protection_set_replication_interval(protection, 30));
   TRY(hvr_session_options_create(&options));
   TRY(hvr_session_options_set_host(options, host));
   TRY(hvr_session_enable_protection(engine, state_path, protection, NULL, options, &session));
-  TRY(hvr_session_replicate_initially(session, NULL));
+  TRY(hvr_session_run_initial_replication(session, NULL));
 
   /* The guest writes; two cycles ship it. */
   for (i = 0; i < 2; ++i) {
@@ -96,7 +96,7 @@ int main(int argc, char **argv) {
     TRY(hvr_disk_flush(disk));
     memset(&cycle, 0, sizeof cycle);
     cycle.struct_size = sizeof cycle;
-    TRY(hvr_session_run_cycle(session, NULL, &cycle));
+    TRY(hvr_session_run_delta_cycle(session, NULL, &cycle));
     printf("cycle %d: recovery point %llu, %llu bytes sent\n", i + 1, (unsigned long long)cycle.point,
            (unsigned long long)cycle.bytes_sent);
   }

@@ -20,17 +20,23 @@
 
 namespace hvr {
 
+inline constexpr int kMaxIoThreads = 64;
+inline constexpr int kMaxActiveSessions = 1024;
+
 struct EngineOptions {
-  // Threads running network I/O and timers.
+  // Threads running network I/O and timers (1 to 64).
   int io_threads = 1;
-  // Sessions doing work (copying, shipping logs, resynchronizing) at once; the others
-  // wait their turn. Each active session holds its max_in_flight buffers of 4 MiB.
+  // Sessions doing work (copying, shipping logs, resynchronizing) at once (1 to 1024); the
+  // others wait their turn. Each active session holds its max_in_flight buffers of 4 MiB.
   int max_active_sessions = 4;
   // Time for schedules, retries, recovery points and leases; null: the system clock.
   // Must outlive the engine.
   const Clock* clock = nullptr;
   // Engine-wide log lines (stores' requests at debug level); never given secrets.
   LogFn log;
+
+  // The ranges above, each option named with its value; Engine::Create checks them.
+  Status Validate() const;
 };
 
 class Engine {

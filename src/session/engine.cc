@@ -42,10 +42,21 @@ std::string StoreKey(const std::string& target, const StoreOptions& o) {
 
 }  // namespace
 
-Result<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
-  if (options.io_threads < 1 || options.max_active_sessions < 1) {
-    return Error(Code::kInvalidArgument, "an engine needs at least one I/O thread and one active session");
+Status EngineOptions::Validate() const {
+  if (io_threads < 1 || io_threads > kMaxIoThreads) {
+    return Error(Code::kInvalidArgument, "engine options: io_threads must be 1 to " + std::to_string(kMaxIoThreads) +
+                                             ", not " + std::to_string(io_threads));
   }
+  if (max_active_sessions < 1 || max_active_sessions > kMaxActiveSessions) {
+    return Error(Code::kInvalidArgument, "engine options: max_active_sessions must be 1 to " +
+                                             std::to_string(kMaxActiveSessions) + ", not " +
+                                             std::to_string(max_active_sessions));
+  }
+  return Ok();
+}
+
+Result<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
+  HVR_RETURN_IF_ERROR(options.Validate());
   return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(std::move(options))));
 }
 

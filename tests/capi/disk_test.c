@@ -60,6 +60,7 @@ static void test_create_write_read(void) {
   after.struct_size = sizeof after;
   CHECK_OK(hvr_disk_get_info(disk, &after));
   CHECK(strcmp(after.data_write_guid, info.data_write_guid) != 0); /* the first write changed it */
+  CHECK(memcmp(after.data_write_guid_raw, info.data_write_guid_raw, 16) != 0);
   CHECK(hvr_disk_write(disk, 16 * MIB - 10, data, 100) == HVR_INVALID_ARGUMENT);
   CHECK(strstr(hvr_last_error_message(), "beyond the virtual size") != NULL);
   hvr_disk_close(disk);
@@ -90,7 +91,7 @@ static hvr_status deprecated_convert(const hvr_disk *disk, const char *path, con
 
 static void test_chain_convert_merge(void) {
   char parent[512], child[512], raw[512], vhd[512];
-  char *guid = NULL;
+  uint8_t guid[16];
   hvr_merge_options *merge = NULL;
   hvr_disk *disk = NULL;
   hvr_disk_info info;
@@ -161,27 +162,27 @@ static void test_chain_convert_merge(void) {
   progress_calls = 0;
   CHECK_OK(hvr_merge_options_create(&merge));
   CHECK_OK(hvr_merge_options_set_progress(merge, on_progress, &progress_calls));
-  CHECK_OK(hvr_disk_merge_into_parent(child, merge, &guid));
+  CHECK_OK(hvr_disk_merge_child(child, merge, guid));
   hvr_merge_options_destroy(merge);
   CHECK(progress_calls > 0);
   CHECK(!host_exists(child));
   CHECK_OK(hvr_disk_open(parent, NULL, &disk));
   CHECK_OK(hvr_disk_get_info(disk, &info));
-  CHECK(strcmp(info.data_write_guid, guid) == 0);
-  hvr_string_free(guid);
+  CHECK(memcmp(info.data_write_guid_raw, guid, sizeof guid) == 0);
   CHECK_OK(hvr_disk_read(disk, 2048, back, sizeof back));
   CHECK(memcmp(back, data, sizeof data) == 0);
   hvr_disk_close(disk);
 }
 
-/* The deprecated hvr_disk_merge still merges, and writes the GUID into the caller's 37
- * bytes. */
+/* The deprecated hvr_disk_merge and hvr_disk_merge_into_parent still merge, and give the
+ * GUID as text: the first into the caller's 37 bytes, the second as a string to free. */
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 #endif
 static void test_deprecated_merge(void) {
   char parent[512], child[512], guid[37];
+  char *text = NULL;
   unsigned char data[4096];
   hvr_disk *disk = NULL;
   hvr_disk_info info = HVR_DISK_INFO_INIT;
@@ -197,6 +198,13 @@ static void test_deprecated_merge(void) {
   CHECK_OK(hvr_disk_open(parent, NULL, &disk));
   CHECK_OK(hvr_disk_get_info(disk, &info));
   CHECK(strcmp(info.data_write_guid, guid) == 0);
+  hvr_disk_close(disk);
+  CHECK_OK(hvr_disk_merge_into_parent(child, NULL, &text));
+  CHECK(!host_exists(child));
+  CHECK_OK(hvr_disk_open(parent, NULL, &disk));
+  CHECK_OK(hvr_disk_get_info(disk, &info));
+  CHECK(strcmp(info.data_write_guid, text) == 0);
+  hvr_string_free(text);
   hvr_disk_close(disk);
 }
 #if defined(__GNUC__)
@@ -257,7 +265,7 @@ static void test_errors(void) {
   CHECK(hvr_disk_open(NULL, NULL, &disk) == HVR_INVALID_ARGUMENT);
   CHECK(hvr_disk_create_vhd_fixed(path_in_dir("odd.vhd", path), MIB + 512) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_disk_create_raw(path_in_dir("r.raw", path), MIB));
-  CHECK(hvr_disk_merge_into_parent(path, NULL, NULL) == HVR_INVALID_ARGUMENT);
+  CHECK(hvr_disk_merge_child(path, NULL, NULL) == HVR_INVALID_ARGUMENT);
 }
 
 int main(void) {

@@ -361,7 +361,7 @@ static void test_disks(const char *disk_path) {
   EXPECT_NULL(hvr_disk_create_differencing(out, NULL, create), "parent_path");
   EXPECT_NULL(hvr_disk_create_vhd_fixed(NULL, 1 << 20), "path");
   EXPECT_NULL(hvr_disk_create_raw(NULL, 1 << 20), "path");
-  EXPECT_NULL(hvr_disk_merge_into_parent(NULL, NULL, NULL), "child_path");
+  EXPECT_NULL(hvr_disk_merge_child(NULL, NULL, NULL), "child_path");
   EXPECT_NULL(hvr_merge_options_create(NULL), "out");
   EXPECT_NULL(hvr_merge_options_set_keep_child(NULL, 1), "options");
   EXPECT_NULL(hvr_merge_options_set_progress(NULL, NULL, NULL), "options");
@@ -613,9 +613,9 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_protection_create("v", store, NULL), "out");
   EXPECT_NULL(hvr_protection_add_disk(NULL, disk_path, NULL, NULL, NULL), "protection");
   EXPECT_NULL(hvr_protection_add_disk(protection, NULL, NULL, NULL, NULL), "path");
-  EXPECT_NULL(hvr_protection_set_interval(NULL, 30), "protection");
-  EXPECT_NULL(hvr_protection_set_recovery_history(NULL, 1), "protection");
-  EXPECT_NULL(hvr_protection_set_app_consistent_frequency(NULL, 1), "protection");
+  EXPECT_NULL(hvr_protection_set_replication_interval(NULL, 30), "protection");
+  EXPECT_NULL(hvr_protection_set_recovery_history_hours(NULL, 1), "protection");
+  EXPECT_NULL(hvr_protection_set_app_consistent_frequency_hours(NULL, 1), "protection");
   EXPECT_NULL(hvr_protection_set_rpo_threshold(NULL, 60), "protection");
   EXPECT_NULL(hvr_protection_set_max_in_flight(NULL, 8), "protection");
   EXPECT_NULL(hvr_protection_set_tls(NULL, 1, NULL), "protection");
@@ -662,8 +662,10 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_open(NULL, state, NULL, 1, &session), "engine");
   EXPECT_NULL(hvr_session_open(engine, NULL, NULL, 1, &session), "state_dir");
   EXPECT_NULL(hvr_session_open(engine, state, NULL, 1, NULL), "out");
-  EXPECT_NULL(hvr_session_replicate_initially(NULL, NULL), "session");
-  EXPECT_NULL(hvr_session_run_cycle(NULL, NULL, &cycle), "session");
+  EXPECT_NULL(hvr_run_options_create(NULL), "out");
+  EXPECT_NULL(hvr_run_options_set_cancel_token(NULL, NULL), "options");
+  EXPECT_NULL(hvr_session_run_initial_replication(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_run_delta_cycle(NULL, NULL, &cycle), "session");
   EXPECT_NULL(hvr_resync_options_create(NULL), "out");
   EXPECT_NULL(hvr_resync_options_set_verify_replica(NULL, 1), "options");
   EXPECT_NULL(hvr_session_resync(NULL, NULL), "session");
@@ -672,9 +674,9 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_session_clear_error(NULL), "session");
   EXPECT_NULL(hvr_settings_change_create(NULL), "out");
   EXPECT_NULL(hvr_settings_change_set_target(NULL, store), "change");
-  EXPECT_NULL(hvr_settings_change_set_interval(NULL, 30), "change");
-  EXPECT_NULL(hvr_settings_change_set_recovery_history(NULL, 1), "change");
-  EXPECT_NULL(hvr_settings_change_set_app_consistent_frequency(NULL, 1), "change");
+  EXPECT_NULL(hvr_settings_change_set_replication_interval(NULL, 30), "change");
+  EXPECT_NULL(hvr_settings_change_set_recovery_history_hours(NULL, 1), "change");
+  EXPECT_NULL(hvr_settings_change_set_app_consistent_frequency_hours(NULL, 1), "change");
   EXPECT_NULL(hvr_settings_change_set_bandwidth(NULL, 0, 0, 0, 60, 0), "change");
   EXPECT_NULL(hvr_settings_change_set_link(NULL, 12500000, 500), "change");
   EXPECT_NULL(hvr_settings_change_set_resync_window(NULL, 1, 0, 60, 0), "change");
@@ -708,8 +710,8 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_unprotect_options_set_delete_replicas(NULL, 1), "options");
   EXPECT_NULL(hvr_session_unprotect(NULL, state, NULL, NULL), "engine");
   EXPECT_NULL(hvr_session_unprotect(engine, NULL, NULL, NULL), "state_dir");
-  EXPECT_NULL(hvr_session_run_due(NULL, NULL, &flag), "session");
-  EXPECT_NULL(hvr_session_run_due(session, NULL, NULL), "out_ran");
+  EXPECT_NULL(hvr_session_run_due_work(NULL, NULL, &flag), "session");
+  EXPECT_NULL(hvr_session_run_due_work(session, NULL, NULL), "out_ran");
   EXPECT_NULL(hvr_session_get_next_due(NULL, &flag, &when), "session");
   EXPECT_NULL(hvr_session_get_next_due(session, NULL, &when), "out_has");
   EXPECT_NULL(hvr_session_get_next_due(session, &flag, NULL), "out_when");
@@ -736,8 +738,8 @@ static void test_replication(const char *disk_path) {
   EXPECT_NULL(hvr_job_list_get(jobs, 0, NULL), "out");
   EXPECT_NULL(hvr_session_get_recovery_points_json(NULL, &text), "session");
   EXPECT_NULL(hvr_session_get_recovery_points_json(session, NULL), "out_json");
-  EXPECT_NULL(hvr_session_verify(NULL, NULL, NULL, &flag, NULL), "session");
-  EXPECT_NULL(hvr_session_verify(session, NULL, NULL, NULL, NULL), "out_identical");
+  EXPECT_NULL(hvr_session_verify_point(NULL, NULL, NULL, &flag, NULL), "session");
+  EXPECT_NULL(hvr_session_verify_point(session, NULL, NULL, NULL, NULL), "out_identical");
   EXPECT_NULL(hvr_session_failover(NULL, NULL, 0, &text), "session");
   EXPECT_NULL(hvr_session_failover(session, NULL, 0, NULL), "out_vm_json");
   EXPECT_NULL(hvr_session_commit_failover(NULL), "session");
@@ -838,6 +840,7 @@ static void test_no_required_pointer(void) {
   ACCEPTS_NULL(hvr_host_destroy(NULL));
   ACCEPTS_NULL(hvr_session_options_destroy(NULL));
   ACCEPTS_NULL(hvr_resync_options_destroy(NULL));
+  ACCEPTS_NULL(hvr_run_options_destroy(NULL));
   ACCEPTS_NULL(hvr_settings_change_destroy(NULL));
   ACCEPTS_NULL(hvr_unprotect_options_destroy(NULL));
   ACCEPTS_NULL(hvr_remove_disk_options_destroy(NULL));
@@ -910,6 +913,7 @@ static void test_deprecated_aliases(void) {
   EXPECT_NULL(hvr_session_next_due(NULL, &flag, &when), "session");
   EXPECT_NULL(hvr_diff_to_json(NULL, &text), "diff");
   EXPECT_NULL(hvr_disk_merge(NULL, 0, NULL, NULL, NULL, NULL), "child_path");
+  EXPECT_NULL(hvr_disk_merge_into_parent(NULL, NULL, &text), "child_path");
   EXPECT_NULL(hvr_session_protect(NULL, "s", NULL, NULL, &session), "engine");
   EXPECT_NULL(hvr_session_protect_with(NULL, "s", NULL, NULL, NULL, &session), "engine");
   EXPECT_NULL(hvr_session_resynchronize(NULL, NULL), "session");
@@ -923,6 +927,16 @@ static void test_deprecated_aliases(void) {
   EXPECT_NULL(hvr_store_upload(NULL, "disk.raw", "d", NULL, NULL, NULL, NULL), "store");
   EXPECT_NULL(hvr_store_upload_disk(NULL, NULL, "d", NULL, NULL, NULL, NULL), "store");
   EXPECT_NULL(hvr_store_download(NULL, "d", NULL, "out.raw", 1, NULL, NULL, NULL, NULL), "store");
+  EXPECT_NULL(hvr_session_replicate_initially(NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_run_cycle(NULL, NULL, NULL), "session");
+  EXPECT_NULL(hvr_session_run_due(NULL, NULL, &flag), "session");
+  EXPECT_NULL(hvr_session_verify(NULL, NULL, NULL, &flag, &text), "session");
+  EXPECT_NULL(hvr_protection_set_interval(NULL, 30), "protection");
+  EXPECT_NULL(hvr_protection_set_recovery_history(NULL, 1), "protection");
+  EXPECT_NULL(hvr_protection_set_app_consistent_frequency(NULL, 1), "protection");
+  EXPECT_NULL(hvr_settings_change_set_interval(NULL, 30), "change");
+  EXPECT_NULL(hvr_settings_change_set_recovery_history(NULL, 1), "change");
+  EXPECT_NULL(hvr_settings_change_set_app_consistent_frequency(NULL, 1), "change");
 
   EXPECT_KEPT(header);
   EXPECT_KEPT(list);

@@ -272,6 +272,7 @@ int main(void) {
   hvr_session *session = NULL, *reader = NULL;
   hvr_resync_options *resync = NULL;
   hvr_cancel_token *cancelled = NULL;
+  hvr_run_options *run = NULL;
   hvr_cycle_report cycle;
   hvr_session_status s;
   hvr_replication_statistics statistics = HVR_REPLICATION_STATISTICS_INIT;
@@ -306,16 +307,20 @@ int main(void) {
   CHECK_OK(hvr_engine_options_create(&engine_options));
   CHECK_OK(hvr_engine_options_set_max_active_sessions(engine_options, 2));
   CHECK(hvr_engine_options_set_io_threads(engine_options, 0) == HVR_INVALID_ARGUMENT);
+  /* The range is the engine options' own, its message naming the option and the value. */
+  CHECK(strstr(hvr_last_error_message(), "io_threads must be 1 to 64, not 0") != NULL);
+  CHECK(hvr_engine_options_set_max_active_sessions(engine_options, 1025) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "max_active_sessions must be 1 to 1024, not 1025") != NULL);
   CHECK_OK(hvr_engine_create(engine_options, &engine));
 
   /* Settings are checked at protection, with messages naming them. */
   CHECK_OK(hvr_protection_create("c-vm", store, &protection));
-  CHECK(hvr_protection_set_interval(protection, 60) == HVR_INVALID_ARGUMENT);
+  CHECK(hvr_protection_set_replication_interval(protection, 60) == HVR_INVALID_ARGUMENT);
   CHECK(strstr(hvr_last_error_message(), "replication interval of 60 s: choose 30, 300 or 900 seconds") != NULL);
   CHECK_OK(hvr_protection_add_disk(protection, v.disk_path, folder, "hvr", NULL));
-  CHECK_OK(hvr_protection_set_interval(protection, 30));
-  CHECK_OK(hvr_protection_set_recovery_history(protection, 2));
-  CHECK_OK(hvr_protection_set_app_consistent_frequency(protection, 1));
+  CHECK_OK(hvr_protection_set_replication_interval(protection, 30));
+  CHECK_OK(hvr_protection_set_recovery_history_hours(protection, 2));
+  CHECK_OK(hvr_protection_set_app_consistent_frequency_hours(protection, 1));
   CHECK(hvr_protection_set_resync_window(protection, 1, 8 * 60, 18 * 60, 0x100) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_protection_set_resync_window(protection, 1, 8 * 60, 18 * 60, 0x3e));
   CHECK_OK(hvr_protection_set_failover_setting(protection, "size", "Standard_D2s_v5"));
@@ -366,11 +371,11 @@ int main(void) {
   /* A second process may look, but not run it. */
   CHECK(hvr_session_open(engine, state, NULL, 0, &reader) == HVR_CONFLICT);
   CHECK_OK(hvr_session_open(engine, state, NULL, 1, &reader));
-  CHECK(hvr_session_replicate_initially(reader, NULL) == HVR_CONFLICT);
+  CHECK(hvr_session_run_initial_replication(reader, NULL) == HVR_CONFLICT);
 
   v.session = session;
   v.reader = reader;
-  CHECK_OK(hvr_session_replicate_initially(session, NULL));
+  CHECK_OK(hvr_session_run_initial_replication(session, NULL));
   v.session = v.reader = NULL;
   /* Every callback of the running job found it running; the reader, once published. */
   CHECK(v.progress_seen > 0);
@@ -393,7 +398,7 @@ int main(void) {
     write_blocks(&v, 20, (char)('a' + i));
     memset(&cycle, 0, sizeof cycle);
     cycle.struct_size = sizeof cycle;
-    CHECK_OK(hvr_session_run_cycle(session, NULL, &cycle));
+    CHECK_OK(hvr_session_run_delta_cycle(session, NULL, &cycle));
     CHECK(cycle.shipped == 1);
     CHECK(cycle.point == (uint64_t)(2 + i));
     CHECK(cycle.changed_bytes == 20 * 4096);
@@ -425,7 +430,17 @@ int main(void) {
   CHECK_OK(hvr_session_get_statistics(session, 1, &statistics));
   CHECK(statistics.successful_cycles == 2 && statistics.resyncs == 1);
   CHECK(status_of(session).state == HVR_REPLICATION_REPLICATING);
-  CHECK_OK(hvr_session_verify(session, NULL, NULL, &identical, &json));
+  /* The session's operations take their token on run options: a cancelled one stops the
+   * verification, removing it lets it run. */
+  CHECK_OK(hvr_run_options_create(&run));
+  CHECK_OK(hvr_cancel_token_create(&cancelled));
+  hvr_cancel_token_cancel(cancelled);
+  CHECK_OK(hvr_run_options_set_cancel_token(run, cancelled));
+  CHECK(hvr_session_verify_point(session, NULL, run, &identical, &json) == HVR_CANCELLED);
+  CHECK_OK(hvr_run_options_set_cancel_token(run, NULL));
+  hvr_cancel_token_destroy(cancelled);
+  CHECK_OK(hvr_session_verify_point(session, NULL, run, &identical, &json));
+  hvr_run_options_destroy(run);
   CHECK(identical == 1);
   CHECK(strstr(json, "\"identical\":true") != NULL);
   hvr_string_free(json);
@@ -443,7 +458,7 @@ int main(void) {
   hvr_string_free(json);
   CHECK_OK(hvr_session_get_next_due(session, &has, &when));
   CHECK(has == 1 && when > 0);
-  CHECK_OK(hvr_session_run_due(session, NULL, &ran));
+  CHECK_OK(hvr_session_run_due_work(session, NULL, &ran));
   CHECK(ran == 0); /* the next cycle is half a minute away */
 
   /* Settings change: each setter checks its value as it is set, the session the whole. */
@@ -451,18 +466,18 @@ int main(void) {
     hvr_settings_change *change = NULL;
     int64_t due_before = 0;
     CHECK_OK(hvr_settings_change_create(&change));
-    CHECK(hvr_settings_change_set_interval(change, 60) == HVR_INVALID_ARGUMENT);
-    CHECK(hvr_settings_change_set_recovery_history(change, 400) == HVR_INVALID_ARGUMENT);
+    CHECK(hvr_settings_change_set_replication_interval(change, 60) == HVR_INVALID_ARGUMENT);
+    CHECK(hvr_settings_change_set_recovery_history_hours(change, 400) == HVR_INVALID_ARGUMENT);
     CHECK(strstr(hvr_last_error_message(), "0 to 360 hours") != NULL);
     CHECK(hvr_settings_change_set_max_in_flight(change, 0) == HVR_INVALID_ARGUMENT);
     CHECK(hvr_settings_change_set_resync_window(change, 1, 18 * 60, 8 * 60, 0x3e) == HVR_INVALID_ARGUMENT);
     CHECK(hvr_settings_change_set_link(change, 12500000, 100001) == HVR_INVALID_ARGUMENT);
     CHECK(strstr(hvr_last_error_message(), "link requests a second per disk must be 1 to 100000") != NULL);
-    CHECK_OK(hvr_settings_change_set_app_consistent_frequency(change, 8));
+    CHECK_OK(hvr_settings_change_set_app_consistent_frequency_hours(change, 8));
     CHECK(hvr_session_set_settings(session, change) == HVR_INVALID_ARGUMENT); /* beyond the 2 hours kept */
     CHECK(strstr(hvr_last_error_message(), "must not exceed the recovery point history") != NULL);
-    CHECK_OK(hvr_settings_change_set_recovery_history(change, 12));
-    CHECK_OK(hvr_settings_change_set_interval(change, 900));
+    CHECK_OK(hvr_settings_change_set_recovery_history_hours(change, 12));
+    CHECK_OK(hvr_settings_change_set_replication_interval(change, 900));
     CHECK_OK(hvr_settings_change_set_bandwidth(change, 1u << 30, 0, 9 * 60, 17 * 60, 0x3e));
     CHECK_OK(hvr_settings_change_set_resync_window(change, 0, 8 * 60, 18 * 60, 0x3e));
     CHECK_OK(hvr_settings_change_set_max_in_flight(change, 4));
@@ -530,7 +545,7 @@ int main(void) {
   CHECK(s.health == HVR_HEALTH_WARNING);
   CHECK_OK(hvr_session_get_next_due(session, &has, &when));
   CHECK(has == 0);
-  CHECK(hvr_session_run_cycle(session, NULL, NULL) == HVR_INVALID_REPLICA_STATE);
+  CHECK(hvr_session_run_delta_cycle(session, NULL, NULL) == HVR_INVALID_REPLICA_STATE);
   CHECK(strstr(hvr_last_error_message(), "suspended") != NULL);
   CHECK_OK(hvr_session_resume(session));
   s = status_of(session);
@@ -567,7 +582,7 @@ int main(void) {
   hvr_string_free(json);
   CHECK(v.azure_vms == 2);
   CHECK(status_of(session).state == HVR_REPLICATION_FAILED_OVER);
-  CHECK(hvr_session_run_cycle(session, NULL, NULL) == HVR_INVALID_REPLICA_STATE);
+  CHECK(hvr_session_run_delta_cycle(session, NULL, NULL) == HVR_INVALID_REPLICA_STATE);
   CHECK(strstr(hvr_last_error_message(), "failed_over") != NULL);
   CHECK_OK(hvr_session_commit_failover(session));
   s = status_of(session);
@@ -630,7 +645,7 @@ int main(void) {
   }
 
   /* Protection removed with its replicas while a session runs the VM: the session removes
-   * it at its next hvr_session_run_due and then does nothing more; the host stopped
+   * it at its next hvr_session_run_due_work and then does nothing more; the host stopped
    * tracking, the state is gone. */
   {
     struct unprotect_call call;
@@ -648,7 +663,7 @@ int main(void) {
     asker = host_thread_start(unprotect_in_thread, &call);
     while (!removed) {
       CHECK(++rounds < 600); /* a minute */
-      CHECK_OK(hvr_session_run_due(session, NULL, &ran));
+      CHECK_OK(hvr_session_run_due_work(session, NULL, &ran));
       CHECK_OK(hvr_session_get_removed(session, &removed));
       if (!removed) host_sleep_ms(100);
     }
@@ -656,7 +671,7 @@ int main(void) {
     CHECK(call.status == HVR_OK);
     CHECK_OK(hvr_session_get_next_due(session, &has, &when));
     CHECK(has == 0);
-    CHECK_OK(hvr_session_run_due(session, NULL, &ran)); /* nothing more to run, and no error */
+    CHECK_OK(hvr_session_run_due_work(session, NULL, &ran)); /* nothing more to run, and no error */
     CHECK(ran == 0);
     hvr_session_close(session);
     CHECK(v.tracking_stopped == 1);

@@ -103,6 +103,16 @@ static void test_disk_and_store(void) {
   CHECK(disk_info.struct_size == sizeof disk_info && disk_info.virtual_size == DISK);
   CHECK(disk_info.format == HVR_DISK_FORMAT_RAW);
   EXPECT_SIZE_REFUSED(disk_info, 0, hvr_disk_get_info(disk, &disk_info));
+  /* A program built before the GUIDs' 16-byte forms were added gets the struct it knows,
+   * and nothing written past it. */
+  {
+    hvr_disk_info old = HVR_DISK_INFO_INIT;
+    memset(old.data_write_guid_raw, 0xAB, sizeof old.data_write_guid_raw);
+    old.struct_size = offsetof(hvr_disk_info, data_write_guid_raw);
+    CHECK_OK(hvr_disk_get_info(disk, &old));
+    CHECK(old.virtual_size == DISK && old.data_write_guid[8] == '-');
+    CHECK(old.data_write_guid_raw[0] == 0xAB && old.data_write_guid_raw[15] == 0xAB);
+  }
 
   CHECK_OK(hvr_store_open(folder, NULL, &store));
   CHECK_OK(hvr_store_upload_open_disk(store, disk, "d", NULL, &transfer));

@@ -59,6 +59,16 @@ TEST(EngineTest, AdmissionBoundsTheSessionsDoingIoAtOnce) {
   EXPECT_EQ(CodeOf(Engine::Create(EngineOptions{0, 1, nullptr, {}})), Code::kInvalidArgument);
 }
 
+TEST(EngineTest, OptionsOutOfRangeAreRefusedNamingOptionAndValue) {
+  const Status threads = EngineOptions{65, 1, nullptr, {}}.Validate();
+  ASSERT_FALSE(threads.ok());
+  EXPECT_NE(threads.error().message().find("io_threads must be 1 to 64, not 65"), std::string::npos);
+  const Status sessions = EngineOptions{1, 0, nullptr, {}}.Validate();
+  ASSERT_FALSE(sessions.ok());
+  EXPECT_NE(sessions.error().message().find("max_active_sessions must be 1 to 1024, not 0"), std::string::npos);
+  EXPECT_TRUE(EngineOptions{}.Validate().ok());
+}
+
 TEST(EngineTest, SessionsNamingOneTargetShareOneStore) {
   ASSERT_OK_AND_ASSIGN(auto engine, Engine::Create());
   TempDir dir;
