@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "hvr/session.hpp"
+#include "hvr/session_status.hpp"
 
 namespace hvrepl {
 

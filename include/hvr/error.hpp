@@ -140,6 +140,13 @@ using Status = Result<void>;
 
 inline Status Ok() { return {}; }
 
+// `status`, with kNotFound taken for success: for deleting what may be gone already, as
+// when the deletions of an interrupted attempt are repeated.
+inline Status UnlessNotFound(Status status) {
+  if (!status.ok() && status.error().code() == Code::kNotFound) return Ok();
+  return status;
+}
+
 }  // namespace hvr
 
 // Propagates a failed Result from the enclosing function. Used where a call's value is

@@ -9,10 +9,9 @@
 #include "hvr/clock.hpp"
 #include "hvr/health.hpp"
 #include "hvr/job.hpp"
+#include "hvr/replication_state.hpp"
 
 namespace hvr {
-
-enum class ReplicationState : int;
 
 enum class EventId : int {
   kProtectionEnabled = 1,    // the replica disks exist; initial replication can start

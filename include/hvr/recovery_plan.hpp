@@ -10,9 +10,10 @@
 
 #include "hvr/error.hpp"
 #include "hvr/host.hpp"
-#include "hvr/session.hpp"
 
 namespace hvr {
+
+class Session;  // hvr/session.hpp: a plan names sessions and runs them
 
 enum class PlanFailover : int { kTest = 0, kPlanned = 1, kUnplanned = 2 };
 

@@ -18,11 +18,12 @@
 // its next step (RunDue or ServeRequests), and those that answer are waited for; when no
 // process holds it, the read-only session runs them itself (docs/session.md "Beside a
 // running replication").
+//
+// The values a session takes and gives have headers of their own (session_options,
+// session_status, operation_options, operation_reports, vm_recovery_point,
+// replication_state), for code that keeps or shows them without running a session.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,235 +33,16 @@
 #include "hvr/clock.hpp"
 #include "hvr/engine.hpp"
 #include "hvr/error.hpp"
-#include "hvr/event.hpp"
-#include "hvr/guid.hpp"
-#include "hvr/health.hpp"
 #include "hvr/host.hpp"
 #include "hvr/job.hpp"
-#include "hvr/progress.hpp"
+#include "hvr/operation_options.hpp"
+#include "hvr/operation_reports.hpp"
 #include "hvr/protection.hpp"
-#include "hvr/replication_statistics.hpp"
-#include "hvr/retry.hpp"
-#include "hvr/store.hpp"
+#include "hvr/session_options.hpp"
+#include "hvr/session_status.hpp"
+#include "hvr/vm_recovery_point.hpp"
 
 namespace hvr {
-
-enum class ReplicationState : int {
-  kEnabled = 0,             // protection enabled; initial replication not started
-  kInitialReplication = 1,  // copying (resumable)
-  kReplicating = 2,         // protected: delta cycles ship the logs
-  kResyncRequired = 3,      // tracking broke; waiting for the resync window or an operator
-  kResynchronizing = 4,     // resync running (resumable)
-  kFailedOver = 5,          // the VM runs from the replica; replication stopped
-  kFailoverCommitted = 6,   // failover committed: the recovery points are gone
-  kFailedBack = 7,          // back on premises; replication resumes with reverse replication
-  kFailingOver = 8,         // a failover runs (never cancelled; a crash resumes it)
-};
-
-const char* ReplicationStateName(ReplicationState state);  // "replicating", ...
-
-// A recovery point of the VM: one snapshot of each replica disk, taken after the same logs.
-struct VmRecoveryPoint {
-  std::string id;             // the point's sequence number in decimal ("42")
-  uint64_t sequence = 0;
-  TimePoint created;          // when the snapshots were taken
-  TimePoint source_time;      // the moment of the source it holds (its logs' close)
-  bool app_consistent = false;
-  std::vector<std::string> snapshots;  // per disk, the store's snapshot id
-  // Per disk, its replica's virtual size at the point (a disk may have grown since);
-  // empty for points from before sizes were recorded, which have the replicas' sizes.
-  std::vector<uint64_t> disk_sizes;
-};
-
-struct DiskStatus {
-  std::string source;
-  std::string replica;
-  uint64_t virtual_size = 0;   // of the replica (whole MiB)
-  uint64_t sync_done = 0;      // initial replication or resync: bytes examined
-  uint64_t sync_total = 0;
-  uint64_t bytes_sent = 0;     // since protection was enabled
-  uint64_t pending_log_bytes = 0;  // closed logs not yet shipped, at the last look
-};
-
-struct SessionStatus {
-  std::string vm_name;
-  Guid vm_id;
-  std::string target;  // the store's description, without secrets
-  ReplicationState state = ReplicationState::kEnabled;
-  Health health = Health::kNormal;
-  // Initial replication or resync: percent of the disks examined (0-100).
-  double sync_percent = 0;
-  std::optional<TimePoint> last_replicated;  // source_time of the newest point
-  std::optional<Duration> rpo;               // now - last_replicated
-  size_t recovery_point_count = 0;
-  std::optional<VmRecoveryPoint> latest_point;
-  // Why health is not Normal: the error of the current failure run or the one that
-  // stopped replication, and since when it fails.
-  std::optional<Error> last_error;
-  // Why health is Warning or Critical, in words: the error with its retries and next
-  // attempt, the resync and when it runs, or by how much the RPO exceeds its threshold;
-  // empty while Normal.
-  std::string health_reason;
-  std::optional<TimePoint> failing_since;
-  std::optional<TimePoint> next_attempt;
-  int retries = 0;  // failed attempts after the first of the current failure run
-  std::string resync_reason;  // set while a resync is required or running
-  bool test_failover = false;  // a test failover exists, until it is cleaned up
-  // An operator suspended replication (Suspend): nothing is sent until Resume; health
-  // is Warning meanwhile.
-  std::optional<TimePoint> suspended_since;
-  // The settings an operator changes (Session::ChangeSettings), as they stand now.
-  ReplicationInterval interval = ReplicationInterval::k5Minutes;
-  std::chrono::hours recovery_history{0};
-  std::chrono::hours app_consistent_frequency{0};
-  uint64_t cycles = 0;        // delta cycles completed
-  uint64_t bytes_sent = 0;
-  std::vector<DiskStatus> disks;
-  // What this process's store for the target did since it was opened (shared by the
-  // sessions of one engine that name the same target): requests, retries, busy answers,
-  // and the requests it lets in flight now.
-  StoreStatistics store;
-  // The job running now (in this process or the one holding the state directory), where
-  // it stands; empty when none runs.
-  std::optional<JobProgress> progress;
-  // Logged and not yet sent: the disks' pending_log_bytes, at the last look.
-  uint64_t pending_bytes = 0;
-  ReplicationStatistics statistics;           // since the last reset
-  ReplicationStatistics lifetime_statistics;  // since protection
-};
-
-struct SessionOptions {
-  // Null: DefaultHost(). Must outlive the session.
-  HostActions* host = nullptr;
-  // Called whenever a job starts, changes step, makes progress (at most every half
-  // second) or ends; on the operation's thread.
-  std::function<void(const Job& job)> on_job;
-  // Called for every event (hvr/event.hpp: health, state, resync required, recovery point,
-  // retry scheduled, failover steps) as it happens; on the thread of the operation, or of
-  // RunDue for health the passing time changed. Writable sessions only.
-  std::function<void(const Event& event)> on_event;
-  LogFn log;
-  // Sessions a single Engine runs at once share its bound; this bounds this session's
-  // writes in flight: 1 to kMaxInFlight overrides the settings' max_in_flight, 0 keeps it.
-  int max_in_flight = 0;
-  // How the store retries each request on transient failures (docs/transport.md).
-  RequestRetryOptions request_retry;
-  // Replication operations (initial replication, resync, cycles) that fail the way the
-  // network or the service does (network, timeout, throttled), after the store's own
-  // request retries, run again within the same job after these waits, before the VM-level
-  // retry policy takes over (docs/session.md "Retries"). Empty: never.
-  std::vector<std::chrono::milliseconds> operation_retry_delays = {std::chrono::seconds(5), std::chrono::seconds(20)};
-  // The file that keeps this agent's id, which the replica leases are taken in
-  // (docs/session.md "Leases"); its folder is made when missing. Empty: the file the
-  // environment variable HVR_AGENT_ID_FILE names, else "agent-id" in the user's own
-  // folder for hvr ($XDG_STATE_HOME/hvr or ~/.local/state/hvr; %LOCALAPPDATA%\hvr on
-  // Windows).
-  std::string agent_id_file;
-};
-
-// kInvalidArgument unless the request retries are valid (ValidateRequestRetryOptions),
-// there are at most kMaxOperationRetries operation retry delays of 0 to 10 minutes, and
-// the agent id file, when named, names a file (not a folder).
-inline constexpr size_t kMaxOperationRetries = 10;
-Status ValidateSessionOptions(const SessionOptions& options);
-
-// What one delta cycle did.
-struct CycleReport {
-  bool shipped = false;           // false: no new logs (nothing to do)
-  size_t logs = 0;
-  uint64_t logged_bytes = 0;      // data in the logs, overwritten bytes included
-  uint64_t changed_bytes = 0;     // distinct bytes the logs changed
-  uint64_t bytes_sent = 0;        // page data written to the replica
-  uint64_t page_writes = 0;
-  std::optional<VmRecoveryPoint> point;
-  Duration elapsed{0};
-};
-
-struct FailoverOptions {
-  // "latest", "latest-app-consistent" or a point's id; a planned failover always takes
-  // the point its last cycle makes.
-  std::string point = "latest";
-  // Planned: the host shuts the source VM down, a last cycle ships its last logs, and
-  // the failover loses nothing. Unplanned: the source is gone; the point decides.
-  bool planned = false;
-};
-
-struct ResyncOptions {
-  // Read every replica and hash what it holds instead of trusting what hvr recorded of it
-  // (its manifest): costs reading the replicas' data once, and sends whatever differs from
-  // the source whoever wrote it. A resync does this by itself for a replica it finds
-  // written by someone else since hvr's last write (docs/session.md).
-  bool verify_replica = false;
-};
-
-// Where failback brings the VM's disks: the original files, or new VHDX files in a
-// folder (an alternate location).
-struct FailbackOptions {
-  std::string folder;  // empty: the original disks
-};
-
-// What one failback synchronisation did, per disk.
-struct FailbackDiskReport {
-  std::string destination;
-  // "changed_ranges": the store listed what changed since the last sync, only that was
-  // read; "compare": the failed-over disk was read and compared chunk by chunk.
-  std::string method;
-  uint64_t bytes_read = 0;     // from the target store
-  uint64_t bytes_written = 0;  // to the on-premises disk
-};
-
-struct FailbackReport {
-  std::vector<FailbackDiskReport> disks;
-  bool completed = false;  // the on-premises VM runs again
-};
-
-// How protection is removed.
-struct UnprotectOptions {
-  // Also delete the replica disks with every recovery point, and the disks a failover or
-  // test failover left: nothing of the VM stays in the target. Otherwise they stay, their
-  // leases released.
-  bool delete_replicas = false;
-};
-
-// How a disk leaves protection.
-struct RemoveDiskOptions {
-  // Also delete the disk's replica with its recovery points; otherwise it stays in the
-  // target, its lease released.
-  bool delete_replica = false;
-};
-
-// How protection is enabled.
-struct ProtectOptions {
-  // The target already holds a copy of each source disk under its replica's name (made by
-  // `hvrepl upload`, UploadDisk, or offline), sized as the source needs (its virtual size
-  // in whole MiB; another size is an error): initial replication reads those copies,
-  // compares them with the sources chunk by chunk and sends only what differs. A disk of
-  // a replica's name that is missing is created empty. Without it, a disk of a replica's
-  // name that this relationship did not create is refused.
-  bool seed = false;
-};
-
-// How a VM is adopted (Session::Adopt).
-struct AdoptOptions {
-  // Resynchronize even when the logs since the last applied one are all there: the
-  // replicas are compared with the sources chunk by chunk and only what differs is sent.
-  bool resync = false;
-};
-
-// A recovery point compared with the source disks.
-struct DiskVerification {
-  std::string source;
-  std::string replica;
-  bool identical = false;
-  uint64_t differing_bytes = 0;
-  std::optional<uint64_t> first_difference;  // offset of the first differing chunk
-};
-
-struct VerifyReport {
-  VmRecoveryPoint point;
-  std::vector<DiskVerification> disks;
-  bool identical() const;
-};
 
 class Session {
  public:

@@ -9,10 +9,12 @@
 #include <optional>
 #include <string>
 
+#include "hvr/clock.hpp"
 #include "hvr/error.hpp"
 #include "hvr/job.hpp"
 #include "hvr/protection.hpp"
-#include "hvr/session.hpp"
+#include "hvr/replication_statistics.hpp"
+#include "hvr/vm_recovery_point.hpp"
 #include "session/session_state.hpp"
 
 namespace hvr {

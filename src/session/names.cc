@@ -1,6 +1,6 @@
 // The stable names of the session's enums, as JSON, the CLI and the C ABI show them.
 #include "hvr/job.hpp"
-#include "hvr/session.hpp"
+#include "hvr/replication_state.hpp"
 
 namespace hvr {
 

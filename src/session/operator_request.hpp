@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "hvr/error.hpp"
+#include "hvr/operation_options.hpp"
 #include "hvr/protection.hpp"
-#include "hvr/session.hpp"
 #include "session/state_dir.hpp"
 
 namespace hvr {

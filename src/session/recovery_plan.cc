@@ -3,6 +3,8 @@
 #include <set>
 #include <thread>
 
+#include "hvr/session.hpp"
+
 namespace hvr {
 
 const char* PlanFailoverName(PlanFailover kind) {

@@ -5,7 +5,6 @@
 #include <set>
 
 #include "session/replica_mirror.hpp"
-#include "session/session_impl.hpp"
 #include "session/session_state.hpp"
 
 namespace hvr {

@@ -9,9 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "hvr/clock.hpp"
+#include "hvr/error.hpp"
 #include "hvr/guid.hpp"
-#include "hvr/session.hpp"
+#include "hvr/protection.hpp"
 #include "hvr/store.hpp"
+#include "hvr/vm_recovery_point.hpp"
 #include "session/journal.hpp"
 
 namespace hvr {

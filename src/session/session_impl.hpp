@@ -32,13 +32,6 @@
 
 namespace hvr {
 
-// Deleting what is already gone succeeds: the deletions of an interrupted attempt
-// are repeated.
-inline Status UnlessNotFound(Status status) {
-  if (!status.ok() && status.error().code() == Code::kNotFound) return Ok();
-  return status;
-}
-
 // States in which replication runs by itself: those that can be suspended, and whose
 // disks can change.
 inline bool ReplicatesByItself(ReplicationState state) {

@@ -7,12 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "hvr/clock.hpp"
 #include "hvr/error.hpp"
 #include "hvr/guid.hpp"
 #include "hvr/protection.hpp"
-#include "hvr/recovery_plan.hpp"
+#include "hvr/replication_state.hpp"
+#include "hvr/replication_statistics.hpp"
 #include "hvr/retry.hpp"
-#include "hvr/session.hpp"
+#include "hvr/vm_recovery_point.hpp"
 
 namespace hvr {
 

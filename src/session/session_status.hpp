@@ -5,7 +5,9 @@
 
 #include <optional>
 
-#include "hvr/session.hpp"
+#include "hvr/clock.hpp"
+#include "hvr/protection.hpp"
+#include "hvr/session_status.hpp"
 #include "session/session_state.hpp"
 
 namespace hvr {

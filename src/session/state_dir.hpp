@@ -26,8 +26,8 @@
 
 #include "hvr/error.hpp"
 #include "hvr/job.hpp"
+#include "hvr/operation_options.hpp"
 #include "hvr/protection.hpp"
-#include "hvr/session.hpp"
 #include "session/session_state.hpp"
 #include "platform/file_lock.hpp"
 

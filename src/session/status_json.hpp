@@ -6,8 +6,10 @@
 #include <boost/json/object.hpp>
 
 #include "hvr/event.hpp"
+#include "hvr/host.hpp"
+#include "hvr/operation_reports.hpp"
 #include "hvr/recovery_plan.hpp"
-#include "hvr/session.hpp"
+#include "hvr/session_status.hpp"
 #include "session/journal_json.hpp"
 
 namespace hvr {

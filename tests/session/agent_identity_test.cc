@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "hvr/session.hpp"
+#include "hvr/session_options.hpp"
 #include "platform/environment.hpp"
 #include "test_util/result_assertions.hpp"
 #include "test_util/temp_dir.hpp"
