@@ -2,7 +2,8 @@
 # demo, the comparisons); tests have their own fixture (tests/test_util/azurite.hpp).
 # Source it, then:
 #   azurite_start FOLDER [EXTRA_ARGS...]   starts Azurite with its data in FOLDER/azurite
-#                                          (in memory with --inMemoryPersistence) and sets
+#                                          (in memory with --inMemoryPersistence; HTTPS
+#                                          with --cert and --key) and sets
 #                                          $azurite_connection (no Container=)
 #   azurite_stop                           stops it and removes its data
 #   azure_sdk_install                      installs the pinned @azure/storage-blob into
@@ -30,7 +31,7 @@ azurite_start() {
   azurite_pid=$!
   local port=
   for _ in $(seq 1 900); do
-    port=$(sed -n 's/.*listens on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$folder/azurite.log")
+    port=$(sed -n 's/.*listens on https\{0,1\}:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$folder/azurite.log")
     [[ -n "$port" ]] && break
     kill -0 "$azurite_pid" 2>/dev/null || break
     sleep 0.1
@@ -41,8 +42,10 @@ azurite_start() {
   fi
   # The development account's key is public (Azurite's documentation).
   local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-  azurite_connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key"
-  azurite_connection+=";BlobEndpoint=http://127.0.0.1:$port/devstoreaccount1"
+  local scheme=http
+  [[ " $* " == *" --cert "* ]] && scheme=https
+  azurite_connection="DefaultEndpointsProtocol=$scheme;AccountName=devstoreaccount1;AccountKey=$key"
+  azurite_connection+=";BlobEndpoint=$scheme://127.0.0.1:$port/devstoreaccount1"
 }
 
 azurite_stop() {

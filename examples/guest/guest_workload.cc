@@ -246,7 +246,7 @@ Status GuestWorkload::RecordTruth(const std::string& key, size_t disk) {
   HVR_ASSIGN_OR_RETURN(const ChunkHash digest, DigestOf(*disks_[disk].writer));
   truth_[key] = digest;
   if (options_.truth_dir.empty()) return Ok();
-  return WriteFileAtomically(options_.truth_dir + "/" + key + ".digest", digest.ToString() + "\n");
+  return WriteFileAtomically(PathIn(options_.truth_dir, key + ".digest"), digest.ToString() + "\n");
 }
 
 Result<std::vector<FrozenDisk>> GuestWorkload::CreateCheckpoint(const HostVm& vm) {

@@ -12,11 +12,12 @@
 #include "platform/interrupt.hpp"
 #include "units.hpp"
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace hvrepl {
 namespace {
 
-std::string HostFile(const std::string& state_dir) { return state_dir + "/hvrepl.json"; }
+std::string HostFile(const std::string& state_dir) { return hvr::PathIn(state_dir, "hvrepl.json"); }
 
 // The signal thread wakes sleepers through this.
 std::mutex g_sleep_mu;

@@ -47,7 +47,7 @@ Result<std::string> DefaultAgentIdFile() {
     return std::string(named);
   }
   HVR_ASSIGN_OR_RETURN(const std::string folder, UserStateFolder());
-  return folder + "/agent-id";
+  return PathIn(folder, "agent-id");
 }
 
 Result<Guid> LoadAgentId(const std::string& path) {

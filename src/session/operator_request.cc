@@ -19,9 +19,9 @@ namespace {
 
 constexpr const char* kAnswerSuffix = ".answer.json";
 
-std::string Folder(const StateDir& dir) { return dir.path() + "/requests/operations"; }
-std::string RequestFile(const StateDir& dir, const std::string& name) { return Folder(dir) + "/" + name + ".json"; }
-std::string AnswerFile(const StateDir& dir, const std::string& name) { return Folder(dir) + "/" + name + kAnswerSuffix; }
+std::string Folder(const StateDir& dir) { return PathIn(dir.path(), "requests/operations"); }
+std::string RequestFile(const StateDir& dir, const std::string& name) { return PathIn(Folder(dir), name + ".json"); }
+std::string AnswerFile(const StateDir& dir, const std::string& name) { return PathIn(Folder(dir), name + kAnswerSuffix); }
 
 constexpr std::pair<OperatorOperation, const char*> kOperationNames[] = {
     {OperatorOperation::kChangeSettings, "change-settings"},

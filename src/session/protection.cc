@@ -148,7 +148,7 @@ Status ValidateSettings(const ProtectionSettings& input) {
       return Invalid(which + ": replica name '" + disk.replica_name + "' is used twice");
     }
     HVR_RETURN_IF_ERROR(ValidateLogName(disk.log_name));
-    const std::string log_key = disk.log_folder + "/" + disk.log_name;
+    const std::string log_key = PathIn(disk.log_folder, disk.log_name);
     if (!logs.insert(log_key).second) {
       return Invalid(which + ": its logs (" + log_key + "-*.hrl) are another disk's");
     }

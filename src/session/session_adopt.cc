@@ -157,7 +157,7 @@ Result<std::string> WhyLogsDoNotContinue(const DiskSpec& spec, const DiskState& 
 // killed after its last step (before its caller heard) finds it there.
 Result<bool> AdoptedAlready(const std::string& state_dir, const ProtectionSettings& input) {
   std::error_code ec;
-  if (!std::filesystem::exists(PathFromUtf8(state_dir + "/settings.json"), ec)) return false;
+  if (!std::filesystem::exists(PathFromUtf8(PathIn(state_dir, "settings.json")), ec)) return false;
   HVR_ASSIGN_OR_RETURN(const StateDir dir, StateDir::Open(state_dir, false, true));
   auto state = dir.LoadState();
   if (!state.ok() || !state->protection_complete) return false;  // unfinished: the adoption resumes it

@@ -8,6 +8,7 @@
 #include "hvr/disk.hpp"
 #include "session/recovery_points.hpp"
 #include "session/session_impl.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
@@ -216,7 +217,7 @@ Result<FailoverVm> Session::Impl::FailoverElsewhere(const FailoverOptions& reque
     if (answer) {
       HVR_RETURN_IF_ERROR(*answer);
       const SessionState s = Snapshot();
-      if (!s.failover) return Error(Code::kCorruptData, dir.path() + "/state.json: a failover ended with none recorded");
+      if (!s.failover) return Error(Code::kCorruptData, PathIn(dir.path(), "state.json") + ": a failover ended with none recorded");
       return DescribeFailover(*s.failover, false);
     }
     // Looked at once more after the holder is gone: it may have answered as it went.

@@ -26,7 +26,7 @@ constexpr const char* kFiles[] = {"settings.json",
 // Files an older version wrote readable by others become owner-only.
 Status RestrictExisting(const std::string& dir) {
   for (const char* name : kFiles) {
-    HVR_RETURN_IF_ERROR(RestrictExistingFileToOwner(dir + "/" + name));
+    HVR_RETURN_IF_ERROR(RestrictExistingFileToOwner(PathIn(dir, name)));
   }
   return Ok();
 }
@@ -44,11 +44,12 @@ Result<StateDir> StateDir::Open(const std::string& path, bool create, bool read_
     return Error(Code::kNotFound, "state directory " + path + " does not exist");
   }
   for (const char* sub : {"manifests", "requests"}) {
-    std::filesystem::create_directories(PathFromUtf8(path + "/" + sub), ec);
-    if (ec && !read_only) return SystemError(ec, "create " + path + "/" + sub);
+    const std::string folder = PathIn(path, sub);
+    std::filesystem::create_directories(PathFromUtf8(folder), ec);
+    if (ec && !read_only) return SystemError(ec, "create " + folder);
   }
   if (read_only) return StateDir(path, std::nullopt);
-  auto lock = FileLock::TryAcquire(path + "/lock", FileLock::Mode::kExclusive);
+  auto lock = FileLock::TryAcquire(PathIn(path, "lock"), FileLock::Mode::kExclusive);
   if (!lock.ok()) return std::move(lock).error();
   if (!*lock) {
     return Error(Code::kConflict, "state directory " + path + " is in use by another process (a running replication?)");
@@ -166,12 +167,14 @@ Status StateDir::SaveLiveJob(const Job& job, const JobProgress& progress) {
   return Save("live.json", json::object{{"job", ToJson(job)}, {"progress", ToJson(progress)}});
 }
 
+std::string StateDir::File(const char* name) const { return PathIn(path_, name); }
+
 Status StateDir::Save(const char* name, const json::object& body) const {
   return WriteChecksummedJson(File(name), body, FileAccess::kOwnerOnly);
 }
 
 std::string StateDir::ManifestPath(const std::string& replica) const {
-  return path_ + "/manifests/" + replica + ".hvrm";
+  return PathIn(path_, "manifests/" + replica + ".hvrm");
 }
 
 Status StateDir::LeaveResyncRequest(const std::string& reason, bool verify_replica) {

@@ -112,7 +112,7 @@ class StateDir {
   Status RequireWritable(const char* what) const;
   // Writes one of the directory's JSON files, owner-only.
   Status Save(const char* name, const boost::json::object& body) const;
-  std::string File(const char* name) const { return path_ + "/" + name; }
+  std::string File(const char* name) const;
 
   std::string path_;
   std::optional<FileLock> lock_;

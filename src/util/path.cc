@@ -18,7 +18,7 @@ std::string AbsolutePath(std::string_view path) {
 }
 
 std::string PathIn(std::string_view folder, std::string_view name) {
-  return Utf8(PathFromUtf8(folder) / PathFromUtf8(name));
+  return Utf8(PathFromUtf8(folder) / PathFromUtf8(name).make_preferred());
 }
 
 std::string FolderOf(const std::string& path) {

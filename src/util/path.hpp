@@ -17,7 +17,9 @@ std::string Utf8(const std::filesystem::path& path);
 std::string AbsolutePath(std::string_view path);
 // `name` inside `folder`, joined with the system's separator (C:\vm\a.hrl on Windows),
 // as a listing of the folder spells its files, so that a path made here and one listed
-// there compare equal.
+// there compare equal. `name` may name a file in a subfolder ("requests/resync.json"):
+// its slashes become the system's separator too. Every file-system path hvr joins is
+// joined here (blob names and URLs are not paths and keep their slashes).
 std::string PathIn(std::string_view folder, std::string_view name);
 // The folder `path` is in: its parent, or "." for a bare name.
 std::string FolderOf(const std::string& path);

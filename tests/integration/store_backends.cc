@@ -52,9 +52,13 @@ void RegisterStop() {
   });
 }
 
-// Made on first use; `s.mu` is held.
+// The fixture's where its Azurites serve (on Windows, whose test programs cannot make one),
+// else made on first use; `s.mu` is held.
 const CertificateFiles& Certificate(Shared& s) {
-  if (!s.cert_dir) {
+  if (!s.cert.cert.empty()) return s.cert;
+  if (std::optional<CertificateFiles> fixture = Azurite::FixtureCertificate()) {
+    s.cert = *fixture;
+  } else {
     s.cert_dir = std::make_unique<TempDir>();
     s.cert = MakeSelfSignedCertificate(s.cert_dir->path(), "loopback", "127.0.0.1");
   }

@@ -22,7 +22,7 @@ class OperatorRequestFilesTest : public ::testing::Test {
   }
 
   std::filesystem::path AnswerPath(const std::string& name) const {
-    return PathFromUtf8(dir_->path() + "/requests/operations/" + name + ".answer.json");
+    return PathFromUtf8(PathIn(dir_->path(), "requests/operations/" + name + ".answer.json"));
   }
 
   TempDir scratch_;

@@ -8,17 +8,23 @@
 #include "hvr/protection.hpp"
 #include "session/journal_json.hpp"
 #include "test_util/result_assertions.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
 
 using namespace std::chrono_literals;
 
+// The root of the file system in its native form ("/", or "Z:\" under Wine): a local
+// target must be absolute, and "/srv" is not on Windows, where it lacks a drive.
+const std::string kRoot = AbsolutePath("/");
+
 ProtectionSettings Valid() {
   ProtectionSettings s;
   s.vm_name = "sql01";
-  s.disks = {DiskSpec{"/vms/sql01/os.vhdx", {}, {}, {}}, DiskSpec{"/vms/sql01/data disk.vhdx", {}, {}, {}}};
-  s.target = "/srv/replicas";
+  s.disks = {DiskSpec{PathIn(kRoot, "vms/sql01/os.vhdx"), {}, {}, {}},
+             DiskSpec{PathIn(kRoot, "vms/sql01/data disk.vhdx"), {}, {}, {}}};
+  s.target = PathIn(kRoot, "srv/replicas");
   return s;
 }
 
@@ -26,7 +32,7 @@ Code CodeOfSettings(const ProtectionSettings& s) { return CodeOf(ValidateSetting
 
 TEST(SettingsTest, DefaultsNameLogsAndReplicasAfterTheDisks) {
   const ProtectionSettings s = WithDefaults(Valid());
-  EXPECT_EQ(s.disks[0].log_folder, "/vms/sql01");
+  EXPECT_EQ(s.disks[0].log_folder, PathIn(kRoot, "vms/sql01"));
   EXPECT_EQ(s.disks[0].log_name, "os");
   EXPECT_EQ(s.disks[1].log_name, "data_disk") << "characters a log name cannot hold become '_'";
   EXPECT_EQ(s.disks[0].replica_name, "sql01-disk0");

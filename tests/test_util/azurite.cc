@@ -15,19 +15,40 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
+// The folder HVR_TEST_AZURITE names, or empty.
+std::string FixtureFolder() {
+  const char* fixture = std::getenv(Azurite::kFixtureVariable);
+  return fixture == nullptr ? std::string() : std::string(fixture);
+}
+
 }  // namespace
 
+std::optional<CertificateFiles> Azurite::FixtureCertificate() {
+  const std::string fixture = FixtureFolder();
+  if (fixture.empty()) return std::nullopt;
+  // Where tests/test_util/azurite_fixture.sh has server_certificate.sh write it.
+  return CertificateFiles{fixture + "/https/loopback.pem", fixture + "/https/loopback-key.pem"};
+}
+
 Azurite::Azurite(Options options) {
-  const char* fixture = std::getenv(kFixtureVariable);
-  if (fixture == nullptr || *fixture == '\0') {
+  const std::string fixture = FixtureFolder();
+  if (fixture.empty()) {
     log_ = dir_.File("azurite.log");
     Start(options);
     return;
   }
-  const std::string folder = fixture;
-  if (!options.cert_file.empty() || options.loose || options.oauth) {
-    throw std::runtime_error(std::string("the Azurite of ") + kFixtureVariable + "=" + folder +
-                             " serves plain HTTP only: this test needs one of its own");
+  if (options.loose || options.oauth) {
+    throw std::runtime_error(std::string("the Azurites of ") + kFixtureVariable + "=" + fixture +
+                             " run without --loose and --oauth: this test needs one of its own");
+  }
+  std::string folder = fixture;
+  if (!options.cert_file.empty()) {
+    if (options.cert_file != FixtureCertificate()->cert) {
+      throw std::runtime_error("the HTTPS Azurite of " + std::string(kFixtureVariable) + "=" + fixture +
+                               " serves " + FixtureCertificate()->cert + ", not " + options.cert_file);
+    }
+    folder += "/https";
+    https_ = true;
   }
   log_ = folder + "/azurite.log";
   const std::string port = ReadFile(folder + "/port");

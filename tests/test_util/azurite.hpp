@@ -5,16 +5,19 @@
 // seconds, so a test suite shares one instance between its cases. Azurite is killed when
 // the thread that started it ends, so start it from the test's main thread.
 //
-// Where HVR_TEST_AZURITE names a folder, the object is the plain-HTTP Azurite that
+// Where HVR_TEST_AZURITE names a folder, the object is one of the two Azurites that
 // tests/test_util/azurite_fixture.sh started there natively, before the test, and leaves
-// running after it. That is the only way on Windows, whose test programs run under Wine
-// and cannot start or stop a Linux program (docs/windows.md).
+// running after it: plain HTTP, or HTTPS with the certificate FixtureCertificate() names.
+// That is the only way on Windows, whose test programs run under Wine and cannot start or
+// stop a Linux program, nor make a certificate with the openssl program (docs/windows.md).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "test_util/certificates.hpp"
 #include "test_util/temp_dir.hpp"
 
 namespace hvr {
@@ -30,6 +33,10 @@ class Azurite {
 
   // The environment variable naming the folder of an Azurite already running.
   static constexpr char kFixtureVariable[] = "HVR_TEST_AZURITE";
+
+  // The certificate (and its key) the fixture's HTTPS Azurite serves, which is also the CA
+  // to trust, where HVR_TEST_AZURITE names a fixture; none where tests start their own.
+  static std::optional<CertificateFiles> FixtureCertificate();
 
   // Throws std::runtime_error naming what failed (missing install, no start in time, a
   // fixture's folder without a port, options a fixture's Azurite does not have).

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Azurite on 127.0.0.1, natively, for the tests of the Windows build under Wine (a
-# Windows program cannot start or stop a Linux one there): a CTest fixture's setup starts
-# it and leaves it running; its cleanup stops it. The test programs find it through
+# Windows program cannot start or stop a Linux one there, nor run the openssl program): a
+# CTest fixture's setup starts it, once over HTTP and once over HTTPS, and leaves both
+# running; its cleanup stops them. The test programs find them through
 # HVR_TEST_AZURITE=FOLDER (tests/test_util/azurite.hpp), the scripts read the connection.
-#   azurite_fixture.sh start FOLDER   writes FOLDER/connection (no Container=), FOLDER/port
-#                                     and FOLDER/pid; Azurite's output is FOLDER/azurite.log
+#   azurite_fixture.sh start FOLDER   HTTP: writes FOLDER/connection (no Container=),
+#                                     FOLDER/port and FOLDER/pid; Azurite's output is
+#                                     FOLDER/azurite.log. HTTPS: the same in FOLDER/https,
+#                                     with the certificate it serves (and the CA to trust)
+#                                     in FOLDER/https/loopback.pem, its key beside it
 #   azurite_fixture.sh stop FOLDER
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,14 +20,24 @@ case "$action" in
   start)
     rm -rf "$folder"
     mkdir -p "$folder"
-    azurite_start "$folder" --inMemoryPersistence </dev/null
-    echo "$azurite_pid" >"$folder/pid"
-    echo "$azurite_connection" >"$folder/connection"
-    port=${azurite_connection##*127.0.0.1:}
-    echo "${port%%/*}" >"$folder/port"
+    # started: FOLDER [EXTRA_ARGS...] records the Azurite just started in FOLDER
+    started() {
+      local at=$1
+      shift
+      azurite_start "$at" --inMemoryPersistence "$@" </dev/null
+      echo "$azurite_pid" >"$at/pid"
+      echo "$azurite_connection" >"$at/connection"
+      local port=${azurite_connection##*127.0.0.1:}
+      echo "${port%%/*}" >"$at/port"
+    }
+    started "$folder"
+    "$here/server_certificate.sh" "$folder/https" loopback 127.0.0.1
+    started "$folder/https" --cert "$folder/https/loopback.pem" --key "$folder/https/loopback-key.pem"
     ;;
   stop)
-    [[ -f "$folder/pid" ]] && kill "$(cat "$folder/pid")" 2>/dev/null || true
+    for pid in "$folder/pid" "$folder/https/pid"; do
+      [[ -f "$pid" ]] && kill "$(cat "$pid")" 2>/dev/null || true
+    done
     rm -rf "$folder"
     ;;
   *) echo "usage: azurite_fixture.sh start|stop FOLDER" >&2; exit 2 ;;

@@ -20,11 +20,8 @@ void Run(const std::string& command) {
 
 CertificateFiles MakeSelfSignedCertificate(const std::string& dir, const std::string& name,
                                            const std::string& ip) {
-  CertificateFiles files{dir + "/" + name + ".pem", dir + "/" + name + "-key.pem"};
-  Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
-      " -subj /CN=" + ip + " -addext subjectAltName=IP:" + ip + " -keyout '" + files.key +
-      "' -out '" + files.cert + "' >/dev/null 2>&1");
-  return files;
+  Run("'" HVR_TEST_SOURCE_DIR "/tests/test_util/server_certificate.sh' '" + dir + "' '" + name + "' '" + ip + "'");
+  return CertificateFiles{dir + "/" + name + ".pem", dir + "/" + name + "-key.pem"};
 }
 
 ClientCertificateFiles MakeClientCertificate(const std::string& dir, const std::string& name) {

@@ -1,5 +1,7 @@
 // The certificates are made by the openssl program, which a Windows test program cannot
-// run under Wine (docs/windows.md); the Windows build runs no test that needs them.
+// run under Wine (docs/windows.md). What the Windows build's tests need is made natively
+// before them: the server certificate of the Azurite fixture's HTTPS instance
+// (Azurite::FixtureCertificate), and the store's files (tests/store/openssl_files.sh).
 #include <stdexcept>
 
 #include "test_util/certificates.hpp"

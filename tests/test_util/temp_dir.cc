@@ -26,7 +26,7 @@ TempDir::TempDir() {
 }
 
 std::string TempDir::File(const std::string& name) const {
-  return Utf8((PathFromUtf8(path_) / PathFromUtf8(name)).make_preferred());
+  return PathIn(path_, name);
 }
 
 TempDir::~TempDir() {

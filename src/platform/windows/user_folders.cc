@@ -3,6 +3,7 @@
 #include <windows.h>
 
 #include "platform/windows/wide_path.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 
@@ -12,7 +13,7 @@ Result<std::string> UserStateFolder() {
   if (length == 0 || length > MAX_PATH) {
     return Error(Code::kNotFound, "no folder for hvr's own files: LOCALAPPDATA is not set");
   }
-  return Utf8FromUtf16(std::wstring_view(buffer, length)) + "\\hvr";
+  return PathIn(Utf8FromUtf16(std::wstring_view(buffer, length)), "hvr");
 }
 
 }  // namespace hvr

@@ -7,6 +7,7 @@
 #include "util/checksummed_json.hpp"
 #include "util/file.hpp"
 #include "util/list_directory.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 
@@ -14,7 +15,7 @@ LocalPoints::LocalPoints(std::string folder, std::string disk_name)
     : folder_(std::move(folder)), disk_name_(std::move(disk_name)) {}
 
 std::string LocalPoints::PathOf(const std::string& id, const char* extension) const {
-  return folder_ + "/" + id + extension;
+  return PathIn(folder_, id + extension);
 }
 
 Status LocalPoints::Load(uint64_t disk_size) {

@@ -33,7 +33,7 @@ constexpr uint64_t kCopyPiece = uint64_t{4} << 20;
 // and is large enough that the undo log's sync is paid once for thousands of 4 KiB pages.
 constexpr uint64_t kMaxPendingBytes = uint64_t{16} << 20;
 
-std::string LockPath(const std::string& dir) { return dir + "/" + kLockFile; }
+std::string LockPath(const std::string& dir) { return PathIn(dir, kLockFile); }
 
 }  // namespace
 
@@ -41,34 +41,36 @@ LocalReplica::LocalReplica(std::string store_dir, std::string name, File data, u
                            FileIdentity identity)
     : store_dir_(std::move(store_dir)),
       name_(std::move(name)),
-      dir_(store_dir_ + "/" + name_),
+      dir_(PathIn(store_dir_, name_)),
       data_(std::move(data)),
       virtual_size_(virtual_size),
       identity_(identity),
-      points_(dir_ + "/" + kPointsDir, name_) {}
+      points_(PathIn(dir_, kPointsDir), name_) {}
+
+std::string LocalReplica::Path(const std::string& leaf) const { return PathIn(dir_, leaf); }
 
 Status LocalReplica::Create(const std::string& store_dir, const std::string& name,
                             uint64_t virtual_size, const Metadata& metadata, TimePoint now,
                             const std::function<Status(File&)>& fill) {
   HVR_ASSIGN_OR_RETURN(const vhd::Footer footer,
                        vhd::MakeFixedFooter(virtual_size, Guid::Random(), now));
-  const std::string temp = store_dir + "/.creating-" + name + "-" + Guid::Random().ToString();
+  const std::string temp = PathIn(store_dir, ".creating-" + name + "-" + Guid::Random().ToString());
   HVR_RETURN_IF_ERROR(MakeDirectory(temp));
   const auto build = [&]() -> Status {
     {
       HVR_ASSIGN_OR_RETURN(File data,
-                           File::Open(temp + "/" + kDataFile, File::Mode::kCreateExclusive));
+                           File::Open(PathIn(temp, kDataFile), File::Mode::kCreateExclusive));
       HVR_RETURN_IF_ERROR(data.Truncate(virtual_size + vhd::kFooterSize));
       HVR_RETURN_IF_ERROR(data.WriteAt(virtual_size, vhd::Encode(footer)));
       if (fill) HVR_RETURN_IF_ERROR(fill(data));
       HVR_RETURN_IF_ERROR(data.Sync());
     }
-    HVR_RETURN_IF_ERROR(MakeDirectory(temp + "/" + kPointsDir));
+    HVR_RETURN_IF_ERROR(MakeDirectory(PathIn(temp, kPointsDir)));
     boost::json::object body;
     body["metadata"] = MetadataToJson(metadata);
-    HVR_RETURN_IF_ERROR(WriteChecksummedJson(temp + "/" + kMetadataFile, body));
+    HVR_RETURN_IF_ERROR(WriteChecksummedJson(PathIn(temp, kMetadataFile), body));
     HVR_RETURN_IF_ERROR(SyncDirectory(temp));
-    const std::string final_path = store_dir + "/" + name;
+    const std::string final_path = PathIn(store_dir, name);
     if (Status renamed = RenameNoReplace(temp, final_path); !renamed.ok()) {
       if (renamed.error().code() == Code::kConflict) {
         return Error(Code::kConflict, "disk '" + name + "' already exists");
@@ -84,8 +86,8 @@ Status LocalReplica::Create(const std::string& store_dir, const std::string& nam
 
 Result<std::shared_ptr<LocalReplica>> LocalReplica::Open(const std::string& store_dir,
                                                          const std::string& name) {
-  const std::string dir = store_dir + "/" + name;
-  auto data = File::Open(dir + "/" + kDataFile, File::Mode::kReadWrite);
+  const std::string dir = PathIn(store_dir, name);
+  auto data = File::Open(PathIn(dir, kDataFile), File::Mode::kReadWrite);
   if (!data.ok()) {
     if (data.error().code() == Code::kNotFound) {
       return Error(Code::kNotFound, "disk '" + name + "' does not exist");
@@ -93,7 +95,7 @@ Result<std::shared_ptr<LocalReplica>> LocalReplica::Open(const std::string& stor
     return std::move(data).error();
   }
   std::error_code unreadable;
-  if (std::filesystem::exists(PathFromUtf8(dir + "/" + kGrowthFile), unreadable)) {
+  if (std::filesystem::exists(PathFromUtf8(PathIn(dir, kGrowthFile)), unreadable)) {
     // A growth a crash cut short: finished before the footer is believed.
     HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir), FileLock::Mode::kExclusive));
     HVR_RETURN_IF_ERROR(FinishGrowth(*data, dir));
@@ -164,7 +166,7 @@ Status LocalReplica::Grow(uint64_t virtual_size, const std::string& lease_id, Ti
 }
 
 Status LocalReplica::FinishGrowth(File& data, const std::string& dir) {
-  const std::string record_path = dir + "/" + kGrowthFile;
+  const std::string record_path = PathIn(dir, kGrowthFile);
   auto read = ReadChecksummedJson(record_path);
   if (!read.ok() && read.error().code() == Code::kNotFound) return Ok();  // another store finished it
   HVR_ASSIGN_OR_RETURN(const auto record, std::move(read));
@@ -551,7 +553,7 @@ Status LocalReplica::Delete(const std::string& lease_id, TimePoint now) {
   std::unique_lock rw(rw_);
   HVR_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockPath(dir_), FileLock::Mode::kExclusive));
   HVR_RETURN_IF_ERROR(CheckLease(lease_id, now));
-  const std::string doomed = store_dir_ + "/.deleted-" + name_ + "-" + Guid::Random().ToString();
+  const std::string doomed = PathIn(store_dir_, ".deleted-" + name_ + "-" + Guid::Random().ToString());
   HVR_RETURN_IF_ERROR(RenameNoReplace(dir_, doomed));
   {
     std::unique_lock pending(pending_mu_);

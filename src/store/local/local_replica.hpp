@@ -91,7 +91,7 @@ class LocalReplica {
   LocalReplica(std::string store_dir, std::string name, File data, uint64_t virtual_size,
                FileIdentity identity);
 
-  std::string Path(const std::string& leaf) const { return dir_ + "/" + leaf; }
+  std::string Path(const std::string& leaf) const;
   // Completes the growth growth.json records in the data file `data` of the disk in
   // `dir`, from its first step or any later one, then removes the record. Requires the
   // .lock file held exclusively.
