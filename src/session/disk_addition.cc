@@ -9,7 +9,9 @@
 // The copy is the one initial replication makes, for one disk: the host's checkpoint
 // freezes the VM's disks (and starts tracking the new one's writes), only the new disk's
 // frozen view is sent, the checkpoint is merged, and the logs written since ship with the
-// next cycle, which makes the disk's first recovery point.
+// next cycle, which makes the disk's first recovery point. An attempt that fails while
+// the host holds its checkpoint gives it up (journalled, then merged), so that a failed
+// addition does not keep the VM on differencing disks until it is run again.
 #include <algorithm>
 #include <boost/asio/use_future.hpp>
 #include <cstdio>
@@ -57,7 +59,8 @@ void LeaveOutAddedDisk(ProtectionSettings& settings, const SessionState& state) 
 }
 
 Status RequireNoDiskAddition(const SessionState& state) {
-  // The host holds the addition's checkpoint, taken with a disk the VM does not have yet.
+  // The host holds the addition's checkpoint, or its next attempt takes one, with a disk
+  // the VM does not have yet.
   if (!state.disk_addition) return Ok();
   return Error(Code::kInvalidReplicaState, "disk " + state.disk_addition->disk.path +
                                                " is being added: add it again to finish that before the VM is copied "
@@ -70,13 +73,106 @@ HostVm Session::Impl::VmWithAddedDisk() const {
   return vm;
 }
 
+Status Session::Impl::CommitAddition(const std::function<void(DiskAddition&)>& change) {
+  return Commit([&](SessionState& st) { change(*st.disk_addition); });
+}
+
+Status Session::Impl::GiveUpAdditionCheckpoint(RunningJob& job) {
+  // Journalled before the merge, as a copy of the whole VM gives its checkpoint up
+  // (session_sync.cc): a kill during the merge leaves a record that merges again.
+  if (!Snapshot().disk_addition->checkpoint_stale) {
+    HVR_RETURN_IF_ERROR(CommitAddition([](DiskAddition& a) {
+      a.checkpoint_stale = true;
+      // Whatever the copy sent is of this view, which the next checkpoint's may not be.
+      a.earlier_view_sent = true;
+    }));
+  }
+  job.Step("merge the checkpoint the copy gave up");
+  HVR_RETURN_IF_ERROR(host.MergeCheckpoint(VmWithAddedDisk()));
+  // Asked for again from the start: the logs obsolete at the next checkpoint are listed
+  // anew, those the tracker wrote since this one included (its view holds their writes).
+  return CommitAddition([](DiskAddition& a) {
+    a.checkpoint_stale = a.checkpoint_active = a.checkpoint_requested = false;
+    a.state.frozen_path.clear();
+  });
+}
+
+Status Session::Impl::CopyAddedDisk(RunningJob& job, uint64_t& sent) {
+  const DiskAddition added = *Snapshot().disk_addition;
+  const DiskSpec& spec = added.disk;
+  const std::string& replica = added.state.replica;
+  if (!added.checkpoint_active) {
+    job.Step("take checkpoint");
+    if (!added.checkpoint_requested) {
+      // As for a copy of the whole VM (session_sync.cc): the logs the checkpoint makes
+      // obsolete are listed before the host is asked, so that asking again after a crash
+      // cannot count a log closed after it among them.
+      HVR_ASSIGN_OR_RETURN(const auto obsolete, ListObsoleteAtCheckpoint(spec));
+      HVR_RETURN_IF_ERROR(CommitAddition([&](DiskAddition& a) {
+        a.state.obsolete_logs = obsolete;
+        a.checkpoint_requested = true;
+      }));
+    }
+    const HostVm vm = VmWithAddedDisk();
+    HVR_ASSIGN_OR_RETURN(const std::vector<FrozenDisk> frozen, host.CreateCheckpoint(vm));
+    if (frozen.size() != vm.disks.size()) {
+      // Held all the same, and given up by the caller.
+      HVR_RETURN_IF_ERROR(CommitAddition([](DiskAddition& a) {
+        a.checkpoint_requested = false;
+        a.checkpoint_active = true;
+      }));
+      return Error(Code::kInvalidArgument, "the host's checkpoint has " + std::to_string(frozen.size()) +
+                                               " disks, the VM with the disk added " + std::to_string(vm.disks.size()));
+    }
+    HVR_RETURN_IF_ERROR(CommitAddition([&](DiskAddition& a) {
+      a.checkpoint_requested = false;
+      a.checkpoint_active = true;
+      a.state.frozen_path = frozen.back().path;
+      a.state.tracked_identity = frozen.back().tracked_identity;
+    }));
+  }
+
+  if (!Snapshot().disk_addition->copy_done) {
+    const DiskState d = Snapshot().disk_addition->state;
+    job.Step("copy disk " + spec.path + " (" + replica + ")");
+    HVR_ASSIGN_OR_RETURN(auto view, OpenDisk(d.frozen_path));
+    // The manifest says what an interrupted copy sent; none yet: the new replica's zeros.
+    const std::string manifest_path = dir.ManifestPath(replica);
+    auto loaded = hvr::LoadManifest(manifest_path, {d.replica_size, settings.chunk_size});
+    if (!loaded.ok() && loaded.error().code() == Code::kNotFound) {
+      loaded = Manifest::Zeros(d.replica_size, settings.chunk_size);
+    }
+    if (!loaded.ok()) return std::move(loaded).error();
+    Manifest manifest = std::move(*loaded);
+    ReplicaSyncOptions sync;
+    sync.buffers = Buffers();
+    // Nothing but this copy ever wrote the replica: zeros and this view's data; once an
+    // attempt gave its checkpoint up, that of an earlier view too.
+    sync.replica_zero_or_source = !Snapshot().disk_addition->earlier_view_sent;
+    sync.join_gap = JoinGap();
+    sync.progress = [&](uint64_t done, uint64_t total) { job.Progress(done, total); };
+    sync.checkpoint = [&](const Manifest& m) { return hvr::SaveManifest(m, manifest_path); };
+    auto stats = SyncToReplica(*view, manifest, *store, replica, sync);
+    // What was written is in the manifest even when the copy failed: keep it.
+    HVR_RETURN_IF_ERROR(hvr::SaveManifest(manifest, manifest_path));
+    if (!stats.ok()) return std::move(stats).error();
+    sent = stats->bytes_sent;
+    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
+      DiskAddition& a = *st.disk_addition;
+      a.copy_done = true;
+      a.state.sync_done = a.state.sync_total = stats->bytes_examined;
+      a.state.bytes_sent += stats->bytes_sent;
+      st.Count([&](ReplicationStatistics& r) { r.bytes_sent += stats->bytes_sent; });
+    }));
+  }
+
+  return Ok();
+}
+
 Result<std::string> Session::Impl::FinishDiskAddition(RunningJob& job) {
   const DiskAddition added = *Snapshot().disk_addition;
   const DiskSpec& spec = added.disk;
   const std::string& replica = added.state.replica;
-  const auto record = [&](const std::function<void(DiskAddition&)>& change) {
-    return Commit([&](SessionState& st) { change(*st.disk_addition); });
-  };
   // The VM as it is once the disk joined: what the new replica's mirror says.
   ProtectionSettings joined = settings;
   joined.disks.push_back(spec);
@@ -102,74 +198,32 @@ Result<std::string> Session::Impl::FinishDiskAddition(RunningJob& job) {
   }
   HVR_RETURN_IF_ERROR(leases->Hold({replica}));
 
+  // A checkpoint an attempt gave up is merged before a new one is asked for.
+  if (Snapshot().disk_addition->checkpoint_stale) HVR_RETURN_IF_ERROR(GiveUpAdditionCheckpoint(job));
+
   // Before the VM's initial copy, that copy takes the disk with the others.
   const ReplicationState vm_state = Snapshot().state;
   const bool copied_with_the_vm =
       vm_state == ReplicationState::kEnabled || vm_state == ReplicationState::kInitialReplication;
-  if (!copied_with_the_vm && !added.checkpoint_active) {
-    job.Step("take checkpoint");
-    if (!added.checkpoint_requested) {
-      // As for a copy of the whole VM (session_sync.cc): the logs the checkpoint makes
-      // obsolete are listed before the host is asked, so that asking again after a crash
-      // cannot count a log closed after it among them.
-      HVR_ASSIGN_OR_RETURN(const auto obsolete, ListObsoleteAtCheckpoint(spec));
-      HVR_RETURN_IF_ERROR(record([&](DiskAddition& a) {
-        a.state.obsolete_logs = obsolete;
-        a.checkpoint_requested = true;
-      }));
-    }
-    const HostVm vm = VmWithAddedDisk();
-    HVR_ASSIGN_OR_RETURN(const std::vector<FrozenDisk> frozen, host.CreateCheckpoint(vm));
-    if (frozen.size() != vm.disks.size()) {
-      return Error(Code::kInvalidArgument, "the host's checkpoint has " + std::to_string(frozen.size()) +
-                                               " disks, the VM with the disk added " + std::to_string(vm.disks.size()));
-    }
-    HVR_RETURN_IF_ERROR(record([&](DiskAddition& a) {
-      a.checkpoint_requested = false;
-      a.checkpoint_active = true;
-      a.state.frozen_path = frozen.back().path;
-      a.state.tracked_identity = frozen.back().tracked_identity;
-    }));
-  }
-
   uint64_t sent = 0;
-  if (!copied_with_the_vm && !Snapshot().disk_addition->copy_done) {
-    const DiskState d = Snapshot().disk_addition->state;
-    job.Step("copy disk " + spec.path + " (" + replica + ")");
-    HVR_ASSIGN_OR_RETURN(auto view, OpenDisk(d.frozen_path));
-    // The manifest says what an interrupted copy sent; none yet: the new replica's zeros.
-    const std::string manifest_path = dir.ManifestPath(replica);
-    auto loaded = hvr::LoadManifest(manifest_path, {d.replica_size, settings.chunk_size});
-    if (!loaded.ok() && loaded.error().code() == Code::kNotFound) {
-      loaded = Manifest::Zeros(d.replica_size, settings.chunk_size);
+  if (!copied_with_the_vm) {
+    const Status copied = CopyAddedDisk(job, sent);
+    // The host's checkpoint is held only while a copy reads it: an attempt that failed
+    // with it taken lets it go, and the next attempt takes a new one.
+    if (!copied.ok() && Snapshot().disk_addition->checkpoint_active) {
+      if (Status released = GiveUpAdditionCheckpoint(job); !released.ok()) {
+        return Error(copied.error().code(), copied.error().message() +
+                                                "; the host's checkpoint stays until the disk is added again: " +
+                                                released.error().message());
+      }
     }
-    if (!loaded.ok()) return std::move(loaded).error();
-    Manifest manifest = std::move(*loaded);
-    ReplicaSyncOptions sync;
-    sync.buffers = Buffers();
-    // Nothing but this copy ever wrote the replica: zeros and this view's data.
-    sync.replica_zero_or_source = true;
-    sync.join_gap = JoinGap();
-    sync.progress = [&](uint64_t done, uint64_t total) { job.Progress(done, total); };
-    sync.checkpoint = [&](const Manifest& m) { return hvr::SaveManifest(m, manifest_path); };
-    auto stats = SyncToReplica(*view, manifest, *store, replica, sync);
-    // What was written is in the manifest even when the copy failed: keep it.
-    HVR_RETURN_IF_ERROR(hvr::SaveManifest(manifest, manifest_path));
-    if (!stats.ok()) return std::move(stats).error();
-    sent = stats->bytes_sent;
-    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
-      DiskAddition& a = *st.disk_addition;
-      a.copy_done = true;
-      a.state.sync_done = a.state.sync_total = stats->bytes_examined;
-      a.state.bytes_sent += stats->bytes_sent;
-      st.Count([&](ReplicationStatistics& r) { r.bytes_sent += stats->bytes_sent; });
-    }));
+    HVR_RETURN_IF_ERROR(copied);
   }
 
   if (Snapshot().disk_addition->checkpoint_active) {
     job.Step("merge checkpoint");
     HVR_RETURN_IF_ERROR(host.MergeCheckpoint(VmWithAddedDisk()));
-    HVR_RETURN_IF_ERROR(record([](DiskAddition& a) {
+    HVR_RETURN_IF_ERROR(CommitAddition([](DiskAddition& a) {
       a.checkpoint_active = false;
       a.state.frozen_path.clear();
     }));

@@ -396,6 +396,8 @@ json::object ToJson(const SessionState& s) {
                                       {"state", DiskStateToJson(a->state)},
                                       {"checkpoint_requested", a->checkpoint_requested},
                                       {"checkpoint_active", a->checkpoint_active},
+                                      {"checkpoint_stale", a->checkpoint_stale},
+                                      {"earlier_view_sent", a->earlier_view_sent},
                                       {"copy_done", a->copy_done}};
   }
   return o;
@@ -486,6 +488,9 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
     DiskAddition pending;
     pending.checkpoint_requested = a.Bool("checkpoint_requested");
     pending.checkpoint_active = a.Bool("checkpoint_active");
+    // Absent in a journal written before a failed addition gave its checkpoint up.
+    pending.checkpoint_stale = a.Has("checkpoint_stale") && a.Bool("checkpoint_stale");
+    pending.earlier_view_sent = a.Has("earlier_view_sent") && a.Bool("earlier_view_sent");
     pending.copy_done = a.Bool("copy_done");
     const auto& disk = a.Object("disk");
     const auto& recorded = a.Object("state");

@@ -37,7 +37,8 @@ Metadata ToMetadata(const PointTag& tag) {
   return {{"vm_id", tag.vm_id.ToString()},
           {"point", std::to_string(tag.sequence)},
           {"source_time", std::to_string(ToUnixSeconds(tag.source_time))},
-          {"log_id", tag.log_id.empty() ? "none" : tag.log_id}};
+          {"log_id", tag.log_id.empty() ? "none" : tag.log_id},
+          {"disks", std::to_string(tag.disk_count)}};
 }
 
 std::optional<PointTag> PointTagOf(const Metadata& metadata) {
@@ -48,7 +49,9 @@ std::optional<PointTag> PointTagOf(const Metadata& metadata) {
   if (!vm.ok() || !sequence || !source_time) return std::nullopt;
   std::string log_id = Lookup(metadata, "log_id");
   if (log_id == "none") log_id.clear();
-  return PointTag{*vm, *sequence, *source_time, log_id};
+  // An unreadable count is no count: such a point must then be on every disk, as before.
+  const auto disk_count = ParseNumber(Lookup(metadata, "disks"));
+  return PointTag{*vm, *sequence, *source_time, log_id, disk_count ? static_cast<size_t>(*disk_count) : 0};
 }
 
 std::vector<uint64_t> PointsToPrune(const std::vector<VmRecoveryPoint>& points, TimePoint now,
@@ -112,7 +115,7 @@ Result<VmRecoveryPoint> RecoveryPoints::Take(ReplicaStore& store, uint64_t seque
     if (!taken) {
       SnapshotOptions snapshot;
       snapshot.app_consistent = app_consistent;
-      snapshot.metadata = ToMetadata(PointTag{s.vm_id, sequence, source_time, log_ids[i]});
+      snapshot.metadata = ToMetadata(PointTag{s.vm_id, sequence, source_time, log_ids[i], s.disks.size()});
       HVR_ASSIGN_OR_RETURN(taken, store.AsyncCreateSnapshot(replica, snapshot, use_future).get());
     }
     point.snapshots.push_back(taken->id);

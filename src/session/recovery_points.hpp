@@ -29,6 +29,10 @@ struct PointTag {
   // The UniqueId of the newest log the point contains; empty for a point made without
   // logs (the first point after a copy from a checkpoint with nothing logged).
   std::string log_id;
+  // How many disks the VM had at the point (its snapshots are on the first that many, the
+  // added disks being last), so that adopting after a disk was added knows which points
+  // are whole; 0 in a tag written before points carried it ("disks" absent).
+  size_t disk_count = 0;
 };
 
 Metadata ToMetadata(const PointTag& tag);

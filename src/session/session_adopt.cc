@@ -78,19 +78,28 @@ Result<std::vector<MirroredDisk>> ReadMirrors(ProtectionSettings& settings, std:
   return sorted_mirrors;
 }
 
-// The VM's recovery points: the sequences every replica has a snapshot of, tagged with
-// the VM's id, oldest first.
+// The VM's recovery points, oldest first: the sequences tagged with the VM's id that have
+// a snapshot on every disk the VM had at the point. Disks are added last, so those are the
+// first `disk_count` of the tag (of them, the ones still the VM's: a removal took its disk
+// out of every point). A tag without the count, written before tags carried it, is of a
+// point that must be on every disk; so is one whose count is of more disks than the VM now
+// has. A point missing a snapshot (a crash cut its taking short) is not one.
 Result<std::vector<VmRecoveryPoint>> ReadPoints(ReplicaStore& store, const Guid& vm_id,
                                                 const std::vector<DiskState>& disks) {
-  std::map<uint64_t, VmRecoveryPoint> points;
-  std::map<uint64_t, std::vector<std::string>> logs;
+  struct Found {
+    VmRecoveryPoint point;
+    size_t disk_count = 0;
+  };
+  std::map<uint64_t, Found> found;
   for (size_t i = 0; i < disks.size(); ++i) {
     HVR_ASSIGN_OR_RETURN(const auto snapshots, store.AsyncListSnapshots(disks[i].replica, use_future).get());
     for (const RecoveryPoint& rp : snapshots) {
       const auto tag = PointTagOf(rp.metadata);
       if (!tag || tag->vm_id != vm_id) continue;
-      VmRecoveryPoint& p = points[tag->sequence];
+      Found& f = found[tag->sequence];
+      VmRecoveryPoint& p = f.point;
       if (p.snapshots.size() != i) continue;  // missing on an earlier disk, or twice on this one
+      if (i == 0) f.disk_count = tag->disk_count == 0 ? disks.size() : std::min(tag->disk_count, disks.size());
       p.sequence = tag->sequence;
       p.id = std::to_string(tag->sequence);
       p.source_time = tag->source_time;
@@ -101,17 +110,23 @@ Result<std::vector<VmRecoveryPoint>> ReadPoints(ReplicaStore& store, const Guid&
     }
   }
   std::vector<VmRecoveryPoint> complete;
-  for (auto& [sequence, point] : points) {
-    if (point.snapshots.size() == disks.size()) complete.push_back(std::move(point));
+  for (auto& [sequence, f] : found) {
+    if (f.disk_count == 0 || f.point.snapshots.size() < f.disk_count) continue;
+    // Snapshots past the point's disks would say its count is wrong: the point stays
+    // what its count says it holds.
+    f.point.snapshots.resize(f.disk_count);
+    f.point.disk_sizes.resize(f.disk_count);
+    complete.push_back(std::move(f.point));
   }
   return complete;
 }
 
-// The log each disk's snapshot of `point` was tagged with: what its replica holds.
+// The log each disk's snapshot of `point` was tagged with: what its replica holds. A disk
+// added since the point has none.
 Result<std::vector<std::string>> PointLogs(ReplicaStore& store, const Guid& vm_id, const VmRecoveryPoint& point,
                                            const std::vector<DiskState>& disks) {
   std::vector<std::string> logs;
-  for (size_t i = 0; i < disks.size(); ++i) {
+  for (size_t i = 0; i < point.snapshots.size(); ++i) {
     HVR_ASSIGN_OR_RETURN(const auto snapshots, store.AsyncListSnapshots(disks[i].replica, use_future).get());
     for (const RecoveryPoint& rp : snapshots) {
       const auto tag = PointTagOf(rp.metadata);

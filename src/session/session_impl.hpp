@@ -282,6 +282,13 @@ struct Session::Impl {
   // (resumed from its manifest), the merge, the disk joining the settings and the state,
   // and the mirror. Returns what was done.
   Result<std::string> FinishDiskAddition(RunningJob& job);
+  // Its checkpoint taken (unless taken already) and its frozen view copied to the replica;
+  // `sent` is what this attempt sent.
+  Status CopyAddedDisk(RunningJob& job, uint64_t& sent);
+  // Changes the journalled addition (state.disk_addition, which must exist).
+  Status CommitAddition(const std::function<void(DiskAddition&)>& change);
+  // A failed attempt's checkpoint given up: journalled, merged, and asked for anew next time.
+  Status GiveUpAdditionCheckpoint(RunningJob& job);
   // The VM as the host knows it with the disk being added last: its checkpoint covers it.
   HostVm VmWithAddedDisk() const;
 

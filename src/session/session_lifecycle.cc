@@ -233,7 +233,7 @@ Status Session::Impl::RemoveProtection(const UnprotectOptions& removal) {
       if (held.ok()) held = s.leases->Let(added->state.replica);
       if (!held.ok() && held.error().code() != Code::kNotFound) return held;
     }
-    if (current.checkpoint_active || (added && added->checkpoint_active)) {
+    if (current.checkpoint_active || (added && (added->checkpoint_active || added->checkpoint_stale))) {
       job.Step("merge checkpoint");
       HVR_RETURN_IF_ERROR(s.host.MergeCheckpoint(s.VmWithAddedDisk()));
     }

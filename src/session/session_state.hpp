@@ -108,7 +108,13 @@ struct DiskAddition {
   DiskState state;
   bool checkpoint_requested = false;  // the obsolete logs were listed, the host asked
   bool checkpoint_active = false;     // the host holds the checkpoint this copy reads
-  bool copy_done = false;             // the frozen view reached the replica
+  // A failed attempt gave its checkpoint up: it is merged before anything else, and the
+  // next attempt takes a new one (a kill during the merge never leaves the merged, live
+  // disk taken for a frozen view).
+  bool checkpoint_stale = false;
+  // The replica holds part of an earlier checkpoint's view: the copy sends whole chunks.
+  bool earlier_view_sent = false;
+  bool copy_done = false;  // the frozen view reached the replica
 };
 
 struct SessionState {

@@ -63,6 +63,51 @@ TEST_P(AdoptTest, AfterTheStateDirectoryIsLostDeltaCyclesContinue) {
   ExpectPointsMatchTruth(*adopted);
 }
 
+TEST_P(AdoptTest, AfterADiskWasAddedThePointsFromBeforeItAreKept) {
+  // The VM's first disk protected, two points; then its second added, two more.
+  MakeVm(2);
+  ProtectionSettings first_disk = Settings();
+  first_disk.disks.pop_back();
+  session_ = Protect(first_disk);
+  ASSERT_TRUE(session_);
+  ASSERT_OK(session_->ReplicateInitially());
+  Cycle();
+  ASSERT_OK(session_->AddDisk(DiskSpec{disks_[1], {}, {}, {}}));
+  Cycle();
+  Cycle();
+  const auto points = session_->recovery_points();
+  ASSERT_GE(points.size(), 4u);
+  EXPECT_EQ(points.front().snapshots.size(), 1u);
+  EXPECT_EQ(points.back().snapshots.size(), 2u);
+  // A point whose tag has no disk count (as replicas written before tags carried one)
+  // must be on every disk: this one, on the first alone, is not a point.
+  const std::string first_replica = session_->status().disks[0].replica;
+  ASSERT_OK_AND_ASSIGN(const auto snapshots, Store().AsyncListSnapshots(first_replica, use_future).get());
+  SnapshotOptions untold;
+  untold.metadata = snapshots.front().metadata;
+  untold.metadata.erase("disks");
+  untold.metadata["point"] = "1000";
+  ASSERT_OK(Store().AsyncCreateSnapshot(first_replica, untold, use_future).get());
+  LoseStateDirectory();
+
+  ASSERT_OK_AND_ASSIGN(auto adopted, Session::Adopt(*engine_, scratch_.File("state2"), Settings(), {}, Options()));
+  EXPECT_EQ(adopted->status().state, ReplicationState::kReplicating) << adopted->status().resync_reason;
+  const auto kept = adopted->recovery_points();
+  ASSERT_EQ(kept.size(), points.size()) << "every point, those of one disk included, and no other";
+  for (size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(kept[i].id, points[i].id);
+    EXPECT_EQ(kept[i].snapshots, points[i].snapshots) << "point " << kept[i].id;
+  }
+  // Each restores to the source at its time, and the older ones give one disk.
+  ExpectPointsMatchTruth(*adopted);
+  ASSERT_OK_AND_ASSIGN(const VerifyReport older, adopted->Verify(points.front().id));
+  EXPECT_EQ(older.disks.size(), 1u);
+  session_ = std::move(adopted);
+  Cycle();
+  EXPECT_EQ(session_->recovery_points().size(), points.size() + 1);
+  ExpectPointsMatchTruth(*session_);
+}
+
 TEST_P(AdoptTest, AnotherHostAdoptsAndTheOldAgentNeverWritesAgain) {
   Replicating(1, 50);
   const std::string replica = session_->status().disks[0].replica;

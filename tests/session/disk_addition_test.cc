@@ -4,6 +4,7 @@
 // short is finished by the next one.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/use_future.hpp>
 #include <fstream>
 
@@ -200,6 +201,39 @@ TEST_P(DiskAdditionTest, AnAdditionCutShortIsFinishedByTheNextAndMeanwhileTheVmR
   ASSERT_OK_AND_ASSIGN(StateDir dir, StateDir::Open(state_dir_, false, false));
   ASSERT_OK_AND_ASSIGN(SessionState state, dir.LoadState());
   EXPECT_FALSE(state.disk_addition.has_value());
+}
+
+TEST_P(DiskAdditionTest, AFailedCopyLetsTheHostsCheckpointGoAndTheNextAttemptTakesANewOne) {
+  FirstOfTwoDisksReplicating();
+  guest_->StartWriting();
+  // Another agent takes the new replica's lease once the checkpoint is taken: the copy fails.
+  std::unique_ptr<OtherAgentLease> other;
+  std::atomic<bool> once{true};
+  host_.AfterCheckpoint([&] {
+    if (once.exchange(false)) other = HoldLeaseAsAnotherAgent("vm01-disk1");
+  });
+  const Status failed = session_->AddDisk(DiskSpec{disks_[1], {}, {}, {}});
+  ASSERT_FALSE(failed.ok());
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(host_.checkpoint_held()) << "a failed addition holds no checkpoint: " << failed.error().ToString();
+  ASSERT_EQ(session_->status().disks.size(), 1u);
+  // The VM goes on replicating its disk meanwhile, and no checkpoint is taken for it.
+  Cycle();
+  EXPECT_FALSE(host_.checkpoint_held());
+  guest_->StopWriting();
+
+  // The lease let go, the next attempt takes a new checkpoint and finishes; what the
+  // first sent is of another view, so whole chunks are compared, and every point is the
+  // source at its time.
+  other.reset();
+  ASSERT_OK(session_->AddDisk(DiskSpec{disks_[1], {}, {}, {}}));
+  EXPECT_FALSE(host_.checkpoint_held());
+  ASSERT_EQ(session_->status().disks.size(), 2u);
+  Cycle();
+  EXPECT_EQ(session_->recovery_points().back().snapshots.size(), 2u);
+  ExpectPointsMatchTruth(*session_);
+  ASSERT_OK_AND_ASSIGN(const VerifyReport verified, session_->Verify("latest"));
+  EXPECT_TRUE(verified.identical());
 }
 
 TEST_P(DiskAdditionTest, ADiskAddedBeforeTheInitialCopyIsCopiedWithTheOthers) {

@@ -72,7 +72,7 @@ TEST(ChoosePointTest, LatestLatestAppConsistentOrById) {
 }
 
 TEST(PointTagTest, RoundTripsThroughSnapshotMetadata) {
-  const PointTag tag{Guid::Random(), 42, kNow, Guid::Random().ToString()};
+  const PointTag tag{Guid::Random(), 42, kNow, Guid::Random().ToString(), 3};
   const Metadata m = ToMetadata(tag);
   ASSERT_OK(ValidateMetadata(m));
   const auto back = PointTagOf(m);
@@ -81,6 +81,12 @@ TEST(PointTagTest, RoundTripsThroughSnapshotMetadata) {
   EXPECT_EQ(back->sequence, 42u);
   EXPECT_EQ(back->source_time, kNow);
   EXPECT_EQ(back->log_id, tag.log_id);
+  EXPECT_EQ(back->disk_count, 3u);
+  // A tag written before points carried their disk count reads as no count.
+  Metadata old = m;
+  old.erase("disks");
+  ASSERT_TRUE(PointTagOf(old).has_value());
+  EXPECT_EQ(PointTagOf(old)->disk_count, 0u);
   EXPECT_FALSE(PointTagOf({{"point", "x"}}).has_value());
   EXPECT_TRUE(PointTagOf(ToMetadata(PointTag{tag.vm_id, 1, kNow, ""}))->log_id.empty());
 }

@@ -115,8 +115,8 @@ SessionFixture::OtherAgentLease::~OtherAgentLease() {
   EXPECT_OK(store->AsyncReleaseLease(replica, use_future).get());
 }
 
-std::unique_ptr<SessionFixture::OtherAgentLease> SessionFixture::HoldLeaseAsAnotherAgent() {
-  const std::string replica = session_->status().disks[0].replica;
+std::unique_ptr<SessionFixture::OtherAgentLease> SessionFixture::HoldLeaseAsAnotherAgent(const std::string& named) {
+  const std::string replica = named.empty() ? session_->status().disks[0].replica : named;
   StoreOptions options = OptionsFor(GetParam());
   options.clock = &clock_;
   auto other = OpenStore(target_, options, engine_->executor());
@@ -141,6 +141,7 @@ ReplicaStore& SessionFixture::Store() {
 
 Result<std::vector<FrozenDisk>> TestHost::CreateCheckpoint(const HostVm& vm) {
   auto frozen = guest_->CreateCheckpoint(vm);
+  if (frozen.ok()) checkpoint_held_ = true;
   if (frozen.ok() && after_checkpoint_) after_checkpoint_();
   return frozen;
 }
@@ -156,7 +157,9 @@ Status TestHost::MergeCheckpoint(const HostVm& vm) {
     --failing_merges_;
     return Error(Code::kIo, "the test's host refuses to merge the checkpoint");
   }
-  return guest_->MergeCheckpoint(vm);
+  Status merged = guest_->MergeCheckpoint(vm);
+  if (merged.ok()) checkpoint_held_ = false;
+  return merged;
 }
 
 Status TestHost::ShutdownVm(const HostVm& vm) {

@@ -41,6 +41,8 @@ class TestHost final : public HostActions {
 
   // The next `n` merges fail, as a host that is busy or a run that stops there would.
   void FailMerges(int n) { failing_merges_ = n; }
+  // Whether a checkpoint taken is not merged yet.
+  bool checkpoint_held() const { return checkpoint_held_; }
   // Runs after each checkpoint the guest takes: what the VM writes during a copy.
   void AfterCheckpoint(std::function<void()> fn) { after_checkpoint_ = std::move(fn); }
   // Runs once, after the next rotation of the logs.
@@ -56,6 +58,7 @@ class TestHost final : public HostActions {
   std::vector<std::string> events_;
   std::optional<FailoverVm> created_;
   std::atomic<int> failing_merges_{0};
+  std::atomic<bool> checkpoint_held_{false};
   std::function<void()> after_checkpoint_;
   std::function<void()> after_rotation_;
 };
@@ -80,7 +83,7 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<Session> Reopen();
   // 100 guest writes, an interval, and a cycle of session_.
   void Cycle();
-  // Another agent breaks the session's lease on its first replica and holds one of its
+  // Another agent breaks the session's lease on `replica` (its first by default) and holds one of its
   // own, so that the next cycle fails; it lets go when the returned object goes. Null (a
   // test failure recorded) when it could not.
   struct OtherAgentLease {
@@ -88,7 +91,7 @@ class SessionFixture : public ::testing::TestWithParam<Backend> {
     std::string replica;
     ~OtherAgentLease();
   };
-  std::unique_ptr<OtherAgentLease> HoldLeaseAsAnotherAgent();
+  std::unique_ptr<OtherAgentLease> HoldLeaseAsAnotherAgent(const std::string& replica = {});
 
   // A store on the test's target, for looking at replicas.
   ReplicaStore& Store();
