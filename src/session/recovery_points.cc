@@ -1,11 +1,15 @@
 #include "session/recovery_points.hpp"
 
+#include <array>
 #include <boost/asio/use_future.hpp>
 #include <charconv>
 #include <set>
 
+#include "diff/chunk_hash.hpp"
 #include "session/replica_mirror.hpp"
 #include "session/session_state.hpp"
+#include "util/endian.hpp"
+#include "util/hex.hpp"
 
 namespace hvr {
 namespace {
@@ -31,14 +35,45 @@ std::string Lookup(const Metadata& m, const char* key) {
   return it == m.end() ? std::string() : it->second;
 }
 
+std::string Joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : ",") + item;
+  return text;
+}
+
+std::vector<std::string> SplitAtCommas(const std::string& text) {
+  std::vector<std::string> items;
+  if (text.empty()) return items;
+  size_t start = 0;
+  for (size_t comma; (comma = text.find(',', start)) != std::string::npos; start = comma + 1) {
+    items.push_back(text.substr(start, comma - start));
+  }
+  items.push_back(text.substr(start));
+  return items;
+}
+
 }  // namespace
 
+std::string DiskDigest(const std::string& replica) {
+  std::array<uint8_t, 8> hash;
+  StoreBE(hash.data(), Checksum64({reinterpret_cast<const uint8_t*>(replica.data()), replica.size()}));
+  return HexBytes(hash);
+}
+
+std::vector<std::string> DiskSet(const std::vector<DiskState>& disks) {
+  std::vector<std::string> set;
+  for (const DiskState& d : disks) set.push_back(DiskDigest(d.replica));
+  return set;
+}
+
 Metadata ToMetadata(const PointTag& tag) {
-  return {{"vm_id", tag.vm_id.ToString()},
-          {"point", std::to_string(tag.sequence)},
-          {"source_time", std::to_string(ToUnixSeconds(tag.source_time))},
-          {"log_id", tag.log_id.empty() ? "none" : tag.log_id},
-          {"disks", std::to_string(tag.disk_count)}};
+  Metadata m{{"vm_id", tag.vm_id.ToString()},
+             {"point", std::to_string(tag.sequence)},
+             {"source_time", std::to_string(ToUnixSeconds(tag.source_time))},
+             {"log_id", tag.log_id.empty() ? "none" : tag.log_id},
+             {"disks", std::to_string(tag.disk_count)}};
+  if (!tag.disk_set.empty()) m["disk_set"] = Joined(tag.disk_set);
+  return m;
 }
 
 std::optional<PointTag> PointTagOf(const Metadata& metadata) {
@@ -51,7 +86,8 @@ std::optional<PointTag> PointTagOf(const Metadata& metadata) {
   if (log_id == "none") log_id.clear();
   // An unreadable count is no count: such a point must then be on every disk, as before.
   const auto disk_count = ParseNumber(Lookup(metadata, "disks"));
-  return PointTag{*vm, *sequence, *source_time, log_id, disk_count ? static_cast<size_t>(*disk_count) : 0};
+  return PointTag{*vm, *sequence, *source_time, log_id, disk_count ? static_cast<size_t>(*disk_count) : 0,
+                  SplitAtCommas(Lookup(metadata, "disk_set"))};
 }
 
 std::vector<uint64_t> PointsToPrune(const std::vector<VmRecoveryPoint>& points, TimePoint now,
@@ -99,6 +135,7 @@ Result<VmRecoveryPoint> RecoveryPoints::Take(ReplicaStore& store, uint64_t seque
   point.id = std::to_string(sequence);
   point.source_time = source_time;
   point.app_consistent = app_consistent;
+  const std::vector<std::string> disk_set = DiskSet(s.disks);
   for (size_t i = 0; i < s.disks.size(); ++i) {
     const std::string& replica = s.disks[i].replica;
     HVR_ASSIGN_OR_RETURN(const auto existing, store.AsyncListSnapshots(replica, use_future).get());
@@ -106,8 +143,8 @@ Result<VmRecoveryPoint> RecoveryPoints::Take(ReplicaStore& store, uint64_t seque
     for (const RecoveryPoint& rp : existing) {
       const auto tag = PointTagOf(rp.metadata);
       if (!tag || tag->vm_id != s.vm_id || tag->sequence != sequence) continue;
-      if (tag->log_id == log_ids[i] && rp.app_consistent == app_consistent) {
-        taken = rp;  // a crashed attempt took it after the same logs: same content
+      if (tag->log_id == log_ids[i] && rp.app_consistent == app_consistent && tag->disk_set == disk_set) {
+        taken = rp;  // a crashed attempt took it after the same logs, of the same disks: same content
       } else {
         HVR_RETURN_IF_ERROR(store.AsyncDeleteSnapshot(replica, rp.id, use_future).get());
       }
@@ -115,7 +152,7 @@ Result<VmRecoveryPoint> RecoveryPoints::Take(ReplicaStore& store, uint64_t seque
     if (!taken) {
       SnapshotOptions snapshot;
       snapshot.app_consistent = app_consistent;
-      snapshot.metadata = ToMetadata(PointTag{s.vm_id, sequence, source_time, log_ids[i], s.disks.size()});
+      snapshot.metadata = ToMetadata(PointTag{s.vm_id, sequence, source_time, log_ids[i], s.disks.size(), disk_set});
       HVR_ASSIGN_OR_RETURN(taken, store.AsyncCreateSnapshot(replica, snapshot, use_future).get());
     }
     point.snapshots.push_back(taken->id);

@@ -16,6 +16,7 @@
 #include "hvr/store.hpp"
 #include "hvr/vm_recovery_point.hpp"
 #include "session/journal.hpp"
+#include "session/session_state.hpp"
 
 namespace hvr {
 
@@ -33,7 +34,19 @@ struct PointTag {
   // added disks being last), so that adopting after a disk was added knows which points
   // are whole; 0 in a tag written before points carried it ("disks" absent).
   size_t disk_count = 0;
+  // Which disks the VM had at the point, in its order: DiskDigest of each replica's name.
+  // A count alone cannot tell a point from before a removal that an addition followed;
+  // the set can. Empty in a tag written before points carried it ("disk_set" absent).
+  std::vector<std::string> disk_set = {};
 };
+
+// A replica disk's identity in a point's disk set: 16 hex digits of the XXH3-64 of its
+// name. Names are up to 128 characters and a VM has up to 65 disks, which would not fit
+// the 8 KiB of a snapshot's metadata; 17 bytes a disk do, and 64 bits leave two disks of
+// one VM with the same digest out of reach.
+std::string DiskDigest(const std::string& replica);
+// The digests of `disks`' replicas, in their order.
+std::vector<std::string> DiskSet(const std::vector<DiskState>& disks);
 
 Metadata ToMetadata(const PointTag& tag);
 // nullopt for snapshots hvr did not tag.

@@ -78,17 +78,45 @@ Result<std::vector<MirroredDisk>> ReadMirrors(ProtectionSettings& settings, std:
   return sorted_mirrors;
 }
 
+// How many of the VM's disks now (`disk_set`, in its order) a point tagged `tag` holds.
+// The journal the point was lost with held its snapshots of the first that many (added
+// disks are last, and a removal took its disk out of every point). With the point's disk
+// set: the leading disks that are in the set; 0 (no such point) when a disk of the set
+// comes after one that is not. Without it (a tag written before tags carried it): the
+// first `disk_count`, or every disk when the tag has no count either or a larger one (a
+// disk was removed since).
+size_t DisksOfPoint(const PointTag& tag, const std::vector<std::string>& disk_set) {
+  if (tag.disk_set.empty()) {
+    return tag.disk_count == 0 ? disk_set.size() : std::min(tag.disk_count, disk_set.size());
+  }
+  size_t held = 0;
+  while (held < disk_set.size() && std::ranges::find(tag.disk_set, disk_set[held]) != tag.disk_set.end()) ++held;
+  for (size_t i = held; i < disk_set.size(); ++i) {
+    if (std::ranges::find(tag.disk_set, disk_set[i]) != tag.disk_set.end()) return 0;
+  }
+  return held;
+}
+
 // The VM's recovery points, oldest first: the sequences tagged with the VM's id that have
-// a snapshot on every disk the VM had at the point. Disks are added last, so those are the
-// first `disk_count` of the tag (of them, the ones still the VM's: a removal took its disk
-// out of every point). A tag without the count, written before tags carried it, is of a
-// point that must be on every disk; so is one whose count is of more disks than the VM now
-// has. A point missing a snapshot (a crash cut its taking short) is not one.
+// a snapshot, all tagged alike, on each disk the VM had at the point and has now
+// (DisksOfPoint). A point missing one (a crash cut its taking short) is not one; nor is
+// one that holds none of the VM's disks now.
 Result<std::vector<VmRecoveryPoint>> ReadPoints(ReplicaStore& store, const Guid& vm_id,
                                                 const std::vector<DiskState>& disks) {
+  const std::vector<std::string> disk_set = DiskSet(disks);
+  for (size_t i = 0; i < disk_set.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (disk_set[i] == disk_set[j]) {
+        return Error(Code::kInvalidArgument, "replica disks '" + disks[j].replica + "' and '" + disks[i].replica +
+                                                 "' have the same digest (" + disk_set[i] +
+                                                 "): the points' disk sets cannot tell them apart");
+      }
+    }
+  }
   struct Found {
+    PointTag tag;  // the first disk's snapshot's
     VmRecoveryPoint point;
-    size_t disk_count = 0;
+    std::vector<std::vector<std::string>> disk_sets;  // each snapshot's
   };
   std::map<uint64_t, Found> found;
   for (size_t i = 0; i < disks.size(); ++i) {
@@ -99,7 +127,8 @@ Result<std::vector<VmRecoveryPoint>> ReadPoints(ReplicaStore& store, const Guid&
       Found& f = found[tag->sequence];
       VmRecoveryPoint& p = f.point;
       if (p.snapshots.size() != i) continue;  // missing on an earlier disk, or twice on this one
-      if (i == 0) f.disk_count = tag->disk_count == 0 ? disks.size() : std::min(tag->disk_count, disks.size());
+      if (i == 0) f.tag = *tag;
+      f.disk_sets.push_back(tag->disk_set);
       p.sequence = tag->sequence;
       p.id = std::to_string(tag->sequence);
       p.source_time = tag->source_time;
@@ -111,11 +140,17 @@ Result<std::vector<VmRecoveryPoint>> ReadPoints(ReplicaStore& store, const Guid&
   }
   std::vector<VmRecoveryPoint> complete;
   for (auto& [sequence, f] : found) {
-    if (f.disk_count == 0 || f.point.snapshots.size() < f.disk_count) continue;
-    // Snapshots past the point's disks would say its count is wrong: the point stays
-    // what its count says it holds.
-    f.point.snapshots.resize(f.disk_count);
-    f.point.disk_sizes.resize(f.disk_count);
+    if (f.point.snapshots.empty()) continue;  // not on the first disk: on none of the VM's now
+    const size_t held = DisksOfPoint(f.tag, disk_set);
+    if (held == 0 || f.point.snapshots.size() < held) continue;
+    // Snapshots of one point naming other disks: one is a crashed attempt's, taken before
+    // the disks changed, which the point's taking would have replaced.
+    const auto differs = [&](const auto& set) { return set != f.tag.disk_set; };
+    if (std::any_of(f.disk_sets.begin(), f.disk_sets.begin() + static_cast<ptrdiff_t>(held), differs)) continue;
+    // Snapshots past the point's disks are not of it (a crashed attempt's): the point
+    // stays what its tag says it holds.
+    f.point.snapshots.resize(held);
+    f.point.disk_sizes.resize(held);
     complete.push_back(std::move(f.point));
   }
   return complete;

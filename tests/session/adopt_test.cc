@@ -8,6 +8,7 @@
 
 #include "hvr/change_tracker.hpp"
 #include "hvr/disk_transfer.hpp"
+#include "session/recovery_points.hpp"
 #include "session/session_fixture.hpp"
 #include "test_util/result_assertions.hpp"
 
@@ -79,13 +80,14 @@ TEST_P(AdoptTest, AfterADiskWasAddedThePointsFromBeforeItAreKept) {
   ASSERT_GE(points.size(), 4u);
   EXPECT_EQ(points.front().snapshots.size(), 1u);
   EXPECT_EQ(points.back().snapshots.size(), 2u);
-  // A point whose tag has no disk count (as replicas written before tags carried one)
-  // must be on every disk: this one, on the first alone, is not a point.
+  // A point whose tag has neither disk count nor disk set (as replicas written before
+  // tags carried them) must be on every disk: this one, on the first alone, is not a point.
   const std::string first_replica = session_->status().disks[0].replica;
   ASSERT_OK_AND_ASSIGN(const auto snapshots, Store().AsyncListSnapshots(first_replica, use_future).get());
   SnapshotOptions untold;
   untold.metadata = snapshots.front().metadata;
   untold.metadata.erase("disks");
+  untold.metadata.erase("disk_set");
   untold.metadata["point"] = "1000";
   ASSERT_OK(Store().AsyncCreateSnapshot(first_replica, untold, use_future).get());
   LoseStateDirectory();
@@ -99,6 +101,58 @@ TEST_P(AdoptTest, AfterADiskWasAddedThePointsFromBeforeItAreKept) {
     EXPECT_EQ(kept[i].snapshots, points[i].snapshots) << "point " << kept[i].id;
   }
   // Each restores to the source at its time, and the older ones give one disk.
+  ExpectPointsMatchTruth(*adopted);
+  ASSERT_OK_AND_ASSIGN(const VerifyReport older, adopted->Verify(points.front().id));
+  EXPECT_EQ(older.disks.size(), 1u);
+  session_ = std::move(adopted);
+  Cycle();
+  EXPECT_EQ(session_->recovery_points().size(), points.size() + 1);
+  ExpectPointsMatchTruth(*session_);
+}
+
+TEST_P(AdoptTest, AfterADiskWasRemovedAndAnotherAddedEachPointKeepsItsDisks) {
+  // Disks A and B protected, a point; B removed, a point; C added, two points. The
+  // points from before the removal were taken with two disks, as the VM has now, but not
+  // the same two: their disk set says which.
+  MakeVm(3);
+  ProtectionSettings a_and_b = Settings();
+  a_and_b.disks.pop_back();
+  session_ = Protect(a_and_b);
+  ASSERT_TRUE(session_);
+  ASSERT_OK(session_->ReplicateInitially());
+  Cycle();
+  const std::string b_replica = session_->status().disks[1].replica;
+  ASSERT_OK(session_->RemoveDisk(disks_[1]));
+  Cycle();
+  ASSERT_OK(session_->AddDisk(DiskSpec{disks_[2], {}, {}, {}}));
+  Cycle();
+  Cycle();
+  const auto points = session_->recovery_points();
+  ASSERT_GE(points.size(), 4u);
+  EXPECT_EQ(points.front().snapshots.size(), 1u) << "the removal took B out of the points before it";
+  EXPECT_EQ(points.back().snapshots.size(), 2u);
+  const SessionStatus status = session_->status();
+  ASSERT_EQ(status.disks.size(), 2u);
+  ASSERT_OK_AND_ASSIGN(const auto first_snapshots, Store().AsyncListSnapshots(status.disks[0].replica, use_future).get());
+  ASSERT_FALSE(first_snapshots.empty());
+  EXPECT_EQ(first_snapshots.front().metadata.at("disks"), "2") << "a count alone would ask C of this point";
+  EXPECT_EQ(first_snapshots.front().metadata.at("disk_set"),
+            DiskDigest(status.disks[0].replica) + "," + DiskDigest(b_replica));
+  LoseStateDirectory();
+
+  ProtectionSettings a_and_c = Settings();
+  a_and_c.disks.erase(a_and_c.disks.begin() + 1);
+  for (size_t i = 0; i < a_and_c.disks.size(); ++i) a_and_c.disks[i].replica_name = status.disks[i].replica;
+  ASSERT_OK_AND_ASSIGN(auto adopted, Session::Adopt(*engine_, scratch_.File("state2"), a_and_c, {}, Options()));
+  EXPECT_EQ(adopted->status().state, ReplicationState::kReplicating) << adopted->status().resync_reason;
+  const auto kept = adopted->recovery_points();
+  ASSERT_EQ(kept.size(), points.size()) << "every point, those from before the removal included";
+  for (size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(kept[i].id, points[i].id);
+    EXPECT_EQ(kept[i].snapshots, points[i].snapshots) << "point " << kept[i].id;
+    EXPECT_EQ(kept[i].disk_sizes, points[i].disk_sizes) << "point " << kept[i].id;
+  }
+  // Each restores to what the source held at its time: A alone before C was added.
   ExpectPointsMatchTruth(*adopted);
   ASSERT_OK_AND_ASSIGN(const VerifyReport older, adopted->Verify(points.front().id));
   EXPECT_EQ(older.disks.size(), 1u);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <boost/asio/use_future.hpp>
+#include <filesystem>
 
 #include "hvr/manifest.hpp"
 #include "hvr/replica_reader.hpp"
@@ -229,6 +230,49 @@ TEST_P(DiskGrowthTest, AGrowthAKillCutShortConvergesOnTheNextRun) {
     EXPECT_EQ(ReplicaSizeInStore(), size);
     ExpectPointsMatchTruth(*session_);
   }
+}
+
+// Bytes in a grown range that no log covers come only from writes while the disk was not
+// tracked: here a VHDX grown by a tool while the VM is off, and written in the new range
+// before the VM starts again. (qemu-img resizes raw images only: the VHDX is converted
+// to raw, resized, written with qemu-io and converted back, as a tool that rewrites the
+// image does.) The write changed the disk's DataWriteGuid, so the first log after it
+// carries another identity: the cycle stops before it grows the replica, and the resync
+// compares the whole disk, grown part included, and sends the bytes written there.
+TEST_P(DiskGrowthTest, AVhdxGrownAndWrittenWhileNotTrackedIsResyncedNewPartIncluded) {
+  SessionFixture::Replicating(1, 50);
+  ASSERT_OK(guest_->ShutdownVm({}));
+  const std::string raw = scratch_.File("offline.img");
+  RunOrFail({"qemu-img", "convert", "-f", "vhdx", "-O", "raw", disks_[0], raw});
+  RunOrFail({"qemu-img", "resize", "-f", "raw", raw, std::to_string(48 * kMiB)});
+  RunOrFail({"qemu-io", "-f", "raw", "-c", "write -P 0x5a " + std::to_string(40 * kMiB) + " 256k", raw});
+  std::filesystem::remove(disks_[0]);
+  RunOrFail({"qemu-img", "convert", "-f", "raw", "-O", "vhdx", "-o", "subformat=dynamic", raw, disks_[0]});
+  ASSERT_OK(guest_->StartVm({}));
+  ASSERT_OK(guest_->Write(30));
+  clock_.Advance(30s);
+
+  const auto cycle = session_->RunCycle();
+  ASSERT_EQ(CodeOf(cycle), Code::kUntrackedModification);
+  SessionStatus status = session_->status();
+  EXPECT_EQ(status.state, ReplicationState::kResyncRequired);
+  EXPECT_EQ(ReplicaSizeInStore(), 32 * kMiB) << "the cycle stopped before growing the replica";
+  const uint64_t sent_before = status.bytes_sent;
+
+  ASSERT_OK(session_->Resynchronize());
+  status = session_->status();
+  EXPECT_EQ(status.state, ReplicationState::kReplicating);
+  EXPECT_EQ(status.disks.at(0).virtual_size, 48 * kMiB);
+  EXPECT_EQ(ReplicaSizeInStore(), 48 * kMiB);
+  const uint64_t sent = status.bytes_sent - sent_before;
+  EXPECT_GE(sent, 256u << 10) << "the bytes written in the new part reach the replica";
+  EXPECT_LT(sent, 8 * kMiB) << "what differs, not the disk";
+  ASSERT_OK_AND_ASSIGN(const VerifyReport verified, session_->Verify("latest"));
+  EXPECT_TRUE(verified.identical());
+  ASSERT_OK(guest_->Write(20));
+  clock_.Advance(30s);
+  ASSERT_OK(session_->RunCycle());
+  ExpectPointsMatchTruth(*session_);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, DiskGrowthTest, ::testing::Values(Backend::kLocal, Backend::kAzuriteHttp),

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "hvr/azure_limits.hpp"
 #include "session/recovery_points.hpp"
 #include "store/validation.hpp"
 #include "test_util/result_assertions.hpp"
@@ -72,7 +73,8 @@ TEST(ChoosePointTest, LatestLatestAppConsistentOrById) {
 }
 
 TEST(PointTagTest, RoundTripsThroughSnapshotMetadata) {
-  const PointTag tag{Guid::Random(), 42, kNow, Guid::Random().ToString(), 3};
+  const PointTag tag{Guid::Random(), 42, kNow, Guid::Random().ToString(), 3,
+                     {DiskDigest("vm01-disk0"), DiskDigest("vm01-disk2"), DiskDigest("vm01-disk3")}};
   const Metadata m = ToMetadata(tag);
   ASSERT_OK(ValidateMetadata(m));
   const auto back = PointTagOf(m);
@@ -82,13 +84,28 @@ TEST(PointTagTest, RoundTripsThroughSnapshotMetadata) {
   EXPECT_EQ(back->source_time, kNow);
   EXPECT_EQ(back->log_id, tag.log_id);
   EXPECT_EQ(back->disk_count, 3u);
+  EXPECT_EQ(back->disk_set, tag.disk_set);
   // A tag written before points carried their disk count reads as no count.
   Metadata old = m;
   old.erase("disks");
   ASSERT_TRUE(PointTagOf(old).has_value());
   EXPECT_EQ(PointTagOf(old)->disk_count, 0u);
+  old.erase("disk_set");
+  EXPECT_TRUE(PointTagOf(old)->disk_set.empty());
   EXPECT_FALSE(PointTagOf({{"point", "x"}}).has_value());
   EXPECT_TRUE(PointTagOf(ToMetadata(PointTag{tag.vm_id, 1, kNow, ""}))->log_id.empty());
+}
+
+TEST(PointTagTest, TheLargestVmsDiskSetFitsASnapshotsMetadata) {
+  // Azure's most disks, each with the longest replica name.
+  PointTag tag{Guid::Random(), 1, kNow, Guid::Random().ToString(), DefaultAzureLimits().max_disks};
+  for (size_t i = 0; i < tag.disk_count; ++i) {
+    const std::string number = std::to_string(i);
+    tag.disk_set.push_back(DiskDigest(std::string(128 - number.size(), 'd') + number));
+  }
+  EXPECT_OK(ValidateMetadata(ToMetadata(tag)));
+  EXPECT_EQ(std::set<std::string>(tag.disk_set.begin(), tag.disk_set.end()).size(), tag.disk_count);
+  EXPECT_EQ(PointTagOf(ToMetadata(tag))->disk_set, tag.disk_set);
 }
 
 }  // namespace
