@@ -65,12 +65,17 @@ hvr_status Fail(hvr_status status, std::string message);
 inline hvr_status ToStatus(Code code) { return static_cast<hvr_status>(static_cast<int>(code)); }
 inline Code ToCode(hvr_status status) { return static_cast<Code>(static_cast<int>(status)); }
 
-// The one way a setter checks what it sets: the options type's own Validate(), whose
-// message the failure carries after `function`. No setter keeps a range of its own.
+// The one way a call checks a value it is given: the C++ rule's own result, whose
+// message the failure carries after `context` (the function, and the argument where the
+// rule does not name it). No call keeps a range of its own.
+inline hvr_status CheckValid(const Status& valid, std::string_view context) {
+  return valid.ok() ? HVR_OK : Fail(valid.error().WithContext(context));
+}
+
+// A setter checks what it sets by the options type's own Validate().
 template <typename Options>
 hvr_status CheckOptions(const Options& changed, const char* function) {
-  if (Status valid = changed.Validate(); !valid.ok()) return Fail(valid.error().WithContext(function));
-  return HVR_OK;
+  return CheckValid(changed.Validate(), function);
 }
 
 // Returns Fail(...) for a NULL pointer argument, naming it, else HVR_OK.

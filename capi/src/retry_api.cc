@@ -49,24 +49,20 @@ hvr_status hvr_retry_policy_next_attempt(const hvr_retry_policy* policy, int64_t
     HVR_CAPI_CHECK(RequireNonNull(policy, __func__, "policy"));
     HVR_CAPI_CHECK(RequireNonNull(out_action, __func__, "out_action"));
     HVR_CAPI_CHECK(RequireNonNull(out_when, __func__, "out_when"));
-    if (interval_seconds <= 0 || interval_seconds > 86400) {
-      return Fail(HVR_INVALID_ARGUMENT, "hvr_retry_policy_next_attempt: interval_seconds must be 1 to 86400");
-    }
-    if (retries < 0 || last_attempt < first_failure) {
-      return Fail(HVR_INVALID_ARGUMENT,
-                  "hvr_retry_policy_next_attempt: retries must be >= 0 and last_attempt >= first_failure");
-    }
-    if (static_cast<int>(last_error) <= 0 || static_cast<int>(last_error) >= hvr::kCodeCount) {
-      return Fail(HVR_INVALID_ARGUMENT, "hvr_retry_policy_next_attempt: last_error is not an error status");
-    }
+    HVR_CAPI_CHECK(hvr::capi::CheckValid(hvr::RetryPolicy::ValidateInterval(std::chrono::seconds(interval_seconds)),
+                                         std::string(__func__) + ": interval_seconds"));
     // 1970 to 2200 leaves room for the policy's longest wait within the clock's range.
     constexpr int64_t kYear2200 = 7258118400;
-    if (first_failure < 0 || last_attempt > kYear2200) {
+    if (first_failure < 0 || first_failure > kYear2200 || last_attempt < 0 || last_attempt > kYear2200) {
       return Fail(HVR_INVALID_ARGUMENT,
                   "hvr_retry_policy_next_attempt: first_failure and last_attempt must lie between 1970 and 2200");
     }
-    hvr::FailureHistory history{*hvr::FromUnixSeconds(first_failure), *hvr::FromUnixSeconds(last_attempt), retries,
-                                hvr::Error(hvr::capi::ToCode(last_error), {})};
+    if (static_cast<int>(last_error) < 0 || static_cast<int>(last_error) >= hvr::kCodeCount) {
+      return Fail(HVR_INVALID_ARGUMENT, "hvr_retry_policy_next_attempt: last_error is not a status");
+    }
+    const hvr::FailureHistory history{*hvr::FromUnixSeconds(first_failure), *hvr::FromUnixSeconds(last_attempt),
+                                      retries, hvr::Error(hvr::capi::ToCode(last_error), {})};
+    HVR_CAPI_CHECK(hvr::capi::CheckOptions(history, __func__));
     const hvr::RetryDecision decision =
         policy->policy.Next(history, std::chrono::seconds(interval_seconds));
     switch (decision.action) {

@@ -4,8 +4,10 @@
 #include <boost/json/serialize.hpp>
 
 #include "capi_internal.hpp"
+#include "hvr/engine.hpp"
 #include "hvr/recovery_plan.hpp"
 #include "hvr/scheduler.hpp"
+#include "hvr/session.hpp"
 #include "job_api.hpp"
 #include "replication_handles.hpp"
 #include "session/status_json.hpp"
@@ -217,9 +219,7 @@ hvr_status hvr_session_options_set_operation_retry_delays(hvr_session_options* o
     hvr::SessionOptions check;
     check.operation_retry_delays.clear();
     for (size_t i = 0; i < count; ++i) check.operation_retry_delays.emplace_back(delays_ms[i]);
-    if (hvr::Status valid = hvr::ValidateSessionOptions(check); !valid.ok()) {
-      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": " + valid.error().message());
-    }
+    HVR_CAPI_CHECK(hvr::capi::CheckValid(hvr::ValidateSessionOptions(check), __func__));
     options->operation_retry_delays = std::move(check.operation_retry_delays);
     return HVR_OK;
   });
@@ -231,9 +231,7 @@ hvr_status hvr_session_options_set_agent_id_file(hvr_session_options* options, c
     // The session options' own rule (ValidateSessionOptions), on these options alone.
     hvr::SessionOptions check;
     check.agent_id_file = file ? file : "";
-    if (hvr::Status valid = hvr::ValidateSessionOptions(check); !valid.ok()) {
-      return Fail(HVR_INVALID_ARGUMENT, std::string(__func__) + ": " + valid.error().message());
-    }
+    HVR_CAPI_CHECK(hvr::capi::CheckValid(hvr::ValidateSessionOptions(check), __func__));
     options->agent_id_file = std::move(check.agent_id_file);
     return HVR_OK;
   });

@@ -14,9 +14,7 @@ hvr_status RetryOptionsFrom(int max_attempts, int64_t base_delay_ms, int64_t max
   retry.base_delay = std::chrono::milliseconds(base_delay_ms);
   retry.max_delay = std::chrono::milliseconds(max_delay_ms);
   retry.max_elapsed = std::chrono::milliseconds(max_elapsed_ms);
-  if (Status valid = ValidateRequestRetryOptions(retry); !valid.ok()) {
-    return Fail(HVR_INVALID_ARGUMENT, std::string(function) + ": " + valid.error().message());
-  }
+  HVR_CAPI_CHECK(CheckValid(ValidateRequestRetryOptions(retry), function));
   *out = retry;
   return HVR_OK;
 }

@@ -18,8 +18,10 @@
 #include "session_context.hpp"
 #include "store_arguments.hpp"
 #include "units.hpp"
+#include "hvr/engine.hpp"
 #include "hvr/manifest.hpp"
 #include "hvr/scheduler.hpp"
+#include "hvr/session.hpp"
 #include "store/time_text.hpp"
 #include "util/file.hpp"
 

@@ -20,14 +20,16 @@
 
 namespace hvr {
 
-inline constexpr int kMaxIoThreads = 64;
-inline constexpr int kMaxActiveSessions = 1024;
-
 struct EngineOptions {
-  // Threads running network I/O and timers (1 to 64).
+  // The most of each, part of the options' documented ranges (the least is 1).
+  static constexpr int kMaxIoThreads = 64;
+  static constexpr int kMaxActiveSessions = 1024;
+
+  // Threads running network I/O and timers (1 to kMaxIoThreads).
   int io_threads = 1;
-  // Sessions doing work (copying, shipping logs, resynchronizing) at once (1 to 1024); the
-  // others wait their turn. Each active session holds its max_in_flight buffers of 4 MiB.
+  // Sessions doing work (copying, shipping logs, resynchronizing) at once (1 to
+  // kMaxActiveSessions); the others wait their turn. Each active session holds its
+  // max_in_flight buffers of 4 MiB.
   int max_active_sessions = 4;
   // Time for schedules, retries, recovery points and leases; null: the system clock.
   // Must outlive the engine.

@@ -30,6 +30,10 @@ struct FailureHistory {
   TimePoint last_attempt;   // start of the most recent failed attempt
   int retries = 0;          // failed attempts after the first one
   Error last_error{Code::kOk, {}};
+
+  // kInvalidArgument, naming the field, unless retries is not negative, the last attempt
+  // is not before the first failure and last_error is an error: what Next needs of a run.
+  Status Validate() const;
 };
 
 enum class RetryAction {
@@ -52,11 +56,18 @@ class RetryPolicy {
 
   const RetrySchedule& schedule() const { return schedule_; }
 
+  // The replication intervals Next takes: a second to a day.
+  static constexpr std::chrono::seconds kMinInterval{1};
+  static constexpr std::chrono::seconds kMaxInterval = std::chrono::hours(24);
+  // kInvalidArgument naming the range unless kMinInterval <= interval <= kMaxInterval.
+  static Status ValidateInterval(std::chrono::seconds interval);
+
   // Offset from t0 before which retry n (0-based) must not run.
   std::chrono::seconds Offset(int retry_index) const;
 
-  // What to do after `history`, with replication ticks every `interval` from t0.
-  // `interval` must be positive.
+  // What to do after `history`, with replication ticks every `interval` from t0. Both
+  // must be valid (FailureHistory::Validate, ValidateInterval); callers that take them
+  // from outside the library check them first.
   RetryDecision Next(const FailureHistory& history, Duration interval) const;
 
   // Adds a failed attempt that started at `attempt_start` to `history` (starting a run

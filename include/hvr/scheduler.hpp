@@ -8,10 +8,10 @@
 
 #include <memory>
 
-#include "hvr/engine.hpp"
-#include "hvr/session.hpp"
-
 namespace hvr {
+
+class Engine;
+class Session;
 
 class Scheduler {
  public:

@@ -29,9 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "hvr/cancel.hpp"
 #include "hvr/clock.hpp"
-#include "hvr/engine.hpp"
 #include "hvr/error.hpp"
 #include "hvr/host.hpp"
 #include "hvr/job.hpp"
@@ -43,6 +41,9 @@
 #include "hvr/vm_recovery_point.hpp"
 
 namespace hvr {
+
+class CancelToken;
+class Engine;
 
 class Session {
  public:

@@ -4,6 +4,25 @@
 
 namespace hvr {
 
+Status FailureHistory::Validate() const {
+  if (retries < 0) {
+    return Error(Code::kInvalidArgument, "failure history: retries must be 0 or more, not " + std::to_string(retries));
+  }
+  if (last_attempt < first_failure) {
+    return Error(Code::kInvalidArgument, "failure history: last_attempt is before first_failure");
+  }
+  if (last_error.code() == Code::kOk) return Error(Code::kInvalidArgument, "failure history: last_error is not an error");
+  return Ok();
+}
+
+Status RetryPolicy::ValidateInterval(std::chrono::seconds interval) {
+  if (interval >= kMinInterval && interval <= kMaxInterval) return Ok();
+  return Error(Code::kInvalidArgument, "retry policy: the replication interval must be " +
+                                           std::to_string(kMinInterval.count()) + " to " +
+                                           std::to_string(kMaxInterval.count()) + " seconds, not " +
+                                           std::to_string(interval.count()));
+}
+
 Result<RetryPolicy> RetryPolicy::Create(RetrySchedule schedule) {
   if (schedule.backoff.empty()) {
     return Error(Code::kInvalidArgument, "retry schedule: backoff needs at least one offset");

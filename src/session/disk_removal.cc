@@ -100,11 +100,9 @@ Result<std::string> Session::Impl::FinishDiskRemoval(RunningJob& job) {
   job.Step("release the lease of " + gone.replica_name);
   // Taken first (the lease of a process that died is ours again at once), then let go;
   // another agent's lease stops the removal here.
-  if (Status held = leases->Hold({gone.replica_name}); held.ok()) {
-    HVR_RETURN_IF_ERROR(leases->Let(gone.replica_name));
-  } else if (held.error().code() != Code::kNotFound) {
-    return std::move(held).error();
-  }
+  const Status held = leases->Hold({gone.replica_name});
+  HVR_RETURN_IF_ERROR(UnlessNotFound(held));  // a replica that is gone holds no lease
+  if (held.ok()) HVR_RETURN_IF_ERROR(leases->Let(gone.replica_name));
   job.Step("stop tracking " + gone.path);
   HVR_RETURN_IF_ERROR(host.StopTracking(HostVm{settings.vm_name, Snapshot().vm_id, {gone.path}}));
   job.Step("delete its tracking logs");

@@ -7,6 +7,10 @@
 #include <map>
 #include <mutex>
 
+#include "hvr/cancel.hpp"
+#include "hvr/engine.hpp"
+#include "hvr/session.hpp"
+
 namespace hvr {
 
 struct Scheduler::Impl : std::enable_shared_from_this<Scheduler::Impl> {

@@ -16,7 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "hvr/cancel.hpp"
 #include "hvr/disk.hpp"
+#include "hvr/engine.hpp"
 #include "hvr/event.hpp"
 #include "hvr/extent_map.hpp"
 #include "hvr/manifest.hpp"

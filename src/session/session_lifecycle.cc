@@ -221,17 +221,16 @@ Status Session::Impl::RemoveProtection(const UnprotectOptions& removal) {
       if (adopted.count(d.replica)) continue;  // its lease is the adopter's
       // Taken first (the lease of a process that died is ours again at once), then let
       // go; another agent's lease stops the removal here.
-      Status held = s.leases->Hold({d.replica});
-      if (!held.ok() && held.error().code() == Code::kNotFound) continue;
-      HVR_RETURN_IF_ERROR(held);
-      HVR_RETURN_IF_ERROR(s.leases->Let(d.replica));
+      const Status held = s.leases->Hold({d.replica});
+      HVR_RETURN_IF_ERROR(UnlessNotFound(held));  // a replica that is gone holds no lease
+      if (held.ok()) HVR_RETURN_IF_ERROR(s.leases->Let(d.replica));
     }
     // A disk being added has a replica and may have the host's checkpoint.
     const auto& added = current.disk_addition;
     if (added) {
       Status held = s.leases->Hold({added->state.replica});
       if (held.ok()) held = s.leases->Let(added->state.replica);
-      if (!held.ok() && held.error().code() != Code::kNotFound) return held;
+      HVR_RETURN_IF_ERROR(UnlessNotFound(std::move(held)));
     }
     if (current.checkpoint_active || (added && (added->checkpoint_active || added->checkpoint_stale))) {
       job.Step("merge checkpoint");

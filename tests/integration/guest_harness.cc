@@ -12,6 +12,7 @@
 #include "guest_workload.hpp"
 #include "hvr/chunk_diff.hpp"
 #include "hvr/disk.hpp"
+#include "hvr/engine.hpp"
 #include "hvr/replica_reader.hpp"
 #include "hvr/session.hpp"
 #include "session/recovery_points.hpp"
