@@ -139,7 +139,8 @@ Result<std::vector<VmRecoveryPoint>> ReadPoints(ReplicaStore& store, const Guid&
     }
   }
   std::vector<VmRecoveryPoint> complete;
-  for (auto& [sequence, f] : found) {
+  for (auto& entry : found) {
+    auto& f = entry.second;
     if (f.point.snapshots.empty()) continue;  // not on the first disk: on none of the VM's now
     const size_t held = DisksOfPoint(f.tag, disk_set);
     if (held == 0 || f.point.snapshots.size() < held) continue;
