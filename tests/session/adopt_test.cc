@@ -39,6 +39,27 @@ class AdoptTest : public SessionFixture {
     session_.reset();
     std::filesystem::remove_all(state_dir_);
   }
+  // The adopted session holds `points`, each with its snapshots and sizes (`why` says which
+  // points that takes in), each restoring to what the source held at its time, the oldest
+  // on one disk; it then takes over: a cycle, and a point more.
+  void ExpectAdoptionKeepsEveryPoint(std::unique_ptr<Session> adopted, const std::vector<VmRecoveryPoint>& points,
+                                     const std::string& why) {
+    EXPECT_EQ(adopted->status().state, ReplicationState::kReplicating) << adopted->status().resync_reason;
+    const auto kept = adopted->recovery_points();
+    ASSERT_EQ(kept.size(), points.size()) << why;
+    for (size_t i = 0; i < kept.size(); ++i) {
+      EXPECT_EQ(kept[i].id, points[i].id);
+      EXPECT_EQ(kept[i].snapshots, points[i].snapshots) << "point " << kept[i].id;
+      EXPECT_EQ(kept[i].disk_sizes, points[i].disk_sizes) << "point " << kept[i].id;
+    }
+    ExpectPointsMatchTruth(*adopted);
+    ASSERT_OK_AND_ASSIGN(const VerifyReport older, adopted->Verify(points.front().id));
+    EXPECT_EQ(older.disks.size(), 1u);
+    session_ = std::move(adopted);
+    Cycle();
+    EXPECT_EQ(session_->recovery_points().size(), points.size() + 1);
+    ExpectPointsMatchTruth(*session_);
+  }
   std::unique_ptr<Engine> other_engine_;
 };
 
@@ -93,21 +114,7 @@ TEST_P(AdoptTest, AfterADiskWasAddedThePointsFromBeforeItAreKept) {
   LoseStateDirectory();
 
   ASSERT_OK_AND_ASSIGN(auto adopted, Session::Adopt(*engine_, scratch_.File("state2"), Settings(), {}, Options()));
-  EXPECT_EQ(adopted->status().state, ReplicationState::kReplicating) << adopted->status().resync_reason;
-  const auto kept = adopted->recovery_points();
-  ASSERT_EQ(kept.size(), points.size()) << "every point, those of one disk included, and no other";
-  for (size_t i = 0; i < kept.size(); ++i) {
-    EXPECT_EQ(kept[i].id, points[i].id);
-    EXPECT_EQ(kept[i].snapshots, points[i].snapshots) << "point " << kept[i].id;
-  }
-  // Each restores to the source at its time, and the older ones give one disk.
-  ExpectPointsMatchTruth(*adopted);
-  ASSERT_OK_AND_ASSIGN(const VerifyReport older, adopted->Verify(points.front().id));
-  EXPECT_EQ(older.disks.size(), 1u);
-  session_ = std::move(adopted);
-  Cycle();
-  EXPECT_EQ(session_->recovery_points().size(), points.size() + 1);
-  ExpectPointsMatchTruth(*session_);
+  ExpectAdoptionKeepsEveryPoint(std::move(adopted), points, "every point, those of one disk included, and no other");
 }
 
 TEST_P(AdoptTest, AfterADiskWasRemovedAndAnotherAddedEachPointKeepsItsDisks) {
@@ -144,22 +151,8 @@ TEST_P(AdoptTest, AfterADiskWasRemovedAndAnotherAddedEachPointKeepsItsDisks) {
   a_and_c.disks.erase(a_and_c.disks.begin() + 1);
   for (size_t i = 0; i < a_and_c.disks.size(); ++i) a_and_c.disks[i].replica_name = status.disks[i].replica;
   ASSERT_OK_AND_ASSIGN(auto adopted, Session::Adopt(*engine_, scratch_.File("state2"), a_and_c, {}, Options()));
-  EXPECT_EQ(adopted->status().state, ReplicationState::kReplicating) << adopted->status().resync_reason;
-  const auto kept = adopted->recovery_points();
-  ASSERT_EQ(kept.size(), points.size()) << "every point, those from before the removal included";
-  for (size_t i = 0; i < kept.size(); ++i) {
-    EXPECT_EQ(kept[i].id, points[i].id);
-    EXPECT_EQ(kept[i].snapshots, points[i].snapshots) << "point " << kept[i].id;
-    EXPECT_EQ(kept[i].disk_sizes, points[i].disk_sizes) << "point " << kept[i].id;
-  }
-  // Each restores to what the source held at its time: A alone before C was added.
-  ExpectPointsMatchTruth(*adopted);
-  ASSERT_OK_AND_ASSIGN(const VerifyReport older, adopted->Verify(points.front().id));
-  EXPECT_EQ(older.disks.size(), 1u);
-  session_ = std::move(adopted);
-  Cycle();
-  EXPECT_EQ(session_->recovery_points().size(), points.size() + 1);
-  ExpectPointsMatchTruth(*session_);
+  // A alone before C was added.
+  ExpectAdoptionKeepsEveryPoint(std::move(adopted), points, "every point, those from before the removal included");
 }
 
 TEST_P(AdoptTest, AnotherHostAdoptsAndTheOldAgentNeverWritesAgain) {
