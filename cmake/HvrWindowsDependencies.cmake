@@ -41,6 +41,13 @@ target_link_libraries(hvr_windows_api INTERFACE winhttp crypt32)
 add_library(Boost::headers INTERFACE IMPORTED)
 target_include_directories(Boost::headers SYSTEM INTERFACE ${hvr_windows_include})
 target_link_libraries(Boost::headers INTERFACE hvr_windows_api ws2_32 mswsock)
+# Asio picks its threads, mutexes and events per source file: POSIX ones when
+# _POSIX_THREADS is defined, which MinGW's <pthread.h> does and so <mutex>, <thread> or
+# <filesystem> included before Asio, Windows ones otherwise. Sources of both kinds in one
+# program disagree on the layout of the same classes, and a pool's scheduler is then
+# corrupted (docs/windows.md, "Threads"). Naming the choice makes it the same everywhere;
+# the POSIX one is the only one a definition can force.
+target_compile_definitions(Boost::headers INTERFACE BOOST_ASIO_HAS_PTHREADS)
 # Compiled into hvr (src/platform/CMakeLists.txt): consumers of the static library get them
 # from it.
 set(HVR_COMPILE_BOOST_SOURCES ON)
