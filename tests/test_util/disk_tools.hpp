@@ -1,6 +1,6 @@
 // Helpers for tests that check disk images against plain byte arrays: whole files and
 // disks as bytes, patterns, where two contents differ. Shared by the disk, session and
-// failover tests; the independent tools (qemu-img, vhdiinfo) are in qemu_tools.hpp. Every
+// failover tests; qemu-img is in qemu_tools.hpp. Every
 // helper fails the calling test with a clear message (gtest assertions) rather than
 // returning codes the caller could forget.
 #pragma once
