@@ -1,105 +1,123 @@
 // hvrepl hrl apply and inspect against independent tools: the same writes go into an
 // image through qemu-io and into replica logs through the change tracker; applying the
-// logs to a copy of the original image must give exactly qemu-io's image
-// (qemu-img compare).
+// logs to a copy of the original image must give exactly qemu-io's image.
+//
+// qemu-io runs natively before this program, in a fixture (hrl_images.sh), which also
+// chooses the writes; so the same program runs on Linux and, as a Windows program running
+// hvrepl.exe, under Wine (docs/windows.md).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <boost/json.hpp>
-#include <cstdio>
-#include <cstdlib>
-#include <random>
+#include <filesystem>
+#include <fstream>
 
 #include "hvr/change_tracker.hpp"
 #include "test_util/command.hpp"
+#include "test_util/disk_tools.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/file.hpp"
+#include "util/path.hpp"
 
 namespace hvr {
 namespace {
 
+using testing::CommandResult;
+using testing::ReadFileBytes;
+
 constexpr uint64_t kDisk = 32 << 20;
 
-std::string Hvrepl() { return HVREPL_PATH; }  // set by CMake
+const char* const kHvrepl = HVREPL_PATH;  // set by CMake
+// The fixture's folder (CMake gives it: tests/integration/CMakeLists.txt).
+std::string Made(const std::string& file) { return std::string(HVR_HRL_IMAGES_DIR) + "/" + file; }
 
+// hvrepl with these arguments.
+CommandResult Hvrepl(std::vector<std::string> arguments, bool stdout_only = false) {
+  arguments.insert(arguments.begin(), kHvrepl);
+  return testing::RunCommand(arguments, stdout_only);
+}
+
+// hvrepl hrl apply LOGS... --to IMAGE EXTRA...
+CommandResult Apply(const std::vector<std::string>& logs, const std::string& image,
+                    const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> arguments = {"hrl", "apply"};
+  arguments.insert(arguments.end(), logs.begin(), logs.end());
+  arguments.insert(arguments.end(), {"--to", image});
+  arguments.insert(arguments.end(), extra.begin(), extra.end());
+  return Hvrepl(arguments);
+}
+
+// The fixture's writes recorded as three logs by the change tracker, in a folder of the
+// case's own.
 struct Scenario {
   TempDir dir;
-  std::string base = dir.File("base.img");          // the disk before the writes
-  std::string expected = dir.File("expected.img");  // qemu-io's result
   std::vector<std::string> logs;
   std::vector<size_t> writes_per_log;
+  const std::vector<uint8_t> base = ReadFileBytes(Made("base.img"));          // the disk before the writes
+  const std::vector<uint8_t> expected = ReadFileBytes(Made("expected.img"));  // qemu-io's result
 
   Scenario() {
-    EXPECT_EQ(testing::RunShell("qemu-img create -q -f raw " + base + " " + std::to_string(kDisk)).exit_code, 0);
-    EXPECT_EQ(testing::RunShell("qemu-io -f raw -c 'write -P 0x5c 0 " + std::to_string(kDisk) + "' " + base).exit_code, 0);
-    EXPECT_EQ(testing::RunShell("cp " + base + " " + expected).exit_code, 0);
-    std::filesystem::create_directory(dir.File("logs"));
+    std::filesystem::create_directory(PathFromUtf8(dir.File("logs")));
     auto tracker = ChangeTracker::Open(dir.File("logs"), TrackedDisk{kDisk, Guid::Random()});
     EXPECT_TRUE(tracker.ok());
-    std::mt19937_64 rng(7);
-    for (int log = 0; log < 3; ++log) {
-      std::string commands;
-      const size_t count = 60 + 20 * log;
-      for (size_t i = 0; i < count; ++i) {
-        // Sector writes mostly, some unaligned, many overlapping in a hot first MiB.
-        const bool hot = rng() % 3 == 0;
-        const bool unaligned = rng() % 5 == 0;
-        uint64_t length = unaligned ? 1 + rng() % 3000 : 512 * (1 + rng() % 64);
-        uint64_t offset = rng() % ((hot ? (1 << 20) : kDisk) - length);
-        if (!unaligned) offset = offset / 512 * 512;
-        const int pattern = static_cast<int>(rng() % 255) + 1;
-        EXPECT_TRUE((*tracker)->Record(offset, std::vector<uint8_t>(length, static_cast<uint8_t>(pattern))).ok());
-        commands += " -c 'write -P " + std::to_string(pattern) + " " + std::to_string(offset) + " " +
-                    std::to_string(length) + "'";
+    std::ifstream writes(PathFromUtf8(Made("writes")));
+    EXPECT_TRUE(writes.good()) << Made("writes") << " is missing: the fixture makes it (ctest -R hrl_images, "
+                               << "or tests/integration/hrl_images.sh make " << HVR_HRL_IMAGES_DIR << ")";
+    size_t log = 0;
+    uint64_t offset = 0;
+    uint64_t length = 0;
+    unsigned pattern = 0;
+    writes_per_log.assign(1, 0);
+    while (writes >> log >> offset >> length >> pattern) {
+      if (log == writes_per_log.size()) {  // the previous log is complete
+        Close(**tracker);
+        writes_per_log.push_back(0);
       }
-      EXPECT_EQ(testing::RunShell("qemu-io -f raw" + commands + " " + expected).exit_code, 0);
-      auto closed = (*tracker)->Rotate();
-      EXPECT_TRUE(closed.ok());
-      logs.push_back(*closed);
-      writes_per_log.push_back(count);
+      EXPECT_TRUE((*tracker)->Record(offset, std::vector<uint8_t>(length, static_cast<uint8_t>(pattern))).ok());
+      ++writes_per_log.back();
     }
+    Close(**tracker);
     EXPECT_TRUE((*tracker)->Close().ok());
+    EXPECT_EQ(logs.size(), 3u);
   }
 
+  void Close(ChangeTracker& tracker) {
+    auto closed = tracker.Rotate();
+    EXPECT_TRUE(closed.ok());
+    logs.push_back(*closed);
+  }
+
+  // A copy of the disk before the writes, in the case's folder.
   std::string Copy(const std::string& name) {
-    EXPECT_EQ(testing::RunShell("cp " + base + " " + dir.File(name)).exit_code, 0);
+    std::filesystem::copy_file(PathFromUtf8(Made("base.img")), PathFromUtf8(dir.File(name)));
     return dir.File(name);
   }
 };
 
-std::string Join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += " " + w;
-  return out;
-}
-
 TEST(HrlApplyIntegrationTest, ApplyingLogsGivesQemuIosImage) {
   Scenario s;
-  for (const char* mode : {"", " --copy"}) {
+  for (const char* mode : {"", "--copy"}) {
     const std::string image = s.Copy(std::string("replica") + (*mode ? "-copy" : "") + ".img");
-    const testing::CommandResult apply = testing::RunShell(Hvrepl() + " hrl apply" + Join(s.logs) + " --to " + image + mode);
+    const CommandResult apply = Apply(s.logs, image, *mode ? std::vector<std::string>{mode} : std::vector<std::string>{});
     ASSERT_EQ(apply.exit_code, 0) << apply.output;
     EXPECT_NE(apply.output.find("applied 3 log(s), 240 writes"), std::string::npos) << apply.output;
-    const testing::CommandResult compare = testing::RunShell("qemu-img compare -f raw -F raw " + image + " " + s.expected);
-    EXPECT_EQ(compare.exit_code, 0) << compare.output;
+    EXPECT_EQ(testing::FirstDifference(ReadFileBytes(image), s.expected), "equal");
   }
   // Applied in two steps, the second told which log came last.
   const std::string image = s.Copy("stepwise.img");
-  ASSERT_EQ(testing::RunShell(Hvrepl() + " hrl apply " + s.logs[0] + " --to " + image).exit_code, 0);
+  ASSERT_EQ(Apply({s.logs[0]}, image).exit_code, 0);
   const std::string first_id = ReadHrlHeader(s.logs[0])->unique_id.ToString();
-  const testing::CommandResult rest = testing::RunShell(Hvrepl() + " hrl apply " + s.logs[1] + " " + s.logs[2] + " --to " + image +
-                         " --after " + first_id);
+  const CommandResult rest = Apply({s.logs[1], s.logs[2]}, image, {"--after", first_id});
   ASSERT_EQ(rest.exit_code, 0) << rest.output;
-  EXPECT_EQ(testing::RunShell("qemu-img compare -f raw -F raw " + image + " " + s.expected).exit_code, 0);
+  EXPECT_EQ(testing::FirstDifference(ReadFileBytes(image), s.expected), "equal");
 }
 
 TEST(HrlApplyIntegrationTest, ABrokenChainLeavesTheImageUntouched) {
   Scenario s;
   const std::string image = s.Copy("replica.img");
-  const testing::CommandResult apply = testing::RunShell(Hvrepl() + " hrl apply " + s.logs[0] + " " + s.logs[2] + " --to " + image);
+  const CommandResult apply = Apply({s.logs[0], s.logs[2]}, image);
   EXPECT_EQ(apply.exit_code, 4) << apply.output;  // resync class
   EXPECT_NE(apply.output.find("hvrepl: log_chain_gap: "), std::string::npos) << apply.output;
-  EXPECT_EQ(testing::RunShell("qemu-img compare -q -f raw -F raw " + image + " " + s.base).exit_code, 0);
+  EXPECT_EQ(testing::FirstDifference(ReadFileBytes(image), s.base), "equal");
 
   // Damaged data in the last log: nothing is written either.
   const auto bytes = ReadWholeFile(s.logs[2]);
@@ -107,27 +125,27 @@ TEST(HrlApplyIntegrationTest, ABrokenChainLeavesTheImageUntouched) {
   auto file = File::Open(s.logs[2], File::Mode::kReadWrite);
   const uint8_t flipped = static_cast<uint8_t>((*bytes)[8200] ^ 0xff);
   ASSERT_TRUE(file->WriteAt(8200, std::span(&flipped, 1)).ok());
-  const testing::CommandResult damaged = testing::RunShell(Hvrepl() + " hrl apply" + Join(s.logs) + " --to " + image);
+  const CommandResult damaged = Apply(s.logs, image);
   EXPECT_EQ(damaged.exit_code, 1) << damaged.output;
   EXPECT_NE(damaged.output.find("corrupt_data: "), std::string::npos) << damaged.output;
   EXPECT_NE(damaged.output.find("DataChecksum"), std::string::npos) << damaged.output;
-  EXPECT_EQ(testing::RunShell("qemu-img compare -q -f raw -F raw " + image + " " + s.base).exit_code, 0);
+  EXPECT_EQ(testing::FirstDifference(ReadFileBytes(image), s.base), "equal");
 
   // A log reaching beyond the image is refused before anything is written.
-  ASSERT_EQ(testing::RunShell("qemu-img create -q -f raw " + s.dir.File("small.img") + " 1M").exit_code, 0);
-  const testing::CommandResult small = testing::RunShell(Hvrepl() + " hrl apply " + s.logs[0] + " --to " + s.dir.File("small.img"));
+  testing::WriteFileBytes(s.dir.File("small.img"), std::vector<uint8_t>(1 << 20, 0));
+  const CommandResult small = Apply({s.logs[0]}, s.dir.File("small.img"));
   EXPECT_EQ(small.exit_code, 1) << small.output;
   EXPECT_NE(small.output.find("ByteOffset + DataLength expected at most the disk size 1048576"), std::string::npos);
 }
 
 TEST(HrlApplyIntegrationTest, InspectListsEveryEntryAndNamesDamage) {
   Scenario s;
-  const testing::CommandResult human = testing::RunShell(Hvrepl() + " hrl inspect " + s.logs[1]);
+  const CommandResult human = Hvrepl({"hrl", "inspect", s.logs[1]});
   ASSERT_EQ(human.exit_code, 0) << human.output;
   EXPECT_NE(human.output.find("previous unique id   " + ReadHrlHeader(s.logs[0])->unique_id.ToString()),
             std::string::npos)
       << human.output;
-  const testing::CommandResult as_json = testing::RunShell(Hvrepl() + " hrl inspect --json " + s.logs[1]);
+  const CommandResult as_json = Hvrepl({"hrl", "inspect", "--json", s.logs[1]});
   ASSERT_EQ(as_json.exit_code, 0) << as_json.output;
   const boost::json::value doc = boost::json::parse(as_json.output);
   const auto& entries = doc.at("entries").as_array();
@@ -144,23 +162,23 @@ TEST(HrlApplyIntegrationTest, InspectListsEveryEntryAndNamesDamage) {
   auto file = File::Open(s.logs[1], File::Mode::kReadWrite);
   const uint8_t flipped = static_cast<uint8_t>((*bytes)[entry1] ^ 0xff);
   ASSERT_TRUE(file->WriteAt(entry1, std::span(&flipped, 1)).ok());
-  const testing::CommandResult bad = testing::RunShell(Hvrepl() + " hrl inspect --json " + s.logs[1], /*stdout_only=*/true);
+  const CommandResult bad = Hvrepl({"hrl", "inspect", "--json", s.logs[1]}, /*stdout_only=*/true);
   EXPECT_EQ(bad.exit_code, 1);
   const boost::json::value bad_doc = boost::json::parse(bad.output);
   EXPECT_EQ(bad_doc.at("entries").as_array().size(), 2u);
   EXPECT_EQ(bad_doc.at("entries").as_array().at(1).at("checksum").as_string(), "bad");
   EXPECT_EQ(bad_doc.at("error").at("code").as_string(), "corrupt_data");
-  const testing::CommandResult bad_human = testing::RunShell(Hvrepl() + " hrl inspect " + s.logs[1]);
+  const CommandResult bad_human = Hvrepl({"hrl", "inspect", s.logs[1]});
   EXPECT_EQ(bad_human.exit_code, 1);
   EXPECT_NE(bad_human.output.find("hvrepl: corrupt_data: " + s.logs[1] + ": metadata block at offset"),
             std::string::npos)
       << bad_human.output;
 
-  const testing::CommandResult missing = testing::RunShell(Hvrepl() + " hrl inspect " + s.dir.File("none.hrl"));
+  const CommandResult missing = Hvrepl({"hrl", "inspect", s.dir.File("none.hrl")});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.output.find("not_found"), std::string::npos);
-  EXPECT_EQ(testing::RunShell(Hvrepl() + " hrl inspect").exit_code, 2);  // usage
-  EXPECT_EQ(testing::RunShell(Hvrepl() + " hrl apply " + s.logs[0]).exit_code, 2);  // no --to
+  EXPECT_EQ(Hvrepl({"hrl", "inspect"}).exit_code, 2);              // usage
+  EXPECT_EQ(Hvrepl({"hrl", "apply", s.logs[0]}).exit_code, 2);  // no --to
 }
 
 TEST(HrlApplyIntegrationTest, InspectOfAnUnclosedLogShowsTheHeaderAndAsksForResync) {
@@ -168,7 +186,7 @@ TEST(HrlApplyIntegrationTest, InspectOfAnUnclosedLogShowsTheHeaderAndAsksForResy
   auto tracker = ChangeTracker::Open(dir.path(), TrackedDisk{kDisk, Guid::Random()});
   ASSERT_TRUE((*tracker)->Record(0, std::vector<uint8_t>(512, 1)).ok());
   ASSERT_TRUE((*tracker)->Flush().ok());
-  const testing::CommandResult run = testing::RunShell(Hvrepl() + " hrl inspect " + (*tracker)->current_log());
+  const CommandResult run = Hvrepl({"hrl", "inspect", (*tracker)->current_log()});
   EXPECT_EQ(run.exit_code, 4) << run.output;
   EXPECT_NE(run.output.find("end of log           0 (not closed)"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("hvrepl: log_not_closed: "), std::string::npos) << run.output;

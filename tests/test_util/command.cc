@@ -12,7 +12,7 @@
 
 namespace hvr::testing {
 
-CommandResult RunCommand(const std::vector<std::string>& argv) {
+CommandResult RunCommand(const std::vector<std::string>& argv, bool stdout_only) {
   CommandResult result;
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) return result;
@@ -20,7 +20,12 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   if (pid < 0) return result;
   if (pid == 0) {
     ::dup2(pipe_fds[1], 1);
-    ::dup2(pipe_fds[1], 2);
+    if (stdout_only) {
+      const int null_fd = ::open("/dev/null", O_WRONLY);
+      ::dup2(null_fd, 2);
+    } else {
+      ::dup2(pipe_fds[1], 2);
+    }
     ::close(pipe_fds[0]);
     ::close(pipe_fds[1]);
     std::vector<char*> args;
@@ -108,7 +113,7 @@ int ChildProcess::Wait() {
 }
 
 CommandResult RunShell(const std::string& line, bool stdout_only) {
-  return RunCommand({"/bin/sh", "-c", stdout_only ? "(" + line + ") 2>/dev/null" : line});
+  return RunCommand({"/bin/sh", "-c", line}, stdout_only);
 }
 
 }  // namespace hvr::testing

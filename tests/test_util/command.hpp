@@ -12,9 +12,11 @@ struct CommandResult {
   std::string output;  // stdout and stderr, interleaved (stdout only where asked)
 };
 
-// Runs a program (looked up in PATH) without a shell.
-CommandResult RunCommand(const std::vector<std::string>& argv);
+// Runs a program (looked up in PATH) without a shell; stderr joins the output unless
+// `stdout_only`. On Windows (test_util/command_windows.cc), a Windows program.
+CommandResult RunCommand(const std::vector<std::string>& argv, bool stdout_only = false);
 
+// The rest on POSIX only (test_util/command.cc).
 // Runs a line with /bin/sh; stderr joins the output unless `stdout_only`.
 CommandResult RunShell(const std::string& line, bool stdout_only = false);
 
