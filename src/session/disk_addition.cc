@@ -255,6 +255,8 @@ Result<std::string> Session::Impl::FinishDiskAddition(RunningJob& job) {
   const DiskState joining = Snapshot().disk_addition->state;
   HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
     st.disks.push_back(joining);
+    // No point before the next holds it (those since the record included).
+    st.disks.back().first_point = st.next_point;
     st.disk_addition.reset();
   }));
 
