@@ -119,14 +119,19 @@ Status GuestWorkload::Boot() {
     WriteOptions write;
     write.data_write_guid = disk.identity;
     HVR_ASSIGN_OR_RETURN(disk.writer, OpenDiskForWrite(live, write));
-    ChangeTrackerOptions tracking;
-    tracking.log_name = disk.log_name;
-    tracking.clock = options_.clock;
-    HVR_ASSIGN_OR_RETURN(disk.tracker,
-                         ChangeTracker::Open(disk.log_folder, TrackedDisk{disk.writer->info().virtual_size, disk.identity},
-                                             tracking));
+    HVR_RETURN_IF_ERROR(StartTracking(disk));
   }
   running_ = true;
+  return Ok();
+}
+
+Status GuestWorkload::StartTracking(Disk& disk) {
+  ChangeTrackerOptions tracking;
+  tracking.log_name = disk.log_name;
+  tracking.clock = options_.clock;
+  HVR_ASSIGN_OR_RETURN(disk.tracker,
+                       ChangeTracker::Open(disk.log_folder, TrackedDisk{disk.writer->info().virtual_size, disk.identity},
+                                           tracking));
   return Ok();
 }
 
@@ -283,6 +288,13 @@ Result<std::vector<FrozenDisk>> GuestWorkload::CreateCheckpoint(const HostVm& vm
     HVR_ASSIGN_OR_RETURN(disk.writer, OpenDiskForWrite(child, write));
     disk.child = child;
     HVR_RETURN_IF_ERROR(SaveIdentity(disk));
+  }
+  // A disk whose tracking stopped (removed from protection) and that is named again (added
+  // again) is tracked from the checkpoint on, as HostActions promises of every disk named.
+  for (Disk& disk : disks_) {
+    const bool named = std::any_of(vm.disks.begin(), vm.disks.end(),
+                                   [&](const std::string& path) { return SameFile(path, disk.base); });
+    if (!disk.tracker && (named || vm.disks.empty())) HVR_RETURN_IF_ERROR(StartTracking(disk));
   }
   return views();
 }

@@ -101,6 +101,7 @@ class GuestWorkload final : public HostActions {
   explicit GuestWorkload(GuestOptions options) : options_(std::move(options)), random_(options_.seed) {}
   Status Boot();       // opens writers and trackers; mu_ held
   Status Halt();       // closes them (logs closed); mu_ held
+  Status StartTracking(Disk& disk);  // a tracker on the disk's live image; mu_ held
   Status WriteLocked(size_t disk, uint64_t offset, std::span<const uint8_t> data);
   Status RecordTruth(const std::string& key, size_t disk);  // mu_ held
   Status SaveIdentity(const Disk& disk) const;

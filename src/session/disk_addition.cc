@@ -91,8 +91,18 @@ Status Session::Impl::GiveUpAdditionCheckpoint(RunningJob& job) {
   HVR_RETURN_IF_ERROR(host.MergeCheckpoint(VmWithAddedDisk()));
   // Asked for again from the start: the logs obsolete at the next checkpoint are listed
   // anew, those the tracker wrote since this one included (its view holds their writes).
+  // The copy of the view given up is no longer done either: the next view is copied.
   return CommitAddition([](DiskAddition& a) {
-    a.checkpoint_stale = a.checkpoint_active = a.checkpoint_requested = false;
+    a.checkpoint_stale = a.checkpoint_active = a.checkpoint_requested = a.copy_done = false;
+    a.state.frozen_path.clear();
+  });
+}
+
+Status Session::Impl::MergeAdditionCheckpoint(RunningJob& job) {
+  job.Step("merge checkpoint");
+  HVR_RETURN_IF_ERROR(host.MergeCheckpoint(VmWithAddedDisk()));
+  return CommitAddition([](DiskAddition& a) {
+    a.checkpoint_active = false;
     a.state.frozen_path.clear();
   });
 }
@@ -101,6 +111,9 @@ Status Session::Impl::CopyAddedDisk(RunningJob& job, uint64_t& sent) {
   const DiskAddition added = *Snapshot().disk_addition;
   const DiskSpec& spec = added.disk;
   const std::string& replica = added.state.replica;
+  // A view copied whole needs no checkpoint more: a new one would list as obsolete the
+  // logs written since that view, which the replica does not hold.
+  if (added.copy_done) return Ok();
   if (!added.checkpoint_active) {
     job.Step("take checkpoint");
     if (!added.checkpoint_requested) {
@@ -132,53 +145,44 @@ Status Session::Impl::CopyAddedDisk(RunningJob& job, uint64_t& sent) {
     }));
   }
 
-  if (!Snapshot().disk_addition->copy_done) {
-    const DiskState d = Snapshot().disk_addition->state;
-    job.Step("copy disk " + spec.path + " (" + replica + ")");
-    HVR_ASSIGN_OR_RETURN(auto view, OpenDisk(d.frozen_path));
-    // The manifest says what an interrupted copy sent; none yet: the new replica's zeros.
-    const std::string manifest_path = dir.ManifestPath(replica);
-    auto loaded = hvr::LoadManifest(manifest_path, {d.replica_size, settings.chunk_size});
-    if (!loaded.ok() && loaded.error().code() == Code::kNotFound) {
-      loaded = Manifest::Zeros(d.replica_size, settings.chunk_size);
-    }
-    if (!loaded.ok()) return std::move(loaded).error();
-    Manifest manifest = std::move(*loaded);
-    ReplicaSyncOptions sync;
-    sync.buffers = Buffers();
-    // Nothing but this copy ever wrote the replica: zeros and this view's data; once an
-    // attempt gave its checkpoint up, that of an earlier view too.
-    sync.replica_zero_or_source = !Snapshot().disk_addition->earlier_view_sent;
-    sync.join_gap = JoinGap();
-    sync.progress = [&](uint64_t done, uint64_t total) { job.Progress(done, total); };
-    sync.checkpoint = [&](const Manifest& m) { return hvr::SaveManifest(m, manifest_path); };
-    auto stats = SyncToReplica(*view, manifest, *store, replica, sync);
-    // What was written is in the manifest even when the copy failed: keep it.
-    HVR_RETURN_IF_ERROR(hvr::SaveManifest(manifest, manifest_path));
-    if (!stats.ok()) return std::move(stats).error();
-    sent = stats->bytes_sent;
-    HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
-      DiskAddition& a = *st.disk_addition;
-      a.copy_done = true;
-      a.state.sync_done = a.state.sync_total = stats->bytes_examined;
-      a.state.bytes_sent += stats->bytes_sent;
-      st.Count([&](ReplicationStatistics& r) { r.bytes_sent += stats->bytes_sent; });
-    }));
+  const DiskState d = Snapshot().disk_addition->state;
+  job.Step("copy disk " + spec.path + " (" + replica + ")");
+  HVR_ASSIGN_OR_RETURN(auto view, OpenDisk(d.frozen_path));
+  // The manifest says what an interrupted copy sent; none yet: the new replica's zeros.
+  const std::string manifest_path = dir.ManifestPath(replica);
+  auto loaded = hvr::LoadManifest(manifest_path, {d.replica_size, settings.chunk_size});
+  if (!loaded.ok() && loaded.error().code() == Code::kNotFound) {
+    loaded = Manifest::Zeros(d.replica_size, settings.chunk_size);
   }
-
-  return Ok();
+  if (!loaded.ok()) return std::move(loaded).error();
+  Manifest manifest = std::move(*loaded);
+  ReplicaSyncOptions sync;
+  sync.buffers = Buffers();
+  // Nothing but this copy ever wrote the replica: zeros and this view's data; once an
+  // attempt gave its checkpoint up, that of an earlier view too.
+  sync.replica_zero_or_source = !Snapshot().disk_addition->earlier_view_sent;
+  sync.join_gap = JoinGap();
+  sync.progress = [&](uint64_t done, uint64_t total) { job.Progress(done, total); };
+  sync.checkpoint = [&](const Manifest& m) { return hvr::SaveManifest(m, manifest_path); };
+  auto stats = SyncToReplica(*view, manifest, *store, replica, sync);
+  // What was written is in the manifest even when the copy failed: keep it.
+  HVR_RETURN_IF_ERROR(hvr::SaveManifest(manifest, manifest_path));
+  if (!stats.ok()) return std::move(stats).error();
+  sent = stats->bytes_sent;
+  return Commit([&](SessionState& st) {
+    DiskAddition& a = *st.disk_addition;
+    a.copy_done = true;
+    a.state.sync_done = a.state.sync_total = stats->bytes_examined;
+    a.state.bytes_sent += stats->bytes_sent;
+    st.Count([&](ReplicationStatistics& r) { r.bytes_sent += stats->bytes_sent; });
+  });
 }
 
-Result<std::string> Session::Impl::FinishDiskAddition(RunningJob& job) {
+Status Session::Impl::CreateAndCopyAddedDisk(RunningJob& job, const ProtectionSettings& joined,
+                                             const SessionState& joined_state, bool copied_with_the_vm,
+                                             uint64_t& sent) {
   const DiskAddition added = *Snapshot().disk_addition;
-  const DiskSpec& spec = added.disk;
   const std::string& replica = added.state.replica;
-  // The VM as it is once the disk joined: what the new replica's mirror says.
-  ProtectionSettings joined = settings;
-  joined.disks.push_back(spec);
-  SessionState joined_state = Snapshot();
-  joined_state.disks.push_back(added.state);
-
   job.Step("create the replica disk " + replica);
   auto there = store->AsyncGetDisk(replica, use_future).get();
   if (there.ok()) {
@@ -197,37 +201,47 @@ Result<std::string> Session::Impl::FinishDiskAddition(RunningJob& job) {
     return std::move(there).error();
   }
   HVR_RETURN_IF_ERROR(leases->Hold({replica}));
+  if (copied_with_the_vm) return Ok();
+  return CopyAddedDisk(job, sent);
+}
 
-  // A checkpoint an attempt gave up is merged before a new one is asked for.
-  if (Snapshot().disk_addition->checkpoint_stale) HVR_RETURN_IF_ERROR(GiveUpAdditionCheckpoint(job));
+Result<std::string> Session::Impl::FinishDiskAddition(RunningJob& job) {
+  const DiskAddition added = *Snapshot().disk_addition;
+  const DiskSpec& spec = added.disk;
+  const std::string& replica = added.state.replica;
+  // The VM as it is once the disk joined: what the new replica's mirror says.
+  ProtectionSettings joined = settings;
+  joined.disks.push_back(spec);
+  SessionState joined_state = Snapshot();
+  joined_state.disks.push_back(added.state);
+
+  // What a killed or failed attempt left of the host's checkpoint is dealt with before
+  // anything that can fail: a checkpoint given up is merged, and one whose view was copied
+  // whole is merged as the copy would have (no replica or lease is needed for either).
+  if (added.checkpoint_stale) HVR_RETURN_IF_ERROR(GiveUpAdditionCheckpoint(job));
+  if (const auto a = Snapshot().disk_addition; a->checkpoint_active && a->copy_done) {
+    HVR_RETURN_IF_ERROR(MergeAdditionCheckpoint(job));
+  }
 
   // Before the VM's initial copy, that copy takes the disk with the others.
   const ReplicationState vm_state = Snapshot().state;
   const bool copied_with_the_vm =
       vm_state == ReplicationState::kEnabled || vm_state == ReplicationState::kInitialReplication;
   uint64_t sent = 0;
-  if (!copied_with_the_vm) {
-    const Status copied = CopyAddedDisk(job, sent);
-    // The host's checkpoint is held only while a copy reads it: an attempt that failed
-    // with it taken lets it go, and the next attempt takes a new one.
-    if (!copied.ok() && Snapshot().disk_addition->checkpoint_active) {
-      if (Status released = GiveUpAdditionCheckpoint(job); !released.ok()) {
-        return Error(copied.error().code(), copied.error().message() +
-                                                "; the host's checkpoint stays until the disk is added again: " +
-                                                released.error().message());
-      }
+  const Status copied = CreateAndCopyAddedDisk(job, joined, joined_state, copied_with_the_vm, sent);
+  // The host's checkpoint is held only while a copy reads it: an attempt that failed with
+  // it taken, or perhaps taken (asked for by an attempt a kill cut short), lets it go, and
+  // the next attempt takes a new one.
+  const DiskAddition after = *Snapshot().disk_addition;
+  if (!copied.ok() && (after.checkpoint_active || after.checkpoint_requested)) {
+    if (Status released = GiveUpAdditionCheckpoint(job); !released.ok()) {
+      return Error(copied.error().code(), copied.error().message() +
+                                              "; the host's checkpoint stays until the disk is added again: " +
+                                              released.error().message());
     }
-    HVR_RETURN_IF_ERROR(copied);
   }
-
-  if (Snapshot().disk_addition->checkpoint_active) {
-    job.Step("merge checkpoint");
-    HVR_RETURN_IF_ERROR(host.MergeCheckpoint(VmWithAddedDisk()));
-    HVR_RETURN_IF_ERROR(CommitAddition([](DiskAddition& a) {
-      a.checkpoint_active = false;
-      a.state.frozen_path.clear();
-    }));
-  }
+  HVR_RETURN_IF_ERROR(copied);
+  if (Snapshot().disk_addition->checkpoint_active) HVR_RETURN_IF_ERROR(MergeAdditionCheckpoint(job));
 
   job.Step("add " + replica + " to the VM's disks");
   // The settings first: until the state has the disk too (the record cleared in the same
@@ -241,6 +255,8 @@ Result<std::string> Session::Impl::FinishDiskAddition(RunningJob& job) {
   const DiskState joining = Snapshot().disk_addition->state;
   HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) {
     st.disks.push_back(joining);
+    // No point before the next holds it (those since the record included).
+    st.disks.back().first_point = st.next_point;
     st.disk_addition.reset();
   }));
 

@@ -313,7 +313,8 @@ json::object DiskStateToJson(const DiskState& d) {
                       {"pending_log_bytes", d.pending_log_bytes},
                       {"replica_etag", d.replica_etag},
                       {"verify_replica", d.verify_replica},
-                      {"seeded", d.seeded}};
+                      {"seeded", d.seeded},
+                      {"first_point", d.first_point}};
 }
 
 Result<DiskState> DiskStateFromJson(const json::value& v, const std::string& where) {
@@ -337,6 +338,9 @@ Result<DiskState> DiskStateFromJson(const json::value& v, const std::string& whe
   disk.replica_etag = d.OptionalString("replica_etag").value_or("");
   disk.verify_replica = d.Has("verify_replica") && d.Bool("verify_replica");
   disk.seeded = d.Has("seeded") && d.Bool("seeded");
+  // Absent from the states of older versions, whose disks joined with the VM or were read
+  // so by adopting: every point may hold them.
+  disk.first_point = d.Has("first_point") ? d.U64("first_point") : 0;
   if (d.error()) return *d.error();
   return disk;
 }

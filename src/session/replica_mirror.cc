@@ -80,7 +80,8 @@ Metadata MirrorMetadata(const ProtectionSettings& settings, const SessionState& 
              {"state", ReplicationStateName(state.state)},
              {"point", state.points.empty() ? kNone : state.points.back().id},
              {"log_id", d.last_applied_log ? d.last_applied_log->ToString() : kNone},
-             {"identity", d.tracked_identity.ToString()}};
+             {"identity", d.tracked_identity.ToString()},
+             {"first_point", std::to_string(d.first_point)}};
   if (!state.owner.IsZero()) m["owner"] = state.owner.ToString();
   return m;
 }
@@ -114,6 +115,7 @@ Result<MirroredDisk> ReadMirror(const DiskProperties& replica) {
   m.last_applied_log = f.OptionalGuid("log_id");
   m.tracked_identity = f.GuidField("identity");
   m.owner = f.GuidField("owner");
+  if (!Lookup(replica.metadata, "first_point").empty()) m.first_point = f.Number("first_point");
   if (!f.error() && m.index >= m.disk_count) {
     f.Fail("disk", std::to_string(m.index) + " is not below field 'disks' (" + std::to_string(m.disk_count) + ")");
   }

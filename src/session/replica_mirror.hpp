@@ -19,7 +19,8 @@ namespace hvr {
 
 // The layout of the mirror. 1 (no "mirror" key): VM, disk, state, point, log and
 // identity only, written before replicas could be adopted; 2 adds the version, the
-// number of disks and the owner.
+// number of disks and the owner, and later the disk's first point ("first_point", which
+// a reader of 2 without it takes as 0: the disk was in every point).
 inline constexpr int kMirrorVersion = 2;
 
 // The mirror of disk `index` of `state`.
@@ -39,6 +40,7 @@ struct MirroredDisk {
   std::optional<Guid> last_applied_log;     // none before the first log
   Guid tracked_identity;                    // zero: taken from the next log
   Guid owner;
+  uint64_t first_point = 0;  // DiskState::first_point; 0 when absent (written before the field)
 };
 
 // kInvalidReplicaState naming the replica and the field when a field is missing or

@@ -78,13 +78,14 @@ Result<std::vector<MirroredDisk>> ReadMirrors(ProtectionSettings& settings, std:
   return sorted_mirrors;
 }
 
-// How many of the VM's disks now (`disk_set`, in its order) a point tagged `tag` holds.
-// The journal the point was lost with held its snapshots of the first that many (added
-// disks are last, and a removal took its disk out of every point). With the point's disk
-// set: the leading disks that are in the set; 0 (no such point) when a disk of the set
-// comes after one that is not. Without it (a tag written before tags carried it): the
-// first `disk_count`, or every disk when the tag has no count either or a larger one (a
-// disk was removed since).
+// How many of the VM's disks now (`disk_set`, in its order, of those whose replicas are
+// older than the point: FirstPointDisks) a point tagged `tag` holds. The journal the
+// point was lost with held its snapshots of the first that many (added disks are last,
+// and a removal took its disk out of every point). With the point's disk set: the leading
+// disks that are in the set; 0 (no such point) when a disk of the set comes after one
+// that is not. Without it (a tag written before tags carried it): the first `disk_count`,
+// or every disk when the tag has no count either or a larger one (a disk was removed
+// since).
 size_t DisksOfPoint(const PointTag& tag, const std::vector<std::string>& disk_set) {
   if (tag.disk_set.empty()) {
     return tag.disk_count == 0 ? disk_set.size() : std::min(tag.disk_count, disk_set.size());
@@ -97,10 +98,22 @@ size_t DisksOfPoint(const PointTag& tag, const std::vector<std::string>& disk_se
   return held;
 }
 
+// The VM's disks (their digests, `disk_set`) whose replicas a point of `sequence` can
+// hold: those whose first point is not after it, which are leading (an added disk is
+// last, and joined after those before it). A name in the point's set that a disk added
+// since reuses is another replica, deleted with its snapshots, and not this one.
+std::vector<std::string> FirstPointDisks(const std::vector<std::string>& disk_set, const std::vector<DiskState>& disks,
+                                         uint64_t sequence) {
+  size_t existed = 0;
+  while (existed < disks.size() && disks[existed].first_point <= sequence) ++existed;
+  return {disk_set.begin(), disk_set.begin() + static_cast<ptrdiff_t>(existed)};
+}
+
 // The VM's recovery points, oldest first: the sequences tagged with the VM's id that have
 // a snapshot, all tagged alike, on each disk the VM had at the point and has now
-// (DisksOfPoint). A point missing one (a crash cut its taking short) is not one; nor is
-// one that holds none of the VM's disks now.
+// (DisksOfPoint) and whose replica is not newer than the point (FirstPointDisks). A
+// point missing one (a crash cut its taking short) is not one; nor is one that holds
+// none of the VM's disks now.
 Result<std::vector<VmRecoveryPoint>> ReadPoints(ReplicaStore& store, const Guid& vm_id,
                                                 const std::vector<DiskState>& disks) {
   const std::vector<std::string> disk_set = DiskSet(disks);
@@ -142,7 +155,7 @@ Result<std::vector<VmRecoveryPoint>> ReadPoints(ReplicaStore& store, const Guid&
   for (auto& entry : found) {
     auto& f = entry.second;
     if (f.point.snapshots.empty()) continue;  // not on the first disk: on none of the VM's now
-    const size_t held = DisksOfPoint(f.tag, disk_set);
+    const size_t held = DisksOfPoint(f.tag, FirstPointDisks(disk_set, disks, entry.first));
     if (held == 0 || f.point.snapshots.size() < held) continue;
     // Snapshots of one point naming other disks: one is a crashed attempt's, taken before
     // the disks changed, which the point's taking would have replaced.
@@ -261,7 +274,10 @@ Result<std::unique_ptr<Session>> Session::Adopt(Engine& engine, const std::strin
         break;
     }
     state.vm_id = first.vm_id;
-    for (size_t i = 0; i < mirrors.size(); ++i) state.disks[i].tracked_identity = mirrors[i].tracked_identity;
+    for (size_t i = 0; i < mirrors.size(); ++i) {
+      state.disks[i].tracked_identity = mirrors[i].tracked_identity;
+      state.disks[i].first_point = mirrors[i].first_point;
+    }
     HVR_ASSIGN_OR_RETURN(state.points, ReadPoints(*check.store, state.vm_id, state.disks));
     if (first.point && (state.points.empty() || state.points.back().sequence < *first.point)) {
       return Error(Code::kInvalidReplicaState, "replica disk '" + state.disks.front().replica +

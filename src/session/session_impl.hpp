@@ -284,9 +284,15 @@ struct Session::Impl {
   // (resumed from its manifest), the merge, the disk joining the settings and the state,
   // and the mirror. Returns what was done.
   Result<std::string> FinishDiskAddition(RunningJob& job);
+  // Its replica made (carrying the mirror of `joined`, the VM with the disk) and leased,
+  // then, unless the VM's initial copy takes the disk with the others, CopyAddedDisk.
+  Status CreateAndCopyAddedDisk(RunningJob& job, const ProtectionSettings& joined, const SessionState& joined_state,
+                                bool copied_with_the_vm, uint64_t& sent);
   // Its checkpoint taken (unless taken already) and its frozen view copied to the replica;
   // `sent` is what this attempt sent.
   Status CopyAddedDisk(RunningJob& job, uint64_t& sent);
+  // The checkpoint whose view was copied, merged.
+  Status MergeAdditionCheckpoint(RunningJob& job);
   // Changes the journalled addition (state.disk_addition, which must exist).
   Status CommitAddition(const std::function<void(DiskAddition&)>& change);
   // A failed attempt's checkpoint given up: journalled, merged, and asked for anew next time.

@@ -52,6 +52,12 @@ struct DiskState {
   // The replica held a copy of the source before protection (Protect with seed): the
   // initial copy reads and compares it instead of taking it for zeros.
   bool seeded = false;
+  // The sequence of the first VM point that can hold the disk: the VM's next point when
+  // an addition made it one of the VM's disks, 0 for those protected with the VM. A point
+  // before it is older than the replica, even when its disk set names the replica's name
+  // (a replica of that name deleted since: "--remove-disk --delete-replica", then added
+  // again under the name). Mirrored into the replica, where adopting reads it.
+  uint64_t first_point = 0;
 };
 
 // A failover (or test failover) to disks in the target, from one recovery point.

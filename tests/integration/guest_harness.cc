@@ -24,7 +24,7 @@ namespace hvr::testing {
 using namespace std::chrono_literals;
 using boost::asio::use_future;
 
-GuestHarness::GuestHarness() : socket_(dir_.File("guest.sock")) {
+GuestHarness::GuestHarness() : socket_(dir_.File("guest.sock")), host_(socket_) {
   for (const char* sub : {"vm", "truth"}) std::filesystem::create_directories(dir_.File(sub));
   auto engine = Engine::Create();
   if (!engine.ok()) throw std::runtime_error("no engine: " + engine.error().ToString());
@@ -52,7 +52,7 @@ void GuestHarness::Protect(const std::string& name, const std::string& target, c
                            int disks) {
   target_ = target;
   std::vector<std::string> args = {"protect",    "--name", name,  "--target",     target, "--state-dir", State(),
-                                   "--interval", "30s",    "--host", "unix:" + socket_, "--chunk-size", "64K"};
+                                   "--interval", "30s",    "--host", "unix:" + host_, "--chunk-size", "64K"};
   for (int i = 0; i < disks; ++i) args.insert(args.end(), {"--disk", Disk(i)});
   args.insert(args.end(), extra.begin(), extra.end());
   const CommandResult protect = Hvrepl(args);

@@ -41,9 +41,12 @@ class GuestHarness {
   // Starts the guest on two disks, recording its truth at every rotation.
   void StartGuest(const GuestOptions& options);
   // `hvrepl protect`: the VM `name` to `target`, 30 s interval, 64 KiB chunks, this
-  // guest as its host; `extra` arguments follow.
+  // guest as its host (or what RouteHostThrough named); `extra` arguments follow.
   void Protect(const std::string& name, const std::string& target, const std::vector<std::string>& extra = {},
                int disks = 2);
+  // hvrepl reaches the VM's host at `socket` from the next Protect on (a HostRelay in
+  // front of the guest's), instead of at the guest's own.
+  void RouteHostThrough(const std::string& socket) { host_ = socket; }
   // An action on the guest's control socket; its answer.
   std::string Guest(const std::string& action, uint64_t count = 0);
   // `write`: `count` more blocks, tracked, before it answers.
@@ -81,6 +84,7 @@ class GuestHarness {
  private:
   TempDir dir_;
   std::string socket_;
+  std::string host_;  // what Protect names as the host; the guest's socket unless routed
   std::string target_;
   std::unique_ptr<ChildProcess> guest_;
   std::unique_ptr<Engine> engine_;

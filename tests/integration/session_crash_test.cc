@@ -12,6 +12,7 @@
 
 #include "guest_harness.hpp"
 #include "guest_workload.hpp"
+#include "host_relay.hpp"
 #include "hvr/chunk_diff.hpp"
 #include "hvr/disk.hpp"
 #include "hvr/replica_reader.hpp"
@@ -333,6 +334,120 @@ TEST_F(SessionCrashTest, AddingADiskKilledHalfWayFinishes) {
   const CommandResult verified = vm_.Hvrepl({"verify", "--state-dir", State()});
   EXPECT_EQ(verified.exit_code, 0) << verified.output;
   EXPECT_GT(interrupted_, 3) << "too few runs were interrupted to mean anything";
+}
+
+// A disk addition that fails for good once the host holds its checkpoint gives the
+// checkpoint up: journalled (checkpoint_stale, earlier_view_sent), merged, and the request
+// cleared, so that the VM is not left on differencing disks. Killed anywhere in that
+// (before the checkpoint, holding it, with it journalled stale, during the merge), the
+// rerun converges: while the cause stays it fails the same way and ends holding no
+// checkpoint, with a record that asks for a new one; once the cause is gone it adds the
+// disk, whose points then hold what the source held. The VM's points stay true throughout.
+TEST_F(SessionCrashTest, AFailedDiskAdditionKilledWhileItGivesUpTheCheckpointConverges) {
+  StartGuest(0);
+  HostRelay relay(vm_.File("relay.sock"), vm_.socket());
+  vm_.RouteHostThrough(relay.path());
+  vm_.Protect("crash-vm", vm_.File("store"), {}, 1);  // the guest writes both disks
+  const std::vector<std::string> run = {"run", "--state-dir", State(), "--cycles", "1", "--quiet"};
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+
+  // The cause: another agent leases the new replica as soon as the host answers with the
+  // checkpoint, so the copy's first write fails with conflict; released before each
+  // attempt that is to reach the checkpoint.
+  const std::string added_replica = "crash-vm-disk1";
+  ASSERT_OK_AND_ASSIGN(auto other, OpenStore(vm_.target(), {}, vm_.engine().executor()));
+  bool other_holds = false;
+  // A replica no attempt created yet is not leased: the next attempt creates it, and is
+  // failed at its checkpoint.
+  const auto take_lease = [&] {
+    if (other_holds) return;
+    const auto replica = other->AsyncGetDisk(added_replica, use_future).get();
+    if (!replica.ok()) return;
+    if (replica->lease_state == LeaseState::kLeased || replica->lease_state == LeaseState::kBreaking) {
+      ASSERT_OK(other->AsyncBreakLease(added_replica, std::chrono::seconds(0), use_future).get());
+    }
+    ASSERT_OK(other->AsyncAcquireLease(added_replica, kInfiniteLease, "", use_future).get());
+    other_holds = true;
+  };
+  const auto release_lease = [&] {
+    if (!other_holds) return;
+    ASSERT_OK(other->AsyncReleaseLease(added_replica, use_future).get());
+    other_holds = false;
+  };
+  relay.After("checkpoint", take_lease);
+
+  const auto addition = [&]() -> std::optional<DiskAddition> {
+    auto dir = StateDir::Open(State(), false, true);
+    EXPECT_OK(dir);
+    if (!dir.ok()) return std::nullopt;
+    auto state = dir->LoadState();
+    EXPECT_OK(state);
+    return state.ok() ? state->disk_addition : std::nullopt;
+  };
+  const auto no_checkpoint_held = [&](const std::string& when) {
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(vm_.Disk(0)).parent_path())) {
+      EXPECT_NE(entry.path().extension(), ".avhdx") << when << ": the host still holds a checkpoint";
+    }
+    const auto pending = addition();
+    ASSERT_TRUE(pending.has_value()) << when << ": the addition that failed is still to finish";
+    EXPECT_FALSE(pending->checkpoint_active || pending->checkpoint_requested || pending->checkpoint_stale)
+        << when << ": the next attempt asks for a new checkpoint";
+    EXPECT_FALSE(pending->copy_done) << when << ": the view given up is copied anew";
+  };
+
+  const std::vector<std::string> add = {"set", "--state-dir", State(), "--add-disk", vm_.Disk(1)};
+  int failed_alone = 0;
+  for (int i = 0; i < 300; ++i) {
+    release_lease();
+    vm_.Write(50);
+    const auto outcome = vm_.RunAndKill(add, 1ms + 3ms * i + std::chrono::milliseconds(random_() % 3));
+    relay.Settle();  // a checkpoint answered as the kill landed has had its hook run
+    const std::string when = "round " + std::to_string(i);
+    vm_.ExpectEveryPointTrue(when);
+    ASSERT_FALSE(HasFatalFailure());
+    if (!outcome.killed) {
+      // It ended by itself: the copy failed, and the checkpoint was given up.
+      EXPECT_NE(outcome.exit_code, 0) << when << ": " << vm_.ReadLog("hvrepl.log");
+      no_checkpoint_held(when);
+      ASSERT_FALSE(HasFatalFailure());
+      if (++failed_alone == 3) break;
+      continue;
+    }
+    ++interrupted_;
+    // The cause stays (the lease is the other agent's, whether or not the killed attempt
+    // reached its checkpoint): the rerun fails, and lets go what the killed one held.
+    take_lease();
+    const CommandResult again = vm_.Hvrepl(add);
+    EXPECT_NE(again.exit_code, 0) << when << ": " << again.output;
+    no_checkpoint_held(when + ", run again");
+    ASSERT_FALSE(HasFatalFailure());
+    // The VM replicates its disk meanwhile.
+    if (i % 8 == 0) {
+      ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << when << ": " << vm_.ReadLog("hvrepl.log");
+    }
+  }
+  ASSERT_EQ(failed_alone, 3) << "the attempts never ended by themselves within their kills";
+  EXPECT_GT(interrupted_, 10) << "too few runs were interrupted to mean anything";
+  EXPECT_GT(relay.Answered("checkpoint"), 10) << "too few attempts reached the checkpoint";
+
+  // The operator deals with the cause and adds the disk again: it is added, the host holds
+  // no checkpoint, and its points, like the VM's others, hold what the source held.
+  relay.After("checkpoint", nullptr);
+  release_lease();
+  const CommandResult done = vm_.Hvrepl(add);
+  ASSERT_EQ(done.exit_code, 0) << done.output << vm_.ReadLog("hvrepl.log");
+  EXPECT_FALSE(addition().has_value());
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(vm_.Disk(0)).parent_path())) {
+    EXPECT_NE(entry.path().extension(), ".avhdx") << entry.path();
+  }
+  vm_.Write(300);
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  vm_.ExpectEveryPointTrue("after the addition");
+  ASSERT_OK_AND_ASSIGN(auto session, Session::Open(vm_.engine(), State(), {}, true));
+  ASSERT_FALSE(session->recovery_points().empty());
+  EXPECT_EQ(session->recovery_points().back().snapshots.size(), 2u);
+  const CommandResult verified = vm_.Hvrepl({"verify", "--state-dir", State()});
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
 }
 
 // Adopting after the state directory was lost: killed anywhere, the same command run

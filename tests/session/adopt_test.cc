@@ -155,6 +155,44 @@ TEST_P(AdoptTest, AfterADiskWasRemovedAndAnotherAddedEachPointKeepsItsDisks) {
   ExpectAdoptionKeepsEveryPoint(std::move(adopted), points, "every point, those from before the removal included");
 }
 
+TEST_P(AdoptTest, AReplicaNameReusedAfterItsReplicaWasDeletedKeepsThePointsBeforeOnTheOtherDisks) {
+  // Disks A and B protected, two points; B removed with its replica, a point; B added
+  // again under the same replica name, two points. The points from before the removal
+  // name B's replica name in their disk set, as those after the addition do, but the
+  // new replica holds none of their snapshots: they hold A alone, as the journal had them.
+  MakeVm(2);
+  session_ = Protect(Settings());
+  ASSERT_TRUE(session_);
+  ASSERT_OK(session_->ReplicateInitially());
+  Cycle();
+  const SessionStatus before = session_->status();
+  const std::string b_replica = before.disks[1].replica;
+  RemoveDiskOptions deleting;
+  deleting.delete_replica = true;
+  ASSERT_OK(session_->RemoveDisk(b_replica, deleting));
+  Cycle();
+  ASSERT_OK(session_->AddDisk(DiskSpec{disks_[1], {}, {}, b_replica}));
+  Cycle();
+  Cycle();
+  const auto points = session_->recovery_points();
+  ASSERT_GE(points.size(), 5u);
+  EXPECT_EQ(points.front().snapshots.size(), 1u) << "the removal took B out of the points before it";
+  EXPECT_EQ(points.back().snapshots.size(), 2u);
+  ASSERT_OK_AND_ASSIGN(const auto a_snapshots, Store().AsyncListSnapshots(before.disks[0].replica, use_future).get());
+  ASSERT_OK_AND_ASSIGN(const auto b_snapshots, Store().AsyncListSnapshots(b_replica, use_future).get());
+  ASSERT_FALSE(a_snapshots.empty());
+  ASSERT_FALSE(b_snapshots.empty());
+  EXPECT_EQ(a_snapshots.front().metadata.at("disk_set"), b_snapshots.back().metadata.at("disk_set"))
+      << "the same names, so the same set: the set alone cannot tell the two replicas named B apart";
+  LoseStateDirectory();
+
+  ProtectionSettings a_and_b = Settings();
+  for (size_t i = 0; i < a_and_b.disks.size(); ++i) a_and_b.disks[i].replica_name = before.disks[i].replica;
+  ASSERT_OK_AND_ASSIGN(auto adopted, Session::Adopt(*engine_, scratch_.File("state2"), a_and_b, {}, Options()));
+  ExpectAdoptionKeepsEveryPoint(std::move(adopted), points,
+                                "every point: those from before the removal on A, those after the addition on both");
+}
+
 TEST_P(AdoptTest, AnotherHostAdoptsAndTheOldAgentNeverWritesAgain) {
   Replicating(1, 50);
   const std::string replica = session_->status().disks[0].replica;
