@@ -11,6 +11,7 @@
 #include <random>
 
 #include "hvr/change_tracker.hpp"
+#include "test_util/build_paths.hpp"
 #include "test_util/command.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/file.hpp"
@@ -20,7 +21,7 @@ namespace {
 
 constexpr uint64_t kDisk = 32 << 20;
 
-std::string Hvrepl() { return HVREPL_PATH; }  // set by CMake
+std::string Hvrepl() { return testing::kHvreplPath; }  // set by CMake
 
 struct Scenario {
   TempDir dir;
