@@ -11,6 +11,11 @@ else()
   if(HVR_WERROR)
     add_compile_options(-Werror)
   endif()
+  # __FILE__ (in GoogleTest's messages, among others) names sources from the clone's root, so
+  # that no object holds the clone's own path: a compiler cache then serves the objects of one
+  # clone to another at a different path (docs/ci-time.md). Test programs are compiled in
+  # batches that include their sources by absolute path, where this matters most.
+  add_compile_options(-fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=)
 endif()
 
 # HVR_DEBUG_INFO=lines: where the build type asks for full debug information (-g), only

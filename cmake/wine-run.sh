@@ -5,7 +5,9 @@
 # first use (about 20 seconds), once even when tests start in parallel.
 set -euo pipefail
 
-export WINEPREFIX=${HVR_WINEPREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/hvr/wine}
+# shellcheck source=scripts/user-cache.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/user-cache.sh"
+export WINEPREFIX=${HVR_WINEPREFIX:-$HVR_USER_CACHE/wine}
 export WINEDEBUG=-all
 # No Mono or Gecko install prompts: nothing here needs .NET or a browser engine. No
 # debugger either: Wine starts winedbg on a crash, and one that came as a test program

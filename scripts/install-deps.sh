@@ -28,6 +28,7 @@ test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libvhdi-utils rsync binutils
   prometheus
+  ccache
 )
 
 packages=("${build_packages[@]}")

@@ -6,7 +6,9 @@
 #
 #   scripts/test.sh              the three presets
 #   scripts/test.sh default      one preset
-# Environment: HVR_FUZZ_SECONDS (default 20) is how long each fuzzer runs under asan.
+# Environment: HVR_FUZZ_SECONDS (default 20) is how long each fuzzer runs under asan;
+# CCACHE_DIR and CCACHE_MAXSIZE, where the compiler cache is and its size
+# (scripts/compiler-cache.sh).
 #
 # The summary ends with the wall time of each phase, so a run shows where CI's budget goes
 # (docs/ci-time.md).
@@ -14,6 +16,8 @@ set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root" || exit 1
+# shellcheck source=scripts/compiler-cache.sh
+source "$root/scripts/compiler-cache.sh"
 
 # Wall time of each phase: "phase_start" before it, "phase_end NAME" after it.
 phase_times=()
@@ -39,24 +43,29 @@ jobs=$(nproc)
 total_passed=0
 total_failed=0
 summary=()
+cache_lines=()
 for preset in "${presets[@]}"; do
   echo "=== $preset: configure and build"
   phase_start
   # Line tables rather than full debug information: reports still name files and lines,
   # and the builds take about a third less compiler time (docs/ci-time.md).
-  if ! cmake --preset "$preset" -DHVR_FUZZ_SECONDS="${HVR_FUZZ_SECONDS:-20}" -DHVR_DEBUG_INFO=lines >/dev/null; then
+  if ! cmake --preset "$preset" -DHVR_FUZZ_SECONDS="${HVR_FUZZ_SECONDS:-20}" -DHVR_DEBUG_INFO=lines \
+    "${compiler_cache_configure_args[@]}" >/dev/null; then
     phase_end "$preset: configure and build"
     summary+=("$preset: configure failed")
     total_failed=$((total_failed + 1))
     continue
   fi
+  compiler_cache_begin "$preset"
   if ! cmake --build --preset "$preset" -j "$jobs"; then
     phase_end "$preset: configure and build"
+    cache_lines+=("$(compiler_cache_report "$preset")")
     summary+=("$preset: build failed")
     total_failed=$((total_failed + 1))
     continue
   fi
   phase_end "$preset: configure and build"
+  cache_lines+=("$(compiler_cache_report "$preset")")
   echo "=== $preset: test"
   log="build/$preset/ctest.log"
   phase_start
@@ -87,6 +96,9 @@ echo
 echo "=== time (wall)"
 record_time total $((SECONDS - run_began))
 printf '%s\n' "${phase_times[@]}"
+echo
+echo "=== compiler cache${CCACHE_DIR:+ ($CCACHE_DIR)}"
+printf '%s\n' "${cache_lines[@]}"
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"

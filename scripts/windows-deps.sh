@@ -4,7 +4,7 @@
 # Debian's own source package. Boost, xxHash and GoogleTest come from Debian's packages as
 # headers and sources; CMake builds what needs building in the Windows build tree.
 #
-# OpenSSL is cached outside the clone, keyed by its version:
+# OpenSSL is cached outside the clone (scripts/user-cache.sh), keyed by its version:
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/hvr/openssl-mingw64-$HVR_OPENSSL_MINGW_VERSION
 # so a second run (or a second clone) does not build it again. Idempotent.
 set -euo pipefail
@@ -12,8 +12,10 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/versions.sh
 source "$here/versions.sh"
+# shellcheck source=scripts/user-cache.sh
+source "$here/user-cache.sh"
 
-openssl_prefix="${XDG_CACHE_HOME:-$HOME/.cache}/hvr/openssl-mingw64-$HVR_OPENSSL_MINGW_VERSION"
+openssl_prefix="$HVR_USER_CACHE/openssl-mingw64-$HVR_OPENSSL_MINGW_VERSION"
 # The toolchain file asks where OpenSSL is, so that the folder is named here only.
 if [[ ${1:-} == --openssl-prefix ]]; then
   echo "$openssl_prefix"

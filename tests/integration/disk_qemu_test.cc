@@ -19,6 +19,7 @@
 #include "hvr/disk_convert.hpp"
 #include "hvr/disk_create.hpp"
 #include "hvr/disk_writer.hpp"
+#include "test_util/build_paths.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/sizes.hpp"
 #include "test_util/temp_dir.hpp"
@@ -31,8 +32,8 @@ using namespace hvr::testing;
 
 using test::kMiB;
 
-// The fixture's folder (CMake gives it: tests/integration/CMakeLists.txt).
-std::string QemuFolder() { return HVR_QEMU_IMAGES_DIR; }
+// The fixture's folder (tests/integration/CMakeLists.txt).
+std::string QemuFolder() { return kQemuImagesDir; }
 
 // An image qemu made (qemu_images.sh make), by its file name, and its content as qemu
 // reads it (the raw file beside it).

@@ -16,6 +16,7 @@
 #include "hvr/replica_reader.hpp"
 #include "hvr/session.hpp"
 #include "session/recovery_points.hpp"
+#include "test_util/build_paths.hpp"
 #include "test_util/result_assertions.hpp"
 #include "util/file.hpp"
 
@@ -33,13 +34,13 @@ GuestHarness::GuestHarness() : socket_(dir_.File("guest.sock")), host_(socket_) 
 
 GuestHarness::~GuestHarness() {
   if (!guest_) return;
-  RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, "exit"});
+  RunCommand({kGuestPath, "ctl", "--control", socket_, "exit"});
   guest_->Wait();
 }
 
 void GuestHarness::StartGuest(const GuestOptions& options) {
   guest_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{HVR_GUEST_PATH, "run", "--disk", Disk(0), "--disk", Disk(1), "--control", socket_,
+      std::vector<std::string>{kGuestPath, "run", "--disk", Disk(0), "--disk", Disk(1), "--control", socket_,
                                "--create", options.disk_size, "--initial-writes",
                                std::to_string(options.initial_writes), "--rate", std::to_string(options.rate), "--seed",
                                std::to_string(options.seed), "--truth", dir_.File("truth")},
@@ -60,7 +61,7 @@ void GuestHarness::Protect(const std::string& name, const std::string& target, c
 }
 
 std::string GuestHarness::Guest(const std::string& action, uint64_t count) {
-  return RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, action, "--count", std::to_string(count)}).output;
+  return RunCommand({kGuestPath, "ctl", "--control", socket_, action, "--count", std::to_string(count)}).output;
 }
 
 void GuestHarness::Write(uint64_t count) {
@@ -69,12 +70,12 @@ void GuestHarness::Write(uint64_t count) {
 }
 
 CommandResult GuestHarness::Hvrepl(std::vector<std::string> args) {
-  args.insert(args.begin(), HVREPL_PATH);
+  args.insert(args.begin(), kHvreplPath);
   return RunCommand(args);
 }
 
 GuestHarness::RunOutcome GuestHarness::RunAndKill(std::vector<std::string> args, std::chrono::milliseconds delay) {
-  args.insert(args.begin(), HVREPL_PATH);
+  args.insert(args.begin(), kHvreplPath);
   ChildProcess run(args, dir_.File("hvrepl.log"));
   const auto until = std::chrono::steady_clock::now() + delay;
   while (std::chrono::steady_clock::now() < until && run.running()) std::this_thread::sleep_for(1ms);

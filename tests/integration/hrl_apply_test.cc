@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "hvr/change_tracker.hpp"
+#include "test_util/build_paths.hpp"
 #include "test_util/command.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/temp_dir.hpp"
@@ -26,13 +27,12 @@ using testing::ReadFileBytes;
 
 constexpr uint64_t kDisk = 32 << 20;
 
-const char* const kHvrepl = HVREPL_PATH;  // set by CMake
-// The fixture's folder (CMake gives it: tests/integration/CMakeLists.txt).
-std::string Made(const std::string& file) { return std::string(HVR_HRL_IMAGES_DIR) + "/" + file; }
+// The fixture's folder (tests/integration/CMakeLists.txt).
+std::string Made(const std::string& file) { return std::string(testing::kHrlImagesDir) + "/" + file; }
 
 // hvrepl with these arguments.
 CommandResult Hvrepl(std::vector<std::string> arguments, bool stdout_only = false) {
-  arguments.insert(arguments.begin(), kHvrepl);
+  arguments.insert(arguments.begin(), testing::kHvreplPath);
   return testing::RunCommand(arguments, stdout_only);
 }
 
@@ -61,7 +61,7 @@ struct Scenario {
     EXPECT_TRUE(tracker.ok());
     std::ifstream writes(PathFromUtf8(Made("writes")));
     EXPECT_TRUE(writes.good()) << Made("writes") << " is missing: the fixture makes it (ctest -R hrl_images, "
-                               << "or tests/integration/hrl_images.sh make " << HVR_HRL_IMAGES_DIR << ")";
+                               << "or tests/integration/hrl_images.sh make " << testing::kHrlImagesDir << ")";
     size_t log = 0;
     uint64_t offset = 0;
     uint64_t length = 0;

@@ -9,6 +9,7 @@
 
 #include "hvr/disk_create.hpp"
 #include "store/azure/azure_target.hpp"
+#include "test_util/build_paths.hpp"
 #include "test_util/command.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/result_assertions.hpp"
@@ -38,7 +39,7 @@ class HvreplInputsTest : public ::testing::Test {
   // hvrepl run in the test's folder, so that a target taken for a relative folder would
   // show up there.
   CommandResult Hvrepl(const std::string& args) const {
-    return RunShell("cd " + Quote(dir_.path()) + " && " + Quote(HVREPL_PATH) + " " + args);
+    return RunShell("cd " + Quote(dir_.path()) + " && " + Quote(kHvreplPath) + " " + args);
   }
 
   std::vector<std::string> Entries() const {
@@ -161,7 +162,7 @@ TEST_F(HvreplInputsTest, DurationsAndCountsOutOfRangeAreRefusedWithTheRange) {
 
 // Writes land at random whole blocks: a block larger than the disk once divided by zero.
 TEST_F(HvreplInputsTest, AGuestBlockLargerThanTheDiskIsRefused) {
-  const CommandResult run = RunCommand({HVR_GUEST_PATH, "run", "--disk", disk_, "--control", dir_.File("guest.sock"),
+  const CommandResult run = RunCommand({kGuestPath, "run", "--disk", disk_, "--control", dir_.File("guest.sock"),
                                         "--block", std::to_string(8 * kMiB), "--initial-writes", "1"});
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("the guest's block of 8388608 bytes is larger than the disk's 4194304 bytes"),

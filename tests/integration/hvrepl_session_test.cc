@@ -20,6 +20,7 @@
 #include "hvr/sync_store.hpp"
 #include "session/state_dir.hpp"
 #include "test_util/azurite.hpp"
+#include "test_util/build_paths.hpp"
 #include "test_util/command.hpp"
 #include "test_util/disk_tools.hpp"
 #include "test_util/owner_only.hpp"
@@ -39,7 +40,7 @@ class HvreplSessionTest : public ::testing::Test {
     std::filesystem::create_directories(dir_.File("vm"));
     socket_ = dir_.File("guest.sock");
     // 16 MiB disks with 500 blocks written; it writes only when asked.
-    std::vector<std::string> guest{HVR_GUEST_PATH, "run", "--control", socket_, "--create", "16M",
+    std::vector<std::string> guest{kGuestPath, "run", "--control", socket_, "--create", "16M",
                                    "--initial-writes", "500", "--rate", "0", "--seed", "3"};
     for (const std::string& disk : GuestDisks()) guest.insert(guest.end(), {"--disk", disk});
     guest_ = std::make_unique<ChildProcess>(guest, dir_.File("guest.log"));
@@ -51,7 +52,7 @@ class HvreplSessionTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, "exit"});
+    RunCommand({kGuestPath, "ctl", "--control", socket_, "exit"});
     if (guest_) guest_->Wait();
   }
 
@@ -67,12 +68,12 @@ class HvreplSessionTest : public ::testing::Test {
     return text.ok() ? *text : "";
   }
   std::string Guest(const std::string& action, const std::string& count = "0") {
-    return RunCommand({HVR_GUEST_PATH, "ctl", "--control", socket_, action, "--count", count}).output;
+    return RunCommand({kGuestPath, "ctl", "--control", socket_, action, "--count", count}).output;
   }
 
   // Runs hvrepl and expects `code`; returns the output.
   std::string Expect(int code, std::vector<std::string> args) {
-    args.insert(args.begin(), HVREPL_PATH);
+    args.insert(args.begin(), kHvreplPath);
     const CommandResult run = RunCommand(args);
     EXPECT_EQ(run.exit_code, code) << args[1] << ": " << run.output;
     return run.output;
@@ -261,7 +262,7 @@ TEST_F(HvreplSessionTest, PlanCleanupRemovesThePlansTestFailover) {
 // its next step, and the failover command waits for it and reports what it made.
 TEST_F(HvreplSessionTest, AFailoverIsAskedOfTheRunningReplication) {
   auto follow = std::make_unique<ChildProcess>(
-      std::vector<std::string>{HVREPL_PATH, "run", "--state-dir", State(), "--follow", "--quiet"},
+      std::vector<std::string>{kHvreplPath, "run", "--state-dir", State(), "--follow", "--quiet"},
       dir_.File("follow.log"));
   std::this_thread::sleep_for(500ms);
   const std::string out = Expect(0, {"failover", "--state-dir", State()});
@@ -280,7 +281,7 @@ class OperatorRequestTest : public HvreplSessionTest {
   // run --follow, once it holds the state directory.
   void StartFollowing() {
     follow_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{HVREPL_PATH, "run", "--state-dir", State(), "--follow"}, dir_.File("follow.log"));
+        std::vector<std::string>{kHvreplPath, "run", "--state-dir", State(), "--follow"}, dir_.File("follow.log"));
     for (int i = 0; i < 500 && !Held(); ++i) std::this_thread::sleep_for(20ms);
     ASSERT_TRUE(Held()) << Log("follow.log");
   }
@@ -351,7 +352,7 @@ TEST_F(OperatorRequestTest, SetSuspendResumeAndUnprotectReachTheRunningReplicati
 // run --cycles N takes requests between its cycles: a suspension ends it, saying so.
 TEST_F(OperatorRequestTest, ASuspensionStopsRunCycles) {
   follow_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{HVREPL_PATH, "run", "--state-dir", State(), "--cycles", "1000", "--every", "200ms"},
+      std::vector<std::string>{kHvreplPath, "run", "--state-dir", State(), "--cycles", "1000", "--every", "200ms"},
       dir_.File("follow.log"));
   for (int i = 0; i < 500 && !Held(); ++i) std::this_thread::sleep_for(20ms);
   ASSERT_TRUE(Held()) << Log("follow.log");
@@ -392,7 +393,7 @@ TEST_F(OperatorRequestAzuriteTest, SuspendAndUnprotectWithTheReplicasReachTheRun
 // request for a resync makes them.
 TEST_F(HvreplSessionTest, FollowWritesALinePerEventAndPerJob) {
   auto follow = std::make_unique<ChildProcess>(
-      std::vector<std::string>{HVREPL_PATH, "run", "--state-dir", State(), "--follow", "--json"},
+      std::vector<std::string>{kHvreplPath, "run", "--state-dir", State(), "--follow", "--json"},
       dir_.File("follow.log"));
   std::this_thread::sleep_for(500ms);
   Expect(0, {"resync", "--state-dir", State()});
@@ -431,7 +432,7 @@ class HvreplMetricsTest : public HvreplSessionTest {
   // Starts run --follow with metrics; returns the port it serves them on.
   unsigned short StartFollowing() {
     follow_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{HVREPL_PATH, "run", "--state-dir", State(), "--follow", "--quiet", "--metrics-listen",
+        std::vector<std::string>{kHvreplPath, "run", "--state-dir", State(), "--follow", "--quiet", "--metrics-listen",
                                  "127.0.0.1:0", "--metrics-file", dir_.File("hvr.prom")},
         dir_.File("follow.log"));
     const std::string marker = "metrics on port ";

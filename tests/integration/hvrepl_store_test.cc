@@ -13,6 +13,7 @@
 #include "hvr/bandwidth.hpp"
 #include "hvr/sync_store.hpp"
 #include "integration/store_backends.hpp"
+#include "test_util/build_paths.hpp"
 #include "test_util/result_assertions.hpp"
 #include "test_util/command.hpp"
 #include "test_util/sizes.hpp"
@@ -25,7 +26,7 @@ using test::kMiB;
 
 std::string Quote(const std::string& text) { return "'" + text + "'"; }
 
-CommandResult RunHvrepl(const std::string& args) { return RunShell(Quote(HVREPL_PATH) + " " + args); }
+CommandResult RunHvrepl(const std::string& args) { return RunShell(Quote(kHvreplPath) + " " + args); }
 
 // The JSON document on the last line of a run's output.
 boost::json::object JsonOf(const CommandResult& run) {

@@ -16,6 +16,7 @@
 #include "guest_harness.hpp"
 #include "hvr/session.hpp"
 #include "store_backends.hpp"
+#include "test_util/build_paths.hpp"
 #include "test_util/command.hpp"
 #include "test_util/result_assertions.hpp"
 
@@ -44,7 +45,7 @@ TEST(LiveProgressTest, AnotherProcessSeesTheInitialCopyAdvance) {
 
   auto watcher = Session::Open(vm.engine(), vm.State(), {}, /*read_only=*/true);
   ASSERT_OK(watcher);
-  ChildProcess run({HVREPL_PATH, "run", "--state-dir", vm.State(), "--cycles", "0", "--quiet"},
+  ChildProcess run({kHvreplPath, "run", "--state-dir", vm.State(), "--cycles", "0", "--quiet"},
                    vm.File("hvrepl.log"));
 
   std::vector<Sample> samples;
@@ -54,7 +55,7 @@ TEST(LiveProgressTest, AnotherProcessSeesTheInitialCopyAdvance) {
     if (auto p = (*watcher)->progress()) {
       samples.push_back({Steady::now(), *p});
       if (!status_json && p->done > 0 && p->step.starts_with("copy disk")) {
-        status_json = RunCommand({HVREPL_PATH, "status", "--state-dir", vm.State(), "--json"}).output;
+        status_json = RunCommand({kHvreplPath, "status", "--state-dir", vm.State(), "--json"}).output;
       }
     }
     std::this_thread::sleep_for(200ms);

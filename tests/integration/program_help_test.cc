@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "test_util/build_paths.hpp"
 #include "test_util/command.hpp"
 
 namespace hvr::testing {
@@ -171,8 +172,8 @@ std::string TestName(const ::testing::TestParamInfo<Program>& param) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Programs, ProgramHelpTest,
-                         ::testing::Values(Program{"hvrepl", HVREPL_PATH}, Program{"hvr-guest", HVR_GUEST_PATH},
-                                           Program{"hvr-fault-proxy", HVR_FAULT_PROXY_PATH}),
+                         ::testing::Values(Program{"hvrepl", kHvreplPath}, Program{"hvr-guest", kGuestPath},
+                                           Program{"hvr-fault-proxy", kFaultProxyPath}),
                          TestName);
 
 }  // namespace

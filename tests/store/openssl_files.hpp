@@ -7,16 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "test_util/build_paths.hpp"
 #include "test_util/disk_tools.hpp"
 #include "util/path.hpp"
 
 namespace hvr::testing {
 
 inline std::string OpensslFile(const std::string& name) {
-  const std::string path = Utf8((PathFromUtf8(HVR_OPENSSL_FILES) / name).make_preferred());
+  const std::string path = Utf8((PathFromUtf8(kOpensslFilesDir) / name).make_preferred());
   if (!std::filesystem::exists(PathFromUtf8(path))) {
     throw std::runtime_error(path + " is missing: run the test through ctest, or tests/store/openssl_files.sh " +
-                             HVR_OPENSSL_FILES + " first");
+                             kOpensslFilesDir + " first");
   }
   return path;
 }

@@ -21,6 +21,7 @@
 #include <set>
 #include <thread>
 
+#include "test_util/build_paths.hpp"
 #include "test_util/command.hpp"
 #include "test_util/temp_dir.hpp"
 #include "util/file.hpp"
@@ -574,7 +575,7 @@ class FaultProxyProgramTest : public ::testing::Test {
  protected:
   // Starts the program and waits for the port it prints.
   uint16_t Start(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {HVR_FAULT_PROXY_PATH, "--counters", Counters()};
+    std::vector<std::string> argv = {testing::kFaultProxyPath, "--counters", Counters()};
     argv.insert(argv.end(), args.begin(), args.end());
     program_ = std::make_unique<testing::ChildProcess>(argv, dir_.File("out"));
     for (int i = 0; i < 500; ++i) {
@@ -624,14 +625,14 @@ TEST_F(FaultProxyProgramTest, EndsByItselfAfterItsSeconds) {
 }
 
 TEST_F(FaultProxyProgramTest, RefusesBadArgumentsNamingTheValidOnes) {
-  const auto rate = testing::RunCommand({HVR_FAULT_PROXY_PATH, "--seconds", "1", "--rate", "1.5"});
+  const auto rate = testing::RunCommand({testing::kFaultProxyPath, "--seconds", "1", "--rate", "1.5"});
   EXPECT_EQ(rate.exit_code, 2);
   EXPECT_NE(rate.output.find("--rate: between 0 and 1"), std::string::npos) << rate.output;
-  const auto kinds = testing::RunCommand({HVR_FAULT_PROXY_PATH, "--seconds", "1", "--kinds", "reset,gremlins"});
+  const auto kinds = testing::RunCommand({testing::kFaultProxyPath, "--seconds", "1", "--kinds", "reset,gremlins"});
   EXPECT_EQ(kinds.exit_code, 2);
   EXPECT_NE(kinds.output.find("unknown fault 'gremlins'"), std::string::npos) << kinds.output;
   EXPECT_NE(kinds.output.find("cut-request-body"), std::string::npos) << kinds.output;
-  const auto bounded = testing::RunCommand({HVR_FAULT_PROXY_PATH, "--rate", "0.1"});
+  const auto bounded = testing::RunCommand({testing::kFaultProxyPath, "--rate", "0.1"});
   EXPECT_EQ(bounded.exit_code, 2) << "it runs for a bounded time only";
   EXPECT_NE(bounded.output.find("seconds"), std::string::npos) << bounded.output;
 }
