@@ -1067,8 +1067,8 @@ HVR_API hvr_status hvr_protection_set_bandwidth(hvr_protection *protection, uint
 /* The link to the target, which decides how far page writes join across zeros
  * (docs/transport.md, "Joining writes across zeros"): bytes a second it carries (125,000
  * to 12,500,000,000; default 12,500,000, 100 Mbit/s) and requests a second one replica
- * disk takes (1 to 100,000; default 500, Azure's target for a page blob). A rate of 0
- * takes its default. */
+ * disk takes (1 to 100,000; default 500, Azure's target for a page blob), to which the
+ * requests to each disk are also spaced ("Pacing"). A rate of 0 takes its default. */
 HVR_API hvr_status hvr_protection_set_link(hvr_protection *protection, uint64_t bytes_per_second,
                                            uint32_t requests_per_second);
 /* Resync starts by itself (automatic != 0) outside office hours, [start, end) of local

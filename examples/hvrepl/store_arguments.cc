@@ -39,7 +39,8 @@ void AddLinkArgs(CLI::App& app, StoreArgs& args) {
               std::to_string(defaults.bytes_per_second) + ", 100 Mbit/s)")
       ->check(check([](hvr::LinkModel& l, uint64_t v) { l.bytes_per_second = v; }));
   AddCount(app, "--link-requests", args.link_requests,
-           "requests per second one replica disk takes (default: " + std::to_string(defaults.requests_per_second) +
+           "requests per second one replica disk takes, to which the requests to each disk are spaced (default: " +
+               std::to_string(defaults.requests_per_second) +
                ", Azure's target for a page blob)",
            uint32_t{1}, hvr::LinkModel::kMaxRequestsPerSecond);
 }

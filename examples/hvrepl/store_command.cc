@@ -34,6 +34,7 @@ void AddStoreCommandArgs(CLI::App& app, StoreCommandArgs& args) {
 hvr::StoreOptions StoreOptionsFrom(const StoreCommandArgs& args) {
   hvr::StoreOptions options;
   options.max_in_flight = args.store.in_flight;
+  options.blob_requests_per_second = args.store.Link().requests_per_second;
   if (args.store.bandwidth) {
     options.bandwidth =
         std::make_shared<hvr::BandwidthLimiter>(hvr::BandwidthSchedule::Constant(*args.store.bandwidth));

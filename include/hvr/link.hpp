@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "hvr/error.hpp"
 
@@ -32,6 +33,9 @@ struct LinkModel {
 
   // kInvalidArgument naming the setting and its range. The one check of a link model.
   Status Validate() const;
+  // The range of requests a second per disk alone (Validate's second check), for the
+  // stores' pacing too (StoreOptions::blob_requests_per_second); `name` names the setting.
+  static Status ValidateRequestsPerSecond(uint32_t requests_per_second, std::string_view name);
 
   // The longest gap of zeros worth sending to save a request: bandwidth / request rate,
   // where the bandwidth is the smallest of the link's, a bandwidth limit in force

@@ -13,6 +13,7 @@
 #include "hvr/bandwidth.hpp"
 #include "hvr/clock.hpp"
 #include "hvr/error.hpp"
+#include "hvr/link.hpp"
 #include "hvr/progress.hpp"
 
 namespace hvr {
@@ -61,6 +62,12 @@ struct StoreOptions {
   // lets in flight when the service says it is busy, and grows back one at a time while
   // requests succeed.
   int max_in_flight = 8;
+
+  // Azure: requests a second sent to one blob (a replica disk) at most, 1 to
+  // LinkModel::kMaxRequestsPerSecond. Azure's target for a page blob is 500; a store kept
+  // to it is not answered ServerBusy for going past it. Sessions set it from their link
+  // (ProtectionSettings::link, requests a second per disk).
+  uint32_t blob_requests_per_second = LinkModel::kBlobRequestsPerSecond;
 
   // Azure: retries of each request on transient failures.
   RequestRetryOptions retry;

@@ -29,7 +29,7 @@ namespace {
 std::string StoreKey(const std::string& target, const StoreOptions& o) {
   std::string key = target;
   key += "\n" + std::to_string(o.max_in_flight) + "/" + std::to_string(o.connect_timeout.count()) + "/" +
-         std::to_string(o.io_timeout.count()) + "/" + std::to_string(o.idle_timeout.count());
+         std::to_string(o.io_timeout.count()) + "/" + std::to_string(o.idle_timeout.count()) + "/" + std::to_string(o.blob_requests_per_second);
   key += "\n" + std::to_string(o.retry.max_attempts) + "/" + std::to_string(o.retry.base_delay.count()) + "/" +
          std::to_string(o.retry.max_delay.count()) + "/" + std::to_string(o.retry.max_elapsed.count());
   key += "\n" + std::string(o.tls.verify ? "verify" : "noverify") + ":" + o.tls.ca_file;

@@ -211,6 +211,7 @@ ProtectionSettings SettingsChange::ApplyTo(ProtectionSettings settings) const {
 
 Result<StoreOptions> StoreOptionsFor(const ProtectionSettings& settings, StoreOptions base) {
   base.max_in_flight = settings.max_in_flight;
+  base.blob_requests_per_second = settings.link.requests_per_second;
   base.tls = settings.tls;
   base.proxy = settings.proxy;
   if (!settings.encryption_key_file.empty()) {

@@ -12,8 +12,12 @@ Status LinkModel::Validate() const {
                                              " bytes a second (1 Mbit/s to 100 Gbit/s), not " +
                                              std::to_string(bytes_per_second));
   }
+  return ValidateRequestsPerSecond(requests_per_second, "link requests a second per disk");
+}
+
+Status LinkModel::ValidateRequestsPerSecond(uint32_t requests_per_second, std::string_view name) {
   if (requests_per_second < 1 || requests_per_second > kMaxRequestsPerSecond) {
-    return Error(Code::kInvalidArgument, "link requests a second per disk must be 1 to " +
+    return Error(Code::kInvalidArgument, std::string(name) + " must be 1 to " +
                                              std::to_string(kMaxRequestsPerSecond) + ", not " +
                                              std::to_string(requests_per_second));
   }

@@ -26,6 +26,7 @@ Status ValidateMaxInFlight(int requests) {
 
 Status StoreOptions::Validate() const {
   HVR_RETURN_IF_ERROR(ValidateMaxInFlight(max_in_flight));
+  HVR_RETURN_IF_ERROR(LinkModel::ValidateRequestsPerSecond(blob_requests_per_second, "blob_requests_per_second"));
   constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(1);
   for (const auto& [name, timeout] : {std::pair{"connect_timeout", connect_timeout}, std::pair{"io_timeout", io_timeout}}) {
     if (timeout <= std::chrono::milliseconds(0) || timeout > kMaxTimeout) {

@@ -282,6 +282,51 @@ TEST_F(ProxiedStoreTest, ConnectionsNeverExceedTheRequestsInFlight) {
   EXPECT_LE(proxy_.tunnels() - before, 2);
 }
 
+// Against a front end enforcing a blob's request target (the shaping proxy at 20 a
+// second), a store told half that rate is never answered busy, and takes the time the
+// rate sets; a store let go as fast as its requests in flight allow is answered busy.
+TEST(PacingTest, AStoreKeptUnderABlobsRequestRateIsNeverAnsweredBusy) {
+  Azurite& azurite = HttpAzurite();
+  FaultProxy::Options shaped;
+  shaped.shaping.blob_requests_per_second = 20;
+  shaped.shaping.blob_bytes_per_second = 60 << 20;
+  FaultProxy proxy(shaped);
+  StoreOptions options;
+  options.proxy = proxy.Url();
+  options.max_in_flight = 8;
+  options.retry.base_delay = std::chrono::milliseconds(10);
+  options.retry.max_delay = std::chrono::milliseconds(40);
+  constexpr int kWrites = 20;
+  struct Outcome {
+    double seconds = 0;
+    int failed = 0;     // writes that used up their tries
+    uint64_t busy = 0;  // busy answers the store counted
+  };
+  const auto write = [&](uint32_t blob_requests_per_second) {
+    options.blob_requests_per_second = blob_requests_per_second;
+    auto store = OpenStore(azurite.ConnectionString(UniqueContainer()), options);
+    EXPECT_NE(store, nullptr);
+    EXPECT_OK(store->CreateDisk("disk0", kMiB));
+    Outcome outcome;
+    const auto started = std::chrono::steady_clock::now();
+    outcome.failed = WriteAllAtOnce(*store, Bytes(4096, 21), kWrites);
+    outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    outcome.busy = store->async().statistics().throttled;
+    return outcome;
+  };
+  const Outcome paced = write(10);
+  EXPECT_EQ(paced.failed, 0);
+  EXPECT_EQ(paced.busy, 0u);
+  EXPECT_EQ(proxy.counters().blob_throttled, 0u);
+  // The first write goes at once, each next one a tenth of a second after.
+  EXPECT_GE(paced.seconds, (kWrites - 1) / 10.0 - 0.01);
+  // Let go, the writes are answered busy, and with retries a few milliseconds apart some
+  // use up their tries.
+  const Outcome unpaced = write(LinkModel::kMaxRequestsPerSecond);
+  EXPECT_GT(unpaced.busy, 0u);
+  EXPECT_EQ(proxy.counters().blob_throttled, unpaced.busy);
+}
+
 TEST(ProxyTest, ProxyCredentialsAreSentAndNeverShown) {
   Azurite& azurite = HttpAzurite();
   FaultProxy proxy(FaultProxy::Options{"agent:s3cr3t-word"});

@@ -76,6 +76,19 @@ TEST(ValidationTest, RequestsInFlight) {
   EXPECT_EQ(CodeOf(options.Validate()), Code::kInvalidArgument);
 }
 
+TEST(ValidationTest, BlobRequestsPerSecondTakeTheLinksRange) {
+  StoreOptions options;
+  EXPECT_EQ(options.blob_requests_per_second, LinkModel::kBlobRequestsPerSecond);
+  options.blob_requests_per_second = LinkModel::kMaxRequestsPerSecond;
+  EXPECT_OK(options.Validate());
+  for (uint32_t bad : {0u, LinkModel::kMaxRequestsPerSecond + 1}) {
+    options.blob_requests_per_second = bad;
+    const Status refused = options.Validate();
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().message(), "blob_requests_per_second must be 1 to 100000, not " + std::to_string(bad));
+  }
+}
+
 TEST(ValidationTest, StoresAndTransfersTakeOnlyThatRange) {
   TempDir dir;
   StoreOptions options;

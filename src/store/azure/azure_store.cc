@@ -21,6 +21,7 @@ AzureStore::AzureStore(Target target, const StoreOptions& options,
       executor_(std::move(executor)),
       transport_(std::move(transport)),
       in_flight_(options.max_in_flight),
+      pacer_(options.blob_requests_per_second),
       tokens_(std::move(tokens)) {}
 
 Result<std::unique_ptr<AzureStore>> AzureStore::Open(Target target, const StoreOptions& options,

@@ -16,6 +16,7 @@
 #include "disk/vhd_footer.hpp"
 #include "hvr/store.hpp"
 #include "store/azure/azure_target.hpp"
+#include "store/azure/blob_pacer.hpp"
 #include "store/azure/blob_request.hpp"
 #include "store/azure/adaptive_limit.hpp"
 #include "store/azure/entra_tokens.hpp"
@@ -58,6 +59,9 @@ class AzureStore final : public CoroutineStore {
   // request. Failing to get a token is a try that never left.
   boost::asio::awaitable<SendResult> SendOnce(const std::function<RequestMessage()>& make, std::span<uint8_t> sink,
                                               const std::string& what, std::string& bearer);
+  // Waits for the next start the pacer gives a request to `blob` (none for requests on
+  // the container).
+  boost::asio::awaitable<void> Pace(const std::string& blob);
   // Lets more or fewer requests in flight after a try's outcome.
   void Adapt(const TryOutcome& outcome, const SendResult& sent, uint64_t epoch);
   // The Entra ID token to put on a request; empty with Shared Key (signed per attempt)
@@ -143,6 +147,7 @@ class AzureStore final : public CoroutineStore {
   boost::asio::any_io_executor executor_;
   std::unique_ptr<HttpTransport> transport_;
   AdaptiveLimit in_flight_;
+  BlobPacer pacer_;
 
   struct Counters {
     std::atomic<uint64_t> requests{0}, retries{0}, throttled{0}, network_failures{0}, failed_requests{0};

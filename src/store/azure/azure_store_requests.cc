@@ -1,5 +1,5 @@
-// Sending a request: the headers every request carries, its tries, the adaptive limit
-// of requests in flight, and statuses turned into errors.
+// Sending a request: the headers every request carries, its tries, pacing to each blob's
+// request rate, the adaptive limit of requests in flight, and statuses turned into errors.
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -45,6 +45,7 @@ awaitable<Result<HttpResponse>> AzureStore::Exchange(BlobRequest& request, std::
   bool may_repeat = false;
   bool token_replaced = false;
   for (int tries = 1;; ++tries) {
+    co_await Pace(request.blob);
     const uint64_t epoch = in_flight_.epoch();
     SendResult sent = co_await SendOnce(make, sink, what, bearer);
     // A token the service refuses before its time (revoked, or the clocks disagree) is
@@ -90,6 +91,15 @@ awaitable<SendResult> AzureStore::SendOnce(const std::function<RequestMessage()>
   bearer = std::move(token).value();
   counters_.requests.fetch_add(1, std::memory_order_relaxed);
   co_return co_await transport_->Send(make, sink, what);
+}
+
+awaitable<void> AzureStore::Pace(const std::string& blob) {
+  if (blob.empty()) co_return;
+  const auto now = BlobPacer::Clock::now();
+  const auto start = pacer_.Reserve(blob, now);
+  if (start <= now) co_return;
+  asio::steady_timer timer(executor_, start);
+  co_await timer.async_wait(asio::use_awaitable);
 }
 
 void AzureStore::Adapt(const TryOutcome& outcome, const SendResult& sent, uint64_t epoch) {
