@@ -771,6 +771,12 @@ HVR_API hvr_status hvr_store_options_create(hvr_store_options **out);
 HVR_API void hvr_store_options_destroy(hvr_store_options *options);
 /* Requests in flight at once (default 8, 1 to 64), each holding at most 4 MiB. */
 HVR_API hvr_status hvr_store_options_set_max_in_flight(hvr_store_options *options, int requests);
+/* Requests a second to each blob at most (default 500, Azure's target for a page blob; 1
+ * to 100000): requests are spaced so, and the service's ServerBusy answers for going past
+ * it do not come (docs/transport.md, "Pacing"). A protection sets it from its link
+ * (hvr_protection_set_link). */
+HVR_API hvr_status hvr_store_options_set_blob_requests(hvr_store_options *options,
+                                                       uint32_t requests_per_second);
 /* Milliseconds to connect, and the longest one step of a request may take (defaults
  * 30000 and 60000). */
 HVR_API hvr_status hvr_store_options_set_timeouts(hvr_store_options *options, int64_t connect_ms,

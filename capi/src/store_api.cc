@@ -104,6 +104,17 @@ hvr_status hvr_store_options_set_max_in_flight(hvr_store_options* options, int r
   });
 }
 
+hvr_status hvr_store_options_set_blob_requests(hvr_store_options* options, uint32_t requests_per_second) {
+  return Guard(__func__, [&] {
+    HVR_CAPI_CHECK(RequireNonNull(options, __func__, "options"));
+    hvr::StoreOptions changed = options->options;
+    changed.blob_requests_per_second = requests_per_second;
+    HVR_CAPI_CHECK(CheckOptions(changed, __func__));
+    options->options = changed;
+    return HVR_OK;
+  });
+}
+
 hvr_status hvr_store_options_set_timeouts(hvr_store_options* options, int64_t connect_ms,
                                           int64_t io_ms) {
   return Guard(__func__, [&] {

@@ -439,6 +439,7 @@ static void test_stores(const char *disk_path) {
 
   EXPECT_NULL(hvr_store_options_create(NULL), "out");
   EXPECT_NULL(hvr_store_options_set_max_in_flight(NULL, 4), "options");
+  EXPECT_NULL(hvr_store_options_set_blob_requests(NULL, 500), "options");
   EXPECT_NULL(hvr_store_options_set_timeouts(NULL, 1, 1), "options");
   EXPECT_NULL(hvr_store_options_set_tls(NULL, 1, NULL), "options");
   EXPECT_NULL(hvr_store_options_set_proxy(NULL, NULL), "options");

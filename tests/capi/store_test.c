@@ -267,6 +267,10 @@ int main(void) {
   CHECK(hvr_store_options_set_max_in_flight(options, 0) == HVR_INVALID_ARGUMENT);
   CHECK(hvr_store_options_set_max_in_flight(options, 65) == HVR_INVALID_ARGUMENT);
   CHECK(strstr(hvr_last_error_message(), "requests in flight must be 1 to 64, not 65") != NULL);
+  CHECK_OK(hvr_store_options_set_blob_requests(options, 250));
+  CHECK(hvr_store_options_set_blob_requests(options, 0) == HVR_INVALID_ARGUMENT);
+  CHECK(hvr_store_options_set_blob_requests(options, 100001) == HVR_INVALID_ARGUMENT);
+  CHECK(strstr(hvr_last_error_message(), "blob_requests_per_second must be 1 to 100000, not 100001") != NULL);
   CHECK(hvr_store_options_set_encryption_key(options, (const uint8_t *)"short", 5) == HVR_INVALID_ARGUMENT);
   CHECK(hvr_store_options_set_bandwidth(options, 0, 0, 17 * 60, 9 * 60, 0x3e) == HVR_INVALID_ARGUMENT);
   CHECK_OK(hvr_store_options_set_bandwidth(options, 0, 0, 9 * 60, 17 * 60, 0x3e));
