@@ -921,6 +921,10 @@ namespace Hvr
         public static extern Status hvr_store_options_set_max_in_flight(StoreOptionsHandle options, int requests);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern Status hvr_store_options_set_blob_requests(StoreOptionsHandle options,
+            uint requests_per_second);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern Status hvr_store_options_set_timeouts(StoreOptionsHandle options, long connect_ms,
             long io_ms);
 
