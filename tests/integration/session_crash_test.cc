@@ -38,6 +38,13 @@ class SessionCrashTest : public ::testing::Test {
 
   void Protect() { vm_.Protect("crash-vm", vm_.File("store")); }
 
+  // No differencing disk beside the VM's disks: the host holds no checkpoint.
+  void ExpectNoCheckpointHeld(const std::string& when) {
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(vm_.Disk(0)).parent_path())) {
+      EXPECT_NE(entry.path().extension(), ".avhdx") << when << ": the host still holds a checkpoint: " << entry.path();
+    }
+  }
+
   // Runs `args` until one run, not killed, succeeds; kills `rounds` runs first, checking
   // every point after each kill. The delays grow across `span` (with some jitter): each
   // killed run leaves less to do, and a first run left long enough would finish the work
@@ -318,10 +325,7 @@ TEST_F(SessionCrashTest, AddingADiskKilledHalfWayFinishes) {
   const CommandResult again = vm_.Hvrepl(add);
   EXPECT_NE(again.exit_code, 0);
   EXPECT_NE(again.output.find("protected twice"), std::string::npos) << again.output;
-  // The host's checkpoint was merged: no differencing disk is left.
-  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(vm_.Disk(0)).parent_path())) {
-    EXPECT_NE(entry.path().extension(), ".avhdx") << entry.path();
-  }
+  ExpectNoCheckpointHeld("after the second addition was refused");
 
   // The next cycle makes the new disk's first point, and every point is the source.
   vm_.Write(300);
@@ -385,9 +389,7 @@ TEST_F(SessionCrashTest, AFailedDiskAdditionKilledWhileItGivesUpTheCheckpointCon
     return state.ok() ? state->disk_addition : std::nullopt;
   };
   const auto no_checkpoint_held = [&](const std::string& when) {
-    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(vm_.Disk(0)).parent_path())) {
-      EXPECT_NE(entry.path().extension(), ".avhdx") << when << ": the host still holds a checkpoint";
-    }
+    ExpectNoCheckpointHeld(when);
     const auto pending = addition();
     ASSERT_TRUE(pending.has_value()) << when << ": the addition that failed is still to finish";
     EXPECT_FALSE(pending->checkpoint_active || pending->checkpoint_requested || pending->checkpoint_stale)
@@ -437,9 +439,7 @@ TEST_F(SessionCrashTest, AFailedDiskAdditionKilledWhileItGivesUpTheCheckpointCon
   const CommandResult done = vm_.Hvrepl(add);
   ASSERT_EQ(done.exit_code, 0) << done.output << vm_.ReadLog("hvrepl.log");
   EXPECT_FALSE(addition().has_value());
-  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(vm_.Disk(0)).parent_path())) {
-    EXPECT_NE(entry.path().extension(), ".avhdx") << entry.path();
-  }
+  ExpectNoCheckpointHeld("after the addition finished");
   vm_.Write(300);
   ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
   vm_.ExpectEveryPointTrue("after the addition");
