@@ -62,14 +62,29 @@ class SessionCrashTest : public ::testing::Test {
     EXPECT_EQ(last.exit_code, 0) << phase << ": " << last.output << vm_.ReadLog("hvrepl.log");
   }
 
-  // Runs `args` killed after about 1 ms, then 1 + step, 1 + 2 step, ... until a run ends on
-  // its own and succeeds: the kills land all along the command however fast this machine
-  // runs it (a lifecycle command takes some 10 ms here), and every point stays true.
+  // When the round-th kill of a sweep along a command lands: after about 1 ms, then `step`
+  // later each round, the step doubling every kRoundsPerStep rounds, with up to a step of
+  // jitter. The kills land all along the command however long this build takes to run it
+  // (ASan's several times longer than an optimised build's), and the rounds a sweep takes
+  // grow with the logarithm of that length rather than in proportion to it: each round runs
+  // the command, so a fixed step made a sweep's cost grow with the square of the length.
+  std::chrono::milliseconds SweepDelay(int round, std::chrono::milliseconds step) {
+    constexpr int kRoundsPerStep = 25;
+    std::chrono::milliseconds delay = 1ms;
+    for (int i = 1; i <= round; ++i) {
+      if (i % kRoundsPerStep == 0) step *= 2;
+      delay += step;
+    }
+    return delay + std::chrono::milliseconds(random_() % step.count());
+  }
+
+  // Runs `args` killed along a sweep (SweepDelay) until a run ends on its own and
+  // succeeds: the kills land all along the command (a lifecycle command takes some 10 ms
+  // in an optimised build), and every point stays true.
   void KillUntilItFinishes(const std::vector<std::string>& args, std::chrono::milliseconds step,
                            const std::string& phase) {
     for (int i = 0; i < 500; ++i) {
-      const auto delay = 1ms + step * i + std::chrono::milliseconds(random_() % step.count());
-      const GuestHarness::RunOutcome outcome = vm_.RunAndKill(args, delay);
+      const GuestHarness::RunOutcome outcome = vm_.RunAndKill(args, SweepDelay(i, step));
       vm_.ExpectEveryPointTrue(phase + " round " + std::to_string(i));
       if (HasFatalFailure()) return;
       if (!outcome.killed) {
@@ -220,7 +235,7 @@ TEST_F(SessionCrashTest, LifecycleCommandsKilledHalfWayFinish) {
   // Removing protection: killed until a run gets to the end, then run again if need be.
   const std::vector<std::string> unprotect = {"unprotect", "--state-dir", State(), "--delete-replicas"};
   for (int i = 0; i < 100 && std::filesystem::exists(State()); ++i) {
-    interrupted_ += vm_.RunAndKill(unprotect, std::chrono::milliseconds(1 + 2 * i)).killed;
+    interrupted_ += vm_.RunAndKill(unprotect, SweepDelay(i, 2ms)).killed;
   }
   if (std::filesystem::exists(State())) {
     const CommandResult last = vm_.Hvrepl(unprotect);
@@ -260,7 +275,7 @@ TEST_F(SessionCrashTest, RemovingADiskKilledHalfWayFinishes) {
   };
   const std::vector<std::string> remove = {"set", "--state-dir", State(), "--remove-disk", removed, "--delete-replica"};
   for (int i = 0; i < 200 && !finished(); ++i) {
-    interrupted_ += vm_.RunAndKill(remove, std::chrono::milliseconds(1 + i)).killed;
+    interrupted_ += vm_.RunAndKill(remove, SweepDelay(i, 1ms)).killed;
     vm_.ExpectEveryPointTrue("remove disk round " + std::to_string(i));
     ASSERT_FALSE(HasFatalFailure());
   }
@@ -312,7 +327,7 @@ TEST_F(SessionCrashTest, AddingADiskKilledHalfWayFinishes) {
   };
   const std::vector<std::string> add = {"set", "--state-dir", State(), "--add-disk", vm_.Disk(1)};
   for (int i = 0; i < 200 && !finished(); ++i) {
-    interrupted_ += vm_.RunAndKill(add, std::chrono::milliseconds(1 + 2 * i)).killed;
+    interrupted_ += vm_.RunAndKill(add, SweepDelay(i, 2ms)).killed;
     vm_.ExpectEveryPointTrue("add disk round " + std::to_string(i));
     ASSERT_FALSE(HasFatalFailure());
   }
@@ -402,7 +417,7 @@ TEST_F(SessionCrashTest, AFailedDiskAdditionKilledWhileItGivesUpTheCheckpointCon
   for (int i = 0; i < 300; ++i) {
     release_lease();
     vm_.Write(50);
-    const auto outcome = vm_.RunAndKill(add, 1ms + 3ms * i + std::chrono::milliseconds(random_() % 3));
+    const auto outcome = vm_.RunAndKill(add, SweepDelay(i, 3ms));
     relay.Settle();  // a checkpoint answered as the kill landed has had its hook run
     const std::string when = "round " + std::to_string(i);
     vm_.ExpectEveryPointTrue(when);
@@ -468,7 +483,7 @@ TEST_F(SessionCrashTest, AdoptKilledHalfWayFinishes) {
                                           "unix:" + vm_.socket(), "--chunk-size", "64K"};
   bool finished = false;
   for (int i = 0; i < 300 && !finished; ++i) {
-    const auto outcome = vm_.RunAndKill(adopt, 1ms + 2ms * i + std::chrono::milliseconds(random_() % 2));
+    const auto outcome = vm_.RunAndKill(adopt, SweepDelay(i, 2ms));
     if (outcome.killed) {
       ++interrupted_;
       continue;
