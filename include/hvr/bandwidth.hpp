@@ -51,6 +51,9 @@ class BandwidthLimiter {
 
   const BandwidthSchedule& schedule() const { return schedule_; }
 
+  // Every byte booked so far, whatever the rate: what the senders said they send.
+  uint64_t bytes_booked() const;
+
   static constexpr std::chrono::milliseconds kBurst{100};
 
  private:
@@ -59,10 +62,11 @@ class BandwidthLimiter {
 
   const BandwidthSchedule schedule_;
   const Clock& clock_;  // picks the hour of the schedule
-  std::mutex mu_;
+  mutable std::mutex mu_;
   // When the bytes booked so far will have left at the current rate. Measured on the
   // steady clock, so a wall clock set back cannot stall senders.
   std::chrono::steady_clock::time_point next_free_{};
+  uint64_t bytes_booked_ = 0;
 };
 
 }  // namespace hvr

@@ -21,6 +21,7 @@ std::pair<std::chrono::steady_clock::time_point, std::chrono::steady_clock::time
   using namespace std::chrono;
   const uint64_t rate = schedule_.RateAt(clock_.Now());
   std::lock_guard lock(mu_);
+  bytes_booked_ += bytes;
   const auto now = steady_clock::now();
   if (rate == 0) {
     next_free_ = now;
@@ -32,6 +33,11 @@ std::pair<std::chrono::steady_clock::time_point, std::chrono::steady_clock::time
   const double seconds = static_cast<double>(bytes) / static_cast<double>(rate);
   next_free_ += duration_cast<steady_clock::duration>(duration<double>(seconds));
   return {start, next_free_};
+}
+
+uint64_t BandwidthLimiter::bytes_booked() const {
+  std::lock_guard lock(mu_);
+  return bytes_booked_;
 }
 
 namespace {

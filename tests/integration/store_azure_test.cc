@@ -204,5 +204,24 @@ TEST(BandwidthTest, TheLimitHoldsOnTheWire) {
   EXPECT_GE(elapsed, std::chrono::milliseconds(850));
 }
 
+// Each request is charged the bytes it puts on the wire, its head and body, not a whole
+// piece of the transport: small page writes (an initial copy of scattered writes, a delta
+// cycle) get the whole limit.
+TEST(BandwidthTest, EachRequestIsChargedTheBytesItSends) {
+  Azurite& azurite = HttpAzurite();
+  StoreOptions options;
+  options.bandwidth = std::make_shared<BandwidthLimiter>(BandwidthSchedule::Constant(64 * kMiB));
+  auto store = OpenStore(azurite.ConnectionString(UniqueContainer()), options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_OK(store->CreateDisk("disk0", 8 * kMiB));
+  const uint64_t before = options.bandwidth->bytes_booked();
+  const auto page = Bytes(4096, 3);
+  constexpr int kWrites = 64;
+  for (int i = 0; i < kWrites; ++i) ASSERT_OK(store->WritePages("disk0", static_cast<uint64_t>(i) * 2 * 4096, page));
+  const uint64_t booked = options.bandwidth->bytes_booked() - before;
+  EXPECT_GE(booked, kWrites * (4096 + 200)) << "every page and a head of a few hundred bytes";
+  EXPECT_LE(booked, kWrites * (4096 + 2048)) << "no more than the page and its head";
+}
+
 }  // namespace
 }  // namespace hvr::testing

@@ -50,6 +50,7 @@ TEST(BandwidthLimiterTest, ReservationsSpaceSendsAtTheRate) {
   EXPECT_LE(second, 1000ms);
   const Duration third = limiter.Reserve(1 << 19);
   EXPECT_GT(third, second + 900ms);
+  EXPECT_EQ(limiter.bytes_booked(), (2u << 20) + (1u << 19));
 }
 
 // A sender that hands its bytes over at once waits until they would have left, its last
