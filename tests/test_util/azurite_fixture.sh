@@ -35,12 +35,18 @@ case "$action" in
       local port=${azurite_connection##*127.0.0.1:}
       echo "${port%%/*}" >"$at/port"
     }
-    started "$folder"
     "$here/server_certificate.sh" "$folder/https" loopback 127.0.0.1
     tls=(--cert "$folder/https/loopback.pem" --key "$folder/https/loopback-key.pem")
-    started "$folder/https" "${tls[@]}"
-    started "$folder/oauth" "${tls[@]}" --oauth basic
+    # Side by side: each spends seconds loading Node's modules before it listens.
+    starting=()
+    started "$folder" &
+    starting+=($!)
+    started "$folder/https" "${tls[@]}" &
+    starting+=($!)
+    started "$folder/oauth" "${tls[@]}" --oauth basic &
+    starting+=($!)
     "$here/client_certificate.sh" "$folder/entra" app other
+    for pid in "${starting[@]}"; do wait "$pid"; done
     ;;
   stop)
     for pid in "$folder/pid" "$folder/https/pid" "$folder/oauth/pid"; do
