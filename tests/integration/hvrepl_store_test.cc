@@ -148,42 +148,6 @@ TEST_P(HvreplStoreTest, FailuresExitWithTheirClass) {
   EXPECT_FALSE(std::filesystem::exists(scratch_.File("x.vhd")));
 }
 
-// Signing in with Entra ID happens once per run, and neither the secret nor a token
-// shows, even with every request logged.
-TEST(HvreplEntraTest, UploadSignsInOnceAndShowsNoSecret) {
-  TempDir scratch;
-  const std::string target = NewTarget(Backend::kAzuriteEntra, scratch);
-  const std::string image = scratch.File("image.raw");
-  ASSERT_EQ(RunShell("qemu-img create -q -f raw " + Quote(image) + " 8M && qemu-io -f raw -c "
-                     "'write -P 0x5a 2M 3M' " + Quote(image)).exit_code, 0);
-  TokenEndpoint& tokens = EntraTokenEndpoint();
-  const int before = tokens.requests();
-  const CommandResult up = RunHvrepl("upload " + Quote(image) + " " + Quote(target + "/disk0") +
-                                     " --verbose --ca-file " + Quote(HttpsAzuriteCa()));
-  ASSERT_EQ(up.exit_code, 0) << up.output;
-  EXPECT_EQ(tokens.requests(), before + 1);
-  EXPECT_NE(up.output.find("PUT disk0?comp=page"), std::string::npos) << "requests are logged";
-  EXPECT_EQ(up.output.find(kEntraClientSecret), std::string::npos) << up.output;
-  for (const auto& token : tokens.tokens()) EXPECT_EQ(up.output.find(token), std::string::npos);
-
-  const std::string raw = scratch.File("back.raw");
-  const CommandResult down = RunHvrepl("download " + Quote(target + "/disk0") + " " + Quote(raw) +
-                                       " --raw --ca-file " + Quote(HttpsAzuriteCa()));
-  ASSERT_EQ(down.exit_code, 0) << down.output;
-  EXPECT_EQ(RunShell("cmp " + Quote(image) + " " + Quote(raw)).exit_code, 0);
-
-  // A wrong secret is an authentication failure (exit 1, non-recoverable) that names
-  // Entra ID's code and not the secret.
-  const std::string wrong = "Wr0ng~secret.value";
-  std::string bad_target = target;
-  bad_target.replace(bad_target.find(kEntraClientSecret), std::string(kEntraClientSecret).size(), wrong);
-  const CommandResult refused = RunHvrepl("upload " + Quote(image) + " " + Quote(bad_target + "/disk1") +
-                                          " --ca-file " + Quote(HttpsAzuriteCa()));
-  EXPECT_EQ(refused.exit_code, 1) << refused.output;
-  EXPECT_NE(refused.output.find("AADSTS7000215"), std::string::npos) << refused.output;
-  EXPECT_EQ(refused.output.find(wrong), std::string::npos) << refused.output;
-}
-
 // The bandwidth limit holds for every target, a local folder included: sending takes at
 // least bytes / limit (less the limiter's burst). Only a lower bound is checked, which a
 // loaded machine cannot break.

@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <random>
 
@@ -19,8 +20,9 @@ namespace {
 struct Shared {
   std::mutex mu;
   std::unique_ptr<Azurite> http;
-  std::unique_ptr<TempDir> cert_dir;
+  std::unique_ptr<TempDir> cert_dir;  // of the certificates made here
   CertificateFiles cert;
+  std::map<std::string, ClientCertificateFiles> applications;
   std::unique_ptr<Azurite> https;
   std::unique_ptr<Azurite> entra;
   std::unique_ptr<TokenEndpoint> token_endpoint;
@@ -52,6 +54,12 @@ void RegisterStop() {
   });
 }
 
+// The folder of the certificates made here, made on first use; `s.mu` is held.
+const std::string& CertificateFolder(Shared& s) {
+  if (!s.cert_dir) s.cert_dir = std::make_unique<TempDir>();
+  return s.cert_dir->path();
+}
+
 // The fixture's where its Azurites serve (on Windows, whose test programs cannot make one),
 // else made on first use; `s.mu` is held.
 const CertificateFiles& Certificate(Shared& s) {
@@ -59,8 +67,7 @@ const CertificateFiles& Certificate(Shared& s) {
   if (std::optional<CertificateFiles> fixture = Azurite::FixtureCertificate()) {
     s.cert = *fixture;
   } else {
-    s.cert_dir = std::make_unique<TempDir>();
-    s.cert = MakeSelfSignedCertificate(s.cert_dir->path(), "loopback", "127.0.0.1");
+    s.cert = MakeSelfSignedCertificate(CertificateFolder(s), "loopback", "127.0.0.1");
   }
   return s.cert;
 }
@@ -117,6 +124,18 @@ const CertificateFiles& LoopbackCertificate() {
 }
 
 const std::string& HttpsAzuriteCa() { return LoopbackCertificate().cert; }
+
+const ClientCertificateFiles& ApplicationCertificate(const std::string& name) {
+  Shared& s = State();
+  std::lock_guard lock(s.mu);
+  RegisterStop();
+  auto found = s.applications.find(name);
+  if (found == s.applications.end()) {
+    std::optional<ClientCertificateFiles> fixture = Azurite::FixtureClientCertificate(name);
+    found = s.applications.emplace(name, fixture ? *fixture : MakeClientCertificate(CertificateFolder(s), name)).first;
+  }
+  return found->second;
+}
 
 TokenEndpoint& EntraTokenEndpoint() {
   Shared& s = State();

@@ -29,6 +29,10 @@ Azurite& EntraAzurite();  // HTTPS, --oauth basic
 const std::string& HttpsAzuriteCa();
 // The certificate and key behind it, for servers of the tests' own.
 const CertificateFiles& LoopbackCertificate();
+// The application certificate `name` ("app" or "other") a service principal signs in
+// with: the Azurite fixture's (on Windows, whose test programs cannot make one), else
+// made on first use.
+const ClientCertificateFiles& ApplicationCertificate(const std::string& name);
 
 // The secret of the service principal the Entra backend signs in as, and its token
 // endpoint, started on first use.

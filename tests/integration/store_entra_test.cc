@@ -12,7 +12,6 @@
 
 #include "hvr/sync_store.hpp"
 #include "integration/store_backends.hpp"
-#include "test_util/certificates.hpp"
 #include "test_util/https_server.hpp"
 #include "test_util/log_capture.hpp"
 #include "test_util/result_assertions.hpp"
@@ -92,7 +91,7 @@ TEST_F(EntraStoreTest, AClientSecretSignsInOnceForEveryRequestOfTheStore) {
 
 TEST_F(EntraStoreTest, ACertificateSignsInWithAnAssertionTheEndpointVerifies) {
   TempDir dir;
-  const ClientCertificateFiles app = MakeClientCertificate(dir.path(), "app");
+  const ClientCertificateFiles& app = ApplicationCertificate("app");
   TokenEndpoint::Options options = EndpointOptions();
   options.client_secret.clear();
   options.certificate = app.cert;
@@ -105,7 +104,7 @@ TEST_F(EntraStoreTest, ACertificateSignsInWithAnAssertionTheEndpointVerifies) {
   EXPECT_EQ(endpoint.last_refusal(), "");
 
   // Another certificate of the same name is not the one registered.
-  const ClientCertificateFiles other = MakeClientCertificate(dir.path(), "other");
+  const ClientCertificateFiles& other = ApplicationCertificate("other");
   auto impostor = Open(endpoint.Keys("", other.with_key));
   ASSERT_NE(impostor, nullptr);
   const auto refused = impostor->GetDisk("disk0");

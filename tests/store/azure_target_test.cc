@@ -4,6 +4,7 @@
 
 #include "hvr/store.hpp"
 #include "test_util/result_assertions.hpp"
+#include "util/path.hpp"
 
 namespace hvr::azure {
 namespace {
@@ -101,14 +102,16 @@ TEST(AzureTargetTest, AServicePrincipalWithASecret) {
 }
 
 TEST(AzureTargetTest, AServicePrincipalWithACertificateInASovereignCloud) {
+  // Absolute as the system spells it: C:\etc\hvr\sp.pem (the current drive) on Windows.
+  const std::string certificate = AbsolutePath("/etc/hvr/sp.pem");
   ASSERT_OK_AND_ASSIGN(const ParsedTarget gov,
                        ParseConnectionString("AccountName=acct;EndpointSuffix=core.usgovcloudapi.net;" +
-                                             Principal("ClientCertificatePath=/etc/hvr/sp.pem;"
-                                                       "AuthorityHost=https://login.microsoftonline.us/") +
+                                             Principal("ClientCertificatePath=" + certificate +
+                                                       ";AuthorityHost=https://login.microsoftonline.us/") +
                                              ";Container=vms"));
   EXPECT_EQ(gov.target.endpoint.host, "acct.blob.core.usgovcloudapi.net");
   ASSERT_TRUE(gov.target.service_principal.has_value());
-  EXPECT_EQ(gov.target.service_principal->certificate_path, "/etc/hvr/sp.pem");
+  EXPECT_EQ(gov.target.service_principal->certificate_path, certificate);
   EXPECT_EQ(gov.target.service_principal->client_secret, "");
   EXPECT_EQ(gov.target.service_principal->authority.Url(), "https://login.microsoftonline.us");
 

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "util/path.hpp"
+
 namespace hvr {
 namespace {
 
@@ -30,6 +32,21 @@ std::optional<CertificateFiles> Azurite::FixtureCertificate() {
   return CertificateFiles{fixture + "/https/loopback.pem", fixture + "/https/loopback-key.pem"};
 }
 
+std::optional<ClientCertificateFiles> Azurite::FixtureClientCertificate(const std::string& name) {
+  const std::string fixture = FixtureFolder();
+  if (fixture.empty()) return std::nullopt;
+  // Where tests/test_util/azurite_fixture.sh has client_certificate.sh write them; absolute
+  // as the system spells it, as ClientCertificatePath must be (Z:\work\... under Wine).
+  const std::string base = fixture + "/entra/" + name;
+  ClientCertificateFiles files{AbsolutePath(base + ".pem"), AbsolutePath(base + "-with-key.pem")};
+  if (!std::ifstream(files.cert) || !std::ifstream(files.with_key)) {
+    throw std::runtime_error("the fixture " + std::string(kFixtureVariable) + "=" + fixture +
+                             " made no application certificate " + files.cert +
+                             " (it makes those tests/test_util/azurite_fixture.sh names)");
+  }
+  return files;
+}
+
 Azurite::Azurite(Options options) {
   const std::string fixture = FixtureFolder();
   if (fixture.empty()) {
@@ -37,18 +54,22 @@ Azurite::Azurite(Options options) {
     Start(options);
     return;
   }
-  if (options.loose || options.oauth) {
+  if (options.loose) {
     throw std::runtime_error(std::string("the Azurites of ") + kFixtureVariable + "=" + fixture +
-                             " run without --loose and --oauth: this test needs one of its own");
+                             " run without --loose: this test needs one of its own");
   }
   std::string folder = fixture;
   if (!options.cert_file.empty()) {
     if (options.cert_file != FixtureCertificate()->cert) {
-      throw std::runtime_error("the HTTPS Azurite of " + std::string(kFixtureVariable) + "=" + fixture +
-                               " serves " + FixtureCertificate()->cert + ", not " + options.cert_file);
+      throw std::runtime_error("the HTTPS Azurites of " + std::string(kFixtureVariable) + "=" + fixture +
+                               " serve " + FixtureCertificate()->cert + ", not " + options.cert_file);
     }
-    folder += "/https";
+    // The folders tests/test_util/azurite_fixture.sh starts them in.
+    folder += options.oauth ? "/oauth" : "/https";
     https_ = true;
+  } else if (options.oauth) {
+    throw std::runtime_error(std::string("the Azurite of ") + kFixtureVariable + "=" + fixture +
+                             " that takes Entra ID tokens serves HTTPS: give it the fixture's certificate");
   }
   log_ = folder + "/azurite.log";
   const std::string port = ReadFile(folder + "/port");

@@ -5,11 +5,13 @@
 // seconds, so a test suite shares one instance between its cases. Azurite is killed when
 // the thread that started it ends, so start it from the test's main thread.
 //
-// Where HVR_TEST_AZURITE names a folder, the object is one of the two Azurites that
+// Where HVR_TEST_AZURITE names a folder, the object is one of the three Azurites that
 // tests/test_util/azurite_fixture.sh started there natively, before the test, and leaves
-// running after it: plain HTTP, or HTTPS with the certificate FixtureCertificate() names.
-// That is the only way on Windows, whose test programs run under Wine and cannot start or
-// stop a Linux program, nor make a certificate with the openssl program (docs/windows.md).
+// running after it: plain HTTP, or HTTPS with the certificate FixtureCertificate() names,
+// taking Entra ID tokens or not. That is the only way on Windows, whose test programs run
+// under Wine and cannot start or stop a Linux program, nor make a certificate with the
+// openssl program (docs/windows.md); the fixture makes the application certificates of
+// the Entra ID tests too (FixtureClientCertificate).
 #pragma once
 
 #include <cstdint>
@@ -37,9 +39,14 @@ class Azurite {
   // The certificate (and its key) the fixture's HTTPS Azurite serves, which is also the CA
   // to trust, where HVR_TEST_AZURITE names a fixture; none where tests start their own.
   static std::optional<CertificateFiles> FixtureCertificate();
+  // The application certificate `name` the fixture made ("app" or "other"), where
+  // HVR_TEST_AZURITE names a fixture; none where tests make their own. Throws
+  // std::runtime_error if the fixture has no certificate of that name.
+  static std::optional<ClientCertificateFiles> FixtureClientCertificate(const std::string& name);
 
   // Throws std::runtime_error naming what failed (missing install, no start in time, a
-  // fixture's folder without a port, options a fixture's Azurite does not have).
+  // fixture's folder without a port, options a fixture's Azurite does not have: --loose,
+  // a certificate of another, OAuth over HTTP).
   explicit Azurite(Options options);
   Azurite() : Azurite(Options{}) {}
   ~Azurite();

@@ -25,12 +25,8 @@ CertificateFiles MakeSelfSignedCertificate(const std::string& dir, const std::st
 }
 
 ClientCertificateFiles MakeClientCertificate(const std::string& dir, const std::string& name) {
-  const std::string key = dir + "/" + name + "-key.pem";
-  ClientCertificateFiles files{dir + "/" + name + ".pem", dir + "/" + name + "-with-key.pem"};
-  Run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=" + name + " -keyout '" + key +
-      "' -out '" + files.cert + "' >/dev/null 2>&1 && cat '" + files.cert + "' '" + key + "' > '" +
-      files.with_key + "'");
-  return files;
+  Run("'" HVR_TEST_SOURCE_DIR "/tests/test_util/client_certificate.sh' '" + dir + "' '" + name + "'");
+  return ClientCertificateFiles{dir + "/" + name + ".pem", dir + "/" + name + "-with-key.pem"};
 }
 
 }  // namespace hvr

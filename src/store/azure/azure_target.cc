@@ -13,6 +13,7 @@
 #include "store/redact.hpp"
 #include "store/validation.hpp"
 #include "util/ascii.hpp"
+#include "util/path.hpp"
 
 namespace hvr::azure {
 namespace {
@@ -154,7 +155,7 @@ Result<std::optional<ServicePrincipal>> ParseServicePrincipal(const Entries& ent
                              ? "Entra ID needs ClientSecret or ClientCertificatePath"
                              : "give ClientSecret or ClientCertificatePath, not both");
   }
-  if (!principal.certificate_path.empty() && principal.certificate_path.front() != '/') {
+  if (!principal.certificate_path.empty() && !PathFromUtf8(principal.certificate_path).is_absolute()) {
     return Invalid(what, "ClientCertificatePath must be an absolute path, since the target is kept "
                          "and used again from other working folders");
   }
