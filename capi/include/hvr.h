@@ -1341,7 +1341,11 @@ HVR_API hvr_status hvr_remove_disk_options_set_delete_replica(hvr_remove_disk_op
 /* Stops replicating one disk (a job; `disk` is its replica's name or its path): the host
  * stops tracking it, its tracking logs are deleted, the recovery points no longer name it,
  * and its replica is kept or deleted as `options` say (NULL: kept). HVR_INVALID_ARGUMENT
- * for the VM's last disk (unprotect instead). Run again after a crash, it finishes. */
+ * for the VM's last disk (unprotect instead). Naming the disk hvr_session_add_disk is
+ * adding (an addition a failure or crash left) gives that addition up: the host's
+ * checkpoint is merged, the new replica's lease released, the replica kept or deleted
+ * the same way (a disk of its name another relationship made is left alone), and the
+ * VM's other disks and points stay as they were. Run again after a crash, it finishes. */
 HVR_API hvr_status hvr_session_remove_disk(hvr_session *session, const char *disk,
                                            const hvr_remove_disk_options *options);
 /* How a disk joins protection (hvr_session_add_disk). */

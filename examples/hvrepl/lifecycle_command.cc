@@ -128,7 +128,8 @@ Runner Set(CLI::App& app) {
       ->check(ChangeCheck([](hvr::SettingsChange& c, const std::string& text) { c.max_in_flight = std::stoi(text); }));
   AddRepeated(app, "--remove-disk", a->remove_disks,
               "stop replicating this disk (its replica's name or its path; given once per disk): its tracking "
-              "logs are deleted, its replica kept unless --delete-replica",
+              "logs are deleted, its replica kept unless --delete-replica; a disk being added: its addition "
+              "given up",
               "NAME");
   app.add_flag("--delete-replica", a->delete_replica,
                "with --remove-disk: also delete the removed disks' replicas with their recovery points");
@@ -241,7 +242,9 @@ std::vector<Command> LifecycleCommands() {
                       "while the VM runs: every check protect makes of a disk comes first (a bad one changes "
                       "nothing), then the host checkpoints the VM, only the new disk is copied, and the next "
                       "cycle ships its writes since and makes its first recovery point; points before it do not "
-                      "hold it. Interrupted, run it again to finish. "
+                      "hold it. Interrupted, run it again to finish. An addition that keeps failing is given up "
+                      "with --remove-disk naming that disk: the host's checkpoint is merged, and its new replica "
+                      "is kept (lease released) or deleted with --delete-replica; the VM's other disks go on. "
                       "While hvrepl run replicates the VM, the running process makes the change at its next step "
                       "and set waits for its answer (at most 5 minutes for it to take the request).",
        .examples = {{"--state-dir /var/lib/hvr/sql01 --target 'DefaultEndpointsProtocol=https;AccountName=acct;"
@@ -255,7 +258,9 @@ std::vector<Command> LifecycleCommands() {
                     {"--state-dir /var/lib/hvr/sql01 --remove-disk sql01-disk1 --delete-replica",
                      "the second disk is no longer replicated; its replica is deleted"},
                     {"--state-dir /var/lib/hvr/sql01 --add-disk /vms/sql01/logs.vhdx",
-                     "a disk the VM was given: only it is copied"}},
+                     "a disk the VM was given: only it is copied"},
+                    {"--state-dir /var/lib/hvr/sql01 --remove-disk /vms/sql01/logs.vhdx --delete-replica",
+                     "gives up an addition that keeps failing; nothing of it is left"}},
        .declare = Set},
       {.words = {"suspend"},
        .summary = "suspend replication: logs accumulate, nothing is sent until resume",

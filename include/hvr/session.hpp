@@ -138,7 +138,12 @@ class Session {
   // points too, and the VM's recovery points no longer name it. The last disk cannot be
   // removed (Unprotect removes protection), nor one during a copy from a checkpoint or
   // a failover. A removal a crash cut short is finished by the next RemoveDisk, whatever
-  // disk it names.
+  // disk it names. Naming the disk an AddDisk a failure or crash left is adding gives that
+  // addition up (docs/session.md "Giving an addition up"): the host's checkpoint is merged
+  // as a failed attempt's is, its replica's lease is released, the replica kept or, with
+  // `delete_replica`, deleted (a disk of its name this relationship did not make is left
+  // alone), its tracking stopped and logs deleted, and the record cleared; nothing else of
+  // the VM changes. Cut short, the next RemoveDisk or AddDisk finishes it.
   Status RemoveDisk(const std::string& disk, const RemoveDiskOptions& options = {});
   // Adds a disk to the VM (a job; docs/session.md "Disks while protected"): `disk` as
   // Protect takes one (its replica named "<vm>-disk<N>" when unnamed, N the first number
@@ -151,7 +156,8 @@ class Session {
   // checkpoint, and its first recovery point is that cycle's. Points before hold no
   // snapshot of it. Refused while the disks cannot change (as RemoveDisk). An addition a
   // crash or failure cut short is finished by the next AddDisk, whatever disk it names,
-  // and meanwhile initial replication, resyncs and RemoveDisk refuse to start.
+  // or given up by RemoveDisk naming it; meanwhile initial replication, resyncs and the
+  // removal of another disk refuse to start.
   Status AddDisk(const DiskSpec& disk);
   // Suspends replication (a job; Suspend-VMReplication): the host's logs accumulate and
   // nothing is sent; RunDue and NextDue skip the VM, and initial replication, cycles and

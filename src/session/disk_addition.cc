@@ -63,8 +63,8 @@ Status RequireNoDiskAddition(const SessionState& state) {
   // the VM does not have yet.
   if (!state.disk_addition) return Ok();
   return Error(Code::kInvalidReplicaState, "disk " + state.disk_addition->disk.path +
-                                               " is being added: add it again to finish that before the VM is copied "
-                                               "from a checkpoint");
+                                               " is being added: add it again to finish that, or remove it to give "
+                                               "it up, before the VM is copied from a checkpoint");
 }
 
 HostVm Session::Impl::VmWithAddedDisk() const {
@@ -232,8 +232,7 @@ Result<std::string> Session::Impl::FinishDiskAddition(RunningJob& job) {
   // The host's checkpoint is held only while a copy reads it: an attempt that failed with
   // it taken, or perhaps taken (asked for by an attempt a kill cut short), lets it go, and
   // the next attempt takes a new one.
-  const DiskAddition after = *Snapshot().disk_addition;
-  if (!copied.ok() && (after.checkpoint_active || after.checkpoint_requested)) {
+  if (!copied.ok() && MayHoldCheckpoint(*Snapshot().disk_addition)) {
     if (Status released = GiveUpAdditionCheckpoint(job); !released.ok()) {
       return Error(copied.error().code(), copied.error().message() +
                                               "; the host's checkpoint stays until the disk is added again: " +
@@ -295,6 +294,11 @@ Status Session::AddDisk(const DiskSpec& disk) {
       for (const std::string& part : done) text += (text.empty() ? "" : "; ") + part;
       return text;
     };
+    // An addition given up is finished as such, and this one then made afresh.
+    if (const auto given_up = s.Snapshot().disk_addition; given_up && given_up->abandoned) {
+      HVR_ASSIGN_OR_RETURN(std::string abandoned, s.FinishAbandonedAddition(job));
+      done.push_back(std::move(abandoned));
+    }
     // An addition a crash or failure cut short is finished; when it was this disk's, that
     // is all.
     if (const auto pending = s.Snapshot().disk_addition) {

@@ -62,7 +62,8 @@ std::string WhyDisksCannotChange(const SessionState& state) {
   }
   if (state.test_failover) return "a test failover exists; clean it up first";
   if (state.disk_addition) {
-    return "disk " + state.disk_addition->disk.path + " is being added; add it again to finish that first";
+    return "disk " + state.disk_addition->disk.path +
+           " is being added; add it again to finish that, or remove it to give it up, first";
   }
   return {};
 }
@@ -98,28 +99,42 @@ Result<std::string> Session::Impl::FinishDiskRemoval(RunningJob& job) {
   HVR_RETURN_IF_ERROR(Commit([&](SessionState& st) { LeaveOut(removal, st); }));
 
   job.Step("release the lease of " + gone.replica_name);
-  // Taken first (the lease of a process that died is ours again at once), then let go;
-  // another agent's lease stops the removal here.
-  const Status held = leases->Hold({gone.replica_name});
+  // Another agent's lease stops the removal here.
+  HVR_RETURN_IF_ERROR(ReleaseLease(gone.replica_name));
+  HVR_ASSIGN_OR_RETURN(const size_t logs, StopTrackingDisk(job, gone));
+  HVR_RETURN_IF_ERROR(ForgetReplica(job, gone.replica_name, removal.delete_replica));
+  HVR_RETURN_IF_ERROR(Commit([](SessionState& st) { st.disk_removal.reset(); }));
+  return "disk " + gone.replica_name + " (" + gone.path + ") no longer replicated; " + std::to_string(logs) +
+         " tracking logs deleted; replica " + (removal.delete_replica ? "deleted from " : "kept in ") +
+         store->description();
+}
+
+Status Session::Impl::ReleaseLease(const std::string& replica) {
+  // Taken first (the lease of a process that died is ours again at once), then let go.
+  const Status held = leases->Hold({replica});
   HVR_RETURN_IF_ERROR(UnlessNotFound(held));  // a replica that is gone holds no lease
-  if (held.ok()) HVR_RETURN_IF_ERROR(leases->Let(gone.replica_name));
-  job.Step("stop tracking " + gone.path);
-  HVR_RETURN_IF_ERROR(host.StopTracking(HostVm{settings.vm_name, Snapshot().vm_id, {gone.path}}));
+  return held.ok() ? leases->Let(replica) : Ok();
+}
+
+Result<size_t> Session::Impl::StopTrackingDisk(RunningJob& job, const DiskSpec& disk) {
+  job.Step("stop tracking " + disk.path);
+  HVR_RETURN_IF_ERROR(host.StopTracking(HostVm{settings.vm_name, Snapshot().vm_id, {disk.path}}));
   job.Step("delete its tracking logs");
-  HVR_ASSIGN_OR_RETURN(const auto logs, ListTrackedLogs(gone.log_folder, gone.log_name));
+  HVR_ASSIGN_OR_RETURN(const auto logs, ListTrackedLogs(disk.log_folder, disk.log_name));
   HVR_RETURN_IF_ERROR(DeleteLogs(logs));
-  if (removal.delete_replica) {
-    job.Step("delete the replica disk " + gone.replica_name);
-    HVR_RETURN_IF_ERROR(UnlessNotFound(store->AsyncDeleteDisk(gone.replica_name, use_future).get()));
+  return logs.size();
+}
+
+Status Session::Impl::ForgetReplica(RunningJob& job, const std::string& replica, bool delete_replica) {
+  if (delete_replica) {
+    job.Step("delete the replica disk " + replica);
+    HVR_RETURN_IF_ERROR(UnlessNotFound(store->AsyncDeleteDisk(replica, use_future).get()));
   }
-  const std::string manifest = dir.ManifestPath(gone.replica_name);
+  const std::string manifest = dir.ManifestPath(replica);
   std::error_code ec;
   std::filesystem::remove(manifest, ec);
   if (ec) return Error(Code::kIo, "cannot delete " + manifest + ": " + ec.message());
-  HVR_RETURN_IF_ERROR(Commit([](SessionState& st) { st.disk_removal.reset(); }));
-  return "disk " + gone.replica_name + " (" + gone.path + ") no longer replicated; " + std::to_string(logs.size()) +
-         " tracking logs deleted; replica " + (removal.delete_replica ? "deleted from " : "kept in ") +
-         store->description();
+  return Ok();
 }
 
 Status Session::RemoveDisk(const std::string& disk, const RemoveDiskOptions& options) {
@@ -140,6 +155,28 @@ Status Session::RemoveDisk(const std::string& disk, const RemoveDiskOptions& opt
         return Ok();
       }
     }
+    const auto append = [&](const std::string& done) { summary += (summary.empty() ? "" : "; ") + done; };
+    // The disk being added, named: the operator gives its addition up. One given up
+    // before is finished first; when it was this disk's, that is all.
+    if (const auto adding = s.Snapshot().disk_addition; adding && !s.Snapshot().removing) {
+      const bool named = Names(adding->disk, disk);
+      if (named && (!adding->abandoned || adding->delete_replica != options.delete_replica)) {
+        // The operator's last word on the replica counts: one to be deleted that another
+        // agent leases can be kept instead.
+        HVR_RETURN_IF_ERROR(s.CommitAddition([&](DiskAddition& a) {
+          a.abandoned = true;
+          a.delete_replica = options.delete_replica;
+        }));
+      }
+      if (named || adding->abandoned) {
+        HVR_ASSIGN_OR_RETURN(const std::string given_up, s.FinishAbandonedAddition(job));
+        append(given_up);
+        if (named) {
+          job.Summary(summary);
+          return Ok();
+        }
+      }
+    }
     job.Step("check the disk");
     const SessionState state = s.Snapshot();
     const std::string& vm = s.settings.vm_name;
@@ -157,7 +194,8 @@ Status Session::RemoveDisk(const std::string& disk, const RemoveDiskOptions& opt
     const DiskRemoval removal{s.settings.disks[*index], options.delete_replica};
     HVR_RETURN_IF_ERROR(s.Commit([&](SessionState& st) { st.disk_removal = removal; }));
     HVR_ASSIGN_OR_RETURN(const std::string done, s.FinishDiskRemoval(job));
-    job.Summary(summary.empty() ? done : summary + "; " + done);
+    append(done);
+    job.Summary(summary);
     return Ok();
   });
 }

@@ -402,7 +402,9 @@ json::object ToJson(const SessionState& s) {
                                       {"checkpoint_active", a->checkpoint_active},
                                       {"checkpoint_stale", a->checkpoint_stale},
                                       {"earlier_view_sent", a->earlier_view_sent},
-                                      {"copy_done", a->copy_done}};
+                                      {"copy_done", a->copy_done},
+                                      {"abandoned", a->abandoned},
+                                      {"delete_replica", a->delete_replica}};
   }
   return o;
 }
@@ -496,6 +498,9 @@ Result<SessionState> SessionStateFromJson(const json::object& o, const std::stri
     pending.checkpoint_stale = a.Has("checkpoint_stale") && a.Bool("checkpoint_stale");
     pending.earlier_view_sent = a.Has("earlier_view_sent") && a.Bool("earlier_view_sent");
     pending.copy_done = a.Bool("copy_done");
+    // Absent in a journal written before an addition could be given up.
+    pending.abandoned = a.Has("abandoned") && a.Bool("abandoned");
+    pending.delete_replica = a.Has("delete_replica") && a.Bool("delete_replica");
     const auto& disk = a.Object("disk");
     const auto& recorded = a.Object("state");
     if (a.error()) return *a.error();

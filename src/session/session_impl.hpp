@@ -279,6 +279,21 @@ struct Session::Impl {
   // leaves the settings, the state and the points, then its lease, its tracking, its logs
   // and (when asked) its replica go, and last the record. Returns what was done.
   Result<std::string> FinishDiskRemoval(RunningJob& job);
+  // What letting a disk go takes, a removal's steps, shared with an addition given up:
+  // The lease of `replica` taken and let go (a crashed process's lease is ours again at
+  // once); kConflict when another agent holds it; nothing when the replica is gone.
+  Status ReleaseLease(const std::string& replica);
+  // The host stops tracking `disk` alone (the VM's others go on) and its tracking logs
+  // are deleted; returns how many.
+  Result<size_t> StopTrackingDisk(RunningJob& job, const DiskSpec& disk);
+  // With `delete_replica`, `replica` is deleted with its snapshots; its manifest goes
+  // either way.
+  Status ForgetReplica(RunningJob& job, const std::string& replica, bool delete_replica);
+  // The addition the operator gave up (state.disk_addition, abandoned), from wherever a
+  // crash left it (disk_addition_abandon.cc): its checkpoint given up, its replica let go
+  // (kept, or deleted when asked and this relationship made it), its tracking stopped and
+  // its logs deleted, the settings without it, the record cleared. Returns what was done.
+  Result<std::string> FinishAbandonedAddition(RunningJob& job);
   // The addition state.disk_addition journals, from wherever a crash left it (disk_addition.cc):
   // the replica made and leased, the host's checkpoint, the copy of the disk's frozen view
   // (resumed from its manifest), the merge, the disk joining the settings and the state,

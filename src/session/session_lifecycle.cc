@@ -219,20 +219,14 @@ Status Session::Impl::RemoveProtection(const UnprotectOptions& removal) {
     job.Step("release leases");
     for (const DiskState& d : current.disks) {
       if (adopted.count(d.replica)) continue;  // its lease is the adopter's
-      // Taken first (the lease of a process that died is ours again at once), then let
-      // go; another agent's lease stops the removal here.
-      const Status held = s.leases->Hold({d.replica});
-      HVR_RETURN_IF_ERROR(UnlessNotFound(held));  // a replica that is gone holds no lease
-      if (held.ok()) HVR_RETURN_IF_ERROR(s.leases->Let(d.replica));
+      // Another agent's lease stops the removal here.
+      HVR_RETURN_IF_ERROR(s.ReleaseLease(d.replica));
     }
     // A disk being added has a replica and may have the host's checkpoint.
-    const auto& added = current.disk_addition;
-    if (added) {
-      Status held = s.leases->Hold({added->state.replica});
-      if (held.ok()) held = s.leases->Let(added->state.replica);
-      HVR_RETURN_IF_ERROR(UnlessNotFound(std::move(held)));
-    }
-    if (current.checkpoint_active || (added && (added->checkpoint_active || added->checkpoint_stale))) {
+    if (const auto& added = current.disk_addition) HVR_RETURN_IF_ERROR(s.ReleaseLease(added->state.replica));
+    // Taken, given up, or asked for with no answer recorded (a kill between the two): the
+    // host may hold it whichever, and merging none is nothing to it.
+    if (MayHoldCheckpoint(current)) {
       job.Step("merge checkpoint");
       HVR_RETURN_IF_ERROR(s.host.MergeCheckpoint(s.VmWithAddedDisk()));
     }

@@ -121,7 +121,19 @@ struct DiskAddition {
   // The replica holds part of an earlier checkpoint's view: the copy sends whole chunks.
   bool earlier_view_sent = false;
   bool copy_done = false;  // the frozen view reached the replica
+  // The operator gave the addition up (RemoveDisk naming the disk): its checkpoint is
+  // given up as a failed attempt's is, its replica let go (deleted with
+  // `delete_replica`), its tracking and logs stopped, and the record cleared last. Until
+  // then RemoveDisk and AddDisk finish that rather than the addition.
+  bool abandoned = false;
+  bool delete_replica = false;
 };
+
+// Whether the host may hold the addition's checkpoint: taken, given up but perhaps not
+// merged, or asked for by an attempt a kill cut short before the answer was recorded.
+inline bool MayHoldCheckpoint(const DiskAddition& a) {
+  return a.checkpoint_requested || a.checkpoint_active || a.checkpoint_stale;
+}
 
 struct SessionState {
   static constexpr int kVersion = 1;
@@ -188,6 +200,14 @@ struct SessionState {
   bool failover_committed = false;  // the failover's recovery points were deleted
   bool failback_committed = false;  // the failed-over disks were deleted
 };
+
+// Whether the host may hold a checkpoint of the VM: one a copy from a checkpoint (initial
+// replication, resync) or a disk addition may hold (MayHoldCheckpoint above). Merging
+// none is nothing to the host, so whoever ends them all merges when this says so.
+inline bool MayHoldCheckpoint(const SessionState& s) {
+  return s.checkpoint_requested || s.checkpoint_active || s.checkpoint_stale ||
+         (s.disk_addition && MayHoldCheckpoint(*s.disk_addition));
+}
 
 // The virtual size replica `disk` had at `point`: as the point records it, else (a point
 // from before points recorded sizes, which no disk grew since) the replica's size now.

@@ -75,10 +75,14 @@ CommandResult GuestHarness::Hvrepl(std::vector<std::string> args) {
 }
 
 GuestHarness::RunOutcome GuestHarness::RunAndKill(std::vector<std::string> args, std::chrono::milliseconds delay) {
+  const auto until = std::chrono::steady_clock::now() + delay;
+  return RunAndKillWhen(std::move(args), [until] { return std::chrono::steady_clock::now() >= until; });
+}
+
+GuestHarness::RunOutcome GuestHarness::RunAndKillWhen(std::vector<std::string> args, const std::function<bool()>& now) {
   args.insert(args.begin(), kHvreplPath);
   ChildProcess run(args, dir_.File("hvrepl.log"));
-  const auto until = std::chrono::steady_clock::now() + delay;
-  while (std::chrono::steady_clock::now() < until && run.running()) std::this_thread::sleep_for(1ms);
+  while (!now() && run.running()) std::this_thread::sleep_for(1ms);
   RunOutcome outcome;
   outcome.killed = run.running();
   run.Kill(SIGKILL);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -57,6 +58,9 @@ class GuestHarness {
   // hvrepl with `args`, killed with SIGKILL if still running after `delay`; its output
   // goes to hvrepl.log.
   RunOutcome RunAndKill(std::vector<std::string> args, std::chrono::milliseconds delay);
+  // hvrepl with `args`, killed with SIGKILL as soon as `now` says so (asked every
+  // millisecond while it runs); its output goes to hvrepl.log.
+  RunOutcome RunAndKillWhen(std::vector<std::string> args, const std::function<bool()>& now);
 
   // What ExpectEveryPointTrue has seen across calls.
   struct PointsChecked {

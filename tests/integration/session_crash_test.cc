@@ -6,9 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/use_future.hpp>
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "guest_harness.hpp"
 #include "guest_workload.hpp"
@@ -38,11 +41,43 @@ class SessionCrashTest : public ::testing::Test {
 
   void Protect() { vm_.Protect("crash-vm", vm_.File("store")); }
 
-  // No differencing disk beside the VM's disks: the host holds no checkpoint.
-  void ExpectNoCheckpointHeld(const std::string& when) {
+  // A differencing disk beside the VM's disks, or "": the host holds a checkpoint while
+  // there is one.
+  std::string HeldCheckpoint() const {
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(vm_.Disk(0)).parent_path())) {
-      EXPECT_NE(entry.path().extension(), ".avhdx") << when << ": the host still holds a checkpoint: " << entry.path();
+      if (entry.path().extension() == ".avhdx") return entry.path().string();
     }
+    return "";
+  }
+  void ExpectNoCheckpointHeld(const std::string& when) {
+    EXPECT_EQ(HeldCheckpoint(), "") << when << ": the host still holds a checkpoint";
+  }
+
+  // The disk addition the journal records, if any.
+  std::optional<DiskAddition> PendingAddition() const {
+    auto dir = StateDir::Open(State(), false, true);
+    EXPECT_OK(dir);
+    if (!dir.ok()) return std::nullopt;
+    auto state = dir->LoadState();
+    EXPECT_OK(state);
+    return state.ok() ? state->disk_addition : std::nullopt;
+  }
+
+  // Runs `args` through `relay` and kills it the moment the host answered a checkpoint,
+  // before it hears the answer: the journal says the checkpoint was asked for, and the
+  // host holds it.
+  void KillAsTheHostAnswersACheckpoint(HostRelay& relay, const std::vector<std::string>& args) {
+    std::atomic<bool> answered{false};
+    std::atomic<bool> killed{false};
+    relay.After("checkpoint", [&] {
+      answered = true;
+      while (!killed) std::this_thread::sleep_for(1ms);
+    });
+    const GuestHarness::RunOutcome outcome = vm_.RunAndKillWhen(args, [&] { return answered.load(); });
+    killed = true;
+    relay.Settle();
+    relay.After("checkpoint", nullptr);
+    EXPECT_TRUE(outcome.killed) << "it ended before the host answered: " << vm_.ReadLog("hvrepl.log");
   }
 
   // Runs `args` until one run, not killed, succeeds; kills `rounds` runs first, checking
@@ -395,17 +430,9 @@ TEST_F(SessionCrashTest, AFailedDiskAdditionKilledWhileItGivesUpTheCheckpointCon
   };
   relay.After("checkpoint", take_lease);
 
-  const auto addition = [&]() -> std::optional<DiskAddition> {
-    auto dir = StateDir::Open(State(), false, true);
-    EXPECT_OK(dir);
-    if (!dir.ok()) return std::nullopt;
-    auto state = dir->LoadState();
-    EXPECT_OK(state);
-    return state.ok() ? state->disk_addition : std::nullopt;
-  };
   const auto no_checkpoint_held = [&](const std::string& when) {
     ExpectNoCheckpointHeld(when);
-    const auto pending = addition();
+    const auto pending = PendingAddition();
     ASSERT_TRUE(pending.has_value()) << when << ": the addition that failed is still to finish";
     EXPECT_FALSE(pending->checkpoint_active || pending->checkpoint_requested || pending->checkpoint_stale)
         << when << ": the next attempt asks for a new checkpoint";
@@ -453,7 +480,7 @@ TEST_F(SessionCrashTest, AFailedDiskAdditionKilledWhileItGivesUpTheCheckpointCon
   release_lease();
   const CommandResult done = vm_.Hvrepl(add);
   ASSERT_EQ(done.exit_code, 0) << done.output << vm_.ReadLog("hvrepl.log");
-  EXPECT_FALSE(addition().has_value());
+  EXPECT_FALSE(PendingAddition().has_value());
   ExpectNoCheckpointHeld("after the addition finished");
   vm_.Write(300);
   ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
@@ -463,6 +490,123 @@ TEST_F(SessionCrashTest, AFailedDiskAdditionKilledWhileItGivesUpTheCheckpointCon
   EXPECT_EQ(session->recovery_points().back().snapshots.size(), 2u);
   const CommandResult verified = vm_.Hvrepl({"verify", "--state-dir", State()});
   EXPECT_EQ(verified.exit_code, 0) << verified.output;
+}
+
+// Giving an addition up is journalled too. An addition killed anywhere (before its
+// checkpoint, asking for it, holding it, copying, merging) is given up by `set
+// --remove-disk DISK --delete-replica`, itself killed all along; run again, it finishes:
+// the host holds no checkpoint, the record and the replica are gone, the VM's points stay
+// true and its other disk replicates on. The disk is then added again.
+TEST_F(SessionCrashTest, GivingUpADiskAdditionKilledHalfWayFinishes) {
+  StartGuest(0);
+  vm_.Protect("crash-vm", vm_.File("store"), {}, 1);  // the guest writes both disks
+  const std::vector<std::string> run = {"run", "--state-dir", State(), "--cycles", "1", "--quiet"};
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  const std::vector<std::string> add = {"set", "--state-dir", State(), "--add-disk", vm_.Disk(1)};
+  const std::vector<std::string> give_up = {"set",         "--state-dir", State(), "--remove-disk",
+                                            vm_.Disk(1), "--delete-replica"};
+  ASSERT_OK_AND_ASSIGN(auto store, vm_.engine().Store(vm_.target(), {}));
+  const auto replica_in_store = [&] {
+    const auto disks = store->AsyncListDisks(use_future).get();
+    EXPECT_OK(disks);
+    return disks.ok() && std::any_of(disks->begin(), disks->end(),
+                                     [](const DiskProperties& d) { return d.name == "crash-vm-disk1"; });
+  };
+  // What an uninterrupted addition takes, for the kills to land all along the next ones;
+  // the disk, joined, is removed again.
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(vm_.Hvrepl(add).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  const auto span = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  ASSERT_EQ(vm_.Hvrepl(give_up).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+
+  const int rounds = 12;
+  int given_up = 0;
+  for (int i = 0; i < rounds; ++i) {
+    vm_.Write(50);
+    const auto delay = 2ms + span * i / rounds + std::chrono::milliseconds(random_() % 5);
+    const GuestHarness::RunOutcome added = vm_.RunAndKill(add, delay);
+    const std::string when = "round " + std::to_string(i);
+    vm_.ExpectEveryPointTrue(when + ", the addition killed");
+    ASSERT_FALSE(HasFatalFailure());
+    EXPECT_TRUE(added.killed || added.exit_code == 0) << when << ": " << vm_.ReadLog("hvrepl.log");
+    interrupted_ += added.killed;
+    if (!PendingAddition()) {
+      // Killed before it recorded anything, or it finished (the disk joined, and is
+      // removed as any disk is).
+      ASSERT_OK_AND_ASSIGN(const StateDir dir, StateDir::Open(State(), false, true));
+      ASSERT_OK_AND_ASSIGN(const ProtectionSettings settings, dir.LoadSettings());
+      if (settings.disks.size() == 2) {
+        const CommandResult removed = vm_.Hvrepl(give_up);
+        ASSERT_EQ(removed.exit_code, 0) << when << ": " << removed.output;
+      }
+      continue;
+    }
+    // Killed all along until the record is gone: a run killed after clearing it finished
+    // the job, and the next one would find no such disk.
+    for (int k = 0; k < 300 && PendingAddition(); ++k) {
+      const auto outcome = vm_.RunAndKill(give_up, 1ms + 3ms * k + std::chrono::milliseconds(random_() % 3));
+      interrupted_ += outcome.killed;
+      EXPECT_TRUE(outcome.killed || outcome.exit_code == 0) << when << ": " << vm_.ReadLog("hvrepl.log");
+      vm_.ExpectEveryPointTrue(when + ", giving it up, run " + std::to_string(k));
+      ASSERT_FALSE(HasFatalFailure());
+    }
+    ASSERT_FALSE(PendingAddition().has_value()) << when << ": the giving up never finished within its kills";
+    ++given_up;
+    ExpectNoCheckpointHeld(when);
+    EXPECT_FALSE(replica_in_store()) << when << ": the replica was to be deleted";
+    // The VM replicates its disk on.
+    ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << when << ": " << vm_.ReadLog("hvrepl.log");
+  }
+  EXPECT_GE(given_up, 4) << "too few additions were left to give up";
+  EXPECT_GT(interrupted_, 10) << "too few runs were interrupted to mean anything";
+
+  // The same disk is added again, and replicates with the other.
+  const CommandResult added = vm_.Hvrepl(add);
+  ASSERT_EQ(added.exit_code, 0) << added.output << vm_.ReadLog("hvrepl.log");
+  ExpectNoCheckpointHeld("after the disk was added again");
+  vm_.Write(300);
+  ASSERT_EQ(vm_.Hvrepl(run).exit_code, 0) << vm_.ReadLog("hvrepl.log");
+  vm_.ExpectEveryPointTrue("after the disk was added again");
+  ASSERT_OK_AND_ASSIGN(auto session, Session::Open(vm_.engine(), State(), {}, true));
+  ASSERT_FALSE(session->recovery_points().empty());
+  EXPECT_EQ(session->recovery_points().back().snapshots.size(), 2u);
+  const CommandResult verified = vm_.Hvrepl({"verify", "--state-dir", State()});
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+}
+
+// A kill between asking the host for a checkpoint and recording its answer leaves a
+// checkpoint the host holds and the journal only says was asked for: unprotect merges it,
+// whether a disk addition or a resync asked.
+TEST_F(SessionCrashTest, UnprotectMergesACheckpointAskedForWhoseAnswerWasNeverRecorded) {
+  StartGuest(0);
+  HostRelay relay(vm_.File("relay.sock"), vm_.socket());
+  vm_.RouteHostThrough(relay.path());
+  for (const std::string asking : {"add-disk", "resync"}) {
+    vm_.Protect("crash-vm", vm_.File("store"), {}, 1);
+    ASSERT_EQ(vm_.Hvrepl({"run", "--state-dir", State(), "--cycles", "1", "--quiet"}).exit_code, 0)
+        << vm_.ReadLog("hvrepl.log");
+    vm_.Write(50);
+    if (asking == "add-disk") {
+      KillAsTheHostAnswersACheckpoint(relay, {"set", "--state-dir", State(), "--add-disk", vm_.Disk(1)});
+      const auto pending = PendingAddition();
+      ASSERT_TRUE(pending.has_value());
+      EXPECT_TRUE(pending->checkpoint_requested && !pending->checkpoint_active);
+    } else {
+      KillAsTheHostAnswersACheckpoint(relay, {"resync", "--state-dir", State()});
+      ASSERT_OK_AND_ASSIGN(StateDir dir, StateDir::Open(State(), false, true));
+      ASSERT_OK_AND_ASSIGN(const SessionState state, dir.LoadState());
+      EXPECT_TRUE(state.checkpoint_requested && !state.checkpoint_active);
+    }
+    ASSERT_NE(HeldCheckpoint(), "") << asking << ": the host answered, so it holds the checkpoint";
+
+    const CommandResult removed = vm_.Hvrepl({"unprotect", "--state-dir", State(), "--delete-replicas"});
+    ASSERT_EQ(removed.exit_code, 0) << asking << ": " << removed.output << vm_.ReadLog("hvrepl.log");
+    ExpectNoCheckpointHeld(asking + ", after unprotect");
+    EXPECT_FALSE(std::filesystem::exists(State())) << asking;
+    ASSERT_OK_AND_ASSIGN(auto store, vm_.engine().Store(vm_.target(), {}));
+    ASSERT_OK_AND_ASSIGN(const auto disks, store->AsyncListDisks(use_future).get());
+    EXPECT_TRUE(disks.empty()) << asking << ": " << disks.size() << " disks left, the first " << disks.front().name;
+  }
 }
 
 // Adopting after the state directory was lost: killed anywhere, the same command run

@@ -236,6 +236,95 @@ TEST_P(DiskAdditionTest, AFailedCopyLetsTheHostsCheckpointGoAndTheNextAttemptTak
   EXPECT_TRUE(verified.identical());
 }
 
+// An addition that keeps failing (another agent leases its replica) is given up by
+// naming the disk to RemoveDisk: the host holds no checkpoint, the replica, which this
+// agent cannot delete while another leases it, is kept, the VM replicates its own disk on,
+// and the disk can be added again (under the next free replica name).
+TEST_P(DiskAdditionTest, AnAdditionThatKeepsFailingIsGivenUpAndTheDiskCanBeAddedAgain) {
+  FirstOfTwoDisksReplicating();
+  guest_->StartWriting();
+  std::unique_ptr<OtherAgentLease> other;
+  std::atomic<bool> once{true};
+  host_.AfterCheckpoint([&] {
+    if (once.exchange(false)) other = HoldLeaseAsAnotherAgent("vm01-disk1");
+  });
+  ASSERT_FALSE(session_->AddDisk(DiskSpec{disks_[1], {}, {}, {}}).ok());
+  ASSERT_TRUE(other);
+  Cycle();
+
+  const Status deleting = session_->RemoveDisk(disks_[1], {true});
+  ASSERT_FALSE(deleting.ok());
+  EXPECT_EQ(deleting.error().code(), Code::kConflict) << deleting.error().ToString();
+  EXPECT_NE(deleting.error().message().find("another agent leases it"), std::string::npos)
+      << deleting.error().message();
+  EXPECT_FALSE(host_.checkpoint_held());
+
+  ASSERT_OK(session_->RemoveDisk("vm01-disk1"));
+  const std::string summary = session_->jobs().back().summary;
+  EXPECT_NE(summary.find("given up"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("kept, leased by another agent"), std::string::npos) << summary;
+  EXPECT_FALSE(host_.checkpoint_held());
+  EXPECT_EQ(session_->settings().disks.size(), 1u);
+  EXPECT_EQ(DisksInStore(), (std::vector<std::string>{"vm01-disk0", "vm01-disk1"}));
+  // Nothing is pending: the VM's disks can change again, and its points go on.
+  Cycle();
+  guest_->StopWriting();
+  ExpectPointsMatchTruth(*session_);
+  ExpectMirroredDiskCount(1);
+  session_.reset();
+  session_ = Reopen();
+  ASSERT_TRUE(session_);
+  EXPECT_EQ(session_->settings().disks.size(), 1u);
+  {
+    ASSERT_OK_AND_ASSIGN(StateDir dir, StateDir::Open(state_dir_, false, true));
+    ASSERT_OK_AND_ASSIGN(SessionState state, dir.LoadState());
+    EXPECT_FALSE(state.disk_addition.has_value());
+  }
+
+  other.reset();
+  ASSERT_OK(session_->AddDisk(DiskSpec{disks_[1], {}, {}, {}}));
+  ASSERT_EQ(session_->status().disks.size(), 2u);
+  EXPECT_EQ(session_->status().disks[1].replica, "vm01-disk2");
+  Cycle();
+  EXPECT_EQ(session_->recovery_points().back().snapshots.size(), 2u);
+  ExpectPointsMatchTruth(*session_);
+  ASSERT_OK_AND_ASSIGN(const VerifyReport verified, session_->Verify("latest"));
+  EXPECT_TRUE(verified.identical());
+}
+
+// An addition cut short with the host's checkpoint taken is given up with its replica
+// deleted: the checkpoint merged, nothing of the disk left in the target, and the same
+// disk added again under the same replica name.
+TEST_P(DiskAdditionTest, AnAdditionGivenUpWithItsReplicaDeletedLeavesNothingOfIt) {
+  FirstOfTwoDisksReplicating();
+  guest_->StartWriting();
+  host_.FailMerges(1);  // the copy is done, the checkpoint stays
+  ASSERT_FALSE(session_->AddDisk(DiskSpec{disks_[1], {}, {}, {}}).ok());
+  ASSERT_TRUE(host_.checkpoint_held());
+  const size_t points = session_->recovery_points().size();
+
+  ASSERT_OK(session_->RemoveDisk(disks_[1], {true}));
+  EXPECT_FALSE(host_.checkpoint_held());
+  EXPECT_EQ(DisksInStore(), std::vector<std::string>{"vm01-disk0"});
+  EXPECT_EQ(session_->recovery_points().size(), points) << "the VM's points are untouched";
+  // The disk is no longer being added: naming it again is naming a disk the VM lacks.
+  const Status again = session_->RemoveDisk(disks_[1], {true});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), Code::kNotFound) << again.error().ToString();
+  Cycle();
+  guest_->StopWriting();
+  ExpectPointsMatchTruth(*session_);
+
+  ASSERT_OK(session_->AddDisk(DiskSpec{disks_[1], {}, {}, {}}));
+  EXPECT_FALSE(host_.checkpoint_held());
+  ASSERT_EQ(session_->status().disks.size(), 2u);
+  EXPECT_EQ(session_->status().disks[1].replica, "vm01-disk1");
+  Cycle();
+  ExpectPointsMatchTruth(*session_);
+  ASSERT_OK_AND_ASSIGN(const VerifyReport verified, session_->Verify("latest"));
+  EXPECT_TRUE(verified.identical());
+}
+
 TEST_P(DiskAdditionTest, ADiskAddedBeforeTheInitialCopyIsCopiedWithTheOthers) {
   MakeVm(2);
   ProtectionSettings settings = Settings();

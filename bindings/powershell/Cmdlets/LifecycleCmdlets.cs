@@ -49,7 +49,9 @@ namespace Hvr.Cmdlets
         [ValidateNotNullOrEmpty]
         [ParameterHelp("Disks to stop replicating, each by its replica's name or its path: the host stops tracking it, " +
                        "its tracking logs are deleted, the recovery points no longer name it, and its replica stays in " +
-                       "the target unless -DeleteReplica. The last disk cannot be removed (Remove-HvrReplication).")]
+                       "the target unless -DeleteReplica. The last disk cannot be removed (Remove-HvrReplication). " +
+                       "A disk whose addition (-AddDisk) failed or was interrupted: the addition is given up, the " +
+                       "host's checkpoint merged and the new replica kept, or deleted with -DeleteReplica.")]
         public string[] RemoveDisk { get; set; }
 
         [Parameter(ParameterSetName = SettingsSet)]
