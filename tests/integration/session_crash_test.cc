@@ -544,7 +544,7 @@ TEST_F(SessionCrashTest, GivingUpADiskAdditionKilledHalfWayFinishes) {
     // Killed all along until the record is gone: a run killed after clearing it finished
     // the job, and the next one would find no such disk.
     for (int k = 0; k < 300 && PendingAddition(); ++k) {
-      const auto outcome = vm_.RunAndKill(give_up, 1ms + 3ms * k + std::chrono::milliseconds(random_() % 3));
+      const auto outcome = vm_.RunAndKill(give_up, SweepDelay(k, 3ms));
       interrupted_ += outcome.killed;
       EXPECT_TRUE(outcome.killed || outcome.exit_code == 0) << when << ": " << vm_.ReadLog("hvrepl.log");
       vm_.ExpectEveryPointTrue(when + ", giving it up, run " + std::to_string(k));
