@@ -1,11 +1,5 @@
 #include "test_util/fault_proxy.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -19,6 +13,8 @@
 
 #include "store/azure/crypto.hpp"
 #include "test_util/fault_replies.hpp"
+#include "test_util/socket_inheritance.hpp"
+#include "util/connection_ended.hpp"
 
 namespace hvr {
 namespace {
@@ -69,20 +65,35 @@ std::string Serialize(const Message& message) {
   return out.str();
 }
 
-// Closing a socket whose linger time is zero resets the connection (RST) instead of
-// ending it in order (FIN).
-void ResetOnClose(tcp::socket& socket) {
-  const linger now{1, 0};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_LINGER, &now, sizeof now);
-}
-
 }  // namespace
+
+// Where the proxy listens, and the context its accepts wait in.
+class FaultProxy::Listener {
+ public:
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+};
+
+// A socket of the proxy's, kept from the programs a test starts (socket_inheritance.hpp).
+class FaultProxy::Socket : public tcp::socket {
+ public:
+  using tcp::socket::socket;
+
+  // False if it cannot connect to `to`.
+  bool ConnectTo(const tcp::endpoint& to) {
+    boost::system::error_code ec;
+    open(to.protocol(), ec);
+    if (!ec) KeepFromChildren(native_handle());
+    if (!ec) connect(to, ec);
+    return !ec;
+  }
+};
 
 // One plain-HTTP tunnel: reads each request from the client, decides its fault, and
 // relays (or does not relay) it and its response.
 class FaultProxy::Tunnel {
  public:
-  Tunnel(FaultProxy& proxy, tcp::socket& client, tcp::socket& upstream)
+  Tunnel(FaultProxy& proxy, Socket& client, Socket& upstream)
       : proxy_(proxy), client_(client), upstream_(upstream), service_(upstream.remote_endpoint()) {}
 
   // Serves requests until a fault ends the connection or either side closes it.
@@ -113,7 +124,7 @@ class FaultProxy::Tunnel {
         if (!WriteAll(client_, *ServiceErrorReply(Fault::kServerBusy, proxy_.options_.retry_after))) return;
         continue;
       }
-      if (fault == Fault::kReset) return ResetOnClose(client_);
+      if (fault == Fault::kReset) return ResetClient();
       if (fault == Fault::kCloseBeforeResponse) return;
       if (fault == Fault::kStall) {
         proxy_.Wait(proxy_.options_.stall);
@@ -165,29 +176,32 @@ class FaultProxy::Tunnel {
     return true;
   }
 
-  // True when the service closed the connection (Azurite does after 5 idle seconds, which
-  // a request read slowly through a shaped link can take).
-  bool UpstreamClosed() {
-    pollfd pfd{upstream_.native_handle(), POLLIN, 0};
-    char byte;
-    return ::poll(&pfd, 1, 0) == 1 && ::recv(pfd.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
+  // Resets the client's connection (RST) instead of ending it in order (FIN): a close
+  // with a linger time of zero. It closes here, as Asio turns lingering off again when
+  // the socket is destroyed still open, so that its destructor never waits.
+  void ResetClient() {
+    boost::system::error_code ignored;
+    client_.set_option(asio::socket_base::linger(true, 0), ignored);
+    proxy_.Untrack(client_);
+    client_.close(ignored);
   }
 
   // Connects to the service again, as a proxy does when its idle connection was closed.
   bool Reconnect() {
     boost::system::error_code ec;
-    proxy_.Untrack(upstream_.native_handle());
+    proxy_.Untrack(upstream_);
     upstream_.close(ec);
     from_upstream_.clear();
-    upstream_.connect(service_, ec);
-    if (ec) return false;
-    proxy_.Track(upstream_.native_handle());
+    if (!upstream_.ConnectTo(service_)) return false;
+    proxy_.Track(upstream_);
     return true;
   }
 
   std::optional<Response> Forward(const http::request<http::string_body>& request) {
     boost::system::error_code ec;
-    if (UpstreamClosed() && !Reconnect()) return std::nullopt;
+    // Azurite closes a connection after 5 idle seconds, which a request read slowly
+    // through a shaped link can take.
+    if (ConnectionEnded(upstream_) && !Reconnect()) return std::nullopt;
     http::write(upstream_, request, ec);
     if (ec) return std::nullopt;
     http::response_parser<http::string_body> response;
@@ -237,12 +251,12 @@ class FaultProxy::Tunnel {
     proxy_.Add(&Counters::request_body_bytes, cut);
     const auto* body = static_cast<const char*>(from_client_.data().data());
     WriteAll(upstream_, Serialize(request.get().base()) + std::string(body, cut));
-    ResetOnClose(client_);
+    ResetClient();
   }
 
   FaultProxy& proxy_;
-  tcp::socket& client_;
-  tcp::socket& upstream_;
+  Socket& client_;
+  Socket& upstream_;
   const tcp::endpoint service_;
   beast::flat_buffer from_client_;
   beast::flat_buffer from_upstream_;
@@ -310,19 +324,16 @@ FaultProxy::FaultProxy(Options options) : options_(std::move(options)) {
   if (shaping.blob_requests_per_second > 0) {
     blob_limits_.emplace(shaping.blob_requests_per_second, static_cast<double>(shaping.blob_bytes_per_second));
   }
-  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::listen(listener_, 64) != 0 ||
-      ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    if (listener_ >= 0) ::close(listener_);
-    throw std::runtime_error("fault proxy: cannot listen on 127.0.0.1");
-  }
-  port_ = ntohs(address.sin_port);
+  listener_ = std::make_unique<Listener>();
+  tcp::acceptor& acceptor = listener_->acceptor;
+  const tcp::endpoint loopback(asio::ip::address_v4::loopback(), 0);
+  boost::system::error_code ec;
+  acceptor.open(loopback.protocol(), ec);
+  if (!ec) KeepFromChildren(acceptor.native_handle());
+  if (!ec) acceptor.bind(loopback, ec);
+  if (!ec) acceptor.listen(64, ec);
+  if (ec) throw std::runtime_error("fault proxy: cannot listen on 127.0.0.1: " + ec.message());
+  port_ = acceptor.local_endpoint().port();
   acceptor_ = std::thread([this] { AcceptLoop(); });
 }
 
@@ -330,14 +341,14 @@ FaultProxy::~FaultProxy() {
   stopping_ = true;
   {
     std::lock_guard lock(mu_);
-    for (int fd : open_) ::shutdown(fd, SHUT_RDWR);
+    boost::system::error_code ignored;
+    for (Socket* socket : open_) socket->shutdown(tcp::socket::shutdown_both, ignored);
   }
   stopped_.notify_all();
   together_drawn_.notify_all();
   acceptor_.join();
   // No thread starts any more; the ones left end now that their sockets are shut down.
   for (auto& [id, thread] : threads_) thread.join();
-  ::close(listener_);
 }
 
 std::vector<std::string> FaultProxy::RequestHeads() const {
@@ -442,15 +453,16 @@ bool FaultProxy::Wait(std::optional<std::chrono::steady_clock::duration> for_how
   return !stopped_.wait_for(lock, *for_how_long, stopped);
 }
 
-void FaultProxy::Track(int fd) {
+void FaultProxy::Track(Socket& socket) {
   std::lock_guard lock(mu_);
-  open_.push_back(fd);
-  if (stopping_) ::shutdown(fd, SHUT_RDWR);
+  open_.push_back(&socket);
+  boost::system::error_code ignored;
+  if (stopping_) socket.shutdown(tcp::socket::shutdown_both, ignored);
 }
 
-void FaultProxy::Untrack(int fd) {
+void FaultProxy::Untrack(Socket& socket) {
   std::lock_guard lock(mu_);
-  open_.erase(std::remove(open_.begin(), open_.end(), fd), open_.end());
+  open_.erase(std::remove(open_.begin(), open_.end(), &socket), open_.end());
 }
 
 void FaultProxy::ReapFinished() {
@@ -467,41 +479,49 @@ void FaultProxy::ReapFinished() {
 }
 
 void FaultProxy::AcceptLoop() {
+  auto& [io, acceptor] = *listener_;
+  std::unique_ptr<Socket> next;  // the connection being accepted
   while (!stopping_) {
     ReapFinished();
-    pollfd pfd{listener_, POLLIN, 0};
-    if (::poll(&pfd, 1, 50) <= 0) continue;
-    const int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (client < 0) continue;
-    Track(client);
-    std::lock_guard lock(mu_);
-    std::thread thread([this, client] {
-      Serve(client);
-      std::lock_guard done(mu_);
-      finished_.push_back(std::this_thread::get_id());
-    });
-    const auto id = thread.get_id();
-    threads_.emplace(id, std::move(thread));
+    if (!next) {
+      next = std::make_unique<Socket>(io);
+      acceptor.async_accept(*next, [this, &next](const boost::system::error_code& ec) {
+        std::unique_ptr<Socket> client = std::move(next);
+        if (ec) return;
+        KeepFromChildren(client->native_handle());
+        Track(*client);
+        std::lock_guard lock(mu_);
+        std::thread thread([this, client = std::move(client)] {
+          Serve(*client);
+          std::lock_guard done(mu_);
+          finished_.push_back(std::this_thread::get_id());
+        });
+        const auto id = thread.get_id();
+        threads_.emplace(id, std::move(thread));
+      });
+    }
+    // A connection is served as soon as it is accepted; a stop is seen within 50 ms.
+    io.restart();
+    io.run_for(std::chrono::milliseconds(50));
   }
+  boost::system::error_code ignored;
+  acceptor.close(ignored);
+  io.restart();
+  io.poll();  // the accept still waiting ends, cancelled
 }
 
-void FaultProxy::Serve(int client_fd) {
-  asio::io_context io;
-  tcp::socket client(io);
-  client.assign(tcp::v4(), client_fd);
-  tcp::socket upstream(io);
+void FaultProxy::Serve(Socket& client) {
+  Socket upstream(client.get_executor());
   // The handshake of a new connection crosses the WAN once.
-  if (!Wait(options_.shaping.rtt)) return Untrack(client_fd);
+  if (!Wait(options_.shaping.rtt)) return Untrack(client);
   if (options_.upstream) {
-    boost::system::error_code ec;
-    upstream.connect(tcp::endpoint(asio::ip::address_v4::loopback(), *options_.upstream), ec);
-    if (!ec) {
-      Track(upstream.native_handle());
+    if (upstream.ConnectTo(tcp::endpoint(asio::ip::address_v4::loopback(), *options_.upstream))) {
+      Track(upstream);
       Add(&Counters::tunnels, 1);
       Tunnel(*this, client, upstream).Run();
-      Untrack(upstream.native_handle());
+      Untrack(upstream);
     }
-    return Untrack(client_fd);
+    return Untrack(client);
   }
   beast::flat_buffer buffer;
   http::request_parser<http::empty_body> parser;
@@ -523,41 +543,39 @@ void FaultProxy::Serve(int client_fd) {
     } else {
       const std::string target(request.target());
       const size_t colon = target.rfind(':');
-      upstream.connect(tcp::endpoint(asio::ip::make_address(target.substr(0, colon)),
-                                     static_cast<uint16_t>(std::stoi(target.substr(colon + 1)))),
-                       ec);
-      if (ec) {
+      if (!upstream.ConnectTo(tcp::endpoint(asio::ip::make_address(target.substr(0, colon)),
+                                            static_cast<uint16_t>(std::stoi(target.substr(colon + 1)))))) {
         WriteAll(client, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
       } else {
-        Track(upstream.native_handle());
+        Track(upstream);
         Add(&Counters::tunnels, 1);
         WriteAll(client, "HTTP/1.1 200 Connection established\r\n\r\n");
         // TLS starts with a handshake record (0x16); plain HTTP with a method name.
         char first = 0;
-        const ssize_t n = ::recv(client_fd, &first, 1, MSG_PEEK);
-        if (n == 1 && first == 0x16) {
-          Relay(client_fd, upstream.native_handle());
-        } else if (n == 1) {
+        client.receive(asio::buffer(&first, 1), tcp::socket::message_peek, ec);
+        if (!ec && first == 0x16) {
+          Relay(client, upstream);
+        } else if (!ec) {
           Tunnel(*this, client, upstream).Run();
         }
-        Untrack(upstream.native_handle());
+        Untrack(upstream);
       }
     }
   }
-  // Untracked before the sockets close, so that a descriptor number the system hands
-  // out again is never shut down for its new owner.
-  Untrack(client_fd);
+  // Untracked before the sockets close, so that stopping never shuts down a socket that
+  // is gone.
+  Untrack(client);
 }
 
-void FaultProxy::Relay(int client, int upstream) {
-  const auto pump = [this](int from, int to) {
-    char buf[64 * 1024];
+void FaultProxy::Relay(Socket& client, Socket& upstream) {
+  const auto pump = [this](Socket& from, Socket& to) {
+    std::vector<char> buffer(64 * 1024);
+    boost::system::error_code ec;
     while (!stopping_) {
-      const ssize_t n = ::recv(from, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      if (::send(to, buf, static_cast<size_t>(n), MSG_NOSIGNAL) != n) break;
+      const size_t n = from.read_some(asio::buffer(buffer), ec);
+      if (ec || !WriteAll(to, std::string_view(buffer.data(), n))) break;
     }
-    ::shutdown(to, SHUT_WR);
+    to.shutdown(tcp::socket::shutdown_send, ec);
   };
   std::thread back([&] { pump(upstream, client); });
   pump(client, upstream);

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -165,10 +166,14 @@ class FaultProxy {
 
  private:
   class Tunnel;
+  class Listener;  // the socket it listens on, and what accepts on it
+  class Socket;    // one end of a connection it relays
 
   void AcceptLoop();
-  void Serve(int client);
-  void Relay(int client, int upstream);
+  // Serves one client connection to its end, on a thread of its own.
+  void Serve(Socket& client);
+  // Relays the bytes of a TLS tunnel both ways, untouched.
+  void Relay(Socket& client, Socket& upstream);
   void ReapFinished();
   struct Draw {
     Fault fault = Fault::kNone;
@@ -181,14 +186,15 @@ class FaultProxy {
   void Add(uint64_t Counters::*counter, uint64_t n);
   // Sleeps `for_how_long` unless the proxy stops first; false if it stopped.
   bool Wait(std::optional<std::chrono::steady_clock::duration> for_how_long);
-  void Track(int fd);
-  void Untrack(int fd);
+  // The sockets that stopping shuts down, which ends every blocking call on them.
+  void Track(Socket& socket);
+  void Untrack(Socket& socket);
   // Books `bytes` on the link in one direction and waits for them; false if the proxy
   // stopped meanwhile.
   bool Pace(std::optional<TokenBucket>& direction, size_t bytes);
 
   const Options options_;
-  int listener_ = -1;
+  std::unique_ptr<Listener> listener_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   mutable std::mutex mu_;
@@ -203,7 +209,7 @@ class FaultProxy {
   std::mt19937_64 draws_;    // seeded with random_.seed
   std::vector<Fault> deck_;  // the shuffled kinds random faults are dealt from
   size_t dealt_ = 0;         // random faults dealt so far
-  std::vector<int> open_;    // sockets to shut down when stopping
+  std::vector<Socket*> open_;  // sockets to shut down when stopping
   std::map<std::thread::id, std::thread> threads_;
   std::vector<std::thread::id> finished_;  // threads to join
   std::thread acceptor_;

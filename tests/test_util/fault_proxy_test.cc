@@ -1,207 +1,23 @@
-// The fault proxy does what each of its faults says: a small HTTP server on loopback
-// stands for the service (it counts the requests it executed and the ones that arrived
-// cut short), and a client speaks to it through the proxy's tunnel byte by byte, so
-// that what reaches each side can be checked exactly.
+// The fault proxy does what each of its faults says, checked on both sides of it
+// (fault_proxy_test_peers.hpp): what reached the service, whether it executed the
+// request, what the client received and how the connection ended.
 #include "test_util/fault_proxy.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/socket.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
-#include <mutex>
+#include <cmath>
 #include <set>
-#include <thread>
 
-#include "test_util/build_paths.hpp"
-#include "test_util/command.hpp"
-#include "test_util/temp_dir.hpp"
-#include "util/file.hpp"
+#include "test_util/fault_proxy_test_peers.hpp"
 
 namespace hvr {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
+using namespace proxy_test;
 using Fault = FaultProxy::Fault;
-using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
-
-// The service: GET /bytes/N answers N bytes; PUT answers 201 with the body's size in
-// `x-received`. Each connection has its own thread, as each tunnel does.
-class TinyServer {
- public:
-  TinyServer() : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-    acceptor_thread_ = std::thread([this] { Accept(); });
-  }
-  ~TinyServer() { Stop(); }
-
-  // Serves the connections already made until the proxy ends them (ending them itself
-  // after a while) and waits for their threads: what they counted is then final.
-  void Stop() {
-    if (stopping_.exchange(true)) return;
-    boost::system::error_code ec;
-    // Wakes the blocking accept; connections made before it are served first.
-    tcp::socket(io_).connect(acceptor_.local_endpoint(), ec);
-    acceptor_thread_.join();
-    for (int i = 0; i < 300 && serving_ > 0; ++i) std::this_thread::sleep_for(10ms);
-    {
-      std::lock_guard lock(mu_);
-      for (auto& socket : sockets_) socket->shutdown(tcp::socket::shutdown_both, ec);
-    }
-    for (auto& t : threads_) t.join();
-  }
-
-  uint16_t port() const { return acceptor_.local_endpoint().port(); }
-  int executed() const { return executed_; }
-  int cut_short() const { return cut_short_; }
-
- private:
-  void Accept() {
-    while (true) {
-      auto socket = std::make_shared<tcp::socket>(io_);
-      boost::system::error_code ec;
-      acceptor_.accept(*socket, ec);
-      if (ec) return;
-      std::lock_guard lock(mu_);
-      sockets_.push_back(socket);
-      ++serving_;
-      threads_.emplace_back([this, socket] {
-        Serve(*socket);
-        --serving_;
-      });
-      if (stopping_) return;
-    }
-  }
-
-  // Until the connection ends.
-  void Serve(tcp::socket& socket) {
-    beast::flat_buffer buffer;
-    while (true) {
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(64 << 20);
-      boost::system::error_code ec;
-      http::read_header(socket, buffer, parser, ec);
-      if (ec) return;
-      http::read(socket, buffer, parser, ec);
-      if (ec) {
-        ++cut_short_;
-        return;
-      }
-      ++executed_;
-      const auto& request = parser.get();
-      http::response<http::string_body> response{http::status::ok, 11};
-      if (request.method() == http::verb::put) {
-        response.result(http::status::created);
-        response.set("x-received", std::to_string(request.body().size()));
-      } else {
-        const std::string target(request.target());
-        response.body() = std::string(std::stoul(target.substr(target.rfind('/') + 1)), 'x');
-      }
-      response.prepare_payload();
-      http::write(socket, response, ec);
-      if (ec) return;
-    }
-  }
-
-  asio::io_context io_;
-  tcp::acceptor acceptor_;
-  std::atomic<bool> stopping_{false};
-  std::atomic<int> serving_{0};  // connections
-  std::atomic<int> executed_{0};
-  std::atomic<int> cut_short_{0};
-  std::mutex mu_;
-  std::vector<std::shared_ptr<tcp::socket>> sockets_;
-  std::vector<std::thread> threads_;
-  std::thread acceptor_thread_;
-};
-
-// What a client saw of one exchange.
-struct Exchange {
-  boost::system::error_code sent;  // how sending the request ended
-  std::string received;            // every byte that arrived
-  boost::system::error_code end;   // how the connection ended after them
-  std::chrono::milliseconds elapsed{0};
-  std::chrono::milliseconds first_byte{0};
-};
-
-// A client in a tunnel through the proxy to the server.
-class TunnelClient {
- public:
-  TunnelClient(const FaultProxy& proxy, const TinyServer& server) : TunnelClient(proxy.port(), server) {}
-  // Through a proxy that forwards every connection (Options::upstream): no CONNECT.
-  explicit TunnelClient(const FaultProxy& proxy) : socket_(io_) {
-    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), proxy.port()));
-  }
-  TunnelClient(uint16_t proxy_port, const TinyServer& server) : socket_(io_) {
-    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), proxy_port));
-    const std::string target = "127.0.0.1:" + std::to_string(server.port());
-    asio::write(socket_, asio::buffer("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n"));
-    http::response_parser<http::empty_body> established;
-    established.skip(true);  // a CONNECT answer has no body, whatever its headers say
-    http::read_header(socket_, buffer_, established);
-    EXPECT_EQ(established.get().result(), http::status::ok);
-  }
-
-  static std::string Get(size_t size) {
-    return "GET /bytes/" + std::to_string(size) + " HTTP/1.1\r\nHost: service\r\n\r\n";
-  }
-  static std::string Put(size_t size, const std::string& blob = "/page") {
-    return "PUT " + blob + " HTTP/1.1\r\nHost: service\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" +
-           std::string(size, 'p');
-  }
-
-  // Sends a request and reads one whole response; fails the test if none arrives.
-  http::response<http::string_body> Call(const std::string& request) {
-    boost::system::error_code ec;
-    asio::write(socket_, asio::buffer(request), ec);
-    EXPECT_FALSE(ec) << ec.message();
-    http::response_parser<http::string_body> response;
-    response.body_limit(64 << 20);
-    http::read(socket_, buffer_, response, ec);
-    EXPECT_FALSE(ec) << ec.message();
-    return response.release();
-  }
-
-  // Sends a request (as much of it as the connection takes) and reads everything that
-  // arrives until the connection ends.
-  Exchange SendAndReadToEnd(const std::string& request) {
-    Exchange exchange;
-    const auto started = Clock::now();
-    boost::system::error_code ec;
-    asio::write(socket_, asio::buffer(request), exchange.sent);
-    exchange.received.assign(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-    char chunk[4096];
-    while (true) {
-      const size_t n = socket_.read_some(asio::buffer(chunk), ec);
-      if (ec) break;
-      if (exchange.received.empty()) exchange.first_byte = Since(started);
-      exchange.received.append(chunk, n);
-    }
-    exchange.end = ec;
-    exchange.elapsed = Since(started);
-    return exchange;
-  }
-
- private:
-  static std::chrono::milliseconds Since(Clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t);
-  }
-
-  asio::io_context io_;
-  tcp::socket socket_;
-  beast::flat_buffer buffer_;
-};
 
 uint64_t Injected(const FaultProxy& proxy, Fault fault) {
   return proxy.counters().faults[static_cast<size_t>(fault)];
@@ -355,10 +171,10 @@ TEST(FaultProxyTest, ATrickleDeliversTheWholeResponseSlowlyButSteadily) {
   FaultProxy proxy(options);
   TunnelClient client(proxy, server);
   proxy.Inject({Fault::kTrickle, Fault::kCloseAfterResponse});
-  const auto started = Clock::now();
+  const auto started = SteadyClock::now();
   const auto response = client.Call(TunnelClient::Get(16 * 1024));
   // 16 KiB and a head: 17 pieces, 16 pauses.
-  EXPECT_GE(Clock::now() - started, 16 * 20ms);
+  EXPECT_GE(SteadyClock::now() - started, 16 * 20ms);
   EXPECT_EQ(response.body(), std::string(16 * 1024, 'x'));
   EXPECT_EQ(proxy.counters().response_body_bytes, 16u * 1024);
   // The connection stays open; the next fault closes it after its response.
@@ -442,7 +258,7 @@ TEST(FaultProxyShapingTest, AnswersServerBusyBeyondABlobsRequestRateAndCountsEac
   // 20 requests a second: a burst of 2 (a tenth of a second), then one every 50 ms.
   FaultProxy proxy(Shaped(server, {.blob_requests_per_second = 20, .blob_bytes_per_second = 60 << 20}));
   TunnelClient client(proxy);
-  const auto started = Clock::now();
+  const auto started = SteadyClock::now();
   int busy = 0;
   int ok = 0;
   for (int i = 0; i < 40; ++i) {
@@ -456,7 +272,7 @@ TEST(FaultProxyShapingTest, AnswersServerBusyBeyondABlobsRequestRateAndCountsEac
       ++ok;
     }
   }
-  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
   // Another blob has its own budget, however spent the first one's is.
   EXPECT_EQ(client.Call(TunnelClient::Put(512, "/c/disk1")).result(), http::status::created);
   server.Stop();
@@ -490,10 +306,10 @@ TEST(FaultProxyShapingTest, CarriesBytesNoFasterThanTheLinkInEitherDirection) {
   // without waiting.
   const double least = (kBytes - std::max(64.0 * 1024, kRate / 100)) / kRate;
   for (const std::string& request : {TunnelClient::Put(kBytes), TunnelClient::Get(kBytes)}) {
-    const auto started = Clock::now();
+    const auto started = SteadyClock::now();
     const auto status = client.Call(request).result();
     EXPECT_TRUE(status == http::status::ok || status == http::status::created) << status;
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
     EXPECT_GE(seconds, least);
     // Loose: the machine may be busy, but an unpaced proxy moves 4 MiB in milliseconds.
     EXPECT_LT(seconds, least * 4);
@@ -503,12 +319,12 @@ TEST(FaultProxyShapingTest, CarriesBytesNoFasterThanTheLinkInEitherDirection) {
 TEST(FaultProxyShapingTest, DelaysEachNewConnectionAndEachRequestByTheRoundTripTime) {
   TinyServer server;
   FaultProxy proxy(Shaped(server, {.rtt = 100ms}));
-  const auto started = Clock::now();
+  const auto started = SteadyClock::now();
   TunnelClient client(proxy);
   client.Call(TunnelClient::Get(10));
-  const auto first = Clock::now() - started;
+  const auto first = SteadyClock::now() - started;
   client.Call(TunnelClient::Get(10));
-  const auto both = Clock::now() - started;
+  const auto both = SteadyClock::now() - started;
   EXPECT_GE(first, 200ms);  // the handshake and the request
   EXPECT_GE(both - first, 100ms);
 }
@@ -568,73 +384,6 @@ TEST(FaultProxyTest, CountersOfSeveralRunsAddUp) {
   EXPECT_EQ(total.faults_injected(), 2u);
   EXPECT_EQ(total.request_body_bytes, 200u);
   EXPECT_EQ(total.response_body_bytes, 14u);
-}
-
-// hvr-fault-proxy: the same proxy as a program, bounded in time, its counters in a file.
-class FaultProxyProgramTest : public ::testing::Test {
- protected:
-  // Starts the program and waits for the port it prints.
-  uint16_t Start(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {testing::kFaultProxyPath, "--counters", Counters()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    program_ = std::make_unique<testing::ChildProcess>(argv, dir_.File("out"));
-    for (int i = 0; i < 500; ++i) {
-      const auto out = ReadWholeFile(dir_.File("out"));
-      if (out.ok() && out->find('\n') != std::string::npos) return static_cast<uint16_t>(std::stoi(*out));
-      std::this_thread::sleep_for(10ms);
-    }
-    ADD_FAILURE() << "hvr-fault-proxy printed no port";
-    return 0;
-  }
-  std::string Counters() const { return dir_.File("counters.json"); }
-  boost::json::object ReadCounters() const {
-    const auto text = ReadWholeFile(Counters());
-    return text.ok() ? boost::json::parse(*text).as_object() : boost::json::object{};
-  }
-
-  TempDir dir_;
-  std::unique_ptr<testing::ChildProcess> program_;
-};
-
-TEST_F(FaultProxyProgramTest, FaultsAtTheRateItIsGivenAndWritesItsCounters) {
-  TinyServer server;
-  const uint16_t port = Start({"--seconds", "60", "--rate", "1", "--kinds", "internal-error,bad-gateway"});
-  ASSERT_NE(port, 0);
-  TunnelClient client(port, server);
-  const std::set<unsigned> statuses = {client.Call(TunnelClient::Put(100)).result_int(),
-                                       client.Call(TunnelClient::Put(100)).result_int()};
-  EXPECT_EQ(statuses, (std::set<unsigned>{500, 502})) << "each kind in turn";
-  program_->Kill(SIGUSR1);
-  for (int i = 0; i < 200 && ReadCounters()["requests"] != 2; ++i) std::this_thread::sleep_for(10ms);
-  const auto counters = ReadCounters();
-  EXPECT_EQ(counters.at("requests").to_number<uint64_t>(), 2u) << boost::json::serialize(counters);
-  EXPECT_EQ(counters.at("request_body_bytes").to_number<uint64_t>(), 200u);
-  EXPECT_EQ(counters.at("faults").at("internal-error").to_number<uint64_t>(), 1u);
-  EXPECT_EQ(counters.at("faults").at("bad-gateway").to_number<uint64_t>(), 1u);
-  program_->Kill(SIGTERM);
-  EXPECT_EQ(program_->Wait(), 0);
-  EXPECT_EQ(server.executed(), 0);
-}
-
-TEST_F(FaultProxyProgramTest, EndsByItselfAfterItsSeconds) {
-  const auto started = Clock::now();
-  ASSERT_NE(Start({"--seconds", "0.5"}), 0);
-  EXPECT_EQ(program_->Wait(), 0);
-  EXPECT_LT(Clock::now() - started, 10s);
-  EXPECT_EQ(ReadCounters().at("requests").to_number<uint64_t>(), 0u);
-}
-
-TEST_F(FaultProxyProgramTest, RefusesBadArgumentsNamingTheValidOnes) {
-  const auto rate = testing::RunCommand({testing::kFaultProxyPath, "--seconds", "1", "--rate", "1.5"});
-  EXPECT_EQ(rate.exit_code, 2);
-  EXPECT_NE(rate.output.find("--rate: between 0 and 1"), std::string::npos) << rate.output;
-  const auto kinds = testing::RunCommand({testing::kFaultProxyPath, "--seconds", "1", "--kinds", "reset,gremlins"});
-  EXPECT_EQ(kinds.exit_code, 2);
-  EXPECT_NE(kinds.output.find("unknown fault 'gremlins'"), std::string::npos) << kinds.output;
-  EXPECT_NE(kinds.output.find("cut-request-body"), std::string::npos) << kinds.output;
-  const auto bounded = testing::RunCommand({testing::kFaultProxyPath, "--rate", "0.1"});
-  EXPECT_EQ(bounded.exit_code, 2) << "it runs for a bounded time only";
-  EXPECT_NE(bounded.output.find("seconds"), std::string::npos) << bounded.output;
 }
 
 }  // namespace

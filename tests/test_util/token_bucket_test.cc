@@ -7,20 +7,20 @@ namespace hvr {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = TokenBucket::Clock;
+using BucketClock = TokenBucket::Clock;
 
 TEST(TokenBucketTest, BookingBeyondTheLevelMakesTheTakerWaitForTheDebt) {
-  const Clock::time_point t0{};
+  const BucketClock::time_point t0{};
   TokenBucket bucket(1000, 100, t0);  // 1000 a second, 100 of burst
-  EXPECT_EQ(bucket.Book(100, t0), Clock::duration::zero());
-  EXPECT_EQ(bucket.Book(500, t0), std::chrono::duration_cast<Clock::duration>(500ms));
+  EXPECT_EQ(bucket.Book(100, t0), BucketClock::duration::zero());
+  EXPECT_EQ(bucket.Book(500, t0), std::chrono::duration_cast<BucketClock::duration>(500ms));
   // The debt is repaid at the rate: 500 ms later the bucket is empty, not in debt.
   EXPECT_DOUBLE_EQ(bucket.level(t0 + 500ms), 0);
   EXPECT_DOUBLE_EQ(bucket.level(t0 + 10s), 100);  // never above its capacity
 }
 
 TEST(TokenBucketTest, SendersBookingPieceByPieceKeepToTheRate) {
-  Clock::time_point now{};
+  BucketClock::time_point now{};
   TokenBucket bucket(1 << 20, 64 << 10, now);  // 1 MiB a second
   const auto start = now;
   for (int i = 0; i < 160; ++i) now += bucket.Book(64 << 10, now);  // 10 MiB
@@ -28,7 +28,7 @@ TEST(TokenBucketTest, SendersBookingPieceByPieceKeepToTheRate) {
 }
 
 TEST(TokenBucketTest, TryTakeTakesNothingWhenTheBucketLacksTheTokens) {
-  const Clock::time_point t0{};
+  const BucketClock::time_point t0{};
   TokenBucket bucket(10, 2, t0);
   EXPECT_TRUE(bucket.TryTake(1, t0));
   EXPECT_TRUE(bucket.TryTake(1, t0));
@@ -41,12 +41,12 @@ TEST(TokenBucketTest, TryTakeTakesNothingWhenTheBucketLacksTheTokens) {
 }
 
 TEST(TokenBucketTest, RefusesRatesAndCapacitiesThatAreNotPositive) {
-  EXPECT_THROW(TokenBucket(0, 1, Clock::time_point{}), std::invalid_argument);
-  EXPECT_THROW(TokenBucket(1, 0, Clock::time_point{}), std::invalid_argument);
+  EXPECT_THROW(TokenBucket(0, 1, BucketClock::time_point{}), std::invalid_argument);
+  EXPECT_THROW(TokenBucket(1, 0, BucketClock::time_point{}), std::invalid_argument);
 }
 
 TEST(BlobLimitsTest, AdmitsTheRequestRateOfEachBlobAndNoMore) {
-  Clock::time_point now{};
+  BucketClock::time_point now{};
   BlobLimits limits(500, 60 << 20);
   int admitted = 0;
   // 2000 requests offered evenly over 2 s: 1000 a second against a target of 500.
@@ -56,7 +56,7 @@ TEST(BlobLimitsTest, AdmitsTheRequestRateOfEachBlobAndNoMore) {
 }
 
 TEST(BlobLimitsTest, RefusesRequestsWhileTheBlobsBytesMoveFasterThanItsTarget) {
-  const Clock::time_point t0{};
+  const BucketClock::time_point t0{};
   BlobLimits limits(500, 60 << 20);
   EXPECT_TRUE(limits.Admit("/c/disk0", t0));
   limits.CountBytes("/c/disk0", 120 << 20, t0);  // two seconds' worth at once

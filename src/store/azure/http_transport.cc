@@ -7,6 +7,7 @@
 #include "store/azure/http_connection.hpp"
 #include "store/azure/proxy_config.hpp"
 #include "store/redact.hpp"
+#include "util/connection_ended.hpp"
 
 namespace hvr::azure {
 namespace {
@@ -58,16 +59,7 @@ std::unique_ptr<HttpTransport::Connection> HttpTransport::TakeIdle() {
     std::unique_ptr<Connection> connection = std::move(idle_.back());
     idle_.pop_back();
     if (HttpClock::now() - connection->last_used > config_.idle_timeout) continue;
-    // A server that closed the connection while it sat idle left an end-of-file behind;
-    // a live one has nothing to read (would_block).
-    auto& socket = connection->lowest().socket();
-    char byte;
-    boost::system::error_code ec;
-    socket.non_blocking(true, ec);
-    if (!ec) socket.receive(asio::buffer(&byte, 1), asio::socket_base::message_peek, ec);
-    boost::system::error_code ignored;
-    socket.non_blocking(false, ignored);
-    if (ec == asio::error::eof) continue;
+    if (ConnectionEnded(connection->lowest().socket())) continue;  // the server closed it meanwhile
     return connection;
   }
   return nullptr;
