@@ -230,11 +230,14 @@ Status Session::Impl::RemoveProtection(const UnprotectOptions& removal) {
       job.Step("merge checkpoint");
       HVR_RETURN_IF_ERROR(s.host.MergeCheckpoint(s.VmWithAddedDisk()));
     }
+    // A disk being added is tracked from its checkpoint on, and has logs, like the others.
     job.Step("stop tracking");
-    HVR_RETURN_IF_ERROR(s.host.StopTracking(s.Vm()));
+    HVR_RETURN_IF_ERROR(s.host.StopTracking(s.VmWithAddedDisk()));
     job.Step("delete tracking logs");
+    std::vector<DiskSpec> tracked_disks = s.settings.disks;
+    if (current.disk_addition) tracked_disks.push_back(current.disk_addition->disk);
     size_t logs = 0;
-    for (const DiskSpec& disk : s.settings.disks) {
+    for (const DiskSpec& disk : tracked_disks) {
       HVR_ASSIGN_OR_RETURN(const auto tracked, ListTrackedLogs(disk.log_folder, disk.log_name));
       HVR_RETURN_IF_ERROR(DeleteLogs(tracked));
       logs += tracked.size();

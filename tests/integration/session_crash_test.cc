@@ -606,6 +606,12 @@ TEST_F(SessionCrashTest, UnprotectMergesACheckpointAskedForWhoseAnswerWasNeverRe
     ASSERT_OK_AND_ASSIGN(auto store, vm_.engine().Store(vm_.target(), {}));
     ASSERT_OK_AND_ASSIGN(const auto disks, store->AsyncListDisks(use_future).get());
     EXPECT_TRUE(disks.empty()) << asking << ": " << disks.size() << " disks left, the first " << disks.front().name;
+    // The host tracks none of the VM's disks, the one being added included, and no log of
+    // theirs is left.
+    EXPECT_NE(vm_.Guest("status").find("\"tracking\":false"), std::string::npos) << asking << ": " << vm_.Guest("status");
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(vm_.Disk(0)).parent_path())) {
+      EXPECT_NE(entry.path().extension(), ".hrl") << asking << ": " << entry.path();
+    }
   }
 }
 
