@@ -39,6 +39,16 @@ class DiskAdditionTest : public SessionFixture {
     EXPECT_EQ(DisksInStore(), stored) << "nothing made in the target";
     EXPECT_EQ(session_->jobs().back().state, JobState::kFailed);
   }
+  // The next cycle makes a point of both disks, and every point, the new one's first
+  // included, is the source at its time.
+  void CycleAndExpectBothDisksInTheNextPoint() {
+    Cycle();
+    EXPECT_EQ(session_->recovery_points().back().snapshots.size(), 2u);
+    ExpectPointsMatchTruth(*session_);
+    ASSERT_OK_AND_ASSIGN(const VerifyReport verified, session_->Verify("latest"));
+    EXPECT_TRUE(verified.identical());
+  }
+
   void ExpectMirroredDiskCount(size_t count) {
     for (const DiskStatus& d : session_->status().disks) {
       ASSERT_OK_AND_ASSIGN(const DiskProperties replica, Store().AsyncGetDisk(d.replica, use_future).get());
@@ -229,11 +239,7 @@ TEST_P(DiskAdditionTest, AFailedCopyLetsTheHostsCheckpointGoAndTheNextAttemptTak
   ASSERT_OK(session_->AddDisk(DiskSpec{disks_[1], {}, {}, {}}));
   EXPECT_FALSE(host_.checkpoint_held());
   ASSERT_EQ(session_->status().disks.size(), 2u);
-  Cycle();
-  EXPECT_EQ(session_->recovery_points().back().snapshots.size(), 2u);
-  ExpectPointsMatchTruth(*session_);
-  ASSERT_OK_AND_ASSIGN(const VerifyReport verified, session_->Verify("latest"));
-  EXPECT_TRUE(verified.identical());
+  CycleAndExpectBothDisksInTheNextPoint();
 }
 
 // An addition that keeps failing (another agent leases its replica) is given up by
@@ -285,11 +291,7 @@ TEST_P(DiskAdditionTest, AnAdditionThatKeepsFailingIsGivenUpAndTheDiskCanBeAdded
   ASSERT_OK(session_->AddDisk(DiskSpec{disks_[1], {}, {}, {}}));
   ASSERT_EQ(session_->status().disks.size(), 2u);
   EXPECT_EQ(session_->status().disks[1].replica, "vm01-disk2");
-  Cycle();
-  EXPECT_EQ(session_->recovery_points().back().snapshots.size(), 2u);
-  ExpectPointsMatchTruth(*session_);
-  ASSERT_OK_AND_ASSIGN(const VerifyReport verified, session_->Verify("latest"));
-  EXPECT_TRUE(verified.identical());
+  CycleAndExpectBothDisksInTheNextPoint();
 }
 
 // An addition cut short with the host's checkpoint taken is given up with its replica
@@ -319,10 +321,7 @@ TEST_P(DiskAdditionTest, AnAdditionGivenUpWithItsReplicaDeletedLeavesNothingOfIt
   EXPECT_FALSE(host_.checkpoint_held());
   ASSERT_EQ(session_->status().disks.size(), 2u);
   EXPECT_EQ(session_->status().disks[1].replica, "vm01-disk1");
-  Cycle();
-  ExpectPointsMatchTruth(*session_);
-  ASSERT_OK_AND_ASSIGN(const VerifyReport verified, session_->Verify("latest"));
-  EXPECT_TRUE(verified.identical());
+  CycleAndExpectBothDisksInTheNextPoint();
 }
 
 TEST_P(DiskAdditionTest, ADiskAddedBeforeTheInitialCopyIsCopiedWithTheOthers) {
